@@ -1,0 +1,71 @@
+/**
+ * NW-UCLA Multiview Action3D skeletons in the JSON layout of the public CTR-GCN copy:
+ * `{file_name: "a01_s01_e00_v01", skeletons: [T][20][3] (metres), label: 1..10}`.
+ * Kinect v1, 20 joints, one body. 10 classes: a01..a06, a08, a09, a11, a12 (label = rank + 1).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FsvaeInputError } from '../util/assert';
+import { SkeletonSequence, makeSequence } from './skeleton';
+
+export const NW_UCLA_ACTION_IDS = [1, 2, 3, 4, 5, 6, 8, 9, 11, 12] as const;
+export const NW_UCLA_CLASS_NAMES = [
+  'pick up with one hand', 'pick up with two hands', 'drop trash', 'walk around', 'sit down',
+  'stand up', 'donning', 'doffing', 'throw', 'carry',
+] as const;
+
+const NAME_RE = /^a(\d{2})_s(\d{2})_e(\d{2})_v(\d{2})$/;
+
+/** Parses one NW-UCLA JSON text; `source` names the file in error messages. */
+export function parseNwUclaJson(text: string, source: string): SkeletonSequence {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    throw new FsvaeInputError(`${source}: not valid JSON (${(e as Error).message}). Expected an NW-UCLA file {file_name, skeletons, label}.`);
+  }
+  const rec = obj as { file_name?: unknown; skeletons?: unknown; label?: unknown };
+  if (typeof rec !== 'object' || rec === null || typeof rec.file_name !== 'string' || !Array.isArray(rec.skeletons) || typeof rec.label !== 'number') {
+    throw new FsvaeInputError(`${source}: missing fields; an NW-UCLA file needs file_name (string), skeletons ([T][20][3]) and label (1..10).`);
+  }
+  const m = NAME_RE.exec(rec.file_name);
+  if (!m) throw new FsvaeInputError(`${source}: file_name '${rec.file_name}' does not match aNN_sNN_eNN_vNN.`);
+  const action = Number(m[1]);
+  const classIndex = NW_UCLA_ACTION_IDS.indexOf(action as (typeof NW_UCLA_ACTION_IDS)[number]);
+  if (classIndex < 0) throw new FsvaeInputError(`${source}: action a${m[1]} is not an NW-UCLA class (${NW_UCLA_ACTION_IDS.join(', ')}).`);
+  if (rec.label !== classIndex + 1) {
+    throw new FsvaeInputError(`${source}: label ${rec.label} disagrees with file name a${m[1]} (expected ${classIndex + 1}).`);
+  }
+  const frames = rec.skeletons.length;
+  if (frames === 0) throw new FsvaeInputError(`${source}: empty sequence (0 frames).`);
+  const data = new Float32Array(frames * 20 * 3);
+  rec.skeletons.forEach((frame: unknown, t: number) => {
+    if (!Array.isArray(frame) || frame.length !== 20) {
+      throw new FsvaeInputError(`${source}: frame ${t} has ${Array.isArray(frame) ? frame.length : 'no'} joints, expected 20.`);
+    }
+    frame.forEach((joint: unknown, j: number) => {
+      if (!Array.isArray(joint) || joint.length !== 3 || joint.some((v) => typeof v !== 'number')) {
+        throw new FsvaeInputError(`${source}: frame ${t}, joint ${j} is not [x, y, z] numbers.`);
+      }
+      data.set(joint as number[], (t * 20 + j) * 3);
+    });
+  });
+  return makeSequence({
+    id: rec.file_name, label: classIndex, layout: 'kinect-v1-20', bodies: 1, frames, joints: 20, data,
+    meta: { subject: Number(m[2]), episode: Number(m[3]), view: Number(m[4]) },
+  });
+}
+
+/** Reads the `all_sqe` folder (or any folder of NW-UCLA JSON files); `limit` reads only the first files (sorted). */
+export function readNwUclaFolder(folder: string, limit?: number): SkeletonSequence[] {
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+    throw new FsvaeInputError(`${folder}: not a folder. Point to NW-UCLA's all_sqe/ folder of a01_s01_e00_v01.json-style files.`);
+  }
+  let files = fs.readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
+  if (files.length === 0) throw new FsvaeInputError(`${folder}: no .json files; expected NW-UCLA's all_sqe/ folder.`);
+  if (limit !== undefined) files = files.slice(0, limit);
+  return files.map((f) => {
+    const p = path.join(folder, f);
+    return parseNwUclaJson(fs.readFileSync(p, 'utf8'), p);
+  });
+}

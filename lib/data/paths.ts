@@ -1,0 +1,50 @@
+/**
+ * Where data is looked for, in order: an explicit path, $FSVAE_DATA, <repo>/data/external,
+ * <repo>/../shared/data. Every caller reports which one it used.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The repository root (the folder holding package.json of this project). */
+export function repoRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 8; i++) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        if (JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'fsvae') return dir;
+      } catch {
+        /* keep looking */
+      }
+    }
+    dir = path.dirname(dir);
+  }
+  return process.cwd();
+}
+
+export interface DataLocation {
+  /** the folder that holds `relative`, or null when none does. */
+  path: string | null;
+  /** which rule found it, e.g. '$FSVAE_DATA'. */
+  source: 'explicit' | '$FSVAE_DATA' | 'data/external' | '../shared/data' | 'not found';
+  /** every folder that was tried, for error messages. */
+  tried: string[];
+}
+
+/** Finds `relative` (e.g. 'nw-ucla/all_sqe') under the data roots. */
+export function locateData(relative: string, explicit?: string): DataLocation {
+  const root = repoRoot();
+  const candidates: [DataLocation['source'], string | undefined][] = [
+    ['explicit', explicit],
+    ['$FSVAE_DATA', process.env.FSVAE_DATA ? path.join(process.env.FSVAE_DATA, relative) : undefined],
+    ['data/external', path.join(root, 'data', 'external', relative)],
+    ['../shared/data', path.join(root, '..', 'shared', 'data', relative)],
+  ];
+  const tried: string[] = [];
+  for (const [source, p] of candidates) {
+    if (!p) continue;
+    tried.push(p);
+    if (fs.existsSync(p)) return { path: path.resolve(p), source, tried };
+  }
+  return { path: null, source: 'not found', tried };
+}

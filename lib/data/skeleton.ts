@@ -1,0 +1,56 @@
+/**
+ * The canonical skeleton sequence: bodies × frames × joints × xyz, float32, row-major.
+ * Every reader produces this; stage 1 and the frequency analysis consume it.
+ */
+import { FsvaeInputError } from '../util/assert';
+
+export type JointLayoutName = 'kinect-v2-25' | 'kinect-v1-20';
+
+export interface SkeletonSequence {
+  /** e.g. the file name without extension. */
+  id: string;
+  /** 0-based class index in the dataset's class list. */
+  label: number;
+  layout: JointLayoutName;
+  bodies: number;
+  frames: number;
+  joints: number;
+  /** length bodies·frames·joints·3; index ((b·frames + t)·joints + j)·3 + c. */
+  data: Float32Array;
+  /** free-form metadata (subject, view, trial, ...). */
+  meta?: Record<string, string | number>;
+}
+
+export function makeSequence(fields: Omit<SkeletonSequence, 'data'> & { data: Float32Array }): SkeletonSequence {
+  const { bodies, frames, joints, data, id } = fields;
+  const expected = bodies * frames * joints * 3;
+  if (data.length !== expected) {
+    throw new FsvaeInputError(`${id}: data has ${data.length} values, expected bodies·frames·joints·3 = ${bodies}·${frames}·${joints}·3 = ${expected}.`);
+  }
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      const c = i % 3;
+      const j = Math.floor(i / 3) % joints;
+      const t = Math.floor(i / (3 * joints)) % frames;
+      throw new FsvaeInputError(`${id}: coordinate ${'xyz'[c]} of joint ${j} in frame ${t} is ${data[i]}; sequences must be finite (drop or interpolate the frame).`);
+    }
+  }
+  return { ...fields };
+}
+
+/**
+ * Joint trajectories of one body as rows of length F (the paper's T_j, Sec. 3.2):
+ * row index j·3 + c holds coordinate c of joint j over time.
+ */
+export function trajectories(seq: SkeletonSequence, body = 0): Float64Array[] {
+  if (body < 0 || body >= seq.bodies) throw new FsvaeInputError(`${seq.id}: body ${body} does not exist (sequence has ${seq.bodies}).`);
+  const rows: Float64Array[] = [];
+  for (let j = 0; j < seq.joints; j++) {
+    for (let c = 0; c < 3; c++) {
+      const row = new Float64Array(seq.frames);
+      for (let t = 0; t < seq.frames; t++) row[t] = seq.data[((body * seq.frames + t) * seq.joints + j) * 3 + c];
+      rows.push(row);
+    }
+  }
+  return rows;
+}

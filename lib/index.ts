@@ -1,0 +1,14 @@
+/** The FS-VAE library: everything the notebooks and the CLI use. */
+export * from './util/random';
+export * from './util/assert';
+export * from './frequency/dct';
+export * from './frequency/enhancer';
+export * from './frequency/energy';
+export * from './data/skeleton';
+export * from './data/paths';
+export * from './data/nwucla';
+export * from './data/synthetic-trajectories';
+export * from './report/table';
+export * from './report/provenance';
+export * from './viz/plotly';
+export * from './experiments/frequency-analysis';

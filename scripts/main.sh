@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# README command 1 (npm run main): from a fresh Debian machine to executed notebooks.
+#   1. scripts/ensure-system.sh   apt packages for headless Jupyter on /usr/bin/python3 (skips when installed;
+#                                 as non-root, prints the sudo apt-get command and stops)
+#   2. scripts/ensure-npm.sh      npm install when node_modules is missing or stale
+#   3. npx tsc -p tsconfig.json   builds lib/ (and tests, bench) into dist/
+#   4. scripts/register-kernel.sh project-local tslab kernelspecs in .jupyter-home/ (skips when registered)
+#   5. scripts/run-notebooks.sh   executes notebooks/*.ipynb in place, in lexical order
+# Knobs: FSVAE_NOTEBOOKS="01-a.ipynb 03-c" runs a subset; FSVAE_NOTEBOOK_TIMEOUT=seconds per notebook
+# (default 600); FSVAE_NOTEBOOK_VERBOSE=1 prints every cell's time; FSVAE_JUPYTER_PYTHON (default /usr/bin/python3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+t0=$(date +%s)
+step() { echo; echo "== [main] $* ($(( $(date +%s) - t0 )) s)"; }
+
+step "1/5 system packages"
+bash scripts/ensure-system.sh
+step "2/5 npm dependencies"
+npm_log="$(mktemp)"
+bash scripts/ensure-npm.sh | tee "$npm_log"
+if [ -s "$npm_log" ]; then echo "[npm] ok: dependencies installed"; else echo "[npm] skip: node_modules up to date"; fi
+rm -f "$npm_log"
+step "3/5 build (tsc -p tsconfig.json -> dist/)"
+npx tsc -p tsconfig.json
+echo "[build] ok"
+step "4/5 tslab kernel"
+bash scripts/register-kernel.sh
+step "5/5 notebooks"
+bash scripts/run-notebooks.sh
+echo
+echo "== [main] done in $(( $(date +%s) - t0 )) s"

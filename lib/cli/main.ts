@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/** `npx fsvae <command> ...`: the command-line entry point. Commands register in COMMANDS below. */
+import { CliCommand, CliUsageError } from './registry';
+import { FsvaeInputError } from '../util/assert';
+
+const COMMANDS: CliCommand[] = [
+  // each command module exports `command: CliCommand`; add new ones here
+];
+
+function help(): string {
+  const lines = ['usage: fsvae <command> [options]', '', 'commands:'];
+  for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
+  lines.push('', 'fsvae <command> --help shows the options of a command.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    console.error(`fsvae: unknown command '${name}'.\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(cmd.usage);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    if (e instanceof CliUsageError) {
+      console.error(`fsvae ${name}: ${e.message}\n\n${cmd.usage}`);
+      return 2;
+    }
+    if (e instanceof FsvaeInputError) {
+      console.error(`fsvae ${name}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

@@ -12,3 +12,5 @@ export * from './report/table';
 export * from './report/provenance';
 export * from './viz/plotly';
 export * from './experiments/frequency-analysis';
+export * from './runtime/backend';
+export * from './data/layouts';

@@ -1,0 +1,111 @@
+/**
+ * Benchmark runner: `node dist/bench/run.js [--quick] [name ...]` (or `npm run bench`).
+ *
+ * Initialises the tfjs backend (lib/runtime/backend.ts), runs every registered benchmark (or
+ * only the named ones), prints each result table to stdout and writes it to
+ * results/bench_<name>.md with the backend, CPU model, Node version and date.
+ *
+ * To add a benchmark, append an entry to BENCHES.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { describeBackend, initBackend } from '../lib/runtime/backend';
+import * as tf from '@tensorflow/tfjs';
+import { benchMatmul } from './matmul';
+
+export interface BenchContext {
+  /** `--quick` was given: skip the slowest cases. */
+  quick: boolean;
+}
+
+export interface Bench {
+  /** Used for the results file name (results/bench_<name>.md) and for selecting on the CLI. */
+  name: string;
+  /** Heading of the results file. */
+  title: string;
+  /** Optional paragraph written under the heading. */
+  notes?: string;
+  run: (ctx: BenchContext) => Promise<Record<string, unknown>[]>;
+}
+
+export const BENCHES: Bench[] = [
+  {
+    name: 'matmul',
+    title: 'wasm matmul: original kernels vs transposed-matmul fix',
+    notes:
+      'Median ms per call (result read back included) of tf.matMul / tf.fused.matMul on the wasm backend ' +
+      '(tfjs-backend-wasm, single-threaded), with the original BatchMatMul/_FusedMatMul kernels and with ' +
+      'lib/runtime/wasm-matmul-fix.ts installed. The fix materialises a transposed operand first so the ' +
+      'product runs on the XNNPACK path; untransposed rows are references (the fix passes them through). ' +
+      '`reps` is the number of timed calls (original/fixed when they differ: very slow cases stop at a ' +
+      'time budget).',
+    run: (ctx) => benchMatmul({ quick: ctx.quick }),
+  },
+];
+
+function cell(v: unknown): string {
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toString();
+  return String(v ?? '').replace(/\|/g, '\\|');
+}
+
+/** Rows as a markdown table (columns: union of the row keys, in first-seen order). */
+export function markdownTable(rows: Record<string, unknown>[]): string {
+  if (rows.length === 0) return '_(no rows)_\n';
+  const cols: string[] = [];
+  for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
+  const numeric = cols.map((c) => rows.every((r) => typeof r[c] === 'number' || r[c] == null));
+  const body = rows.map((r) => cols.map((c) => cell(r[c])));
+  const widths = cols.map((c, i) => Math.max(c.length, 3, ...body.map((b) => [...b[i]].length)));
+  const pad = (s: string, i: number): string => {
+    const fill = ' '.repeat(Math.max(0, widths[i] - [...s].length));
+    return numeric[i] ? fill + s : s + fill;
+  };
+  const line = (cells: string[]): string => `| ${cells.map(pad).join(' | ')} |`;
+  const sep = `|${widths.map((w, i) => (numeric[i] ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(cols), sep, ...body.map(line)].join('\n') + '\n';
+}
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const quick = argv.includes('--quick');
+  const names = argv.filter((a) => !a.startsWith('--'));
+  const unknown = names.filter((n) => !BENCHES.some((b) => b.name === n));
+  if (unknown.length) {
+    throw new Error(`unknown bench ${unknown.join(', ')}; registered: ${BENCHES.map((b) => b.name).join(', ')}`);
+  }
+  const selected = names.length ? BENCHES.filter((b) => names.includes(b.name)) : BENCHES;
+
+  await initBackend();
+  const resultsDir = path.resolve(__dirname, '..', '..', 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const cpu = os.cpus()[0]?.model?.trim() ?? 'unknown CPU';
+
+  for (const bench of selected) {
+    const t0 = Date.now();
+    console.log(`\n## bench ${bench.name}: ${bench.title}`);
+    const rows = await bench.run({ quick });
+    const table = markdownTable(rows);
+    console.log(table);
+    const header = [
+      `# ${bench.title}`,
+      '',
+      `- ${describeBackend()}`,
+      `- CPU: ${cpu} (${os.cpus().length} logical cores), ${os.platform()} ${os.arch()}`,
+      `- Node ${process.version}, tfjs ${tf.version_core}`,
+      `- date: ${new Date().toISOString()}`,
+      `- command: node dist/bench/run.js${argv.length ? ' ' + argv.join(' ') : ''} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+      '',
+      ...(bench.notes ? [bench.notes, ''] : []),
+    ].join('\n');
+    const file = path.join(resultsDir, `bench_${bench.name}.md`);
+    fs.writeFileSync(file, `${header}\n${table}`);
+    console.log(`wrote ${path.relative(process.cwd(), file) || file}`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.stack ?? err.message : err);
+    process.exit(1);
+  });
+}

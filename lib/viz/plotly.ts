@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { resultsDir } from '../report/table';
 
 export interface Figure {
@@ -15,7 +16,6 @@ export interface Figure {
 }
 
 const NOTEBOOK_PLOTLY_URL = '/files/node_modules/plotly.js-dist/plotly.js';
-let figureCounter = 0;
 
 function plotCall(fig: Figure, divId: string): string {
   const layout = { margin: { t: 50, l: 60, r: 20, b: 50 }, ...fig.layout };
@@ -24,7 +24,8 @@ function plotCall(fig: Figure, divId: string): string {
 
 /** HTML snippet for a notebook output cell. */
 export function notebookFigureHtml(fig: Figure, height = 420): string {
-  const id = `fsvae-fig-${process.pid}-${figureCounter++}`;
+  // deterministic id (content hash) so re-executed notebooks do not change when the figure does not
+  const id = `fsvae-fig-${createHash('sha1').update(JSON.stringify(fig)).digest('hex').slice(0, 12)}`;
   return `<div id="${id}" style="width:100%;height:${height}px;"></div>
 <script>(function(){
   function draw(){ ${plotCall(fig, id)} }

@@ -219,6 +219,36 @@ export class FrequencyEnhancer {
     });
   }
 
+  /**
+   * Band components of fixed rows (e.g. the C rows of a text table), computed once: component i is
+   * IDCT(DCT(x) restricted to band i), the last one the never-scaled coefficients. Then
+   * x' = Σ_i g_i·component_i + component_b exactly (Eq. 33 is linear in g), so a training step
+   * costs O(b·rows·N) instead of two dense N×N transforms per batch row. Shape (b+1) × (rows·N).
+   */
+  bandComponents(rows: tf.Tensor2D): tf.Tensor2D {
+    const [r, n] = rows.shape;
+    if (n !== this.n) throw new FsvaeInputError(`bandComponents: rows have ${n} features, enhancer expects N=${this.n}.`);
+    return tf.tidy(() => {
+      const { basis, basisT } = dctBasisTensors(n);
+      const coefficients = tf.matMul(rows, basisT);
+      const masks = tf.concat([this.membership, tf.reshape(this.unscaled, [1, n])], 0); // (b+1) × N
+      const parts: tf.Tensor[] = [];
+      for (let i = 0; i <= this.config.bands; i++) {
+        const mask = tf.slice(masks, [i, 0], [1, n]);
+        parts.push(tf.reshape(tf.matMul(tf.mul(coefficients, mask), basis), [1, r * n]));
+      }
+      return tf.concat(parts, 0) as tf.Tensor2D;
+    });
+  }
+
+  /** Enhanced rows from `bandComponents` (differentiable in w and k); equals apply(rows). */
+  applyFromComponents(components: tf.Tensor2D, rows: number): tf.Tensor2D {
+    return tf.tidy(() => {
+      const gExt = tf.concat([this.bandGains(), tf.ones([1])]).reshape([1, -1]);
+      return tf.reshape(tf.matMul(gExt, components), [rows, this.n]) as tf.Tensor2D;
+    });
+  }
+
   /** Current w and k as plain numbers (k = 1 when the module has none). */
   snapshot(): { w: number[]; k: number } {
     return {

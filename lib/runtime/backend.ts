@@ -26,6 +26,7 @@ import * as path from 'path';
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { installWasmMatmulFix, isWasmMatmulFixInstalled } from './wasm-matmul-fix';
+import { installWasmExtraKernels } from './wasm-extra-kernels';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -272,6 +273,7 @@ async function select(req: Request): Promise<BackendInfo> {
       continue;
     }
     const wasmMatmulFix = name === 'wasm' ? installWasmMatmulFix() : false;
+    if (name === 'wasm') installWasmExtraKernels();
     const reasonHead = req.first === 'auto' ? 'auto: fastest that loads' : req.source;
     const info: BackendInfo = {
       name,

@@ -50,6 +50,35 @@ export class Random {
     return out;
   }
 
+  /** Full internal state, for checkpoints: restoring it continues the exact same stream. */
+  getState(): { state: number; spareNormal: number | null } {
+    return { state: this.state, spareNormal: this.spareNormal };
+  }
+
+  setState(s: { state: number; spareNormal: number | null }): void {
+    this.state = s.state >>> 0;
+    this.spareNormal = s.spareNormal;
+  }
+
+  /** k distinct indices drawn uniformly from [0, n) (partial Fisher-Yates), e.g. a minibatch. */
+  sampleWithoutReplacement(n: number, k: number): Int32Array {
+    if (k > n) throw new Error(`cannot draw ${k} distinct indices from ${n}`);
+    const pool = new Int32Array(n);
+    for (let i = 0; i < n; i++) pool[i] = i;
+    for (let i = 0; i < k; i++) {
+      const j = i + this.int(n - i);
+      const t = pool[i];
+      pool[i] = pool[j];
+      pool[j] = t;
+    }
+    return pool.slice(0, k);
+  }
+
+  /** A random permutation of [0, n). */
+  permutation(n: number): Int32Array {
+    return this.sampleWithoutReplacement(n, n);
+  }
+
   /** A seed for a child generator, so sub-tasks get independent but reproducible streams. */
   fork(): Random {
     return new Random(Math.floor(this.uniform() * 2 ** 31));

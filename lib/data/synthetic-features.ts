@@ -1,0 +1,89 @@
+/**
+ * Generated pre-extracted features in the SynSE/MSF layout, for tests and quick checks of stages
+ * 2-4 when no real features are at hand. Each class has a few latent attributes a_c (like "which
+ * limb, how fast"); its text embedding t_c = M·a_c + small noise (three 'parts' like lb/ad/md) and
+ * its skeleton features ReLU(A·a_c + b + noise), for fixed random maps M and A. Seen classes span
+ * the attribute space, so an unseen class's skeleton features are predictable from its text —
+ * zero-shot transfer is possible, by construction. Seen-classifier logits are a noisy score of the true class.
+ * Clearly generated data: never reported as a paper result.
+ */
+import { Random } from '../util/random';
+import { FeatureSet } from '../train/features';
+import { TextMatrix } from '../text/compose';
+
+export interface SyntheticFeatureConfig {
+  numClasses: number;
+  skeletonDim: number;
+  /** width of each text part (three parts: lb, ad, md). */
+  textPartDim: number;
+  trainPerClass: number;
+  testPerClass: number;
+  /** number of latent attributes per class (must be < number of seen classes for transfer). */
+  attributes: number;
+  /** std of the per-sample noise relative to the class-mean spread. */
+  noise: number;
+  /** how well the seen-classifier logits separate classes. */
+  logitMargin: number;
+  seed: number;
+}
+
+export interface SyntheticFeatureDataset {
+  config: SyntheticFeatureConfig;
+  /** raw text parts (lb, ad, md), not normalised, like the CLIP tables. */
+  textParts: Record<'lb' | 'ad' | 'md', TextMatrix>;
+  /** all-class pools: training samples (train split) and test samples (test split), with logits. */
+  trainPool: FeatureSet;
+  testPool: FeatureSet;
+}
+
+export function generateFeatureDataset(partial: Partial<SyntheticFeatureConfig> = {}): SyntheticFeatureDataset {
+  const cfg: SyntheticFeatureConfig = {
+    numClasses: 20, skeletonDim: 256, textPartDim: 64, trainPerClass: 60, testPerClass: 30, attributes: 6, noise: 0.5, logitMargin: 3, seed: 1, ...partial,
+  };
+  const rng = new Random(cfg.seed);
+  const C = cfg.numClasses;
+  const P = cfg.textPartDim;
+  const K = cfg.attributes;
+  const attrs = Array.from({ length: C }, () => rng.normals(K));
+  const textParts = {} as Record<'lb' | 'ad' | 'md', TextMatrix>;
+  (['lb', 'ad', 'md'] as const).forEach((part) => {
+    const M = new Float64Array(P * K).map(() => rng.normal() * 3 / Math.sqrt(K)); // raw scale, like CLIP rows of norm ~8-13
+    const data = new Float32Array(C * P);
+    for (let c = 0; c < C; c++) {
+      for (let j = 0; j < P; j++) {
+        let v = 0.3 * rng.normal();
+        for (let k = 0; k < K; k++) v += M[j * K + k] * attrs[c][k];
+        data[c * P + j] = v;
+      }
+    }
+    textParts[part] = { rows: C, cols: P, data };
+  });
+  const D = cfg.skeletonDim;
+  const A = new Float64Array(D * K).map(() => (rng.normal() * 3) / Math.sqrt(K));
+  const bias = new Float64Array(D).map(() => rng.normal() * 0.5);
+  const means = attrs.map((a) => {
+    const m = new Float64Array(D);
+    for (let d = 0; d < D; d++) {
+      let acc = bias[d];
+      for (let k = 0; k < K; k++) acc += A[d * K + k] * a[k];
+      m[d] = acc;
+    }
+    return m;
+  });
+  const makePool = (perClass: number): FeatureSet => {
+    const rows = C * perClass;
+    const features = new Float32Array(rows * D);
+    const labels = new Int32Array(rows);
+    const logits = new Float32Array(rows * C);
+    let r = 0;
+    for (let c = 0; c < C; c++) {
+      for (let k = 0; k < perClass; k++, r++) {
+        labels[r] = c;
+        for (let d = 0; d < D; d++) features[r * D + d] = Math.max(0, means[c][d] + cfg.noise * 3 * rng.normal());
+        for (let j = 0; j < C; j++) logits[r * C + j] = rng.normal() + (j === c ? cfg.logitMargin : 0);
+      }
+    }
+    return { features, rows, dim: D, labels, logits, logitDim: C };
+  };
+  return { config: cfg, textParts, trainPool: makePool(cfg.trainPerClass), testPool: makePool(cfg.testPerClass) };
+}

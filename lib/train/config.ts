@@ -1,0 +1,125 @@
+/**
+ * Stage 2-3 configuration: one object per experiment. Presets document where each number comes
+ * from (the public scripts fsvae_60.sh / fsvae_120.sh, the paper's Table 12, or our small runs).
+ */
+import { FrequencyConfig, FrequencyPresetName, frequencyConfig } from '../frequency/enhancer';
+import { ReparameterisationMode } from '../model/fsvae';
+import { TripletVariant } from '../losses';
+import { FsvaeInputError } from '../util/assert';
+
+export type AlignmentLossName = 'calibrated-reference' | 'calibrated-paper' | 'cross-reconstruction' | 'none' | `triplet-${TripletVariant}`;
+
+/** Step schedules within a cycle (REFERENCE.md §1.2), restarted every cycle. */
+export interface ScheduleConfig {
+  cycles: number;
+  stepsPerCycle: number;
+  /** β_s = scale·max(0, (step − skeletonKlStart)/klRamp). */
+  skeletonKlStart: number;
+  /** alignment window: steps > alignStart (the code's cr_fact_epoch); β_t ramps from here too. */
+  alignStart: number;
+  klRamp: number;
+  klScale: number;
+  /** text KL is off in cycles < textKlFromCycle. */
+  textKlFromCycle: number;
+}
+
+export interface AlignmentConfig {
+  loss: AlignmentLossName;
+  alpha: number;
+  lambda: number;
+  /** margin m of L_T1 and L_T4. */
+  margin: number;
+  /** 'window': only inside the alignment window (the code's cr_fact); 'always': every step. */
+  when: 'window' | 'always';
+  /** draw negatives only among samples of another class (the code does not). */
+  excludeSameClassNegatives: boolean;
+}
+
+export interface ClassifierConfig {
+  samplesPerClass: number;
+  steps: number;
+  learningRate: number;
+}
+
+export interface Stage2Config {
+  name: string;
+  description: string;
+  latentDim: number;
+  encoderHidden: number[];
+  decoderActivation: 'relu' | 'linear';
+  reparameterisation: ReparameterisationMode;
+  skeletonFrequency: FrequencyConfig;
+  textFrequency: FrequencyConfig;
+  /** text parts, e.g. 'lb_ad_md' (= AL ‖ GD ‖ LD). */
+  textMode: string;
+  batchSize: number;
+  learningRate: number;
+  schedule: ScheduleConfig;
+  alignment: AlignmentConfig;
+  classifier: ClassifierConfig;
+}
+
+/** The code's schedule for a cycle length of 1700 (NTU-60 scripts) or 1900 (NTU-120 scripts). */
+export function referenceSchedule(stepsPerCycle: 1700 | 1900, cycles = 10): ScheduleConfig {
+  return { cycles, stepsPerCycle, skeletonKlStart: 1000, alignStart: stepsPerCycle === 1700 ? 1400 : 1500, klRamp: 3000, klScale: 0.1, textKlFromCycle: 2 };
+}
+
+/** The 1700-step schedule shrunk proportionally to `stepsPerCycle` (same shape, fewer steps). */
+export function scaledSchedule(stepsPerCycle: number, cycles: number): ScheduleConfig {
+  const f = stepsPerCycle / 1700;
+  return {
+    cycles, stepsPerCycle, skeletonKlStart: Math.round(1000 * f), alignStart: Math.round(1400 * f), klRamp: Math.round(3000 * f),
+    klScale: 0.1, textKlFromCycle: Math.min(2, cycles - 1),
+  };
+}
+
+const CLASSIFIER: ClassifierConfig = { samplesPerClass: 500, steps: 300, learningRate: 1e-3 };
+
+function base(name: string, description: string, latentDim: number, schedule: ScheduleConfig, alpha: number, freq: FrequencyPresetName): Stage2Config {
+  return {
+    name, description, latentDim, encoderHidden: [], decoderActivation: 'relu', reparameterisation: 'reference',
+    skeletonFrequency: frequencyConfig(freq), textFrequency: frequencyConfig(freq), textMode: 'lb_ad_md',
+    batchSize: 64, learningRate: 1e-4, schedule,
+    alignment: { loss: 'calibrated-reference', alpha, lambda: 100, margin: 1, when: 'window', excludeSameClassNegatives: false },
+    classifier: { ...CLASSIFIER },
+  };
+}
+
+export const STAGE2_PRESETS = {
+  /** fsvae_60.sh: 10 cycles × 1700 steps, latent 100, α = 0.5, λ = 100, φ = 30 (model.py default). */
+  'reference-ntu60': base('reference-ntu60', 'public code, NTU-60 script (fsvae_60.sh)', 100, referenceSchedule(1700), 0.5, 'reference'),
+  /** fsvae_120.sh: 10 cycles × 1900 steps, latent 200, α = 0.1, λ = 100. */
+  'reference-ntu120': base('reference-ntu120', 'public code, NTU-120 script (fsvae_120.sh, pointed at train.py)', 200, referenceSchedule(1900), 0.1, 'reference'),
+  /** Paper Table 12: 1900 steps, α = 0.1, λ = 100, φ = 35, b = 30; Eq. 6 with negatives on both sides. */
+  paper: {
+    ...base('paper', 'paper Table 12 and Eq. 2-3, 6 as printed', 100, referenceSchedule(1900), 0.1, 'paper'),
+    alignment: { loss: 'calibrated-paper', alpha: 0.1, lambda: 100, margin: 1, when: 'window', excludeSameClassNegatives: false },
+  } as Stage2Config,
+  /**
+   * Small and fast, the code's losses and FM: for tests and the default notebooks on generated data.
+   * 4 cycles × 400 steps (the 1700-step schedule shrunk), latent 64, and lr 1e-3 (10× the code's) to
+   * converge in ~1/10 of the code's 17,000 steps.
+   */
+  quick: { ...base('quick', 'reference losses and FM; 4 cycles × 400 steps (shrunk schedule), latent 64, lr 1e-3', 64, scaledSchedule(400, 4), 0.5, 'reference'), learningRate: 1e-3 },
+} satisfies Record<string, Stage2Config>;
+
+export type Stage2PresetName = keyof typeof STAGE2_PRESETS;
+
+export function stage2Preset(name: string, overrides: Partial<Stage2Config> = {}): Stage2Config {
+  const p = (STAGE2_PRESETS as Record<string, Stage2Config>)[name];
+  if (!p) throw new FsvaeInputError(`Unknown stage-2 preset '${name}'. Known: ${Object.keys(STAGE2_PRESETS).join(', ')}.`);
+  return structuredClone({ ...p, ...overrides });
+}
+
+/** β_s, β_t and the alignment coefficient at `step` (0-based, within the cycle) of `cycle` (REFERENCE.md §1.2). */
+export function scheduleAt(cfg: Stage2Config, cycle: number, step: number): { betaSkeleton: number; betaText: number; alignCoefficient: number; alignActive: boolean } {
+  const s = cfg.schedule;
+  const betaSkeleton = s.klScale * Math.max(0, (step - s.skeletonKlStart) / s.klRamp);
+  const betaText = cycle >= s.textKlFromCycle ? s.klScale * Math.max(0, (step - s.alignStart) / s.klRamp) : 0;
+  const alignActive = cfg.alignment.loss !== 'none' && (cfg.alignment.when === 'always' || step > s.alignStart);
+  // reference: coef = λ·α on the un-scaled sigmoid means; paper Eq. 8: α·L_Align (L_Align already carries λ/B);
+  // MSF cross-reconstruction: weight 1 (cr_fact); triplets (Table 9): α·L_T.
+  const a = cfg.alignment;
+  const coefficient = a.loss === 'calibrated-reference' ? a.lambda * a.alpha : a.loss === 'cross-reconstruction' ? 1 : a.alpha;
+  return { betaSkeleton, betaText, alignCoefficient: alignActive ? coefficient : 0, alignActive };
+}

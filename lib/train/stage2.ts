@@ -1,0 +1,374 @@
+/**
+ * Stage 2 (cross-modal VAE training) and stage 3 (unseen classifier), the way the public code runs
+ * them (REFERENCE.md §1.2-1.3): cycles × steps, a fresh random batch every step, KL and alignment
+ * schedules restarted each cycle, Adam; after every cycle a fresh unseen classifier is trained on
+ * sampled text latents and evaluated on the skeleton encoder's μ of the evaluation sets.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { createHash } from 'node:crypto';
+import { FsvaeModel, Linear, Posterior, reparameterise } from '../model/fsvae';
+import {
+  AlignmentSide, calibratedAlignmentPaper, calibratedAlignmentReference, crossReconstruction, klDivergence, mseMean, tripletAlignment, TripletVariant,
+} from '../losses';
+import { Random } from '../util/random';
+import { FsvaeInputError } from '../util/assert';
+import { TextMatrix } from '../text/compose';
+import { Adam, AdamState } from './adam';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { Stage2Config, scheduleAt } from './config';
+import { FeatureSet, checkFeatureSet } from './features';
+
+export interface Stage2Inputs {
+  /** seen-class training samples. */
+  train: FeatureSet;
+  /** class ids of the unseen classes (any order; sorted internally as the code does). */
+  unseen: number[];
+  /** normalised text features (Eq. 5), one row per class of the full class space. */
+  text: TextMatrix;
+  /** evaluated after every cycle; must contain 'ztest' (unseen-class samples: ZSL accuracy). */
+  evalSets: Record<string, FeatureSet>;
+}
+
+export interface LossMeans {
+  total: number;
+  reconstruction: number;
+  kl: number;
+  alignment: number;
+}
+
+export interface CycleRecord {
+  cycle: number;
+  /** per-sample top-1 accuracy on evalSets.ztest among the unseen classes. */
+  zslAccuracy: number;
+  /** mean losses over the cycle's steps. */
+  losses: LossMeans;
+  /** frequency parameters at the end of the cycle. */
+  skeletonFrequency: { k: number; wMean: number };
+  textFrequency: { k: number; wMean: number };
+  wallSeconds: number;
+}
+
+export interface Stage2Result {
+  config: Stage2Config;
+  seed: number;
+  unseenSorted: number[];
+  cycles: CycleRecord[];
+  /** per cycle, per evaluation set: unseen-classifier softmax (rows × |unseen|). */
+  softmax: Record<string, Float32Array>[];
+  stepsPerSecond: number;
+  resumedFromCycle: number | null;
+}
+
+export interface Stage2Progress {
+  cycle: number;
+  step: number;
+  stepsPerCycle: number;
+  cycles: number;
+  loss: number;
+  stepsPerSecond: number;
+}
+
+export interface Stage2Options {
+  seed: number;
+  /** checkpoint at the end of every cycle; resume from it when present and matching. */
+  checkpointDir?: string;
+  onProgress?: (p: Stage2Progress) => void;
+  onCycle?: (c: CycleRecord) => void;
+  /** rows per chunk when evaluating large sets. */
+  evalChunk?: number;
+}
+
+function fingerprint(cfg: Stage2Config, seed: number, inputs: Stage2Inputs): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify(cfg));
+  h.update(String(seed));
+  h.update(JSON.stringify(inputs.unseen));
+  for (const f of [inputs.train, ...Object.values(inputs.evalSets)]) {
+    h.update(Buffer.from(f.features.buffer, f.features.byteOffset, f.features.byteLength));
+    h.update(Buffer.from(f.labels.buffer, f.labels.byteOffset, f.labels.byteLength));
+  }
+  h.update(Buffer.from(inputs.text.data.buffer, inputs.text.data.byteOffset, inputs.text.data.byteLength));
+  return h.digest('hex');
+}
+
+function validate(cfg: Stage2Config, inputs: Stage2Inputs): number[] {
+  const C = inputs.text.rows;
+  checkFeatureSet(inputs.train, 'stage 2 training features', C);
+  if (!inputs.evalSets.ztest) throw new FsvaeInputError("stage 2: evalSets must contain 'ztest' (unseen-class test samples) for the ZSL accuracy.");
+  for (const [k, f] of Object.entries(inputs.evalSets)) {
+    checkFeatureSet(f, `evaluation set '${k}'`, C);
+    if (f.dim !== inputs.train.dim) throw new FsvaeInputError(`evaluation set '${k}' has ${f.dim} features, training has ${inputs.train.dim}.`);
+  }
+  const unseen = [...inputs.unseen].sort((a, b) => a - b);
+  if (unseen.length < 2) throw new FsvaeInputError(`stage 2: need at least 2 unseen classes, got [${unseen.join(', ')}].`);
+  if (new Set(unseen).size !== unseen.length) throw new FsvaeInputError(`stage 2: duplicate unseen classes in [${inputs.unseen.join(', ')}].`);
+  for (const u of unseen) if (u < 0 || u >= C) throw new FsvaeInputError(`stage 2: unseen class ${u} is outside the ${C} text rows.`);
+  const unseenSet = new Set(unseen);
+  for (let i = 0; i < inputs.train.rows; i++) {
+    if (unseenSet.has(inputs.train.labels[i])) {
+      throw new FsvaeInputError(`stage 2: training row ${i} has unseen class ${inputs.train.labels[i]}; training must use seen classes only.`);
+    }
+  }
+  const z = inputs.evalSets.ztest;
+  for (let i = 0; i < z.rows; i++) {
+    if (!unseenSet.has(z.labels[i])) throw new FsvaeInputError(`stage 2: ztest row ${i} has class ${z.labels[i]}, which is not unseen.`);
+  }
+  if (inputs.train.rows < cfg.batchSize) throw new FsvaeInputError(`stage 2: ${inputs.train.rows} training rows < batch size ${cfg.batchSize}.`);
+  return unseen;
+}
+
+/** Negatives i⁻: the code's random permutation, or (option) a random sample of another class. */
+function drawNegatives(rng: Random, labels: Int32Array, excludeSameClass: boolean): Int32Array {
+  const b = labels.length;
+  const perm = rng.permutation(b);
+  if (!excludeSameClass) return perm;
+  for (let i = 0; i < b; i++) {
+    if (labels[perm[i]] !== labels[i]) continue;
+    const others: number[] = [];
+    for (let j = 0; j < b; j++) if (labels[j] !== labels[i]) others.push(j);
+    if (others.length) perm[i] = others[rng.int(others.length)];
+  }
+  return perm;
+}
+
+/** Skeleton encoder means (with FM) of a feature set, in chunks. */
+export function encodeSkeletonMeans(model: FsvaeModel, f: FeatureSet, chunk = 4096): tf.Tensor2D {
+  return tf.tidy(() => {
+    const parts: tf.Tensor2D[] = [];
+    for (let r = 0; r < f.rows; r += chunk) {
+      const n = Math.min(chunk, f.rows - r);
+      const x = tf.tensor2d(f.features.subarray(r * f.dim, (r + n) * f.dim), [n, f.dim]);
+      parts.push(model.skeletonEncoder.apply(x).mu);
+    }
+    return parts.length === 1 ? parts[0] : (tf.concat(parts, 0) as tf.Tensor2D);
+  });
+}
+
+/** PyTorch's default nn.Linear init: U(−1/√fan_in, 1/√fan_in) for weight and bias. */
+function torchDefaultLinear(rng: Random, inDim: number, outDim: number, name: string): Linear {
+  const bound = 1 / Math.sqrt(inDim);
+  const w = new Float32Array(inDim * outDim).map(() => rng.range(-bound, bound));
+  const lin = new Linear(inDim, outDim, w, name);
+  lin.bias.assign(tf.tensor1d(new Float32Array(outDim).map(() => rng.range(-bound, bound))));
+  return lin;
+}
+
+let classifierCount = 0;
+
+/**
+ * Stage 3: |unseen|·samplesPerClass text latents sampled once from Enc_t (with FM), a fresh
+ * Linear + ReLU classifier trained full-batch with Adam and cross-entropy; returns softmax of
+ * every evaluation set's skeleton μ.
+ */
+export function trainUnseenClassifier(
+  model: FsvaeModel, enhancedText: tf.Tensor2D, unseenSorted: number[], cfg: Stage2Config, rng: Random,
+  evalSets: Record<string, FeatureSet>, chunk = 4096,
+): Record<string, Float32Array> {
+  const ss = unseenSorted.length;
+  const n = cfg.classifier.samplesPerClass;
+  const L = cfg.latentDim;
+  const clf = torchDefaultLinear(rng, L, ss, `clf${classifierCount++}`);
+  const labels = new Int32Array(ss * n);
+  for (let c = 0; c < ss; c++) labels.fill(c, c * n, (c + 1) * n);
+  const z = tf.tidy(() => {
+    const rows = tf.gather(enhancedText, tf.tensor1d(unseenSorted, 'int32')) as tf.Tensor2D;
+    const post = model.textEncoder.fromEnhanced(rows);
+    const rep = tf.tensor1d(labels, 'int32');
+    const tiled: Posterior = { mu: tf.gather(post.mu, rep) as tf.Tensor2D, logvar: tf.gather(post.logvar, rep) as tf.Tensor2D };
+    return reparameterise(tiled, rng, cfg.reparameterisation);
+  });
+  const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), ss).toFloat();
+  const opt = new Adam(clf.variables, { learningRate: cfg.classifier.learningRate });
+  for (let s = 0; s < cfg.classifier.steps; s++) {
+    opt.minimize(() => tf.losses.softmaxCrossEntropy(onehot, tf.relu(clf.apply(z))) as tf.Scalar);
+  }
+  const out: Record<string, Float32Array> = {};
+  for (const [name, f] of Object.entries(evalSets)) {
+    out[name] = tf.tidy(() => {
+      const mu = encodeSkeletonMeans(model, f, chunk);
+      return tf.softmax(tf.relu(clf.apply(mu))).dataSync() as Float32Array;
+    });
+  }
+  opt.dispose();
+  tf.dispose([z, onehot, ...clf.variables]);
+  return out;
+}
+
+/** argmax of each row of a (rows × k) matrix; ties go to the lowest index (torch.argmax on CPU does too). */
+export function argmaxRows(p: Float32Array, k: number): Int32Array {
+  const rows = p.length / k;
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (p[r * k + c] > p[r * k + best]) best = c;
+    out[r] = best;
+  }
+  return out;
+}
+
+/** Per-sample accuracy of predictions over the sorted unseen classes. */
+export function zslAccuracy(softmax: Float32Array, unseenSorted: number[], labels: Int32Array): number {
+  const pred = argmaxRows(softmax, unseenSorted.length);
+  let ok = 0;
+  for (let i = 0; i < labels.length; i++) if (unseenSorted[pred[i]] === labels[i]) ok++;
+  return ok / labels.length;
+}
+
+interface CheckpointMeta {
+  fingerprint: string;
+  nextCycle: number;
+  rng: { state: number; spareNormal: number | null };
+  adamStep: number;
+  cycles: CycleRecord[];
+  stepsDone: number;
+  trainSeconds: number;
+}
+
+/** Runs stages 2 and 3 for one seed. */
+export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage2Options): Stage2Result {
+  const unseenSorted = validate(cfg, inputs);
+  const { train, text } = inputs;
+  const model = new FsvaeModel({
+    skeletonDim: train.dim, textDim: text.cols, latentDim: cfg.latentDim, encoderHidden: cfg.encoderHidden,
+    decoderActivation: cfg.decoderActivation, skeletonFrequency: cfg.skeletonFrequency, textFrequency: cfg.textFrequency,
+    reparameterisation: cfg.reparameterisation, initGain: 0.5,
+  }, opts.seed);
+  const rng = new Random(opts.seed * 7919 + 1);
+  const params = model.variables;
+  const adam = new Adam(params, { learningRate: cfg.learningRate });
+  const textTable = tf.keep(tf.tensor2d(text.data, [text.rows, text.cols]));
+  const textBands = tf.keep(model.textEncoder.frequency.bandComponents(textTable));
+  const trainFeatures = tf.keep(tf.tensor2d(train.features, [train.rows, train.dim]));
+  const fp = fingerprint(cfg, opts.seed, inputs);
+  const ckptName = `stage2-seed${opts.seed}`;
+  let cycles: CycleRecord[] = [];
+  const softmax: Record<string, Float32Array>[] = [];
+  let startCycle = 0;
+  let resumedFromCycle: number | null = null;
+  let stepsDone = 0;
+  let trainSeconds = 0;
+
+  if (opts.checkpointDir) {
+    const ck = loadCheckpoint<CheckpointMeta>(opts.checkpointDir, ckptName);
+    if (ck && ck.meta.fingerprint === fp) {
+      params.forEach((p, i) => p.assign(tf.tensor(ck.arrays[`param${i}`], p.shape)));
+      adam.setState({ step: ck.meta.adamStep, m: params.map((_, i) => ck.arrays[`m${i}`]), v: params.map((_, i) => ck.arrays[`v${i}`]) });
+      rng.setState(ck.meta.rng);
+      cycles = ck.meta.cycles;
+      for (let c = 0; c < cycles.length; c++) {
+        const rec: Record<string, Float32Array> = {};
+        for (const name of Object.keys(inputs.evalSets)) rec[name] = ck.arrays[`softmax${c}/${name}`];
+        softmax.push(rec);
+      }
+      startCycle = ck.meta.nextCycle;
+      resumedFromCycle = startCycle;
+      stepsDone = ck.meta.stepsDone;
+      trainSeconds = ck.meta.trainSeconds;
+    }
+  }
+
+  const B = cfg.batchSize;
+  const align = cfg.alignment;
+  for (let cycle = startCycle; cycle < cfg.schedule.cycles; cycle++) {
+    const t0 = Date.now();
+    const sums: LossMeans = { total: 0, reconstruction: 0, kl: 0, alignment: 0 };
+    for (let step = 0; step < cfg.schedule.stepsPerCycle; step++) {
+      const sched = scheduleAt(cfg, cycle, step);
+      const batch = rng.sampleWithoutReplacement(train.rows, B);
+      const labels = new Int32Array(B);
+      for (let i = 0; i < B; i++) labels[i] = train.labels[batch[i]];
+      // random draws happen every step whether or not the alignment term is active, so the stream does not depend on it
+      const negatives = drawNegatives(rng, labels, align.excludeSameClassNegatives);
+      const skeletonNegatives = align.loss === 'calibrated-reference' ? null : drawNegatives(rng, labels, align.excludeSameClassNegatives);
+      const epsDraws = { s: new Random(0), t: new Random(0) };
+      epsDraws.s.setState({ state: Math.floor(rng.uniform() * 2 ** 32), spareNormal: null });
+      epsDraws.t.setState({ state: Math.floor(rng.uniform() * 2 ** 32), spareNormal: null });
+      const parts = { rec: 0, kl: 0, al: 0 };
+      const loss = adam.minimize(() => {
+        const idx = tf.tensor1d(batch, 'int32');
+        const y = tf.tensor1d(labels, 'int32');
+        const xs = tf.gather(trainFeatures, idx) as tf.Tensor2D;
+        const xt = tf.gather(textTable, y) as tf.Tensor2D;
+        const xtEnhanced = tf.gather(model.textEncoder.frequency.applyFromComponents(textBands, text.rows), y) as tf.Tensor2D;
+        const ps = model.skeletonEncoder.apply(xs);
+        const pt = model.textEncoder.fromEnhanced(xtEnhanced);
+        const zs = reparameterise(ps, epsDraws.s, cfg.reparameterisation);
+        const zt = reparameterise(pt, epsDraws.t, cfg.reparameterisation);
+        let sHat: tf.Tensor2D, tHat: tf.Tensor2D, sTilde: tf.Tensor2D | null = null, tTilde: tf.Tensor2D | null = null;
+        if (sched.alignActive) {
+          // self and cross reconstructions through one decoder call each: Dec_s([z_s; z_t]), Dec_t([z_t; z_s])
+          [sHat, sTilde] = tf.split(model.skeletonDecoder.apply(tf.concat([zs, zt], 0) as tf.Tensor2D), 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+          [tHat, tTilde] = tf.split(model.textDecoder.apply(tf.concat([zt, zs], 0) as tf.Tensor2D), 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+        } else {
+          sHat = model.skeletonDecoder.apply(zs);
+          tHat = model.textDecoder.apply(zt);
+        }
+        const rec = tf.add(mseMean(xs, sHat), mseMean(xt, tHat)); // Eq. 7, reconstruction
+        let kl: tf.Scalar = tf.scalar(0);
+        if (sched.betaSkeleton > 0) kl = tf.add(kl, tf.mul(sched.betaSkeleton, klDivergence(ps.mu, ps.logvar)));
+        if (sched.betaText > 0) kl = tf.add(kl, tf.mul(sched.betaText, klDivergence(pt.mu, pt.logvar)));
+        let al: tf.Scalar = tf.scalar(0);
+        if (sched.alignActive && sTilde && tTilde) {
+          const textSide: AlignmentSide = { anchor: xt, reconstruction: tTilde, negatives };
+          const skelSide: AlignmentSide = { anchor: xs, reconstruction: sTilde, negatives: skeletonNegatives };
+          let term: tf.Scalar;
+          if (align.loss === 'calibrated-reference') term = calibratedAlignmentReference(textSide, xs, sTilde, align.lambda);
+          else if (align.loss === 'calibrated-paper') term = calibratedAlignmentPaper(textSide, skelSide, align.lambda); // Eq. 6
+          else if (align.loss === 'cross-reconstruction') term = crossReconstruction(xs, sTilde, xt, tTilde);
+          else term = tripletAlignment(align.loss.slice('triplet-'.length) as TripletVariant, textSide, skelSide, align.lambda, align.margin); // Eq. 25-28
+          al = tf.mul(sched.alignCoefficient, term);
+        }
+        parts.rec = rec.dataSync()[0];
+        parts.kl = kl.dataSync()[0];
+        parts.al = al.dataSync()[0];
+        return tf.add(tf.add(rec, kl), al) as tf.Scalar; // Eq. 8: L_VAE + α·L_Align
+      });
+      if (!Number.isFinite(loss)) {
+        throw new Error(`stage 2 diverged: loss ${loss} at cycle ${cycle}, step ${step} (reconstruction ${parts.rec}, KL ${parts.kl}, alignment ${parts.al}). Lower the learning rate or check the input features.`);
+      }
+      sums.total += loss;
+      sums.reconstruction += parts.rec;
+      sums.kl += parts.kl;
+      sums.alignment += parts.al;
+      stepsDone++;
+      if (opts.onProgress && (step % 25 === 0 || step === cfg.schedule.stepsPerCycle - 1)) {
+        const elapsed = trainSeconds + (Date.now() - t0) / 1000;
+        opts.onProgress({ cycle, step, stepsPerCycle: cfg.schedule.stepsPerCycle, cycles: cfg.schedule.cycles, loss, stepsPerSecond: stepsDone / Math.max(elapsed, 1e-9) });
+      }
+    }
+    trainSeconds += (Date.now() - t0) / 1000;
+    // stage 3: fresh unseen classifier on this cycle's text encoder
+    const enhancedText = model.textEncoder.frequency.applyFromComponents(textBands, text.rows);
+    const out = trainUnseenClassifier(model, enhancedText, unseenSorted, cfg, rng, inputs.evalSets, opts.evalChunk);
+    enhancedText.dispose();
+    softmax.push(out);
+    const n = cfg.schedule.stepsPerCycle;
+    const snapS = model.skeletonEncoder.frequency.snapshot();
+    const snapT = model.textEncoder.frequency.snapshot();
+    const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+    const record: CycleRecord = {
+      cycle, zslAccuracy: zslAccuracy(out.ztest, unseenSorted, inputs.evalSets.ztest.labels),
+      losses: { total: sums.total / n, reconstruction: sums.reconstruction / n, kl: sums.kl / n, alignment: sums.alignment / n },
+      skeletonFrequency: { k: snapS.k, wMean: mean(snapS.w) }, textFrequency: { k: snapT.k, wMean: mean(snapT.w) },
+      wallSeconds: (Date.now() - t0) / 1000,
+    };
+    cycles.push(record);
+    opts.onCycle?.(record);
+    if (opts.checkpointDir) {
+      const st: AdamState = adam.getState();
+      const arrays: Record<string, Float32Array> = {};
+      params.forEach((p, i) => (arrays[`param${i}`] = p.dataSync().slice() as Float32Array));
+      st.m.forEach((a, i) => (arrays[`m${i}`] = a));
+      st.v.forEach((a, i) => (arrays[`v${i}`] = a));
+      softmax.forEach((rec, c) => Object.entries(rec).forEach(([name, a]) => (arrays[`softmax${c}/${name}`] = a)));
+      saveCheckpoint<CheckpointMeta>(opts.checkpointDir, ckptName, {
+        meta: { fingerprint: fp, nextCycle: cycle + 1, rng: rng.getState(), adamStep: st.step, cycles, stepsDone, trainSeconds },
+        arrays,
+      });
+    }
+  }
+  adam.dispose();
+  tf.dispose([textTable, textBands, trainFeatures]);
+  model.dispose();
+  return { config: cfg, seed: opts.seed, unseenSorted, cycles, softmax, stepsPerSecond: stepsDone / Math.max(trainSeconds, 1e-9), resumedFromCycle };
+}

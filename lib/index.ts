@@ -14,3 +14,10 @@ export * from './viz/plotly';
 export * from './experiments/frequency-analysis';
 export * from './runtime/backend';
 export * from './data/layouts';
+export {
+  DESCRIPTION_PARTS, DESCRIPTION_REGISTRY, DESCRIPTION_DATASETS, defaultDescriptionsDir,
+  parseDescriptions, loadDescriptions, descriptionTexts, descriptionHash,
+} from './text/descriptions';
+export type {
+  DescriptionPart, DescriptionDataset, ActionDescription, DescriptionSet, DescriptionFileEntry,
+} from './text/descriptions';

@@ -139,6 +139,17 @@ export function gainProfile(n: number, config: FrequencyConfig, w?: ArrayLike<nu
   return g;
 }
 
+/** Band components of fixed rows, see FrequencyEnhancer.precomputeBands. */
+export interface PrecomputedBands {
+  rows: number;
+  n: number;
+  /** (b+1) × (rows·N). */
+  components: tf.Tensor2D;
+  /** its transpose, kept for the backward pass. */
+  componentsT: tf.Tensor2D;
+  dispose(): void;
+}
+
 let enhancerCount = 0;
 
 /**
@@ -223,12 +234,12 @@ export class FrequencyEnhancer {
    * Band components of fixed rows (e.g. the C rows of a text table), computed once: component i is
    * IDCT(DCT(x) restricted to band i), the last one the never-scaled coefficients. Then
    * x' = Σ_i g_i·component_i + component_b exactly (Eq. 33 is linear in g), so a training step
-   * costs O(b·rows·N) instead of two dense N×N transforms per batch row. Shape (b+1) × (rows·N).
+   * costs O(b·rows·N) instead of two dense N×N transforms per batch row.
    */
-  bandComponents(rows: tf.Tensor2D): tf.Tensor2D {
+  precomputeBands(rows: tf.Tensor2D): PrecomputedBands {
     const [r, n] = rows.shape;
-    if (n !== this.n) throw new FsvaeInputError(`bandComponents: rows have ${n} features, enhancer expects N=${this.n}.`);
-    return tf.tidy(() => {
+    if (n !== this.n) throw new FsvaeInputError(`precomputeBands: rows have ${n} features, enhancer expects N=${this.n}.`);
+    const components = tf.tidy(() => {
       const { basis, basisT } = dctBasisTensors(n);
       const coefficients = tf.matMul(rows, basisT);
       const masks = tf.concat([this.membership, tf.reshape(this.unscaled, [1, n])], 0); // (b+1) × N
@@ -239,13 +250,23 @@ export class FrequencyEnhancer {
       }
       return tf.concat(parts, 0) as tf.Tensor2D;
     });
+    const componentsT = tf.tidy(() => tf.transpose(components) as tf.Tensor2D);
+    return { rows: r, n, components, componentsT, dispose: () => tf.dispose([components, componentsT]) };
   }
 
-  /** Enhanced rows from `bandComponents` (differentiable in w and k); equals apply(rows). */
-  applyFromComponents(components: tf.Tensor2D, rows: number): tf.Tensor2D {
+  /** Enhanced rows from `precomputeBands` (differentiable in w and k); equals apply(rows). */
+  applyPrecomputed(bands: PrecomputedBands): tf.Tensor2D {
+    // custom gradient: d/dg = dy · componentsᵀ with the transpose precomputed (no per-step transpose)
+    const combine = tf.customGrad(((gExt: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([]);
+      return {
+        value: tf.matMul(gExt as tf.Tensor2D, bands.components),
+        gradFunc: (dy: tf.Tensor) => tf.matMul(dy as tf.Tensor2D, bands.componentsT),
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
     return tf.tidy(() => {
       const gExt = tf.concat([this.bandGains(), tf.ones([1])]).reshape([1, -1]);
-      return tf.reshape(tf.matMul(gExt, components), [rows, this.n]) as tf.Tensor2D;
+      return tf.reshape(combine(gExt), [bands.rows, this.n]) as tf.Tensor2D;
     });
   }
 

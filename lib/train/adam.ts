@@ -18,6 +18,34 @@ export interface AdamState {
   v: Float32Array[];
 }
 
+type HeapView = (t: tf.Tensor) => Float32Array;
+
+/**
+ * Float32 views of tensor storage on backends that keep it in JS-visible memory (wasm heap, cpu
+ * arrays). They let the update run as one fused loop instead of ~10 tensor ops per parameter.
+ * Views are taken right before use (the wasm heap can grow and detach older views). Moments are
+ * updated in place; parameters are NOT: wasm's XNNPACK matmul caches packed weights by tensor id,
+ * so a parameter gets new storage (assign) every step.
+ */
+function heapView(): HeapView | null {
+  const name = tf.getBackend();
+  const backend = tf.backend() as unknown as {
+    typedArrayFromHeap?: (t: { dataId: object; shape: number[]; dtype: string }) => Float32Array;
+    data?: { get(id: object): { values: Float32Array } };
+  };
+  if (name === 'wasm' && backend.typedArrayFromHeap) {
+    return (t) => backend.typedArrayFromHeap!({ dataId: t.dataId, shape: t.shape, dtype: 'float32' });
+  }
+  if (name === 'cpu' && backend.data) {
+    return (t) => {
+      const v = backend.data!.get(t.dataId).values;
+      if (!(v instanceof Float32Array)) throw new Error('Adam: expected float32 storage');
+      return v;
+    };
+  }
+  return null;
+}
+
 export class Adam {
   readonly lr: number;
   readonly beta1: number;
@@ -26,6 +54,7 @@ export class Adam {
   private t = 0;
   private readonly m: tf.Variable[];
   private readonly v: tf.Variable[];
+  private readonly scratch: Float32Array[] = [];
 
   constructor(readonly params: tf.Variable[], opts: AdamOptions) {
     this.lr = opts.learningRate;
@@ -48,7 +77,30 @@ export class Adam {
     const c2 = 1 - this.beta2 ** this.t;
     const stepSize = this.lr / c1;
     const sqrtC2 = Math.sqrt(c2);
-    tf.tidy(() => {
+    const view = process.env.FSVAE_ADAM_UNFUSED ? null : heapView();
+    if (view) {
+      const b1 = this.beta1;
+      const b2 = this.beta2;
+      const eps = this.eps;
+      this.params.forEach((p, i) => {
+        const gt = grads[p.name];
+        if (!gt) return;
+        const g = view(gt);
+        const m = view(this.m[i]);
+        const v = view(this.v[i]);
+        const w = view(p);
+        const next = this.scratch[i] ?? (this.scratch[i] = new Float32Array(w.length));
+        for (let j = 0; j < w.length; j++) {
+          const gj = g[j];
+          const mj = b1 * m[j] + (1 - b1) * gj;
+          const vj = b2 * v[j] + (1 - b2) * gj * gj;
+          m[j] = mj;
+          v[j] = vj;
+          next[j] = w[j] - (stepSize * mj) / (Math.sqrt(vj) / sqrtC2 + eps);
+        }
+        tf.tidy(() => p.assign(tf.tensor(next, p.shape)));
+      });
+    } else tf.tidy(() => {
       this.params.forEach((p, i) => {
         const g = grads[p.name];
         if (!g) return; // a parameter outside this loss's graph keeps its state (as torch does for grad=None)

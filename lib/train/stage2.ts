@@ -237,7 +237,7 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
   const params = model.variables;
   const adam = new Adam(params, { learningRate: cfg.learningRate });
   const textTable = tf.keep(tf.tensor2d(text.data, [text.rows, text.cols]));
-  const textBands = tf.keep(model.textEncoder.frequency.bandComponents(textTable));
+  const textBands = model.textEncoder.frequency.precomputeBands(textTable);
   const trainFeatures = tf.keep(tf.tensor2d(train.features, [train.rows, train.dim]));
   const fp = fingerprint(cfg, opts.seed, inputs);
   const ckptName = `stage2-seed${opts.seed}`;
@@ -289,9 +289,10 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
         const y = tf.tensor1d(labels, 'int32');
         const xs = tf.gather(trainFeatures, idx) as tf.Tensor2D;
         const xt = tf.gather(textTable, y) as tf.Tensor2D;
-        const xtEnhanced = tf.gather(model.textEncoder.frequency.applyFromComponents(textBands, text.rows), y) as tf.Tensor2D;
+        // text posterior of every class once (C rows), then looked up per sample: same math, fewer wide rows
+        const ptAll = model.textEncoder.fromEnhanced(model.textEncoder.frequency.applyPrecomputed(textBands));
         const ps = model.skeletonEncoder.apply(xs);
-        const pt = model.textEncoder.fromEnhanced(xtEnhanced);
+        const pt: Posterior = { mu: tf.gather(ptAll.mu, y) as tf.Tensor2D, logvar: tf.gather(ptAll.logvar, y) as tf.Tensor2D };
         const zs = reparameterise(ps, epsDraws.s, cfg.reparameterisation);
         const zt = reparameterise(pt, epsDraws.t, cfg.reparameterisation);
         let sHat: tf.Tensor2D, tHat: tf.Tensor2D, sTilde: tf.Tensor2D | null = null, tTilde: tf.Tensor2D | null = null;
@@ -338,7 +339,7 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
     }
     trainSeconds += (Date.now() - t0) / 1000;
     // stage 3: fresh unseen classifier on this cycle's text encoder
-    const enhancedText = model.textEncoder.frequency.applyFromComponents(textBands, text.rows);
+    const enhancedText = model.textEncoder.frequency.applyPrecomputed(textBands);
     const out = trainUnseenClassifier(model, enhancedText, unseenSorted, cfg, rng, inputs.evalSets, opts.evalChunk);
     enhancedText.dispose();
     softmax.push(out);
@@ -368,7 +369,8 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
     }
   }
   adam.dispose();
-  tf.dispose([textTable, textBands, trainFeatures]);
+  textBands.dispose();
+  tf.dispose([textTable, trainFeatures]);
   model.dispose();
   return { config: cfg, seed: opts.seed, unseenSorted, cycles, softmax, stepsPerSecond: stepsDone / Math.max(trainSeconds, 1e-9), resumedFromCycle };
 }

@@ -21,3 +21,16 @@ export {
 export type {
   DescriptionPart, DescriptionDataset, ActionDescription, DescriptionSet, DescriptionFileEntry,
 } from './text/descriptions';
+export * from './data/npy';
+export * from './data/synse';
+export * from './data/text-tables';
+export * from './data/splits';
+export * from './data/classes';
+export * from './model/fsvae';
+export * from './losses';
+export * from './train/adam';
+export * from './train/config';
+export * from './train/features';
+export * from './train/stage2';
+export * from './text/compose';
+export * from './data/synthetic-features';

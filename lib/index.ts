@@ -34,3 +34,8 @@ export * from './train/features';
 export * from './train/stage2';
 export * from './text/compose';
 export * from './data/synthetic-features';
+export * from './data/sources';
+export * from './data/download';
+export * from './util/progress';
+export * from './util/step-progress';
+export * from './pipeline/zero-shot';

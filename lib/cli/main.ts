@@ -2,9 +2,15 @@
 /** `npx fsvae <command> ...`: the command-line entry point. Commands register in COMMANDS below. */
 import { CliCommand, CliUsageError } from './registry';
 import { FsvaeInputError } from '../util/assert';
+import { command as train } from './commands/train';
+import { command as generateFeatures } from './commands/generate-features';
+import { command as downloadCommand } from './commands/download';
 
 const COMMANDS: CliCommand[] = [
   // each command module exports `command: CliCommand`; add new ones here
+  train,
+  generateFeatures,
+  downloadCommand,
 ];
 
 function help(): string {

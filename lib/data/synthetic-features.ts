@@ -7,8 +7,12 @@
  * zero-shot transfer is possible, by construction. Seen-classifier logits are a noisy score of the true class.
  * Clearly generated data: never reported as a paper result.
  */
+import * as path from 'node:path';
 import { Random } from '../util/random';
-import { FeatureSet } from '../train/features';
+import { FeatureSet, subsetByClass } from '../train/features';
+import { BenchmarkSplit } from './splits';
+import { synseFolderName, writeSynseSplit } from './synse';
+import { writeNpy } from './npy';
 import { TextMatrix } from '../text/compose';
 
 export interface SyntheticFeatureConfig {
@@ -86,4 +90,52 @@ export function generateFeatureDataset(partial: Partial<SyntheticFeatureConfig> 
     return { features, rows, dim: D, labels, logits, logitDim: C };
   };
   return { config: cfg, textParts, trainPool: makePool(cfg.trainPerClass), testPool: makePool(cfg.testPerClass) };
+}
+
+/**
+ * Writes a generated dataset as a user's download would look: `<root>/sk_feats/shift_{ss}_r`,
+ * `<root>/sk_feats/shift_val_{ss}_r` (SynSE layout) and `<root>/text_feats/ViT-B/32/{lb,ad,md}_{C}.npy`
+ * (MSF layout), following `split` (train side = the train pool, test side = the test pool; the val
+ * folder holds out 1/5 of each val-seen class as `val`). C must be 60 or 120 (the text-table names).
+ */
+export function writeSyntheticBenchmark(root: string, split: BenchmarkSplit, partial: Partial<SyntheticFeatureConfig> = {}): SyntheticFeatureDataset {
+  if (split.numClasses !== 60 && split.numClasses !== 120) {
+    throw new Error(`writeSyntheticBenchmark: the MSF text-table layout exists for 60 or 120 classes, split ${split.name} has ${split.numClasses}.`);
+  }
+  const ds = generateFeatureDataset({ ...partial, numClasses: split.numClasses });
+  const sk = path.join(root, 'sk_feats');
+  const test = ds.testPool;
+  writeSynseSplit(path.join(sk, synseFolderName(split.unseen.length, 'train')), {
+    phase: 'train', train: subsetByClass(ds.trainPool, split.seen), ztest: subsetByClass(test, split.unseen), gtest: test,
+  });
+  const valSeenPool = subsetByClass(ds.trainPool, split.valSeen);
+  const held: number[] = [];
+  const kept: number[] = [];
+  const perClass = new Map<number, number>();
+  for (let i = 0; i < valSeenPool.rows; i++) {
+    const c = valSeenPool.labels[i];
+    const k = perClass.get(c) ?? 0;
+    perClass.set(c, k + 1);
+    (k % 5 === 0 ? held : kept).push(i);
+  }
+  writeSynseSplit(path.join(sk, synseFolderName(split.unseen.length, 'val')), {
+    phase: 'val', train: rowsOf(valSeenPool, kept), ztest: subsetByClass(ds.trainPool, split.valUnseen), val: rowsOf(valSeenPool, held),
+  });
+  for (const part of ['lb', 'ad', 'md'] as const) {
+    const t = ds.textParts[part];
+    writeNpy(path.join(root, 'text_feats', 'ViT-B', '32', `${part}_${split.numClasses}.npy`), { dtype: 'float32', shape: [t.rows, t.cols], data: t.data });
+  }
+  return ds;
+}
+
+function rowsOf(f: FeatureSet, idx: number[]): FeatureSet {
+  const features = new Float32Array(idx.length * f.dim);
+  const labels = new Int32Array(idx.length);
+  const logits = f.logits && f.logitDim ? new Float32Array(idx.length * f.logitDim) : undefined;
+  idx.forEach((r, k) => {
+    features.set(f.features.subarray(r * f.dim, (r + 1) * f.dim), k * f.dim);
+    labels[k] = f.labels[r];
+    if (logits && f.logits && f.logitDim) logits.set(f.logits.subarray(r * f.logitDim, (r + 1) * f.logitDim), k * f.logitDim);
+  });
+  return { features, rows: idx.length, dim: f.dim, labels, logits, logitDim: logits ? f.logitDim : undefined };
 }

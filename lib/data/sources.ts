@@ -1,0 +1,886 @@
+/**
+ * The external data sets the project reads, where each one comes from, and how a copy on disk is
+ * checked.
+ *
+ * Scripted sources are files in public GitHub repositories, pinned to a commit. Each file is
+ * verified against a sha256 in data/checksums/<name>.json (paths there are relative to the data
+ * root). GitHub serves a repository two ways, both used here:
+ *   archive: https://codeload.github.com/<owner>/<repo>/tar.gz/<ref>   (one tar.gz, top folder
+ *            `<repo>-<ref>/`)
+ *   file:    https://raw.githubusercontent.com/<owner>/<repo>/<ref>/<path>
+ * Manual sources cannot be fetched by a script (request forms, Google Drive). Their entry says
+ * where to get them and which layout to put under the data root, and `check` verifies what is
+ * there by structure (and by checksum where one is known).
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FsvaeInputError } from '../util/assert';
+import { repoRoot } from './paths';
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+export interface GithubRepo {
+  owner: string;
+  name: string;
+  /** a full commit hash where known, else a branch name. */
+  ref: string;
+  /** 'commit': `ref` is immutable; 'branch': only the checksums guarantee the content. */
+  pinned: 'commit' | 'branch';
+}
+
+export interface SourcePart {
+  repo: GithubRepo;
+  /** folder inside the repository, '/'-terminated ('' for the root). */
+  folder: string;
+  /** folder under the data root that `folder` maps to, '/'-terminated. */
+  target: string;
+  /**
+   * Explicit [local name under target, remote path under folder] pairs. Without it the part
+   * owns every checksummed file under `target`, each at the same relative path under `folder`.
+   */
+  files?: Array<[string, string]>;
+  /** 'archive': one tar.gz of the whole ref, only `folder` extracted; 'files': one request per file. */
+  prefer: 'archive' | 'files';
+  /** the same files elsewhere, tried in order when the primary answers 404 or a wrong checksum (file mode). */
+  mirrors?: Array<{ repo: GithubRepo; folder: string; why: string }>;
+  /** caveat shown by `--list --verbose` and in error messages. */
+  note?: string;
+}
+
+export interface ChecksumEntry {
+  sha256: string;
+  /** size in bytes, when known (lets a wrong size fail before hashing, and sizes the progress bar). */
+  bytes?: number;
+}
+
+export interface ChecksumManifest {
+  source: string;
+  algorithm: 'sha256';
+  /** path relative to the data root -> checksum. */
+  files: Record<string, ChecksumEntry>;
+}
+
+export interface DownloadSource {
+  kind: 'download';
+  name: string;
+  title: string;
+  /** where the files come from, in words (repository, folder, commit). */
+  origin: string;
+  /** main folder under the data root (what `locateData` callers ask for). */
+  folder: string;
+  parts: SourcePart[];
+  /** inline checksums; when absent they are read from data/checksums/<name>.json. */
+  manifest?: ChecksumManifest;
+}
+
+export type SourceState = 'present' | 'missing' | 'partial' | 'corrupt';
+
+export interface BadFile {
+  /** path relative to the data root. */
+  path: string;
+  /** what was expected and what was found (sha256, size or structure). */
+  expected: string;
+  got: string;
+}
+
+export interface SourceStatus {
+  name: string;
+  kind: 'download' | 'manual';
+  state: SourceState;
+  /** items checked (files for scripted sources; files/folders for manual ones). */
+  total: number;
+  good: number;
+  missing: string[];
+  bad: BadFile[];
+  /** leftover `.part` files of an interrupted download (relative to the data root). */
+  partFiles: string[];
+  /** facts found on the way (counts, warnings that do not fail the check). */
+  notes: string[];
+}
+
+export interface ManualSource {
+  kind: 'manual';
+  name: string;
+  title: string;
+  /** main folder under the data root. */
+  folder: string;
+  /** where and how to obtain the data, one line each. */
+  where: string[];
+  /** the expected layout under the data root, one line each. */
+  layout: string[];
+  /** checks what the user placed under `root` (the data root). */
+  check(root: string): Promise<SourceStatus>;
+}
+
+export type DataSource = DownloadSource | ManualSource;
+
+// ---------------------------------------------------------------------------------------------
+// URLs
+
+export const GITHUB_RAW = 'https://raw.githubusercontent.com';
+export const GITHUB_CODELOAD = 'https://codeload.github.com';
+
+function encodePath(p: string): string {
+  return p
+    .split('/')
+    .map((s) => encodeURIComponent(s))
+    .join('/');
+}
+
+/**
+ * URL of one file of a repository at `repo.ref`. With `base` (a mirror or a test server) the URL
+ * is `<base>/raw/<owner>/<repo>/<ref>/<path>` instead, the same path layout as GitHub's.
+ */
+export function rawFileUrl(repo: GithubRepo, pathInRepo: string, base?: string): string {
+  const root = base ? `${base.replace(/\/+$/, '')}/raw` : GITHUB_RAW;
+  return `${root}/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.name)}/${encodePath(repo.ref)}/${encodePath(pathInRepo)}`;
+}
+
+/** URL of the tar.gz of a repository at `repo.ref` (`<base>/codeload/...` with a base). */
+export function archiveUrl(repo: GithubRepo, base?: string): string {
+  const root = base ? `${base.replace(/\/+$/, '')}/codeload` : GITHUB_CODELOAD;
+  return `${root}/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.name)}/tar.gz/${encodePath(repo.ref)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checksums
+
+/** data/checksums in the repository. */
+export function checksumDir(): string {
+  return path.join(repoRoot(), 'data', 'checksums');
+}
+
+const SHA256_RE = /^[0-9a-f]{64}$/;
+
+/** Validates a parsed checksum file; `what` names it in errors. */
+export function validateManifest(m: unknown, what: string): ChecksumManifest {
+  const o = m as Partial<ChecksumManifest> | null;
+  if (!o || typeof o !== 'object' || typeof o.files !== 'object' || o.files === null) {
+    throw new FsvaeInputError(`${what}: not a checksum list (expected {"source", "algorithm": "sha256", "files": {path: {sha256, bytes}}}).`);
+  }
+  if (o.algorithm !== 'sha256') throw new FsvaeInputError(`${what}: algorithm is ${String(o.algorithm)}, only sha256 is supported.`);
+  for (const [p, e] of Object.entries(o.files)) {
+    if (!e || typeof e.sha256 !== 'string' || !SHA256_RE.test(e.sha256)) {
+      throw new FsvaeInputError(`${what}: entry '${p}' has no valid lower-case hex sha256.`);
+    }
+    if (e.bytes !== undefined && (!Number.isInteger(e.bytes) || e.bytes < 0)) {
+      throw new FsvaeInputError(`${what}: entry '${p}' has bytes=${String(e.bytes)}; expected a non-negative integer.`);
+    }
+    if (p.startsWith('/') || p.split('/').includes('..') || p.includes('\\')) {
+      throw new FsvaeInputError(`${what}: entry '${p}' must be a relative '/'-separated path inside the data root.`);
+    }
+  }
+  return { source: String(o.source ?? ''), algorithm: 'sha256', files: o.files as Record<string, ChecksumEntry> };
+}
+
+/** The pinned checksums of a scripted source (inline, or data/checksums/<name>.json). */
+export function loadManifest(source: DownloadSource, dir = checksumDir()): ChecksumManifest {
+  if (source.manifest) return validateManifest(source.manifest, `checksums of '${source.name}'`);
+  const file = path.join(dir, `${source.name}.json`);
+  if (!fs.existsSync(file)) {
+    throw new FsvaeInputError(`checksum list ${file} is missing; it is part of the repository (restore it with git checkout data/checksums).`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new FsvaeInputError(`${file}: invalid JSON (${(e as Error).message}).`);
+  }
+  return validateManifest(parsed, file);
+}
+
+/** Streams a file through sha256. */
+export function sha256File(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    const s = fs.createReadStream(file);
+    s.on('data', (c) => h.update(c));
+    s.on('error', reject);
+    s.on('end', () => resolve(h.digest('hex')));
+  });
+}
+
+/** A checksum list of every file under `dir` (paths relative to `root`, default `dir`'s parent). */
+export async function buildManifest(name: string, dir: string, root = path.dirname(dir)): Promise<ChecksumManifest> {
+  const files: Record<string, ChecksumEntry> = {};
+  const walk = async (d: string): Promise<void> => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) {
+        const rel = path.relative(root, p).split(path.sep).join('/');
+        files[rel] = { bytes: fs.statSync(p).size, sha256: await sha256File(p) };
+      }
+    }
+  };
+  await walk(dir);
+  return { source: name, algorithm: 'sha256', files };
+}
+
+/**
+ * Which part of a source owns each checksummed file, and the file's path in that part's
+ * repository. Throws when a file is owned by no part or by two.
+ */
+export function planFiles(source: DownloadSource, manifest: ChecksumManifest): Map<string, { part: SourcePart; remote: string }> {
+  const plan = new Map<string, { part: SourcePart; remote: string }>();
+  for (const local of Object.keys(manifest.files)) {
+    const owners: Array<{ part: SourcePart; remote: string }> = [];
+    for (const part of source.parts) {
+      if (!local.startsWith(part.target)) continue;
+      const rel = local.slice(part.target.length);
+      if (part.files) {
+        const hit = part.files.find(([l]) => l === rel);
+        if (hit) owners.push({ part, remote: part.folder + hit[1] });
+      } else owners.push({ part, remote: part.folder + rel });
+    }
+    if (owners.length !== 1) {
+      throw new FsvaeInputError(
+        `source '${source.name}': checksummed file '${local}' belongs to ${owners.length} parts; every file must belong to exactly one (fix lib/data/sources.ts or data/checksums/${source.name}.json).`,
+      );
+    }
+    plan.set(local, owners[0]);
+  }
+  return plan;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scripted sources
+
+const CTRGCN: GithubRepo = { owner: 'zjyyjz556', name: 'ctrgcn', ref: '99850735b2e33cb69cd760fdd7590ce03f93f4ea', pinned: 'commit' };
+const KINECT_SEQ: GithubRepo = {
+  owner: 'woo-chia-wei',
+  name: 'kinect-sequence-classification',
+  ref: '01acda3a824f852847f826a736d847bed7d1ff5d',
+  pinned: 'commit',
+};
+const MSF: GithubRepo = { owner: 'EHZ9NIWI7', name: 'MSF-GZSSAR', ref: '14f9f5b16f1818e8e36267d06a19f640d16ccb01', pinned: 'commit' };
+const FSVAE: GithubRepo = { owner: 'wenhanwu95', name: 'FS-VAE', ref: '25e7bbebce651b1d14d35a616a169ac83e56c485', pinned: 'commit' };
+const PURLS: GithubRepo = { owner: 'azzh1', name: 'PURLS', ref: 'fbede19a602a4f63af1530a5c63a5d2240b2af7f', pinned: 'commit' };
+const LEVELCA: GithubRepo = {
+  owner: 'LevelCA',
+  name: 'NTU-RGB-D-skeleton-dataset-visualization',
+  ref: '9add5ac9286cc2825e5cd55d3e58f24bbd7ca0eb',
+  pinned: 'commit',
+};
+const SYNSE: GithubRepo = { owner: 'skelemoa', name: 'synse-zsl', ref: '5dd86ac0c09b95ecf6359f135e8fafa27464bc6f', pinned: 'commit' };
+
+export const DOWNLOAD_SOURCES: DownloadSource[] = [
+  {
+    kind: 'download',
+    name: 'nw-ucla',
+    title: 'NW-UCLA Multiview Action3D skeletons (1484 JSON sequences, 10 classes, 3 views)',
+    origin: 'GitHub zjyyjz556/ctrgcn, data/NW-UCLA/all_sqe/ at commit 9985073',
+    folder: 'nw-ucla/all_sqe',
+    parts: [{ repo: CTRGCN, folder: 'data/NW-UCLA/all_sqe/', target: 'nw-ucla/all_sqe/', prefer: 'archive' }],
+  },
+  {
+    kind: 'download',
+    name: 'utd-mhad',
+    title: 'UTD-MHAD Kinect skeletons (861 .mat sequences, 27 classes) and the joint order',
+    origin: 'GitHub woo-chia-wei/kinect-sequence-classification, data/Skeleton/ at commit 01acda3',
+    folder: 'utd-mhad/Skeleton',
+    parts: [
+      {
+        repo: KINECT_SEQ,
+        folder: 'data/Skeleton/',
+        target: 'utd-mhad/Skeleton/',
+        // the repository also holds the depth maps and inertial data; its archive is far larger
+        // than the 15 MB of skeletons, so the files are fetched one by one.
+        prefer: 'files',
+      },
+    ],
+  },
+  {
+    kind: 'download',
+    name: 'ntu-text-features',
+    title: 'CLIP ViT-B/32 and ViT-B/16 text features of the NTU-60/120 labels and descriptions (MSF-GZSSAR), with the CSVs',
+    origin: 'GitHub EHZ9NIWI7/MSF-GZSSAR, text_feats/ViT-B/{32,16}/ and sem_info/ at commit 14f9f5b',
+    folder: 'msf-text',
+    parts: [{ repo: MSF, folder: '', target: 'msf-text/', prefer: 'files' }],
+  },
+  {
+    kind: 'download',
+    name: 'ntu-splits',
+    title: 'seen/unseen class splits of NTU-60/120 (55/5, 48/12, 110/10, 96/24 and the gate pseudo splits)',
+    origin: 'GitHub wenhanwu95/FS-VAE, label_splits/ at commit 25e7bbe (identical blobs in MSF-GZSSAR label_splits/)',
+    folder: 'label-splits/ntu',
+    parts: [
+      {
+        repo: FSVAE,
+        folder: 'label_splits/',
+        target: 'label-splits/ntu/',
+        prefer: 'files',
+        mirrors: [{ repo: MSF, folder: 'label_splits/', why: 'MSF-GZSSAR ships byte-identical split files' }],
+      },
+    ],
+  },
+  {
+    kind: 'download',
+    name: 'ucla-utd-splits',
+    title: 'zero-shot class splits of NW-UCLA (ru5, ru2) and UTD-MHAD (ru5, ru9, ru13) with their seen complements',
+    origin: 'GitHub azzh1/PURLS, supplements/label_splits/{nw-ucla,utd-mhad}/ at commit fbede19',
+    folder: 'label-splits',
+    parts: [
+      { repo: PURLS, folder: 'supplements/label_splits/nw-ucla/', target: 'label-splits/nw-ucla/', prefer: 'files' },
+      { repo: PURLS, folder: 'supplements/label_splits/utd-mhad/', target: 'label-splits/utd-mhad/', prefer: 'files' },
+    ],
+  },
+  {
+    kind: 'download',
+    name: 'ntu-samples',
+    title: '5 genuine NTU RGB+D .skeleton files and the official missing-skeleton lists of NTU-60 (302) and NTU-120 (535)',
+    origin: "GitHub LevelCA/NTU-RGB-D-skeleton-dataset-visualization 'dataset sample/' at commit 9add5ac; zjyyjz556/ctrgcn at commit 9985073",
+    folder: 'ntu-samples',
+    parts: [
+      {
+        repo: LEVELCA,
+        folder: 'dataset sample/',
+        target: 'ntu-samples/',
+        prefer: 'files',
+        files: [
+          ['S001C003P008R002A058.skeleton', 'S001C003P008R002A058.skeleton'],
+          ['S002C001P003R001A003.skeleton', 'S002C001P003R001A003.skeleton'],
+          ['S003C001P015R001A034.skeleton', 'S003C001P015R001A034.skeleton'],
+          ['S004C002P003R001A017.skeleton', 'S004C002P003R001A017.skeleton'],
+        ],
+      },
+      {
+        repo: CTRGCN,
+        folder: 'data/',
+        target: 'ntu-samples/',
+        prefer: 'files',
+        files: [
+          ['S001C001P001R001A011.skeleton', 'nturgbd_raw/nturgb+d_skeletons/S001C001P001R001A011.skeleton'],
+          ['samples_with_missing_skeletons.txt', 'ntu/statistics/samples_with_missing_skeletons.txt'],
+          ['NTU_RGBD120_samples_with_missing_skeletons.txt', 'ntu120/statistics/NTU_RGBD120_samples_with_missing_skeletons.txt'],
+        ],
+        note:
+          'the folder of these three files inside zjyyjz556/ctrgcn follows the CTR-GCN layout and could not be confirmed offline; ' +
+          'if it answers 404, the lists are also published (with a few header lines to delete) as Matlab/NTU_RGBD_samples_with_missing_skeletons.txt ' +
+          "and Matlab/NTU_RGBD120_samples_with_missing_skeletons.txt in GitHub shahroudy/NTURGB-D; place them under ntu-samples/ and run 'fsvae download --verify ntu-samples'",
+      },
+    ],
+  },
+  {
+    kind: 'download',
+    name: 'synse-language',
+    title: 'SynSE language data: NTU-120 class names, verb/noun word2vec and BERT embeddings',
+    origin: 'GitHub skelemoa/synse-zsl, language_data/ at commit 5dd86ac',
+    folder: 'synse-language',
+    parts: [{ repo: SYNSE, folder: 'language_data/', target: 'synse-language/', prefer: 'files' }],
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// .npy headers (NumPy format 1.0-3.0: magic, version, header length, Python-literal dict)
+
+interface NpyHeader {
+  descr: string;
+  fortranOrder: boolean;
+  shape: number[];
+  /** byte offset of the data. */
+  dataOffset: number;
+}
+
+/**
+ * Reads only the header of a .npy file (the feature files run to hundreds of MB; a layout check
+ * needs dtype and shape). Throws FsvaeInputError naming the file when it is not one.
+ */
+function readNpyHeader(file: string): NpyHeader {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(12);
+    const n = fs.readSync(fd, head, 0, 12, 0);
+    if (n < 10 || head.readUInt8(0) !== 0x93 || head.toString('latin1', 1, 6) !== 'NUMPY') {
+      throw new FsvaeInputError(`${file}: not a .npy file (magic \\x93NUMPY missing).`);
+    }
+    const major = head.readUInt8(6);
+    const lenBytes = major === 1 ? 2 : 4;
+    const hlen = lenBytes === 2 ? head.readUInt16LE(8) : head.readUInt32LE(8);
+    const start = 8 + lenBytes;
+    const hb = Buffer.alloc(hlen);
+    if (fs.readSync(fd, hb, 0, hlen, start) !== hlen) throw new FsvaeInputError(`${file}: truncated .npy header.`);
+    const text = hb.toString(major >= 3 ? 'utf8' : 'latin1');
+    const descr = /'descr'\s*:\s*'([^']+)'/.exec(text)?.[1];
+    const fo = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
+    const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
+    if (!descr || !fo || shapeText === undefined) throw new FsvaeInputError(`${file}: unreadable .npy header '${text.trim()}'.`);
+    const shape = shapeText
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0)
+      .map((s) => Number(s.replace(/L$/, '')));
+    if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new FsvaeInputError(`${file}: bad shape (${shapeText}) in .npy header.`);
+    return { descr, fortranOrder: fo === 'True', shape, dataOffset: start + hlen };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function npyItemSize(descr: string): number {
+  const m = /^[<>|=]?[a-zA-Z](\d+)$/.exec(descr);
+  return m ? Number(m[1]) : NaN;
+}
+
+/** Reads a 1-D integer .npy (int32/int64/uint8...) as numbers. */
+function readNpyIntVector(file: string, h: NpyHeader): number[] {
+  const size = npyItemSize(h.descr);
+  const kind = h.descr.replace(/^[<>|=]/, '')[0];
+  const n = h.shape[0];
+  const buf = fs.readFileSync(file).subarray(h.dataOffset);
+  if (buf.length < n * size) throw new FsvaeInputError(`${file}: ${buf.length} data bytes, expected ${n * size} for shape (${n},).`);
+  const big = h.descr.startsWith('>');
+  const out: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * size;
+    if (size === 8) out[i] = Number(kind === 'u' ? (big ? buf.readBigUInt64BE(o) : buf.readBigUInt64LE(o)) : big ? buf.readBigInt64BE(o) : buf.readBigInt64LE(o));
+    else if (size === 4) out[i] = kind === 'u' ? (big ? buf.readUInt32BE(o) : buf.readUInt32LE(o)) : big ? buf.readInt32BE(o) : buf.readInt32LE(o);
+    else if (size === 2) out[i] = kind === 'u' ? (big ? buf.readUInt16BE(o) : buf.readUInt16LE(o)) : big ? buf.readInt16BE(o) : buf.readInt16LE(o);
+    else if (size === 1) out[i] = kind === 'u' ? buf.readUInt8(o) : buf.readInt8(o);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Manual sources
+
+function emptyStatus(name: string): SourceStatus {
+  return { name, kind: 'manual', state: 'missing', total: 0, good: 0, missing: [], bad: [], partFiles: [], notes: [] };
+}
+
+/** corrupt if anything is bad; missing if nothing was found; present if all is good; else partial. */
+function finish(s: SourceStatus, anyFound = s.good > 0): SourceStatus {
+  if (s.bad.length > 0) s.state = 'corrupt';
+  else if (!anyFound) s.state = 'missing';
+  else if (s.good >= s.total && s.missing.length === 0) s.state = 'present';
+  else s.state = 'partial';
+  return s;
+}
+
+function rel(root: string, p: string): string {
+  return path.relative(root, p).split(path.sep).join('/');
+}
+
+interface NpySpec {
+  file: string;
+  /** 'f4' float32 features, 'int' any integer labels. */
+  dtype: 'f4' | 'int';
+  /** dims; a string names a dimension that must agree across the folder's files. */
+  shape: Array<number | string>;
+  optional?: boolean;
+}
+
+/** Checks the .npy files of one folder against `specs`; returns bad entries and the dims found. */
+function checkNpyFolder(
+  root: string,
+  dir: string,
+  specs: NpySpec[],
+  labelRange?: { files: string[]; max: number },
+): { bad: BadFile[]; missing: string[]; dims: Record<string, number>; present: number } {
+  const bad: BadFile[] = [];
+  const missing: string[] = [];
+  const dims: Record<string, number> = {};
+  const dimOwner: Record<string, string> = {};
+  let present = 0;
+  for (const spec of specs) {
+    const p = path.join(dir, spec.file);
+    if (!fs.existsSync(p)) {
+      if (!spec.optional) missing.push(rel(root, p));
+      continue;
+    }
+    present++;
+    let h: NpyHeader;
+    try {
+      h = readNpyHeader(p);
+    } catch (e) {
+      bad.push({ path: rel(root, p), expected: '.npy file', got: (e as Error).message });
+      continue;
+    }
+    const kind = h.descr.replace(/^[<>|=]/, '');
+    const dtypeOk = spec.dtype === 'f4' ? h.descr === '<f4' || h.descr === '=f4' : /^[iu]\d$/.test(kind);
+    if (!dtypeOk) {
+      bad.push({ path: rel(root, p), expected: spec.dtype === 'f4' ? 'float32 (<f4)' : 'an integer dtype', got: h.descr });
+      continue;
+    }
+    if (h.shape.length !== spec.shape.length) {
+      bad.push({ path: rel(root, p), expected: `${spec.shape.length}-D (${spec.shape.join(', ')})`, got: `shape (${h.shape.join(', ')})` });
+      continue;
+    }
+    let ok = true;
+    spec.shape.forEach((d, i) => {
+      if (!ok) return;
+      if (typeof d === 'number') {
+        if (h.shape[i] !== d) {
+          bad.push({ path: rel(root, p), expected: `dim ${i} = ${d}`, got: `shape (${h.shape.join(', ')})` });
+          ok = false;
+        }
+      } else if (dims[d] === undefined) {
+        dims[d] = h.shape[i];
+        dimOwner[d] = spec.file;
+      } else if (dims[d] !== h.shape[i]) {
+        bad.push({ path: rel(root, p), expected: `dim ${i} = ${dims[d]} (as in ${dimOwner[d]})`, got: `shape (${h.shape.join(', ')})` });
+        ok = false;
+      }
+    });
+    if (!ok) continue;
+    const size = npyItemSize(h.descr);
+    const need = h.dataOffset + h.shape.reduce((a, b) => a * b, 1) * size;
+    const have = fs.statSync(p).size;
+    if (have < need) {
+      bad.push({ path: rel(root, p), expected: `${need} bytes for shape (${h.shape.join(', ')})`, got: `${have} bytes (truncated)` });
+      continue;
+    }
+    if (labelRange && labelRange.files.includes(spec.file)) {
+      const v = readNpyIntVector(p, h);
+      const out = v.find((x) => x < 0 || x >= labelRange.max);
+      if (out !== undefined) bad.push({ path: rel(root, p), expected: `class indices in [0, ${labelRange.max})`, got: `value ${out}` });
+    }
+  }
+  return { bad, missing, dims, present };
+}
+
+const SHIFT_SPLITS: Array<{ ss: number; classes: number; known: Record<string, Record<string, number>> }> = [
+  // row counts reported in MSF-GZSSAR/FS-VAE data_cnn60.py and gating_train.py comments and SynSE issues #7, #9, #15
+  { ss: 5, classes: 60, known: { shift_val: { train: 31216, ztest: 1367, val: 2000 } } },
+  { ss: 12, classes: 60, known: { shift_val: { ztest: 3284, val: 1440 } } },
+  { ss: 10, classes: 120, known: { shift: { gtest: 50906 }, shift_val: { ztest: 4821, val: 3240 } } },
+  { ss: 24, classes: 120, known: { shift_val: { val: 7200 } } },
+];
+
+async function checkShiftFeatures(root: string): Promise<SourceStatus> {
+  const s = emptyStatus('synse-shift-features');
+  let anyFound = false;
+  for (const { ss, classes, known } of SHIFT_SPLITS) {
+    const main: NpySpec[] = [
+      { file: 'train.npy', dtype: 'f4', shape: ['ntr', 256] },
+      { file: 'train_label.npy', dtype: 'int', shape: ['ntr'] },
+      { file: 'ztest.npy', dtype: 'f4', shape: ['nz', 256] },
+      { file: 'z_label.npy', dtype: 'int', shape: ['nz'] },
+      { file: 'gtest.npy', dtype: 'f4', shape: ['ng', 256] },
+      { file: 'g_label.npy', dtype: 'int', shape: ['ng'] },
+      { file: 'gtest_out.npy', dtype: 'f4', shape: ['ng', classes] },
+      { file: 'ztest_out.npy', dtype: 'f4', shape: ['nz', classes], optional: true },
+    ];
+    const val: NpySpec[] = [
+      { file: 'train.npy', dtype: 'f4', shape: ['ntr', 256] },
+      { file: 'train_label.npy', dtype: 'int', shape: ['ntr'] },
+      { file: 'ztest.npy', dtype: 'f4', shape: ['nz', 256] },
+      { file: 'z_label.npy', dtype: 'int', shape: ['nz'] },
+      { file: 'val.npy', dtype: 'f4', shape: ['nv', 256] },
+      { file: 'val_label.npy', dtype: 'int', shape: ['nv'] },
+      { file: 'ztest_out.npy', dtype: 'f4', shape: ['nz', classes] },
+      { file: 'val_out.npy', dtype: 'f4', shape: ['nv', classes] },
+    ];
+    for (const [kind, specs, labels] of [
+      ['shift', main, ['train_label.npy', 'z_label.npy', 'g_label.npy']],
+      ['shift_val', val, ['train_label.npy', 'z_label.npy', 'val_label.npy']],
+    ] as const) {
+      const dir = path.join(root, 'sk_feats', `${kind}_${ss}_r`);
+      const required = specs.filter((x) => !x.optional).length;
+      s.total += required;
+      if (!fs.existsSync(dir)) {
+        s.missing.push(`${rel(root, dir)}/`);
+        continue;
+      }
+      anyFound = true;
+      const r = checkNpyFolder(root, dir, [...specs], { files: [...labels], max: classes });
+      s.bad.push(...r.bad);
+      s.missing.push(...r.missing);
+      const badRequired = new Set(r.bad.map((b) => path.posix.basename(b.path)).filter((n) => specs.some((x) => x.file === n && !x.optional)));
+      s.good += required - r.missing.length - badRequired.size;
+      const rows: Record<string, string> = { train: 'ntr', ztest: 'nz', gtest: 'ng', val: 'nv' };
+      for (const [what, n] of Object.entries(known[kind] ?? {})) {
+        const got = r.dims[rows[what]];
+        if (got !== undefined && got !== n) {
+          s.notes.push(`${rel(root, dir)}/${what}.npy has ${got} rows; the authors' code comments/issues report ${n} (different features?)`);
+        }
+      }
+      if (r.bad.length === 0 && r.missing.length === 0) s.notes.push(`${rel(root, dir)}: ok (${Object.entries(r.dims).map(([k, v]) => `${k}=${v}`).join(', ')})`);
+    }
+  }
+  return finish(s, anyFound);
+}
+
+const NTU_NAME_RE = /^S(\d{3})C(\d{3})P(\d{3})R(\d{3})A(\d{3})\.skeleton$/;
+
+/**
+ * Parses an NTU .skeleton text fully: frame count; per frame a body count, per body one line of
+ * 10 values, a joint count (25) and 25 lines of 12 values. Returns a problem, or null.
+ */
+export function checkNtuSkeletonText(text: string): string | null {
+  const lines = text.split(/\r?\n/);
+  let i = 0;
+  const next = (): string | undefined => lines[i++];
+  const frames = Number(next());
+  if (!Number.isInteger(frames) || frames <= 0) return `line 1 is '${lines[0]}', expected a positive frame count`;
+  for (let f = 0; f < frames; f++) {
+    const bodies = Number(next());
+    if (!Number.isInteger(bodies) || bodies < 0) return `line ${i}: expected the body count of frame ${f + 1}`;
+    for (let b = 0; b < bodies; b++) {
+      const info = next()?.trim().split(/\s+/) ?? [];
+      if (info.length !== 10) return `line ${i}: body info has ${info.length} values, expected 10`;
+      const joints = Number(next());
+      if (joints !== 25) return `line ${i}: joint count ${joints}, expected 25`;
+      for (let j = 0; j < 25; j++) {
+        const v = next()?.trim().split(/\s+/) ?? [];
+        if (v.length !== 12 || v.some((x) => !Number.isFinite(Number(x)))) return `line ${i}: joint line has ${v.length} values (or a non-number), expected 12 numbers`;
+      }
+    }
+  }
+  if (lines.slice(i).some((l) => l.trim() !== '')) return `extra content after frame ${frames} (line ${i + 1})`;
+  return null;
+}
+
+async function checkNtuSkeletons(root: string): Promise<SourceStatus> {
+  const s = emptyStatus('ntu-rgbd');
+  const known = (() => {
+    try {
+      return loadManifest(DOWNLOAD_SOURCES.find((x) => x.name === 'ntu-samples')!).files;
+    } catch {
+      return {};
+    }
+  })();
+  const parts = [
+    { dir: 'ntu-rgbd/nturgb+d_skeletons', setups: [1, 17], min: 56578, max: 56880, optional: false, what: 'NTU RGB+D 60 (nturgbd_skeletons_s001_to_s017.zip)' },
+    { dir: 'ntu-rgbd/nturgb+d_skeletons120', setups: [18, 32], min: 57367, max: 57600, optional: true, what: 'NTU RGB+D 120 extra setups (nturgbd_skeletons_s018_to_s032.zip)' },
+  ];
+  let anyFound = false;
+  for (const part of parts) {
+    const dir = path.join(root, part.dir);
+    if (!part.optional) s.total += 1;
+    if (!fs.existsSync(dir)) {
+      if (!part.optional) s.missing.push(`${part.dir}/`);
+      else s.notes.push(`${part.dir}/ not present (only needed for NTU-120)`);
+      continue;
+    }
+    if (part.optional) s.total += 1;
+    const names = fs.readdirSync(dir).filter((n) => !n.startsWith('.')).sort();
+    const skel = names.filter((n) => NTU_NAME_RE.test(n));
+    const strange = names.filter((n) => !NTU_NAME_RE.test(n));
+    const outOfRange = skel.filter((n) => {
+      const setup = Number(NTU_NAME_RE.exec(n)![1]);
+      return setup < part.setups[0] || setup > part.setups[1];
+    });
+    let problems = 0;
+    if (strange.length > 0) s.notes.push(`${part.dir}/: ${strange.length} names that are not SxxxCxxxPxxxRxxxAxxx.skeleton (e.g. ${strange[0]})`);
+    if (outOfRange.length > 0) {
+      s.bad.push({ path: `${part.dir}/${outOfRange[0]}`, expected: `setups S${String(part.setups[0]).padStart(3, '0')}-S${String(part.setups[1]).padStart(3, '0')} in this folder`, got: `${outOfRange.length} files of other setups` });
+      problems++;
+    }
+    // full structural parse of the first, middle and last file
+    const probe = skel.length === 0 ? [] : [...new Set([skel[0], skel[Math.floor(skel.length / 2)], skel[skel.length - 1]])];
+    for (const n of probe) {
+      const err = checkNtuSkeletonText(fs.readFileSync(path.join(dir, n), 'latin1'));
+      if (err) {
+        s.bad.push({ path: `${part.dir}/${n}`, expected: 'NTU .skeleton text format', got: err });
+        problems++;
+      }
+    }
+    // the genuine samples whose sha256 is pinned (ntu-samples)
+    for (const [p, e] of Object.entries(known)) {
+      const base = p.split('/').pop()!;
+      if (!base.endsWith('.skeleton') || !skel.includes(base)) continue;
+      const got = await sha256File(path.join(dir, base));
+      if (got !== e.sha256) {
+        s.bad.push({ path: `${part.dir}/${base}`, expected: `sha256 ${e.sha256}`, got: `sha256 ${got}` });
+        problems++;
+      } else s.notes.push(`${part.dir}/${base}: sha256 matches the pinned sample`);
+    }
+    s.notes.push(`${part.dir}/: ${skel.length} .skeleton files (${part.what}; the full release has ${part.min}-${part.max})`);
+    if (skel.length < part.min) s.missing.push(`${part.dir}/ (${skel.length} of at least ${part.min} files)`);
+    else if (skel.length > part.max) s.notes.push(`${part.dir}/: more files than the release (${skel.length} > ${part.max})`);
+    if (problems === 0 && skel.length >= part.min) s.good += 1;
+    anyFound = true;
+  }
+  return finish(s, anyFound);
+}
+
+async function checkPkuMmd(root: string): Promise<SourceStatus> {
+  const s = emptyStatus('pku-mmd');
+  const skelDir = path.join(root, 'pku-mmd', 'PKU_Skeleton_Renew');
+  const labelDir = path.join(root, 'pku-mmd', 'Train_Label_PKU_final');
+  const NAME = /^\d{4}-[LMR]\.txt$/;
+  s.total = 2;
+  const list = (d: string): string[] | null => (fs.existsSync(d) ? fs.readdirSync(d).filter((n) => NAME.test(n)).sort() : null);
+  const sk = list(skelDir);
+  const lb = list(labelDir);
+  for (const [d, names, what] of [
+    [skelDir, sk, 'skeleton'],
+    [labelDir, lb, 'label'],
+  ] as const) {
+    if (names === null) s.missing.push(`${rel(root, d)}/`);
+    else {
+      s.notes.push(`${rel(root, d)}/: ${names.length} ${what} files (Part I has 1076)`);
+      if (names.length < 1076) s.missing.push(`${rel(root, d)}/ (${names.length} of 1076 files)`);
+    }
+  }
+  let skelOk = sk !== null && sk.length > 0;
+  for (const n of sk === null ? [] : [sk[0], sk[sk.length - 1]].filter((x) => x !== undefined)) {
+    const first = fs.readFileSync(path.join(skelDir, n), 'latin1').split(/\r?\n/, 1)[0].trim().split(/\s+/);
+    if (first.length !== 150 || first.some((x) => !Number.isFinite(Number(x)))) {
+      s.bad.push({ path: rel(root, path.join(skelDir, n)), expected: '150 numbers per line (2 bodies x 25 joints x xyz)', got: `${first.length} values on line 1` });
+      skelOk = false;
+    }
+  }
+  let labelOk = lb !== null && lb.length > 0;
+  for (const n of lb === null ? [] : [lb[0], lb[lb.length - 1]].filter((x) => x !== undefined)) {
+    const lines = fs.readFileSync(path.join(labelDir, n), 'latin1').split(/\r?\n/).filter((l) => l.trim() !== '');
+    const badLine = lines.findIndex((l) => {
+      const v = l.split(',').map((x) => Number(x.trim()));
+      return v.length !== 4 || v.some((x) => !Number.isFinite(x)) || !Number.isInteger(v[0]) || v[0] < 1 || v[0] > 51;
+    });
+    if (lines.length === 0 || badLine >= 0) {
+      s.bad.push({ path: rel(root, path.join(labelDir, n)), expected: "lines 'label,start,end,confidence' with label in 1..51", got: lines.length === 0 ? 'empty file' : `line ${badLine + 1}: '${lines[badLine]}'` });
+      labelOk = false;
+    }
+  }
+  if (sk && lb) {
+    const unpaired = sk.filter((n) => !lb.includes(n));
+    if (unpaired.length > 0) s.notes.push(`${unpaired.length} skeleton files have no label file (e.g. ${unpaired[0]})`);
+  }
+  s.good = (skelOk && sk!.length >= 1076 ? 1 : 0) + (labelOk && lb!.length >= 1076 ? 1 : 0);
+  return finish(s, sk !== null || lb !== null);
+}
+
+async function checkMsrAction3d(root: string): Promise<SourceStatus> {
+  const s = emptyStatus('msr-action3d');
+  const dir = path.join(root, 'msr-action3d');
+  s.total = 1;
+  if (!fs.existsSync(dir)) {
+    s.missing.push('msr-action3d/');
+    return finish(s);
+  }
+  // lib/data/msr-action3d.ts reads the real-world *_skeleton3D.txt files
+  const NAME = /^a(\d\d)_s(\d\d)_e(\d\d)_skeleton3D\.txt$/;
+  const all = fs.readdirSync(dir);
+  const names = all.filter((n) => NAME.test(n)).sort();
+  const screen = all.filter((n) => /_skeleton\.txt$/.test(n)).length;
+  if (screen > 0 && names.length === 0) s.notes.push(`msr-action3d/: ${screen} *_skeleton.txt (screen coordinates) files; the loader needs the real-world *_skeleton3D.txt files`);
+  s.notes.push(`msr-action3d/: ${names.length} *_skeleton3D.txt files (the release has 567 sequences; 557 are commonly usable, a13_s09_e02 is all zeros)`);
+  let ok = names.length > 0;
+  for (const n of names.length === 0 ? [] : [...new Set([names[0], names[names.length - 1]])]) {
+    const lines = fs.readFileSync(path.join(dir, n), 'latin1').split(/\r?\n/).filter((l) => l.trim() !== '');
+    const badLine = lines.findIndex((l) => {
+      const v = l.trim().split(/\s+/);
+      return v.length !== 4 || v.some((x) => !Number.isFinite(Number(x)));
+    });
+    if (lines.length === 0 || lines.length % 20 !== 0 || badLine >= 0) {
+      s.bad.push({
+        path: `msr-action3d/${n}`,
+        expected: '20 lines (joints) per frame, 4 numbers per line',
+        got: badLine >= 0 ? `line ${badLine + 1}: '${lines[badLine]}'` : `${lines.length} lines`,
+      });
+      ok = false;
+    }
+  }
+  if (names.length < 557) s.missing.push(`msr-action3d/ (${names.length} of at least 557 skeleton files)`);
+  s.good = ok && names.length >= 557 ? 1 : 0;
+  return finish(s, true);
+}
+
+async function checkFsvaeText(root: string): Promise<SourceStatus> {
+  const s = emptyStatus('fsvae-text-features');
+  const dir = path.join(root, 'fsvae-text', 'text_feats', 'ViT-B', '32');
+  const specs: NpySpec[] = [];
+  for (const m of ['lb', 'ad', 'md']) for (const c of [60, 120]) specs.push({ file: `${m}_${c}.npy`, dtype: 'f4', shape: [c, 512] });
+  s.total = specs.length;
+  if (!fs.existsSync(dir)) {
+    s.missing.push(`${rel(root, dir)}/`);
+    return finish(s);
+  }
+  const r = checkNpyFolder(root, dir, specs);
+  s.bad.push(...r.bad);
+  s.missing.push(...r.missing);
+  s.good = r.present - r.bad.length;
+  return finish(s, true);
+}
+
+export const MANUAL_SOURCES: ManualSource[] = [
+  {
+    kind: 'manual',
+    name: 'synse-shift-features',
+    title: 'Shift-GCN features of NTU-60/120 used by SynSE, MSF-GZSSAR and FS-VAE (all published FS-VAE numbers)',
+    folder: 'sk_feats',
+    where: [
+      'Google Drive (SynSE "synse_resources" archive): https://drive.google.com/file/d/167xoVJQ684XU1uFhSKD6j9nAwHsnmEky',
+      'Unpack it and move (or link) its folder synse_resources/ntu_results to <data root>/sk_feats',
+      '(MSF-GZSSAR and FS-VAE ask for the same rename: ntu_results -> sk_feats).',
+    ],
+    layout: [
+      'sk_feats/shift_{5,12,10,24}_r/      train.npy (N,256) float32, train_label.npy, ztest.npy, z_label.npy, gtest.npy, g_label.npy, gtest_out.npy (N,60|120) [ztest_out.npy]',
+      'sk_feats/shift_val_{5,12,10,24}_r/  train.npy, train_label.npy, ztest.npy, z_label.npy, val.npy, val_label.npy, ztest_out.npy, val_out.npy',
+      '5 and 12 are NTU-60 splits (55/5, 48/12); 10 and 24 are NTU-120 splits (110/10, 96/24). Labels are 0-based class indices.',
+    ],
+    check: checkShiftFeatures,
+  },
+  {
+    kind: 'manual',
+    name: 'fsvae-text-features',
+    title: 'FS-VAE semantic features (label / global / local description, CLIP ViT-B/32), released by the FS-VAE authors',
+    folder: 'fsvae-text',
+    where: [
+      'Google Drive folder linked from the FS-VAE README: https://drive.google.com/drive/folders/1dk0SiivOw3Hk8zhK4GgxjohMPWGsdPyY',
+      'Download its text_feats folder and put it under <data root>/fsvae-text/',
+      "(without it, 'ntu-text-features' gives MSF-GZSSAR's features, which lack FS-VAE's rewritten global descriptions).",
+    ],
+    layout: ['fsvae-text/text_feats/ViT-B/32/{lb,ad,md}_{60,120}.npy   float32 (60|120, 512)'],
+    check: checkFsvaeText,
+  },
+  {
+    kind: 'manual',
+    name: 'ntu-rgbd',
+    title: 'NTU RGB+D 60 / 120 skeleton release (3D joints of 25 Kinect v2 joints per body)',
+    folder: 'ntu-rgbd',
+    where: [
+      'https://rose1.ntu.edu.sg/dataset/actionRecognition/ (ROSE Lab; free for research after the request form is approved)',
+      'NTU-60: nturgbd_skeletons_s001_to_s017.zip; NTU-120 adds nturgbd_skeletons_s018_to_s032.zip',
+      "Unzip both; the official missing-skeleton lists come with 'fsvae download ntu-samples'.",
+    ],
+    layout: [
+      'ntu-rgbd/nturgb+d_skeletons/      S001..S017 *.skeleton (56,880 samples, 302 with missing skeletons)',
+      'ntu-rgbd/nturgb+d_skeletons120/   S018..S032 *.skeleton (NTU-120 only)',
+    ],
+    check: checkNtuSkeletons,
+  },
+  {
+    kind: 'manual',
+    name: 'pku-mmd',
+    title: 'PKU-MMD Part I skeletons and action labels (51 classes, 1076 long sequences)',
+    folder: 'pku-mmd',
+    where: [
+      'https://www.icst.pku.edu.cn/struct/Projects/PKUMMD.html (official page; download links after the agreement)',
+      'Part I: the "Skeleton" archive (folder PKU_Skeleton_Renew) and the "Label" archive (folder Train_Label_PKU_final)',
+    ],
+    layout: [
+      'pku-mmd/PKU_Skeleton_Renew/NNNN-{L,M,R}.txt      one line per frame, 150 values (2 bodies x 25 joints x xyz)',
+      'pku-mmd/Train_Label_PKU_final/NNNN-{L,M,R}.txt   lines label,start,end,confidence (label 1..51)',
+      'pku-mmd/Split/cross-subject.txt, cross-view.txt   (optional, the official evaluation splits)',
+    ],
+    check: checkPkuMmd,
+  },
+  {
+    kind: 'manual',
+    name: 'msr-action3d',
+    title: 'MSR Action3D skeletons (20 actions, 10 subjects, 20 Kinect v1 joints)',
+    folder: 'msr-action3d',
+    where: [
+      "Wanqing Li's data-set page (the original Microsoft Research page is gone): https://sites.google.com/view/wanqingli/data-sets/msr-action3d",
+      'Download the real-world skeleton archive (MSRAction3DSkeletonReal3D) and unpack its *_skeleton3D.txt files',
+    ],
+    layout: ['msr-action3d/aXX_sYY_eZZ_skeleton3D.txt   20 lines per frame, each "x y z confidence"'],
+    check: checkMsrAction3d,
+  },
+];
+
+export const DATA_SOURCES: DataSource[] = [...DOWNLOAD_SOURCES, ...MANUAL_SOURCES];
+
+/** The source called `name`; throws FsvaeInputError listing the known names. */
+export function getDataSource(name: string, sources: DataSource[] = DATA_SOURCES): DataSource {
+  const s = sources.find((x) => x.name === name);
+  if (!s) {
+    throw new FsvaeInputError(`unknown data source '${name}'. Known sources: ${sources.map((x) => x.name).join(', ')} ('fsvae download --list' shows them).`);
+  }
+  return s;
+}

@@ -5,12 +5,14 @@ import { FsvaeInputError } from '../util/assert';
 import { command as train } from './commands/train';
 import { command as generateFeatures } from './commands/generate-features';
 import { command as downloadCommand } from './commands/download';
+import { command as inspectCommand } from './commands/inspect';
 
 const COMMANDS: CliCommand[] = [
   // each command module exports `command: CliCommand`; add new ones here
   train,
   generateFeatures,
   downloadCommand,
+  inspectCommand,
 ];
 
 function help(): string {

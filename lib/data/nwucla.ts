@@ -47,6 +47,9 @@ export function parseNwUclaJson(text: string, source: string): SkeletonSequence 
       if (!Array.isArray(joint) || joint.length !== 3 || joint.some((v) => typeof v !== 'number')) {
         throw new FsvaeInputError(`${source}: frame ${t}, joint ${j} is not [x, y, z] numbers.`);
       }
+      if ((joint as number[]).some((v) => !Number.isFinite(v) || Math.abs(v) > 3.4e38)) {
+        throw new FsvaeInputError(`${source}: frame ${t}, joint ${j} has a non-finite coordinate [${joint.join(', ')}]; coordinates must be finite float32 numbers.`);
+      }
       data.set(joint as number[], (t * 20 + j) * 3);
     });
   });

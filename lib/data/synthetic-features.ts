@@ -102,7 +102,7 @@ export function writeSyntheticBenchmark(root: string, split: BenchmarkSplit, par
   if (split.numClasses !== 60 && split.numClasses !== 120) {
     throw new Error(`writeSyntheticBenchmark: the MSF text-table layout exists for 60 or 120 classes, split ${split.name} has ${split.numClasses}.`);
   }
-  const ds = generateFeatureDataset({ ...partial, numClasses: split.numClasses });
+  const ds = generateFeatureDataset({ textPartDim: 512, ...partial, numClasses: split.numClasses });
   const sk = path.join(root, 'sk_feats');
   const test = ds.testPool;
   writeSynseSplit(path.join(sk, synseFolderName(split.unseen.length, 'train')), {

@@ -46,3 +46,4 @@ export * from './data/msr-action3d';
 export * from './data/pku-mmd';
 export * from './data/preprocess';
 export * from './data/inspect';
+export * from './data/generator';

@@ -221,12 +221,25 @@ export class FrequencyEnhancer {
       throw new FsvaeInputError(`FrequencyEnhancer was built for N=${this.n} features, got input of shape [${x.shape.join(', ')}].`);
     }
     if (!this.w) return x.clone();
+    const { basis, basisT } = dctBasisTensors(n);
+    // hand-written backward with the cached Φ and Φᵀ (no per-step transposes):
+    //   X = xΦᵀ, y = (X ⊙ g)Φ;  dS = dy·Φᵀ,  dg = Σ_rows dS ⊙ X,  dx = (dS ⊙ g)·Φ
+    const customGrad2 = tf.customGrad as unknown as (f: (a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => unknown) => (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+    const enhance = customGrad2((rows: tf.Tensor, g: tf.Tensor, save: tf.GradSaveFunc) => {
+      const coefficients = tf.matMul(rows as tf.Tensor2D, basisT); // Eq. 29 for every row
+      save([coefficients, g]);
+      return {
+        value: tf.matMul(tf.mul(coefficients, g) as tf.Tensor2D, basis), // Eq. 2-3, then Eq. 33
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [X, gs] = saved;
+          const dS = tf.matMul(dy as tf.Tensor2D, basisT);
+          return [tf.matMul(tf.mul(dS, gs) as tf.Tensor2D, basis), tf.sum(tf.mul(dS, X), 0)];
+        },
+      };
+    });
     return tf.tidy(() => {
-      const { basis, basisT } = dctBasisTensors(n);
       const rows = tf.reshape(x, [-1, n]) as tf.Tensor2D;
-      const coefficients = tf.matMul(rows, basisT); // Eq. 29 for every row
-      const scaled = tf.mul(coefficients, this.gains()); // Eq. 2-3
-      return tf.reshape(tf.matMul(scaled, basis), x.shape) as tf.Tensor<R>; // Eq. 33
+      return tf.reshape(enhance(rows, this.gains()), x.shape) as tf.Tensor<R>;
     });
   }
 

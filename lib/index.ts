@@ -47,3 +47,7 @@ export * from './data/pku-mmd';
 export * from './data/preprocess';
 export * from './data/inspect';
 export * from './data/generator';
+export * from './eval/logistic';
+export * from './eval/gate';
+export * from './eval/gzsl';
+export * from './eval/metrics';

@@ -2,14 +2,15 @@
 /** `npx fsvae <command> ...`: the command-line entry point. Commands register in COMMANDS below. */
 import { CliCommand, CliUsageError } from './registry';
 import { FsvaeInputError } from '../util/assert';
-import { command as train } from './commands/train';
+import { command as run } from './commands/run';
 import { command as generateFeatures } from './commands/generate-features';
 import { command as downloadCommand } from './commands/download';
 import { command as inspectCommand } from './commands/inspect';
 
 const COMMANDS: CliCommand[] = [
   // each command module exports `command: CliCommand`; add new ones here
-  train,
+  run,
+  { ...run, name: 'train', summary: 'same as run (stages 2-4 on SynSE-layout features)' },
   generateFeatures,
   downloadCommand,
   inspectCommand,

@@ -119,3 +119,109 @@ export function loadZeroShotData(files: ZeroShotFiles, split: BenchmarkSplit): Z
     text: { rows: text.rows, cols: text.cols, data: text.data },
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Stage 4: gate + GZSL, and the whole stages 2-4 run
+
+import { trainGate, TrainedGate } from '../eval/gate';
+import { evaluateGzslWithGate, GzslResult } from '../eval/gzsl';
+import { meanStd, MeanStd } from '../eval/metrics';
+import { FeatureSet } from '../train/features';
+
+export interface GateConfig {
+  /** a fixed temperature (the scripts: 2) or 'search' on the gate-validation hold-out. */
+  temperature: number | 'search';
+  /** a fixed threshold on P(unseen) (the scripts: 0.5) or 'search'. */
+  threshold: number | 'search';
+}
+
+export const REFERENCE_GATE: GateConfig = { temperature: 2, threshold: 0.5 };
+
+function matrixOf(data: Float32Array, cols: number): { rows: number; cols: number; data: Float32Array } {
+  return { rows: data.length / cols, cols, data };
+}
+
+function logitsOf(f: FeatureSet, what: string): { rows: number; cols: number; data: Float32Array } {
+  if (!f.logits || !f.logitDim) throw new FsvaeInputError(`${what}: the seen classifier's logits (*_out.npy) are missing; the gate needs them.`);
+  return matrixOf(f.logits, f.logitDim);
+}
+
+export interface SeedGzsl {
+  gate: Omit<TrainedGate, 'model' | 'candidates'>;
+  /** GZSL at the cycle each protocol reports. */
+  gzsl: Record<Protocol, GzslResult>;
+}
+
+/**
+ * Trains the gate on the val phase's outputs at its best pseudo-unseen cycle (validation data, as
+ * the code does) and evaluates GZSL on gtest with the train phase's classifier of each protocol's cycle.
+ * Gate features use k = min(|val-unseen|, |unseen|) so both phases give the same width.
+ */
+export function gzslForSeed(o: SeedOutcome, data: ZeroShotData, gateCfg: GateConfig): SeedGzsl {
+  const { split, trainPhase, valPhase } = data;
+  const vCycle = o.cycle.clean;
+  const kVal = split.valUnseen.length;
+  const k = Math.min(kVal, split.unseen.length);
+  const gate = trainGate({
+    pZsUnseen: matrixOf(o.valResult.softmax[vCycle].ztest, kVal), logitsUnseen: logitsOf(valPhase.ztest, `${valPhase.dir} ztest`),
+    pZsSeen: matrixOf(o.valResult.softmax[vCycle].val, kVal), logitsSeen: logitsOf(valPhase.val!, `${valPhase.dir} val`),
+    k, temperature: gateCfg.temperature, threshold: gateCfg.threshold, seed: o.seed,
+  });
+  const gtest = trainPhase.gtest!;
+  const gzsl = {} as Record<Protocol, GzslResult>;
+  for (const p of ['clean', 'reference'] as Protocol[]) {
+    gzsl[p] = evaluateGzslWithGate(gate, {
+      pZs: matrixOf(o.trainResult.softmax[o.cycle[p]].gtest, split.unseen.length), logits: logitsOf(gtest, `${trainPhase.dir} gtest`),
+      labels: gtest.labels, seenIds: split.seen, unseenIds: split.unseen,
+    });
+  }
+  const { model: _m, candidates: _c, ...gateSummary } = gate;
+  return { gate: gateSummary, gzsl };
+}
+
+export interface ProtocolSummary {
+  zsl: MeanStd;
+  seen: MeanStd;
+  unseen: MeanStd;
+  harmonic: MeanStd;
+}
+
+export interface ZeroShotBenchmarkResult {
+  split: string;
+  preset: string;
+  textMode: string;
+  seeds: number[];
+  gate: GateConfig;
+  perSeed: { seed: number; cycle: Record<Protocol, number>; zsl: Record<Protocol, number>; testZslByCycle: number[]; valZslByCycle: number[]; gzsl: Record<Protocol, { S: number; U: number; H: number }>; gateValidationAccuracy: number; stepsPerSecond: number }[];
+  summary: Record<Protocol, ProtocolSummary>;
+  /** GZSL details of the first seed (per-class accuracy, confusion), for plots. */
+  firstSeedGzsl: Record<Protocol, GzslResult>;
+  protocolLabels: Record<Protocol, string>;
+}
+
+/** Stages 2-4 for every seed: ZSL and GZSL under both protocols, with mean ± std. */
+export function runZeroShotBenchmark(cfg: Stage2Config, data: ZeroShotData, opts: ZeroShotRunOptions & { gate?: GateConfig }): ZeroShotBenchmarkResult {
+  const gateCfg = opts.gate ?? REFERENCE_GATE;
+  const outcomes = runZeroShotSeeds(cfg, data, opts);
+  const gz = outcomes.map((o) => gzslForSeed(o, data, gateCfg));
+  const perSeed = outcomes.map((o, i) => ({
+    seed: o.seed, cycle: o.cycle, zsl: o.zsl, testZslByCycle: o.testZslByCycle, valZslByCycle: o.valZslByCycle,
+    gzsl: {
+      clean: { S: gz[i].gzsl.clean.seenAccuracy, U: gz[i].gzsl.clean.unseenAccuracy, H: gz[i].gzsl.clean.harmonicMean },
+      reference: { S: gz[i].gzsl.reference.seenAccuracy, U: gz[i].gzsl.reference.unseenAccuracy, H: gz[i].gzsl.reference.harmonicMean },
+    },
+    gateValidationAccuracy: gz[i].gate.validationAccuracy,
+    stepsPerSecond: o.trainResult.stepsPerSecond,
+  }));
+  const summary = {} as Record<Protocol, ProtocolSummary>;
+  for (const p of ['clean', 'reference'] as Protocol[]) {
+    summary[p] = {
+      zsl: meanStd(perSeed.map((s) => s.zsl[p])), seen: meanStd(perSeed.map((s) => s.gzsl[p].S)),
+      unseen: meanStd(perSeed.map((s) => s.gzsl[p].U)), harmonic: meanStd(perSeed.map((s) => s.gzsl[p].H)),
+    };
+  }
+  return {
+    split: data.split.name, preset: cfg.name, textMode: cfg.textMode, seeds: opts.seeds, gate: gateCfg, perSeed, summary,
+    firstSeedGzsl: gz[0].gzsl, protocolLabels: PROTOCOL_LABEL,
+  };
+}

@@ -1,11 +1,12 @@
-/** `fsvae train`: stages 2-3 (and the protocols) on pre-extracted features in the SynSE layout. */
+/** `fsvae run` (alias `train`): stages 2-4 with both protocols on pre-extracted features in the SynSE layout. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CliCommand, CliUsageError, parseArgs } from '../registry';
 import { initBackend, describeBackend } from '../../runtime/backend';
 import { getSplit, parseUnseenList, splitFromUnseen } from '../../data/splits';
 import { stage2Preset, STAGE2_PRESETS } from '../../train/config';
-import { loadZeroShotData, PROTOCOL_LABEL, Protocol, runZeroShotSeeds } from '../../pipeline/zero-shot';
+import { loadZeroShotData, PROTOCOL_LABEL, Protocol, runZeroShotBenchmark, GateConfig } from '../../pipeline/zero-shot';
+import { formatMeanStd } from '../../eval/metrics';
 import { provenance } from '../../report/provenance';
 import { StepProgress } from '../../util/step-progress';
 import { TextEncoderName } from '../../data/text-tables';
@@ -13,16 +14,18 @@ import { numClassesOf } from '../../data/classes';
 
 const USAGE = `usage: fsvae train --features <sk_feats dir> --text <dir with text_feats/> (--split <name> | --dataset <ntu60|ntu120> --unseen <ids>)
                    [--preset ${Object.keys(STAGE2_PRESETS).join('|')}] [--text-mode lb_ad_md] [--encoder ViT-B/32]
-                   [--seeds 3] [--seed-base 1] [--protocol clean|reference] [--checkpoint-dir <dir>] [--out <file.json>]
+                   [--seeds 3] [--seed-base 1] [--protocol clean|reference] [--gate-temperature 2|search]
+                   [--gate-threshold 0.5|search] [--cycles N] [--steps N] [--checkpoint-dir <dir>] [--out <file.json>]
 
-Trains the cross-modal VAE and the unseen classifier for every seed on the phase-train folder
-(shift_{ss}_r) and on the pseudo split (shift_val_{ss}_r), and reports ZSL accuracy under the
-'clean' protocol (cycle chosen on the pseudo-unseen validation split; default) and the
-'reference' one (cycle chosen on the test set, as the public code does — labelled so).`;
+Stages 2-4: trains the cross-modal VAE and the unseen classifier for every seed on the phase-train
+folder (shift_{ss}_r) and on the pseudo split (shift_val_{ss}_r), fits the seen/unseen gate on the
+pseudo split, and reports ZSL accuracy and GZSL S/U/H under the 'clean' protocol (cycle chosen on
+the pseudo-unseen validation split; default) and the 'reference' one (cycle chosen on the test
+set, as the public code does — labelled so). The JSON holds both.`;
 
 export const command: CliCommand = {
-  name: 'train',
-  summary: 'stages 2-3 on SynSE-layout features: ZSL accuracy over seeds (clean and reference protocols)',
+  name: 'run',
+  summary: 'stages 2-4 on SynSE-layout features: ZSL and GZSL S/U/H over seeds (clean and reference protocols)',
   usage: USAGE,
   async run(args) {
     const { flags } = parseArgs(args);
@@ -44,6 +47,13 @@ export const command: CliCommand = {
     const seeds = Array.from({ length: nSeeds }, (_, i) => seedBase + i);
     const cfg = stage2Preset(str('preset') ?? 'quick');
     if (str('text-mode')) cfg.textMode = str('text-mode')!;
+    if (str('cycles')) cfg.schedule = { ...cfg.schedule, cycles: Number(str('cycles')) };
+    if (str('steps')) {
+      // shrink the schedule proportionally (same shape, fewer steps)
+      const f = Number(str('steps')) / cfg.schedule.stepsPerCycle;
+      const s = cfg.schedule;
+      cfg.schedule = { ...s, stepsPerCycle: Number(str('steps')), skeletonKlStart: Math.round(s.skeletonKlStart * f), alignStart: Math.round(s.alignStart * f), klRamp: Math.round(s.klRamp * f) };
+    }
     const t0 = Date.now();
     const backend = await initBackend();
     const data = loadZeroShotData({ features, text: textDir, textMode: cfg.textMode, encoder: (str('encoder') ?? 'ViT-B/32') as TextEncoderName }, split);
@@ -51,8 +61,17 @@ export const command: CliCommand = {
     const total = cfg.schedule.cycles * cfg.schedule.stepsPerCycle;
     let bar: StepProgress | null = null;
     let barKey = '';
-    const outcomes = runZeroShotSeeds(cfg, data, {
-      seeds, checkpointDir: str('checkpoint-dir'), log: (l) => console.log(l),
+    const gateValue = (k: string, d: number): number | 'search' => {
+      const v = str(k);
+      if (v === undefined) return d;
+      if (v === 'search') return 'search';
+      const n = Number(v);
+      if (!Number.isFinite(n)) throw new CliUsageError(`--${k} must be a number or 'search', got '${v}'.`);
+      return n;
+    };
+    const gate: GateConfig = { temperature: gateValue('gate-temperature', 2), threshold: gateValue('gate-threshold', 0.5) };
+    const bench = runZeroShotBenchmark(cfg, data, {
+      seeds, gate, checkpointDir: str('checkpoint-dir'), log: (l) => console.log(l),
       onProgress: (phase, seed, p) => {
         const key = `${phase}/${seed}`;
         if (key !== barKey) {
@@ -64,17 +83,18 @@ export const command: CliCommand = {
       },
     });
     (bar as StepProgress | null)?.done();
-    const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
-    const std = (a: number[]) => (a.length < 2 ? 0 : Math.sqrt(a.reduce((x, y) => x + (y - mean(a)) ** 2, 0) / (a.length - 1)));
-    const zsl = outcomes.map((o) => o.zsl[protocol]);
+    const pct = { scale: 100, digits: 1 };
+    for (const p of [protocol, protocol === 'clean' ? 'reference' : 'clean'] as Protocol[]) {
+      const s = bench.summary[p];
+      console.log(`[fsvae] ${PROTOCOL_LABEL[p]}: ZSL ${formatMeanStd(s.zsl, pct)} | GZSL S ${formatMeanStd(s.seen, pct)} U ${formatMeanStd(s.unseen, pct)} H ${formatMeanStd(s.harmonic, pct)} (${seeds.length} seed(s))`);
+    }
+    const { firstSeedGzsl, ...rest } = bench;
     const result = {
-      kind: 'fsvae-train',
+      kind: 'fsvae-run',
       provenance: provenance(describeBackend(), { wallSeconds: (Date.now() - t0) / 1000, preset: cfg.name, split: split.name, protocol, seeds: seeds.join(','), backendName: backend.name }),
-      protocol: PROTOCOL_LABEL[protocol], split, preset: cfg,
-      zsl: { mean: mean(zsl), std: std(zsl), perSeed: zsl },
-      seeds: outcomes.map((o) => ({ seed: o.seed, cycle: o.cycle, zsl: o.zsl, testZslByCycle: o.testZslByCycle, valZslByCycle: o.valZslByCycle, stepsPerSecond: o.trainResult.stepsPerSecond })),
+      protocol: PROTOCOL_LABEL[protocol], reported: bench.summary[protocol], splitDefinition: split, presetDefinition: cfg, ...rest,
+      firstSeedPerClass: { clean: firstSeedGzsl.clean.perClass, reference: firstSeedGzsl.reference.perClass },
     };
-    console.log(`[fsvae] ZSL (${protocol}) = ${(100 * result.zsl.mean).toFixed(1)} ± ${(100 * result.zsl.std).toFixed(1)} over ${seeds.length} seed(s)`);
     const out = str('out');
     if (out) {
       fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });

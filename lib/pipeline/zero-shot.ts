@@ -16,7 +16,7 @@ import { BenchmarkSplit } from '../data/splits';
 import { SynseSplitData } from '../data/synse';
 import { TextMatrix } from '../text/compose';
 import { Stage2Config } from '../train/config';
-import { Stage2Progress, Stage2Result, trainStage2 } from '../train/stage2';
+import { CycleRecord, Stage2Progress, Stage2Result, trainStage2 } from '../train/stage2';
 import { FsvaeInputError } from '../util/assert';
 
 export type Protocol = 'clean' | 'reference';
@@ -50,6 +50,8 @@ export interface ZeroShotRunOptions {
   seeds: number[];
   checkpointDir?: string;
   onProgress?: (phase: 'train' | 'val', seed: number, p: Stage2Progress) => void;
+  /** called after every cycle of every phase (e.g. to append a JSON line to a log). */
+  onCycle?: (phase: 'train' | 'val', seed: number, c: CycleRecord) => void;
   log?: (line: string) => void;
 }
 
@@ -71,11 +73,11 @@ export function runZeroShotSeeds(cfg: Stage2Config, data: ZeroShotData, opts: Ze
     const ckpt = (phase: string) => (opts.checkpointDir ? `${opts.checkpointDir}/${phase}` : undefined);
     opts.log?.(`[seed ${seed}] phase val: ${valPhase.train.rows} training rows, pseudo-unseen [${split.valUnseen.join(', ')}]`);
     const valResult = trainStage2(cfg, { train: valPhase.train, unseen: split.valUnseen, text, evalSets: { ztest: valPhase.ztest, val: valPhase.val } }, {
-      seed, checkpointDir: ckpt('val'), onProgress: (p) => opts.onProgress?.('val', seed, p),
+      seed, checkpointDir: ckpt('val'), onProgress: (p) => opts.onProgress?.('val', seed, p), onCycle: (c) => opts.onCycle?.('val', seed, c),
     });
     opts.log?.(`[seed ${seed}] phase train: ${trainPhase.train.rows} training rows, unseen [${split.unseen.join(', ')}]`);
     const trainResult = trainStage2(cfg, { train: trainPhase.train, unseen: split.unseen, text, evalSets: { ztest: trainPhase.ztest, gtest: trainPhase.gtest } }, {
-      seed, checkpointDir: ckpt('train'), onProgress: (p) => opts.onProgress?.('train', seed, p),
+      seed, checkpointDir: ckpt('train'), onProgress: (p) => opts.onProgress?.('train', seed, p), onCycle: (c) => opts.onCycle?.('train', seed, c),
     });
     const testZslByCycle = trainResult.cycles.map((c) => c.zslAccuracy);
     const valZslByCycle = valResult.cycles.map((c) => c.zslAccuracy);

@@ -58,6 +58,10 @@ describe('stages 2-4 on a generated SynSE/MSF layout', () => {
     assert.equal(j.split, 'ntu60-55/5');
     assert.ok(typeof j.provenance.gitCommit === 'string' && j.provenance.backend.includes('wasm'));
     assert.match(j.protocolLabels.reference, /TEST set/);
+    // per-cycle JSON lines: 1 seed × 2 phases × 1 cycle
+    const lines = fs.readFileSync(path.join(dir, 'run.cycles.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.phase), ['val', 'train']);
+    assert.ok(lines.every((l) => typeof l.zslAccuracy === 'number' && typeof l.losses.total === 'number'));
     assert.equal(await main(['run', '--features', dir]), 2);
     assert.equal(await main(['run', '--features', path.join(dir, 'nope'), '--text', dir, '--split', 'ntu60-55/5']), 1);
   });

@@ -46,6 +46,22 @@ function heapView(): HeapView | null {
   return null;
 }
 
+/** The fused update over one parameter array (kept monomorphic for the JIT). */
+function adamKernel(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, next: Float32Array,
+  b1: number, b2: number, stepSize: number, invSqrtC2: number, eps: number): void {
+  const a1 = 1 - b1;
+  const a2 = 1 - b2;
+  const n = w.length;
+  for (let j = 0; j < n; j++) {
+    const gj = g[j];
+    const mj = b1 * m[j] + a1 * gj;
+    const vj = b2 * v[j] + a2 * gj * gj;
+    m[j] = mj;
+    v[j] = vj;
+    next[j] = w[j] - (stepSize * mj) / (Math.sqrt(vj) * invSqrtC2 + eps);
+  }
+}
+
 export class Adam {
   readonly lr: number;
   readonly beta1: number;
@@ -90,14 +106,7 @@ export class Adam {
         const v = view(this.v[i]);
         const w = view(p);
         const next = this.scratch[i] ?? (this.scratch[i] = new Float32Array(w.length));
-        for (let j = 0; j < w.length; j++) {
-          const gj = g[j];
-          const mj = b1 * m[j] + (1 - b1) * gj;
-          const vj = b2 * v[j] + (1 - b2) * gj * gj;
-          m[j] = mj;
-          v[j] = vj;
-          next[j] = w[j] - (stepSize * mj) / (Math.sqrt(vj) / sqrtC2 + eps);
-        }
+        adamKernel(w, g, m, v, next, b1, b2, stepSize, 1 / sqrtC2, eps);
         tf.tidy(() => p.assign(tf.tensor(next, p.shape)));
       });
     } else tf.tidy(() => {

@@ -238,7 +238,6 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
   const adam = new Adam(params, { learningRate: cfg.learningRate });
   const textTable = tf.keep(tf.tensor2d(text.data, [text.rows, text.cols]));
   const textBands = model.textEncoder.frequency.precomputeBands(textTable);
-  const trainFeatures = tf.keep(tf.tensor2d(train.features, [train.rows, train.dim]));
   const fp = fingerprint(cfg, opts.seed, inputs);
   const ckptName = `stage2-seed${opts.seed}`;
   let cycles: CycleRecord[] = [];
@@ -277,6 +276,13 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
       const batch = rng.sampleWithoutReplacement(train.rows, B);
       const labels = new Int32Array(B);
       for (let i = 0; i < B; i++) labels[i] = train.labels[batch[i]];
+      // constant inputs are assembled in JS (wasm's GatherV2 is slow on wide rows and they need no gradient)
+      const xsData = new Float32Array(B * train.dim);
+      const xtData = new Float32Array(B * text.cols);
+      for (let i = 0; i < B; i++) {
+        xsData.set(train.features.subarray(batch[i] * train.dim, (batch[i] + 1) * train.dim), i * train.dim);
+        xtData.set(text.data.subarray(labels[i] * text.cols, (labels[i] + 1) * text.cols), i * text.cols);
+      }
       // random draws happen every step whether or not the alignment term is active, so the stream does not depend on it
       const negatives = drawNegatives(rng, labels, align.excludeSameClassNegatives);
       const skeletonNegatives = align.loss === 'calibrated-reference' ? null : drawNegatives(rng, labels, align.excludeSameClassNegatives);
@@ -285,10 +291,9 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
       epsDraws.t.setState({ state: Math.floor(rng.uniform() * 2 ** 32), spareNormal: null });
       const parts = { rec: 0, kl: 0, al: 0 };
       const loss = adam.minimize(() => {
-        const idx = tf.tensor1d(batch, 'int32');
         const y = tf.tensor1d(labels, 'int32');
-        const xs = tf.gather(trainFeatures, idx) as tf.Tensor2D;
-        const xt = tf.gather(textTable, y) as tf.Tensor2D;
+        const xs = tf.tensor2d(xsData, [B, train.dim]);
+        const xt = tf.tensor2d(xtData, [B, text.cols]);
         // text posterior of every class once (C rows), then looked up per sample: same math, fewer wide rows
         const ptAll = model.textEncoder.fromEnhanced(model.textEncoder.frequency.applyPrecomputed(textBands));
         const ps = model.skeletonEncoder.apply(xs);
@@ -370,7 +375,7 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
   }
   adam.dispose();
   textBands.dispose();
-  tf.dispose([textTable, trainFeatures]);
+  tf.dispose([textTable]);
   model.dispose();
   return { config: cfg, seed: opts.seed, unseenSorted, cycles, softmax, stepsPerSecond: stepsDone / Math.max(trainSeconds, 1e-9), resumedFromCycle };
 }

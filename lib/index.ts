@@ -51,3 +51,5 @@ export * from './eval/logistic';
 export * from './eval/gate';
 export * from './eval/gzsl';
 export * from './eval/metrics';
+export * from './pipeline/phase-worker';
+export * from './experiments/theorem1';

@@ -13,6 +13,7 @@
  *                Test-set model selection; every output labels it so.
  */
 import { BenchmarkSplit } from '../data/splits';
+import { canRunPhasesInParallel, trainStage2InWorker } from './phase-worker';
 import { SynseSplitData } from '../data/synse';
 import { TextMatrix } from '../text/compose';
 import { Stage2Config } from '../train/config';
@@ -53,6 +54,8 @@ export interface ZeroShotRunOptions {
   /** called after every cycle of every phase (e.g. to append a JSON line to a log). */
   onCycle?: (phase: 'train' | 'val', seed: number, c: CycleRecord) => void;
   log?: (line: string) => void;
+  /** run the val phase in a worker thread next to the train phase (default: when ≥ 2 cores). */
+  parallel?: boolean;
 }
 
 function argmax(a: number[]): number {
@@ -62,23 +65,26 @@ function argmax(a: number[]): number {
 }
 
 /** Runs both phases for every seed and applies both protocols. */
-export function runZeroShotSeeds(cfg: Stage2Config, data: ZeroShotData, opts: ZeroShotRunOptions): SeedOutcome[] {
+export async function runZeroShotSeeds(cfg: Stage2Config, data: ZeroShotData, opts: ZeroShotRunOptions): Promise<SeedOutcome[]> {
   const { split, trainPhase, valPhase, text } = data;
   if (!trainPhase.gtest) throw new FsvaeInputError(`${trainPhase.dir}: phase-train folder has no gtest (needed for GZSL).`);
   if (!valPhase.val) throw new FsvaeInputError(`${valPhase.dir}: phase-val folder has no val set (needed for the gate).`);
   if (text.rows !== split.numClasses) throw new FsvaeInputError(`text features have ${text.rows} classes, split ${split.name} has ${split.numClasses}.`);
   if (opts.seeds.length === 0) throw new FsvaeInputError('runZeroShotSeeds: no seeds given.');
+  const parallel = opts.parallel ?? canRunPhasesInParallel();
   const out: SeedOutcome[] = [];
   for (const seed of opts.seeds) {
     const ckpt = (phase: string) => (opts.checkpointDir ? `${opts.checkpointDir}/${phase}` : undefined);
-    opts.log?.(`[seed ${seed}] phase val: ${valPhase.train.rows} training rows, pseudo-unseen [${split.valUnseen.join(', ')}]`);
-    const valResult = trainStage2(cfg, { train: valPhase.train, unseen: split.valUnseen, text, evalSets: { ztest: valPhase.ztest, val: valPhase.val } }, {
-      seed, checkpointDir: ckpt('val'), onProgress: (p) => opts.onProgress?.('val', seed, p), onCycle: (c) => opts.onCycle?.('val', seed, c),
-    });
+    const valInputs = { train: valPhase.train, unseen: split.valUnseen, text, evalSets: { ztest: valPhase.ztest, val: valPhase.val } };
+    const valOpts = { seed, checkpointDir: ckpt('val'), onProgress: (p: Stage2Progress) => opts.onProgress?.('val', seed, p), onCycle: (c: CycleRecord) => opts.onCycle?.('val', seed, c) };
+    opts.log?.(`[seed ${seed}] phase val: ${valPhase.train.rows} training rows, pseudo-unseen [${split.valUnseen.join(', ')}]${parallel ? ' (worker thread)' : ''}`);
+    // the val phase starts first: in a worker it runs while the main thread trains the train phase
+    const valPending = parallel ? trainStage2InWorker(cfg, valInputs, valOpts) : Promise.resolve(trainStage2(cfg, valInputs, valOpts));
     opts.log?.(`[seed ${seed}] phase train: ${trainPhase.train.rows} training rows, unseen [${split.unseen.join(', ')}]`);
     const trainResult = trainStage2(cfg, { train: trainPhase.train, unseen: split.unseen, text, evalSets: { ztest: trainPhase.ztest, gtest: trainPhase.gtest } }, {
       seed, checkpointDir: ckpt('train'), onProgress: (p) => opts.onProgress?.('train', seed, p), onCycle: (c) => opts.onCycle?.('train', seed, c),
     });
+    const valResult = await valPending;
     const testZslByCycle = trainResult.cycles.map((c) => c.zslAccuracy);
     const valZslByCycle = valResult.cycles.map((c) => c.zslAccuracy);
     const cycle = { clean: argmax(valZslByCycle), reference: argmax(testZslByCycle) };
@@ -202,9 +208,9 @@ export interface ZeroShotBenchmarkResult {
 }
 
 /** Stages 2-4 for every seed: ZSL and GZSL under both protocols, with mean ± std. */
-export function runZeroShotBenchmark(cfg: Stage2Config, data: ZeroShotData, opts: ZeroShotRunOptions & { gate?: GateConfig }): ZeroShotBenchmarkResult {
+export async function runZeroShotBenchmark(cfg: Stage2Config, data: ZeroShotData, opts: ZeroShotRunOptions & { gate?: GateConfig }): Promise<ZeroShotBenchmarkResult> {
   const gateCfg = opts.gate ?? REFERENCE_GATE;
-  const outcomes = runZeroShotSeeds(cfg, data, opts);
+  const outcomes = await runZeroShotSeeds(cfg, data, opts);
   const gz = outcomes.map((o) => gzslForSeed(o, data, gateCfg));
   const perSeed = outcomes.map((o, i) => ({
     seed: o.seed, cycle: o.cycle, zsl: o.zsl, testZslByCycle: o.testZslByCycle, valZslByCycle: o.valZslByCycle,

@@ -4,15 +4,15 @@ import { CliCommand, CliUsageError, parseArgs } from '../registry';
 import { writeNpy } from '../../data/npy';
 import { repoRoot } from '../../data/paths';
 import { DESCRIPTION_PARTS, DescriptionPart, descriptionTexts } from '../../text/descriptions';
-import { TEXT_ENCODER_IDS, TextEncoderId, createTextEncoder, isTextEncoderId, ClipTextEncoder } from '../../text/encoders';
+import { TEXT_ENCODER_IDS, TextEncoderId, createTextEncoder, defaultTextEncoderId, isTextEncoderId, ClipTextEncoder } from '../../text/encoders';
 import { TextEncoder } from '../../text/encoders/types';
 import { DESCRIPTION_TO_MSF_PART } from '../../text/encoders/precomputed';
 import { TEXT_DATASETS, cachedClassEmbeddings, defaultTextCacheDir, loadClassDescriptions } from '../../text/cache';
 
 const DEFAULT_OUT = path.join('data', 'cache', 'text', 'export');
 
-const USAGE = `usage: fsvae embed --encoder <${TEXT_ENCODER_IDS.join('|')}> --dataset <name> [--parts AL,LD,GD] [--out <dir>]
-                   [--clip-dir <dir>] [--cache <dir>] [--no-cache]
+const USAGE = `usage: fsvae embed --dataset <name> [--encoder <${TEXT_ENCODER_IDS.join('|')}>] [--parts AL,LD,GD]
+                   [--out <dir>] [--clip-dir <dir>] [--cache <dir>] [--no-cache]
 
 Embeds the per-class texts of a dataset (action label AL, local description LD, global
 description GD; data/descriptions/<dataset>.json, or the built-in 'generated' dataset) and writes
@@ -22,9 +22,9 @@ one table per part in the layout of MSF-GZSSAR's text features:
 and part under data/cache/text and recomputed only when a text or the encoder changes.
 
 options:
-  --encoder   use-lite (Universal Sentence Encoder Lite, 512-d, offline; the default when
-              $FSVAE_TEXT_ENCODER is unset), clip-vit-b32 or clip-vit-b16 (CLIP text towers,
-              512-d, need a local model folder: --clip-dir or $FSVAE_CLIP_DIR)
+  --encoder   use-lite (Universal Sentence Encoder Lite, 512-d, offline), clip-vit-b32 or
+              clip-vit-b16 (CLIP text towers, 512-d, need a local model folder: --clip-dir or
+              $FSVAE_CLIP_DIR); default $FSVAE_TEXT_ENCODER, else use-lite
   --dataset   ${TEXT_DATASETS.join(', ')}
   --parts     comma-separated subset of AL,LD,GD (default all three)
   --out       output root (default ${DEFAULT_OUT})
@@ -85,9 +85,9 @@ export function createEmbedCommand(
       const { flags, positional } = parseArgs(args);
       for (const k of Object.keys(flags)) if (!KNOWN.has(k)) throw new CliUsageError(`unknown option --${k}`);
       if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}'`);
-      const encoderId = stringFlag(flags, 'encoder');
-      if (!encoderId) throw new CliUsageError(`--encoder is required (${TEXT_ENCODER_IDS.join(', ')})`);
+      const encoderId = stringFlag(flags, 'encoder') ?? defaultTextEncoderId();
       if (!isTextEncoderId(encoderId)) throw new CliUsageError(`--encoder '${encoderId}' is unknown; use ${TEXT_ENCODER_IDS.join(', ')}`);
+      if (flags['clip-dir'] !== undefined && !encoderId.startsWith('clip-')) throw new CliUsageError(`--clip-dir applies to the CLIP encoders, not to ${encoderId}`);
       const dataset = stringFlag(flags, 'dataset');
       if (!dataset) throw new CliUsageError(`--dataset is required (${TEXT_DATASETS.join(', ')})`);
       if (!TEXT_DATASETS.includes(dataset)) throw new CliUsageError(`--dataset '${dataset}' is unknown; use ${TEXT_DATASETS.join(', ')}`);

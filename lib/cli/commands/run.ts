@@ -15,7 +15,7 @@ import { numClassesOf } from '../../data/classes';
 const USAGE = `usage: fsvae train --features <sk_feats dir> --text <dir with text_feats/> (--split <name> | --dataset <ntu60|ntu120> --unseen <ids>)
                    [--preset ${Object.keys(STAGE2_PRESETS).join('|')}] [--text-mode lb_ad_md] [--encoder ViT-B/32]
                    [--seeds 3] [--seed-base 1] [--protocol clean|reference] [--gate-temperature 2|search]
-                   [--gate-threshold 0.5|search] [--cycles N] [--steps N] [--checkpoint-dir <dir>] [--out <file.json>] [--log <cycles.jsonl>]
+                   [--gate-threshold 0.5|search] [--cycles N] [--steps N] [--sequential] [--checkpoint-dir <dir>] [--out <file.json>] [--log <cycles.jsonl>]
 
 Stages 2-4: trains the cross-modal VAE and the unseen classifier for every seed on the phase-train
 folder (shift_{ss}_r) and on the pseudo split (shift_val_{ss}_r), fits the seen/unseen gate on the
@@ -76,8 +76,8 @@ export const command: CliCommand = {
       fs.mkdirSync(path.dirname(path.resolve(logFile)), { recursive: true });
       fs.writeFileSync(logFile, '');
     }
-    const bench = runZeroShotBenchmark(cfg, data, {
-      seeds, gate, checkpointDir: str('checkpoint-dir'), log: (l) => console.log(l),
+    const bench = await runZeroShotBenchmark(cfg, data, {
+      seeds, gate, checkpointDir: str('checkpoint-dir'), log: (l) => console.log(l), parallel: flags.sequential ? false : undefined,
       onCycle: (phase, seed, c) => {
         if (logFile) fs.appendFileSync(logFile, JSON.stringify({ phase, seed, ...c }) + '\n');
       },

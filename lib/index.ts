@@ -53,3 +53,5 @@ export * from './eval/gzsl';
 export * from './eval/metrics';
 export * from './pipeline/phase-worker';
 export * from './experiments/theorem1';
+export * from './text/encoders';
+export * from './text/cache';

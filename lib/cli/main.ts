@@ -6,6 +6,7 @@ import { command as run } from './commands/run';
 import { command as generateFeatures } from './commands/generate-features';
 import { command as downloadCommand } from './commands/download';
 import { command as inspectCommand } from './commands/inspect';
+import { command as embedCommand } from './commands/embed';
 
 const COMMANDS: CliCommand[] = [
   // each command module exports `command: CliCommand`; add new ones here
@@ -14,6 +15,7 @@ const COMMANDS: CliCommand[] = [
   generateFeatures,
   downloadCommand,
   inspectCommand,
+  embedCommand,
 ];
 
 function help(): string {

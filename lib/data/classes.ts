@@ -4,10 +4,12 @@
  */
 import { FsvaeInputError } from '../util/assert';
 import { NW_UCLA_CLASS_NAMES } from './nwucla';
+import { ACTION_CATALOGUE } from './generator/catalogue';
+import { describeComposition } from './generator/composition';
 
-export type DatasetName = 'ntu60' | 'ntu120' | 'pku51' | 'nw-ucla' | 'utd-mhad' | 'msr-action3d';
+export type DatasetName = 'ntu60' | 'ntu120' | 'pku51' | 'nw-ucla' | 'utd-mhad' | 'msr-action3d' | 'generated';
 
-export const DATASET_NAMES: readonly DatasetName[] = ['ntu60', 'ntu120', 'pku51', 'nw-ucla', 'utd-mhad', 'msr-action3d'];
+export const DATASET_NAMES: readonly DatasetName[] = ['ntu60', 'ntu120', 'pku51', 'nw-ucla', 'utd-mhad', 'msr-action3d', 'generated'];
 
 /**
  * NTU RGB+D 120 action names A1..A120, verbatim from the dataset's official list
@@ -118,6 +120,9 @@ export const MSR_ACTION3D_ACTION_SETS: Readonly<Record<'AS1' | 'AS2' | 'AS3', re
   AS3: [5, 13, 14, 15, 16, 17, 18, 19], // high throw, forward kick, side kick, jogging, tennis swing, tennis serve, golf swing, pick up & throw
 };
 
+/** The built-in generated dataset's class labels (AL), from its action catalogue (seed-independent). */
+export const GENERATED_CLASS_NAMES: readonly string[] = ACTION_CATALOGUE.map((c) => describeComposition(c).label);
+
 const CLASS_NAMES: Record<DatasetName, readonly string[]> = {
   ntu60: NTU60_CLASS_NAMES,
   ntu120: NTU120_CLASS_NAMES,
@@ -125,6 +130,7 @@ const CLASS_NAMES: Record<DatasetName, readonly string[]> = {
   'nw-ucla': NW_UCLA_CLASS_NAMES,
   'utd-mhad': UTD_MHAD_CLASS_NAMES,
   'msr-action3d': MSR_ACTION3D_CLASS_NAMES,
+  generated: GENERATED_CLASS_NAMES,
 };
 
 export function assertDatasetName(name: string, what = 'dataset'): DatasetName {

@@ -12,6 +12,8 @@
 import { FsvaeInputError } from '../util/assert';
 import { Random } from '../util/random';
 import { DatasetName, assertDatasetName, numClassesOf } from './classes';
+import { ACTION_CATALOGUE } from './generator/catalogue';
+import { zeroShotSplits } from './generator/splits';
 
 export interface BenchmarkSplit {
   name: string;
@@ -87,6 +89,11 @@ const SPLIT_DEFS: readonly SplitDef[] = [
   },
   { name: 'msr-action3d-15/5', dataset: 'msr-action3d', unseen: MSR_ACTION3D_UNSEEN_5, source: 'this project: 1-based ids ≡ 3 (mod 4)' },
   { name: 'msr-action3d-10/10', dataset: 'msr-action3d', unseen: MSR_ACTION3D_UNSEEN_10, source: 'this project: even 1-based ids' },
+  // the built-in generated dataset: unseen classes chosen so each recombines primitives of seen ones
+  ...zeroShotSplits(ACTION_CATALOGUE, [5, 10]).map((z) => ({
+    name: `generated-${ACTION_CATALOGUE.length - z.unseen.length}/${z.unseen.length}`, dataset: 'generated' as DatasetName, unseen: z.unseen,
+    source: 'lib/data/generator (primitive coverage rule)', valUnseen: z.valUnseen, valSource: 'lib/data/generator (same rule inside the seen classes)',
+  })),
 ];
 
 /** 32-bit FNV-1a of a string: the seed of a derived validation split. */

@@ -52,6 +52,6 @@ export * from './eval/gate';
 export * from './eval/gzsl';
 export * from './eval/metrics';
 export * from './pipeline/phase-worker';
-export * from './experiments/theorem1';
 export * from './text/encoders';
 export * from './text/cache';
+export * from './experiments/theorem1';

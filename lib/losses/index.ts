@@ -81,8 +81,9 @@ function tripletSide(variant: TripletVariant, side: AlignmentSide, lambda: numbe
   switch (variant) {
     case 'T1': // Eq. 25: max(pos − neg + m, 0)
       return tf.mean(tf.relu(tf.add(tf.sub(pos, neg), margin)));
-    case 'T2': // Eq. 26: log 1/(1 + exp((neg − pos)/λ)) = log σ((pos − neg)/λ)
-      return tf.mean(tf.logSigmoid(tf.div(tf.sub(pos, neg), lambda)));
+    case 'T2': // Eq. 26: log 1/(1 + exp((neg − pos)/λ)) = −softplus((neg − pos)/λ) (as printed: unbounded below)
+      // (not tf.logSigmoid: its gradient in tfjs 4.22 reads an already-freed input when that input is computed)
+      return tf.mean(tf.neg(tf.softplus(tf.div(tf.sub(neg, pos), lambda))));
     case 'T3': { // Eq. 27: λ·(e^{‖·‖₂,pos} / (e^{‖·‖₂,pos} + e^{‖·‖₂,neg}))², with unsquared norms
       const dp = tf.sqrt(pos);
       const dn = tf.sqrt(neg);

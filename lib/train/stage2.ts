@@ -268,114 +268,118 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
 
   const B = cfg.batchSize;
   const align = cfg.alignment;
-  for (let cycle = startCycle; cycle < cfg.schedule.cycles; cycle++) {
-    const t0 = Date.now();
-    const sums: LossMeans = { total: 0, reconstruction: 0, kl: 0, alignment: 0 };
-    for (let step = 0; step < cfg.schedule.stepsPerCycle; step++) {
-      const sched = scheduleAt(cfg, cycle, step);
-      const batch = rng.sampleWithoutReplacement(train.rows, B);
-      const labels = new Int32Array(B);
-      for (let i = 0; i < B; i++) labels[i] = train.labels[batch[i]];
-      // constant inputs are assembled in JS (wasm's GatherV2 is slow on wide rows and they need no gradient)
-      const xsData = new Float32Array(B * train.dim);
-      const xtData = new Float32Array(B * text.cols);
-      for (let i = 0; i < B; i++) {
-        xsData.set(train.features.subarray(batch[i] * train.dim, (batch[i] + 1) * train.dim), i * train.dim);
-        xtData.set(text.data.subarray(labels[i] * text.cols, (labels[i] + 1) * text.cols), i * text.cols);
-      }
-      // random draws happen every step whether or not the alignment term is active, so the stream does not depend on it
-      const negatives = drawNegatives(rng, labels, align.excludeSameClassNegatives);
-      const skeletonNegatives = align.loss === 'calibrated-reference' ? null : drawNegatives(rng, labels, align.excludeSameClassNegatives);
-      const epsDraws = { s: new Random(0), t: new Random(0) };
-      epsDraws.s.setState({ state: Math.floor(rng.uniform() * 2 ** 32), spareNormal: null });
-      epsDraws.t.setState({ state: Math.floor(rng.uniform() * 2 ** 32), spareNormal: null });
-      const parts = { rec: 0, kl: 0, al: 0 };
-      const loss = adam.minimize(() => {
-        const y = tf.tensor1d(labels, 'int32');
-        const xs = tf.tensor2d(xsData, [B, train.dim]);
-        const xt = tf.tensor2d(xtData, [B, text.cols]);
-        // text posterior of every class once (C rows), then looked up per sample: same math, fewer wide rows
-        const ptAll = model.textEncoder.fromEnhanced(model.textEncoder.frequency.applyPrecomputed(textBands));
-        const ps = model.skeletonEncoder.apply(xs);
-        const pt: Posterior = { mu: tf.gather(ptAll.mu, y) as tf.Tensor2D, logvar: tf.gather(ptAll.logvar, y) as tf.Tensor2D };
-        const zs = reparameterise(ps, epsDraws.s, cfg.reparameterisation);
-        const zt = reparameterise(pt, epsDraws.t, cfg.reparameterisation);
-        let sHat: tf.Tensor2D, tHat: tf.Tensor2D, sTilde: tf.Tensor2D | null = null, tTilde: tf.Tensor2D | null = null;
-        if (sched.alignActive) {
-          // self and cross reconstructions through one decoder call each: Dec_s([z_s; z_t]), Dec_t([z_t; z_s])
-          [sHat, sTilde] = tf.split(model.skeletonDecoder.apply(tf.concat([zs, zt], 0) as tf.Tensor2D), 2, 0) as [tf.Tensor2D, tf.Tensor2D];
-          [tHat, tTilde] = tf.split(model.textDecoder.apply(tf.concat([zt, zs], 0) as tf.Tensor2D), 2, 0) as [tf.Tensor2D, tf.Tensor2D];
-        } else {
-          sHat = model.skeletonDecoder.apply(zs);
-          tHat = model.textDecoder.apply(zt);
+  try {
+    for (let cycle = startCycle; cycle < cfg.schedule.cycles; cycle++) {
+      const t0 = Date.now();
+      const sums: LossMeans = { total: 0, reconstruction: 0, kl: 0, alignment: 0 };
+      for (let step = 0; step < cfg.schedule.stepsPerCycle; step++) {
+        const sched = scheduleAt(cfg, cycle, step);
+        const batch = rng.sampleWithoutReplacement(train.rows, B);
+        const labels = new Int32Array(B);
+        for (let i = 0; i < B; i++) labels[i] = train.labels[batch[i]];
+        // constant inputs are assembled in JS (wasm's GatherV2 is slow on wide rows and they need no gradient)
+        const xsData = new Float32Array(B * train.dim);
+        const xtData = new Float32Array(B * text.cols);
+        for (let i = 0; i < B; i++) {
+          xsData.set(train.features.subarray(batch[i] * train.dim, (batch[i] + 1) * train.dim), i * train.dim);
+          xtData.set(text.data.subarray(labels[i] * text.cols, (labels[i] + 1) * text.cols), i * text.cols);
         }
-        const rec = tf.add(mseMean(xs, sHat), mseMean(xt, tHat)); // Eq. 7, reconstruction
-        let kl: tf.Scalar = tf.scalar(0);
-        if (sched.betaSkeleton > 0) kl = tf.add(kl, tf.mul(sched.betaSkeleton, klDivergence(ps.mu, ps.logvar)));
-        if (sched.betaText > 0) kl = tf.add(kl, tf.mul(sched.betaText, klDivergence(pt.mu, pt.logvar)));
-        let al: tf.Scalar = tf.scalar(0);
-        if (sched.alignActive && sTilde && tTilde) {
-          const textSide: AlignmentSide = { anchor: xt, reconstruction: tTilde, negatives };
-          const skelSide: AlignmentSide = { anchor: xs, reconstruction: sTilde, negatives: skeletonNegatives };
-          let term: tf.Scalar;
-          if (align.loss === 'calibrated-reference') term = calibratedAlignmentReference(textSide, xs, sTilde, align.lambda);
-          else if (align.loss === 'calibrated-paper') term = calibratedAlignmentPaper(textSide, skelSide, align.lambda); // Eq. 6
-          else if (align.loss === 'cross-reconstruction') term = crossReconstruction(xs, sTilde, xt, tTilde);
-          else term = tripletAlignment(align.loss.slice('triplet-'.length) as TripletVariant, textSide, skelSide, align.lambda, align.margin); // Eq. 25-28
-          al = tf.mul(sched.alignCoefficient, term);
+        // random draws happen every step whether or not the alignment term is active, so the stream does not depend on it
+        const negatives = drawNegatives(rng, labels, align.excludeSameClassNegatives);
+        const skeletonNegatives = align.loss === 'calibrated-reference' ? null : drawNegatives(rng, labels, align.excludeSameClassNegatives);
+        const epsDraws = { s: new Random(0), t: new Random(0) };
+        epsDraws.s.setState({ state: Math.floor(rng.uniform() * 2 ** 32), spareNormal: null });
+        epsDraws.t.setState({ state: Math.floor(rng.uniform() * 2 ** 32), spareNormal: null });
+        const parts = { rec: 0, kl: 0, al: 0 };
+        const loss = adam.minimize(() => {
+          const y = tf.tensor1d(labels, 'int32');
+          const xs = tf.tensor2d(xsData, [B, train.dim]);
+          const xt = tf.tensor2d(xtData, [B, text.cols]);
+          // text posterior of every class once (C rows), then looked up per sample: same math, fewer wide rows
+          const ptAll = model.textEncoder.fromEnhanced(model.textEncoder.frequency.applyPrecomputed(textBands));
+          const ps = model.skeletonEncoder.apply(xs);
+          const pt: Posterior = { mu: tf.gather(ptAll.mu, y) as tf.Tensor2D, logvar: tf.gather(ptAll.logvar, y) as tf.Tensor2D };
+          const zs = reparameterise(ps, epsDraws.s, cfg.reparameterisation);
+          const zt = reparameterise(pt, epsDraws.t, cfg.reparameterisation);
+          let sHat: tf.Tensor2D, tHat: tf.Tensor2D, sTilde: tf.Tensor2D | null = null, tTilde: tf.Tensor2D | null = null;
+          if (sched.alignActive) {
+            // self and cross reconstructions through one decoder call each: Dec_s([z_s; z_t]), Dec_t([z_t; z_s])
+            [sHat, sTilde] = tf.split(model.skeletonDecoder.apply(tf.concat([zs, zt], 0) as tf.Tensor2D), 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+            [tHat, tTilde] = tf.split(model.textDecoder.apply(tf.concat([zt, zs], 0) as tf.Tensor2D), 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+          } else {
+            sHat = model.skeletonDecoder.apply(zs);
+            tHat = model.textDecoder.apply(zt);
+          }
+          const rec = tf.add(mseMean(xs, sHat), mseMean(xt, tHat)); // Eq. 7, reconstruction
+          let kl: tf.Scalar = tf.scalar(0);
+          if (sched.betaSkeleton > 0) kl = tf.add(kl, tf.mul(sched.betaSkeleton, klDivergence(ps.mu, ps.logvar)));
+          if (sched.betaText > 0) kl = tf.add(kl, tf.mul(sched.betaText, klDivergence(pt.mu, pt.logvar)));
+          let al: tf.Scalar = tf.scalar(0);
+          if (sched.alignActive && sTilde && tTilde) {
+            const textSide: AlignmentSide = { anchor: xt, reconstruction: tTilde, negatives };
+            const skelSide: AlignmentSide = { anchor: xs, reconstruction: sTilde, negatives: skeletonNegatives };
+            let term: tf.Scalar;
+            if (align.loss === 'calibrated-reference') term = calibratedAlignmentReference(textSide, xs, sTilde, align.lambda);
+            else if (align.loss === 'calibrated-paper') term = calibratedAlignmentPaper(textSide, skelSide, align.lambda); // Eq. 6
+            else if (align.loss === 'cross-reconstruction') term = crossReconstruction(xs, sTilde, xt, tTilde);
+            else term = tripletAlignment(align.loss.slice('triplet-'.length) as TripletVariant, textSide, skelSide, align.lambda, align.margin); // Eq. 25-28
+            al = tf.mul(sched.alignCoefficient, term);
+          }
+          parts.rec = rec.dataSync()[0];
+          parts.kl = kl.dataSync()[0];
+          parts.al = al.dataSync()[0];
+          return tf.add(tf.add(rec, kl), al) as tf.Scalar; // Eq. 8: L_VAE + α·L_Align
+        });
+        if (!Number.isFinite(loss)) {
+          throw new Error(`stage 2 diverged: loss ${loss} at cycle ${cycle}, step ${step} (reconstruction ${parts.rec}, KL ${parts.kl}, alignment ${parts.al}). Lower the learning rate or check the input features.`);
         }
-        parts.rec = rec.dataSync()[0];
-        parts.kl = kl.dataSync()[0];
-        parts.al = al.dataSync()[0];
-        return tf.add(tf.add(rec, kl), al) as tf.Scalar; // Eq. 8: L_VAE + α·L_Align
-      });
-      if (!Number.isFinite(loss)) {
-        throw new Error(`stage 2 diverged: loss ${loss} at cycle ${cycle}, step ${step} (reconstruction ${parts.rec}, KL ${parts.kl}, alignment ${parts.al}). Lower the learning rate or check the input features.`);
+        sums.total += loss;
+        sums.reconstruction += parts.rec;
+        sums.kl += parts.kl;
+        sums.alignment += parts.al;
+        stepsDone++;
+        if (opts.onProgress && (step % 25 === 0 || step === cfg.schedule.stepsPerCycle - 1)) {
+          const elapsed = trainSeconds + (Date.now() - t0) / 1000;
+          opts.onProgress({ cycle, step, stepsPerCycle: cfg.schedule.stepsPerCycle, cycles: cfg.schedule.cycles, loss, stepsPerSecond: stepsDone / Math.max(elapsed, 1e-9) });
+        }
       }
-      sums.total += loss;
-      sums.reconstruction += parts.rec;
-      sums.kl += parts.kl;
-      sums.alignment += parts.al;
-      stepsDone++;
-      if (opts.onProgress && (step % 25 === 0 || step === cfg.schedule.stepsPerCycle - 1)) {
-        const elapsed = trainSeconds + (Date.now() - t0) / 1000;
-        opts.onProgress({ cycle, step, stepsPerCycle: cfg.schedule.stepsPerCycle, cycles: cfg.schedule.cycles, loss, stepsPerSecond: stepsDone / Math.max(elapsed, 1e-9) });
+      trainSeconds += (Date.now() - t0) / 1000;
+      // stage 3: fresh unseen classifier on this cycle's text encoder
+      const enhancedText = model.textEncoder.frequency.applyPrecomputed(textBands);
+      const out = trainUnseenClassifier(model, enhancedText, unseenSorted, cfg, rng, inputs.evalSets, opts.evalChunk);
+      enhancedText.dispose();
+      softmax.push(out);
+      const n = cfg.schedule.stepsPerCycle;
+      const snapS = model.skeletonEncoder.frequency.snapshot();
+      const snapT = model.textEncoder.frequency.snapshot();
+      const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+      const record: CycleRecord = {
+        cycle, zslAccuracy: zslAccuracy(out.ztest, unseenSorted, inputs.evalSets.ztest.labels),
+        losses: { total: sums.total / n, reconstruction: sums.reconstruction / n, kl: sums.kl / n, alignment: sums.alignment / n },
+        skeletonFrequency: { k: snapS.k, wMean: mean(snapS.w) }, textFrequency: { k: snapT.k, wMean: mean(snapT.w) },
+        wallSeconds: (Date.now() - t0) / 1000,
+      };
+      cycles.push(record);
+      opts.onCycle?.(record);
+      if (opts.checkpointDir) {
+        const st: AdamState = adam.getState();
+        const arrays: Record<string, Float32Array> = {};
+        params.forEach((p, i) => (arrays[`param${i}`] = p.dataSync().slice() as Float32Array));
+        st.m.forEach((a, i) => (arrays[`m${i}`] = a));
+        st.v.forEach((a, i) => (arrays[`v${i}`] = a));
+        softmax.forEach((rec, c) => Object.entries(rec).forEach(([name, a]) => (arrays[`softmax${c}/${name}`] = a)));
+        saveCheckpoint<CheckpointMeta>(opts.checkpointDir, ckptName, {
+          meta: { fingerprint: fp, nextCycle: cycle + 1, rng: rng.getState(), adamStep: st.step, cycles, stepsDone, trainSeconds },
+          arrays,
+        });
       }
     }
-    trainSeconds += (Date.now() - t0) / 1000;
-    // stage 3: fresh unseen classifier on this cycle's text encoder
-    const enhancedText = model.textEncoder.frequency.applyPrecomputed(textBands);
-    const out = trainUnseenClassifier(model, enhancedText, unseenSorted, cfg, rng, inputs.evalSets, opts.evalChunk);
-    enhancedText.dispose();
-    softmax.push(out);
-    const n = cfg.schedule.stepsPerCycle;
-    const snapS = model.skeletonEncoder.frequency.snapshot();
-    const snapT = model.textEncoder.frequency.snapshot();
-    const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
-    const record: CycleRecord = {
-      cycle, zslAccuracy: zslAccuracy(out.ztest, unseenSorted, inputs.evalSets.ztest.labels),
-      losses: { total: sums.total / n, reconstruction: sums.reconstruction / n, kl: sums.kl / n, alignment: sums.alignment / n },
-      skeletonFrequency: { k: snapS.k, wMean: mean(snapS.w) }, textFrequency: { k: snapT.k, wMean: mean(snapT.w) },
-      wallSeconds: (Date.now() - t0) / 1000,
-    };
-    cycles.push(record);
-    opts.onCycle?.(record);
-    if (opts.checkpointDir) {
-      const st: AdamState = adam.getState();
-      const arrays: Record<string, Float32Array> = {};
-      params.forEach((p, i) => (arrays[`param${i}`] = p.dataSync().slice() as Float32Array));
-      st.m.forEach((a, i) => (arrays[`m${i}`] = a));
-      st.v.forEach((a, i) => (arrays[`v${i}`] = a));
-      softmax.forEach((rec, c) => Object.entries(rec).forEach(([name, a]) => (arrays[`softmax${c}/${name}`] = a)));
-      saveCheckpoint<CheckpointMeta>(opts.checkpointDir, ckptName, {
-        meta: { fingerprint: fp, nextCycle: cycle + 1, rng: rng.getState(), adamStep: st.step, cycles, stepsDone, trainSeconds },
-        arrays,
-      });
-    }
+  } finally {
+    // also on divergence or bad input: free the model so later runs in this process can register theirs
+    adam.dispose();
+    textBands.dispose();
+    tf.dispose([textTable]);
+    model.dispose();
   }
-  adam.dispose();
-  textBands.dispose();
-  tf.dispose([textTable]);
-  model.dispose();
   return { config: cfg, seed: opts.seed, unseenSorted, cycles, softmax, stepsPerSecond: stepsDone / Math.max(trainSeconds, 1e-9), resumedFromCycle };
 }

@@ -106,6 +106,22 @@ describe('triplet-style alignment losses (Eq. 25-28)', () => {
       assertClose([tripletAlignment(v, side(), side(), lambda, m).dataSync()[0]], [both(f)], 1e-5);
     });
   }
+  test('every triplet loss is differentiable w.r.t. the reconstructions (gradient vs finite differences)', () => {
+    for (const v of ['T1', 'T2', 'T3', 'T4'] as const) {
+      const g0 = [[0.3, 0.2], [1.5, 0.4]];
+      const f = (g: number[][]) => tripletAlignment(v, { anchor: tf.tensor2d(F), reconstruction: tf.tensor2d(g), negatives: NEG }, { anchor: tf.tensor2d(F), reconstruction: tf.tensor2d(g), negatives: NEG }, lambda, m).dataSync()[0];
+      const grad = tf.grad((x: tf.Tensor) => tripletAlignment(v, { anchor: tf.tensor2d(F), reconstruction: x as tf.Tensor2D, negatives: NEG }, { anchor: tf.tensor2d(F), reconstruction: x as tf.Tensor2D, negatives: NEG }, lambda, m))(tf.tensor2d(g0)).arraySync() as number[][];
+      const h = 1e-3;
+      for (let i = 0; i < 2; i++) {
+        for (let d = 0; d < 2; d++) {
+          const up = g0.map((r) => [...r]); up[i][d] += h;
+          const dn = g0.map((r) => [...r]); dn[i][d] -= h;
+          const num = (f(up) - f(dn)) / (2 * h);
+          assert.ok(Math.abs(grad[i][d] - num) <= 2e-3 + 2e-2 * Math.abs(num), `${v} d/dg[${i}][${d}]: ${grad[i][d]} vs ${num}`);
+        }
+      }
+    }
+  });
   test('the triplet terms are not symmetric: ℓ(a) + ℓ(−a) varies with a (unlike the calibrated loss)', () => {
     const t1 = (a: number) => Math.max(a + m, 0);
     const t2 = (a: number) => Math.log(sig(a / lambda));

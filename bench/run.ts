@@ -14,6 +14,7 @@ import { describeBackend, initBackend } from '../lib/runtime/backend';
 import * as tf from '@tensorflow/tfjs';
 import { benchMatmul } from './matmul';
 import { benchStage2 } from './stage2';
+import { benchStage1 } from './stage1';
 
 export interface BenchContext {
   /** `--quick` was given: skip the slowest cases. */
@@ -51,6 +52,12 @@ export const BENCHES: Bench[] = [
       'outside and inside the alignment window, and per-part forward+backward costs. Reference point: the ' +
       "authors' PyTorch code takes 27 ms per step on the same 2-core machine (1 thread), 20 ms of it the dense DCTs.",
     run: (ctx) => benchStage2({ quick: ctx.quick }),
+  },
+  {
+    name: 'stage1',
+    title: 'Stage-1 skeleton GCN throughput on wasm',
+    notes: 'Median sequences/s of the eval forward pass and of a full SGD training step; random one-body 25-joint clips.',
+    run: (ctx) => benchStage1({ quick: ctx.quick }),
   },
 ];
 

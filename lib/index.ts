@@ -55,3 +55,4 @@ export * from './pipeline/phase-worker';
 export * from './text/encoders';
 export * from './text/cache';
 export * from './experiments/theorem1';
+export * from './stage1';

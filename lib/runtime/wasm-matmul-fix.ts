@@ -82,6 +82,14 @@ const ACTIVATION_KERNELS: Record<string, string> = {
  * pre-existing wrong results of the original kernel for size-1 bias on the untransposed path and
  * for size-`outCols` bias on batched inputs.
  */
+/**
+ * Shape of each right-hand operand (by data id) last given to XNNPACK. The wasm kernel caches the
+ * packed right-hand operand by data id and ignores its shape, so `matMul(a, reshape(X, s2))` after
+ * `matMul(c, X)` silently reuses X packed with the old shape (wrong numbers). A reshaped view of
+ * already-seen data is therefore copied to a fresh tensor first.
+ */
+const rightOperandShapes = new WeakMap<object, string>();
+
 function makeWrapper(original: KernelConfig, fused: boolean): tf.KernelFunc {
   return (args: KernelArgs): TensorInfo | TensorInfo[] => {
     const attrs = (args.attrs ?? {}) as Record<string, unknown>;
@@ -113,7 +121,12 @@ function makeWrapper(original: KernelConfig, fused: boolean): tf.KernelFunc {
     const biasSize = bias == null ? 0 : bias.shape.reduce((x, y) => x * y, 1);
     // After the fix, `single` calls run on XNNPACK and the rest on the scalar loop.
     const biasOk = bias == null || (single ? biasSize === outCols : biasSize === 1 || outRows === 1);
-    if (!fixTranspose && biasOk) return original.kernelFunc(args);
+    // the untransposed right operand goes to XNNPACK's packed-weight cache: guard against reshaped views
+    const bKey = b.shape.join('x');
+    const bSeen = single && !transposeB ? rightOperandShapes.get(b.dataId) : undefined;
+    const reshapedB = bSeen !== undefined && bSeen !== bKey;
+    if (single && !transposeB && bSeen === undefined) rightOperandShapes.set(b.dataId, bKey);
+    if (!fixTranspose && biasOk && !reshapedB) return original.kernelFunc(args);
 
     const backend = args.backend as WasmBackendLike;
     const temps: TensorInfo[] = [];
@@ -128,6 +141,9 @@ function makeWrapper(original: KernelConfig, fused: boolean): tf.KernelFunc {
       }
       if (fixTranspose && transposeB) {
         bIn = run('Transpose', { x: b }, { perm: swapLastTwo(rb) });
+        temps.push(bIn);
+      } else if (reshapedB) {
+        bIn = run('Identity', { x: b }); // a copy with its own data id
         temps.push(bIn);
       }
       const mmAttrs = {

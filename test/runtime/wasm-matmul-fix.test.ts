@@ -272,3 +272,17 @@ test('the fix makes a transposed product much faster (loose bound: 2x; measured 
     b.dispose();
   }
 });
+
+test('a reshaped right operand sharing data with an earlier one gives correct products (XNNPACK cache keyed by data id)', async () => {
+  const tfm = await import('@tensorflow/tfjs');
+  await tfm.setBackend('wasm');
+  const x = tfm.tensor2d(Array.from({ length: 24 }, (_, i) => i + 1), [4, 6]);
+  const a1 = tfm.ones([1, 4]);
+  const first = tfm.matMul(a1, x).dataSync(); // packs x as 4×6
+  const a2 = tfm.ones([1, 8]);
+  const got = Array.from(tfm.matMul(a2, tfm.reshape(x, [8, 3])).dataSync());
+  // column sums of the 8×3 view of 1..24: [1+4+…+22, 2+5+…+23, 3+6+…+24]
+  assert.deepEqual(got, [92, 100, 108]);
+  assert.deepEqual(Array.from(first), [40, 44, 48, 52, 56, 60]);
+  tfm.dispose([x, a1, a2]);
+});

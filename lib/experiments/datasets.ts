@@ -1,0 +1,159 @@
+/**
+ * From a dataset (built-in generated, raw skeletons, or a user's pre-extracted features) to the
+ * inputs of stages 2-4: SynSE-layout features (stage 1 trained on the split's seen classes, cached
+ * on disk so every notebook reuses them) and the class text features for a text mode.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { BenchmarkSplit, getProtocol, getSplit } from '../data/splits';
+import { locateData, repoRoot } from '../data/paths';
+import { readSynseBenchmark } from '../data/synse';
+import { SkeletonSequence } from '../data/skeleton';
+import { generateActionDataset } from '../data/generator';
+import { readNwUclaFolder } from '../data/nwucla';
+import { readUtdMhadFolder } from '../data/utd-mhad';
+import { Stage1Config } from '../stage1/config';
+import { Stage1ExportReport, exportStage1Features } from '../stage1/export';
+import { SideOf, sideFromIds, sideFromProtocol } from '../stage1/input';
+import { Stage1Progress } from '../stage1/train';
+import { TextEncoderName } from '../data/text-tables';
+import { PrecomputedTextSource } from '../text/encoders/precomputed';
+import { createTextEncoder, TextEncoderId } from '../text/encoders';
+import { TextEncoder } from '../text/encoders/types';
+import { classTextFeatures } from '../text/cache';
+import { ZeroShotData } from '../pipeline/zero-shot';
+import { FsvaeInputError } from '../util/assert';
+
+export type DatasetSource =
+  /** the built-in procedural dataset (lib/data/generator): always available. */
+  | { kind: 'generated'; preset: 'quick' | 'full'; seed: number; split: string }
+  /** raw skeleton files through stage 1 (found with locateData unless `dir` is given). */
+  | { kind: 'skeletons'; dataset: 'nw-ucla' | 'utd-mhad'; split: string; dir?: string }
+  /** a user's SynSE-layout features (the paper's NTU inputs) with MSF CLIP text tables. */
+  | { kind: 'synse'; dataset: 'ntu60' | 'ntu120'; split: string; features?: string; text?: string };
+
+export interface PreparedFeatures {
+  source: DatasetSource;
+  /** human-readable origin, e.g. 'NW-UCLA (real, ../shared/data: …) → shift-gcn-small'. */
+  description: string;
+  split: BenchmarkSplit;
+  /** the sk_feats folder holding shift_{u}_r and shift_val_{u}_r. */
+  featuresRoot: string;
+  /** dataset name for the text side (descriptions / tables). */
+  textDataset: string;
+  /** stage-1 report when features were extracted here. */
+  stage1?: Stage1ExportReport;
+  /** true when the features came from the on-disk cache. */
+  cached: boolean;
+}
+
+export interface MissingDataset {
+  missing: true;
+  source: DatasetSource;
+  /** what to download and where to put it. */
+  message: string;
+}
+
+const RAW_LOCATIONS = { 'nw-ucla': 'nw-ucla/all_sqe', 'utd-mhad': 'utd-mhad/Skeleton' } as const;
+const DOWNLOAD_HINT = {
+  'nw-ucla': 'npx fsvae download nw-ucla',
+  'utd-mhad': 'npx fsvae download utd-mhad',
+  ntu60: 'npx fsvae download synse-shift-features (manual: SynSE Google Drive) and npx fsvae download ntu-text-features',
+  ntu120: 'npx fsvae download synse-shift-features (manual: SynSE Google Drive) and npx fsvae download ntu-text-features',
+} as const;
+
+export function featureCacheDir(): string {
+  return process.env.FSVAE_FEATURE_CACHE ?? path.join(repoRoot(), 'data', 'cache', 'features');
+}
+
+function sourceName(src: DatasetSource): string {
+  return src.kind === 'generated' ? `generated-${src.preset}` : src.dataset;
+}
+
+export interface PrepareOptions {
+  stage1: Stage1Config;
+  seed: number;
+  /** reuse cached features when the key matches (default true). */
+  cache?: boolean;
+  log?: (line: string) => void;
+  onStage1Progress?: (phase: 'train' | 'val', p: Stage1Progress) => void;
+}
+
+/** Features in the SynSE layout for a dataset + split (stage 1 runs unless cached or pre-extracted). */
+export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): PreparedFeatures | MissingDataset {
+  const split = getSplit(src.split);
+  if (src.kind === 'synse') {
+    const loc = locateData('sk_feats', src.features);
+    if (!loc.path) return { missing: true, source: src, message: `${src.dataset} SynSE features not found (tried ${loc.tried.join(', ')}); get them with: ${DOWNLOAD_HINT[src.dataset]}` };
+    return { source: src, description: `${src.dataset} SynSE Shift-GCN features (${loc.source}: ${loc.path})`, split, featuresRoot: loc.path, textDataset: src.dataset, cached: false };
+  }
+  let sequences: SkeletonSequence[];
+  let side: SideOf;
+  let origin: string;
+  let datasetId: string;
+  if (src.kind === 'generated') {
+    const ds = generateActionDataset(src.preset, src.seed);
+    sequences = ds.sequences;
+    side = sideFromIds(ds.protocol.trainSubjects, ds.protocol.testSubjects, 'subject');
+    origin = `generated dataset (lib/data/generator, preset ${src.preset}, seed ${src.seed}; synthetic)`;
+    datasetId = `generated:${src.preset}:${src.seed}`;
+  } else {
+    const loc = locateData(RAW_LOCATIONS[src.dataset], src.dir);
+    if (!loc.path) return { missing: true, source: src, message: `${src.dataset} skeletons not found (tried ${loc.tried.join(', ')}); get them with: ${DOWNLOAD_HINT[src.dataset]}` };
+    sequences = src.dataset === 'nw-ucla' ? readNwUclaFolder(loc.path) : readUtdMhadFolder(loc.path);
+    side = sideFromProtocol(getProtocol(src.dataset));
+    origin = `${src.dataset} (real, ${loc.source}: ${loc.path})`;
+    datasetId = `${src.dataset}:${sequences.length}`;
+  }
+  const key = createHash('sha256').update(JSON.stringify({ datasetId, split, stage1: opts.stage1, seed: opts.seed, v: 1 })).digest('hex').slice(0, 16);
+  const dir = path.join(featureCacheDir(), `${sourceName(src)}-${split.name.replace(/\//g, '_')}-${key}`);
+  const reportFile = path.join(dir, 'stage1-report.json');
+  const description = `${origin} → stage 1 ${opts.stage1.name} (seed ${opts.seed})`;
+  if ((opts.cache ?? true) && fs.existsSync(reportFile)) {
+    opts.log?.(`[features] cached: ${dir}`);
+    const stage1 = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as Stage1ExportReport;
+    return { source: src, description, split, featuresRoot: path.join(dir, 'sk_feats'), textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1, cached: true };
+  }
+  opts.log?.(`[features] stage 1 (${opts.stage1.name}) on ${sequences.length} sequences of ${origin}; writing ${dir}`);
+  const stage1 = exportStage1Features({
+    sequences, split, numClasses: split.numClasses, side, outDir: path.join(dir, 'sk_feats'), config: opts.stage1, seed: opts.seed,
+    onProgress: (phase, p) => opts.onStage1Progress?.(phase, p), log: opts.log,
+  });
+  fs.writeFileSync(reportFile, JSON.stringify(stage1, null, 1)); // written last: marks a complete cache entry
+  return { source: src, description, split, featuresRoot: path.join(dir, 'sk_feats'), textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1, cached: false };
+}
+
+export type TextSourceSpec =
+  /** an encoder from lib/text (default: USE-Lite, offline). */
+  | { kind: 'encoder'; id?: string }
+  /** precomputed MSF CLIP tables (NTU only). */
+  | { kind: 'msf-table'; encoder: TextEncoderName; root?: string };
+
+const encoderCache = new Map<string, TextEncoder>();
+
+/** Class text features (Eq. 5) for the prepared dataset and a text mode such as 'lb_ad_md'. */
+export async function textFeaturesFor(prepared: PreparedFeatures, mode: string, spec: TextSourceSpec = { kind: 'encoder' }) {
+  if (spec.kind === 'msf-table') {
+    const src = spec.root ? new PrecomputedTextSource(spec.root, spec.encoder) : PrecomputedTextSource.locate(spec.encoder);
+    return classTextFeatures(src, prepared.textDataset, mode);
+  }
+  const id = spec.id ?? 'use-lite';
+  let enc = encoderCache.get(id);
+  if (!enc) {
+    enc = await createTextEncoder(id as TextEncoderId);
+    encoderCache.set(id, enc);
+  }
+  return classTextFeatures(enc, prepared.textDataset, mode);
+}
+
+/** Stage 2-4 inputs: the two SynSE folders + the text features. */
+export function zeroShotDataFor(prepared: PreparedFeatures, text: { rows: number; cols: number; data: Float32Array }): ZeroShotData {
+  if (text.rows !== prepared.split.numClasses) throw new FsvaeInputError(`text features have ${text.rows} rows, split ${prepared.split.name} has ${prepared.split.numClasses} classes.`);
+  return {
+    split: prepared.split,
+    trainPhase: readSynseBenchmark(prepared.featuresRoot, prepared.split, 'train'),
+    valPhase: readSynseBenchmark(prepared.featuresRoot, prepared.split, 'val'),
+    text: { rows: text.rows, cols: text.cols, data: text.data },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * Model variants of the paper's tables as edits of a stage-2 preset: which text parts (SD), which
+ * frequency module (FM), which alignment loss (CL), and hyper-parameters (α, λ, φ, b). Every table
+ * of notebooks 03-07 is a list of variants run through the same stages 2-4.
+ */
+import { frequencyConfig, FrequencyPresetName } from '../frequency/enhancer';
+import { AlignmentLossName, Stage2Config } from '../train/config';
+import { Protocol, runZeroShotBenchmark, ZeroShotBenchmarkResult, GateConfig } from '../pipeline/zero-shot';
+import { PreparedFeatures, TextSourceSpec, textFeaturesFor, zeroShotDataFor } from './datasets';
+import { Row } from '../report/table';
+import { formatMeanStd } from '../eval/metrics';
+
+export interface Variant {
+  /** row label, e.g. 'Ours', 'SD + FM', 'L_T1'. */
+  name: string;
+  /** text parts (Eq. 5), e.g. 'lb_ad_md' (AL+GD+LD) or 'lb' (AL only: no SD). */
+  textMode?: string;
+  /** frequency module on both encoders (the code applies it to both). */
+  frequency?: FrequencyPresetName;
+  /** φ and b overrides of the frequency module (Fig. 4). */
+  phi?: number;
+  bands?: number;
+  alignment?: AlignmentLossName;
+  alpha?: number;
+  lambda?: number;
+}
+
+export const OURS: Variant = { name: 'Ours', textMode: 'lb_ad_md', frequency: 'reference', alignment: 'calibrated-reference' };
+export const OURS_DAGGER: Variant = { name: 'Ours† (only w_i)', textMode: 'lb_ad_md', frequency: 'learnable-only', alignment: 'calibrated-reference' };
+/** MSF-GZSSAR-style baseline: labels only (no SD), no FM, cross-reconstruction alignment (no CL). */
+export const BASELINE: Variant = { name: 'Baseline (no SD, FM, CL)', textMode: 'lb', frequency: 'off', alignment: 'cross-reconstruction' };
+
+export function applyVariant(base: Stage2Config, v: Variant): Stage2Config {
+  const cfg: Stage2Config = structuredClone(base);
+  if (v.textMode) cfg.textMode = v.textMode;
+  if (v.frequency) {
+    const overrides = { ...(v.phi !== undefined ? { phi: v.phi } : {}), ...(v.bands !== undefined ? { bands: v.bands } : {}) };
+    cfg.skeletonFrequency = frequencyConfig(v.frequency, overrides);
+    cfg.textFrequency = frequencyConfig(v.frequency, overrides);
+  } else if (v.phi !== undefined || v.bands !== undefined) {
+    const o = { ...(v.phi !== undefined ? { phi: v.phi } : {}), ...(v.bands !== undefined ? { bands: v.bands } : {}) };
+    cfg.skeletonFrequency = { ...cfg.skeletonFrequency, ...o, preset: 'custom' };
+    cfg.textFrequency = { ...cfg.textFrequency, ...o, preset: 'custom' };
+  }
+  if (v.alignment) cfg.alignment.loss = v.alignment;
+  if (v.alpha !== undefined) cfg.alignment.alpha = v.alpha;
+  if (v.lambda !== undefined) cfg.alignment.lambda = v.lambda;
+  return cfg;
+}
+
+export interface VariantRun {
+  variant: Variant;
+  result: ZeroShotBenchmarkResult;
+  wallSeconds: number;
+}
+
+export interface RunVariantsOptions {
+  seeds: number[];
+  text?: TextSourceSpec;
+  gate?: GateConfig;
+  log?: (line: string) => void;
+}
+
+/** Runs stages 2-4 for each variant on prepared features (text features computed per text mode, cached). */
+export async function runVariants(prepared: PreparedFeatures, base: Stage2Config, variants: Variant[], opts: RunVariantsOptions): Promise<VariantRun[]> {
+  const runs: VariantRun[] = [];
+  for (const v of variants) {
+    const t0 = Date.now();
+    const cfg = applyVariant(base, v);
+    const text = await textFeaturesFor(prepared, cfg.textMode, opts.text);
+    const data = zeroShotDataFor(prepared, text);
+    opts.log?.(`[${prepared.split.name}] ${v.name}: text ${cfg.textMode} (${text.cols}-d, ${text.source}), FM ${cfg.skeletonFrequency.preset}, alignment ${cfg.alignment.loss}`);
+    const result = await runZeroShotBenchmark(cfg, data, { seeds: opts.seeds, gate: opts.gate });
+    runs.push({ variant: v, result, wallSeconds: (Date.now() - t0) / 1000 });
+    const s = result.summary.clean;
+    opts.log?.(`[${prepared.split.name}] ${v.name}: ZSL ${formatMeanStd(s.zsl, { scale: 100 })}, H ${formatMeanStd(s.harmonic, { scale: 100 })} (clean) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  return runs;
+}
+
+/** One table row per variant and protocol, percentages as 'mean ± std'. */
+export function variantRows(prepared: PreparedFeatures, runs: VariantRun[], protocols: Protocol[] = ['clean', 'reference'], extra: (r: VariantRun) => Row = () => ({})): Row[] {
+  const rows: Row[] = [];
+  const pct = { scale: 100, digits: 1 };
+  for (const r of runs) {
+    for (const p of protocols) {
+      const s = r.result.summary[p];
+      rows.push({
+        dataset: prepared.textDataset, split: prepared.split.name, method: r.variant.name, protocol: p === 'clean' ? 'clean' : 'reference (test-selected)',
+        seeds: r.result.seeds.length, ZSL: formatMeanStd(s.zsl, pct), S: formatMeanStd(s.seen, pct), U: formatMeanStd(s.unseen, pct), H: formatMeanStd(s.harmonic, pct),
+        ...extra(r),
+      });
+    }
+  }
+  return rows;
+}

@@ -46,7 +46,7 @@ const CLIP32: TextSourceSpec = { kind: 'msf-table', encoder: 'ViT-B/32' };
 export function mainResultsPreset(name: 'quick' | 'full'): MainResultsConfig {
   if (name === 'quick') {
     return {
-      name, variants: [OURS, OURS_DAGGER, BASELINE], seeds: [1], stage1: stage1Config('shift-gcn-small', { train: { epochs: 8 } }),
+      name, variants: [OURS, OURS_DAGGER, BASELINE], seeds: [1], stage1: stage1Config('shift-gcn-tiny', { train: { epochs: 10 } }),
       entries: [{ source: { kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' }, text: USE, stage2: notebookStage2('quick') }],
     };
   }

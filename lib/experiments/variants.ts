@@ -58,6 +58,8 @@ export interface RunVariantsOptions {
   seeds: number[];
   text?: TextSourceSpec;
   gate?: GateConfig;
+  /** keep train-phase latents of these sets (e.g. ['ztest']) for the first seed (t-SNE). */
+  latentsOf?: string[];
   log?: (line: string) => void;
 }
 
@@ -70,7 +72,7 @@ export async function runVariants(prepared: PreparedFeatures, base: Stage2Config
     const text = await textFeaturesFor(prepared, cfg.textMode, opts.text);
     const data = zeroShotDataFor(prepared, text);
     opts.log?.(`[${prepared.split.name}] ${v.name}: text ${cfg.textMode} (${text.cols}-d, ${text.source}), FM ${cfg.skeletonFrequency.preset}, alignment ${cfg.alignment.loss}`);
-    const result = await runZeroShotBenchmark(cfg, data, { seeds: opts.seeds, gate: opts.gate });
+    const result = await runZeroShotBenchmark(cfg, data, { seeds: opts.seeds, gate: opts.gate, latentsOf: opts.latentsOf });
     runs.push({ variant: v, result, wallSeconds: (Date.now() - t0) / 1000 });
     const s = result.summary.clean;
     opts.log?.(`[${prepared.split.name}] ${v.name}: ZSL ${formatMeanStd(s.zsl, { scale: 100 })}, H ${formatMeanStd(s.harmonic, { scale: 100 })} (clean) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

@@ -56,6 +56,8 @@ export interface ZeroShotRunOptions {
   log?: (line: string) => void;
   /** run the val phase in a worker thread next to the train phase (default: when ≥ 2 cores). */
   parallel?: boolean;
+  /** train-phase evaluation sets ('ztest', 'gtest') whose latent means are kept per cycle (Stage2Result.latents). */
+  latentsOf?: string[];
 }
 
 function argmax(a: number[]): number {
@@ -82,7 +84,7 @@ export async function runZeroShotSeeds(cfg: Stage2Config, data: ZeroShotData, op
     const valPending = parallel ? trainStage2InWorker(cfg, valInputs, valOpts) : Promise.resolve(trainStage2(cfg, valInputs, valOpts));
     opts.log?.(`[seed ${seed}] phase train: ${trainPhase.train.rows} training rows, unseen [${split.unseen.join(', ')}]`);
     const trainResult = trainStage2(cfg, { train: trainPhase.train, unseen: split.unseen, text, evalSets: { ztest: trainPhase.ztest, gtest: trainPhase.gtest } }, {
-      seed, checkpointDir: ckpt('train'), onProgress: (p) => opts.onProgress?.('train', seed, p), onCycle: (c) => opts.onCycle?.('train', seed, c),
+      seed, checkpointDir: ckpt('train'), onProgress: (p) => opts.onProgress?.('train', seed, p), onCycle: (c) => opts.onCycle?.('train', seed, c), latentsOf: opts.latentsOf,
     });
     const valResult = await valPending;
     const testZslByCycle = trainResult.cycles.map((c) => c.zslAccuracy);
@@ -204,6 +206,8 @@ export interface ZeroShotBenchmarkResult {
   summary: Record<Protocol, ProtocolSummary>;
   /** GZSL details of the first seed (per-class accuracy, confusion), for plots. */
   firstSeedGzsl: Record<Protocol, GzslResult>;
+  /** first seed: train-phase latents of opts.latentsOf at the clean protocol's cycle, with their labels. */
+  firstSeedLatents: Record<string, { latents: Float32Array; labels: Int32Array; dim: number }>;
   protocolLabels: Record<Protocol, string>;
 }
 
@@ -231,5 +235,10 @@ export async function runZeroShotBenchmark(cfg: Stage2Config, data: ZeroShotData
   return {
     split: data.split.name, preset: cfg.name, textMode: cfg.textMode, seeds: opts.seeds, gate: gateCfg, perSeed, summary,
     firstSeedGzsl: gz[0].gzsl, protocolLabels: PROTOCOL_LABEL,
+    firstSeedLatents: Object.fromEntries((opts.latentsOf ?? []).map((name) => {
+      const o = outcomes[0];
+      const set = name === 'gtest' ? data.trainPhase.gtest! : data.trainPhase.ztest;
+      return [name, { latents: o.trainResult.latents[o.cycle.clean][name], labels: set.labels, dim: cfg.latentDim }];
+    })),
   };
 }

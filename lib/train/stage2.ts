@@ -55,6 +55,8 @@ export interface Stage2Result {
   cycles: CycleRecord[];
   /** per cycle, per evaluation set: unseen-classifier softmax (rows × |unseen|). */
   softmax: Record<string, Float32Array>[];
+  /** per cycle, for opts.latentsOf: skeleton-encoder means μ_s (rows × latentDim). Not checkpointed: empty for cycles before a resume. */
+  latents: Record<string, Float32Array>[];
   stepsPerSecond: number;
   resumedFromCycle: number | null;
 }
@@ -76,6 +78,8 @@ export interface Stage2Options {
   onCycle?: (c: CycleRecord) => void;
   /** rows per chunk when evaluating large sets. */
   evalChunk?: number;
+  /** evaluation sets whose skeleton-encoder means μ_s (rows × latent) are kept after every cycle (e.g. for t-SNE). */
+  latentsOf?: string[];
 }
 
 function fingerprint(cfg: Stage2Config, seed: number, inputs: Stage2Inputs): string {
@@ -242,6 +246,7 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
   const ckptName = `stage2-seed${opts.seed}`;
   let cycles: CycleRecord[] = [];
   const softmax: Record<string, Float32Array>[] = [];
+  const latents: Record<string, Float32Array>[] = [];
   let startCycle = 0;
   let resumedFromCycle: number | null = null;
   let stepsDone = 0;
@@ -381,5 +386,6 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
     tf.dispose([textTable]);
     model.dispose();
   }
-  return { config: cfg, seed: opts.seed, unseenSorted, cycles, softmax, stepsPerSecond: stepsDone / Math.max(trainSeconds, 1e-9), resumedFromCycle };
+  for (let c = 0; c < cycles.length; c++) latents[c] ??= {};
+  return { config: cfg, seed: opts.seed, unseenSorted, cycles, softmax, latents, stepsPerSecond: stepsDone / Math.max(trainSeconds, 1e-9), resumedFromCycle };
 }

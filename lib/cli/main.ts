@@ -7,6 +7,7 @@ import { command as generateFeatures } from './commands/generate-features';
 import { command as downloadCommand } from './commands/download';
 import { command as inspectCommand } from './commands/inspect';
 import { command as embedCommand } from './commands/embed';
+import { extractCommand, pipelineCommand } from './commands/extract';
 
 const COMMANDS: CliCommand[] = [
   // each command module exports `command: CliCommand`; add new ones here
@@ -16,6 +17,8 @@ const COMMANDS: CliCommand[] = [
   downloadCommand,
   inspectCommand,
   embedCommand,
+  extractCommand,
+  pipelineCommand,
 ];
 
 function help(): string {

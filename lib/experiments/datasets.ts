@@ -24,14 +24,24 @@ import { TextEncoder } from '../text/encoders/types';
 import { classTextFeatures } from '../text/cache';
 import { ZeroShotData } from '../pipeline/zero-shot';
 import { FsvaeInputError } from '../util/assert';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { BackendName, getBackendInfo, initBackend } from '../runtime/backend';
+import { canRunPhasesInParallel } from '../pipeline/phase-worker';
 
 export type DatasetSource =
   /** the built-in procedural dataset (lib/data/generator): always available. */
-  | { kind: 'generated'; preset: 'quick' | 'full'; seed: number; split: string }
+  | { kind: 'generated'; preset: 'quick' | 'full'; seed: number; split: SplitRef }
   /** raw skeleton files through stage 1 (found with locateData unless `dir` is given). */
-  | { kind: 'skeletons'; dataset: 'nw-ucla' | 'utd-mhad'; split: string; dir?: string }
+  | { kind: 'skeletons'; dataset: 'nw-ucla' | 'utd-mhad'; split: SplitRef; dir?: string }
   /** a user's SynSE-layout features (the paper's NTU inputs) with MSF CLIP text tables. */
-  | { kind: 'synse'; dataset: 'ntu60' | 'ntu120'; split: string; features?: string; text?: string };
+  | { kind: 'synse'; dataset: 'ntu60' | 'ntu120'; split: SplitRef; features?: string; text?: string };
+
+/** A registered split's name, or a split object (e.g. from splitFromUnseen for an ad hoc --unseen list). */
+export type SplitRef = string | BenchmarkSplit;
+
+export function resolveSplit(ref: SplitRef): BenchmarkSplit {
+  return typeof ref === 'string' ? getSplit(ref) : ref;
+}
 
 export interface PreparedFeatures {
   source: DatasetSource;
@@ -80,34 +90,41 @@ export interface PrepareOptions {
   onStage1Progress?: (phase: 'train' | 'val', p: Stage1Progress) => void;
 }
 
+interface LoadedSequences {
+  sequences: SkeletonSequence[];
+  side: SideOf;
+  origin: string;
+  datasetId: string;
+}
+
+/** The skeleton sequences of a generated or raw-skeleton source, with their train/test side. */
+export function loadSequences(src: DatasetSource): LoadedSequences | MissingDataset {
+  if (src.kind === 'synse') throw new FsvaeInputError('loadSequences: a SynSE source holds features, not skeleton sequences.');
+  if (src.kind === 'generated') {
+    const ds = generateActionDataset(src.preset, src.seed);
+    return {
+      sequences: ds.sequences, side: sideFromIds(ds.protocol.trainSubjects, ds.protocol.testSubjects, 'subject'),
+      origin: `generated dataset (lib/data/generator, preset ${src.preset}, seed ${src.seed}; synthetic)`, datasetId: `generated:${src.preset}:${src.seed}`,
+    };
+  }
+  const loc = locateData(RAW_LOCATIONS[src.dataset], src.dir);
+  if (!loc.path) return { missing: true, source: src, message: `${src.dataset} skeletons not found (tried ${loc.tried.join(', ')}); get them with: ${DOWNLOAD_HINT[src.dataset]}` };
+  const sequences = src.dataset === 'nw-ucla' ? readNwUclaFolder(loc.path) : readUtdMhadFolder(loc.path);
+  return { sequences, side: sideFromProtocol(getProtocol(src.dataset)), origin: `${src.dataset} (real, ${loc.source}: ${loc.path})`, datasetId: `${src.dataset}:${sequences.length}` };
+}
+
 /** Features in the SynSE layout for a dataset + split (stage 1 runs unless cached or pre-extracted). */
 export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): PreparedFeatures | MissingDataset {
-  const split = getSplit(src.split);
+  const split = resolveSplit(src.split);
   if (src.kind === 'synse') {
     const loc = locateData('sk_feats', src.features);
     if (!loc.path) return { missing: true, source: src, message: `${src.dataset} SynSE features not found (tried ${loc.tried.join(', ')}); get them with: ${DOWNLOAD_HINT[src.dataset]}` };
     return { source: src, description: `${src.dataset} SynSE Shift-GCN features (${loc.source}: ${loc.path})`, split, featuresRoot: loc.path, textDataset: src.dataset, cached: false };
   }
-  let sequences: SkeletonSequence[];
-  let side: SideOf;
-  let origin: string;
-  let datasetId: string;
-  if (src.kind === 'generated') {
-    const ds = generateActionDataset(src.preset, src.seed);
-    sequences = ds.sequences;
-    side = sideFromIds(ds.protocol.trainSubjects, ds.protocol.testSubjects, 'subject');
-    origin = `generated dataset (lib/data/generator, preset ${src.preset}, seed ${src.seed}; synthetic)`;
-    datasetId = `generated:${src.preset}:${src.seed}`;
-  } else {
-    const loc = locateData(RAW_LOCATIONS[src.dataset], src.dir);
-    if (!loc.path) return { missing: true, source: src, message: `${src.dataset} skeletons not found (tried ${loc.tried.join(', ')}); get them with: ${DOWNLOAD_HINT[src.dataset]}` };
-    sequences = src.dataset === 'nw-ucla' ? readNwUclaFolder(loc.path) : readUtdMhadFolder(loc.path);
-    side = sideFromProtocol(getProtocol(src.dataset));
-    origin = `${src.dataset} (real, ${loc.source}: ${loc.path})`;
-    datasetId = `${src.dataset}:${sequences.length}`;
-  }
-  const key = createHash('sha256').update(JSON.stringify({ datasetId, split, stage1: opts.stage1, seed: opts.seed, v: 1 })).digest('hex').slice(0, 16);
-  const dir = path.join(featureCacheDir(), `${sourceName(src)}-${split.name.replace(/\//g, '_')}-${key}`);
+  const loaded = loadSequences(src);
+  if ('missing' in loaded) return loaded;
+  const { sequences, side, origin, datasetId } = loaded;
+  const dir = featureCacheEntry(src, split, datasetId, opts);
   const reportFile = path.join(dir, 'stage1-report.json');
   const description = `${origin} → stage 1 ${opts.stage1.name} (seed ${opts.seed})`;
   if ((opts.cache ?? true) && fs.existsSync(reportFile)) {
@@ -122,6 +139,84 @@ export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): Prepa
   });
   fs.writeFileSync(reportFile, JSON.stringify(stage1, null, 1)); // written last: marks a complete cache entry
   return { source: src, description, split, featuresRoot: path.join(dir, 'sk_feats'), textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1, cached: false };
+}
+
+function featureCacheEntry(src: DatasetSource, split: BenchmarkSplit, datasetId: string, opts: PrepareOptions): string {
+  const key = createHash('sha256').update(JSON.stringify({ datasetId, split, stage1: opts.stage1, seed: opts.seed, v: 1 })).digest('hex').slice(0, 16);
+  return path.join(featureCacheDir(), `${sourceName(src)}-${split.name.replace(/\//g, '_')}-${key}`);
+}
+
+/**
+ * Like prepareFeatures, but the two stage-1 trainings (phase val and phase train) run at the same
+ * time, the val one in a worker thread (both cores). Same files and numbers as prepareFeatures.
+ */
+export async function prepareFeaturesParallel(src: DatasetSource, opts: PrepareOptions): Promise<PreparedFeatures | MissingDataset> {
+  if (src.kind === 'synse' || !canRunPhasesInParallel()) return prepareFeatures(src, opts);
+  const split = resolveSplit(src.split);
+  const loaded = loadSequences(src);
+  if ('missing' in loaded) return loaded;
+  const dir = featureCacheEntry(src, split, loaded.datasetId, opts);
+  if ((opts.cache ?? true) && fs.existsSync(path.join(dir, 'stage1-report.json'))) return prepareFeatures(src, opts);
+  opts.log?.(`[features] stage 1 (${opts.stage1.name}) on ${loaded.sequences.length} sequences of ${loaded.origin}; both phases in parallel; writing ${dir}`);
+  const valPending = exportStage1InWorker({ source: src, split, stage1: opts.stage1, seed: opts.seed, outDir: path.join(dir, 'sk_feats') });
+  const trainReport = exportStage1Features({
+    sequences: loaded.sequences, split, numClasses: split.numClasses, side: loaded.side, outDir: path.join(dir, 'sk_feats'), config: opts.stage1, seed: opts.seed,
+    phases: ['train'], onProgress: (phase, p) => opts.onStage1Progress?.(phase, p), log: opts.log,
+  });
+  const valReport = await valPending;
+  const stage1: Stage1ExportReport = { ...trainReport, val: valReport.val };
+  fs.writeFileSync(path.join(dir, 'stage1-report.json'), JSON.stringify(stage1, null, 1));
+  return {
+    source: src, description: `${loaded.origin} → stage 1 ${opts.stage1.name} (seed ${opts.seed})`, split, featuresRoot: path.join(dir, 'sk_feats'),
+    textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1, cached: false,
+  };
+}
+
+interface Stage1WorkerJob {
+  source: DatasetSource;
+  split: BenchmarkSplit;
+  stage1: Stage1Config;
+  seed: number;
+  outDir: string;
+  backend: BackendName;
+}
+
+function exportStage1InWorker(job: Omit<Stage1WorkerJob, 'backend'>): Promise<Stage1ExportReport> {
+  const full: Stage1WorkerJob = { ...job, backend: getBackendInfo()?.name ?? 'wasm' };
+  return new Promise((resolve, reject) => {
+    const w = new Worker(__filename, { workerData: { fsvaeStage1Job: full } });
+    let done = false;
+    w.on('message', (m: { ok: boolean; report?: Stage1ExportReport; error?: string }) => {
+      done = true;
+      if (m.ok) resolve(m.report!);
+      else reject(new Error(m.error));
+    });
+    w.on('error', (e) => {
+      done = true;
+      reject(e);
+    });
+    w.on('exit', (code) => {
+      if (!done) reject(new Error(`stage-1 worker exited with code ${code}`));
+    });
+  });
+}
+
+if (!isMainThread && parentPort && (workerData as { fsvaeStage1Job?: Stage1WorkerJob } | undefined)?.fsvaeStage1Job) {
+  const job = (workerData as { fsvaeStage1Job: Stage1WorkerJob }).fsvaeStage1Job;
+  const port = parentPort;
+  (async () => {
+    try {
+      await initBackend({ prefer: job.backend, strict: true, quiet: true });
+      const loaded = loadSequences(job.source);
+      if ('missing' in loaded) throw new Error(loaded.message);
+      const report = exportStage1Features({
+        sequences: loaded.sequences, split: job.split, numClasses: job.split.numClasses, side: loaded.side, outDir: job.outDir, config: job.stage1, seed: job.seed, phases: ['val'],
+      });
+      port.postMessage({ ok: true, report });
+    } catch (e) {
+      port.postMessage({ ok: false, error: (e as Error).stack ?? String(e) });
+    }
+  })();
 }
 
 export type TextSourceSpec =

@@ -6,7 +6,7 @@
  */
 import { Stage1Config, stage1Config } from '../stage1/config';
 import { Stage2Config, stage2Preset, scaledSchedule } from '../train/config';
-import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeatures } from './datasets';
+import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeaturesParallel } from './datasets';
 import { BASELINE, OURS, OURS_DAGGER, Variant, VariantRun, runVariants, variantRows } from './variants';
 import { PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL } from './paper-numbers';
 import { Row, ResultTable, writeResultTable } from '../report/table';
@@ -84,7 +84,7 @@ export async function runMainResults(cfg: MainResultsConfig, log: (l: string) =>
   const t0 = Date.now();
   const entries: MainResultsEntry[] = [];
   for (const e of cfg.entries) {
-    const prepared = prepareFeatures(e.source, { stage1: cfg.stage1, seed: 1, log });
+    const prepared = await prepareFeaturesParallel(e.source, { stage1: cfg.stage1, seed: 1, log });
     if ('missing' in prepared) {
       log(`[skip] ${prepared.message}`);
       entries.push({ missing: prepared, runs: [] });
@@ -99,7 +99,7 @@ export async function runMainResults(cfg: MainResultsConfig, log: (l: string) =>
   for (const en of entries) {
     if (!en.prepared) {
       const s = en.missing!.source;
-      table1.push({ dataset: s.kind === 'generated' ? 'generated' : s.dataset, split: s.split, method: '(not run)', protocol: '', seeds: 0, ZSL: '', 'paper ZSL': '', note: en.missing!.message });
+      table1.push({ dataset: s.kind === 'generated' ? 'generated' : s.dataset, split: typeof s.split === 'string' ? s.split : s.split.name, method: '(not run)', protocol: '', seeds: 0, ZSL: '', 'paper ZSL': '', note: en.missing!.message });
       continue;
     }
     const p = en.prepared;

@@ -123,3 +123,19 @@ export function scheduleAt(cfg: Stage2Config, cycle: number, step: number): { be
   const coefficient = a.loss === 'calibrated-reference' ? a.lambda * a.alpha : a.loss === 'cross-reconstruction' ? 1 : a.alpha;
   return { betaSkeleton, betaText, alignCoefficient: alignActive ? coefficient : 0, alignActive };
 }
+
+/** A copy of `cfg` with fewer cycles and/or a proportionally shrunk cycle (same schedule shape). */
+export function withSchedule(cfg: Stage2Config, o: { cycles?: number; steps?: number }): Stage2Config {
+  const out = structuredClone(cfg);
+  const s = out.schedule;
+  if (o.cycles !== undefined) {
+    if (!Number.isInteger(o.cycles) || o.cycles < 1) throw new FsvaeInputError(`cycles must be a positive integer, got ${o.cycles}.`);
+    s.cycles = o.cycles;
+  }
+  if (o.steps !== undefined) {
+    if (!Number.isInteger(o.steps) || o.steps < 1) throw new FsvaeInputError(`steps must be a positive integer, got ${o.steps}.`);
+    const f = o.steps / s.stepsPerCycle;
+    out.schedule = { ...s, stepsPerCycle: o.steps, skeletonKlStart: Math.round(s.skeletonKlStart * f), alignStart: Math.round(s.alignStart * f), klRamp: Math.max(1, Math.round(s.klRamp * f)) };
+  }
+  return out;
+}

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { CliCommand, CliUsageError, parseArgs } from '../registry';
 import { initBackend, describeBackend } from '../../runtime/backend';
 import { getSplit, parseUnseenList, splitFromUnseen } from '../../data/splits';
-import { stage2Preset, STAGE2_PRESETS } from '../../train/config';
+import { stage2Preset, STAGE2_PRESETS, withSchedule } from '../../train/config';
 import { loadZeroShotData, PROTOCOL_LABEL, Protocol, runZeroShotBenchmark, GateConfig } from '../../pipeline/zero-shot';
 import { formatMeanStd } from '../../eval/metrics';
 import { provenance } from '../../report/provenance';
@@ -47,13 +47,8 @@ export const command: CliCommand = {
     const seeds = Array.from({ length: nSeeds }, (_, i) => seedBase + i);
     const cfg = stage2Preset(str('preset') ?? 'quick');
     if (str('text-mode')) cfg.textMode = str('text-mode')!;
-    if (str('cycles')) cfg.schedule = { ...cfg.schedule, cycles: Number(str('cycles')) };
-    if (str('steps')) {
-      // shrink the schedule proportionally (same shape, fewer steps)
-      const f = Number(str('steps')) / cfg.schedule.stepsPerCycle;
-      const s = cfg.schedule;
-      cfg.schedule = { ...s, stepsPerCycle: Number(str('steps')), skeletonKlStart: Math.round(s.skeletonKlStart * f), alignStart: Math.round(s.alignStart * f), klRamp: Math.round(s.klRamp * f) };
-    }
+    const sized = withSchedule(cfg, { cycles: str('cycles') ? Number(str('cycles')) : undefined, steps: str('steps') ? Number(str('steps')) : undefined });
+    Object.assign(cfg, sized);
     const t0 = Date.now();
     const backend = await initBackend();
     const data = loadZeroShotData({ features, text: textDir, textMode: cfg.textMode, encoder: (str('encoder') ?? 'ViT-B/32') as TextEncoderName }, split);

@@ -354,6 +354,13 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
       const out = trainUnseenClassifier(model, enhancedText, unseenSorted, cfg, rng, inputs.evalSets, opts.evalChunk);
       enhancedText.dispose();
       softmax.push(out);
+      const kept: Record<string, Float32Array> = {};
+      for (const name of opts.latentsOf ?? []) {
+        const set = inputs.evalSets[name];
+        if (!set) throw new FsvaeInputError(`stage 2 latentsOf: '${name}' is not an evaluation set of this phase (have ${Object.keys(inputs.evalSets).join(', ')}).`);
+        kept[name] = tf.tidy(() => encodeSkeletonMeans(model, set, opts.evalChunk).dataSync() as Float32Array);
+      }
+      latents[cycle] = kept;
       const n = cfg.schedule.stepsPerCycle;
       const snapS = model.skeletonEncoder.frequency.snapshot();
       const snapT = model.textEncoder.frequency.snapshot();

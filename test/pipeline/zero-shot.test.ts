@@ -33,7 +33,10 @@ describe('stages 2-4 on a generated SynSE/MSF layout', () => {
     assert.equal(data.trainPhase.gtest!.rows, 60 * 6);
     const r = await runZeroShotBenchmark(tinyPreset(), data, { seeds: [1, 2] });
     // the val phase ran in a worker thread; the same phase in the main thread gives identical numbers
-    const seq = await runZeroShotBenchmark(tinyPreset(), data, { seeds: [1], parallel: false });
+    const seq = await runZeroShotBenchmark(tinyPreset(), data, { seeds: [1], parallel: false, latentsOf: ['ztest'] });
+    const lat = seq.firstSeedLatents.ztest;
+    assert.equal(lat.latents.length, data.trainPhase.ztest.rows * 16);
+    assert.ok(lat.latents.every(Number.isFinite));
     assert.deepEqual(seq.perSeed[0].valZslByCycle, r.perSeed[0].valZslByCycle);
     assert.deepEqual(seq.perSeed[0].gzsl, r.perSeed[0].gzsl);
     assert.equal(r.perSeed.length, 2);

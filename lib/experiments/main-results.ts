@@ -52,7 +52,7 @@ export function mainResultsPreset(name: 'quick' | 'full'): MainResultsConfig {
   }
   const full = notebookStage2('full');
   return {
-    name, variants: [OURS, OURS_DAGGER, BASELINE], seeds: [1, 2, 3], stage1: stage1Config('shift-gcn-small'),
+    name, variants: [OURS, OURS_DAGGER, BASELINE], seeds: [1, 2, 3], stage1: stage1Config('shift-gcn-tiny', { train: { epochs: 15 } }),
     entries: [
       { source: { kind: 'generated', preset: 'full', seed: 0, split: 'generated-35/5' }, text: USE, stage2: full },
       { source: { kind: 'skeletons', dataset: 'nw-ucla', split: 'nw-ucla-5/5' }, text: USE, stage2: full },

@@ -19,7 +19,8 @@ function duration(s: number): string {
 }
 
 export class StepProgress {
-  private readonly start = Date.now();
+  private firstDone: number | null = null;
+  private firstTime = 0;
   private lastDraw = 0;
   private lastStep = -1;
   private readonly stream: { write(s: string): unknown; isTTY?: boolean };
@@ -37,10 +38,16 @@ export class StepProgress {
     const f = Math.min(1, done / total);
     const width = 20;
     const filled = Math.round(f * width);
-    const secs = (Date.now() - this.start) / 1000;
-    const rate = done / Math.max(secs, 1e-9);
-    const eta = (total - done) / Math.max(rate, 1e-9);
-    return `${this.opts.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(100 * f).toFixed(0).padStart(3)}% ${done}/${total} ${rate.toFixed(1)} it/s eta ${duration(eta)}${extra ? ` | ${extra}` : ''}`;
+    // the rate is measured from the first update (work may have started before the bar was made)
+    if (this.firstDone === null) {
+      this.firstDone = done;
+      this.firstTime = Date.now();
+    }
+    const secs = (Date.now() - this.firstTime) / 1000;
+    const rate = secs > 0.5 ? (done - this.firstDone) / secs : NaN;
+    const eta = Number.isFinite(rate) && rate > 0 ? (total - done) / rate : NaN;
+    const rateText = Number.isFinite(rate) ? `${rate.toFixed(1)} it/s` : '? it/s';
+    return `${this.opts.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(100 * f).toFixed(0).padStart(3)}% ${done}/${total} ${rateText} eta ${duration(eta)}${extra ? ` | ${extra}` : ''}`;
   }
 
   update(done: number, extra = ''): void {

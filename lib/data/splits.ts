@@ -107,12 +107,15 @@ export function fnv1a32(text: string): number {
 }
 
 /**
- * Number of val-unseen classes for a derived pseudo split: min(#unseen, ⌊#seen/4⌋), at least 1.
- * This reproduces all four upstream NTU sizes (5 of 55, 12 of 48, 10 of 110, 24 of 96).
+ * Number of val-unseen classes for a derived pseudo split: min(#unseen, ⌊#seen/4⌋), raised to 2
+ * when at least 4 classes are seen (a 1-class pseudo-unseen set makes the unseen classifier and the
+ * clean protocol's choice trivial), and at least 1. This reproduces all four upstream NTU sizes
+ * (5 of 55, 12 of 48, 10 of 110, 24 of 96).
  */
 export function derivedValUnseenCount(numUnseen: number, numSeen: number): number {
   if (numSeen < 2) return 0;
-  return Math.max(1, Math.min(numUnseen, Math.floor(numSeen / 4)));
+  const base = Math.min(numUnseen, Math.floor(numSeen / 4));
+  return Math.max(numSeen >= 4 ? Math.min(2, numUnseen) : 1, base, 1);
 }
 
 /**

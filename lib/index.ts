@@ -60,3 +60,6 @@ export * from './experiments/datasets';
 export * from './experiments/variants';
 export * from './experiments/paper-numbers';
 export * from './experiments/main-results';
+export * from './viz/skeleton';
+export * from './viz/png';
+export * from './experiments/embedding-analysis';

@@ -1,0 +1,687 @@
+/**
+ * Notebook 06 (paper Tables 7 and 8): which text encoder, and what the semantics are worth.
+ *
+ *  (a) Text spaces of the NTU classes, no skeleton features needed: CLIP ViT-B/32 and ViT-B/16
+ *      (the MSF precomputed tables), USE-Lite on the same MSF strings and on this project's
+ *      descriptions, SynSE's word2vec and BERT label embeddings, and a seeded random table as the
+ *      control. Compared by linear CKA (Kornblith et al. 2019) of the class representations, its
+ *      debiased form (unbiased HSIC, Song et al. 2012), and nearest-neighbour agreement.
+ *  (b) Stages 2-4 on the built-in generated dataset with USE-Lite AL+GD+LD, USE-Lite AL only
+ *      (label-only) and random text of the same shape: the value of the text semantics.
+ *  (c) Tables 7/8 proper: NTU ZSL/GZSL with CLIP ViT-B/32 vs ViT-B/16 tables, only when the
+ *      user's SynSE features are present; otherwise rows marked 'not run' with what to download.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { locateData } from '../data/paths';
+import { readNpy, npyToFloat32Matrix } from '../data/npy';
+import { readSemInfo, NtuClassCount, TextEncoderName, TEXT_ENCODERS, MsfTextPart } from '../data/text-tables';
+import { getSplit } from '../data/splits';
+import { PrecomputedTextSource } from '../text/encoders/precomputed';
+import { createTextEncoder } from '../text/encoders';
+import { TextEncoder } from '../text/encoders/types';
+import { cachedClassEmbeddings, classTextFeatures } from '../text/cache';
+import { composeTextFeatures, parseTextMode, TextMatrix } from '../text/compose';
+import { Stage1Config, stage1Config } from '../stage1/config';
+import { Stage2Config, stage2Preset } from '../train/config';
+import { runZeroShotBenchmark, ZeroShotBenchmarkResult } from '../pipeline/zero-shot';
+import { formatMeanStd } from '../eval/metrics';
+import { Random } from '../util/random';
+import { FsvaeInputError } from '../util/assert';
+import { Row, ResultTable, writeResultTable } from '../report/table';
+import { provenance } from '../report/provenance';
+import { Figure } from '../viz/plotly';
+import { DatasetSource, PreparedFeatures, prepareFeatures, textFeaturesFor, zeroShotDataFor } from './datasets';
+import { applyVariant, OURS, runVariants, VariantRun } from './variants';
+import { mainResultsPreset, notebookStage2 } from './main-results';
+import { PAPER_TABLE7, PAPER_TABLE8_GZSL } from './paper-numbers';
+
+// ---------------------------------------------------------------------------------------------
+// Representation similarity
+
+function checkMatrix(x: ArrayLike<number>, rows: number, what: string): number {
+  if (!Number.isInteger(rows) || rows < 2) throw new FsvaeInputError(`${what}: need at least 2 rows, got ${rows}.`);
+  if (x.length === 0 || x.length % rows !== 0) throw new FsvaeInputError(`${what}: ${x.length} values do not form ${rows} rows.`);
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new FsvaeInputError(`${what}: non-finite value at index ${i}.`);
+  return x.length / rows;
+}
+
+/** Gram matrix K = X Xᵀ (n × n, float64) of an n × d row-major matrix. */
+export function gramMatrix(x: ArrayLike<number>, rows: number): Float64Array {
+  const d = checkMatrix(x, rows, 'gramMatrix');
+  const k = new Float64Array(rows * rows);
+  for (let i = 0; i < rows; i++) {
+    for (let j = i; j < rows; j++) {
+      let s = 0;
+      for (let c = 0; c < d; c++) s += x[i * d + c] * x[j * d + c];
+      k[i * rows + j] = s;
+      k[j * rows + i] = s;
+    }
+  }
+  return k;
+}
+
+/** H K H with H = I − 11ᵀ/n (double centring). */
+function centreGram(k: Float64Array, n: number): Float64Array {
+  const row = new Float64Array(n);
+  let all = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += k[i * n + j];
+    row[i] = s / n;
+    all += s;
+  }
+  all /= n * n;
+  const out = new Float64Array(n * n);
+  // K is symmetric: column means equal row means
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = k[i * n + j] - row[i] - row[j] + all;
+  return out;
+}
+
+function ckaFromCentred(kc: Float64Array, lc: Float64Array): number {
+  let kl = 0;
+  let kk = 0;
+  let ll = 0;
+  for (let i = 0; i < kc.length; i++) {
+    kl += kc[i] * lc[i];
+    kk += kc[i] * kc[i];
+    ll += lc[i] * lc[i];
+  }
+  if (kk === 0 || ll === 0) throw new FsvaeInputError('linearCka: a representation is constant over the items (zero centred Gram matrix).');
+  return kl / Math.sqrt(kk * ll);
+}
+
+/**
+ * Linear CKA of two representations of the same n items (rows): ⟨HKH, HLH⟩_F / (‖HKH‖_F ‖HLH‖_F)
+ * with K = XXᵀ, L = YYᵀ (Kornblith et al. 2019, linear kernel). Invariant to orthogonal
+ * transforms and isotropic scaling of either side; 1 for identical representations.
+ */
+export function linearCka(x: ArrayLike<number>, y: ArrayLike<number>, rows: number): number {
+  checkMatrix(x, rows, 'linearCka(x)');
+  checkMatrix(y, rows, 'linearCka(y)');
+  return ckaFromCentred(centreGram(gramMatrix(x, rows), rows), centreGram(gramMatrix(y, rows), rows));
+}
+
+/** Unbiased HSIC estimator (Song et al. 2012) of two Gram matrices; needs n ≥ 4. */
+function unbiasedHsic(k: Float64Array, l: Float64Array, n: number): number {
+  // K̃, L̃: the Gram matrices with zero diagonal
+  let tr = 0;
+  const kr = new Float64Array(n);
+  const lr = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      tr += k[i * n + j] * l[j * n + i];
+      kr[i] += k[i * n + j];
+      lr[i] += l[i * n + j];
+    }
+  }
+  let sk = 0;
+  let sl = 0;
+  let cross = 0; // 1ᵀ K̃ L̃ 1 = Σ_i (K̃1)_i (L̃1)_i by symmetry
+  for (let i = 0; i < n; i++) {
+    sk += kr[i];
+    sl += lr[i];
+    cross += kr[i] * lr[i];
+  }
+  return (tr + (sk * sl) / ((n - 1) * (n - 2)) - (2 * cross) / (n - 2)) / (n * (n - 3));
+}
+
+function debiasedFromGrams(k: Float64Array, l: Float64Array, n: number, kk = unbiasedHsic(k, k, n), ll = unbiasedHsic(l, l, n)): number {
+  if (!(kk > 0) || !(ll > 0)) throw new FsvaeInputError('debiasedLinearCka: a representation has non-positive unbiased HSIC with itself (too few distinct items).');
+  return unbiasedHsic(k, l, n) / Math.sqrt(kk * ll);
+}
+
+/**
+ * Debiased linear CKA: CKA with the unbiased HSIC estimator in place of the biased one. Its value
+ * for independent representations is ≈ 0 whatever n and d (plain linear CKA is biased upwards when
+ * d is large against n, e.g. 512-d embeddings of 60 classes).
+ */
+export function debiasedLinearCka(x: ArrayLike<number>, y: ArrayLike<number>, rows: number): number {
+  checkMatrix(x, rows, 'debiasedLinearCka(x)');
+  checkMatrix(y, rows, 'debiasedLinearCka(y)');
+  if (rows < 4) throw new FsvaeInputError(`debiasedLinearCka: the unbiased HSIC needs at least 4 items, got ${rows}.`);
+  return debiasedFromGrams(gramMatrix(x, rows), gramMatrix(y, rows), rows);
+}
+
+function neighboursFromGram(g: Float64Array, rows: number, k: number): number[][] {
+  if (!Number.isInteger(k) || k < 1 || k >= rows) throw new FsvaeInputError(`cosineNeighbours: k must be an integer in 1..${rows - 1}, got ${k}.`);
+  const norms = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    if (!(g[i * rows + i] > 0)) throw new FsvaeInputError(`cosineNeighbours: row ${i} is all zeros; its cosine similarity is undefined.`);
+    norms[i] = Math.sqrt(g[i * rows + i]);
+  }
+  const out: number[][] = [];
+  const sim = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < rows; j++) sim[j] = g[i * rows + j] / (norms[i] * norms[j]);
+    const others: number[] = [];
+    for (let j = 0; j < rows; j++) if (j !== i) others.push(j);
+    others.sort((p, q) => sim[q] - sim[p] || p - q);
+    out.push(others.slice(0, k));
+  }
+  return out;
+}
+
+/** Row i's k nearest other rows by cosine similarity (ties: lower index first). */
+export function cosineNeighbours(x: ArrayLike<number>, rows: number, k: number): number[][] {
+  checkMatrix(x, rows, 'cosineNeighbours');
+  return neighboursFromGram(gramMatrix(x, rows), rows, k);
+}
+
+function agreement(a: number[][], b: number[][], k: number): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const set = new Set(a[i]);
+    s += b[i].filter((j) => set.has(j)).length / k;
+  }
+  return s / a.length;
+}
+
+/** Mean over rows of |N_k^X(i) ∩ N_k^Y(i)| / k; chance level for unrelated spaces is k/(n − 1). */
+export function neighbourAgreement(x: ArrayLike<number>, y: ArrayLike<number>, rows: number, k: number): number {
+  return agreement(cosineNeighbours(x, rows, k), cosineNeighbours(y, rows, k), k);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The random-text control
+
+/**
+ * A seeded random class-text table: rows × dim standard normals from Random(seed), row-major.
+ * Same seed → the same table; no semantics at all.
+ */
+export function randomTextTable(rows: number, dim: number, seed: number): Float32Array {
+  if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(dim) || dim < 1) throw new FsvaeInputError(`randomTextTable: rows and dim must be positive integers, got ${rows} × ${dim}.`);
+  const rng = new Random(seed);
+  const out = new Float32Array(rows * dim);
+  for (let i = 0; i < out.length; i++) out[i] = rng.normal();
+  return out;
+}
+
+/**
+ * Random text features shaped like a text mode (Eq. 5): one random table of `dim` columns per part
+ * (part p seeded with seed + 1000·p), concatenated and L2-normalised per class like real text.
+ */
+export function randomTextFeatures(rows: number, mode: string, seed: number, dim = 512): TextMatrix & { source: string } {
+  const parts = parseTextMode(mode);
+  const mats = parts.map((_, p) => ({ rows, cols: dim, data: randomTextTable(rows, dim, seed + 1000 * p) }));
+  return { ...composeTextFeatures(mats, `random text (${mode}, seed ${seed})`), source: `random:${dim}x${parts.length}:seed${seed}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text spaces of the NTU classes
+
+export type TextSpaceId = 'clip-b32' | 'clip-b16' | 'use-lite-msf' | 'use-lite-ours' | 'synse-w2v' | 'synse-bert' | 'random';
+export type SimilarityPart = 'lb' | 'lb_ad_md';
+
+export const TEXT_SPACE_LABELS: Readonly<Record<TextSpaceId, string>> = {
+  'clip-b32': 'CLIP ViT-B/32 (MSF table)',
+  'clip-b16': 'CLIP ViT-B/16 (MSF table)',
+  'use-lite-msf': 'USE-Lite (MSF texts)',
+  'use-lite-ours': 'USE-Lite (our descriptions)',
+  'synse-w2v': 'SynSE word2vec (verb ⊕ noun)',
+  'synse-bert': 'SynSE BERT (verb ⊕ noun)',
+  random: 'random (seeded Gaussian)',
+};
+
+export interface TextSpace {
+  id: TextSpaceId;
+  label: string;
+  classes: NtuClassCount;
+  part: SimilarityPart;
+  rows: number;
+  cols: number;
+  /** rows L2-normalised over the whole vector (Eq. 5 composition). */
+  data: Float32Array;
+  source: string;
+}
+
+/**
+ * Reads a 1-d numpy array of fixed-width unicode strings ('<U<k>', UTF-32LE), e.g. SynSE's
+ * language_data/labels.npy; trailing NULs are dropped.
+ */
+export function readNpyStrings(file: string): string[] {
+  const buf = fs.readFileSync(file);
+  if (buf.length < 10 || buf.readUInt8(0) !== 0x93 || buf.toString('latin1', 1, 6) !== 'NUMPY') throw new FsvaeInputError(`${file}: not a .npy file (bad magic).`);
+  const major = buf.readUInt8(6);
+  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  const start = major === 1 ? 10 : 12;
+  const header = buf.toString('latin1', start, start + hlen);
+  const descr = /'descr'\s*:\s*'([<>|=]?)U(\d+)'/.exec(header);
+  const shape = /'shape'\s*:\s*\((\d+),?\)/.exec(header);
+  if (!descr || !shape) throw new FsvaeInputError(`${file}: expected a 1-d array of unicode strings (dtype '<U…'), header is ${header.trim()}.`);
+  if (descr[1] === '>') throw new FsvaeInputError(`${file}: big-endian unicode arrays are not supported; re-save with numpy on a little-endian machine.`);
+  if (/'fortran_order'\s*:\s*True/.test(header)) throw new FsvaeInputError(`${file}: fortran_order arrays are not supported.`);
+  const width = Number(descr[2]);
+  const n = Number(shape[1]);
+  const data = start + hlen;
+  if (buf.length < data + n * width * 4) throw new FsvaeInputError(`${file}: ${buf.length - data} data bytes, the header needs ${n * width * 4}.`);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    let s = '';
+    for (let c = 0; c < width; c++) {
+      const cp = buf.readUInt32LE(data + (i * width + c) * 4);
+      if (cp === 0) break;
+      s += String.fromCodePoint(cp);
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+/** Each part L2-normalised, then concatenated and normalised again (parts weigh equally). */
+function concatNormalisedParts(parts: TextMatrix[], what: string): TextMatrix {
+  const normed = parts.map((p) => composeTextFeatures([p], what));
+  return composeTextFeatures(normed, what);
+}
+
+/** SynSE verb and noun embeddings (word2vec 300 + 300 or BERT 1024 + 1024) of the first `classes` NTU classes. */
+export function readSynseLanguage(root: string, kind: 'w2v' | 'bert', classes: NtuClassCount): { matrix: TextMatrix; labels: string[] } {
+  const read = (name: string) => {
+    const m = npyToFloat32Matrix(readNpy(path.join(root, `${kind}_${name}.npy`)), path.join(root, `${kind}_${name}.npy`));
+    if (m.rows < classes) throw new FsvaeInputError(`${root}/${kind}_${name}.npy: ${m.rows} rows, need ${classes} (NTU-60 is the prefix of NTU-120).`);
+    return { rows: classes, cols: m.cols, data: m.data.slice(0, classes * m.cols) };
+  };
+  const labels = readNpyStrings(path.join(root, 'labels.npy')).slice(0, classes);
+  return { matrix: concatNormalisedParts([read('verb'), read('noun')], `SynSE ${kind}`), labels };
+}
+
+export interface SimilarityConfig {
+  classCounts: NtuClassCount[];
+  parts: SimilarityPart[];
+  /** neighbour counts of the agreement columns. */
+  k: number[];
+  randomSeed: number;
+  msfRoot?: string;
+  synseRoot?: string;
+}
+
+export interface TextSpacesResult {
+  spaces: TextSpace[];
+  /** spaces that could not be built, and why. */
+  skipped: { id: TextSpaceId; classes: NtuClassCount; part: SimilarityPart; reason: string }[];
+  wallSeconds: number;
+}
+
+const encoderCache = new Map<string, TextEncoder>();
+async function useLite(): Promise<TextEncoder> {
+  let e = encoderCache.get('use-lite');
+  if (!e) {
+    e = await createTextEncoder('use-lite');
+    encoderCache.set('use-lite', e);
+  }
+  return e;
+}
+
+/** Builds every text space the data on this machine allows (CLIP tables, USE-Lite, SynSE, random). */
+export async function buildNtuTextSpaces(cfg: SimilarityConfig, log: (l: string) => void = () => {}): Promise<TextSpacesResult> {
+  const t0 = Date.now();
+  const spaces: TextSpace[] = [];
+  const skipped: TextSpacesResult['skipped'] = [];
+  const msf = locateData('msf-text', cfg.msfRoot);
+  const syn = locateData('synse-language', cfg.synseRoot);
+  const add = (id: TextSpaceId, classes: NtuClassCount, part: SimilarityPart, m: TextMatrix, source: string) =>
+    spaces.push({ id, label: TEXT_SPACE_LABELS[id], classes, part, rows: m.rows, cols: m.cols, data: m.data, source });
+  for (const C of cfg.classCounts) {
+    const dataset = C === 60 ? 'ntu60' : 'ntu120';
+    for (const part of cfg.parts) {
+      if (msf.path) {
+        for (const enc of TEXT_ENCODERS) {
+          const t = await classTextFeatures(new PrecomputedTextSource(msf.path, enc), dataset, part);
+          add(enc === 'ViT-B/32' ? 'clip-b32' : 'clip-b16', C, part, t, `${msf.path}/text_feats/${enc}`);
+        }
+        const e = await useLite();
+        const mats: TextMatrix[] = [];
+        for (const p of parseTextMode(part)) {
+          const texts = readSemInfo(msf.path, p as MsfTextPart, C);
+          const got = await cachedClassEmbeddings(e, `msf-${dataset}`, p, texts);
+          log(`[text] USE-Lite on MSF ${p}_${C}: ${got.status}`);
+          mats.push(got);
+        }
+        add('use-lite-msf', C, part, composeTextFeatures(mats, `USE-Lite MSF ${part}`), `${e.identity} on ${msf.path}/sem_info`);
+      } else {
+        for (const id of ['clip-b32', 'clip-b16', 'use-lite-msf'] as TextSpaceId[]) skipped.push({ id, classes: C, part, reason: `msf-text not found (tried ${msf.tried.join(', ')}); get it with: npx fsvae download ntu-text-features` });
+      }
+      if (part !== 'lb') {
+        // our AL strings equal MSF's labels (case aside), so this space is built for the description modes only
+        const e = await useLite();
+        const t = await classTextFeatures(e, dataset, part);
+        add('use-lite-ours', C, part, t, `${e.identity} on data/descriptions/ntu120.json`);
+      }
+      if (part === 'lb') {
+        if (syn.path) {
+          for (const kind of ['w2v', 'bert'] as const) add(kind === 'w2v' ? 'synse-w2v' : 'synse-bert', C, part, readSynseLanguage(syn.path, kind, C).matrix, `${syn.path}/${kind}_{verb,noun}.npy`);
+        } else {
+          for (const id of ['synse-w2v', 'synse-bert'] as TextSpaceId[]) skipped.push({ id, classes: C, part, reason: `synse-language not found (tried ${syn.tried.join(', ')}); get it with: npx fsvae download synse-language` });
+        }
+      }
+      add('random', C, part, randomTextFeatures(C, part, cfg.randomSeed), `Random(${cfg.randomSeed}) normals, 512 per part`);
+    }
+  }
+  return { spaces, skipped, wallSeconds: (Date.now() - t0) / 1000 };
+}
+
+interface SpaceStats {
+  gram: Float64Array;
+  centred: Float64Array;
+  hsicSelf: number;
+  neighbours: Map<number, number[][]>;
+}
+
+const statsCache = new WeakMap<TextSpace, SpaceStats>();
+
+/** Gram matrix, its centred form, the unbiased self-HSIC and neighbour lists of a space (computed once). */
+function spaceStats(s: TextSpace): SpaceStats {
+  let st = statsCache.get(s);
+  if (!st) {
+    checkMatrix(s.data, s.rows, s.label);
+    const gram = gramMatrix(s.data, s.rows);
+    st = { gram, centred: centreGram(gram, s.rows), hsicSelf: unbiasedHsic(gram, gram, s.rows), neighbours: new Map() };
+    statsCache.set(s, st);
+  }
+  return st;
+}
+
+function spaceNeighbours(s: TextSpace, k: number): number[][] {
+  const st = spaceStats(s);
+  let nn = st.neighbours.get(k);
+  if (!nn) {
+    nn = neighboursFromGram(st.gram, s.rows, k);
+    st.neighbours.set(k, nn);
+  }
+  return nn;
+}
+
+/** linear CKA, debiased CKA and NN@k agreement of two spaces over the same classes. */
+export function compareTextSpaces(a: TextSpace, b: TextSpace, k: readonly number[]): { linear: number; debiased: number; agreement: Record<number, number> } {
+  if (a.rows !== b.rows) throw new FsvaeInputError(`compareTextSpaces: ${a.label} has ${a.rows} classes, ${b.label} has ${b.rows}.`);
+  const sa = spaceStats(a);
+  const sb = spaceStats(b);
+  return {
+    linear: ckaFromCentred(sa.centred, sb.centred),
+    debiased: debiasedFromGrams(sa.gram, sb.gram, a.rows, sa.hsicSelf, sb.hsicSelf),
+    agreement: Object.fromEntries(k.map((kk) => [kk, agreement(spaceNeighbours(a, kk), spaceNeighbours(b, kk), kk)])),
+  };
+}
+
+/** Pairwise similarity rows: one per (class count, part, pair of spaces). */
+export function textSpaceSimilarityRows(spaces: readonly TextSpace[], k: readonly number[]): Row[] {
+  const rows: Row[] = [];
+  const groups = new Map<string, TextSpace[]>();
+  for (const s of spaces) {
+    const key = `${s.classes}|${s.part}`;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  for (const g of groups.values()) {
+    for (let i = 0; i < g.length; i++) {
+      for (let j = i + 1; j < g.length; j++) {
+        const c = compareTextSpaces(g[i], g[j], k);
+        const row: Row = {
+          classes: g[i].classes, text: g[i].part === 'lb' ? 'AL (labels)' : 'AL+GD+LD', 'space A': g[i].label, 'space B': g[j].label,
+          'linear CKA': c.linear, 'debiased CKA': c.debiased,
+        };
+        for (const kk of k) row[`NN@${kk} agreement`] = c.agreement[kk];
+        rows.push(row);
+      }
+    }
+  }
+  return rows;
+}
+
+/** Chance levels of the agreement columns (k/(n − 1)) per class count. */
+export function neighbourChanceRows(classCounts: readonly number[], k: readonly number[]): Row[] {
+  return classCounts.map((c) => ({ classes: c, ...Object.fromEntries(k.map((kk) => [`NN@${kk} chance`, kk / (c - 1)])) }));
+}
+
+/** Heat map of one metric over the spaces of one (class count, part). */
+export function similarityHeatmapFigure(spaces: readonly TextSpace[], classes: number, part: SimilarityPart, metric: 'linear CKA' | 'debiased CKA' = 'debiased CKA'): Figure {
+  const g = spaces.filter((s) => s.classes === classes && s.part === part);
+  const z = g.map((a) => g.map((b) => {
+    const c = compareTextSpaces(a, b, []);
+    return Number((metric === 'linear CKA' ? c.linear : c.debiased).toFixed(3));
+  }));
+  const labels = g.map((s) => s.label);
+  return {
+    data: [{ type: 'heatmap', z, x: labels, y: labels, zmin: metric === 'linear CKA' ? 0 : -0.2, zmax: 1, colorscale: 'Viridis', text: z, texttemplate: '%{text}', hoverongaps: false }],
+    layout: {
+      title: { text: `${metric} between text spaces of the NTU-${classes} classes (${part === 'lb' ? 'labels only' : 'AL+GD+LD'})` },
+      xaxis: { automargin: true }, yaxis: { automargin: true, autorange: 'reversed' }, height: 520,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// (b) the value of the semantics on the generated dataset, (c) Tables 7/8 on NTU
+
+export type TextAblationText =
+  | { kind: 'encoder'; id: 'use-lite'; mode: string }
+  | { kind: 'random'; mode: string; seed: number; dim: number };
+
+export interface TextAblationVariant {
+  name: string;
+  text: TextAblationText;
+}
+
+export interface TextEncodersConfig {
+  name: 'quick' | 'full';
+  similarity: SimilarityConfig;
+  ablation: {
+    source: DatasetSource;
+    /** the shared notebook stage 1 (cache shared with notebooks 03-05). */
+    stage1: Stage1Config;
+    stage1Seed: number;
+    stage2: Stage2Config;
+    variants: TextAblationVariant[];
+    seeds: number[];
+  } | null;
+  ntu: {
+    splits: string[];
+    encoders: TextEncoderName[];
+    /** stage-2 config per split. */
+    stage2: Record<string, Stage2Config>;
+    seeds: number[];
+    /** SynSE sk_feats folder (default: locateData('sk_feats')). */
+    features?: string;
+    msfRoot?: string;
+  };
+}
+
+const NTU_SPLITS = ['ntu60-55/5', 'ntu60-48/12', 'ntu120-110/10', 'ntu120-96/24'];
+
+/** `features`: the user's SynSE sk_feats folder (else found with locateData('sk_feats')); `msfRoot`: the msf-text folder. */
+export function textEncodersPreset(name: 'quick' | 'full', data: { features?: string; msfRoot?: string; synseLanguage?: string } = {}): TextEncodersConfig {
+  const quick = name === 'quick';
+  const main = mainResultsPreset(name);
+  return {
+    name,
+    similarity: { classCounts: [60, 120], parts: ['lb', 'lb_ad_md'], k: [1, 5], randomSeed: 7, msfRoot: data.msfRoot, synseRoot: data.synseLanguage },
+    ablation: {
+      // notebook 03's generated entry and stage 1: the cached features are shared
+      source: main.entries[0].source,
+      stage1: main.stage1,
+      stage1Seed: 1,
+      stage2: notebookStage2(name),
+      seeds: quick ? [1] : [1, 2, 3],
+      variants: [
+        { name: 'USE-Lite AL+GD+LD', text: { kind: 'encoder', id: 'use-lite', mode: 'lb_ad_md' } },
+        { name: 'USE-Lite AL only (label-only)', text: { kind: 'encoder', id: 'use-lite', mode: 'lb' } },
+        { name: 'random text (3 × 512, seed 7)', text: { kind: 'random', mode: 'lb_ad_md', seed: 7, dim: 512 } },
+      ],
+    },
+    ntu: {
+      splits: [...NTU_SPLITS], encoders: ['ViT-B/32', 'ViT-B/16'], seeds: quick ? [1] : [1, 2, 3], features: data.features, msfRoot: data.msfRoot,
+      stage2: Object.fromEntries(NTU_SPLITS.map((s) => [s, quick ? notebookStage2('quick') : stage2Preset(s.startsWith('ntu60') ? 'reference-ntu60' : 'reference-ntu120')])),
+    },
+  };
+}
+
+export interface AblationRun {
+  variant: TextAblationVariant;
+  result: ZeroShotBenchmarkResult;
+  textSource: string;
+  textCols: number;
+  wallSeconds: number;
+}
+
+export interface NtuEncoderRun {
+  split: string;
+  encoder: TextEncoderName;
+  run: VariantRun | null;
+  /** why it was not run. */
+  missing?: string;
+}
+
+export interface TextEncodersResult {
+  config: TextEncodersConfig;
+  spaces: TextSpacesResult;
+  similarityRows: Row[];
+  chanceRows: Row[];
+  ablationPrepared: PreparedFeatures | null;
+  ablation: AblationRun[];
+  ntu: NtuEncoderRun[];
+  table7: Row[];
+  table8: Row[];
+  wallSeconds: number;
+}
+
+/** Text features of one ablation variant for prepared features. */
+export async function ablationText(prepared: PreparedFeatures, t: TextAblationText): Promise<TextMatrix & { source: string }> {
+  if (t.kind === 'random') return randomTextFeatures(prepared.split.numClasses, t.mode, t.seed, t.dim);
+  return textFeaturesFor(prepared, t.mode, { kind: 'encoder', id: t.id });
+}
+
+export async function runTextAblation(cfg: NonNullable<TextEncodersConfig['ablation']>, log: (l: string) => void = () => {}): Promise<{ prepared: PreparedFeatures | null; runs: AblationRun[]; missing?: string }> {
+  const prepared = prepareFeatures(cfg.source, { stage1: cfg.stage1, seed: cfg.stage1Seed, log });
+  if ('missing' in prepared) return { prepared: null, runs: [], missing: prepared.message };
+  const runs: AblationRun[] = [];
+  for (const v of cfg.variants) {
+    const t0 = Date.now();
+    const text = await ablationText(prepared, v.text);
+    const s2 = applyVariant(cfg.stage2, { ...OURS, name: v.name, textMode: v.text.mode });
+    const result = await runZeroShotBenchmark(s2, zeroShotDataFor(prepared, text), { seeds: cfg.seeds });
+    const wallSeconds = (Date.now() - t0) / 1000;
+    log(`[${prepared.split.name}] ${v.name}: ZSL ${formatMeanStd(result.summary.clean.zsl, { scale: 100 })}, H ${formatMeanStd(result.summary.clean.harmonic, { scale: 100 })} (clean) in ${wallSeconds.toFixed(0)} s`);
+    runs.push({ variant: v, result, textSource: text.source, textCols: text.cols, wallSeconds });
+  }
+  return { prepared, runs };
+}
+
+export async function runNtuEncoders(cfg: TextEncodersConfig['ntu'], log: (l: string) => void = () => {}): Promise<NtuEncoderRun[]> {
+  const out: NtuEncoderRun[] = [];
+  for (const split of cfg.splits) {
+    const dataset = getSplit(split).dataset;
+    if (dataset !== 'ntu60' && dataset !== 'ntu120') throw new FsvaeInputError(`Table 7: split '${split}' is not an NTU split.`);
+    const prepared = prepareFeatures({ kind: 'synse', dataset, split, features: cfg.features }, { stage1: stage1Config('shift-gcn-tiny'), seed: 1, log });
+    if ('missing' in prepared) {
+      for (const encoder of cfg.encoders) out.push({ split, encoder, run: null, missing: prepared.message });
+      continue;
+    }
+    for (const encoder of cfg.encoders) {
+      const [run] = await runVariants(prepared, cfg.stage2[split], [{ ...OURS, name: `Ours, CLIP ${encoder}` }], { seeds: cfg.seeds, text: { kind: 'msf-table', encoder, root: cfg.msfRoot }, log });
+      out.push({ split, encoder, run });
+    }
+  }
+  return out;
+}
+
+const PCT = { scale: 100, digits: 1 };
+
+export function table7Rows(ablation: readonly AblationRun[], prepared: PreparedFeatures | null, ntu: readonly NtuEncoderRun[]): { table7: Row[]; table8: Row[] } {
+  const table7: Row[] = [];
+  const table8: Row[] = [];
+  for (const n of ntu) {
+    const paperZ = PAPER_TABLE7[n.encoder]?.[n.split] ?? '';
+    const paperG = PAPER_TABLE8_GZSL[n.encoder]?.[n.split];
+    if (!n.run) {
+      table7.push({ dataset: getSplit(n.split).dataset, split: n.split, text: `CLIP ${n.encoder} (MSF table, AL+GD+LD)`, status: 'not run', protocol: '', seeds: 0, ZSL: '', 'paper ZSL': paperZ, S: '', U: '', H: '', 'paper S/U/H': paperG ? `${paperG.S.toFixed(1)} / ${paperG.U.toFixed(1)} / ${paperG.H.toFixed(1)}` : '', note: n.missing ?? '' });
+      continue;
+    }
+    for (const p of ['clean', 'reference'] as const) {
+      const s = n.run.result.summary[p];
+      const base = { dataset: getSplit(n.split).dataset, split: n.split, text: `CLIP ${n.encoder} (MSF table, AL+GD+LD)`, status: 'run', protocol: p === 'clean' ? 'clean' : 'reference (test-selected)', seeds: n.run.result.seeds.length };
+      table7.push({ ...base, ZSL: formatMeanStd(s.zsl, PCT), 'paper ZSL': paperZ, S: formatMeanStd(s.seen, PCT), U: formatMeanStd(s.unseen, PCT), H: formatMeanStd(s.harmonic, PCT), 'paper S/U/H': paperG ? `${paperG.S.toFixed(1)} / ${paperG.U.toFixed(1)} / ${paperG.H.toFixed(1)}` : '', note: '' });
+      table8.push({ ...base, S: formatMeanStd(s.seen, PCT), U: formatMeanStd(s.unseen, PCT), H: formatMeanStd(s.harmonic, PCT), 'paper S': paperG?.S ?? '', 'paper U': paperG?.U ?? '', 'paper H': paperG?.H ?? '' });
+    }
+  }
+  for (const a of ablation) {
+    for (const p of ['clean', 'reference'] as const) {
+      const s = a.result.summary[p];
+      table7.push({
+        dataset: 'generated', split: prepared?.split.name ?? '', text: a.variant.name, status: 'run', protocol: p === 'clean' ? 'clean' : 'reference (test-selected)', seeds: a.result.seeds.length,
+        ZSL: formatMeanStd(s.zsl, PCT), 'paper ZSL': '', S: formatMeanStd(s.seen, PCT), U: formatMeanStd(s.unseen, PCT), H: formatMeanStd(s.harmonic, PCT), 'paper S/U/H': '',
+        note: `${a.textCols}-d text (${a.textSource})`,
+      });
+    }
+  }
+  return { table7, table8 };
+}
+
+export interface TextEncodersRunOptions {
+  similarity?: boolean;
+  ablation?: boolean;
+  ntu?: boolean;
+  log?: (l: string) => void;
+}
+
+/** Assembles the result of the three parts (each may be empty) into the tables. */
+export function textEncodersResult(
+  cfg: TextEncodersConfig, spaces: TextSpacesResult, ablation: { prepared: PreparedFeatures | null; runs: AblationRun[] }, ntu: NtuEncoderRun[], wallSeconds: number,
+): TextEncodersResult {
+  const { table7, table8 } = table7Rows(ablation.runs, ablation.prepared, ntu);
+  return {
+    config: cfg, spaces, similarityRows: textSpaceSimilarityRows(spaces.spaces, cfg.similarity.k), chanceRows: neighbourChanceRows(cfg.similarity.classCounts, cfg.similarity.k),
+    ablationPrepared: ablation.prepared, ablation: ablation.runs, ntu, table7, table8, wallSeconds,
+  };
+}
+
+export async function runTextEncoders(cfg: TextEncodersConfig, opts: TextEncodersRunOptions = {}): Promise<TextEncodersResult> {
+  const t0 = Date.now();
+  const log = opts.log ?? (() => {});
+  const spaces = opts.similarity === false ? { spaces: [], skipped: [], wallSeconds: 0 } : await buildNtuTextSpaces(cfg.similarity, log);
+  const ab = cfg.ablation && opts.ablation !== false ? await runTextAblation(cfg.ablation, log) : { prepared: null, runs: [] as AblationRun[] };
+  const ntu = opts.ntu === false ? [] : await runNtuEncoders(cfg.ntu, log);
+  return textEncodersResult(cfg, spaces, ab, ntu, (Date.now() - t0) / 1000);
+}
+
+/** ZSL / H per ablation variant (clean protocol) as a grouped bar chart. */
+export function textAblationFigure(r: TextEncodersResult): Figure {
+  const names = r.ablation.map((a) => a.variant.name);
+  const bar = (key: 'zsl' | 'harmonic', label: string) => ({
+    type: 'bar', name: label, x: names,
+    y: r.ablation.map((a) => Number((100 * a.result.summary.clean[key].mean).toFixed(2))),
+    error_y: { type: 'data', array: r.ablation.map((a) => Number((100 * a.result.summary.clean[key].std).toFixed(2))), visible: r.ablation.some((a) => a.result.seeds.length > 1) },
+  });
+  return {
+    data: [bar('zsl', 'ZSL accuracy'), bar('harmonic', 'GZSL H')],
+    layout: { title: { text: `Text semantics on the generated dataset (${r.ablationPrepared?.split.name ?? ''}, clean protocol)` }, barmode: 'group', yaxis: { title: { text: '%' } } },
+  };
+}
+
+export function writeTextEncodersResults(r: TextEncodersResult, backend: string): string[] {
+  const prov = provenance(backend, { notebook: '06_text_encoders', mode: r.config.name, wallSeconds: r.wallSeconds });
+  const files: string[] = [];
+  const w = (t: ResultTable) => {
+    const { csv, md } = writeResultTable(t, prov);
+    files.push(csv, md);
+  };
+  if (r.similarityRows.length) {
+    w({
+      name: 'text_space_similarity', title: 'Text spaces of the NTU classes: CKA and nearest-neighbour agreement', rows: r.similarityRows,
+      notes: [
+        'Each space: one vector per class, parts concatenated and L2-normalised per class (Eq. 5); SynSE word2vec/BERT: verb and noun parts normalised separately, then concatenated and normalised.',
+        'linear CKA = ⟨HKH, HLH⟩/(‖HKH‖‖HLH‖), K = XXᵀ (Kornblith et al. 2019); it is biased upwards when the width is large against the class count, which the random control row shows. Debiased CKA uses the unbiased HSIC (Song et al. 2012): ≈ 0 for unrelated spaces.',
+        `NN@k agreement = mean over classes of |kNN_A ∩ kNN_B|/k by cosine similarity; chance: ${r.chanceRows.map((c) => Object.entries(c).map(([k, v]) => `${k} ${typeof v === 'number' && k !== 'classes' ? v.toFixed(3) : v}`).join(', ')).join('; ')}.`,
+        'USE-Lite (our descriptions) appears only with AL+GD+LD: our AL strings equal the MSF labels.',
+        ...r.spaces.skipped.map((s) => `skipped ${s.id} (${s.classes}, ${s.part}): ${s.reason}`),
+      ],
+    });
+  }
+  const t7notes = [
+    'Paper Table 7 (ZSL) and Table 8 (GZSL): FS-VAE on the SynSE Shift-GCN features of NTU-60/120 with CLIP ViT-B/32 vs ViT-B/16 text. Rows with status \'not run\' need those features (see note).',
+    'generated rows: stages 2-4 (Ours: FM + calibrated loss) on the built-in generated dataset with three text inputs; random text has the same shape as AL+GD+LD and no semantics. Not comparable to the paper.',
+    'clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code\'s choice of the best cycle on the test set.',
+  ];
+  if (r.table7.length) w({ name: 'table7_text_encoders', title: 'Table 7: text encoders, ZSL accuracy (%) (and S / U / H where no Table 8 row exists)', rows: r.table7, notes: t7notes });
+  if (r.table8.length) w({ name: 'table8_text_encoders_gzsl', title: 'Table 8: text encoders, GZSL S / U / H (%)', rows: r.table8, notes: t7notes });
+  return files;
+}

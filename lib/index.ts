@@ -60,6 +60,7 @@ export * from './experiments/datasets';
 export * from './experiments/variants';
 export * from './experiments/paper-numbers';
 export * from './experiments/main-results';
+export * from './experiments/ablations';
 export * from './experiments/pku-mmd';
 export * from './experiments/text-encoders';
 export * from './viz/skeleton';

@@ -1,0 +1,214 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  ABLATION_RESULT_TABLES, AblationResults, ablationPreset, ablationTable, ablationVariants, binomialSe, fig4BandVariants, fig4Figure,
+  fig4PhiVariants, paperColumns, runAblationTables, runAblations, table3Keys, table3Variants, table4Variants, table5AlphaVariants,
+  table5Figure, table5LambdaVariants, table9Variants, writeAblations,
+} from '../../lib/experiments/ablations';
+import { BASELINE, OURS, applyVariant } from '../../lib/experiments/variants';
+import { PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA, PAPER_TABLE9 } from '../../lib/experiments/paper-numbers';
+import { mainResultsPreset } from '../../lib/experiments/main-results';
+import { PreparedFeatures, prepareFeatures } from '../../lib/experiments/datasets';
+import { bandLayout } from '../../lib/frequency/enhancer';
+import { scaledSchedule, stage2Preset } from '../../lib/train/config';
+import { getSplit } from '../../lib/data/splits';
+import { writeSyntheticBenchmark } from '../../lib/data/synthetic-features';
+import { initBackend } from '../../lib/runtime/backend';
+import { formatMeanStd } from '../../lib/eval/metrics';
+import { FsvaeInputError } from '../../lib/util/assert';
+
+const BASE = stage2Preset('quick'); // α = 0.5, λ = 100, 'reference' FM
+const lowBands = (n: number, cfg: Parameters<typeof bandLayout>[1]) => bandLayout(n, cfg).isLow.filter(Boolean).length;
+
+describe('variant lists map to the right configurations', () => {
+  test("Table 3: the paper's five rows in its order; '+ − +' = lb_ad_md, FM off, calibrated", () => {
+    assert.deepEqual(table3Variants().map((v) => v.key), Object.keys(PAPER_TABLE3));
+    const all = table3Variants(true);
+    assert.equal(new Set(all.map((v) => v.key)).size, 8);
+    const row = all.find((v) => v.key === '+ − +')!;
+    const cfg = applyVariant(BASE, row);
+    assert.equal(cfg.textMode, 'lb_ad_md');
+    assert.equal(cfg.skeletonFrequency.mode, 'off');
+    assert.equal(cfg.textFrequency.mode, 'off');
+    assert.equal(cfg.alignment.loss, 'calibrated-reference');
+    // '− − −' is the MSF-style baseline of Table 1, '+ + +' the full model
+    const off = applyVariant(BASE, all.find((v) => v.key === '− − −')!);
+    assert.deepEqual(off, applyVariant(BASE, BASELINE));
+    assert.equal(off.textMode, 'lb');
+    assert.equal(off.alignment.loss, 'cross-reconstruction');
+    assert.deepEqual(applyVariant(BASE, all.find((v) => v.key === '+ + +')!), applyVariant(BASE, OURS));
+    const fmOnly = applyVariant(BASE, all.find((v) => v.key === '− + −')!);
+    assert.deepEqual([fmOnly.textMode, fmOnly.skeletonFrequency.preset, fmOnly.alignment.loss], ['lb', 'reference', 'cross-reconstruction']);
+    assert.deepEqual(table3Keys(true).slice(5), ['+ + −', '+ − +', '− + +']);
+  });
+
+  test('Table 4: AL = lb, LD = md, GD = ad, LD+GD = ad_md, AL+LD+GD = lb_ad_md, FM and CL on', () => {
+    const v = table4Variants();
+    assert.deepEqual(v.map((x) => x.key), Object.keys(PAPER_TABLE4));
+    assert.deepEqual(v.map((x) => applyVariant(BASE, x).textMode), ['lb', 'md', 'ad', 'ad_md', 'lb_ad_md']);
+    for (const x of v) {
+      const c = applyVariant(BASE, x);
+      assert.equal(c.skeletonFrequency.preset, 'reference');
+      assert.equal(c.alignment.loss, 'calibrated-reference');
+    }
+  });
+
+  test('Table 5: α rows change only α, λ rows only λ; the full grids are the paper\'s', () => {
+    const a = table5AlphaVariants([0.1, 2]).map((v) => applyVariant(BASE, v));
+    assert.deepEqual(a.map((c) => [c.alignment.alpha, c.alignment.lambda]), [[0.1, 100], [2, 100]]);
+    const l = table5LambdaVariants([10, 1000]).map((v) => applyVariant(BASE, v));
+    assert.deepEqual(l.map((c) => [c.alignment.alpha, c.alignment.lambda]), [[0.5, 10], [0.5, 1000]]);
+    // the α = 0.5 row of the preset is the full model itself (run once, reused)
+    assert.deepEqual(applyVariant(BASE, table5AlphaVariants([0.5])[0]), applyVariant(BASE, OURS));
+    const full = ablationPreset('full').grids;
+    // (object keys list integer-like ones first: compare as numbers)
+    const byValue = (keys: string[]) => keys.map(Number).sort((x, y) => x - y).map(String);
+    assert.deepEqual(table5AlphaVariants(full.alpha).map((v) => v.key), byValue(Object.keys(PAPER_TABLE5_ALPHA)));
+    assert.deepEqual(table5LambdaVariants(full.lambda).map((v) => v.key), byValue(Object.keys(PAPER_TABLE5_LAMBDA)));
+    assert.deepEqual(full.alpha, [0.01, 0.05, 0.1, 0.5, 1, 2]);
+  });
+
+  test('Fig. 4: φ and b land on both encoders; band layout at N = 256 by hand', () => {
+    const [p15, p30, p35] = fig4PhiVariants([15, 30, 35], 30).map((v) => applyVariant(BASE, v));
+    for (const [c, phi] of [[p15, 15], [p35, 35]] as const) {
+      assert.equal(c.skeletonFrequency.phi, phi);
+      assert.equal(c.textFrequency.phi, phi);
+      assert.equal(c.skeletonFrequency.bands, 30);
+      assert.equal(c.textFrequency.bands, 30);
+      assert.equal(c.skeletonFrequency.kInit, 0.3); // the rest of the 'reference' module is kept
+      assert.equal(c.skeletonFrequency.preset, 'custom');
+    }
+    // φ = 30, b = 30 is the code's module unchanged: the same configuration as the full model
+    assert.deepEqual(p30, applyVariant(BASE, OURS));
+    // split points trunc(255·i/30) = 0, 8, 17, 25, 34, 42, …: band i is low when its end ≤ φ
+    assert.equal(lowBands(256, p15.skeletonFrequency), 1);
+    assert.equal(lowBands(256, p30.skeletonFrequency), 3);
+    assert.equal(lowBands(256, p35.skeletonFrequency), 4);
+    const [b10, b40] = fig4BandVariants([10, 40], 35).map((v) => applyVariant(BASE, v));
+    assert.deepEqual([b10.skeletonFrequency.bands, b10.textFrequency.bands, b10.skeletonFrequency.phi, b10.textFrequency.phi], [10, 10, 35, 35]);
+    // b = 10: trunc(25.5·i) = 0, 25, 51 → one low band; b = 40: trunc(6.375·i) = 0, 6, 12, 19, 25, 31, 38 → five
+    assert.equal(lowBands(256, b10.skeletonFrequency), 1);
+    assert.equal(lowBands(256, b40.skeletonFrequency), 5);
+  });
+
+  test('Table 9: L_T1..L_T4 (Eq. 25-28) then the calibrated loss, nothing else changed', () => {
+    const v = table9Variants();
+    assert.deepEqual(v.map((x) => x.key), Object.keys(PAPER_TABLE9));
+    const cfgs = v.map((x) => applyVariant(BASE, x));
+    assert.deepEqual(cfgs.map((c) => c.alignment.loss), ['triplet-T1', 'triplet-T2', 'triplet-T3', 'triplet-T4', 'calibrated-reference']);
+    for (const c of cfgs) {
+      assert.equal(c.textMode, 'lb_ad_md');
+      assert.deepEqual(c.skeletonFrequency, BASE.skeletonFrequency);
+    }
+  });
+
+  test('presets: quick shares notebook 03\'s stage-1 features; paper values by row key', () => {
+    const q = ablationPreset('quick');
+    const m = mainResultsPreset('quick');
+    assert.deepEqual(q.stage1, m.stage1);
+    assert.deepEqual(q.entries[0].source, m.entries[0].source);
+    assert.equal(q.stage1Seed, 1);
+    assert.deepEqual(q.seeds, [1]);
+    assert.deepEqual([q.entries[0].stage2.schedule.cycles, q.entries[0].stage2.schedule.stepsPerCycle], [2, 150]);
+    assert.equal(ablationPreset('full').seeds.length, 3);
+    assert.deepEqual(paperColumns('table9', 'L_T2'), { 'paper NTU-60 55/5': 79.9, 'paper NTU-60 48/12': 32.0, 'paper NTU-120 110/10': 59.1, 'paper NTU-120 96/24': 38.7 });
+    assert.deepEqual(Object.values(paperColumns('table3', '+ − +')), ['', '', '', '']); // not in the paper
+    assert.deepEqual(Object.values(paperColumns('fig4-phi', '35')), ['', '', '', '']); // Fig. 4 prints no numbers
+    assert.equal(paperColumns('table5-alpha', '0.01')['paper NTU-120 110/10'], 74.1);
+  });
+
+  test('bad grids and configs are refused before any training', async () => {
+    assert.throws(() => table5AlphaVariants([]), (e: Error) => e instanceof FsvaeInputError && /α grid is empty/.test(e.message));
+    assert.throws(() => table5LambdaVariants([0]), /λ grid value 0 is invalid/);
+    assert.throws(() => fig4BandVariants([0], 35), /b grid value 0 is invalid; use integers ≥ 1/);
+    assert.throws(() => fig4PhiVariants([15, 15], 30), /repeats a value/);
+    assert.throws(() => fig4PhiVariants([2.5], 30), /φ grid value 2.5/);
+    assert.throws(() => ablationVariants('table7' as never, ablationPreset('quick').grids), /unknown table 'table7'/);
+    await assert.rejects(runAblations({ ...ablationPreset('quick'), seeds: [] }), /seeds is empty/);
+    await assert.rejects(runAblations({ ...ablationPreset('quick'), grids: { ...ablationPreset('quick').grids, bands: [] } }), /b grid is empty/);
+  });
+
+  test('binomial SE: √(p(1−p)/n) in points', () => {
+    assert.equal(binomialSe(0.5, 100), 5);
+    assert.ok(Math.abs(binomialSe(0.45, 40) - 100 * Math.sqrt(0.45 * 0.55 / 40)) < 1e-12);
+    assert.throws(() => binomialSe(0.5, 0), FsvaeInputError);
+  });
+});
+
+describe('runner on a tiny generated SynSE/MSF layout', () => {
+  let dir = '';
+  let prepared: PreparedFeatures;
+  before(async () => {
+    await initBackend({ prefer: 'wasm', quiet: true });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-abl-'));
+    writeSyntheticBenchmark(dir, getSplit('ntu60-55/5'), { skeletonDim: 48, trainPerClass: 10, testPerClass: 6, seed: 3 });
+    const p = prepareFeatures({ kind: 'synse', dataset: 'ntu60', split: 'ntu60-55/5', features: path.join(dir, 'sk_feats') }, { stage1: ablationPreset('quick').stage1, seed: 1 });
+    assert.ok(!('missing' in p));
+    prepared = p as PreparedFeatures;
+  });
+
+  test('one run, reused for an identical row; rows, paper columns, figures, files', async () => {
+    const base = stage2Preset('quick');
+    base.schedule = scaledSchedule(40, 2);
+    base.latentDim = 8;
+    base.classifier = { samplesPerClass: 20, steps: 20, learningRate: 1e-3 };
+    const tables = [
+      { id: 'table9' as const, variants: [table9Variants()[4]] },
+      { id: 'table5-alpha' as const, variants: table5AlphaVariants([0.5]) }, // base α = 0.5: same configuration
+    ];
+    const points = await runAblationTables(prepared, base, tables, { seeds: [1], text: { kind: 'msf-table', encoder: 'ViT-B/32', root: dir } });
+    assert.equal(points.length, 2);
+    assert.equal(points[0].reused, false);
+    assert.equal(points[1].reused, true);
+    assert.equal(points[1].run, points[0].run);
+    const res = points[0].run.result;
+    assert.equal(res.textMode, 'lb_ad_md');
+    assert.equal(res.perSeed[0].testZslByCycle.length, 2);
+
+    const cfg = { ...ablationPreset('quick'), tables: ['table9', 'table5-alpha'] as ('table9' | 'table5-alpha')[] };
+    const r: AblationResults = { config: cfg, datasets: [{ source: prepared.source, prepared, points, uniqueRuns: 1, zslTestRows: 5 * 6, wallSeconds: 1 }], wallSeconds: 1 };
+    const t9 = ablationTable(r, 'ablation_table9');
+    assert.equal(t9.length, 1);
+    assert.deepEqual(Object.keys(t9[0]), [
+      'dataset', 'split', 'row', 'alignment loss', 'seeds', 'ZSL (clean)', 'SE 1 seed', 'H (clean)', 'val ZSL at chosen cycle', 'ZSL (test-selected cycle)', 'reused run',
+      'paper NTU-60 55/5', 'paper NTU-60 48/12', 'paper NTU-120 110/10', 'paper NTU-120 96/24',
+    ]);
+    assert.equal(t9[0].dataset, 'ntu60');
+    assert.equal(t9[0].row, 'Ours');
+    assert.equal(t9[0]['ZSL (clean)'], formatMeanStd(res.summary.clean.zsl, { scale: 100, digits: 1 }));
+    const p = res.perSeed[0].zsl.clean;
+    assert.equal(t9[0]['SE 1 seed'], Number((100 * Math.sqrt((p * (1 - p)) / 30)).toFixed(1)));
+    assert.equal(t9[0]['val ZSL at chosen cycle'], (100 * res.perSeed[0].valZslByCycle[res.perSeed[0].cycle.clean]).toFixed(1));
+    assert.equal(t9[0]['paper NTU-60 55/5'], 86.9);
+    const t5 = ablationTable(r, 'ablation_table5');
+    assert.equal(t5.length, 1);
+    assert.deepEqual([t5[0].parameter, t5[0]['α'], t5[0]['λ'], t5[0]['reused run']], ['α', 0.5, 100, 'calibrated (Ours)']);
+    assert.equal(t5[0]['paper NTU-60 48/12'], 53.7);
+    assert.deepEqual(ablationTable(r, 'ablation_table3'), []); // not run
+    assert.throws(() => ablationTable(r, 'ablation_table7'), /unknown table/);
+
+    assert.equal(fig4Figure(r, 'phi'), null);
+    const f = table5Figure(r, 'alpha')!;
+    assert.equal(f.data.length, 1 + 4); // ours + the paper's four splits
+    assert.deepEqual(f.data[0].x, [0.5]);
+    assert.deepEqual(f.data[1].y, [81.9, 84.0, 86.9, 85.9, 83.2, 81.0]); // NTU-60 55/5 over α = 0.01 … 2
+
+    const out = path.join(dir, 'results');
+    const prev = process.env.FSVAE_RESULTS;
+    process.env.FSVAE_RESULTS = out;
+    try {
+      const files = writeAblations(r, 'wasm');
+      assert.deepEqual(files.map((x) => path.basename(x)), ['ablation_table5.csv', 'ablation_table5.md', 'ablation_table9.csv', 'ablation_table9.md']);
+      const md = fs.readFileSync(path.join(out, 'ablation_table9.md'), 'utf8');
+      assert.match(md, /paper NTU-60 55\/5/);
+      assert.match(md, /n = 30/);
+      assert.ok(ABLATION_RESULT_TABLES.some((t) => t.name === 'ablation_fig4'));
+    } finally {
+      if (prev === undefined) delete process.env.FSVAE_RESULTS;
+      else process.env.FSVAE_RESULTS = prev;
+    }
+  });
+});

@@ -10,7 +10,7 @@ import { DatasetSource, PreparedFeatures, prepareFeaturesParallel } from '../../
 import { BASELINE, OURS, OURS_DAGGER, runVariants, variantRows, Variant } from '../../experiments/variants';
 import { stage2Preset, STAGE2_PRESETS, withSchedule } from '../../train/config';
 import { provenance } from '../../report/provenance';
-import { toMarkdown } from '../../report/table';
+import { toMarkdown, writeResultTable } from '../../report/table';
 import { StepProgress } from '../../util/step-progress';
 
 type Flags = Record<string, string | true>;
@@ -112,7 +112,13 @@ export const pipelineCommand: CliCommand = {
       };
       fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
       fs.writeFileSync(out, JSON.stringify(result, null, 2));
-      console.log(`[fsvae] wrote ${out}`);
+      // the same rows as a Markdown/CSV table next to the JSON
+      const stage1Note = prepared.stage1?.seenTestTop1 !== undefined ? `stage-1 extractor ${prepared.stage1.config.name}: seen-class top-1 on the test side ${(100 * prepared.stage1.seenTestTop1).toFixed(1)}%` : 'pre-extracted features';
+      writeResultTable({
+        name: path.basename(out).replace(/\.json$/, ''), title: `Stages 1-4 on ${prepared.split.name}`, rows,
+        notes: [`data: ${prepared.description}`, stage1Note, 'clean = cycle chosen on the pseudo-unseen validation split; reference = best cycle on the test set (test-set selection, as the public code).'],
+      }, result.provenance, path.dirname(path.resolve(out)));
+      console.log(`[fsvae] wrote ${out} (+ .md, .csv)`);
     }
     return 0;
   },

@@ -44,8 +44,9 @@ async function prepare(flags: Flags): Promise<PreparedFeatures> {
   const prepared = await prepareFeaturesParallel(sourceOf(flags), {
     stage1: cfg, seed: Number(str(flags, 'seed') ?? 1), log: (l) => console.log(l),
     onStage1Progress: (phase, p) => {
+      // epoch and step are 1-based
       if (!bar) bar = new StepProgress({ label: `stage 1 (${phase})`, total: p.epochs * p.stepsPerEpoch });
-      bar.update(p.epoch * p.stepsPerEpoch + p.step, `epoch ${p.epoch + 1}/${p.epochs} loss ${p.loss.toFixed(3)} acc ${(100 * p.trainAccuracy).toFixed(0)}%`);
+      bar.update((p.epoch - 1) * p.stepsPerEpoch + p.step, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(3)} acc ${(100 * p.trainAccuracy).toFixed(0)}%`);
     },
   });
   if ('missing' in prepared) throw new CliUsageError(prepared.message);

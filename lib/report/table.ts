@@ -46,11 +46,15 @@ export function toMarkdown(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
+/** An HTML table of the rows, rendered from their danfojs DataFrame (what notebooks display inline). */
 export function toHtml(rows: readonly Row[], caption?: string): string {
-  const cols = columnsOf(rows);
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  if (rows.length === 0) return `<p>${caption ? esc(caption) + ': ' : ''}(no rows)</p>`;
+  const df = toDataFrame(rows);
+  const cols = df.columns as string[];
+  const values = df.values as Cell[][];
   const head = cols.map((c) => `<th>${esc(c)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${cols.map((c) => `<td>${esc(formatCell(r[c] ?? null))}</td>`).join('')}</tr>`).join('\n');
+  const body = values.map((r) => `<tr>${r.map((v) => `<td>${esc(formatCell(v ?? null))}</td>`).join('')}</tr>`).join('\n');
   return `<table>${caption ? `<caption>${esc(caption)}</caption>` : ''}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 

@@ -9,7 +9,7 @@
  */
 import * as path from 'node:path';
 import { Random } from '../util/random';
-import { FeatureSet, subsetByClass } from '../train/features';
+import { FeatureSet, rowsOf, subsetByClass } from '../train/features';
 import { BenchmarkSplit } from './splits';
 import { synseFolderName, writeSynseSplit } from './synse';
 import { writeNpy } from './npy';
@@ -126,16 +126,4 @@ export function writeSyntheticBenchmark(root: string, split: BenchmarkSplit, par
     writeNpy(path.join(root, 'text_feats', 'ViT-B', '32', `${part}_${split.numClasses}.npy`), { dtype: 'float32', shape: [t.rows, t.cols], data: t.data });
   }
   return ds;
-}
-
-function rowsOf(f: FeatureSet, idx: number[]): FeatureSet {
-  const features = new Float32Array(idx.length * f.dim);
-  const labels = new Int32Array(idx.length);
-  const logits = f.logits && f.logitDim ? new Float32Array(idx.length * f.logitDim) : undefined;
-  idx.forEach((r, k) => {
-    features.set(f.features.subarray(r * f.dim, (r + 1) * f.dim), k * f.dim);
-    labels[k] = f.labels[r];
-    if (logits && f.logits && f.logitDim) logits.set(f.logits.subarray(r * f.logitDim, (r + 1) * f.logitDim), k * f.logitDim);
-  });
-  return { features, rows: idx.length, dim: f.dim, labels, logits, logitDim: logits ? f.logitDim : undefined };
 }

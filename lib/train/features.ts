@@ -27,11 +27,8 @@ export function checkFeatureSet(f: FeatureSet, what: string, numClasses?: number
   }
 }
 
-/** Rows of `f` whose label is in `classes`. */
-export function subsetByClass(f: FeatureSet, classes: readonly number[]): FeatureSet {
-  const keep = new Set(classes);
-  const idx: number[] = [];
-  for (let i = 0; i < f.rows; i++) if (keep.has(f.labels[i])) idx.push(i);
+/** The rows `idx` of `f` (features, labels and logits), in that order. */
+export function rowsOf(f: FeatureSet, idx: readonly number[]): FeatureSet {
   const features = new Float32Array(idx.length * f.dim);
   const labels = new Int32Array(idx.length);
   const logits = f.logits && f.logitDim ? new Float32Array(idx.length * f.logitDim) : undefined;
@@ -41,4 +38,12 @@ export function subsetByClass(f: FeatureSet, classes: readonly number[]): Featur
     if (logits && f.logits && f.logitDim) logits.set(f.logits.subarray(r * f.logitDim, (r + 1) * f.logitDim), k * f.logitDim);
   });
   return { features, rows: idx.length, dim: f.dim, labels, logits, logitDim: logits ? f.logitDim : undefined };
+}
+
+/** Rows of `f` whose label is in `classes`. */
+export function subsetByClass(f: FeatureSet, classes: readonly number[]): FeatureSet {
+  const keep = new Set(classes);
+  const idx: number[] = [];
+  for (let i = 0; i < f.rows; i++) if (keep.has(f.labels[i])) idx.push(i);
+  return rowsOf(f, idx);
 }

@@ -17,9 +17,8 @@
  * cell, struct and object variables are listed but cannot be read as numbers; v4 and v7.3
  * (HDF5) files are rejected.
  */
-import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
-import { FsvaeInputError } from '../util/assert';
+import { FsvaeInputError, readInputFile } from '../util/assert';
 
 // Data types (Table 1-1).
 export const MAT_MI = {
@@ -262,14 +261,7 @@ export function parseMat5(buf: Uint8Array, source: string): MatFile {
 }
 
 export function readMat5(file: string): MatFile {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(file);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new FsvaeInputError(`${file}: ${err.code === 'ENOENT' ? 'file not found' : `cannot read (${err.code ?? err.message})`}. Check the path.`);
-  }
-  return parseMat5(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), file);
+  return parseMat5(readInputFile(file), file);
 }
 
 /** The real numeric variable `name`, with a clear error when it is missing or not numeric. */

@@ -21,7 +21,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsvaeInputError } from '../util/assert';
+import { FsvaeInputError, readInputText } from '../util/assert';
 import { KINECT_V1_20, permutationFromNames } from './layouts';
 import { SkeletonSequence, makeSequence } from './skeleton';
 
@@ -111,14 +111,7 @@ export function parseMsrAction3d(text: string, source: string): SkeletonSequence
 }
 
 export function readMsrAction3dFile(file: string): SkeletonSequence {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new FsvaeInputError(`${file}: ${err.code === 'ENOENT' ? 'file not found' : `cannot read (${err.code ?? err.message})`}. Check the path.`);
-  }
-  return parseMsrAction3d(text, file);
+  return parseMsrAction3d(readInputText(file), file);
 }
 
 /** Sorted `*_skeleton3D.txt` files of a folder. */

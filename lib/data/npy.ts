@@ -12,7 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsvaeInputError } from '../util/assert';
+import { FsvaeInputError, readInputFile } from '../util/assert';
 
 export type NpyDtype = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool';
 export type NpyData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
@@ -259,14 +259,7 @@ export function parseNpy(buf: Uint8Array, source: string): NpyArray {
 
 /** Reads a `.npy` file. */
 export function readNpy(file: string): NpyArray {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(file);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    fail(file, err.code === 'ENOENT' ? 'file not found' : `cannot read (${err.code ?? err.message})`, 'Check the path; see the data README for where the file comes from.');
-  }
-  return parseNpy(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), file);
+  return parseNpy(readInputFile(file, 'Check the path; see the data README for where the file comes from.'), file);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsvaeInputError } from '../util/assert';
+import { FsvaeInputError, readInputText } from '../util/assert';
 import { locateData } from './paths';
 import { SkeletonSequence, makeSequence } from './skeleton';
 
@@ -258,14 +258,7 @@ export function parseNtuSkeleton(text: string, source: string, opts: NtuReadOpti
 }
 
 export function readNtuSkeleton(file: string, opts: NtuReadOptions = {}): SkeletonSequence {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new FsvaeInputError(`${file}: ${err.code === 'ENOENT' ? 'file not found' : `cannot read (${err.code ?? err.message})`}. Check the path to the .skeleton file.`);
-  }
-  return parseNtuSkeleton(text, file, opts);
+  return parseNtuSkeleton(readInputText(file, 'Check the path to the .skeleton file.'), file, opts);
 }
 
 export interface NtuFolderResult {

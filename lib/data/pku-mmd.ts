@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsvaeInputError } from '../util/assert';
+import { FsvaeInputError, readInputText } from '../util/assert';
 import { SkeletonSequence, makeSequence } from './skeleton';
 
 export const PKU_MMD_NUM_CLASSES = 51;
@@ -41,12 +41,7 @@ export interface PkuMmdVideo {
 }
 
 function readText(file: string, what: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new FsvaeInputError(`${file}: ${err.code === 'ENOENT' ? 'file not found' : `cannot read (${err.code ?? err.message})`}. Check the path to the PKU-MMD ${what}.`);
-  }
+  return readInputText(file, `Check the path to the PKU-MMD ${what}.`);
 }
 
 /** Parses a label file (`class,start,end,confidence` per line). */

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsvaeInputError } from '../util/assert';
+import { FsvaeInputError, readInputFile } from '../util/assert';
 import { KINECT_V1_20, permutationFromNames } from './layouts';
 import { parseMat5, matNumeric } from './mat5';
 import { SkeletonSequence, makeSequence } from './skeleton';
@@ -87,14 +87,7 @@ export function parseUtdMhadMat(buf: Uint8Array, source: string): SkeletonSequen
 }
 
 export function readUtdMhadFile(file: string): SkeletonSequence {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(file);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new FsvaeInputError(`${file}: ${err.code === 'ENOENT' ? 'file not found' : `cannot read (${err.code ?? err.message})`}. Check the path.`);
-  }
-  return parseUtdMhadMat(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), file);
+  return parseUtdMhadMat(readInputFile(file), file);
 }
 
 /** Sorted `*_skeleton.mat` files of a UTD-MHAD Skeleton/ folder. */

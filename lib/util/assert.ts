@@ -1,4 +1,5 @@
 /** Input validation helpers: every message names what was checked and how to fix it. */
+import * as fs from 'node:fs';
 
 export class FsvaeInputError extends Error {
   constructor(message: string) {
@@ -31,4 +32,21 @@ export function assertShape(shape: readonly number[], expected: readonly (number
     const exp = `[${expected.map((e) => (e === null ? '*' : e)).join(', ')}]`;
     throw new FsvaeInputError(`${what}: expected shape ${exp}, got [${shape.join(', ')}].`);
   }
+}
+
+/** Reads a user's input file; a missing or unreadable file is an FsvaeInputError naming it. */
+export function readInputFile(file: string, hint = 'Check the path.'): Uint8Array {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new FsvaeInputError(`${file}: ${err.code === 'ENOENT' ? 'file not found' : `cannot read (${err.code ?? err.message})`}. ${hint}`);
+  }
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/** readInputFile as UTF-8 text. */
+export function readInputText(file: string, hint?: string): string {
+  return Buffer.from(readInputFile(file, hint)).toString('utf8');
 }

@@ -7,7 +7,6 @@ export * from './frequency/energy';
 export * from './data/skeleton';
 export * from './data/paths';
 export * from './data/nwucla';
-export * from './data/synthetic-trajectories';
 export * from './report/table';
 export * from './report/provenance';
 export * from './viz/plotly';

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { locateData } from '../data/paths';
 import { readNwUclaFolder } from '../data/nwucla';
-import { generateTrajectories } from '../data/synthetic-trajectories';
+import { generateActionDataset } from '../data/generator';
 import { SkeletonSequence, trajectories } from '../data/skeleton';
 import { dct1d } from '../frequency/dct';
 import { checkEnergyPreservation, checkEnhancedEnergy, checkOrthogonality, enhanceTrajectory, sumOfSquares } from '../frequency/energy';
@@ -96,8 +96,8 @@ function loadSkeletons(config: FrequencyAnalysisConfig): { seqs: SkeletonSequenc
     return { seqs: readNwUclaFolder(loc.path, config.maxRealSequences ?? undefined), source: `NW-UCLA (real, ${loc.source}: ${loc.path})` };
   }
   return {
-    seqs: generateTrajectories({ count: 40, frames: 96, seed: config.seed }),
-    source: `generated trajectories (NW-UCLA not found; tried ${loc.tried.join(', ')})`,
+    seqs: generateActionDataset('quick', config.seed).sequences.slice(0, 80),
+    source: `generated dataset (synthetic; NW-UCLA not found, tried ${loc.tried.join(', ')})`,
   };
 }
 

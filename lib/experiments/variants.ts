@@ -33,15 +33,12 @@ export const BASELINE: Variant = { name: 'Baseline (no SD, FM, CL)', textMode: '
 export function applyVariant(base: Stage2Config, v: Variant): Stage2Config {
   const cfg: Stage2Config = structuredClone(base);
   if (v.textMode) cfg.textMode = v.textMode;
-  if (v.frequency) {
-    const overrides = { ...(v.phi !== undefined ? { phi: v.phi } : {}), ...(v.bands !== undefined ? { bands: v.bands } : {}) };
-    cfg.skeletonFrequency = frequencyConfig(v.frequency, overrides);
-    cfg.textFrequency = frequencyConfig(v.frequency, overrides);
-  } else if (v.phi !== undefined || v.bands !== undefined) {
-    const o = { ...(v.phi !== undefined ? { phi: v.phi } : {}), ...(v.bands !== undefined ? { bands: v.bands } : {}) };
-    cfg.skeletonFrequency = { ...cfg.skeletonFrequency, ...o, preset: 'custom' };
-    cfg.textFrequency = { ...cfg.textFrequency, ...o, preset: 'custom' };
-  }
+  const bandOverrides = { ...(v.phi !== undefined ? { phi: v.phi } : {}), ...(v.bands !== undefined ? { bands: v.bands } : {}) };
+  // a named frequency preset (with φ/b edits), or φ/b edits of the base preset's module
+  const frequency = (current: Stage2Config['skeletonFrequency']) =>
+    v.frequency ? frequencyConfig(v.frequency, bandOverrides) : Object.keys(bandOverrides).length ? { ...current, ...bandOverrides, preset: 'custom' as const } : current;
+  cfg.skeletonFrequency = frequency(cfg.skeletonFrequency);
+  cfg.textFrequency = frequency(cfg.textFrequency);
   if (v.alignment) cfg.alignment.loss = v.alignment;
   if (v.alpha !== undefined) cfg.alignment.alpha = v.alpha;
   if (v.lambda !== undefined) cfg.alignment.lambda = v.lambda;

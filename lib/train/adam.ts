@@ -4,6 +4,8 @@
  *   m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  p ← p − lr·(m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + ε)
  */
 import * as tf from '@tensorflow/tfjs';
+import { allocateTensor, hostMemoryKind, hostView, tensorFrom } from '../runtime/host-memory';
+import { heapOffset, simdKernels } from '../runtime/simd-kernels';
 
 export interface AdamOptions {
   learningRate: number;
@@ -12,38 +14,13 @@ export interface AdamOptions {
   epsilon?: number;
 }
 
+/** A gradient for Adam.applyGradients: a tensor, a host array of the parameter's size, or null (none). */
+export type GradSource = tf.Tensor | Float32Array | null;
+
 export interface AdamState {
   step: number;
   m: Float32Array[];
   v: Float32Array[];
-}
-
-type HeapView = (t: tf.Tensor) => Float32Array;
-
-/**
- * Float32 views of tensor storage on backends that keep it in JS-visible memory (wasm heap, cpu
- * arrays). They let the update run as one fused loop instead of ~10 tensor ops per parameter.
- * Views are taken right before use (the wasm heap can grow and detach older views). Moments are
- * updated in place; parameters are NOT: wasm's XNNPACK matmul caches packed weights by tensor id,
- * so a parameter gets new storage (assign) every step.
- */
-function heapView(): HeapView | null {
-  const name = tf.getBackend();
-  const backend = tf.backend() as unknown as {
-    typedArrayFromHeap?: (t: { dataId: object; shape: number[]; dtype: string }) => Float32Array;
-    data?: { get(id: object): { values: Float32Array } };
-  };
-  if (name === 'wasm' && backend.typedArrayFromHeap) {
-    return (t) => backend.typedArrayFromHeap!({ dataId: t.dataId, shape: t.shape, dtype: 'float32' });
-  }
-  if (name === 'cpu' && backend.data) {
-    return (t) => {
-      const v = backend.data!.get(t.dataId).values;
-      if (!(v instanceof Float32Array)) throw new Error('Adam: expected float32 storage');
-      return v;
-    };
-  }
-  return null;
 }
 
 /** The fused update over one parameter array (kept monomorphic for the JIT). */
@@ -62,6 +39,26 @@ function adamKernel(w: Float32Array, g: Float32Array, m: Float32Array, v: Float3
   }
 }
 
+/** adamKernel for a rows×cols parameter that also writes the new value transposed (cols×rows) into `nextT`. */
+function adamKernelTransposing(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, next: Float32Array, nextT: Float32Array,
+  rows: number, cols: number, b1: number, b2: number, stepSize: number, invSqrtC2: number, eps: number): void {
+  const a1 = 1 - b1;
+  const a2 = 1 - b2;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const j = r * cols + c;
+      const gj = g[j];
+      const mj = b1 * m[j] + a1 * gj;
+      const vj = b2 * v[j] + a2 * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      const nj = w[j] - (stepSize * mj) / (Math.sqrt(vj) * invSqrtC2 + eps);
+      next[j] = nj;
+      nextT[c * rows + r] = nj;
+    }
+  }
+}
+
 export class Adam {
   readonly lr: number;
   readonly beta1: number;
@@ -70,7 +67,8 @@ export class Adam {
   private t = 0;
   private readonly m: tf.Variable[];
   private readonly v: tf.Variable[];
-  private readonly scratch: Float32Array[] = [];
+  /** transposed copies of some 2-D parameters, refreshed with every update (see keepTransposed). */
+  private readonly transposedCopies = new Map<number, tf.Tensor2D>();
 
   constructor(readonly params: tf.Variable[], opts: AdamOptions) {
     this.lr = opts.learningRate;
@@ -81,6 +79,28 @@ export class Adam {
     this.v = params.map((p) => tf.variable(tf.zerosLike(p), false));
   }
 
+  /**
+   * From now on, keep a transposed copy of each of these 2-D parameters, written by the same
+   * update loop (a strided store is cheaper than a separate transpose, or than XNNPACK re-packing
+   * a fresh weight matrix as a right-hand operand every step). Read it with transposed(p).
+   */
+  keepTransposed(params: tf.Variable[]): void {
+    for (const p of params) {
+      const i = this.params.indexOf(p);
+      if (i < 0) throw new Error(`Adam.keepTransposed: '${p.name}' is not one of this optimizer's parameters`);
+      if (p.rank !== 2) throw new Error(`Adam.keepTransposed: '${p.name}' has rank ${p.rank}, expected 2`);
+      this.transposedCopies.get(i)?.dispose();
+      this.transposedCopies.set(i, tf.keep(tf.transpose(p as unknown as tf.Tensor2D)));
+    }
+  }
+
+  /** pᵀ as of the last update (p must have been passed to keepTransposed). */
+  transposed(p: tf.Variable): tf.Tensor2D {
+    const t = this.transposedCopies.get(this.params.indexOf(p));
+    if (!t) throw new Error(`Adam.transposed: no transposed copy of '${p.name}' is kept`);
+    return t;
+  }
+
   get step(): number {
     return this.t;
   }
@@ -88,31 +108,80 @@ export class Adam {
   /** Computes the loss and its gradients w.r.t. every parameter, applies one update, returns the loss value. */
   minimize(loss: () => tf.Scalar): number {
     const { value, grads } = tf.variableGrads(loss, this.params);
+    // a parameter outside this loss's graph keeps its state (as torch does for grad=None)
+    this.applyGradients(this.params.map((p) => grads[p.name] ?? null));
+    const lossValue = value.dataSync()[0];
+    tf.dispose([value, ...Object.values(grads)]);
+    return lossValue;
+  }
+
+  /**
+   * One update from given gradients, in parameter order (null: no gradient, state untouched).
+   * A gradient may be a tensor or a host array of the parameter's size. On backends whose storage
+   * JS can see (wasm heap, cpu arrays) the update is one fused loop per parameter that writes the
+   * new value straight into fresh storage; elsewhere it is ~10 tensor ops per parameter.
+   * Parameters are never mutated in place: wasm's XNNPACK matmul caches packed weights by tensor
+   * id, so a parameter gets new storage (assign) every step.
+   */
+  applyGradients(grads: GradSource[]): void {
+    if (grads.length !== this.params.length) throw new Error(`Adam: ${grads.length} gradients for ${this.params.length} parameters`);
+    grads.forEach((g, i) => {
+      if (g && g instanceof Float32Array && g.length !== this.params[i].size) {
+        throw new Error(`Adam: gradient ${i} has ${g.length} values, parameter '${this.params[i].name}' has ${this.params[i].size}`);
+      }
+    });
     this.t += 1;
     const c1 = 1 - this.beta1 ** this.t;
     const c2 = 1 - this.beta2 ** this.t;
     const stepSize = this.lr / c1;
     const sqrtC2 = Math.sqrt(c2);
-    const view = process.env.FSVAE_ADAM_UNFUSED ? null : heapView();
-    if (view) {
-      const b1 = this.beta1;
-      const b2 = this.beta2;
-      const eps = this.eps;
+    const simd = process.env.FSVAE_ADAM_UNFUSED ? null : simdKernels();
+    if (simd) { // wasm: one SIMD kernel call per parameter, on the heap in place
       this.params.forEach((p, i) => {
-        const gt = grads[p.name];
-        if (!gt) return;
-        const g = view(gt);
-        const m = view(this.m[i]);
-        const v = view(this.v[i]);
-        const w = view(p);
-        const next = this.scratch[i] ?? (this.scratch[i] = new Float32Array(w.length));
-        adamKernel(w, g, m, v, next, b1, b2, stepSize, 1 / sqrtC2, eps);
-        tf.tidy(() => p.assign(tf.tensor(next, p.shape)));
+        const g = grads[i];
+        if (!g) return;
+        const gt = g instanceof Float32Array ? tensorFrom(p.shape, (v) => v.set(g)) : g;
+        const next = allocateTensor(p.shape);
+        const oldT = this.transposedCopies.get(i);
+        const nextT = oldT ? allocateTensor<tf.Rank.R2>([p.shape[1]!, p.shape[0]!]) : null;
+        const [po, go, mo, vo, no] = [p, gt, this.m[i], this.v[i], next].map(heapOffset);
+        if (nextT) {
+          simd.adamTransposing(po, go, mo, vo, no, heapOffset(nextT), p.shape[0]!, p.shape[1]!, this.beta1, this.beta2, stepSize, 1 / sqrtC2, this.eps);
+          oldT!.dispose();
+          this.transposedCopies.set(i, tf.keep(nextT));
+        } else simd.adam(po, go, mo, vo, no, p.size, this.beta1, this.beta2, stepSize, 1 / sqrtC2, this.eps);
+        if (gt !== g) gt.dispose();
+        p.assign(next);
+        next.dispose();
       });
-    } else tf.tidy(() => {
+      return;
+    }
+    if (hostMemoryKind() && !process.env.FSVAE_ADAM_UNFUSED) {
       this.params.forEach((p, i) => {
-        const g = grads[p.name];
-        if (!g) return; // a parameter outside this loss's graph keeps its state (as torch does for grad=None)
+        const g = grads[i];
+        if (!g) return;
+        const next = allocateTensor(p.shape); // allocate first: it may grow the heap and detach older views
+        const oldT = this.transposedCopies.get(i);
+        const nextT = oldT ? allocateTensor<tf.Rank.R2>([p.shape[1]!, p.shape[0]!]) : null;
+        const gv = g instanceof Float32Array ? g : hostView(g);
+        if (nextT) {
+          adamKernelTransposing(hostView(p), gv, hostView(this.m[i]), hostView(this.v[i]), hostView(next), hostView(nextT),
+            p.shape[0]!, p.shape[1]!, this.beta1, this.beta2, stepSize, 1 / sqrtC2, this.eps);
+          oldT!.dispose();
+          this.transposedCopies.set(i, tf.keep(nextT));
+        } else {
+          adamKernel(hostView(p), gv, hostView(this.m[i]), hostView(this.v[i]), hostView(next), this.beta1, this.beta2, stepSize, 1 / sqrtC2, this.eps);
+        }
+        p.assign(next);
+        next.dispose();
+      });
+      return;
+    }
+    tf.tidy(() => {
+      this.params.forEach((p, i) => {
+        const src = grads[i];
+        if (!src) return;
+        const g = src instanceof Float32Array ? tf.tensor(src, p.shape) : src;
         const m = tf.add(tf.mul(this.m[i], this.beta1), tf.mul(g, 1 - this.beta1));
         const v = tf.add(tf.mul(this.v[i], this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
         this.m[i].assign(m);
@@ -121,9 +190,11 @@ export class Adam {
         p.assign(tf.sub(p, tf.mul(stepSize, tf.div(m, tf.add(tf.div(tf.sqrt(v), sqrtC2), this.eps)))));
       });
     });
-    const lossValue = value.dataSync()[0];
-    tf.dispose([value, ...Object.values(grads)]);
-    return lossValue;
+    for (const [i, old] of this.transposedCopies) {
+      if (!grads[i]) continue;
+      old.dispose();
+      this.transposedCopies.set(i, tf.keep(tf.transpose(this.params[i] as unknown as tf.Tensor2D)));
+    }
   }
 
   getState(): AdamState {
@@ -140,6 +211,7 @@ export class Adam {
   }
 
   dispose(): void {
-    tf.dispose([...this.m, ...this.v]);
+    tf.dispose([...this.m, ...this.v, ...this.transposedCopies.values()]);
+    this.transposedCopies.clear();
   }
 }

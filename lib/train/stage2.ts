@@ -17,6 +17,7 @@ import { Adam, AdamState } from './adam';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { Stage2Config, scheduleAt } from './config';
 import { FeatureSet, checkFeatureSet } from './features';
+import { FusedStage2Step, fusedStepUnsupported } from './fused-step';
 
 export interface Stage2Inputs {
   /** seen-class training samples. */
@@ -80,6 +81,27 @@ export interface Stage2Options {
   evalChunk?: number;
   /** evaluation sets whose skeleton-encoder means μ_s (rows × latent) are kept after every cycle (e.g. for t-SNE). */
   latentsOf?: string[];
+  /**
+   * How gradients are computed: 'fused' (hand-written backward, lib/train/fused-step.ts; wasm and
+   * cpu backends), 'autodiff' (tfjs gradient tape), 'auto' (default: fused where supported, else
+   * autodiff; $FSVAE_STAGE2_ENGINE overrides). Same loss and random draws; results agree up to
+   * float32 rounding.
+   */
+  engine?: Stage2Engine;
+}
+
+export type Stage2Engine = 'auto' | 'fused' | 'autodiff';
+
+/** The engine a run with `requested` uses for `cfg` on the active backend. */
+export function resolveStage2Engine(cfg: Stage2Config, requested: Stage2Engine = 'auto'): 'fused' | 'autodiff' {
+  const env = process.env.FSVAE_STAGE2_ENGINE as Stage2Engine | undefined;
+  if (env !== undefined && !['auto', 'fused', 'autodiff'].includes(env)) {
+    throw new FsvaeInputError(`FSVAE_STAGE2_ENGINE='${env}': use auto, fused or autodiff.`);
+  }
+  const want = requested === 'auto' && env ? env : requested;
+  const why = fusedStepUnsupported(cfg);
+  if (want === 'fused' && why) throw new FsvaeInputError(`stage 2: the fused engine cannot run this configuration: ${why}. Use engine 'autodiff'.`);
+  return want === 'autodiff' || why ? 'autodiff' : 'fused';
 }
 
 function fingerprint(cfg: Stage2Config, seed: number, inputs: Stage2Inputs): string {
@@ -273,7 +295,10 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
 
   const B = cfg.batchSize;
   const align = cfg.alignment;
+  const engine = resolveStage2Engine(cfg, opts.engine);
+  let fused: FusedStage2Step | null = null;
   try {
+    if (engine === 'fused') fused = new FusedStage2Step(model, cfg, train, text, model.textEncoder.frequency.w ? textBands : null);
     for (let cycle = startCycle; cycle < cfg.schedule.cycles; cycle++) {
       const t0 = Date.now();
       const sums: LossMeans = { total: 0, reconstruction: 0, kl: 0, alignment: 0 };
@@ -282,13 +307,6 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
         const batch = rng.sampleWithoutReplacement(train.rows, B);
         const labels = new Int32Array(B);
         for (let i = 0; i < B; i++) labels[i] = train.labels[batch[i]];
-        // constant inputs are assembled in JS (wasm's GatherV2 is slow on wide rows and they need no gradient)
-        const xsData = new Float32Array(B * train.dim);
-        const xtData = new Float32Array(B * text.cols);
-        for (let i = 0; i < B; i++) {
-          xsData.set(train.features.subarray(batch[i] * train.dim, (batch[i] + 1) * train.dim), i * train.dim);
-          xtData.set(text.data.subarray(labels[i] * text.cols, (labels[i] + 1) * text.cols), i * text.cols);
-        }
         // random draws happen every step whether or not the alignment term is active, so the stream does not depend on it
         const negatives = drawNegatives(rng, labels, align.excludeSameClassNegatives);
         const skeletonNegatives = align.loss === 'calibrated-reference' ? null : drawNegatives(rng, labels, align.excludeSameClassNegatives);
@@ -296,7 +314,24 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
         epsDraws.s.setState({ state: Math.floor(rng.uniform() * 2 ** 32), spareNormal: null });
         epsDraws.t.setState({ state: Math.floor(rng.uniform() * 2 ** 32), spareNormal: null });
         const parts = { rec: 0, kl: 0, al: 0 };
-        const loss = adam.minimize(() => {
+        let loss: number;
+        if (fused) {
+          const epsCount = cfg.reparameterisation === 'reference' ? B : B * cfg.latentDim;
+          const r = fused.step(adam, cycle, step, {
+            batch, negatives, skeletonNegatives, epsSkeleton: epsDraws.s.normals(epsCount), epsText: epsDraws.t.normals(epsCount),
+          });
+          loss = r.total;
+          parts.rec = r.reconstruction;
+          parts.kl = r.kl;
+          parts.al = r.alignment;
+        } else loss = adam.minimize(() => {
+          // constant inputs are assembled in JS (wasm's GatherV2 is slow on wide rows and they need no gradient)
+          const xsData = new Float32Array(B * train.dim);
+          const xtData = new Float32Array(B * text.cols);
+          for (let i = 0; i < B; i++) {
+            xsData.set(train.features.subarray(batch[i] * train.dim, (batch[i] + 1) * train.dim), i * train.dim);
+            xtData.set(text.data.subarray(labels[i] * text.cols, (labels[i] + 1) * text.cols), i * text.cols);
+          }
           const y = tf.tensor1d(labels, 'int32');
           const xs = tf.tensor2d(xsData, [B, train.dim]);
           const xt = tf.tensor2d(xtData, [B, text.cols]);
@@ -388,6 +423,7 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
     }
   } finally {
     // also on divergence or bad input: free the model so later runs in this process can register theirs
+    fused?.dispose();
     adam.dispose();
     textBands.dispose();
     tf.dispose([textTable]);

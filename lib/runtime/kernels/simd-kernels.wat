@@ -1,0 +1,147 @@
+;; Small WebAssembly SIMD kernels that run directly on the tfjs-backend-wasm heap (the memory is
+;; imported from it, so arguments are byte offsets of tensor storage). Assembled by
+;; scripts/build-kernels.js into simd-kernels-wasm.ts; loaded by lib/runtime/simd-kernels.ts.
+(module
+  (import "env" "memory" (memory 0))
+
+  ;; One Adam step on 4 lanes at byte offset $o (PyTorch's rule, see lib/train/adam.ts):
+  ;;   m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  returns p − s·m / (√v·c + ε)
+  ;; with s = lr/(1−β1ᵗ), c = 1/√(1−β2ᵗ). m and v are updated in place.
+  (func $adam4 (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $o i32)
+               (param $b1 v128) (param $a1 v128) (param $b2 v128) (param $a2 v128) (param $s v128) (param $c v128) (param $e v128)
+               (result v128)
+    (local $G v128) (local $M v128) (local $V v128)
+    (local.set $G (v128.load (i32.add (local.get $g) (local.get $o))))
+    (local.set $M (f32x4.add (f32x4.mul (local.get $b1) (v128.load (i32.add (local.get $m) (local.get $o))))
+                             (f32x4.mul (local.get $a1) (local.get $G))))
+    (local.set $V (f32x4.add (f32x4.mul (local.get $b2) (v128.load (i32.add (local.get $v) (local.get $o))))
+                             (f32x4.mul (local.get $a2) (f32x4.mul (local.get $G) (local.get $G)))))
+    (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $M))
+    (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $V))
+    (f32x4.sub (v128.load (i32.add (local.get $p) (local.get $o)))
+               (f32x4.div (f32x4.mul (local.get $s) (local.get $M))
+                          (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $V)) (local.get $c)) (local.get $e)))))
+
+  ;; The same on one element.
+  (func $adam1 (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $o i32)
+               (param $b1 f32) (param $b2 f32) (param $s f32) (param $c f32) (param $e f32)
+               (result f32)
+    (local $G f32) (local $M f32) (local $V f32)
+    (local.set $G (f32.load (i32.add (local.get $g) (local.get $o))))
+    (local.set $M (f32.add (f32.mul (local.get $b1) (f32.load (i32.add (local.get $m) (local.get $o))))
+                           (f32.mul (f32.sub (f32.const 1) (local.get $b1)) (local.get $G))))
+    (local.set $V (f32.add (f32.mul (local.get $b2) (f32.load (i32.add (local.get $v) (local.get $o))))
+                           (f32.mul (f32.sub (f32.const 1) (local.get $b2)) (f32.mul (local.get $G) (local.get $G)))))
+    (f32.store (i32.add (local.get $m) (local.get $o)) (local.get $M))
+    (f32.store (i32.add (local.get $v) (local.get $o)) (local.get $V))
+    (f32.sub (f32.load (i32.add (local.get $p) (local.get $o)))
+             (f32.div (f32.mul (local.get $s) (local.get $M))
+                      (f32.add (f32.mul (f32.sqrt (local.get $V)) (local.get $c)) (local.get $e)))))
+
+  ;; Adam over n elements: new parameter values to $out.
+  (func (export "adam") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $out i32) (param $n i32)
+                        (param $b1 f32) (param $b2 f32) (param $s f32) (param $c f32) (param $e f32)
+    (local $i i32) (local $o i32) (local $end4 i32)
+    (local $B1 v128) (local $A1 v128) (local $B2 v128) (local $A2 v128) (local $S v128) (local $C v128) (local $E v128)
+    (local.set $B1 (f32x4.splat (local.get $b1)))
+    (local.set $A1 (f32x4.splat (f32.sub (f32.const 1) (local.get $b1))))
+    (local.set $B2 (f32x4.splat (local.get $b2)))
+    (local.set $A2 (f32x4.splat (f32.sub (f32.const 1) (local.get $b2))))
+    (local.set $S (f32x4.splat (local.get $s)))
+    (local.set $C (f32x4.splat (local.get $c)))
+    (local.set $E (f32x4.splat (local.get $e)))
+    (local.set $end4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+        (v128.store (i32.add (local.get $out) (local.get $o))
+          (call $adam4 (local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $o)
+                       (local.get $B1) (local.get $A1) (local.get $B2) (local.get $A2) (local.get $S) (local.get $C) (local.get $E)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next)))
+    (block $done1
+      (loop $next1
+        (br_if $done1 (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+        (f32.store (i32.add (local.get $out) (local.get $o))
+          (call $adam1 (local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $o)
+                       (local.get $b1) (local.get $b2) (local.get $s) (local.get $c) (local.get $e)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next1))))
+
+  ;; Adam over a rows×cols matrix that also writes the new values transposed (cols×rows) to $outT.
+  (func (export "adamTransposing") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $out i32) (param $outT i32)
+                        (param $rows i32) (param $cols i32)
+                        (param $b1 f32) (param $b2 f32) (param $s f32) (param $c f32) (param $e f32)
+    (local $r i32) (local $col i32) (local $o i32) (local $t i32) (local $end4 i32) (local $rowStride i32) (local $N v128) (local $x f32)
+    (local $B1 v128) (local $A1 v128) (local $B2 v128) (local $A2 v128) (local $S v128) (local $C v128) (local $E v128)
+    (local.set $B1 (f32x4.splat (local.get $b1)))
+    (local.set $A1 (f32x4.splat (f32.sub (f32.const 1) (local.get $b1))))
+    (local.set $B2 (f32x4.splat (local.get $b2)))
+    (local.set $A2 (f32x4.splat (f32.sub (f32.const 1) (local.get $b2))))
+    (local.set $S (f32x4.splat (local.get $s)))
+    (local.set $C (f32x4.splat (local.get $c)))
+    (local.set $E (f32x4.splat (local.get $e)))
+    (local.set $end4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $rowStride (i32.shl (local.get $rows) (i32.const 2)))
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $col (i32.const 0))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $col) (local.get $end4)))
+            (local.set $o (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $col)) (i32.const 2)))
+            (local.set $N (call $adam4 (local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $o)
+                       (local.get $B1) (local.get $A1) (local.get $B2) (local.get $A2) (local.get $S) (local.get $C) (local.get $E)))
+            (v128.store (i32.add (local.get $out) (local.get $o)) (local.get $N))
+            ;; outT[(col + k)·rows + r]
+            (local.set $t (i32.add (local.get $outT) (i32.shl (i32.add (i32.mul (local.get $col) (local.get $rows)) (local.get $r)) (i32.const 2))))
+            (f32.store (local.get $t) (f32x4.extract_lane 0 (local.get $N)))
+            (local.set $t (i32.add (local.get $t) (local.get $rowStride)))
+            (f32.store (local.get $t) (f32x4.extract_lane 1 (local.get $N)))
+            (local.set $t (i32.add (local.get $t) (local.get $rowStride)))
+            (f32.store (local.get $t) (f32x4.extract_lane 2 (local.get $N)))
+            (local.set $t (i32.add (local.get $t) (local.get $rowStride)))
+            (f32.store (local.get $t) (f32x4.extract_lane 3 (local.get $N)))
+            (local.set $col (i32.add (local.get $col) (i32.const 4)))
+            (br $next)))
+        (block $done1
+          (loop $next1
+            (br_if $done1 (i32.ge_u (local.get $col) (local.get $cols)))
+            (local.set $o (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $col)) (i32.const 2)))
+            (local.set $x (call $adam1 (local.get $p) (local.get $g) (local.get $m) (local.get $v) (local.get $o)
+                       (local.get $b1) (local.get $b2) (local.get $s) (local.get $c) (local.get $e)))
+            (f32.store (i32.add (local.get $out) (local.get $o)) (local.get $x))
+            (f32.store (i32.add (local.get $outT) (i32.shl (i32.add (i32.mul (local.get $col) (local.get $rows)) (local.get $r)) (i32.const 2)))
+                       (local.get $x))
+            (local.set $col (i32.add (local.get $col) (i32.const 1)))
+            (br $next1)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow))))
+
+  ;; Σ_j a[j]·b[j] over n float32 values at byte offsets $a, $b (4 lanes, then the tail).
+  (func (export "dot") (param $a i32) (param $b i32) (param $n i32) (result f32)
+    (local $i i32) (local $o i32) (local $end4 i32) (local $acc v128) (local $s f32)
+    (local.set $end4 (i32.and (local.get $n) (i32.const -4)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $acc (f32x4.add (local.get $acc)
+          (f32x4.mul (v128.load (i32.add (local.get $a) (local.get $o))) (v128.load (i32.add (local.get $b) (local.get $o))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $next)))
+    (local.set $s (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+                           (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+    (block $done1
+      (loop $next1
+        (br_if $done1 (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $o (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $s (f32.add (local.get $s)
+          (f32.mul (f32.load (i32.add (local.get $a) (local.get $o))) (f32.load (i32.add (local.get $b) (local.get $o))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next1)))
+    (local.get $s))
+)

@@ -1,0 +1,560 @@
+/**
+ * One stage-2 training step with a hand-written backward pass: the same loss as the autodiff step
+ * in stage2.ts (Eq. 8 = Eq. 7 + α·alignment, with the code's schedules), computed with a handful of
+ * large matmuls (tfjs kernels: XNNPACK on wasm) and everything elementwise in plain loops over the
+ * kernels' own storage. No gradient tape, no per-op bookkeeping, no wide-row gathers.
+ *
+ * Forward (B samples, U = distinct classes in the batch):
+ *   x̃_s = (S ⊙ g_s)Φ            S = DCT(f_s) of every training row, precomputed (parameter-free)  (Eq. 33)
+ *   x̃_t = Σ_i g_t,i·P_i          P_i = band components of the text table, precomputed               (Eq. 33)
+ *   [μ_s‖log σ_s²] = x̃_s W + b    (B rows);  [μ_t‖log σ_t²] = x̃_t W + b  (U rows, looked up per sample)
+ *   z = μ + σ ⊙ ε                 ε from the same seeded streams as the autodiff step
+ *   ŝ = relu(z_s W + b), t̂ = relu(z_t W + b);  in the alignment window also s̃ = Dec_s(z_t), t̃ = Dec_t(z_s)
+ *   loss = MSE(f_s, ŝ) + MSE(f_t, t̂) + β_s KL_s + β_t KL_t + c·(side_t + side_s)                    (Eq. 6-8)
+ * Backward: the chain rule for exactly these ops, written out below; tests check it against tfjs
+ * autodiff and finite differences.
+ *
+ * Supported: no encoder hidden layers (the code's model), relu or linear decoders, every FM mode,
+ * both reparameterisations, every alignment loss. Needs a backend with host-visible storage (wasm,
+ * cpu); elsewhere trainStage2 uses the autodiff step.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { FsvaeModel } from '../model/fsvae';
+import { FrequencyEnhancer, PrecomputedBands } from '../frequency/enhancer';
+import { dctBasisTensors } from '../frequency/dct';
+import { allocateTensor, hostMemoryKind, hostView, tensorFrom } from '../runtime/host-memory';
+import { heapOffset, simdKernels } from '../runtime/simd-kernels';
+import { Adam, GradSource } from './adam';
+import { Stage2Config, scheduleAt } from './config';
+import { FeatureSet } from './features';
+
+/** Why the fused step cannot run this configuration on this backend, or null when it can. */
+export function fusedStepUnsupported(cfg: Stage2Config): string | null {
+  if (!hostMemoryKind()) return `backend '${tf.getBackend()}' keeps tensors outside JS memory`;
+  if (cfg.encoderHidden.length) return 'encoders with hidden layers';
+  return null;
+}
+
+/** Everything one step draws from the random stream, drawn by the caller in the autodiff step's order. */
+export interface StepDraws {
+  /** row indices into the training set (length B). */
+  batch: Int32Array | number[];
+  /** text-side negative of each sample (a permutation or same-class-excluded draw). */
+  negatives: Int32Array;
+  /** skeleton-side negatives (null for the reference loss, which has none). */
+  skeletonNegatives: Int32Array | null;
+  /** ε for z_s and z_t: B values ('reference') or B·L ('per-dimension'). */
+  epsSkeleton: Float64Array;
+  epsText: Float64Array;
+}
+
+export interface StepLosses {
+  total: number;
+  reconstruction: number;
+  kl: number;
+  alignment: number;
+}
+
+/** Value and derivatives of one alignment side's per-sample term f(pos, neg) (before the mean over B). */
+type SideTerm = (pos: number, neg: number) => [value: number, dPos: number, dNeg: number];
+
+const sigmoid = (a: number): number => (a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a)));
+
+/**
+ * Per-sample alignment terms of losses/index.ts as f(pos_i, neg_i), pos = ‖f(i) − g(i)‖²,
+ * neg = ‖f(i) − g(i⁻)‖²; `weight` multiplies the mean over the batch of each side.
+ */
+function alignmentTerms(cfg: Stage2Config, dims: { skeleton: number; text: number }): { text: SideTerm; skeleton: SideTerm; weight: number; skeletonHasNegatives: boolean } {
+  const { loss, lambda, margin } = cfg.alignment;
+  const calibrated: SideTerm = (p, n) => { // σ((pos − neg)/λ)  (Eq. 6 / Eq. 11)
+    const s = sigmoid((p - n) / lambda);
+    const d = (s * (1 - s)) / lambda;
+    return [s, d, -d];
+  };
+  const calibratedNoNegative: SideTerm = (p) => { // the code's skeleton side: σ(pos/λ)
+    const s = sigmoid(p / lambda);
+    return [s, (s * (1 - s)) / lambda, 0];
+  };
+  const relu1 = (a: number) => (a > 0 ? 1 : 0); // tfjs relu' (0 at 0)
+  switch (loss) {
+    case 'calibrated-reference': return { text: calibrated, skeleton: calibratedNoNegative, weight: 1, skeletonHasNegatives: false };
+    case 'calibrated-paper': return { text: calibrated, skeleton: calibrated, weight: lambda, skeletonHasNegatives: true }; // λ/B Σ (Eq. 6)
+    case 'cross-reconstruction': return { // MSE = mean_i pos_i / D
+      text: (p) => [p / dims.text, 1 / dims.text, 0], skeleton: (p) => [p / dims.skeleton, 1 / dims.skeleton, 0], weight: 1, skeletonHasNegatives: false,
+    };
+    case 'triplet-T1': { // Eq. 25: max(pos − neg + m, 0)
+      const f: SideTerm = (p, n) => { const a = p - n + margin; const r = relu1(a); return [Math.max(a, 0), r, -r]; };
+      return { text: f, skeleton: f, weight: 1, skeletonHasNegatives: true };
+    }
+    case 'triplet-T2': { // Eq. 26: −softplus((neg − pos)/λ)
+      const f: SideTerm = (p, n) => {
+        const a = (n - p) / lambda;
+        const s = sigmoid(a);
+        return [-(a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a))), s / lambda, -s / lambda];
+      };
+      return { text: f, skeleton: f, weight: 1, skeletonHasNegatives: true };
+    }
+    case 'triplet-T3': { // Eq. 27: λ·σ(√pos − √neg)²
+      const f: SideTerm = (p, n) => {
+        const dp = Math.sqrt(p);
+        const dn = Math.sqrt(n);
+        const r = sigmoid(dp - dn);
+        const d = lambda * 2 * r * r * (1 - r);
+        return [lambda * r * r, d / (2 * dp), -d / (2 * dn)];
+      };
+      return { text: f, skeleton: f, weight: 1, skeletonHasNegatives: true };
+    }
+    case 'triplet-T4': { // Eq. 28: max(1 − neg/(pos + m), 0)
+      const f: SideTerm = (p, n) => {
+        const a = 1 - n / (p + margin);
+        if (!(a > 0)) return [Math.max(a, 0), 0, 0];
+        return [a, n / ((p + margin) * (p + margin)), -1 / (p + margin)];
+      };
+      return { text: f, skeleton: f, weight: 1, skeletonHasNegatives: true };
+    }
+    case 'none': return { text: () => [0, 0, 0], skeleton: () => [0, 0, 0], weight: 0, skeletonHasNegatives: false };
+  }
+}
+
+/**
+ * Adds one alignment side, everything transposed (features × samples): anchors aᵀ (D×B), the
+ * reconstructions g(i) in columns col0.. of outᵀ (D×R), their gradients into dOutᵀ. Returns
+ * scale·mean_i f(pos_i, neg_i).
+ */
+function alignmentSide(f: SideTerm, aT: Float32Array, outT: Float32Array, dOutT: Float32Array, col0: number, negatives: Int32Array | null,
+  B: number, R: number, D: number, scale: number): number {
+  const pos = new Float64Array(B);
+  const neg = new Float64Array(B);
+  for (let j = 0; j < D; j++) {
+    const a = j * B;
+    const o = j * R + col0;
+    for (let i = 0; i < B; i++) { const d = aT[a + i] - outT[o + i]; pos[i] += d * d; }
+    if (negatives) for (let i = 0; i < B; i++) { const d = aT[a + i] - outT[o + negatives[i]]; neg[i] += d * d; }
+  }
+  let sum = 0;
+  const cPos = new Float64Array(B);
+  const cNeg = new Float64Array(B);
+  for (let i = 0; i < B; i++) {
+    const [v, dPos, dNeg] = f(pos[i], neg[i]);
+    sum += v;
+    cPos[i] = (2 * scale * dPos) / B; // ∂/∂g(i) of ‖f(i) − g(i)‖² is −2(f(i) − g(i))
+    cNeg[i] = (2 * scale * dNeg) / B;
+  }
+  for (let j = 0; j < D; j++) {
+    const a = j * B;
+    const o = j * R + col0;
+    for (let i = 0; i < B; i++) dOutT[o + i] += cPos[i] * (outT[o + i] - aT[a + i]);
+    if (negatives) for (let i = 0; i < B; i++) dOutT[o + negatives[i]] += cNeg[i] * (outT[o + negatives[i]] - aT[a + i]);
+  }
+  return (scale * sum) / B;
+}
+
+/** MSE(target, output) over B samples (Eq. 7), transposed layouts: target D×B, output columns col0.. of D×R; adds its gradient. */
+function mseTransposed(targetT: Float32Array, outT: Float32Array, dOutT: Float32Array, B: number, R: number, col0: number, D: number): number {
+  let s = 0;
+  const c = 2 / (B * D);
+  for (let j = 0; j < D; j++) {
+    for (let i = 0; i < B; i++) {
+      const k = j * R + col0 + i;
+      const diff = outT[k] - targetT[j * B + i];
+      s += diff * diff;
+      dOutT[k] += c * diff;
+    }
+  }
+  return s / (B * D);
+}
+
+/** Rows of hᵀ + b: hT is cols×rows (a matmul output), returns rows×cols with the bias added (float32 like tfjs' add). */
+function addBiasTransposed(hT: Float32Array, bias: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let c = 0; c < cols; c++) for (let r = 0; r < rows; r++) out[r * cols + c] = hT[c * rows + r] + bias[c];
+  return out;
+}
+
+/** yᵀ ← act(yᵀ + b) in place; yᵀ is D×R, b has D entries. */
+function biasActivationInPlace(yT: Float32Array, bias: Float32Array, R: number, relu: boolean): void {
+  const D = bias.length;
+  for (let d = 0; d < D; d++) {
+    const b = bias[d];
+    for (let k = d * R, end = k + R; k < end; k++) {
+      const y = Math.fround(yT[k] + b);
+      yT[k] = relu && !(y > 0) ? 0 : y;
+    }
+  }
+}
+
+/** out (cols×rows) ← m (rows×cols) transposed. */
+function transposeInto(m: Float32Array, rows: number, cols: number, out: Float32Array): void {
+  const T = 32;
+  for (let r0 = 0; r0 < rows; r0 += T) {
+    for (let c0 = 0; c0 < cols; c0 += T) {
+      const r1 = Math.min(r0 + T, rows), c1 = Math.min(c0 + T, cols);
+      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) out[c * rows + r] = m[r * cols + c];
+    }
+  }
+}
+
+/** Row sums of a rows×cols host matrix (the bias gradient of a transposed output). */
+function rowSums(m: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let c = r * cols, end = c + cols; c < end; c++) s += m[c];
+    out[r] = s;
+  }
+  return out;
+}
+
+/** Σ_j a[ia + j]·b[ib + j], j < n. */
+function dot(a: Float32Array, ia: number, b: Float32Array, ib: number, n: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    s0 += a[ia + j] * b[ib + j];
+    s1 += a[ia + j + 1] * b[ib + j + 1];
+    s2 += a[ia + j + 2] * b[ib + j + 2];
+    s3 += a[ia + j + 3] * b[ib + j + 3];
+  }
+  for (; j < n; j++) s0 += a[ia + j] * b[ib + j];
+  return s0 + s1 + s2 + s3;
+}
+
+/** Per-coefficient gains g(j) (float64) of an enhancer from its current w, k; null when the module is off. */
+function coefficientGains(fm: FrequencyEnhancer): { perCoefficient: Float64Array; band: Float64Array; w: Float32Array; k: number } | null {
+  if (!fm.w) return null;
+  const w = hostView(fm.w).slice();
+  const k = fm.k ? hostView(fm.k)[0] : 1;
+  const { layout, config } = fm;
+  const band = new Float64Array(layout.bands);
+  for (let i = 0; i < layout.bands; i++) band[i] = config.mode === 'learnable-only' ? w[i] : 1 + w[i] * k * layout.signedDecay[i]; // Eq. 2 / Eq. 3
+  const perCoefficient = new Float64Array(layout.n);
+  for (let j = 0; j < layout.n; j++) perCoefficient[j] = layout.bandOf[j] < 0 ? 1 : band[layout.bandOf[j]];
+  return { perCoefficient, band, w, k };
+}
+
+/** Chain rule from ∂L/∂g_i (band gains) to ∂L/∂w and ∂L/∂k. */
+function bandGainGradients(fm: FrequencyEnhancer, dBand: Float64Array, w: Float32Array, k: number): { dw: Float32Array; dk: Float32Array | null } {
+  const b = fm.layout.bands;
+  const dw = new Float32Array(b);
+  let dk = 0;
+  for (let i = 0; i < b; i++) {
+    if (fm.config.mode === 'learnable-only') { dw[i] = dBand[i]; continue; }
+    const c = fm.layout.signedDecay[i];
+    dw[i] = dBand[i] * k * c;
+    dk += dBand[i] * w[i] * c;
+  }
+  return { dw, dk: fm.k ? Float32Array.of(dk) : null };
+}
+
+/** Column sums of a rows×cols host matrix (a bias gradient). */
+function columnSums(m: Float32Array | Float64Array, rows: number, cols: number): Float32Array {
+  const out = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c] += m[r * cols + c];
+  return Float32Array.from(out);
+}
+
+export class FusedStage2Step {
+  private readonly spectrum: Float32Array | null; // DCT of every training row (rows × Ds)
+  private readonly B: number;
+  private readonly L: number;
+  private readonly Ds: number;
+  private readonly Dt: number;
+  private readonly C: number;
+  /** per-part wall time (ms, summed over steps) when profiling is on; see profileParts(). */
+  private profile: Map<string, number> | null = null;
+  /** text band components regrouped per class, [C][b][Dt], for the band-gain gradient over the batch's classes. */
+  private readonly componentsByClass: tf.Tensor | Float32Array | null;
+  private readonly prepared = new WeakSet<Adam>();
+  // host scratch reused every step (no per-step allocation of the wide arrays)
+  private readonly fsT: Float32Array;
+  private readonly ftT: Float32Array;
+  private readonly dHs: Float32Array;
+  private readonly dHt64: Float64Array;
+  private lastMark = 0;
+
+  constructor(private readonly model: FsvaeModel, private readonly cfg: Stage2Config, private readonly train: FeatureSet,
+    private readonly text: { data: Float32Array; rows: number; cols: number }, private readonly textBands: PrecomputedBands | null) {
+    const why = fusedStepUnsupported(cfg);
+    if (why) throw new Error(`FusedStage2Step: unsupported (${why})`);
+    this.B = cfg.batchSize;
+    this.L = cfg.latentDim;
+    this.Ds = train.dim;
+    this.Dt = text.cols;
+    this.C = text.rows;
+    if (model.textEncoder.frequency.w && !textBands) throw new Error('FusedStage2Step: the text FM is on, pass its precomputed bands');
+    this.fsT = new Float32Array(this.Ds * this.B);
+    this.ftT = new Float32Array(this.Dt * this.B);
+    this.dHs = new Float32Array(this.B * 2 * this.L);
+    this.dHt64 = new Float64Array(this.B * 2 * this.L);
+    this.componentsByClass = null;
+    if (textBands && model.textEncoder.frequency.w) {
+      const b = model.textEncoder.frequency.layout.bands;
+      const comps = hostView(textBands.components); // (b+1) × (C·Dt)
+      const out = new Float32Array(this.C * b * this.Dt);
+      for (let c = 0; c < this.C; c++) {
+        for (let k = 0; k < b; k++) out.set(comps.subarray(k * this.C * this.Dt + c * this.Dt, k * this.C * this.Dt + (c + 1) * this.Dt), (c * b + k) * this.Dt);
+      }
+      this.componentsByClass = simdKernels() ? tf.keep(tensorFrom([this.C * b * this.Dt], (v) => v.set(out))) : out;
+    }
+    // S = f_s Φᵀ for all training rows, once: the DCT of the data has no parameters (Eq. 29)
+    this.spectrum = model.skeletonEncoder.frequency.w ? tf.tidy(() => {
+      const { basisT } = dctBasisTensors(this.Ds);
+      const out = new Float32Array(train.rows * this.Ds);
+      const chunk = 4096;
+      for (let r = 0; r < train.rows; r += chunk) {
+        const n = Math.min(chunk, train.rows - r);
+        const x = tf.tensor2d(train.features.subarray(r * this.Ds, (r + n) * this.Ds), [n, this.Ds]);
+        out.set(tf.matMul(x, basisT).dataSync(), r * this.Ds);
+      }
+      return out;
+    }) : null;
+  }
+
+  /** Frees the engine's own tensors (the model and the bands belong to the caller). */
+  dispose(): void {
+    if (this.componentsByClass instanceof tf.Tensor) this.componentsByClass.dispose();
+  }
+
+  /** Starts summing wall time per part of the step (the backends it runs on execute synchronously). */
+  enableProfile(): void {
+    this.profile = new Map();
+  }
+
+  /** ms per part summed over the steps since enableProfile(). */
+  profileParts(): Map<string, number> {
+    return new Map(this.profile ?? []);
+  }
+
+  private mark(part: string): void {
+    if (!this.profile) return;
+    const now = performance.now();
+    if (part) this.profile.set(part, (this.profile.get(part) ?? 0) + now - this.lastMark);
+    this.lastMark = now;
+  }
+
+  /** Forward, backward and one Adam update; returns the loss and its parts (float64 sums of float32 activations). */
+  step(adam: Adam, cycle: number, stepInCycle: number, draws: StepDraws): StepLosses {
+    const { model, cfg, train, text, B, L, Ds, Dt } = this;
+    const sched = scheduleAt(cfg, cycle, stepInCycle);
+    const window = sched.alignActive;
+    const disposables: tf.Tensor[] = [];
+    const keep = <T extends tf.Tensor>(t: T): T => { disposables.push(t); return t; };
+    const skFm = model.skeletonEncoder.frequency;
+    const txFm = model.textEncoder.frequency;
+    const skHead = model.skeletonEncoder.head;
+    const txHead = model.textEncoder.head;
+    const skDec = model.skeletonDecoder.layer;
+    const txDec = model.textDecoder.layer;
+    const relu = model.skeletonDecoder.activation === 'relu';
+    if (!this.prepared.has(adam)) {
+      adam.keepTransposed([skHead.weight, txHead.weight, skDec.weight, txDec.weight]);
+      this.prepared.add(adam);
+    }
+    // Layout: every matmul is written as (left · right) with a small right-hand operand, the one
+    // XNNPACK re-packs per call: activations are kept transposed (features × rows), and the
+    // transposed weights come from Adam's update loop. Yᵀ = Wᵀ·Xᵀ forward; dW = Xᵀ·dY, dXᵀ = W·dYᵀ back.
+    try {
+      this.mark('');
+      // ---- batch (host arrays): raw features are the reconstruction targets (FM acts on encoder inputs only)
+      const batch = draws.batch;
+      const fsT = this.fsT; // f_sᵀ
+      const ftT = this.ftT; // f_tᵀ
+      const classRow = new Map<number, number>(); // class → column of the U-column text posterior
+      const uniq: number[] = [];
+      const colOf = new Int32Array(B);
+      for (let i = 0; i < B; i++) {
+        const r = batch[i];
+        const c = train.labels[r];
+        for (let j = 0, src = r * Ds; j < Ds; j++) fsT[j * B + i] = train.features[src + j];
+        for (let j = 0, src = c * Dt; j < Dt; j++) ftT[j * B + i] = text.data[src + j];
+        let u = classRow.get(c);
+        if (u === undefined) { u = uniq.length; uniq.push(c); classRow.set(c, u); }
+        colOf[i] = u;
+      }
+      const U = uniq.length;
+      this.mark('batch assembly');
+
+      // ---- skeleton branch: x̃_sᵀ = Φᵀ(S ⊙ g)ᵀ (Eq. 33), then [μ‖log σ²]ᵀ = Wᵀ x̃_sᵀ + b
+      const gS = coefficientGains(skFm);
+      const spec = this.spectrum;
+      let xsT: tf.Tensor2D;
+      if (gS && spec) {
+        const scaledT = keep(tensorFrom<tf.Rank.R2>([Ds, B], (v) => {
+          for (let i = 0; i < B; i++) for (let j = 0, src = batch[i] * Ds; j < Ds; j++) v[j * B + i] = spec[src + j] * gS.perCoefficient[j];
+        }));
+        xsT = keep(tf.matMul(dctBasisTensors(Ds).basisT, scaledT));
+      } else xsT = keep(tensorFrom<tf.Rank.R2>([Ds, B], (v) => v.set(fsT)));
+      const hsT = keep(tf.matMul(adam.transposed(skHead.weight), xsT));
+      this.mark('skeleton FM + encoder forward');
+
+      // ---- text branch: x̃_t = Σ_i g_i P_i (Eq. 33, precomputed bands); the U distinct classes through the encoder
+      const gT = coefficientGains(txFm);
+      let enhancedTable: tf.Tensor | null = null; // C×Dt, row-major per class
+      if (gT && this.textBands) {
+        const gExt = keep(tensorFrom<tf.Rank.R2>([1, gT.band.length + 1], (v) => { v.set(gT.band); v[gT.band.length] = 1; }));
+        enhancedTable = keep(tf.matMul(gExt, this.textBands.components));
+      }
+      const xtT = keep(tensorFrom<tf.Rank.R2>([Dt, U], (v) => {
+        const src = enhancedTable ? hostView(enhancedTable) : text.data;
+        for (let u = 0; u < U; u++) for (let j = 0, o = uniq[u] * Dt; j < Dt; j++) v[j * U + u] = src[o + j];
+      }));
+      const htT = keep(tf.matMul(adam.transposed(txHead.weight), xtT));
+      this.mark('text FM + encoder forward');
+
+      // ---- posteriors (+ bias) as host rows; z = μ + exp(½ log σ²) ⊙ ε. Decoder inputs: outside the
+      //      window Z_s = z_s, Z_t = z_t; inside, one Z = [z_s; z_t] feeds both: Dec_s(Z) = [ŝ; s̃], Dec_t(Z) = [t̃; t̂]
+      const hs = addBiasTransposed(hostView(hsT), hostView(skHead.bias), B, 2 * L);
+      const ht = addBiasTransposed(hostView(htT), hostView(txHead.bias), U, 2 * L);
+      const perDim = cfg.reparameterisation === 'per-dimension';
+      const epsOf = (e: Float64Array, i: number, l: number) => (perDim ? e[i * L + l] : e[i]);
+      const R = window ? 2 * B : B;
+      const fillZT = (v: Float32Array, h: Float32Array, rowOf: (i: number) => number, eps: Float64Array, col0: number) => {
+        for (let i = 0; i < B; i++) {
+          const o = rowOf(i) * 2 * L;
+          for (let l = 0; l < L; l++) v[l * R + col0 + i] = h[o + l] + Math.exp(0.5 * h[o + L + l]) * epsOf(eps, i, l);
+        }
+      };
+      let zsT: tf.Tensor2D, ztT: tf.Tensor2D;
+      if (window) {
+        zsT = ztT = keep(tensorFrom<tf.Rank.R2>([L, R], (v) => {
+          fillZT(v, hs, (i) => i, draws.epsSkeleton, 0);
+          fillZT(v, ht, (i) => colOf[i], draws.epsText, B);
+        }));
+      } else {
+        zsT = keep(tensorFrom<tf.Rank.R2>([L, B], (v) => fillZT(v, hs, (i) => i, draws.epsSkeleton, 0)));
+        ztT = keep(tensorFrom<tf.Rank.R2>([L, B], (v) => fillZT(v, ht, (i) => colOf[i], draws.epsText, 0)));
+      }
+      const sOutT = keep(tf.matMul(adam.transposed(skDec.weight), zsT)); // [Ds × R]
+      const tOutT = keep(tf.matMul(adam.transposed(txDec.weight), ztT)); // [Dt × R]
+      biasActivationInPlace(hostView(sOutT), hostView(skDec.bias), R, relu);
+      biasActivationInPlace(hostView(tOutT), hostView(txDec.bias), R, relu);
+      const tSelf = window ? B : 0; // column of t̂_0 in tOutT (t̃ starts at column 0 in the window)
+      this.mark('reparameterisation + decoders forward');
+
+      // ---- losses and ∂L/∂(decoder outputs), transposed like the outputs
+      const dYsTt = keep(allocateTensor<tf.Rank.R2>([Ds, R]));
+      const dYtTt = keep(allocateTensor<tf.Rank.R2>([Dt, R]));
+      let reconstruction: number;
+      let alignment = 0;
+      {
+        const so = hostView(sOutT);
+        const to = hostView(tOutT);
+        const dYsT = hostView(dYsTt).fill(0);
+        const dYtT = hostView(dYtTt).fill(0);
+        reconstruction = mseTransposed(fsT, so, dYsT, B, R, 0, Ds) + mseTransposed(ftT, to, dYtT, B, R, tSelf, Dt); // Eq. 7
+        if (window) { // Eq. 6 (or its variants), coefficient c from the schedule
+          const terms = alignmentTerms(cfg, { skeleton: Ds, text: Dt });
+          const scale = sched.alignCoefficient * terms.weight;
+          alignment = alignmentSide(terms.text, ftT, to, dYtT, 0, draws.negatives, B, R, Dt, scale)
+            + alignmentSide(terms.skeleton, fsT, so, dYsT, B, terms.skeletonHasNegatives ? draws.skeletonNegatives : null, B, R, Ds, scale);
+        }
+        if (relu) { // relu'(y) = 1 where the output is > 0 (tfjs: 0 at 0)
+          for (let k = 0; k < dYsT.length; k++) if (!(so[k] > 0)) dYsT[k] = 0;
+          for (let k = 0; k < dYtT.length; k++) if (!(to[k] > 0)) dYtT[k] = 0;
+        }
+      }
+      const dYs = keep(allocateTensor<tf.Rank.R2>([R, Ds]));
+      const dYt = keep(allocateTensor<tf.Rank.R2>([R, Dt]));
+      transposeInto(hostView(dYsTt), Ds, R, hostView(dYs));
+      transposeInto(hostView(dYtTt), Dt, R, hostView(dYt));
+      const dYsT = hostView(dYsTt);
+      const dYtT = hostView(dYtTt);
+      const biasGradSkeletonDecoder = rowSums(dYsT, Ds, R);
+      const biasGradTextDecoder = rowSums(dYtT, Dt, R);
+      this.mark('losses and their gradients (host loops)');
+
+      // ---- decoders backward: dW = Zᵀ·dY, db = Σ_rows dY, dZᵀ = W·dYᵀ
+      const dWsDec = keep(tf.matMul(zsT, dYs));
+      const dWtDec = keep(tf.matMul(ztT, dYt));
+      const dZsT = keep(tf.matMul(skDec.weight, dYsTt)); // [L × R]
+      const dZtT = keep(tf.matMul(txDec.weight, dYtTt));
+      this.mark('decoders backward');
+
+      // ---- reparameterisation and KL (Eq. 7) backward into dH = ∂L/∂[μ‖log σ²] (B rows and U rows)
+      const dHs = this.dHs;
+      const dHt64 = this.dHt64.fill(0, 0, U * 2 * L);
+      let kl: number;
+      {
+        const fromS = hostView(dZsT);
+        const fromT = hostView(dZtT);
+        // ∂L/∂z_s(i) and ∂L/∂z_t(i): column i / B+i (window: both decoders see both), else column i of its own decoder
+        const zsCol = 0, ztCol = window ? B : 0;
+        let klS = 0, klT = 0;
+        for (let l = 0; l < L; l++) {
+          for (let i = 0; i < B; i++) {
+            const mu = hs[i * 2 * L + l];
+            const lv = hs[i * 2 * L + L + l];
+            const dz = window ? fromS[l * R + zsCol + i] + fromT[l * R + zsCol + i] : fromS[l * R + i];
+            const ev = Math.exp(lv);
+            klS += mu * mu + ev - 1 - lv;
+            dHs[i * 2 * L + l] = dz + (sched.betaSkeleton * mu) / B;
+            dHs[i * 2 * L + L + l] = dz * 0.5 * Math.exp(0.5 * lv) * epsOf(draws.epsSkeleton, i, l) + (sched.betaSkeleton * 0.5 * (ev - 1)) / B;
+            const u = colOf[i];
+            const muT = ht[u * 2 * L + l];
+            const lvT = ht[u * 2 * L + L + l];
+            const dzT = window ? fromS[l * R + ztCol + i] + fromT[l * R + ztCol + i] : fromT[l * R + i];
+            const evT = Math.exp(lvT);
+            klT += muT * muT + evT - 1 - lvT;
+            dHt64[u * 2 * L + l] += dzT + (sched.betaText * muT) / B;
+            dHt64[u * 2 * L + L + l] += dzT * 0.5 * Math.exp(0.5 * lvT) * epsOf(draws.epsText, i, l) + (sched.betaText * 0.5 * (evT - 1)) / B;
+          }
+        }
+        kl = (sched.betaSkeleton > 0 ? (sched.betaSkeleton * 0.5 * klS) / B : 0) + (sched.betaText > 0 ? (sched.betaText * 0.5 * klT) / B : 0);
+      }
+      const dHt = Float32Array.from(dHt64.subarray(0, U * 2 * L));
+      const dHsRows = keep(tensorFrom<tf.Rank.R2>([B, 2 * L], (v) => v.set(dHs)));
+      const dHtRows = keep(tensorFrom<tf.Rank.R2>([U, 2 * L], (v) => v.set(dHt)));
+      this.mark('reparameterisation + KL backward (host loop)');
+
+      // ---- encoders backward: dW = x̃ᵀ·dH, db = Σ_rows dH; FM: ∂L/∂x̃ᵀ = W·dHᵀ, then to the band gains
+      const grads = new Map<tf.Variable, GradSource>([
+        [skHead.weight, keep(tf.matMul(xsT, dHsRows))], [skHead.bias, columnSums(dHs, B, 2 * L)],
+        [txHead.weight, keep(tf.matMul(xtT, dHtRows))], [txHead.bias, columnSums(dHt, U, 2 * L)],
+        [skDec.weight, dWsDec], [skDec.bias, biasGradSkeletonDecoder],
+        [txDec.weight, dWtDec], [txDec.bias, biasGradTextDecoder],
+      ]);
+      this.mark('encoders backward (weights)');
+      if (gS && spec && skFm.config.trainable) {
+        // x̃ = (S ⊙ g)Φ  ⇒  ∂L/∂g_j = Σ_rows S ⊙ (∂L/∂x̃ Φᵀ);  transposed: (∂L/∂x̃ Φᵀ)ᵀ = Φ·∂L/∂x̃ᵀ
+        const dHsT = keep(tensorFrom<tf.Rank.R2>([2 * L, B], (v) => transposeInto(dHs, B, 2 * L, v)));
+        const dxsT = keep(tf.matMul(skHead.weight, dHsT));
+        const dSpecT = hostView(keep(tf.matMul(dctBasisTensors(Ds).basis, dxsT)));
+        const dCoef = new Float64Array(Ds);
+        for (let i = 0; i < B; i++) for (let j = 0, src = batch[i] * Ds; j < Ds; j++) dCoef[j] += dSpecT[j * B + i] * spec[src + j];
+        const dBand = new Float64Array(skFm.layout.bands);
+        for (let j = 0; j < Ds; j++) if (skFm.layout.bandOf[j] >= 0) dBand[skFm.layout.bandOf[j]] += dCoef[j];
+        const { dw, dk } = bandGainGradients(skFm, dBand, gS.w, gS.k);
+        grads.set(skFm.w!, dw);
+        if (skFm.k) grads.set(skFm.k, dk);
+      }
+      this.mark('skeleton FM backward');
+      if (gT && this.componentsByClass && txFm.config.trainable) {
+        // x̃_t = Σ_i g_i P_i  ⇒  ∂L/∂g_i = Σ_classes ⟨∂L/∂x̃_t(c), P_i(c)⟩ (classes outside the batch contribute 0)
+        const dHtT = keep(tensorFrom<tf.Rank.R2>([2 * L, U], (v) => transposeInto(dHt, U, 2 * L, v)));
+        const dxtT = keep(tf.matMul(txHead.weight, dHtT)); // ∂L/∂x̃_tᵀ, Dt × U
+        const dxt = keep(tensorFrom<tf.Rank.R2>([U, Dt], (v) => transposeInto(hostView(dxtT), Dt, U, v)));
+        const b = txFm.layout.bands;
+        const dBand = new Float64Array(b);
+        const simd = simdKernels();
+        if (simd && this.componentsByClass instanceof tf.Tensor) {
+          const pOff = heapOffset(this.componentsByClass);
+          const dOff = heapOffset(dxt);
+          for (let u = 0; u < U; u++) for (let k = 0; k < b; k++) dBand[k] += simd.dot(pOff + (uniq[u] * b + k) * Dt * 4, dOff + u * Dt * 4, Dt);
+        } else {
+          const P = this.componentsByClass instanceof tf.Tensor ? hostView(this.componentsByClass) : this.componentsByClass;
+          const d = hostView(dxt);
+          for (let u = 0; u < U; u++) for (let k = 0; k < b; k++) dBand[k] += dot(P, (uniq[u] * b + k) * Dt, d, u * Dt, Dt);
+        }
+        const { dw, dk } = bandGainGradients(txFm, dBand, gT.w, gT.k);
+        grads.set(txFm.w!, dw);
+        if (txFm.k) grads.set(txFm.k, dk);
+      }
+      this.mark('text FM backward');
+      adam.applyGradients(adam.params.map((p) => grads.get(p) ?? null));
+      this.mark('Adam update');
+      return { total: reconstruction + kl + alignment, reconstruction, kl, alignment };
+    } finally {
+      tf.dispose(disposables);
+    }
+  }
+}

@@ -16,6 +16,8 @@ export interface SimdKernels {
     beta1: number, beta2: number, stepSize: number, invSqrtC2: number, eps: number): void;
   /** Σ_j a[j]·b[j] over n float32 values at byte offsets a, b (float32 accumulation in 4 lanes). */
   dot(a: number, b: number, n: number): number;
+  /** out[j] = Σ_k g[k]·P[k·n + j], j < n: K contiguous rows of n floats at P mixed by the K floats at g. */
+  combineRows(out: number, P: number, g: number, K: number, n: number): void;
 }
 
 interface WasmBackendLike {

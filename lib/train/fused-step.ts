@@ -164,6 +164,112 @@ function mseTransposed(targetT: Float32Array, outT: Float32Array, dOutT: Float32
   return s / (B * D);
 }
 
+/**
+ * Outside the alignment window, one pass over a decoder's transposed pre-activations (D×B): y =
+ * act(pre + b), the MSE against the target (Eq. 7), and its gradient w.r.t. the pre-activation
+ * written transposed and as rows, summed per feature for the bias. Returns the MSE.
+ */
+function reconstructionPass(preT: Float32Array, bias: Float32Array, targetT: Float32Array, gradT: Float32Array, gradRows: Float32Array,
+  biasGrad: Float32Array, B: number, D: number, relu: boolean): number {
+  const c = 2 / (B * D);
+  let s = 0;
+  for (let d = 0; d < D; d++) {
+    const b = bias[d];
+    let bs = 0;
+    for (let i = 0, k = d * B; i < B; i++, k++) {
+      const x = Math.fround(preT[k] + b);
+      const active = !relu || x > 0; // relu'(x): 1 where x > 0 (tfjs: 0 at 0)
+      const diff = (active ? x : 0) - targetT[k];
+      s += diff * diff;
+      const g = active ? Math.fround(c * diff) : 0;
+      gradT[k] = g;
+      gradRows[i * D + d] = g;
+      bs += g;
+    }
+    biasGrad[d] = bs;
+  }
+  return s / (B * D);
+}
+
+/** Inside the window: ∂L/∂y (transposed, D×R) times act'(y) in place, also written as rows, summed per feature for the bias. */
+function activationGradientPass(yT: Float32Array, gradT: Float32Array, gradRows: Float32Array, biasGrad: Float32Array, R: number, relu: boolean): void {
+  const D = biasGrad.length;
+  for (let d = 0; d < D; d++) {
+    let bs = 0;
+    for (let r = 0, k = d * R; r < R; r++, k++) {
+      const g = relu && !(yT[k] > 0) ? 0 : gradT[k];
+      gradT[k] = g;
+      gradRows[r * D + d] = g;
+      bs += g;
+    }
+    biasGrad[d] = bs;
+  }
+}
+
+/**
+ * The batch's targets, transposed (features × samples): f_sᵀ from the training rows, f_tᵀ from the
+ * transposed text table; and the distinct classes (uniq) with each sample's column among them.
+ */
+function assembleBatch(batch: ArrayLike<number>, train: FeatureSet, textT: Float32Array, C: number, fsT: Float32Array, ftT: Float32Array):
+  { labels: Int32Array; colOf: Int32Array; uniq: number[] } {
+  const B = batch.length;
+  const Ds = train.dim;
+  const Dt = textT.length / C;
+  const labels = new Int32Array(B);
+  const colOf = new Int32Array(B);
+  const columnOfClass = new Int32Array(C).fill(-1);
+  const uniq: number[] = [];
+  for (let i = 0; i < B; i++) {
+    const r = batch[i];
+    const c = train.labels[r];
+    labels[i] = c;
+    if (columnOfClass[c] < 0) { columnOfClass[c] = uniq.length; uniq.push(c); }
+    colOf[i] = columnOfClass[c];
+    for (let j = 0, src = r * Ds; j < Ds; j++) fsT[j * B + i] = train.features[src + j];
+  }
+  for (let j = 0; j < Dt; j++) {
+    const row = j * C;
+    for (let i = 0; i < B; i++) ftT[j * B + i] = textT[row + labels[i]];
+  }
+  return { labels, colOf, uniq };
+}
+
+/** z(i) = μ + exp(½ log σ²)·ε of sample i (posterior row rowOf[i] or i of h, rows × 2L) into column col0 + i of zᵀ (L×R). */
+function sampleLatentsTransposed(zT: Float32Array, h: Float32Array, rowOf: Int32Array | null, eps: Float64Array, perDim: boolean,
+  B: number, L: number, R: number, col0: number): void {
+  for (let i = 0; i < B; i++) {
+    const o = (rowOf ? rowOf[i] : i) * 2 * L;
+    for (let l = 0; l < L; l++) zT[l * R + col0 + i] = h[o + l] + Math.exp(0.5 * h[o + L + l]) * (perDim ? eps[i * L + l] : eps[i]);
+  }
+}
+
+/**
+ * Backward through z = μ + exp(½ log σ²)·ε and β·KL (Eq. 7) for one branch: adds ∂L/∂[μ‖log σ²] of
+ * sample i to row rowOf[i] (or i) of dH (rows × 2L). ∂L/∂z(i) is column col0 + i of dZᵀ (L×R), plus
+ * that of dZᵀ₂ when both decoders saw z. Returns Σ_i Σ_l (μ² + σ² − 1 − log σ²) (KL before ½β/B).
+ */
+function posteriorBackward(h: Float32Array, rowOf: Int32Array | null, dZT: Float32Array, dZT2: Float32Array | null, col0: number, R: number,
+  eps: Float64Array, perDim: boolean, beta: number, B: number, L: number, dH: Float64Array): number {
+  let klSum = 0;
+  const cMu = beta / B;
+  const cLv = (0.5 * beta) / B;
+  for (let i = 0; i < B; i++) {
+    const o = (rowOf ? rowOf[i] : i) * 2 * L;
+    for (let l = 0; l < L; l++) {
+      const mu = h[o + l];
+      const lv = h[o + L + l];
+      const k = l * R + col0 + i;
+      const dz = dZT2 ? dZT[k] + dZT2[k] : dZT[k];
+      const sd = Math.exp(0.5 * lv);
+      const ev = Math.exp(lv);
+      klSum += mu * mu + ev - 1 - lv;
+      dH[o + l] += dz + cMu * mu;
+      dH[o + L + l] += dz * 0.5 * sd * (perDim ? eps[i * L + l] : eps[i]) + cLv * (ev - 1);
+    }
+  }
+  return klSum;
+}
+
 /** Rows of hᵀ + b: hT is cols×rows (a matmul output), returns rows×cols with the bias added (float32 like tfjs' add). */
 function addBiasTransposed(hT: Float32Array, bias: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(rows * cols);
@@ -262,14 +368,15 @@ export class FusedStage2Step {
   private readonly C: number;
   /** per-part wall time (ms, summed over steps) when profiling is on; see profileParts(). */
   private profile: Map<string, number> | null = null;
-  /** text band components regrouped per class, [C][b][Dt], for the band-gain gradient over the batch's classes. */
+  /** text band components regrouped per class, [C][b+1][Dt] (the last: coefficients outside every band), so a step touches only the batch's classes. */
   private readonly componentsByClass: tf.Tensor | Float32Array | null;
   private readonly prepared = new WeakSet<Adam>();
   // host scratch reused every step (no per-step allocation of the wide arrays)
   private readonly fsT: Float32Array;
   private readonly ftT: Float32Array;
-  private readonly dHs: Float32Array;
+  private readonly dHs64: Float64Array;
   private readonly dHt64: Float64Array;
+  private readonly textT: Float32Array; // the text table transposed, Dt × C
   private lastMark = 0;
 
   constructor(private readonly model: FsvaeModel, private readonly cfg: Stage2Config, private readonly train: FeatureSet,
@@ -283,18 +390,20 @@ export class FusedStage2Step {
     this.C = text.rows;
     if (model.textEncoder.frequency.w && !textBands) throw new Error('FusedStage2Step: the text FM is on, pass its precomputed bands');
     this.fsT = new Float32Array(this.Ds * this.B);
+    this.textT = new Float32Array(this.Dt * this.C);
+    transposeInto(text.data, this.C, this.Dt, this.textT);
     this.ftT = new Float32Array(this.Dt * this.B);
-    this.dHs = new Float32Array(this.B * 2 * this.L);
+    this.dHs64 = new Float64Array(this.B * 2 * this.L);
     this.dHt64 = new Float64Array(this.B * 2 * this.L);
     this.componentsByClass = null;
     if (textBands && model.textEncoder.frequency.w) {
-      const b = model.textEncoder.frequency.layout.bands;
-      const comps = hostView(textBands.components); // (b+1) × (C·Dt)
-      const out = new Float32Array(this.C * b * this.Dt);
+      const K = model.textEncoder.frequency.layout.bands + 1;
+      const comps = hostView(textBands.components); // K × (C·Dt)
+      const out = new Float32Array(this.C * K * this.Dt);
       for (let c = 0; c < this.C; c++) {
-        for (let k = 0; k < b; k++) out.set(comps.subarray(k * this.C * this.Dt + c * this.Dt, k * this.C * this.Dt + (c + 1) * this.Dt), (c * b + k) * this.Dt);
+        for (let k = 0; k < K; k++) out.set(comps.subarray(k * this.C * this.Dt + c * this.Dt, k * this.C * this.Dt + (c + 1) * this.Dt), (c * K + k) * this.Dt);
       }
-      this.componentsByClass = simdKernels() ? tf.keep(tensorFrom([this.C * b * this.Dt], (v) => v.set(out))) : out;
+      this.componentsByClass = simdKernels() ? tf.keep(tensorFrom([this.C * K * this.Dt], (v) => v.set(out))) : out;
     }
     // S = f_s Φᵀ for all training rows, once: the DCT of the data has no parameters (Eq. 29)
     this.spectrum = model.skeletonEncoder.frequency.w ? tf.tidy(() => {
@@ -359,18 +468,7 @@ export class FusedStage2Step {
       const batch = draws.batch;
       const fsT = this.fsT; // f_sᵀ
       const ftT = this.ftT; // f_tᵀ
-      const classRow = new Map<number, number>(); // class → column of the U-column text posterior
-      const uniq: number[] = [];
-      const colOf = new Int32Array(B);
-      for (let i = 0; i < B; i++) {
-        const r = batch[i];
-        const c = train.labels[r];
-        for (let j = 0, src = r * Ds; j < Ds; j++) fsT[j * B + i] = train.features[src + j];
-        for (let j = 0, src = c * Dt; j < Dt; j++) ftT[j * B + i] = text.data[src + j];
-        let u = classRow.get(c);
-        if (u === undefined) { u = uniq.length; uniq.push(c); classRow.set(c, u); }
-        colOf[i] = u;
-      }
+      const { labels, colOf, uniq } = assembleBatch(batch, train, this.textT, this.C, fsT, ftT);
       const U = uniq.length;
       this.mark('batch assembly');
 
@@ -389,15 +487,27 @@ export class FusedStage2Step {
 
       // ---- text branch: x̃_t = Σ_i g_i P_i (Eq. 33, precomputed bands); the U distinct classes through the encoder
       const gT = coefficientGains(txFm);
-      let enhancedTable: tf.Tensor | null = null; // C×Dt, row-major per class
-      if (gT && this.textBands) {
-        const gExt = keep(tensorFrom<tf.Rank.R2>([1, gT.band.length + 1], (v) => { v.set(gT.band); v[gT.band.length] = 1; }));
-        enhancedTable = keep(tf.matMul(gExt, this.textBands.components));
+      let xtT: tf.Tensor2D;
+      const simd = simdKernels();
+      if (gT && simd && this.componentsByClass instanceof tf.Tensor) {
+        // x̃_t(c) = Σ_i g_i P_i(c) + P_b(c) for the batch's classes only, one SIMD kernel call per class
+        const K = gT.band.length + 1;
+        const gExt = keep(tensorFrom([K], (v) => { v.set(gT.band); v[K - 1] = 1; }));
+        const rows = keep(allocateTensor<tf.Rank.R2>([U, Dt]));
+        const [rowsOff, pOff, gOff] = [rows, this.componentsByClass, gExt].map(heapOffset);
+        for (let u = 0; u < U; u++) simd.combineRows(rowsOff + u * Dt * 4, pOff + uniq[u] * K * Dt * 4, gOff, K, Dt);
+        xtT = keep(tensorFrom<tf.Rank.R2>([Dt, U], (v) => transposeInto(hostView(rows), U, Dt, v)));
+      } else {
+        let enhancedTable: tf.Tensor | null = null; // C×Dt, row-major per class
+        if (gT && this.textBands) {
+          const gExt = keep(tensorFrom<tf.Rank.R2>([1, gT.band.length + 1], (v) => { v.set(gT.band); v[gT.band.length] = 1; }));
+          enhancedTable = keep(tf.matMul(gExt, this.textBands.components));
+        }
+        xtT = keep(tensorFrom<tf.Rank.R2>([Dt, U], (v) => {
+          const src = enhancedTable ? hostView(enhancedTable) : text.data;
+          for (let u = 0; u < U; u++) for (let j = 0, o = uniq[u] * Dt; j < Dt; j++) v[j * U + u] = src[o + j];
+        }));
       }
-      const xtT = keep(tensorFrom<tf.Rank.R2>([Dt, U], (v) => {
-        const src = enhancedTable ? hostView(enhancedTable) : text.data;
-        for (let u = 0; u < U; u++) for (let j = 0, o = uniq[u] * Dt; j < Dt; j++) v[j * U + u] = src[o + j];
-      }));
       const htT = keep(tf.matMul(adam.transposed(txHead.weight), xtT));
       this.mark('text FM + encoder forward');
 
@@ -406,61 +516,53 @@ export class FusedStage2Step {
       const hs = addBiasTransposed(hostView(hsT), hostView(skHead.bias), B, 2 * L);
       const ht = addBiasTransposed(hostView(htT), hostView(txHead.bias), U, 2 * L);
       const perDim = cfg.reparameterisation === 'per-dimension';
-      const epsOf = (e: Float64Array, i: number, l: number) => (perDim ? e[i * L + l] : e[i]);
       const R = window ? 2 * B : B;
-      const fillZT = (v: Float32Array, h: Float32Array, rowOf: (i: number) => number, eps: Float64Array, col0: number) => {
-        for (let i = 0; i < B; i++) {
-          const o = rowOf(i) * 2 * L;
-          for (let l = 0; l < L; l++) v[l * R + col0 + i] = h[o + l] + Math.exp(0.5 * h[o + L + l]) * epsOf(eps, i, l);
-        }
-      };
       let zsT: tf.Tensor2D, ztT: tf.Tensor2D;
       if (window) {
         zsT = ztT = keep(tensorFrom<tf.Rank.R2>([L, R], (v) => {
-          fillZT(v, hs, (i) => i, draws.epsSkeleton, 0);
-          fillZT(v, ht, (i) => colOf[i], draws.epsText, B);
+          sampleLatentsTransposed(v, hs, null, draws.epsSkeleton, perDim, B, L, R, 0);
+          sampleLatentsTransposed(v, ht, colOf, draws.epsText, perDim, B, L, R, B);
         }));
       } else {
-        zsT = keep(tensorFrom<tf.Rank.R2>([L, B], (v) => fillZT(v, hs, (i) => i, draws.epsSkeleton, 0)));
-        ztT = keep(tensorFrom<tf.Rank.R2>([L, B], (v) => fillZT(v, ht, (i) => colOf[i], draws.epsText, 0)));
+        zsT = keep(tensorFrom<tf.Rank.R2>([L, B], (v) => sampleLatentsTransposed(v, hs, null, draws.epsSkeleton, perDim, B, L, B, 0)));
+        ztT = keep(tensorFrom<tf.Rank.R2>([L, B], (v) => sampleLatentsTransposed(v, ht, colOf, draws.epsText, perDim, B, L, B, 0)));
       }
-      const sOutT = keep(tf.matMul(adam.transposed(skDec.weight), zsT)); // [Ds × R]
+      const sOutT = keep(tf.matMul(adam.transposed(skDec.weight), zsT)); // [Ds × R], before bias and activation
       const tOutT = keep(tf.matMul(adam.transposed(txDec.weight), ztT)); // [Dt × R]
-      biasActivationInPlace(hostView(sOutT), hostView(skDec.bias), R, relu);
-      biasActivationInPlace(hostView(tOutT), hostView(txDec.bias), R, relu);
       const tSelf = window ? B : 0; // column of t̂_0 in tOutT (t̃ starts at column 0 in the window)
       this.mark('reparameterisation + decoders forward');
 
-      // ---- losses and ∂L/∂(decoder outputs), transposed like the outputs
+      // ---- losses and ∂L/∂(decoder pre-activations), in both layouts (transposed like the outputs, and rows)
       const dYsTt = keep(allocateTensor<tf.Rank.R2>([Ds, R]));
       const dYtTt = keep(allocateTensor<tf.Rank.R2>([Dt, R]));
+      const dYs = keep(allocateTensor<tf.Rank.R2>([R, Ds]));
+      const dYt = keep(allocateTensor<tf.Rank.R2>([R, Dt]));
+      const biasGradSkeletonDecoder = new Float32Array(Ds);
+      const biasGradTextDecoder = new Float32Array(Dt);
       let reconstruction: number;
       let alignment = 0;
       {
         const so = hostView(sOutT);
         const to = hostView(tOutT);
-        const dYsT = hostView(dYsTt).fill(0);
-        const dYtT = hostView(dYtTt).fill(0);
-        reconstruction = mseTransposed(fsT, so, dYsT, B, R, 0, Ds) + mseTransposed(ftT, to, dYtT, B, R, tSelf, Dt); // Eq. 7
-        if (window) { // Eq. 6 (or its variants), coefficient c from the schedule
+        const [dYsT, dYtT, dYsRows, dYtRows] = [dYsTt, dYtTt, dYs, dYt].map(hostView);
+        if (!window) { // one pass per decoder: bias, activation, MSE (Eq. 7) and its gradient
+          reconstruction = reconstructionPass(so, hostView(skDec.bias), fsT, dYsT, dYsRows, biasGradSkeletonDecoder, B, Ds, relu)
+            + reconstructionPass(to, hostView(txDec.bias), ftT, dYtT, dYtRows, biasGradTextDecoder, B, Dt, relu);
+        } else {
+          biasActivationInPlace(so, hostView(skDec.bias), R, relu);
+          biasActivationInPlace(to, hostView(txDec.bias), R, relu);
+          dYsT.fill(0);
+          dYtT.fill(0);
+          reconstruction = mseTransposed(fsT, so, dYsT, B, R, 0, Ds) + mseTransposed(ftT, to, dYtT, B, R, tSelf, Dt); // Eq. 7
+          // Eq. 6 (or its variants), coefficient c from the schedule
           const terms = alignmentTerms(cfg, { skeleton: Ds, text: Dt });
           const scale = sched.alignCoefficient * terms.weight;
           alignment = alignmentSide(terms.text, ftT, to, dYtT, 0, draws.negatives, B, R, Dt, scale)
             + alignmentSide(terms.skeleton, fsT, so, dYsT, B, terms.skeletonHasNegatives ? draws.skeletonNegatives : null, B, R, Ds, scale);
-        }
-        if (relu) { // relu'(y) = 1 where the output is > 0 (tfjs: 0 at 0)
-          for (let k = 0; k < dYsT.length; k++) if (!(so[k] > 0)) dYsT[k] = 0;
-          for (let k = 0; k < dYtT.length; k++) if (!(to[k] > 0)) dYtT[k] = 0;
+          activationGradientPass(so, dYsT, dYsRows, biasGradSkeletonDecoder, R, relu);
+          activationGradientPass(to, dYtT, dYtRows, biasGradTextDecoder, R, relu);
         }
       }
-      const dYs = keep(allocateTensor<tf.Rank.R2>([R, Ds]));
-      const dYt = keep(allocateTensor<tf.Rank.R2>([R, Dt]));
-      transposeInto(hostView(dYsTt), Ds, R, hostView(dYs));
-      transposeInto(hostView(dYtTt), Dt, R, hostView(dYt));
-      const dYsT = hostView(dYsTt);
-      const dYtT = hostView(dYtTt);
-      const biasGradSkeletonDecoder = rowSums(dYsT, Ds, R);
-      const biasGradTextDecoder = rowSums(dYtT, Dt, R);
       this.mark('losses and their gradients (host loops)');
 
       // ---- decoders backward: dW = Zᵀ·dY, db = Σ_rows dY, dZᵀ = W·dYᵀ
@@ -471,36 +573,13 @@ export class FusedStage2Step {
       this.mark('decoders backward');
 
       // ---- reparameterisation and KL (Eq. 7) backward into dH = ∂L/∂[μ‖log σ²] (B rows and U rows)
-      const dHs = this.dHs;
+      const dHs64 = this.dHs64.fill(0);
       const dHt64 = this.dHt64.fill(0, 0, U * 2 * L);
-      let kl: number;
-      {
-        const fromS = hostView(dZsT);
-        const fromT = hostView(dZtT);
-        // ∂L/∂z_s(i) and ∂L/∂z_t(i): column i / B+i (window: both decoders see both), else column i of its own decoder
-        const zsCol = 0, ztCol = window ? B : 0;
-        let klS = 0, klT = 0;
-        for (let l = 0; l < L; l++) {
-          for (let i = 0; i < B; i++) {
-            const mu = hs[i * 2 * L + l];
-            const lv = hs[i * 2 * L + L + l];
-            const dz = window ? fromS[l * R + zsCol + i] + fromT[l * R + zsCol + i] : fromS[l * R + i];
-            const ev = Math.exp(lv);
-            klS += mu * mu + ev - 1 - lv;
-            dHs[i * 2 * L + l] = dz + (sched.betaSkeleton * mu) / B;
-            dHs[i * 2 * L + L + l] = dz * 0.5 * Math.exp(0.5 * lv) * epsOf(draws.epsSkeleton, i, l) + (sched.betaSkeleton * 0.5 * (ev - 1)) / B;
-            const u = colOf[i];
-            const muT = ht[u * 2 * L + l];
-            const lvT = ht[u * 2 * L + L + l];
-            const dzT = window ? fromS[l * R + ztCol + i] + fromT[l * R + ztCol + i] : fromT[l * R + i];
-            const evT = Math.exp(lvT);
-            klT += muT * muT + evT - 1 - lvT;
-            dHt64[u * 2 * L + l] += dzT + (sched.betaText * muT) / B;
-            dHt64[u * 2 * L + L + l] += dzT * 0.5 * Math.exp(0.5 * lvT) * epsOf(draws.epsText, i, l) + (sched.betaText * 0.5 * (evT - 1)) / B;
-          }
-        }
-        kl = (sched.betaSkeleton > 0 ? (sched.betaSkeleton * 0.5 * klS) / B : 0) + (sched.betaText > 0 ? (sched.betaText * 0.5 * klT) / B : 0);
-      }
+      const zsCol = 0, ztCol = window ? B : 0; // columns of ∂L/∂z_s(i), ∂L/∂z_t(i) in dZᵀ (window: both decoders see both)
+      const klS = posteriorBackward(hs, null, hostView(dZsT), window ? hostView(dZtT) : null, zsCol, R, draws.epsSkeleton, perDim, sched.betaSkeleton, B, L, dHs64);
+      const klT = posteriorBackward(ht, colOf, hostView(dZtT), window ? hostView(dZsT) : null, ztCol, R, draws.epsText, perDim, sched.betaText, B, L, dHt64);
+      const kl = (sched.betaSkeleton > 0 ? (sched.betaSkeleton * 0.5 * klS) / B : 0) + (sched.betaText > 0 ? (sched.betaText * 0.5 * klT) / B : 0);
+      const dHs = Float32Array.from(dHs64);
       const dHt = Float32Array.from(dHt64.subarray(0, U * 2 * L));
       const dHsRows = keep(tensorFrom<tf.Rank.R2>([B, 2 * L], (v) => v.set(dHs)));
       const dHtRows = keep(tensorFrom<tf.Rank.R2>([U, 2 * L], (v) => v.set(dHt)));
@@ -535,15 +614,14 @@ export class FusedStage2Step {
         const dxt = keep(tensorFrom<tf.Rank.R2>([U, Dt], (v) => transposeInto(hostView(dxtT), Dt, U, v)));
         const b = txFm.layout.bands;
         const dBand = new Float64Array(b);
-        const simd = simdKernels();
         if (simd && this.componentsByClass instanceof tf.Tensor) {
           const pOff = heapOffset(this.componentsByClass);
           const dOff = heapOffset(dxt);
-          for (let u = 0; u < U; u++) for (let k = 0; k < b; k++) dBand[k] += simd.dot(pOff + (uniq[u] * b + k) * Dt * 4, dOff + u * Dt * 4, Dt);
+          for (let u = 0; u < U; u++) for (let k = 0; k < b; k++) dBand[k] += simd.dot(pOff + (uniq[u] * (b + 1) + k) * Dt * 4, dOff + u * Dt * 4, Dt);
         } else {
           const P = this.componentsByClass instanceof tf.Tensor ? hostView(this.componentsByClass) : this.componentsByClass;
           const d = hostView(dxt);
-          for (let u = 0; u < U; u++) for (let k = 0; k < b; k++) dBand[k] += dot(P, (uniq[u] * b + k) * Dt, d, u * Dt, Dt);
+          for (let u = 0; u < U; u++) for (let k = 0; k < b; k++) dBand[k] += dot(P, (uniq[u] * (b + 1) + k) * Dt, d, u * Dt, Dt);
         }
         const { dw, dk } = bandGainGradients(txFm, dBand, gT.w, gT.k);
         grads.set(txFm.w!, dw);
@@ -554,7 +632,7 @@ export class FusedStage2Step {
       this.mark('Adam update');
       return { total: reconstruction + kl + alignment, reconstruction, kl, alignment };
     } finally {
-      tf.dispose(disposables);
+      for (const t of disposables) t.dispose();
     }
   }
 }

@@ -144,4 +144,42 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next1)))
     (local.get $s))
+;; out[j] = Σ_k g[k]·P[k·n + j] for j < n: K rows of P (n floats each) mixed by the K weights at $g.
+  ;; Row by row (out stays in cache): out = g[0]·P_0, then out += g[k]·P_k.
+  (func (export "combineRows") (param $out i32) (param $P i32) (param $g i32) (param $K i32) (param $n i32)
+    (local $k i32) (local $j i32) (local $o i32) (local $row i32) (local $end4 i32) (local $w f32) (local $W v128)
+    (local.set $end4 (i32.and (local.get $n) (i32.const -4)))
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $K)))
+        (local.set $w (f32.load (i32.add (local.get $g) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $W (f32x4.splat (local.get $w)))
+        (local.set $row (i32.add (local.get $P) (i32.shl (i32.mul (local.get $k) (local.get $n)) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $j) (local.get $end4)))
+            (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+            (if (i32.eqz (local.get $k))
+              (then (v128.store (i32.add (local.get $out) (local.get $o))
+                      (f32x4.mul (local.get $W) (v128.load (i32.add (local.get $row) (local.get $o))))))
+              (else (v128.store (i32.add (local.get $out) (local.get $o))
+                      (f32x4.add (v128.load (i32.add (local.get $out) (local.get $o)))
+                                 (f32x4.mul (local.get $W) (v128.load (i32.add (local.get $row) (local.get $o))))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $next)))
+        (block $done1
+          (loop $next1
+            (br_if $done1 (i32.ge_u (local.get $j) (local.get $n)))
+            (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+            (if (i32.eqz (local.get $k))
+              (then (f32.store (i32.add (local.get $out) (local.get $o))
+                      (f32.mul (local.get $w) (f32.load (i32.add (local.get $row) (local.get $o))))))
+              (else (f32.store (i32.add (local.get $out) (local.get $o))
+                      (f32.add (f32.load (i32.add (local.get $out) (local.get $o)))
+                               (f32.mul (local.get $w) (f32.load (i32.add (local.get $row) (local.get $o))))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $next1)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $nextRow))))
 )

@@ -18,6 +18,13 @@ export interface SimdKernels {
   dot(a: number, b: number, n: number): number;
   /** out[j] = Σ_k g[k]·P[k·n + j], j < n: K contiguous rows of n floats at P mixed by the K floats at g. */
   combineRows(out: number, P: number, g: number, K: number, n: number): void;
+  /**
+   * One decoder's reconstruction pass outside the alignment window (see reconstructionPass in
+   * lib/train/fused-step.ts, its JS twin): pre-activations D×B (B a multiple of 4), bias, target
+   * D×B → gradient D×B and B×D, bias gradient; returns Σ(y − target)².
+   */
+  reconstructionPass(preT: number, bias: number, targetT: number, gradT: number, gradRows: number, biasGrad: number,
+    B: number, D: number, relu: number, c: number): number;
 }
 
 interface WasmBackendLike {

@@ -372,8 +372,10 @@ export class FusedStage2Step {
   private readonly componentsByClass: tf.Tensor | Float32Array | null;
   private readonly prepared = new WeakSet<Adam>();
   // host scratch reused every step (no per-step allocation of the wide arrays)
-  private readonly fsT: Float32Array;
-  private readonly ftT: Float32Array;
+  // the batch's targets f_sᵀ (Ds×B) and f_tᵀ (Dt×B), rewritten every step; tensors so that SIMD
+  // kernels can read them (never matmul operands, so reusing their storage is safe)
+  private readonly fsTargets: tf.Tensor2D;
+  private readonly ftTargets: tf.Tensor2D;
   private readonly dHs64: Float64Array;
   private readonly dHt64: Float64Array;
   private readonly textT: Float32Array; // the text table transposed, Dt × C
@@ -389,10 +391,10 @@ export class FusedStage2Step {
     this.Dt = text.cols;
     this.C = text.rows;
     if (model.textEncoder.frequency.w && !textBands) throw new Error('FusedStage2Step: the text FM is on, pass its precomputed bands');
-    this.fsT = new Float32Array(this.Ds * this.B);
+    this.fsTargets = tf.keep(allocateTensor<tf.Rank.R2>([this.Ds, this.B]));
     this.textT = new Float32Array(this.Dt * this.C);
     transposeInto(text.data, this.C, this.Dt, this.textT);
-    this.ftT = new Float32Array(this.Dt * this.B);
+    this.ftTargets = tf.keep(allocateTensor<tf.Rank.R2>([this.Dt, this.B]));
     this.dHs64 = new Float64Array(this.B * 2 * this.L);
     this.dHt64 = new Float64Array(this.B * 2 * this.L);
     this.componentsByClass = null;
@@ -422,6 +424,8 @@ export class FusedStage2Step {
   /** Frees the engine's own tensors (the model and the bands belong to the caller). */
   dispose(): void {
     if (this.componentsByClass instanceof tf.Tensor) this.componentsByClass.dispose();
+    this.fsTargets.dispose();
+    this.ftTargets.dispose();
   }
 
   /** Starts summing wall time per part of the step (the backends it runs on execute synchronously). */
@@ -466,9 +470,7 @@ export class FusedStage2Step {
       this.mark('');
       // ---- batch (host arrays): raw features are the reconstruction targets (FM acts on encoder inputs only)
       const batch = draws.batch;
-      const fsT = this.fsT; // f_sᵀ
-      const ftT = this.ftT; // f_tᵀ
-      const { labels, colOf, uniq } = assembleBatch(batch, train, this.textT, this.C, fsT, ftT);
+      const { labels, colOf, uniq } = assembleBatch(batch, train, this.textT, this.C, hostView(this.fsTargets), hostView(this.ftTargets));
       const U = uniq.length;
       this.mark('batch assembly');
 
@@ -481,7 +483,7 @@ export class FusedStage2Step {
           for (let i = 0; i < B; i++) for (let j = 0, src = batch[i] * Ds; j < Ds; j++) v[j * B + i] = spec[src + j] * gS.perCoefficient[j];
         }));
         xsT = keep(tf.matMul(dctBasisTensors(Ds).basisT, scaledT));
-      } else xsT = keep(tensorFrom<tf.Rank.R2>([Ds, B], (v) => v.set(fsT)));
+      } else xsT = keep(tensorFrom<tf.Rank.R2>([Ds, B], (v) => v.set(hostView(this.fsTargets))));
       const hsT = keep(tf.matMul(adam.transposed(skHead.weight), xsT));
       this.mark('skeleton FM + encoder forward');
 
@@ -537,17 +539,28 @@ export class FusedStage2Step {
       const dYtTt = keep(allocateTensor<tf.Rank.R2>([Dt, R]));
       const dYs = keep(allocateTensor<tf.Rank.R2>([R, Ds]));
       const dYt = keep(allocateTensor<tf.Rank.R2>([R, Dt]));
-      const biasGradSkeletonDecoder = new Float32Array(Ds);
-      const biasGradTextDecoder = new Float32Array(Dt);
+      const biasGradSkeletonDecoder = keep(allocateTensor<tf.Rank.R1>([Ds]));
+      const biasGradTextDecoder = keep(allocateTensor<tf.Rank.R1>([Dt]));
       let reconstruction: number;
       let alignment = 0;
       {
+        const simd = simdKernels();
+        if (!window && simd && B % 4 === 0) { // one SIMD pass per decoder: bias, activation, MSE (Eq. 7) and its gradient
+          const pass = (out: tf.Tensor, bias: tf.Tensor, target: tf.Tensor, gT: tf.Tensor, gRows: tf.Tensor, gBias: tf.Tensor, D: number) =>
+            simd.reconstructionPass(heapOffset(out), heapOffset(bias), heapOffset(target), heapOffset(gT), heapOffset(gRows), heapOffset(gBias),
+              B, D, relu ? 1 : 0, 2 / (B * D)) / (B * D);
+          reconstruction = pass(sOutT, skDec.bias, this.fsTargets, dYsTt, dYs, biasGradSkeletonDecoder, Ds)
+            + pass(tOutT, txDec.bias, this.ftTargets, dYtTt, dYt, biasGradTextDecoder, Dt);
+        } else {
         const so = hostView(sOutT);
         const to = hostView(tOutT);
+        const fsT = hostView(this.fsTargets);
+        const ftT = hostView(this.ftTargets);
         const [dYsT, dYtT, dYsRows, dYtRows] = [dYsTt, dYtTt, dYs, dYt].map(hostView);
+        const [gBiasS, gBiasT] = [biasGradSkeletonDecoder, biasGradTextDecoder].map(hostView);
         if (!window) { // one pass per decoder: bias, activation, MSE (Eq. 7) and its gradient
-          reconstruction = reconstructionPass(so, hostView(skDec.bias), fsT, dYsT, dYsRows, biasGradSkeletonDecoder, B, Ds, relu)
-            + reconstructionPass(to, hostView(txDec.bias), ftT, dYtT, dYtRows, biasGradTextDecoder, B, Dt, relu);
+          reconstruction = reconstructionPass(so, hostView(skDec.bias), fsT, dYsT, dYsRows, gBiasS, B, Ds, relu)
+            + reconstructionPass(to, hostView(txDec.bias), ftT, dYtT, dYtRows, gBiasT, B, Dt, relu);
         } else {
           biasActivationInPlace(so, hostView(skDec.bias), R, relu);
           biasActivationInPlace(to, hostView(txDec.bias), R, relu);
@@ -559,8 +572,9 @@ export class FusedStage2Step {
           const scale = sched.alignCoefficient * terms.weight;
           alignment = alignmentSide(terms.text, ftT, to, dYtT, 0, draws.negatives, B, R, Dt, scale)
             + alignmentSide(terms.skeleton, fsT, so, dYsT, B, terms.skeletonHasNegatives ? draws.skeletonNegatives : null, B, R, Ds, scale);
-          activationGradientPass(so, dYsT, dYsRows, biasGradSkeletonDecoder, R, relu);
-          activationGradientPass(to, dYtT, dYtRows, biasGradTextDecoder, R, relu);
+          activationGradientPass(so, dYsT, dYsRows, gBiasS, R, relu);
+          activationGradientPass(to, dYtT, dYtRows, gBiasT, R, relu);
+        }
         }
       }
       this.mark('losses and their gradients (host loops)');

@@ -182,4 +182,56 @@
             (br $next1)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $nextRow))))
+;; Outside the alignment window, one pass over a decoder's transposed pre-activations (D×B, B a
+  ;; multiple of 4): y = act(pre + b) (relu when $relu ≠ 0), Σ (y − target)², and the gradient
+  ;; c·(y − target)·act'(pre + b) written transposed (gradT) and as rows (gradRows, B×D), summed per
+  ;; feature into biasGrad. Returns the sum of squares (f32 per feature, f64 over features).
+  (func (export "reconstructionPass") (param $preT i32) (param $bias i32) (param $targetT i32) (param $gradT i32) (param $gradRows i32)
+                                      (param $biasGrad i32) (param $B i32) (param $D i32) (param $relu i32) (param $c f32) (result f64)
+    (local $d i32) (local $i i32) (local $o i32) (local $r i32) (local $rowStride i32) (local $total f64)
+    (local $b v128) (local $C v128) (local $x v128) (local $mask v128) (local $diff v128) (local $g v128) (local $accS v128) (local $accG v128)
+    (local.set $C (f32x4.splat (local.get $c)))
+    (local.set $rowStride (i32.shl (local.get $D) (i32.const 2)))
+    (block $featuresDone
+      (loop $nextFeature
+        (br_if $featuresDone (i32.ge_u (local.get $d) (local.get $D)))
+        (local.set $b (f32x4.splat (f32.load (i32.add (local.get $bias) (i32.shl (local.get $d) (i32.const 2))))))
+        (local.set $accS (v128.const i32x4 0 0 0 0))
+        (local.set $accG (v128.const i32x4 0 0 0 0))
+        (local.set $i (i32.const 0))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $i) (local.get $B)))
+            (local.set $o (i32.shl (i32.add (i32.mul (local.get $d) (local.get $B)) (local.get $i)) (i32.const 2)))
+            (local.set $x (f32x4.add (v128.load (i32.add (local.get $preT) (local.get $o))) (local.get $b)))
+            (if (local.get $relu)
+              (then
+                (local.set $mask (f32x4.gt (local.get $x) (v128.const f32x4 0 0 0 0)))
+                (local.set $x (v128.and (local.get $x) (local.get $mask))))
+              (else (local.set $mask (v128.const i32x4 -1 -1 -1 -1))))
+            (local.set $diff (f32x4.sub (local.get $x) (v128.load (i32.add (local.get $targetT) (local.get $o)))))
+            (local.set $accS (f32x4.add (local.get $accS) (f32x4.mul (local.get $diff) (local.get $diff))))
+            (local.set $g (v128.and (f32x4.mul (local.get $C) (local.get $diff)) (local.get $mask)))
+            (v128.store (i32.add (local.get $gradT) (local.get $o)) (local.get $g))
+            (local.set $accG (f32x4.add (local.get $accG) (local.get $g)))
+            ;; gradRows[(i + q)·D + d] = g[q]
+            (local.set $r (i32.add (local.get $gradRows) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $D)) (local.get $d)) (i32.const 2))))
+            (f32.store (local.get $r) (f32x4.extract_lane 0 (local.get $g)))
+            (local.set $r (i32.add (local.get $r) (local.get $rowStride)))
+            (f32.store (local.get $r) (f32x4.extract_lane 1 (local.get $g)))
+            (local.set $r (i32.add (local.get $r) (local.get $rowStride)))
+            (f32.store (local.get $r) (f32x4.extract_lane 2 (local.get $g)))
+            (local.set $r (i32.add (local.get $r) (local.get $rowStride)))
+            (f32.store (local.get $r) (f32x4.extract_lane 3 (local.get $g)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $next)))
+        (f32.store (i32.add (local.get $biasGrad) (i32.shl (local.get $d) (i32.const 2)))
+          (f32.add (f32.add (f32x4.extract_lane 0 (local.get $accG)) (f32x4.extract_lane 1 (local.get $accG)))
+                   (f32.add (f32x4.extract_lane 2 (local.get $accG)) (f32x4.extract_lane 3 (local.get $accG)))))
+        (local.set $total (f64.add (local.get $total) (f64.promote_f32
+          (f32.add (f32.add (f32x4.extract_lane 0 (local.get $accS)) (f32x4.extract_lane 1 (local.get $accS)))
+                   (f32.add (f32x4.extract_lane 2 (local.get $accS)) (f32x4.extract_lane 3 (local.get $accS)))))))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br $nextFeature)))
+    (local.get $total))
 )

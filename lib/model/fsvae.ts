@@ -119,10 +119,16 @@ export class Decoder {
   }
 }
 
-/** z = μ + σ ⊙ ε with σ = exp(½ log σ²); ε from the seeded generator (shape B×1 in 'reference' mode). */
-export function reparameterise(p: Posterior, rng: Random, mode: ReparameterisationMode): tf.Tensor2D {
+/**
+ * z = μ + σ ⊙ ε with σ = exp(½ log σ²); ε drawn from the seeded generator, or given (B values in
+ * 'reference' mode, broadcast over the latent dims; B·L in 'per-dimension' mode).
+ */
+export function reparameterise(p: Posterior, noise: Random | Float64Array, mode: ReparameterisationMode): tf.Tensor2D {
   const [b, l] = p.mu.shape;
-  const eps = mode === 'reference' ? tf.tensor2d(Float32Array.from(rng.normals(b)), [b, 1]) : tf.tensor2d(Float32Array.from(rng.normals(b * l)), [b, l]);
+  const n = mode === 'reference' ? b : b * l;
+  const values = noise instanceof Float64Array ? noise : noise.normals(n);
+  if (values.length !== n) throw new Error(`reparameterise: ${values.length} noise values for ${mode} mode, expected ${n}`);
+  const eps = mode === 'reference' ? tf.tensor2d(Float32Array.from(values), [b, 1]) : tf.tensor2d(Float32Array.from(values), [b, l]);
   return tf.add(p.mu, tf.mul(tf.exp(tf.mul(0.5, p.logvar)), eps));
 }
 

@@ -169,7 +169,7 @@ function mseTransposed(targetT: Float32Array, outT: Float32Array, dOutT: Float32
  * act(pre + b), the MSE against the target (Eq. 7), and its gradient w.r.t. the pre-activation
  * written transposed and as rows, summed per feature for the bias. Returns the MSE.
  */
-function reconstructionPass(preT: Float32Array, bias: Float32Array, targetT: Float32Array, gradT: Float32Array, gradRows: Float32Array,
+export function reconstructionPass(preT: Float32Array, bias: Float32Array, targetT: Float32Array, gradT: Float32Array, gradRows: Float32Array,
   biasGrad: Float32Array, B: number, D: number, relu: boolean): number {
   const c = 2 / (B * D);
   let s = 0;
@@ -447,6 +447,23 @@ export class FusedStage2Step {
 
   /** Forward, backward and one Adam update; returns the loss and its parts (float64 sums of float32 activations). */
   step(adam: Adam, cycle: number, stepInCycle: number, draws: StepDraws): StepLosses {
+    const g = this.gradients(adam, cycle, stepInCycle, draws);
+    try {
+      this.mark('');
+      adam.applyGradients(g.grads);
+      this.mark('Adam update');
+      return g.losses;
+    } finally {
+      g.release();
+    }
+  }
+
+  /**
+   * Forward and backward only: the loss, its parts, and ∂loss/∂p for every parameter of `adam`
+   * (in its order; tensors or host arrays, valid until release()). `adam` supplies the transposed
+   * weight copies its update loop keeps.
+   */
+  gradients(adam: Adam, cycle: number, stepInCycle: number, draws: StepDraws): { losses: StepLosses; grads: GradSource[]; release(): void } {
     const { model, cfg, train, text, B, L, Ds, Dt } = this;
     const sched = scheduleAt(cfg, cycle, stepInCycle);
     const window = sched.alignActive;
@@ -642,11 +659,11 @@ export class FusedStage2Step {
         if (txFm.k) grads.set(txFm.k, dk);
       }
       this.mark('text FM backward');
-      adam.applyGradients(adam.params.map((p) => grads.get(p) ?? null));
-      this.mark('Adam update');
-      return { total: reconstruction + kl + alignment, reconstruction, kl, alignment };
-    } finally {
+      const release = () => { for (const t of disposables) t.dispose(); };
+      return { losses: { total: reconstruction + kl + alignment, reconstruction, kl, alignment }, grads: adam.params.map((p) => grads.get(p) ?? null), release };
+    } catch (e) {
       for (const t of disposables) t.dispose();
+      throw e;
     }
   }
 }

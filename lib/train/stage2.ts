@@ -17,7 +17,8 @@ import { Adam, AdamState } from './adam';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { Stage2Config, scheduleAt } from './config';
 import { FeatureSet, checkFeatureSet } from './features';
-import { FusedStage2Step, fusedStepUnsupported } from './fused-step';
+import { FusedStage2Step, StepDraws, StepLosses, fusedStepUnsupported } from './fused-step';
+import { PrecomputedBands } from '../frequency/enhancer';
 
 export interface Stage2Inputs {
   /** seen-class training samples. */
@@ -250,6 +251,64 @@ interface CheckpointMeta {
   trainSeconds: number;
 }
 
+/**
+ * The stage-2 loss of one step (Eq. 8 = Eq. 7 + α·alignment, with the schedule's β and
+ * coefficients) as a differentiable tfjs expression of the model's variables: what the autodiff
+ * engine minimises, and the reference the fused engine's hand-written gradients are tested against.
+ * Returns the loss and its parts (reconstruction, KL, alignment).
+ */
+export function stage2LossAutodiff(model: FsvaeModel, cfg: Stage2Config, sched: ReturnType<typeof scheduleAt>, train: FeatureSet,
+  text: TextMatrix, textBands: PrecomputedBands, draws: StepDraws): { loss: tf.Scalar; parts: StepLosses } {
+  const B = draws.batch.length;
+  const align = cfg.alignment;
+  const labels = new Int32Array(B);
+  // constant inputs are assembled in JS (wasm's GatherV2 is slow on wide rows and they need no gradient)
+  const xsData = new Float32Array(B * train.dim);
+  const xtData = new Float32Array(B * text.cols);
+  for (let i = 0; i < B; i++) {
+    const r = draws.batch[i];
+    labels[i] = train.labels[r];
+    xsData.set(train.features.subarray(r * train.dim, (r + 1) * train.dim), i * train.dim);
+    xtData.set(text.data.subarray(labels[i] * text.cols, (labels[i] + 1) * text.cols), i * text.cols);
+  }
+  const y = tf.tensor1d(labels, 'int32');
+  const xs = tf.tensor2d(xsData, [B, train.dim]);
+  const xt = tf.tensor2d(xtData, [B, text.cols]);
+  // text posterior of every class once (C rows), then looked up per sample: same math, fewer wide rows
+  const ptAll = model.textEncoder.fromEnhanced(model.textEncoder.frequency.applyPrecomputed(textBands));
+  const ps = model.skeletonEncoder.apply(xs);
+  const pt: Posterior = { mu: tf.gather(ptAll.mu, y) as tf.Tensor2D, logvar: tf.gather(ptAll.logvar, y) as tf.Tensor2D };
+  const zs = reparameterise(ps, draws.epsSkeleton, cfg.reparameterisation);
+  const zt = reparameterise(pt, draws.epsText, cfg.reparameterisation);
+  let sHat: tf.Tensor2D, tHat: tf.Tensor2D, sTilde: tf.Tensor2D | null = null, tTilde: tf.Tensor2D | null = null;
+  if (sched.alignActive) {
+    // self and cross reconstructions through one decoder call each: Dec_s([z_s; z_t]), Dec_t([z_t; z_s])
+    [sHat, sTilde] = tf.split(model.skeletonDecoder.apply(tf.concat([zs, zt], 0) as tf.Tensor2D), 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+    [tHat, tTilde] = tf.split(model.textDecoder.apply(tf.concat([zt, zs], 0) as tf.Tensor2D), 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+  } else {
+    sHat = model.skeletonDecoder.apply(zs);
+    tHat = model.textDecoder.apply(zt);
+  }
+  const rec = tf.add(mseMean(xs, sHat), mseMean(xt, tHat)); // Eq. 7, reconstruction
+  let kl: tf.Scalar = tf.scalar(0);
+  if (sched.betaSkeleton > 0) kl = tf.add(kl, tf.mul(sched.betaSkeleton, klDivergence(ps.mu, ps.logvar)));
+  if (sched.betaText > 0) kl = tf.add(kl, tf.mul(sched.betaText, klDivergence(pt.mu, pt.logvar)));
+  let al: tf.Scalar = tf.scalar(0);
+  if (sched.alignActive && sTilde && tTilde) {
+    const textSide: AlignmentSide = { anchor: xt, reconstruction: tTilde, negatives: draws.negatives };
+    const skelSide: AlignmentSide = { anchor: xs, reconstruction: sTilde, negatives: draws.skeletonNegatives };
+    let term: tf.Scalar;
+    if (align.loss === 'calibrated-reference') term = calibratedAlignmentReference(textSide, xs, sTilde, align.lambda);
+    else if (align.loss === 'calibrated-paper') term = calibratedAlignmentPaper(textSide, skelSide, align.lambda); // Eq. 6
+    else if (align.loss === 'cross-reconstruction') term = crossReconstruction(xs, sTilde, xt, tTilde);
+    else term = tripletAlignment(align.loss.slice('triplet-'.length) as TripletVariant, textSide, skelSide, align.lambda, align.margin); // Eq. 25-28
+    al = tf.mul(sched.alignCoefficient, term);
+  }
+  const loss = tf.add(tf.add(rec, kl), al) as tf.Scalar; // Eq. 8: L_VAE + α·L_Align
+  const parts = { reconstruction: rec.dataSync()[0], kl: kl.dataSync()[0], alignment: al.dataSync()[0], total: loss.dataSync()[0] };
+  return { loss, parts };
+}
+
 /** Runs stages 2 and 3 for one seed. */
 export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage2Options): Stage2Result {
   const unseenSorted = validate(cfg, inputs);
@@ -313,70 +372,27 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
         const epsDraws = { s: new Random(0), t: new Random(0) };
         epsDraws.s.setState({ state: Math.floor(rng.uniform() * 2 ** 32), spareNormal: null });
         epsDraws.t.setState({ state: Math.floor(rng.uniform() * 2 ** 32), spareNormal: null });
-        const parts = { rec: 0, kl: 0, al: 0 };
-        let loss: number;
-        if (fused) {
-          const epsCount = cfg.reparameterisation === 'reference' ? B : B * cfg.latentDim;
-          const r = fused.step(adam, cycle, step, {
-            batch, negatives, skeletonNegatives, epsSkeleton: epsDraws.s.normals(epsCount), epsText: epsDraws.t.normals(epsCount),
+        const epsCount = cfg.reparameterisation === 'reference' ? B : B * cfg.latentDim;
+        const draws: StepDraws = { batch, negatives, skeletonNegatives, epsSkeleton: epsDraws.s.normals(epsCount), epsText: epsDraws.t.normals(epsCount) };
+        let parts: StepLosses;
+        if (fused) parts = fused.step(adam, cycle, step, draws);
+        else {
+          let partsOut: StepLosses | null = null;
+          adam.minimize(() => {
+            const r = stage2LossAutodiff(model, cfg, sched, train, text, textBands, draws);
+            partsOut = r.parts;
+            return r.loss;
           });
-          loss = r.total;
-          parts.rec = r.reconstruction;
-          parts.kl = r.kl;
-          parts.al = r.alignment;
-        } else loss = adam.minimize(() => {
-          // constant inputs are assembled in JS (wasm's GatherV2 is slow on wide rows and they need no gradient)
-          const xsData = new Float32Array(B * train.dim);
-          const xtData = new Float32Array(B * text.cols);
-          for (let i = 0; i < B; i++) {
-            xsData.set(train.features.subarray(batch[i] * train.dim, (batch[i] + 1) * train.dim), i * train.dim);
-            xtData.set(text.data.subarray(labels[i] * text.cols, (labels[i] + 1) * text.cols), i * text.cols);
-          }
-          const y = tf.tensor1d(labels, 'int32');
-          const xs = tf.tensor2d(xsData, [B, train.dim]);
-          const xt = tf.tensor2d(xtData, [B, text.cols]);
-          // text posterior of every class once (C rows), then looked up per sample: same math, fewer wide rows
-          const ptAll = model.textEncoder.fromEnhanced(model.textEncoder.frequency.applyPrecomputed(textBands));
-          const ps = model.skeletonEncoder.apply(xs);
-          const pt: Posterior = { mu: tf.gather(ptAll.mu, y) as tf.Tensor2D, logvar: tf.gather(ptAll.logvar, y) as tf.Tensor2D };
-          const zs = reparameterise(ps, epsDraws.s, cfg.reparameterisation);
-          const zt = reparameterise(pt, epsDraws.t, cfg.reparameterisation);
-          let sHat: tf.Tensor2D, tHat: tf.Tensor2D, sTilde: tf.Tensor2D | null = null, tTilde: tf.Tensor2D | null = null;
-          if (sched.alignActive) {
-            // self and cross reconstructions through one decoder call each: Dec_s([z_s; z_t]), Dec_t([z_t; z_s])
-            [sHat, sTilde] = tf.split(model.skeletonDecoder.apply(tf.concat([zs, zt], 0) as tf.Tensor2D), 2, 0) as [tf.Tensor2D, tf.Tensor2D];
-            [tHat, tTilde] = tf.split(model.textDecoder.apply(tf.concat([zt, zs], 0) as tf.Tensor2D), 2, 0) as [tf.Tensor2D, tf.Tensor2D];
-          } else {
-            sHat = model.skeletonDecoder.apply(zs);
-            tHat = model.textDecoder.apply(zt);
-          }
-          const rec = tf.add(mseMean(xs, sHat), mseMean(xt, tHat)); // Eq. 7, reconstruction
-          let kl: tf.Scalar = tf.scalar(0);
-          if (sched.betaSkeleton > 0) kl = tf.add(kl, tf.mul(sched.betaSkeleton, klDivergence(ps.mu, ps.logvar)));
-          if (sched.betaText > 0) kl = tf.add(kl, tf.mul(sched.betaText, klDivergence(pt.mu, pt.logvar)));
-          let al: tf.Scalar = tf.scalar(0);
-          if (sched.alignActive && sTilde && tTilde) {
-            const textSide: AlignmentSide = { anchor: xt, reconstruction: tTilde, negatives };
-            const skelSide: AlignmentSide = { anchor: xs, reconstruction: sTilde, negatives: skeletonNegatives };
-            let term: tf.Scalar;
-            if (align.loss === 'calibrated-reference') term = calibratedAlignmentReference(textSide, xs, sTilde, align.lambda);
-            else if (align.loss === 'calibrated-paper') term = calibratedAlignmentPaper(textSide, skelSide, align.lambda); // Eq. 6
-            else if (align.loss === 'cross-reconstruction') term = crossReconstruction(xs, sTilde, xt, tTilde);
-            else term = tripletAlignment(align.loss.slice('triplet-'.length) as TripletVariant, textSide, skelSide, align.lambda, align.margin); // Eq. 25-28
-            al = tf.mul(sched.alignCoefficient, term);
-          }
-          parts.rec = rec.dataSync()[0];
-          parts.kl = kl.dataSync()[0];
-          parts.al = al.dataSync()[0];
-          return tf.add(tf.add(rec, kl), al) as tf.Scalar; // Eq. 8: L_VAE + α·L_Align
-        });
+          parts = partsOut!;
+        }
+        const loss = parts.total;
         if (!Number.isFinite(loss)) {
-          throw new Error(`stage 2 diverged: loss ${loss} at cycle ${cycle}, step ${step} (reconstruction ${parts.rec}, KL ${parts.kl}, alignment ${parts.al}). Lower the learning rate or check the input features.`);
+          throw new Error(`stage 2 diverged: loss ${loss} at cycle ${cycle}, step ${step} (reconstruction ${parts.reconstruction}, KL ${parts.kl}, alignment ${parts.alignment}). Lower the learning rate or check the input features.`);
         }
         sums.total += loss;
-        sums.reconstruction += parts.rec;
+        sums.reconstruction += parts.reconstruction;
         sums.kl += parts.kl;
-        sums.alignment += parts.al;
+        sums.alignment += parts.alignment;
         stepsDone++;
         if (opts.onProgress && (step % 25 === 0 || step === cfg.schedule.stepsPerCycle - 1)) {
           const elapsed = trainSeconds + (Date.now() - t0) / 1000;

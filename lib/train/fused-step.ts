@@ -408,17 +408,20 @@ export class FusedStage2Step {
       this.componentsByClass = simdKernels() ? tf.keep(tensorFrom([this.C * K * this.Dt], (v) => v.set(out))) : out;
     }
     // S = f_s Φᵀ for all training rows, once: the DCT of the data has no parameters (Eq. 29)
-    this.spectrum = model.skeletonEncoder.frequency.w ? tf.tidy(() => {
+    this.spectrum = null;
+    if (model.skeletonEncoder.frequency.w) {
       const { basisT } = dctBasisTensors(this.Ds);
       const out = new Float32Array(train.rows * this.Ds);
       const chunk = 4096;
       for (let r = 0; r < train.rows; r += chunk) {
         const n = Math.min(chunk, train.rows - r);
         const x = tf.tensor2d(train.features.subarray(r * this.Ds, (r + n) * this.Ds), [n, this.Ds]);
-        out.set(tf.matMul(x, basisT).dataSync(), r * this.Ds);
+        const coefficients = tf.matMul(x, basisT);
+        out.set(coefficients.dataSync(), r * this.Ds);
+        tf.dispose([x, coefficients]);
       }
-      return out;
-    }) : null;
+      this.spectrum = out;
+    }
   }
 
   /** Frees the engine's own tensors (the model and the bands belong to the caller). */

@@ -158,6 +158,19 @@ function drawNegatives(rng: Random, labels: Int32Array, excludeSameClass: boolea
   return perm;
 }
 
+/**
+ * The values of the tensor `fn` builds, as a host array; intermediates freed. (Returning a typed
+ * array from tf.tidy makes tfjs walk every element looking for tensors: seconds for big arrays.)
+ */
+export function hostArray(fn: () => tf.Tensor): Float32Array {
+  const t = tf.tidy(fn);
+  try {
+    return t.dataSync() as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}
+
 /** Skeleton encoder means (with FM) of a feature set, in chunks. */
 export function encodeSkeletonMeans(model: FsvaeModel, f: FeatureSet, chunk = 4096): tf.Tensor2D {
   return tf.tidy(() => {
@@ -211,10 +224,7 @@ export function trainUnseenClassifier(
   }
   const out: Record<string, Float32Array> = {};
   for (const [name, f] of Object.entries(evalSets)) {
-    out[name] = tf.tidy(() => {
-      const mu = encodeSkeletonMeans(model, f, chunk);
-      return tf.softmax(tf.relu(clf.apply(mu))).dataSync() as Float32Array;
-    });
+    out[name] = hostArray(() => tf.softmax(tf.relu(clf.apply(encodeSkeletonMeans(model, f, chunk)))));
   }
   opt.dispose();
   tf.dispose([z, onehot, ...clf.variables]);
@@ -409,7 +419,7 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
       for (const name of opts.latentsOf ?? []) {
         const set = inputs.evalSets[name];
         if (!set) throw new FsvaeInputError(`stage 2 latentsOf: '${name}' is not an evaluation set of this phase (have ${Object.keys(inputs.evalSets).join(', ')}).`);
-        kept[name] = tf.tidy(() => encodeSkeletonMeans(model, set, opts.evalChunk).dataSync() as Float32Array);
+        kept[name] = hostArray(() => encodeSkeletonMeans(model, set, opts.evalChunk));
       }
       latents[cycle] = kept;
       const n = cfg.schedule.stepsPerCycle;

@@ -89,6 +89,8 @@ export interface Stage2Options {
    * float32 rounding.
    */
   engine?: Stage2Engine;
+  /** when given, the wall time of every training step (ms) is appended to it (benchmarks). */
+  stepTimes?: number[];
 }
 
 export type Stage2Engine = 'auto' | 'fused' | 'autodiff';
@@ -372,6 +374,7 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
       const t0 = Date.now();
       const sums: LossMeans = { total: 0, reconstruction: 0, kl: 0, alignment: 0 };
       for (let step = 0; step < cfg.schedule.stepsPerCycle; step++) {
+        const stepStart = opts.stepTimes ? performance.now() : 0;
         const sched = scheduleAt(cfg, cycle, step);
         const batch = rng.sampleWithoutReplacement(train.rows, B);
         const labels = new Int32Array(B);
@@ -404,6 +407,7 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
         sums.kl += parts.kl;
         sums.alignment += parts.alignment;
         stepsDone++;
+        opts.stepTimes?.push(performance.now() - stepStart);
         if (opts.onProgress && (step % 25 === 0 || step === cfg.schedule.stepsPerCycle - 1)) {
           const elapsed = trainSeconds + (Date.now() - t0) / 1000;
           opts.onProgress({ cycle, step, stepsPerCycle: cfg.schedule.stepsPerCycle, cycles: cfg.schedule.cycles, loss, stepsPerSecond: stepsDone / Math.max(elapsed, 1e-9) });

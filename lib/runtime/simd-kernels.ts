@@ -23,6 +23,8 @@ export interface SimdKernels {
    * lib/train/fused-step.ts, its JS twin): pre-activations D×B (B a multiple of 4), bias, target
    * D×B → gradient D×B and B×D, bias gradient; returns Σ(y − target)².
    */
+  /** dst (cols×rows) ← src (rows×cols) transposed (byte offsets; the two must not overlap). */
+  transpose(src: number, rows: number, cols: number, dst: number): void;
   reconstructionPass(preT: number, bias: number, targetT: number, gradT: number, gradRows: number, biasGrad: number,
     B: number, D: number, relu: number, c: number): number;
 }

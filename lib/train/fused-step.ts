@@ -234,12 +234,19 @@ function assembleBatch(batch: ArrayLike<number>, train: FeatureSet, textT: Float
   return { labels, colOf, uniq };
 }
 
-/** z(i) = μ + exp(½ log σ²)·ε of sample i (posterior row rowOf[i] or i of h, rows × 2L) into column col0 + i of zᵀ (L×R). */
-function sampleLatentsTransposed(zT: Float32Array, h: Float32Array, rowOf: Int32Array | null, eps: Float64Array, perDim: boolean,
+/** σ = exp(½ log σ²) of every posterior row of h (rows × 2L): rows × L. */
+function standardDeviations(h: Float32Array, rows: number, L: number): Float64Array {
+  const sd = new Float64Array(rows * L);
+  for (let r = 0; r < rows; r++) for (let l = 0; l < L; l++) sd[r * L + l] = Math.exp(0.5 * h[r * 2 * L + L + l]);
+  return sd;
+}
+
+/** z(i) = μ + σ·ε of sample i (posterior row rowOf[i] or i of h, rows × 2L; σ from standardDeviations) into column col0 + i of zᵀ (L×R). */
+function sampleLatentsTransposed(zT: Float32Array, h: Float32Array, sd: Float64Array, rowOf: Int32Array | null, eps: Float64Array, perDim: boolean,
   B: number, L: number, R: number, col0: number): void {
   for (let i = 0; i < B; i++) {
-    const o = (rowOf ? rowOf[i] : i) * 2 * L;
-    for (let l = 0; l < L; l++) zT[l * R + col0 + i] = h[o + l] + Math.exp(0.5 * h[o + L + l]) * (perDim ? eps[i * L + l] : eps[i]);
+    const row = rowOf ? rowOf[i] : i;
+    for (let l = 0; l < L; l++) zT[l * R + col0 + i] = h[row * 2 * L + l] + sd[row * L + l] * (perDim ? eps[i * L + l] : eps[i]);
   }
 }
 
@@ -248,23 +255,24 @@ function sampleLatentsTransposed(zT: Float32Array, h: Float32Array, rowOf: Int32
  * sample i to row rowOf[i] (or i) of dH (rows × 2L). ∂L/∂z(i) is column col0 + i of dZᵀ (L×R), plus
  * that of dZᵀ₂ when both decoders saw z. Returns Σ_i Σ_l (μ² + σ² − 1 − log σ²) (KL before ½β/B).
  */
-function posteriorBackward(h: Float32Array, rowOf: Int32Array | null, dZT: Float32Array, dZT2: Float32Array | null, col0: number, R: number,
+function posteriorBackward(h: Float32Array, sd: Float64Array, rowOf: Int32Array | null, dZT: Float32Array, dZT2: Float32Array | null, col0: number, R: number,
   eps: Float64Array, perDim: boolean, beta: number, B: number, L: number, dH: Float64Array): number {
   let klSum = 0;
   const cMu = beta / B;
   const cLv = (0.5 * beta) / B;
   for (let i = 0; i < B; i++) {
-    const o = (rowOf ? rowOf[i] : i) * 2 * L;
+    const row = rowOf ? rowOf[i] : i;
+    const o = row * 2 * L;
     for (let l = 0; l < L; l++) {
       const mu = h[o + l];
       const lv = h[o + L + l];
       const k = l * R + col0 + i;
       const dz = dZT2 ? dZT[k] + dZT2[k] : dZT[k];
-      const sd = Math.exp(0.5 * lv);
-      const ev = Math.exp(lv);
+      const sigma = sd[row * L + l];
+      const ev = sigma * sigma; // σ² = exp(log σ²)
       klSum += mu * mu + ev - 1 - lv;
       dH[o + l] += dz + cMu * mu;
-      dH[o + L + l] += dz * 0.5 * sd * (perDim ? eps[i * L + l] : eps[i]) + cLv * (ev - 1);
+      dH[o + L + l] += dz * 0.5 * sigma * (perDim ? eps[i * L + l] : eps[i]) + cLv * (ev - 1);
     }
   }
   return klSum;
@@ -298,6 +306,15 @@ function transposeInto(m: Float32Array, rows: number, cols: number, out: Float32
       for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) out[c * rows + r] = m[r * cols + c];
     }
   }
+}
+
+/** A new cols×rows tensor holding the rows×cols tensor `m` transposed (wasm SIMD kernel when available). */
+function transposedTensor(m: tf.Tensor, rows: number, cols: number): tf.Tensor2D {
+  const out = allocateTensor<tf.Rank.R2>([cols, rows]);
+  const simd = simdKernels();
+  if (simd) simd.transpose(heapOffset(m), rows, cols, heapOffset(out));
+  else transposeInto(hostView(m), rows, cols, hostView(out));
+  return out;
 }
 
 /** Row sums of a rows×cols host matrix (the bias gradient of a transposed output). */
@@ -518,7 +535,7 @@ export class FusedStage2Step {
         const rows = keep(allocateTensor<tf.Rank.R2>([U, Dt]));
         const [rowsOff, pOff, gOff] = [rows, this.componentsByClass, gExt].map(heapOffset);
         for (let u = 0; u < U; u++) simd.combineRows(rowsOff + u * Dt * 4, pOff + uniq[u] * K * Dt * 4, gOff, K, Dt);
-        xtT = keep(tensorFrom<tf.Rank.R2>([Dt, U], (v) => transposeInto(hostView(rows), U, Dt, v)));
+        xtT = keep(transposedTensor(rows, U, Dt));
       } else {
         let enhancedTable: tf.Tensor | null = null; // C×Dt, row-major per class
         if (gT && this.textBands) {
@@ -537,17 +554,19 @@ export class FusedStage2Step {
       //      window Z_s = z_s, Z_t = z_t; inside, one Z = [z_s; z_t] feeds both: Dec_s(Z) = [ŝ; s̃], Dec_t(Z) = [t̃; t̂]
       const hs = addBiasTransposed(hostView(hsT), hostView(skHead.bias), B, 2 * L);
       const ht = addBiasTransposed(hostView(htT), hostView(txHead.bias), U, 2 * L);
+      const sdS = standardDeviations(hs, B, L);
+      const sdT = standardDeviations(ht, U, L);
       const perDim = cfg.reparameterisation === 'per-dimension';
       const R = window ? 2 * B : B;
       let zsT: tf.Tensor2D, ztT: tf.Tensor2D;
       if (window) {
         zsT = ztT = keep(tensorFrom<tf.Rank.R2>([L, R], (v) => {
-          sampleLatentsTransposed(v, hs, null, draws.epsSkeleton, perDim, B, L, R, 0);
-          sampleLatentsTransposed(v, ht, colOf, draws.epsText, perDim, B, L, R, B);
+          sampleLatentsTransposed(v, hs, sdS, null, draws.epsSkeleton, perDim, B, L, R, 0);
+          sampleLatentsTransposed(v, ht, sdT, colOf, draws.epsText, perDim, B, L, R, B);
         }));
       } else {
-        zsT = keep(tensorFrom<tf.Rank.R2>([L, B], (v) => sampleLatentsTransposed(v, hs, null, draws.epsSkeleton, perDim, B, L, B, 0)));
-        ztT = keep(tensorFrom<tf.Rank.R2>([L, B], (v) => sampleLatentsTransposed(v, ht, colOf, draws.epsText, perDim, B, L, B, 0)));
+        zsT = keep(tensorFrom<tf.Rank.R2>([L, B], (v) => sampleLatentsTransposed(v, hs, sdS, null, draws.epsSkeleton, perDim, B, L, B, 0)));
+        ztT = keep(tensorFrom<tf.Rank.R2>([L, B], (v) => sampleLatentsTransposed(v, ht, sdT, colOf, draws.epsText, perDim, B, L, B, 0)));
       }
       const sOutT = keep(tf.matMul(adam.transposed(skDec.weight), zsT)); // [Ds × R], before bias and activation
       const tOutT = keep(tf.matMul(adam.transposed(txDec.weight), ztT)); // [Dt × R]
@@ -610,8 +629,8 @@ export class FusedStage2Step {
       const dHs64 = this.dHs64.fill(0);
       const dHt64 = this.dHt64.fill(0, 0, U * 2 * L);
       const zsCol = 0, ztCol = window ? B : 0; // columns of ∂L/∂z_s(i), ∂L/∂z_t(i) in dZᵀ (window: both decoders see both)
-      const klS = posteriorBackward(hs, null, hostView(dZsT), window ? hostView(dZtT) : null, zsCol, R, draws.epsSkeleton, perDim, sched.betaSkeleton, B, L, dHs64);
-      const klT = posteriorBackward(ht, colOf, hostView(dZtT), window ? hostView(dZsT) : null, ztCol, R, draws.epsText, perDim, sched.betaText, B, L, dHt64);
+      const klS = posteriorBackward(hs, sdS, null, hostView(dZsT), window ? hostView(dZtT) : null, zsCol, R, draws.epsSkeleton, perDim, sched.betaSkeleton, B, L, dHs64);
+      const klT = posteriorBackward(ht, sdT, colOf, hostView(dZtT), window ? hostView(dZsT) : null, ztCol, R, draws.epsText, perDim, sched.betaText, B, L, dHt64);
       const kl = (sched.betaSkeleton > 0 ? (sched.betaSkeleton * 0.5 * klS) / B : 0) + (sched.betaText > 0 ? (sched.betaText * 0.5 * klT) / B : 0);
       const dHs = Float32Array.from(dHs64);
       const dHt = Float32Array.from(dHt64.subarray(0, U * 2 * L));
@@ -645,7 +664,7 @@ export class FusedStage2Step {
         // x̃_t = Σ_i g_i P_i  ⇒  ∂L/∂g_i = Σ_classes ⟨∂L/∂x̃_t(c), P_i(c)⟩ (classes outside the batch contribute 0)
         const dHtT = keep(tensorFrom<tf.Rank.R2>([2 * L, U], (v) => transposeInto(dHt, U, 2 * L, v)));
         const dxtT = keep(tf.matMul(txHead.weight, dHtT)); // ∂L/∂x̃_tᵀ, Dt × U
-        const dxt = keep(tensorFrom<tf.Rank.R2>([U, Dt], (v) => transposeInto(hostView(dxtT), Dt, U, v)));
+        const dxt = keep(transposedTensor(dxtT, Dt, U));
         const b = txFm.layout.bands;
         const dBand = new Float64Array(b);
         if (simd && this.componentsByClass instanceof tf.Tensor) {

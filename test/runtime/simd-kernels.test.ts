@@ -77,6 +77,16 @@ describe('wasm SIMD kernels', () => {
     }
   });
 
+  test('transpose = element by element, with 4×4 blocks and both edges', () => {
+    for (const [rows, cols] of [[4, 4], [7, 9], [1, 6], [13, 5], [38, 1536]]) {
+      const src = randomTensor(rows * cols), dst = tf.zeros([rows * cols]);
+      k.transpose(heapOffset(src), rows, cols, heapOffset(dst));
+      const a = src.dataSync(), b = hostView(dst);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) assert.equal(b[c * rows + r], a[r * cols + c], `${rows}×${cols} [${r},${c}]`);
+      tf.dispose([src, dst]);
+    }
+  });
+
   test('reconstructionPass = its JS twin (relu and linear): loss, both gradient layouts, bias gradient', () => {
     const B = 8, D = 11;
     for (const relu of [true, false]) {

@@ -234,4 +234,64 @@
         (local.set $d (i32.add (local.get $d) (i32.const 1)))
         (br $nextFeature)))
     (local.get $total))
+;; dst (cols×rows) ← src (rows×cols) transposed: 4×4 blocks through registers, scalar edges.
+  (func (export "transpose") (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
+    (local $r i32) (local $c i32) (local $rows4 i32) (local $cols4 i32) (local $s i32) (local $d i32)
+    (local $srcRow i32) (local $dstRow i32)
+    (local $N0 v128) (local $N1 v128) (local $N2 v128) (local $N3 v128) (local $T0 v128) (local $T1 v128) (local $T2 v128) (local $T3 v128)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $srcRow (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $dstRow (i32.shl (local.get $rows) (i32.const 2)))
+    (block $blockRowsDone
+      (loop $nextBlockRow
+        (br_if $blockRowsDone (i32.ge_u (local.get $r) (local.get $rows4)))
+        (local.set $c (i32.const 0))
+        (block $blocksDone
+          (loop $nextBlock
+            (br_if $blocksDone (i32.ge_u (local.get $c) (local.get $cols4)))
+            (local.set $s (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
+            (local.set $N0 (v128.load (local.get $s)))
+            (local.set $N1 (v128.load (i32.add (local.get $s) (local.get $srcRow))))
+            (local.set $N2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $srcRow) (i32.const 1)))))
+            (local.set $N3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $srcRow) (i32.const 3)))))
+            (local.set $T0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $N0) (local.get $N1)))
+            (local.set $T1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $N0) (local.get $N1)))
+            (local.set $T2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $N2) (local.get $N3)))
+            (local.set $T3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $N2) (local.get $N3)))
+            (local.set $d (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))
+            (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $T0) (local.get $T2)))
+            (v128.store (i32.add (local.get $d) (local.get $dstRow)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $T0) (local.get $T2)))
+            (v128.store (i32.add (local.get $d) (i32.shl (local.get $dstRow) (i32.const 1))) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $T1) (local.get $T3)))
+            (v128.store (i32.add (local.get $d) (i32.mul (local.get $dstRow) (i32.const 3))) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $T1) (local.get $T3)))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $nextBlock)))
+        ;; right edge of these four rows
+        (block $edgeDone
+          (loop $nextEdge
+            (br_if $edgeDone (i32.ge_u (local.get $c) (local.get $cols)))
+            (local.set $s (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2))))
+            (local.set $d (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2))))
+            (f32.store (local.get $d) (f32.load (local.get $s)))
+            (f32.store offset=4 (local.get $d) (f32.load (i32.add (local.get $s) (local.get $srcRow))))
+            (f32.store offset=8 (local.get $d) (f32.load (i32.add (local.get $s) (i32.shl (local.get $srcRow) (i32.const 1)))))
+            (f32.store offset=12 (local.get $d) (f32.load (i32.add (local.get $s) (i32.mul (local.get $srcRow) (i32.const 3)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $nextEdge)))
+        (local.set $r (i32.add (local.get $r) (i32.const 4)))
+        (br $nextBlockRow)))
+    ;; bottom edge
+    (block $rowsDone
+      (loop $nextRow
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $c (i32.const 0))
+        (block $done
+          (loop $next
+            (br_if $done (i32.ge_u (local.get $c) (local.get $cols)))
+            (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
+                       (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $next)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $nextRow))))
 )

@@ -3,7 +3,8 @@
  *
  * `initBackend()` picks the fastest backend that actually loads, in this order:
  *   1. `tensorflow-gpu`: @tensorflow/tfjs-node-gpu (native libtensorflow with CUDA),
- *   2. `tensorflow`:     @tensorflow/tfjs-node     (native libtensorflow, CPU),
+ *   2. `tensorflow`:     @tensorflow/tfjs-node     (native libtensorflow, CPU; installed as the optional
+ *                        dependency `tfjs-node-cpu`, or by the user under its own name),
  *   3. `wasm`:           @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD, single-threaded in Node),
  *   4. `cpu`:            @tensorflow/tfjs-backend-cpu (plain JS, always there).
  * Both native packages register the tfjs backend name `tensorflow`; which one we have is told by
@@ -68,6 +69,13 @@ const PACKAGES: Record<BackendName, string> = {
   cpu: '@tensorflow/tfjs-backend-cpu',
 };
 
+/**
+ * Where the native CPU backend may be: `tfjs-node-cpu` is this project's optional dependency
+ * (npm:@tensorflow/tfjs-node under another name; its install downloads libtensorflow and is
+ * skipped when that fails), `@tensorflow/tfjs-node` a copy installed directly.
+ */
+export const TENSORFLOW_CPU_PACKAGES: readonly string[] = ['tfjs-node-cpu', '@tensorflow/tfjs-node'];
+
 const TF_BACKENDS: Record<BackendName, string> = {
   'tensorflow-gpu': 'tensorflow',
   tensorflow: 'tensorflow',
@@ -89,9 +97,9 @@ const INSTALL_HINT: Record<BackendName, string> = {
     `npm install @tensorflow/tfjs-node-gpu@${TFJS_VERSION} (Linux x64 with CUDA 11.x + cuDNN 8; ` +
     `its version must match @tensorflow/tfjs ${TFJS_VERSION})`,
   tensorflow:
-    `npm install @tensorflow/tfjs-node@${TFJS_VERSION} as a direct dependency (the copy in ` +
-    `node_modules/@tensorflow/tfjs-node may be the pure-JS alias installed for danfojs-node; ` +
-    `its version must match @tensorflow/tfjs ${TFJS_VERSION})`,
+    `npm install on a machine that can download libtensorflow (the optional dependency tfjs-node-cpu, ` +
+    `an alias of @tensorflow/tfjs-node@${TFJS_VERSION}, then installs; the copy in ` +
+    `node_modules/@tensorflow/tfjs-node is the pure-JS alias installed for danfojs-node)`,
   wasm: `npm install @tensorflow/tfjs-backend-wasm@${TFJS_VERSION}`,
   cpu: `npm install @tensorflow/tfjs@${TFJS_VERSION} (it bundles @tensorflow/tfjs-backend-cpu)`,
 };
@@ -140,7 +148,22 @@ function tensorflowRegistered(): boolean {
 
 /** Try to make `name` the active tfjs backend. Never throws. */
 async function attempt(name: BackendName): Promise<Attempt> {
-  const pkg = PACKAGES[name];
+  if (name === 'tensorflow') {
+    // our optional dependency first (an npm alias, so it cannot clash with danfojs-node's
+    // @tensorflow/tfjs-node alias), then a copy the user installed under the real name
+    const notes: string[] = [];
+    for (const pkg of TENSORFLOW_CPU_PACKAGES) {
+      const a = await attemptPackage(name, pkg);
+      if (a.ok) return a;
+      const inner = /^not installed \((.*)\)$/.exec(a.note)?.[1];
+      notes.push(inner ?? `${pkg} ${a.note}`);
+    }
+    return { ok: false, note: `not installed (${notes.join('; ')})`, version: '' };
+  }
+  return attemptPackage(name, PACKAGES[name]);
+}
+
+async function attemptPackage(name: BackendName, pkg: string): Promise<Attempt> {
   const pj = packageJson(pkg);
   const version = pj?.version ?? '';
   try {

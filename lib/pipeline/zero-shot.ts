@@ -202,7 +202,7 @@ export interface ZeroShotBenchmarkResult {
   textMode: string;
   seeds: number[];
   gate: GateConfig;
-  perSeed: { seed: number; cycle: Record<Protocol, number>; zsl: Record<Protocol, number>; testZslByCycle: number[]; valZslByCycle: number[]; gzsl: Record<Protocol, { S: number; U: number; H: number }>; gateValidationAccuracy: number; stepsPerSecond: number }[];
+  perSeed: { seed: number; cycle: Record<Protocol, number>; zsl: Record<Protocol, number>; testZslByCycle: number[]; valZslByCycle: number[]; gzsl: Record<Protocol, { S: number; U: number; H: number }>; gateValidationAccuracy: number; stepsPerSecond: number; stage2Engine: string }[];
   summary: Record<Protocol, ProtocolSummary>;
   /** GZSL details of the first seed (per-class accuracy, confusion), for plots. */
   firstSeedGzsl: Record<Protocol, GzslResult>;
@@ -224,6 +224,7 @@ export async function runZeroShotBenchmark(cfg: Stage2Config, data: ZeroShotData
     },
     gateValidationAccuracy: gz[i].gate.validationAccuracy,
     stepsPerSecond: o.trainResult.stepsPerSecond,
+    stage2Engine: o.trainResult.engine,
   }));
   const summary = {} as Record<Protocol, ProtocolSummary>;
   for (const p of ['clean', 'reference'] as Protocol[]) {

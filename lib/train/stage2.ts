@@ -61,6 +61,8 @@ export interface Stage2Result {
   latents: Record<string, Float32Array>[];
   stepsPerSecond: number;
   resumedFromCycle: number | null;
+  /** how gradients were computed (see Stage2Options.engine). */
+  engine: 'fused' | 'autodiff';
 }
 
 export interface Stage2Progress {
@@ -460,5 +462,5 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
     model.dispose();
   }
   for (let c = 0; c < cycles.length; c++) latents[c] ??= {};
-  return { config: cfg, seed: opts.seed, unseenSorted, cycles, softmax, latents, stepsPerSecond: stepsDone / Math.max(trainSeconds, 1e-9), resumedFromCycle };
+  return { config: cfg, seed: opts.seed, unseenSorted, cycles, softmax, latents, stepsPerSecond: stepsDone / Math.max(trainSeconds, 1e-9), resumedFromCycle, engine };
 }

@@ -25,6 +25,18 @@ export interface SimdKernels {
    */
   /** dst (cols×rows) ← src (rows×cols) transposed (byte offsets; the two must not overlap). */
   transpose(src: number, rows: number, cols: number, dst: number): void;
+  /** yT ← act(yT + b) in place (D×R, R a multiple of 4; relu when relu ≠ 0). */
+  biasActivation(yT: number, bias: number, D: number, R: number, relu: number): void;
+  /** Columns col0.. of outT (D×R) vs targetT (D×B): gradT there ← c·(out − target); returns Σ(out − target)². */
+  mseColumns(outT: number, targetT: number, gradT: number, col0: number, D: number, B: number, R: number, c: number): number;
+  /** dist[i] = Σ_d (aT[d,i] − outT[d,col0+i])² (B floats at dist). */
+  squaredDistances(aT: number, outT: number, col0: number, D: number, B: number, R: number, dist: number): void;
+  /** dst[d,j] = src[d, idx[j]] (D×B float32, B int32 indices). */
+  gatherColumns(src: number, D: number, B: number, idx: number, dst: number): void;
+  /** gradT[d,col0+j] = cPos[j]·(out − a[d,j]) + cNeg[j]·(out − aNeg[d,j]) (assigned). */
+  alignmentGradient(gradT: number, outT: number, aT: number, aNegT: number, cPos: number, cNeg: number, col0: number, D: number, B: number, R: number): void;
+  /** gradT ← gradT·act'(y) in place, also as rows (R×D), summed per feature into biasGrad. */
+  activationGradient(yT: number, gradT: number, gradRows: number, biasGrad: number, D: number, R: number, relu: number): void;
   reconstructionPass(preT: number, bias: number, targetT: number, gradT: number, gradRows: number, biasGrad: number,
     B: number, D: number, relu: number, c: number): number;
 }

@@ -23,7 +23,7 @@ import { FsvaeModel } from '../model/fsvae';
 import { FrequencyEnhancer, PrecomputedBands } from '../frequency/enhancer';
 import { dctBasisTensors } from '../frequency/dct';
 import { allocateTensor, hostMemoryKind, hostView, tensorFrom } from '../runtime/host-memory';
-import { heapOffset, simdKernels } from '../runtime/simd-kernels';
+import { heapOffset, SimdKernels, simdKernels } from '../runtime/simd-kernels';
 import { Adam, GradSource } from './adam';
 import { Stage2Config, scheduleAt } from './config';
 import { FeatureSet } from './features';
@@ -146,6 +146,57 @@ function alignmentSide(f: SideTerm, aT: Float32Array, outT: Float32Array, dOutT:
     for (let i = 0; i < B; i++) dOutT[o + i] += cPos[i] * (outT[o + i] - aT[a + i]);
     if (negatives) for (let i = 0; i < B; i++) dOutT[o + negatives[i]] += cNeg[i] * (outT[o + negatives[i]] - aT[a + i]);
   }
+  return (scale * sum) / B;
+}
+
+/** Whether idx is a permutation of 0..n−1 (the code's negatives are; same-class-excluded draws may not be). */
+function isPermutation(idx: Int32Array): boolean {
+  const seen = new Uint8Array(idx.length);
+  for (const j of idx) {
+    if (j < 0 || j >= idx.length || seen[j]) return false;
+    seen[j] = 1;
+  }
+  return true;
+}
+
+/**
+ * alignmentSide with the wasm SIMD kernels, for negatives that form a permutation π (or none):
+ * neg_i = ‖a_i − g_π(i)‖² is computed column-wise against the anchors permuted by π⁻¹, and the
+ * gradient of column j collects its positive term and the negative term of sample π⁻¹(j).
+ * Writes (assigns) the gradient of columns col0.. of gradT; returns scale·mean_i f(pos_i, neg_i).
+ */
+function alignmentSideSimd(simd: SimdKernels, f: SideTerm, anchors: tf.Tensor, outT: tf.Tensor, gradT: tf.Tensor, col0: number, negatives: Int32Array | null,
+  B: number, R: number, D: number, scale: number, keep: <T extends tf.Tensor>(t: T) => T): number {
+  const off = heapOffset;
+  const pos = keep(allocateTensor<tf.Rank.R1>([B]));
+  simd.squaredDistances(off(anchors), off(outT), col0, D, B, R, off(pos));
+  let anchorsOfNegatives = anchors;
+  let negByColumn: tf.Tensor | null = null; // negByColumn[j] = ‖a_π⁻¹(j) − g_j‖² = neg of sample π⁻¹(j)
+  let inverse: Int32Array | null = null;
+  if (negatives) {
+    inverse = new Int32Array(B);
+    for (let i = 0; i < B; i++) inverse[negatives[i]] = i;
+    const idx = keep(tf.tensor1d(inverse, 'int32'));
+    anchorsOfNegatives = keep(allocateTensor<tf.Rank.R2>([D, B]));
+    simd.gatherColumns(off(anchors), D, B, off(idx), off(anchorsOfNegatives));
+    negByColumn = keep(allocateTensor<tf.Rank.R1>([B]));
+    simd.squaredDistances(off(anchorsOfNegatives), off(outT), col0, D, B, R, off(negByColumn));
+  }
+  const cPos = keep(allocateTensor<tf.Rank.R1>([B]));
+  const cNeg = keep(allocateTensor<tf.Rank.R1>([B]));
+  // views after the last allocation (an allocation may grow the heap and detach older views)
+  const [p, cp, cn] = [pos, cPos, cNeg].map(hostView);
+  const nb = negByColumn ? hostView(negByColumn) : null;
+  let sum = 0;
+  const cNegOfSample = new Float64Array(B);
+  for (let i = 0; i < B; i++) {
+    const [v, dPos, dNeg] = f(p[i], negatives && nb ? nb[negatives[i]] : 0);
+    sum += v;
+    cp[i] = (2 * scale * dPos) / B; // ∂/∂g(i) of ‖f(i) − g(i)‖² is −2(f(i) − g(i))
+    cNegOfSample[i] = (2 * scale * dNeg) / B;
+  }
+  for (let j = 0; j < B; j++) cn[j] = inverse ? cNegOfSample[inverse[j]] : 0;
+  simd.alignmentGradient(off(gradT), off(outT), off(anchors), off(anchorsOfNegatives), off(cPos), off(cNeg), col0, D, B, R);
   return (scale * sum) / B;
 }
 
@@ -590,6 +641,22 @@ export class FusedStage2Step {
               B, D, relu ? 1 : 0, 2 / (B * D)) / (B * D);
           reconstruction = pass(sOutT, skDec.bias, this.fsTargets, dYsTt, dYs, biasGradSkeletonDecoder, Ds)
             + pass(tOutT, txDec.bias, this.ftTargets, dYtTt, dYt, biasGradTextDecoder, Dt);
+        } else if (window && simd && B % 4 === 0 && isPermutation(draws.negatives)
+          && (!draws.skeletonNegatives || isPermutation(draws.skeletonNegatives))) {
+          // inside the window with SIMD kernels: bias + activation, self MSE (Eq. 7) on the self
+          // columns, the alignment sides (Eq. 6 or variants) on the cross columns, then act'
+          const r = relu ? 1 : 0;
+          const off = heapOffset;
+          simd.biasActivation(off(sOutT), off(skDec.bias), Ds, R, r);
+          simd.biasActivation(off(tOutT), off(txDec.bias), Dt, R, r);
+          reconstruction = simd.mseColumns(off(sOutT), off(this.fsTargets), off(dYsTt), 0, Ds, B, R, 2 / (B * Ds)) / (B * Ds)
+            + simd.mseColumns(off(tOutT), off(this.ftTargets), off(dYtTt), tSelf, Dt, B, R, 2 / (B * Dt)) / (B * Dt);
+          const terms = alignmentTerms(cfg, { skeleton: Ds, text: Dt });
+          const scale = sched.alignCoefficient * terms.weight;
+          alignment = alignmentSideSimd(simd, terms.text, this.ftTargets, tOutT, dYtTt, 0, draws.negatives, B, R, Dt, scale, keep)
+            + alignmentSideSimd(simd, terms.skeleton, this.fsTargets, sOutT, dYsTt, B, terms.skeletonHasNegatives ? draws.skeletonNegatives : null, B, R, Ds, scale, keep);
+          simd.activationGradient(off(sOutT), off(dYsTt), off(dYs), off(biasGradSkeletonDecoder), Ds, R, r);
+          simd.activationGradient(off(tOutT), off(dYtTt), off(dYt), off(biasGradTextDecoder), Dt, R, r);
         } else {
         const so = hostView(sOutT);
         const to = hostView(tOutT);
@@ -616,7 +683,7 @@ export class FusedStage2Step {
         }
         }
       }
-      this.mark('losses and their gradients (host loops)');
+      this.mark('losses and their gradients');
 
       // ---- decoders backward: dW = Zᵀ·dY, db = Σ_rows dY, dZᵀ = W·dYᵀ
       const dWsDec = keep(tf.matMul(zsT, dYs));

@@ -294,4 +294,163 @@
             (br $next)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $nextRow))))
+;; ---- the decoders' pass inside the alignment window (layouts: features × columns; B, R multiples of 4)
+
+  ;; yT ← act(yT + b) in place; yT is D×R, b has D entries; relu when $relu ≠ 0.
+  (func (export "biasActivation") (param $yT i32) (param $bias i32) (param $D i32) (param $R i32) (param $relu i32)
+    (local $d i32) (local $i i32) (local $o i32) (local $b v128) (local $x v128)
+    (block $done
+      (loop $nextFeature
+        (br_if $done (i32.ge_u (local.get $d) (local.get $D)))
+        (local.set $b (f32x4.splat (f32.load (i32.add (local.get $bias) (i32.shl (local.get $d) (i32.const 2))))))
+        (local.set $i (i32.const 0))
+        (block $rowDone
+          (loop $next
+            (br_if $rowDone (i32.ge_u (local.get $i) (local.get $R)))
+            (local.set $o (i32.add (local.get $yT) (i32.shl (i32.add (i32.mul (local.get $d) (local.get $R)) (local.get $i)) (i32.const 2))))
+            (local.set $x (f32x4.add (v128.load (local.get $o)) (local.get $b)))
+            (if (local.get $relu)
+              (then (local.set $x (v128.and (local.get $x) (f32x4.gt (local.get $x) (v128.const f32x4 0 0 0 0))))))
+            (v128.store (local.get $o) (local.get $x))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $next)))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br $nextFeature))))
+
+  ;; Columns col0 … col0+B−1 of outT (D×R) against targetT (D×B): gradT there ← c·(out − target);
+  ;; returns Σ (out − target)² (f32 per feature, f64 over features).
+  (func (export "mseColumns") (param $outT i32) (param $targetT i32) (param $gradT i32) (param $col0 i32)
+                              (param $D i32) (param $B i32) (param $R i32) (param $c f32) (result f64)
+    (local $d i32) (local $i i32) (local $o i32) (local $diff v128) (local $acc v128) (local $C v128) (local $total f64)
+    (local.set $C (f32x4.splat (local.get $c)))
+    (block $done
+      (loop $nextFeature
+        (br_if $done (i32.ge_u (local.get $d) (local.get $D)))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $i (i32.const 0))
+        (block $rowDone
+          (loop $next
+            (br_if $rowDone (i32.ge_u (local.get $i) (local.get $B)))
+            (local.set $o (i32.shl (i32.add (i32.add (i32.mul (local.get $d) (local.get $R)) (local.get $col0)) (local.get $i)) (i32.const 2)))
+            (local.set $diff (f32x4.sub (v128.load (i32.add (local.get $outT) (local.get $o)))
+              (v128.load (i32.add (local.get $targetT) (i32.shl (i32.add (i32.mul (local.get $d) (local.get $B)) (local.get $i)) (i32.const 2))))))
+            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $diff) (local.get $diff))))
+            (v128.store (i32.add (local.get $gradT) (local.get $o)) (f32x4.mul (local.get $C) (local.get $diff)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $next)))
+        (local.set $total (f64.add (local.get $total) (f64.promote_f32
+          (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+                   (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br $nextFeature)))
+    (local.get $total))
+
+  ;; dist[i] = Σ_d (aT[d, i] − outT[d, col0 + i])², i < B (aT is D×B, outT D×R).
+  (func (export "squaredDistances") (param $aT i32) (param $outT i32) (param $col0 i32) (param $D i32) (param $B i32) (param $R i32) (param $dist i32)
+    (local $d i32) (local $i i32) (local $p i32) (local $diff v128)
+    (block $zeroed
+      (loop $zero
+        (br_if $zeroed (i32.ge_u (local.get $i) (local.get $B)))
+        (v128.store (i32.add (local.get $dist) (i32.shl (local.get $i) (i32.const 2))) (v128.const i32x4 0 0 0 0))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $zero)))
+    (block $done
+      (loop $nextFeature
+        (br_if $done (i32.ge_u (local.get $d) (local.get $D)))
+        (local.set $i (i32.const 0))
+        (block $rowDone
+          (loop $next
+            (br_if $rowDone (i32.ge_u (local.get $i) (local.get $B)))
+            (local.set $diff (f32x4.sub
+              (v128.load (i32.add (local.get $aT) (i32.shl (i32.add (i32.mul (local.get $d) (local.get $B)) (local.get $i)) (i32.const 2))))
+              (v128.load (i32.add (local.get $outT) (i32.shl (i32.add (i32.add (i32.mul (local.get $d) (local.get $R)) (local.get $col0)) (local.get $i)) (i32.const 2))))))
+            (local.set $p (i32.add (local.get $dist) (i32.shl (local.get $i) (i32.const 2))))
+            (v128.store (local.get $p) (f32x4.add (v128.load (local.get $p)) (f32x4.mul (local.get $diff) (local.get $diff))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $next)))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br $nextFeature))))
+
+  ;; dst[d, j] = src[d, idx[j]] for a D×B matrix and B int32 column indices.
+  (func (export "gatherColumns") (param $src i32) (param $D i32) (param $B i32) (param $idx i32) (param $dst i32)
+    (local $d i32) (local $j i32) (local $row i32)
+    (block $done
+      (loop $nextFeature
+        (br_if $done (i32.ge_u (local.get $d) (local.get $D)))
+        (local.set $row (i32.mul (local.get $d) (local.get $B)))
+        (local.set $j (i32.const 0))
+        (block $rowDone
+          (loop $next
+            (br_if $rowDone (i32.ge_u (local.get $j) (local.get $B)))
+            (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (local.get $row) (local.get $j)) (i32.const 2)))
+              (f32.load (i32.add (local.get $src) (i32.shl (i32.add (local.get $row)
+                (i32.load (i32.add (local.get $idx) (i32.shl (local.get $j) (i32.const 2))))) (i32.const 2)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $next)))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br $nextFeature))))
+
+  ;; Alignment gradient on columns col0 … col0+B−1 of gradT (D×R), assigned (not added):
+  ;;   g[d, col0+j] = cPos[j]·(out[d, col0+j] − a[d, j]) + cNeg[j]·(out[d, col0+j] − aNeg[d, j])
+  ;; (aNeg: the anchors whose negative is column j, i.e. aT's columns permuted by the inverse of i⁻).
+  (func (export "alignmentGradient") (param $gradT i32) (param $outT i32) (param $aT i32) (param $aNegT i32) (param $cPos i32) (param $cNeg i32)
+                                     (param $col0 i32) (param $D i32) (param $B i32) (param $R i32)
+    (local $d i32) (local $j i32) (local $o i32) (local $a i32) (local $y v128)
+    (block $done
+      (loop $nextFeature
+        (br_if $done (i32.ge_u (local.get $d) (local.get $D)))
+        (local.set $j (i32.const 0))
+        (block $rowDone
+          (loop $next
+            (br_if $rowDone (i32.ge_u (local.get $j) (local.get $B)))
+            (local.set $o (i32.shl (i32.add (i32.add (i32.mul (local.get $d) (local.get $R)) (local.get $col0)) (local.get $j)) (i32.const 2)))
+            (local.set $a (i32.shl (i32.add (i32.mul (local.get $d) (local.get $B)) (local.get $j)) (i32.const 2)))
+            (local.set $y (v128.load (i32.add (local.get $outT) (local.get $o))))
+            (v128.store (i32.add (local.get $gradT) (local.get $o))
+              (f32x4.add
+                (f32x4.mul (v128.load (i32.add (local.get $cPos) (i32.shl (local.get $j) (i32.const 2))))
+                           (f32x4.sub (local.get $y) (v128.load (i32.add (local.get $aT) (local.get $a)))))
+                (f32x4.mul (v128.load (i32.add (local.get $cNeg) (i32.shl (local.get $j) (i32.const 2))))
+                           (f32x4.sub (local.get $y) (v128.load (i32.add (local.get $aNegT) (local.get $a)))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $next)))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br $nextFeature))))
+
+  ;; gradT (D×R) ← gradT·act'(y) in place (relu: 0 where y ≤ 0), also written as rows (R×D) into
+  ;; gradRows, and summed per feature into biasGrad.
+  (func (export "activationGradient") (param $yT i32) (param $gradT i32) (param $gradRows i32) (param $biasGrad i32)
+                                      (param $D i32) (param $R i32) (param $relu i32)
+    (local $d i32) (local $i i32) (local $o i32) (local $r i32) (local $rowStride i32) (local $g v128) (local $acc v128)
+    (local.set $rowStride (i32.shl (local.get $D) (i32.const 2)))
+    (block $done
+      (loop $nextFeature
+        (br_if $done (i32.ge_u (local.get $d) (local.get $D)))
+        (local.set $acc (v128.const i32x4 0 0 0 0))
+        (local.set $i (i32.const 0))
+        (block $rowDone
+          (loop $next
+            (br_if $rowDone (i32.ge_u (local.get $i) (local.get $R)))
+            (local.set $o (i32.shl (i32.add (i32.mul (local.get $d) (local.get $R)) (local.get $i)) (i32.const 2)))
+            (local.set $g (v128.load (i32.add (local.get $gradT) (local.get $o))))
+            (if (local.get $relu)
+              (then (local.set $g (v128.and (local.get $g)
+                      (f32x4.gt (v128.load (i32.add (local.get $yT) (local.get $o))) (v128.const f32x4 0 0 0 0))))))
+            (v128.store (i32.add (local.get $gradT) (local.get $o)) (local.get $g))
+            (local.set $acc (f32x4.add (local.get $acc) (local.get $g)))
+            (local.set $r (i32.add (local.get $gradRows) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $D)) (local.get $d)) (i32.const 2))))
+            (f32.store (local.get $r) (f32x4.extract_lane 0 (local.get $g)))
+            (local.set $r (i32.add (local.get $r) (local.get $rowStride)))
+            (f32.store (local.get $r) (f32x4.extract_lane 1 (local.get $g)))
+            (local.set $r (i32.add (local.get $r) (local.get $rowStride)))
+            (f32.store (local.get $r) (f32x4.extract_lane 2 (local.get $g)))
+            (local.set $r (i32.add (local.get $r) (local.get $rowStride)))
+            (f32.store (local.get $r) (f32x4.extract_lane 3 (local.get $g)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $next)))
+        (f32.store (i32.add (local.get $biasGrad) (i32.shl (local.get $d) (i32.const 2)))
+          (f32.add (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+                   (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br $nextFeature))))
 )

@@ -33,3 +33,15 @@ export class CliUsageError extends Error {
     this.name = 'CliUsageError';
   }
 }
+
+/**
+ * `--engine auto|fused|autodiff`: how stage 2 computes gradients (lib/train/fused-step.ts or the
+ * tfjs gradient tape). Sets FSVAE_STAGE2_ENGINE for this process and its worker threads.
+ */
+export function applyStage2EngineFlag(value: string | true | undefined): void {
+  if (value === undefined) return;
+  if (value !== 'auto' && value !== 'fused' && value !== 'autodiff') {
+    throw new CliUsageError(`--engine must be auto, fused or autodiff, got '${value === true ? '' : value}'.`);
+  }
+  process.env.FSVAE_STAGE2_ENGINE = value;
+}

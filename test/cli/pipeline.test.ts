@@ -10,8 +10,9 @@ test('fsvae pipeline: raw generated skeletons → stage 1 → stages 2-4, one JS
   const out = path.join(dir, 'result.json');
   const code = await main([
     'pipeline', '--dataset', 'generated', '--split', 'generated-35/5', '--epochs', '1', '--cache-dir', path.join(dir, 'cache'),
-    '--seeds', '1', '--variants', 'ours', '--cycles', '1', '--steps', '40', '--out', out,
+    '--seeds', '1', '--variants', 'ours', '--cycles', '1', '--steps', '40', '--engine', 'autodiff', '--out', out,
   ]);
+  delete process.env.FSVAE_STAGE2_ENGINE;
   assert.equal(code, 0);
   const j = JSON.parse(fs.readFileSync(out, 'utf8'));
   assert.equal(j.kind, 'fsvae-pipeline');
@@ -21,6 +22,9 @@ test('fsvae pipeline: raw generated skeletons → stage 1 → stages 2-4, one JS
   assert.deepEqual(j.stage1.val.trainedClasses, j.split.valSeen);
   assert.equal(j.rows.length, 2); // clean + reference
   assert.match(j.provenance.data, /generated dataset/);
+  assert.equal(j.provenance.stage2Engine, 'autodiff');
+  assert.equal(j.runs[0].perSeed[0].stage2Engine, 'autodiff');
+  assert.equal(await main(['pipeline', '--dataset', 'generated', '--split', 'generated-35/5', '--engine', 'fast']), 2);
   // ad hoc unseen list and bad arguments
   assert.equal(await main(['extract', '--dataset', 'generated', '--unseen', '0,99']), 1);
   assert.equal(await main(['extract', '--dataset', 'kinetics', '--split', 'generated-35/5']), 2);

@@ -1,7 +1,8 @@
 /** `fsvae extract` (stage 1) and `fsvae pipeline` (stage 1 → stages 2-4) from raw skeletons. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliCommand, CliUsageError, parseArgs } from '../registry';
+import { applyStage2EngineFlag, CliCommand, CliUsageError, parseArgs } from '../registry';
+import { resolveStage2Engine } from '../../train/stage2';
 import { initBackend, describeBackend } from '../../runtime/backend';
 import { getSplit, parseUnseenList, splitFromUnseen, BenchmarkSplit } from '../../data/splits';
 import { numClassesOf, DatasetName } from '../../data/classes';
@@ -84,9 +85,11 @@ export const pipelineCommand: CliCommand = {
   name: 'pipeline',
   summary: 'raw skeletons → stage 1 → stages 2-4: ZSL and GZSL of Ours, Ours† and the baseline, one JSON',
   usage: `usage: fsvae pipeline ${COMMON}
-       [--preset ${Object.keys(STAGE2_PRESETS).join('|')}] [--seeds 3] [--cycles N] [--steps N] [--variants ours,dagger,baseline] [--text-encoder use-lite] [--out <file.json>]`,
+       [--preset ${Object.keys(STAGE2_PRESETS).join('|')}] [--seeds 3] [--cycles N] [--steps N] [--variants ours,dagger,baseline] [--text-encoder use-lite]
+       [--engine auto|fused|autodiff] [--out <file.json>]`,
   async run(args) {
     const { flags } = parseArgs(args);
+    applyStage2EngineFlag(flags.engine);
     const t0 = Date.now();
     const prepared = await prepare(flags);
     const nSeeds = Number(str(flags, 'seeds') ?? 3);
@@ -98,6 +101,8 @@ export const pipelineCommand: CliCommand = {
     });
     const num = (k: string) => (str(flags, k) ? Number(str(flags, k)) : undefined);
     const base = withSchedule(stage2Preset(str(flags, 'preset') ?? 'quick'), { cycles: num('cycles'), steps: num('steps') });
+    const stage2Engine = resolveStage2Engine(base);
+    console.log(`[fsvae] stage-2 engine: ${stage2Engine}`);
     const runs = await runVariants(prepared, base, variants, {
       seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), text: { kind: 'encoder', id: str(flags, 'text-encoder') ?? 'use-lite' }, log: (l) => console.log(l),
     });
@@ -107,7 +112,7 @@ export const pipelineCommand: CliCommand = {
     if (out) {
       const result = {
         kind: 'fsvae-pipeline',
-        provenance: provenance(describeBackend(), { wallSeconds: (Date.now() - t0) / 1000, split: prepared.split.name, data: prepared.description }),
+        provenance: provenance(describeBackend(), { wallSeconds: (Date.now() - t0) / 1000, split: prepared.split.name, data: prepared.description, stage2Engine }),
         split: prepared.split, stage1: prepared.stage1, rows,
         runs: runs.map((r) => ({ variant: r.variant, wallSeconds: r.wallSeconds, summary: r.result.summary, perSeed: r.result.perSeed, protocolLabels: r.result.protocolLabels })),
       };

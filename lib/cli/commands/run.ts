@@ -1,7 +1,8 @@
 /** `fsvae run` (alias `train`): stages 2-4 with both protocols on pre-extracted features in the SynSE layout. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliCommand, CliUsageError, parseArgs } from '../registry';
+import { applyStage2EngineFlag, CliCommand, CliUsageError, parseArgs } from '../registry';
+import { resolveStage2Engine } from '../../train/stage2';
 import { initBackend, describeBackend } from '../../runtime/backend';
 import { getSplit, parseUnseenList, splitFromUnseen } from '../../data/splits';
 import { stage2Preset, STAGE2_PRESETS, withSchedule } from '../../train/config';
@@ -15,7 +16,8 @@ import { numClassesOf } from '../../data/classes';
 const USAGE = `usage: fsvae train --features <sk_feats dir> --text <dir with text_feats/> (--split <name> | --dataset <ntu60|ntu120> --unseen <ids>)
                    [--preset ${Object.keys(STAGE2_PRESETS).join('|')}] [--text-mode lb_ad_md] [--encoder ViT-B/32]
                    [--seeds 3] [--seed-base 1] [--protocol clean|reference] [--gate-temperature 2|search]
-                   [--gate-threshold 0.5|search] [--cycles N] [--steps N] [--sequential] [--checkpoint-dir <dir>] [--out <file.json>] [--log <cycles.jsonl>]
+                   [--gate-threshold 0.5|search] [--cycles N] [--steps N] [--engine auto|fused|autodiff] [--sequential] [--checkpoint-dir <dir>]
+                   [--out <file.json>] [--log <cycles.jsonl>]
 
 Stages 2-4: trains the cross-modal VAE and the unseen classifier for every seed on the phase-train
 folder (shift_{ss}_r) and on the pseudo split (shift_val_{ss}_r), fits the seen/unseen gate on the
@@ -49,10 +51,12 @@ export const command: CliCommand = {
     if (str('text-mode')) cfg.textMode = str('text-mode')!;
     const sized = withSchedule(cfg, { cycles: str('cycles') ? Number(str('cycles')) : undefined, steps: str('steps') ? Number(str('steps')) : undefined });
     Object.assign(cfg, sized);
+    applyStage2EngineFlag(flags.engine);
     const t0 = Date.now();
     const backend = await initBackend();
+    const stage2Engine = resolveStage2Engine(cfg);
     const data = loadZeroShotData({ features, text: textDir, textMode: cfg.textMode, encoder: (str('encoder') ?? 'ViT-B/32') as TextEncoderName }, split);
-    console.log(`[fsvae] split ${split.name}: ${split.unseen.length} unseen, preset ${cfg.name}, text ${cfg.textMode} (${data.text.cols}-d), seeds ${seeds.join(', ')}, protocol ${PROTOCOL_LABEL[protocol]}`);
+    console.log(`[fsvae] split ${split.name}: ${split.unseen.length} unseen, preset ${cfg.name}, text ${cfg.textMode} (${data.text.cols}-d), seeds ${seeds.join(', ')}, protocol ${PROTOCOL_LABEL[protocol]}, stage-2 engine ${stage2Engine}`);
     const total = cfg.schedule.cycles * cfg.schedule.stepsPerCycle;
     let bar: StepProgress | null = null;
     let barKey = '';
@@ -95,7 +99,7 @@ export const command: CliCommand = {
     const { firstSeedGzsl, ...rest } = bench;
     const result = {
       kind: 'fsvae-run',
-      provenance: provenance(describeBackend(), { wallSeconds: (Date.now() - t0) / 1000, preset: cfg.name, split: split.name, protocol, seeds: seeds.join(','), backendName: backend.name }),
+      provenance: provenance(describeBackend(), { wallSeconds: (Date.now() - t0) / 1000, preset: cfg.name, split: split.name, protocol, seeds: seeds.join(','), backendName: backend.name, stage2Engine }),
       protocol: PROTOCOL_LABEL[protocol], reported: bench.summary[protocol], splitDefinition: split, presetDefinition: cfg, ...rest,
       firstSeedPerClass: { clean: firstSeedGzsl.clean.perClass, reference: firstSeedGzsl.reference.perClass },
     };

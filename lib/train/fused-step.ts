@@ -1,8 +1,9 @@
 /**
  * One stage-2 training step with a hand-written backward pass: the same loss as the autodiff step
- * in stage2.ts (Eq. 8 = Eq. 7 + α·alignment, with the code's schedules), computed with a handful of
- * large matmuls (tfjs kernels: XNNPACK on wasm) and everything elementwise in plain loops over the
- * kernels' own storage. No gradient tape, no per-op bookkeeping, no wide-row gathers.
+ * in stage2.ts (Eq. 8 = Eq. 7 + α·alignment, with the code's schedules), computed with 14 large
+ * matmuls (tfjs kernels: XNNPACK on wasm) and everything elementwise in loops over the kernels' own
+ * storage: wasm SIMD kernels (lib/runtime/simd-kernels.ts) where available, plain JS otherwise.
+ * No gradient tape, no per-op bookkeeping, no wide-row gathers.
  *
  * Forward (B samples, U = distinct classes in the batch):
  *   x̃_s = (S ⊙ g_s)Φ            S = DCT(f_s) of every training row, precomputed (parameter-free)  (Eq. 33)
@@ -13,6 +14,10 @@
  *   loss = MSE(f_s, ŝ) + MSE(f_t, t̂) + β_s KL_s + β_t KL_t + c·(side_t + side_s)                    (Eq. 6-8)
  * Backward: the chain rule for exactly these ops, written out below; tests check it against tfjs
  * autodiff and finite differences.
+ *
+ * Layout: activations are kept transposed (features × samples) and every product is written as
+ * left·right with a small right-hand operand — the one XNNPACK re-packs on every call — using the
+ * transposed weight copies Adam keeps (Adam.keepTransposed).
  *
  * Supported: no encoder hidden layers (the code's model), relu or linear decoders, every FM mode,
  * both reparameterisations, every alignment loss. Needs a backend with host-visible storage (wasm,

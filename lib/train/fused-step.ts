@@ -267,7 +267,7 @@ function activationGradientPass(yT: Float32Array, gradT: Float32Array, gradRows:
  * transposed text table; and the distinct classes (uniq) with each sample's column among them.
  */
 function assembleBatch(batch: ArrayLike<number>, train: FeatureSet, textT: Float32Array, C: number, fsT: Float32Array, ftT: Float32Array):
-  { labels: Int32Array; colOf: Int32Array; uniq: number[] } {
+  { colOf: Int32Array; uniq: number[] } {
   const B = batch.length;
   const Ds = train.dim;
   const Dt = textT.length / C;
@@ -287,7 +287,7 @@ function assembleBatch(batch: ArrayLike<number>, train: FeatureSet, textT: Float
     const row = j * C;
     for (let i = 0; i < B; i++) ftT[j * B + i] = textT[row + labels[i]];
   }
-  return { labels, colOf, uniq };
+  return { colOf, uniq };
 }
 
 /** σ = exp(½ log σ²) of every posterior row of h (rows × 2L): rows × L. */
@@ -370,17 +370,6 @@ function transposedTensor(m: tf.Tensor, rows: number, cols: number): tf.Tensor2D
   const simd = simdKernels();
   if (simd) simd.transpose(heapOffset(m), rows, cols, heapOffset(out));
   else transposeInto(hostView(m), rows, cols, hostView(out));
-  return out;
-}
-
-/** Row sums of a rows×cols host matrix (the bias gradient of a transposed output). */
-function rowSums(m: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let c = r * cols, end = c + cols; c < end; c++) s += m[c];
-    out[r] = s;
-  }
   return out;
 }
 
@@ -563,7 +552,7 @@ export class FusedStage2Step {
       this.mark('');
       // ---- batch (host arrays): raw features are the reconstruction targets (FM acts on encoder inputs only)
       const batch = draws.batch;
-      const { labels, colOf, uniq } = assembleBatch(batch, train, this.textT, this.C, hostView(this.fsTargets), hostView(this.ftTargets));
+      const { colOf, uniq } = assembleBatch(batch, train, this.textT, this.C, hostView(this.fsTargets), hostView(this.ftTargets));
       const U = uniq.length;
       this.mark('batch assembly');
 

@@ -118,8 +118,9 @@ export class Adam {
   /**
    * One update from given gradients, in parameter order (null: no gradient, state untouched).
    * A gradient may be a tensor or a host array of the parameter's size. On backends whose storage
-   * JS can see (wasm heap, cpu arrays) the update is one fused loop per parameter that writes the
-   * new value straight into fresh storage; elsewhere it is ~10 tensor ops per parameter.
+   * JS can see (wasm heap, cpu arrays) the update is one fused loop per parameter (a wasm SIMD
+   * kernel on the wasm heap) that writes the new value straight into fresh storage; elsewhere it
+   * is ~10 tensor ops per parameter.
    * Parameters are never mutated in place: wasm's XNNPACK matmul caches packed weights by tensor
    * id, so a parameter gets new storage (assign) every step.
    */
@@ -135,42 +136,31 @@ export class Adam {
     const c2 = 1 - this.beta2 ** this.t;
     const stepSize = this.lr / c1;
     const sqrtC2 = Math.sqrt(c2);
-    const simd = process.env.FSVAE_ADAM_UNFUSED ? null : simdKernels();
-    if (simd) { // wasm: one SIMD kernel call per parameter, on the heap in place
+    if (hostMemoryKind() && !process.env.FSVAE_ADAM_UNFUSED) {
+      const simd = simdKernels(); // wasm: the SIMD kernels work on the heap by offset; else plain-JS loops over views
+      const [b1, b2, eps, invSqrtC2] = [this.beta1, this.beta2, this.eps, 1 / sqrtC2];
       this.params.forEach((p, i) => {
         const g = grads[i];
         if (!g) return;
-        const gt = g instanceof Float32Array ? tensorFrom(p.shape, (v) => v.set(g)) : g;
+        // allocate first: an allocation may grow the heap and detach older views
+        const gt = simd && g instanceof Float32Array ? tensorFrom(p.shape, (v) => v.set(g)) : g;
         const next = allocateTensor(p.shape);
         const oldT = this.transposedCopies.get(i);
         const nextT = oldT ? allocateTensor<tf.Rank.R2>([p.shape[1]!, p.shape[0]!]) : null;
-        const [po, go, mo, vo, no] = [p, gt, this.m[i], this.v[i], next].map(heapOffset);
-        if (nextT) {
-          simd.adamTransposing(po, go, mo, vo, no, heapOffset(nextT), p.shape[0]!, p.shape[1]!, this.beta1, this.beta2, stepSize, 1 / sqrtC2, this.eps);
-          oldT!.dispose();
-          this.transposedCopies.set(i, tf.keep(nextT));
-        } else simd.adam(po, go, mo, vo, no, p.size, this.beta1, this.beta2, stepSize, 1 / sqrtC2, this.eps);
-        if (gt !== g) gt.dispose();
-        p.assign(next);
-        next.dispose();
-      });
-      return;
-    }
-    if (hostMemoryKind() && !process.env.FSVAE_ADAM_UNFUSED) {
-      this.params.forEach((p, i) => {
-        const g = grads[i];
-        if (!g) return;
-        const next = allocateTensor(p.shape); // allocate first: it may grow the heap and detach older views
-        const oldT = this.transposedCopies.get(i);
-        const nextT = oldT ? allocateTensor<tf.Rank.R2>([p.shape[1]!, p.shape[0]!]) : null;
-        const gv = g instanceof Float32Array ? g : hostView(g);
-        if (nextT) {
-          adamKernelTransposing(hostView(p), gv, hostView(this.m[i]), hostView(this.v[i]), hostView(next), hostView(nextT),
-            p.shape[0]!, p.shape[1]!, this.beta1, this.beta2, stepSize, 1 / sqrtC2, this.eps);
-          oldT!.dispose();
-          this.transposedCopies.set(i, tf.keep(nextT));
+        if (simd) {
+          const [po, go, mo, vo, no] = [p, gt as tf.Tensor, this.m[i], this.v[i], next].map(heapOffset);
+          if (nextT) simd.adamTransposing(po, go, mo, vo, no, heapOffset(nextT), p.shape[0]!, p.shape[1]!, b1, b2, stepSize, invSqrtC2, eps);
+          else simd.adam(po, go, mo, vo, no, p.size, b1, b2, stepSize, invSqrtC2, eps);
         } else {
-          adamKernel(hostView(p), gv, hostView(this.m[i]), hostView(this.v[i]), hostView(next), this.beta1, this.beta2, stepSize, 1 / sqrtC2, this.eps);
+          const [pv, mv, vv, nv] = [p, this.m[i], this.v[i], next].map(hostView);
+          const gv = gt instanceof Float32Array ? gt : hostView(gt);
+          if (nextT) adamKernelTransposing(pv, gv, mv, vv, nv, hostView(nextT), p.shape[0]!, p.shape[1]!, b1, b2, stepSize, invSqrtC2, eps);
+          else adamKernel(pv, gv, mv, vv, nv, b1, b2, stepSize, invSqrtC2, eps);
+        }
+        if (gt !== g) (gt as tf.Tensor).dispose();
+        if (nextT) {
+          oldT!.dispose();
+          this.transposedCopies.set(i, tf.keep(nextT));
         }
         p.assign(next);
         next.dispose();

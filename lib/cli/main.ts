@@ -8,6 +8,7 @@ import { command as downloadCommand } from './commands/download';
 import { command as inspectCommand } from './commands/inspect';
 import { command as embedCommand } from './commands/embed';
 import { extractCommand, pipelineCommand } from './commands/extract';
+import { featuresReportCommand } from './commands/features-report';
 
 const COMMANDS: CliCommand[] = [
   // each command module exports `command: CliCommand`; add new ones here
@@ -19,6 +20,7 @@ const COMMANDS: CliCommand[] = [
   embedCommand,
   extractCommand,
   pipelineCommand,
+  featuresReportCommand,
 ];
 
 function help(): string {

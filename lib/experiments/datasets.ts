@@ -13,7 +13,11 @@ import { SkeletonSequence } from '../data/skeleton';
 import { generateActionDataset } from '../data/generator';
 import { readNwUclaFolder } from '../data/nwucla';
 import { readUtdMhadFolder } from '../data/utd-mhad';
-import { Stage1Config } from '../stage1/config';
+import { ExtractorConfig } from '../stage1/extractors';
+import { readMsrAction3dFolder } from '../data/msr-action3d';
+import { readNtuFolder } from '../data/ntu-skeleton';
+import { readPkuMmdFolder } from '../data/pku-mmd';
+import { pkuMmdCrossSubject, pkuMmdSide } from './pku-mmd';
 import { Stage1ExportReport, exportStage1Features } from '../stage1/export';
 import { SideOf, sideFromIds, sideFromProtocol } from '../stage1/input';
 import { Stage1Progress } from '../stage1/train';
@@ -32,7 +36,7 @@ export type DatasetSource =
   /** the built-in procedural dataset (lib/data/generator): always available. */
   | { kind: 'generated'; preset: 'quick' | 'full'; seed: number; split: SplitRef }
   /** raw skeleton files through stage 1 (found with locateData unless `dir` is given). */
-  | { kind: 'skeletons'; dataset: 'nw-ucla' | 'utd-mhad'; split: SplitRef; dir?: string }
+  | { kind: 'skeletons'; dataset: RawSkeletonDataset; split: SplitRef; dir?: string }
   /** a user's SynSE-layout features (the paper's NTU inputs) with MSF CLIP text tables. */
   | { kind: 'synse'; dataset: 'ntu60' | 'ntu120'; split: SplitRef; features?: string; text?: string };
 
@@ -65,13 +69,22 @@ export interface MissingDataset {
   message: string;
 }
 
-const RAW_LOCATIONS = { 'nw-ucla': 'nw-ucla/all_sqe', 'utd-mhad': 'utd-mhad/Skeleton' } as const;
-const DOWNLOAD_HINT = {
+/** Datasets with a raw-skeleton reader and a registered split. */
+export type RawSkeletonDataset = 'nw-ucla' | 'utd-mhad' | 'msr-action3d' | 'ntu60' | 'ntu120' | 'pku51';
+export const RAW_SKELETON_DATASETS: readonly RawSkeletonDataset[] = ['nw-ucla', 'utd-mhad', 'msr-action3d', 'ntu60', 'ntu120', 'pku51'];
+
+const RAW_LOCATIONS: Record<RawSkeletonDataset, string> = {
+  'nw-ucla': 'nw-ucla/all_sqe', 'utd-mhad': 'utd-mhad/Skeleton', 'msr-action3d': 'msr-action3d', ntu60: 'ntu-rgbd', ntu120: 'ntu-rgbd', pku51: 'pku-mmd',
+};
+const DOWNLOAD_HINT: Record<RawSkeletonDataset | 'ntu60' | 'ntu120', string> = {
   'nw-ucla': 'npx fsvae download nw-ucla',
   'utd-mhad': 'npx fsvae download utd-mhad',
+  'msr-action3d': 'npx fsvae download msr-action3d (manual: see its instructions)',
+  pku51: 'npx fsvae download pku-mmd (manual: see its instructions)',
   ntu60: 'npx fsvae download synse-shift-features (manual: SynSE Google Drive) and npx fsvae download ntu-text-features',
   ntu120: 'npx fsvae download synse-shift-features (manual: SynSE Google Drive) and npx fsvae download ntu-text-features',
-} as const;
+};
+const RAW_NTU_HINT = 'npx fsvae download ntu-rgbd (manual: ROSE Lab skeleton release)';
 
 export function featureCacheDir(): string {
   return process.env.FSVAE_FEATURE_CACHE ?? path.join(repoRoot(), 'data', 'cache', 'features');
@@ -82,7 +95,7 @@ function sourceName(src: DatasetSource): string {
 }
 
 export interface PrepareOptions {
-  stage1: Stage1Config;
+  stage1: ExtractorConfig;
   seed: number;
   /** reuse cached features when the key matches (default true). */
   cache?: boolean;
@@ -102,15 +115,85 @@ export function loadSequences(src: DatasetSource): LoadedSequences | MissingData
   if (src.kind === 'synse') throw new FsvaeInputError('loadSequences: a SynSE source holds features, not skeleton sequences.');
   if (src.kind === 'generated') {
     const ds = generateActionDataset(src.preset, src.seed);
+    const h = createHash('sha256');
+    for (const q of ds.sequences) h.update(`${q.id}\0${q.label}\0`).update(new Uint8Array(q.data.buffer, q.data.byteOffset, q.data.byteLength));
     return {
       sequences: ds.sequences, side: sideFromIds(ds.protocol.trainSubjects, ds.protocol.testSubjects, 'subject'),
-      origin: `generated dataset (lib/data/generator, preset ${src.preset}, seed ${src.seed}; synthetic)`, datasetId: `generated:${src.preset}:${src.seed}`,
+      origin: `generated dataset (lib/data/generator, preset ${src.preset}, seed ${src.seed}; synthetic)`, datasetId: `generated:${src.preset}:${src.seed}:${h.digest('hex').slice(0, 24)}`,
     };
   }
   const loc = locateData(RAW_LOCATIONS[src.dataset], src.dir);
-  if (!loc.path) return { missing: true, source: src, message: `${src.dataset} skeletons not found (tried ${loc.tried.join(', ')}); get them with: ${DOWNLOAD_HINT[src.dataset]}` };
-  const sequences = src.dataset === 'nw-ucla' ? readNwUclaFolder(loc.path) : readUtdMhadFolder(loc.path);
-  return { sequences, side: sideFromProtocol(getProtocol(src.dataset)), origin: `${src.dataset} (real, ${loc.source}: ${loc.path})`, datasetId: `${src.dataset}:${sequences.length}` };
+  const hint = src.dataset === 'ntu60' || src.dataset === 'ntu120' ? RAW_NTU_HINT : DOWNLOAD_HINT[src.dataset];
+  if (!loc.path) return { missing: true, source: src, message: `${src.dataset} skeletons not found (tried ${loc.tried.join(', ')}); get them with: ${hint}` };
+  const { sequences, side, note } = readRawSkeletons(src.dataset, loc.path);
+  return {
+    sequences, side, origin: `${src.dataset} (real, ${loc.source}: ${loc.path}${note ? `; ${note}` : ''})`,
+    datasetId: `${src.dataset}:${contentIdentity(loc.path)}`,
+  };
+}
+
+/** Reads a raw dataset folder with its reader and the dataset's standard train/test protocol. */
+export function readRawSkeletons(dataset: RawSkeletonDataset, dir: string): { sequences: SkeletonSequence[]; side: SideOf; note?: string } {
+  switch (dataset) {
+    case 'nw-ucla':
+      return { sequences: readNwUclaFolder(dir), side: sideFromProtocol(getProtocol(dataset)) };
+    case 'utd-mhad':
+      return { sequences: readUtdMhadFolder(dir), side: sideFromProtocol(getProtocol(dataset)) };
+    case 'msr-action3d': {
+      const r = readMsrAction3dFolder(dir);
+      return { sequences: r.sequences, side: sideFromProtocol(getProtocol(dataset)), note: r.skipped.length ? `${r.skipped.length} all-zero files skipped` : undefined };
+    }
+    case 'ntu60':
+    case 'ntu120': {
+      // a folder of .skeleton files, or the release root with nturgb+d_skeletons[120]/
+      const direct = fs.readdirSync(dir).some((f) => f.endsWith('.skeleton'));
+      const folders = direct ? [dir] : ['nturgb+d_skeletons', ...(dataset === 'ntu120' ? ['nturgb+d_skeletons120'] : [])].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
+      if (folders.length === 0) throw new FsvaeInputError(`${dir}: no .skeleton files and no nturgb+d_skeletons/ folder; point --dir at the NTU skeleton folder.`);
+      const limit = dataset === 'ntu60' ? 60 : 120;
+      const all = folders.flatMap((f) => readNtuFolder(f).sequences);
+      const sequences = all.filter((s) => s.label < limit);
+      if (sequences.length === 0) throw new FsvaeInputError(`${dir}: none of the ${all.length} samples has an action of ${dataset} (A001..A${String(limit).padStart(3, '0')}).`);
+      return { sequences, side: sideFromProtocol(getProtocol(dataset)), note: all.length > sequences.length ? `${all.length - sequences.length} samples of NTU-120-only actions left out` : undefined };
+    }
+    case 'pku51': {
+      const xsub = pkuMmdCrossSubject({ root: dir });
+      return { sequences: readPkuMmdFolder(dir).sequences, side: pkuMmdSide(xsub.testVideos, xsub.trainVideos), note: `cross-subject sides: ${xsub.source}` };
+    }
+    default:
+      throw new FsvaeInputError(`no raw-skeleton reader for dataset '${String(dataset)}'; known: ${RAW_SKELETON_DATASETS.join(', ')}.`);
+  }
+}
+
+/**
+ * Identity of a data folder's content for cache keys: sha256 over the relative path, size and
+ * modification time of every file below it (depth ≤ 4), so replacing or touching one file
+ * changes the key.
+ */
+export function contentIdentity(dir: string): string {
+  const h = createHash('sha256');
+  const walk = (d: string, rel: string, depth: number) => {
+    const entries = fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (depth < 4) walk(p, r, depth + 1);
+        continue;
+      }
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(p);
+      } catch {
+        h.update(`${r}\0dangling\n`);
+        continue;
+      }
+      h.update(`${r}\0${st.size}\0${st.mtimeMs}\n`);
+    }
+  };
+  const st = fs.statSync(dir);
+  if (st.isDirectory()) walk(dir, '', 0);
+  else h.update(`${path.basename(dir)}\0${st.size}\0${st.mtimeMs}`);
+  return h.digest('hex').slice(0, 24);
 }
 
 /** Features in the SynSE layout for a dataset + split (stage 1 runs unless cached or pre-extracted). */
@@ -142,7 +225,7 @@ export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): Prepa
 }
 
 function featureCacheEntry(src: DatasetSource, split: BenchmarkSplit, datasetId: string, opts: PrepareOptions): string {
-  const key = createHash('sha256').update(JSON.stringify({ datasetId, split, stage1: opts.stage1, seed: opts.seed, v: 1 })).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(JSON.stringify({ datasetId, split, stage1: opts.stage1, seed: opts.seed, v: 2 })).digest('hex').slice(0, 16);
   return path.join(featureCacheDir(), `${sourceName(src)}-${split.name.replace(/\//g, '_')}-${key}`);
 }
 
@@ -175,7 +258,7 @@ export async function prepareFeaturesParallel(src: DatasetSource, opts: PrepareO
 interface Stage1WorkerJob {
   source: DatasetSource;
   split: BenchmarkSplit;
-  stage1: Stage1Config;
+  stage1: ExtractorConfig;
   seed: number;
   outDir: string;
   backend: BackendName;

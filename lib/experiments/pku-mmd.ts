@@ -542,7 +542,7 @@ export async function runPkuMmd(cfg: PkuMmdConfig, log: (l: string) => void = ()
   const stage1Rows: Row[] = runs.filter((r) => r.prepared.stage1).map((r) => {
     const st = r.prepared.stage1!;
     return {
-      dataset: r.prepared.entry.label, split: r.prepared.split.name, extractor: st.config.name, arch: st.config.model.arch, cached: r.prepared.cached,
+      dataset: r.prepared.entry.label, split: r.prepared.split.name, extractor: st.config.name, arch: 'model' in st.config ? st.config.model.arch : st.config.name, cached: r.prepared.cached,
       'seen-class top-1 (test side)': st.seenTestTop1 ?? '', 'train-phase seconds': st.train?.trainSeconds ?? '', 'val-phase seconds': st.val?.trainSeconds ?? '',
     };
   });

@@ -24,9 +24,9 @@ import { SkeletonSequence } from '../data/skeleton';
 import { SynsePhase, synseFolderName, writeSynseSplit } from '../data/synse';
 import { fnv1a32 } from '../data/splits';
 import { FeatureSet } from '../train/features';
-import { Stage1Config } from './config';
+import { ExtractorConfig, TrainedExtractor, fitExtractor } from './extractors';
 import { SelectionCounts, SideOf, TrainingSelection } from './input';
-import { Stage1EpochRecord, Stage1Progress, Stage1TrainResult, extractFeatures, top1Accuracy, trainStage1 } from './train';
+import { Stage1EpochRecord, Stage1Progress, top1Accuracy } from './train';
 
 /** The class lists of a zero-shot split (BenchmarkSplit and the generator's ZeroShotSplit both fit). */
 export interface Stage1Split {
@@ -44,7 +44,7 @@ export interface Stage1ExportOptions {
   side: SideOf;
   /** the sk_feats root: shift_{u}_r and shift_val_{u}_r are written inside */
   outDir: string;
-  config: Stage1Config;
+  config: ExtractorConfig;
   seed: number;
   /** fraction of the val-seen train-side samples (or groups) held out as the val set; default 0.2 */
   valFraction?: number;
@@ -73,6 +73,8 @@ export interface Stage1PhaseReport {
   rows: Partial<Record<'train' | 'ztest' | 'gtest' | 'val', number>>;
   history: Stage1EpochRecord[];
   trainSeconds: number;
+  /** extractor-specific facts (e.g. the chosen shrinkage of dct-lda) */
+  details?: Record<string, unknown>;
   sequencesPerSecond: number;
   /** top-1 of the extractor on its training samples (eval mode, argmax over all classes) */
   trainTop1: number;
@@ -84,7 +86,7 @@ export interface Stage1PhaseReport {
 }
 
 export interface Stage1ExportReport {
-  config: Stage1Config;
+  config: ExtractorConfig;
   numClasses: number;
   unseen: number[];
   valUnseen: number[];
@@ -166,8 +168,8 @@ export function chooseValHoldOut(pool: readonly SkeletonSequence[], fraction: nu
   return out;
 }
 
-function toFeatureSet(net: Stage1TrainResult, seqs: readonly SkeletonSequence[], batch: number, withLogits: boolean): FeatureSet {
-  const e = extractFeatures(net.net, seqs, net.input, batch);
+function toFeatureSet(ex: TrainedExtractor, seqs: readonly SkeletonSequence[], batch: number, withLogits: boolean): FeatureSet {
+  const e = ex.extract(seqs, batch);
   const set: FeatureSet = { features: e.features, rows: e.rows, dim: e.dim, labels: e.labels };
   if (withLogits) {
     set.logits = e.logits;
@@ -191,7 +193,7 @@ function requireRows(rows: number, what: string): void {
   if (rows === 0) throw new FsvaeInputError(`stage 1 export: the ${what} set would be empty; check the split and the protocol (which samples are on which side).`);
 }
 
-function reportJson(r: Stage1PhaseReport, cfg: Stage1Config, extra: Record<string, unknown>): string {
+function reportJson(r: Stage1PhaseReport, cfg: ExtractorConfig, extra: Record<string, unknown>): string {
   return JSON.stringify({ extractor: cfg, ...extra, report: r }, null, 2);
 }
 
@@ -218,13 +220,13 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
   const report: Stage1ExportReport = { config: opts.config, numClasses: C, unseen: sp.unseen, valUnseen: sp.valUnseen };
   fs.mkdirSync(opts.outDir, { recursive: true });
 
-  const run = (phase: SynsePhase, classes: number[], seed: number, holdOut?: Set<string>): Stage1TrainResult => {
+  const run = (phase: SynsePhase, classes: number[], seed: number, holdOut?: Set<string>): TrainedExtractor => {
     const selection: TrainingSelection = { classes, side: (s) => sides.get(s) ?? opts.side(s), numClasses: C, holdOut };
     log(`[stage 1, phase ${phase}] training ${opts.config.name} on ${classes.length} classes (seed ${seed})`);
-    return trainStage1(opts.config, opts.sequences, selection, {
+    return fitExtractor(opts.config, opts.sequences, selection, {
       seed, checkpointDir: opts.checkpointDir, checkpointName: `stage1-${phase}`,
       onProgress: (p) => opts.onProgress?.(phase, p), onEpoch: (r) => opts.onEpoch?.(phase, r),
-      onBatch: (ids, labels) => opts.onBatch?.(phase, ids, labels),
+      onBatch: (ids, labels) => opts.onBatch?.(phase, ids, labels), log,
     });
   };
 
@@ -246,7 +248,7 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
       const dir = path.join(opts.outDir, synseFolderName(sp.unseen.length, 'val'));
       const r: Stage1PhaseReport = {
         phase: 'val', dir, seed, trainedClasses: sp.valSeen, selection: res.counts, rows: { train: train.rows, ztest: ztest.rows, val: val.rows },
-        history: res.history, trainSeconds: sum(res.history.map((h) => h.seconds)), sequencesPerSecond: res.sequencesPerSecond,
+        history: res.history, trainSeconds: res.trainSeconds, sequencesPerSecond: res.sequencesPerSecond, details: res.details,
         trainTop1,
         evalTop1: { all: top1Accuracy(val.logits!, val.labels, C), amongTrained: top1Accuracy(val.logits!, val.labels, C, sp.valSeen), rows: val.rows },
       };
@@ -257,7 +259,7 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
       report.val = r;
       log(`[stage 1, phase val] wrote ${dir}: train ${train.rows}, ztest ${ztest.rows}, val ${val.rows}; held-out top-1 ${(r.evalTop1.all * 100).toFixed(1)}%`);
     } finally {
-      res.net.dispose();
+      res.dispose();
     }
   }
 
@@ -277,7 +279,7 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
       const seenRows = seenRowsOf(gtest, new Set(sp.seen), C);
       const r: Stage1PhaseReport = {
         phase: 'train', dir, seed, trainedClasses: sp.seen, selection: res.counts, rows: { train: train.rows, ztest: ztest.rows, gtest: gtest.rows },
-        history: res.history, trainSeconds: sum(res.history.map((h) => h.seconds)), sequencesPerSecond: res.sequencesPerSecond,
+        history: res.history, trainSeconds: res.trainSeconds, sequencesPerSecond: res.sequencesPerSecond, details: res.details,
         trainTop1,
         evalTop1: { all: top1Accuracy(seenRows.logits, seenRows.labels, C), amongTrained: top1Accuracy(seenRows.logits, seenRows.labels, C, sp.seen), rows: seenRows.labels.length },
       };
@@ -289,19 +291,15 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
       report.seenTestTop1 = r.evalTop1.all;
       log(`[stage 1, phase train] wrote ${dir}: train ${train.rows}, ztest ${ztest.rows}, gtest ${gtest.rows}; seen-class test top-1 ${(r.evalTop1.all * 100).toFixed(1)}%`);
     } finally {
-      res.net.dispose();
+      res.dispose();
     }
   }
   return report;
 }
 
-function sum(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0);
-}
-
 /** The train set (features only, as train.npy has no logits) and the extractor's top-1 on it. */
-function trainSetOf(res: Stage1TrainResult, seqs: readonly SkeletonSequence[], batch: number): { set: FeatureSet; top1: number } {
-  const e = extractFeatures(res.net, seqs, res.input, batch);
+function trainSetOf(res: TrainedExtractor, seqs: readonly SkeletonSequence[], batch: number): { set: FeatureSet; top1: number } {
+  const e = res.extract(seqs, batch);
   return { set: { features: e.features, rows: e.rows, dim: e.dim, labels: e.labels }, top1: top1Accuracy(e.logits, e.labels, e.numClasses) };
 }
 

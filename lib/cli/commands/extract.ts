@@ -6,8 +6,8 @@ import { resolveStage2Engine } from '../../train/stage2';
 import { initBackend, describeBackend } from '../../runtime/backend';
 import { getSplit, parseUnseenList, splitFromUnseen, BenchmarkSplit } from '../../data/splits';
 import { numClassesOf, DatasetName } from '../../data/classes';
-import { stage1Config, STAGE1_PRESETS } from '../../stage1/config';
-import { DatasetSource, PreparedFeatures, prepareFeaturesParallel } from '../../experiments/datasets';
+import { DEFAULT_EXTRACTOR, extractorConfig, extractorNames } from '../../stage1/extractors';
+import { DatasetSource, PreparedFeatures, RAW_SKELETON_DATASETS, RawSkeletonDataset, prepareFeaturesParallel } from '../../experiments/datasets';
 import { BASELINE, OURS, OURS_DAGGER, runVariants, variantRows, Variant } from '../../experiments/variants';
 import { stage2Preset, STAGE2_PRESETS, withSchedule } from '../../train/config';
 import { provenance } from '../../report/provenance';
@@ -30,20 +30,32 @@ function sourceOf(flags: Flags): DatasetSource {
     if (preset !== 'quick' && preset !== 'full') throw new CliUsageError(`--generator must be quick or full, got '${preset}'.`);
     return { kind: 'generated', preset, seed: Number(str(flags, 'data-seed') ?? 0), split: splitOf(flags, 'generated') };
   }
-  if (dataset === 'nw-ucla' || dataset === 'utd-mhad') return { kind: 'skeletons', dataset, split: splitOf(flags, dataset), dir: str(flags, 'dir') };
-  throw new CliUsageError(`--dataset must be generated, nw-ucla or utd-mhad (for NTU features use 'fsvae run'), got '${dataset ?? ''}'.`);
+  if ((RAW_SKELETON_DATASETS as readonly string[]).includes(dataset ?? '')) {
+    const ds = dataset as RawSkeletonDataset;
+    return { kind: 'skeletons', dataset: ds, split: splitOf(flags, ds), dir: str(flags, 'dir') };
+  }
+  throw new CliUsageError(`--dataset must be one of generated, ${RAW_SKELETON_DATASETS.join(', ')} (raw skeletons; for pre-extracted NTU features use 'fsvae run'), got '${dataset ?? ''}'.`);
 }
 
-async function prepare(flags: Flags): Promise<PreparedFeatures> {
-  const preset = str(flags, 'stage1') ?? 'shift-gcn-tiny';
-  if (!STAGE1_PRESETS[preset]) throw new CliUsageError(`--stage1 must be one of ${Object.keys(STAGE1_PRESETS).join(', ')}.`);
+/** Everything stage 1 needs, validated before any work. */
+function stage1Plan(flags: Flags): { source: DatasetSource; cfg: ReturnType<typeof extractorConfig>; seed: number } {
+  const preset = str(flags, 'stage1') ?? DEFAULT_EXTRACTOR;
+  if (!extractorNames().includes(preset)) throw new CliUsageError(`--stage1 must be one of ${extractorNames().join(', ')}, got '${preset}'.`);
   const epochs = str(flags, 'epochs');
-  const cfg = stage1Config(preset, epochs ? { train: { epochs: Number(epochs) } } : {});
+  if (epochs !== undefined && !/^[1-9]\d*$/.test(epochs)) throw new CliUsageError(`--epochs must be a positive integer, got '${epochs}'.`);
+  const seedText = str(flags, 'seed') ?? '1';
+  if (!/^\d+$/.test(seedText)) throw new CliUsageError(`--seed must be a non-negative integer, got '${seedText}'.`);
+  const cfg = extractorConfig(preset, epochs ? { epochs: Number(epochs) } : {});
+  return { source: sourceOf(flags), cfg, seed: Number(seedText) };
+}
+
+async function prepare(flags: Flags, plan = stage1Plan(flags)): Promise<PreparedFeatures> {
+  const cfg = plan.cfg;
   if (str(flags, 'cache-dir')) process.env.FSVAE_FEATURE_CACHE = str(flags, 'cache-dir');
   await initBackend();
   let bar: StepProgress | null = null;
-  const prepared = await prepareFeaturesParallel(sourceOf(flags), {
-    stage1: cfg, seed: Number(str(flags, 'seed') ?? 1), log: (l) => console.log(l),
+  const prepared = await prepareFeaturesParallel(plan.source, {
+    stage1: cfg, seed: plan.seed, log: (l) => console.log(l),
     onStage1Progress: (phase, p) => {
       // epoch and step are 1-based
       if (!bar) bar = new StepProgress({ label: `stage 1 (${phase})`, total: p.epochs * p.stepsPerEpoch });
@@ -57,8 +69,9 @@ async function prepare(flags: Flags): Promise<PreparedFeatures> {
   return prepared;
 }
 
-const COMMON = `--dataset generated|nw-ucla|utd-mhad (--split <name> | --unseen <ids>) [--dir <raw folder>]
-       [--stage1 ${Object.keys(STAGE1_PRESETS).join('|')}] [--epochs N] [--seed 1] [--generator quick|full] [--cache-dir <dir>]`;
+const COMMON = `--dataset generated|${RAW_SKELETON_DATASETS.join('|')} (--split <name> | --unseen <ids>) [--dir <raw folder>]
+       [--stage1 ${extractorNames().join('|')}] (default ${DEFAULT_EXTRACTOR}) [--epochs N (GCNs)] [--seed 1] [--generator quick|full] [--cache-dir <dir>]
+       class ids of --unseen are 0-based; the train/test sides are the dataset's standard protocol (split registry)`;
 
 export const extractCommand: CliCommand = {
   name: 'extract',
@@ -91,17 +104,28 @@ export const pipelineCommand: CliCommand = {
     const { flags } = parseArgs(args);
     applyStage2EngineFlag(flags.engine);
     const t0 = Date.now();
-    const prepared = await prepare(flags);
-    const nSeeds = Number(str(flags, 'seeds') ?? 3);
+    // every stage-2/4 flag is checked before stage 1 starts
+    const plan = stage1Plan(flags);
+    const seedsText = str(flags, 'seeds') ?? '3';
+    if (!/^[1-9]\d*$/.test(seedsText) || Number(seedsText) > 100) throw new CliUsageError(`--seeds must be an integer in 1..100, got '${seedsText}'.`);
+    const nSeeds = Number(seedsText);
     const all: Record<string, Variant> = { ours: OURS, dagger: OURS_DAGGER, baseline: BASELINE };
     const names = (str(flags, 'variants') ?? 'ours,dagger,baseline').split(',');
     const variants = names.map((n) => {
       if (!all[n]) throw new CliUsageError(`unknown variant '${n}'; use ours, dagger, baseline.`);
       return all[n];
     });
-    const num = (k: string) => (str(flags, k) ? Number(str(flags, k)) : undefined);
-    const base = withSchedule(stage2Preset(str(flags, 'preset') ?? 'quick'), { cycles: num('cycles'), steps: num('steps') });
+    const num = (k: string) => {
+      const v = str(flags, k);
+      if (v === undefined) return undefined;
+      if (!/^[1-9]\d*$/.test(v)) throw new CliUsageError(`--${k} must be a positive integer, got '${v}'.`);
+      return Number(v);
+    };
+    const presetName = str(flags, 'preset') ?? 'quick';
+    if (!(presetName in STAGE2_PRESETS)) throw new CliUsageError(`--preset must be one of ${Object.keys(STAGE2_PRESETS).join(', ')}, got '${presetName}'.`);
+    const base = withSchedule(stage2Preset(presetName), { cycles: num('cycles'), steps: num('steps') });
     const stage2Engine = resolveStage2Engine(base);
+    const prepared = await prepare(flags, plan);
     console.log(`[fsvae] stage-2 engine: ${stage2Engine}`);
     const runs = await runVariants(prepared, base, variants, {
       seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), text: { kind: 'encoder', id: str(flags, 'text-encoder') ?? 'use-lite' }, log: (l) => console.log(l),

@@ -1,0 +1,90 @@
+/** `fsvae features-report`: the stage-1 feature-quality report (results/stage1_quality.{csv,md}). */
+import { CliCommand, CliUsageError, parseArgs } from '../registry';
+import { FEATURE_QUALITY_PRESETS, FeatureQualityConfig, runFeatureQuality, writeFeatureQuality } from '../../experiments/feature-quality';
+import { RAW_SKELETON_DATASETS, RawSkeletonDataset } from '../../experiments/datasets';
+import { extractorNames } from '../../stage1/extractors';
+import { getSplit } from '../../data/splits';
+import { describeBackend, initBackend } from '../../runtime/backend';
+import { toMarkdown } from '../../report/table';
+import { StepProgress } from '../../util/step-progress';
+
+const KNOWN = new Set(['preset', 'datasets', 'splits', 'extractors', 'seeds', 'dir', 'out', 'help']);
+
+const USAGE = `usage: fsvae features-report [--preset quick|full] [--datasets nw-ucla,utd-mhad] [--splits <names>]
+                             [--extractors ${extractorNames().join(',')}] [--seeds 1,2,3]
+                             [--dir <dataset>=<folder>] [--out <results dir>]
+
+Fits each extractor on the seen classes of each split (train side only) and writes one row per
+dataset × split × extractor × seed to <out>/stage1_quality.{csv,md} (columns dataset, split,
+extractor, seed, seen_top1, seen_ncm, unseen_ncm_oracle, train_seconds, ...) and the means per
+split to stage1_quality_summary.{csv,md}. unseen_ncm_oracle is a ceiling of the features (it
+uses the unseen classes' test labels), not a zero-shot result.
+  --preset   quick: dct-descriptor and dct-lda; full: also shift-gcn-tiny (default quick)
+  --datasets any of ${RAW_SKELETON_DATASETS.join(', ')} (default nw-ucla,utd-mhad)
+  --splits   registered split names (default: every split of each dataset)
+  --dir      where a dataset is, e.g. --dir utd-mhad=/data/UTD/Skeleton (default: the data lookup)`;
+
+const list = (v: string | true | undefined, what: string): string[] | undefined => {
+  if (v === undefined) return undefined;
+  if (v === true || v.trim() === '') throw new CliUsageError(`--${what} needs a value.`);
+  return v.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+};
+
+export const featuresReportCommand: CliCommand = {
+  name: 'features-report',
+  summary: 'stage-1 feature quality (seen top-1, seen NCM, unseen NCM ceiling) of each extractor → results/stage1_quality.*',
+  usage: USAGE,
+  async run(args) {
+    const { flags, positional } = parseArgs(args);
+    if (flags.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}'.\n${USAGE}`);
+    for (const k of Object.keys(flags)) if (!KNOWN.has(k)) throw new CliUsageError(`unknown flag --${k}; known: ${[...KNOWN].map((x) => `--${x}`).join(', ')}.`);
+    const presetName = typeof flags.preset === 'string' ? flags.preset : 'quick';
+    if (presetName !== 'quick' && presetName !== 'full') throw new CliUsageError(`--preset must be quick or full, got '${presetName}'.`);
+    const base = FEATURE_QUALITY_PRESETS[presetName];
+    const datasets = (list(flags.datasets, 'datasets') ?? base.datasets) as RawSkeletonDataset[];
+    for (const d of datasets) if (!RAW_SKELETON_DATASETS.includes(d)) throw new CliUsageError(`--datasets: '${d}' is not one of ${RAW_SKELETON_DATASETS.join(', ')}.`);
+    const extractors = list(flags.extractors, 'extractors') ?? base.extractors;
+    for (const e of extractors) if (!extractorNames().includes(e)) throw new CliUsageError(`--extractors: '${e}' is not one of ${extractorNames().join(', ')}.`);
+    const seedList = list(flags.seeds, 'seeds');
+    const seeds = seedList ? seedList.map((s) => {
+      if (!/^\d+$/.test(s)) throw new CliUsageError(`--seeds: '${s}' is not a non-negative integer.`);
+      return Number(s);
+    }) : base.seeds;
+    const splits = list(flags.splits, 'splits');
+    if (splits) for (const s of splits) getSplit(s);
+    const dirs: Partial<Record<RawSkeletonDataset, string>> = {};
+    if (flags.dir !== undefined) {
+      for (const kv of list(flags.dir, 'dir')!) {
+        const eq = kv.indexOf('=');
+        const d = kv.slice(0, eq) as RawSkeletonDataset;
+        if (eq < 1 || !RAW_SKELETON_DATASETS.includes(d)) throw new CliUsageError(`--dir must look like <dataset>=<folder> with a dataset of ${RAW_SKELETON_DATASETS.join(', ')}, got '${kv}'.`);
+        dirs[d] = kv.slice(eq + 1);
+      }
+    }
+    const out = typeof flags.out === 'string' ? flags.out : undefined;
+    if (flags.out === true) throw new CliUsageError('--out needs a folder.');
+    const cfg: FeatureQualityConfig = { datasets, extractors, seeds, splits };
+    await initBackend();
+    let bar: StepProgress | null = null;
+    const res = runFeatureQuality(cfg, {
+      dirs, log: (l) => console.log(l),
+      onRow: (done, total, row) => console.log(`[features-report] ${done}/${total} ${row.split} ${row.extractor} seed ${row.seed}: seen_top1 ${row.seen_top1 ?? 'n/a'}, seen_ncm ${row.seen_ncm}, unseen oracle ${row.unseen_ncm_oracle} (${row.train_seconds} s)`),
+      onStage1Progress: (p) => {
+        if (!bar || p.epoch === 1 && p.step === 1) bar = new StepProgress({ label: 'stage 1', total: p.epochs * p.stepsPerEpoch });
+        bar.update((p.epoch - 1) * p.stepsPerEpoch + p.step, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(3)}`);
+      },
+    });
+    if (res.rows.length === 0) {
+      console.error(`[features-report] no dataset found: ${res.missing.join('; ')}`);
+      return 1;
+    }
+    console.log(toMarkdown(res.summary));
+    const files = writeFeatureQuality(res, describeBackend(), presetName, out);
+    console.log(`[features-report] wrote ${files.join(', ')}`);
+    return 0;
+  },
+};

@@ -9,7 +9,7 @@ test('fsvae pipeline: raw generated skeletons → stage 1 → stages 2-4, one JS
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-pipe-'));
   const out = path.join(dir, 'result.json');
   const code = await main([
-    'pipeline', '--dataset', 'generated', '--split', 'generated-35/5', '--epochs', '1', '--cache-dir', path.join(dir, 'cache'),
+    'pipeline', '--dataset', 'generated', '--split', 'generated-35/5', '--stage1', 'shift-gcn-tiny', '--epochs', '1', '--cache-dir', path.join(dir, 'cache'),
     '--seeds', '1', '--variants', 'ours', '--cycles', '1', '--steps', '40', '--engine', 'autodiff', '--out', out,
   ]);
   delete process.env.FSVAE_STAGE2_ENGINE;

@@ -14,6 +14,8 @@ import { generateActionDataset } from '../data/generator';
 import { readNwUclaFolder } from '../data/nwucla';
 import { readUtdMhadFolder } from '../data/utd-mhad';
 import { ExtractorConfig } from '../stage1/extractors';
+import { isDctExtractorConfig } from '../stage1/dct-extractor';
+import { dataParallelAvailable } from '../stage1/data-parallel';
 import { readMsrAction3dFolder } from '../data/msr-action3d';
 import { readNtuFolder } from '../data/ntu-skeleton';
 import { readPkuMmdFolder } from '../data/pku-mmd';
@@ -234,7 +236,9 @@ function featureCacheEntry(src: DatasetSource, split: BenchmarkSplit, datasetId:
  * time, the val one in a worker thread (both cores). Same files and numbers as prepareFeatures.
  */
 export async function prepareFeaturesParallel(src: DatasetSource, opts: PrepareOptions): Promise<PreparedFeatures | MissingDataset> {
-  if (src.kind === 'synse' || !canRunPhasesInParallel()) return prepareFeatures(src, opts);
+  // a GCN that trains data-parallel already uses both cores: its phases run one after the other
+  const dataParallel = !isDctExtractorConfig(opts.stage1) && (opts.stage1.train.workers ?? 1) > 1 && dataParallelAvailable();
+  if (src.kind === 'synse' || !canRunPhasesInParallel() || dataParallel) return prepareFeatures(src, opts);
   const split = resolveSplit(src.split);
   const loaded = loadSequences(src);
   if ('missing' in loaded) return loaded;

@@ -61,6 +61,12 @@ export type Stage1LrSchedule =
 export interface Stage1TrainConfig {
   epochs: number;
   batchSize: number;
+  /**
+   * threads computing each batch's gradient (data parallel, data-parallel.ts); 1 or 2. Falls back
+   * to 1 where no second core is free (inside a worker thread, one-core machines); the count used
+   * is recorded with the result. Default 1.
+   */
+  workers?: number;
   optimizer: Stage1Optimizer;
   schedule: Stage1LrSchedule;
   augment: Stage1AugmentConfig;
@@ -105,7 +111,7 @@ export const STAGE1_PRESETS: Readonly<Record<string, Stage1Config>> = {
     model: { arch: 'shift-gcn', channels: SMALL_CHANNELS, strides: SMALL_STRIDES, temporalKernel: 9 },
     input: { ...INPUT_DEFAULT, frames: 32 },
     train: {
-      epochs: 30, batchSize: 16, optimizer: { ...SGD_ORIGINAL, learningRate: 0.05 } as Stage1Optimizer,
+      epochs: 30, batchSize: 16, workers: 2, optimizer: { ...SGD_ORIGINAL, learningRate: 0.05 } as Stage1Optimizer,
       schedule: { kind: 'cosine', warmupEpochs: 1, minFactor: 0.01 }, augment: AUGMENT_DEFAULT,
     },
   },
@@ -115,7 +121,7 @@ export const STAGE1_PRESETS: Readonly<Record<string, Stage1Config>> = {
     model: { arch: 'shift-gcn', channels: [16, 32, 64, 256], strides: [1, 2, 2, 1], temporalKernel: 9 },
     input: { ...INPUT_DEFAULT, frames: 20 },
     train: {
-      epochs: 15, batchSize: 16, optimizer: { kind: 'adam', learningRate: 3e-3 },
+      epochs: 15, batchSize: 16, workers: 2, optimizer: { kind: 'adam', learningRate: 3e-3 },
       schedule: { kind: 'cosine', warmupEpochs: 1, minFactor: 0.05 }, augment: AUGMENT_DEFAULT,
     },
   },
@@ -125,7 +131,7 @@ export const STAGE1_PRESETS: Readonly<Record<string, Stage1Config>> = {
     model: { arch: 'st-gcn', channels: SMALL_CHANNELS, strides: SMALL_STRIDES, temporalKernel: 9 },
     input: { ...INPUT_DEFAULT, frames: 32 },
     train: {
-      epochs: 30, batchSize: 16, optimizer: { ...SGD_ORIGINAL, learningRate: 0.05 } as Stage1Optimizer,
+      epochs: 30, batchSize: 16, workers: 2, optimizer: { ...SGD_ORIGINAL, learningRate: 0.05 } as Stage1Optimizer,
       schedule: { kind: 'cosine', warmupEpochs: 1, minFactor: 0.01 }, augment: AUGMENT_DEFAULT,
     },
   },
@@ -175,6 +181,7 @@ export function validateStage1Config(cfg: Stage1Config): void {
   const t = cfg.train;
   if (!Number.isInteger(t.epochs) || t.epochs < 1) bad('train.epochs', `must be a positive integer, got ${t.epochs}.`);
   if (!Number.isInteger(t.batchSize) || t.batchSize < 1) bad('train.batchSize', `must be a positive integer, got ${t.batchSize}.`);
+  if (t.workers !== undefined && t.workers !== 1 && t.workers !== 2) bad('train.workers', `must be 1 or 2, got ${t.workers}.`);
   if (!(t.optimizer.learningRate > 0)) bad('train.optimizer.learningRate', `must be > 0, got ${t.optimizer.learningRate}.`);
   if (t.optimizer.kind === 'sgd') {
     if (!(t.optimizer.momentum >= 0 && t.optimizer.momentum < 1)) bad('train.optimizer.momentum', `must be in [0, 1), got ${t.optimizer.momentum}.`);

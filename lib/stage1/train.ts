@@ -19,11 +19,12 @@ import { JointLayout } from '../data/layouts';
 import { SkeletonSequence } from '../data/skeleton';
 import { loadCheckpoint, saveCheckpoint } from '../train/checkpoint';
 import { Stage1Config, lrFactor, validateStage1Config } from './config';
-import { ResolvedInput, SelectionCounts, TrainingBatchBuilder, TrainingSelection, commonLayout, packClips, resolveInput } from './input';
+import { ClipBatch, ResolvedInput, SelectionCounts, TrainingBatchBuilder, TrainingSelection, commonLayout, packClips, resolveInput } from './input';
 import { EVAL } from './layers';
 import { SkeletonNet } from './model';
 import { createSkeletonNet } from './net';
 import { Stage1Opt } from './optim';
+import { DataParallelGradients, dataParallelAvailable } from './data-parallel';
 
 export interface Stage1Progress {
   epoch: number;
@@ -78,6 +79,8 @@ export interface Stage1TrainResult {
   /** the epoch training resumed from, or null */
   resumedFromEpoch: number | null;
   fingerprint: string;
+  /** threads that computed each batch's gradient (1, or 2 with data parallelism) */
+  workers: number;
 }
 
 interface CheckpointMeta {
@@ -89,9 +92,9 @@ interface CheckpointMeta {
   weightNames: string[];
 }
 
-function fingerprintOf(cfg: Stage1Config, seed: number, input: ResolvedInput, selection: TrainingSelection, builder: TrainingBatchBuilder): string {
+function fingerprintOf(cfg: Stage1Config, seed: number, input: ResolvedInput, selection: TrainingSelection, builder: TrainingBatchBuilder, workers: number): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ model: cfg.model, input, train: cfg.train, seed, numClasses: selection.numClasses, classes: [...selection.classes].sort((a, b) => a - b) }));
+  h.update(JSON.stringify({ model: cfg.model, input, train: cfg.train, seed, numClasses: selection.numClasses, classes: [...selection.classes].sort((a, b) => a - b), workers }));
   for (const i of builder.eligible) {
     const s = builder.sequences[i];
     h.update(`${s.id}\u0000${s.label}\u0000${s.bodies}\u0000${s.frames}\u0000`);
@@ -115,7 +118,10 @@ export function trainStage1(cfg: Stage1Config, sequences: readonly SkeletonSeque
   const net = createSkeletonNet(cfg.model, { layout, bodies: input.bodies, numClasses: C }, rng.fork());
   const dataRng = rng.fork();
   const opt = new Stage1Opt(net.params.trainable(), cfg.train.optimizer);
-  const fp = fingerprintOf(cfg, opts.seed, input, selection, builder);
+  const n = builder.eligible.length;
+  const bs = Math.min(batchSize, n);
+  const workers = (cfg.train.workers ?? 1) > 1 && bs >= 2 && dataParallelAvailable() ? 2 : 1;
+  const fp = fingerprintOf(cfg, opts.seed, input, selection, builder, workers);
   const ckName = opts.checkpointName ?? 'stage1';
   let history: Stage1EpochRecord[] = [];
   let startEpoch = 0;
@@ -137,70 +143,127 @@ export function trainStage1(cfg: Stage1Config, sequences: readonly SkeletonSeque
     }
   }
 
-  const n = builder.eligible.length;
   const stepsPerEpoch = n < batchSize ? 1 : Math.floor(n / batchSize);
-  const bs = Math.min(batchSize, n);
+  const clipSize = input.bodies * input.frames * layout.joints.length * 3;
+  const dp = workers > 1 ? new DataParallelGradients({
+    model: cfg.model, layout: layout.name, bodies: input.bodies, numClasses: C, frames: input.frames, maxRows: bs - Math.ceil(bs / 2),
+    all: net.params.entries.map((e) => e.variable), trainable: opt.params,
+  }) : null;
   const lastEpoch = Math.min(epochs, opts.stopAfterEpochs !== undefined ? startEpoch + opts.stopAfterEpochs : epochs);
   let trainSeconds = 0;
   let stepsRun = 0;
-  for (let epoch = startEpoch; epoch < lastEpoch; epoch++) {
-    const t0 = Date.now();
-    const perm = dataRng.permutation(n);
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    let lr = 0;
-    for (let s = 0; s < stepsPerEpoch; s++) {
-      const idx = Array.from(perm.subarray(s * bs, (s + 1) * bs), (k) => builder.eligible[k]);
-      const batch = builder.build(idx, { config: augment, rng: dataRng });
-      opts.onBatch?.(batch.ids, batch.labels);
-      lr = cfg.train.optimizer.learningRate * lrFactor(cfg.train.schedule, epochs, epoch, s / stepsPerEpoch);
-      const x = tf.tensor(batch.data, batch.shape);
-      const y = tf.oneHot(tf.tensor1d(batch.labels, 'int32'), C);
-      const kept: { pred?: tf.Tensor } = {};
-      const loss = opt.minimize(() => {
-        const out = net.forward(x, { training: true, updateStats: true });
-        kept.pred = tf.keep(tf.argMax(out.logits, 1));
-        return tf.losses.softmaxCrossEntropy(y, out.logits) as tf.Scalar;
-      }, lr);
-      const p = kept.pred!.dataSync();
-      for (let i = 0; i < p.length; i++) if (p[i] === batch.labels[i]) correct++;
-      tf.dispose([x, y, kept.pred!]);
-      if (!Number.isFinite(loss)) {
-        net.dispose();
-        throw new FsvaeInputError(`stage 1 training: the loss became ${loss} at epoch ${epoch + 1}, step ${s + 1} (lr ${lr}); lower the learning rate or check the input for extreme coordinates.`);
+  try {
+    for (let epoch = startEpoch; epoch < lastEpoch; epoch++) {
+      const t0 = Date.now();
+      const perm = dataRng.permutation(n);
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let lr = 0;
+      for (let s = 0; s < stepsPerEpoch; s++) {
+        const idx = Array.from(perm.subarray(s * bs, (s + 1) * bs), (k) => builder.eligible[k]);
+        const batch = builder.build(idx, { config: augment, rng: dataRng });
+        opts.onBatch?.(batch.ids, batch.labels);
+        lr = cfg.train.optimizer.learningRate * lrFactor(cfg.train.schedule, epochs, epoch, s / stepsPerEpoch);
+        const { loss, correct: ok } = stage1Step({ net, opt, dp, numClasses: C, clipSize }, batch, lr);
+        correct += ok;
+        if (!Number.isFinite(loss)) {
+            net.dispose();
+          throw new FsvaeInputError(`stage 1 training: the loss became ${loss} at epoch ${epoch + 1}, step ${s + 1} (lr ${lr}); lower the learning rate or check the input for extreme coordinates.`);
+        }
+        seen += idx.length;
+        lossSum += loss;
+        stepsRun++;
+        const elapsed = trainSeconds + (Date.now() - t0) / 1000;
+        opts.onProgress?.({
+          epoch: epoch + 1, epochs, step: s + 1, stepsPerEpoch, loss, trainAccuracy: correct / seen, learningRate: lr,
+          stepsPerSecond: elapsed > 0 ? stepsRun / elapsed : 0, sequencesPerSecond: elapsed > 0 ? (stepsRun * bs) / elapsed : 0,
+        });
       }
-      seen += idx.length;
-      lossSum += loss;
-      stepsRun++;
-      const elapsed = trainSeconds + (Date.now() - t0) / 1000;
-      opts.onProgress?.({
-        epoch: epoch + 1, epochs, step: s + 1, stepsPerEpoch, loss, trainAccuracy: correct / seen, learningRate: lr,
-        stepsPerSecond: elapsed > 0 ? stepsRun / elapsed : 0, sequencesPerSecond: elapsed > 0 ? (stepsRun * bs) / elapsed : 0,
-      });
+      const seconds = (Date.now() - t0) / 1000;
+      trainSeconds += seconds;
+      const rec: Stage1EpochRecord = { epoch: epoch + 1, loss: lossSum / stepsPerEpoch, trainAccuracy: correct / seen, learningRate: lr, seconds };
+      history.push(rec);
+      opts.onEpoch?.(rec);
+      if (opts.checkpointDir) {
+        const arrays: Record<string, Float32Array> = {};
+        const snap = net.params.snapshot();
+        for (const k of weightNames) arrays[`w/${k}`] = snap[k];
+        const st = opt.getState();
+        st.slots.forEach((a, k) => (arrays[`opt/${k}`] = a));
+        saveCheckpoint<CheckpointMeta>(opts.checkpointDir, ckName, {
+          meta: { fingerprint: fp, nextEpoch: epoch + 1, rng: dataRng.getState(), optStep: st.step, history, weightNames },
+          arrays,
+        });
+      }
     }
-    const seconds = (Date.now() - t0) / 1000;
-    trainSeconds += seconds;
-    const rec: Stage1EpochRecord = { epoch: epoch + 1, loss: lossSum / stepsPerEpoch, trainAccuracy: correct / seen, learningRate: lr, seconds };
-    history.push(rec);
-    opts.onEpoch?.(rec);
-    if (opts.checkpointDir) {
-      const arrays: Record<string, Float32Array> = {};
-      const snap = net.params.snapshot();
-      for (const k of weightNames) arrays[`w/${k}`] = snap[k];
-      const st = opt.getState();
-      st.slots.forEach((a, k) => (arrays[`opt/${k}`] = a));
-      saveCheckpoint<CheckpointMeta>(opts.checkpointDir, ckName, {
-        meta: { fingerprint: fp, nextEpoch: epoch + 1, rng: dataRng.getState(), optStep: st.step, history, weightNames },
-        arrays,
-      });
-    }
+  } finally {
+    dp?.dispose();
   }
   return {
-    net, config: cfg, input, layout, numClasses: C, classes, counts: { ...builder.counts }, history,
+    net, config: cfg, input, layout, numClasses: C, classes, counts: { ...builder.counts }, history, workers,
     epochsDone: Math.max(startEpoch, lastEpoch), stepsPerSecond: trainSeconds > 0 ? stepsRun / trainSeconds : 0,
     sequencesPerSecond: trainSeconds > 0 ? (stepsRun * bs) / trainSeconds : 0, resumedFromEpoch, fingerprint: fp,
   };
+}
+
+/** What one training step needs: the network, its optimiser and, for data parallelism, the worker. */
+export interface Stage1StepContext {
+  net: SkeletonNet;
+  opt: Stage1Opt;
+  dp: DataParallelGradients | null;
+  numClasses: number;
+  /** values per clip (M·T·V·3) */
+  clipSize: number;
+}
+
+/**
+ * One training step on a batch: softmax cross-entropy over all classes, gradient, optimiser
+ * update. With a data-parallel worker the worker takes the second half of the batch and this
+ * thread the first; the gradients and losses are averaged with weights proportional to the halves.
+ * Returns the batch's mean loss and how many argmax predictions were right.
+ */
+export function stage1Step(ctx: Stage1StepContext, batch: ClipBatch, lr: number): { loss: number; correct: number } {
+  const { net, opt, dp, numClasses: C, clipSize } = ctx;
+  const rows = batch.labels.length;
+  const half = dp ? Math.ceil(rows / 2) : rows;
+  if (dp && rows - half > 0) dp.start(batch.data.subarray(half * clipSize), batch.labels.subarray(half), batch.shape[2]);
+  const labelsA = batch.labels.subarray(0, half);
+  const x = tf.tensor(batch.data.subarray(0, half * clipSize), [half, ...batch.shape.slice(1)] as [number, number, number, number, number]);
+  const y = tf.oneHot(tf.tensor1d(labelsA, 'int32'), C);
+  const kept: { pred?: tf.Tensor } = {};
+  const { value, grads } = tf.variableGrads(() => {
+    const out = net.forward(x, { training: true, updateStats: true });
+    kept.pred = tf.keep(tf.argMax(out.logits, 1));
+    return tf.losses.softmaxCrossEntropy(y, out.logits) as tf.Scalar;
+  }, opt.params);
+  let loss = value.dataSync()[0];
+  let correct = 0;
+  const p = kept.pred!.dataSync();
+  for (let i = 0; i < half; i++) if (p[i] === labelsA[i]) correct++;
+  let update: tf.NamedTensorMap = grads;
+  if (dp && rows - half > 0) {
+    const other = dp.finish();
+    correct += other.correct;
+    const wa = half / rows;
+    update = {};
+    opt.params.forEach((v, i) => {
+      const ga = grads[v.name];
+      if (!ga) return;
+      const a = ga.dataSync() as Float32Array;
+      const b = other.grads[i];
+      const g = new Float32Array(a.length);
+      for (let j = 0; j < a.length; j++) g[j] = wa * a[j] + (1 - wa) * b[j];
+      update[v.name] = tf.tensor(g, v.shape);
+    });
+    loss = wa * loss + (1 - wa) * other.loss;
+  }
+  try {
+    opt.apply(update, lr);
+  } finally {
+    tf.dispose([x, y, kept.pred!, value, ...Object.values(grads), ...(update === grads ? [] : Object.values(update))]);
+  }
+  return { loss, correct };
 }
 
 export interface ExtractedFeatures {

@@ -2,7 +2,9 @@
  * Throughput of the stage-1 skeleton networks on the wasm backend (single-threaded XNNPACK, with
  * the transposed-matmul fix and the extra kernels that initBackend installs): sequences per
  * second of an eval-mode forward pass (feature extraction) and of a full training step
- * (forward, backward, SGD update), on random one-body clips of 25 joints.
+ * (forward, backward, SGD update), on random one-body clips of 25 joints — on one thread and on
+ * both cores (data-parallel.ts) — next to a plain PyTorch ST-GCN of st-gcn-small's shapes
+ * (bench/torch_stgcn.py) when python3-torch is installed.
  *
  * Cases: the small CPU configurations (shift-gcn-small, st-gcn-small) at batch 16 and 32
  * frames, shift-gcn-tiny at batch 16 and 20 frames, and the published 10-block configurations (shift-gcn-original, st-gcn-original) at
@@ -19,6 +21,10 @@ import { stage1Config } from '../lib/stage1/config';
 import { EVAL } from '../lib/stage1/layers';
 import { createSkeletonNet } from '../lib/stage1/net';
 import { Stage1Opt } from '../lib/stage1/optim';
+import { DataParallelGradients, dataParallelAvailable } from '../lib/stage1/data-parallel';
+import { stage1Step } from '../lib/stage1/train';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 
 export interface Stage1BenchCase {
   preset: string;
@@ -87,6 +93,20 @@ export async function benchStage1(opts: BenchStage1Options = {}): Promise<Record
       const step = timeIt(() => {
         opt.minimize(() => tf.losses.softmaxCrossEntropy(y, net.forward(x, { training: true, updateStats: true }).logits) as tf.Scalar, 0.01);
       }, reps, budgetMs);
+      // the same step on both cores (data-parallel.ts): this thread and a worker take half a batch each
+      let dpStep: { ms: number; reps: number } | null = null;
+      if (dataParallelAvailable()) {
+        const dp = new DataParallelGradients({
+          model: cfg.model, layout: 'kinect-v2-25', bodies: 1, numClasses: 60, frames: c.frames, maxRows: c.batch - Math.ceil(c.batch / 2),
+          all: net.params.entries.map((e) => e.variable), trainable: opt.params,
+        });
+        const batch = { data: x.dataSync() as Float32Array, shape: shape as [number, number, number, number, number], labels: Int32Array.from({ length: c.batch }, (_, i) => i % 60), ids: [] };
+        try {
+          dpStep = timeIt(() => stage1Step({ net, opt, dp, numClasses: 60, clipSize: c.frames * 75 }, batch, 0.01), reps, budgetMs);
+        } finally {
+          dp.dispose();
+        }
+      }
       rows.push({
         preset: c.preset,
         blocks: cfg.model.channels.length,
@@ -98,6 +118,7 @@ export async function benchStage1(opts: BenchStage1Options = {}): Promise<Record
         'forward seq/s': +((c.batch * 1000) / fwd.ms).toFixed(1),
         'train step ms/batch': +step.ms.toFixed(1),
         'train seq/s': +((c.batch * 1000) / step.ms).toFixed(1),
+        'train seq/s, 2 threads': dpStep ? +((c.batch * 1000) / dpStep.ms).toFixed(1) : 'n/a (one core)',
         reps: fwd.reps === step.reps ? fwd.reps : `${fwd.reps}/${step.reps}`,
       });
       tf.dispose([x, y]);
@@ -106,7 +127,31 @@ export async function benchStage1(opts: BenchStage1Options = {}): Promise<Record
   } finally {
     if (previous && previous !== 'wasm') await tf.setBackend(previous);
   }
+  rows.push(...torchReference());
   return rows;
+}
+
+/**
+ * The PyTorch reference (bench/torch_stgcn.py: a plain ST-GCN of st-gcn-small's shapes, batch 16,
+ * 32 frames) on 1 and 2 CPU threads, when a python3 with torch is installed (Debian python3-torch);
+ * otherwise one row saying so. Never a dependency of the project.
+ */
+export function torchReference(): Record<string, unknown>[] {
+  const script = path.join(__dirname, '..', '..', 'bench', 'torch_stgcn.py');
+  for (const py of ['python3', '/usr/bin/python3']) {
+    const probe = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (probe.status !== 0) continue;
+    const r = spawnSync(py, [script, '1', '2'], { encoding: 'utf8', timeout: 300_000 });
+    if (r.status !== 0) return [{ preset: 'PyTorch st-gcn (reference)', note: `bench/torch_stgcn.py failed: ${(r.stderr || '').trim().split('\n').pop()}` }];
+    return r.stdout.trim().split('\n').map((l) => {
+      const j = JSON.parse(l) as Record<string, number | string>;
+      return {
+        preset: `PyTorch ${j.torch} st-gcn-small shapes (reference), ${j.threads} thread${j.threads === 1 ? '' : 's'}`, batch: j.batch, frames: j.frames,
+        'train step ms/batch': j['train step ms/batch'], 'train seq/s': j['train seq/s'],
+      };
+    });
+  }
+  return [{ preset: 'PyTorch st-gcn (reference)', note: 'no python3 with torch found (apt-get install python3-torch)' }];
 }
 
 if (require.main === module) {

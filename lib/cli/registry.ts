@@ -10,18 +10,75 @@ export interface CliCommand {
   run(args: string[]): Promise<number>;
 }
 
-/** Minimal flag parser: --key value, --key=value, --flag (true), positional args. */
-export function parseArgs(args: string[]): { flags: Record<string, string | true>; positional: string[] } {
+/**
+ * What a flag takes: `bool` never takes a value; `string` needs one; `int` needs an integer ≥ 0,
+ * `posint` one ≥ 1, `number` a finite number.
+ */
+export type FlagKind = 'bool' | 'string' | 'int' | 'posint' | 'number';
+export type FlagSpec = Readonly<Record<string, FlagKind>>;
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  }
+  return d[a.length][b.length];
+}
+
+/** The known names closest to `name` (edit distance ≤ 2, or a prefix either way). */
+export function didYouMean(name: string, known: readonly string[]): string[] {
+  return known
+    .map((k) => {
+      const e = editDistance(name, k);
+      return { k, e, d: k.startsWith(name) || name.startsWith(k) ? Math.min(1, e) : e };
+    })
+    .filter((x) => x.d <= 2)
+    .sort((x, y) => x.d - y.d || x.e - y.e || (x.k < y.k ? -1 : 1))
+    .slice(0, 3)
+    .map((x) => x.k);
+}
+
+/**
+ * The strict parser of every command: flags must be in `spec` (else an error with a "did you
+ * mean"), value flags need a value (`--k v` or `--k=v`), boolean flags take none, numbers are
+ * checked, a flag may be given once. `--help` is always known. Returns string values (numbers as
+ * given, checked) and true for boolean flags.
+ */
+export function parseFlags(args: string[], spec: FlagSpec): { flags: Record<string, string | true>; positional: string[] } {
+  const known: Record<string, FlagKind> = { help: 'bool', ...spec };
+  const names = Object.keys(known);
   const flags: Record<string, string | true> = {};
   const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      if (eq > 0) flags[a.slice(2, eq)] = a.slice(eq + 1);
-      else if (i + 1 < args.length && !args[i + 1].startsWith('--')) flags[a.slice(2)] = args[++i];
-      else flags[a.slice(2)] = true;
-    } else positional.push(a);
+    if (!a.startsWith('--') || a === '--') {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    const kind = known[name];
+    if (!kind) {
+      const near = didYouMean(name, names);
+      throw new CliUsageError(`unknown flag --${name}${near.length ? `; did you mean ${near.map((n) => `--${n}`).join(' or ')}?` : ''} (known: ${names.map((n) => `--${n}`).join(', ')})`);
+    }
+    if (name in flags) throw new CliUsageError(`--${name} is given twice; give it once.`);
+    if (kind === 'bool') {
+      if (eq > 0) throw new CliUsageError(`--${name} takes no value (got '${a.slice(eq + 1)}').`);
+      flags[name] = true;
+      continue;
+    }
+    let value: string;
+    if (eq > 0) value = a.slice(eq + 1);
+    else if (i + 1 < args.length && !args[i + 1].startsWith('--')) value = args[++i];
+    else throw new CliUsageError(`--${name} needs a value.`);
+    if (value.trim() === '') throw new CliUsageError(`--${name} needs a non-empty value.`);
+    if (kind === 'int' && !/^\d+$/.test(value)) throw new CliUsageError(`--${name} must be an integer ≥ 0, got '${value}'.`);
+    if (kind === 'posint' && !/^[1-9]\d*$/.test(value)) throw new CliUsageError(`--${name} must be an integer ≥ 1, got '${value}'.`);
+    if ((kind === 'int' || kind === 'posint') && !Number.isSafeInteger(Number(value))) throw new CliUsageError(`--${name} is too large: '${value}'.`);
+    if (kind === 'number' && !(value.trim() !== '' && Number.isFinite(Number(value)))) throw new CliUsageError(`--${name} must be a number, got '${value}'.`);
+    flags[name] = value;
   }
   return { flags, positional };
 }

@@ -31,8 +31,15 @@ export interface DataLocation {
   tried: string[];
 }
 
-/** Finds `relative` (e.g. 'nw-ucla/all_sqe') under the data roots. */
+/**
+ * Finds `relative` (e.g. 'nw-ucla/all_sqe') under the data roots. An explicit path is the only
+ * candidate when given: a missing explicit folder is reported as not found, never replaced by
+ * another data folder.
+ */
 export function locateData(relative: string, explicit?: string): DataLocation {
+  if (explicit !== undefined && explicit !== '') {
+    return fs.existsSync(explicit) ? { path: path.resolve(explicit), source: 'explicit', tried: [explicit] } : { path: null, source: 'not found', tried: [explicit] };
+  }
   const root = repoRoot();
   const candidates: [DataLocation['source'], string | undefined][] = [
     ['explicit', explicit],

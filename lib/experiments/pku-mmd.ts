@@ -309,10 +309,14 @@ export function preparePkuFeatures(entry: Table6Entry, splitName: string, opts: 
     pairs = pairs.filter((p) => keep.has(videoId(p)));
   }
   const max = src.maxPerClassAndSide ?? null;
-  // the cache key names the files (ids and sizes), so a cache hit reads no skeleton file
-  const files = pairs.map((p) => [videoId(p), fs.statSync(p.skeleton).size, fs.statSync(p.label).size]);
+  // the cache key names the files (ids, sizes, modification times), so a cache hit reads no skeleton file
+  const files = pairs.map((p) => {
+    const sk = fs.statSync(p.skeleton);
+    const lb = fs.statSync(p.label);
+    return [videoId(p), sk.size, sk.mtimeMs, lb.size, lb.mtimeMs];
+  });
   const key = createHash('sha256')
-    .update(JSON.stringify({ files, frameBase: src.frameBase ?? 1, test: xsub.testVideos, train: xsub.trainVideos, max, split, stage1: entry.stage1, seed: opts.seed, v: 1 }))
+    .update(JSON.stringify({ files, frameBase: src.frameBase ?? 1, test: xsub.testVideos, train: xsub.trainVideos, max, split, stage1: entry.stage1, seed: opts.seed, v: 2 }))
     .digest('hex').slice(0, 16);
   const dir = path.join(featureCacheDir(), `pku-mmd-${split.name.replace(/\//g, '_')}-${key}`);
   const reportFile = path.join(dir, 'stage1-report.json');

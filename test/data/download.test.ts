@@ -804,7 +804,7 @@ test('CLI download through --base-url fetches and verifies; unknown names and ba
     await assert.rejects(runDownload(['--dir', dir, 'no-such-source'], captureIO().io), /unknown data source 'no-such-source'/);
     await assert.rejects(runDownload(['nw-ucla', '--mode', 'zip'], captureIO().io), /--mode zip/);
     await assert.rejects(runDownload(['nw-ucla', '--timeout', '-1'], captureIO().io), /--timeout -1/);
-    await assert.rejects(runDownload(['nw-ucla', '--frobnicate'], captureIO().io), /unknown option --frobnicate/);
+    await assert.rejects(runDownload(['nw-ucla', '--frobnicate'], captureIO().io), /unknown flag --frobnicate/);
   } finally {
     await server.close();
   }

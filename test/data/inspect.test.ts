@@ -212,8 +212,8 @@ describe('fsvae inspect on bad input: clear error, exit code 1', () => {
   test('usage errors throw CliUsageError (exit code 2 in main)', async () => {
     await assert.rejects(command.run([]), (e: unknown) => e instanceof CliUsageError && /missing <path>/.test(e.message));
     await assert.rejects(command.run(['a', 'b']), CliUsageError);
-    await assert.rejects(command.run(['a', '--limit', 'x']), /--limit needs a positive integer/);
-    await assert.rejects(command.run(['a', '--frobnicate']), /unknown option --frobnicate/);
+    await assert.rejects(command.run(['a', '--limit', 'x']), /--limit must be an integer ≥ 1/);
+    await assert.rejects(command.run(['a', '--frobnicate']), /unknown flag --frobnicate/);
     assert.equal(command.name, 'inspect');
   });
 });

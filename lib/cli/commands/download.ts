@@ -1,5 +1,5 @@
 /** `fsvae download`: fetch and verify the public data sets; list their state; explain the manual ones. */
-import { CliCommand, CliUsageError, parseArgs } from '../registry';
+import { CliCommand, CliUsageError, parseFlags } from '../registry';
 import {
   DataDir,
   DownloadError,
@@ -49,23 +49,11 @@ const BOOLEAN_FLAGS = ['list', 'keep-archive', 'quiet'];
 const VALUE_FLAGS = ['dir', 'mode', 'timeout', 'retries', 'concurrency', 'base-url'];
 
 function parse(args: string[]): { flags: Record<string, string | true>; names: string[] } {
-  const { flags, positional } = parseArgs(args);
-  const names = [...positional];
-  for (const f of Object.keys(flags)) {
-    if (!BOOLEAN_FLAGS.includes(f) && !VALUE_FLAGS.includes(f) && f !== 'verify') throw new CliUsageError(`unknown option --${f}`);
-  }
-  // a boolean flag followed by a name: parseArgs took the name as its value
-  for (const f of [...BOOLEAN_FLAGS, 'verify']) {
-    const v = flags[f];
-    if (typeof v === 'string') {
-      names.unshift(v);
-      flags[f] = true;
-    }
-  }
-  for (const f of VALUE_FLAGS) {
-    if (flags[f] === true) throw new CliUsageError(`--${f} needs a value`);
-  }
-  return { flags, names };
+  const spec: Record<string, 'bool' | 'string'> = { verify: 'bool' };
+  for (const f of BOOLEAN_FLAGS) spec[f] = 'bool';
+  for (const f of VALUE_FLAGS) spec[f] = 'string';
+  const { flags, positional } = parseFlags(args, spec);
+  return { flags, names: [...positional] };
 }
 
 function numberFlag(flags: Record<string, string | true>, name: string, check: (v: number) => boolean, what: string): number | undefined {

@@ -1,6 +1,6 @@
 /** `fsvae embed`: class text embeddings of a dataset, written as MSF-layout tables. */
 import * as path from 'node:path';
-import { CliCommand, CliUsageError, parseArgs } from '../registry';
+import { CliCommand, CliUsageError, parseFlags } from '../registry';
 import { writeNpy } from '../../data/npy';
 import { repoRoot } from '../../data/paths';
 import { DESCRIPTION_PARTS, DescriptionPart, descriptionTexts } from '../../text/descriptions';
@@ -39,7 +39,6 @@ export interface EmbedIo {
   out: (line: string) => void;
 }
 
-const KNOWN = new Set(['encoder', 'dataset', 'parts', 'out', 'clip-dir', 'cache', 'no-cache']);
 
 function stringFlag(flags: Record<string, string | true>, k: string): string | undefined {
   const v = flags[k];
@@ -82,8 +81,7 @@ export function createEmbedCommand(
     summary: 'embed class labels/descriptions with a text encoder (MSF-layout tables)',
     usage: USAGE,
     async run(args: string[]): Promise<number> {
-      const { flags, positional } = parseArgs(args);
-      for (const k of Object.keys(flags)) if (!KNOWN.has(k)) throw new CliUsageError(`unknown option --${k}`);
+      const { flags, positional } = parseFlags(args, { encoder: 'string', dataset: 'string', parts: 'string', out: 'string', 'clip-dir': 'string', cache: 'string', 'no-cache': 'bool' });
       if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}'`);
       const encoderId = stringFlag(flags, 'encoder') ?? defaultTextEncoderId();
       if (!isTextEncoderId(encoderId)) throw new CliUsageError(`--encoder '${encoderId}' is unknown; use ${TEXT_ENCODER_IDS.join(', ')}`);

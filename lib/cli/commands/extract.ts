@@ -1,7 +1,22 @@
 /** `fsvae extract` (stage 1) and `fsvae pipeline` (stage 1 → stages 2-4) from raw skeletons. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyStage2EngineFlag, CliCommand, CliUsageError, parseArgs } from '../registry';
+import { applyStage2EngineFlag, CliCommand, CliUsageError, FlagSpec, parseFlags } from '../registry';
+
+const STAGE1_FLAGS: FlagSpec = {
+  dataset: 'string', split: 'string', unseen: 'string', dir: 'string', stage1: 'string', epochs: 'posint', seed: 'int', generator: 'string',
+  'data-seed': 'int', 'cache-dir': 'string',
+};
+const EXTRACT_FLAGS: FlagSpec = { ...STAGE1_FLAGS, out: 'string' };
+const PIPELINE_FLAGS: FlagSpec = {
+  ...STAGE1_FLAGS, preset: 'string', seeds: 'posint', cycles: 'posint', steps: 'posint', variants: 'string', 'text-encoder': 'string', engine: 'string', out: 'string',
+};
+
+function parseStrict(args: string[], spec: FlagSpec): Flags {
+  const { flags, positional } = parseFlags(args, spec);
+  if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}'.`);
+  return flags;
+}
 import { resolveStage2Engine } from '../../train/stage2';
 import { initBackend, describeBackend } from '../../runtime/backend';
 import { getSplit, parseUnseenList, splitFromUnseen, BenchmarkSplit } from '../../data/splits';
@@ -82,7 +97,7 @@ Trains the extractor twice (on the split's seen classes, and on the val-seen cla
 never touching unseen-class or test-side samples, and writes sk_feats/shift_{u}_r and
 shift_val_{u}_r (cached under data/cache/features; --out copies them to <dir>/sk_feats).`,
   async run(args) {
-    const { flags } = parseArgs(args);
+    const flags = parseStrict(args, EXTRACT_FLAGS);
     const prepared = await prepare(flags);
     const out = str(flags, 'out');
     if (out) {
@@ -101,7 +116,7 @@ export const pipelineCommand: CliCommand = {
        [--preset ${Object.keys(STAGE2_PRESETS).join('|')}] [--seeds 3] [--cycles N] [--steps N] [--variants ours,dagger,baseline] [--text-encoder use-lite]
        [--engine auto|fused|autodiff] [--out <file.json>]`,
   async run(args) {
-    const { flags } = parseArgs(args);
+    const flags = parseStrict(args, PIPELINE_FLAGS);
     applyStage2EngineFlag(flags.engine);
     const t0 = Date.now();
     // every stage-2/4 flag is checked before stage 1 starts

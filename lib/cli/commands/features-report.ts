@@ -1,5 +1,5 @@
 /** `fsvae features-report`: the stage-1 feature-quality report (results/stage1_quality.{csv,md}). */
-import { CliCommand, CliUsageError, parseArgs } from '../registry';
+import { CliCommand, CliUsageError, parseFlags } from '../registry';
 import { FEATURE_QUALITY_PRESETS, FeatureQualityConfig, runFeatureQuality, writeFeatureQuality } from '../../experiments/feature-quality';
 import { RAW_SKELETON_DATASETS, RawSkeletonDataset } from '../../experiments/datasets';
 import { extractorNames } from '../../stage1/extractors';
@@ -8,7 +8,6 @@ import { describeBackend, initBackend } from '../../runtime/backend';
 import { toMarkdown } from '../../report/table';
 import { StepProgress } from '../../util/step-progress';
 
-const KNOWN = new Set(['preset', 'datasets', 'splits', 'extractors', 'seeds', 'dir', 'out', 'help']);
 
 const USAGE = `usage: fsvae features-report [--preset quick|full] [--datasets nw-ucla,utd-mhad] [--splits <names>]
                              [--extractors ${extractorNames().join(',')}] [--seeds 1,2,3]
@@ -35,13 +34,12 @@ export const featuresReportCommand: CliCommand = {
   summary: 'stage-1 feature quality (seen top-1, seen NCM, unseen NCM ceiling) of each extractor → results/stage1_quality.*',
   usage: USAGE,
   async run(args) {
-    const { flags, positional } = parseArgs(args);
+    const { flags, positional } = parseFlags(args, { preset: 'string', datasets: 'string', splits: 'string', extractors: 'string', seeds: 'string', dir: 'string', out: 'string' });
     if (flags.help) {
       console.log(USAGE);
       return 0;
     }
     if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}'.\n${USAGE}`);
-    for (const k of Object.keys(flags)) if (!KNOWN.has(k)) throw new CliUsageError(`unknown flag --${k}; known: ${[...KNOWN].map((x) => `--${x}`).join(', ')}.`);
     const presetName = typeof flags.preset === 'string' ? flags.preset : 'quick';
     if (presetName !== 'quick' && presetName !== 'full') throw new CliUsageError(`--preset must be quick or full, got '${presetName}'.`);
     const base = FEATURE_QUALITY_PRESETS[presetName];

@@ -1,5 +1,5 @@
 /** `fsvae generate-features`: writes a generated SynSE/MSF-layout benchmark (for trying the pipeline without downloads). */
-import { CliCommand, CliUsageError, parseArgs } from '../registry';
+import { CliCommand, CliUsageError, parseFlags } from '../registry';
 import { getSplit } from '../../data/splits';
 import { writeSyntheticBenchmark } from '../../data/synthetic-features';
 
@@ -12,7 +12,8 @@ Writes <dir>/sk_feats/shift_{ss}_r, shift_val_{ss}_r and <dir>/text_feats/ViT-B/
 Each class's skeleton features are a fixed function of a few latent attributes that also generate
 its text embedding, so zero-shot transfer is possible. Synthetic data: never a paper result.`,
   async run(args) {
-    const { flags } = parseArgs(args);
+    const { flags, positional } = parseFlags(args, { out: 'string', split: 'string', seed: 'int', 'train-per-class': 'posint', 'test-per-class': 'posint' });
+    if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}'.`);
     const out = typeof flags.out === 'string' ? flags.out : undefined;
     if (!out) throw new CliUsageError('--out is required.');
     const split = getSplit(typeof flags.split === 'string' ? flags.split : 'ntu60-55/5');

@@ -1,5 +1,5 @@
 /** `fsvae inspect <path>`: detects a skeleton/feature file format and prints a dataset summary. */
-import { CliCommand, CliUsageError, parseArgs } from '../registry';
+import { CliCommand, CliUsageError, parseFlags } from '../registry';
 import { FsvaeInputError } from '../../util/assert';
 import { formatInspectSummary, inspectPath } from '../../data/inspect';
 
@@ -33,14 +33,9 @@ export function createInspectCommand(io: InspectIo = { out: (s) => console.log(s
     summary: 'detect a skeleton/feature file format and summarise it',
     usage: USAGE,
     async run(args: string[]): Promise<number> {
-      const { flags, positional } = parseArgs(args);
-      for (const k of Object.keys(flags)) if (k !== 'limit' && k !== 'json') throw new CliUsageError(`unknown option --${k}`);
+      const { flags, positional } = parseFlags(args, { limit: 'posint', json: 'bool' });
       if (positional.length !== 1) throw new CliUsageError(positional.length === 0 ? 'missing <path>' : `expected one <path>, got ${positional.length}`);
-      let limit: number | undefined;
-      if (flags.limit !== undefined) {
-        limit = Number(flags.limit);
-        if (flags.limit === true || !Number.isInteger(limit) || limit < 1) throw new CliUsageError(`--limit needs a positive integer, got '${flags.limit}'`);
-      }
+      const limit = typeof flags.limit === 'string' ? Number(flags.limit) : undefined; // parseFlags checked it is ≥ 1
       try {
         const summary = inspectPath(positional[0], { limit });
         io.out(flags.json ? JSON.stringify(summary, null, 2) : formatInspectSummary(summary));

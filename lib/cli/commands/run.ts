@@ -1,7 +1,13 @@
 /** `fsvae run` (alias `train`): stages 2-4 with both protocols on pre-extracted features in the SynSE layout. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyStage2EngineFlag, CliCommand, CliUsageError, parseArgs } from '../registry';
+import { applyStage2EngineFlag, CliCommand, CliUsageError, FlagSpec, parseFlags } from '../registry';
+
+const FLAGS: FlagSpec = {
+  features: 'string', text: 'string', split: 'string', dataset: 'string', unseen: 'string', preset: 'string', 'text-mode': 'string', encoder: 'string',
+  seeds: 'posint', 'seed-base': 'int', protocol: 'string', 'gate-temperature': 'string', 'gate-threshold': 'string', cycles: 'posint', steps: 'posint',
+  engine: 'string', sequential: 'bool', 'checkpoint-dir': 'string', out: 'string', log: 'string',
+};
 import { resolveStage2Engine } from '../../train/stage2';
 import { initBackend, describeBackend } from '../../runtime/backend';
 import { getSplit, parseUnseenList, splitFromUnseen } from '../../data/splits';
@@ -18,6 +24,7 @@ const USAGE = `usage: fsvae train --features <sk_feats dir> --text <dir with tex
                    [--seeds 3] [--seed-base 1] [--protocol clean|reference] [--gate-temperature 2|search]
                    [--gate-threshold 0.5|search] [--cycles N] [--steps N] [--engine auto|fused|autodiff] [--sequential] [--checkpoint-dir <dir>]
                    [--out <file.json>] [--log <cycles.jsonl>]
+Class ids of --unseen are 0-based (subtract 1 from 1-based action ids).
 
 Stages 2-4: trains the cross-modal VAE and the unseen classifier for every seed on the phase-train
 folder (shift_{ss}_r) and on the pseudo split (shift_val_{ss}_r), fits the seen/unseen gate on the
@@ -30,7 +37,8 @@ export const command: CliCommand = {
   summary: 'stages 2-4 on SynSE-layout features: ZSL and GZSL S/U/H over seeds (clean and reference protocols)',
   usage: USAGE,
   async run(args) {
-    const { flags } = parseArgs(args);
+    const { flags, positional } = parseFlags(args, FLAGS);
+    if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}'.`);
     const str = (k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
     const features = str('features');
     const textDir = str('text');
@@ -45,7 +53,7 @@ export const command: CliCommand = {
     if (protocol !== 'clean' && protocol !== 'reference') throw new CliUsageError(`--protocol must be clean or reference, got '${protocol}'.`);
     const nSeeds = Number(str('seeds') ?? 3);
     const seedBase = Number(str('seed-base') ?? 1);
-    if (!Number.isInteger(nSeeds) || nSeeds < 1) throw new CliUsageError(`--seeds must be a positive integer, got '${str('seeds')}'.`);
+    if (nSeeds > 100) throw new CliUsageError(`--seeds must be at most 100, got ${nSeeds}.`);
     const seeds = Array.from({ length: nSeeds }, (_, i) => seedBase + i);
     const cfg = stage2Preset(str('preset') ?? 'quick');
     if (str('text-mode')) cfg.textMode = str('text-mode')!;

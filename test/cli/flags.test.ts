@@ -1,0 +1,54 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CliUsageError, didYouMean, parseFlags } from '../../lib/cli/registry';
+import { main } from '../../lib/cli/main';
+
+const SPEC = { seeds: 'posint', 'seed-base': 'int', out: 'string', sequential: 'bool', rate: 'number' } as const;
+const usage = (re: RegExp) => (e: unknown) => e instanceof CliUsageError && re.test(e.message);
+
+describe('strict command-line flags', () => {
+  test('values, booleans and positionals', () => {
+    const r = parseFlags(['x', '--seeds', '3', '--out=a.json', '--sequential', 'y', '--rate', '-0.5'], SPEC);
+    assert.deepEqual(r.flags, { seeds: '3', out: 'a.json', sequential: true, rate: '-0.5' });
+    assert.deepEqual(r.positional, ['x', 'y']);
+  });
+
+  test('unknown flags are errors with a suggestion', () => {
+    assert.throws(() => parseFlags(['--seed', '2'], SPEC), usage(/unknown flag --seed; did you mean --seeds or --seed-base\?/));
+    assert.throws(() => parseFlags(['--zzz'], SPEC), usage(/^unknown flag --zzz \(known: --help, --seeds/));
+    assert.deepEqual(didYouMean('seq', ['sequential', 'seeds', 'out']), ['sequential']);
+    assert.deepEqual(didYouMean('seds', ['sequential', 'seeds', 'seed']), ['seeds', 'seed']); // one edit from 'seeds', two from 'seed'
+  });
+
+  test('missing or malformed values, values of boolean flags, repeated flags', () => {
+    assert.throws(() => parseFlags(['--seeds'], SPEC), usage(/--seeds needs a value/));
+    assert.throws(() => parseFlags(['--seeds', '--out', 'a'], SPEC), usage(/--seeds needs a value/));
+    assert.throws(() => parseFlags(['--seeds', '1.5'], SPEC), usage(/--seeds must be an integer ≥ 1, got '1.5'/));
+    assert.throws(() => parseFlags(['--seeds', '0'], SPEC), usage(/≥ 1/));
+    assert.throws(() => parseFlags(['--seed-base', '-1'], SPEC), usage(/needs a value|≥ 0/));
+    assert.throws(() => parseFlags(['--seeds', '99999999999999999999'], SPEC), usage(/too large/));
+    assert.throws(() => parseFlags(['--rate', 'abc'], SPEC), usage(/must be a number/));
+    assert.throws(() => parseFlags(['--sequential=yes'], SPEC), usage(/takes no value/));
+    assert.throws(() => parseFlags(['--out', 'a', '--out', 'b'], SPEC), usage(/given twice/));
+    assert.throws(() => parseFlags(['--out='], SPEC), usage(/non-empty/));
+  });
+
+  test('every command refuses misuse with exit code 2 before doing any work', async () => {
+    const cases: string[][] = [
+      ['run', '--features', 'f', '--text', 't', '--split', 'ntu60-55/5', '--seed', '2'],
+      ['run', '--features', 'f', '--text', 't', '--split', 'ntu60-55/5', '--seeds'],
+      ['run', '--features', 'f', '--text', 't', '--split', 'ntu60-55/5', '--seeds', '1.5'],
+      ['pipeline', '--dataset', 'generated', '--split', 'generated-35/5', '--seeds', '100000000'],
+      ['pipeline', '--dataset', 'generated', '--split', 'generated-35/5', '--bogus'],
+      ['extract', '--dataset', 'generated', '--split', 'generated-35/5', '--epoch', '1'],
+      ['generate-features', '--out', '/tmp/x', '--train-per-class', '0'],
+      ['generate-features', '--out', '/tmp/x', '--train-per-class', 'abc'],
+      ['generate-features', '--out', '/tmp/x', '--unknown'],
+      ['features-report', '--extractor', 'dct-lda'],
+      ['inspect', 'a', '--limit', '0'],
+      ['embed', '--dataset', 'nw-ucla', '--no-cache=1'],
+      ['download', '--list', '--mode'],
+    ];
+    for (const c of cases) assert.equal(await main(c), 2, c.join(' '));
+  });
+});

@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsvaeInputError } from '../util/assert';
+import { FsvaeInputError, describeFsError, listInputFolder, readInputText } from '../util/assert';
 import { DatasetName, classNames } from './classes';
 import { readNpy, npyToLabels } from './npy';
 import { parseNwUclaJson } from './nwucla';
@@ -87,13 +87,24 @@ export function detectFormat(p: string): FormatDetection {
   let st: fs.Stats;
   try {
     st = fs.statSync(p);
-  } catch {
-    throw new FsvaeInputError(`${p}: no such file or folder.`);
+  } catch (e) {
+    throw describeFsError(p, e, 'Check the path.');
   }
   if (st.isFile()) return { format: detectFile(p), kind: 'file', path: p };
   if (!st.isDirectory()) throw new FsvaeInputError(`${p}: neither a file nor a folder.`);
-  const entries = fs.readdirSync(p).sort();
-  const isDir = (e: string) => fs.statSync(path.join(p, e)).isDirectory();
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(p).sort();
+  } catch (e) {
+    throw describeFsError(p, e, 'Point to a readable data folder.');
+  }
+  const isDir = (e: string) => {
+    try {
+      return fs.statSync(path.join(p, e)).isDirectory();
+    } catch {
+      return false; // dangling link or unreadable entry
+    }
+  };
   if (entries.some((e) => SHIFT_DIR_RE.test(e) && isDir(e))) return { format: 'synse-features', kind: 'folder', path: p };
   if (entries.includes('train.npy') && entries.includes('train_label.npy')) return { format: 'synse-features', kind: 'folder', path: p };
   if (findPkuMmdDirs(p)) return { format: 'pku-mmd', kind: 'folder', path: p };
@@ -214,8 +225,8 @@ export function inspectPath(p: string, opts: InspectOptions = {}): InspectSummar
       break;
     }
     case 'nw-ucla-json': {
-      const files = det.kind === 'file' ? [p] : limit(fs.readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(p, f)));
-      for (const f of files) stats.add(parseNwUclaJson(fs.readFileSync(f, 'utf8'), f));
+      const files = det.kind === 'file' ? [p] : limit(listInputFolder(p, '.json', "Point to NW-UCLA's all_sqe/ folder."));
+      for (const f of files) stats.add(parseNwUclaJson(readInputText(f, 'Check the NW-UCLA file.', 64 * 2 ** 20), f));
       break;
     }
     case 'utd-mhad-mat': {
@@ -245,18 +256,25 @@ export function inspectPath(p: string, opts: InspectOptions = {}): InspectSummar
       break;
     }
     case 'npy': {
-      const files = det.kind === 'file' ? [p] : limit(fs.readdirSync(p).filter((f) => f.endsWith('.npy')).sort().map((f) => path.join(p, f)));
+      const files = det.kind === 'file' ? [p] : limit(listInputFolder(p, '.npy', 'Point to a folder of .npy files.'));
       for (const f of files) sum.arrays.push(npyInfo(f, det.kind === 'file' ? path.basename(f) : path.relative(p, f)));
       break;
     }
     case 'synse-features': {
       const entries = fs.readdirSync(p).sort();
-      const shiftDirs = entries.filter((e) => SHIFT_DIR_RE.test(e) && fs.statSync(path.join(p, e)).isDirectory());
+      const shiftDirs = entries.filter((e) => {
+        if (!SHIFT_DIR_RE.test(e)) return false;
+        try {
+          return fs.statSync(path.join(p, e)).isDirectory();
+        } catch {
+          return false;
+        }
+      });
       const dirs = shiftDirs.length ? shiftDirs.map((d) => path.join(p, d)) : [p];
       for (const d of dirs) {
-        const npys = fs.readdirSync(d).filter((f) => f.endsWith('.npy')).sort();
+        const npys = listInputFolder(d, '.npy', 'Point to a SynSE feature folder.');
         if (npys.length === 0) sum.notes.push(`${path.relative(p, d) || '.'}: no .npy files`);
-        for (const f of npys) sum.arrays.push(npyInfo(path.join(d, f), path.relative(p, path.join(d, f))));
+        for (const f of npys) sum.arrays.push(npyInfo(f, path.relative(p, f)));
       }
       break;
     }

@@ -19,9 +19,8 @@
  * Known quirks of the public release: a13_s09_e02 is all zeros (rejected here; the folder reader
  * skips and reports it), and one file has 936 frames (accepted).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsvaeInputError, readInputText } from '../util/assert';
+import { FsvaeInputError, listInputFolder, readInputText } from '../util/assert';
 import { KINECT_V1_20, permutationFromNames } from './layouts';
 import { SkeletonSequence, makeSequence } from './skeleton';
 
@@ -116,12 +115,9 @@ export function readMsrAction3dFile(file: string): SkeletonSequence {
 
 /** Sorted `*_skeleton3D.txt` files of a folder. */
 export function listMsrAction3dFolder(folder: string): string[] {
-  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-    throw new FsvaeInputError(`${folder}: not a folder. Point to MSR Action3D's folder of a01_s01_e01_skeleton3D.txt files.`);
-  }
-  const files = fs.readdirSync(folder).filter((f) => f.endsWith('_skeleton3D.txt')).sort();
+  const files = listInputFolder(folder, '_skeleton3D.txt', "Point to MSR Action3D's folder of a01_s01_e01_skeleton3D.txt files.");
   if (files.length === 0) throw new FsvaeInputError(`${folder}: no *_skeleton3D.txt files; expected MSR Action3D's real-world skeleton folder.`);
-  return files.map((f) => path.join(folder, f));
+  return files;
 }
 
 export interface MsrFolderResult {

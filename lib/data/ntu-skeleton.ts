@@ -22,7 +22,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsvaeInputError, readInputText } from '../util/assert';
+import { FsvaeInputError, listInputFolder, readInputText } from '../util/assert';
 import { locateData } from './paths';
 import { SkeletonSequence, makeSequence } from './skeleton';
 
@@ -271,10 +271,7 @@ export interface NtuFolderResult {
 
 /** Sorted `.skeleton` files of a folder and the ones on the missing list (shared with inspect). */
 export function listNtuFolder(folder: string, missing: NtuMissingList | null): { files: string[]; skipped: string[] } {
-  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-    throw new FsvaeInputError(`${folder}: not a folder. Point to a folder of NTU .skeleton files (nturgb+d_skeletons/).`);
-  }
-  const all = fs.readdirSync(folder).filter((f) => f.endsWith('.skeleton')).sort();
+  const all = listInputFolder(folder, '.skeleton', 'Point to a folder of NTU .skeleton files (nturgb+d_skeletons/).').map((f) => path.basename(f));
   if (all.length === 0) throw new FsvaeInputError(`${folder}: no .skeleton files; expected NTU RGB+D's nturgb+d_skeletons/ folder.`);
   const files: string[] = [];
   const skipped: string[] = [];

@@ -3,9 +3,7 @@
  * `{file_name: "a01_s01_e00_v01", skeletons: [T][20][3] (metres), label: 1..10}`.
  * Kinect v1, 20 joints, one body. 10 classes: a01..a06, a08, a09, a11, a12 (label = rank + 1).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { FsvaeInputError } from '../util/assert';
+import { FsvaeInputError, listInputFolder, readInputText } from '../util/assert';
 import { SkeletonSequence, makeSequence } from './skeleton';
 
 export const NW_UCLA_ACTION_IDS = [1, 2, 3, 4, 5, 6, 8, 9, 11, 12] as const;
@@ -59,16 +57,13 @@ export function parseNwUclaJson(text: string, source: string): SkeletonSequence 
   });
 }
 
+/** No NW-UCLA sequence file is near this size (the largest public one is about 0.2 MB). */
+const NW_UCLA_MAX_BYTES = 64 * 2 ** 20;
+
 /** Reads the `all_sqe` folder (or any folder of NW-UCLA JSON files); `limit` reads only the first files (sorted). */
 export function readNwUclaFolder(folder: string, limit?: number): SkeletonSequence[] {
-  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-    throw new FsvaeInputError(`${folder}: not a folder. Point to NW-UCLA's all_sqe/ folder of a01_s01_e00_v01.json-style files.`);
-  }
-  let files = fs.readdirSync(folder).filter((f) => f.endsWith('.json')).sort();
+  let files = listInputFolder(folder, '.json', "Point to NW-UCLA's all_sqe/ folder of a01_s01_e00_v01.json-style files.");
   if (files.length === 0) throw new FsvaeInputError(`${folder}: no .json files; expected NW-UCLA's all_sqe/ folder.`);
   if (limit !== undefined) files = files.slice(0, limit);
-  return files.map((f) => {
-    const p = path.join(folder, f);
-    return parseNwUclaJson(fs.readFileSync(p, 'utf8'), p);
-  });
+  return files.map((p) => parseNwUclaJson(readInputText(p, 'Check the NW-UCLA file.', NW_UCLA_MAX_BYTES), p));
 }

@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsvaeInputError, readInputText } from '../util/assert';
+import { FsvaeInputError, describeFsError, listInputFolder, readInputText } from '../util/assert';
 import { SkeletonSequence, makeSequence } from './skeleton';
 
 export const PKU_MMD_NUM_CLASSES = 51;
@@ -182,10 +182,28 @@ export function findPkuMmdDirs(root: string): PkuMmdDirs | null {
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) return null;
   let skeletonDir: string | null = null;
   let labelDir: string | null = null;
-  for (const d of fs.readdirSync(root).sort()) {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(root).sort();
+  } catch (e) {
+    throw describeFsError(root, e, 'Point to the PKU-MMD folder.');
+  }
+  for (const d of entries) {
     const p = path.join(root, d);
-    if (!fs.statSync(p).isDirectory()) continue;
-    const first = fs.readdirSync(p).filter((f) => f.endsWith('.txt')).sort()[0];
+    let isDir = false;
+    try {
+      isDir = fs.statSync(p).isDirectory();
+    } catch {
+      continue; // a dangling link or an unreadable entry is not a PKU-MMD subfolder
+    }
+    if (!isDir) continue;
+    let names: string[];
+    try {
+      names = fs.readdirSync(p);
+    } catch (e) {
+      throw describeFsError(p, e, 'Every subfolder of the PKU-MMD folder must be readable.');
+    }
+    const first = names.filter((f) => f.endsWith('.txt')).sort()[0];
     if (!first) continue;
     const kind = sniffTextLine(path.join(p, first));
     if (kind === 'pku-skeleton' && !skeletonDir) skeletonDir = p;
@@ -196,8 +214,8 @@ export function findPkuMmdDirs(root: string): PkuMmdDirs | null {
 
 /** Pairs of (skeleton file, label file) with the same name; errors list unpaired skeletons. */
 export function listPkuMmdVideos(dirs: PkuMmdDirs): { skeleton: string; label: string }[] {
-  const skel = fs.readdirSync(dirs.skeletonDir).filter((f) => f.endsWith('.txt')).sort();
-  const labels = new Set(fs.readdirSync(dirs.labelDir).filter((f) => f.endsWith('.txt')));
+  const skel = listInputFolder(dirs.skeletonDir, '.txt', 'Point to the PKU-MMD skeleton folder.').map((f) => path.basename(f));
+  const labels = new Set(listInputFolder(dirs.labelDir, '.txt', 'Point to the PKU-MMD label folder.').map((f) => path.basename(f)));
   const unpaired = skel.filter((f) => !labels.has(f));
   if (unpaired.length) {
     throw new FsvaeInputError(`${dirs.labelDir}: no label file for ${unpaired.length} skeleton file(s) of ${dirs.skeletonDir} (${unpaired.slice(0, 3).join(', ')}${unpaired.length > 3 ? ', ...' : ''}). Each video needs both files with the same name.`);

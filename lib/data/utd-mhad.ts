@@ -5,9 +5,8 @@
  * (head first, hip centre fourth), which is permuted here into the Kinect SDK order KINECT_V1_20.
  * The public release has 861 sequences (a8, a23 and a27 lack one each).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsvaeInputError, readInputFile } from '../util/assert';
+import { FsvaeInputError, listInputFolder, readInputFile } from '../util/assert';
 import { KINECT_V1_20, permutationFromNames } from './layouts';
 import { parseMat5, matNumeric } from './mat5';
 import { SkeletonSequence, makeSequence } from './skeleton';
@@ -87,17 +86,14 @@ export function parseUtdMhadMat(buf: Uint8Array, source: string): SkeletonSequen
 }
 
 export function readUtdMhadFile(file: string): SkeletonSequence {
-  return parseUtdMhadMat(readInputFile(file), file);
+  return parseUtdMhadMat(readInputFile(file, 'Check the UTD-MHAD file.', 64 * 2 ** 20), file);
 }
 
 /** Sorted `*_skeleton.mat` files of a UTD-MHAD Skeleton/ folder. */
 export function listUtdMhadFolder(folder: string): string[] {
-  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-    throw new FsvaeInputError(`${folder}: not a folder. Point to UTD-MHAD's Skeleton/ folder of a1_s1_t1_skeleton.mat-style files.`);
-  }
-  const files = fs.readdirSync(folder).filter((f) => f.endsWith('.mat')).sort();
+  const files = listInputFolder(folder, '.mat', "Point to UTD-MHAD's Skeleton/ folder of a1_s1_t1_skeleton.mat-style files.");
   if (files.length === 0) throw new FsvaeInputError(`${folder}: no .mat files; expected UTD-MHAD's Skeleton/ folder.`);
-  return files.map((f) => path.join(folder, f));
+  return files;
 }
 
 /** Reads UTD-MHAD's Skeleton/ folder; `limit` reads only the first files (sorted by name). */

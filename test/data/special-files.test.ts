@@ -1,0 +1,72 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readNwUclaFolder } from '../../lib/data/nwucla';
+import { inspectPath } from '../../lib/data/inspect';
+import { readNtuFolder } from '../../lib/data/ntu-skeleton';
+import { readPkuMmdFolder } from '../../lib/data/pku-mmd';
+import { FsvaeInputError, readInputFile } from '../../lib/util/assert';
+import { motion, writeNtuFixture, writePkuFixture } from '../fixtures/raw-datasets';
+import { KINECT_V1_20 } from '../../lib/data/layouts';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-special-'));
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function nwUclaFolder(name: string): string {
+  const dir = path.join(root, name);
+  fs.mkdirSync(dir);
+  const skeletons = motion(KINECT_V1_20, 0, 1, 1, 10);
+  fs.writeFileSync(path.join(dir, 'a01_s01_e00_v01.json'), JSON.stringify({ file_name: 'a01_s01_e00_v01', skeletons, label: 1 }));
+  return dir;
+}
+const inputError = (...res: RegExp[]) => (e: unknown) => e instanceof FsvaeInputError && res.every((r) => r.test(e.message));
+
+describe('special files in data folders: one clear error naming the entry, never a hang or a runaway read', () => {
+  test('a link to /dev/zero named *.json', () => {
+    const dir = nwUclaFolder('zero');
+    fs.symlinkSync('/dev/zero', path.join(dir, 'z.json'));
+    assert.throws(() => readNwUclaFolder(dir), inputError(/z\.json: is a device, not a regular file/));
+    assert.throws(() => inspectPath(dir), inputError(/z\.json: is a device/));
+  });
+
+  test('a named pipe (FIFO) named *.json is refused before it is opened', (t) => {
+    const dir = nwUclaFolder('fifo');
+    if (spawnSync('mkfifo', [path.join(dir, 'f.json')]).status !== 0) return t.skip('mkfifo is not available');
+    assert.throws(() => readNwUclaFolder(dir), inputError(/f\.json: is a named pipe \(FIFO\)/));
+    assert.throws(() => inspectPath(dir), inputError(/FIFO/));
+  });
+
+  test('a folder named *.json, a dangling link', () => {
+    const dir = nwUclaFolder('dir');
+    fs.mkdirSync(path.join(dir, 'x.json'));
+    assert.throws(() => readNwUclaFolder(dir), inputError(/x\.json: is a folder, not a file/));
+    const dir2 = nwUclaFolder('dangling');
+    fs.symlinkSync(path.join(root, 'nowhere.json'), path.join(dir2, 'd.json'));
+    assert.throws(() => readNwUclaFolder(dir2), inputError(/d\.json: no such file or folder \(or a link whose target is missing\)/));
+    assert.throws(() => readInputFile(path.join(root, 'missing.npy')), inputError(/missing\.npy: no such file or folder/));
+  });
+
+  test('NTU and PKU-MMD folders with a dangling link or a folder in place of a file', () => {
+    const ntu = path.join(root, 'ntu');
+    writeNtuFixture(ntu, { actions: 1, subjects: [1], frames: 4 });
+    fs.symlinkSync(path.join(root, 'gone'), path.join(ntu, 'S001C001P002R001A001.skeleton'));
+    assert.throws(() => readNtuFolder(ntu, { missing: null }), inputError(/S001C001P002R001A001\.skeleton: no such file or folder/));
+    const pku = path.join(root, 'pku');
+    writePkuFixture(pku, { videos: ['0002-L'], frames: 4 });
+    fs.symlinkSync(path.join(root, 'gone2'), path.join(pku, 'dangling-subfolder'));
+    assert.equal(readPkuMmdFolder(pku).sequences.length, 51); // a dangling entry beside the subfolders is ignored
+    fs.mkdirSync(path.join(pku, 'PKU_Skeleton_Renew', '0003-L.txt'));
+    assert.throws(() => readPkuMmdFolder(pku), inputError(/0003-L\.txt: is a folder, not a file/));
+  });
+
+  test('a size limit per format: an oversized NW-UCLA file is refused without reading it', () => {
+    const dir = nwUclaFolder('big');
+    const f = path.join(dir, 'a01_s01_e01_v01.json');
+    fs.writeFileSync(f, '');
+    fs.truncateSync(f, 65 * 2 ** 20); // sparse: no disk space used
+    assert.throws(() => readNwUclaFolder(dir), inputError(/a01_s01_e01_v01\.json: is 68157440 bytes, more than/));
+  });
+});

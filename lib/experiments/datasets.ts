@@ -33,6 +33,7 @@ import { FsvaeInputError } from '../util/assert';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { BackendName, getBackendInfo, initBackend } from '../runtime/backend';
 import { canRunPhasesInParallel } from '../pipeline/phase-worker';
+import { writeFileAtomic } from '../util/atomic-file';
 
 export type DatasetSource =
   /** the built-in procedural dataset (lib/data/generator): always available. */
@@ -212,9 +213,10 @@ export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): Prepa
   const dir = featureCacheEntry(src, split, datasetId, opts);
   const reportFile = path.join(dir, 'stage1-report.json');
   const description = `${origin} → stage 1 ${opts.stage1.name} (seed ${opts.seed})`;
-  if ((opts.cache ?? true) && fs.existsSync(reportFile)) {
+  const cachedReport = (opts.cache ?? true) ? readCacheReport(reportFile, opts.log) : null;
+  if (cachedReport) {
     opts.log?.(`[features] cached: ${dir}`);
-    const stage1 = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as Stage1ExportReport;
+    const stage1 = cachedReport;
     return { source: src, description, split, featuresRoot: path.join(dir, 'sk_feats'), textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1, cached: true };
   }
   opts.log?.(`[features] stage 1 (${opts.stage1.name}) on ${sequences.length} sequences of ${origin}; writing ${dir}`);
@@ -222,8 +224,19 @@ export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): Prepa
     sequences, split, numClasses: split.numClasses, side, outDir: path.join(dir, 'sk_feats'), config: opts.stage1, seed: opts.seed,
     onProgress: (phase, p) => opts.onStage1Progress?.(phase, p), log: opts.log,
   });
-  fs.writeFileSync(reportFile, JSON.stringify(stage1, null, 1)); // written last: marks a complete cache entry
+  writeFileAtomic(reportFile, JSON.stringify(stage1, null, 1)); // written last: marks a complete cache entry
   return { source: src, description, split, featuresRoot: path.join(dir, 'sk_feats'), textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1, cached: false };
+}
+
+/** The report of a complete cache entry, or null (absent, or damaged: then the entry is recomputed). */
+function readCacheReport(file: string, log?: (l: string) => void): Stage1ExportReport | null {
+  if (!fs.existsSync(file)) return null;
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Stage1ExportReport;
+  } catch (e) {
+    log?.(`[features] ${file} is damaged (${(e as Error).message}); recomputing this cache entry`);
+    return null;
+  }
 }
 
 function featureCacheEntry(src: DatasetSource, split: BenchmarkSplit, datasetId: string, opts: PrepareOptions): string {
@@ -243,7 +256,7 @@ export async function prepareFeaturesParallel(src: DatasetSource, opts: PrepareO
   const loaded = loadSequences(src);
   if ('missing' in loaded) return loaded;
   const dir = featureCacheEntry(src, split, loaded.datasetId, opts);
-  if ((opts.cache ?? true) && fs.existsSync(path.join(dir, 'stage1-report.json'))) return prepareFeatures(src, opts);
+  if ((opts.cache ?? true) && readCacheReport(path.join(dir, 'stage1-report.json'))) return prepareFeatures(src, opts);
   opts.log?.(`[features] stage 1 (${opts.stage1.name}) on ${loaded.sequences.length} sequences of ${loaded.origin}; both phases in parallel; writing ${dir}`);
   const valPending = exportStage1InWorker({ source: src, split, stage1: opts.stage1, seed: opts.seed, outDir: path.join(dir, 'sk_feats') });
   const trainReport = exportStage1Features({
@@ -252,7 +265,7 @@ export async function prepareFeaturesParallel(src: DatasetSource, opts: PrepareO
   });
   const valReport = await valPending;
   const stage1: Stage1ExportReport = { ...trainReport, val: valReport.val };
-  fs.writeFileSync(path.join(dir, 'stage1-report.json'), JSON.stringify(stage1, null, 1));
+  writeFileAtomic(path.join(dir, 'stage1-report.json'), JSON.stringify(stage1, null, 1));
   return {
     source: src, description: `${loaded.origin} → stage 1 ${opts.stage1.name} (seed ${opts.seed})`, split, featuresRoot: path.join(dir, 'sk_feats'),
     textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1, cached: false,

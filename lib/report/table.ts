@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../data/paths';
 import { Provenance } from './provenance';
+import { writeFileAtomic } from '../util/atomic-file';
 
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
@@ -79,13 +80,13 @@ export function writeResultTable(table: ResultTable, prov: Provenance, dir = res
   const csv = path.join(dir, `${table.name}.csv`);
   const md = path.join(dir, `${table.name}.md`);
   const dfd = require('danfojs-node') as typeof import('danfojs-node');
-  dfd.toCSV(toDataFrame(table.rows), { filePath: csv });
+  writeFileAtomic(csv, dfd.toCSV(toDataFrame(table.rows)) as string);
   const provLines = Object.entries(prov)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `- ${k}: ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(2) : v}`);
   const parts = [`# ${table.title}`, '', toMarkdown(table.rows), ''];
   if (table.notes?.length) parts.push(...table.notes.map((n) => `- ${n}`), '');
   parts.push('Provenance:', '', ...provLines, '');
-  fs.writeFileSync(md, parts.join('\n'));
+  writeFileAtomic(md, parts.join('\n'));
   return { csv, md };
 }

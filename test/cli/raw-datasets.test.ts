@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../lib/cli/main';
 import { NTU60_XSUB_TRAIN_SUBJECTS } from '../../lib/data/splits';
-import { contentIdentity } from '../../lib/experiments/datasets';
+import { contentIdentity, prepareFeatures } from '../../lib/experiments/datasets';
+import { extractorConfig } from '../../lib/stage1/extractors';
 import { writeMsrFixture, writeNtuFixture, writePkuFixture } from '../fixtures/raw-datasets';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-raw-'));
@@ -67,6 +68,25 @@ describe('every dataset with a reader runs through fsvae pipeline (fixtures writ
     const scaled = fs.readFileSync(f, 'utf8').split('\n').map((l) => l.trim() ? l.split(' ').map((v, k) => (k < 3 ? String(Number(v) * 1e6) : v)).join(' ') : l).join('\n');
     fs.writeFileSync(f, scaled);
     assert.notEqual(contentIdentity(dir), before);
+  });
+
+  test('a damaged cache report is recomputed, not parsed into a crash; an intact one is reused', () => {
+    const dir = path.join(root, 'msr3');
+    writeMsrFixture(dir, { subjects: [1, 2, 3, 4], episodes: 1 });
+    const opts = { stage1: extractorConfig('dct-descriptor'), seed: 1 };
+    const src = { kind: 'skeletons' as const, dataset: 'msr-action3d' as const, split: 'msr-action3d-15/5', dir };
+    process.env.FSVAE_FEATURE_CACHE = path.join(root, 'cache3');
+    const a = prepareFeatures(src, opts);
+    assert.ok(!('missing' in a) && !a.cached);
+    const b = prepareFeatures(src, opts);
+    assert.ok(!('missing' in b) && b.cached);
+    const report = path.join(path.dirname((b as { featuresRoot: string }).featuresRoot), 'stage1-report.json');
+    fs.writeFileSync(report, fs.readFileSync(report, 'utf8').slice(0, 40));
+    const logs: string[] = [];
+    const c = prepareFeatures(src, { ...opts, log: (l) => logs.push(l) });
+    assert.ok(!('missing' in c) && !c.cached);
+    assert.ok(logs.some((l) => /is damaged .* recomputing this cache entry/.test(l)), logs.join('\n'));
+    assert.doesNotThrow(() => JSON.parse(fs.readFileSync(report, 'utf8')));
   });
 
   test('bad stage-1 flags are refused before any work', async () => {

@@ -28,6 +28,7 @@ import { stage2Preset, STAGE2_PRESETS, withSchedule } from '../../train/config';
 import { provenance } from '../../report/provenance';
 import { toMarkdown, writeResultTable } from '../../report/table';
 import { StepProgress } from '../../util/step-progress';
+import { writeFileAtomic } from '../../util/atomic-file';
 
 type Flags = Record<string, string | true>;
 const str = (flags: Flags, k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
@@ -102,7 +103,7 @@ shift_val_{u}_r (cached under data/cache/features; --out copies them to <dir>/sk
     const out = str(flags, 'out');
     if (out) {
       fs.cpSync(prepared.featuresRoot, path.join(out, 'sk_feats'), { recursive: true });
-      fs.writeFileSync(path.join(out, 'stage1-report.json'), JSON.stringify(prepared.stage1, null, 1));
+      writeFileAtomic(path.join(out, 'stage1-report.json'), JSON.stringify(prepared.stage1, null, 1));
       console.log(`[fsvae] wrote ${path.join(out, 'sk_feats')}`);
     }
     return 0;
@@ -156,7 +157,7 @@ export const pipelineCommand: CliCommand = {
         runs: runs.map((r) => ({ variant: r.variant, wallSeconds: r.wallSeconds, summary: r.result.summary, perSeed: r.result.perSeed, protocolLabels: r.result.protocolLabels })),
       };
       fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-      fs.writeFileSync(out, JSON.stringify(result, null, 2));
+      writeFileAtomic(out, JSON.stringify(result, null, 2));
       // the same rows as a Markdown/CSV table next to the JSON
       const stage1Note = prepared.stage1?.seenTestTop1 !== undefined ? `stage-1 extractor ${prepared.stage1.config.name}: seen-class top-1 on the test side ${(100 * prepared.stage1.seenTestTop1).toFixed(1)}%` : 'pre-extracted features';
       writeResultTable({

@@ -18,6 +18,7 @@ import { provenance } from '../../report/provenance';
 import { StepProgress } from '../../util/step-progress';
 import { TextEncoderName } from '../../data/text-tables';
 import { numClassesOf } from '../../data/classes';
+import { writeFileAtomic } from '../../util/atomic-file';
 
 const USAGE = `usage: fsvae train --features <sk_feats dir> --text <dir with text_feats/> (--split <name> | --dataset <ntu60|ntu120> --unseen <ids>)
                    [--preset ${Object.keys(STAGE2_PRESETS).join('|')}] [--text-mode lb_ad_md] [--encoder ViT-B/32]
@@ -114,7 +115,7 @@ export const command: CliCommand = {
     const out = str('out');
     if (out) {
       fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-      fs.writeFileSync(out, JSON.stringify(result, null, 2));
+      writeFileAtomic(out, JSON.stringify(result, null, 2));
       console.log(`[fsvae] wrote ${out}`);
     }
     return 0;

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import { FsvaeModel, Linear, Posterior, reparameterise } from '../model/fsvae';
 import {
   AlignmentSide, calibratedAlignmentPaper, calibratedAlignmentReference, crossReconstruction, klDivergence, mseMean, tripletAlignment, TripletVariant,
@@ -79,7 +80,8 @@ export interface Stage2Options {
   /** checkpoint at the end of every cycle; resume from it when present and matching. */
   checkpointDir?: string;
   onProgress?: (p: Stage2Progress) => void;
-  onCycle?: (c: CycleRecord) => void;
+  /** every cycle of the run, also those restored from a checkpoint (then `restored` is true) */
+  onCycle?: (c: CycleRecord & { restored?: boolean }) => void;
   /** rows per chunk when evaluating large sets. */
   evalChunk?: number;
   /** evaluation sets whose skeleton-encoder means μ_s (rows × latent) are kept after every cycle (e.g. for t-SNE). */
@@ -255,8 +257,31 @@ export function zslAccuracy(softmax: Float32Array, unseenSorted: number[], label
   return ok / labels.length;
 }
 
+/**
+ * The code version a checkpoint records: a hash of the compiled modules that define a stage-2
+ * step (this trainer, the fused step, Adam, the model, the losses, the frequency enhancer), so a
+ * checkpoint is never resumed by different training code.
+ */
+function codeVersion(): string {
+  if (cachedCodeVersion === null) {
+    const h = createHash('sha256');
+    for (const rel of ['./stage2', './fused-step', './adam', '../model/fsvae', '../losses/index', '../frequency/enhancer']) {
+      try {
+        h.update(rel).update(fs.readFileSync(require.resolve(rel)));
+      } catch {
+        h.update(`${rel}: unreadable`);
+      }
+    }
+    cachedCodeVersion = `stage-2 code ${h.digest('hex').slice(0, 12)}`;
+  }
+  return cachedCodeVersion;
+}
+let cachedCodeVersion: string | null = null;
+
 interface CheckpointMeta {
   fingerprint: string;
+  /** what a resume must match besides the fingerprint (configuration, seed, data): engine, preset name, code version */
+  run: { engine: 'fused' | 'autodiff'; preset: string; code: string };
   nextCycle: number;
   rng: { state: number; spareNormal: number | null };
   adamStep: number;
@@ -347,9 +372,25 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
   let stepsDone = 0;
   let trainSeconds = 0;
 
+  const engine = resolveStage2Engine(cfg, opts.engine);
+  const runId: CheckpointMeta['run'] = { engine, preset: cfg.name, code: codeVersion() };
   if (opts.checkpointDir) {
     const ck = loadCheckpoint<CheckpointMeta>(opts.checkpointDir, ckptName);
-    if (ck && ck.meta.fingerprint === fp) {
+    if (ck) {
+      const was = ck.meta.run ?? { engine: '?', preset: '?', code: '?' };
+      const diff = [
+        ck.meta.fingerprint !== fp ? 'the configuration, seed or data' : '',
+        was.engine !== runId.engine ? `the stage-2 engine (checkpoint ${was.engine}, now ${runId.engine})` : '',
+        was.preset !== runId.preset ? `the preset (checkpoint ${was.preset}, now ${runId.preset})` : '',
+        was.code !== runId.code ? `the code version (checkpoint ${was.code}, now ${runId.code})` : '',
+      ].filter((d) => d);
+      if (diff.length) {
+        adam.dispose();
+        textBands.dispose();
+        tf.dispose([textTable]);
+        model.dispose();
+        throw new FsvaeInputError(`stage 2: the checkpoint ${opts.checkpointDir}/${ckptName} was written by a different run (${diff.join('; ')}), so it cannot be resumed; use another checkpoint folder or delete it to start over.`);
+      }
       params.forEach((p, i) => p.assign(tf.tensor(ck.arrays[`param${i}`], p.shape)));
       adam.setState({ step: ck.meta.adamStep, m: params.map((_, i) => ck.arrays[`m${i}`]), v: params.map((_, i) => ck.arrays[`v${i}`]) });
       rng.setState(ck.meta.rng);
@@ -363,12 +404,12 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
       resumedFromCycle = startCycle;
       stepsDone = ck.meta.stepsDone;
       trainSeconds = ck.meta.trainSeconds;
+      for (const c of cycles) opts.onCycle?.({ ...c, restored: true });
     }
   }
 
   const B = cfg.batchSize;
   const align = cfg.alignment;
-  const engine = resolveStage2Engine(cfg, opts.engine);
   let fused: FusedStage2Step | null = null;
   try {
     if (engine === 'fused') fused = new FusedStage2Step(model, cfg, train, text, model.textEncoder.frequency.w ? textBands : null);
@@ -448,7 +489,7 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
         st.v.forEach((a, i) => (arrays[`v${i}`] = a));
         softmax.forEach((rec, c) => Object.entries(rec).forEach(([name, a]) => (arrays[`softmax${c}/${name}`] = a)));
         saveCheckpoint<CheckpointMeta>(opts.checkpointDir, ckptName, {
-          meta: { fingerprint: fp, nextCycle: cycle + 1, rng: rng.getState(), adamStep: st.step, cycles, stepsDone, trainSeconds },
+          meta: { fingerprint: fp, run: runId, nextCycle: cycle + 1, rng: rng.getState(), adamStep: st.step, cycles, stepsDone, trainSeconds },
           arrays,
         });
       }

@@ -102,3 +102,41 @@ export function applyStage2EngineFlag(value: string | true | undefined): void {
   }
   process.env.FSVAE_STAGE2_ENGINE = value;
 }
+
+/**
+ * Checks before any work that an output path can be written: `file` (its folder is created when
+ * missing; an existing folder in its place is an error) or `dir` (created when missing). A
+ * scratch file is created and removed to prove it. Errors are CliUsageErrors naming the flag.
+ */
+export function checkWritable(p: string, flag: string, kind: 'file' | 'dir'): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const fs = require('node:fs') as typeof import('node:fs');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const path = require('node:path') as typeof import('node:path');
+  const abs = path.resolve(p);
+  const why = (e: unknown) => {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOTDIR' ? 'a part of the path is a file, not a folder'
+      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+        : code === 'EROFS' ? 'read-only file system'
+          : code === 'EEXIST' ? 'exists and is not a folder'
+            : `${code ?? (e as Error).message}`;
+  };
+  let st: import('node:fs').Stats | null = null;
+  try {
+    st = fs.statSync(abs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new CliUsageError(`${flag} ${p}: cannot be used (${why(e)}).`);
+  }
+  if (st && kind === 'file' && st.isDirectory()) throw new CliUsageError(`${flag} ${p}: is a folder; give a file name.`);
+  if (st && kind === 'dir' && !st.isDirectory()) throw new CliUsageError(`${flag} ${p}: is a file; give a folder.`);
+  const dir = kind === 'dir' ? abs : path.dirname(abs);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const probe = path.join(dir, `.fsvae-write-test-${process.pid}`);
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+  } catch (e) {
+    throw new CliUsageError(`${flag} ${p}: cannot be written (${why(e)}); choose another path.`);
+  }
+}

@@ -1,6 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CliUsageError, didYouMean, parseFlags } from '../../lib/cli/registry';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CliUsageError, checkWritable, didYouMean, parseFlags } from '../../lib/cli/registry';
 import { main } from '../../lib/cli/main';
 
 const SPEC = { seeds: 'posint', 'seed-base': 'int', out: 'string', sequential: 'bool', rate: 'number' } as const;
@@ -50,5 +53,27 @@ describe('strict command-line flags', () => {
       ['download', '--list', '--mode'],
     ];
     for (const c of cases) assert.equal(await main(c), 2, c.join(' '));
+  });
+
+  test('output paths are checked before any work: a folder in place of a file, a file in place of a folder, a path under a file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-out-'));
+    try {
+      const file = path.join(dir, 'plain.txt');
+      fs.writeFileSync(file, 'x');
+      assert.throws(() => checkWritable(dir, '--out', 'file'), usage(/--out .*: is a folder; give a file name/));
+      assert.throws(() => checkWritable(file, '--checkpoint-dir', 'dir'), usage(/is a file; give a folder/));
+      assert.throws(() => checkWritable(path.join(file, 'x.json'), '--out', 'file'), usage(/cannot be (used|written) \(a part of the path is a file, not a folder\)/));
+      checkWritable(path.join(dir, 'new', 'deeper', 'r.json'), '--out', 'file'); // created on demand
+      assert.ok(fs.statSync(path.join(dir, 'new', 'deeper')).isDirectory());
+      assert.deepEqual(fs.readdirSync(path.join(dir, 'new', 'deeper')), []); // the probe file is removed
+      const base = ['run', '--features', 'f', '--text', 't', '--split', 'ntu60-55/5'];
+      assert.equal(await main([...base, '--out', dir]), 2);
+      assert.equal(await main([...base, '--log', path.join(file, 'c.jsonl')]), 2);
+      assert.equal(await main([...base, '--checkpoint-dir', file]), 2);
+      assert.equal(await main(['pipeline', '--dataset', 'generated', '--split', 'generated-35/5', '--out', dir]), 2);
+      assert.equal(await main(['generate-features', '--out', file]), 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

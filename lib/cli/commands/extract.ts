@@ -1,7 +1,7 @@
 /** `fsvae extract` (stage 1) and `fsvae pipeline` (stage 1 → stages 2-4) from raw skeletons. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyStage2EngineFlag, CliCommand, CliUsageError, FlagSpec, parseFlags } from '../registry';
+import { applyStage2EngineFlag, checkWritable, CliCommand, CliUsageError, FlagSpec, parseFlags } from '../registry';
 
 const STAGE1_FLAGS: FlagSpec = {
   dataset: 'string', split: 'string', unseen: 'string', dir: 'string', stage1: 'string', epochs: 'posint', seed: 'int', generator: 'string',
@@ -62,6 +62,7 @@ function stage1Plan(flags: Flags): { source: DatasetSource; cfg: ReturnType<type
   const seedText = str(flags, 'seed') ?? '1';
   if (!/^\d+$/.test(seedText)) throw new CliUsageError(`--seed must be a non-negative integer, got '${seedText}'.`);
   const cfg = extractorConfig(preset, epochs ? { epochs: Number(epochs) } : {});
+  if (str(flags, 'cache-dir')) checkWritable(str(flags, 'cache-dir')!, '--cache-dir', 'dir');
   return { source: sourceOf(flags), cfg, seed: Number(seedText) };
 }
 
@@ -99,6 +100,7 @@ never touching unseen-class or test-side samples, and writes sk_feats/shift_{u}_
 shift_val_{u}_r (cached under data/cache/features; --out copies them to <dir>/sk_feats).`,
   async run(args) {
     const flags = parseStrict(args, EXTRACT_FLAGS);
+    if (str(flags, 'out')) checkWritable(str(flags, 'out')!, '--out', 'dir');
     const prepared = await prepare(flags);
     const out = str(flags, 'out');
     if (out) {
@@ -141,6 +143,7 @@ export const pipelineCommand: CliCommand = {
     if (!(presetName in STAGE2_PRESETS)) throw new CliUsageError(`--preset must be one of ${Object.keys(STAGE2_PRESETS).join(', ')}, got '${presetName}'.`);
     const base = withSchedule(stage2Preset(presetName), { cycles: num('cycles'), steps: num('steps') });
     const stage2Engine = resolveStage2Engine(base);
+    if (str(flags, 'out')) checkWritable(str(flags, 'out')!, '--out', 'file');
     const prepared = await prepare(flags, plan);
     console.log(`[fsvae] stage-2 engine: ${stage2Engine}`);
     const runs = await runVariants(prepared, base, variants, {

@@ -1,5 +1,5 @@
 /** `fsvae features-report`: the stage-1 feature-quality report (results/stage1_quality.{csv,md}). */
-import { CliCommand, CliUsageError, parseFlags } from '../registry';
+import { checkWritable, CliCommand, CliUsageError, parseFlags } from '../registry';
 import { FEATURE_QUALITY_PRESETS, FeatureQualityConfig, runFeatureQuality, writeFeatureQuality } from '../../experiments/feature-quality';
 import { RAW_SKELETON_DATASETS, RawSkeletonDataset } from '../../experiments/datasets';
 import { extractorNames } from '../../stage1/extractors';
@@ -64,7 +64,7 @@ export const featuresReportCommand: CliCommand = {
       }
     }
     const out = typeof flags.out === 'string' ? flags.out : undefined;
-    if (flags.out === true) throw new CliUsageError('--out needs a folder.');
+    if (out) checkWritable(out, '--out', 'dir');
     const cfg: FeatureQualityConfig = { datasets, extractors, seeds, splits };
     await initBackend();
     let bar: StepProgress | null = null;

@@ -1,5 +1,5 @@
 /** `fsvae generate-features`: writes a generated SynSE/MSF-layout benchmark (for trying the pipeline without downloads). */
-import { CliCommand, CliUsageError, parseFlags } from '../registry';
+import { checkWritable, CliCommand, CliUsageError, parseFlags } from '../registry';
 import { getSplit } from '../../data/splits';
 import { writeSyntheticBenchmark } from '../../data/synthetic-features';
 
@@ -16,6 +16,7 @@ its text embedding, so zero-shot transfer is possible. Synthetic data: never a p
     if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}'.`);
     const out = typeof flags.out === 'string' ? flags.out : undefined;
     if (!out) throw new CliUsageError('--out is required.');
+    checkWritable(out, '--out', 'dir');
     const split = getSplit(typeof flags.split === 'string' ? flags.split : 'ntu60-55/5');
     const num = (k: string, d: number) => (typeof flags[k] === 'string' ? Number(flags[k]) : d);
     writeSyntheticBenchmark(out, split, { seed: num('seed', 1), trainPerClass: num('train-per-class', 60), testPerClass: num('test-per-class', 30) });

@@ -1,7 +1,7 @@
 /** `fsvae run` (alias `train`): stages 2-4 with both protocols on pre-extracted features in the SynSE layout. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyStage2EngineFlag, CliCommand, CliUsageError, FlagSpec, parseFlags } from '../registry';
+import { applyStage2EngineFlag, checkWritable, CliCommand, CliUsageError, FlagSpec, parseFlags } from '../registry';
 
 const FLAGS: FlagSpec = {
   features: 'string', text: 'string', split: 'string', dataset: 'string', unseen: 'string', preset: 'string', 'text-mode': 'string', encoder: 'string',
@@ -61,6 +61,10 @@ export const command: CliCommand = {
     const sized = withSchedule(cfg, { cycles: str('cycles') ? Number(str('cycles')) : undefined, steps: str('steps') ? Number(str('steps')) : undefined });
     Object.assign(cfg, sized);
     applyStage2EngineFlag(flags.engine);
+    // output paths are checked before any work
+    if (str('out')) checkWritable(str('out')!, '--out', 'file');
+    if (str('log')) checkWritable(str('log')!, '--log', 'file');
+    if (str('checkpoint-dir')) checkWritable(str('checkpoint-dir')!, '--checkpoint-dir', 'dir');
     const t0 = Date.now();
     const backend = await initBackend();
     const stage2Engine = resolveStage2Engine(cfg);

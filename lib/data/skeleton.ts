@@ -21,6 +21,9 @@ export interface SkeletonSequence {
   meta?: Record<string, string | number>;
 }
 
+/** The largest plausible |coordinate| of a joint, in metres (sensors see a few metres). */
+export const MAX_COORDINATE_METRES = 100;
+
 export function makeSequence(fields: Omit<SkeletonSequence, 'data'> & { data: Float32Array }): SkeletonSequence {
   const { bodies, frames, joints, data, id } = fields;
   const expected = bodies * frames * joints * 3;
@@ -28,11 +31,17 @@ export function makeSequence(fields: Omit<SkeletonSequence, 'data'> & { data: Fl
     throw new FsvaeInputError(`${id}: data has ${data.length} values, expected bodies·frames·joints·3 = ${bodies}·${frames}·${joints}·3 = ${expected}.`);
   }
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
+    const v = data[i];
+    if (!Number.isFinite(v) || Math.abs(v) > MAX_COORDINATE_METRES) {
       const c = i % 3;
       const j = Math.floor(i / 3) % joints;
       const t = Math.floor(i / (3 * joints)) % frames;
-      throw new FsvaeInputError(`${id}: coordinate ${'xyz'[c]} of joint ${j} in frame ${t} is ${data[i]}; sequences must be finite (drop or interpolate the frame).`);
+      const b = Math.floor(i / (3 * joints * frames));
+      throw new FsvaeInputError(
+        !Number.isFinite(v)
+          ? `${id}: coordinate ${'xyz'[c]} of joint ${j} in frame ${t} (body ${b}) is ${v}; sequences must be finite (drop or interpolate the frame).`
+          : `${id}: coordinate ${'xyz'[c]} of joint ${j} in frame ${t} (body ${b}) is ${v}, beyond ±${MAX_COORDINATE_METRES} m: not a plausible skeleton coordinate in metres (a damaged file, or one in other units).`,
+      );
     }
   }
   return { ...fields };

@@ -39,7 +39,7 @@ export function assertShape(shape: readonly number[], expected: readonly (number
 export function describeFsError(p: string, e: unknown, hint = 'Check the path.'): FsvaeInputError {
   const err = e as NodeJS.ErrnoException;
   const why =
-    err.code === 'ENOENT' ? 'no such file or folder (or a link whose target is missing)'
+    err.code === 'ENOENT' ? 'no such file or folder (not found, or a link whose target is missing)'
       : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied; make it readable (chmod) or run as a user who may read it'
         : err.code === 'EISDIR' ? 'is a folder, not a file'
           : err.code === 'ENOTDIR' ? 'a part of the path is not a folder'

@@ -8,8 +8,8 @@ import {
 } from '../../lib/data/pku-mmd';
 import { FsvaeInputError } from '../../lib/util/assert';
 
-/** Frame t, body b, joint j, axis c has the value b·1000 + t + j/100 + c/1000 (body 1 zero unless `two`). */
-const value = (b: number, t: number, j: number, c: number) => b * 1000 + t + j / 100 + c / 1000 + 0.5;
+/** Frame t, body b, joint j, axis c has the value b·50 + t + j/100 + c/1000 (body 1 zero unless `two`); below 100 m for t < 49. */
+const value = (b: number, t: number, j: number, c: number) => b * 50 + t + j / 100 + c / 1000 + 0.5;
 
 function skeletonText(frames: number, two: (t: number) => boolean): string {
   const L: string[] = [];

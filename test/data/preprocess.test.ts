@@ -75,13 +75,13 @@ describe('centerSkeleton', () => {
     assert.deepEqual(at(c, 1, 2, 7), [0, 0, 0]); // missing joint stays zero
   });
   test('per-frame: subtracts the spine of body 0 in each frame (nearest present frame when absent)', () => {
-    const s = seqOf(2, 3, 20, (b, t, j) => (b === 0 && t === 2 ? [0, 0, 0] : [100 * b + 10 * t + j, t, 1]));
+    const s = seqOf(2, 3, 20, (b, t, j) => (b === 0 && t === 2 ? [0, 0, 0] : [50 * b + 10 * t + j, t, 1]));
     const c = centerSkeleton(s, 'per-frame', KINECT_V1_20);
     assert.deepEqual(at(c, 0, 0, 1), [0, 0, 0]);
     assert.deepEqual(at(c, 0, 1, 5), [4, 0, 0]);
-    assert.deepEqual(at(c, 1, 1, 1), [100, 0, 0]);
+    assert.deepEqual(at(c, 1, 1, 1), [50, 0, 0]);
     // frame 2: body 0 absent → origin from frame 1, spine (11, 1, 1)
-    assert.deepEqual(at(c, 1, 2, 1), [121 - 11, 2 - 1, 0]);
+    assert.deepEqual(at(c, 1, 2, 1), [71 - 11, 2 - 1, 0]);
   });
 });
 

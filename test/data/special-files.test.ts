@@ -45,7 +45,7 @@ describe('special files in data folders: one clear error naming the entry, never
     assert.throws(() => readNwUclaFolder(dir), inputError(/x\.json: is a folder, not a file/));
     const dir2 = nwUclaFolder('dangling');
     fs.symlinkSync(path.join(root, 'nowhere.json'), path.join(dir2, 'd.json'));
-    assert.throws(() => readNwUclaFolder(dir2), inputError(/d\.json: no such file or folder \(or a link whose target is missing\)/));
+    assert.throws(() => readNwUclaFolder(dir2), inputError(/d\.json: no such file or folder \(not found, or a link whose target is missing\)/));
     assert.throws(() => readInputFile(path.join(root, 'missing.npy')), inputError(/missing\.npy: no such file or folder/));
   });
 
@@ -68,5 +68,12 @@ describe('special files in data folders: one clear error naming the entry, never
     fs.writeFileSync(f, '');
     fs.truncateSync(f, 65 * 2 ** 20); // sparse: no disk space used
     assert.throws(() => readNwUclaFolder(dir), inputError(/a01_s01_e01_v01\.json: is 68157440 bytes, more than/));
+  });
+
+  test('implausible coordinates (a file scaled ×1e6) are an error naming the file, frame and joint', () => {
+    const dir = nwUclaFolder('scaled');
+    const skeletons = motion(KINECT_V1_20, 1, 2, 1, 6).map((f) => f.map((p) => p.map((v) => v * 1e6)));
+    fs.writeFileSync(path.join(dir, 'a02_s02_e00_v03.json'), JSON.stringify({ file_name: 'a02_s02_e00_v03', skeletons, label: 2 }));
+    assert.throws(() => readNwUclaFolder(dir), inputError(/a02_s02_e00_v03: coordinate x of joint 0 in frame 0 \(body 0\) is .*, beyond ±100 m/));
   });
 });

@@ -109,15 +109,15 @@ describe('UTD-MHAD reader', () => {
   test('generated file: column-major d_skel(j, c, t) lands at canonical joint, frame t; one-frame 20×3 accepted', () => {
     const T = 3;
     const data: number[] = [];
-    for (let t = 0; t < T; t++) for (let c = 0; c < 3; c++) for (let j = 0; j < 20; j++) data[j + 20 * c + 60 * t] = 100 * t + 10 * c + j + 1;
+    for (let t = 0; t < T; t++) for (let c = 0; c < 3; c++) for (let j = 0; j < 20; j++) data[j + 20 * c + 60 * t] = (100 * t + 10 * c + j + 1) / 4; // quarters: exact in float32, within ±100 m
     const s = parseUtdMhadMat(encodeMat5([{ name: 'd_skel', dims: [20, 3, T], data }], { compress: true }), '/tmp/a5_s2_t3_skeleton.mat');
     assert.equal(s.label, 4);
     assert.deepEqual(s.meta, { action: 5, subject: 2, trial: 3 });
     assert.equal(s.frames, 3);
     const at = (t: number, j: number) => Array.from(s.data.subarray((t * 20 + j) * 3, (t * 20 + j) * 3 + 3));
-    assert.deepEqual(at(2, 3), [201, 211, 221]); // canonical head = file joint 1 (j = 0)
-    assert.deepEqual(at(1, 0), [104, 114, 124]); // canonical hip_center = file joint 4 (j = 3)
-    assert.deepEqual(at(0, 19), [20, 30, 40]);
+    assert.deepEqual(at(2, 3), [201 / 4, 211 / 4, 221 / 4]); // canonical head = file joint 1 (j = 0)
+    assert.deepEqual(at(1, 0), [104 / 4, 114 / 4, 124 / 4]); // canonical hip_center = file joint 4 (j = 3)
+    assert.deepEqual(at(0, 19), [20 / 4, 30 / 4, 40 / 4]);
     const one = parseUtdMhadMat(encodeMat5([{ name: 'd_skel', dims: [20, 3], data: data.slice(0, 60) }]), 'a1_s1_t1_skeleton.mat');
     assert.equal(one.frames, 1);
   });

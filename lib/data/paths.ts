@@ -55,3 +55,11 @@ export function locateData(relative: string, explicit?: string): DataLocation {
   }
   return { path: null, source: 'not found', tried };
 }
+
+/**
+ * The root of every cache the project writes (stage-1 features, text embeddings, downloaded
+ * model files): $FSVAE_CACHE, else <repo>/data/cache. `--cache-dir` of the CLI sets it.
+ */
+export function cacheRoot(): string {
+  return process.env.FSVAE_CACHE ? path.resolve(process.env.FSVAE_CACHE) : path.join(repoRoot(), 'data', 'cache');
+}

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { BenchmarkSplit, getProtocol, getSplit } from '../data/splits';
-import { locateData, repoRoot } from '../data/paths';
+import { cacheRoot, locateData } from '../data/paths';
 import { readSynseBenchmark } from '../data/synse';
 import { SkeletonSequence } from '../data/skeleton';
 import { generateActionDataset } from '../data/generator';
@@ -90,7 +90,7 @@ const DOWNLOAD_HINT: Record<RawSkeletonDataset | 'ntu60' | 'ntu120', string> = {
 const RAW_NTU_HINT = 'npx fsvae download ntu-rgbd (manual: ROSE Lab skeleton release)';
 
 export function featureCacheDir(): string {
-  return process.env.FSVAE_FEATURE_CACHE ?? path.join(repoRoot(), 'data', 'cache', 'features');
+  return process.env.FSVAE_FEATURE_CACHE ?? path.join(cacheRoot(), 'features');
 }
 
 function sourceName(src: DatasetSource): string {

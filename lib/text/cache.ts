@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsvaeInputError } from '../util/assert';
-import { repoRoot } from '../data/paths';
+import { cacheRoot } from '../data/paths';
 import { readNpyFloat32Matrix, writeNpy } from '../data/npy';
 import { ACTION_CATALOGUE, describeComposition } from '../data/generator';
 import { MSF_PART_TO_DESCRIPTION } from '../data/text-tables';
@@ -30,7 +30,7 @@ export const TEXT_DATASETS: readonly string[] = [...DESCRIPTION_DATASETS, 'gener
 
 /** <repo>/data/cache/text (git-ignored). */
 export function defaultTextCacheDir(): string {
-  return path.join(repoRoot(), 'data', 'cache', 'text');
+  return path.join(cacheRoot(), 'text');
 }
 
 /** sha256 (hex) of JSON.stringify(texts): equals descriptionHash(desc, part) for descriptionTexts(desc, part). */

@@ -13,6 +13,7 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-raw-'));
 after(() => {
   delete process.env.FSVAE_STAGE2_ENGINE;
   delete process.env.FSVAE_FEATURE_CACHE;
+  delete process.env.FSVAE_CACHE;
   fs.rmSync(root, { recursive: true, force: true });
 });
 
@@ -39,6 +40,9 @@ describe('every dataset with a reader runs through fsvae pipeline (fixtures writ
     assert.equal(j.stage1.train.rows.ztest, 5 * 2 * 3);
     assert.equal(j.rows.length, 2);
     assert.match(j.provenance.data, /msr-action3d/);
+    // --cache-dir holds every cache: the stage-1 features and the text embeddings
+    assert.ok(fs.readdirSync(path.join(root, 'cache', 'features')).some((d) => d.startsWith('msr-action3d-')));
+    assert.ok(fs.existsSync(path.join(root, 'cache', 'text')));
   });
 
   test('NTU-60 raw .skeleton files (cross-subject sides from the split registry)', async () => {

@@ -68,7 +68,7 @@ function stage1Plan(flags: Flags): { source: DatasetSource; cfg: ReturnType<type
 
 async function prepare(flags: Flags, plan = stage1Plan(flags)): Promise<PreparedFeatures> {
   const cfg = plan.cfg;
-  if (str(flags, 'cache-dir')) process.env.FSVAE_FEATURE_CACHE = str(flags, 'cache-dir');
+  if (str(flags, 'cache-dir')) process.env.FSVAE_CACHE = path.resolve(str(flags, 'cache-dir')!); // every cache: features, text embeddings
   await initBackend();
   let bar: StepProgress | null = null;
   const prepared = await prepareFeaturesParallel(plan.source, {

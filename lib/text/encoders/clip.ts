@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsvaeInputError } from '../../util/assert';
-import { locateData, repoRoot } from '../../data/paths';
+import { cacheRoot, locateData } from '../../data/paths';
 import { TextEncoder, checkEmbeddings, checkTexts, optionalRequire } from './types';
 
 export const TRANSFORMERS_PACKAGE = '@huggingface/transformers';
@@ -280,7 +280,7 @@ export class ClipTextEncoder implements TextEncoder {
       source = info.hubId;
       identity = `${opts.id}|transformers.js@${tr.env.version}|fp32|hub:${info.hubId}@main`;
       tr.env.allowRemoteModels = true;
-      tr.env.cacheDir = path.join(repoRoot(), 'data', 'cache', 'transformers');
+      tr.env.cacheDir = path.join(cacheRoot(), 'transformers');
       config = {};
     } else {
       throw new FsvaeInputError(

@@ -22,7 +22,7 @@
 import * as path from 'node:path';
 import { FsvaeInputError, listInputFolder, readInputText } from '../util/assert';
 import { KINECT_V1_20, permutationFromNames } from './layouts';
-import { SkeletonSequence, makeSequence } from './skeleton';
+import { AllZeroSequenceError, SkeletonSequence, makeSequence, skipEmptySequences } from './skeleton';
 
 /** File joint order in layouts.ts names (see the module comment for the source). */
 export const MSR_ACTION3D_JOINT_ORDER: readonly string[] = [
@@ -54,7 +54,7 @@ export function parseMsrAction3dName(fileName: string): MsrAction3dName | null {
 const FLOAT_RE = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
 /** Thrown for a file whose coordinates are all zero (the folder reader skips those). */
-export class MsrAllZeroError extends FsvaeInputError {
+export class MsrAllZeroError extends AllZeroSequenceError {
   constructor(message: string) {
     super(message);
     this.name = 'FsvaeInputError';
@@ -130,15 +130,5 @@ export interface MsrFolderResult {
 export function readMsrAction3dFolder(folder: string, limit?: number): MsrFolderResult {
   let files = listMsrAction3dFolder(folder);
   if (limit !== undefined) files = files.slice(0, limit);
-  const sequences: SkeletonSequence[] = [];
-  const skipped: string[] = [];
-  for (const f of files) {
-    try {
-      sequences.push(readMsrAction3dFile(f));
-    } catch (e) {
-      if (e instanceof MsrAllZeroError) skipped.push(path.basename(f));
-      else throw e;
-    }
-  }
-  return { sequences, skipped };
+  return skipEmptySequences(files, (f) => [readMsrAction3dFile(f)], (f) => path.basename(f), folder);
 }

@@ -24,7 +24,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsvaeInputError, listInputFolder, readInputText } from '../util/assert';
 import { locateData } from './paths';
-import { SkeletonSequence, makeSequence } from './skeleton';
+import { SkeletonSequence, makeSequence, skipEmptySequences } from './skeleton';
 
 export const NTU_JOINTS = 25;
 /** Kinect v2 tracks at most 6 bodies. */
@@ -288,6 +288,6 @@ export function readNtuFolder(folder: string, opts: NtuReadOptions & { limit?: n
   const missing = opts.missing === undefined ? defaultNtuMissingList() : opts.missing;
   const { files, skipped } = listNtuFolder(folder, missing);
   const chosen = opts.limit === undefined ? files : files.slice(0, opts.limit);
-  const sequences = chosen.map((f) => readNtuSkeleton(f, { ...opts, missing }));
+  const sequences = skipEmptySequences(chosen, (f) => [readNtuSkeleton(f, { ...opts, missing })], (f) => path.basename(f), folder).sequences;
   return { sequences, skipped, missingListSources: missing ? missing.sources : [] };
 }

@@ -3,8 +3,9 @@
  * `{file_name: "a01_s01_e00_v01", skeletons: [T][20][3] (metres), label: 1..10}`.
  * Kinect v1, 20 joints, one body. 10 classes: a01..a06, a08, a09, a11, a12 (label = rank + 1).
  */
+import * as path from 'node:path';
 import { FsvaeInputError, listInputFolder, readInputText } from '../util/assert';
-import { SkeletonSequence, makeSequence } from './skeleton';
+import { SkeletonSequence, makeSequence, skipEmptySequences } from './skeleton';
 
 export const NW_UCLA_ACTION_IDS = [1, 2, 3, 4, 5, 6, 8, 9, 11, 12] as const;
 export const NW_UCLA_CLASS_NAMES = [
@@ -65,5 +66,5 @@ export function readNwUclaFolder(folder: string, limit?: number): SkeletonSequen
   let files = listInputFolder(folder, '.json', "Point to NW-UCLA's all_sqe/ folder of a01_s01_e00_v01.json-style files.");
   if (files.length === 0) throw new FsvaeInputError(`${folder}: no .json files; expected NW-UCLA's all_sqe/ folder.`);
   if (limit !== undefined) files = files.slice(0, limit);
-  return files.map((p) => parseNwUclaJson(readInputText(p, 'Check the NW-UCLA file.', NW_UCLA_MAX_BYTES), p));
+  return skipEmptySequences(files, (p) => [parseNwUclaJson(readInputText(p, 'Check the NW-UCLA file.', NW_UCLA_MAX_BYTES), p)], (p) => path.basename(p), folder).sequences;
 }

@@ -14,7 +14,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsvaeInputError, describeFsError, listInputFolder, readInputText } from '../util/assert';
-import { SkeletonSequence, makeSequence } from './skeleton';
+import { SkeletonSequence, makeSequence, skipEmptySequences } from './skeleton';
 
 export const PKU_MMD_NUM_CLASSES = 51;
 const JOINTS = 25;
@@ -124,7 +124,9 @@ export function pkuMmdSegments(video: PkuMmdVideo, labels: readonly PkuMmdLabel[
     }
   }
   const per = JOINTS * 3;
-  return labels.map((l, k) => {
+  const indexed = labels.map((l, k) => ({ l, k }));
+  return skipEmptySequences(indexed, ({ l, k }) => [segment(l, k)], ({ l, k }) => `${video.id}#${k + 1} (line ${l.line})`, labelSource).sequences;
+  function segment(l: PkuMmdLabel, k: number): SkeletonSequence {
     const t0 = l.start - base;
     const frames = l.end - l.start + 1;
     const b0 = video.data.subarray(t0 * per, (t0 + frames) * per);
@@ -137,7 +139,7 @@ export function pkuMmdSegments(video: PkuMmdVideo, labels: readonly PkuMmdLabel[
       id: `${video.id}#${k + 1}`, label: l.classId - 1, layout: 'kinect-v2-25', bodies: second ? 2 : 1, frames, joints: JOINTS, data,
       meta: { video: video.id, segment: k + 1, start: l.start, end: l.end, confidence: l.confidence },
     });
-  });
+  }
 }
 
 /** Reads one video's skeleton file and label file and returns its labelled segments. */

@@ -21,6 +21,32 @@ export interface SkeletonSequence {
   meta?: Record<string, string | number>;
 }
 
+/**
+ * A sequence whose every coordinate is zero: the sensor recorded no skeleton. The policy is the
+ * same for every reader: reading one such file is this error; folder readers skip such files and
+ * warn once with their names (skipEmptySequences).
+ */
+export class AllZeroSequenceError extends FsvaeInputError {}
+
+/**
+ * Reads every item, skipping those whose sequence is all zeros (AllZeroSequenceError); the skipped
+ * names are reported once through `warn` (default console.warn) and returned.
+ */
+export function skipEmptySequences<T>(items: readonly T[], read: (item: T) => SkeletonSequence[], name: (item: T) => string, where: string, warn: (line: string) => void = (l) => console.warn(l)): { sequences: SkeletonSequence[]; skipped: string[] } {
+  const sequences: SkeletonSequence[] = [];
+  const skipped: string[] = [];
+  for (const it of items) {
+    try {
+      sequences.push(...read(it));
+    } catch (e) {
+      if (e instanceof AllZeroSequenceError) skipped.push(name(it));
+      else throw e;
+    }
+  }
+  if (skipped.length) warn(`[data] ${where}: skipped ${skipped.length} sample(s) whose coordinates are all zero (no skeleton recorded): ${skipped.join(', ')}`);
+  return { sequences, skipped };
+}
+
 /** The largest plausible |coordinate| of a joint, in metres (sensors see a few metres). */
 export const MAX_COORDINATE_METRES = 100;
 
@@ -30,8 +56,10 @@ export function makeSequence(fields: Omit<SkeletonSequence, 'data'> & { data: Fl
   if (data.length !== expected) {
     throw new FsvaeInputError(`${id}: data has ${data.length} values, expected bodies·frames·joints·3 = ${bodies}·${frames}·${joints}·3 = ${expected}.`);
   }
+  let nonzero = false;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
+    if (v !== 0) nonzero = true;
     if (!Number.isFinite(v) || Math.abs(v) > MAX_COORDINATE_METRES) {
       const c = i % 3;
       const j = Math.floor(i / 3) % joints;
@@ -44,6 +72,7 @@ export function makeSequence(fields: Omit<SkeletonSequence, 'data'> & { data: Fl
       );
     }
   }
+  if (!nonzero) throw new AllZeroSequenceError(`${id}: every coordinate of every frame is zero (no skeleton was recorded); the sample holds no data. Folder reads skip such samples and list them.`);
   return { ...fields };
 }
 

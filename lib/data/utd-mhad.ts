@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { FsvaeInputError, listInputFolder, readInputFile } from '../util/assert';
 import { KINECT_V1_20, permutationFromNames } from './layouts';
 import { parseMat5, matNumeric } from './mat5';
-import { SkeletonSequence, makeSequence } from './skeleton';
+import { AllZeroSequenceError, SkeletonSequence, makeSequence, skipEmptySequences } from './skeleton';
 
 /** Joint order of the files, verbatim from Skeleton_joint_order.txt (1-based there). */
 export const UTD_MHAD_JOINT_ORDER: readonly string[] = [
@@ -77,7 +77,7 @@ export function parseUtdMhadMat(buf: Uint8Array, source: string): SkeletonSequen
       }
     }
   }
-  if (!nonzero) throw new FsvaeInputError(`${source}: every coordinate of d_skel is 0; the file holds no skeleton.`);
+  if (!nonzero) throw new AllZeroSequenceError(`${source}: every coordinate of d_skel is 0; the file holds no skeleton. Folder reads skip such files and list them.`);
   const id = path.basename(source).replace(/\.mat$/, '');
   return makeSequence({
     id, label: info.action - 1, layout: 'kinect-v1-20', bodies: 1, frames, joints: 20, data,
@@ -100,5 +100,5 @@ export function listUtdMhadFolder(folder: string): string[] {
 export function readUtdMhadFolder(folder: string, limit?: number): SkeletonSequence[] {
   let files = listUtdMhadFolder(folder);
   if (limit !== undefined) files = files.slice(0, limit);
-  return files.map(readUtdMhadFile);
+  return skipEmptySequences(files, (f) => [readUtdMhadFile(f)], (f) => path.basename(f), folder).sequences;
 }

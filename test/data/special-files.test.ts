@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { readNwUclaFolder } from '../../lib/data/nwucla';
+import { parseNwUclaJson, readNwUclaFolder } from '../../lib/data/nwucla';
+import { AllZeroSequenceError } from '../../lib/data/skeleton';
 import { inspectPath } from '../../lib/data/inspect';
 import { readNtuFolder } from '../../lib/data/ntu-skeleton';
 import { readPkuMmdFolder } from '../../lib/data/pku-mmd';
@@ -75,5 +76,40 @@ describe('special files in data folders: one clear error naming the entry, never
     const skeletons = motion(KINECT_V1_20, 1, 2, 1, 6).map((f) => f.map((p) => p.map((v) => v * 1e6)));
     fs.writeFileSync(path.join(dir, 'a02_s02_e00_v03.json'), JSON.stringify({ file_name: 'a02_s02_e00_v03', skeletons, label: 2 }));
     assert.throws(() => readNwUclaFolder(dir), inputError(/a02_s02_e00_v03: coordinate x of joint 0 in frame 0 \(body 0\) is .*, beyond ±100 m/));
+  });
+
+  test('all-zero samples: one policy for every reader — a single read is an error, a folder read skips them and lists them once', () => {
+    const dir = nwUclaFolder('zeros');
+    const zeros = motion(KINECT_V1_20, 0, 1, 1, 5).map((f) => f.map(() => [0, 0, 0]));
+    fs.writeFileSync(path.join(dir, 'a01_s03_e00_v01.json'), JSON.stringify({ file_name: 'a01_s03_e00_v01', skeletons: zeros, label: 1 }));
+    const warned: string[] = [];
+    const orig = console.warn;
+    console.warn = (l: string) => warned.push(l);
+    let seqs;
+    try {
+      seqs = readNwUclaFolder(dir);
+    } finally {
+      console.warn = orig;
+    }
+    assert.deepEqual(seqs.map((q) => q.id), ['a01_s01_e00_v01']);
+    assert.equal(warned.length, 1);
+    assert.match(warned[0], /skipped 1 sample\(s\) whose coordinates are all zero .*: a01_s03_e00_v01\.json/);
+    assert.throws(() => parseNwUclaJson(fs.readFileSync(path.join(dir, 'a01_s03_e00_v01.json'), 'utf8'), 'a01_s03_e00_v01.json'), (e: unknown) => e instanceof AllZeroSequenceError && /every coordinate of every frame is zero/.test(e.message));
+    // PKU-MMD: an all-zero segment is skipped, the video's other segments are kept
+    const pku = path.join(root, 'pku-zero');
+    writePkuFixture(pku, { videos: ['0005-L'], frames: 4 });
+    const skel = path.join(pku, 'PKU_Skeleton_Renew', '0005-L.txt');
+    const lines = fs.readFileSync(skel, 'utf8').split('\n');
+    for (let t = 0; t < 4; t++) lines[t] = new Array(150).fill('0').join(' '); // class 1's segment: frames 1..4
+    fs.writeFileSync(skel, lines.join('\n'));
+    console.warn = (l: string) => warned.push(l);
+    try {
+      const r = readPkuMmdFolder(pku);
+      assert.equal(r.sequences.length, 50);
+      assert.ok(!r.sequences.some((q) => q.label === 0));
+    } finally {
+      console.warn = orig;
+    }
+    assert.match(warned[1], /0005-L#1 \(line 1\)/);
   });
 });

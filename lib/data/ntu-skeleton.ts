@@ -203,7 +203,10 @@ export function parseNtuSkeleton(text: string, source: string, opts: NtuReadOpti
       const head = next(`the body line of frame ${t + 1}, body ${b + 1}`);
       if (head.length !== 10) bad(`frame ${t + 1}, body ${b + 1}: the body line has ${head.length} values, expected 10 (bodyID, clipedEdges, hand states, isResticted, lean, trackingState)`);
       if (!INT_RE.test(head[0])) bad(`frame ${t + 1}, body ${b + 1}: bodyID '${head[0]}' is not an integer`);
-      for (let k = 1; k < 10; k++) if (!FLOAT_RE.test(head[k])) bad(`frame ${t + 1}, body ${b + 1}: body value ${k + 1} '${head[k]}' is not a number`);
+      for (let k = 1; k < 10; k++) {
+        if (!FLOAT_RE.test(head[k])) bad(`frame ${t + 1}, body ${b + 1}: body value ${k + 1} '${head[k]}' is not a number`);
+        if (Math.abs(Number(head[k])) > 3.4e38) bad(`frame ${t + 1}, body ${b + 1}: body value ${k + 1} = ${head[k]} is beyond the 32-bit float range`);
+      }
       const id = head[0];
       if (seen.has(id)) bad(`frame ${t + 1}: bodyID ${id} appears twice`);
       seen.add(id);
@@ -220,6 +223,8 @@ export function parseNtuSkeleton(text: string, source: string, opts: NtuReadOpti
         if (v.length !== 12) bad(`frame ${t + 1}, body ${b + 1}, joint ${j + 1}: ${v.length} values, expected 12 (x y z depthX depthY colorX colorY orientationWXYZ trackingState)`);
         for (let k = 0; k < 12; k++) {
           if (!FLOAT_RE.test(v[k])) bad(`frame ${t + 1}, body ${b + 1}, joint ${j + 1}: value ${k + 1} '${v[k].slice(0, 30)}' is not a finite number`);
+          // the Kinect SDK writes 32-bit floats: a value beyond their range is damage, even in a column not read
+          if (Math.abs(Number(v[k])) > 3.4e38) bad(`frame ${t + 1}, body ${b + 1}, joint ${j + 1}: value ${k + 1} = ${v[k]} is beyond the 32-bit float range`);
         }
         for (let c = 0; c < 3; c++) {
           const x = Number(v[c]);

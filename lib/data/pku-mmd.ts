@@ -153,6 +153,7 @@ export function readPkuMmdVideo(skeletonFile: string, labelFile: string, opts: P
 export function sniffTextLine(file: string): 'pku-skeleton' | 'pku-label' | 'xyzc' | 'other' {
   let fd: number | undefined;
   try {
+    if (!fs.statSync(file).isFile()) return 'other'; // never open a FIFO or a device: it can block or never end
     fd = fs.openSync(file, 'r');
     const buf = Buffer.alloc(8192);
     const n = fs.readSync(fd, buf, 0, buf.length, 0);

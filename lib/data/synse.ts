@@ -124,6 +124,10 @@ function readSet(dir: string, files: SetFiles, setName: SynseSetName, numClasses
   const fm = npyToFloat32Matrix(readNpy(fFile), fFile);
   if (fm.rows === 0) throw new FsvaeInputError(`${fFile}: the ${setName} set has no rows; re-export the features.`);
   if (fm.cols === 0) throw new FsvaeInputError(`${fFile}: features have width 0; re-export the features.`);
+  if (fm.data.every((v) => v === 0)) throw new FsvaeInputError(`${fFile}: every value of the ${setName} features is zero, so they carry no information (a failed export?); re-export the features.`);
+  const zeroRows = [];
+  for (let r = 0; r < fm.rows && zeroRows.length < 4; r++) if (fm.data.subarray(r * fm.cols, (r + 1) * fm.cols).every((v) => v === 0)) zeroRows.push(r);
+  if (zeroRows.length) console.warn(`[data] ${fFile}: row(s) ${zeroRows.join(', ')}${zeroRows.length === 4 ? ', ...' : ''} of the ${setName} features are all zero; check the export.`);
   const labels = npyToLabels(readNpy(lFile), lFile);
   if (labels.length !== fm.rows) {
     throw new FsvaeInputError(`${lFile}: ${labels.length} labels but ${files.features} has ${fm.rows} rows; the two files must describe the same samples.`);

@@ -216,3 +216,19 @@ describe('findSynseRoot and readSynseBenchmark', () => {
     assert.throws(() => readSynseBenchmark(root, getSplit('ntu60-48/12'), 'train'), /shift_12_r: not a folder/);
   });
 });
+
+describe('all-zero features', () => {
+  test('an all-zero train.npy is an error naming the file, not a run that trains to a number', () => {
+    const root = tmpRoot();
+    try {
+      const dir = path.join(root, synseFolderName(UNSEEN.length, 'train'));
+      writeSynseSplit(dir, trainPhase());
+      const f = path.join(dir, 'train.npy');
+      const a = readNpy(f);
+      writeNpy(f, { ...a, data: new Float32Array(a.data.length) });
+      assert.throws(() => readSynseSplit(dir, { phase: 'train', numClasses: C, unseen: UNSEEN }), (e: unknown) => e instanceof FsvaeInputError && e.message.startsWith(f) && /every value of the train features is zero/.test(e.message));
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,5 +1,5 @@
 /** `fsvae download`: fetch and verify the public data sets; list their state; explain the manual ones. */
-import { CliCommand, CliUsageError, parseFlags } from '../registry';
+import { checkWritable, CliCommand, CliUsageError, parseFlags } from '../registry';
 import {
   DataDir,
   DownloadError,
@@ -127,6 +127,7 @@ export async function runDownload(args: string[], io: DownloadIO = defaultIO): P
   const retries = numberFlag(flags, 'retries', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer');
   const concurrency = numberFlag(flags, 'concurrency', (v) => Number.isInteger(v) && v >= 1 && v <= 64, 'an integer in 1..64');
   const targets: DataSource[] = names.includes('all') ? DOWNLOAD_SOURCES : names.map((n) => getDataSource(n));
+  checkWritable(dir.path, '--dir', 'dir');
 
   io.out(`data dir: ${dir.path} (${dir.from})`);
   let exit = 0;

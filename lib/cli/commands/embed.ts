@@ -1,6 +1,6 @@
 /** `fsvae embed`: class text embeddings of a dataset, written as MSF-layout tables. */
 import * as path from 'node:path';
-import { CliCommand, CliUsageError, parseFlags } from '../registry';
+import { checkWritable, CliCommand, CliUsageError, parseFlags } from '../registry';
 import { writeNpy } from '../../data/npy';
 import { repoRoot } from '../../data/paths';
 import { DESCRIPTION_PARTS, DescriptionPart, descriptionTexts } from '../../text/descriptions';
@@ -93,7 +93,8 @@ export function createEmbedCommand(
       const outRoot = path.resolve(stringFlag(flags, 'out') ?? path.join(repoRoot(), DEFAULT_OUT));
       const cacheDir = path.resolve(stringFlag(flags, 'cache') ?? defaultTextCacheDir());
       const useCache = flags['no-cache'] === undefined;
-      if (flags['no-cache'] !== undefined && flags['no-cache'] !== true) throw new CliUsageError('--no-cache takes no value');
+      checkWritable(outRoot, '--out', 'dir');
+      if (useCache) checkWritable(cacheDir, '--cache', 'dir');
 
       const desc = loadClassDescriptions(dataset);
       const C = desc.classes.length;

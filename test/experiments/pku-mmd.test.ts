@@ -85,7 +85,7 @@ describe('PKU-MMD cross-subject side (video ids)', () => {
     assert.equal(strict(sequences[0]), 'train');
     assert.throws(() => strict(sequences.find((q) => q.meta?.video === '0335-R')!), /neither/);
     assert.throws(() => pkuMmdSide(['0291-M'], ['0291-M']), /both/);
-    const bare = makeSequence({ id: 'x', label: 0, layout: 'kinect-v2-25', bodies: 1, frames: 1, joints: 25, data: new Float32Array(75) });
+    const bare = makeSequence({ id: 'x', label: 0, layout: 'kinect-v2-25', bodies: 1, frames: 1, joints: 25, data: new Float32Array(75).fill(0.5) });
     assert.throws(() => side(bare), /meta\.video/);
   });
   test('list precedence: explicit list, then the split file, then the default', () => {
@@ -104,7 +104,7 @@ describe('PKU-MMD cross-subject side (video ids)', () => {
   });
   test('subsampling keeps at most max per (class, side), deterministically', () => {
     const seqs = Array.from({ length: 40 }, (_, i) =>
-      makeSequence({ id: `s${i}`, label: i % 2, layout: 'kinect-v2-25', bodies: 1, frames: 1, joints: 25, data: new Float32Array(75), meta: { video: i < 30 ? '0002-L' : '0291-L' } }));
+      makeSequence({ id: `s${i}`, label: i % 2, layout: 'kinect-v2-25', bodies: 1, frames: 1, joints: 25, data: new Float32Array(75).fill(0.5), meta: { video: i < 30 ? '0002-L' : '0291-L' } }));
     const side = pkuMmdSide(['0291-L']);
     const a = subsampleByClassAndSide(seqs, side, 4, 3);
     // buckets: class 0/1 × train (15 each) and test (5 each) → 4 + 4 + 4 + 4

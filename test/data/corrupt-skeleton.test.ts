@@ -180,7 +180,7 @@ const utdCase = (name: string, bytes: Uint8Array) => {
 const MSR = 'a05_s03_e02_skeleton3D.txt';
 function msrLines(frames = 3): string[] {
   const L: string[] = [];
-  for (let t = 0; t < frames; t++) for (let r = 0; r < 20; r++) L.push(`${(0.123 + 0.01 * r + t).toFixed(6)} ${(0.456 - 0.02 * r).toFixed(6)} ${(2.5 + 0.001 * r).toFixed(6)} 1`);
+  for (let t = 0; t < frames; t++) for (let r = 0; r < 20; r++) L.push(`${(0.123 + 0.01 * r + 0.001 * t).toFixed(6)} ${(0.456 - 0.02 * r).toFixed(6)} ${(2.5 + 0.001 * r).toFixed(6)} 1`);
   return L;
 }
 const msrCase = (name: string, text: string, file = MSR) => {

@@ -10,7 +10,8 @@ import { inspectPath } from '../../lib/data/inspect';
 import { readNtuFolder } from '../../lib/data/ntu-skeleton';
 import { readPkuMmdFolder } from '../../lib/data/pku-mmd';
 import { FsvaeInputError, readInputFile } from '../../lib/util/assert';
-import { motion, writeNtuFixture, writePkuFixture } from '../fixtures/raw-datasets';
+import { motion, writeMsrFixture, writeNtuFixture, writePkuFixture } from '../fixtures/raw-datasets';
+import { readMsrAction3dFile } from '../../lib/data/msr-action3d';
 import { KINECT_V1_20 } from '../../lib/data/layouts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-special-'));
@@ -111,5 +112,20 @@ describe('special files in data folders: one clear error naming the entry, never
       console.warn = orig;
     }
     assert.match(warned[1], /0005-L#1 \(line 1\)/);
+  });
+
+  test('MSR Action3D written with 19 or 21 rows per frame is refused, not silently re-framed', () => {
+    const dir = path.join(root, 'msr-rows');
+    writeMsrFixture(dir, { subjects: [1], frames: 20 });
+    const f = path.join(dir, 'a05_s01_e01_skeleton3D.txt');
+    const rows = fs.readFileSync(f, 'utf8').trim().split('\n');
+    assert.equal(readMsrAction3dFile(f).frames, 20); // the control parses
+    const frames = Array.from({ length: 20 }, (_, t) => rows.slice(20 * t, 20 * t + 20));
+    const extra = path.join(dir, 'a05_s01_e02_skeleton3D.txt');
+    fs.writeFileSync(extra, frames.map((fr) => [...fr, fr[19]].join('\n')).join('\n') + '\n'); // 21 rows per frame: 420 rows
+    assert.throws(() => readMsrAction3dFile(extra), inputError(/rows do not form frames of 20 joints/));
+    const fewer = path.join(dir, 'a05_s01_e03_skeleton3D.txt');
+    fs.writeFileSync(fewer, frames.map((fr) => fr.slice(0, 19).join('\n')).join('\n') + '\n'); // 19 rows per frame: 380 rows
+    assert.throws(() => readMsrAction3dFile(fewer), inputError(/rows do not form frames of 20 joints/));
   });
 });

@@ -40,7 +40,9 @@ export interface FuzzCase {
 
 export type FuzzOutcome = 'error' | 'accepted' | 'crash' | 'hang';
 
-export interface FuzzResult extends FuzzCase {
+export interface FuzzResult extends Omit<FuzzCase, 'format'> {
+  /** a file format, or 'cli' (command-line misuse) / 'folder' (a damaged feature folder given to run) */
+  format: FuzzFormat | 'cli' | 'folder';
   outcome: FuzzOutcome;
   message: string;
 }
@@ -297,15 +299,26 @@ async function main(argv: string[]): Promise<void> {
       if (r.outcome === 'crash' || r.outcome === 'hang' || (r.mustFail && r.outcome === 'accepted')) console.log(`[fuzz] ${n}/${cases.length} ${r.outcome.toUpperCase()}: ${r.name}: ${r.message.split('\n')[0]}`);
       else if (n % 50 === 0) console.log(`[fuzz] ${n}/${cases.length}`);
     });
+    const cliTmp = path.join(root, 'cli');
+    fs.mkdirSync(cliTmp);
+    const cli = [...cliMisuseCases(cliTmp), ...damagedFolderCases(cliTmp)];
+    console.log(`[fuzz] ${cli.length} command-line cases (misuse, and run on damaged feature folders)`);
+    const control = await runCliCases([{ name: 'control: run on the valid feature folder', argv: RUN_BASE(path.join(cliTmp, 'valid-features')), mustFail: true }]);
+    if (control[0].outcome !== 'accepted') throw new Error(`the control run on the valid feature folder failed (${control[0].message}); the damaged-folder cases would prove nothing`);
+    const cliResults = await runCliCases(cli, 60000, (r, n) => {
+      if (r.outcome !== 'error') console.log(`[fuzz] cli ${n}/${cli.length} ${r.outcome.toUpperCase()}: ${r.name}: ${r.message.split('\n')[0]}`);
+    });
+    results.push(...cliResults);
     const s = summarise(results);
     const lines = [
-      '# Hostile-input corpus (inspect on mutated files of every format)', '',
+      '# Hostile-input corpus', '',
+      'Mutated files of every format through `inspect` (the readers of every command); command-line misuse of every command; `run` on copies of a valid feature folder with one damaged file each (a control run on the undamaged folder must succeed). Rows `cli` and `folder` are those two groups.', '',
       `- command: npm run fuzz (node dist/bench/fuzz-corpus.js --per-format ${perFormat} --seed ${seed})`,
       `- date: ${new Date().toISOString()}, ${Math.round((Date.now() - t0) / 1000)} s`, '',
       '| cases | clean errors | accepted | stack traces | hangs | silent acceptances |', '| --- | --- | --- | --- | --- | --- |',
       `| ${s.cases} | ${s.errors} | ${s.accepted} | ${s.crashes.length} | ${s.hangs.length} | ${s.silentAcceptances.length} |`, '',
       '| format | cases | clean errors | accepted |', '| --- | --- | --- | --- |',
-      ...FUZZ_FORMATS.map((f) => {
+      ...[...FUZZ_FORMATS, 'cli', 'folder'].map((f) => {
         const rs = results.filter((r) => r.format === f);
         return `| ${f} | ${rs.length} | ${rs.filter((r) => r.outcome === 'error').length} | ${rs.filter((r) => r.outcome === 'accepted').length} |`;
       }), '',
@@ -313,7 +326,7 @@ async function main(argv: string[]): Promise<void> {
     ];
     const out = path.join(__dirname, '..', '..', 'results', 'fuzz_corpus.md');
     fs.writeFileSync(out, lines.join('\n') + '\n');
-    console.log(lines.slice(5, 8).join('\n'));
+    console.log(lines.slice(7, 10).join('\n'));
     console.log(`[fuzz] wrote ${out}`);
     if (s.crashes.length || s.hangs.length || s.silentAcceptances.length) process.exitCode = 1;
   } finally {
@@ -326,4 +339,211 @@ if (isMainThread && require.main === module && process.argv.includes('--run')) {
     console.error(e);
     process.exit(1);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Command-line misuse and damaged feature folders (through the CLI's main, in process)
+
+export interface CliCase {
+  name: string;
+  argv: string[];
+  /** every case here is misuse or damage: exit code 0 is a silent acceptance */
+  mustFail: true;
+}
+
+const RUN_BASE = (dir: string) => ['run', '--features', path.join(dir, 'sk_feats'), '--text', dir, '--split', 'ntu60-55/5', '--seeds', '1', '--cycles', '1', '--steps', '2'];
+
+/** Command-line misuse of every command: unknown or misspelt flags, missing and malformed values, bad names. */
+export function cliMisuseCases(tmp: string): CliCase[] {
+  const out: CliCase[] = [];
+  const add = (name: string, argv: string[]) => out.push({ name: `cli: ${name}`, argv, mustFail: true });
+  const runBase = ['run', '--features', path.join(tmp, 'none'), '--text', path.join(tmp, 'none'), '--split', 'ntu60-55/5'];
+  const pipeBase = ['pipeline', '--dataset', 'generated', '--split', 'generated-35/5'];
+  const extractBase = ['extract', '--dataset', 'generated', '--split', 'generated-35/5'];
+  const bases: [string, string[], string[], string[]][] = [
+    // command, base argv, value flags, integer flags
+    ['run', runBase, ['preset', 'text-mode', 'encoder', 'protocol', 'gate-temperature', 'gate-threshold', 'engine', 'checkpoint-dir', 'out', 'log'], ['seeds', 'seed-base', 'cycles', 'steps']],
+    ['pipeline', pipeBase, ['dir', 'stage1', 'generator', 'cache-dir', 'preset', 'variants', 'text-encoder', 'engine', 'out'], ['epochs', 'seed', 'data-seed', 'seeds', 'cycles', 'steps']],
+    ['extract', extractBase, ['dir', 'stage1', 'generator', 'cache-dir', 'out'], ['epochs', 'seed', 'data-seed']],
+  ];
+  for (const [cmd, base, values, ints] of bases) {
+    add(`${cmd} unknown flag`, [...base, '--frobnicate']);
+    add(`${cmd} singular --seed for --seeds`, [...base, cmd === 'extract' ? '--seeds' : '--seed', '2', ...(cmd === 'extract' ? [] : ['--seed', '3'])]);
+    for (const v of values) add(`${cmd} --${v} without a value`, [...base, `--${v}`]);
+    for (const i of ints) {
+      for (const bad of ['abc', '1.5', '-1', '1e3', '99999999999999999999']) add(`${cmd} --${i} ${bad}`, [...base, `--${i}`, bad]);
+    }
+    add(`${cmd} a flag twice`, [...base, '--split', 'generated-35/5']);
+    add(`${cmd} stray positional`, [...base, 'extra']);
+  }
+  add('run --seeds 0', [...runBase, '--seeds', '0']);
+  add('run --seeds 100000000', [...runBase, '--seeds', '100000000']);
+  add('run --protocol nope', [...runBase, '--protocol', 'nope']);
+  add('run --engine fast', [...runBase, '--engine', 'fast']);
+  add('run unknown split', ['run', '--features', 'x', '--text', 'y', '--split', 'ntu60-54/6']);
+  add('run --unseen out of range', ['run', '--features', 'x', '--text', 'y', '--dataset', 'ntu60', '--unseen', '0,60']);
+  add('run --unseen not integers', ['run', '--features', 'x', '--text', 'y', '--dataset', 'ntu60', '--unseen', 'a,b']);
+  add('run without --features', ['run', '--text', 'y', '--split', 'ntu60-55/5']);
+  add('run --out is a folder', [...runBase, '--out', tmp]);
+  add('run --sequential=yes', [...runBase, '--sequential=yes']);
+  add('pipeline unknown dataset', ['pipeline', '--dataset', 'kinetics', '--split', 'generated-35/5']);
+  add('pipeline unknown extractor', [...pipeBase, '--stage1', 'resnet']);
+  add('pipeline --epochs for dct-lda', [...pipeBase, '--epochs', '3']);
+  add('pipeline unknown variant', [...pipeBase, '--variants', 'ours,bogus']);
+  add('pipeline unknown preset', [...pipeBase, '--preset', 'fastest']);
+  add('pipeline --dir does not exist', ['pipeline', '--dataset', 'nw-ucla', '--split', 'nw-ucla-5/5', '--dir', path.join(tmp, 'does-not-exist')]);
+  add('pipeline no split', ['pipeline', '--dataset', 'generated']);
+  add('extract --out is a file', [...extractBase, '--out', path.join(tmp, 'a-file')]);
+  add('generate-features no --out', ['generate-features']);
+  add('generate-features --train-per-class 0', ['generate-features', '--out', path.join(tmp, 'g'), '--train-per-class', '0']);
+  add('generate-features --test-per-class abc', ['generate-features', '--out', path.join(tmp, 'g'), '--test-per-class', 'abc']);
+  add('generate-features unknown split', ['generate-features', '--out', path.join(tmp, 'g'), '--split', 'nope']);
+  add('features-report unknown extractor', ['features-report', '--extractors', 'resnet']);
+  add('features-report unknown dataset', ['features-report', '--datasets', 'kinetics']);
+  add('features-report bad seeds', ['features-report', '--seeds', '1,x']);
+  add('features-report --dir without =', ['features-report', '--dir', 'nw-ucla']);
+  add('inspect nothing', ['inspect']);
+  add('inspect two paths', ['inspect', 'a', 'b']);
+  add('inspect --limit 0', ['inspect', tmp, '--limit', '0']);
+  add('inspect missing path', ['inspect', path.join(tmp, 'nope')]);
+  add('embed no dataset', ['embed']);
+  add('embed unknown encoder', ['embed', '--dataset', 'nw-ucla', '--encoder', 'gpt']);
+  add('embed --parts XX', ['embed', '--dataset', 'nw-ucla', '--parts', 'XX']);
+  add('download unknown source', ['download', 'kinetics']);
+  add('download --mode bogus', ['download', 'nw-ucla', '--mode', 'bogus']);
+  add('download --timeout -1', ['download', 'nw-ucla', '--timeout', '-1']);
+  add('download nothing named', ['download']);
+  add('unknown command', ['trian']);
+  fs.writeFileSync(path.join(tmp, 'a-file'), 'x');
+  return out;
+}
+
+/** A valid generated SynSE benchmark under `dir` (sk_feats/ and text_feats/), small. */
+function writeValidFeatures(dir: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { writeSyntheticBenchmark } = require('../lib/data/synthetic-features') as typeof import('../lib/data/synthetic-features');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { getSplit } = require('../lib/data/splits') as typeof import('../lib/data/splits');
+  writeSyntheticBenchmark(dir, getSplit('ntu60-55/5'), { seed: 1, trainPerClass: 3, testPerClass: 2 });
+}
+
+/** `run` on copies of a valid feature folder with one damaged file each. */
+export function damagedFolderCases(tmp: string): CliCase[] {
+  const base = path.join(tmp, 'valid-features');
+  writeValidFeatures(base);
+  const files = [
+    'sk_feats/shift_5_r/train.npy', 'sk_feats/shift_5_r/train_label.npy', 'sk_feats/shift_5_r/ztest.npy', 'sk_feats/shift_5_r/z_label.npy',
+    'sk_feats/shift_5_r/gtest.npy', 'sk_feats/shift_5_r/g_label.npy', 'sk_feats/shift_5_r/gtest_out.npy', 'sk_feats/shift_val_5_r/val.npy',
+    'sk_feats/shift_val_5_r/train.npy', 'text_feats/ViT-B/32/lb_60.npy',
+  ];
+  const defects: [string, (f: string) => boolean][] = [
+    ['missing', (f) => (fs.rmSync(f), true)],
+    ['truncated', (f) => (fs.writeFileSync(f, fs.readFileSync(f).subarray(0, Math.floor(fs.statSync(f).size / 2))), true)],
+    ['garbage', (f) => (fs.writeFileSync(f, Buffer.from('garbage, not an npy file')), true)],
+    ['NaN value', (f) => {
+      const a = readNpyAny(f);
+      if (a.dtype !== 'float32') return false;
+      (a.data as Float32Array)[Math.floor(a.data.length / 2)] = NaN;
+      writeNpyAny(f, a);
+      return true;
+    }],
+    ['all zero', (f) => {
+      const a = readNpyAny(f);
+      if (a.dtype !== 'float32' || /_out|lb_/.test(f)) return false;
+      writeNpyAny(f, { ...a, data: new Float32Array(a.data.length) });
+      return true;
+    }],
+    ['label out of range', (f) => {
+      const a = readNpyAny(f);
+      if (!/label/.test(f)) return false;
+      const d = a.data as BigInt64Array;
+      d[0] = 999n;
+      writeNpyAny(f, a);
+      return true;
+    }],
+    ['one column fewer', (f) => {
+      const a = readNpyAny(f);
+      if (a.dtype !== 'float32' || a.shape.length !== 2 || /_out/.test(f)) return false;
+      const [r, c] = a.shape;
+      const d = new Float32Array(r * (c - 1));
+      for (let i = 0; i < r; i++) d.set((a.data as Float32Array).subarray(i * c, i * c + c - 1), i * (c - 1));
+      writeNpyAny(f, { dtype: 'float32', shape: [r, c - 1], data: d });
+      return true;
+    }],
+    ['named pipe in place', (f) => (fs.rmSync(f), spawnSync('mkfifo', [f]).status === 0)],
+    ['folder in place', (f) => (fs.rmSync(f), fs.mkdirSync(f), true)],
+  ];
+  const out: CliCase[] = [];
+  let k = 0;
+  for (const rel of files) {
+    for (const [dname, apply] of defects) {
+      const dir = path.join(tmp, `bad-${k++}`);
+      fs.cpSync(base, dir, { recursive: true });
+      if (!apply(path.join(dir, rel))) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
+      out.push({ name: `run on features with ${rel} ${dname}`, argv: RUN_BASE(dir), mustFail: true });
+    }
+  }
+  return out;
+}
+
+function readNpyAny(f: string): import('../lib/data/npy').NpyArray {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return (require('../lib/data/npy') as typeof import('../lib/data/npy')).readNpy(f);
+}
+function writeNpyAny(f: string, a: import('../lib/data/npy').NpyArray): void {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  (require('../lib/data/npy') as typeof import('../lib/data/npy')).writeNpy(f, a);
+}
+
+/**
+ * Runs CLI cases through main() in this process with the console captured: exit code 1 or 2 with
+ * no stack trace is a clean error, 0 a (silent) acceptance, an exception out of main a crash,
+ * no answer within `timeoutMs` a hang.
+ */
+export async function runCliCases(cases: readonly CliCase[], timeoutMs = 60000, onCase?: (r: FuzzResult, n: number) => void): Promise<FuzzResult[]> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { main } = require('../lib/cli/main') as typeof import('../lib/cli/main');
+  const results: FuzzResult[] = [];
+  const saved = { log: console.log, error: console.error, warn: console.warn, write: process.stdout.write };
+  for (const c of cases) {
+    const captured: string[] = [];
+    console.log = (...a: unknown[]) => captured.push(a.join(' '));
+    console.error = (...a: unknown[]) => captured.push(a.join(' '));
+    console.warn = (...a: unknown[]) => captured.push(a.join(' '));
+    let outcome: FuzzOutcome;
+    let message: string;
+    try {
+      const code = await Promise.race([main(c.argv), new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs).unref())]);
+      const text = captured.join('\n');
+      if (code === 'timeout') {
+        outcome = 'hang';
+        message = `no answer within ${timeoutMs} ms`;
+      } else if (code === 0) {
+        outcome = 'accepted';
+        message = text.split('\n').slice(-1)[0] ?? '';
+      } else if (/\n\s+at .+[:(]/.test(text)) {
+        outcome = 'crash';
+        message = text;
+      } else {
+        outcome = 'error';
+        message = text.split('\n').find((l) => l.trim()) ?? `exit ${code}`;
+      }
+    } catch (e) {
+      outcome = 'crash';
+      message = e instanceof Error ? e.stack ?? e.message : String(e);
+    } finally {
+      console.log = saved.log;
+      console.error = saved.error;
+      console.warn = saved.warn;
+    }
+    delete process.env.FSVAE_STAGE2_ENGINE;
+    delete process.env.FSVAE_CACHE;
+    const r: FuzzResult = { name: c.name, format: c.name.startsWith('cli:') ? 'cli' : 'folder', target: c.argv.join(' '), mustFail: c.mustFail, outcome, message: message.slice(0, 400) };
+    results.push(r);
+    onCase?.(r, results.length);
+  }
+  return results;
 }

@@ -150,7 +150,7 @@ function checkFraming(data: Float32Array, frames: number, source: string): void 
 }
 
 export function readMsrAction3dFile(file: string): SkeletonSequence {
-  return parseMsrAction3d(readInputText(file), file);
+  return parseMsrAction3d(readInputText(file, 'Check the path to the MSR Action3D file.', 64 * 2 ** 20), file);
 }
 
 /** Sorted `*_skeleton3D.txt` files of a folder. */

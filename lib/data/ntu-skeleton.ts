@@ -263,7 +263,7 @@ export function parseNtuSkeleton(text: string, source: string, opts: NtuReadOpti
 }
 
 export function readNtuSkeleton(file: string, opts: NtuReadOptions = {}): SkeletonSequence {
-  return parseNtuSkeleton(readInputText(file, 'Check the path to the .skeleton file.'), file, opts);
+  return parseNtuSkeleton(readInputText(file, 'Check the path to the .skeleton file.', 64 * 2 ** 20), file, opts);
 }
 
 export interface NtuFolderResult {

@@ -41,7 +41,7 @@ export interface PkuMmdVideo {
 }
 
 function readText(file: string, what: string): string {
-  return readInputText(file, `Check the path to the PKU-MMD ${what}.`);
+  return readInputText(file, `Check the path to the PKU-MMD ${what}.`, 256 * 2 ** 20);
 }
 
 /** Parses a label file (`class,start,end,confidence` per line). */

@@ -33,7 +33,7 @@ import { FsvaeInputError } from '../util/assert';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { BackendName, getBackendInfo, initBackend } from '../runtime/backend';
 import { canRunPhasesInParallel } from '../pipeline/phase-worker';
-import { writeFileAtomic } from '../util/atomic-file';
+import { sha256Hex, writeFileAtomic } from '../util/atomic-file';
 
 export type DatasetSource =
   /** the built-in procedural dataset (lib/data/generator): always available. */
@@ -224,19 +224,57 @@ export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): Prepa
     sequences, split, numClasses: split.numClasses, side, outDir: path.join(dir, 'sk_feats'), config: opts.stage1, seed: opts.seed,
     onProgress: (phase, p) => opts.onStage1Progress?.(phase, p), log: opts.log,
   });
-  writeFileAtomic(reportFile, JSON.stringify(stage1, null, 1)); // written last: marks a complete cache entry
+  writeCacheReport(reportFile, stage1); // written last: marks a complete cache entry
   return { source: src, description, split, featuresRoot: path.join(dir, 'sk_feats'), textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1, cached: false };
 }
 
-/** The report of a complete cache entry, or null (absent, or damaged: then the entry is recomputed). */
-function readCacheReport(file: string, log?: (l: string) => void): Stage1ExportReport | null {
+/** sha256 of every file below `dir`, by relative path. */
+function hashTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, rel: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(d, e.name);
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(p, r);
+      else out[r] = sha256Hex(fs.readFileSync(p));
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+/** The report of a cache entry with the hashes of its feature files; written last (the entry's commit point). */
+export function writeCacheReport(file: string, stage1: Stage1ExportReport): void {
+  writeFileAtomic(file, JSON.stringify({ ...stage1, cacheFiles: hashTree(path.join(path.dirname(file), 'sk_feats')) }, null, 1));
+}
+
+/**
+ * The report of a complete cache entry, or null: absent, damaged, or a feature file that is not
+ * the one the report was written for (then the entry is recomputed, with a log line).
+ */
+export function readCacheReport(file: string, log?: (l: string) => void): Stage1ExportReport | null {
   if (!fs.existsSync(file)) return null;
+  let rep: Stage1ExportReport & { cacheFiles?: Record<string, string> };
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as Stage1ExportReport;
+    rep = JSON.parse(fs.readFileSync(file, 'utf8')) as Stage1ExportReport & { cacheFiles?: Record<string, string> };
   } catch (e) {
     log?.(`[features] ${file} is damaged (${(e as Error).message}); recomputing this cache entry`);
     return null;
   }
+  const now = (() => {
+    try {
+      return hashTree(path.join(path.dirname(file), 'sk_feats'));
+    } catch {
+      return null;
+    }
+  })();
+  const want = rep.cacheFiles;
+  if (!want || !now || JSON.stringify(now) !== JSON.stringify(want)) {
+    log?.(`[features] the feature files of ${path.dirname(file)} do not match its report (changed, missing or from an older version); recomputing this cache entry`);
+    return null;
+  }
+  const { cacheFiles: _files, ...report } = rep;
+  return report;
 }
 
 function featureCacheEntry(src: DatasetSource, split: BenchmarkSplit, datasetId: string, opts: PrepareOptions): string {
@@ -265,7 +303,7 @@ export async function prepareFeaturesParallel(src: DatasetSource, opts: PrepareO
   });
   const valReport = await valPending;
   const stage1: Stage1ExportReport = { ...trainReport, val: valReport.val };
-  writeFileAtomic(path.join(dir, 'stage1-report.json'), JSON.stringify(stage1, null, 1));
+  writeCacheReport(path.join(dir, 'stage1-report.json'), stage1);
   return {
     source: src, description: `${loaded.origin} → stage 1 ${opts.stage1.name} (seed ${opts.seed})`, split, featuresRoot: path.join(dir, 'sk_feats'),
     textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1, cached: false,

@@ -40,7 +40,7 @@ import { Random } from '../util/random';
 import { FsvaeInputError } from '../util/assert';
 import { Row, ResultTable, writeResultTable } from '../report/table';
 import { provenance } from '../report/provenance';
-import { featureCacheDir, prepareFeatures } from './datasets';
+import { featureCacheDir, prepareFeatures, readCacheReport, writeCacheReport } from './datasets';
 import { applyVariant, OURS, Variant } from './variants';
 import { notebookStage2 } from './main-results';
 import { PAPER_TABLE6 } from './paper-numbers';
@@ -322,9 +322,10 @@ export function preparePkuFeatures(entry: Table6Entry, splitName: string, opts: 
   const reportFile = path.join(dir, 'stage1-report.json');
   const origin = `PKU-MMD I (real, ${loc.source}: ${loc.path}; ${pairs.length} videos${max === null ? '' : `, at most ${max} segments per class and side`})`;
   const description = `${origin} → stage 1 ${entry.stage1.name} (seed ${opts.seed})`;
-  if ((opts.cache ?? true) && fs.existsSync(reportFile)) {
+  const cachedReport = (opts.cache ?? true) ? readCacheReport(reportFile, log) : null;
+  if (cachedReport) {
     log(`[features] cached: ${dir}`);
-    const stage1 = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as Stage1ExportReport;
+    const stage1 = cachedReport;
     return { entry, split, description, featuresRoot: path.join(dir, 'sk_feats'), textDataset: 'pku-mmd', stage1, cached: true, crossSubject: xsub.source };
   }
   const readKey = JSON.stringify([loc.path, files, src.frameBase ?? 1]);
@@ -337,7 +338,7 @@ export function preparePkuFeatures(entry: Table6Entry, splitName: string, opts: 
   const sequences = max === null ? read : subsampleByClassAndSide(read, side, max, opts.seed);
   log(`[features] stage 1 (${entry.stage1.name}) on ${sequences.length} PKU-MMD segments; cross-subject: ${xsub.source}; writing ${dir}`);
   const stage1 = exportStage1Features({ sequences, split, numClasses: PKU_MMD_NUM_CLASSES, side, outDir: path.join(dir, 'sk_feats'), config: entry.stage1, seed: opts.seed, log });
-  fs.writeFileSync(reportFile, JSON.stringify(stage1, null, 1)); // written last: marks a complete cache entry
+  writeCacheReport(reportFile, stage1); // written last (with the feature files' hashes): marks a complete cache entry
   return { entry, split, description, featuresRoot: path.join(dir, 'sk_feats'), textDataset: 'pku-mmd', stage1, cached: false, crossSubject: xsub.source };
 }
 

@@ -22,6 +22,7 @@ import { DESCRIPTION_DATASETS, DescriptionPart, DescriptionSet, descriptionTexts
 import { TextMatrix, TextPart, composeTextFeatures, parseTextMode } from './compose';
 import { TextEncoder } from './encoders/types';
 import { PrecomputedTextSource } from './encoders/precomputed';
+import { sha256Hex } from '../util/atomic-file';
 
 export const TEXT_CACHE_FORMAT = 1;
 
@@ -86,6 +87,8 @@ export interface CacheSidecar {
   classes: number;
   /** sha256 of JSON.stringify(texts). */
   textHash: string;
+  /** sha256 of the .npy file this sidecar vouches for (a sidecar is written after its .npy) */
+  npySha256?: string;
 }
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -124,6 +127,8 @@ function readEntry(
   if (side?.format !== TEXT_CACHE_FORMAT || side.dataset !== expect.dataset || side.part !== expect.part) return { status: 'unreadable' };
   if (side.encoder?.identity !== expect.encoder.identity || side.encoder?.dim !== expect.encoder.dim) return { status: 'encoder changed' };
   if (side.textHash !== expect.textHash || side.classes !== expect.classes) return { status: 'texts changed' };
+  // the .npy must be the one this sidecar was written for (a kill between the two writes, or an edit)
+  if (typeof side.npySha256 !== 'string' || sha256Hex(fs.readFileSync(p.npy)) !== side.npySha256) return { status: 'unreadable' };
   try {
     const m = readNpyFloat32Matrix(p.npy, expect.encoder.dim);
     if (m.rows !== expect.classes) return { status: 'unreadable' };
@@ -172,7 +177,8 @@ export async function cachedClassEmbeddings(
   }
   if (enabled) {
     writeAtomic(p.npy, (tmp) => writeNpy(tmp, { dtype: 'float32', shape: [texts.length, encoder.dim], data }));
-    writeAtomic(p.json, (tmp) => fs.writeFileSync(tmp, JSON.stringify(expect, null, 2) + '\n'));
+    const side: CacheSidecar = { ...expect, npySha256: sha256Hex(fs.readFileSync(p.npy)) };
+    writeAtomic(p.json, (tmp) => fs.writeFileSync(tmp, JSON.stringify(side, null, 2) + '\n'));
   }
   return { rows: texts.length, cols: encoder.dim, data, status, file: enabled ? p.npy : null, textHash };
 }

@@ -91,6 +91,16 @@ describe('every dataset with a reader runs through fsvae pipeline (fixtures writ
     assert.ok(!('missing' in c) && !c.cached);
     assert.ok(logs.some((l) => /is damaged .* recomputing this cache entry/.test(l)), logs.join('\n'));
     assert.doesNotThrow(() => JSON.parse(fs.readFileSync(report, 'utf8')));
+    // a cached feature file that is not the one the report was written for is not used either
+    const train = path.join((c as { featuresRoot: string }).featuresRoot, 'shift_5_r', 'train.npy');
+    const bytes = fs.readFileSync(train);
+    bytes[bytes.length - 1] ^= 0x40;
+    fs.writeFileSync(train, bytes);
+    logs.length = 0;
+    const d = prepareFeatures(src, { ...opts, log: (l) => logs.push(l) });
+    assert.ok(!('missing' in d) && !d.cached);
+    assert.ok(logs.some((l) => /do not match its report .* recomputing this cache entry/.test(l)), logs.join('\n'));
+    assert.ok(prepareFeatures(src, opts).hasOwnProperty('cached') && (prepareFeatures(src, opts) as { cached: boolean }).cached);
   });
 
   test('bad stage-1 flags are refused before any work', async () => {

@@ -78,6 +78,7 @@ test('first call computes and stores .npy + sidecar; second call is a hit with i
     part: 'LD',
     classes: 10,
     textHash: descriptionHash(desc, 'LD'),
+    npySha256: createHash('sha256').update(fs.readFileSync(p.npy)).digest('hex'),
   });
   assert.equal(textsHash(texts), descriptionHash(desc, 'LD'));
 
@@ -115,6 +116,13 @@ test('a changed text, another encoder identity or a damaged file recomputes; dis
   fs.writeFileSync(p.json, '{not json');
   assert.equal((await cachedClassEmbeddings(enc2, 'toy', 'AL', [...edited].reverse(), { dir })).status, 'unreadable');
   assert.deepEqual(fs.readdirSync(path.dirname(p.npy)).sort(), ['AL.json', 'AL.npy'], 'no temporary files left');
+  // a sidecar beside a .npy it was not written for (a save killed between the two renames): never a hit
+  const other = await cachedClassEmbeddings(enc2, 'toy', 'AL', edited, { dir });
+  assert.equal(other.status, 'texts changed');
+  const sidecarOfEdited = fs.readFileSync(p.json, 'utf8');
+  await cachedClassEmbeddings(enc2, 'toy', 'AL', [...edited].reverse(), { dir }); // rewrites both for the reversed texts
+  fs.writeFileSync(p.json, sidecarOfEdited.replace(/"npySha256": "[0-9a-f]+"/, '"npySha256": "' + '0'.repeat(64) + '"').replace(/"textHash": "[0-9a-f]+"/, JSON.stringify({ textHash: JSON.parse(fs.readFileSync(p.json, 'utf8')).textHash }).slice(1, -1)));
+  assert.equal((await cachedClassEmbeddings(enc2, 'toy', 'AL', [...edited].reverse(), { dir })).status, 'unreadable');
 
   const off = cacheDir('disabled');
   const f = await cachedClassEmbeddings(enc, 'toy', 'AL', texts, { dir: off, enabled: false });

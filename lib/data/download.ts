@@ -872,11 +872,6 @@ export async function downloadSource(source: DownloadSource, opts: DownloadOptio
   return result;
 }
 
-/** Re-checks a source (hashing every file); same as sourceStatus with hashing on. */
-export function verifySource(source: DataSource, dataDir: string): Promise<SourceStatus> {
-  return sourceStatus(source, dataDir, { hash: true });
-}
-
 /** Formats the bad files of a status, one line each. */
 export function describeBadFiles(bad: BadFile[], max = 10): string[] {
   const lines = bad.slice(0, max).map((b) => `  ${b.path}: expected ${b.expected}, got ${b.got}`);

@@ -18,7 +18,7 @@
  * (HDF5) files are rejected.
  */
 import * as zlib from 'node:zlib';
-import { FsvaeInputError, readInputFile } from '../util/assert';
+import { FsvaeInputError } from '../util/assert';
 
 // Data types (Table 1-1).
 export const MAT_MI = {
@@ -258,10 +258,6 @@ export function parseMat5(buf: Uint8Array, source: string): MatFile {
   const variables: MatVariable[] = [];
   parseElements(c, 128, true, variables);
   return { header: text.replace(/[\s\0]+$/, ''), littleEndian: le, variables };
-}
-
-export function readMat5(file: string): MatFile {
-  return parseMat5(readInputFile(file), file);
 }
 
 /** The real numeric variable `name`, with a clear error when it is missing or not numeric. */

@@ -202,23 +202,6 @@ export function sha256File(file: string): Promise<string> {
   });
 }
 
-/** A checksum list of every file under `dir` (paths relative to `root`, default `dir`'s parent). */
-export async function buildManifest(name: string, dir: string, root = path.dirname(dir)): Promise<ChecksumManifest> {
-  const files: Record<string, ChecksumEntry> = {};
-  const walk = async (d: string): Promise<void> => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.isFile()) {
-        const rel = path.relative(root, p).split(path.sep).join('/');
-        files[rel] = { bytes: fs.statSync(p).size, sha256: await sha256File(p) };
-      }
-    }
-  };
-  await walk(dir);
-  return { source: name, algorithm: 'sha256', files };
-}
-
 /**
  * Which part of a source owns each checksummed file, and the file's path in that part's
  * repository. Throws when a file is owned by no part or by two.

@@ -45,11 +45,6 @@ export const PAPER_TABLE8_GZSL: Record<string, Record<string, { S: number; U: nu
   },
 };
 
-/** A paper value or '' when the paper has none for that (method, split). */
-export function paperValue(table: Record<string, Record<string, number>>, method: string, split: string): number | '' {
-  return table[method]?.[split] ?? '';
-}
-
 const S4 = (a: number, b: number, c: number, d: number) => ({ 'ntu60-55/5': a, 'ntu60-48/12': b, 'ntu120-110/10': c, 'ntu120-96/24': d });
 
 /** Table 3: modules (SD, FM, CL) → ZSL. Keys 'SD FM CL' with + / − flags. */

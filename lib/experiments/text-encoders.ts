@@ -634,15 +634,6 @@ export function textEncodersResult(
   };
 }
 
-export async function runTextEncoders(cfg: TextEncodersConfig, opts: TextEncodersRunOptions = {}): Promise<TextEncodersResult> {
-  const t0 = Date.now();
-  const log = opts.log ?? (() => {});
-  const spaces = opts.similarity === false ? { spaces: [], skipped: [], wallSeconds: 0 } : await buildNtuTextSpaces(cfg.similarity, log);
-  const ab = cfg.ablation && opts.ablation !== false ? await runTextAblation(cfg.ablation, log) : { prepared: null, runs: [] as AblationRun[] };
-  const ntu = opts.ntu === false ? [] : await runNtuEncoders(cfg.ntu, log);
-  return textEncodersResult(cfg, spaces, ab, ntu, (Date.now() - t0) / 1000);
-}
-
 /** ZSL / H per ablation variant (clean protocol) as a grouped bar chart. */
 export function textAblationFigure(r: TextEncodersResult): Figure {
   const names = r.ablation.map((a) => a.variant.name);

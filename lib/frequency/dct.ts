@@ -83,15 +83,6 @@ export function dctBasisTensors(n: number): { basis: tf.Tensor2D; basisT: tf.Ten
   return entry;
 }
 
-/** Frees the cached basis tensors (all backends). */
-export function clearDctCache(): void {
-  for (const { basis, basisT } of tensorCache.values()) {
-    if (!basis.isDisposed) basis.dispose();
-    if (!basisT.isDisposed) basisT.dispose();
-  }
-  tensorCache.clear();
-}
-
 function alongAxis<R extends tf.Rank>(x: tf.Tensor<R>, axis: number, what: string, fn: (rows: tf.Tensor2D) => tf.Tensor2D): tf.Tensor<R> {
   const rank = x.rank;
   if (rank === 0) throw new FsvaeInputError(`${what}: expected a tensor of rank ≥ 1, got a scalar.`);

@@ -9,29 +9,9 @@ export class FsvaeInputError extends Error {
   }
 }
 
-/** Throws unless every value is finite; `what` names the source (file, tensor, argument). */
-export function assertFinite(values: ArrayLike<number>, what: string): void {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) {
-      throw new FsvaeInputError(
-        `${what}: value #${i} is ${v}; NaN/Inf are not allowed. Clean the input (drop or interpolate the bad frames) before calling.`,
-      );
-    }
-  }
-}
-
 export function assertPositiveInteger(value: number, what: string): void {
   if (!Number.isInteger(value) || value <= 0) {
     throw new FsvaeInputError(`${what} must be a positive integer, got ${value}.`);
-  }
-}
-
-export function assertShape(shape: readonly number[], expected: readonly (number | null)[], what: string): void {
-  const ok = shape.length === expected.length && expected.every((e, i) => e === null || e === shape[i]);
-  if (!ok) {
-    const exp = `[${expected.map((e) => (e === null ? '*' : e)).join(', ')}]`;
-    throw new FsvaeInputError(`${what}: expected shape ${exp}, got [${shape.join(', ')}].`);
   }
 }
 

@@ -24,7 +24,7 @@ export const MSF_TEXT_PARTS: readonly MsfTextPart[] = ['lb', 'ad', 'md'];
  * ad = Global action Description (f_GD), md = Local action Description (f_LD). The released
  * scripts keep MSF's lb/ad/md file names; MSF's own ad files hold dictionary-style definitions and
  * md body-part motion descriptions, so with MSF's files "GD" means MSF's ad text (see
- * REFERENCE.md §3.3: FS-VAE's GD is a rewritten ad, its LD ≈ MSF md).
+ * docs/paper-vs-code.md §5: FS-VAE's GD is a rewritten ad, its LD ≈ MSF md).
  */
 export const MSF_PART_TO_DESCRIPTION = { lb: 'AL', ad: 'GD', md: 'LD' } as const;
 

@@ -4,7 +4,7 @@
  * Input [N, M, T, V, 3] (clips, bodies, frames, joints, xyz). Output: `features` [N, D], the last
  * block's output after ReLU mean-pooled over T and V and then over the M bodies (Shift-GCN's
  * Model.forward: x.view(N, M, C, -1).mean(3).mean(1)), and `logits` [N, numClasses] = fc(features)
- * over ALL classes of the dataset (REFERENCE.md §1.1: trained on seen classes only, original labels).
+ * over ALL classes of the dataset (docs/paper-vs-code.md §1: trained on seen classes only, original labels).
  */
 import * as tf from '@tensorflow/tfjs';
 import { FsvaeInputError } from '../util/assert';

@@ -1,7 +1,7 @@
 /**
  * Stage-1 training: a skeleton GCN trained on the train-side samples of the training classes
  * only (the split's seen classes, or the val-seen classes for the gate's extractor), with their
- * ORIGINAL labels and a classifier over all numClasses outputs (REFERENCE.md §1.1: SynSE's
+ * ORIGINAL labels and a classifier over all numClasses outputs (docs/paper-vs-code.md §1: SynSE's
  * Shift-GCN keeps the full 60/120 outputs). Every batch passes TrainingBatchBuilder's guard.
  *
  * Loop: per epoch a seeded permutation of the allowed samples, batches of batchSize (the last

@@ -9,7 +9,7 @@ import { FsvaeInputError } from '../util/assert';
 
 export type AlignmentLossName = 'calibrated-reference' | 'calibrated-paper' | 'cross-reconstruction' | 'none' | `triplet-${TripletVariant}`;
 
-/** Step schedules within a cycle (REFERENCE.md §1.2), restarted every cycle. */
+/** Step schedules within a cycle (docs/paper-vs-code.md §2), restarted every cycle. */
 export interface ScheduleConfig {
   cycles: number;
   stepsPerCycle: number;
@@ -111,7 +111,7 @@ export function stage2Preset(name: string, overrides: Partial<Stage2Config> = {}
   return structuredClone({ ...p, ...overrides });
 }
 
-/** β_s, β_t and the alignment coefficient at `step` (0-based, within the cycle) of `cycle` (REFERENCE.md §1.2). */
+/** β_s, β_t and the alignment coefficient at `step` (0-based, within the cycle) of `cycle` (docs/paper-vs-code.md §2). */
 export function scheduleAt(cfg: Stage2Config, cycle: number, step: number): { betaSkeleton: number; betaText: number; alignCoefficient: number; alignActive: boolean } {
   const s = cfg.schedule;
   const betaSkeleton = s.klScale * Math.max(0, (step - s.skeletonKlStart) / s.klRamp);

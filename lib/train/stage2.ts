@@ -1,6 +1,6 @@
 /**
  * Stage 2 (cross-modal VAE training) and stage 3 (unseen classifier), the way the public code runs
- * them (REFERENCE.md §1.2-1.3): cycles × steps, a fresh random batch every step, KL and alignment
+ * them (docs/paper-vs-code.md §2-3): cycles × steps, a fresh random batch every step, KL and alignment
  * schedules restarted each cycle, Adam; after every cycle a fresh unseen classifier is trained on
  * sampled text latents and evaluated on the skeleton encoder's μ of the evaluation sets.
  */

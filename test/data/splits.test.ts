@@ -65,7 +65,7 @@ describe('registered splits equal the upstream .npy files', () => {
     const ntuFiles = fs.readdirSync(path.join(splitsLoc.path, 'ntu')).filter((f) => /^ru\d+\.npy$/.test(f));
     assert.deepEqual(ntuFiles.sort(), ['ru10.npy', 'ru12.npy', 'ru24.npy', 'ru5.npy']);
   });
-  test('the REFERENCE.md §3.2 names of the NTU unseen classes come out of the class list', () => {
+  test('the docs/paper-vs-code.md §5 names of the NTU unseen classes come out of the class list', () => {
     const names = (n: string) => getSplit(n).unseen.map((c) => NTU120_CLASS_NAMES[c]);
     assert.deepEqual(names('ntu60-55/5'), ['reading', 'writing', 'put on a hat/cap', 'jump up', "touch other person's pocket"]);
     assert.deepEqual(names('ntu120-110/10'), [
@@ -128,7 +128,7 @@ describe('PKU-MMD 51 classes and the SMIE 46/5 splits', () => {
     const s = [...PKU51_CLASS_NAMES].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     assert.deepEqual(s, [...PKU51_CLASS_NAMES]);
   });
-  test('split_7/8/9 index the names REFERENCE.md §3.2 lists', () => {
+  test('split_7/8/9 index the names docs/paper-vs-code.md §5 lists', () => {
     const names = (n: string) => getSplit(n).unseen.map((c) => PKU51_CLASS_NAMES[c]);
     assert.deepEqual(names('pku51-46/5-smie7'), ['brushing hair', 'eat meal/snack', 'pat on back of other person', 'take off a hat/cap', 'writing']);
     assert.deepEqual(names('pku51-46/5-smie8'), ['check time (from watch)', 'hopping (one foot jumping)', 'reading', 'salute', 'wipe face']);

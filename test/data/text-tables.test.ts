@@ -25,7 +25,7 @@ function rowsEqual(a: Float32Array, b: Float32Array, cols: number, r: number): b
   return true;
 }
 
-/** Rows (0-based) where the 60- and 120-class versions differ, per REFERENCE.md §3.3. */
+/** Rows (0-based) where the 60- and 120-class versions differ, per docs/paper-vs-code.md §5. */
 const DIFFER: Record<MsfTextPart, number[]> = { lb: [], ad: [34, 38, 39], md: [5, 25, 26, 34, 47, 55] };
 
 describe('MSF text tables on the real files', () => {

@@ -10,7 +10,7 @@ before(async () => {
   await useTestBackend();
 });
 
-/** Independent float64 implementation of the public code's loop (REFERENCE.md §2), for comparison. */
+/** Independent float64 implementation of the public code's loop (docs/paper-vs-code.md §4), for comparison. */
 function referenceLoop(x: number[], w: number[], k: number, phi: number, b: number, form: 'code' | 'paper' | 'learnable'): number[] {
   const n = x.length;
   const X = x.map((_, i) => x.reduce((acc, v, f) => acc + v * Math.sqrt((i === 0 ? 1 : 2) / n) * Math.cos((Math.PI * (2 * f + 1) * i) / (2 * n)), 0));

@@ -14,7 +14,7 @@ before(async () => {
   await initBackend({ prefer: 'wasm', quiet: true });
 });
 
-describe('schedules of the public code (REFERENCE.md §1.2)', () => {
+describe('schedules of the public code (docs/paper-vs-code.md §2)', () => {
   test('NTU-60 script: β_s ends a cycle at 0.0233, β_t off in cycles 0-1 and at most 0.00997, window = last 299 steps, coef = 50', () => {
     const cfg = STAGE2_PRESETS['reference-ntu60'];
     assert.equal(scheduleAt(cfg, 0, 1000).betaSkeleton, 0);

@@ -314,3 +314,71 @@ export function formatInspectSummary(s: InspectSummary): string {
   for (const n of s.notes) row('note', n);
   return L.join('\n');
 }
+
+/** Folder names (relative to a data root) where each dataset lives, in the order they are tried. */
+export const KNOWN_DATASET_FOLDERS: readonly string[] = [
+  'nw-ucla/all_sqe', 'utd-mhad/Skeleton', 'msr-action3d', 'ntu-rgbd/nturgb+d_skeletons', 'ntu-rgbd/nturgb+d_skeletons120', 'ntu-samples',
+  'pku-mmd', 'sk_feats', 'pku-mmd-features',
+];
+
+export interface InspectTreeEntry {
+  path: string;
+  /** how the folder was chosen */
+  reason: string;
+  summary?: InspectSummary;
+  /** the error of a folder that was chosen but could not be read */
+  error?: string;
+}
+
+/**
+ * A data root rather than a dataset: the known dataset folders below `root` (by name, see
+ * KNOWN_DATASET_FOLDERS), then any other subfolder up to two levels down whose content is a
+ * recognised format. Each is summarised (or its error kept); the reason says how it was chosen.
+ * Returns an empty list when nothing below is recognised.
+ */
+export function inspectTree(root: string, opts: InspectOptions = {}): InspectTreeEntry[] {
+  const out: InspectTreeEntry[] = [];
+  const seen = new Set<string>();
+  const isDir = (p: string) => {
+    try {
+      return fs.statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  const visit = (p: string, reason: string) => {
+    const abs = path.resolve(p);
+    if (seen.has(abs)) return;
+    seen.add(abs);
+    try {
+      out.push({ path: p, reason, summary: inspectPath(p, opts) });
+    } catch (e) {
+      if (!(e instanceof FsvaeInputError)) throw e;
+      out.push({ path: p, reason, error: e.message });
+    }
+  };
+  for (const rel of KNOWN_DATASET_FOLDERS) {
+    const p = path.join(root, rel);
+    if (isDir(p)) visit(p, `known dataset folder name '${rel}'`);
+  }
+  const covered = (p: string) => [...seen].some((s) => path.resolve(p) === s || path.resolve(p).startsWith(s + path.sep) || s.startsWith(path.resolve(p) + path.sep));
+  const list = (d: string) => {
+    try {
+      return fs.readdirSync(d).sort().map((e) => path.join(d, e)).filter(isDir);
+    } catch {
+      return [];
+    }
+  };
+  for (const d1 of list(root)) {
+    for (const d of [d1, ...list(d1)]) {
+      if (covered(d)) continue;
+      try {
+        detectFormat(d);
+      } catch {
+        continue; // not a dataset folder
+      }
+      visit(d, `recognised content ${path.relative(root, d).split(path.sep).length === 1 ? 'one level' : 'two levels'} down`);
+    }
+  }
+  return out;
+}

@@ -1,7 +1,22 @@
 /** `fsvae inspect <path>`: detects a skeleton/feature file format and prints a dataset summary. */
 import { CliCommand, CliUsageError, parseFlags } from '../registry';
 import { FsvaeInputError } from '../../util/assert';
-import { formatInspectSummary, inspectPath } from '../../data/inspect';
+import * as fs from 'node:fs';
+import { formatInspectSummary, inspectPath, inspectTree, InspectSummary, InspectTreeEntry } from '../../data/inspect';
+
+/**
+ * For a folder that cannot be read as one dataset: the datasets below it (null when `p` is not a
+ * folder or nothing below it is recognised).
+ */
+function dataRootEntries(p: string, limit?: number): InspectTreeEntry[] | null {
+  try {
+    if (!fs.statSync(p).isDirectory()) return null;
+  } catch {
+    return null;
+  }
+  const t = inspectTree(p, { limit });
+  return t.length ? t : null;
+}
 
 const USAGE = `usage: fsvae inspect <path> [--limit N] [--json]
 
@@ -13,6 +28,11 @@ Formats: NTU RGB+D .skeleton (file or folder; samples on the official missing-sk
 skipped and counted), NW-UCLA .json, UTD-MHAD .mat, MSR Action3D *_skeleton3D.txt (all-zero
 files are skipped and counted), a PKU-MMD folder holding a skeleton and a label subfolder, .npy,
 and the SynSE feature layout (shift_*_r/ subfolders, or train.npy + train_label.npy).
+
+A data root (a folder that is not a dataset itself, e.g. data/external or ../shared/data) is
+searched: first the known dataset folder names (nw-ucla/all_sqe, utd-mhad/Skeleton,
+msr-action3d, ntu-rgbd/nturgb+d_skeletons, pku-mmd, sk_feats, ...), then any subfolder up to two
+levels down with recognised content; each is summarised with the reason it was chosen.
 
 options:
   --limit N   read only the first N files (sorted by name) of a folder
@@ -37,7 +57,28 @@ export function createInspectCommand(io: InspectIo = { out: (s) => console.log(s
       if (positional.length !== 1) throw new CliUsageError(positional.length === 0 ? 'missing <path>' : `expected one <path>, got ${positional.length}`);
       const limit = typeof flags.limit === 'string' ? Number(flags.limit) : undefined; // parseFlags checked it is ≥ 1
       try {
-        const summary = inspectPath(positional[0], { limit });
+        let summary: InspectSummary | null = null;
+        let direct: FsvaeInputError | null = null;
+        try {
+          summary = inspectPath(positional[0], { limit });
+        } catch (e) {
+          if (!(e instanceof FsvaeInputError)) throw e;
+          direct = e;
+        }
+        const tree = summary ? null : dataRootEntries(positional[0], limit);
+        if (tree) {
+          if (flags.json) io.out(JSON.stringify(tree, null, 2));
+          else {
+            io.out(`${positional[0]}: not a dataset itself; ${tree.length} dataset folder(s) below it:`);
+            for (const t of tree) {
+              io.out('');
+              io.out(`== ${t.path} (${t.reason})`);
+              io.out(t.summary ? formatInspectSummary(t.summary) : `error: ${t.error}`);
+            }
+          }
+          return tree.every((t) => t.summary) ? 0 : 1;
+        }
+        if (!summary) throw direct!;
         io.out(flags.json ? JSON.stringify(summary, null, 2) : formatInspectSummary(summary));
         return 0;
       } catch (e) {

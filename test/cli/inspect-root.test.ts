@@ -22,11 +22,20 @@ test('inspect on a data root: the dataset folders below it, each with how it was
     const cmd = createInspectCommand({ out: (l) => lines.push(l), err: (l) => lines.push(l) });
     assert.equal(await cmd.run([root]), 0);
     const text = lines.join('\n');
-    assert.match(text, /not a dataset itself; 3 dataset folder\(s\) below it/);
+    assert.match(text, /not a dataset itself \(.*checksums\.json.*\); 3 dataset folder\(s\) below it/);
     assert.match(text, /== .*nw-ucla\/all_sqe \(known dataset folder name 'nw-ucla\/all_sqe'\)\npath: .*\nformat: +NW-UCLA JSON/);
     assert.match(text, /== .*msr-action3d \(known dataset folder name 'msr-action3d'\)\npath: .*\nformat: +MSR Action3D/);
     assert.match(text, /== .*mine\/ntu-copy \(recognised content two levels down\)\npath: .*\nformat: +NTU RGB\+D/);
     assert.doesNotMatch(text, /notes/);
+    // a damaged dataset folder keeps its own error: a valid subfolder is not summarised in its place
+    const damaged = path.join(root, 'damaged-ntu');
+    writeNtuFixture(damaged, { actions: 1, subjects: [1], frames: 4 });
+    fs.writeFileSync(path.join(damaged, 'S001C001P002R001A001.skeleton'), 'garbage');
+    writeNtuFixture(path.join(damaged, 'sub'), { actions: 1, subjects: [3], frames: 4 });
+    const dl: string[] = [];
+    assert.equal(await createInspectCommand({ out: (l) => dl.push(l), err: (l) => dl.push(l) }).run([damaged]), 1);
+    assert.match(dl.join('\n'), /S001C001P002R001A001\.skeleton/);
+    assert.doesNotMatch(dl.join('\n'), /dataset folder\(s\) below it/);
     // a folder with nothing recognisable below it keeps the plain error
     const empty = fs.mkdtempSync(path.join(root, 'empty-'));
     const errs: string[] = [];

@@ -2,11 +2,13 @@
 import { CliCommand, CliUsageError, parseFlags } from '../registry';
 import { FsvaeInputError } from '../../util/assert';
 import * as fs from 'node:fs';
-import { formatInspectSummary, inspectPath, inspectTree, InspectSummary, InspectTreeEntry } from '../../data/inspect';
+import * as path from 'node:path';
+import { KNOWN_DATASET_FOLDERS, detectFormat, formatInspectSummary, inspectPath, inspectTree, InspectSummary, InspectTreeEntry } from '../../data/inspect';
 
 /**
- * For a folder that cannot be read as one dataset: the datasets below it (null when `p` is not a
- * folder or nothing below it is recognised).
+ * For a folder that cannot be read as one dataset: the datasets below it. Only for a data root: a
+ * folder whose own files are not a recognised format, or that holds known dataset folders (so a
+ * damaged dataset folder keeps its own error instead of summarising a subfolder). Null otherwise.
  */
 function dataRootEntries(p: string, limit?: number): InspectTreeEntry[] | null {
   try {
@@ -14,6 +16,14 @@ function dataRootEntries(p: string, limit?: number): InspectTreeEntry[] | null {
   } catch {
     return null;
   }
+  let recognised = true;
+  try {
+    detectFormat(p);
+  } catch {
+    recognised = false;
+  }
+  const holdsKnown = KNOWN_DATASET_FOLDERS.some((rel) => fs.existsSync(path.join(p, rel.split('/')[0])));
+  if (recognised && !holdsKnown) return null;
   const t = inspectTree(p, { limit });
   return t.length ? t : null;
 }
@@ -69,7 +79,7 @@ export function createInspectCommand(io: InspectIo = { out: (s) => console.log(s
         if (tree) {
           if (flags.json) io.out(JSON.stringify(tree, null, 2));
           else {
-            io.out(`${positional[0]}: not a dataset itself; ${tree.length} dataset folder(s) below it:`);
+            io.out(`${positional[0]}: not a dataset itself (${direct?.message ?? 'no recognised files'}); ${tree.length} dataset folder(s) below it:`);
             for (const t of tree) {
               io.out('');
               io.out(`== ${t.path} (${t.reason})`);

@@ -5,6 +5,7 @@
  */
 import { frequencyConfig, FrequencyPresetName } from '../frequency/enhancer';
 import { AlignmentLossName, Stage2Config } from '../train/config';
+import { Stage2Progress } from '../train/stage2';
 import { Protocol, runZeroShotBenchmark, ZeroShotBenchmarkResult, GateConfig } from '../pipeline/zero-shot';
 import { PreparedFeatures, TextSourceSpec, textFeaturesFor, zeroShotDataFor } from './datasets';
 import { Row } from '../report/table';
@@ -58,6 +59,8 @@ export interface RunVariantsOptions {
   /** keep train-phase latents of these sets (e.g. ['ztest']) for the first seed (t-SNE). */
   latentsOf?: string[];
   log?: (line: string) => void;
+  /** every stage-2 step of every variant, seed and phase (progress bars) */
+  onProgress?: (variant: string, phase: 'train' | 'val', seed: number, p: Stage2Progress) => void;
 }
 
 /** Runs stages 2-4 for each variant on prepared features (text features computed per text mode, cached). */
@@ -69,7 +72,9 @@ export async function runVariants(prepared: PreparedFeatures, base: Stage2Config
     const text = await textFeaturesFor(prepared, cfg.textMode, opts.text);
     const data = zeroShotDataFor(prepared, text);
     opts.log?.(`[${prepared.split.name}] ${v.name}: text ${cfg.textMode} (${text.cols}-d, ${text.source}), FM ${cfg.skeletonFrequency.preset}, alignment ${cfg.alignment.loss}`);
-    const result = await runZeroShotBenchmark(cfg, data, { seeds: opts.seeds, gate: opts.gate, latentsOf: opts.latentsOf });
+    const result = await runZeroShotBenchmark(cfg, data, {
+      seeds: opts.seeds, gate: opts.gate, latentsOf: opts.latentsOf, onProgress: opts.onProgress ? (phase, seed, p) => opts.onProgress!(v.name, phase, seed, p) : undefined,
+    });
     runs.push({ variant: v, result, wallSeconds: (Date.now() - t0) / 1000 });
     const s = result.summary.clean;
     opts.log?.(`[${prepared.split.name}] ${v.name}: ZSL ${formatMeanStd(s.zsl, { scale: 100 })}, H ${formatMeanStd(s.harmonic, { scale: 100 })} (clean) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

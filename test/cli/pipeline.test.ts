@@ -8,10 +8,23 @@ import { main } from '../../lib/cli/main';
 test('fsvae pipeline: raw generated skeletons → stage 1 → stages 2-4, one JSON (tiny budgets)', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-pipe-'));
   const out = path.join(dir, 'result.json');
-  const code = await main([
-    'pipeline', '--dataset', 'generated', '--split', 'generated-35/5', '--stage1', 'shift-gcn-tiny', '--epochs', '1', '--cache-dir', path.join(dir, 'cache'),
-    '--seeds', '1', '--variants', 'ours', '--cycles', '1', '--steps', '40', '--engine', 'autodiff', '--out', out,
-  ]);
+  const printed: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    printed.push(...String(chunk).split('\n'));
+    return true;
+  }) as typeof process.stdout.write;
+  let code: number;
+  try {
+    code = await main([
+      'pipeline', '--dataset', 'generated', '--split', 'generated-35/5', '--stage1', 'shift-gcn-tiny', '--epochs', '1', '--cache-dir', path.join(dir, 'cache'),
+      '--seeds', '1', '--variants', 'ours', '--cycles', '1', '--steps', '40', '--engine', 'autodiff', '--out', out,
+    ]);
+  } finally {
+    process.stdout.write = write;
+  }
+  // stages 2-4 report progress per variant, seed and phase (not a TTY here: periodic lines)
+  assert.ok(printed.some((l) => /^Ours seed 1 train \[#+\] 100% 40\/40 .*cycle 1\/1 loss/.test(l)), printed.filter((l) => /seed 1/.test(l)).join('\n'));
   delete process.env.FSVAE_STAGE2_ENGINE;
   assert.equal(code, 0);
   const j = JSON.parse(fs.readFileSync(out, 'utf8'));

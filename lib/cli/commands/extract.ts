@@ -10,6 +10,7 @@ const STAGE1_FLAGS: FlagSpec = {
 const EXTRACT_FLAGS: FlagSpec = { ...STAGE1_FLAGS, out: 'string' };
 const PIPELINE_FLAGS: FlagSpec = {
   ...STAGE1_FLAGS, preset: 'string', seeds: 'posint', cycles: 'posint', steps: 'posint', variants: 'string', 'text-encoder': 'string', engine: 'string', out: 'string',
+  quiet: 'bool',
 };
 
 function parseStrict(args: string[], spec: FlagSpec): Flags {
@@ -117,7 +118,8 @@ export const pipelineCommand: CliCommand = {
   summary: 'raw skeletons → stage 1 → stages 2-4: ZSL and GZSL of Ours, Ours† and the baseline, one JSON',
   usage: `usage: fsvae pipeline ${COMMON}
        [--preset ${Object.keys(STAGE2_PRESETS).join('|')}] [--seeds 3] [--cycles N] [--steps N] [--variants ours,dagger,baseline] [--text-encoder use-lite]
-       [--engine auto|fused|autodiff] [--out <file.json>]`,
+       [--engine auto|fused|autodiff] [--out <file.json>] [--quiet]
+       (a progress line per variant, seed and phase with cycle, loss and ETA; --quiet hides it)`,
   async run(args) {
     const flags = parseStrict(args, PIPELINE_FLAGS);
     applyStage2EngineFlag(flags.engine);
@@ -146,9 +148,23 @@ export const pipelineCommand: CliCommand = {
     if (str(flags, 'out')) checkWritable(str(flags, 'out')!, '--out', 'file');
     const prepared = await prepare(flags, plan);
     console.log(`[fsvae] stage-2 engine: ${stage2Engine}`);
+    // one progress line per variant, seed and phase: cycle, loss, steps/s and ETA (none with --quiet)
+    let bar: StepProgress | null = null;
+    let barKey = '';
+    const total = base.schedule.cycles * base.schedule.stepsPerCycle;
     const runs = await runVariants(prepared, base, variants, {
       seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), text: { kind: 'encoder', id: str(flags, 'text-encoder') ?? 'use-lite' }, log: (l) => console.log(l),
+      onProgress: flags.quiet ? undefined : (variant, phase, seed, p) => {
+        const key = `${variant}/${seed}/${phase}`;
+        if (key !== barKey) {
+          bar?.done();
+          bar = new StepProgress({ label: `${variant} seed ${seed} ${phase}`, total });
+          barKey = key;
+        }
+        bar!.update(p.cycle * p.stepsPerCycle + p.step + 1, `cycle ${p.cycle + 1}/${base.schedule.cycles} loss ${p.loss.toFixed(3)}`);
+      },
     });
+    (bar as StepProgress | null)?.done();
     const rows = variantRows(prepared, runs);
     console.log(toMarkdown(rows));
     const out = str(flags, 'out');

@@ -133,7 +133,7 @@ export function loadZeroShotData(files: ZeroShotFiles, split: BenchmarkSplit): Z
 // ---------------------------------------------------------------------------------------------
 // Stage 4: gate + GZSL, and the whole stages 2-4 run
 
-import { trainGate, TrainedGate } from '../eval/gate';
+import { REFERENCE_GATE_TEMPERATURE, REFERENCE_GATE_THRESHOLD, trainGate, TrainedGate } from '../eval/gate';
 import { evaluateGzslWithGate, GzslResult } from '../eval/gzsl';
 import { meanStd, MeanStd } from '../eval/metrics';
 import { FeatureSet } from '../train/features';
@@ -145,7 +145,7 @@ export interface GateConfig {
   threshold: number | 'search';
 }
 
-export const REFERENCE_GATE: GateConfig = { temperature: 2, threshold: 0.5 };
+export const REFERENCE_GATE: GateConfig = { temperature: REFERENCE_GATE_TEMPERATURE, threshold: REFERENCE_GATE_THRESHOLD };
 
 function matrixOf(data: Float32Array, cols: number): { rows: number; cols: number; data: Float32Array } {
   return { rows: data.length / cols, cols, data };

@@ -12,7 +12,7 @@ import { resolveStage2Engine } from '../../train/stage2';
 import { initBackend, describeBackend } from '../../runtime/backend';
 import { getSplit, parseUnseenList, splitFromUnseen } from '../../data/splits';
 import { stage2Preset, STAGE2_PRESETS, withSchedule } from '../../train/config';
-import { loadZeroShotData, PROTOCOL_LABEL, Protocol, runZeroShotBenchmark, GateConfig } from '../../pipeline/zero-shot';
+import { loadZeroShotData, PROTOCOL_LABEL, Protocol, REFERENCE_GATE, runZeroShotBenchmark, GateConfig } from '../../pipeline/zero-shot';
 import { formatMeanStd } from '../../eval/metrics';
 import { provenance } from '../../report/provenance';
 import { StepProgress } from '../../util/step-progress';
@@ -81,7 +81,7 @@ export const command: CliCommand = {
       if (!Number.isFinite(n)) throw new CliUsageError(`--${k} must be a number or 'search', got '${v}'.`);
       return n;
     };
-    const gate: GateConfig = { temperature: gateValue('gate-temperature', 2), threshold: gateValue('gate-threshold', 0.5) };
+    const gate: GateConfig = { temperature: gateValue('gate-temperature', REFERENCE_GATE.temperature as number), threshold: gateValue('gate-threshold', REFERENCE_GATE.threshold as number) };
     // per-cycle metrics as JSON lines: --log, else next to --out
     const logFile = str('log') ?? (str('out') ? str('out')!.replace(/\.json$/, '') + '.cycles.jsonl' : undefined);
     if (logFile) {

@@ -1,13 +1,13 @@
 /**
- * Stage 2 (cross-modal VAE training) and stage 3 (unseen classifier), the way the public code runs
- * them (docs/paper-vs-code.md §2-3): cycles × steps, a fresh random batch every step, KL and alignment
- * schedules restarted each cycle, Adam; after every cycle a fresh unseen classifier is trained on
- * sampled text latents and evaluated on the skeleton encoder's μ of the evaluation sets.
+ * Stage 2 (cross-modal VAE training), the way the public code runs it (docs/paper-vs-code.md §2-3):
+ * cycles × steps, a fresh random batch every step, KL and alignment schedules restarted each
+ * cycle, Adam; after every cycle the stage-3 unseen classifier (stage3.ts) is trained on sampled
+ * text latents and evaluated on the skeleton encoder's μ of the evaluation sets.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { FsvaeModel, Linear, Posterior, reparameterise } from '../model/fsvae';
+import { FsvaeModel, Posterior, reparameterise } from '../model/fsvae';
 import {
   AlignmentSide, calibratedAlignmentPaper, calibratedAlignmentReference, crossReconstruction, klDivergence, mseMean, tripletAlignment, TripletVariant,
 } from '../losses';
@@ -20,6 +20,9 @@ import { Stage2Config, scheduleAt } from './config';
 import { FeatureSet, checkFeatureSet } from './features';
 import { FusedStage2Step, StepDraws, StepLosses, fusedStepUnsupported } from './fused-step';
 import { PrecomputedBands } from '../frequency/enhancer';
+import { encodeSkeletonMeans, hostArray, trainUnseenClassifier, zslAccuracy } from './stage3';
+
+export { argmaxRows, encodeSkeletonMeans, hostArray, trainUnseenClassifier, zslAccuracy } from './stage3';
 
 export interface Stage2Inputs {
   /** seen-class training samples. */
@@ -165,107 +168,15 @@ function drawNegatives(rng: Random, labels: Int32Array, excludeSameClass: boolea
 }
 
 /**
- * The values of the tensor `fn` builds, as a host array; intermediates freed. (Returning a typed
- * array from tf.tidy makes tfjs walk every element looking for tensors: seconds for big arrays.)
- */
-export function hostArray(fn: () => tf.Tensor): Float32Array {
-  const t = tf.tidy(fn);
-  try {
-    return t.dataSync() as Float32Array;
-  } finally {
-    t.dispose();
-  }
-}
-
-/** Skeleton encoder means (with FM) of a feature set, in chunks. */
-export function encodeSkeletonMeans(model: FsvaeModel, f: FeatureSet, chunk = 4096): tf.Tensor2D {
-  return tf.tidy(() => {
-    const parts: tf.Tensor2D[] = [];
-    for (let r = 0; r < f.rows; r += chunk) {
-      const n = Math.min(chunk, f.rows - r);
-      const x = tf.tensor2d(f.features.subarray(r * f.dim, (r + n) * f.dim), [n, f.dim]);
-      parts.push(model.skeletonEncoder.apply(x).mu);
-    }
-    return parts.length === 1 ? parts[0] : (tf.concat(parts, 0) as tf.Tensor2D);
-  });
-}
-
-/** PyTorch's default nn.Linear init: U(−1/√fan_in, 1/√fan_in) for weight and bias. */
-function torchDefaultLinear(rng: Random, inDim: number, outDim: number, name: string): Linear {
-  const bound = 1 / Math.sqrt(inDim);
-  const w = new Float32Array(inDim * outDim).map(() => rng.range(-bound, bound));
-  const lin = new Linear(inDim, outDim, w, name);
-  lin.bias.assign(tf.tensor1d(new Float32Array(outDim).map(() => rng.range(-bound, bound))));
-  return lin;
-}
-
-let classifierCount = 0;
-
-/**
- * Stage 3: |unseen|·samplesPerClass text latents sampled once from Enc_t (with FM), a fresh
- * Linear + ReLU classifier trained full-batch with Adam and cross-entropy; returns softmax of
- * every evaluation set's skeleton μ.
- */
-export function trainUnseenClassifier(
-  model: FsvaeModel, enhancedText: tf.Tensor2D, unseenSorted: number[], cfg: Stage2Config, rng: Random,
-  evalSets: Record<string, FeatureSet>, chunk = 4096,
-): Record<string, Float32Array> {
-  const ss = unseenSorted.length;
-  const n = cfg.classifier.samplesPerClass;
-  const L = cfg.latentDim;
-  const clf = torchDefaultLinear(rng, L, ss, `clf${classifierCount++}`);
-  const labels = new Int32Array(ss * n);
-  for (let c = 0; c < ss; c++) labels.fill(c, c * n, (c + 1) * n);
-  const z = tf.tidy(() => {
-    const rows = tf.gather(enhancedText, tf.tensor1d(unseenSorted, 'int32')) as tf.Tensor2D;
-    const post = model.textEncoder.fromEnhanced(rows);
-    const rep = tf.tensor1d(labels, 'int32');
-    const tiled: Posterior = { mu: tf.gather(post.mu, rep) as tf.Tensor2D, logvar: tf.gather(post.logvar, rep) as tf.Tensor2D };
-    return reparameterise(tiled, rng, cfg.reparameterisation);
-  });
-  const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), ss).toFloat();
-  const opt = new Adam(clf.variables, { learningRate: cfg.classifier.learningRate });
-  for (let s = 0; s < cfg.classifier.steps; s++) {
-    opt.minimize(() => tf.losses.softmaxCrossEntropy(onehot, tf.relu(clf.apply(z))) as tf.Scalar);
-  }
-  const out: Record<string, Float32Array> = {};
-  for (const [name, f] of Object.entries(evalSets)) {
-    out[name] = hostArray(() => tf.softmax(tf.relu(clf.apply(encodeSkeletonMeans(model, f, chunk)))));
-  }
-  opt.dispose();
-  tf.dispose([z, onehot, ...clf.variables]);
-  return out;
-}
-
-/** argmax of each row of a (rows × k) matrix; ties go to the lowest index (torch.argmax on CPU does too). */
-export function argmaxRows(p: Float32Array, k: number): Int32Array {
-  const rows = p.length / k;
-  const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (p[r * k + c] > p[r * k + best]) best = c;
-    out[r] = best;
-  }
-  return out;
-}
-
-/** Per-sample accuracy of predictions over the sorted unseen classes. */
-export function zslAccuracy(softmax: Float32Array, unseenSorted: number[], labels: Int32Array): number {
-  const pred = argmaxRows(softmax, unseenSorted.length);
-  let ok = 0;
-  for (let i = 0; i < labels.length; i++) if (unseenSorted[pred[i]] === labels[i]) ok++;
-  return ok / labels.length;
-}
-
-/**
  * The code version a checkpoint records: a hash of the compiled modules that define a stage-2
- * step (this trainer, the fused step, Adam, the model, the losses, the frequency enhancer), so a
+ * step (this trainer, the unseen classifier, the fused step, Adam, the model, the losses, the
+ * frequency enhancer), so a
  * checkpoint is never resumed by different training code.
  */
 function codeVersion(): string {
   if (cachedCodeVersion === null) {
     const h = createHash('sha256');
-    for (const rel of ['./stage2', './fused-step', './adam', '../model/fsvae', '../losses/index', '../frequency/enhancer']) {
+    for (const rel of ['./stage2', './stage3', './fused-step', './adam', '../model/fsvae', '../losses/index', '../frequency/enhancer']) {
       try {
         h.update(rel).update(fs.readFileSync(require.resolve(rel)));
       } catch {

@@ -1,4 +1,6 @@
 /** CLI command registry: each command lives in lib/cli/commands/<name>.ts and is listed in main.ts. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export interface CliCommand {
   name: string;
@@ -109,10 +111,6 @@ export function applyStage2EngineFlag(value: string | true | undefined): void {
  * scratch file is created and removed to prove it. Errors are CliUsageErrors naming the flag.
  */
 export function checkWritable(p: string, flag: string, kind: 'file' | 'dir'): void {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const fs = require('node:fs') as typeof import('node:fs');
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const path = require('node:path') as typeof import('node:path');
   const abs = path.resolve(p);
   const why = (e: unknown) => {
     const code = (e as NodeJS.ErrnoException).code;
@@ -122,7 +120,7 @@ export function checkWritable(p: string, flag: string, kind: 'file' | 'dir'): vo
           : code === 'EEXIST' ? 'exists and is not a folder'
             : `${code ?? (e as Error).message}`;
   };
-  let st: import('node:fs').Stats | null = null;
+  let st: fs.Stats | null = null;
   try {
     st = fs.statSync(abs);
   } catch (e) {

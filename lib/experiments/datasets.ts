@@ -174,29 +174,33 @@ export function readRawSkeletons(dataset: RawSkeletonDataset, dir: string): { se
  */
 export function contentIdentity(dir: string): string {
   const h = createHash('sha256');
+  const st = fs.statSync(dir);
+  if (!st.isDirectory()) return h.update(`${path.basename(dir)}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 24);
+  walkFiles(dir, 4, (rel, p) => {
+    let f: fs.Stats;
+    try {
+      f = fs.statSync(p);
+    } catch {
+      h.update(`${rel}\0dangling\n`);
+      return;
+    }
+    h.update(`${rel}\0${f.size}\0${f.mtimeMs}\n`);
+  });
+  return h.digest('hex').slice(0, 24);
+}
+
+/** Calls `visit` for every non-folder entry below `dir` (folders up to `maxDepth` deep), in sorted order. */
+function walkFiles(dir: string, maxDepth: number, visit: (rel: string, full: string) => void): void {
   const walk = (d: string, rel: string, depth: number) => {
-    const entries = fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const p = path.join(d, e.name);
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (depth < 4) walk(p, r, depth + 1);
-        continue;
-      }
-      let st: fs.Stats;
-      try {
-        st = fs.statSync(p);
-      } catch {
-        h.update(`${r}\0dangling\n`);
-        continue;
-      }
-      h.update(`${r}\0${st.size}\0${st.mtimeMs}\n`);
+        if (depth < maxDepth) walk(p, r, depth + 1);
+      } else visit(r, p);
     }
   };
-  const st = fs.statSync(dir);
-  if (st.isDirectory()) walk(dir, '', 0);
-  else h.update(`${path.basename(dir)}\0${st.size}\0${st.mtimeMs}`);
-  return h.digest('hex').slice(0, 24);
+  walk(dir, '', 0);
 }
 
 /** Features in the SynSE layout for a dataset + split (stage 1 runs unless cached or pre-extracted). */
@@ -231,15 +235,7 @@ export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): Prepa
 /** sha256 of every file below `dir`, by relative path. */
 function hashTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const walk = (d: string, rel: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = path.join(d, e.name);
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(p, r);
-      else out[r] = sha256Hex(fs.readFileSync(p));
-    }
-  };
-  walk(dir, '');
+  walkFiles(dir, Infinity, (rel, p) => (out[rel] = sha256Hex(fs.readFileSync(p))));
   return out;
 }
 

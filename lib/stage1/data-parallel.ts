@@ -12,6 +12,7 @@
  * the main thread, never a hang.
  */
 import * as tf from '@tensorflow/tfjs';
+import * as os from 'node:os';
 import { Worker, isMainThread, workerData } from 'node:worker_threads';
 import { FsvaeInputError } from '../util/assert';
 import { Random } from '../util/random';
@@ -46,7 +47,7 @@ interface WorkerSetup {
 
 /** Whether data-parallel training can run here (a second core, not already inside a worker). */
 export function dataParallelAvailable(): boolean {
-  const cores = (require('node:os') as typeof import('node:os')).availableParallelism?.() ?? (require('node:os') as typeof import('node:os')).cpus().length;
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
   return isMainThread && cores >= 2;
 }
 

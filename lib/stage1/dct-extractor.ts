@@ -175,15 +175,14 @@ export function fitDctExtractor(cfg: DctExtractorConfig, sequences: readonly Ske
   const z = scaler.transform(raw);
   const classes = [...new Set(labels)].sort((a, b) => a - b);
 
-  // linear map f = A·(z − centre), A: dim × D
-  let A: Float64Array;
+  // linear map f = A·z − offset, A: dim × D, offset: dim (the identity for the plain descriptor: A null)
+  let A: Float64Array | null = null;
   let dim: number;
-  let centre = new Float64Array(D);
+  let offset: Float64Array;
   let shrink: ShrinkageSelection | null = null;
   if (cfg.metric === null) {
     dim = D;
-    A = new Float64Array(D * D);
-    for (let k = 0; k < D; k++) A[k * D + k] = 1;
+    offset = new Float64Array(D);
   } else {
     const m = cfg.metric;
     const allRows = Array.from({ length: copies * n0 }, (_, i) => i);
@@ -195,7 +194,7 @@ export function fitDctExtractor(cfg: DctExtractorConfig, sequences: readonly Ske
     const Linv = lowerTriangularInverse(cholesky(shrinkCovariance(Sw, D, shrink.chosen), D), D);
     // whitened rows y = L⁻¹ z, then their principal axes
     const y = matmul(Float64Array.from(z), transpose(Linv, D, D), allRows.length, D, D);
-    centre = new Float64Array(D);
+    const centre = new Float64Array(D);
     for (let r = 0; r < allRows.length; r++) for (let k = 0; k < D; k++) centre[k] += y[r * D + k];
     for (let k = 0; k < D; k++) centre[k] /= allRows.length;
     const St = new Float64Array(D * D);
@@ -205,13 +204,12 @@ export function fitDctExtractor(cfg: DctExtractorConfig, sequences: readonly Ske
     const P = new Float64Array(dim * D); // rows = principal axes
     for (let a = 0; a < dim; a++) for (let k = 0; k < D; k++) P[a * D + k] = vectors[k * D + a];
     A = matmul(P, Linv, dim, D, D);
-    // centre in z space: A·(z − c_z) = P·(y − centre) ⇒ c_z = L·centre; apply as f = A·z − P·centre
-    const pc = new Float64Array(dim);
-    for (let a = 0; a < dim; a++) for (let k = 0; k < D; k++) pc[a] += P[a * D + k] * centre[k];
-    centre = pc; // stored as an output-space offset below
+    // f = P·(y − centre) = A·z − P·centre
+    offset = new Float64Array(dim);
+    for (let a = 0; a < dim; a++) for (let k = 0; k < D; k++) offset[a] += P[a * D + k] * centre[k];
   }
-  const offset = cfg.metric === null ? new Float64Array(dim) : centre;
   const project = (zRows: Float32Array, rows: number): Float32Array => {
+    if (A === null) return zRows.slice();
     const out = new Float32Array(rows * dim);
     for (let r = 0; r < rows; r++) {
       const zr = r * D;
@@ -254,6 +252,7 @@ export function fitDctExtractor(cfg: DctExtractorConfig, sequences: readonly Ske
   const d0 = sqDist(f0, n0);
   const temperature = fitTemperature(d0, labels.slice(0, n0).map((c) => classes.indexOf(c)), classes.length);
 
+  const trained = new Set(classes);
   const extract = (seqs: readonly SkeletonSequence[]) => {
     const rows = seqs.length;
     const rawRows = new Float32Array(rows * D);
@@ -271,7 +270,6 @@ export function fitDctExtractor(cfg: DctExtractorConfig, sequences: readonly Ske
         logits[i * C + c] = v;
         lo = Math.min(lo, v);
       });
-      const trained = new Set(classes);
       for (let c = 0; c < C; c++) if (!trained.has(c)) logits[i * C + c] = lo - 20; // never trained: below every trained class
     }
     return { rows, dim, features, logits, numClasses: C, labels: Int32Array.from(seqs.map((s) => s.label)), ids: seqs.map((s) => s.id) };

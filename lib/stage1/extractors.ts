@@ -9,7 +9,7 @@ import { SkeletonSequence } from '../data/skeleton';
 import { STAGE1_PRESETS, Stage1Config, stage1Config } from './config';
 import { DCT_EXTRACTOR_PRESETS, DctExtractorConfig, fitDctExtractor, isDctExtractorConfig, validateDctExtractorConfig } from './dct-extractor';
 import { SelectionCounts, TrainingSelection } from './input';
-import { ExtractedFeatures, Stage1EpochRecord, Stage1Progress, extractFeatures, trainStage1 } from './train';
+import { ExtractedFeatures, Stage1EpochRecord, Stage1TrainOptions, extractFeatures, trainStage1 } from './train';
 
 export type ExtractorConfig = Stage1Config | DctExtractorConfig;
 
@@ -47,13 +47,8 @@ export interface TrainedExtractor {
   dispose(): void;
 }
 
-export interface FitExtractorOptions {
-  seed: number;
-  checkpointDir?: string;
-  checkpointName?: string;
-  onProgress?: (p: Stage1Progress) => void;
-  onEpoch?: (r: Stage1EpochRecord) => void;
-  onBatch?: (ids: readonly string[], labels: Int32Array) => void;
+/** The GCN trainer's options (the DCT extractors use the seed only), plus a log for the DCT fit. */
+export interface FitExtractorOptions extends Omit<Stage1TrainOptions, 'stopAfterEpochs'> {
   log?: (line: string) => void;
 }
 
@@ -67,9 +62,8 @@ export function fitExtractor(cfg: ExtractorConfig, sequences: readonly SkeletonS
       extract: (seqs) => fit.extract(seqs), dispose: () => undefined,
     };
   }
-  const res = trainStage1(cfg, sequences, selection, {
-    seed: opts.seed, checkpointDir: opts.checkpointDir, checkpointName: opts.checkpointName, onProgress: opts.onProgress, onEpoch: opts.onEpoch, onBatch: opts.onBatch,
-  });
+  const { log: _log, ...trainOpts } = opts;
+  const res = trainStage1(cfg, sequences, selection, trainOpts);
   return {
     config: cfg, counts: res.counts, history: res.history, trainSeconds: res.history.reduce((a, h) => a + h.seconds, 0), sequencesPerSecond: res.sequencesPerSecond,
     details: { epochsDone: res.epochsDone, resumedFromEpoch: res.resumedFromEpoch },

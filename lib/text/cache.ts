@@ -15,14 +15,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsvaeInputError } from '../util/assert';
 import { cacheRoot } from '../data/paths';
-import { readNpyFloat32Matrix, writeNpy } from '../data/npy';
+import { encodeNpy, readNpyFloat32Matrix } from '../data/npy';
 import { ACTION_CATALOGUE, describeComposition } from '../data/generator';
 import { MSF_PART_TO_DESCRIPTION } from '../data/text-tables';
 import { DESCRIPTION_DATASETS, DescriptionPart, DescriptionSet, descriptionTexts, loadDescriptions } from './descriptions';
 import { TextMatrix, TextPart, composeTextFeatures, parseTextMode } from './compose';
 import { TextEncoder } from './encoders/types';
 import { PrecomputedTextSource } from './encoders/precomputed';
-import { sha256Hex } from '../util/atomic-file';
+import { sha256Hex, writeFileAtomic } from '../util/atomic-file';
 
 export const TEXT_CACHE_FORMAT = 1;
 
@@ -102,17 +102,6 @@ export function cacheEntryPaths(dir: string, encoderId: string, dataset: string,
   return { npy: `${base}.npy`, json: `${base}.json` };
 }
 
-function writeAtomic(file: string, write: (tmp: string) => void): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    write(tmp);
-    fs.renameSync(tmp, file);
-  } finally {
-    if (fs.existsSync(tmp)) fs.rmSync(tmp, { force: true });
-  }
-}
-
 function readEntry(
   p: { npy: string; json: string },
   expect: CacheSidecar,
@@ -176,9 +165,10 @@ export async function cachedClassEmbeddings(
     throw new FsvaeInputError(`text cache: encoder ${encoder.id} returned ${data.length} values for ${texts.length} texts × ${encoder.dim}.`);
   }
   if (enabled) {
-    writeAtomic(p.npy, (tmp) => writeNpy(tmp, { dtype: 'float32', shape: [texts.length, encoder.dim], data }));
-    const side: CacheSidecar = { ...expect, npySha256: sha256Hex(fs.readFileSync(p.npy)) };
-    writeAtomic(p.json, (tmp) => fs.writeFileSync(tmp, JSON.stringify(side, null, 2) + '\n'));
+    const bytes = encodeNpy({ dtype: 'float32', shape: [texts.length, encoder.dim], data });
+    writeFileAtomic(p.npy, bytes);
+    const side: CacheSidecar = { ...expect, npySha256: sha256Hex(bytes) };
+    writeFileAtomic(p.json, JSON.stringify(side, null, 2) + '\n');
   }
   return { rows: texts.length, cols: encoder.dim, data, status, file: enabled ? p.npy : null, textHash };
 }

@@ -9,6 +9,7 @@ import { command as inspectCommand } from './commands/inspect';
 import { command as embedCommand } from './commands/embed';
 import { extractCommand, pipelineCommand } from './commands/extract';
 import { featuresReportCommand } from './commands/features-report';
+import { selectPresetCommand } from './commands/select-preset';
 
 const COMMANDS: CliCommand[] = [
   // each command module exports `command: CliCommand`; add new ones here
@@ -21,6 +22,7 @@ const COMMANDS: CliCommand[] = [
   extractCommand,
   pipelineCommand,
   featuresReportCommand,
+  selectPresetCommand,
 ];
 
 function help(): string {

@@ -28,6 +28,7 @@ import { PrecomputedTextSource } from '../text/encoders/precomputed';
 import { createTextEncoder, TextEncoderId } from '../text/encoders';
 import { TextEncoder } from '../text/encoders/types';
 import { classTextFeatures } from '../text/cache';
+import { randomTextFeatures } from '../text/random';
 import { ZeroShotData } from '../pipeline/zero-shot';
 import { FsvaeInputError } from '../util/assert';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -357,12 +358,17 @@ export type TextSourceSpec =
   /** an encoder from lib/text (default: USE-Lite, offline). */
   | { kind: 'encoder'; id?: string }
   /** precomputed MSF CLIP tables (NTU only). */
-  | { kind: 'msf-table'; encoder: TextEncoderName; root?: string };
+  | { kind: 'msf-table'; encoder: TextEncoderName; root?: string }
+  /** a control: i.i.d. Gaussian class vectors (512-d per text part, Eq. 5 composition), no semantics. */
+  | { kind: 'random'; seed: number };
 
 const encoderCache = new Map<string, TextEncoder>();
 
 /** Class text features (Eq. 5) for the prepared dataset and a text mode such as 'lb_ad_md'. */
 export async function textFeaturesFor(prepared: PreparedFeatures, mode: string, spec: TextSourceSpec = { kind: 'encoder' }) {
+  if (spec.kind === 'random') {
+    return randomTextFeatures(prepared.split.numClasses, mode, spec.seed);
+  }
   if (spec.kind === 'msf-table') {
     const src = spec.root ? new PrecomputedTextSource(spec.root, spec.encoder) : PrecomputedTextSource.locate(spec.encoder);
     return classTextFeatures(src, prepared.textDataset, mode);

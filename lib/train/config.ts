@@ -85,6 +85,33 @@ function base(name: string, description: string, latentDim: number, schedule: Sc
   };
 }
 
+/** The settings a small-dataset preset picks (lib/experiments/small-data.ts chooses them on validation splits). */
+export interface SmallDataSettings {
+  latentDim: number;
+  alpha: number;
+  /** 'code': the public code's alignment window (last ~18 % of each cycle); 'early': from 30 % of the cycle. */
+  window: 'code' | 'early';
+  cycles: number;
+  stepsPerCycle: number;
+}
+
+/** `quick` (reference losses and FM, lr 1e-3) with batch 32, a lighter unseen classifier and the given settings. */
+export function smallDataConfig(name: string, description: string, s: SmallDataSettings): Stage2Config {
+  const schedule = scaledSchedule(s.stepsPerCycle, s.cycles);
+  if (s.window === 'early') schedule.alignStart = Math.round(0.3 * s.stepsPerCycle);
+  const cfg = base(name, description, s.latentDim, schedule, s.alpha, 'reference');
+  return { ...cfg, learningRate: 1e-3, batchSize: 32, classifier: { samplesPerClass: 200, steps: 150, learningRate: 1e-3 } };
+}
+
+/**
+ * The settings chosen for NW-UCLA and UTD-MHAD on their pseudo-unseen validation splits
+ * (`fsvae select-preset`, log in results/preset_selection_<dataset>.md; a test checks they match).
+ */
+export const SMALL_DATA_SETTINGS: Readonly<Record<'nw-ucla' | 'utd-mhad', SmallDataSettings>> = {
+  'nw-ucla': { latentDim: 64, alpha: 0.5, window: 'code', cycles: 3, stepsPerCycle: 300 },
+  'utd-mhad': { latentDim: 64, alpha: 0.5, window: 'code', cycles: 3, stepsPerCycle: 300 },
+};
+
 export const STAGE2_PRESETS = {
   /** fsvae_60.sh: 10 cycles × 1700 steps, latent 100, α = 0.5, λ = 100, φ = 30 (model.py default). */
   'reference-ntu60': base('reference-ntu60', 'public code, NTU-60 script (fsvae_60.sh)', 100, referenceSchedule(1700), 0.5, 'reference'),
@@ -101,6 +128,10 @@ export const STAGE2_PRESETS = {
    * converge in ~1/10 of the code's 17,000 steps.
    */
   quick: { ...base('quick', 'reference losses and FM; 4 cycles × 400 steps (shrunk schedule), latent 64, lr 1e-3', 64, scaledSchedule(400, 4), 0.5, 'reference'), learningRate: 1e-3 },
+  /** NW-UCLA (10 classes): settings chosen on its pseudo-unseen validation splits. */
+  'small-nw-ucla': smallDataConfig('small-nw-ucla', 'NW-UCLA: settings chosen on the pseudo-unseen validation splits (results/preset_selection_nw-ucla.md)', SMALL_DATA_SETTINGS['nw-ucla']),
+  /** UTD-MHAD (27 classes): settings chosen on its pseudo-unseen validation splits. */
+  'small-utd-mhad': smallDataConfig('small-utd-mhad', 'UTD-MHAD: settings chosen on the pseudo-unseen validation splits (results/preset_selection_utd-mhad.md)', SMALL_DATA_SETTINGS['utd-mhad']),
 } satisfies Record<string, Stage2Config>;
 
 export type Stage2PresetName = keyof typeof STAGE2_PRESETS;

@@ -173,7 +173,7 @@ function drawNegatives(rng: Random, labels: Int32Array, excludeSameClass: boolea
  * frequency enhancer), so a
  * checkpoint is never resumed by different training code.
  */
-function codeVersion(): string {
+export function stage2CodeVersion(): string {
   if (cachedCodeVersion === null) {
     const h = createHash('sha256');
     for (const rel of ['./stage2', './stage3', './fused-step', './adam', '../model/fsvae', '../losses/index', '../frequency/enhancer']) {
@@ -284,7 +284,7 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
   let trainSeconds = 0;
 
   const engine = resolveStage2Engine(cfg, opts.engine);
-  const runId: CheckpointMeta['run'] = { engine, preset: cfg.name, code: codeVersion() };
+  const runId: CheckpointMeta['run'] = { engine, preset: cfg.name, code: stage2CodeVersion() };
   if (opts.checkpointDir) {
     const ck = loadCheckpoint<CheckpointMeta>(opts.checkpointDir, ckptName);
     if (ck) {

@@ -1,0 +1,58 @@
+/** `fsvae select-preset`: stage-2 settings of a small dataset chosen on its pseudo-unseen validation splits. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkWritable, CliCommand, CliUsageError, parseFlags } from '../registry';
+import { RawSkeletonDataset } from '../../experiments/datasets';
+import { selectSmallDataPreset, selectionRows } from '../../experiments/small-data';
+import { extractorConfig, DEFAULT_EXTRACTOR } from '../../stage1/extractors';
+import { describeBackend, initBackend } from '../../runtime/backend';
+import { resultsDir, toMarkdown, writeResultTable } from '../../report/table';
+import { provenance } from '../../report/provenance';
+
+const DATASETS: RawSkeletonDataset[] = ['nw-ucla', 'utd-mhad'];
+
+const USAGE = `usage: fsvae select-preset --dataset nw-ucla|utd-mhad [--seeds 1,2] [--out <results dir>]
+
+Trains the val phase only (val-seen classes → pseudo-unseen classes; never the split's unseen
+classes or test side) of every registered split of the dataset for every candidate of the grid in
+lib/experiments/small-data.ts, scores each by its chance-normalised final-cycle val ZSL averaged
+over splits × seeds, and writes the log to <out>/preset_selection_<dataset>.{csv,md,json}
+(default results/). The winner is the dataset's preset in lib/train/config.ts.`;
+
+export const selectPresetCommand: CliCommand = {
+  name: 'select-preset',
+  summary: 'choose stage-2 settings for NW-UCLA / UTD-MHAD on the pseudo-unseen validation splits → results/preset_selection_*',
+  usage: USAGE,
+  async run(args) {
+    const { flags, positional } = parseFlags(args, { dataset: 'string', seeds: 'string', out: 'string' });
+    if (flags.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}'.\n${USAGE}`);
+    const dataset = flags.dataset as RawSkeletonDataset;
+    if (!DATASETS.includes(dataset)) throw new CliUsageError(`--dataset must be one of ${DATASETS.join(', ')}.\n${USAGE}`);
+    const seeds = (typeof flags.seeds === 'string' ? flags.seeds : '1,2').split(',').map((s) => {
+      if (!/^\d+$/.test(s.trim())) throw new CliUsageError(`--seeds: '${s}' is not a non-negative integer.`);
+      return Number(s);
+    });
+    const out = typeof flags.out === 'string' ? flags.out : resultsDir();
+    checkWritable(out, '--out', 'dir');
+    await initBackend();
+    const r = await selectSmallDataPreset(dataset, { seeds, stage1: extractorConfig(DEFAULT_EXTRACTOR), log: (l) => console.log(l) });
+    const rows = selectionRows(r);
+    console.log(toMarkdown(rows));
+    const prov = provenance(describeBackend(), { dataset, seeds: seeds.join(','), stage1: DEFAULT_EXTRACTOR, wallSeconds: r.wallSeconds });
+    const name = `preset_selection_${dataset}`;
+    writeResultTable({
+      name, title: `Stage-2 settings for ${dataset}, chosen on the pseudo-unseen validation splits`, rows,
+      notes: [
+        'score = chance-normalised final-cycle val ZSL (accuracy × number of pseudo-unseen classes; 1 = chance), mean over the registered splits × selection seeds; the val phase only (val-seen → pseudo-unseen classes): no unseen class and no test-side sample is read.',
+        `winner: ${r.winner.name}. The preset 'small-${dataset}' in lib/train/config.ts holds these settings; a test checks that it matches this file.`,
+      ],
+    }, prov, out);
+    fs.writeFileSync(path.join(out, `${name}.json`), JSON.stringify({ dataset, seeds, winner: r.winner, scores: r.scores, records: r.records, provenance: prov }, null, 1) + '\n');
+    console.log(`[select-preset] winner ${r.winner.name}; wrote ${path.join(out, name)}.{csv,md,json}`);
+    return 0;
+  },
+};

@@ -1,0 +1,45 @@
+/** Confidence intervals and paired verdicts against Student-t table values and hand computations. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertClose } from '../helpers';
+import { FsvaeInputError } from '../../lib/util/assert';
+import { confidenceInterval, formatInterval, logGamma, pairedComparison, studentTCdf, studentTQuantile } from '../../lib/eval/stats';
+
+test('Student-t 97.5 % quantiles match the printed t-table (6 decimals)', () => {
+  // df → t_{0.975}: any statistics table (e.g. NIST/SEMATECH e-Handbook, Table 1.3.6.7.2)
+  const table: [number, number][] = [[1, 12.706205], [2, 4.302653], [5, 2.570582], [8, 2.306004], [14, 2.144787], [30, 2.042272]];
+  for (const [df, t] of table) assertClose([studentTQuantile(0.975, df)], [t], 5e-6, `df ${df}`);
+  // df = 1 is the Cauchy distribution: CDF = 1/2 + atan(t)/π; df = 2 has CDF 1/2 + t/(2√(2 + t²))
+  for (const t of [-3, -0.5, 0, 0.7, 2.5]) {
+    assertClose([studentTCdf(t, 1)], [0.5 + Math.atan(t) / Math.PI], 1e-12, `Cauchy at ${t}`);
+    assertClose([studentTCdf(t, 2)], [0.5 + t / (2 * Math.sqrt(2 + t * t))], 1e-12, `df 2 at ${t}`);
+  }
+  assertClose([logGamma(5)], [Math.log(24)], 1e-12);
+  assertClose([logGamma(0.5)], [0.5 * Math.log(Math.PI)], 1e-12);
+  assert.throws(() => studentTQuantile(1, 3), FsvaeInputError);
+});
+
+test('95 % interval of a mean: mean ± t_{0.975, n−1}·s/√n, by hand', () => {
+  const ci = confidenceInterval([1, 2, 3, 4]);
+  const half = 3.182446 * Math.sqrt(5 / 3) / 2; // t_{0.975,3} = 3.182446, s = √(5/3)
+  assertClose([ci.mean, ci.lo, ci.hi], [2.5, 2.5 - half, 2.5 + half], 1e-5);
+  assert.equal(ci.n, 4);
+  const one = confidenceInterval([0.3]);
+  assert.ok(Number.isNaN(one.lo) && one.n === 1);
+  assert.equal(formatInterval(one), '30.0');
+  assert.throws(() => confidenceInterval([1, NaN]), FsvaeInputError);
+  assert.throws(() => confidenceInterval([]), FsvaeInputError);
+});
+
+test('paired verdicts: above 0 supports, below 0 contradicts, straddling 0 is inconclusive', () => {
+  // differences 0.1, 0.12, 0.08: mean 0.1, s = 0.02, half = 4.302653·0.02/√3
+  const s = pairedComparison([0.5, 0.52, 0.48], [0.4, 0.4, 0.4]);
+  assertClose([s.mean, s.hi - s.mean], [0.1, 4.302653 * 0.02 / Math.sqrt(3)], 1e-6);
+  assert.equal(s.verdict, 'supports');
+  assert.equal(pairedComparison([0.4, 0.4, 0.4], [0.5, 0.52, 0.48]).verdict, 'contradicts');
+  // the same means without pairing-consistent signs: differences +0.2, −0.1, −0.05 → straddles 0
+  assert.equal(pairedComparison([0.6, 0.3, 0.35], [0.4, 0.4, 0.4]).verdict, 'inconclusive');
+  assert.equal(pairedComparison([0.9], [0.1]).verdict, 'inconclusive'); // n = 1: no interval
+  assert.throws(() => pairedComparison([0.1, 0.2], [0.1]), /same splits × seeds/);
+  assert.equal(formatInterval(s), `10.0 [${(100 * s.lo).toFixed(1)}, ${(100 * s.hi).toFixed(1)}]`);
+});

@@ -5,9 +5,10 @@
 #   2. scripts/ensure-npm.sh      npm install when node_modules is missing or stale
 #   3. npx tsc -p tsconfig.json   builds lib/ (and tests, bench) into dist/
 #   4. scripts/register-kernel.sh project-local tslab kernelspecs in .jupyter-home/ (skips when registered)
-#   5. scripts/run-notebooks.sh   executes notebooks/*.ipynb in place, in lexical order
+#   5. scripts/run-notebooks.sh   executes notebooks/*.ipynb in place, in lexical order; then
+#      scripts/update-readme.js   regenerates the README's results block from results/*.json
 # Knobs: FSVAE_NOTEBOOKS="01-a.ipynb 03-c" runs a subset; FSVAE_NOTEBOOK_TIMEOUT=seconds per notebook
-# (default 600); FSVAE_NOTEBOOK_VERBOSE=1 prints every cell's time; FSVAE_JUPYTER_PYTHON (default /usr/bin/python3).
+# (default 1500); FSVAE_NOTEBOOK_VERBOSE=1 prints every cell's time; FSVAE_JUPYTER_PYTHON (default /usr/bin/python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$(date +%s)
@@ -27,5 +28,6 @@ step "4/5 tslab kernel"
 bash scripts/register-kernel.sh
 step "5/5 notebooks"
 bash scripts/run-notebooks.sh
+node scripts/update-readme.js
 echo
 echo "== [main] done in $(( $(date +%s) - t0 )) s"

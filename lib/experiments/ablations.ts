@@ -13,7 +13,7 @@
  * identical configurations (e.g. the full model, which appears in every table) run once per
  * dataset and are reused.
  */
-import { Stage1Config, stage1Config } from '../stage1/config';
+import { DEFAULT_EXTRACTOR, ExtractorConfig, extractorConfig } from '../stage1/extractors';
 import { Stage2Config, scaledSchedule, stage2Preset } from '../train/config';
 import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeatures, resolveSplit } from './datasets';
 import { OURS, Variant, VariantRun, applyVariant, runVariants } from './variants';
@@ -30,6 +30,8 @@ import { readSynseBenchmark } from '../data/synse';
 export type AblationTableId = 'table3' | 'table4' | 'table5-alpha' | 'table5-lambda' | 'fig4-phi' | 'fig4-bands' | 'table9';
 
 export const ABLATION_TABLE_IDS: readonly AblationTableId[] = ['table3', 'table4', 'table5-alpha', 'table5-lambda', 'fig4-phi', 'fig4-bands', 'table9'];
+/** The sweeps notebook 04 runs with this module; Tables 3, 4 and 9 run as evidence tables (evidence-tables.ts). */
+export const SWEEP_TABLE_IDS: readonly AblationTableId[] = ['table5-alpha', 'table5-lambda', 'fig4-phi', 'fig4-bands'];
 
 /** A variant with the key of its row in the paper's table ('+ − +', 'AL', '0.1', 'L_T1', …). */
 export interface AblationVariant extends Variant {
@@ -136,7 +138,7 @@ export interface AblationEntry {
 export interface AblationConfig {
   name: 'quick' | 'full';
   entries: AblationEntry[];
-  stage1: Stage1Config;
+  stage1: ExtractorConfig;
   /** seed of stage 1 (the feature cache key; notebook 03 uses 1). */
   stage1Seed: number;
   seeds: number[];
@@ -162,14 +164,14 @@ const CLIP32: TextSourceSpec = { kind: 'msf-table', encoder: 'ViT-B/32' };
 export function ablationPreset(name: 'quick' | 'full'): AblationConfig {
   if (name === 'quick') {
     return {
-      name, seeds: [1], stage1Seed: 1, stage1: stage1Config('shift-gcn-tiny', { train: { epochs: 10 } }), tables: [...ABLATION_TABLE_IDS],
+      name, seeds: [1], stage1Seed: 1, stage1: extractorConfig(DEFAULT_EXTRACTOR), tables: [...SWEEP_TABLE_IDS],
       entries: [{ source: { kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' }, text: USE, stage2: ablationStage2Quick() }],
       grids: { alpha: [0.1, 0.5, 2], lambda: [10, 100, 1000], phi: [15, 30, 35, 60], phiSweepBands: 30, bands: [10, 20, 30, 40], bandSweepPhi: 35, table3AllCombinations: false },
     };
   }
   const full = notebookStage2('full');
   return {
-    name, seeds: [1, 2, 3], stage1Seed: 1, stage1: stage1Config('shift-gcn-small'), tables: [...ABLATION_TABLE_IDS],
+    name, seeds: [1, 2, 3], stage1Seed: 1, stage1: extractorConfig(DEFAULT_EXTRACTOR), tables: [...SWEEP_TABLE_IDS],
     entries: [
       { source: { kind: 'generated', preset: 'full', seed: 0, split: 'generated-35/5' }, text: USE, stage2: full },
       { source: { kind: 'skeletons', dataset: 'nw-ucla', split: 'nw-ucla-5/5' }, text: USE, stage2: full },

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TSNE } from '@saehrimnir/druidjs';
-import { Stage1Config } from '../stage1/config';
+import { ExtractorConfig } from '../stage1/extractors';
 import { Stage2Config } from '../train/config';
 import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeatures } from './datasets';
 import { BASELINE, OURS, Variant, VariantRun, runVariants } from './variants';
@@ -47,7 +47,7 @@ export interface EmbeddingAnalysisConfig {
   name: 'quick' | 'full';
   /** tried in order; the first dataset present is analysed (Fig. 3 of the paper is NTU-60 55/5). */
   entries: EmbeddingEntry[];
-  stage1: Stage1Config;
+  stage1: ExtractorConfig;
   /** stage-1 seed (1, shared with notebook 03's feature cache). */
   stage1Seed: number;
   /** stage-2 seed: one run per variant, as Fig. 3 shows one run. */

@@ -7,7 +7,10 @@ import { BASELINE, OURS, OURS_DAGGER, Variant } from './variants';
 import { table3Variants, table4Variants, table9Variants } from './ablations';
 import { PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL, PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE9 } from './paper-numbers';
 import { Evidence, EvidenceMetric, EvidenceRowSpec, evidenceNotes, evidenceRows } from './evidence';
-import { Row, writeResultTable } from '../report/table';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Row, resultsDir, writeResultTable } from '../report/table';
+import { writeFileAtomic } from '../util/atomic-file';
 import { provenance } from '../report/provenance';
 import { FsvaeInputError } from '../util/assert';
 
@@ -125,7 +128,56 @@ export function writeEvidenceTable(t: EvidenceTable, ev: Evidence, backend: stri
     stage2: ev.config.datasets.map((d) => `${d.name}: ${d.stage2.name}`).join('; '), realData: ev.config.real, wallSeconds,
   });
   const { csv, md } = writeResultTable({ name: t.file, title: t.title, rows: t.rows, notes: t.notes }, prov);
-  return [csv, md];
+  const json = path.join(path.dirname(csv), `${t.file}.json`);
+  writeFileAtomic(json, JSON.stringify({ id: t.id, title: t.title, rows: t.rows, notes: t.notes, provenance: prov }, null, 1) + '\n');
+  return [csv, md, json];
+}
+
+/** The stored evidence tables (results/<file>.json) that exist, in table order. */
+export function readEvidenceTables(dir = resultsDir()): EvidenceTable[] {
+  const out: EvidenceTable[] = [];
+  for (const id of Object.keys(EVIDENCE_TABLES) as EvidenceTableId[]) {
+    const f = path.join(dir, `${EVIDENCE_TABLES[id].file}.json`);
+    if (!fs.existsSync(f)) continue;
+    const j = JSON.parse(fs.readFileSync(f, 'utf8')) as EvidenceTable & { provenance: Record<string, unknown> };
+    out.push({ id, file: EVIDENCE_TABLES[id].file, title: j.title, rows: j.rows, notes: j.notes });
+  }
+  return out;
+}
+
+/**
+ * The README's results summary, generated from the stored evidence tables: Table 1's rows per
+ * dataset, then every claim with its verdict. The README holds this block between the markers
+ * <!-- evidence:begin --> and <!-- evidence:end -->; a test checks that it is current.
+ */
+export function evidenceSummaryMarkdown(tables: EvidenceTable[]): string {
+  const lines: string[] = [];
+  const t1 = tables.find((t) => t.id === 'table1');
+  if (t1) {
+    lines.push(`Table 1 (\`results/${t1.file}.md\`), ZSL % with 95 % CI (n = splits × seeds):`, '');
+    lines.push('| dataset | row | n | ZSL | 95% CI | chance |', '|---|---|---|---|---|---|');
+    for (const r of t1.rows) lines.push(`| ${r.dataset} | ${r.row} | ${r.n} | ${r.ZSL} | ${r['95% CI']} | ${r.chance} |`);
+    lines.push('');
+  }
+  lines.push('Claims of the paper, paired over the same splits × seeds (Δ in points, 95 % CI):', '');
+  lines.push('| table | dataset | claim | Δ [95% CI] | verdict | paper Δ (NTU) |', '|---|---|---|---|---|---|');
+  for (const t of tables) {
+    for (const r of t.rows.filter((x) => x.verdict)) lines.push(`| ${t.id} | ${r.dataset} | ${r.claim} | ${r['Δ [95% CI]']} | ${r.verdict} | ${r['paper Δ'] || '–'} |`);
+  }
+  const count = (v: string) => tables.reduce((a, t) => a + t.rows.filter((r) => r.verdict === v).length, 0);
+  lines.push('', `Verdicts: ${count('supports')} supports, ${count('contradicts')} contradicts, ${count('inconclusive')} inconclusive.`);
+  return lines.join('\n');
+}
+
+/** Replaces the README's evidence block with the summary of the stored tables; returns whether it changed. */
+export function updateReadmeEvidence(readme: string, dir = resultsDir()): { text: string; changed: boolean } {
+  const begin = '<!-- evidence:begin -->';
+  const end = '<!-- evidence:end -->';
+  const i = readme.indexOf(begin);
+  const j = readme.indexOf(end);
+  if (i < 0 || j < i) throw new FsvaeInputError(`README: the markers ${begin} … ${end} are missing.`);
+  const text = `${readme.slice(0, i + begin.length)}\n${evidenceSummaryMarkdown(readEvidenceTables(dir))}\n${readme.slice(j)}`;
+  return { text, changed: text !== readme };
 }
 
 /** Observations generated from the rows: each claim with its verdict and numbers, per dataset. */

@@ -21,7 +21,7 @@ import { GateConfig, REFERENCE_GATE, runZeroShotBenchmark } from '../pipeline/ze
 import { DatasetSource, PreparedFeatures, TextSourceSpec, prepareFeaturesParallel, textFeaturesFor, zeroShotDataFor } from './datasets';
 import { Variant, applyVariant } from './variants';
 import { ridgeReference, unseenNcmOracle } from '../eval/reference-zsl';
-import { confidenceInterval, formatInterval, pairedComparison } from '../eval/stats';
+import { formatInterval, groupBy, pairedComparison, stratifiedInterval } from '../eval/stats';
 import { Row } from '../report/table';
 import { writeFileAtomic } from '../util/atomic-file';
 import { FsvaeInputError } from '../util/assert';
@@ -253,8 +253,10 @@ export async function evidenceRows(ev: Evidence, specs: EvidenceRowSpec[], metri
       const isRef = s.reference !== undefined;
       const values = cells.map((c) => metricOf(c, metric));
       const usable = values.every(Number.isFinite);
-      // reference rows are deterministic per split: their n is the number of splits
-      const ci = usable ? confidenceInterval(isRef ? values.filter((_, i) => i % ev.config.seeds.length === 0) : values, 0.95, `${ds.name} ${s.key}`) : null;
+      // stratified by split (the splits are fixed strata; the interval reflects the spread over seeds);
+      // reference rows are deterministic per split: one value per split, a zero-width interval
+      const strata = cells.map((c) => c.split);
+      const ci = usable ? stratifiedInterval(groupBy(isRef ? values.filter((_, i) => i % ev.config.seeds.length === 0) : values, isRef ? strata.filter((_, i) => i % ev.config.seeds.length === 0) : strata), 0.95, `${ds.name} ${s.key}`) : null;
       const row: Row = {
         dataset: ds.name, splits: ds.sources.length, row: s.label ?? s.variant?.name ?? s.key, n: ci?.n ?? 0,
         [label]: ci ? Number((100 * ci.mean).toFixed(1)) : 'n/a', '95% CI': ci && Number.isFinite(ci.lo) ? `[${(100 * ci.lo).toFixed(1)}, ${(100 * ci.hi).toFixed(1)}]` : '',
@@ -270,7 +272,8 @@ export async function evidenceRows(ev: Evidence, specs: EvidenceRowSpec[], metri
         if (!other) throw new FsvaeInputError(`evidence row ${s.key}: its claim compares with '${s.claim.vs}', which is not a row of this table.`);
         const otherValues = other.map((c) => metricOf(c, metric));
         const what = `${ds.name} ${s.key} vs ${s.claim.vs}`;
-        const cmp = s.claim.thisBetter ? pairedComparison(values, otherValues, what) : pairedComparison(otherValues, values, what);
+        const strata = cells.map((c) => c.split);
+        const cmp = s.claim.thisBetter ? pairedComparison(values, otherValues, what, strata) : pairedComparison(otherValues, values, what, strata);
         row.claim = s.claim.statement;
         row['paper Δ'] = s.claim.paper ?? '';
         row['Δ [95% CI]'] = formatInterval(cmp, 100, 1);
@@ -294,8 +297,8 @@ export function evidenceNotes(ev: Evidence): string[] {
   const c = ev.config;
   return [
     `Data: ${c.datasets.map((d) => `${d.origin}; splits ${d.sources.map((s) => (typeof s.split === 'string' ? s.split : s.split.name)).join(', ')}; stage-2 preset ${d.stage2.name}`).join(' | ')}. Stage 1: ${c.stage1.name}. Seeds: ${c.seeds.join(', ')}.`,
-    'Each row: mean over splits × seeds of the clean protocol (the cycle is chosen on the pseudo-unseen validation split; the test set is never used for a choice), the 95 % Student-t confidence interval of that mean, and n = splits × seeds. Splits differ in their number of unseen classes: chance is the mean of 1/|unseen|.',
-    'verdict: the row\'s claim tested with a paired comparison over the same splits × seeds — Δ = (the side the paper says is better) − (the other side), mean and 95 % Student-t interval of the per-run differences in points; supports = interval above 0, contradicts = below 0, inconclusive = contains 0.',
+    'Each row: the clean protocol (the cycle is chosen on the pseudo-unseen validation split; the test set is never used for a choice), averaged over the splits (each split: mean over seeds), with n = splits × seeds. 95 % CI: the splits are fixed strata of the benchmark, so the interval comes from the spread over seeds within each split (variance Σ s²/n over splits / S², Welch–Satterthwaite degrees of freedom); reference rows are deterministic (zero width). Chance = mean of 1/|unseen| over the splits.',
+    'verdict: the row\'s claim tested with a paired comparison over the same splits × seeds — Δ = (the side the paper says is better) − (the other side), per run, averaged like the rows and with the same stratified 95 % interval, in points; supports = interval above 0, contradicts = below 0, inconclusive = contains 0.',
     'paper / paper Δ: the paper\'s numbers on NTU-60 55/5 | 48/12 and NTU-120 110/10 | 96/24 (Shift-GCN features, CLIP text): another dataset and text encoder, so only the direction of a claim is comparable.',
   ];
 }

@@ -22,7 +22,8 @@ import { createTextEncoder } from '../text/encoders';
 import { TextEncoder } from '../text/encoders/types';
 import { cachedClassEmbeddings, classTextFeatures } from '../text/cache';
 import { composeTextFeatures, parseTextMode, TextMatrix } from '../text/compose';
-import { Stage1Config, stage1Config } from '../stage1/config';
+import { stage1Config } from '../stage1/config';
+import { ExtractorConfig } from '../stage1/extractors';
 import { Stage2Config, stage2Preset } from '../train/config';
 import { runZeroShotBenchmark, ZeroShotBenchmarkResult } from '../pipeline/zero-shot';
 import { formatMeanStd } from '../eval/metrics';
@@ -449,7 +450,7 @@ export interface TextEncodersConfig {
   ablation: {
     source: DatasetSource;
     /** the shared notebook stage 1 (cache shared with notebooks 03-05). */
-    stage1: Stage1Config;
+    stage1: ExtractorConfig;
     stage1Seed: number;
     stage2: Stage2Config;
     variants: TextAblationVariant[];
@@ -653,7 +654,7 @@ export function writeTextEncodersResults(r: TextEncodersResult, backend: string)
     'generated rows: stages 2-4 (Ours: FM + calibrated loss) on the built-in generated dataset with three text inputs; random text has the same shape as AL+GD+LD and no semantics. Not comparable to the paper.',
     'clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code\'s choice of the best cycle on the test set.',
   ];
-  if (r.table7.length) w({ name: 'table7_text_encoders', title: 'Table 7: text encoders, ZSL accuracy (%) (and S / U / H where no Table 8 row exists)', rows: r.table7, notes: t7notes });
+  if (r.table7.length) w({ name: 'table7_text_encoders_ntu', title: 'Table 7: text encoders, ZSL accuracy (%) (and S / U / H where no Table 8 row exists)', rows: r.table7, notes: t7notes });
   if (r.table8.length) w({ name: 'table8_text_encoders_gzsl', title: 'Table 8: text encoders, GZSL S / U / H (%)', rows: r.table8, notes: t7notes });
   return files;
 }

@@ -108,8 +108,8 @@ export function smallDataConfig(name: string, description: string, s: SmallDataS
  * (`fsvae select-preset`, log in results/preset_selection_<dataset>.md; a test checks they match).
  */
 export const SMALL_DATA_SETTINGS: Readonly<Record<'nw-ucla' | 'utd-mhad', SmallDataSettings>> = {
-  'nw-ucla': { latentDim: 64, alpha: 0.5, window: 'code', cycles: 3, stepsPerCycle: 300 },
-  'utd-mhad': { latentDim: 64, alpha: 0.5, window: 'code', cycles: 3, stepsPerCycle: 300 },
+  'nw-ucla': { latentDim: 64, alpha: 2, window: 'code', cycles: 3, stepsPerCycle: 300 },
+  'utd-mhad': { latentDim: 64, alpha: 2, window: 'code', cycles: 3, stepsPerCycle: 300 },
 };
 
 export const STAGE2_PRESETS = {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertClose } from '../helpers';
 import { FsvaeInputError } from '../../lib/util/assert';
-import { confidenceInterval, formatInterval, logGamma, pairedComparison, studentTCdf, studentTQuantile } from '../../lib/eval/stats';
+import { confidenceInterval, formatInterval, groupBy, logGamma, pairedComparison, stratifiedInterval, studentTCdf, studentTQuantile } from '../../lib/eval/stats';
 
 test('Student-t 97.5 % quantiles match the printed t-table (6 decimals)', () => {
   // df → t_{0.975}: any statistics table (e.g. NIST/SEMATECH e-Handbook, Table 1.3.6.7.2)
@@ -42,4 +42,24 @@ test('paired verdicts: above 0 supports, below 0 contradicts, straddling 0 is in
   assert.equal(pairedComparison([0.9], [0.1]).verdict, 'inconclusive'); // n = 1: no interval
   assert.throws(() => pairedComparison([0.1, 0.2], [0.1]), /same splits × seeds/);
   assert.equal(formatInterval(s), `10.0 [${(100 * s.lo).toFixed(1)}, ${(100 * s.hi).toFixed(1)}]`);
+});
+
+test('stratified interval: split means averaged, spread from seeds within splits, Welch–Satterthwaite df', () => {
+  // splits {1, 3} and {10, 12}: means 2 and 11 → 6.5; each s² = 2, n = 2 → variance (1 + 1)/4 = 0.5,
+  // df = 0.5² / (0.25²/1 + 0.25²/1) = 2, half = t_{0.975,2}·√0.5 = 4.302653·0.707107
+  const ci = stratifiedInterval([[1, 3], [10, 12]]);
+  assertClose([ci.mean, ci.hi - ci.mean, ci.mean - ci.lo], [6.5, 4.302653 * Math.SQRT1_2, 4.302653 * Math.SQRT1_2], 1e-5);
+  assert.equal(ci.n, 4);
+  // a plain t-interval over the same four values is far wider: the split difference is not noise
+  assert.ok(confidenceInterval([1, 3, 10, 12]).hi - 6.5 > 2.5 * (ci.hi - 6.5)); // 8.47 vs 3.04
+  // deterministic strata: zero width; a stratum with one value: unknown spread
+  const det = stratifiedInterval([[0.4], [0.6]].map((g) => [g[0], g[0]]));
+  assert.deepEqual([det.lo, det.hi], [0.5, 0.5]);
+  assert.ok(Number.isNaN(stratifiedInterval([[1, 2], [3]]).lo));
+  // a paired comparison grouped by split: consistent +0.1 within each split supports the claim even
+  // though the two splits' levels differ by 0.5
+  const a = [0.3, 0.32, 0.8, 0.81];
+  const b = [0.2, 0.21, 0.7, 0.72];
+  assert.equal(pairedComparison(a, b, 'x', ['s1', 's1', 's2', 's2']).verdict, 'supports');
+  assert.deepEqual(groupBy([1, 2, 3], ['a', 'b', 'a']), [[1, 3], [2]]);
 });

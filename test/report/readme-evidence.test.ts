@@ -1,0 +1,34 @@
+/** The README's results block is generated from the stored evidence tables and must match them. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { repoRoot } from '../../lib/data/paths';
+import { EvidenceTable, evidenceSummaryMarkdown, updateReadmeEvidence } from '../../lib/experiments/evidence-tables';
+
+test('README results block equals the summary of results/*.json (run node scripts/update-readme.js after new results)', () => {
+  const readme = fs.readFileSync(path.join(repoRoot(), 'README.md'), 'utf8');
+  assert.equal(updateReadmeEvidence(readme).changed, false);
+});
+
+test('the summary lists Table 1 rows and every claim with its verdict', () => {
+  const t: EvidenceTable = {
+    id: 'table1', file: 'table1_zsl', title: 't', notes: [],
+    rows: [
+      { dataset: 'nw-ucla', row: 'Ours', n: 6, ZSL: 40.1, '95% CI': '[35.0, 45.2]', chance: 35, claim: 'Ours > baseline', 'Δ [95% CI]': '2.0 [-1.0, 5.0]', verdict: 'inconclusive', 'paper Δ': '+3.6' },
+      { dataset: 'nw-ucla', row: 'Baseline', n: 6, ZSL: 38.1, '95% CI': '[33.0, 43.2]', chance: 35, claim: '', 'Δ [95% CI]': '', verdict: '', 'paper Δ': '' },
+    ],
+  };
+  const md = evidenceSummaryMarkdown([t]);
+  assert.match(md, /\| nw-ucla \| Ours \| 6 \| 40.1 \| \[35.0, 45.2\] \| 35 \|/);
+  assert.match(md, /\| table1 \| nw-ucla \| Ours > baseline \| 2.0 \[-1.0, 5.0\] \| inconclusive \| \+3.6 \|/);
+  assert.match(md, /Verdicts: 0 supports, 0 contradicts, 1 inconclusive\./);
+  // a README without the markers is an error that names them
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-readme-'));
+  try {
+    assert.throws(() => updateReadmeEvidence('# no markers', dir), /evidence:begin/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { generateFeatureDataset } from '../lib/data/synthetic-features';
 import { composeTextFeatures } from '../lib/text/compose';
-import { subsetByClass } from '../lib/train/features';
+import { subsetByClass } from '../lib/data/matrices';
 import { stage2Preset } from '../lib/train/config';
 import { Stage2Engine, trainStage2 } from '../lib/train/stage2';
 import { FsvaeModel } from '../lib/model/fsvae';
@@ -74,7 +74,7 @@ export async function benchStage2(opts: { quick: boolean }): Promise<Record<stri
   // per-part breakdown of the fused step (host-timed; the wasm and cpu backends run synchronously)
   const cfg = stage2Preset('reference-ntu60');
   const model = new FsvaeModel({
-    skeletonDim: 256, textDim: 1536, latentDim: 100, encoderHidden: [], decoderActivation: 'relu',
+    skeletonDim: 256, textDim: 1536, latentDim: 100, decoderActivation: 'relu',
     skeletonFrequency: cfg.skeletonFrequency, textFrequency: cfg.textFrequency, reparameterisation: 'reference', initGain: 0.5,
   }, 1);
   const table = tf.tensor2d(text.data, [60, 1536]);

@@ -29,7 +29,7 @@ export * from './model/fsvae';
 export * from './losses';
 export * from './train/adam';
 export * from './train/config';
-export * from './train/features';
+export * from './data/matrices';
 export * from './train/stage2';
 export * from './text/compose';
 export * from './data/synthetic-features';

@@ -14,9 +14,10 @@ export interface CliCommand {
 
 /**
  * What a flag takes: `bool` never takes a value; `string` needs one; `int` needs an integer ≥ 0,
- * `posint` one ≥ 1, `number` a finite number.
+ * `posint` one ≥ 1, `number` a finite number; `repeat` is a string flag that may be given several
+ * times (its values joined by newlines; see repeated()).
  */
-export type FlagKind = 'bool' | 'string' | 'int' | 'posint' | 'number';
+export type FlagKind = 'bool' | 'string' | 'int' | 'posint' | 'number' | 'repeat';
 export type FlagSpec = Readonly<Record<string, FlagKind>>;
 
 function editDistance(a: string, b: string): number {
@@ -65,7 +66,7 @@ export function parseFlags(args: string[], spec: FlagSpec): { flags: Record<stri
       const near = didYouMean(name, names);
       throw new CliUsageError(`unknown flag --${name}${near.length ? `; did you mean ${near.map((n) => `--${n}`).join(' or ')}?` : ''} (known: ${names.map((n) => `--${n}`).join(', ')})`);
     }
-    if (name in flags) throw new CliUsageError(`--${name} is given twice; give it once.`);
+    if (name in flags && kind !== 'repeat') throw new CliUsageError(`--${name} is given twice; give it once.`);
     if (kind === 'bool') {
       if (eq > 0) throw new CliUsageError(`--${name} takes no value (got '${a.slice(eq + 1)}').`);
       flags[name] = true;
@@ -80,9 +81,24 @@ export function parseFlags(args: string[], spec: FlagSpec): { flags: Record<stri
     if (kind === 'posint' && !/^[1-9]\d*$/.test(value)) throw new CliUsageError(`--${name} must be an integer ≥ 1, got '${value}'.`);
     if ((kind === 'int' || kind === 'posint') && !Number.isSafeInteger(Number(value))) throw new CliUsageError(`--${name} is too large: '${value}'.`);
     if (kind === 'number' && !(value.trim() !== '' && Number.isFinite(Number(value)))) throw new CliUsageError(`--${name} must be a number, got '${value}'.`);
-    flags[name] = value;
+    flags[name] = kind === 'repeat' && typeof flags[name] === 'string' ? `${flags[name]}\n${value}` : value;
   }
   return { flags, positional };
+}
+
+/** The command line of this process (for provenance), arguments quoted where needed. */
+export function commandLine(): string {
+  return ['fsvae', ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(' ');
+}
+
+/** The values of a `repeat` flag, in the order given ([] when absent). */
+export function repeated(value: string | true | undefined): string[] {
+  return typeof value === 'string' ? value.split('\n') : [];
+}
+
+/** The text of `--set` in a command's usage: the settable keys of its preset. */
+export function setUsage(paths: readonly string[]): string {
+  return `  --set key=value  override one setting of the preset (repeatable), e.g. --set frequency.phi=35; keys: ${paths.join(', ')}`;
 }
 
 /** Error for bad command-line usage: printed without a stack trace, exit code 2. */

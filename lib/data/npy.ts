@@ -335,12 +335,8 @@ export function writeNpy(file: string, array: NpyArray): void {
 // ---------------------------------------------------------------------------------------------
 // Typed conveniences
 
-export interface Float32Matrix {
-  rows: number;
-  cols: number;
-  /** row-major, rows × cols */
-  data: Float32Array;
-}
+export type { Float32Matrix } from './matrices';
+import type { Float32Matrix } from './matrices';
 
 /**
  * Converts a 2-D float32/float64 array to a row-major Float32Array, rejecting NaN/Inf (and float64

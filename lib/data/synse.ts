@@ -11,7 +11,7 @@
  *
  * Features are float32 (N, 256) Shift-GCN pooled outputs; labels are integer class indices in the
  * original 0..C−1 space; `*_out.npy` are the Shift-GCN logits (N, C) over all C classes.
- * In memory each set is a FeatureSet (lib/train/features.ts): features rows×dim, labels, and the
+ * In memory each set is a FeatureSet (lib/data/matrices.ts): features rows×dim, labels, and the
  * logits rows×C where the folder has them.
  */
 import * as fs from 'node:fs';
@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { FsvaeInputError } from '../util/assert';
 import { readNpy, npyToFloat32Matrix, npyToLabels, writeNpy } from './npy';
 import type { BenchmarkSplit } from './splits';
-import type { FeatureSet } from '../train/features';
+import type { FeatureSet } from './matrices';
 
 export type SynsePhase = 'train' | 'val';
 export type SynseSetName = 'train' | 'ztest' | 'gtest' | 'val';

@@ -9,11 +9,10 @@
  */
 import * as path from 'node:path';
 import { Random } from '../util/random';
-import { FeatureSet, rowsOf, subsetByClass } from '../train/features';
+import { FeatureSet, TextMatrix, rowsOf, subsetByClass } from './matrices';
 import { BenchmarkSplit } from './splits';
 import { synseFolderName, writeSynseSplit } from './synse';
 import { writeNpy } from './npy';
-import { TextMatrix } from '../text/compose';
 
 export interface SyntheticFeatureConfig {
   numClasses: number;

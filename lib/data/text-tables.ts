@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsvaeInputError } from '../util/assert';
 import { Float32Matrix, readNpyFloat32Matrix } from './npy';
+import { composeTextFeatures, concatColumns } from './matrices';
 
 export type TextEncoderName = 'ViT-B/32' | 'ViT-B/16';
 export type MsfTextPart = 'lb' | 'ad' | 'md';
@@ -100,35 +101,12 @@ export function readTextTable(root: string, opts: TextTableOptions): TextTable {
 }
 
 /**
- * Concatenates tables column-wise in the given order and divides each row by the L2 norm of the
- * whole concatenated row (FS-VAE/MSF train.py: normalise after concatenation, not per part).
+ * Concatenates tables column-wise in the given order and, by default, divides each row by the L2
+ * norm of the whole concatenated row (Eq. 5, lib/data/matrices.ts; FS-VAE/MSF train.py normalise
+ * after concatenation, not per part).
  */
 export function concatTextTables(tables: readonly Float32Matrix[], normalize = true): Float32Matrix {
-  if (tables.length === 0) throw new FsvaeInputError('concatTextTables: no tables given; pass at least one.');
-  const rows = tables[0].rows;
-  tables.forEach((t, i) => {
-    if (t.rows !== rows) throw new FsvaeInputError(`concatTextTables: table #${i} has ${t.rows} rows, table #0 has ${rows}; all parts must cover the same classes.`);
-  });
-  const cols = tables.reduce((a, t) => a + t.cols, 0);
-  const data = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    let off = r * cols;
-    let ss = 0;
-    for (const t of tables) {
-      for (let c = 0; c < t.cols; c++) {
-        const v = t.data[r * t.cols + c];
-        data[off + c] = v;
-        ss += v * v;
-      }
-      off += t.cols;
-    }
-    if (normalize) {
-      if (!(ss > 0)) throw new FsvaeInputError(`concatTextTables: row ${r} has zero norm; it cannot be normalised.`);
-      const inv = 1 / Math.sqrt(ss);
-      for (let c = 0; c < cols; c++) data[r * cols + c] *= inv;
-    }
-  }
-  return { rows, cols, data };
+  return normalize ? composeTextFeatures(tables, 'concatTextTables') : concatColumns(tables, 'concatTextTables');
 }
 
 /** Reads and concatenates parts, e.g. ['lb','ad','md'] for FS-VAE's `lb_ad_md` (1536-d), L2-normalised per row. */

@@ -10,8 +10,8 @@
  *
  * Both z-score every feature dimension with the seen training rows' mean and standard deviation.
  */
-import { FeatureSet, checkFeatureSet } from '../train/features';
-import { TextMatrix } from '../text/compose';
+import { FeatureSet, checkFeatureSet } from '../data/matrices';
+import { TextMatrix } from '../data/matrices';
 import { cholesky } from '../stage1/linalg';
 import { ownMeanAccuracy } from '../stage1/dct-extractor';
 import { FsvaeInputError } from '../util/assert';

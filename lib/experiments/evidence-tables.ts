@@ -6,7 +6,7 @@
 import { BASELINE, OURS, OURS_DAGGER, Variant } from './variants';
 import { table3Variants, table4Variants, table9Variants } from './ablations';
 import { PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL, PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE9 } from './paper-numbers';
-import { Evidence, EvidenceMetric, EvidenceRowSpec, evidenceNotes, evidenceRows } from './evidence';
+import { Evidence, EvidenceMetric, EvidenceRowSpec, evidenceNotes, evidenceRows, seedsOf } from './evidence';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Row, resultsDir, writeResultTable } from '../report/table';
@@ -124,12 +124,16 @@ export async function runEvidenceTable(ev: Evidence, id: EvidenceTableId): Promi
 /** Writes results/<file>.{csv,md} with provenance. */
 export function writeEvidenceTable(t: EvidenceTable, ev: Evidence, backend: string, notebook: string, wallSeconds: number): string[] {
   const prov = provenance(backend, {
-    notebook, mode: ev.config.mode, seeds: ev.config.seeds.join(','), stage1: ev.config.stage1.name,
+    notebook, mode: ev.config.mode, seeds: ev.config.datasets.map((d) => `${d.name}: ${seedsOf(ev.config, d).join(',')}`).join('; '), stage1: ev.config.stage1.name,
     stage2: ev.config.datasets.map((d) => `${d.name}: ${d.stage2.name}`).join('; '), realData: ev.config.real, wallSeconds,
+    text: ev.config.datasets.map((d) => `${d.name}: ${d.text.kind === 'encoder' ? `${d.text.id ?? 'use-lite'} on data/descriptions/${d.name}.json` : d.text.kind}`).join('; '),
   });
   const { csv, md } = writeResultTable({ name: t.file, title: t.title, rows: t.rows, notes: t.notes }, prov);
   const json = path.join(path.dirname(csv), `${t.file}.json`);
-  writeFileAtomic(json, JSON.stringify({ id: t.id, title: t.title, rows: t.rows, notes: t.notes, provenance: prov }, null, 1) + '\n');
+  writeFileAtomic(json, JSON.stringify({
+    id: t.id, title: t.title, rows: t.rows, notes: t.notes, provenance: prov,
+    resolved: { stage1: ev.config.stage1, seeds: ev.config.seeds, gate: ev.config.gate, datasets: ev.config.datasets.map((d) => ({ name: d.name, origin: d.origin, seeds: seedsOf(ev.config, d), text: d.text, stage2: d.stage2 })) },
+  }, null, 1) + '\n');
   return [csv, md, json];
 }
 

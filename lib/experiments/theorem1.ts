@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { generateFeatureDataset, SyntheticFeatureConfig } from '../data/synthetic-features';
 import { composeTextFeatures } from '../text/compose';
-import { FeatureSet, checkFeatureSet, subsetByClass } from '../train/features';
+import { FeatureSet, checkFeatureSet, subsetByClass } from '../data/matrices';
 import { AlignmentLossName, scaledSchedule, stage2Preset } from '../train/config';
 import { trainStage2 } from '../train/stage2';
 import { Random } from '../util/random';
@@ -25,6 +25,7 @@ import { FsvaeInputError } from '../util/assert';
 import { ResultTable, Row, writeResultTable } from '../report/table';
 import { provenance } from '../report/provenance';
 import { Figure } from '../viz/plotly';
+import { PairTermParams, pairTerm } from '../losses/pair-terms';
 
 // ---------------------------------------------------------------------------------------------
 // Per-pair losses in float64
@@ -32,50 +33,16 @@ import { Figure } from '../viz/plotly';
 export type PairLossName = 'calibrated' | 'T1' | 'T2' | 'T3' | 'T4';
 export const PAIR_LOSSES: readonly PairLossName[] = ['calibrated', 'T1', 'T2', 'T3', 'T4'];
 
-export interface PairLossParams {
-  /** temperature λ of Eq. 11 and Eq. 26 (and the weight of Eq. 10). */
-  lambda: number;
-  /** margin m of Eq. 25 and Eq. 28. */
-  margin: number;
-}
-
-/** log(1 + e^x) without overflow. */
-function softplus(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-}
-
-/** 1/(1 + e^{−x}) without overflow. */
-function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
+export type PairLossParams = PairTermParams;
 
 /**
- * ℓ(i, j) for a positive i and a negative j seen from one text feature f, given
- * pos = ‖f − g(i)‖² and neg = ‖f − g(j)‖²: the summand of Eq. 11 (calibrated) or of Eq. 25-28
- * (T1..T4), without their outer weights (1/B, λ/B), so that every term below is λ·Σℓ as in Eq. 10.
- *   calibrated: 1/(1 + exp((neg − pos)/λ))                 = σ((pos − neg)/λ)
- *   T1:         max(pos − neg + m, 0)
- *   T2:         log 1/(1 + exp((neg − pos)/λ))             = −softplus((neg − pos)/λ)
- *   T3:         (e^{√pos}/(e^{√pos} + e^{√neg}))²          = σ(√pos − √neg)²   (unsquared norms)
- *   T4:         max(1 − neg/(pos + m), 0)
+ * ℓ(i, j) for a positive i and a negative j seen from one text feature f, given pos = ‖f − g(i)‖²
+ * and neg = ‖f − g(j)‖²: the summand of Eq. 11 (calibrated) or of Eq. 25-28 (T1..T4), without
+ * their outer weights (1/B, λ/B, λ of Eq. 27), so that every term below is λ·Σℓ as in Eq. 10.
+ * The terms are defined once, in lib/losses/pair-terms.ts.
  */
 export function pairLoss(name: PairLossName, pos: number, neg: number, p: PairLossParams): number {
-  switch (name) {
-    case 'calibrated':
-      return sigmoid((pos - neg) / p.lambda);
-    case 'T1':
-      return Math.max(pos - neg + p.margin, 0);
-    case 'T2':
-      return -softplus((neg - pos) / p.lambda);
-    case 'T3': {
-      const s = sigmoid(Math.sqrt(pos) - Math.sqrt(neg));
-      return s * s;
-    }
-    case 'T4':
-      return Math.max(1 - neg / (pos + p.margin), 0);
-  }
+  return pairTerm(name, pos, neg, p)[0];
 }
 
 /** ℓ(i,j) + ℓ(j,i): identically 1 for the calibrated loss (Eq. 21), a function of (pos, neg) for T1..T4. */

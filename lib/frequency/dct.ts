@@ -36,12 +36,12 @@ export function dctBasis64(n: number): Float64Array {
 /** Forward DCT-II (orthonormal) of one signal in float64 (Eq. 29). */
 export function dct1d(signal: ArrayLike<number>): Float64Array {
   const n = signal.length;
-  const phi = dctBasis64(n);
+  const basis = dctBasis64(n);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let acc = 0;
     const row = i * n;
-    for (let f = 0; f < n; f++) acc += phi[row + f] * signal[f];
+    for (let f = 0; f < n; f++) acc += basis[row + f] * signal[f];
     out[i] = acc;
   }
   return out;
@@ -50,13 +50,13 @@ export function dct1d(signal: ArrayLike<number>): Float64Array {
 /** Inverse (DCT-III, orthonormal) of one coefficient vector in float64 (Eq. 4 / 33). */
 export function idct1d(coefficients: ArrayLike<number>): Float64Array {
   const n = coefficients.length;
-  const phi = dctBasis64(n);
+  const basis = dctBasis64(n);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const c = coefficients[i];
     if (c === 0) continue;
     const row = i * n;
-    for (let f = 0; f < n; f++) out[f] += c * phi[row + f];
+    for (let f = 0; f < n; f++) out[f] += c * basis[row + f];
   }
   return out;
 }
@@ -71,12 +71,12 @@ export function dctBasisTensors(n: number): { basis: tf.Tensor2D; basisT: tf.Ten
   const key = `${tf.getBackend()}:${n}`;
   let entry = tensorCache.get(key);
   if (!entry || entry.basis.isDisposed) {
-    const phi = dctBasis64(n);
-    const phiT = new Float32Array(n * n);
-    for (let i = 0; i < n; i++) for (let f = 0; f < n; f++) phiT[f * n + i] = phi[i * n + f];
+    const basis = dctBasis64(n);
+    const basisT = new Float32Array(n * n);
+    for (let i = 0; i < n; i++) for (let f = 0; f < n; f++) basisT[f * n + i] = basis[i * n + f];
     entry = {
-      basis: tf.keep(tf.tensor2d(Float32Array.from(phi), [n, n])),
-      basisT: tf.keep(tf.tensor2d(phiT, [n, n])),
+      basis: tf.keep(tf.tensor2d(Float32Array.from(basis), [n, n])),
+      basisT: tf.keep(tf.tensor2d(basisT, [n, n])),
     };
     tensorCache.set(key, entry);
   }

@@ -21,8 +21,6 @@ export interface FsvaeModelConfig {
   skeletonDim: number;
   textDim: number;
   latentDim: number;
-  /** hidden layer widths of the encoders (Linear + ReLU each); [] in the public code. */
-  encoderHidden: number[];
   decoderActivation: 'relu' | 'linear';
   skeletonFrequency: FrequencyConfig;
   textFrequency: FrequencyConfig;
@@ -63,18 +61,13 @@ export interface Posterior {
   logvar: tf.Tensor2D;
 }
 
-/** FM → [hidden Linear+ReLU]* → Linear to [μ ‖ log σ²] (two nn.Linear(in, L) of the code, one matmul here). */
+/** FM → Linear to [μ ‖ log σ²] (two nn.Linear(in, L) of the code, one matmul here). */
 export class Encoder {
   readonly frequency: FrequencyEnhancer;
-  readonly hidden: Linear[] = [];
   readonly head: Linear;
   constructor(readonly inDim: number, readonly latentDim: number, cfg: FsvaeModelConfig, freq: FrequencyConfig, rng: Random, name: string) {
     this.frequency = new FrequencyEnhancer(inDim, freq, `${name}/fm`);
-    let d = inDim;
-    cfg.encoderHidden.forEach((h, i) => {
-      this.hidden.push(Linear.xavier(rng, d, h, cfg.initGain, `${name}/hidden${i}`));
-      d = h;
-    });
+    const d = inDim;
     // μ and log σ² heads initialised separately (fan_out = L each), then concatenated column-wise
     const wMu = xavierUniform(rng, d, latentDim, cfg.initGain);
     const wLv = xavierUniform(rng, d, latentDim, cfg.initGain);
@@ -88,9 +81,7 @@ export class Encoder {
 
   /** Posterior of already frequency-enhanced inputs (lets callers precompute FM for repeated rows). */
   fromEnhanced(xEnhanced: tf.Tensor2D): Posterior {
-    let h = xEnhanced;
-    for (const layer of this.hidden) h = tf.relu(layer.apply(h));
-    const out = this.head.apply(h);
+    const out = this.head.apply(xEnhanced);
     const [mu, logvar] = tf.split(out, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
     return { mu, logvar };
   }
@@ -100,7 +91,7 @@ export class Encoder {
   }
 
   get variables(): tf.Variable[] {
-    return [...this.frequency.variables, ...this.hidden.flatMap((l) => l.variables), ...this.head.variables];
+    return [...this.frequency.variables, ...this.head.variables];
   }
 }
 

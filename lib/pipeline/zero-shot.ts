@@ -136,7 +136,7 @@ export function loadZeroShotData(files: ZeroShotFiles, split: BenchmarkSplit): Z
 import { REFERENCE_GATE_TEMPERATURE, REFERENCE_GATE_THRESHOLD, trainGate, TrainedGate } from '../eval/gate';
 import { evaluateGzslWithGate, GzslResult } from '../eval/gzsl';
 import { meanStd, MeanStd } from '../eval/metrics';
-import { FeatureSet } from '../train/features';
+import { FeatureSet } from '../data/matrices';
 
 export interface GateConfig {
   /** a fixed temperature (the scripts: 2) or 'search' on the gate-validation hold-out. */

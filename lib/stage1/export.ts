@@ -23,7 +23,7 @@ import { Random } from '../util/random';
 import { SkeletonSequence } from '../data/skeleton';
 import { SynsePhase, synseFolderName, writeSynseSplit } from '../data/synse';
 import { fnv1a32 } from '../data/splits';
-import { FeatureSet } from '../train/features';
+import { FeatureSet } from '../data/matrices';
 import { ExtractorConfig, TrainedExtractor, fitExtractor } from './extractors';
 import { SelectionCounts, SideOf, TrainingSelection } from './input';
 import { Stage1EpochRecord, Stage1Progress, top1Accuracy } from './train';

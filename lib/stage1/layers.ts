@@ -215,13 +215,13 @@ export class BatchNorm {
 }
 
 /** y = x·W + b over the last axis (a 1×1 convolution on channel-last activations). */
-export class Linear {
+export class DenseLayer {
   constructor(readonly weight: tf.Variable, readonly bias: tf.Variable | null) {}
 
-  static create(params: ParamSet, name: string, inDim: number, outDim: number, std: number, bias = true): Linear {
+  static create(params: ParamSet, name: string, inDim: number, outDim: number, std: number, bias = true): DenseLayer {
     const w = params.normal(`${name}/W`, [inDim, outDim], std);
     const b = bias ? params.constant(`${name}/b`, [outDim], 0) : null;
-    return new Linear(w, b);
+    return new DenseLayer(w, b);
   }
 
   apply(x: tf.Tensor): tf.Tensor {

@@ -24,7 +24,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Random } from '../util/random';
 import { Stage1ModelConfig } from './config';
 import {
-  BatchNorm, ForwardContext, Linear, ParamSet, SpatialShift, temporalShift, temporalSubsample,
+  BatchNorm, ForwardContext, DenseLayer, ParamSet, SpatialShift, temporalShift, temporalSubsample,
 } from './layers';
 import { SkeletonNet, SkeletonNetOutput, SkeletonNetShape, checkNetInput, poolFeatures } from './model';
 
@@ -32,17 +32,17 @@ class ShiftGcnSpatial {
   private readonly shiftIn: SpatialShift;
   private readonly shiftOut: SpatialShift;
   private readonly mask: tf.Variable;
-  private readonly linear: Linear;
+  private readonly linear: DenseLayer;
   private readonly bn: BatchNorm;
-  private readonly down: { conv: Linear; bn: BatchNorm } | null;
+  private readonly down: { conv: DenseLayer; bn: BatchNorm } | null;
 
   constructor(p: ParamSet, name: string, readonly V: number, readonly cin: number, readonly cout: number) {
     this.shiftIn = new SpatialShift(V, cin, 1);
     this.shiftOut = new SpatialShift(V, cout, -1);
-    this.linear = Linear.create(p, `${name}/linear`, cin, cout, Math.sqrt(1 / cout));
+    this.linear = DenseLayer.create(p, `${name}/linear`, cin, cout, Math.sqrt(1 / cout));
     this.mask = p.constant(`${name}/feature_mask`, [V, cin], 0);
     this.bn = new BatchNorm(p, `${name}/bn`, [V, cout], [0, 1]);
-    this.down = cin !== cout ? { conv: Linear.create(p, `${name}/down`, cin, cout, Math.sqrt(2 / cout)), bn: new BatchNorm(p, `${name}/down_bn`, [cout], [0, 1, 2]) } : null;
+    this.down = cin !== cout ? { conv: DenseLayer.create(p, `${name}/down`, cin, cout, Math.sqrt(2 / cout)), bn: new BatchNorm(p, `${name}/down_bn`, [cout], [0, 1, 2]) } : null;
   }
 
   apply(x0: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
@@ -58,12 +58,12 @@ class ShiftGcnSpatial {
 
 class ShiftGcnTemporal {
   private readonly bn: BatchNorm;
-  private readonly linear: Linear;
+  private readonly linear: DenseLayer;
   private readonly bn2: BatchNorm;
 
   constructor(p: ParamSet, name: string, readonly channels: number, readonly stride: number) {
     this.bn = new BatchNorm(p, `${name}/bn`, [channels], [0, 1, 2]);
-    this.linear = Linear.create(p, `${name}/linear`, channels, channels, Math.sqrt(2 / channels));
+    this.linear = DenseLayer.create(p, `${name}/linear`, channels, channels, Math.sqrt(2 / channels));
     this.bn2 = new BatchNorm(p, `${name}/bn2`, [channels], [0, 1, 2]);
   }
 
@@ -79,14 +79,14 @@ class ShiftGcnTemporal {
 class ShiftGcnBlock {
   private readonly gcn: ShiftGcnSpatial;
   private readonly tcn: ShiftGcnTemporal;
-  private readonly residual: 'none' | 'identity' | { conv: Linear; bn: BatchNorm };
+  private readonly residual: 'none' | 'identity' | { conv: DenseLayer; bn: BatchNorm };
 
   constructor(p: ParamSet, name: string, V: number, cin: number, cout: number, readonly stride: number, residual: boolean) {
     this.gcn = new ShiftGcnSpatial(p, `${name}/gcn`, V, cin, cout);
     this.tcn = new ShiftGcnTemporal(p, `${name}/tcn`, cout, stride);
     if (!residual) this.residual = 'none';
     else if (cin === cout && stride === 1) this.residual = 'identity';
-    else this.residual = { conv: Linear.create(p, `${name}/residual`, cin, cout, Math.sqrt(2 / cout)), bn: new BatchNorm(p, `${name}/residual_bn`, [cout], [0, 1, 2]) };
+    else this.residual = { conv: DenseLayer.create(p, `${name}/residual`, cin, cout, Math.sqrt(2 / cout)), bn: new BatchNorm(p, `${name}/residual_bn`, [cout], [0, 1, 2]) };
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
@@ -103,7 +103,7 @@ export class ShiftGcn implements SkeletonNet {
   readonly featureDim: number;
   private readonly dataBn: BatchNorm;
   private readonly blocks: ShiftGcnBlock[] = [];
-  private readonly fc: Linear;
+  private readonly fc: DenseLayer;
 
   constructor(readonly config: Stage1ModelConfig, readonly shape: SkeletonNetShape, rng: Random) {
     const p = (this.params = new ParamSet(rng, 'shiftgcn'));
@@ -115,7 +115,7 @@ export class ShiftGcn implements SkeletonNet {
       cin = cout;
     });
     this.featureDim = cin;
-    this.fc = Linear.create(p, 'fc', cin, shape.numClasses, Math.sqrt(2 / shape.numClasses));
+    this.fc = DenseLayer.create(p, 'fc', cin, shape.numClasses, Math.sqrt(2 / shape.numClasses));
   }
 
   forward(x: tf.Tensor, ctx: ForwardContext): SkeletonNetOutput {

@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Random } from '../util/random';
 import { Stage1ModelConfig } from './config';
 import { spatialPartition } from './graph';
-import { BatchNorm, ForwardContext, Linear, ParamSet, temporalIm2col, temporalSubsample } from './layers';
+import { BatchNorm, ForwardContext, DenseLayer, ParamSet, temporalIm2col, temporalSubsample } from './layers';
 import { SkeletonNet, SkeletonNetOutput, SkeletonNetShape, checkNetInput, poolFeatures } from './model';
 
 const INIT_STD = 0.02;
@@ -29,9 +29,9 @@ class StGcnBlock {
   private readonly gcnWeight: tf.Variable;
   private readonly gcnBias: tf.Variable;
   private readonly bn1: BatchNorm;
-  private readonly tconv: Linear;
+  private readonly tconv: DenseLayer;
   private readonly bn2: BatchNorm;
-  private readonly residual: 'none' | 'identity' | { conv: Linear; bn: BatchNorm };
+  private readonly residual: 'none' | 'identity' | { conv: DenseLayer; bn: BatchNorm };
 
   constructor(
     p: ParamSet, name: string, private readonly A: tf.Tensor3D, readonly cin: number, readonly cout: number,
@@ -42,11 +42,11 @@ class StGcnBlock {
     this.gcnWeight = p.normal(`${name}/gcn/W`, [K * cin, cout], INIT_STD);
     this.gcnBias = p.constant(`${name}/gcn/b`, [K, cout], 0);
     this.bn1 = new BatchNorm(p, `${name}/tcn/bn1`, [cout], [0, 1, 2], BN_INIT);
-    this.tconv = Linear.create(p, `${name}/tcn/conv`, kernel * cout, cout, INIT_STD);
+    this.tconv = DenseLayer.create(p, `${name}/tcn/conv`, kernel * cout, cout, INIT_STD);
     this.bn2 = new BatchNorm(p, `${name}/tcn/bn2`, [cout], [0, 1, 2], BN_INIT);
     if (!residual) this.residual = 'none';
     else if (cin === cout && stride === 1) this.residual = 'identity';
-    else this.residual = { conv: Linear.create(p, `${name}/residual`, cin, cout, INIT_STD), bn: new BatchNorm(p, `${name}/residual_bn`, [cout], [0, 1, 2], BN_INIT) };
+    else this.residual = { conv: DenseLayer.create(p, `${name}/residual`, cin, cout, INIT_STD), bn: new BatchNorm(p, `${name}/residual_bn`, [cout], [0, 1, 2], BN_INIT) };
   }
 
   private gcn(x: tf.Tensor4D): tf.Tensor4D {
@@ -82,7 +82,7 @@ export class StGcn implements SkeletonNet {
   private readonly A: tf.Tensor3D;
   private readonly dataBn: BatchNorm;
   private readonly blocks: StGcnBlock[] = [];
-  private readonly fc: Linear;
+  private readonly fc: DenseLayer;
 
   constructor(readonly config: Stage1ModelConfig, readonly shape: SkeletonNetShape, rng: Random) {
     const p = (this.params = new ParamSet(rng, 'stgcn'));
@@ -98,7 +98,7 @@ export class StGcn implements SkeletonNet {
       cin = cout;
     });
     this.featureDim = cin;
-    this.fc = Linear.create(p, 'fc', cin, shape.numClasses, INIT_STD);
+    this.fc = DenseLayer.create(p, 'fc', cin, shape.numClasses, INIT_STD);
   }
 
   forward(x: tf.Tensor, ctx: ForwardContext): SkeletonNetOutput {

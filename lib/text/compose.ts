@@ -20,36 +20,5 @@ export function parseTextMode(mode: string): TextPart[] {
   return parts;
 }
 
-export interface TextMatrix {
-  rows: number;
-  cols: number;
-  data: Float32Array;
-}
-
-/** Concatenate per-class part matrices (each C × d_p) and L2-normalise every row globally (Eq. 5). */
-export function composeTextFeatures(parts: TextMatrix[], what = 'text features'): TextMatrix {
-  if (parts.length === 0) throw new FsvaeInputError(`${what}: no parts given.`);
-  const rows = parts[0].rows;
-  for (const p of parts) {
-    if (p.rows !== rows) throw new FsvaeInputError(`${what}: parts have different class counts (${parts.map((q) => q.rows).join(' vs ')}).`);
-    if (p.data.length !== p.rows * p.cols) throw new FsvaeInputError(`${what}: a part has ${p.data.length} values, expected ${p.rows}×${p.cols}.`);
-  }
-  const cols = parts.reduce((a, p) => a + p.cols, 0);
-  const data = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    let off = r * cols;
-    let sq = 0;
-    for (const p of parts) {
-      for (let c = 0; c < p.cols; c++) {
-        const v = p.data[r * p.cols + c];
-        if (!Number.isFinite(v)) throw new FsvaeInputError(`${what}: class ${r} has a non-finite value (${v}).`);
-        data[off++] = v;
-        sq += v * v;
-      }
-    }
-    if (sq === 0) throw new FsvaeInputError(`${what}: class ${r} has an all-zero embedding; it cannot be normalised.`);
-    const inv = 1 / Math.sqrt(sq);
-    for (let c = r * cols; c < (r + 1) * cols; c++) data[c] *= inv;
-  }
-  return { rows, cols, data };
-}
+export { composeTextFeatures } from '../data/matrices';
+export type { TextMatrix } from '../data/matrices';

@@ -31,8 +31,6 @@ export interface AlignmentConfig {
   margin: number;
   /** 'window': only inside the alignment window (the code's cr_fact); 'always': every step. */
   when: 'window' | 'always';
-  /** draw negatives only among samples of another class (the code does not). */
-  excludeSameClassNegatives: boolean;
 }
 
 export interface ClassifierConfig {
@@ -45,7 +43,6 @@ export interface Stage2Config {
   name: string;
   description: string;
   latentDim: number;
-  encoderHidden: number[];
   decoderActivation: 'relu' | 'linear';
   reparameterisation: ReparameterisationMode;
   skeletonFrequency: FrequencyConfig;
@@ -77,10 +74,10 @@ const CLASSIFIER: ClassifierConfig = { samplesPerClass: 500, steps: 300, learnin
 
 function base(name: string, description: string, latentDim: number, schedule: ScheduleConfig, alpha: number, freq: FrequencyPresetName): Stage2Config {
   return {
-    name, description, latentDim, encoderHidden: [], decoderActivation: 'relu', reparameterisation: 'reference',
+    name, description, latentDim, decoderActivation: 'relu', reparameterisation: 'reference',
     skeletonFrequency: frequencyConfig(freq), textFrequency: frequencyConfig(freq), textMode: 'lb_ad_md',
     batchSize: 64, learningRate: 1e-4, schedule,
-    alignment: { loss: 'calibrated-reference', alpha, lambda: 100, margin: 1, when: 'window', excludeSameClassNegatives: false },
+    alignment: { loss: 'calibrated-reference', alpha, lambda: 100, margin: 1, when: 'window' },
     classifier: { ...CLASSIFIER },
   };
 }
@@ -120,7 +117,7 @@ export const STAGE2_PRESETS = {
   /** Paper Table 12: 1900 steps, α = 0.1, λ = 100, φ = 35, b = 30; Eq. 6 with negatives on both sides. */
   paper: {
     ...base('paper', 'paper Table 12 and Eq. 2-3, 6 as printed', 100, referenceSchedule(1900), 0.1, 'paper'),
-    alignment: { loss: 'calibrated-paper', alpha: 0.1, lambda: 100, margin: 1, when: 'window', excludeSameClassNegatives: false },
+    alignment: { loss: 'calibrated-paper', alpha: 0.1, lambda: 100, margin: 1, when: 'window' },
   } as Stage2Config,
   /**
    * Small and fast, the code's losses and FM: for tests and the default notebooks on generated data.

@@ -31,12 +31,12 @@ import { allocateTensor, hostMemoryKind, hostView, tensorFrom } from '../runtime
 import { heapOffset, SimdKernels, simdKernels } from '../runtime/simd-kernels';
 import { Adam, GradSource } from './adam';
 import { Stage2Config, scheduleAt } from './config';
-import { FeatureSet } from './features';
+import { FeatureSet } from '../data/matrices';
+import { PairTermName, pairTerm } from '../losses/pair-terms';
 
 /** Why the fused step cannot run this configuration on this backend, or null when it can. */
 export function fusedStepUnsupported(cfg: Stage2Config): string | null {
   if (!hostMemoryKind()) return `backend '${tf.getBackend()}' keeps tensors outside JS memory`;
-  if (cfg.encoderHidden.length) return 'encoders with hidden layers';
   return null;
 }
 
@@ -63,60 +63,24 @@ export interface StepLosses {
 /** Value and derivatives of one alignment side's per-sample term f(pos, neg) (before the mean over B). */
 type SideTerm = (pos: number, neg: number) => [value: number, dPos: number, dNeg: number];
 
-const sigmoid = (a: number): number => (a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a)));
-
 /**
- * Per-sample alignment terms of losses/index.ts as f(pos_i, neg_i), pos = ‖f(i) − g(i)‖²,
+ * Per-sample alignment terms as f(pos_i, neg_i) (lib/losses/pair-terms.ts), pos = ‖f(i) − g(i)‖²,
  * neg = ‖f(i) − g(i⁻)‖²; `weight` multiplies the mean over the batch of each side.
  */
 function alignmentTerms(cfg: Stage2Config, dims: { skeleton: number; text: number }): { text: SideTerm; skeleton: SideTerm; weight: number; skeletonHasNegatives: boolean } {
   const { loss, lambda, margin } = cfg.alignment;
-  const calibrated: SideTerm = (p, n) => { // σ((pos − neg)/λ)  (Eq. 6 / Eq. 11)
-    const s = sigmoid((p - n) / lambda);
-    const d = (s * (1 - s)) / lambda;
-    return [s, d, -d];
-  };
-  const calibratedNoNegative: SideTerm = (p) => { // the code's skeleton side: σ(pos/λ)
-    const s = sigmoid(p / lambda);
-    return [s, (s * (1 - s)) / lambda, 0];
-  };
-  const relu1 = (a: number) => (a > 0 ? 1 : 0); // tfjs relu' (0 at 0)
+  const params = { lambda, margin };
+  const term = (name: PairTermName): SideTerm => (p, n) => pairTerm(name, p, n, params);
   switch (loss) {
-    case 'calibrated-reference': return { text: calibrated, skeleton: calibratedNoNegative, weight: 1, skeletonHasNegatives: false };
-    case 'calibrated-paper': return { text: calibrated, skeleton: calibrated, weight: lambda, skeletonHasNegatives: true }; // λ/B Σ (Eq. 6)
+    case 'calibrated-reference': return { text: term('calibrated'), skeleton: term('calibrated-no-negative'), weight: 1, skeletonHasNegatives: false };
+    case 'calibrated-paper': return { text: term('calibrated'), skeleton: term('calibrated'), weight: lambda, skeletonHasNegatives: true }; // λ/B Σ (Eq. 6)
     case 'cross-reconstruction': return { // MSE = mean_i pos_i / D
       text: (p) => [p / dims.text, 1 / dims.text, 0], skeleton: (p) => [p / dims.skeleton, 1 / dims.skeleton, 0], weight: 1, skeletonHasNegatives: false,
     };
-    case 'triplet-T1': { // Eq. 25: max(pos − neg + m, 0)
-      const f: SideTerm = (p, n) => { const a = p - n + margin; const r = relu1(a); return [Math.max(a, 0), r, -r]; };
-      return { text: f, skeleton: f, weight: 1, skeletonHasNegatives: true };
-    }
-    case 'triplet-T2': { // Eq. 26: −softplus((neg − pos)/λ)
-      const f: SideTerm = (p, n) => {
-        const a = (n - p) / lambda;
-        const s = sigmoid(a);
-        return [-(a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a))), s / lambda, -s / lambda];
-      };
-      return { text: f, skeleton: f, weight: 1, skeletonHasNegatives: true };
-    }
-    case 'triplet-T3': { // Eq. 27: λ·σ(√pos − √neg)²
-      const f: SideTerm = (p, n) => {
-        const dp = Math.sqrt(p);
-        const dn = Math.sqrt(n);
-        const r = sigmoid(dp - dn);
-        const d = lambda * 2 * r * r * (1 - r);
-        return [lambda * r * r, d / (2 * dp), -d / (2 * dn)];
-      };
-      return { text: f, skeleton: f, weight: 1, skeletonHasNegatives: true };
-    }
-    case 'triplet-T4': { // Eq. 28: max(1 − neg/(pos + m), 0)
-      const f: SideTerm = (p, n) => {
-        const a = 1 - n / (p + margin);
-        if (!(a > 0)) return [Math.max(a, 0), 0, 0];
-        return [a, n / ((p + margin) * (p + margin)), -1 / (p + margin)];
-      };
-      return { text: f, skeleton: f, weight: 1, skeletonHasNegatives: true };
-    }
+    case 'triplet-T1': return { text: term('T1'), skeleton: term('T1'), weight: 1, skeletonHasNegatives: true };
+    case 'triplet-T2': return { text: term('T2'), skeleton: term('T2'), weight: 1, skeletonHasNegatives: true };
+    case 'triplet-T3': return { text: term('T3'), skeleton: term('T3'), weight: lambda, skeletonHasNegatives: true }; // Eq. 27's λ
+    case 'triplet-T4': return { text: term('T4'), skeleton: term('T4'), weight: 1, skeletonHasNegatives: true };
     case 'none': return { text: () => [0, 0, 0], skeleton: () => [0, 0, 0], weight: 0, skeletonHasNegatives: false };
   }
 }

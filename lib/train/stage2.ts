@@ -13,11 +13,11 @@ import {
 } from '../losses';
 import { Random } from '../util/random';
 import { FsvaeInputError } from '../util/assert';
-import { TextMatrix } from '../text/compose';
+import { TextMatrix } from '../data/matrices';
 import { Adam, AdamState } from './adam';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { Stage2Config, scheduleAt } from './config';
-import { FeatureSet, checkFeatureSet } from './features';
+import { FeatureSet, checkFeatureSet } from '../data/matrices';
 import { FusedStage2Step, StepDraws, StepLosses, fusedStepUnsupported } from './fused-step';
 import { PrecomputedBands } from '../frequency/enhancer';
 import { encodeSkeletonMeans, hostArray, trainUnseenClassifier, zslAccuracy } from './stage3';
@@ -153,18 +153,9 @@ function validate(cfg: Stage2Config, inputs: Stage2Inputs): number[] {
   return unseen;
 }
 
-/** Negatives i⁻: the code's random permutation, or (option) a random sample of another class. */
-function drawNegatives(rng: Random, labels: Int32Array, excludeSameClass: boolean): Int32Array {
-  const b = labels.length;
-  const perm = rng.permutation(b);
-  if (!excludeSameClass) return perm;
-  for (let i = 0; i < b; i++) {
-    if (labels[perm[i]] !== labels[i]) continue;
-    const others: number[] = [];
-    for (let j = 0; j < b; j++) if (labels[j] !== labels[i]) others.push(j);
-    if (others.length) perm[i] = others[rng.int(others.length)];
-  }
-  return perm;
+/** Negatives i⁻: the code's random permutation of the batch (a negative may share the anchor's class). */
+function drawNegatives(rng: Random, batchSize: number): Int32Array {
+  return rng.permutation(batchSize);
 }
 
 /**
@@ -260,14 +251,18 @@ export function stage2LossAutodiff(model: FsvaeModel, cfg: Stage2Config, sched: 
 }
 
 /** Runs stages 2 and 3 for one seed. */
+/** The model a stage-2 configuration trains (the config's latent size, decoder, FM of both encoders). */
+export function stage2Model(cfg: Stage2Config, skeletonDim: number, textDim: number, seed: number): FsvaeModel {
+  return new FsvaeModel({
+    skeletonDim, textDim, latentDim: cfg.latentDim, decoderActivation: cfg.decoderActivation,
+    skeletonFrequency: cfg.skeletonFrequency, textFrequency: cfg.textFrequency, reparameterisation: cfg.reparameterisation, initGain: 0.5,
+  }, seed);
+}
+
 export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage2Options): Stage2Result {
   const unseenSorted = validate(cfg, inputs);
   const { train, text } = inputs;
-  const model = new FsvaeModel({
-    skeletonDim: train.dim, textDim: text.cols, latentDim: cfg.latentDim, encoderHidden: cfg.encoderHidden,
-    decoderActivation: cfg.decoderActivation, skeletonFrequency: cfg.skeletonFrequency, textFrequency: cfg.textFrequency,
-    reparameterisation: cfg.reparameterisation, initGain: 0.5,
-  }, opts.seed);
+  const model = stage2Model(cfg, train.dim, text.cols, opts.seed);
   const rng = new Random(opts.seed * 7919 + 1);
   const params = model.variables;
   const adam = new Adam(params, { learningRate: cfg.learningRate });
@@ -334,8 +329,8 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
         const labels = new Int32Array(B);
         for (let i = 0; i < B; i++) labels[i] = train.labels[batch[i]];
         // random draws happen every step whether or not the alignment term is active, so the stream does not depend on it
-        const negatives = drawNegatives(rng, labels, align.excludeSameClassNegatives);
-        const skeletonNegatives = align.loss === 'calibrated-reference' ? null : drawNegatives(rng, labels, align.excludeSameClassNegatives);
+        const negatives = drawNegatives(rng, labels.length);
+        const skeletonNegatives = align.loss === 'calibrated-reference' ? null : drawNegatives(rng, labels.length);
         const epsDraws = { s: new Random(0), t: new Random(0) };
         epsDraws.s.setState({ state: Math.floor(rng.uniform() * 2 ** 32), spareNormal: null });
         epsDraws.t.setState({ state: Math.floor(rng.uniform() * 2 ** 32), spareNormal: null });

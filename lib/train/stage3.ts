@@ -8,7 +8,7 @@ import { FsvaeModel, Linear, Posterior, reparameterise } from '../model/fsvae';
 import { Random } from '../util/random';
 import { Adam } from './adam';
 import { Stage2Config } from './config';
-import { FeatureSet } from './features';
+import { FeatureSet } from '../data/matrices';
 
 /**
  * The values of the tensor `fn` builds, as a host array; intermediates freed. (Returning a typed

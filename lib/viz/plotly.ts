@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { resultsDir } from '../report/table';
+import { figureImgTag, figureSvg } from './svg';
 
 export interface Figure {
   data: Record<string, unknown>[];
@@ -22,16 +23,21 @@ function plotCall(fig: Figure, divId: string): string {
   return `Plotly.newPlot(${JSON.stringify(divId)}, ${JSON.stringify(fig.data)}, ${JSON.stringify(layout)}, {responsive: true});`;
 }
 
-/** HTML snippet for a notebook output cell. */
+/**
+ * HTML snippet for a notebook output cell: a static SVG image of the figure (lib/viz/svg.ts), shown
+ * wherever no script runs (a repository browser, nbviewer, an exported HTML page), replaced by the
+ * interactive plotly figure once plotly.js loads from the Jupyter server.
+ */
 export function notebookFigureHtml(fig: Figure, height = 420): string {
   // deterministic id (content hash) so re-executed notebooks do not change when the figure does not
   const id = `fsvae-fig-${createHash('sha1').update(JSON.stringify(fig)).digest('hex').slice(0, 12)}`;
-  return `<div id="${id}" style="width:100%;height:${height}px;"></div>
+  const title = (fig.layout?.title as { text?: string } | undefined)?.text ?? 'figure';
+  return `${figureImgTag(fig, title).replace('<img ', `<img id="${id}-static" `)}
+<div id="${id}" style="width:100%;height:0px;"></div>
 <script>(function(){
-  function draw(){ ${plotCall(fig, id)} }
+  function draw(){ var d = document.getElementById(${JSON.stringify(id)}); d.style.height = '${height}px'; var st = document.getElementById(${JSON.stringify(`${id}-static`)}); if (st) st.style.display = 'none'; ${plotCall(fig, id)} }
   if (window.Plotly) { draw(); return; }
   var s = document.createElement('script'); s.src = ${JSON.stringify(NOTEBOOK_PLOTLY_URL)}; s.onload = draw;
-  s.onerror = function(){ document.getElementById(${JSON.stringify(id)}).innerText = 'plotly.js not reachable at ${NOTEBOOK_PLOTLY_URL}: start Jupyter at the repository root (npm run notebook), or open the saved HTML figure.'; };
   document.head.appendChild(s);
 })();</script>`;
 }
@@ -49,9 +55,14 @@ export function saveFigureHtml(fig: Figure, name: string, dir = path.join(result
   return file;
 }
 
-/** Saves the figure and returns the notebook HTML (with a link line to the saved file). */
-export function figure(fig: Figure, name: string): { html: string; file: string } {
+/**
+ * Saves the figure (results/figures/<name>.html, interactive, and <name>.svg, static) and returns
+ * the notebook HTML (static image + interactive figure, with a link line to the saved files).
+ */
+export function figure(fig: Figure, name: string): { html: string; file: string; svg: string } {
   const file = saveFigureHtml(fig, name);
+  const svg = file.replace(/\.html$/, '.svg');
+  fs.writeFileSync(svg, figureSvg(fig));
   const rel = path.relative(resultsDir(), file);
-  return { html: `${notebookFigureHtml(fig)}<div style="font-size:smaller">saved: results/${rel}</div>`, file };
+  return { html: `${notebookFigureHtml(fig)}<div style="font-size:smaller">saved: results/${rel} (interactive), results/${rel.replace(/\.html$/, '.svg')} (static)</div>`, file, svg };
 }

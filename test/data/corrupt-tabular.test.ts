@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { encodeNpy, readNpy, readNpyFloat32Matrix, readNpyLabels, writeNpy } from '../../lib/data/npy';
 import { SynseFolderData, SynseReadOptions, readSynseSplit, writeSynseSplit } from '../../lib/data/synse';
 import { readSemInfo, readTextTable } from '../../lib/data/text-tables';
-import { FeatureSet } from '../../lib/train/features';
+import { FeatureSet } from '../../lib/data/matrices';
 import { FsvaeInputError } from '../../lib/util/assert';
 
 interface Case {

@@ -9,7 +9,7 @@ import {
   SynseFolderData, findSynseRoot, listSynseFolders, readSynseBenchmark, readSynseSplit, synseFolderName,
   writeSynseSplit,
 } from '../../lib/data/synse';
-import { FeatureSet } from '../../lib/train/features';
+import { FeatureSet } from '../../lib/data/matrices';
 import { FsvaeInputError } from '../../lib/util/assert';
 import { Random } from '../../lib/util/random';
 

@@ -127,7 +127,7 @@ describe('concatTextTables (hand-computed)', () => {
   });
   test('row-count mismatch and zero rows are rejected', () => {
     assert.throws(() => concatTextTables([{ rows: 1, cols: 1, data: Float32Array.from([1]) }, { rows: 2, cols: 1, data: Float32Array.from([1, 1]) }]), FsvaeInputError);
-    assert.throws(() => concatTextTables([{ rows: 1, cols: 2, data: Float32Array.from([0, 0]) }]), /row 0 has zero norm/);
+    assert.throws(() => concatTextTables([{ rows: 1, cols: 2, data: Float32Array.from([0, 0]) }]), /class 0 has zero norm/);
   });
 });
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { assertClose } from '../helpers';
 import { Random } from '../../lib/util/random';
 import { ridgePrototypes, ridgeReference, ridgeZslAccuracy, unseenNcmOracle } from '../../lib/eval/reference-zsl';
-import { FeatureSet } from '../../lib/train/features';
+import { FeatureSet } from '../../lib/data/matrices';
 
 /** Solves (AᵀA + αI) W = AᵀY by Gaussian elimination with partial pivoting (the primal form). */
 function primalRidge(A: number[][], Y: number[][], alpha: number): number[][] {

@@ -6,7 +6,7 @@ import {
 } from '../../lib/experiments/embedding-analysis';
 import { BASELINE, OURS } from '../../lib/experiments/variants';
 import { locateData } from '../../lib/data/paths';
-import { stage1Config } from '../../lib/stage1/config';
+import { extractorConfig } from '../../lib/stage1/extractors';
 import { mainResultsPreset } from '../../lib/experiments/main-results';
 import { Random } from '../../lib/util/random';
 import { FsvaeInputError } from '../../lib/util/assert';
@@ -15,9 +15,9 @@ import { FsvaeInputError } from '../../lib/util/assert';
 const line = (xs: number[]) => pairwiseDistances(Float64Array.from(xs), xs.length, 1);
 
 describe('presets', () => {
-  test("quick: notebook 03's generated source, stage-1 config (shift-gcn-tiny, 10 epochs) and stage-2 preset, so the feature cache is shared", () => {
+  test("quick: the generated source, the default stage-1 extractor (dct-lda) and stage-2 preset of notebook 03's generated entry, so the feature cache is shared", () => {
     const q = embeddingAnalysisPreset('quick');
-    assert.deepEqual(q.stage1, stage1Config('shift-gcn-tiny', { train: { epochs: 10 } }));
+    assert.deepEqual(q.stage1, extractorConfig('dct-lda'));
     assert.equal(q.stage1Seed, 1);
     assert.deepEqual(q.entries.map((e) => e.source), [{ kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' }]);
     assert.deepEqual(q.entries[0].stage2, mainResultsPreset('quick').entries[0].stage2);

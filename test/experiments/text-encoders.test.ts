@@ -10,7 +10,7 @@ import {
 import { PAPER_TABLE7, PAPER_TABLE8_GZSL } from '../../lib/experiments/paper-numbers';
 import { PreparedFeatures } from '../../lib/experiments/datasets';
 import { mainResultsPreset } from '../../lib/experiments/main-results';
-import { stage1Config } from '../../lib/stage1/config';
+import { extractorConfig } from '../../lib/stage1/extractors';
 import { getSplit } from '../../lib/data/splits';
 import { locateData } from '../../lib/data/paths';
 import { FsvaeInputError } from '../../lib/util/assert';
@@ -163,7 +163,7 @@ describe('preset', () => {
   test('the ablation reuses notebook 03\'s generated features (same source and stage 1, so one cache entry)', () => {
     const a = textEncodersPreset('quick').ablation!;
     assert.deepEqual(a.source, mainResultsPreset('quick').entries[0].source);
-    assert.deepEqual(a.stage1, stage1Config('shift-gcn-tiny', { train: { epochs: 10 } }));
+    assert.deepEqual(a.stage1, extractorConfig('dct-lda'));
     assert.equal(a.stage1Seed, 1);
     assert.deepEqual(a.variants.map((v) => v.text.mode), ['lb_ad_md', 'lb', 'lb_ad_md']);
     assert.equal(textEncodersPreset('full', { features: '/x/sk_feats' }).ntu.features, '/x/sk_feats');

@@ -4,7 +4,7 @@ import {
   PAIR_LOSSES, THEOREM1_PRESETS, Theorem1MonteCarloConfig, constancySummary, estimateTerms, injectLabelNoise, noiseAccuracyFigure,
   pairDoubleSum, pairLoss, pairSymmetrySum, runLabelNoiseExperiment, runTheorem1MonteCarlo, termExpectationFigure,
 } from '../../lib/experiments/theorem1';
-import { FeatureSet } from '../../lib/train/features';
+import { FeatureSet } from '../../lib/data/matrices';
 import { Random } from '../../lib/util/random';
 import { FsvaeInputError } from '../../lib/util/assert';
 import { useTestBackend } from '../helpers';

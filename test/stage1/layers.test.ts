@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '../../lib/util/random';
 import {
-  BatchNorm, EVAL, Linear, ParamSet, SpatialShift, spatialShiftPermutation, temporalIm2col, temporalShift, temporalShiftGroups,
+  BatchNorm, EVAL, DenseLayer, ParamSet, SpatialShift, spatialShiftPermutation, temporalIm2col, temporalShift, temporalShiftGroups,
   temporalSubsample,
 } from '../../lib/stage1/layers';
 import { IndexMapGather } from '../../lib/stage1/kernels';
@@ -157,7 +157,7 @@ test('batch norm fast path (leading axes, custom gradient) equals the generic tf
 test('linear with bias: custom gradient equals tf.matMul + tf.add', () => {
   const rng = new Random(11);
   const ps = new ParamSet(new Random(3), 'lin-eq');
-  const lin = Linear.create(ps, 'lin', 4, 3, 1);
+  const lin = DenseLayer.create(ps, 'lin', 4, 3, 1);
   lin.bias!.assign(tf.tensor1d([0.1, -0.2, 0.3]));
   const x = tf.variable(tf.tensor3d(Float32Array.from({ length: 24 }, () => rng.normal()), [2, 3, 4]));
   const w = tf.tensor3d(Float32Array.from({ length: 18 }, () => rng.normal()), [2, 3, 3]);

@@ -1,11 +1,12 @@
 /** `fsvae extract` (stage 1) and `fsvae pipeline` (stage 1 → stages 2-4) from raw skeletons. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyStage2EngineFlag, checkWritable, CliCommand, CliUsageError, FlagSpec, parseFlags } from '../registry';
+import { applyStage2EngineFlag, checkWritable, CliCommand, CliUsageError, FlagSpec, commandLine, parseFlags, repeated, setUsage } from '../registry';
+import { applyOverrides, settablePaths } from '../../train/overrides';
 
 const STAGE1_FLAGS: FlagSpec = {
   dataset: 'string', split: 'string', unseen: 'string', dir: 'string', stage1: 'string', epochs: 'posint', seed: 'int', generator: 'string',
-  'data-seed': 'int', 'cache-dir': 'string',
+  'data-seed': 'int', 'cache-dir': 'string', set: 'repeat',
 };
 const EXTRACT_FLAGS: FlagSpec = { ...STAGE1_FLAGS, out: 'string' };
 const PIPELINE_FLAGS: FlagSpec = {
@@ -55,14 +56,14 @@ function sourceOf(flags: Flags): DatasetSource {
 }
 
 /** Everything stage 1 needs, validated before any work. */
-function stage1Plan(flags: Flags): { source: DatasetSource; cfg: ReturnType<typeof extractorConfig>; seed: number } {
+function stage1Plan(flags: Flags, setsStage1 = false): { source: DatasetSource; cfg: ReturnType<typeof extractorConfig>; seed: number } {
   const preset = str(flags, 'stage1') ?? DEFAULT_EXTRACTOR;
   if (!extractorNames().includes(preset)) throw new CliUsageError(`--stage1 must be one of ${extractorNames().join(', ')}, got '${preset}'.`);
   const epochs = str(flags, 'epochs');
   if (epochs !== undefined && !/^[1-9]\d*$/.test(epochs)) throw new CliUsageError(`--epochs must be a positive integer, got '${epochs}'.`);
   const seedText = str(flags, 'seed') ?? '1';
   if (!/^\d+$/.test(seedText)) throw new CliUsageError(`--seed must be a non-negative integer, got '${seedText}'.`);
-  const cfg = extractorConfig(preset, epochs ? { epochs: Number(epochs) } : {});
+  const cfg = applyOverrides(extractorConfig(preset, epochs ? { epochs: Number(epochs) } : {}), setsStage1 ? repeated(flags['set']) : []).config;
   if (str(flags, 'cache-dir')) checkWritable(str(flags, 'cache-dir')!, '--cache-dir', 'dir');
   return { source: sourceOf(flags), cfg, seed: Number(seedText) };
 }
@@ -89,7 +90,9 @@ async function prepare(flags: Flags, plan = stage1Plan(flags)): Promise<Prepared
 
 const COMMON = `--dataset generated|${RAW_SKELETON_DATASETS.join('|')} (--split <name> | --unseen <ids>) [--dir <raw folder>]
        [--stage1 ${extractorNames().join('|')}] (default ${DEFAULT_EXTRACTOR}) [--epochs N (GCNs)] [--seed 1] [--generator quick|full] [--cache-dir <dir>]
-       class ids of --unseen are 0-based; the train/test sides are the dataset's standard protocol (split registry)`;
+       class ids of --unseen are 0-based; the train/test sides are the dataset's standard protocol (split registry)
+       [--set key=value ...] settings of the stage-1 extractor, e.g. --set augmentCopies=2 (extract; pipeline: of stage 2)
+${setUsage(settablePaths(extractorConfig(DEFAULT_EXTRACTOR)).map((p) => p.path))}`;
 
 export const extractCommand: CliCommand = {
   name: 'extract',
@@ -102,7 +105,7 @@ shift_val_{u}_r (cached under data/cache/features; --out copies them to <dir>/sk
   async run(args) {
     const flags = parseStrict(args, EXTRACT_FLAGS);
     if (str(flags, 'out')) checkWritable(str(flags, 'out')!, '--out', 'dir');
-    const prepared = await prepare(flags);
+    const prepared = await prepare(flags, stage1Plan(flags, true));
     const out = str(flags, 'out');
     if (out) {
       fs.cpSync(prepared.featuresRoot, path.join(out, 'sk_feats'), { recursive: true });
@@ -143,7 +146,8 @@ export const pipelineCommand: CliCommand = {
     };
     const presetName = str(flags, 'preset') ?? 'quick';
     if (!(presetName in STAGE2_PRESETS)) throw new CliUsageError(`--preset must be one of ${Object.keys(STAGE2_PRESETS).join(', ')}, got '${presetName}'.`);
-    const base = withSchedule(stage2Preset(presetName), { cycles: num('cycles'), steps: num('steps') });
+    const resolved = applyOverrides(withSchedule(stage2Preset(presetName), { cycles: num('cycles'), steps: num('steps') }), repeated(flags['set']));
+    const base = resolved.config;
     const stage2Engine = resolveStage2Engine(base);
     if (str(flags, 'out')) checkWritable(str(flags, 'out')!, '--out', 'file');
     const prepared = await prepare(flags, plan);
@@ -171,7 +175,11 @@ export const pipelineCommand: CliCommand = {
     if (out) {
       const result = {
         kind: 'fsvae-pipeline',
-        provenance: provenance(describeBackend(), { wallSeconds: (Date.now() - t0) / 1000, split: prepared.split.name, data: prepared.description, stage2Engine }),
+        provenance: provenance(describeBackend(), {
+          wallSeconds: (Date.now() - t0) / 1000, split: prepared.split.name, data: prepared.description, stage2Engine, preset: base.name, overrides: JSON.stringify(resolved.overrides),
+          text: `${str(flags, 'text-encoder') ?? 'use-lite'} on data/descriptions/${prepared.textDataset}.json`, commandLine: commandLine(),
+        }),
+        presetDefinition: base,
         split: prepared.split, stage1: prepared.stage1, rows,
         runs: runs.map((r) => ({ variant: r.variant, wallSeconds: r.wallSeconds, summary: r.result.summary, perSeed: r.result.perSeed, protocolLabels: r.result.protocolLabels })),
       };

@@ -1,12 +1,13 @@
 /** `fsvae run` (alias `train`): stages 2-4 with both protocols on pre-extracted features in the SynSE layout. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyStage2EngineFlag, checkWritable, CliCommand, CliUsageError, FlagSpec, parseFlags } from '../registry';
+import { applyStage2EngineFlag, checkWritable, CliCommand, CliUsageError, FlagSpec, commandLine, parseFlags, repeated, setUsage } from '../registry';
+import { applyOverrides, settablePaths } from '../../train/overrides';
 
 const FLAGS: FlagSpec = {
   features: 'string', text: 'string', split: 'string', dataset: 'string', unseen: 'string', preset: 'string', 'text-mode': 'string', encoder: 'string',
   seeds: 'posint', 'seed-base': 'int', protocol: 'string', 'gate-temperature': 'string', 'gate-threshold': 'string', cycles: 'posint', steps: 'posint',
-  engine: 'string', sequential: 'bool', 'checkpoint-dir': 'string', out: 'string', log: 'string',
+  engine: 'string', sequential: 'bool', 'checkpoint-dir': 'string', out: 'string', log: 'string', set: 'repeat',
 };
 import { resolveStage2Engine } from '../../train/stage2';
 import { initBackend, describeBackend } from '../../runtime/backend';
@@ -24,7 +25,8 @@ const USAGE = `usage: fsvae train --features <sk_feats dir> --text <dir with tex
                    [--preset ${Object.keys(STAGE2_PRESETS).join('|')}] [--text-mode lb_ad_md] [--encoder ViT-B/32]
                    [--seeds 3] [--seed-base 1] [--protocol clean|reference] [--gate-temperature 2|search]
                    [--gate-threshold 0.5|search] [--cycles N] [--steps N] [--engine auto|fused|autodiff] [--sequential] [--checkpoint-dir <dir>]
-                   [--out <file.json>] [--log <cycles.jsonl>]
+                   [--out <file.json>] [--log <cycles.jsonl>] [--set key=value ...]
+${setUsage(settablePaths(stage2Preset('quick')).map((p) => p.path))}
 Class ids of --unseen are 0-based (subtract 1 from 1-based action ids).
 
 Stages 2-4: trains the cross-modal VAE and the unseen classifier for every seed on the phase-train
@@ -56,8 +58,10 @@ export const command: CliCommand = {
     const seedBase = Number(str('seed-base') ?? 1);
     if (nSeeds > 100) throw new CliUsageError(`--seeds must be at most 100, got ${nSeeds}.`);
     const seeds = Array.from({ length: nSeeds }, (_, i) => seedBase + i);
-    const cfg = stage2Preset(str('preset') ?? 'quick');
+    let cfg = stage2Preset(str('preset') ?? 'quick');
     if (str('text-mode')) cfg.textMode = str('text-mode')!;
+    const resolved = applyOverrides(cfg, repeated(flags.set));
+    cfg = resolved.config;
     const sized = withSchedule(cfg, { cycles: str('cycles') ? Number(str('cycles')) : undefined, steps: str('steps') ? Number(str('steps')) : undefined });
     Object.assign(cfg, sized);
     applyStage2EngineFlag(flags.engine);
@@ -112,7 +116,10 @@ export const command: CliCommand = {
     const { firstSeedGzsl, ...rest } = bench;
     const result = {
       kind: 'fsvae-run',
-      provenance: provenance(describeBackend(), { wallSeconds: (Date.now() - t0) / 1000, preset: cfg.name, split: split.name, protocol, seeds: seeds.join(','), backendName: backend.name, stage2Engine }),
+      provenance: provenance(describeBackend(), {
+        wallSeconds: (Date.now() - t0) / 1000, preset: cfg.name, overrides: JSON.stringify(resolved.overrides), split: split.name, protocol, seeds: seeds.join(','), backendName: backend.name, stage2Engine,
+        text: `${str('encoder') ?? 'ViT-B/32'} tables (${cfg.textMode}) from ${path.resolve(textDir)}`, commandLine: commandLine(),
+      }),
       protocol: PROTOCOL_LABEL[protocol], reported: bench.summary[protocol], splitDefinition: split, presetDefinition: cfg, ...rest,
       firstSeedPerClass: { clean: firstSeedGzsl.clean.perClass, reference: firstSeedGzsl.reference.perClass },
     };

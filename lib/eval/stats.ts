@@ -103,38 +103,38 @@ export function confidenceInterval(values: readonly number[], level = 0.95, what
 
 /**
  * Mean over fixed strata (e.g. the splits of a dataset) of the per-stratum means, with a 95 %
- * interval from the within-stratum spread only (e.g. over seeds): variance Σ_s s_s²/n_s / S²,
- * Welch–Satterthwaite degrees of freedom. The splits are the benchmark, not a sample of splits,
- * so their differences in difficulty (chance 50 % on a 2-class split, 7.7 % on a 13-class one)
- * do not widen the interval. Strata with zero spread (deterministic rows) give a zero-width
- * interval; a stratum with one value leaves the spread unknown (NaN bounds).
+ * interval from the within-stratum spread only (e.g. over seeds), pooled over the strata: the
+ * blocked design "value = stratum effect + noise" with one noise variance,
+ *   s_p² = Σ_s (n_s − 1) s_s² / Σ_s (n_s − 1),   Var(mean) = s_p² Σ_s (1/n_s) / S²,   df = Σ_s (n_s − 1).
+ * The splits are the benchmark, not a sample of splits, so their differences in difficulty
+ * (chance 50 % on a 2-class split, 7.7 % on a 13-class one) do not widen the interval, and pooling
+ * keeps the degrees of freedom usable with 2-3 seeds per split. Strata with one value each leave
+ * no degree of freedom (NaN bounds, e.g. deterministic rows); zero spread gives a zero-width interval.
  */
 export function stratifiedInterval(groups: readonly (readonly number[])[], level = 0.95, what = 'stratifiedInterval'): Interval {
   if (groups.length === 0) throw new FsvaeInputError(`${what}: no groups.`);
   const S = groups.length;
   let mean = 0;
-  let variance = 0;
-  let dfDen = 0;
+  let ss = 0;
+  let df = 0;
+  let invN = 0;
   let n = 0;
-  let unknown = false;
   for (const g of groups) {
     const ci = confidenceInterval(g, level, what);
     n += ci.n;
     mean += ci.mean / S;
-    if (ci.n < 2) {
-      unknown = true;
-      continue;
+    invN += 1 / ci.n;
+    if (ci.n >= 2) {
+      ss += (ci.n - 1) * ci.std * ci.std;
+      df += ci.n - 1;
     }
-    const v = (ci.std * ci.std) / ci.n / (S * S);
-    variance += v;
-    dfDen += (v * v) / (ci.n - 1);
   }
-  if (unknown) return { mean, lo: NaN, hi: NaN, n, std: NaN };
-  const se = Math.sqrt(variance);
+  if (df === 0) return { mean, lo: NaN, hi: NaN, n, std: NaN };
+  const pooled = ss / df;
+  const se = Math.sqrt((pooled * invN) / (S * S));
   if (se === 0) return { mean, lo: mean, hi: mean, n, std: 0 };
-  const df = (variance * variance) / dfDen;
   const half = studentTQuantile(1 - (1 - level) / 2, df) * se;
-  return { mean, lo: mean - half, hi: mean + half, n, std: se * Math.sqrt(n) };
+  return { mean, lo: mean - half, hi: mean + half, n, std: Math.sqrt(pooled) };
 }
 
 export type Verdict = 'supports' | 'contradicts' | 'inconclusive';

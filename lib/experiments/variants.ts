@@ -5,7 +5,7 @@
  */
 import { frequencyConfig, FrequencyPresetName } from '../frequency/enhancer';
 import { AlignmentLossName, Stage2Config } from '../train/config';
-import { Stage2Progress } from '../train/stage2';
+import { CycleRecord, Stage2Progress } from '../train/stage2';
 import { Protocol, runZeroShotBenchmark, ZeroShotBenchmarkResult, GateConfig } from '../pipeline/zero-shot';
 import { PreparedFeatures, TextSourceSpec, textFeaturesFor, zeroShotDataFor } from './datasets';
 import { Row } from '../report/table';
@@ -61,6 +61,8 @@ export interface RunVariantsOptions {
   log?: (line: string) => void;
   /** every stage-2 step of every variant, seed and phase (progress bars) */
   onProgress?: (variant: string, phase: 'train' | 'val', seed: number, p: Stage2Progress) => void;
+  /** every finished cycle of every variant, seed and phase */
+  onCycle?: (variant: string, phase: 'train' | 'val', seed: number, c: CycleRecord) => void;
 }
 
 /** Runs stages 2-4 for each variant on prepared features (text features computed per text mode, cached). */
@@ -74,6 +76,7 @@ export async function runVariants(prepared: PreparedFeatures, base: Stage2Config
     opts.log?.(`[${prepared.split.name}] ${v.name}: text ${cfg.textMode} (${text.cols}-d, ${text.source}), FM ${cfg.skeletonFrequency.preset}, alignment ${cfg.alignment.loss}`);
     const result = await runZeroShotBenchmark(cfg, data, {
       seeds: opts.seeds, gate: opts.gate, latentsOf: opts.latentsOf, onProgress: opts.onProgress ? (phase, seed, p) => opts.onProgress!(v.name, phase, seed, p) : undefined,
+      onCycle: opts.onCycle ? (phase, seed, c) => opts.onCycle!(v.name, phase, seed, c) : undefined,
     });
     runs.push({ variant: v, result, wallSeconds: (Date.now() - t0) / 1000 });
     const s = result.summary.clean;

@@ -53,6 +53,7 @@ export interface StepDraws {
   epsText: Float64Array;
 }
 
+/** The loss terms of one stage-2 step: total = reconstruction + KL + alignment, each with its schedule weight. */
 export interface StepLosses {
   total: number;
   reconstruction: number;

@@ -35,12 +35,8 @@ export interface Stage2Inputs {
   evalSets: Record<string, FeatureSet>;
 }
 
-export interface LossMeans {
-  total: number;
-  reconstruction: number;
-  kl: number;
-  alignment: number;
-}
+/** The loss terms of a step (StepLosses); averaged over a cycle's steps in a CycleRecord. */
+export type LossMeans = StepLosses;
 
 export interface CycleRecord {
   cycle: number;

@@ -20,6 +20,7 @@ function parseStrict(args: string[], spec: FlagSpec): Flags {
   return flags;
 }
 import { resolveStage2Engine } from '../../train/stage2';
+import { canRunPhasesInParallel } from '../../pipeline/phase-worker';
 import { initBackend, describeBackend } from '../../runtime/backend';
 import { getSplit, parseUnseenList, splitFromUnseen, BenchmarkSplit } from '../../data/splits';
 import { numClassesOf, DatasetName } from '../../data/classes';
@@ -122,7 +123,7 @@ export const pipelineCommand: CliCommand = {
   usage: `usage: fsvae pipeline ${COMMON}
        [--preset ${Object.keys(STAGE2_PRESETS).join('|')}] [--seeds 3] [--cycles N] [--steps N] [--variants ours,dagger,baseline] [--text-encoder use-lite]
        [--engine auto|fused|autodiff] [--out <file.json>] [--quiet]
-       (a progress line per variant, seed and phase with cycle, loss and ETA; --quiet hides it)`,
+       (on a terminal, a progress bar per variant and seed with cycle, loss and ETA; --quiet, or output to a file or pipe, hides it)`,
   async run(args) {
     const flags = parseStrict(args, PIPELINE_FLAGS);
     applyStage2EngineFlag(flags.engine);
@@ -158,7 +159,10 @@ export const pipelineCommand: CliCommand = {
     const total = base.schedule.cycles * base.schedule.stepsPerCycle;
     const runs = await runVariants(prepared, base, variants, {
       seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), text: { kind: 'encoder', id: str(flags, 'text-encoder') ?? 'use-lite' }, log: (l) => console.log(l),
-      onProgress: flags.quiet ? undefined : (variant, phase, seed, p) => {
+      // the bar follows the train phase (the val phase trains alongside it in a worker, same length);
+      // a redrawn bar on a terminal only: logs keep the per-variant result lines
+      onProgress: flags.quiet || !process.stdout.isTTY ? undefined : (variant, phase, seed, p) => {
+        if (phase === 'val' && canRunPhasesInParallel()) return;
         const key = `${variant}/${seed}/${phase}`;
         if (key !== barKey) {
           bar?.done();
@@ -166,6 +170,11 @@ export const pipelineCommand: CliCommand = {
           barKey = key;
         }
         bar!.update(p.cycle * p.stepsPerCycle + p.step + 1, `cycle ${p.cycle + 1}/${base.schedule.cycles} loss ${p.loss.toFixed(3)}`);
+      },
+      // one line per finished cycle (train phase: test ZSL; val phase: pseudo-unseen ZSL), also in logs
+      onCycle: flags.quiet ? undefined : (variant, phase, seed, c) => {
+        if (bar && process.stdout.isTTY) process.stdout.write('\n');
+        console.log(`[${variant} seed ${seed} ${phase}] cycle ${c.cycle + 1}/${base.schedule.cycles}: ${phase === 'train' ? 'ZSL' : 'pseudo-unseen ZSL'} ${(100 * c.zslAccuracy).toFixed(1)}, loss ${c.losses.total.toFixed(3)}, ${c.wallSeconds.toFixed(1)} s`);
       },
     });
     (bar as StepProgress | null)?.done();

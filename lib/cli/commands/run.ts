@@ -7,9 +7,10 @@ import { applyOverrides, settablePaths } from '../../train/overrides';
 const FLAGS: FlagSpec = {
   features: 'string', text: 'string', split: 'string', dataset: 'string', unseen: 'string', preset: 'string', 'text-mode': 'string', encoder: 'string',
   seeds: 'posint', 'seed-base': 'int', protocol: 'string', 'gate-temperature': 'string', 'gate-threshold': 'string', cycles: 'posint', steps: 'posint',
-  engine: 'string', sequential: 'bool', 'checkpoint-dir': 'string', out: 'string', log: 'string', set: 'repeat',
+  engine: 'string', sequential: 'bool', 'checkpoint-dir': 'string', out: 'string', log: 'string', set: 'repeat', quiet: 'bool',
 };
 import { resolveStage2Engine } from '../../train/stage2';
+import { canRunPhasesInParallel } from '../../pipeline/phase-worker';
 import { initBackend, describeBackend } from '../../runtime/backend';
 import { getSplit, parseUnseenList, splitFromUnseen } from '../../data/splits';
 import { stage2Preset, STAGE2_PRESETS, withSchedule } from '../../train/config';
@@ -25,7 +26,7 @@ const USAGE = `usage: fsvae train --features <sk_feats dir> --text <dir with tex
                    [--preset ${Object.keys(STAGE2_PRESETS).join('|')}] [--text-mode lb_ad_md] [--encoder ViT-B/32]
                    [--seeds 3] [--seed-base 1] [--protocol clean|reference] [--gate-temperature 2|search]
                    [--gate-threshold 0.5|search] [--cycles N] [--steps N] [--engine auto|fused|autodiff] [--sequential] [--checkpoint-dir <dir>]
-                   [--out <file.json>] [--log <cycles.jsonl>] [--set key=value ...]
+                   [--out <file.json>] [--log <cycles.jsonl>] [--set key=value ...] [--quiet]
 ${setUsage(settablePaths(stage2Preset('quick')).map((p) => p.path))}
 Class ids of --unseen are 0-based (subtract 1 from 1-based action ids).
 
@@ -96,8 +97,11 @@ export const command: CliCommand = {
       seeds, gate, checkpointDir: str('checkpoint-dir'), log: (l) => console.log(l), parallel: flags.sequential ? false : undefined,
       onCycle: (phase, seed, c) => {
         if (logFile) fs.appendFileSync(logFile, JSON.stringify({ phase, seed, ...c }) + '\n');
+        if (!flags.quiet) console.log(`[seed ${seed} ${phase}] cycle ${c.cycle + 1}/${cfg.schedule.cycles}: ${phase === 'train' ? 'ZSL' : 'pseudo-unseen ZSL'} ${(100 * c.zslAccuracy).toFixed(1)}, loss ${c.losses.total.toFixed(3)}, ${c.wallSeconds.toFixed(1)} s`);
       },
-      onProgress: (phase, seed, p) => {
+      // a redrawn bar on a terminal only (following the train phase when the val phase runs alongside in a worker)
+      onProgress: flags.quiet || !process.stdout.isTTY ? undefined : (phase, seed, p) => {
+        if (phase === 'val' && !flags.sequential && canRunPhasesInParallel()) return;
         const key = `${phase}/${seed}`;
         if (key !== barKey) {
           bar?.done();

@@ -27,7 +27,23 @@ echo "[build] ok"
 step "4/5 tslab kernel"
 bash scripts/register-kernel.sh
 step "5/5 notebooks"
-bash scripts/run-notebooks.sh
+nb_log="$(mktemp)"
+bash scripts/run-notebooks.sh | tee "$nb_log"
 node scripts/update-readme.js
+total=$(( $(date +%s) - t0 ))
+# results/main_timing.md: this run's wall times (evidence cells already in data/cache/evidence make a
+# re-run faster: the count of cached cells says how warm the caches were)
+{
+  echo "# Wall time of npm run main"
+  echo
+  echo "| step | seconds |"
+  echo "| --- | --- |"
+  grep -E '^\[notebooks\] .*: (ok|FAILED).* in [0-9.]+ s$' "$nb_log" | sed -E 's/^\[notebooks\] (.*): .* in ([0-9.]+) s$/| \1 | \2 |/' || true
+  echo "| total (set-up included) | $total |"
+  echo
+  echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit: $(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown); cores: $(nproc)"
+  echo "- evidence cells in data/cache/evidence after the run: $(ls "${FSVAE_CACHE:-data/cache}/evidence" 2>/dev/null | wc -l) (a run from an empty cache trains every one)"
+} > results/main_timing.md
+rm -f "$nb_log"
 echo
-echo "== [main] done in $(( $(date +%s) - t0 )) s"
+echo "== [main] done in $total s (results/main_timing.md)"

@@ -161,7 +161,7 @@ export function evidenceSummaryMarkdown(tables: EvidenceTable[]): string {
   if (t1) {
     lines.push(`Table 1 (\`results/${t1.file}.md\`), ZSL % with 95 % CI (n = splits × seeds):`, '');
     lines.push('| dataset | row | n | ZSL | 95% CI | chance |', '|---|---|---|---|---|---|');
-    for (const r of t1.rows) lines.push(`| ${r.dataset} | ${r.row} | ${r.n} | ${r.ZSL} | ${r['95% CI']} | ${r.chance} |`);
+    for (const r of t1.rows) lines.push(`| ${r.dataset} | ${String(r.row).replace(/\|/g, '/')} | ${r.n} | ${r.ZSL} | ${r['95% CI']} | ${r.chance} |`);
     lines.push('');
     // the small-data targets: Ours at least twice chance, and not below the baseline
     for (const d of [...new Set(t1.rows.map((r) => String(r.dataset)))]) {
@@ -179,7 +179,8 @@ export function evidenceSummaryMarkdown(tables: EvidenceTable[]): string {
   lines.push('Claims of the paper, paired over the same splits × seeds (Δ in points, 95 % CI):', '');
   lines.push('| table | dataset | claim | Δ [95% CI] | verdict | paper Δ (NTU) |', '|---|---|---|---|---|---|');
   for (const t of tables) {
-    for (const r of t.rows.filter((x) => x.verdict)) lines.push(`| ${t.id} | ${r.dataset} | ${r.claim} | ${r['Δ [95% CI]']} | ${r.verdict} | ${r['paper Δ'] || '–'} |`);
+    const cell = (v: unknown) => String(v).replace(/\|/g, '/');
+    for (const r of t.rows.filter((x) => x.verdict)) lines.push(`| ${t.id} | ${r.dataset} | ${cell(r.claim)} | ${r['Δ [95% CI]']} | ${r.verdict} | ${cell(r['paper Δ'] || '–')} |`);
   }
   const count = (v: string) => tables.reduce((a, t) => a + t.rows.filter((r) => r.verdict === v).length, 0);
   lines.push('', `Verdicts: ${count('supports')} supports, ${count('contradicts')} contradicts, ${count('inconclusive')} inconclusive.`);

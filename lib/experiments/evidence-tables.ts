@@ -91,7 +91,7 @@ function table7Rows(): EvidenceRowSpec[] {
   ];
 }
 
-export type EvidenceTableId = 'table1' | 'table2' | 'table3' | 'table4' | 'table9' | 'table7';
+export type EvidenceTableId = 'table1' | 'table2' | 'table3' | 'table4' | 'table9' | 'table7' | 'table8';
 
 export const EVIDENCE_TABLES: Readonly<Record<EvidenceTableId, { file: string; title: string; metric: EvidenceMetric; rows: () => EvidenceRowSpec[] }>> = {
   table1: { file: 'table1_zsl', title: 'Table 1: zero-shot accuracy (%) on real skeletons', metric: 'zsl', rows: () => table1Rows('zsl') },
@@ -100,6 +100,7 @@ export const EVIDENCE_TABLES: Readonly<Record<EvidenceTableId, { file: string; t
   table4: { file: 'ablation_table4', title: 'Table 4: influence of the text descriptions (AL, LD, GD), ZSL (%)', metric: 'zsl', rows: table4Rows },
   table9: { file: 'ablation_table9', title: 'Table 9: alignment losses, ZSL (%)', metric: 'zsl', rows: table9Rows },
   table7: { file: 'table7_text_encoders', title: 'Table 7: text encoders and a random-text control, ZSL (%)', metric: 'zsl', rows: table7Rows },
+  table8: { file: 'table8_text_encoders_gzsl', title: 'Table 8: text encoders and a random-text control, GZSL S / U / H (%)', metric: 'H', rows: table7Rows },
 };
 
 export interface EvidenceTable {
@@ -118,7 +119,8 @@ export async function runEvidenceTable(ev: Evidence, id: EvidenceTableId): Promi
   if (id === 'table1') notes.push('Reference rows on the same features: the ridge map fits text → visual class mean on the seen classes (regulariser chosen on the val phase); the NCM oracle classifies unseen test samples by their own class means (test labels): a ceiling, not a zero-shot result. Both are deterministic: n = splits.');
   if (id === 'table1' || id === 'table2') notes.push("Ours (paper form) = the `paper` preset's formulas and hyper-parameters (Eq. 2-3 without k, Eq. 6 with negatives on both sides, φ = 35, α = 0.1) on the dataset's schedule: the paper's 10 × 1900 steps per run do not fit the notebooks' budget; `npx fsvae run --preset paper` runs the whole preset on NTU features.");
   if (id === 'table2') notes.push("H = harmonic mean of S and U with the code's gate (logistic regression on the pseudo split, temperature 2, threshold 0.5).");
-  if (id === 'table7') notes.push('CLIP ViT-B/32 vs ViT-B/16 rows need NTU features (SynSE Shift-GCN); they run in notebook 06 when those are present. Here the offline USE-Lite encoder embeds each text part, and the control replaces the text with Gaussian vectors of the same shape.');
+  if (id === 'table8') notes.push("H = harmonic mean of S and U with the code's gate (temperature 2, threshold 0.5); the same runs as Table 7.");
+  if (id === 'table7' || id === 'table8') notes.push('CLIP ViT-B/32 vs ViT-B/16 rows need NTU features (SynSE Shift-GCN); they run in notebook 06 when those are present. Here the offline USE-Lite encoder embeds each text part, and the control replaces the text with Gaussian vectors of the same shape.');
   return { id, file: t.file, title: t.title, rows, notes };
 }
 
@@ -129,8 +131,10 @@ export function writeEvidenceTable(t: EvidenceTable, ev: Evidence, backend: stri
     stage2: ev.config.datasets.map((d) => `${d.name}: ${d.stage2.name}`).join('; '), realData: ev.config.real, wallSeconds,
     text: ev.config.datasets.map((d) => `${d.name}: ${d.text.kind === 'encoder' ? `${d.text.id ?? 'use-lite'} on data/descriptions/${d.name}.json` : d.text.kind}`).join('; '),
   });
-  const { csv, md } = writeResultTable({ name: t.file, title: t.title, rows: t.rows, notes: t.notes }, prov);
-  const json = path.join(path.dirname(csv), `${t.file}.json`);
+  // full-mode tables sit next to the main job's (quick) ones: <file>_full.*
+  const name = ev.config.mode === 'full' ? `${t.file}_full` : t.file;
+  const { csv, md } = writeResultTable({ name, title: ev.config.mode === 'full' ? `${t.title} — full mode` : t.title, rows: t.rows, notes: t.notes }, prov);
+  const json = path.join(path.dirname(csv), `${name}.json`);
   writeFileAtomic(json, JSON.stringify({
     id: t.id, title: t.title, rows: t.rows, notes: t.notes, provenance: prov,
     resolved: { stage1: ev.config.stage1, seeds: ev.config.seeds, gate: ev.config.gate, datasets: ev.config.datasets.map((d) => ({ name: d.name, origin: d.origin, seeds: seedsOf(ev.config, d), text: d.text, stage2: d.stage2 })) },
@@ -200,6 +204,6 @@ export function updateReadmeEvidence(readme: string, dir = resultsDir()): { text
 
 /** Observations generated from the rows: each claim with its verdict and numbers, per dataset. */
 export function evidenceObservations(t: EvidenceTable): string[] {
-  const metric = t.id === 'table2' ? 'H' : 'ZSL';
+  const metric = EVIDENCE_TABLES[t.id].metric === 'H' ? 'H' : 'ZSL';
   return t.rows.filter((r) => r.verdict).map((r) => `${r.dataset}: "${r.claim}" — ${r.verdict} (Δ ${r['Δ [95% CI]']} points over ${r['n pairs']} paired runs; ${r.row}: ${metric} ${r[metric]}${r.paper ? `; paper Δ on NTU ${r['paper Δ'] || 'n/a'}` : ''})`);
 }

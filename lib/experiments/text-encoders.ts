@@ -655,6 +655,6 @@ export function writeTextEncodersResults(r: TextEncodersResult, backend: string)
     'clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code\'s choice of the best cycle on the test set.',
   ];
   if (r.table7.length) w({ name: 'table7_text_encoders_ntu', title: 'Table 7: text encoders, ZSL accuracy (%) (and S / U / H where no Table 8 row exists)', rows: r.table7, notes: t7notes });
-  if (r.table8.length) w({ name: 'table8_text_encoders_gzsl', title: 'Table 8: text encoders, GZSL S / U / H (%)', rows: r.table8, notes: t7notes });
+  if (r.table8.length) w({ name: 'table8_text_encoders_gzsl_ntu', title: 'Table 8: text encoders, GZSL S / U / H (%)', rows: r.table8, notes: t7notes });
   return files;
 }

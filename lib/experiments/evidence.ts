@@ -272,8 +272,9 @@ export async function evidenceRows(ev: Evidence, specs: EvidenceRowSpec[], metri
       const row: Row = {
         dataset: ds.name, splits: ds.sources.length, row: s.label ?? s.variant?.name ?? s.key, n: ci?.n ?? 0,
         [label]: ci ? Number((100 * ci.mean).toFixed(1)) : 'n/a', '95% CI': isRef ? 'deterministic' : ci && Number.isFinite(ci.lo) ? `[${(100 * ci.lo).toFixed(1)}, ${(100 * ci.hi).toFixed(1)}]` : '',
-        chance: Number((100 * cells.reduce((a, c) => a + c.chance, 0) / cells.length).toFixed(1)),
       };
+      // chance of the ZSL task (1/|unseen|); H has no such simple chance level
+      if (metric === 'zsl') row.chance = Number((100 * cells.reduce((a, c) => a + c.chance, 0) / cells.length).toFixed(1));
       if (metric === 'H') {
         row.S = usable ? Number((100 * cells.reduce((a, c) => a + c.S, 0) / cells.length).toFixed(1)) : 'n/a';
         row.U = usable ? Number((100 * cells.reduce((a, c) => a + c.U, 0) / cells.length).toFixed(1)) : 'n/a';

@@ -32,6 +32,11 @@ test('notebook 01 executes headless and writes its tables', { skip: hasJupyter ?
     const executed = JSON.parse(fs.readFileSync(nb, 'utf8')) as { cells: { outputs?: { data?: Record<string, unknown> }[] }[] };
     const html = executed.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data && 'text/html' in o.data);
     assert.ok(html.length >= 5, `expected the tables and figures as HTML outputs, got ${html.length}`);
+    // every figure carries a static image (shown where no script runs, e.g. an nbconvert HTML export)
+    const text = (o: { data?: Record<string, unknown> }) => { const v = o.data!['text/html']; return Array.isArray(v) ? v.join('') : String(v); };
+    const figures = html.filter((o) => /fsvae-fig-/.test(text(o)));
+    assert.ok(figures.length >= 1, 'notebook 01 shows figures');
+    for (const f of figures) assert.match(text(f), /<img id="fsvae-fig-[0-9a-f]{12}-static" [^>]*src="data:image\/svg\+xml;base64,/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(results, { recursive: true, force: true });

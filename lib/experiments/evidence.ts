@@ -6,8 +6,9 @@
  * a verdict: supports / contradicts / inconclusive (lib/eval/stats.ts).
  *
  * Every (dataset, split, seed, configuration, text) cell is trained once and stored under
- * data/cache/evidence (keyed by the features, the configuration, the text matrix, the seed and the
- * stage-2 code), so the full model, which appears in every table, runs once for all notebooks.
+ * data/cache/evidence (keyed by the stage-1 cache entry of the features, the configuration, the
+ * text matrix, the seed and the stage-2 code), so the full model, which appears in every table,
+ * runs once for all notebooks.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -146,6 +147,17 @@ function codeVersion(): string {
   return h.digest('hex').slice(0, 16);
 }
 
+/**
+ * The cache key of one cell. Features extracted here are named by their stage-1 cache entry (whose
+ * name holds a hash of the data's identity, the split, the extractor and its seed), not by their
+ * absolute path, so moving the repository or the cache keeps the cells; a user's pre-extracted
+ * features are named by their path.
+ */
+export function evidenceCellKey(prepared: Pick<PreparedFeatures, 'featuresRoot' | 'stage1'>, rest: Record<string, unknown>): string {
+  const features = prepared.stage1 ? path.basename(path.dirname(prepared.featuresRoot)) : path.resolve(prepared.featuresRoot);
+  return createHash('sha256').update(JSON.stringify({ features, ...rest })).digest('hex').slice(0, 24);
+}
+
 /** Runs and caches the cells of evidence tables. */
 export class Evidence {
   readonly progress: EvidenceProgress = { done: 0, cached: 0, seconds: 0 };
@@ -189,7 +201,7 @@ export class Evidence {
       const data = zeroShotDataFor(prepared, tf);
       const textSha = createHash('sha256').update(Buffer.from(tf.data.buffer, tf.data.byteOffset, tf.data.byteLength)).digest('hex');
       for (const seed of seedsOf(this.config, ds)) {
-        const key = createHash('sha256').update(JSON.stringify({ features: path.resolve(prepared.featuresRoot), cfg, textSha, seed, gate: this.config.gate, code: this.code })).digest('hex').slice(0, 24);
+        const key = evidenceCellKey(prepared, { cfg, textSha, seed, gate: this.config.gate, code: this.code });
         const file = path.join(this.cacheDir, `${key}.json`);
         const t0 = Date.now();
         let cell: EvidenceCell | null = null;

@@ -27,7 +27,6 @@ import { ExtractorConfig } from '../stage1/extractors';
 import { Stage2Config, stage2Preset } from '../train/config';
 import { runZeroShotBenchmark, ZeroShotBenchmarkResult } from '../pipeline/zero-shot';
 import { formatMeanStd } from '../eval/metrics';
-import { Random } from '../util/random';
 import { FsvaeInputError } from '../util/assert';
 import { Row, ResultTable, writeResultTable } from '../report/table';
 import { provenance } from '../report/provenance';

@@ -214,8 +214,7 @@ function renderHeatmap(t: Trace, layout: Record<string, unknown>, out: string[])
   const xl = arr(t.x).map(String);
   const yl = arr(t.y).map(String);
   const flat = z.flat().filter(Number.isFinite);
-  const zmin = num(t.zmin) ?? NaN;
-  const lo = Number.isFinite(zmin) ? zmin : Math.min(...flat);
+  const lo = Number.isFinite(num(t.zmin)) ? num(t.zmin) : Math.min(...flat);
   const hi = Number.isFinite(num(t.zmax)) ? num(t.zmax) : Math.max(...flat);
   const pw = W - M.l - M.r - 40;
   const ph = H - M.t - M.b;

@@ -16,7 +16,6 @@ import { FusedStage2Step, StepDraws } from '../../lib/train/fused-step';
 import { resolveStage2Engine, stage2LossAutodiff, trainStage2 } from '../../lib/train/stage2';
 import { hostView } from '../../lib/runtime/host-memory';
 import { Random } from '../../lib/util/random';
-import { FsvaeInputError } from '../../lib/util/assert';
 import { tinyConfig, tinyInputs } from '../fixtures/stage2-tiny';
 
 before(async () => {

@@ -10,6 +10,7 @@ import { command as embedCommand } from './commands/embed';
 import { extractCommand, pipelineCommand } from './commands/extract';
 import { featuresReportCommand } from './commands/features-report';
 import { selectPresetCommand } from './commands/select-preset';
+import { tablesCommand } from './commands/tables';
 
 const COMMANDS: CliCommand[] = [
   // each command module exports `command: CliCommand`; add new ones here
@@ -23,6 +24,7 @@ const COMMANDS: CliCommand[] = [
   pipelineCommand,
   featuresReportCommand,
   selectPresetCommand,
+  tablesCommand,
 ];
 
 function help(): string {

@@ -51,6 +51,9 @@ describe('strict command-line flags', () => {
       ['inspect', 'a', '--limit', '0'],
       ['embed', '--dataset', 'nw-ucla', '--no-cache=1'],
       ['download', '--list', '--mode'],
+      ['tables', '--mode', 'fast'],
+      ['tables', '--table', 'table5'],
+      ['tables', 'table1'],
     ];
     for (const c of cases) assert.equal(await main(c), 2, c.join(' '));
   });

@@ -168,25 +168,37 @@ export function readRawSkeletons(dataset: RawSkeletonDataset, dir: string): { se
   }
 }
 
+/** Folders up to this many bytes are identified by their bytes; larger ones (a full NTU release) by names, sizes and times. */
+export const CONTENT_HASH_LIMIT = 1 << 30;
+
 /**
- * Identity of a data folder's content for cache keys: sha256 over the relative path, size and
- * modification time of every file below it (depth ≤ 4), so replacing or touching one file
- * changes the key.
+ * Identity of a data folder's content for cache keys: sha256 over the relative path and bytes of
+ * every file below it (depth ≤ 4), so a copied or re-mounted folder keeps its caches while
+ * replacing one file changes the key. Folders above CONTENT_HASH_LIMIT bytes hash path, size and
+ * modification time instead (reading tens of GB on every run would cost more than re-extracting).
  */
 export function contentIdentity(dir: string): string {
   const h = createHash('sha256');
   const st = fs.statSync(dir);
-  if (!st.isDirectory()) return h.update(`${path.basename(dir)}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 24);
+  if (!st.isDirectory()) return h.update(`${path.basename(dir)}\0${st.size}\0`).update(st.size <= CONTENT_HASH_LIMIT ? fs.readFileSync(dir) : String(st.mtimeMs)).digest('hex').slice(0, 24);
+  const files: { rel: string; p: string; f: fs.Stats | null }[] = [];
   walkFiles(dir, 4, (rel, p) => {
-    let f: fs.Stats;
+    let f: fs.Stats | null = null;
     try {
       f = fs.statSync(p);
     } catch {
-      h.update(`${rel}\0dangling\n`);
-      return;
+      // dangling link: part of the identity as such
     }
-    h.update(`${rel}\0${f.size}\0${f.mtimeMs}\n`);
+    files.push({ rel, p, f });
   });
+  const bytes = files.reduce((a, x) => a + (x.f?.isFile() ? x.f.size : 0), 0);
+  const byContent = bytes <= CONTENT_HASH_LIMIT;
+  h.update(byContent ? 'content\n' : 'stat\n');
+  for (const { rel, p, f } of files) {
+    if (!f) h.update(`${rel}\0dangling\n`);
+    else if (byContent && f.isFile()) h.update(`${rel}\0${f.size}\0`).update(fs.readFileSync(p)).update('\n');
+    else h.update(`${rel}\0${f.size}\0${f.mtimeMs}\n`);
+  }
   return h.digest('hex').slice(0, 24);
 }
 

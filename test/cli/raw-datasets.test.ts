@@ -72,6 +72,15 @@ describe('every dataset with a reader runs through fsvae pipeline (fixtures writ
     const scaled = fs.readFileSync(f, 'utf8').split('\n').map((l) => l.trim() ? l.split(' ').map((v, k) => (k < 3 ? String(Number(v) * 1e6) : v)).join(' ') : l).join('\n');
     fs.writeFileSync(f, scaled);
     assert.notEqual(contentIdentity(dir), before);
+    // a copy elsewhere (new modification times) has the same identity: caches survive moving the data
+    const copy = path.join(root, 'msr2-copy');
+    fs.cpSync(dir, copy, { recursive: true, preserveTimestamps: false });
+    const later = new Date(Date.now() + 60_000);
+    for (const g of fs.readdirSync(copy)) fs.utimesSync(path.join(copy, g), later, later);
+    assert.equal(contentIdentity(copy), contentIdentity(dir));
+    // the same bytes under another name are another dataset
+    fs.renameSync(path.join(copy, 'a01_s01_e01_skeleton3D.txt'), path.join(copy, 'a02_s01_e01_skeleton3D.txt'));
+    assert.notEqual(contentIdentity(copy), contentIdentity(dir));
   });
 
   test('a damaged cache report is recomputed, not parsed into a crash; an intact one is reused', () => {

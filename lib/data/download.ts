@@ -29,6 +29,8 @@ import {
   DownloadSource,
   GithubRepo,
   DataSource,
+  DriveSource,
+  verifyFetchManifest,
   SourcePart,
   SourceStatus,
   archiveUrl,
@@ -56,7 +58,13 @@ export function resolveDataDir(explicit?: string): DataDir {
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-export type DownloadErrorCode = 'not-found' | 'http' | 'http-retry' | 'timeout' | 'network' | 'checksum' | 'archive';
+/**
+ * not-found: 404/410; http: other refusals; http-retry: 5xx/408/429 (retried); timeout, network: retried;
+ * checksum: wrong bytes; archive: not a readable archive; quota / permission: a Google Drive page
+ * instead of the file; listing: a Drive folder page that cannot be read; format: fetched files that
+ * fail the format check of their source.
+ */
+export type DownloadErrorCode = 'not-found' | 'http' | 'http-retry' | 'timeout' | 'network' | 'checksum' | 'archive' | 'quota' | 'permission' | 'listing' | 'format';
 
 export class DownloadError extends Error {
   constructor(
@@ -121,7 +129,7 @@ export interface DownloadOptions extends TransferOptions {
   log?: (line: string) => void;
 }
 
-interface Ctx {
+export interface Ctx {
   timeoutMs: number;
   retries: number;
   backoffMs: number;
@@ -137,7 +145,7 @@ function defaultBaseUrl(): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // HTTP
 
-interface FetchOutcome {
+export interface FetchOutcome {
   /** the .part now holds this many bytes. */
   size: number;
   /** bytes were appended to an existing .part (206). */
@@ -146,7 +154,7 @@ interface FetchOutcome {
   rangeNotSatisfiable?: boolean;
 }
 
-function statSize(p: string): number {
+export function statSize(p: string): number {
   try {
     return fs.statSync(p).size;
   } catch {
@@ -154,7 +162,7 @@ function statSize(p: string): number {
   }
 }
 
-function unlinkQuiet(p: string): void {
+export function unlinkQuiet(p: string): void {
   try {
     fs.unlinkSync(p);
   } catch {
@@ -162,10 +170,50 @@ function unlinkQuiet(p: string): void {
   }
 }
 
-/** One GET of `url` into `partPath`, resuming from its current size with a Range request. */
-function fetchOnce(url: string, partPath: string, ctx: Ctx, redirectsLeft = 5): Promise<FetchOutcome> {
-  return new Promise<FetchOutcome>((resolve, reject) => {
-    const start = Math.max(0, statSize(partPath));
+/** Per-host cookies (name → value), sent back to the host that set them or to its domain. */
+export class CookieJar {
+  private readonly byDomain = new Map<string, Map<string, string>>();
+
+  /** Stores the cookies of a response's set-cookie headers (attributes other than Domain are ignored). */
+  store(host: string, setCookie: string[] | undefined): void {
+    for (const line of setCookie ?? []) {
+      const [pair, ...attrs] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      const domainAttr = attrs.map((a) => a.trim()).find((a) => /^domain=/i.test(a));
+      const domain = (domainAttr ? domainAttr.slice(7) : host).replace(/^\./, '').toLowerCase();
+      if (domain !== host && !host.endsWith(`.${domain}`)) continue; // a host may not set cookies for another
+      if (!this.byDomain.has(domain)) this.byDomain.set(domain, new Map());
+      this.byDomain.get(domain)!.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+  }
+
+  /** The Cookie header for `host`, or undefined when none applies. */
+  header(host: string): string | undefined {
+    const parts: string[] = [];
+    for (const [domain, cookies] of this.byDomain) {
+      if (domain !== host && !host.endsWith(`.${domain}`)) continue;
+      for (const [k, v] of cookies) parts.push(`${k}=${v}`);
+    }
+    return parts.length ? parts.join('; ') : undefined;
+  }
+}
+
+/** An open response (redirects followed) and whether its request has hit the idle timeout. */
+export interface OpenResponse {
+  res: http.IncomingMessage;
+  /** the URL that answered (after redirects). */
+  url: string;
+  timedOut(): boolean;
+}
+
+function timeoutError(url: string, ctx: Ctx): DownloadError {
+  return new DownloadError(`timed out: no data from ${url} for ${ctx.timeoutMs / 1000} s (raise --timeout on a slow link)`, 'timeout', url);
+}
+
+/** GET `url` with `headers`, following up to 5 redirects (cookies kept in `jar` when given); the idle timeout covers the body too. */
+export function openGet(url: string, headers: Record<string, string>, ctx: Ctx, jar?: CookieJar, redirectsLeft = 5): Promise<OpenResponse> {
+  return new Promise<OpenResponse>((resolve, reject) => {
     let u: URL;
     try {
       u = new URL(url);
@@ -178,99 +226,112 @@ function fetchOnce(url: string, partPath: string, ctx: Ctx, redirectsLeft = 5): 
       reject(new DownloadError(`unsupported URL scheme '${u.protocol}' in ${url} (only http and https)`, 'http', url));
       return;
     }
-    const headers: Record<string, string> = { 'user-agent': 'fsvae-download', 'accept-encoding': 'identity' };
-    if (start > 0) headers.range = `bytes=${start}-`;
-    let settled = false;
+    const h: Record<string, string> = { 'user-agent': 'fsvae-download', 'accept-encoding': 'identity', ...headers };
+    const cookie = jar?.header(u.hostname);
+    if (cookie) h.cookie = cookie;
     let timedOut = false;
-    const fail = (e: Error): void => {
-      if (settled) return;
-      settled = true;
-      reject(e);
-    };
-    const timeoutError = (): DownloadError =>
-      new DownloadError(`timed out: no data from ${url} for ${ctx.timeoutMs / 1000} s (raise --timeout on a slow link)`, 'timeout', url);
+    let answered = false;
     const agent = u.protocol === 'https:' ? ctx.agents.https : ctx.agents.http;
-    const req = mod.get(u, { headers, agent }, (res) => {
+    const req = mod.get(u, { headers: h, agent }, (res) => {
+      answered = true;
+      jar?.store(u.hostname, res.headers['set-cookie']);
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
       if (status >= 300 && status < 400 && location) {
         res.resume();
         if (redirectsLeft <= 0) {
-          fail(new DownloadError(`too many redirects at ${url}`, 'http', url));
+          reject(new DownloadError(`too many redirects at ${url}`, 'http', url));
           return;
         }
-        settled = true;
-        fetchOnce(new URL(location, u).href, partPath, ctx, redirectsLeft - 1).then(resolve, reject);
+        openGet(new URL(location, u).href, headers, ctx, jar, redirectsLeft - 1).then(resolve, reject);
         return;
       }
-      if (status === 404 || status === 410) {
-        res.resume();
-        fail(new DownloadError(`HTTP ${status} (not found): ${url}`, 'not-found', url));
-        return;
-      }
-      if (status === 416) {
-        res.resume();
-        settled = true;
-        resolve({ size: start, resumed: false, rangeNotSatisfiable: true });
-        return;
-      }
-      if (status !== 200 && status !== 206) {
-        res.resume();
-        const retry = status >= 500 || status === 429 || status === 408;
-        fail(new DownloadError(`HTTP ${status} ${res.statusMessage ?? ''} from ${url}`.trim(), retry ? 'http-retry' : 'http', url));
-        return;
-      }
-      let offset = 0;
-      let flags = 'w';
-      if (status === 206) {
-        const cr = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(String(res.headers['content-range'] ?? '').trim());
-        if (!cr || Number(cr[1]) !== start) {
-          res.destroy();
-          unlinkQuiet(partPath); // cannot tell where the bytes belong: start over
-          fail(new DownloadError(`asked for bytes ${start}- of ${url}, got Content-Range '${String(res.headers['content-range'] ?? '')}'`, 'network', url));
-          return;
-        }
-        offset = start;
-        flags = 'a';
-      } else if (start > 0) {
-        // the server ignored Range: the body is the whole file, so the .part is rewritten
-        ctx.log(`${url}: server ignored the Range request, restarting from byte 0`);
-        ctx.onBytes(-start);
-      }
-      const lengthHeader = res.headers['content-length'];
-      const expected = lengthHeader !== undefined ? Number(lengthHeader) : undefined;
-      let got = 0;
-      res.on('data', (c: Buffer) => {
-        got += c.length;
-        ctx.onBytes(c.length);
-      });
-      const ws = fs.createWriteStream(partPath, { flags });
-      pipeline(res, ws).then(
-        () => {
-          if (expected !== undefined && got < expected) {
-            fail(new DownloadError(`connection closed after ${got} of ${expected} bytes from ${url}`, 'network', url));
-          } else if (!res.complete) {
-            fail(new DownloadError(`connection closed early (${got} bytes) from ${url}`, 'network', url));
-          } else {
-            settled = true;
-            resolve({ size: offset + got, resumed: status === 206 });
-          }
-        },
-        (e: Error) => fail(timedOut ? timeoutError() : new DownloadError(`connection lost after ${got} bytes from ${url}: ${e.message}`, 'network', url)),
-      );
+      resolve({ res, url: u.href, timedOut: () => timedOut });
     });
     req.setTimeout(ctx.timeoutMs, () => {
       timedOut = true;
-      req.destroy(timeoutError());
+      req.destroy(timeoutError(url, ctx));
     });
-    req.on('error', (e) => fail(timedOut ? timeoutError() : e instanceof DownloadError ? e : new DownloadError(`${url}: ${e.message}`, 'network', url)));
+    req.on('error', (e) => {
+      if (answered) return; // surfaces through the response stream
+      reject(timedOut ? timeoutError(url, ctx) : e instanceof DownloadError ? e : new DownloadError(`${url}: ${e.message}`, 'network', url));
+    });
   });
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/**
+ * Writes the body of a 200 or 206 response into `partPath`: a 206 must continue exactly at
+ * `start` (else the .part is dropped), a 200 rewrites the file from byte 0. Rejects on a short or
+ * broken body.
+ */
+export function receiveInto(o: OpenResponse, partPath: string, start: number, ctx: Ctx): Promise<FetchOutcome> {
+  const { res, url } = o;
+  const status = res.statusCode ?? 0;
+  let offset = 0;
+  let flags = 'w';
+  if (status === 206) {
+    const cr = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(String(res.headers['content-range'] ?? '').trim());
+    if (!cr || Number(cr[1]) !== start) {
+      res.destroy();
+      unlinkQuiet(partPath); // cannot tell where the bytes belong: start over
+      return Promise.reject(new DownloadError(`asked for bytes ${start}- of ${url}, got Content-Range '${String(res.headers['content-range'] ?? '')}'`, 'network', url));
+    }
+    offset = start;
+    flags = 'a';
+  } else if (start > 0) {
+    // the server ignored Range: the body is the whole file, so the .part is rewritten
+    ctx.log(`${url}: server ignored the Range request, restarting from byte 0`);
+    ctx.onBytes(-start);
+  }
+  const lengthHeader = res.headers['content-length'];
+  const expected = lengthHeader !== undefined ? Number(lengthHeader) : undefined;
+  let got = 0;
+  res.on('data', (c: Buffer) => {
+    got += c.length;
+    ctx.onBytes(c.length);
+  });
+  const ws = fs.createWriteStream(partPath, { flags });
+  return pipeline(res, ws).then(
+    () => {
+      if (expected !== undefined && got < expected) throw new DownloadError(`connection closed after ${got} of ${expected} bytes from ${url}`, 'network', url);
+      if (!res.complete) throw new DownloadError(`connection closed early (${got} bytes) from ${url}`, 'network', url);
+      return { size: offset + got, resumed: status === 206 };
+    },
+    (e: Error) => {
+      throw o.timedOut() ? timeoutError(url, ctx) : new DownloadError(`connection lost after ${got} bytes from ${url}: ${e.message}`, 'network', url);
+    },
+  );
+}
+
+/** Maps a status that is neither a redirect nor 200/206 to its error (404/410 not found; 5xx, 408, 429 retried); null for 200/206. */
+export function statusError(status: number, statusMessage: string | undefined, url: string): DownloadError | null {
+  if (status === 200 || status === 206) return null;
+  if (status === 404 || status === 410) return new DownloadError(`HTTP ${status} (not found): ${url}`, 'not-found', url);
+  const retry = status >= 500 || status === 429 || status === 408;
+  return new DownloadError(`HTTP ${status} ${statusMessage ?? ''} from ${url}`.trim(), retry ? 'http-retry' : 'http', url);
+}
+
+/** One GET of `url` into `partPath`, resuming from its current size with a Range request. */
+async function fetchOnce(url: string, partPath: string, ctx: Ctx): Promise<FetchOutcome> {
+  const start = Math.max(0, statSize(partPath));
+  const o = await openGet(url, start > 0 ? { range: `bytes=${start}-` } : {}, ctx);
+  const status = o.res.statusCode ?? 0;
+  if (status === 416) {
+    o.res.resume();
+    return { size: start, resumed: false, rangeNotSatisfiable: true };
+  }
+  const err = statusError(status, o.res.statusMessage, o.url);
+  if (err) {
+    o.res.resume();
+    throw err;
+  }
+  return receiveInto(o, partPath, start, ctx);
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** fetchOnce with bounded retries and exponential backoff; `size` is the expected length when known. */
-async function fetchWithRetries(url: string, partPath: string, ctx: Ctx, size?: number): Promise<FetchOutcome> {
+export async function fetchWithRetries(url: string, partPath: string, ctx: Ctx, size?: number, once: (url: string, partPath: string, ctx: Ctx) => Promise<FetchOutcome> = fetchOnce): Promise<FetchOutcome> {
   let lastErr: DownloadError | undefined;
   for (let attempt = 0; attempt <= ctx.retries; attempt++) {
     const have = statSize(partPath);
@@ -280,7 +341,7 @@ async function fetchWithRetries(url: string, partPath: string, ctx: Ctx, size?: 
       ctx.onBytes(-have);
     }
     try {
-      const r = await fetchOnce(url, partPath, ctx);
+      const r = await once(url, partPath, ctx);
       if (r.rangeNotSatisfiable) {
         // our .part is not a prefix the server can extend: drop it and start over
         ctx.onBytes(-Math.max(0, statSize(partPath)));
@@ -678,6 +739,7 @@ function archivePath(dataDir: string, r: GithubRepo): string {
 /** present / missing / partial / corrupt (with the bad files) of one source under `dataDir`. */
 export async function sourceStatus(source: DataSource, dataDir: string, opts: StatusOptions = {}): Promise<SourceStatus> {
   if (source.kind === 'manual') return source.check(dataDir);
+  if (source.kind === 'gdrive') return driveStatus(source, dataDir, opts);
   const manifest = loadManifest(source);
   const s: SourceStatus = { name: source.name, kind: 'download', state: 'missing', total: 0, good: 0, missing: [], bad: [], partFiles: [], notes: [] };
   for (const [rel, entry] of Object.entries(manifest.files)) {
@@ -711,6 +773,30 @@ export async function sourceStatus(source: DataSource, dataDir: string, opts: St
   else if (s.good === s.total) s.state = 'present';
   else if (s.good === 0 && s.partFiles.length === 0) s.state = 'missing';
   else s.state = 'partial';
+  return s;
+}
+
+/**
+ * A Drive source: its format check, then the sha256 of every file its download recorded (a copy
+ * placed by hand has no record and gets the format check only).
+ */
+async function driveStatus(source: DriveSource, dataDir: string, opts: StatusOptions): Promise<SourceStatus> {
+  const s = await source.check(dataDir);
+  s.kind = 'gdrive';
+  const m = await verifyFetchManifest(dataDir, source.name, opts.hash !== false);
+  const work = path.join(dataDir, '.downloads', source.name);
+  if (fs.existsSync(work)) {
+    for (const f of fs.readdirSync(work)) if (f.endsWith('.part') || f.endsWith('.download')) s.partFiles.push(`.downloads/${source.name}/${f}`);
+  }
+  if (m === null) {
+    if (s.state !== 'missing') s.notes.push('no download record (placed by hand?): checked by format only');
+    return s;
+  }
+  s.bad.push(...m.bad);
+  s.missing.push(...m.missing);
+  s.notes.push(`${m.good} file(s) match the sha256 recorded when they were fetched (${m.fetchedAt})`);
+  if (m.bad.length > 0) s.state = 'corrupt';
+  else if (m.missing.length > 0 && s.state === 'present') s.state = 'partial';
   return s;
 }
 

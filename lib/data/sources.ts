@@ -8,15 +8,19 @@
  *   archive: https://codeload.github.com/<owner>/<repo>/tar.gz/<ref>   (one tar.gz, top folder
  *            `<repo>-<ref>/`)
  *   file:    https://raw.githubusercontent.com/<owner>/<repo>/<ref>/<path>
- * Manual sources cannot be fetched by a script (request forms, Google Drive). Their entry says
- * where to get them and which layout to put under the data root, and `check` verifies what is
- * there by structure (and by checksum where one is known).
+ * Drive sources (DRIVE_SOURCES) are files and folders shared on Google Drive, fetched by
+ * lib/data/gdrive.ts; they have no pinned checksum, so `check` verifies their format and the
+ * sha256 of what was fetched is recorded locally. Manual sources cannot be fetched by a script
+ * (request forms). Their entry says where to get them and which layout to put under the data root,
+ * and `check` verifies what is there by structure (and by checksum where one is known).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsvaeInputError } from '../util/assert';
 import { repoRoot } from './paths';
+import { readNpyLabels } from './npy';
+import { getSplit } from './splits';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -87,7 +91,7 @@ export interface BadFile {
 
 export interface SourceStatus {
   name: string;
-  kind: 'download' | 'manual';
+  kind: 'download' | 'manual' | 'gdrive';
   state: SourceState;
   /** items checked (files for scripted sources; files/folders for manual ones). */
   total: number;
@@ -114,7 +118,69 @@ export interface ManualSource {
   check(root: string): Promise<SourceStatus>;
 }
 
-export type DataSource = DownloadSource | ManualSource;
+/**
+ * A source shared on Google Drive (lib/data/gdrive.ts fetches it): a file, an archive whose
+ * folder `member` goes to `target`, or a folder whose sub-folder `member` goes to `target`.
+ * Drive files carry no pinned checksum: `check` verifies their format, and the sha256 of what was
+ * fetched is recorded in a local manifest (FetchManifest) that `--verify` re-checks.
+ */
+export interface DriveSource {
+  kind: 'gdrive';
+  name: string;
+  title: string;
+  origin: string;
+  folder: string;
+  drive: { type: 'file' | 'folder'; id: string; member: string; target: string };
+  /** how to get it by hand (offline, or when Drive refuses), one line each. */
+  where: string[];
+  layout: string[];
+  check(root: string): Promise<SourceStatus>;
+}
+
+export type DataSource = DownloadSource | ManualSource | DriveSource;
+
+/** What a Drive download placed: the sha256 of every file (paths relative to the data root). */
+export interface FetchManifest {
+  source: string;
+  drive: { type: 'file' | 'folder'; id: string };
+  fetchedAt: string;
+  archive?: ChecksumEntry;
+  files: Record<string, ChecksumEntry>;
+}
+
+/** <data root>/.manifests/<source>.json */
+export function fetchManifestPath(root: string, source: string): string {
+  return path.join(root, '.manifests', `${source}.json`);
+}
+
+/**
+ * Re-checks the files a Drive download recorded: each must exist with the recorded size and
+ * (with `hash`) sha256. Returns null when there is no manifest (placed by hand).
+ */
+export async function verifyFetchManifest(root: string, source: string, hash = true): Promise<{ fetchedAt: string; good: number; bad: BadFile[]; missing: string[] } | null> {
+  const file = fetchManifestPath(root, source);
+  if (!fs.existsSync(file)) return null;
+  let m: FetchManifest;
+  try {
+    m = JSON.parse(fs.readFileSync(file, 'utf8')) as FetchManifest;
+    if (!m || typeof m.files !== 'object') throw new Error('no files');
+  } catch (e) {
+    return { fetchedAt: '?', good: 0, bad: [{ path: rel(root, file), expected: 'a download manifest (JSON)', got: (e as Error).message }], missing: [] };
+  }
+  const out = { fetchedAt: m.fetchedAt, good: 0, bad: [] as BadFile[], missing: [] as string[] };
+  for (const [r, e] of Object.entries(m.files)) {
+    const p = path.join(root, r);
+    if (!fs.existsSync(p)) {
+      out.missing.push(r);
+      continue;
+    }
+    const size = fs.statSync(p).size;
+    if (size !== e.bytes) out.bad.push({ path: r, expected: `${e.bytes} bytes as fetched on ${m.fetchedAt}`, got: `${size} bytes` });
+    else if (hash && (await sha256File(p)) !== e.sha256) out.bad.push({ path: r, expected: `sha256 ${e.sha256} as fetched on ${m.fetchedAt}`, got: 'other bytes' });
+    else out.good++;
+  }
+  return out;
+}
 
 // ---------------------------------------------------------------------------------------------
 // URLs
@@ -532,6 +598,43 @@ const SHIFT_SPLITS: Array<{ ss: number; classes: number; known: Record<string, R
   { ss: 24, classes: 120, known: { shift_val: { val: 7200 } } },
 ];
 
+const SHIFT_SPLIT_NAMES: Record<number, string> = { 5: 'ntu60-55/5', 12: 'ntu60-48/12', 10: 'ntu120-110/10', 24: 'ntu120-96/24' };
+
+/**
+ * The class structure of one feature folder against the split registry: shift_{ss}_r holds
+ * exactly the split's unseen classes in ztest and all its seen classes (no unseen one) in train;
+ * shift_val_{ss}_r splits seen classes only, with disjoint train / ztest classes and val drawn
+ * from the train classes.
+ */
+function checkShiftClasses(root: string, dir: string, kind: 'shift' | 'shift_val', ss: number, classes: number): BadFile[] {
+  const split = getSplit(SHIFT_SPLIT_NAMES[ss]);
+  const unseen = new Set(split.unseen);
+  const setOf = (f: string): Set<number> => new Set(readNpyLabels(path.join(dir, f)));
+  const list = (x: Iterable<number>): string => {
+    const a = [...x].sort((p, q) => p - q);
+    return a.length > 14 ? `${a.slice(0, 12).join(', ')}, … (${a.length} classes)` : `${a.join(', ')} (${a.length} classes)`;
+  };
+  const bad: BadFile[] = [];
+  const at = (f: string): string => rel(root, path.join(dir, f));
+  const train = setOf('train_label.npy');
+  const z = setOf('z_label.npy');
+  if (kind === 'shift') {
+    if (z.size !== unseen.size || [...z].some((c) => !unseen.has(c))) bad.push({ path: at('z_label.npy'), expected: `the unseen classes of ${split.name}: ${list(unseen)}`, got: list(z) });
+    const leaked = [...train].filter((c) => unseen.has(c));
+    if (leaked.length > 0) bad.push({ path: at('train_label.npy'), expected: `seen classes of ${split.name} only`, got: `unseen classes ${list(leaked)}` });
+    else if (train.size !== classes - ss) bad.push({ path: at('train_label.npy'), expected: `all ${classes - ss} seen classes of ${split.name}`, got: list(train) });
+  } else {
+    const inUnseen = [...train, ...z].filter((c) => unseen.has(c));
+    if (inUnseen.length > 0) bad.push({ path: at('z_label.npy'), expected: `seen classes of ${split.name} only (the pseudo split lies inside them)`, got: `unseen classes ${list(new Set(inUnseen))}` });
+    const both = [...z].filter((c) => train.has(c));
+    if (both.length > 0) bad.push({ path: at('z_label.npy'), expected: 'classes disjoint from train_label.npy', got: `shared classes ${list(both)}` });
+    const v = setOf('val_label.npy');
+    const stray = [...v].filter((c) => !train.has(c));
+    if (stray.length > 0) bad.push({ path: at('val_label.npy'), expected: 'classes of train_label.npy (held-out samples of the val-seen classes)', got: `other classes ${list(stray)}` });
+  }
+  return bad;
+}
+
 async function checkShiftFeatures(root: string): Promise<SourceStatus> {
   const s = emptyStatus('synse-shift-features');
   let anyFound = false;
@@ -569,6 +672,7 @@ async function checkShiftFeatures(root: string): Promise<SourceStatus> {
       }
       anyFound = true;
       const r = checkNpyFolder(root, dir, [...specs], { files: [...labels], max: classes });
+      if (r.bad.length === 0 && r.missing.length === 0) r.bad.push(...checkShiftClasses(root, dir, kind, ss, classes));
       s.bad.push(...r.bad);
       s.missing.push(...r.missing);
       const badRequired = new Set(r.bad.map((b) => path.posix.basename(b.path)).filter((n) => specs.some((x) => x.file === n && !x.optional)));
@@ -780,12 +884,15 @@ async function checkFsvaeText(root: string): Promise<SourceStatus> {
   return finish(s, true);
 }
 
-export const MANUAL_SOURCES: ManualSource[] = [
+/** Sources shared on Google Drive: fetched by `fsvae download NAME`, or placed by hand as `where` says. */
+export const DRIVE_SOURCES: DriveSource[] = [
   {
-    kind: 'manual',
+    kind: 'gdrive',
     name: 'synse-shift-features',
     title: 'Shift-GCN features of NTU-60/120 used by SynSE, MSF-GZSSAR and FS-VAE (all published FS-VAE numbers)',
+    origin: 'Google Drive file 167xoVJQ684XU1uFhSKD6j9nAwHsnmEky (SynSE "synse_resources" archive); its ntu_results/ folder becomes sk_feats/',
     folder: 'sk_feats',
+    drive: { type: 'file', id: '167xoVJQ684XU1uFhSKD6j9nAwHsnmEky', member: 'ntu_results', target: 'sk_feats/' },
     where: [
       'Google Drive (SynSE "synse_resources" archive): https://drive.google.com/file/d/167xoVJQ684XU1uFhSKD6j9nAwHsnmEky',
       'Unpack it and move (or link) its folder synse_resources/ntu_results to <data root>/sk_feats',
@@ -799,10 +906,12 @@ export const MANUAL_SOURCES: ManualSource[] = [
     check: checkShiftFeatures,
   },
   {
-    kind: 'manual',
+    kind: 'gdrive',
     name: 'fsvae-text-features',
     title: 'FS-VAE semantic features (label / global / local description, CLIP ViT-B/32), released by the FS-VAE authors',
+    origin: 'Google Drive folder 1dk0SiivOw3Hk8zhK4GgxjohMPWGsdPyY (linked from the FS-VAE README); its text_feats/ folder becomes fsvae-text/text_feats/',
     folder: 'fsvae-text',
+    drive: { type: 'folder', id: '1dk0SiivOw3Hk8zhK4GgxjohMPWGsdPyY', member: 'text_feats', target: 'fsvae-text/text_feats/' },
     where: [
       'Google Drive folder linked from the FS-VAE README: https://drive.google.com/drive/folders/1dk0SiivOw3Hk8zhK4GgxjohMPWGsdPyY',
       'Download its text_feats folder and put it under <data root>/fsvae-text/',
@@ -811,6 +920,9 @@ export const MANUAL_SOURCES: ManualSource[] = [
     layout: ['fsvae-text/text_feats/ViT-B/32/{lb,ad,md}_{60,120}.npy   float32 (60|120, 512)'],
     check: checkFsvaeText,
   },
+];
+
+export const MANUAL_SOURCES: ManualSource[] = [
   {
     kind: 'manual',
     name: 'ntu-rgbd',
@@ -857,7 +969,7 @@ export const MANUAL_SOURCES: ManualSource[] = [
   },
 ];
 
-export const DATA_SOURCES: DataSource[] = [...DOWNLOAD_SOURCES, ...MANUAL_SOURCES];
+export const DATA_SOURCES: DataSource[] = [...DOWNLOAD_SOURCES, ...DRIVE_SOURCES, ...MANUAL_SOURCES];
 
 /** The source called `name`; throws FsvaeInputError listing the known names. */
 export function getDataSource(name: string, sources: DataSource[] = DATA_SOURCES): DataSource {

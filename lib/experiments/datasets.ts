@@ -85,8 +85,8 @@ const DOWNLOAD_HINT: Record<RawSkeletonDataset | 'ntu60' | 'ntu120', string> = {
   'utd-mhad': 'npx fsvae download utd-mhad',
   'msr-action3d': 'npx fsvae download msr-action3d (manual: see its instructions)',
   pku51: 'npx fsvae download pku-mmd (manual: see its instructions)',
-  ntu60: 'npx fsvae download synse-shift-features (manual: SynSE Google Drive) and npx fsvae download ntu-text-features',
-  ntu120: 'npx fsvae download synse-shift-features (manual: SynSE Google Drive) and npx fsvae download ntu-text-features',
+  ntu60: 'npx fsvae download synse-shift-features (SynSE Google Drive) and npx fsvae download ntu-text-features',
+  ntu120: 'npx fsvae download synse-shift-features (SynSE Google Drive) and npx fsvae download ntu-text-features',
 };
 const RAW_NTU_HINT = 'npx fsvae download ntu-rgbd (manual: ROSE Lab skeleton release)';
 

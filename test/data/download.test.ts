@@ -26,6 +26,7 @@ import {
 import {
   ChecksumManifest,
   DOWNLOAD_SOURCES,
+  DRIVE_SOURCES,
   DownloadSource,
   MANUAL_SOURCES,
   archiveUrl,
@@ -36,8 +37,10 @@ import {
   rawFileUrl,
 } from '../../lib/data/sources';
 import { locateData } from '../../lib/data/paths';
+import { getSplit } from '../../lib/data/splits';
 import { runDownload } from '../../lib/cli/commands/download';
 import { ProgressBar } from '../../lib/util/progress';
+import { f4, i8, npy, writeShiftLayout } from '../fixtures/shift-features';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const made: string[] = [];
@@ -759,10 +762,11 @@ test('--list: present / missing / corrupt (n bad files) / partial; --verify name
   assert.match(lineOf(out, 'ntu-splits'), /corrupt \(2 bad files\)\s+0\/18/);
   assert.match(lineOf(out, 'ntu-samples'), /partial\s+0\/7/);
   assert.match(lineOf(out, 'nw-ucla'), /missing\s+0\/1484/);
-  assert.match(lineOf(out, 'synse-shift-features'), /manual\s+missing/);
+  assert.match(lineOf(out, 'synse-shift-features'), /gdrive\s+missing/);
   assert.match(lineOf(out, 'pku-mmd'), /manual\s+missing/);
   if (haveShared) assert.match(lineOf(out, 'synse-language'), /present\s+9\/9/);
-  assert.equal(out.length, 2 + DOWNLOAD_SOURCES.length + MANUAL_SOURCES.length);
+  assert.equal(out.length, 2 + DOWNLOAD_SOURCES.length + DRIVE_SOURCES.length + MANUAL_SOURCES.length + 1);
+  assert.match(out[out.length - 1], /^kinds: download = .*gdrive = Google Drive/);
 
   const v = captureIO();
   assert.equal(await runDownload(['--verify', 'ntu-splits', '--dir', dir], v.io), 1);
@@ -813,86 +817,38 @@ test('CLI download through --base-url fetches and verifies; unknown names and ba
 // ---------------------------------------------------------------------------------------------
 // manual sources
 
-function npy(descr: string, shape: number[], data: Buffer): Buffer {
-  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  const total = Math.ceil((10 + dict.length + 1) / 64) * 64;
-  const header = dict + ' '.repeat(total - 10 - dict.length - 1) + '\n';
-  const pre = Buffer.alloc(10);
-  pre.writeUInt8(0x93, 0);
-  pre.write('NUMPY', 1, 'latin1');
-  pre.writeUInt8(1, 6);
-  pre.writeUInt8(0, 7);
-  pre.writeUInt16LE(header.length, 8);
-  return Buffer.concat([pre, Buffer.from(header, 'latin1'), data]);
-}
-
-function f4(rows: number, cols: number): Buffer {
-  return npy('<f4', [rows, cols], Buffer.alloc(rows * cols * 4));
-}
-
-function i8(values: number[]): Buffer {
-  const b = Buffer.alloc(values.length * 8);
-  values.forEach((v, i) => b.writeBigInt64LE(BigInt(v), i * 8));
-  return npy('<i8', [values.length], b);
-}
-
-function writeShiftLayout(root: string): void {
-  for (const [ss, c] of [
-    [5, 60],
-    [12, 60],
-    [10, 120],
-    [24, 120],
-  ]) {
-    const main = path.join(root, 'sk_feats', `shift_${ss}_r`);
-    const val = path.join(root, 'sk_feats', `shift_val_${ss}_r`);
-    fs.mkdirSync(main, { recursive: true });
-    fs.mkdirSync(val, { recursive: true });
-    const labels = (n: number): number[] => Array.from({ length: n }, (_, i) => (i * 7) % c);
-    const w = (d: string, f: string, b: Buffer): void => fs.writeFileSync(path.join(d, f), b);
-    w(main, 'train.npy', f4(6, 256));
-    w(main, 'train_label.npy', i8(labels(6)));
-    w(main, 'ztest.npy', f4(4, 256));
-    w(main, 'z_label.npy', i8(labels(4)));
-    w(main, 'gtest.npy', f4(5, 256));
-    w(main, 'g_label.npy', i8(labels(5)));
-    w(main, 'gtest_out.npy', f4(5, c));
-    w(val, 'train.npy', f4(6, 256));
-    w(val, 'train_label.npy', i8(labels(6)));
-    w(val, 'ztest.npy', f4(4, 256));
-    w(val, 'z_label.npy', i8(labels(4)));
-    w(val, 'val.npy', f4(3, 256));
-    w(val, 'val_label.npy', i8(labels(3)));
-    w(val, 'ztest_out.npy', f4(4, c));
-    w(val, 'val_out.npy', f4(3, c));
-  }
-}
-
-test('manual source synse-shift-features: instructions, then a structural check of what was placed', async () => {
+test('Drive source synse-shift-features placed by hand: a structural check (shapes, dtypes, label ranges, the classes of each split)', async () => {
   const dir = tmp('manual');
-  const first = captureIO();
-  assert.equal(await runDownload(['synse-shift-features', '--dir', dir], first.io), 1, 'missing: not done yet');
-  const text = first.out.join('\n');
-  assert.ok(text.includes('https://drive.google.com/file/d/167xoVJQ684XU1uFhSKD6j9nAwHsnmEky'));
-  assert.ok(text.includes('sk_feats/shift_{5,12,10,24}_r/'));
-  assert.ok(text.includes(`Put it under the data dir ${dir}`));
-  assert.match(text, /synse-shift-features: missing in/);
-
-  writeShiftLayout(dir);
   const src = getDataSource('synse-shift-features');
+  assert.equal((await sourceStatus(src, dir)).state, 'missing');
+  writeShiftLayout(dir);
   const ok = await sourceStatus(src, dir);
   assert.equal(ok.state, 'present', JSON.stringify(ok.bad));
   // 4 splits x (7 required files in shift_*_r + 8 in shift_val_*_r)
   assert.equal(ok.good, 60);
   assert.equal(ok.total, 60);
   // the generated folders are far smaller than the authors' features: reported, not failed
-  assert.ok(ok.notes.some((n) => n.includes('shift_val_5_r/train.npy has 6 rows') && n.includes('31216')));
+  assert.ok(ok.notes.some((n) => /shift_val_5_r\/train.npy has \d+ rows/.test(n) && n.includes('31216')));
+  assert.ok(ok.notes.some((n) => n.includes('no download record (placed by hand?)')));
   const again = captureIO();
-  assert.equal(await runDownload(['synse-shift-features', '--dir', dir], again.io), 0);
+  assert.equal(await runDownload(['--verify', 'synse-shift-features', '--dir', dir], again.io), 0);
+
+  // the class structure: an unseen class among the seen training samples, a ztest of the wrong
+  // split, a pseudo split that shares a class with its train side
+  const rel = (p: string) => path.join(dir, 'sk_feats', p);
+  fs.writeFileSync(rel('shift_5_r/train_label.npy'), i8([10, ...getSplit('ntu60-55/5').seen.slice(1)]));
+  fs.writeFileSync(rel('shift_12_r/z_label.npy'), i8([10, 11, 19, 26, 56, 0, 1, 2, 4, 6, 7, 8]));
+  const vs = await sourceStatus(src, dir);
+  const classBad = new Map(vs.bad.map((b) => [b.path, b]));
+  assert.match(classBad.get('sk_feats/shift_5_r/train_label.npy')!.got, /unseen classes 10 \(1 classes\)/);
+  assert.match(classBad.get('sk_feats/shift_12_r/z_label.npy')!.expected, /the unseen classes of ntu60-48\/12: 3, 5, 9, 12/);
+  assert.equal(vs.state, 'corrupt');
+  writeShiftLayout(dir);
 
   // wrong logit width, wrong dtype, out-of-range label, row mismatch between features and labels
-  fs.writeFileSync(path.join(dir, 'sk_feats/shift_5_r/gtest_out.npy'), f4(5, 59));
+  fs.writeFileSync(path.join(dir, 'sk_feats/shift_5_r/gtest_out.npy'), f4(60, 59));
   fs.writeFileSync(path.join(dir, 'sk_feats/shift_12_r/train.npy'), npy('<f8', [6, 256], Buffer.alloc(6 * 256 * 8)));
-  fs.writeFileSync(path.join(dir, 'sk_feats/shift_10_r/z_label.npy'), i8([0, 1, 120, 3]));
+  fs.writeFileSync(path.join(dir, 'sk_feats/shift_10_r/z_label.npy'), i8([...getSplit('ntu120-110/10').unseen.slice(0, 9), 120]));
   fs.writeFileSync(path.join(dir, 'sk_feats/shift_val_24_r/val_label.npy'), i8([0, 1]));
   fs.unlinkSync(path.join(dir, 'sk_feats/shift_val_12_r/val_out.npy'));
   const bad = await sourceStatus(src, dir);

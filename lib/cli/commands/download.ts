@@ -9,16 +9,20 @@ import {
   resolveDataDir,
   sourceStatus,
 } from '../../data/download';
-import { DOWNLOAD_SOURCES, ManualSource, DATA_SOURCES, DataSource, SourceStatus, getDataSource } from '../../data/sources';
+import { DOWNLOAD_SOURCES, DriveSource, ManualSource, DATA_SOURCES, DataSource, SourceStatus, getDataSource } from '../../data/sources';
+import { downloadDriveSource } from '../../data/gdrive';
 import { ProgressStream } from '../../util/progress';
 
 const USAGE = `usage:
   fsvae download --list [--dir DIR]           every source and its state in the data dir
-  fsvae download NAME... [options]            fetch and verify (NAME 'all' = every scripted source)
+  fsvae download NAME... [options]            fetch and verify (NAME 'all' = every GitHub-hosted source)
   fsvae download --verify [NAME...] [--dir DIR]   re-check files against the pinned sha256 (all when no NAME)
 
-Manual sources (request forms, Google Drive) print where to get them and the layout to place
-under the data dir, then verify what is there.
+Google Drive sources (kind gdrive: synse-shift-features, fsvae-text-features) are fetched by
+name; they have no pinned checksum, so what arrives is checked by format and its sha256 is
+recorded in DIR/.manifests/NAME.json, which --verify re-checks. When Drive refuses (daily quota,
+sign-in) the command prints how to place them by hand. Manual sources (request forms) print where
+to get them and the layout to place under the data dir, then verify what is there.
 
 options:
   --dir DIR          data root (default: $FSVAE_DATA, else data/external in the repository)
@@ -30,6 +34,7 @@ options:
   --keep-archive     keep downloaded tar.gz files under DIR/.downloads
   --base-url URL     fetch from a mirror laid out as URL/raw/<owner>/<repo>/<ref>/<path> and
                      URL/codeload/<owner>/<repo>/tar.gz/<ref> (default $FSVAE_DOWNLOAD_BASE_URL)
+  --drive-url URL    the Google Drive host (default $FSVAE_GDRIVE_BASE_URL, else https://drive.google.com)
   --quiet            no progress bar`;
 
 export interface DownloadIO {
@@ -46,7 +51,7 @@ const defaultIO: DownloadIO = {
 };
 
 const BOOLEAN_FLAGS = ['list', 'keep-archive', 'quiet'];
-const VALUE_FLAGS = ['dir', 'mode', 'timeout', 'retries', 'concurrency', 'base-url'];
+const VALUE_FLAGS = ['dir', 'mode', 'timeout', 'retries', 'concurrency', 'base-url', 'drive-url'];
 
 function parse(args: string[]): { flags: Record<string, string | true>; names: string[] } {
   const spec: Record<string, 'bool' | 'string'> = { verify: 'bool' };
@@ -81,9 +86,9 @@ function printDetails(s: SourceStatus, io: DownloadIO): void {
   for (const n of s.notes) io.out(`${s.name}: ${n}`);
 }
 
-function printManual(source: ManualSource, dir: DataDir, io: DownloadIO): void {
+function printManual(source: ManualSource | DriveSource, dir: DataDir, io: DownloadIO): void {
   io.out(`${source.name}: ${source.title}`);
-  io.out('This source cannot be fetched by a script. Get it here:');
+  io.out(source.kind === 'gdrive' ? 'To place it by hand instead, get it here:' : 'This source cannot be fetched by a script. Get it here:');
   for (const l of source.where) io.out(`  ${l}`);
   io.out(`Put it under the data dir ${dir.path} as:`);
   for (const l of source.layout) io.out(`  ${l}`);
@@ -100,6 +105,7 @@ export async function runDownload(args: string[], io: DownloadIO = defaultIO): P
     io.out(`data dir: ${dir.path} (${dir.from})`);
     io.out(`${'source'.padEnd(21)} ${'kind'.padEnd(9)} ${'status'.padEnd(22)} ${'ok/total'.padStart(9)}  folder`);
     for (const source of DATA_SOURCES) io.out(statusLine(await sourceStatus(source, dir.path), source));
+    io.out("kinds: download = GitHub, pinned sha256; gdrive = Google Drive, fetched by name, checked by format, sha256 recorded at download; manual = placed by hand ('fsvae download NAME' says how)");
     return 0;
   }
 
@@ -113,7 +119,7 @@ export async function runDownload(args: string[], io: DownloadIO = defaultIO): P
       if (s.state !== 'present') {
         ok = false;
         printDetails(s, io);
-        if (source.kind === 'download') io.out(`${source.name}: run 'fsvae download ${source.name}' to fetch what is missing or wrong.`);
+        if (source.kind !== 'manual') io.out(`${source.name}: run 'fsvae download ${source.name}' to fetch what is missing or wrong.`);
         else if (s.state === 'missing') printManual(source, dir, io);
       }
     }
@@ -138,6 +144,29 @@ export async function runDownload(args: string[], io: DownloadIO = defaultIO): P
       io.out(`${source.name}: ${describeSourceState(s)} in ${dir.path}`);
       if (s.state !== 'missing') printDetails(s, io);
       if (s.state !== 'present') exit = 1;
+      continue;
+    }
+    if (source.kind === 'gdrive') {
+      try {
+        const r = await downloadDriveSource(source, {
+          dataDir: dir.path,
+          driveBaseUrl: typeof flags['drive-url'] === 'string' ? flags['drive-url'] : undefined,
+          timeoutMs: timeout !== undefined ? timeout * 1000 : undefined,
+          retries,
+          keepArchive: flags['keep-archive'] === true,
+          progress: flags.quiet ? false : io.progress,
+          log: (l) => io.err(`${source.name}: ${l}`),
+        });
+        io.out(r.alreadyPresent
+          ? `${source.name}: already present under ${dir.path}/${source.folder} (format checked; sha256 recorded in ${r.manifest}).`
+          : `${source.name}: ${r.files.length} files placed under ${dir.path}/${source.folder}, format checked; sha256 recorded in ${r.manifest}.`);
+      } catch (e) {
+        if (!(e instanceof DownloadError)) throw e;
+        io.err(`fsvae download ${source.name}: ${e.message}`);
+        if (e.code === 'quota' || e.code === 'permission' || e.code === 'listing' || e.code === 'network' || e.code === 'timeout') printManual(source, dir, io);
+        else io.err(`${source.name}: from ${source.origin}. Run the same command again to resume.`);
+        exit = 1;
+      }
       continue;
     }
     try {

@@ -8,6 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -401,6 +403,69 @@ test('CLIP: folder checks name what is missing and the variant', { skip: NO_BPE 
   fs.symlinkSync(dir, path.join(parent, 'clip-vit-base-patch32'));
   assert.equal(resolveClipModelDir('clip-vit-b32', parent).dir, path.join(parent, 'clip-vit-base-patch32'));
   assert.equal(resolveClipModelDir('clip-vit-b16', parent).dir, null);
+});
+
+test('CLIP from the hub: with no local folder the text tower is downloaded through transformers.js from a loopback hub into the cache, then loads offline; an unreachable hub names the layout to place by hand', { skip: NO_BPE }, async () => {
+  const { dir: tinyDir } = sharedTiny();
+  const ref = await sharedTiny().enc;
+  // a loopback "hub": <model>/resolve/main/<file>, 404 for anything else (the vision tower included)
+  const requests: string[] = [];
+  const hubId = 'Xenova/clip-vit-base-patch32';
+  const server = http.createServer((req, res) => {
+    const p = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    requests.push(p);
+    const prefix = `/${hubId}/resolve/main/`;
+    const file = p.startsWith(prefix) ? path.join(tinyDir, p.slice(prefix.length)) : '';
+    if (file && !p.includes('..') && fs.existsSync(file) && fs.statSync(file).isFile()) {
+      const body = fs.readFileSync(file);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length }).end(body);
+    } else res.writeHead(404, { 'content-type': 'text/plain' }).end('Entry not found');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const host = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const saved = { cache: process.env.FSVAE_CACHE, dir: process.env.FSVAE_CLIP_DIR, data: process.env.FSVAE_DATA };
+  const cache = path.join(TMP, 'hub-cache');
+  process.env.FSVAE_CACHE = cache;
+  delete process.env.FSVAE_CLIP_DIR;
+  process.env.FSVAE_DATA = path.join(TMP, 'no-data-root');
+  try {
+    assert.equal(resolveClipModelDir('clip-vit-b32').dir, null, 'no local copy before the download');
+    const logs: string[] = [];
+    const enc = await ClipTextEncoder.load({ id: 'clip-vit-b32', hubHost: host, log: (l) => logs.push(l) });
+    const modelDir = path.join(cache, 'clip', hubId);
+    assert.equal(enc.source, modelDir);
+    for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/text_model.onnx']) {
+      assert.ok(fs.readFileSync(path.join(modelDir, f)).equals(fs.readFileSync(path.join(tinyDir, f))), `${f} arrived byte for byte`);
+      assert.ok(requests.includes(`/${hubId}/resolve/main/${f}`), `${f} was requested from the hub`);
+    }
+    assert.ok(!requests.some((r) => /vision_model/.test(r)), 'the vision tower is not fetched');
+    assert.ok(logs.some((l) => l.includes(`downloading ${hubId} from ${host}`)), logs.join('\n'));
+    assert.equal(enc.identity, ref.identity, 'same files, same identity as the folder it came from');
+    const texts = ['drink water', 'put on a hat or cap'];
+    assert.deepEqual(Array.from(await enc.encode(texts)), Array.from(await ref.encode(texts)));
+    await enc.dispose();
+    // the second time it is found in the cache: no request
+    const n = requests.length;
+    assert.equal(resolveClipModelDir('clip-vit-b32').source, 'download cache');
+    const again = await ClipTextEncoder.load({ id: 'clip-vit-b32', hubHost: host });
+    await again.dispose();
+    assert.equal(requests.length, n);
+    // an unreachable hub (a closed port): the error says what failed and where to place the files
+    fs.rmSync(path.join(cache, 'clip'), { recursive: true, force: true });
+    await new Promise<void>((r) => server.close(() => r()));
+    await assert.rejects(ClipTextEncoder.load({ id: 'clip-vit-b32', hubHost: host, log: () => {} }), (e: Error) =>
+      e instanceof FsvaeInputError && e.message.includes(`the download of ${hubId} from ${host} failed`) && e.message.includes(`${modelDir}/{config.json, tokenizer.json, tokenizer_config.json, onnx/text_model.onnx}`));
+    // FSVAE_CLIP_REMOTE=0 never downloads
+    process.env.FSVAE_CLIP_REMOTE = '0';
+    await assert.rejects(ClipTextEncoder.load({ id: 'clip-vit-b32', hubHost: host }), (e: Error) => e instanceof FsvaeInputError && /no local model folder found/.test(e.message));
+  } finally {
+    server.close();
+    delete process.env.FSVAE_CLIP_REMOTE;
+    for (const [k, v] of [['FSVAE_CACHE', saved.cache], ['FSVAE_CLIP_DIR', saved.dir], ['FSVAE_DATA', saved.data]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -23,8 +23,9 @@ and part under data/cache/text and recomputed only when a text or the encoder ch
 
 options:
   --encoder   use-lite (Universal Sentence Encoder Lite, 512-d, offline), clip-vit-b32 or
-              clip-vit-b16 (CLIP text towers, 512-d, need a local model folder: --clip-dir or
-              $FSVAE_CLIP_DIR); default $FSVAE_TEXT_ENCODER, else use-lite
+              clip-vit-b16 (CLIP text towers, 512-d: a local model folder, --clip-dir or
+              $FSVAE_CLIP_DIR, else downloaded once from the Hugging Face hub into
+              data/cache/clip/ when online); default $FSVAE_TEXT_ENCODER, else use-lite
   --dataset   ${TEXT_DATASETS.join(', ')}
   --parts     comma-separated subset of AL,LD,GD (default all three)
   --out       output root (default ${DEFAULT_OUT})

@@ -4,6 +4,9 @@
  * (@huggingface/transformers, ONNX Runtime on the CPU) from a local model folder in the Hugging
  * Face layout (e.g. a copy of Xenova/clip-vit-base-patch32):
  *   config.json, tokenizer.json, tokenizer_config.json, onnx/text_model.onnx (fp32)
+ * When no local folder exists, the four files are downloaded once from the Hugging Face hub
+ * (through transformers.js, into <cache>/clip/<hub id>/; $FSVAE_HF_HOST sets another host) unless
+ * $FSVAE_CLIP_REMOTE=0; offline, the error names the folder layout to place by hand.
  * What is computed is CLIPTextModelWithProjection's `text_embeds`: the final-layer-norm hidden
  * state at the end-of-text token (EOT pooling) times the text projection, NOT normalised — the
  * same as OpenAI's `model.encode_text(clip.tokenize(text))` that produced the MSF tables (raw
@@ -54,8 +57,16 @@ export const CLIP_MODELS: Readonly<Record<ClipEncoderId, ClipModelInfo>> = {
 };
 
 export const CLIP_DIR_ENV = 'FSVAE_CLIP_DIR';
-/** Set to 1 to let transformers.js download the model from the hub when no local folder is found. */
+/** Set to 0 to never download the model from the hub when no local folder is found. */
 export const CLIP_REMOTE_ENV = 'FSVAE_CLIP_REMOTE';
+/** The hub host files are downloaded from (default https://huggingface.co/; tests: a loopback server). */
+export const CLIP_HUB_ENV = 'FSVAE_HF_HOST';
+export const HF_HUB = 'https://huggingface.co/';
+
+/** Where downloaded models go: <cache>/clip/<hub id>/ (the hub's own file layout). */
+export function clipCacheDir(): string {
+  return path.join(cacheRoot(), 'clip');
+}
 /** Files a local model folder must hold (relative paths). */
 export const CLIP_REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/text_model.onnx'] as const;
 /** CLIP's text context length. */
@@ -69,7 +80,8 @@ export function clipSetupHint(id: ClipEncoderId = 'clip-vit-b32'): string {
   return (
     `set ${CLIP_DIR_ENV} to a folder holding ${CLIP_REQUIRED_FILES.join(', ')} ` +
     `(a copy of the Hugging Face repository ${m.hubId}; fp32 ONNX export of CLIPTextModelWithProjection), ` +
-    `or to a parent folder with a subfolder ${m.dirNames[0]}/; or set ${CLIP_REMOTE_ENV}=1 on a machine that can reach the hub`
+    `or to a parent folder with a subfolder ${m.dirNames[0]}/; or place the files in ${path.join(clipCacheDir(), m.hubId)}/ ` +
+    `(where a machine that reaches the hub downloads them by itself)`
   );
 }
 
@@ -85,7 +97,7 @@ export interface ClipModelLocation {
   /** the model folder, or null when none was found. */
   dir: string | null;
   /** where it came from. */
-  source: 'explicit' | `$${typeof CLIP_DIR_ENV}` | 'data root' | 'not found';
+  source: 'explicit' | `$${typeof CLIP_DIR_ENV}` | 'data root' | 'download cache' | 'not found';
   /** folders tried, for messages. */
   tried: string[];
 }
@@ -93,8 +105,8 @@ export interface ClipModelLocation {
 /**
  * Finds the local model folder of `id`: the explicit folder, else $FSVAE_CLIP_DIR (the model
  * folder itself or a parent holding <dirName>/), else <data root>/clip/<dirName> under the data
- * roots of locateData. A folder counts when it holds config.json; the other files are checked by
- * the loader (with a message listing what is missing).
+ * roots of locateData, else the download cache <cache>/clip/<hub id>. A folder counts when it holds
+ * config.json; the other files are checked by the loader (with a message listing what is missing).
  */
 export function resolveClipModelDir(id: ClipEncoderId, explicit?: string): ClipModelLocation {
   const m = CLIP_MODELS[id];
@@ -127,6 +139,9 @@ export function resolveClipModelDir(id: ClipEncoderId, explicit?: string): ClipM
     tried.push(...loc.tried);
     if (loc.path && isModelDir(loc.path)) return { dir: loc.path, source: 'data root', tried };
   }
+  const cached = path.join(clipCacheDir(), m.hubId);
+  tried.push(cached);
+  if (isModelDir(cached) && missingFiles(cached).length === 0) return { dir: cached, source: 'download cache', tried };
   return { dir: null, source: 'not found', tried };
 }
 
@@ -175,9 +190,18 @@ interface HfModel {
   (inputs: Record<string, HfTensor>): Promise<Record<string, HfTensor>>;
   dispose(): Promise<unknown>;
 }
+interface TransformersEnv {
+  allowRemoteModels: boolean;
+  allowLocalModels: boolean;
+  cacheDir: string | null;
+  useFSCache: boolean;
+  remoteHost: string;
+  remotePathTemplate: string;
+  version: string;
+}
 interface TransformersModule {
   Tensor: new (type: 'int64', data: BigInt64Array, dims: number[]) => HfTensor;
-  env: { allowRemoteModels: boolean; allowLocalModels: boolean; cacheDir: string | null; version: string };
+  env: TransformersEnv;
   AutoTokenizer: { from_pretrained(id: string, opts: Record<string, unknown>): Promise<HfTokenizer> };
   CLIPTextModelWithProjection: { from_pretrained(id: string, opts: Record<string, unknown>): Promise<HfModel> };
 }
@@ -192,8 +216,12 @@ export interface ClipEncoderOptions {
   id: ClipEncoderId;
   /** the model folder (default: resolveClipModelDir). */
   modelDir?: string;
-  /** download from the hub when no folder is found (default: $FSVAE_CLIP_REMOTE === '1'). */
+  /** download from the hub when no folder is found and none was given (default: unless $FSVAE_CLIP_REMOTE === '0'). */
   allowRemote?: boolean;
+  /** the hub host for that download (default $FSVAE_HF_HOST, else https://huggingface.co/). */
+  hubHost?: string;
+  /** one line per download step (default: stderr). */
+  log?: (line: string) => void;
   /** texts per forward pass (default 32). */
   batchSize?: number;
 }
@@ -216,6 +244,59 @@ function sha256File(file: string): string {
     fs.closeSync(fd);
   }
   return h.digest('hex');
+}
+
+export interface ClipDownloadOptions {
+  /** the hub host (default $FSVAE_HF_HOST, else https://huggingface.co/). */
+  host?: string;
+  /** the cache root; files go to <cacheDir>/<hub id>/ (default clipCacheDir()). */
+  cacheDir?: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * Downloads the text tower of `id` (config.json, tokenizer.json, tokenizer_config.json,
+ * onnx/text_model.onnx; the vision tower is not fetched) through transformers.js into
+ * <cacheDir>/<hub id>/, each file under a temporary name until complete. Returns the folder.
+ * Throws FsvaeInputError naming the layout to place by hand when the hub cannot be reached.
+ */
+export async function downloadClipModel(id: ClipEncoderId, opts: ClipDownloadOptions = {}): Promise<string> {
+  const info = CLIP_MODELS[id];
+  const host = (opts.host ?? process.env[CLIP_HUB_ENV] ?? HF_HUB).replace(/\/*$/, '/');
+  const root = opts.cacheDir ?? clipCacheDir();
+  const dir = path.join(root, info.hubId);
+  const log = opts.log ?? ((l: string) => console.error(l));
+  const tr = loadTransformers();
+  const saved = { ...tr.env };
+  Object.assign(tr.env, { allowRemoteModels: true, allowLocalModels: false, useFSCache: true, cacheDir: root, remoteHost: host, remotePathTemplate: '{model}/resolve/{revision}/' });
+  const reported = new Map<string, number>();
+  const progress_callback = (d: { status?: string; file?: string; loaded?: number; total?: number; progress?: number }) => {
+    if (d.status === 'progress' && d.file && d.total) {
+      const step = Math.floor((d.progress ?? 0) / 25);
+      if (step > (reported.get(d.file) ?? -1)) {
+        reported.set(d.file, step);
+        log(`[clip] ${info.hubId}/${d.file}: ${Math.min(100, step * 25)}% of ${(d.total / 2 ** 20).toFixed(1)} MiB`);
+      }
+    } else if (d.status === 'done' && d.file) log(`[clip] ${info.hubId}/${d.file}: done`);
+  };
+  log(`[clip] no local ${info.variant} text tower: downloading ${info.hubId} from ${host} into ${dir}`);
+  try {
+    await tr.AutoTokenizer.from_pretrained(info.hubId, { progress_callback });
+    const model = await tr.CLIPTextModelWithProjection.from_pretrained(info.hubId, { dtype: 'fp32', device: 'cpu', progress_callback });
+    await model.dispose();
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string } };
+    throw new FsvaeInputError(
+      `CLIP encoder ${id}: no local model folder, and the download of ${info.hubId} from ${host} failed (${err.message}${err.cause?.code ? ` ${err.cause.code}` : ''}). ` +
+        `Offline, place the files by hand: ${dir}/{${CLIP_REQUIRED_FILES.join(', ')}} (from ${HF_HUB}${info.hubId}), ` +
+        `or point ${CLIP_DIR_ENV} at a folder holding them.`,
+    );
+  } finally {
+    Object.assign(tr.env, saved);
+  }
+  const missing = missingFiles(dir);
+  if (missing.length) throw new FsvaeInputError(`CLIP encoder ${id}: the download from ${host} left ${dir} without ${missing.join(', ')}; delete the folder and run again.`);
+  return dir;
 }
 
 export class ClipTextEncoder implements TextEncoder {
@@ -244,50 +325,43 @@ export class ClipTextEncoder implements TextEncoder {
     const info = CLIP_MODELS[opts.id];
     const batchSize = opts.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new FsvaeInputError(`CLIP encoder: batchSize must be a positive integer, got ${batchSize}.`);
-    const allowRemote = opts.allowRemote ?? process.env[CLIP_REMOTE_ENV] === '1';
+    const allowRemote = opts.allowRemote ?? process.env[CLIP_REMOTE_ENV] !== '0';
     const loc = resolveClipModelDir(opts.id, opts.modelDir);
     const tr = loadTransformers();
-    let source: string;
-    let identity: string;
-    let config: ClipConfig;
-    if (loc.dir) {
-      const missing = missingFiles(loc.dir);
-      if (missing.length) {
-        throw new FsvaeInputError(
-          `CLIP encoder ${opts.id}: model folder ${loc.dir} lacks ${missing.join(', ')}. It needs ${CLIP_REQUIRED_FILES.join(', ')} ` +
-            `(download them from the Hugging Face repository ${info.hubId}).`,
-        );
-      }
-      try {
-        config = JSON.parse(fs.readFileSync(path.join(loc.dir, 'config.json'), 'utf8')) as ClipConfig;
-      } catch (e) {
-        throw new FsvaeInputError(`CLIP encoder: ${path.join(loc.dir, 'config.json')} is not valid JSON (${(e as Error).message}).`);
-      }
-      const patch = config.vision_config?.patch_size;
-      if (patch !== undefined && patch !== info.patchSize) {
-        throw new FsvaeInputError(
-          `CLIP encoder ${opts.id}: ${loc.dir} holds a CLIP with vision patch size ${patch}, not ${info.patchSize} (${info.variant}); ` +
-            `point ${CLIP_DIR_ENV} (or --clip-dir) at the ${info.hubId} folder, or at a parent holding ${info.dirNames[0]}/.`,
-        );
-      }
-      const d = createHash('sha256');
-      for (const f of CLIP_REQUIRED_FILES) d.update(`${f}:${f.endsWith('.onnx') ? sha256File(path.join(loc.dir, f)) : fs.readFileSync(path.join(loc.dir, f), 'utf8')}\n`);
-      source = loc.dir;
-      identity = `${opts.id}|transformers.js@${tr.env.version}|fp32|sha256:${d.digest('hex').slice(0, 16)}`;
-      tr.env.allowLocalModels = true;
-      tr.env.allowRemoteModels = false;
-    } else if (allowRemote) {
-      source = info.hubId;
-      identity = `${opts.id}|transformers.js@${tr.env.version}|fp32|hub:${info.hubId}@main`;
-      tr.env.allowRemoteModels = true;
-      tr.env.cacheDir = path.join(cacheRoot(), 'transformers');
-      config = {};
-    } else {
+    let dir = loc.dir;
+    if (!dir && allowRemote && opts.modelDir === undefined) dir = await downloadClipModel(opts.id, { host: opts.hubHost, log: opts.log });
+    if (!dir) {
       throw new FsvaeInputError(
         `CLIP encoder ${opts.id}: no local model folder found (tried ${loc.tried.join(', ') || 'nothing'}); ${clipSetupHint(opts.id)}.`,
       );
     }
-    const loadOpts = { local_files_only: !!loc.dir };
+    const missing = missingFiles(dir);
+    if (missing.length) {
+      throw new FsvaeInputError(
+        `CLIP encoder ${opts.id}: model folder ${dir} lacks ${missing.join(', ')}. It needs ${CLIP_REQUIRED_FILES.join(', ')} ` +
+          `(download them from the Hugging Face repository ${info.hubId}).`,
+      );
+    }
+    let config: ClipConfig;
+    try {
+      config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as ClipConfig;
+    } catch (e) {
+      throw new FsvaeInputError(`CLIP encoder: ${path.join(dir, 'config.json')} is not valid JSON (${(e as Error).message}).`);
+    }
+    const patch = config.vision_config?.patch_size;
+    if (patch !== undefined && patch !== info.patchSize) {
+      throw new FsvaeInputError(
+        `CLIP encoder ${opts.id}: ${dir} holds a CLIP with vision patch size ${patch}, not ${info.patchSize} (${info.variant}); ` +
+          `point ${CLIP_DIR_ENV} (or --clip-dir) at the ${info.hubId} folder, or at a parent holding ${info.dirNames[0]}/.`,
+      );
+    }
+    const d = createHash('sha256');
+    for (const f of CLIP_REQUIRED_FILES) d.update(`${f}:${f.endsWith('.onnx') ? sha256File(path.join(dir, f)) : fs.readFileSync(path.join(dir, f), 'utf8')}\n`);
+    const source = dir;
+    const identity = `${opts.id}|transformers.js@${tr.env.version}|fp32|sha256:${d.digest('hex').slice(0, 16)}`;
+    tr.env.allowLocalModels = true;
+    tr.env.allowRemoteModels = false;
+    const loadOpts = { local_files_only: true };
     const tokenizer = await tr.AutoTokenizer.from_pretrained(source, loadOpts);
     const model = await tr.CLIPTextModelWithProjection.from_pretrained(source, { ...loadOpts, dtype: 'fp32', device: 'cpu' });
     const cfg = (model as unknown as { config?: ClipConfig }).config ?? config;

@@ -64,6 +64,7 @@ export * from './experiments/pku-mmd';
 export * from './experiments/text-encoders';
 export * from './viz/skeleton';
 export * from './viz/png';
+export * from './viz/html-export';
 export * from './experiments/embedding-analysis';
 export * from './eval/stats';
 export * from './eval/reference-zsl';

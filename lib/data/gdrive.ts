@@ -25,6 +25,7 @@ import * as https from 'node:https';
 import * as path from 'node:path';
 import { ProgressBar } from '../util/progress';
 import { writeFileAtomic } from '../util/atomic-file';
+import { sha256FileSync } from '../util/hash';
 import { CookieJar, Ctx, DownloadError, DownloadOptions, FetchOutcome, OpenResponse, TarSink, fetchWithRetries, openGet, readTarArchive, receiveInto, sourceStatus, statSize, statusError, unlinkQuiet, describeBadFiles } from './download';
 import { DriveSource, FetchManifest, fetchManifestPath } from './sources';
 import { readZipArchive, sniffArchive } from './zip';
@@ -304,18 +305,6 @@ class HashingFileSink implements TarSink {
   }
 }
 
-export function sha256Sync(file: string): string {
-  const h = createHash('sha256');
-  const fd = fs.openSync(file, 'r');
-  try {
-    const b = Buffer.alloc(1 << 20);
-    let n: number;
-    while ((n = fs.readSync(fd, b, 0, b.length, null)) > 0) h.update(b.subarray(0, n));
-  } finally {
-    fs.closeSync(fd);
-  }
-  return h.digest('hex');
-}
 
 export interface DriveDownloadOptions extends Pick<DownloadOptions, 'dataDir' | 'timeoutMs' | 'retries' | 'backoffMs' | 'progress' | 'log' | 'keepArchive'> {
   /** the Drive host (tests: a loopback server); default driveBaseUrl(). */
@@ -376,7 +365,7 @@ export async function downloadDriveSource(source: DriveSource, opts: DriveDownlo
         unlinkQuiet(file);
         throw new DownloadError(`the Drive file ${d.id} is not a zip or tar archive (it was removed; if Drive served a page, open https://drive.google.com/file/d/${d.id} in a browser)`, 'archive');
       }
-      archive = { file, sha256: sha256Sync(file), bytes: statSize(file) };
+      archive = { file, sha256: sha256FileSync(file), bytes: statSize(file) };
       const tops = new Set<string>();
       const onEntry = (e: { path: string; type: string }): TarSink | null => {
         tops.add(e.path.split('/')[0]);
@@ -398,7 +387,7 @@ export async function downloadDriveSource(source: DriveSource, opts: DriveDownlo
       for (const f of wanted) {
         const out = path.join(staged, target, f.rest!);
         await fetchDriveFile(f.id, out, ctx, jar, base);
-        record(f.rest!)(sha256Sync(out), statSize(out));
+        record(f.rest!)(sha256FileSync(out), statSize(out));
       }
     }
     const check = await source.check(staged);

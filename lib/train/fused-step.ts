@@ -34,6 +34,7 @@ import { Adam, GradSource } from './adam';
 import { Stage2Config, scheduleAt } from './config';
 import { FeatureSet } from '../data/matrices';
 import { pairTerm } from '../losses/pair-terms';
+import { klTerm2, klTerm2GradLogvar, klTerm2GradMu, squaredError, squaredErrorGrad } from '../losses/vae-terms';
 import { AlignmentSideForm, alignmentForm } from '../losses/alignment';
 
 /** Why the fused step cannot run this configuration on this backend, or null when it can. */
@@ -155,13 +156,13 @@ function alignmentSideSimd(simd: SimdKernels, f: SideTerm, anchors: tf.Tensor, o
 /** MSE(target, output) over B samples (Eq. 7), transposed layouts: target D×B, output columns col0.. of D×R; adds its gradient. */
 function mseTransposed(targetT: Float32Array, outT: Float32Array, dOutT: Float32Array, B: number, R: number, col0: number, D: number): number {
   let s = 0;
-  const c = 2 / (B * D);
+  const c = 1 / (B * D);
   for (let j = 0; j < D; j++) {
     for (let i = 0; i < B; i++) {
       const k = j * R + col0 + i;
-      const diff = outT[k] - targetT[j * B + i];
-      s += diff * diff;
-      dOutT[k] += c * diff;
+      const t = targetT[j * B + i];
+      s += squaredError(outT[k], t);
+      dOutT[k] += c * squaredErrorGrad(outT[k], t);
     }
   }
   return s / (B * D);
@@ -174,7 +175,7 @@ function mseTransposed(targetT: Float32Array, outT: Float32Array, dOutT: Float32
  */
 export function reconstructionPass(preT: Float32Array, bias: Float32Array, targetT: Float32Array, gradT: Float32Array, gradRows: Float32Array,
   biasGrad: Float32Array, B: number, D: number, relu: boolean): number {
-  const c = 2 / (B * D);
+  const c = 1 / (B * D);
   let s = 0;
   for (let d = 0; d < D; d++) {
     const b = bias[d];
@@ -182,9 +183,9 @@ export function reconstructionPass(preT: Float32Array, bias: Float32Array, targe
     for (let i = 0, k = d * B; i < B; i++, k++) {
       const x = Math.fround(preT[k] + b);
       const active = !relu || x > 0; // relu'(x): 1 where x > 0 (tfjs: 0 at 0)
-      const diff = (active ? x : 0) - targetT[k];
-      s += diff * diff;
-      const g = active ? Math.fround(c * diff) : 0;
+      const y = active ? x : 0;
+      s += squaredError(y, targetT[k]);
+      const g = active ? Math.fround(c * squaredErrorGrad(y, targetT[k])) : 0;
       gradT[k] = g;
       gradRows[i * D + d] = g;
       bs += g;
@@ -261,7 +262,6 @@ function sampleLatentsTransposed(zT: Float32Array, h: Float32Array, sd: Float64A
 function posteriorBackward(h: Float32Array, sd: Float64Array, rowOf: Int32Array | null, dZT: Float32Array, dZT2: Float32Array | null, col0: number, R: number,
   eps: Float64Array, perDim: boolean, beta: number, B: number, L: number, dH: Float64Array): number {
   let klSum = 0;
-  const cMu = beta / B;
   const cLv = (0.5 * beta) / B;
   for (let i = 0; i < B; i++) {
     const row = rowOf ? rowOf[i] : i;
@@ -273,9 +273,9 @@ function posteriorBackward(h: Float32Array, sd: Float64Array, rowOf: Int32Array 
       const dz = dZT2 ? dZT[k] + dZT2[k] : dZT[k];
       const sigma = sd[row * L + l];
       const ev = sigma * sigma; // σ² = exp(log σ²)
-      klSum += mu * mu + ev - 1 - lv;
-      dH[o + l] += dz + cMu * mu;
-      dH[o + L + l] += dz * 0.5 * sigma * (perDim ? eps[i * L + l] : eps[i]) + cLv * (ev - 1);
+      klSum += klTerm2(mu, lv, ev);
+      dH[o + l] += dz + cLv * klTerm2GradMu(mu);
+      dH[o + L + l] += dz * 0.5 * sigma * (perDim ? eps[i * L + l] : eps[i]) + cLv * klTerm2GradLogvar(ev);
     }
   }
   return klSum;

@@ -309,6 +309,8 @@ class HashingFileSink implements TarSink {
 export interface DriveDownloadOptions extends Pick<DownloadOptions, 'dataDir' | 'timeoutMs' | 'retries' | 'backoffMs' | 'progress' | 'log' | 'keepArchive'> {
   /** the Drive host (tests: a loopback server); default driveBaseUrl(). */
   driveBaseUrl?: string;
+  /** fetch even when a copy that passes the checks is present. */
+  force?: boolean;
 }
 
 export interface DriveDownloadResult {
@@ -317,7 +319,8 @@ export interface DriveDownloadResult {
   /** files placed (relative to the data root); empty when already present. */
   files: string[];
   alreadyPresent: boolean;
-  manifest: string;
+  /** the download record, or null for a copy placed by hand. */
+  manifest: string | null;
 }
 
 function rmQuiet(p: string): void {
@@ -334,9 +337,10 @@ function rmQuiet(p: string): void {
 export async function downloadDriveSource(source: DriveSource, opts: DriveDownloadOptions): Promise<DriveDownloadResult> {
   const dataDir = path.resolve(opts.dataDir);
   const manifestFile = fetchManifestPath(dataDir, source.name);
-  // present = the format check passes and every recorded sha256 matches (a copy placed by hand is fetched anew)
+  // present = the format check passes and every recorded sha256 matches (a copy placed by hand has
+  // no record: it passes on its format); `force` fetches anew all the same
   const present = await sourceStatus(source, dataDir);
-  if (present.state === 'present' && fs.existsSync(manifestFile)) return { source: source.name, dataDir, files: [], alreadyPresent: true, manifest: manifestFile };
+  if (present.state === 'present' && !opts.force) return { source: source.name, dataDir, files: [], alreadyPresent: true, manifest: fs.existsSync(manifestFile) ? manifestFile : null };
   const log = opts.log ?? (() => {});
   const bar = opts.progress === false ? null : new ProgressBar({ label: source.name, stream: opts.progress ?? process.stdout });
   const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 2 }), https: new https.Agent({ keepAlive: true, maxSockets: 2 }) };

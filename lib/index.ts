@@ -26,6 +26,7 @@ export * from './data/text-tables';
 export * from './data/splits';
 export * from './data/classes';
 export * from './model/fsvae';
+export * from './model/loss';
 export * from './losses';
 export * from './train/adam';
 export * from './train/config';

@@ -25,6 +25,7 @@ import * as https from 'node:https';
 import * as path from 'node:path';
 import { ProgressBar } from '../util/progress';
 import { writeFileAtomic } from '../util/atomic-file';
+import { sha256FileSync } from '../util/hash';
 import { CookieJar, Ctx, DownloadError, DownloadOptions, FetchOutcome, OpenResponse, TarSink, fetchWithRetries, openGet, readTarArchive, receiveInto, sourceStatus, statSize, statusError, unlinkQuiet, describeBadFiles } from './download';
 import { DriveSource, FetchManifest, fetchManifestPath } from './sources';
 import { readZipArchive, sniffArchive } from './zip';
@@ -304,22 +305,12 @@ class HashingFileSink implements TarSink {
   }
 }
 
-export function sha256Sync(file: string): string {
-  const h = createHash('sha256');
-  const fd = fs.openSync(file, 'r');
-  try {
-    const b = Buffer.alloc(1 << 20);
-    let n: number;
-    while ((n = fs.readSync(fd, b, 0, b.length, null)) > 0) h.update(b.subarray(0, n));
-  } finally {
-    fs.closeSync(fd);
-  }
-  return h.digest('hex');
-}
 
 export interface DriveDownloadOptions extends Pick<DownloadOptions, 'dataDir' | 'timeoutMs' | 'retries' | 'backoffMs' | 'progress' | 'log' | 'keepArchive'> {
   /** the Drive host (tests: a loopback server); default driveBaseUrl(). */
   driveBaseUrl?: string;
+  /** fetch even when a copy that passes the checks is present. */
+  force?: boolean;
 }
 
 export interface DriveDownloadResult {
@@ -328,7 +319,8 @@ export interface DriveDownloadResult {
   /** files placed (relative to the data root); empty when already present. */
   files: string[];
   alreadyPresent: boolean;
-  manifest: string;
+  /** the download record, or null for a copy placed by hand. */
+  manifest: string | null;
 }
 
 function rmQuiet(p: string): void {
@@ -345,9 +337,10 @@ function rmQuiet(p: string): void {
 export async function downloadDriveSource(source: DriveSource, opts: DriveDownloadOptions): Promise<DriveDownloadResult> {
   const dataDir = path.resolve(opts.dataDir);
   const manifestFile = fetchManifestPath(dataDir, source.name);
-  // present = the format check passes and every recorded sha256 matches (a copy placed by hand is fetched anew)
+  // present = the format check passes and every recorded sha256 matches (a copy placed by hand has
+  // no record: it passes on its format); `force` fetches anew all the same
   const present = await sourceStatus(source, dataDir);
-  if (present.state === 'present' && fs.existsSync(manifestFile)) return { source: source.name, dataDir, files: [], alreadyPresent: true, manifest: manifestFile };
+  if (present.state === 'present' && !opts.force) return { source: source.name, dataDir, files: [], alreadyPresent: true, manifest: fs.existsSync(manifestFile) ? manifestFile : null };
   const log = opts.log ?? (() => {});
   const bar = opts.progress === false ? null : new ProgressBar({ label: source.name, stream: opts.progress ?? process.stdout });
   const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 2 }), https: new https.Agent({ keepAlive: true, maxSockets: 2 }) };
@@ -376,7 +369,7 @@ export async function downloadDriveSource(source: DriveSource, opts: DriveDownlo
         unlinkQuiet(file);
         throw new DownloadError(`the Drive file ${d.id} is not a zip or tar archive (it was removed; if Drive served a page, open https://drive.google.com/file/d/${d.id} in a browser)`, 'archive');
       }
-      archive = { file, sha256: sha256Sync(file), bytes: statSize(file) };
+      archive = { file, sha256: sha256FileSync(file), bytes: statSize(file) };
       const tops = new Set<string>();
       const onEntry = (e: { path: string; type: string }): TarSink | null => {
         tops.add(e.path.split('/')[0]);
@@ -398,7 +391,7 @@ export async function downloadDriveSource(source: DriveSource, opts: DriveDownlo
       for (const f of wanted) {
         const out = path.join(staged, target, f.rest!);
         await fetchDriveFile(f.id, out, ctx, jar, base);
-        record(f.rest!)(sha256Sync(out), statSize(out));
+        record(f.rest!)(sha256FileSync(out), statSize(out));
       }
     }
     const check = await source.check(staged);

@@ -476,7 +476,9 @@ export function writeAblations(r: AblationResults, backend: string): string[] {
   for (const t of ABLATION_RESULT_TABLES) {
     const rows = ablationTable(r, t.name);
     if (rows.length === 0) continue;
-    const table: ResultTable = { name: t.name, title: t.title, rows, notes };
+    // full-mode sweeps sit next to the main job's (quick) ones: <name>_full
+    const full = r.config.name === 'full';
+    const table: ResultTable = { name: full ? `${t.name}_full` : t.name, title: full ? `${t.title} — full mode` : t.title, rows, notes };
     const { csv, md } = writeResultTable(table, prov);
     files.push(csv, md);
   }

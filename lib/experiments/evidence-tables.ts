@@ -142,14 +142,15 @@ export function writeEvidenceTable(t: EvidenceTable, ev: Evidence, backend: stri
   return [csv, md, json];
 }
 
-/** The stored evidence tables (results/<file>.json) that exist, in table order. */
-export function readEvidenceTables(dir = resultsDir()): EvidenceTable[] {
+/** The stored evidence tables of a mode (results/<file>.json, or <file>_full.json) that exist, in table order. */
+export function readEvidenceTables(dir = resultsDir(), mode: 'quick' | 'full' = 'quick'): EvidenceTable[] {
   const out: EvidenceTable[] = [];
   for (const id of Object.keys(EVIDENCE_TABLES) as EvidenceTableId[]) {
-    const f = path.join(dir, `${EVIDENCE_TABLES[id].file}.json`);
+    const file = mode === 'full' ? `${EVIDENCE_TABLES[id].file}_full` : EVIDENCE_TABLES[id].file;
+    const f = path.join(dir, `${file}.json`);
     if (!fs.existsSync(f)) continue;
     const j = JSON.parse(fs.readFileSync(f, 'utf8')) as EvidenceTable & { provenance: Record<string, unknown> };
-    out.push({ id, file: EVIDENCE_TABLES[id].file, title: j.title, rows: j.rows, notes: j.notes });
+    out.push({ id, file, title: j.title, rows: j.rows, notes: j.notes });
   }
   return out;
 }
@@ -159,36 +160,51 @@ export function readEvidenceTables(dir = resultsDir()): EvidenceTable[] {
  * dataset, then every claim with its verdict. The README holds this block between the markers
  * <!-- evidence:begin --> and <!-- evidence:end -->; a test checks that it is current.
  */
-export function evidenceSummaryMarkdown(tables: EvidenceTable[]): string {
+export function evidenceSummaryMarkdown(tables: EvidenceTable[], full: EvidenceTable[] = []): string {
   const lines: string[] = [];
   const t1 = tables.find((t) => t.id === 'table1');
   if (t1) {
     lines.push(`Table 1 (\`results/${t1.file}.md\`), ZSL % with 95 % CI (n = splits × seeds):`, '');
     lines.push('| dataset | row | n | ZSL | 95% CI | chance |', '|---|---|---|---|---|---|');
     for (const r of t1.rows) lines.push(`| ${r.dataset} | ${String(r.row).replace(/\|/g, '/')} | ${r.n} | ${r.ZSL} | ${r['95% CI']} | ${r.chance} |`);
-    lines.push('');
-    // the small-data targets: Ours at least twice chance, and not below the baseline
-    for (const d of [...new Set(t1.rows.map((r) => String(r.dataset)))]) {
-      const ours = t1.rows.find((r) => r.dataset === d && r.row === OURS.name);
-      const base = t1.rows.find((r) => r.dataset === d && r.row === BASELINE.name);
-      if (!ours || typeof ours.ZSL !== 'number' || typeof ours.chance !== 'number') continue;
-      const ratio = ours.ZSL / ours.chance;
-      const vsBase = base && typeof base.ZSL === 'number' ? ours.ZSL - base.ZSL : NaN;
-      const ci = /\[(-?[\d.]+), (-?[\d.]+)\]/.exec(String(ours['95% CI']));
-      const half = ci ? (Number(ci[2]) - Number(ci[1])) / 2 : NaN;
-      lines.push(`- ${d}: Ours is ${ratio.toFixed(2)}× chance (target ≥ 2×: ${ratio >= 2 ? 'met' : 'not met'}), ${Number.isFinite(vsBase) ? `${vsBase >= 0 ? '+' : ''}${vsBase.toFixed(1)} points against the baseline (target ≥ 0: ${vsBase >= 0 ? 'met' : 'not met'}; paired verdict below)` : 'no baseline row'}, 95 % CI half-width ${Number.isFinite(half) ? half.toFixed(1) : 'n/a'} points (target ≤ 5: ${half <= 5 ? 'met' : 'not met'}).`);
-    }
-    lines.push('');
+    lines.push('', ...targetLines(t1), '');
   }
-  lines.push('Claims of the paper, paired over the same splits × seeds (Δ in points, 95 % CI):', '');
-  lines.push('| table | dataset | claim | Δ [95% CI] | verdict | paper Δ (NTU) |', '|---|---|---|---|---|---|');
+  lines.push('Claims of the paper, paired over the same splits × seeds (Δ in points, 95 % CI):', '', ...claimLines(tables));
+  if (full.length) {
+    const f1 = full.find((t) => t.id === 'table1');
+    lines.push('', `Full mode (5 seeds per split, \`npx fsvae tables --mode full\`; \`results/*_full.md\`, ${full.length} tables):`, '');
+    if (f1) lines.push(...targetLines(f1), '');
+    lines.push(...claimLines(full));
+  }
+  return lines.join('\n');
+}
+
+/** The small-data targets of Table 1 per dataset: Ours ≥ 2× chance, not below the baseline, CI half-width ≤ 5. */
+function targetLines(t1: EvidenceTable): string[] {
+  const lines: string[] = [];
+  for (const d of [...new Set(t1.rows.map((r) => String(r.dataset)))]) {
+    const ours = t1.rows.find((r) => r.dataset === d && r.row === OURS.name);
+    const base = t1.rows.find((r) => r.dataset === d && r.row === BASELINE.name);
+    if (!ours || typeof ours.ZSL !== 'number' || typeof ours.chance !== 'number') continue;
+    const ratio = ours.ZSL / ours.chance;
+    const vsBase = base && typeof base.ZSL === 'number' ? ours.ZSL - base.ZSL : NaN;
+    const ci = /\[(-?[\d.]+), (-?[\d.]+)\]/.exec(String(ours['95% CI']));
+    const half = ci ? (Number(ci[2]) - Number(ci[1])) / 2 : NaN;
+    lines.push(`- ${d}: Ours is ${ratio.toFixed(2)}× chance (target ≥ 2×: ${ratio >= 2 ? 'met' : 'not met'}), ${Number.isFinite(vsBase) ? `${vsBase >= 0 ? '+' : ''}${vsBase.toFixed(1)} points against the baseline (target ≥ 0: ${vsBase >= 0 ? 'met' : 'not met'}; paired verdict below)` : 'no baseline row'}, 95 % CI half-width ${Number.isFinite(half) ? half.toFixed(1) : 'n/a'} points (target ≤ 5: ${half <= 5 ? 'met' : 'not met'}).`);
+  }
+  return lines;
+}
+
+/** Every claim of the tables with its paired Δ and verdict, then the verdict counts. */
+function claimLines(tables: EvidenceTable[]): string[] {
+  const lines = ['| table | dataset | claim | Δ [95% CI] | verdict | paper Δ (NTU) |', '|---|---|---|---|---|---|'];
+  const cell = (v: unknown) => String(v).replace(/\|/g, '/');
   for (const t of tables) {
-    const cell = (v: unknown) => String(v).replace(/\|/g, '/');
     for (const r of t.rows.filter((x) => x.verdict)) lines.push(`| ${t.id} | ${r.dataset} | ${cell(r.claim)} | ${r['Δ [95% CI]']} | ${r.verdict} | ${cell(r['paper Δ'] || '–')} |`);
   }
   const count = (v: string) => tables.reduce((a, t) => a + t.rows.filter((r) => r.verdict === v).length, 0);
   lines.push('', `Verdicts: ${count('supports')} supports, ${count('contradicts')} contradicts, ${count('inconclusive')} inconclusive.`);
-  return lines.join('\n');
+  return lines;
 }
 
 /** Replaces the README's evidence block with the summary of the stored tables; returns whether it changed. */
@@ -198,7 +214,7 @@ export function updateReadmeEvidence(readme: string, dir = resultsDir()): { text
   const i = readme.indexOf(begin);
   const j = readme.indexOf(end);
   if (i < 0 || j < i) throw new FsvaeInputError(`README: the markers ${begin} … ${end} are missing.`);
-  const text = `${readme.slice(0, i + begin.length)}\n${evidenceSummaryMarkdown(readEvidenceTables(dir))}\n${readme.slice(j)}`;
+  const text = `${readme.slice(0, i + begin.length)}\n${evidenceSummaryMarkdown(readEvidenceTables(dir), readEvidenceTables(dir, 'full'))}\n${readme.slice(j)}`;
   return { text, changed: text !== readme };
 }
 

@@ -117,14 +117,22 @@ export function bandLayout(n: number, config: FrequencyConfig): BandLayout {
   return { n, bands: b, splitPoints: p, bandOf, isLow, signedDecay };
 }
 
+/**
+ * Eq. 2 / Eq. 3: the gain of one band and its derivatives, g = 1 + w·k·c with c the band's signed
+ * decay (+ low, − high; k = 1 when k is not learnt), g = w for Ours† ('learnable-only'), 1 when
+ * the module is off. The only place the gain is written: the tensor gains (FrequencyEnhancer),
+ * the float64 profiles and the fused stage-2 step all call it.
+ */
+export function bandGain(mode: FrequencyMode, signedDecay: number, w: number, k: number): [g: number, dW: number, dK: number] {
+  if (mode === 'off') return [1, 0, 0];
+  if (mode === 'learnable-only') return [w, 1, 0];
+  return [1 + w * k * signedDecay, k * signedDecay, w * signedDecay];
+}
+
 /** Band gains g_i in float64 for given w (length b) and k. */
 export function bandGains64(layout: BandLayout, config: FrequencyConfig, w: ArrayLike<number>, k: number): Float64Array {
   const g = new Float64Array(layout.bands);
-  for (let i = 0; i < layout.bands; i++) {
-    if (config.mode === 'off') g[i] = 1;
-    else if (config.mode === 'learnable-only') g[i] = w[i];
-    else g[i] = 1 + w[i] * (config.useK ? k : 1) * layout.signedDecay[i];
-  }
+  for (let i = 0; i < layout.bands; i++) g[i] = bandGain(config.mode, layout.signedDecay[i], w[i], config.useK ? k : 1)[0];
   return g;
 }
 
@@ -164,7 +172,7 @@ export class FrequencyEnhancer {
   readonly k: tf.Variable<tf.Rank.R0> | null;
   private readonly membership: tf.Tensor2D; // b × N one-hot of band membership
   private readonly unscaled: tf.Tensor1D; // N, 1 where the coefficient is in no band
-  private readonly signedDecay: tf.Tensor1D; // b
+  private readonly one: tf.Scalar; // k when k is not learnt
 
   constructor(n: number, config: FrequencyConfig, name = `freq${enhancerCount++}`) {
     this.n = n;
@@ -180,7 +188,7 @@ export class FrequencyEnhancer {
     }
     this.membership = tf.keep(tf.tensor2d(member, [b, n]));
     this.unscaled = tf.keep(tf.tensor1d(unscaled));
-    this.signedDecay = tf.keep(tf.tensor1d(Float32Array.from(this.layout.signedDecay)));
+    this.one = tf.keep(tf.scalar(1));
     const active = config.mode !== 'off';
     this.w = active ? tf.variable(tf.fill([b], config.wInit), config.trainable, `${name}/w`) as tf.Variable<tf.Rank.R1> : null;
     this.k = active && config.mode === 'low-high' && config.useK
@@ -196,14 +204,22 @@ export class FrequencyEnhancer {
     return vars;
   }
 
-  /** Band gains g_i (length b) as a differentiable tensor. */
+  /** Band gains g_i (length b) as a differentiable tensor: value and gradient from bandGain (Eq. 2 / Eq. 3). */
   bandGains(): tf.Tensor1D {
-    return tf.tidy(() => {
-      if (!this.w) return tf.ones([this.config.bands]) as tf.Tensor1D;
-      if (this.config.mode === 'learnable-only') return this.w.clone() as tf.Tensor1D;
-      const scale = this.k ? tf.mul(this.w, this.k) : this.w;
-      return tf.add(1, tf.mul(scale, this.signedDecay)) as tf.Tensor1D; // Eq. 2 / Eq. 3
-    });
+    if (!this.w) return tf.ones([this.config.bands]) as tf.Tensor1D;
+    const { mode } = this.config;
+    const decay = this.layout.signedDecay;
+    const op = tf.customGrad(((w: tf.Tensor, k: tf.Tensor, save: tf.GradSaveFunc) => {
+      const wv = w.dataSync();
+      const kv = k.dataSync()[0];
+      const g = new Float32Array(wv.length);
+      const dW = new Float32Array(wv.length);
+      const dK = new Float32Array(wv.length);
+      for (let i = 0; i < wv.length; i++) [g[i], dW[i], dK[i]] = bandGain(mode, decay[i], wv[i], kv);
+      save([tf.tensor1d(dW), tf.tensor1d(dK)]);
+      return { value: tf.tensor1d(g), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]), tf.reshape(tf.sum(tf.mul(dy, saved[1])), k.shape)] };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    return op(this.w, this.k ?? this.one) as tf.Tensor1D;
   }
 
   /** Per-coefficient gains g(j), length N (band gain spread over its coefficients, 1 outside bands). */
@@ -292,6 +308,6 @@ export class FrequencyEnhancer {
   }
 
   dispose(): void {
-    for (const t of [this.membership, this.unscaled, this.signedDecay, this.w, this.k]) if (t && !t.isDisposed) t.dispose();
+    for (const t of [this.membership, this.unscaled, this.one, this.w, this.k]) if (t && !t.isDisposed) t.dispose();
   }
 }

@@ -5,6 +5,12 @@
  * the text latent (s̃ = Dec_s(z_t)); i⁻ is the in-batch negative of i.
  */
 import * as tf from '@tensorflow/tfjs';
+import { AlignmentForm, AlignmentSideForm, TripletVariant, alignmentForm } from './alignment';
+import { PairTermName, PairTermParams, pairTerm, sigmoid } from './pair-terms';
+
+export * from './alignment';
+export { pairTerm, sigmoid, softplus } from './pair-terms';
+export type { PairTermName, PairTermParams } from './pair-terms';
 
 /** nn.MSELoss: mean over batch and dims (the reconstruction term of Eq. 7). */
 export function mseMean(target: tf.Tensor2D, reconstruction: tf.Tensor2D): tf.Scalar {
@@ -20,11 +26,6 @@ export function klDivergence(mu: tf.Tensor2D, logvar: tf.Tensor2D): tf.Scalar {
 /** Row-wise squared distance ‖a_i − b_i‖² (sum over feature dims). */
 export function rowSquaredDistance(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor1D {
   return tf.sum(tf.squaredDifference(a, b), 1);
-}
-
-/** Cross-reconstruction MSE(f_s, s̃) + MSE(f_t, t̃): the MSF baseline's alignment (commented out in FS-VAE). */
-export function crossReconstruction(fs: tf.Tensor2D, sTilde: tf.Tensor2D, ft: tf.Tensor2D, tTilde: tf.Tensor2D): tf.Scalar {
-  return tf.add(mseMean(fs, sTilde), mseMean(ft, tTilde));
 }
 
 /** One side of an alignment loss: anchor features, their cross reconstructions, and the negative index of each row. */
@@ -46,23 +47,55 @@ export function positiveNegativeDistances(side: AlignmentSide): { pos: tf.Tensor
 }
 
 /**
- * Calibrated alignment term of one side, mean_i σ((pos_i − neg_i)/λ) = mean_i 1/(1 + exp((neg_i − pos_i)/λ))
- * (Eq. 6 / Eq. 11). Without negatives (the code's skeleton side) it is mean_i σ(pos_i/λ).
+ * ℓ(pos_i, neg_i) per row as a differentiable tensor op whose value and gradient both come from
+ * pairTerm (./pair-terms.ts), the single definition of every alignment term. `neg` null: 0.
+ */
+export function pairTermTensor(term: PairTermName, pos: tf.Tensor1D, neg: tf.Tensor1D | null, params: PairTermParams): tf.Tensor1D {
+  const op = tf.customGrad(((p: tf.Tensor, n: tf.Tensor, save: tf.GradSaveFunc) => {
+    const pv = p.dataSync();
+    const nv = n.dataSync();
+    const value = new Float32Array(pv.length);
+    const dPos = new Float32Array(pv.length);
+    const dNeg = new Float32Array(pv.length);
+    for (let i = 0; i < pv.length; i++) [value[i], dPos[i], dNeg[i]] = pairTerm(term, pv[i], nv[i], params);
+    save([tf.tensor1d(dPos), tf.tensor1d(dNeg)]);
+    return { value: tf.tensor1d(value), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]), tf.mul(dy, saved[1])] };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(pos, neg ?? tf.zerosLike(pos)) as tf.Tensor1D;
+}
+
+/** weight · mean_i ℓ(pos_i, neg_i) of one side in the given form. */
+export function alignmentSideLoss(form: AlignmentSideForm, side: AlignmentSide): tf.Scalar {
+  if (form.negatives && !side.negatives) throw new Error(`alignment term ${form.term} needs negatives on this side`);
+  const { pos, neg } = positiveNegativeDistances(form.negatives ? side : { ...side, negatives: null });
+  return tf.mul(form.weight, tf.mean(pairTermTensor(form.term, pos, neg, form.params)));
+}
+
+/** An alignment loss (./alignment.ts: Eq. 6, the code's form, L_T1-L_T4, cross-reconstruction): text side + skeleton side. */
+export function alignmentLoss(form: AlignmentForm, text: AlignmentSide, skeleton: AlignmentSide): tf.Scalar {
+  return tf.add(alignmentSideLoss(form.text, text), alignmentSideLoss(form.skeleton, skeleton));
+}
+
+/** Cross-reconstruction MSE(f_s, s̃) + MSE(f_t, t̃): the MSF baseline's alignment (commented out in FS-VAE). */
+export function crossReconstruction(fs: tf.Tensor2D, sTilde: tf.Tensor2D, ft: tf.Tensor2D, tTilde: tf.Tensor2D): tf.Scalar {
+  const form = alignmentForm('cross-reconstruction', 0, 0, { text: ft.shape[1], skeleton: fs.shape[1] });
+  return alignmentLoss(form, { anchor: ft, reconstruction: tTilde, negatives: null }, { anchor: fs, reconstruction: sTilde, negatives: null });
+}
+
+/**
+ * Calibrated alignment term of one side, mean_i σ((pos_i − neg_i)/λ) (Eq. 6 / Eq. 11); without
+ * negatives (the code's skeleton side) mean_i σ(pos_i/λ).
  */
 export function calibratedTerm(side: AlignmentSide, lambda: number): tf.Scalar {
-  const { pos, neg } = positiveNegativeDistances(side);
-  const a = neg ? tf.sub(pos, neg) : pos;
-  return tf.mean(tf.sigmoid(tf.div(a, lambda)));
+  return alignmentSideLoss({ term: side.negatives ? 'calibrated' : 'calibrated-no-negative', params: { lambda, margin: 0 }, weight: 1, negatives: !!side.negatives }, side);
 }
 
 /** ℓ(a) = 1/(1 + e^{−a}) — the sigmoid of Eq. 11, symmetric: ℓ(a) + ℓ(−a) = 1 (the property behind Theorem 1). */
-export function calibratedSigmoid(a: number): number {
-  return 1 / (1 + Math.exp(-a));
-}
+export const calibratedSigmoid = sigmoid;
 
 /** Eq. 6: L_Align = (λ/B)Σσ(·)_text + (λ/B)Σσ(·)_skeleton, both sides with negatives. */
 export function calibratedAlignmentPaper(text: AlignmentSide, skeleton: AlignmentSide, lambda: number): tf.Scalar {
-  return tf.mul(lambda, tf.add(calibratedTerm(text, lambda), calibratedTerm(skeleton, lambda)));
+  return alignmentLoss(alignmentForm('calibrated-paper', lambda, 0), text, skeleton);
 }
 
 /**
@@ -70,32 +103,10 @@ export function calibratedAlignmentPaper(text: AlignmentSide, skeleton: Alignmen
  * negatives; returned WITHOUT the coefficient (the trainer multiplies by λ·α inside the alignment window).
  */
 export function calibratedAlignmentReference(text: AlignmentSide, skeletonAnchor: tf.Tensor2D, skeletonReconstruction: tf.Tensor2D, lambda: number): tf.Scalar {
-  return tf.add(calibratedTerm(text, lambda), calibratedTerm({ anchor: skeletonAnchor, reconstruction: skeletonReconstruction, negatives: null }, lambda));
-}
-
-export type TripletVariant = 'T1' | 'T2' | 'T3' | 'T4';
-
-function tripletSide(variant: TripletVariant, side: AlignmentSide, lambda: number, margin: number): tf.Scalar {
-  const { pos, neg } = positiveNegativeDistances(side);
-  if (!neg) throw new Error('triplet losses need negatives on both sides');
-  switch (variant) {
-    case 'T1': // Eq. 25: max(pos − neg + m, 0)
-      return tf.mean(tf.relu(tf.add(tf.sub(pos, neg), margin)));
-    case 'T2': // Eq. 26: log 1/(1 + exp((neg − pos)/λ)) = −softplus((neg − pos)/λ) (as printed: unbounded below)
-      // (not tf.logSigmoid: its gradient in tfjs 4.22 reads an already-freed input when that input is computed)
-      return tf.mean(tf.neg(tf.softplus(tf.div(tf.sub(neg, pos), lambda))));
-    case 'T3': { // Eq. 27: λ·(e^{‖·‖₂,pos} / (e^{‖·‖₂,pos} + e^{‖·‖₂,neg}))², with unsquared norms
-      const dp = tf.sqrt(pos);
-      const dn = tf.sqrt(neg);
-      const ratio = tf.sigmoid(tf.sub(dp, dn)); // e^a/(e^a + e^b) = σ(a − b), stable
-      return tf.mul(lambda, tf.mean(tf.square(ratio)));
-    }
-    case 'T4': // Eq. 28: max(1 − neg/(pos + m), 0)
-      return tf.mean(tf.relu(tf.sub(1, tf.div(neg, tf.add(pos, margin)))));
-  }
+  return alignmentLoss(alignmentForm('calibrated-reference', lambda, 0), text, { anchor: skeletonAnchor, reconstruction: skeletonReconstruction, negatives: null });
 }
 
 /** Triplet-style alignment losses L_T1 … L_T4 (App. E.2, Eq. 25-28) for Table 9: text side + skeleton side. */
 export function tripletAlignment(variant: TripletVariant, text: AlignmentSide, skeleton: AlignmentSide, lambda: number, margin: number): tf.Scalar {
-  return tf.add(tripletSide(variant, text, lambda, margin), tripletSide(variant, skeleton, lambda, margin));
+  return alignmentLoss(alignmentForm(`triplet-${variant}`, lambda, margin), text, skeleton);
 }

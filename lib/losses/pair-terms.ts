@@ -10,10 +10,12 @@
  *   T2                      log 1/(1 + exp((neg − pos)/λ)) = −softplus((neg − pos)/λ)   Eq. 26 (unbounded below)
  *   T3                      (e^{√pos}/(e^{√pos} + e^{√neg}))² = σ(√pos − √neg)²  Eq. 27 without its λ
  *   T4                      max(1 − neg/(pos + m), 0)                           Eq. 28
+ *   squared-distance        pos               (cross-reconstruction: MSE = mean_i pos_i / D)
  *
- * The tensor forms for the autodiff engine are in ./index.ts; tests hold the two equal.
+ * This is the only place these formulas are written: the autodiff engine evaluates them through
+ * pairTermTensor (./index.ts), the fused engine and the Theorem-1 checks call pairTerm directly.
  */
-export type PairTermName = 'calibrated' | 'calibrated-no-negative' | 'T1' | 'T2' | 'T3' | 'T4';
+export type PairTermName = 'calibrated' | 'calibrated-no-negative' | 'T1' | 'T2' | 'T3' | 'T4' | 'squared-distance';
 
 export interface PairTermParams {
   /** temperature λ of Eq. 6/11 and Eq. 26. */
@@ -68,5 +70,7 @@ export function pairTerm(name: PairTermName, pos: number, neg: number, p: PairTe
       if (!(a > 0)) return [Math.max(a, 0), 0, 0];
       return [a, neg / ((pos + p.margin) * (pos + p.margin)), -1 / (pos + p.margin)];
     }
+    case 'squared-distance':
+      return [pos, 1, 0];
   }
 }

@@ -4,10 +4,10 @@
  */
 import { FrequencyConfig, FrequencyPresetName, frequencyConfig } from '../frequency/enhancer';
 import { ReparameterisationMode } from '../model/fsvae';
-import { TripletVariant } from '../losses';
+import type { AlignmentLossName } from '../losses';
 import { FsvaeInputError } from '../util/assert';
 
-export type AlignmentLossName = 'calibrated-reference' | 'calibrated-paper' | 'cross-reconstruction' | 'none' | `triplet-${TripletVariant}`;
+export type { AlignmentLossName };
 
 /** Step schedules within a cycle (docs/paper-vs-code.md §2), restarted every cycle. */
 export interface ScheduleConfig {

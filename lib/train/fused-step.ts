@@ -25,14 +25,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { FsvaeModel } from '../model/fsvae';
-import { FrequencyEnhancer, PrecomputedBands } from '../frequency/enhancer';
+import { LossParts } from '../model/loss';
+import { FrequencyEnhancer, PrecomputedBands, bandGain } from '../frequency/enhancer';
 import { dctBasisTensors } from '../frequency/dct';
 import { allocateTensor, hostMemoryKind, hostView, tensorFrom } from '../runtime/host-memory';
 import { heapOffset, SimdKernels, simdKernels } from '../runtime/simd-kernels';
 import { Adam, GradSource } from './adam';
 import { Stage2Config, scheduleAt } from './config';
 import { FeatureSet } from '../data/matrices';
-import { PairTermName, pairTerm } from '../losses/pair-terms';
+import { pairTerm } from '../losses/pair-terms';
+import { klTerm2, klTerm2GradLogvar, klTerm2GradMu, squaredError, squaredErrorGrad } from '../losses/vae-terms';
+import { AlignmentSideForm, alignmentForm } from '../losses/alignment';
 
 /** Why the fused step cannot run this configuration on this backend, or null when it can. */
 export function fusedStepUnsupported(cfg: Stage2Config): string | null {
@@ -53,37 +56,17 @@ export interface StepDraws {
   epsText: Float64Array;
 }
 
-/** The loss terms of one stage-2 step: total = reconstruction + KL + alignment, each with its schedule weight. */
-export interface StepLosses {
-  total: number;
-  reconstruction: number;
-  kl: number;
-  alignment: number;
-}
+/** The loss terms of one stage-2 step (total = reconstruction + KL + alignment, each with its schedule weight): the model's loss parts. */
+export type StepLosses = LossParts;
 
 /** Value and derivatives of one alignment side's per-sample term f(pos, neg) (before the mean over B). */
 type SideTerm = (pos: number, neg: number) => [value: number, dPos: number, dNeg: number];
 
-/**
- * Per-sample alignment terms as f(pos_i, neg_i) (lib/losses/pair-terms.ts), pos = ‖f(i) − g(i)‖²,
- * neg = ‖f(i) − g(i⁻)‖²; `weight` multiplies the mean over the batch of each side.
- */
-function alignmentTerms(cfg: Stage2Config, dims: { skeleton: number; text: number }): { text: SideTerm; skeleton: SideTerm; weight: number; skeletonHasNegatives: boolean } {
-  const { loss, lambda, margin } = cfg.alignment;
-  const params = { lambda, margin };
-  const term = (name: PairTermName): SideTerm => (p, n) => pairTerm(name, p, n, params);
-  switch (loss) {
-    case 'calibrated-reference': return { text: term('calibrated'), skeleton: term('calibrated-no-negative'), weight: 1, skeletonHasNegatives: false };
-    case 'calibrated-paper': return { text: term('calibrated'), skeleton: term('calibrated'), weight: lambda, skeletonHasNegatives: true }; // λ/B Σ (Eq. 6)
-    case 'cross-reconstruction': return { // MSE = mean_i pos_i / D
-      text: (p) => [p / dims.text, 1 / dims.text, 0], skeleton: (p) => [p / dims.skeleton, 1 / dims.skeleton, 0], weight: 1, skeletonHasNegatives: false,
-    };
-    case 'triplet-T1': return { text: term('T1'), skeleton: term('T1'), weight: 1, skeletonHasNegatives: true };
-    case 'triplet-T2': return { text: term('T2'), skeleton: term('T2'), weight: 1, skeletonHasNegatives: true };
-    case 'triplet-T3': return { text: term('T3'), skeleton: term('T3'), weight: lambda, skeletonHasNegatives: true }; // Eq. 27's λ
-    case 'triplet-T4': return { text: term('T4'), skeleton: term('T4'), weight: 1, skeletonHasNegatives: true };
-    case 'none': return { text: () => [0, 0, 0], skeleton: () => [0, 0, 0], weight: 0, skeletonHasNegatives: false };
-  }
+/** The two sides of the configured alignment loss (lib/losses/alignment.ts) as per-sample terms with their weights. */
+function alignmentTerms(cfg: Stage2Config, dims: { skeleton: number; text: number }): { text: SideTerm; skeleton: SideTerm; textWeight: number; skeletonWeight: number; skeletonHasNegatives: boolean } {
+  const form = alignmentForm(cfg.alignment.loss, cfg.alignment.lambda, cfg.alignment.margin, dims);
+  const term = (f: AlignmentSideForm): SideTerm => (p, n) => pairTerm(f.term, p, n, f.params);
+  return { text: term(form.text), skeleton: term(form.skeleton), textWeight: form.text.weight, skeletonWeight: form.skeleton.weight, skeletonHasNegatives: form.skeleton.negatives };
 }
 
 /**
@@ -173,13 +156,13 @@ function alignmentSideSimd(simd: SimdKernels, f: SideTerm, anchors: tf.Tensor, o
 /** MSE(target, output) over B samples (Eq. 7), transposed layouts: target D×B, output columns col0.. of D×R; adds its gradient. */
 function mseTransposed(targetT: Float32Array, outT: Float32Array, dOutT: Float32Array, B: number, R: number, col0: number, D: number): number {
   let s = 0;
-  const c = 2 / (B * D);
+  const c = 1 / (B * D);
   for (let j = 0; j < D; j++) {
     for (let i = 0; i < B; i++) {
       const k = j * R + col0 + i;
-      const diff = outT[k] - targetT[j * B + i];
-      s += diff * diff;
-      dOutT[k] += c * diff;
+      const t = targetT[j * B + i];
+      s += squaredError(outT[k], t);
+      dOutT[k] += c * squaredErrorGrad(outT[k], t);
     }
   }
   return s / (B * D);
@@ -192,7 +175,7 @@ function mseTransposed(targetT: Float32Array, outT: Float32Array, dOutT: Float32
  */
 export function reconstructionPass(preT: Float32Array, bias: Float32Array, targetT: Float32Array, gradT: Float32Array, gradRows: Float32Array,
   biasGrad: Float32Array, B: number, D: number, relu: boolean): number {
-  const c = 2 / (B * D);
+  const c = 1 / (B * D);
   let s = 0;
   for (let d = 0; d < D; d++) {
     const b = bias[d];
@@ -200,9 +183,9 @@ export function reconstructionPass(preT: Float32Array, bias: Float32Array, targe
     for (let i = 0, k = d * B; i < B; i++, k++) {
       const x = Math.fround(preT[k] + b);
       const active = !relu || x > 0; // relu'(x): 1 where x > 0 (tfjs: 0 at 0)
-      const diff = (active ? x : 0) - targetT[k];
-      s += diff * diff;
-      const g = active ? Math.fround(c * diff) : 0;
+      const y = active ? x : 0;
+      s += squaredError(y, targetT[k]);
+      const g = active ? Math.fround(c * squaredErrorGrad(y, targetT[k])) : 0;
       gradT[k] = g;
       gradRows[i * D + d] = g;
       bs += g;
@@ -279,7 +262,6 @@ function sampleLatentsTransposed(zT: Float32Array, h: Float32Array, sd: Float64A
 function posteriorBackward(h: Float32Array, sd: Float64Array, rowOf: Int32Array | null, dZT: Float32Array, dZT2: Float32Array | null, col0: number, R: number,
   eps: Float64Array, perDim: boolean, beta: number, B: number, L: number, dH: Float64Array): number {
   let klSum = 0;
-  const cMu = beta / B;
   const cLv = (0.5 * beta) / B;
   for (let i = 0; i < B; i++) {
     const row = rowOf ? rowOf[i] : i;
@@ -291,9 +273,9 @@ function posteriorBackward(h: Float32Array, sd: Float64Array, rowOf: Int32Array 
       const dz = dZT2 ? dZT[k] + dZT2[k] : dZT[k];
       const sigma = sd[row * L + l];
       const ev = sigma * sigma; // σ² = exp(log σ²)
-      klSum += mu * mu + ev - 1 - lv;
-      dH[o + l] += dz + cMu * mu;
-      dH[o + L + l] += dz * 0.5 * sigma * (perDim ? eps[i * L + l] : eps[i]) + cLv * (ev - 1);
+      klSum += klTerm2(mu, lv, ev);
+      dH[o + l] += dz + cLv * klTerm2GradMu(mu);
+      dH[o + L + l] += dz * 0.5 * sigma * (perDim ? eps[i * L + l] : eps[i]) + cLv * klTerm2GradLogvar(ev);
     }
   }
   return klSum;
@@ -359,7 +341,7 @@ function coefficientGains(fm: FrequencyEnhancer): { perCoefficient: Float64Array
   const k = fm.k ? hostView(fm.k)[0] : 1;
   const { layout, config } = fm;
   const band = new Float64Array(layout.bands);
-  for (let i = 0; i < layout.bands; i++) band[i] = config.mode === 'learnable-only' ? w[i] : 1 + w[i] * k * layout.signedDecay[i]; // Eq. 2 / Eq. 3
+  for (let i = 0; i < layout.bands; i++) band[i] = bandGain(config.mode, layout.signedDecay[i], w[i], k)[0]; // Eq. 2 / Eq. 3
   const perCoefficient = new Float64Array(layout.n);
   for (let j = 0; j < layout.n; j++) perCoefficient[j] = layout.bandOf[j] < 0 ? 1 : band[layout.bandOf[j]];
   return { perCoefficient, band, w, k };
@@ -371,10 +353,9 @@ function bandGainGradients(fm: FrequencyEnhancer, dBand: Float64Array, w: Float3
   const dw = new Float32Array(b);
   let dk = 0;
   for (let i = 0; i < b; i++) {
-    if (fm.config.mode === 'learnable-only') { dw[i] = dBand[i]; continue; }
-    const c = fm.layout.signedDecay[i];
-    dw[i] = dBand[i] * k * c;
-    dk += dBand[i] * w[i] * c;
+    const [, dW, dK] = bandGain(fm.config.mode, fm.layout.signedDecay[i], w[i], k);
+    dw[i] = dBand[i] * dW;
+    dk += dBand[i] * dK;
   }
   return { dw, dk: fm.k ? Float32Array.of(dk) : null };
 }
@@ -611,9 +592,9 @@ export class FusedStage2Step {
           reconstruction = simd.mseColumns(off(sOutT), off(this.fsTargets), off(dYsTt), 0, Ds, B, R, 2 / (B * Ds)) / (B * Ds)
             + simd.mseColumns(off(tOutT), off(this.ftTargets), off(dYtTt), tSelf, Dt, B, R, 2 / (B * Dt)) / (B * Dt);
           const terms = alignmentTerms(cfg, { skeleton: Ds, text: Dt });
-          const scale = sched.alignCoefficient * terms.weight;
-          alignment = alignmentSideSimd(simd, terms.text, this.ftTargets, tOutT, dYtTt, 0, draws.negatives, B, R, Dt, scale, keep)
-            + alignmentSideSimd(simd, terms.skeleton, this.fsTargets, sOutT, dYsTt, B, terms.skeletonHasNegatives ? draws.skeletonNegatives : null, B, R, Ds, scale, keep);
+          const c = sched.alignCoefficient;
+          alignment = alignmentSideSimd(simd, terms.text, this.ftTargets, tOutT, dYtTt, 0, draws.negatives, B, R, Dt, c * terms.textWeight, keep)
+            + alignmentSideSimd(simd, terms.skeleton, this.fsTargets, sOutT, dYsTt, B, terms.skeletonHasNegatives ? draws.skeletonNegatives : null, B, R, Ds, c * terms.skeletonWeight, keep);
           simd.activationGradient(off(sOutT), off(dYsTt), off(dYs), off(biasGradSkeletonDecoder), Ds, R, r);
           simd.activationGradient(off(tOutT), off(dYtTt), off(dYt), off(biasGradTextDecoder), Dt, R, r);
         } else {
@@ -634,9 +615,9 @@ export class FusedStage2Step {
           reconstruction = mseTransposed(fsT, so, dYsT, B, R, 0, Ds) + mseTransposed(ftT, to, dYtT, B, R, tSelf, Dt); // Eq. 7
           // Eq. 6 (or its variants), coefficient c from the schedule
           const terms = alignmentTerms(cfg, { skeleton: Ds, text: Dt });
-          const scale = sched.alignCoefficient * terms.weight;
-          alignment = alignmentSide(terms.text, ftT, to, dYtT, 0, draws.negatives, B, R, Dt, scale)
-            + alignmentSide(terms.skeleton, fsT, so, dYsT, B, terms.skeletonHasNegatives ? draws.skeletonNegatives : null, B, R, Ds, scale);
+          const c = sched.alignCoefficient;
+          alignment = alignmentSide(terms.text, ftT, to, dYtT, 0, draws.negatives, B, R, Dt, c * terms.textWeight)
+            + alignmentSide(terms.skeleton, fsT, so, dYsT, B, terms.skeletonHasNegatives ? draws.skeletonNegatives : null, B, R, Ds, c * terms.skeletonWeight);
           activationGradientPass(so, dYsT, dYsRows, gBiasS, R, relu);
           activationGradientPass(to, dYtT, dYtRows, gBiasT, R, relu);
         }

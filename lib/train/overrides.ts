@@ -7,11 +7,12 @@
  * marked preset 'custom'.
  */
 import { Stage2Config } from './config';
+import { ALIGNMENT_LOSSES } from '../losses/alignment';
 import { parseTextMode } from '../text/compose';
 import { FsvaeInputError } from '../util/assert';
 
 const CHOICES: Record<string, readonly string[]> = {
-  'alignment.loss': ['calibrated-reference', 'calibrated-paper', 'cross-reconstruction', 'none', 'triplet-T1', 'triplet-T2', 'triplet-T3', 'triplet-T4'],
+  'alignment.loss': ALIGNMENT_LOSSES,
   'alignment.when': ['window', 'always'],
   decoderActivation: ['relu', 'linear'],
   reparameterisation: ['reference', 'per-dimension'],

@@ -7,10 +7,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import { FsvaeModel, Posterior, reparameterise } from '../model/fsvae';
-import {
-  AlignmentSide, calibratedAlignmentPaper, calibratedAlignmentReference, crossReconstruction, klDivergence, mseMean, tripletAlignment, TripletVariant,
-} from '../losses';
+import { FsvaeModel } from '../model/fsvae';
+import { fsvaeLoss } from '../model/loss';
+import { alignmentForm } from '../losses';
 import { Random } from '../util/random';
 import { FsvaeInputError } from '../util/assert';
 import { TextMatrix } from '../data/matrices';
@@ -189,10 +188,9 @@ interface CheckpointMeta {
 }
 
 /**
- * The stage-2 loss of one step (Eq. 8 = Eq. 7 + α·alignment, with the schedule's β and
- * coefficients) as a differentiable tfjs expression of the model's variables: what the autodiff
- * engine minimises, and the reference the fused engine's hand-written gradients are tested against.
- * Returns the loss and its parts (reconstruction, KL, alignment).
+ * The stage-2 loss of one step: the model's loss (lib/model/loss.ts, Eq. 8) on the step's batch,
+ * draws and schedule weights — what the autodiff engine minimises, and the reference the fused
+ * engine's hand-written gradients are tested against.
  */
 export function stage2LossAutodiff(model: FsvaeModel, cfg: Stage2Config, sched: ReturnType<typeof scheduleAt>, train: FeatureSet,
   text: TextMatrix, textBands: PrecomputedBands, draws: StepDraws): { loss: tf.Scalar; parts: StepLosses } {
@@ -208,42 +206,11 @@ export function stage2LossAutodiff(model: FsvaeModel, cfg: Stage2Config, sched: 
     xsData.set(train.features.subarray(r * train.dim, (r + 1) * train.dim), i * train.dim);
     xtData.set(text.data.subarray(labels[i] * text.cols, (labels[i] + 1) * text.cols), i * text.cols);
   }
-  const y = tf.tensor1d(labels, 'int32');
-  const xs = tf.tensor2d(xsData, [B, train.dim]);
-  const xt = tf.tensor2d(xtData, [B, text.cols]);
-  // text posterior of every class once (C rows), then looked up per sample: same math, fewer wide rows
-  const ptAll = model.textEncoder.fromEnhanced(model.textEncoder.frequency.applyPrecomputed(textBands));
-  const ps = model.skeletonEncoder.apply(xs);
-  const pt: Posterior = { mu: tf.gather(ptAll.mu, y) as tf.Tensor2D, logvar: tf.gather(ptAll.logvar, y) as tf.Tensor2D };
-  const zs = reparameterise(ps, draws.epsSkeleton, cfg.reparameterisation);
-  const zt = reparameterise(pt, draws.epsText, cfg.reparameterisation);
-  let sHat: tf.Tensor2D, tHat: tf.Tensor2D, sTilde: tf.Tensor2D | null = null, tTilde: tf.Tensor2D | null = null;
-  if (sched.alignActive) {
-    // self and cross reconstructions through one decoder call each: Dec_s([z_s; z_t]), Dec_t([z_t; z_s])
-    [sHat, sTilde] = tf.split(model.skeletonDecoder.apply(tf.concat([zs, zt], 0) as tf.Tensor2D), 2, 0) as [tf.Tensor2D, tf.Tensor2D];
-    [tHat, tTilde] = tf.split(model.textDecoder.apply(tf.concat([zt, zs], 0) as tf.Tensor2D), 2, 0) as [tf.Tensor2D, tf.Tensor2D];
-  } else {
-    sHat = model.skeletonDecoder.apply(zs);
-    tHat = model.textDecoder.apply(zt);
-  }
-  const rec = tf.add(mseMean(xs, sHat), mseMean(xt, tHat)); // Eq. 7, reconstruction
-  let kl: tf.Scalar = tf.scalar(0);
-  if (sched.betaSkeleton > 0) kl = tf.add(kl, tf.mul(sched.betaSkeleton, klDivergence(ps.mu, ps.logvar)));
-  if (sched.betaText > 0) kl = tf.add(kl, tf.mul(sched.betaText, klDivergence(pt.mu, pt.logvar)));
-  let al: tf.Scalar = tf.scalar(0);
-  if (sched.alignActive && sTilde && tTilde) {
-    const textSide: AlignmentSide = { anchor: xt, reconstruction: tTilde, negatives: draws.negatives };
-    const skelSide: AlignmentSide = { anchor: xs, reconstruction: sTilde, negatives: draws.skeletonNegatives };
-    let term: tf.Scalar;
-    if (align.loss === 'calibrated-reference') term = calibratedAlignmentReference(textSide, xs, sTilde, align.lambda);
-    else if (align.loss === 'calibrated-paper') term = calibratedAlignmentPaper(textSide, skelSide, align.lambda); // Eq. 6
-    else if (align.loss === 'cross-reconstruction') term = crossReconstruction(xs, sTilde, xt, tTilde);
-    else term = tripletAlignment(align.loss.slice('triplet-'.length) as TripletVariant, textSide, skelSide, align.lambda, align.margin); // Eq. 25-28
-    al = tf.mul(sched.alignCoefficient, term);
-  }
-  const loss = tf.add(tf.add(rec, kl), al) as tf.Scalar; // Eq. 8: L_VAE + α·L_Align
-  const parts = { reconstruction: rec.dataSync()[0], kl: kl.dataSync()[0], alignment: al.dataSync()[0], total: loss.dataSync()[0] };
-  return { loss, parts };
+  const batch = { xs: tf.tensor2d(xsData, [B, train.dim]), xt: tf.tensor2d(xtData, [B, text.cols]), y: tf.tensor1d(labels, 'int32'), textBands };
+  return fsvaeLoss(model, batch, draws, {
+    betaSkeleton: sched.betaSkeleton, betaText: sched.betaText, alignActive: sched.alignActive, alignCoefficient: sched.alignCoefficient,
+    alignment: alignmentForm(align.loss, align.lambda, align.margin, { text: text.cols, skeleton: train.dim }), reparameterisation: cfg.reparameterisation,
+  });
 }
 
 /** Runs stages 2 and 3 for one seed. */

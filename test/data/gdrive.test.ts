@@ -422,17 +422,20 @@ describe('Google Drive sources through a loopback Drive', () => {
       const good = synseArchiveFiles();
       drive.files.set(synse.drive.id, { name: 'a.zip', body: buildZip(good.archive), mode: 'small' });
       await downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick });
-      fs.unlinkSync(fetchManifestPath(dir, synse.name)); // as if placed by hand: a new download is attempted
-      // logits of the wrong width in one folder
+      fs.unlinkSync(fetchManifestPath(dir, synse.name)); // as if placed by hand: it passes on its format, nothing is fetched
+      const before = drive.requests.length;
+      const hand = await downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick });
+      assert.deepEqual([hand.alreadyPresent, hand.manifest, drive.requests.length], [true, null, before]);
+      // --force fetches; logits of the wrong width in one folder fail the format check
       const bad = synseArchiveFiles((rel, body) => (rel === 'sk_feats/shift_5_r/gtest_out.npy' ? f4(60, 59) : body));
       drive.files.set(synse.drive.id, { name: 'a.zip', body: buildZip(bad.archive), mode: 'small' });
-      await assert.rejects(downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick }), (e: unknown) =>
+      await assert.rejects(downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick, force: true }), (e: unknown) =>
         e instanceof DownloadError && e.code === 'format' && /sk_feats\/shift_5_r\/gtest_out\.npy: expected dim 1 = 60/.test(e.message) && /the archive was kept at/.test(e.message));
       assertPlaced(dir, good.placed, 'sk_feats');
       // not an archive at all (an HTML page saved as the file, say)
       fs.rmSync(path.join(dir, '.downloads'), { recursive: true, force: true });
       drive.files.set(synse.drive.id, { name: 'a.zip', body: Buffer.from('<html>not a zip</html>'), mode: 'small' });
-      await assert.rejects(downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick }), (e: unknown) => e instanceof DownloadError && e.code === 'archive' && /not a zip or tar archive/.test(e.message));
+      await assert.rejects(downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick, force: true }), (e: unknown) => e instanceof DownloadError && e.code === 'archive' && /not a zip or tar archive/.test(e.message));
       assertPlaced(dir, good.placed, 'sk_feats');
     } finally {
       await drive.close();

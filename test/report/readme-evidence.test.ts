@@ -24,6 +24,15 @@ test('the summary lists Table 1 rows and every claim with its verdict', () => {
   assert.match(md, /\| nw-ucla \| Ours \| 6 \| 40.1 \| \[35.0, 45.2\] \| 35 \|/);
   assert.match(md, /\| table1 \| nw-ucla \| Ours > baseline \| 2.0 \[-1.0, 5.0\] \| inconclusive \| \+3.6 \|/);
   assert.match(md, /Verdicts: 0 supports, 0 contradicts, 1 inconclusive\./);
+  assert.doesNotMatch(md, /Full mode/);
+  // full-mode tables get their own section with their own verdict count
+  const f: EvidenceTable = { ...t, file: 'table1_zsl_full', rows: t.rows.map((r) => (r.verdict ? { ...r, 'Δ [95% CI]': '3.0 [1.0, 5.0]', verdict: 'supports' } : r)) };
+  const both = evidenceSummaryMarkdown([t], [f]);
+  const [quick, full] = both.split(/Full mode/);
+  assert.match(quick, /Verdicts: 0 supports, 0 contradicts, 1 inconclusive\./);
+  assert.match(full, /\| table1 \| nw-ucla \| Ours > baseline \| 3.0 \[1.0, 5.0\] \| supports \|/);
+  assert.match(full, /Verdicts: 1 supports, 0 contradicts, 0 inconclusive\./);
+  assert.match(full, /- nw-ucla: Ours is 1\.15× chance/);
   // a README without the markers is an error that names them
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-readme-'));
   try {

@@ -35,6 +35,7 @@ options:
   --base-url URL     fetch from a mirror laid out as URL/raw/<owner>/<repo>/<ref>/<path> and
                      URL/codeload/<owner>/<repo>/tar.gz/<ref> (default $FSVAE_DOWNLOAD_BASE_URL)
   --drive-url URL    the Google Drive host (default $FSVAE_GDRIVE_BASE_URL, else https://drive.google.com)
+  --force            Drive sources: fetch again even when a copy that passes the checks is present
   --quiet            no progress bar`;
 
 export interface DownloadIO {
@@ -50,7 +51,7 @@ const defaultIO: DownloadIO = {
   progress: process.stdout,
 };
 
-const BOOLEAN_FLAGS = ['list', 'keep-archive', 'quiet'];
+const BOOLEAN_FLAGS = ['list', 'keep-archive', 'quiet', 'force'];
 const VALUE_FLAGS = ['dir', 'mode', 'timeout', 'retries', 'concurrency', 'base-url', 'drive-url'];
 
 function parse(args: string[]): { flags: Record<string, string | true>; names: string[] } {
@@ -154,11 +155,12 @@ export async function runDownload(args: string[], io: DownloadIO = defaultIO): P
           timeoutMs: timeout !== undefined ? timeout * 1000 : undefined,
           retries,
           keepArchive: flags['keep-archive'] === true,
+          force: flags.force === true,
           progress: flags.quiet ? false : io.progress,
           log: (l) => io.err(`${source.name}: ${l}`),
         });
         io.out(r.alreadyPresent
-          ? `${source.name}: already present under ${dir.path}/${source.folder} (format checked; sha256 recorded in ${r.manifest}).`
+          ? `${source.name}: already present under ${dir.path}/${source.folder} (format checked; ${r.manifest ? `sha256 as recorded in ${r.manifest}` : 'placed by hand, no download record; --force fetches it'}).`
           : `${source.name}: ${r.files.length} files placed under ${dir.path}/${source.folder}, format checked; sha256 recorded in ${r.manifest}.`);
       } catch (e) {
         if (!(e instanceof DownloadError)) throw e;

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsvaeInputError } from '../../util/assert';
+import { sha256FileSync } from '../../util/hash';
 import { cacheRoot, locateData } from '../../data/paths';
 import { TextEncoder, checkEmbeddings, checkTexts, optionalRequire } from './types';
 
@@ -233,18 +234,6 @@ interface ClipConfig {
   max_position_embeddings?: number;
 }
 
-function sha256File(file: string): string {
-  const h = createHash('sha256');
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(1 << 22);
-    let n: number;
-    while ((n = fs.readSync(fd, buf, 0, buf.length, null)) > 0) h.update(buf.subarray(0, n));
-  } finally {
-    fs.closeSync(fd);
-  }
-  return h.digest('hex');
-}
 
 export interface ClipDownloadOptions {
   /** the hub host (default $FSVAE_HF_HOST, else https://huggingface.co/). */
@@ -356,7 +345,7 @@ export class ClipTextEncoder implements TextEncoder {
       );
     }
     const d = createHash('sha256');
-    for (const f of CLIP_REQUIRED_FILES) d.update(`${f}:${f.endsWith('.onnx') ? sha256File(path.join(dir, f)) : fs.readFileSync(path.join(dir, f), 'utf8')}\n`);
+    for (const f of CLIP_REQUIRED_FILES) d.update(`${f}:${f.endsWith('.onnx') ? sha256FileSync(path.join(dir, f)) : fs.readFileSync(path.join(dir, f), 'utf8')}\n`);
     const source = dir;
     const identity = `${opts.id}|transformers.js@${tr.env.version}|fp32|sha256:${d.digest('hex').slice(0, 16)}`;
     tr.env.allowLocalModels = true;

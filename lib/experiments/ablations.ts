@@ -13,9 +13,15 @@
  * identical configurations (e.g. the full model, which appears in every table) run once per
  * dataset and are reused.
  */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cacheRoot } from '../data/paths';
+import { writeFileAtomic } from '../util/atomic-file';
+import { codeVersion, evidenceCellKey } from './evidence';
 import { DEFAULT_EXTRACTOR, ExtractorConfig, extractorConfig } from '../stage1/extractors';
 import { Stage2Config, scaledSchedule, stage2Preset } from '../train/config';
-import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeatures, resolveSplit } from './datasets';
+import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeatures, resolveSplit, textFeaturesFor } from './datasets';
 import { OURS, Variant, VariantRun, applyVariant, runVariants } from './variants';
 import { notebookStage2 } from './main-results';
 import { PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA, PAPER_TABLE9 } from './paper-numbers';
@@ -225,6 +231,26 @@ export interface RunAblationOptions {
   text?: TextSourceSpec;
   gate?: GateConfig;
   log?: (line: string) => void;
+  /**
+   * Folder of finished runs (one JSON per configuration, seeds, text, gate and code version), so
+   * that an interrupted sweep resumes where it stopped; none when absent.
+   */
+  cacheDir?: string;
+}
+
+/** A run from the cache folder, or null (absent or damaged). */
+function readCachedRun(file: string): VariantRun | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as VariantRun;
+  } catch {
+    return null;
+  }
+}
+
+/** Stores a run (typed arrays as plain arrays; latents are not kept). */
+function writeCachedRun(file: string, run: VariantRun): void {
+  const plain = { ...run, result: { ...run.result, firstSeedLatents: {} } };
+  writeFileAtomic(file, JSON.stringify(plain, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)));
 }
 
 /** Runs every table's variants on prepared features; identical configurations run once. */
@@ -242,7 +268,19 @@ export async function runAblationTables(prepared: PreparedFeatures, base: Stage2
         points.push({ table: t.id, variant: v, config, run: prior, reused: true });
         continue;
       }
-      const [run] = await runVariants(prepared, base, [v], { seeds: opts.seeds, text: opts.text, gate: opts.gate, log: opts.log });
+      let file: string | null = null;
+      if (opts.cacheDir) {
+        const tf = await textFeaturesFor(prepared, config.textMode, opts.text);
+        const textSha = createHash('sha256').update(Buffer.from(tf.data.buffer, tf.data.byteOffset, tf.data.byteLength)).digest('hex');
+        file = path.join(opts.cacheDir, `${evidenceCellKey(prepared, { kind: 'ablation', cfg: config, seeds: opts.seeds, textSha, gate: opts.gate ?? null, code: codeVersion() })}.json`);
+      }
+      const cached = file && fs.existsSync(file) ? readCachedRun(file) : null;
+      if (cached) opts.log?.(`[${prepared.split.name}] ${t.id} ${v.key}: ZSL ${formatMeanStd(cached.result.summary.clean.zsl, { scale: 100, digits: 1 })} (cached run)`);
+      const run = cached ?? (await runVariants(prepared, base, [v], { seeds: opts.seeds, text: opts.text, gate: opts.gate, log: opts.log }))[0];
+      if (file && !cached) {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        writeCachedRun(file, run);
+      }
       done.set(key, run);
       points.push({ table: t.id, variant: v, config, run, reused: false });
     }
@@ -276,7 +314,7 @@ export async function runAblations(cfg: AblationConfig, log: (line: string) => v
       datasets.push({ source: e.source, missing: prepared, points: [], uniqueRuns: 0, zslTestRows: 0, wallSeconds: 0 });
       continue;
     }
-    const points = await runAblationTables(prepared, e.stage2, tables, { seeds: cfg.seeds, text: e.text, gate: cfg.gate, log });
+    const points = await runAblationTables(prepared, e.stage2, tables, { seeds: cfg.seeds, text: e.text, gate: cfg.gate, log, cacheDir: path.join(cacheRoot(), 'ablations') });
     const zslTestRows = readSynseBenchmark(prepared.featuresRoot, prepared.split, 'train').ztest.rows;
     datasets.push({ source: e.source, prepared, points, uniqueRuns: points.filter((p) => !p.reused).length, zslTestRows, wallSeconds: (Date.now() - t1) / 1000 });
   }

@@ -135,7 +135,8 @@ export interface EvidenceProgress {
   seconds: number;
 }
 
-function codeVersion(): string {
+/** Version of the code behind a cached run (stages 2-4): part of every cache key of evidence cells and ablation runs. */
+export function codeVersion(): string {
   const h = createHash('sha256').update(stage2CodeVersion());
   for (const rel of ['../pipeline/zero-shot', '../eval/gate', '../eval/gzsl', '../eval/logistic', './datasets']) {
     try {

@@ -23,12 +23,22 @@ function git(args: string[]): string | null {
   }
 }
 
+/**
+ * Whether `git status --porcelain` lines show a changed tracked file that is not a product of the
+ * runs themselves (results/ and the executed notebooks' outputs are rewritten by every run).
+ */
+export function codeDirty(porcelain: string | null): boolean {
+  if (!porcelain) return false;
+  return porcelain.split('\n').filter((l) => l.trim()).some((l) => !/^..\s*"?(results|notebooks)\//.test(l));
+}
+
 export function provenance(backend: string, extra: Record<string, string | number | boolean | undefined> = {}): Provenance {
   const commit = git(['rev-parse', '--short=12', 'HEAD']);
   const status = git(['status', '--porcelain', '--untracked-files=no']);
   return {
     gitCommit: commit ?? 'unknown (not a git checkout)',
-    gitDirty: status !== null && status.length > 0,
+    // changes to tracked code (results/ and notebooks/, which the runs rewrite, do not count)
+    gitDirty: codeDirty(status),
     date: new Date().toISOString(),
     node: process.version,
     cpu: os.cpus()[0]?.model ?? 'unknown',

@@ -211,4 +211,28 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
       else process.env.FSVAE_RESULTS = prev;
     }
   });
+
+  test('finished runs are cached on disk: a second sweep reads them back (same numbers), another seed list trains anew', async () => {
+    const base = stage2Preset('quick');
+    base.schedule = scaledSchedule(20, 2);
+    base.latentDim = 8;
+    base.classifier = { samplesPerClass: 20, steps: 20, learningRate: 1e-3 };
+    const tables = [{ id: 'table9' as const, variants: [table9Variants()[4]] }];
+    const cacheDir = path.join(dir, 'ablation-cache');
+    const text = { kind: 'msf-table' as const, encoder: 'ViT-B/32' as const, root: dir };
+    const logs: string[] = [];
+    const a = await runAblationTables(prepared, base, tables, { seeds: [1], text, cacheDir, log: (l) => logs.push(l) });
+    assert.equal(fs.readdirSync(cacheDir).length, 1);
+    assert.ok(!logs.some((l) => l.includes('(cached run)')));
+    const b = await runAblationTables(prepared, base, tables, { seeds: [1], text, cacheDir, log: (l) => logs.push(l) });
+    assert.ok(logs.some((l) => l.includes('(cached run)')));
+    assert.deepEqual(b[0].run.result.summary, a[0].run.result.summary);
+    assert.deepEqual(b[0].run.result.perSeed, a[0].run.result.perSeed);
+    await runAblationTables(prepared, base, tables, { seeds: [2], text, cacheDir });
+    assert.equal(fs.readdirSync(cacheDir).length, 2, 'another seed list is another entry');
+    // a damaged entry is trained again, not parsed into a crash
+    for (const f of fs.readdirSync(cacheDir)) fs.writeFileSync(path.join(cacheDir, f), '{broken');
+    const c = await runAblationTables(prepared, base, tables, { seeds: [1], text, cacheDir });
+    assert.deepEqual(c[0].run.result.summary, a[0].run.result.summary);
+  });
 });

@@ -11,6 +11,7 @@ import { extractCommand, pipelineCommand } from './commands/extract';
 import { featuresReportCommand } from './commands/features-report';
 import { selectPresetCommand } from './commands/select-preset';
 import { tablesCommand } from './commands/tables';
+import { sweepsCommand } from './commands/sweeps';
 
 const COMMANDS: CliCommand[] = [
   // each command module exports `command: CliCommand`; add new ones here
@@ -25,6 +26,7 @@ const COMMANDS: CliCommand[] = [
   featuresReportCommand,
   selectPresetCommand,
   tablesCommand,
+  sweepsCommand,
 ];
 
 function help(): string {

@@ -54,6 +54,8 @@ describe('strict command-line flags', () => {
       ['tables', '--mode', 'fast'],
       ['tables', '--table', 'table5'],
       ['tables', 'table1'],
+      ['sweeps', '--mode', 'long'],
+      ['sweeps', 'extra'],
     ];
     for (const c of cases) assert.equal(await main(c), 2, c.join(' '));
   });

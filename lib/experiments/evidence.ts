@@ -135,8 +135,17 @@ export interface EvidenceProgress {
   seconds: number;
 }
 
-/** Version of the code behind a cached run (stages 2-4): part of every cache key of evidence cells and ablation runs. */
+/**
+ * Version of the code behind a cached run (stages 2-4): part of every cache key of evidence cells
+ * and ablation runs. Computed once per process from the modules as loaded.
+ */
 export function codeVersion(): string {
+  if (cachedVersion === null) cachedVersion = computeCodeVersion();
+  return cachedVersion;
+}
+let cachedVersion: string | null = null;
+
+function computeCodeVersion(): string {
   const h = createHash('sha256').update(stage2CodeVersion());
   for (const rel of ['../pipeline/zero-shot', '../eval/gate', '../eval/gzsl', '../eval/logistic', './datasets']) {
     try {

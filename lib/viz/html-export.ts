@@ -5,12 +5,11 @@
  * the interactive plot was drawn instead, when plotly.js could be fetched). Needs Debian's
  * Jupyter (nbconvert) and Chromium; reports `skipped` with the reason when either is absent.
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FsvaeInputError } from '../util/assert';
-import { findChromium } from './png';
+import { findChromium, headlessChromiumArgs, runProgram } from './png';
 
 export interface FigureCheck {
   id: string;
@@ -45,15 +44,6 @@ const PROBE = `<script>window.addEventListener('load', function () { setTimeout(
   var pre = document.createElement('pre'); pre.id = '${PROBE_ID}'; pre.textContent = JSON.stringify(r); document.body.appendChild(pre);
 }, 300); });</script>`;
 
-function run(bin: string, args: string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(bin, args, { timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code?: unknown }).code as number) : 1) : 0;
-      resolve({ code, stdout: String(stdout ?? ''), stderr: String(stderr ?? '') });
-    });
-  });
-}
-
 /** Static-image ids of the figure outputs stored in a notebook file. */
 export function notebookFigureIds(notebook: string): string[] {
   let nb: { cells?: Array<{ outputs?: Array<{ data?: Record<string, string | string[]> }> }> };
@@ -82,7 +72,7 @@ export async function checkNotebookHtmlExport(notebook: string, opts: { python?:
   const python = opts.python ?? process.env.FSVAE_JUPYTER_PYTHON ?? '/usr/bin/python3';
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-export-'));
   try {
-    const nb = await run(python, ['-m', 'nbconvert', '--to', 'html', '--output-dir', tmp, '--output', 'page', notebook], opts.timeoutMs ?? 120_000);
+    const nb = await runProgram(python, ['-m', 'nbconvert', '--to', 'html', '--output-dir', tmp, '--output', 'page', notebook], opts.timeoutMs ?? 120_000);
     const page = path.join(tmp, 'page.html');
     if (nb.code !== 0 || !fs.existsSync(page)) {
       if (/No module named nbconvert/.test(nb.stderr)) return { ...base, skipped: `no nbconvert for ${python} (sudo apt-get install jupyter-nbconvert)` };
@@ -92,8 +82,7 @@ export async function checkNotebookHtmlExport(notebook: string, opts: { python?:
     const probe = path.join(tmp, 'probe.html');
     fs.writeFileSync(probe, html.includes('</body>') ? html.replace(/<\/body>(?![\s\S]*<\/body>)/, `${PROBE}</body>`) : html + PROBE);
     const profile = path.join(tmp, 'profile');
-    const r = await run(chromium.path, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${profile}`, '--virtual-time-budget=15000', '--window-size=1200,900', '--dump-dom', `file://${probe}`], opts.timeoutMs ?? 120_000);
+    const r = await runProgram(chromium.path, [...headlessChromiumArgs(profile, 15_000), '--window-size=1200,900', '--dump-dom', `file://${probe}`], opts.timeoutMs ?? 120_000);
     const m = new RegExp(`<pre id="${PROBE_ID}">([\\s\\S]*?)</pre>`).exec(r.stdout);
     if (!m) throw new FsvaeInputError(`${notebook}: Chromium (${chromium.path}) returned no probe result (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
     const json = m[1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');

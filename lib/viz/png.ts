@@ -47,13 +47,22 @@ export function findChromium(explicit?: string): { path: string | null; tried: s
   return { path: null, tried: candidates };
 }
 
-function run(bin: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stderr: string; error?: Error }> {
+/** Runs a program to completion (never rejects): exit code (null when killed or not started), stdout, stderr. */
+export function runProgram(bin: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string; error?: Error }> {
   return new Promise((resolve) => {
-    execFile(bin, args, { timeout: timeoutMs, maxBuffer: 4 << 20 }, (error, _stdout, stderr) => {
+    execFile(bin, args, { timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code?: unknown }).code as number) : null) : 0;
-      resolve({ code, stderr: String(stderr ?? ''), error: error ?? undefined });
+      resolve({ code, stdout: String(stdout ?? ''), stderr: String(stderr ?? ''), error: error ?? undefined });
     });
   });
+}
+
+/** Headless Chromium flags for a one-shot page load with its own throw-away profile folder. */
+export function headlessChromiumArgs(profile: string, virtualTimeBudgetMs: number): string[] {
+  return [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--hide-scrollbars', `--user-data-dir=${profile}`, `--virtual-time-budget=${virtualTimeBudgetMs}`,
+  ];
 }
 
 /** PNG signature and the IHDR width/height (bytes 16-23, big-endian), or null when not a PNG. */
@@ -81,13 +90,8 @@ export async function tryRenderFigurePng(htmlFile: string, opts: PngRenderOption
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-chromium-'));
   try {
     fs.rmSync(out, { force: true });
-    const args = [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--hide-scrollbars', `--user-data-dir=${profile}`,
-      `--virtual-time-budget=${opts.virtualTimeBudgetMs ?? 5000}`, `--screenshot=${out}`, `--window-size=${width},${height}`,
-      `file://${path.resolve(htmlFile)}`,
-    ];
-    const r = await run(chromium.path, args, opts.timeoutMs ?? 60000);
+    const args = [...headlessChromiumArgs(profile, opts.virtualTimeBudgetMs ?? 5000), `--screenshot=${out}`, `--window-size=${width},${height}`, `file://${path.resolve(htmlFile)}`];
+    const r = await runProgram(chromium.path, args, opts.timeoutMs ?? 60000);
     if (!fs.existsSync(out) || fs.statSync(out).size === 0) {
       const tail = r.stderr.trim().split('\n').slice(-3).join(' | ');
       return { png: null, reason: `${chromium.path} wrote no screenshot (exit ${r.code}${r.error?.message ? `, ${r.error.message.split('\n')[0]}` : ''})${tail ? `: ${tail}` : ''}` };

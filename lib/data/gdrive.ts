@@ -26,7 +26,7 @@ import * as path from 'node:path';
 import { ProgressBar } from '../util/progress';
 import { writeFileAtomic } from '../util/atomic-file';
 import { sha256FileSync } from '../util/hash';
-import { CookieJar, Ctx, DownloadError, DownloadOptions, FetchOutcome, OpenResponse, TarSink, fetchWithRetries, openGet, readTarArchive, receiveInto, sourceStatus, statSize, statusError, unlinkQuiet, describeBadFiles } from './download';
+import { CookieJar, Ctx, DownloadError, DownloadOptions, FetchOutcome, OpenResponse, TarSink, fetchWithRetries, openGet, readTarArchive, receiveInto, sleep, sourceStatus, statSize, statusError, unlinkQuiet, describeBadFiles } from './download';
 import { DriveSource, FetchManifest, fetchManifestPath } from './sources';
 import { readZipArchive, sniffArchive } from './zip';
 
@@ -247,7 +247,7 @@ export async function listDriveFolder(id: string, ctx: Ctx, jar: CookieJar, base
       } catch (e) {
         const err = e instanceof DownloadError ? e : new DownloadError(`${url}: ${(e as Error).message}`, 'network', url);
         if (!err.retryable || attempt >= ctx.retries) throw err;
-        await new Promise((r) => setTimeout(r, ctx.backoffMs * 2 ** attempt));
+        await sleep(ctx.backoffMs * 2 ** attempt);
       }
     }
     const page = parseDriveFolderPage(html, url);

@@ -24,12 +24,13 @@ import { Stage2Config, scaledSchedule, stage2Preset } from '../train/config';
 import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeatures, resolveSplit, textFeaturesFor } from './datasets';
 import { OURS, Variant, VariantRun, applyVariant, runVariants } from './variants';
 import { notebookStage2 } from './main-results';
-import { PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA, PAPER_TABLE9 } from './paper-numbers';
+import { PAPER_SWEEP_BEST, PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA, PAPER_TABLE9 } from './paper-numbers';
 import { GateConfig } from '../pipeline/zero-shot';
 import { Row, ResultTable, writeResultTable } from '../report/table';
 import { provenance } from '../report/provenance';
 import { Figure } from '../viz/plotly';
 import { formatMeanStd, MeanStd } from '../eval/metrics';
+import { PairedComparison, formatInterval, pairedComparison } from '../eval/stats';
 import { FsvaeInputError } from '../util/assert';
 import { readSynseBenchmark } from '../data/synse';
 
@@ -397,10 +398,93 @@ export function ablationRows(d: AblationDatasetResult, ids: readonly AblationTab
       'H (clean)': formatMeanStd(s.clean.harmonic, PCT),
       'val ZSL at chosen cycle': formatMeanStd(p.run.result.perSeed.map((q) => q.valZslByCycle[q.cycle.clean]), PCT),
       'ZSL (test-selected cycle)': formatMeanStd(s.reference.zsl, PCT), 'reused run': p.reused ? p.run.variant.name : '',
+      ...sweepClaimColumns(d, p),
       ...paperColumns(p.table, p.variant.key),
     });
   }
   return rows;
+}
+
+const SWEEP_SYMBOL: Partial<Record<AblationTableId, string>> = { 'table5-alpha': 'α', 'table5-lambda': 'λ', 'fig4-phi': 'φ', 'fig4-bands': 'b' };
+
+/** One sweep point tested against the paper's best setting of its sweep (PAPER_SWEEP_BEST). */
+export interface SweepClaim {
+  table: AblationTableId;
+  /** "φ = 35 > φ = 15" */
+  claim: string;
+  /** the swept value of the other side */
+  x: number;
+  /** Δ = ZSL(paper's best) − ZSL(x) per seed, as fractions */
+  comparison: PairedComparison;
+}
+
+/** Clean-protocol ZSL of each seed of a run, keyed by seed. */
+function zslBySeed(p: AblationPoint): Map<number, number> {
+  return new Map(p.run.result.perSeed.map((q) => [q.seed, q.zsl.clean]));
+}
+
+/**
+ * The paper's "this setting is best" claim of a sweep, tested against every other value of the
+ * sweep on one dataset: Δ = ZSL(best) − ZSL(x), paired by seed (same seeds, same features), 95 %
+ * t-interval over seeds (lib/eval/stats.ts pairedComparison). Null when the table is not a sweep
+ * or the paper's value is not in the grid.
+ */
+export function sweepClaims(d: AblationDatasetResult, id: AblationTableId): SweepClaim[] | null {
+  const best = (PAPER_SWEEP_BEST as Partial<Record<AblationTableId, number>>)[id];
+  const sym = SWEEP_SYMBOL[id];
+  if (best === undefined || sym === undefined) return null;
+  const pts = d.points.filter((p) => p.table === id && p.variant.x !== undefined);
+  const top = pts.find((p) => p.variant.x === best);
+  if (!top) return null;
+  const a = zslBySeed(top);
+  return pts.filter((p) => p !== top).map((p) => {
+    const b = zslBySeed(p);
+    const seeds = [...a.keys()];
+    if (seeds.length !== b.size || seeds.some((s) => !b.has(s))) {
+      throw new FsvaeInputError(`sweep ${sym}: ${sym} = ${best} ran seeds ${seeds.join(', ')} but ${sym} = ${p.variant.x} ran ${[...b.keys()].join(', ')}; a paired comparison needs the same seeds.`);
+    }
+    const comparison = pairedComparison(seeds.map((s) => a.get(s)!), seeds.map((s) => b.get(s)!), `sweep ${sym} = ${best} vs ${p.variant.x}`);
+    return { table: id, claim: `${sym} = ${best} > ${sym} = ${p.variant.x}`, x: p.variant.x!, comparison };
+  });
+}
+
+/** The claim columns of a sweep row: the paper's best against this value, with Δ and verdict. */
+function sweepClaimColumns(d: AblationDatasetResult, p: AblationPoint): Row {
+  const sym = SWEEP_SYMBOL[p.table];
+  if (sym === undefined) return {};
+  const best = (PAPER_SWEEP_BEST as Partial<Record<AblationTableId, number>>)[p.table];
+  const claims = sweepClaims(d, p.table);
+  const none = { claim: '', 'n pairs': '', 'Δ [95% CI]': '', verdict: '' };
+  if (!claims) return { ...none, claim: `(${sym} = ${best}, the paper's best, is not in the grid)` };
+  if (p.variant.x === best) return { ...none, claim: `${sym} = ${best}: the paper's best` };
+  const c = claims.find((x) => x.x === p.variant.x)!;
+  return { claim: c.claim, 'n pairs': c.comparison.n, 'Δ [95% CI]': formatInterval(c.comparison), verdict: c.comparison.verdict };
+}
+
+/**
+ * Observations under a sweep table, generated from the runs: per dataset and sweep, how often the
+ * paper's best setting is supported / contradicted against the other values, and the setting with
+ * the highest mean (a description, not a test).
+ */
+export function sweepObservations(r: AblationResults, name: string): string[] {
+  const t = ABLATION_RESULT_TABLES.find((x) => x.name === name);
+  if (!t) throw new FsvaeInputError(`sweepObservations: unknown table '${name}'; known: ${ABLATION_RESULT_TABLES.map((x) => x.name).join(', ')}.`);
+  const lines: string[] = [];
+  for (const d of r.datasets) {
+    if (!d.prepared) continue;
+    for (const id of t.ids) {
+      const claims = sweepClaims(d, id);
+      if (!claims || claims.length === 0) continue;
+      const sym = SWEEP_SYMBOL[id]!;
+      const best = (PAPER_SWEEP_BEST as Partial<Record<AblationTableId, number>>)[id]!;
+      const count = (v: string) => claims.filter((c) => c.comparison.verdict === v).length;
+      const s = sweepSeries(d, id);
+      const top = s.x[s.mean.indexOf(Math.max(...s.mean))];
+      const n = claims[0].comparison.n;
+      lines.push(`${d.prepared.textDataset} ${d.prepared.split.name}: "${sym} = ${best} is best" against the ${claims.length} other values (${n} seed${n === 1 ? '' : 's'} each): ${count('supports')} supports, ${count('contradicts')} contradicts, ${count('inconclusive')} inconclusive${n < 2 ? ' (one seed leaves no interval)' : ''}; highest mean ZSL at ${sym} = ${top}.`);
+    }
+  }
+  return lines;
 }
 
 /** The result tables (results/ablation_*.csv/.md) and which ids each holds. */
@@ -504,11 +588,15 @@ export function ablationNotes(r: AblationResults): string[] {
     'The frequency module acts on the stage-1 feature VECTOR (256-d DCT over feature channels), exactly as the public code does, not along time.',
     'L_T1..L_T4 implement Eq. 25-28 as printed. L_T2 (Eq. 26) is log σ(·), unbounded below: minimising it pushes negatives away without limit and can collapse the latent space; whatever accuracy results is reported as measured.',
     `Identical configurations (e.g. the full model appears in Tables 3, 4, 5, 9 and Fig. 4) are trained once per dataset; 'reused run' names the row whose run is shown. Stage 2: ${s2}. Seeds: ${r.config.seeds.join(', ')}.`,
+    `claim / verdict (sweeps): the paper calls α = ${PAPER_SWEEP_BEST['table5-alpha']}, λ = ${PAPER_SWEEP_BEST['table5-lambda']} (Table 5) and φ = ${PAPER_SWEEP_BEST['fig4-phi']}, b = ${PAPER_SWEEP_BEST['fig4-bands']} (Fig. 4) best; each other value x of a sweep is tested with Δ = ZSL(paper's value) − ZSL(x), paired by seed on the same features, 95 % t-interval over seeds, in points: supports = interval above 0, contradicts = below 0, inconclusive = contains 0 (always with one seed). The λ sweep runs at the preset's α and the α sweep at the preset's λ (Stage 2 above), not at the paper's pair.`,
   ];
 }
 
 export function writeAblations(r: AblationResults, backend: string): string[] {
-  const prov = provenance(backend, { notebook: '04_ablations', mode: r.config.name, seeds: r.config.seeds.join(','), stage1: r.config.stage1.name, wallSeconds: r.wallSeconds });
+  // wallSeconds: this invocation (small when the runs came from the cache); trainingSeconds: the
+  // distinct runs' own training time, cached ones included — what the sweep costs from scratch
+  const trainingSeconds = Number(r.datasets.reduce((a, d) => a + d.points.filter((p) => !p.reused).reduce((b, p) => b + p.run.wallSeconds, 0), 0).toFixed(1));
+  const prov = provenance(backend, { notebook: '04_ablations', mode: r.config.name, seeds: r.config.seeds.join(','), stage1: r.config.stage1.name, wallSeconds: r.wallSeconds, trainingSeconds });
   const notes = ablationNotes(r);
   const files: string[] = [];
   for (const t of ABLATION_RESULT_TABLES) {
@@ -518,7 +606,24 @@ export function writeAblations(r: AblationResults, backend: string): string[] {
     const full = r.config.name === 'full';
     const table: ResultTable = { name: full ? `${t.name}_full` : t.name, title: full ? `${t.title} — full mode` : t.title, rows, notes };
     const { csv, md } = writeResultTable(table, prov);
-    files.push(csv, md);
+    const json = path.join(path.dirname(csv), `${table.name}.json`);
+    writeFileAtomic(json, JSON.stringify({ name: table.name, title: table.title, rows, notes, provenance: prov }, null, 1) + '\n');
+    files.push(csv, md, json);
   }
   return files;
+}
+
+/** The stored sweep tables of a mode (results/ablation_{table5,fig4}[_full].json) that exist. */
+export function readSweepTables(dir: string, mode: 'quick' | 'full'): { name: string; rows: Row[] }[] {
+  const out: { name: string; rows: Row[] }[] = [];
+  for (const t of ABLATION_RESULT_TABLES) {
+    if (!t.ids.some((id) => SWEEP_TABLE_IDS.includes(id))) continue;
+    const name = mode === 'full' ? `${t.name}_full` : t.name;
+    const f = path.join(dir, `${name}.json`);
+    if (!fs.existsSync(f)) continue;
+    const j = JSON.parse(fs.readFileSync(f, 'utf8')) as { rows?: Row[] };
+    if (!Array.isArray(j.rows)) throw new FsvaeInputError(`${f}: no 'rows' array; write it again with writeAblations (npx fsvae sweeps).`);
+    out.push({ name, rows: j.rows });
+  }
+  return out;
 }

@@ -4,7 +4,7 @@
  * 06 (Table 7) pick a table id and call runEvidenceTable; nothing else is decided in a notebook.
  */
 import { BASELINE, OURS, OURS_DAGGER, Variant } from './variants';
-import { table3Variants, table4Variants, table9Variants } from './ablations';
+import { readSweepTables, table3Variants, table4Variants, table9Variants } from './ablations';
 import { PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL, PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE9 } from './paper-numbers';
 import { Evidence, EvidenceMetric, EvidenceRowSpec, evidenceNotes, evidenceRows, seedsOf } from './evidence';
 import * as fs from 'node:fs';
@@ -160,7 +160,7 @@ export function readEvidenceTables(dir = resultsDir(), mode: 'quick' | 'full' = 
  * dataset, then every claim with its verdict. The README holds this block between the markers
  * <!-- evidence:begin --> and <!-- evidence:end -->; a test checks that it is current.
  */
-export function evidenceSummaryMarkdown(tables: EvidenceTable[], full: EvidenceTable[] = []): string {
+export function evidenceSummaryMarkdown(tables: EvidenceTable[], full: EvidenceTable[] = [], sweeps: SweepTables = { quick: [], full: [] }): string {
   const lines: string[] = [];
   const t1 = tables.find((t) => t.id === 'table1');
   if (t1) {
@@ -176,7 +176,25 @@ export function evidenceSummaryMarkdown(tables: EvidenceTable[], full: EvidenceT
     if (f1) lines.push(...targetLines(f1), '');
     lines.push(...claimLines(full));
   }
+  const sweepLines = [...sweepClaimLines(sweeps.quick, 'main job'), ...sweepClaimLines(sweeps.full, 'full mode, `npx fsvae sweeps --mode full`')];
+  if (sweepLines.length) lines.push('', 'Sweeps of Table 5 and Fig. 4 (notebook 04): the paper\'s best setting against each other value of its sweep, paired by seed (Δ in points, 95 % CI):', '', ...sweepLines);
   return lines.join('\n');
+}
+
+export interface SweepTables { quick: { name: string; rows: Row[] }[]; full: { name: string; rows: Row[] }[] }
+
+/** The claim rows of the stored sweeps; one line instead of a table when no row has an interval (one seed). */
+function sweepClaimLines(tables: { name: string; rows: Row[] }[], label: string): string[] {
+  const rows = tables.flatMap((t) => t.rows.filter((r) => r.verdict).map((r) => ({ file: t.name, r })));
+  if (rows.length === 0) return [];
+  const files = tables.map((t) => `\`results/${t.name}.md\``).join(', ');
+  const count = (v: string) => rows.filter((x) => x.r.verdict === v).length;
+  const verdicts = `Verdicts: ${count('supports')} supports, ${count('contradicts')} contradicts, ${count('inconclusive')} inconclusive.`;
+  if (rows.every((x) => Number(x.r['n pairs']) < 2)) return [`- ${label} (${files}): one seed per point, so no interval; ${verdicts}`, ''];
+  const lines = [`${label[0].toUpperCase()}${label.slice(1)} (${files}):`, '', '| sweep | dataset | claim | n | Δ [95% CI] | verdict |', '|---|---|---|---|---|---|'];
+  for (const { file, r } of rows) lines.push(`| ${file.replace(/^ablation_|_full$/g, '')} | ${r.dataset} ${r.split} | ${r.claim} | ${r['n pairs']} | ${r['Δ [95% CI]']} | ${r.verdict} |`);
+  lines.push('', verdicts, '');
+  return lines;
 }
 
 /** The small-data targets of Table 1 per dataset: Ours ≥ 2× chance, not below the baseline, CI half-width ≤ 5. */
@@ -214,7 +232,9 @@ export function updateReadmeEvidence(readme: string, dir = resultsDir()): { text
   const i = readme.indexOf(begin);
   const j = readme.indexOf(end);
   if (i < 0 || j < i) throw new FsvaeInputError(`README: the markers ${begin} … ${end} are missing.`);
-  const text = `${readme.slice(0, i + begin.length)}\n${evidenceSummaryMarkdown(readEvidenceTables(dir), readEvidenceTables(dir, 'full'))}\n${readme.slice(j)}`;
+  const sweeps = { quick: readSweepTables(dir, 'quick'), full: readSweepTables(dir, 'full') };
+  const summary = evidenceSummaryMarkdown(readEvidenceTables(dir), readEvidenceTables(dir, 'full'), sweeps).replace(/\n+$/, '');
+  const text = `${readme.slice(0, i + begin.length)}\n${summary}\n${readme.slice(j)}`;
   return { text, changed: text !== readme };
 }
 

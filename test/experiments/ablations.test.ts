@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import {
   ABLATION_RESULT_TABLES, AblationResults, ablationPreset, ablationTable, ablationVariants, binomialSe, fig4BandVariants, fig4Figure,
   fig4PhiVariants, paperColumns, runAblationTables, runAblations, table3Keys, table3Variants, table4Variants, table5AlphaVariants,
-  table5Figure, table5LambdaVariants, table9Variants, writeAblations,
+  table5Figure, table5LambdaVariants, table9Variants, writeAblations, sweepClaims, sweepObservations, AblationDatasetResult, AblationPoint,
 } from '../../lib/experiments/ablations';
 import { BASELINE, OURS, applyVariant } from '../../lib/experiments/variants';
 import { PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA, PAPER_TABLE9 } from '../../lib/experiments/paper-numbers';
@@ -201,7 +201,11 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
     process.env.FSVAE_RESULTS = out;
     try {
       const files = writeAblations(r, 'wasm');
-      assert.deepEqual(files.map((x) => path.basename(x)), ['ablation_table5.csv', 'ablation_table5.md', 'ablation_table9.csv', 'ablation_table9.md']);
+      assert.deepEqual(files.map((x) => path.basename(x)), ['ablation_table5.csv', 'ablation_table5.md', 'ablation_table5.json', 'ablation_table9.csv', 'ablation_table9.md', 'ablation_table9.json']);
+      const j5 = JSON.parse(fs.readFileSync(path.join(out, 'ablation_table5.json'), 'utf8'));
+      assert.equal(j5.rows[0].claim, "(α = 0.1, the paper's best, is not in the grid)"); // the grid here is α = 0.5 only
+      assert.equal(j5.rows[0].verdict, '');
+      assert.equal(j5.provenance.trainingSeconds, Number(points[0].run.wallSeconds.toFixed(1))); // the reused row is not counted twice
       const md = fs.readFileSync(path.join(out, 'ablation_table9.md'), 'utf8');
       assert.match(md, /paper NTU-60 55\/5/);
       assert.match(md, /n = 30/);
@@ -234,5 +238,54 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
     for (const f of fs.readdirSync(cacheDir)) fs.writeFileSync(path.join(cacheDir, f), '{broken');
     const c = await runAblationTables(prepared, base, tables, { seeds: [1], text, cacheDir });
     assert.deepEqual(c[0].run.result.summary, a[0].run.result.summary);
+  });
+});
+
+describe("sweep claims: the paper's best value against every other value, paired by seed", () => {
+  const T975_DF2 = 4.302652729911275; // Student t, 97.5 % quantile, 2 degrees of freedom (tables)
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const sd = (v: number[]) => Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1));
+  // per-seed clean ZSL of seeds 1, 2, 3 at each φ (b = 30)
+  const zsl: Record<number, number[]> = { 15: [0.40, 0.45, 0.50], 25: [0.70, 0.80, 0.76], 35: [0.50, 0.60, 0.55], 60: [0.30, 0.41, 0.33] };
+  const point = (x: number, values: number[], seeds = [1, 2, 3]): AblationPoint => ({
+    table: 'fig4-phi', variant: { key: String(x), x, name: `φ = ${x}, b = 30` }, reused: false,
+    config: {} as AblationPoint['config'],
+    run: {
+      variant: { name: `φ = ${x}` }, wallSeconds: 1,
+      result: {
+        perSeed: values.map((v, i) => ({ seed: seeds[i], zsl: { clean: v, reference: v } })),
+        summary: { clean: { zsl: { mean: mean(values), std: sd(values), n: values.length } } },
+      },
+    } as unknown as AblationPoint['run'],
+  });
+  const dataset = (points: AblationPoint[]) => ({ source: {}, prepared: { textDataset: 'nw-ucla', split: { name: 'nw-ucla-5/5' } }, points, uniqueRuns: points.length, zslTestRows: 100, wallSeconds: 1 }) as unknown as AblationDatasetResult;
+
+  test('Δ, its t-interval over seeds and the verdict match a hand computation', () => {
+    const d = dataset([15, 25, 35, 60].map((x) => point(x, zsl[x])));
+    const claims = sweepClaims(d, 'fig4-phi')!;
+    assert.deepEqual(claims.map((c) => c.claim), ['φ = 35 > φ = 15', 'φ = 35 > φ = 25', 'φ = 35 > φ = 60']);
+    for (const c of claims) {
+      const diff = zsl[35].map((v, i) => v - zsl[c.x][i]);
+      const half = T975_DF2 * sd(diff) / Math.sqrt(3);
+      assert.ok(Math.abs(c.comparison.mean - mean(diff)) < 1e-12);
+      assert.ok(Math.abs(c.comparison.lo - (mean(diff) - half)) < 1e-9, `${c.claim}: lo ${c.comparison.lo} vs ${mean(diff) - half}`);
+      assert.ok(Math.abs(c.comparison.hi - (mean(diff) + half)) < 1e-9);
+      assert.equal(c.comparison.n, 3);
+    }
+    // φ = 15: Δ = [10, 15, 5] points, interval [-2.4, 22.4] contains 0; φ = 25: Δ ≈ -20 with a narrow
+    // interval; φ = 60: Δ = [20, 19, 22]
+    assert.deepEqual(claims.map((c) => c.comparison.verdict), ['inconclusive', 'contradicts', 'supports']);
+    const obs = sweepObservations({ config: { ...ablationPreset('full'), tables: ['fig4-phi'] }, datasets: [d], wallSeconds: 1 }, 'ablation_fig4');
+    assert.deepEqual(obs, ['nw-ucla nw-ucla-5/5: "φ = 35 is best" against the 3 other values (3 seeds each): 1 supports, 1 contradicts, 1 inconclusive; highest mean ZSL at φ = 25.']);
+  });
+
+  test('one seed: no interval, every claim inconclusive; the best value missing from the grid gives no claims; other seeds are refused', () => {
+    const one = sweepClaims(dataset([point(35, [0.5], [1]), point(60, [0.1], [1])]), 'fig4-phi')!;
+    assert.equal(one.length, 1);
+    assert.equal(one[0].comparison.verdict, 'inconclusive');
+    assert.ok(Number.isNaN(one[0].comparison.lo));
+    assert.equal(sweepClaims(dataset([point(15, zsl[15]), point(60, zsl[60])]), 'fig4-phi'), null);
+    assert.equal(sweepClaims(dataset([point(35, zsl[35])]), 'table9'), null);
+    assert.throws(() => sweepClaims(dataset([point(35, zsl[35]), point(60, zsl[60], [1, 2, 4])]), 'fig4-phi'), /same seeds/);
   });
 });

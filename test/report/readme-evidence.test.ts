@@ -41,3 +41,26 @@ test('the summary lists Table 1 rows and every claim with its verdict', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('sweep claims: a table when they have intervals, one line when one seed leaves none', () => {
+  const row = (claim: string, n: number, ci: string, verdict: string) => ({ dataset: 'nw-ucla', split: 'nw-ucla-5/5', row: '15', claim, 'n pairs': n, 'Δ [95% CI]': ci, verdict });
+  const quick = [{ name: 'ablation_fig4', rows: [row('φ = 35 > φ = 15', 1, '4.0', 'inconclusive'), { ...row("φ = 35: the paper's best", 0, '', ''), 'n pairs': '' }] }];
+  const full = [{ name: 'ablation_fig4_full', rows: [row('φ = 35 > φ = 15', 3, '4.0 [1.0, 7.0]', 'supports'), row('φ = 35 > φ = 60', 3, '-1.0 [-3.0, 1.0]', 'inconclusive')] }];
+  const md = evidenceSummaryMarkdown([], [], { quick, full });
+  assert.match(md, /- main job \(`results\/ablation_fig4\.md`\): one seed per point, so no interval; Verdicts: 0 supports, 0 contradicts, 1 inconclusive\./);
+  assert.match(md, /\| fig4 \| nw-ucla nw-ucla-5\/5 \| φ = 35 > φ = 15 \| 3 \| 4\.0 \[1\.0, 7\.0\] \| supports \|/);
+  assert.match(md, /Verdicts: 1 supports, 0 contradicts, 1 inconclusive\./);
+  assert.doesNotMatch(evidenceSummaryMarkdown([], []), /Sweeps of Table 5/);
+  // stored sweep files are read back from a results folder
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-readme-sweeps-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'ablation_fig4_full.json'), JSON.stringify({ rows: full[0].rows }));
+    const text = updateReadmeEvidence('a\n<!-- evidence:begin -->\nold\n<!-- evidence:end -->\nb', dir).text;
+    assert.match(text, /Full mode, `npx fsvae sweeps --mode full` \(`results\/ablation_fig4_full\.md`\):/);
+    assert.match(text, /\| fig4 \| nw-ucla nw-ucla-5\/5 \| φ = 35 > φ = 60 \| 3 \| -1\.0 \[-3\.0, 1\.0\] \| inconclusive \|/);
+    fs.writeFileSync(path.join(dir, 'ablation_table5.json'), '{"title":"x"}');
+    assert.throws(() => updateReadmeEvidence('<!-- evidence:begin --><!-- evidence:end -->', dir), /ablation_table5\.json: no 'rows' array/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

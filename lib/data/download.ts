@@ -64,7 +64,7 @@ export function resolveDataDir(explicit?: string): DataDir {
  * instead of the file; listing: a Drive folder page that cannot be read; format: fetched files that
  * fail the format check of their source.
  */
-export type DownloadErrorCode = 'not-found' | 'http' | 'http-retry' | 'timeout' | 'network' | 'checksum' | 'archive' | 'quota' | 'permission' | 'listing' | 'format';
+export type DownloadErrorCode = 'not-found' | 'http' | 'http-retry' | 'timeout' | 'network' | 'checksum' | 'archive' | 'quota' | 'permission' | 'listing' | 'format' | 'io';
 
 export class DownloadError extends Error {
   constructor(
@@ -285,22 +285,49 @@ export function receiveInto(o: OpenResponse, partPath: string, start: number, ct
   }
   const lengthHeader = res.headers['content-length'];
   const expected = lengthHeader !== undefined ? Number(lengthHeader) : undefined;
-  let got = 0;
-  res.on('data', (c: Buffer) => {
-    got += c.length;
-    ctx.onBytes(c.length);
-  });
+  // Every chunk the connection delivers is handed to the file stream at once (no pipe/pipeline):
+  // with backpressure, bytes that already arrived wait in the response's buffer, and a broken
+  // connection discards them (pipeline also drops the writes still queued, e.g. while the file is
+  // opening), so the .part would hold fewer bytes than arrived and the retry would start from too
+  // early or from 0. The file is closed before the outcome is reported, so the next attempt's Range
+  // starts exactly where this one stopped. The response is paused only when a very slow disk lets
+  // MAX_QUEUED bytes pile up.
+  const MAX_QUEUED = 32 * 1024 * 1024;
   const ws = fs.createWriteStream(partPath, { flags });
-  return pipeline(res, ws).then(
-    () => {
-      if (expected !== undefined && got < expected) throw new DownloadError(`connection closed after ${got} of ${expected} bytes from ${url}`, 'network', url);
-      if (!res.complete) throw new DownloadError(`connection closed early (${got} bytes) from ${url}`, 'network', url);
-      return { size: offset + got, resumed: status === 206 };
-    },
-    (e: Error) => {
-      throw o.timedOut() ? timeoutError(url, ctx) : new DownloadError(`connection lost after ${got} bytes from ${url}: ${e.message}`, 'network', url);
-    },
-  );
+  let got = 0;
+  return new Promise<FetchOutcome>((resolve, reject) => {
+    let bodyError: Error | null = null;
+    let writeError: Error | null = null;
+    let bodyDone = false;
+    const endBody = (e: Error | null) => {
+      if (bodyDone) return;
+      bodyDone = true;
+      bodyError = e;
+      ws.end();
+    };
+    res.on('data', (c: Buffer) => {
+      got += c.length;
+      ctx.onBytes(c.length);
+      if (!ws.write(c) && ws.writableLength > MAX_QUEUED) {
+        res.pause();
+        ws.once('drain', () => res.resume());
+      }
+    });
+    res.on('end', () => endBody(null));
+    res.on('error', (e) => endBody(e));
+    res.on('close', () => endBody(res.complete ? null : new Error('the connection closed before the body ended')));
+    ws.on('error', (e) => {
+      writeError = e;
+      res.destroy();
+    });
+    ws.on('close', () => {
+      if (writeError) return reject(new DownloadError(`writing ${partPath}: ${writeError.message}`, 'io', url));
+      if (bodyError) return reject(o.timedOut() ? timeoutError(url, ctx) : new DownloadError(`connection lost after ${got} bytes from ${url}: ${bodyError.message}`, 'network', url));
+      if (expected !== undefined && got < expected) return reject(new DownloadError(`connection closed after ${got} of ${expected} bytes from ${url}`, 'network', url));
+      if (!res.complete) return reject(new DownloadError(`connection closed early (${got} bytes) from ${url}`, 'network', url));
+      resolve({ size: offset + got, resumed: status === 206 });
+    });
+  });
 }
 
 /** Maps a status that is neither a redirect nor 200/206 to its error (404/410 not found; 5xx, 408, 429 retried); null for 200/206. */

@@ -7,10 +7,11 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, pbkdf2 } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,8 +22,10 @@ import {
   downloadSource,
   extractWanted,
   readTarArchive,
+  receiveInto,
   sourceStatus,
 } from '../../lib/data/download';
+import { Readable } from 'node:stream';
 import {
   ChecksumManifest,
   DOWNLOAD_SOURCES,
@@ -938,4 +941,26 @@ test('progress bar: sparse lines on a pipe, throttled redraws on a TTY', () => {
   assert.equal(tty.length, 10 + 1, 'one redraw per 100 ms, then the final line');
   assert.ok(tty.slice(0, -1).every((s) => s.startsWith('\r') && !s.endsWith('\n')));
   assert.match(tty[tty.length - 1], /100% 1000\.0 KiB\/1000\.0 KiB, 0 files\x1b\[K\n$/);
+});
+
+test('a body broken off while the .part is still opening keeps every received byte (the retry resumes where it stopped)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-receive-'));
+  try {
+    const chunk = Buffer.alloc(64 * 1024, 7);
+    // a response that has 3 chunks for us, then breaks (as a reset connection does)
+    const res = new Readable({ read() {} }) as Readable & { statusCode: number; headers: Record<string, string>; complete: boolean };
+    Object.assign(res, { statusCode: 200, headers: { 'content-length': String(10 * chunk.length) }, complete: false });
+    for (let i = 0; i < 3; i++) res.push(chunk);
+    const ctx = { timeoutMs: 1000, retries: 0, backoffMs: 0, log: () => {}, onBytes: () => {}, agents: { http: new http.Agent(), https: new https.Agent() } };
+    const part = path.join(dir, 'f.part');
+    // keep libuv's thread pool (4 threads) busy, so that opening the .part waits behind it
+    const busy = Array.from({ length: 4 }, () => new Promise((r) => pbkdf2('x', 'y', 300_000, 32, 'sha256', r)));
+    const done = receiveInto({ res: res as unknown as http.IncomingMessage, url: 'http://x/f', timedOut: () => false }, part, 0, ctx);
+    setImmediate(() => res.destroy(new Error('socket hang up')));
+    await assert.rejects(done, (e: unknown) => e instanceof DownloadError && e.code === 'network' && /connection lost after 196608 bytes/.test(e.message));
+    assert.equal(fs.statSync(part).size, 3 * chunk.length, 'every byte that arrived is in the .part');
+    await Promise.all(busy);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -253,7 +253,7 @@ describe("sweep claims: the paper's best value against every other value, paired
     run: {
       variant: { name: `φ = ${x}` }, wallSeconds: 1,
       result: {
-        perSeed: values.map((v, i) => ({ seed: seeds[i], zsl: { clean: v, reference: v } })),
+        perSeed: values.map((v, i) => ({ seed: seeds[i], zsl: { clean: v, reference: v }, testZslByCycle: [v], valZslByCycle: [v / 2], gzsl: { clean: { S: 0, U: v, H: 0 } } })),
         summary: { clean: { zsl: { mean: mean(values), std: sd(values), n: values.length } } },
       },
     } as unknown as AblationPoint['run'],
@@ -277,6 +277,19 @@ describe("sweep claims: the paper's best value against every other value, paired
     assert.deepEqual(claims.map((c) => c.comparison.verdict), ['inconclusive', 'contradicts', 'supports']);
     const obs = sweepObservations({ config: { ...ablationPreset('full'), tables: ['fig4-phi'] }, datasets: [d], wallSeconds: 1 }, 'ablation_fig4');
     assert.deepEqual(obs, ['nw-ucla nw-ucla-5/5: "φ = 35 is best" against the 3 other values (3 seeds each): 1 supports, 1 contradicts, 1 inconclusive; highest mean ZSL at φ = 25.']);
+    assert.ok(claims.every((c) => !c.identical));
+  });
+
+  test('a threshold that built the same module as the paper\'s (identical runs) is marked, not tested', () => {
+    const d = dataset([point(35, zsl[35]), point(40, zsl[35]), point(60, zsl[60])]);
+    const claims = sweepClaims(d, 'fig4-phi')!;
+    assert.deepEqual(claims.map((c) => [c.x, c.identical]), [[40, true], [60, false]]);
+    const obs = sweepObservations({ config: { ...ablationPreset('full'), tables: ['fig4-phi'] }, datasets: [d], wallSeconds: 1 }, 'ablation_fig4');
+    assert.match(obs[0], /against the 1 other values \(3 seeds each\): 1 supports, 0 contradicts, 0 inconclusive; φ = 40 built the same module as φ = 35 \(identical runs, not counted\)/);
+    // the same mean ZSL alone is not enough: another cycle record is another run
+    const near = point(40, zsl[35]);
+    (near.run.result.perSeed[0] as { valZslByCycle: number[] }).valZslByCycle = [0.9];
+    assert.equal(sweepClaims(dataset([point(35, zsl[35]), near]), 'fig4-phi')![0].identical, false);
   });
 
   test('one seed: no interval, every claim inconclusive; the best value missing from the grid gives no claims; other seeds are refused', () => {

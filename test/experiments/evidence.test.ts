@@ -6,6 +6,7 @@ import { REFERENCE_GATE } from '../../lib/pipeline/zero-shot';
 import { extractorConfig } from '../../lib/stage1/extractors';
 import { stage2Preset } from '../../lib/train/config';
 import { Stage1ExportReport } from '../../lib/stage1/export';
+import { EVIDENCE_TABLES, runEvidenceTable } from '../../lib/experiments/evidence-tables';
 
 test('cell keys follow the stage-1 cache entry, not the repository location', () => {
   const report = {} as Stage1ExportReport;
@@ -48,4 +49,28 @@ test('rows: split means averaged, pooled interval, paired verdict in the claimed
   assert.equal(rows[1].verdict, 'supports'); // the same claim, stated from the other row
   assert.match(String(rows[0]['Δ [95% CI]']), /^10\.0 \[10\.0, 10\.0\]$/);
   assert.equal(rows[0].n, 4);
+});
+
+test("a table's training time counts each distinct cell once, cached cells with their own time, references none", async () => {
+  const ds: EvidenceDataset = { name: 'nw-ucla', sources: [], stage2: stage2Preset('quick'), text: { kind: 'encoder' }, origin: 'test' };
+  const config: EvidenceConfig = { mode: 'quick', seeds: [1, 2], stage1: extractorConfig('dct-lda'), datasets: [ds], gate: REFERENCE_GATE, real: true };
+  // one cell list per variant (as Evidence memoises them): 4 cells of 2.5 s each
+  class TimedEvidence extends Evidence {
+    readonly memo2 = new Map<string, EvidenceCell[]>();
+    override async rowCells(d: EvidenceDataset, spec: EvidenceRowSpec): Promise<EvidenceCell[]> {
+      const key = spec.reference ?? spec.variant!.name;
+      if (!this.memo2.has(key)) {
+        this.memo2.set(key, [0, 1, 2, 3].map((i) => ({
+          dataset: d.name, split: i < 2 ? 's1' : 's2', seed: 1 + (i % 2), zsl: 0.3 + 0.01 * i, zslTestSelected: 0.3, S: 0.5, U: 0.3, H: 0.3, chance: 0.2,
+          seconds: spec.reference ? 99 : 2.5, cached: true,
+        })));
+      }
+      return this.memo2.get(key)!;
+    }
+  }
+  const ev = new TimedEvidence(config);
+  const t = await runEvidenceTable(ev, 'table1');
+  const variants = new Set(EVIDENCE_TABLES.table1.rows().filter((s) => !s.reference).map((s) => s.variant!.name));
+  assert.ok(variants.size >= 3 && EVIDENCE_TABLES.table1.rows().some((s) => s.reference));
+  assert.equal(t.trainingSeconds, variants.size * 4 * 2.5);
 });

@@ -26,7 +26,7 @@ import { OURS, Variant, VariantRun, applyVariant, runVariants } from './variants
 import { notebookStage2 } from './main-results';
 import { PAPER_SWEEP_BEST, PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA, PAPER_TABLE9 } from './paper-numbers';
 import { GateConfig } from '../pipeline/zero-shot';
-import { Row, ResultTable, writeResultTable } from '../report/table';
+import { Row, ResultTable, writeResultTableWithJson } from '../report/table';
 import { provenance } from '../report/provenance';
 import { Figure } from '../viz/plotly';
 import { formatMeanStd, MeanStd } from '../eval/metrics';
@@ -335,6 +335,12 @@ const PAPER_TABLE_OF: Partial<Record<AblationTableId, Record<string, Record<stri
   table3: PAPER_TABLE3, table4: PAPER_TABLE4, 'table5-alpha': PAPER_TABLE5_ALPHA, 'table5-lambda': PAPER_TABLE5_LAMBDA, table9: PAPER_TABLE9,
 };
 
+/** The symbol of each sweep's parameter. */
+const SWEEP_SYMBOL: Partial<Record<AblationTableId, string>> = { 'table5-alpha': 'α', 'table5-lambda': 'λ', 'fig4-phi': 'φ', 'fig4-bands': 'b' };
+
+/** The paper's best value of a sweep (undefined for the tables that are no sweep). */
+const paperBest = (id: AblationTableId): number | undefined => (PAPER_SWEEP_BEST as Partial<Record<AblationTableId, number>>)[id];
+
 /** The paper's ZSL (%) for a row key, per NTU split ('' where the paper has no such row). */
 export function paperColumns(id: AblationTableId, key: string): Row {
   const t = PAPER_TABLE_OF[id];
@@ -359,10 +365,10 @@ function descriptorColumns(p: AblationPoint): Row {
     }
     case 'table5-alpha':
     case 'table5-lambda':
-      return { parameter: p.table === 'table5-alpha' ? 'α' : 'λ', 'α': c.alignment.alpha, 'λ': c.alignment.lambda };
+      return { parameter: SWEEP_SYMBOL[p.table]!, 'α': c.alignment.alpha, 'λ': c.alignment.lambda };
     case 'fig4-phi':
     case 'fig4-bands':
-      return { sweep: p.table === 'fig4-phi' ? 'φ' : 'b', 'φ': c.skeletonFrequency.phi, b: c.skeletonFrequency.bands };
+      return { sweep: SWEEP_SYMBOL[p.table]!, 'φ': c.skeletonFrequency.phi, b: c.skeletonFrequency.bands };
     case 'table9':
       return { 'alignment loss': v.key === 'Ours' ? 'calibrated (Eq. 9, code form)' : `${v.key} (Eq. ${24 + Number(v.key.slice(-1))}, as printed)` };
   }
@@ -388,6 +394,11 @@ export function ablationRows(d: AblationDatasetResult, ids: readonly AblationTab
     rows.push({ dataset: s.kind === 'generated' ? 'generated' : s.dataset, split: resolveSplit(s.split).name, row: '(not run)', note: d.missing?.message ?? '' });
     return rows;
   }
+  const claims = new Map<AblationTableId, SweepClaim[] | null>();
+  const claimsOf = (id: AblationTableId) => {
+    if (!claims.has(id)) claims.set(id, sweepClaims(d, id));
+    return claims.get(id)!;
+  };
   for (const p of d.points) {
     if (!ids.includes(p.table)) continue;
     const s = p.run.result.summary;
@@ -398,14 +409,12 @@ export function ablationRows(d: AblationDatasetResult, ids: readonly AblationTab
       'H (clean)': formatMeanStd(s.clean.harmonic, PCT),
       'val ZSL at chosen cycle': formatMeanStd(p.run.result.perSeed.map((q) => q.valZslByCycle[q.cycle.clean]), PCT),
       'ZSL (test-selected cycle)': formatMeanStd(s.reference.zsl, PCT), 'reused run': p.reused ? p.run.variant.name : '',
-      ...sweepClaimColumns(d, p),
+      ...sweepClaimColumns(p, claimsOf(p.table)),
       ...paperColumns(p.table, p.variant.key),
     });
   }
   return rows;
 }
-
-const SWEEP_SYMBOL: Partial<Record<AblationTableId, string>> = { 'table5-alpha': 'α', 'table5-lambda': 'λ', 'fig4-phi': 'φ', 'fig4-bands': 'b' };
 
 /** One sweep point tested against the paper's best setting of its sweep (PAPER_SWEEP_BEST). */
 export interface SweepClaim {
@@ -441,7 +450,7 @@ function zslBySeed(p: AblationPoint): Map<number, number> {
  * or the paper's value is not in the grid.
  */
 export function sweepClaims(d: AblationDatasetResult, id: AblationTableId): SweepClaim[] | null {
-  const best = (PAPER_SWEEP_BEST as Partial<Record<AblationTableId, number>>)[id];
+  const best = paperBest(id);
   const sym = SWEEP_SYMBOL[id];
   if (best === undefined || sym === undefined) return null;
   const pts = d.points.filter((p) => p.table === id && p.variant.x !== undefined);
@@ -460,11 +469,10 @@ export function sweepClaims(d: AblationDatasetResult, id: AblationTableId): Swee
 }
 
 /** The claim columns of a sweep row: the paper's best against this value, with Δ and verdict. */
-function sweepClaimColumns(d: AblationDatasetResult, p: AblationPoint): Row {
+function sweepClaimColumns(p: AblationPoint, claims: SweepClaim[] | null): Row {
   const sym = SWEEP_SYMBOL[p.table];
   if (sym === undefined) return {};
-  const best = (PAPER_SWEEP_BEST as Partial<Record<AblationTableId, number>>)[p.table];
-  const claims = sweepClaims(d, p.table);
+  const best = paperBest(p.table);
   const none = { claim: '', 'n pairs': '', 'Δ [95% CI]': '', verdict: '' };
   if (!claims) return { ...none, claim: `(${sym} = ${best}, the paper's best, is not in the grid)` };
   if (p.variant.x === best) return { ...none, claim: `${sym} = ${best}: the paper's best` };
@@ -491,7 +499,7 @@ export function sweepObservations(r: AblationResults, name: string): string[] {
       const claims = all.filter((c) => !c.identical);
       if (claims.length === 0) continue;
       const sym = SWEEP_SYMBOL[id]!;
-      const best = (PAPER_SWEEP_BEST as Partial<Record<AblationTableId, number>>)[id]!;
+      const best = paperBest(id)!;
       const count = (v: string) => claims.filter((c) => c.comparison.verdict === v).length;
       const s = sweepSeries(d, id);
       const top = s.x[s.mean.indexOf(Math.max(...s.mean))];
@@ -620,9 +628,7 @@ export function writeAblations(r: AblationResults, backend: string): string[] {
     // full-mode sweeps sit next to the main job's (quick) ones: <name>_full
     const full = r.config.name === 'full';
     const table: ResultTable = { name: full ? `${t.name}_full` : t.name, title: full ? `${t.title} — full mode` : t.title, rows, notes };
-    const { csv, md } = writeResultTable(table, prov);
-    const json = path.join(path.dirname(csv), `${table.name}.json`);
-    writeFileAtomic(json, JSON.stringify({ name: table.name, title: table.title, rows, notes, provenance: prov }, null, 1) + '\n');
+    const { csv, md, json } = writeResultTableWithJson(table, prov);
     files.push(csv, md, json);
   }
   return files;

@@ -9,8 +9,7 @@ import { PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL, PAPER_TABLE3, PAPER_TABLE4, PAPER_
 import { Evidence, EvidenceCell, EvidenceMetric, EvidenceRowSpec, evidenceNotes, evidenceRows, seedsOf } from './evidence';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Row, resultsDir, writeResultTable } from '../report/table';
-import { writeFileAtomic } from '../util/atomic-file';
+import { Row, resultsDir, writeResultTableWithJson } from '../report/table';
 import { provenance } from '../report/provenance';
 import { FsvaeInputError } from '../util/assert';
 
@@ -150,12 +149,10 @@ export function writeEvidenceTable(t: EvidenceTable, ev: Evidence, backend: stri
   });
   // full-mode tables sit next to the main job's (quick) ones: <file>_full.*
   const name = ev.config.mode === 'full' ? `${t.file}_full` : t.file;
-  const { csv, md } = writeResultTable({ name, title: ev.config.mode === 'full' ? `${t.title} — full mode` : t.title, rows: t.rows, notes: t.notes }, prov);
-  const json = path.join(path.dirname(csv), `${name}.json`);
-  writeFileAtomic(json, JSON.stringify({
-    id: t.id, title: t.title, rows: t.rows, notes: t.notes, provenance: prov,
+  const { csv, md, json } = writeResultTableWithJson({ name, title: ev.config.mode === 'full' ? `${t.title} — full mode` : t.title, rows: t.rows, notes: t.notes }, prov, {
+    id: t.id,
     resolved: { stage1: ev.config.stage1, seeds: ev.config.seeds, gate: ev.config.gate, datasets: ev.config.datasets.map((d) => ({ name: d.name, origin: d.origin, seeds: seedsOf(ev.config, d), text: d.text, stage2: d.stage2 })) },
-  }, null, 1) + '\n');
+  });
   return [csv, md, json];
 }
 

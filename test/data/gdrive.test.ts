@@ -256,6 +256,16 @@ async function startDrive(): Promise<{ base: string; files: Map<string, DriveFil
   };
 }
 
+/** Runs `body` against a fresh loopback Drive and always shuts it down. */
+async function withDrive(body: (drive: Awaited<ReturnType<typeof startDrive>>) => Promise<void>): Promise<void> {
+  const drive = await startDrive();
+  try {
+    await body(drive);
+  } finally {
+    await drive.close();
+  }
+}
+
 const quick = { retries: 2, backoffMs: 5, timeoutMs: 5000, progress: false as const };
 
 function treeOf(root: string): Map<string, Buffer> {
@@ -285,8 +295,7 @@ const fsvaeText = getDataSource('fsvae-text-features') as DriveSource;
 
 describe('Google Drive sources through a loopback Drive', () => {
   test('SynSE archive (zip): warning page → download form with uuid, body cut off halfway → resumed with Range; ntu_results/ placed as sk_feats/, sha256 recorded', async () => {
-    const drive = await startDrive();
-    try {
+    await withDrive(async (drive) => {
       const { archive, placed } = synseArchiveFiles();
       const zip = buildZip(archive, (n) => !n.endsWith('.pt'));
       drive.files.set(synse.drive.id, { name: 'synse_resources.zip', body: zip, mode: 'big', dropOnce: true });
@@ -332,14 +341,11 @@ describe('Google Drive sources through a loopback Drive', () => {
       // downloading again replaces the changed copy as a whole
       await downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick });
       assertPlaced(dir, placed, 'sk_feats');
-    } finally {
-      await drive.close();
-    }
+    });
   });
 
   test('older confirm page (tar.gz): the confirm link is followed with its download_warning cookie', async () => {
-    const drive = await startDrive();
-    try {
+    await withDrive(async (drive) => {
       const { archive, placed } = synseArchiveFiles();
       const tgz = buildTarGz(archive);
       const src: DriveSource = { ...synse, name: 'synse-legacy', drive: { ...synse.drive, id: 'LEGACY1' } };
@@ -349,14 +355,11 @@ describe('Google Drive sources through a loopback Drive', () => {
       assertPlaced(dir, placed, 'sk_feats');
       const confirmed = drive.requests.find((q) => q.path === '/uc' && q.query.includes(`confirm=${TOKEN}`));
       assert.ok(confirmed && confirmed.cookie?.includes(`download_warning_13058_LEGACY1=${TOKEN}`), JSON.stringify(drive.requests));
-    } finally {
-      await drive.close();
-    }
+    });
   });
 
   test('FS-VAE text folder: the listing is read recursively, only text_feats/ is fetched, a cut-off file resumes', async () => {
-    const drive = await startDrive();
-    try {
+    await withDrive(async (drive) => {
       const feats = textFeatsFiles();
       drive.folders.set(fsvaeText.drive.id, {
         name: 'FS-VAE semantics',
@@ -383,14 +386,11 @@ describe('Google Drive sources through a loopback Drive', () => {
       assert.ok(!drive.requests.some((q) => q.query.includes('id=README')), 'files outside text_feats/ are not fetched');
       assert.ok(drive.requests.some((q) => q.status === 206 && q.query.includes('id=F1')));
       assert.equal((await sourceStatus(fsvaeText, dir)).state, 'present');
-    } finally {
-      await drive.close();
-    }
+    });
   });
 
   test('quota page, sign-in redirect, missing id: clear errors, no retries of a refusal, nothing placed; the CLI prints how to place it by hand', async () => {
-    const drive = await startDrive();
-    try {
+    await withDrive(async (drive) => {
       const dir = tmp('refused');
       drive.files.set(synse.drive.id, { name: 'synse_resources.zip', body: Buffer.alloc(10), mode: 'quota' });
       await assert.rejects(downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick }), (e: unknown) =>
@@ -410,14 +410,11 @@ describe('Google Drive sources through a loopback Drive', () => {
       drive.files.clear();
       await assert.rejects(downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick }), (e: unknown) => e instanceof DownloadError && e.code === 'not-found');
       assert.ok(!fs.existsSync(path.join(dir, 'sk_feats')));
-    } finally {
-      await drive.close();
-    }
+    });
   });
 
   test('an archive that fails the format check, or is no archive, places nothing and keeps an earlier good copy', async () => {
-    const drive = await startDrive();
-    try {
+    await withDrive(async (drive) => {
       const dir = tmp('format');
       const good = synseArchiveFiles();
       drive.files.set(synse.drive.id, { name: 'a.zip', body: buildZip(good.archive), mode: 'small' });
@@ -437,19 +434,14 @@ describe('Google Drive sources through a loopback Drive', () => {
       drive.files.set(synse.drive.id, { name: 'a.zip', body: Buffer.from('<html>not a zip</html>'), mode: 'small' });
       await assert.rejects(downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick, force: true }), (e: unknown) => e instanceof DownloadError && e.code === 'archive' && /not a zip or tar archive/.test(e.message));
       assertPlaced(dir, good.placed, 'sk_feats');
-    } finally {
-      await drive.close();
-    }
+    });
   });
 
   test('a folder page with 50 entries (the most Drive lists) is refused as possibly incomplete', async () => {
-    const drive = await startDrive();
-    try {
+    await withDrive(async (drive) => {
       drive.folders.set(fsvaeText.drive.id, { name: 'big', entries: Array.from({ length: 50 }, (_, i) => ({ id: `E${i}`, name: `f${i}.npy`, mime: 'application/octet-stream' })) });
       await assert.rejects(downloadDriveSource(fsvaeText, { dataDir: tmp('fifty'), driveBaseUrl: drive.base, ...quick }), (e: unknown) => e instanceof DownloadError && e.code === 'listing' && /50 entries/.test(e.message));
-    } finally {
-      await drive.close();
-    }
+    });
   });
 });
 

@@ -15,6 +15,7 @@ import { getSplit } from '../../lib/data/splits';
 import { locateData } from '../../lib/data/paths';
 import { FsvaeInputError } from '../../lib/util/assert';
 import { Random } from '../../lib/util/random';
+import { npy } from '../fixtures/shift-features';
 
 /** Q of a QR decomposition (modified Gram-Schmidt) of a seeded Gaussian d × d matrix: a random orthogonal matrix. */
 function randomOrthogonal(d: number, seed: number): Float64Array {
@@ -174,18 +175,10 @@ describe('SynSE language files', () => {
   test('readNpyStrings reads a hand-written <U5 array', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-npyu-'));
     const file = path.join(dir, 'labels.npy');
-    let header = "{'descr': '<U5', 'fortran_order': False, 'shape': (2,), }";
-    header = header + ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
-    const head = Buffer.alloc(10);
-    head.writeUInt8(0x93, 0);
-    head.write('NUMPY', 1, 'latin1');
-    head.writeUInt8(1, 6);
-    head.writeUInt8(0, 7);
-    head.writeUInt16LE(header.length, 8);
     const body = Buffer.alloc(2 * 5 * 4);
     [...'throw'].forEach((ch, i) => body.writeUInt32LE(ch.codePointAt(0)!, i * 4));
     [...'hüg'].forEach((ch, i) => body.writeUInt32LE(ch.codePointAt(0)!, 20 + i * 4));
-    fs.writeFileSync(file, Buffer.concat([head, Buffer.from(header, 'latin1'), body]));
+    fs.writeFileSync(file, npy('<U5', [2], body));
     assert.deepEqual(readNpyStrings(file), ['throw', 'hüg']);
     fs.writeFileSync(file, Buffer.from('not numpy at all'));
     assert.throws(() => readNpyStrings(file), /bad magic/);

@@ -87,6 +87,8 @@ export interface Interval {
   hi: number;
   n: number;
   std: number;
+  /** degrees of freedom of the t quantile (absent when no interval). */
+  df?: number;
 }
 
 /** Mean and the 95 % Student-t confidence interval of the mean. */
@@ -98,44 +100,42 @@ export function confidenceInterval(values: readonly number[], level = 0.95, what
   if (n < 2) return { mean, lo: NaN, hi: NaN, n, std: 0 };
   const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
   const half = studentTQuantile(1 - (1 - level) / 2, n - 1) * (std / Math.sqrt(n));
-  return { mean, lo: mean - half, hi: mean + half, n, std };
+  return { mean, lo: mean - half, hi: mean + half, n, std, df: n - 1 };
 }
 
 /**
  * Mean over fixed strata (e.g. the splits of a dataset) of the per-stratum means, with a 95 %
- * interval from the within-stratum spread only (e.g. over seeds), pooled over the strata: the
- * blocked design "value = stratum effect + noise" with one noise variance,
- *   s_p² = Σ_s (n_s − 1) s_s² / Σ_s (n_s − 1),   Var(mean) = s_p² Σ_s (1/n_s) / S²,   df = Σ_s (n_s − 1).
+ * interval from the within-stratum spread only (e.g. over seeds), each stratum keeping its own
+ * variance (no equal-variance assumption: the splits' seed spreads differ several-fold):
+ *   mean = Σ_s m_s / S,   Var(mean) = Σ_s v_s / S² with v_s = s_s² / n_s,
+ *   df = (Σ_s v_s)² / Σ_s v_s² / (n_s − 1)   (Welch–Satterthwaite).
  * The splits are the benchmark, not a sample of splits, so their differences in difficulty
- * (chance 50 % on a 2-class split, 7.7 % on a 13-class one) do not widen the interval, and pooling
- * keeps the degrees of freedom usable with 2-3 seeds per split. Strata with one value each leave
- * no degree of freedom (NaN bounds, e.g. deterministic rows); zero spread gives a zero-width interval.
+ * (chance 50 % on a 2-class split, 7.7 % on a 13-class one) do not widen the interval. Every
+ * stratum needs ≥ 2 values to estimate its spread; otherwise the bounds are NaN (e.g. deterministic
+ * rows, one value per split). Zero spread everywhere gives a zero-width interval. With one stratum
+ * this is the plain t-interval; with two it has the df of Welch's two-sample test.
  */
 export function stratifiedInterval(groups: readonly (readonly number[])[], level = 0.95, what = 'stratifiedInterval'): Interval {
   if (groups.length === 0) throw new FsvaeInputError(`${what}: no groups.`);
   const S = groups.length;
-  let mean = 0;
-  let ss = 0;
-  let df = 0;
-  let invN = 0;
-  let n = 0;
-  for (const g of groups) {
-    const ci = confidenceInterval(g, level, what);
-    n += ci.n;
-    mean += ci.mean / S;
-    invN += 1 / ci.n;
-    if (ci.n >= 2) {
-      ss += (ci.n - 1) * ci.std * ci.std;
-      df += ci.n - 1;
-    }
-  }
-  if (df === 0) return { mean, lo: NaN, hi: NaN, n, std: NaN };
-  const pooled = ss / df;
-  const se = Math.sqrt((pooled * invN) / (S * S));
+  const cis = groups.map((g) => confidenceInterval(g, level, what));
+  const n = cis.reduce((a, c) => a + c.n, 0);
+  const mean = cis.reduce((a, c) => a + c.mean, 0) / S;
+  if (cis.some((c) => c.n < 2)) return { mean, lo: NaN, hi: NaN, n, std: NaN };
+  const v = cis.map((c) => (c.std * c.std) / c.n);
+  const sumV = v.reduce((a, x) => a + x, 0);
+  const se = Math.sqrt(sumV) / S;
+  // a typical per-run standard deviation: the root of the mean within-stratum variance
+  const std = Math.sqrt(cis.reduce((a, c) => a + c.std * c.std, 0) / S);
   if (se === 0) return { mean, lo: mean, hi: mean, n, std: 0 };
+  const df = (sumV * sumV) / v.reduce((a, x, i) => a + (x * x) / (cis[i].n - 1), 0);
   const half = studentTQuantile(1 - (1 - level) / 2, df) * se;
-  return { mean, lo: mean - half, hi: mean + half, n, std: Math.sqrt(pooled) };
+  return { mean, lo: mean - half, hi: mean + half, n, std, df };
 }
+
+/** The name of the interval method, for table notes. */
+export const STRATIFIED_INTERVAL_METHOD =
+  '95 % CI: the splits are fixed strata, each split keeps its own seed variance (no equal-variance assumption): mean = Σ m_s/S, Var = Σ (s_s²/n_s)/S², Student t with Welch–Satterthwaite df = (Σ v_s)²/Σ v_s²/(n_s − 1), v_s = s_s²/n_s';
 
 export type Verdict = 'supports' | 'contradicts' | 'inconclusive';
 

@@ -23,7 +23,7 @@ import { DatasetSource, PreparedFeatures, TextSourceSpec, prepareFeaturesParalle
 import { Variant, applyVariant } from './variants';
 import { notebookStage2 } from './main-results';
 import { ridgeReference, unseenNcmOracle } from '../eval/reference-zsl';
-import { formatInterval, groupBy, pairedComparison, stratifiedInterval } from '../eval/stats';
+import { STRATIFIED_INTERVAL_METHOD, formatInterval, groupBy, pairedComparison, stratifiedInterval } from '../eval/stats';
 import { Row } from '../report/table';
 import { writeFileAtomic } from '../util/atomic-file';
 import { FsvaeInputError } from '../util/assert';
@@ -44,14 +44,21 @@ export interface EvidenceDataset {
   seeds?: number[];
 }
 
-/** The seeds a dataset runs. */
-export function seedsOf(config: EvidenceConfig, ds: EvidenceDataset): number[] {
+/** Tables whose rows carry the small-data targets and the published comparison: they run the headline seeds. */
+export const HEADLINE_TABLES: readonly string[] = ['table1', 'table2'];
+
+/** The seeds a dataset runs in a table: the headline seeds in Tables 1-2, else the dataset's (or the config's) seeds. */
+export function seedsOf(config: EvidenceConfig, ds: EvidenceDataset, table?: string): number[] {
+  if (table !== undefined && HEADLINE_TABLES.includes(table)) return config.headlineSeeds;
   return ds.seeds ?? config.seeds;
 }
 
 export interface EvidenceConfig {
   mode: 'quick' | 'full';
+  /** seeds of the ablation tables (3, 4, 7, 8, 9) unless a dataset sets its own. */
   seeds: number[];
+  /** seeds per split of Tables 1-2 on every dataset (their per-split rows need the power). */
+  headlineSeeds: number[];
   stage1: ExtractorConfig;
   datasets: EvidenceDataset[];
   gate: GateConfig;
@@ -64,13 +71,15 @@ const RAW_FOLDERS: Record<'nw-ucla' | 'utd-mhad', string> = { 'nw-ucla': 'nw-ucl
 
 /**
  * The datasets of the evidence tables: NW-UCLA and UTD-MHAD with every registered split when
- * found by the data lookup; the generated dataset otherwise. full: 5 seeds per split. quick (the
- * main job, which must fit 40 minutes on 2 cores): 3 seeds per split, except UTD-MHAD's three
- * splits with 2 seeds each — n = 6 runs per row on both datasets.
+ * found by the data lookup; the generated dataset otherwise. Tables 1-2 run the headline seeds on
+ * every split (quick: 10, full: 30), so that each split's row has its own interval; the ablation
+ * tables run fewer (quick: 2 per split, full: 5), because the main job must fit 40 minutes on 2
+ * cores (a stage-2 run, both phases, takes about 7 s there).
  */
 export function evidencePreset(mode: 'quick' | 'full', only?: EvidenceDatasetName[]): EvidenceConfig {
-  const seeds = mode === 'quick' ? [1, 2, 3] : [1, 2, 3, 4, 5];
-  const perDataset: Partial<Record<EvidenceDatasetName, number[]>> = mode === 'quick' ? { 'utd-mhad': [1, 2] } : {};
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+  const seeds = mode === 'quick' ? range(2) : range(5);
+  const headlineSeeds = mode === 'quick' ? range(10) : range(30);
   const datasets: EvidenceDataset[] = [];
   for (const name of ['nw-ucla', 'utd-mhad'] as const) {
     if (only && !only.includes(name)) continue;
@@ -78,7 +87,7 @@ export function evidencePreset(mode: 'quick' | 'full', only?: EvidenceDatasetNam
     if (!loc.path) continue;
     datasets.push({
       name, sources: listSplits(name).map((s) => ({ kind: 'skeletons', dataset: name, split: s.name })),
-      stage2: stage2Preset(`small-${name}`), text: USE, origin: `${name} (real, ${loc.source}: ${loc.path})`, seeds: perDataset[name],
+      stage2: stage2Preset(`small-${name}`), text: USE, origin: `${name} (real, ${loc.source}: ${loc.path})`,
     });
   }
   const real = datasets.length > 0;
@@ -88,7 +97,7 @@ export function evidencePreset(mode: 'quick' | 'full', only?: EvidenceDatasetNam
       origin: real ? 'generated dataset (synthetic, lib/data/generator)' : 'generated dataset (synthetic, lib/data/generator): no NW-UCLA or UTD-MHAD skeletons were found by the data lookup',
     });
   }
-  return { mode, seeds, stage1: extractorConfig(DEFAULT_EXTRACTOR), datasets, gate: REFERENCE_GATE, real };
+  return { mode, seeds, headlineSeeds, stage1: extractorConfig(DEFAULT_EXTRACTOR), datasets, gate: REFERENCE_GATE, real };
 }
 
 /** One trained configuration on one split and seed (fractions). */
@@ -107,6 +116,30 @@ export interface EvidenceCell {
   chance: number;
   seconds: number;
   cached: boolean;
+  /** the stage-2 engine that trained it ('fused' | 'autodiff'; 'none' for the deterministic references). */
+  engine: string;
+  /** the code version of the run (part of the cache key). */
+  code: string;
+}
+
+/** One run of one table row on one split and seed: what a table's JSON stores, so anyone can recompute its rows. */
+export interface EvidenceRun extends Omit<EvidenceCell, 'cached'> {
+  /** the row's key in its table. */
+  row: string;
+  /** the stage-2 variant's name ('' for a reference row). */
+  variant: string;
+}
+
+/** A row spec as stored in a table's JSON: everything rows and verdicts are computed from, besides the runs. */
+export type EvidenceRowRecord = Pick<EvidenceRowSpec, 'key' | 'label' | 'reference' | 'paper' | 'claim'> & { label: string };
+
+/** Published numbers of another method on the same splits (e.g. PURLS's supplementary Table 8): shown beside ours, never pooled with them. */
+export interface PublishedRow {
+  model: string;
+  /** what differs from our runs (text encoder, features) and where the numbers are printed. */
+  source: string;
+  /** split name → accuracy (%). */
+  values: Readonly<Record<string, number>>;
 }
 
 /** A table row: a stage-2 variant, or a reference computed on the features. */
@@ -199,9 +232,9 @@ export class Evidence {
   }
 
   /** The cells (splits × seeds) of a stage-2 variant on a dataset. */
-  async cells(ds: EvidenceDataset, variant: Variant, text: TextSourceSpec = ds.text): Promise<EvidenceCell[]> {
+  async cells(ds: EvidenceDataset, variant: Variant, text: TextSourceSpec = ds.text, seeds = seedsOf(this.config, ds)): Promise<EvidenceCell[]> {
     const cfg = applyVariant(ds.stage2, variant);
-    const memoKey = JSON.stringify([ds.name, cfg, text, seedsOf(this.config, ds)]);
+    const memoKey = JSON.stringify([ds.name, cfg, text, seeds]);
     const hit = this.memo.get(memoKey);
     if (hit) return hit;
     const out: EvidenceCell[] = [];
@@ -210,7 +243,7 @@ export class Evidence {
       const tf = await textFeaturesFor(prepared, cfg.textMode, text);
       const data = zeroShotDataFor(prepared, tf);
       const textSha = createHash('sha256').update(Buffer.from(tf.data.buffer, tf.data.byteOffset, tf.data.byteLength)).digest('hex');
-      for (const seed of seedsOf(this.config, ds)) {
+      for (const seed of seeds) {
         const key = evidenceCellKey(prepared, { cfg, textSha, seed, gate: this.config.gate, code: this.code });
         const file = path.join(this.cacheDir, `${key}.json`);
         const t0 = Date.now();
@@ -228,6 +261,7 @@ export class Evidence {
           cell = {
             dataset: ds.name, split: prepared.split.name, seed, zsl: s.zsl.clean, zslTestSelected: s.zsl.reference,
             S: s.gzsl.clean.S, U: s.gzsl.clean.U, H: s.gzsl.clean.H, chance: 1 / prepared.split.unseen.length, seconds: (Date.now() - t0) / 1000, cached: false,
+            engine: s.stage2Engine, code: this.code,
           };
           fs.mkdirSync(this.cacheDir, { recursive: true });
           writeFileAtomic(file, JSON.stringify(cell));
@@ -235,7 +269,7 @@ export class Evidence {
         this.progress.done++;
         if (cell.cached) this.progress.cached++;
         this.progress.seconds += (Date.now() - t0) / 1000;
-        this.log(`[evidence ${this.progress.done}] ${prepared.split.name} ${variant.name}${text !== ds.text ? ` (text ${text.kind})` : ''} seed ${seed}: ZSL ${(100 * cell.zsl).toFixed(1)}, H ${(100 * cell.H).toFixed(1)}${cell.cached ? ' (cached)' : ` in ${cell.seconds.toFixed(0)} s`}`);
+        this.log(`[evidence ${this.progress.done}] ${prepared.split.name} ${variant.name}${text !== ds.text ? ` (text ${text.kind})` : ''} seed ${seed}: ZSL ${(100 * cell.zsl).toFixed(1)}, H ${(100 * cell.H).toFixed(1)} (${cell.engine} engine)${cell.cached ? ' (cached)' : ` in ${cell.seconds.toFixed(0)} s`}`);
         out.push(cell);
       }
     }
@@ -247,7 +281,7 @@ export class Evidence {
    * The reference rows on the same features: the ridge map (α chosen on the val phase) and the
    * unseen NCM oracle (a ceiling: it uses test labels). Deterministic: one cell per split, repeated for every seed so rows pair with the others.
    */
-  async referenceCells(ds: EvidenceDataset, which: 'ridge' | 'ncm-oracle'): Promise<EvidenceCell[]> {
+  async referenceCells(ds: EvidenceDataset, which: 'ridge' | 'ncm-oracle', seeds = seedsOf(this.config, ds)): Promise<EvidenceCell[]> {
     const out: EvidenceCell[] = [];
     for (const src of ds.sources) {
       const prepared = await this.features(src);
@@ -258,97 +292,210 @@ export class Evidence {
       let acc: number;
       if (which === 'ncm-oracle') acc = unseenNcmOracle(data.trainPhase.train, data.trainPhase.ztest);
       else acc = ridgeReference(val, test).testAccuracy;
-      for (const seed of seedsOf(this.config, ds)) {
-        out.push({ dataset: ds.name, split: prepared.split.name, seed, zsl: acc, zslTestSelected: acc, S: NaN, U: NaN, H: NaN, chance: 1 / prepared.split.unseen.length, seconds: 0, cached: false });
+      for (const seed of seeds) {
+        out.push({
+          dataset: ds.name, split: prepared.split.name, seed, zsl: acc, zslTestSelected: acc, S: NaN, U: NaN, H: NaN, chance: 1 / prepared.split.unseen.length, seconds: 0, cached: false,
+          engine: 'none', code: this.code,
+        });
       }
     }
     return out;
   }
 
-  async rowCells(ds: EvidenceDataset, spec: EvidenceRowSpec): Promise<EvidenceCell[]> {
-    if (spec.reference) return this.referenceCells(ds, spec.reference);
+  async rowCells(ds: EvidenceDataset, spec: EvidenceRowSpec, seeds = seedsOf(this.config, ds)): Promise<EvidenceCell[]> {
+    if (spec.reference) return this.referenceCells(ds, spec.reference, seeds);
     if (!spec.variant) throw new FsvaeInputError(`evidence row ${spec.key}: give a variant or a reference.`);
-    return this.cells(ds, spec.variant, spec.text ?? ds.text);
+    return this.cells(ds, spec.variant, spec.text ?? ds.text, seeds);
   }
 }
 
-const metricOf = (c: EvidenceCell, m: EvidenceMetric) => (m === 'zsl' ? c.zsl : c.H);
+/** A run's value of the metric; NaN for a value stored as null (JSON has no NaN). */
+const metricOf = (c: Pick<EvidenceCell, 'zsl' | 'H'>, m: EvidenceMetric) => (m === 'zsl' ? c.zsl : c.H) ?? NaN;
+const pct = (v: number) => Number((100 * v).toFixed(1));
+const mean = (v: readonly number[]) => v.reduce((a, x) => a + x, 0) / v.length;
+/** The `split` column of a row that averages every split of its dataset. */
+export const ALL_SPLITS = 'all';
 
-/** Mean, 95 % CI, n, and the verdict of each claim, one row per dataset × row spec. */
-export async function evidenceRows(ev: Evidence, specs: EvidenceRowSpec[], metric: EvidenceMetric = 'zsl'): Promise<Row[]> {
+/** Everything a table's rows are computed from; stored in the table's JSON (lib/experiments/evidence-tables.ts). */
+export interface EvidenceRowsInput {
+  metric: EvidenceMetric;
+  /** datasets in table order, each with its splits in order. */
+  datasets: { name: string; splits: string[] }[];
+  specs: EvidenceRowRecord[];
+  runs: EvidenceRun[];
+  published?: PublishedRow[];
+}
+
+/** The runs of one row on one dataset, keyed by split and seed; a reference row's one value per split. */
+function runsOf(input: EvidenceRowsInput, dataset: string, row: string): EvidenceRun[] {
+  return input.runs.filter((r) => r.dataset === dataset && r.row === row);
+}
+
+/**
+ * Paired values a[i], b[i] of two rows: matched by (split, seed), never by position; both rows must
+ * have run on exactly the same splits × seeds.
+ */
+export function pairRuns(a: readonly EvidenceRun[], b: readonly EvidenceRun[], metric: EvidenceMetric, what: string): { a: number[]; b: number[]; strata: string[] } {
+  const key = (r: EvidenceRun) => `${r.split}\u0000${r.seed}`;
+  const byKey = new Map(b.map((r) => [key(r), r]));
+  if (byKey.size !== b.length || new Set(a.map(key)).size !== a.length) throw new FsvaeInputError(`${what}: a split × seed appears twice in one row.`);
+  const missing = a.filter((r) => !byKey.has(key(r))).map((r) => `${r.split} seed ${r.seed}`);
+  if (missing.length || a.length !== b.length) {
+    throw new FsvaeInputError(`${what}: the two rows ran on different splits × seeds (only in the first: ${missing.join(', ') || 'none'}; sizes ${a.length} and ${b.length}); a paired comparison needs the same runs on both sides.`);
+  }
+  return { a: a.map((r) => metricOf(r, metric)), b: a.map((r) => metricOf(byKey.get(key(r))!, metric)), strata: a.map((r) => r.split) };
+}
+
+/**
+ * Rows of an evidence table from its runs alone (a pure function: the table's JSON holds its
+ * input, and a test recomputes every stored row from it). Per dataset: one row per spec over all its
+ * splits, then, per split, one row per spec over its seeds, followed by the published rows of that
+ * split. A claim is tested with paired differences matched by split and seed.
+ */
+export function evidenceRowsFromRuns(input: EvidenceRowsInput): Row[] {
   const rows: Row[] = [];
-  const label = metric === 'zsl' ? 'ZSL' : 'H';
-  for (const ds of ev.config.datasets) {
-    const byKey = new Map<string, EvidenceCell[]>();
-    for (const s of specs) byKey.set(s.key, await ev.rowCells(ds, s));
-    for (const s of specs) {
-      const cells = byKey.get(s.key)!;
-      const isRef = s.reference !== undefined;
-      const values = cells.map((c) => metricOf(c, metric));
-      const usable = values.every(Number.isFinite);
-      // stratified by split (the splits are fixed strata; the interval reflects the spread over seeds);
-      // reference rows are deterministic per split: one value per split, a zero-width interval
-      const strata = cells.map((c) => c.split);
-      const first = (_: unknown, i: number) => i % seedsOf(ev.config, ds).length === 0;
-      const ci = usable ? stratifiedInterval(groupBy(isRef ? values.filter(first) : values, isRef ? strata.filter(first) : strata), 0.95, `${ds.name} ${s.key}`) : null;
-      const row: Row = {
-        dataset: ds.name, splits: ds.sources.length, row: s.label ?? s.variant?.name ?? s.key, n: ci?.n ?? 0,
-        [label]: ci ? Number((100 * ci.mean).toFixed(1)) : 'n/a', '95% CI': isRef ? 'deterministic' : ci && Number.isFinite(ci.lo) ? `[${(100 * ci.lo).toFixed(1)}, ${(100 * ci.hi).toFixed(1)}]` : '',
-      };
-      // chance of the ZSL task (1/|unseen|); H has no such simple chance level
-      if (metric === 'zsl') row.chance = Number((100 * cells.reduce((a, c) => a + c.chance, 0) / cells.length).toFixed(1));
-      if (metric === 'H') {
-        row.S = usable ? Number((100 * cells.reduce((a, c) => a + c.S, 0) / cells.length).toFixed(1)) : 'n/a';
-        row.U = usable ? Number((100 * cells.reduce((a, c) => a + c.U, 0) / cells.length).toFixed(1)) : 'n/a';
+  const label = input.metric === 'zsl' ? 'ZSL' : 'H';
+  const interval = (runs: EvidenceRun[], isRef: boolean, what: string) => {
+    const values = runs.map((r) => metricOf(r, input.metric));
+    if (!values.every(Number.isFinite)) return null;
+    // reference rows are deterministic per split: one value per split (repeated over seeds only so rows pair)
+    const firstOfSplit = runs.map((r, i) => runs.findIndex((x) => x.split === r.split) === i);
+    const use = isRef ? values.filter((_, i) => firstOfSplit[i]) : values;
+    const strata = isRef ? runs.filter((_, i) => firstOfSplit[i]).map((r) => r.split) : runs.map((r) => r.split);
+    return stratifiedInterval(groupBy(use, strata, what), 0.95, what);
+  };
+  const rowFor = (dataset: string, split: string, spec: EvidenceRowRecord, runs: EvidenceRun[], partner: (key: string) => EvidenceRun[]): Row => {
+    const isRef = spec.reference !== undefined;
+    const what = `${dataset} ${split} ${spec.key}`;
+    if (runs.length === 0) throw new FsvaeInputError(`${what}: no runs stored for this row.`);
+    const ci = interval(runs, isRef, what);
+    const row: Row = {
+      dataset, split, row: spec.label, n: ci?.n ?? 0,
+      [label]: ci ? pct(ci.mean) : 'n/a', '95% CI': isRef ? 'deterministic' : ci && Number.isFinite(ci.lo) ? `[${pct(ci.lo)}, ${pct(ci.hi)}]` : '',
+    };
+    // chance of the ZSL task (1/|unseen|, averaged over the splits like the rows); H has no such simple chance level
+    if (input.metric === 'zsl') row.chance = pct(mean([...new Map(runs.map((r) => [r.split, r.chance])).values()]));
+    if (input.metric === 'H') {
+      const usable = runs.every((r) => Number.isFinite(r.S ?? NaN) && Number.isFinite(r.U ?? NaN));
+      const bySplit = (f: (r: EvidenceRun) => number) => mean(groupBy(runs.map(f), runs.map((r) => r.split)).map(mean));
+      row.S = usable ? pct(bySplit((r) => r.S)) : 'n/a';
+      row.U = usable ? pct(bySplit((r) => r.U)) : 'n/a';
+    }
+    row.paper = spec.paper ?? '';
+    Object.assign(row, { claim: '', 'paper Δ': '', 'Δ [95% CI]': '', 'n pairs': '', verdict: '' });
+    if (spec.claim) {
+      const other = partner(spec.claim.vs);
+      const p = pairRuns(runs, other, input.metric, `${what} vs ${spec.claim.vs}`);
+      const cmp = spec.claim.thisBetter ? pairedComparison(p.a, p.b, what, p.strata) : pairedComparison(p.b, p.a, what, p.strata);
+      Object.assign(row, { claim: spec.claim.statement, 'paper Δ': spec.claim.paper ?? '', 'Δ [95% CI]': formatInterval(cmp, 100, 1), 'n pairs': cmp.n, verdict: cmp.verdict });
+    }
+    return row;
+  };
+  const publishedRow = (dataset: string, split: string, p: PublishedRow, splits: string[], chance: Row['chance']): Row | null => {
+    const v = splits.map((s) => p.values[s]);
+    if (v.some((x) => x === undefined)) return null;
+    const row: Row = { dataset, split, row: `published: ${p.model}`, n: '', [input.metric === 'zsl' ? 'ZSL' : 'H']: Number(mean(v).toFixed(1)), '95% CI': 'published' };
+    if (input.metric === 'zsl') row.chance = chance;
+    return Object.assign(row, { paper: '', claim: '', 'paper Δ': '', 'Δ [95% CI]': '', 'n pairs': '', verdict: '' });
+  };
+  for (const ds of input.datasets) {
+    const keys = new Set(input.specs.map((s) => s.key));
+    for (const s of input.specs) if (s.claim && !keys.has(s.claim.vs)) throw new FsvaeInputError(`evidence row ${s.key}: its claim compares with '${s.claim.vs}', which is not a row of this table.`);
+    const all = (key: string) => runsOf(input, ds.name, key);
+    for (const spec of input.specs) rows.push(rowFor(ds.name, ALL_SPLITS, spec, all(spec.key), all));
+    const firstAll = rows.length - input.specs.length;
+    for (const p of input.published ?? []) {
+      const r = publishedRow(ds.name, ALL_SPLITS, p, ds.splits, rows[firstAll].chance);
+      if (r) rows.push(r);
+    }
+    for (const split of ds.splits) {
+      const inSplit = (key: string) => all(key).filter((r) => r.split === split);
+      for (const spec of input.specs) rows.push(rowFor(ds.name, split, spec, inSplit(spec.key), inSplit));
+      for (const p of input.published ?? []) {
+        const r = publishedRow(ds.name, split, p, [split], rows[rows.length - 1].chance);
+        if (r) rows.push(r);
       }
-      row.paper = s.paper ?? '';
-      if (s.claim) {
-        const other = byKey.get(s.claim.vs);
-        if (!other) throw new FsvaeInputError(`evidence row ${s.key}: its claim compares with '${s.claim.vs}', which is not a row of this table.`);
-        const otherValues = other.map((c) => metricOf(c, metric));
-        const what = `${ds.name} ${s.key} vs ${s.claim.vs}`;
-        const strata = cells.map((c) => c.split);
-        const cmp = s.claim.thisBetter ? pairedComparison(values, otherValues, what, strata) : pairedComparison(otherValues, values, what, strata);
-        row.claim = s.claim.statement;
-        row['paper Δ'] = s.claim.paper ?? '';
-        row['Δ [95% CI]'] = formatInterval(cmp, 100, 1);
-        row['n pairs'] = cmp.n;
-        row.verdict = cmp.verdict;
-      } else {
-        row.claim = '';
-        row['paper Δ'] = '';
-        row['Δ [95% CI]'] = '';
-        row['n pairs'] = '';
-        row.verdict = '';
-      }
-      rows.push(row);
     }
   }
   return rows;
 }
 
+/** The rows of a table (evidenceRowsFromRuns) and the runs they come from. */
+export async function evidenceRows(ev: Evidence, specs: EvidenceRowSpec[], metric: EvidenceMetric = 'zsl', published: PublishedRow[] = [], table?: string): Promise<{ rows: Row[]; input: EvidenceRowsInput }> {
+  const runs: EvidenceRun[] = [];
+  for (const ds of ev.config.datasets) {
+    for (const s of specs) {
+      for (const c of await ev.rowCells(ds, s, seedsOf(ev.config, ds, table))) {
+        const { cached: _cached, ...run } = c;
+        runs.push({ ...run, row: s.key, variant: s.variant?.name ?? '' });
+      }
+    }
+  }
+  const input: EvidenceRowsInput = {
+    metric,
+    datasets: ev.config.datasets.map((d) => ({ name: d.name, splits: d.sources.map((s) => (typeof s.split === 'string' ? s.split : s.split.name)) })),
+    specs: specs.map(rowRecord), runs, published,
+  };
+  return { rows: evidenceRowsFromRuns(input), input };
+}
+
+/** The stored form of a row spec (without its stage-2 variant, which the runs name). */
+export function rowRecord(s: EvidenceRowSpec): EvidenceRowRecord {
+  return { key: s.key, label: s.label ?? s.variant?.name ?? s.key, ...(s.reference ? { reference: s.reference } : {}), ...(s.paper !== undefined ? { paper: s.paper } : {}), ...(s.claim ? { claim: s.claim } : {}) };
+}
+
+/** "1-10" for a run of consecutive seeds, else the list. */
+export function compactSeeds(seeds: readonly number[]): string {
+  const run = seeds.length > 2 && seeds.every((s, i) => i === 0 || s === seeds[i - 1] + 1);
+  return run ? `${seeds[0]}-${seeds[seeds.length - 1]}` : seeds.join(', ');
+}
+
 /** Notes every evidence table carries. */
-export function evidenceNotes(ev: Evidence): string[] {
+export function evidenceNotes(ev: Evidence, table?: string): string[] {
   const c = ev.config;
   return [
-    `Data: ${c.datasets.map((d) => `${d.origin}; splits ${d.sources.map((s) => (typeof s.split === 'string' ? s.split : s.split.name)).join(', ')}; seeds ${seedsOf(c, d).join(', ')}; stage-2 preset ${d.stage2.name}`).join(' | ')}. Stage 1: ${c.stage1.name}.`,
-    'Each row: the clean protocol (the cycle is chosen on the pseudo-unseen validation split; the test set is never used for a choice), averaged over the splits (each split: mean over seeds), with n = splits × seeds. 95 % CI: the splits are fixed strata of the benchmark, so the interval comes from the spread over seeds within each split, pooled over the splits (s_p² = Σ(n_s − 1)s_s²/Σ(n_s − 1), Var = s_p²·Σ(1/n_s)/S², df = Σ(n_s − 1)); reference rows are deterministic. Chance = mean of 1/|unseen| over the splits.',
-    'verdict: the row\'s claim tested with a paired comparison over the same splits × seeds — Δ = (the side the paper says is better) − (the other side), per run, averaged like the rows and with the same pooled stratified 95 % interval, in points; supports = interval above 0, contradicts = below 0, inconclusive = contains 0.',
+    `Data: ${c.datasets.map((d) => `${d.origin}; splits ${d.sources.map((s) => (typeof s.split === 'string' ? s.split : s.split.name)).join(', ')}; seeds per split ${compactSeeds(seedsOf(c, d, table))}; stage-2 preset ${d.stage2.name}`).join(' | ')}. Stage 1: ${c.stage1.name}, fitted once per split (seed 1) and shared by every stage-2 seed: the intervals hold the stage-2 randomness only (the stage-1 fit's seed enters through its augmented copies and the shrinkage folds).`,
+    `Each row: the clean protocol (the cycle is chosen on the pseudo-unseen validation split; the test set is never used for a choice). Rows with split '${ALL_SPLITS}' average the splits (each split: mean over its seeds), n = splits × seeds; the rows below them give each split alone (n = its seeds, plain t-interval). ${STRATIFIED_INTERVAL_METHOD}. Reference rows are deterministic. Chance = 1/|unseen| (averaged over the splits).`,
+    'verdict: the row\'s claim tested with paired differences matched by split and seed — Δ = (the side the paper says is better) − (the other side), per run, averaged like the rows and with the same stratified Welch interval, in points; supports = interval above 0, contradicts = below 0, inconclusive = contains 0. No correction for the many comparisons.',
     'paper / paper Δ: the paper\'s numbers on NTU-60 55/5 | 48/12 and NTU-120 110/10 | 96/24 (Shift-GCN features, CLIP text): another dataset and text encoder, so only the direction of a claim is comparable.',
+    "Every run's values (split, seed, row, variant, ZSL, S, U, H, test-selected ZSL, seconds, engine, code version) are in the table's JSON (`runs`), with the row specs and published numbers: `evidenceRowsFromRuns` recomputes every row and verdict from them.",
   ];
 }
 
-/** Bar chart of a table's rows with their 95 % intervals, one group per dataset. */
+const ciBounds = (r: Row) => /\[(-?[\d.]+), (-?[\d.]+)\]/.exec(String(r['95% CI']));
+const errorBars = (rs: Row[], metric: string) => ({
+  type: 'data', symmetric: false, visible: true,
+  array: rs.map((r) => (ciBounds(r) ? Number(ciBounds(r)![2]) - (r[metric] as number) : 0)),
+  arrayminus: rs.map((r) => (ciBounds(r) ? (r[metric] as number) - Number(ciBounds(r)![1]) : 0)),
+});
+
+/** Bar chart of a table's dataset-level rows (split 'all') with their 95 % intervals, one group per dataset. */
 export function evidenceFigure(rows: Row[], title: string, metric = 'ZSL'): Figure {
-  const datasets = [...new Set(rows.map((r) => String(r.dataset)))];
+  const overall = rows.filter((r) => (r.split === undefined || r.split === ALL_SPLITS) && !String(r.row).startsWith('published: '));
+  const datasets = [...new Set(overall.map((r) => String(r.dataset)))];
   const data = datasets.map((d) => {
-    const rs = rows.filter((r) => r.dataset === d && typeof r[metric] === 'number');
-    const ci = rs.map((r) => /\[(-?[\d.]+), (-?[\d.]+)\]/.exec(String(r['95% CI'])));
-    return {
-      type: 'bar', name: d, x: rs.map((r) => String(r.row)), y: rs.map((r) => r[metric] as number),
-      error_y: { type: 'data', symmetric: false, array: rs.map((r, i) => (ci[i] ? Number(ci[i]![2]) - (r[metric] as number) : 0)), arrayminus: rs.map((r, i) => (ci[i] ? (r[metric] as number) - Number(ci[i]![1]) : 0)), visible: true },
-    };
+    const rs = overall.filter((r) => r.dataset === d && typeof r[metric] === 'number');
+    return { type: 'bar', name: d, x: rs.map((r) => String(r.row)), y: rs.map((r) => r[metric] as number), error_y: errorBars(rs, metric) };
   });
   return { data, layout: { title: { text: title }, barmode: 'group', yaxis: { title: { text: `${metric} (%), mean and 95 % CI` } }, xaxis: { automargin: true } } };
+}
+
+/**
+ * Per-split bars: one group per split, one bar per row whose label is in `labels` (ours with 95 %
+ * intervals, published rows without), and the split's chance level as a marker.
+ */
+export function perSplitFigure(rows: Row[], title: string, labels: readonly string[], metric = 'ZSL'): Figure {
+  const perSplit = rows.filter((r) => r.split !== undefined && r.split !== ALL_SPLITS);
+  const splits = [...new Set(perSplit.map((r) => String(r.split)))];
+  const data: Record<string, unknown>[] = labels.map((label) => {
+    const rs = splits.map((s) => perSplit.find((r) => r.split === s && r.row === label));
+    const present = rs.map((r) => (r && typeof r[metric] === 'number' ? r : null));
+    const shown = present.filter((r): r is Row => r !== null);
+    return { type: 'bar', name: label, x: splits.filter((_, i) => present[i]), y: shown.map((r) => r[metric] as number), error_y: errorBars(shown, metric) };
+  });
+  if (metric === 'ZSL') {
+    data.push({ type: 'scatter', mode: 'markers', name: 'chance (1/|unseen|)', x: splits, y: splits.map((s) => Number(perSplit.find((r) => r.split === s)?.chance)), marker: { symbol: 'line-ew-open', size: 24, color: 'black' } });
+  }
+  return { data, layout: { title: { text: title }, barmode: 'group', yaxis: { title: { text: `${metric} (%)` } }, xaxis: { title: { text: 'split (seen/unseen classes)' }, automargin: true } } };
 }
 

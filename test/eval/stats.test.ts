@@ -44,24 +44,30 @@ test('paired verdicts: above 0 supports, below 0 contradicts, straddling 0 is in
   assert.equal(formatInterval(s), `10.0 [${(100 * s.lo).toFixed(1)}, ${(100 * s.hi).toFixed(1)}]`);
 });
 
-test('stratified interval: split means averaged, within-split spread pooled over splits', () => {
-  // splits {1, 3} and {10, 12}: means 2 and 11 → 6.5; pooled s² = (2 + 2)/2 = 2, Var = 2·(1/2 + 1/2)/4 = 0.5,
-  // df = 1 + 1 = 2, half = t_{0.975,2}·√0.5 = 4.302653·0.707107
+test('stratified interval: split means averaged, each split with its own seed variance (Welch–Satterthwaite df)', () => {
+  // splits {1, 3} and {10, 12}: means 2 and 11 → 6.5; v_s = s_s²/n_s = 1 and 1, Var = (1 + 1)/4 = 0.5,
+  // df = (1 + 1)²/(1/1 + 1/1) = 2, half = t_{0.975,2}·√0.5 = 4.302653·0.707107
   const ci = stratifiedInterval([[1, 3], [10, 12]]);
-  assertClose([ci.mean, ci.hi - ci.mean, ci.mean - ci.lo], [6.5, 4.302653 * Math.SQRT1_2, 4.302653 * Math.SQRT1_2], 1e-5);
+  assertClose([ci.mean, ci.hi - ci.mean, ci.mean - ci.lo, ci.df!], [6.5, 4.302653 * Math.SQRT1_2, 4.302653 * Math.SQRT1_2, 2], 1e-5);
   assert.equal(ci.n, 4);
   // a plain t-interval over the same four values is far wider: the split difference is not noise
   assert.ok(confidenceInterval([1, 3, 10, 12]).hi - 6.5 > 2.5 * (ci.hi - 6.5)); // 8.47 vs 3.04
-  // deterministic strata: zero width; a stratum with one value: unknown spread
+  // deterministic strata: zero width; a stratum with one value: its spread is unknown, so no interval
   const det = stratifiedInterval([[0.4], [0.6]].map((g) => [g[0], g[0]]));
   assert.deepEqual([det.lo, det.hi], [0.5, 0.5]);
-  // a split with one value adds no degree of freedom: s² = 0.5 from {1, 2} (df 1), Var = 0.5·(1/2 + 1)/4
-  const mixed = stratifiedInterval([[1, 2], [3]]);
-  assertClose([mixed.mean, mixed.hi - mixed.mean], [2.25, 12.706205 * Math.sqrt(0.1875)], 1e-5);
+  assert.ok(Number.isNaN(stratifiedInterval([[1, 2], [3]]).lo), 'a split with one value: no interval');
   assert.ok(Number.isNaN(stratifiedInterval([[1], [3]]).lo), 'one value per split: no spread to estimate');
-  // two splits with different spreads: pooled s² = (1·0.5 + 2·4)/3, df 3
+  // two splits with different spreads ({0, 1}: s² = 0.5; {0, 2, 4}: s² = 4). For two strata, Var(mean of
+  // means) = Var(m1 − m2)/4 with Welch's df, so the half-width is half of Welch's two-sample interval
+  // for the difference: scipy.stats.ttest_ind(equal_var=False) gives df 2.6350365, half-width 4.3373021.
   const uneven = stratifiedInterval([[0, 1], [0, 2, 4]]);
-  assertClose([uneven.hi - uneven.mean], [3.182446 * Math.sqrt(((0.5 + 8) / 3) * (1 / 2 + 1 / 3) / 4)], 1e-5);
+  assertClose([uneven.df!, 2 * (uneven.hi - uneven.mean)], [2.6350365, 4.3373021], 1e-6);
+  const scipyCase = stratifiedInterval([[0.31, 0.35, 0.29, 0.4], [0.12, 0.55, 0.3]]);
+  assertClose([scipyCase.mean, scipyCase.df!, 2 * (scipyCase.hi - scipyCase.mean)], [0.33041667, 2.1525283, 0.51103775], 1e-6);
+  // one stratum: the plain t-interval
+  const one = stratifiedInterval([[0.2, 0.5, 0.4]]);
+  const plain = confidenceInterval([0.2, 0.5, 0.4]);
+  assertClose([one.lo, one.hi, one.df!], [plain.lo, plain.hi, 2], 1e-9);
   // a paired comparison grouped by split: consistent +0.1 within each split supports the claim even
   // though the two splits' levels differ by 0.5
   const a = [0.3, 0.32, 0.8, 0.81];

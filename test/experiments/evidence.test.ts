@@ -1,7 +1,9 @@
 /** Evidence tables: cache keys, rows and verdicts from given cells (no training). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Evidence, EvidenceCell, EvidenceConfig, EvidenceDataset, EvidenceRowSpec, evidenceCellKey, evidenceRows } from '../../lib/experiments/evidence';
+import { ALL_SPLITS, Evidence, EvidenceCell, EvidenceConfig, EvidenceDataset, EvidenceRowSpec, EvidenceRun, evidenceCellKey, evidenceRows, evidenceRowsFromRuns, pairRuns } from '../../lib/experiments/evidence';
+import { readEvidenceTables } from '../../lib/experiments/evidence-tables';
+import { resultsDir } from '../../lib/report/table';
 import { REFERENCE_GATE } from '../../lib/pipeline/zero-shot';
 import { extractorConfig } from '../../lib/stage1/extractors';
 import { stage2Preset } from '../../lib/train/config';
@@ -27,33 +29,75 @@ class GivenEvidence extends Evidence {
   override async rowCells(ds: EvidenceDataset, spec: EvidenceRowSpec): Promise<EvidenceCell[]> {
     return this.given[spec.key].map((zsl, i) => ({
       dataset: ds.name, split: i < 2 ? 's1' : 's2', seed: 1 + (i % 2), zsl, zslTestSelected: zsl, S: 0.5, U: zsl, H: zsl, chance: i < 2 ? 0.5 : 0.2, seconds: 0, cached: true,
+      engine: 'fused', code: 'test',
     }));
   }
 }
 
-test('rows: split means averaged, pooled interval, paired verdict in the claimed direction', async () => {
-  const ds: EvidenceDataset = { name: 'nw-ucla', sources: [], stage2: stage2Preset('quick'), text: { kind: 'encoder' }, origin: 'test' };
-  const config: EvidenceConfig = { mode: 'quick', seeds: [1, 2], stage1: extractorConfig('dct-lda'), datasets: [ds], gate: REFERENCE_GATE, real: true };
+const twoSplits = (): EvidenceDataset => ({
+  name: 'nw-ucla', sources: ['s1', 's2'].map((split) => ({ kind: 'generated', preset: 'quick', seed: 0, split }) as EvidenceDataset['sources'][number]),
+  stage2: stage2Preset('quick'), text: { kind: 'encoder' }, origin: 'test',
+});
+
+test('rows: split means averaged, Welch stratified interval, per-split rows, paired verdict in the claimed direction', async () => {
+  const ds = twoSplits();
+  const config: EvidenceConfig = { mode: 'quick', seeds: [1, 2], headlineSeeds: [1, 2], stage1: extractorConfig('dct-lda'), datasets: [ds], gate: REFERENCE_GATE, real: true };
   // ours beats base by exactly +0.1 on every run; the splits differ by a lot
   const ev = new GivenEvidence(config, { ours: [0.6, 0.62, 0.3, 0.34], base: [0.5, 0.52, 0.2, 0.24] });
-  const rows = await evidenceRows(ev, [
+  const { rows, input } = await evidenceRows(ev, [
     { key: 'ours', label: 'Ours', variant: { name: 'Ours' }, claim: { vs: 'base', thisBetter: true, statement: 'Ours > base' } },
     { key: 'base', label: 'Base', variant: { name: 'Base' }, claim: { vs: 'ours', thisBetter: false, statement: 'Ours > base (seen from base)' } },
-  ]);
-  // split means 0.61 and 0.32 → 46.5; pooled s² = (0.0002 + 0.0008)/2 = 0.0005, Var = 0.0005·(1/2 + 1/2)/4, df 2
+  ], 'zsl', [{ model: 'Other', source: 'a paper', values: { s1: 70, s2: 40 } }]);
+  // overall rows: split means 0.61 and 0.32 → 46.5; v = s²/n = 0.0001 and 0.0004, Var = 0.0005/4,
+  // Welch–Satterthwaite df = 0.0005²/(0.0001² + 0.0004²) = 1.4706, t_{0.975} = 6.188115 (scipy) → half 6.92
+  assert.deepEqual(rows.map((r) => `${r.split} ${r.row}`), ['all Ours', 'all Base', 'all published: Other', 's1 Ours', 's1 Base', 's1 published: Other', 's2 Ours', 's2 Base', 's2 published: Other']);
   assert.equal(rows[0].ZSL, 46.5);
-  const half = 4.302653 * Math.sqrt(0.0005 / 4) * 100;
-  assert.equal(rows[0]['95% CI'], `[${(46.5 - half).toFixed(1)}, ${(46.5 + half).toFixed(1)}]`);
+  assert.equal(rows[0]['95% CI'], `[${(46.5 - 6.918523).toFixed(1)}, ${(46.5 + 6.918523).toFixed(1)}]`);
   assert.equal(rows[0].chance, 35);
   assert.equal(rows[0].verdict, 'supports');
   assert.equal(rows[1].verdict, 'supports'); // the same claim, stated from the other row
   assert.match(String(rows[0]['Δ [95% CI]']), /^10\.0 \[10\.0, 10\.0\]$/);
   assert.equal(rows[0].n, 4);
+  // published: the split-'all' row is the mean of the per-split published numbers
+  assert.deepEqual([rows[2].ZSL, rows[2]['95% CI'], rows[5].ZSL, rows[8].ZSL], [55, 'published', 70, 40]);
+  // per-split rows: split s1 alone, {0.6, 0.62}: mean 61, plain t-interval half = t_{0.975,1}·√(0.0002/2) = 12.71 points; its chance 50
+  assert.deepEqual([rows[3].ZSL, rows[3].n, rows[3].chance, rows[6].chance], [61, 2, 50, 20]);
+  assert.equal(rows[3]['95% CI'], `[${(61 - 12.706205).toFixed(1)}, ${(61 + 12.706205).toFixed(1)}]`);
+  // recomputed from the stored input alone (as from a table's JSON), after a JSON round trip
+  assert.deepEqual(evidenceRowsFromRuns(JSON.parse(JSON.stringify(input))), rows);
+});
+
+test('paired runs are matched by split and seed, not by position; different runs on the two sides are refused', () => {
+  const run = (split: string, seed: number, zsl: number, row: string): EvidenceRun => ({
+    dataset: 'nw-ucla', split, seed, zsl, zslTestSelected: zsl, S: NaN, U: NaN, H: NaN, chance: 0.5, seconds: 0, engine: 'fused', code: 'x', row, variant: row,
+  });
+  const a = [run('s1', 1, 0.6, 'a'), run('s1', 2, 0.7, 'a'), run('s2', 1, 0.3, 'a')];
+  const b = [run('s2', 1, 0.1, 'b'), run('s1', 2, 0.5, 'b'), run('s1', 1, 0.2, 'b')]; // another order
+  const p = pairRuns(a, b, 'zsl', 'test');
+  assert.deepEqual(p.b, [0.2, 0.5, 0.1]);
+  assert.deepEqual(p.strata, ['s1', 's1', 's2']);
+  assert.throws(() => pairRuns(a, [b[0], b[1], run('s1', 3, 0.2, 'b')], 'zsl', 'test'), /different splits × seeds.*s1 seed 1/);
+  assert.throws(() => pairRuns(a, b.slice(1), 'zsl', 'test'), /different splits × seeds/);
+});
+
+test('every stored evidence table with its runs recomputes to its rows and verdicts from its JSON alone', () => {
+  let checked = 0;
+  for (const mode of ['quick', 'full'] as const) {
+    for (const t of readEvidenceTables(resultsDir(), mode)) {
+      if (!t.input) continue; // a table written before the runs were stored
+      const again = evidenceRowsFromRuns(t.input);
+      assert.deepEqual(again, t.rows, `${t.file}: rows recomputed from its runs differ from the stored rows`);
+      assert.ok(t.rows.some((r) => r.split === ALL_SPLITS) && t.rows.some((r) => r.split !== ALL_SPLITS), `${t.file}: per-split rows`);
+      for (const r of t.input.runs) assert.ok(r.engine && r.code && Number.isInteger(r.seed) && r.split, `${t.file}: a run without engine, code, seed or split`);
+      checked++;
+    }
+  }
+  if (checked === 0) console.log('# no stored table has runs yet (results/ predates them): nothing to recompute');
 });
 
 test("a table's training time counts each distinct cell once, cached cells with their own time, references none", async () => {
   const ds: EvidenceDataset = { name: 'nw-ucla', sources: [], stage2: stage2Preset('quick'), text: { kind: 'encoder' }, origin: 'test' };
-  const config: EvidenceConfig = { mode: 'quick', seeds: [1, 2], stage1: extractorConfig('dct-lda'), datasets: [ds], gate: REFERENCE_GATE, real: true };
+  const config: EvidenceConfig = { mode: 'quick', seeds: [1, 2], headlineSeeds: [1, 2], stage1: extractorConfig('dct-lda'), datasets: [ds], gate: REFERENCE_GATE, real: true };
   // one cell list per variant (as Evidence memoises them): 4 cells of 2.5 s each
   class TimedEvidence extends Evidence {
     readonly memo2 = new Map<string, EvidenceCell[]>();
@@ -62,7 +106,7 @@ test("a table's training time counts each distinct cell once, cached cells with 
       if (!this.memo2.has(key)) {
         this.memo2.set(key, [0, 1, 2, 3].map((i) => ({
           dataset: d.name, split: i < 2 ? 's1' : 's2', seed: 1 + (i % 2), zsl: 0.3 + 0.01 * i, zslTestSelected: 0.3, S: 0.5, U: 0.3, H: 0.3, chance: 0.2,
-          seconds: spec.reference ? 99 : 2.5, cached: true,
+          seconds: spec.reference ? 99 : 2.5, cached: true, engine: 'fused', code: 'test',
         })));
       }
       return this.memo2.get(key)!;

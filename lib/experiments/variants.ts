@@ -6,7 +6,7 @@
 import { frequencyConfig, FrequencyPresetName } from '../frequency/enhancer';
 import { AlignmentLossName, Stage2Config } from '../train/config';
 import { CycleRecord, Stage2Progress } from '../train/stage2';
-import { Protocol, runZeroShotBenchmark, ZeroShotBenchmarkResult, GateConfig } from '../pipeline/zero-shot';
+import { Protocol, runZeroShotBenchmark, stage2EnginesUsed, ZeroShotBenchmarkResult, GateConfig } from '../pipeline/zero-shot';
 import { PreparedFeatures, TextSourceSpec, textFeaturesFor, zeroShotDataFor } from './datasets';
 import { Row } from '../report/table';
 import { formatMeanStd } from '../eval/metrics';
@@ -80,7 +80,7 @@ export async function runVariants(prepared: PreparedFeatures, base: Stage2Config
     });
     runs.push({ variant: v, result, wallSeconds: (Date.now() - t0) / 1000 });
     const s = result.summary.clean;
-    opts.log?.(`[${prepared.split.name}] ${v.name}: ZSL ${formatMeanStd(s.zsl, { scale: 100 })}, H ${formatMeanStd(s.harmonic, { scale: 100 })} (clean) in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    opts.log?.(`[${prepared.split.name}] ${v.name}: ZSL ${formatMeanStd(s.zsl, { scale: 100 })}, H ${formatMeanStd(s.harmonic, { scale: 100 })} (clean) in ${((Date.now() - t0) / 1000).toFixed(0)} s, stage-2 engine ${stage2EnginesUsed(result)}`);
   }
   return runs;
 }

@@ -5,9 +5,10 @@
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as os from 'node:os';
+import * as tf from '@tensorflow/tfjs';
 import { initBackend, getBackendInfo, BackendName } from '../runtime/backend';
 import { Stage2Config } from '../train/config';
-import { CycleRecord, Stage2Inputs, Stage2Progress, Stage2Result, trainStage2 } from '../train/stage2';
+import { CycleRecord, Stage2Engine, Stage2Inputs, Stage2Progress, Stage2Result, trainStage2 } from '../train/stage2';
 
 interface PhaseJob {
   cfg: Stage2Config;
@@ -15,6 +16,8 @@ interface PhaseJob {
   seed: number;
   checkpointDir?: string;
   backend: BackendName;
+  /** as Stage2Options.engine; callers pass the engine they resolved on the main thread. */
+  engine?: Stage2Engine;
 }
 
 type PhaseMessage =
@@ -28,13 +31,23 @@ export function canRunPhasesInParallel(): boolean {
   return (os.availableParallelism?.() ?? os.cpus().length) >= 2;
 }
 
-/** trainStage2 in a worker thread (the backend of the main thread is used there too). */
+/** The backend of the main thread, for a worker: initBackend's choice, else the active tfjs backend when it is cpu, else wasm. */
+function mainThreadBackend(): BackendName {
+  const info = getBackendInfo();
+  if (info) return info.name;
+  return tf.getBackend() === 'cpu' ? 'cpu' : 'wasm';
+}
+
+/**
+ * trainStage2 in a worker thread (the backend of the main thread is used there too). Give
+ * `engine` as resolved on the main thread ('fused' or 'autodiff'): the worker then trains with it
+ * or fails, never picks another one.
+ */
 export function trainStage2InWorker(
   cfg: Stage2Config, inputs: Stage2Inputs,
-  opts: { seed: number; checkpointDir?: string; onProgress?: (p: Stage2Progress) => void; onCycle?: (c: CycleRecord) => void },
+  opts: { seed: number; checkpointDir?: string; engine?: Stage2Engine; onProgress?: (p: Stage2Progress) => void; onCycle?: (c: CycleRecord) => void },
 ): Promise<Stage2Result> {
-  const backend = getBackendInfo()?.name ?? 'wasm';
-  const job: PhaseJob = { cfg, inputs, seed: opts.seed, checkpointDir: opts.checkpointDir, backend };
+  const job: PhaseJob = { cfg, inputs, seed: opts.seed, checkpointDir: opts.checkpointDir, backend: mainThreadBackend(), engine: opts.engine };
   return new Promise((resolve, reject) => {
     const worker = new Worker(__filename, { workerData: job });
     let settled = false;
@@ -68,7 +81,7 @@ if (!isMainThread && parentPort && (workerData as PhaseJob | undefined)?.cfg) {
     try {
       await initBackend({ prefer: job.backend, strict: true, quiet: true });
       const result = trainStage2(job.cfg, job.inputs, {
-        seed: job.seed, checkpointDir: job.checkpointDir,
+        seed: job.seed, checkpointDir: job.checkpointDir, engine: job.engine,
         onProgress: (p) => port.postMessage({ kind: 'progress', p } satisfies PhaseMessage),
         onCycle: (c) => port.postMessage({ kind: 'cycle', c } satisfies PhaseMessage),
       });

@@ -12,12 +12,13 @@
  *  'reference' — the public code's choice: the cycle with the best ZSL accuracy ON THE TEST SET.
  *                Test-set model selection; every output labels it so.
  */
+import * as tf from '@tensorflow/tfjs';
 import { BenchmarkSplit } from '../data/splits';
 import { canRunPhasesInParallel, trainStage2InWorker } from './phase-worker';
 import { SynseSplitData } from '../data/synse';
 import { TextMatrix } from '../text/compose';
 import { Stage2Config } from '../train/config';
-import { CycleRecord, Stage2Progress, Stage2Result, trainStage2 } from '../train/stage2';
+import { CycleRecord, Stage2Engine, Stage2Progress, Stage2Result, resolveStage2Engine, trainStage2 } from '../train/stage2';
 import { FsvaeInputError } from '../util/assert';
 
 export type Protocol = 'clean' | 'reference';
@@ -58,6 +59,20 @@ export interface ZeroShotRunOptions {
   parallel?: boolean;
   /** train-phase evaluation sets ('ztest', 'gtest') whose latent means are kept per cycle (Stage2Result.latents). */
   latentsOf?: string[];
+  /**
+   * The stage-2 engine requested (default 'auto', where $FSVAE_STAGE2_ENGINE applies). It is
+   * resolved ONCE per run, by resolveStage2Engine on the main thread's active backend, and both
+   * phases (the val phase also in its worker thread) train with that engine: they never choose
+   * on their own.
+   */
+  engine?: Stage2Engine;
+}
+
+/** The stage-2 engine a run of runZeroShotSeeds/runZeroShotBenchmark with `opts` uses for `cfg` (both phases). */
+export async function zeroShotStage2Engine(cfg: Stage2Config, opts: Pick<ZeroShotRunOptions, 'engine'> = {}): Promise<'fused' | 'autodiff'> {
+  // no backend yet: start the one tfjs would start at the first tensor of the run (registered, highest priority)
+  if (!tf.getBackend()) await tf.ready();
+  return resolveStage2Engine(cfg, opts.engine);
 }
 
 function argmax(a: number[]): number {
@@ -74,19 +89,24 @@ export async function runZeroShotSeeds(cfg: Stage2Config, data: ZeroShotData, op
   if (text.rows !== split.numClasses) throw new FsvaeInputError(`text features have ${text.rows} classes, split ${split.name} has ${split.numClasses}.`);
   if (opts.seeds.length === 0) throw new FsvaeInputError('runZeroShotSeeds: no seeds given.');
   const parallel = opts.parallel ?? canRunPhasesInParallel();
+  // one decision for every seed and both phases (see ZeroShotRunOptions.engine)
+  const engine = await zeroShotStage2Engine(cfg, opts);
   const out: SeedOutcome[] = [];
   for (const seed of opts.seeds) {
     const ckpt = (phase: string) => (opts.checkpointDir ? `${opts.checkpointDir}/${phase}` : undefined);
     const valInputs = { train: valPhase.train, unseen: split.valUnseen, text, evalSets: { ztest: valPhase.ztest, val: valPhase.val } };
-    const valOpts = { seed, checkpointDir: ckpt('val'), onProgress: (p: Stage2Progress) => opts.onProgress?.('val', seed, p), onCycle: (c: CycleRecord) => opts.onCycle?.('val', seed, c) };
-    opts.log?.(`[seed ${seed}] phase val: ${valPhase.train.rows} training rows, pseudo-unseen [${split.valUnseen.join(', ')}]${parallel ? ' (worker thread)' : ''}`);
+    const valOpts = { seed, engine, checkpointDir: ckpt('val'), onProgress: (p: Stage2Progress) => opts.onProgress?.('val', seed, p), onCycle: (c: CycleRecord) => opts.onCycle?.('val', seed, c) };
+    opts.log?.(`[seed ${seed}] phase val: ${valPhase.train.rows} training rows, pseudo-unseen [${split.valUnseen.join(', ')}]${parallel ? ' (worker thread)' : ''}, stage-2 engine ${engine}`);
     // the val phase starts first: in a worker it runs while the main thread trains the train phase
     const valPending = parallel ? trainStage2InWorker(cfg, valInputs, valOpts) : Promise.resolve(trainStage2(cfg, valInputs, valOpts));
-    opts.log?.(`[seed ${seed}] phase train: ${trainPhase.train.rows} training rows, unseen [${split.unseen.join(', ')}]`);
+    opts.log?.(`[seed ${seed}] phase train: ${trainPhase.train.rows} training rows, unseen [${split.unseen.join(', ')}], stage-2 engine ${engine}`);
     const trainResult = trainStage2(cfg, { train: trainPhase.train, unseen: split.unseen, text, evalSets: { ztest: trainPhase.ztest, gtest: trainPhase.gtest } }, {
-      seed, checkpointDir: ckpt('train'), onProgress: (p) => opts.onProgress?.('train', seed, p), onCycle: (c) => opts.onCycle?.('train', seed, c), latentsOf: opts.latentsOf,
+      seed, engine, checkpointDir: ckpt('train'), onProgress: (p) => opts.onProgress?.('train', seed, p), onCycle: (c) => opts.onCycle?.('train', seed, c), latentsOf: opts.latentsOf,
     });
     const valResult = await valPending;
+    for (const [phase, r] of [['train', trainResult], ['val', valResult]] as const) {
+      if (r.engine !== engine) throw new Error(`seed ${seed}, phase ${phase}: stage 2 ran on the ${r.engine} engine, the run resolved ${engine}`);
+    }
     const testZslByCycle = trainResult.cycles.map((c) => c.zslAccuracy);
     const valZslByCycle = valResult.cycles.map((c) => c.zslAccuracy);
     const cycle = { clean: argmax(valZslByCycle), reference: argmax(testZslByCycle) };
@@ -95,7 +115,7 @@ export async function runZeroShotSeeds(cfg: Stage2Config, data: ZeroShotData, op
       zsl: { clean: testZslByCycle[cycle.clean], reference: testZslByCycle[cycle.reference] },
       trainResult, valResult,
     });
-    opts.log?.(`[seed ${seed}] ZSL clean ${(100 * testZslByCycle[cycle.clean]).toFixed(1)} (cycle ${cycle.clean}), reference ${(100 * testZslByCycle[cycle.reference]).toFixed(1)} (cycle ${cycle.reference}, test-selected)`);
+    opts.log?.(`[seed ${seed}] ZSL clean ${(100 * testZslByCycle[cycle.clean]).toFixed(1)} (cycle ${cycle.clean}), reference ${(100 * testZslByCycle[cycle.reference]).toFixed(1)} (cycle ${cycle.reference}, test-selected), stage-2 engine ${engine}`);
   }
   return out;
 }
@@ -202,7 +222,11 @@ export interface ZeroShotBenchmarkResult {
   textMode: string;
   seeds: number[];
   gate: GateConfig;
-  perSeed: { seed: number; cycle: Record<Protocol, number>; zsl: Record<Protocol, number>; testZslByCycle: number[]; valZslByCycle: number[]; gzsl: Record<Protocol, { S: number; U: number; H: number }>; gateValidationAccuracy: number; stepsPerSecond: number; stage2Engine: string }[];
+  perSeed: { seed: number; cycle: Record<Protocol, number>; zsl: Record<Protocol, number>; testZslByCycle: number[]; valZslByCycle: number[]; gzsl: Record<Protocol, { S: number; U: number; H: number }>; gateValidationAccuracy: number; stepsPerSecond: number;
+    /** the engine of the train phase (kept for older readers; both phases use the same one). */
+    stage2Engine: string;
+    /** the engine each phase actually ran (Stage2Result.engine). */
+    stage2EngineByPhase: { train: string; val: string } }[];
   summary: Record<Protocol, ProtocolSummary>;
   /** GZSL details of the first seed (per-class accuracy, confusion), for plots. */
   firstSeedGzsl: Record<Protocol, GzslResult>;
@@ -225,6 +249,7 @@ export async function runZeroShotBenchmark(cfg: Stage2Config, data: ZeroShotData
     gateValidationAccuracy: gz[i].gate.validationAccuracy,
     stepsPerSecond: o.trainResult.stepsPerSecond,
     stage2Engine: o.trainResult.engine,
+    stage2EngineByPhase: { train: o.trainResult.engine, val: o.valResult.engine },
   }));
   const summary = {} as Record<Protocol, ProtocolSummary>;
   for (const p of ['clean', 'reference'] as Protocol[]) {
@@ -242,4 +267,21 @@ export async function runZeroShotBenchmark(cfg: Stage2Config, data: ZeroShotData
       return [name, { latents: o.trainResult.latents[o.cycle.clean][name], labels: set.labels, dim: cfg.latentDim }];
     })),
   };
+}
+
+/**
+ * The stage-2 engine(s) the runs of one or more benchmark results actually used, over every seed and
+ * both phases: 'fused' or 'autodiff', or e.g. 'mixed: autodiff, fused' when they differ (what a
+ * result line or provenance should name).
+ */
+export function stage2EnginesUsed(results: Pick<ZeroShotBenchmarkResult, 'perSeed'> | Pick<ZeroShotBenchmarkResult, 'perSeed'>[]): string {
+  const used = new Set<string>();
+  for (const r of Array.isArray(results) ? results : [results]) {
+    for (const s of r.perSeed) {
+      used.add(s.stage2EngineByPhase?.train ?? s.stage2Engine);
+      used.add(s.stage2EngineByPhase?.val ?? s.stage2Engine);
+    }
+  }
+  const names = [...used].sort();
+  return names.length === 1 ? names[0] : names.length === 0 ? 'none' : `mixed: ${names.join(', ')}`;
 }

@@ -19,14 +19,14 @@ function parseStrict(args: string[], spec: FlagSpec): Flags {
   if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}'.`);
   return flags;
 }
-import { resolveStage2Engine } from '../../train/stage2';
 import { canRunPhasesInParallel } from '../../pipeline/phase-worker';
 import { initBackend, describeBackend } from '../../runtime/backend';
 import { getSplit, parseUnseenList, splitFromUnseen, BenchmarkSplit } from '../../data/splits';
 import { numClassesOf, DatasetName } from '../../data/classes';
 import { DEFAULT_EXTRACTOR, extractorConfig, extractorNames } from '../../stage1/extractors';
 import { DatasetSource, PreparedFeatures, RAW_SKELETON_DATASETS, RawSkeletonDataset, prepareFeaturesParallel } from '../../experiments/datasets';
-import { BASELINE, OURS, OURS_DAGGER, runVariants, variantRows, Variant } from '../../experiments/variants';
+import { BASELINE, OURS, OURS_DAGGER, applyVariant, runVariants, variantRows, Variant } from '../../experiments/variants';
+import { stage2EnginesUsed, zeroShotStage2Engine } from '../../pipeline/zero-shot';
 import { stage2Preset, STAGE2_PRESETS, withSchedule } from '../../train/config';
 import { provenance } from '../../report/provenance';
 import { toMarkdown, writeResultTable } from '../../report/table';
@@ -149,10 +149,15 @@ export const pipelineCommand: CliCommand = {
     if (!(presetName in STAGE2_PRESETS)) throw new CliUsageError(`--preset must be one of ${Object.keys(STAGE2_PRESETS).join(', ')}, got '${presetName}'.`);
     const resolved = applyOverrides(withSchedule(stage2Preset(presetName), { cycles: num('cycles'), steps: num('steps') }), repeated(flags['set']));
     const base = resolved.config;
-    const stage2Engine = resolveStage2Engine(base);
     if (str(flags, 'out')) checkWritable(str(flags, 'out')!, '--out', 'file');
+    // the engine depends on the backend: resolve it (as the runs will, and before stage 1, so that
+    // an engine the backend cannot run is refused early) once the backend is initialised
+    await initBackend();
+    const planned = new Set<string>();
+    for (const v of variants) planned.add(await zeroShotStage2Engine(applyVariant(base, v)));
+    const plannedEngine = planned.size === 1 ? [...planned][0] : `mixed: ${[...planned].sort().join(', ')}`;
+    console.log(`[fsvae] stage-2 engine: ${plannedEngine}`);
     const prepared = await prepare(flags, plan);
-    console.log(`[fsvae] stage-2 engine: ${stage2Engine}`);
     // one progress line per variant, seed and phase: cycle, loss, steps/s and ETA (none with --quiet)
     let bar: StepProgress | null = null;
     let barKey = '';
@@ -178,7 +183,10 @@ export const pipelineCommand: CliCommand = {
       },
     });
     (bar as StepProgress | null)?.done();
-    const rows = variantRows(prepared, runs);
+    // every row and the provenance name the engine the runs actually used (both phases of every seed)
+    const stage2Engine = stage2EnginesUsed(runs.map((r) => r.result));
+    if (stage2Engine !== plannedEngine) console.log(`[fsvae] warning: stage 2 ran on ${stage2Engine}, resolved before the run: ${plannedEngine}`);
+    const rows = variantRows(prepared, runs, undefined, (r) => ({ 'stage-2 engine': stage2EnginesUsed(r.result) }));
     console.log(toMarkdown(rows));
     const out = str(flags, 'out');
     if (out) {

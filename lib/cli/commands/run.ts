@@ -9,12 +9,11 @@ const FLAGS: FlagSpec = {
   seeds: 'posint', 'seed-base': 'int', protocol: 'string', 'gate-temperature': 'string', 'gate-threshold': 'string', cycles: 'posint', steps: 'posint',
   engine: 'string', sequential: 'bool', 'checkpoint-dir': 'string', out: 'string', log: 'string', set: 'repeat', quiet: 'bool',
 };
-import { resolveStage2Engine } from '../../train/stage2';
 import { canRunPhasesInParallel } from '../../pipeline/phase-worker';
 import { initBackend, describeBackend } from '../../runtime/backend';
 import { getSplit, parseUnseenList, splitFromUnseen } from '../../data/splits';
 import { stage2Preset, STAGE2_PRESETS, withSchedule } from '../../train/config';
-import { loadZeroShotData, PROTOCOL_LABEL, Protocol, REFERENCE_GATE, runZeroShotBenchmark, GateConfig } from '../../pipeline/zero-shot';
+import { loadZeroShotData, PROTOCOL_LABEL, Protocol, REFERENCE_GATE, runZeroShotBenchmark, GateConfig, stage2EnginesUsed, zeroShotStage2Engine } from '../../pipeline/zero-shot';
 import { formatMeanStd } from '../../eval/metrics';
 import { provenance } from '../../report/provenance';
 import { StepProgress } from '../../util/step-progress';
@@ -72,9 +71,9 @@ export const command: CliCommand = {
     if (str('checkpoint-dir')) checkWritable(str('checkpoint-dir')!, '--checkpoint-dir', 'dir');
     const t0 = Date.now();
     const backend = await initBackend();
-    const stage2Engine = resolveStage2Engine(cfg);
+    const plannedEngine = await zeroShotStage2Engine(cfg);
     const data = loadZeroShotData({ features, text: textDir, textMode: cfg.textMode, encoder: (str('encoder') ?? 'ViT-B/32') as TextEncoderName }, split);
-    console.log(`[fsvae] split ${split.name}: ${split.unseen.length} unseen, preset ${cfg.name}, text ${cfg.textMode} (${data.text.cols}-d), seeds ${seeds.join(', ')}, protocol ${PROTOCOL_LABEL[protocol]}, stage-2 engine ${stage2Engine}`);
+    console.log(`[fsvae] split ${split.name}: ${split.unseen.length} unseen, preset ${cfg.name}, text ${cfg.textMode} (${data.text.cols}-d), seeds ${seeds.join(', ')}, protocol ${PROTOCOL_LABEL[protocol]}, stage-2 engine ${plannedEngine}`);
     const total = cfg.schedule.cycles * cfg.schedule.stepsPerCycle;
     let bar: StepProgress | null = null;
     let barKey = '';
@@ -112,10 +111,13 @@ export const command: CliCommand = {
       },
     });
     (bar as StepProgress | null)?.done();
+    // the engine the runs actually used (both phases of every seed), on every result line and in the provenance
+    const stage2Engine = stage2EnginesUsed(bench);
+    if (stage2Engine !== plannedEngine) console.log(`[fsvae] warning: stage 2 ran on ${stage2Engine}, resolved before the run: ${plannedEngine}`);
     const pct = { scale: 100, digits: 1 };
     for (const p of [protocol, protocol === 'clean' ? 'reference' : 'clean'] as Protocol[]) {
       const s = bench.summary[p];
-      console.log(`[fsvae] ${PROTOCOL_LABEL[p]}: ZSL ${formatMeanStd(s.zsl, pct)} | GZSL S ${formatMeanStd(s.seen, pct)} U ${formatMeanStd(s.unseen, pct)} H ${formatMeanStd(s.harmonic, pct)} (${seeds.length} seed(s))`);
+      console.log(`[fsvae] ${PROTOCOL_LABEL[p]}: ZSL ${formatMeanStd(s.zsl, pct)} | GZSL S ${formatMeanStd(s.seen, pct)} U ${formatMeanStd(s.unseen, pct)} H ${formatMeanStd(s.harmonic, pct)} (${seeds.length} seed(s), stage-2 engine ${stage2Engine})`);
     }
     const { firstSeedGzsl, ...rest } = bench;
     const result = {

@@ -25,7 +25,7 @@ import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepar
 import { OURS, Variant, VariantRun, applyVariant, runVariants } from './variants';
 import { notebookStage2 } from './main-results';
 import { PAPER_SWEEP_BEST, PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA, PAPER_TABLE9 } from './paper-numbers';
-import { GateConfig } from '../pipeline/zero-shot';
+import { GateConfig, zeroShotStage2Engine } from '../pipeline/zero-shot';
 import { Row, ResultTable, writeResultTableWithJson } from '../report/table';
 import { provenance } from '../report/provenance';
 import { Figure } from '../viz/plotly';
@@ -273,7 +273,7 @@ export async function runAblationTables(prepared: PreparedFeatures, base: Stage2
       if (opts.cacheDir) {
         const tf = await textFeaturesFor(prepared, config.textMode, opts.text);
         const textSha = createHash('sha256').update(Buffer.from(tf.data.buffer, tf.data.byteOffset, tf.data.byteLength)).digest('hex');
-        file = path.join(opts.cacheDir, `${evidenceCellKey(prepared, { kind: 'ablation', cfg: config, seeds: opts.seeds, textSha, gate: opts.gate ?? null, code: codeVersion() })}.json`);
+        file = path.join(opts.cacheDir, `${evidenceCellKey(prepared, { kind: 'ablation', cfg: config, seeds: opts.seeds, textSha, gate: opts.gate ?? null, code: codeVersion(), engine: await zeroShotStage2Engine(config) })}.json`);
       }
       const cached = file && fs.existsSync(file) ? readCachedRun(file) : null;
       if (cached) opts.log?.(`[${prepared.split.name}] ${t.id} ${v.key}: ZSL ${formatMeanStd(cached.result.summary.clean.zsl, { scale: 100, digits: 1 })} (cached run)`);

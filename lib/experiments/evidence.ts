@@ -13,12 +13,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
+import { loadedModuleGraphVersion } from '../util/code-version';
 import { cacheRoot, locateData } from '../data/paths';
 import { listSplits } from '../data/splits';
 import { ExtractorConfig, DEFAULT_EXTRACTOR, extractorConfig } from '../stage1/extractors';
 import { Stage2Config, stage2Preset } from '../train/config';
-import { stage2CodeVersion } from '../train/stage2';
-import { GateConfig, REFERENCE_GATE, runZeroShotBenchmark } from '../pipeline/zero-shot';
+import { GateConfig, REFERENCE_GATE, runZeroShotBenchmark, zeroShotStage2Engine } from '../pipeline/zero-shot';
 import { DatasetSource, PreparedFeatures, TextSourceSpec, prepareFeaturesParallel, textFeaturesFor, zeroShotDataFor } from './datasets';
 import { Variant, applyVariant } from './variants';
 import { notebookStage2 } from './main-results';
@@ -170,7 +170,8 @@ export interface EvidenceProgress {
 
 /**
  * Version of the code behind a cached run (stages 2-4): part of every cache key of evidence cells
- * and ablation runs. Computed once per process from the modules as loaded.
+ * and ablation runs: a hash of every compiled library module a cell reaches (lib/util/code-version.ts),
+ * computed once per process.
  */
 export function codeVersion(): string {
   if (cachedVersion === null) cachedVersion = computeCodeVersion();
@@ -179,15 +180,11 @@ export function codeVersion(): string {
 let cachedVersion: string | null = null;
 
 function computeCodeVersion(): string {
-  const h = createHash('sha256').update(stage2CodeVersion());
-  for (const rel of ['../pipeline/zero-shot', '../eval/gate', '../eval/gzsl', '../eval/logistic', './datasets']) {
-    try {
-      h.update(rel).update(fs.readFileSync(require.resolve(rel)));
-    } catch {
-      h.update(`${rel}: unreadable`);
-    }
-  }
-  return h.digest('hex').slice(0, 16);
+  // every library module a cell executes: stages 2-4 (the zero-shot run) and the data and text preparation
+  return createHash('sha256')
+    .update(loadedModuleGraphVersion(require.resolve('../pipeline/zero-shot')))
+    .update(loadedModuleGraphVersion(require.resolve('./datasets')))
+    .digest('hex').slice(0, 16);
 }
 
 /**
@@ -243,8 +240,10 @@ export class Evidence {
       const tf = await textFeaturesFor(prepared, cfg.textMode, text);
       const data = zeroShotDataFor(prepared, tf);
       const textSha = createHash('sha256').update(Buffer.from(tf.data.buffer, tf.data.byteOffset, tf.data.byteLength)).digest('hex');
+      // the engine is part of the key: a cell trained by one engine is not reused for another
+      const engine = await zeroShotStage2Engine(cfg);
       for (const seed of seeds) {
-        const key = evidenceCellKey(prepared, { cfg, textSha, seed, gate: this.config.gate, code: this.code });
+        const key = evidenceCellKey(prepared, { cfg, textSha, seed, gate: this.config.gate, code: this.code, engine });
         const file = path.join(this.cacheDir, `${key}.json`);
         const t0 = Date.now();
         let cell: EvidenceCell | null = null;
@@ -256,7 +255,7 @@ export class Evidence {
           }
         }
         if (!cell) {
-          const r = await runZeroShotBenchmark(cfg, data, { seeds: [seed], gate: this.config.gate });
+          const r = await runZeroShotBenchmark(cfg, data, { seeds: [seed], gate: this.config.gate, engine });
           const s = r.perSeed[0];
           cell = {
             dataset: ds.name, split: prepared.split.name, seed, zsl: s.zsl.clean, zslTestSelected: s.zsl.reference,

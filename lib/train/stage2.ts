@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
+import { loadedModuleGraphVersion } from '../util/code-version';
 import { FsvaeModel } from '../model/fsvae';
 import { fsvaeLoss } from '../model/loss';
 import { alignmentForm } from '../losses';
@@ -97,11 +97,20 @@ export interface Stage2Options {
 
 export type Stage2Engine = 'auto' | 'fused' | 'autodiff';
 
-/** The engine a run with `requested` uses for `cfg` on the active backend. */
+/**
+ * The engine a run with `requested` uses for `cfg` on the active backend: the one place where the
+ * stage-2 engine is decided (trainStage2, runZeroShotSeeds for both phases, the CLI's labels).
+ * The answer depends on the backend, so it needs one: before any backend is active (before
+ * initBackend, or before the first tensor) it throws instead of answering 'autodiff' for a run
+ * that will then train on the fused engine.
+ */
 export function resolveStage2Engine(cfg: Stage2Config, requested: Stage2Engine = 'auto'): 'fused' | 'autodiff' {
   const env = process.env.FSVAE_STAGE2_ENGINE as Stage2Engine | undefined;
   if (env !== undefined && !['auto', 'fused', 'autodiff'].includes(env)) {
     throw new FsvaeInputError(`FSVAE_STAGE2_ENGINE='${env}': use auto, fused or autodiff.`);
+  }
+  if (!tf.getBackend()) {
+    throw new Error('resolveStage2Engine: no tfjs backend is active yet, and the stage-2 engine depends on it; call it after initBackend().');
   }
   const want = requested === 'auto' && env ? env : requested;
   const why = fusedStepUnsupported(cfg);
@@ -160,17 +169,8 @@ function drawNegatives(rng: Random, batchSize: number): Int32Array {
  * checkpoint is never resumed by different training code.
  */
 export function stage2CodeVersion(): string {
-  if (cachedCodeVersion === null) {
-    const h = createHash('sha256');
-    for (const rel of ['./stage2', './stage3', './fused-step', './adam', '../model/fsvae', '../losses/index', '../frequency/enhancer']) {
-      try {
-        h.update(rel).update(fs.readFileSync(require.resolve(rel)));
-      } catch {
-        h.update(`${rel}: unreadable`);
-      }
-    }
-    cachedCodeVersion = `stage-2 code ${h.digest('hex').slice(0, 12)}`;
-  }
+  // every library module stage 2 reaches (its static import graph), not a hand list
+  if (cachedCodeVersion === null) cachedCodeVersion = `stage-2 code ${loadedModuleGraphVersion(__filename).slice(0, 12)}`;
   return cachedCodeVersion;
 }
 let cachedCodeVersion: string | null = null;

@@ -38,15 +38,15 @@ const h = (m: Record<string, { H: number }> | undefined) => (m ? Object.fromEntr
 function table1Rows(metric: EvidenceMetric): EvidenceRowSpec[] {
   const p = (name: string) => (metric === 'zsl' ? PAPER_TABLE1_ZSL[name] : h(PAPER_TABLE2_GZSL[name]));
   const rows: EvidenceRowSpec[] = [
-    { key: 'ours', variant: OURS, paper: paper4(p(OURS.name)), claim: { vs: 'baseline', thisBetter: true, statement: 'Ours > baseline', paper: paperDelta(p(OURS.name), p(BASELINE.name)) } },
+    { key: 'ours', variant: OURS, powered: true, paper: paper4(p(OURS.name)), claim: { vs: 'baseline', thisBetter: true, statement: 'Ours > baseline', paper: paperDelta(p(OURS.name), p(BASELINE.name)) } },
     { key: 'dagger', variant: OURS_DAGGER, paper: paper4(p(OURS_DAGGER.name)), claim: { vs: 'ours', thisBetter: false, statement: 'Ours > Ours† (low/high split helps)', paper: paperDelta(p(OURS.name), p(OURS_DAGGER.name)) } },
     { key: 'paper-form', variant: OURS_PAPER_FORM, paper: '', claim: { vs: 'baseline', thisBetter: true, statement: 'Ours (paper form) > baseline' } },
-    { key: 'baseline', variant: BASELINE, paper: paper4(p(BASELINE.name)) },
+    { key: 'baseline', variant: BASELINE, powered: true, paper: paper4(p(BASELINE.name)) },
   ];
   if (metric === 'zsl') {
     rows.push(
-      { key: 'ridge', label: 'Ridge map text → visual prototype (reference; α chosen on val)', reference: 'ridge', claim: { vs: 'ours', thisBetter: false, statement: 'Ours > a linear ridge map' } },
-      { key: 'oracle', label: 'Unseen NCM oracle (ceiling: uses test labels)', reference: 'ncm-oracle' },
+      { key: 'ridge', label: 'Ridge map text → visual prototype (reference; α chosen on val)', reference: 'ridge', powered: true, claim: { vs: 'ours', thisBetter: false, statement: 'Ours > a linear ridge map' } },
+      { key: 'oracle', label: 'Unseen NCM oracle (ceiling: uses test labels)', reference: 'ncm-oracle', powered: true },
     );
   }
   return rows;
@@ -137,7 +137,7 @@ export async function runEvidenceTable(ev: Evidence, id: EvidenceTableId): Promi
   for (const ds of ev.config.datasets) {
     for (const spec of t.rows()) {
       if (spec.reference) continue; // deterministic references: no stage-2 training
-      for (const c of await ev.rowCells(ds, spec, seedsOf(ev.config, ds, id))) {
+      for (const c of await ev.rowCells(ds, spec, seedsOf(ev.config, ds, id, spec))) {
         if (seen.has(c)) continue;
         seen.add(c);
         trainingSeconds += c.seconds;
@@ -150,7 +150,7 @@ export async function runEvidenceTable(ev: Evidence, id: EvidenceTableId): Promi
 /** Writes results/<file>.{csv,md} with provenance. */
 export function writeEvidenceTable(t: EvidenceTable, ev: Evidence, backend: string, notebook: string, wallSeconds: number): string[] {
   const prov = provenance(backend, {
-    notebook, mode: ev.config.mode, seeds: ev.config.datasets.map((d) => `${d.name}: ${seedsOf(ev.config, d, t.id).join(',')}`).join('; '), stage1: ev.config.stage1.name,
+    notebook, mode: ev.config.mode, seeds: ev.config.datasets.map((d) => `${d.name}: ${seedsOf(ev.config, d, t.id, { powered: true }).join(',')}`).join('; '), stage1: ev.config.stage1.name,
     stage2: ev.config.datasets.map((d) => `${d.name}: ${d.stage2.name}`).join('; '), realData: ev.config.real, wallSeconds,
     // wallSeconds: this run (small when the cells came from the cache); trainingSeconds: the cells' own stage-2 time
     ...(t.trainingSeconds !== undefined ? { trainingSeconds: t.trainingSeconds } : {}),
@@ -161,7 +161,7 @@ export function writeEvidenceTable(t: EvidenceTable, ev: Evidence, backend: stri
   const { csv, md, json } = writeResultTableWithJson({ name, title: ev.config.mode === 'full' ? `${t.title} — full mode` : t.title, rows: t.rows, notes: t.notes }, prov, {
     id: t.id,
     ...(t.input ? { input: t.input } : {}),
-    resolved: { stage1: ev.config.stage1, seeds: seedsOf(ev.config, ev.config.datasets[0], t.id), gate: ev.config.gate, datasets: ev.config.datasets.map((d) => ({ name: d.name, origin: d.origin, seeds: seedsOf(ev.config, d, t.id), text: d.text, stage2: d.stage2 })) },
+    resolved: { stage1: ev.config.stage1, seeds: ev.config.seeds, headlineSeeds: ev.config.headlineSeeds, headlineRows: ev.config.headlineRows, gate: ev.config.gate, datasets: ev.config.datasets.map((d) => ({ name: d.name, origin: d.origin, seeds: seedsOf(ev.config, d, t.id, { powered: true }), text: d.text, stage2: d.stage2 })) },
   });
   return [csv, md, json];
 }

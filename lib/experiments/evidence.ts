@@ -47,10 +47,14 @@ export interface EvidenceDataset {
 /** Tables whose rows carry the small-data targets and the published comparison: they run the headline seeds. */
 export const HEADLINE_TABLES: readonly string[] = ['table1', 'table2'];
 
-/** The seeds a dataset runs in a table: the headline seeds in Tables 1-2, else the dataset's (or the config's) seeds. */
-export function seedsOf(config: EvidenceConfig, ds: EvidenceDataset, table?: string): number[] {
-  if (table !== undefined && HEADLINE_TABLES.includes(table)) return config.headlineSeeds;
-  return ds.seeds ?? config.seeds;
+/**
+ * The seeds a dataset runs for a row of a table: the headline seeds for the rows of Tables 1-2
+ * (with `headlineRows: 'powered'`, only for the rows marked `powered`: Ours, the baseline and the
+ * references), else the dataset's (or the config's) seeds.
+ */
+export function seedsOf(config: EvidenceConfig, ds: EvidenceDataset, table?: string, spec?: Pick<EvidenceRowSpec, 'powered'>): number[] {
+  const headline = table !== undefined && HEADLINE_TABLES.includes(table) && (config.headlineRows === 'all' || spec?.powered === true);
+  return headline ? config.headlineSeeds : ds.seeds ?? config.seeds;
 }
 
 export interface EvidenceConfig {
@@ -59,6 +63,8 @@ export interface EvidenceConfig {
   seeds: number[];
   /** seeds per split of Tables 1-2 on every dataset (their per-split rows need the power). */
   headlineSeeds: number[];
+  /** which rows of Tables 1-2 run the headline seeds: every row, or only those marked `powered` (the others run `seeds`). */
+  headlineRows: 'all' | 'powered';
   stage1: ExtractorConfig;
   datasets: EvidenceDataset[];
   gate: GateConfig;
@@ -73,8 +79,10 @@ const RAW_FOLDERS: Record<'nw-ucla' | 'utd-mhad', string> = { 'nw-ucla': 'nw-ucl
  * The datasets of the evidence tables: NW-UCLA and UTD-MHAD with every registered split when
  * found by the data lookup; the generated dataset otherwise. Tables 1-2 run the headline seeds on
  * every split (quick: 10, full: 30), so that each split's row has its own interval; the ablation
- * tables run fewer (quick: 2 per split, full: 5), because the main job must fit 40 minutes on 2
- * cores (a stage-2 run, both phases, takes about 7 s there).
+ * tables run fewer (quick: 2 per split, full: 5). The main job must fit 40 minutes on 2 cores (a
+ * stage-2 run, both phases, takes about 7 s there), so in quick mode only the rows with targets
+ * (Ours, the baseline, the references) run the headline seeds, and Ours† and the paper-form row
+ * the ablation seeds (their claims are paired on the runs both rows have).
  */
 export function evidencePreset(mode: 'quick' | 'full', only?: EvidenceDatasetName[]): EvidenceConfig {
   const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -97,7 +105,7 @@ export function evidencePreset(mode: 'quick' | 'full', only?: EvidenceDatasetNam
       origin: real ? 'generated dataset (synthetic, lib/data/generator)' : 'generated dataset (synthetic, lib/data/generator): no NW-UCLA or UTD-MHAD skeletons were found by the data lookup',
     });
   }
-  return { mode, seeds, headlineSeeds, stage1: extractorConfig(DEFAULT_EXTRACTOR), datasets, gate: REFERENCE_GATE, real };
+  return { mode, seeds, headlineSeeds, headlineRows: mode === 'quick' ? 'powered' : 'all', stage1: extractorConfig(DEFAULT_EXTRACTOR), datasets, gate: REFERENCE_GATE, real };
 }
 
 /** One trained configuration on one split and seed (fractions). */
@@ -131,7 +139,7 @@ export interface EvidenceRun extends Omit<EvidenceCell, 'cached'> {
 }
 
 /** A row spec as stored in a table's JSON: everything rows and verdicts are computed from, besides the runs. */
-export type EvidenceRowRecord = Pick<EvidenceRowSpec, 'key' | 'label' | 'reference' | 'paper' | 'claim'> & { label: string };
+export type EvidenceRowRecord = Pick<EvidenceRowSpec, 'key' | 'label' | 'reference' | 'paper' | 'claim' | 'powered'> & { label: string };
 
 /** Published numbers of another method on the same splits (e.g. PURLS's supplementary Table 8): shown beside ours, never pooled with them. */
 export interface PublishedRow {
@@ -153,6 +161,8 @@ export interface EvidenceRowSpec {
   reference?: 'ridge' | 'ncm-oracle';
   /** the paper's numbers for this row (already formatted). */
   paper?: string;
+  /** in Tables 1-2: this row runs the headline seeds even when only the rows with targets do (EvidenceConfig.headlineRows). */
+  powered?: boolean;
   /**
    * A claim of the paper about this row and row `vs`: this row is better (`thisBetter`) or worse
    * than it. `paper`: the paper's differences (claimed-better − other) on its NTU splits.
@@ -331,18 +341,16 @@ function runsOf(input: EvidenceRowsInput, dataset: string, row: string): Evidenc
 }
 
 /**
- * Paired values a[i], b[i] of two rows: matched by (split, seed), never by position; both rows must
- * have run on exactly the same splits × seeds.
+ * Paired values a[i], b[i] of two rows: matched by (split, seed), never by position, over the runs
+ * both rows have (a row may run more seeds than the other: n pairs says how many were paired).
  */
 export function pairRuns(a: readonly EvidenceRun[], b: readonly EvidenceRun[], metric: EvidenceMetric, what: string): { a: number[]; b: number[]; strata: string[] } {
   const key = (r: EvidenceRun) => `${r.split}\u0000${r.seed}`;
   const byKey = new Map(b.map((r) => [key(r), r]));
   if (byKey.size !== b.length || new Set(a.map(key)).size !== a.length) throw new FsvaeInputError(`${what}: a split × seed appears twice in one row.`);
-  const missing = a.filter((r) => !byKey.has(key(r))).map((r) => `${r.split} seed ${r.seed}`);
-  if (missing.length || a.length !== b.length) {
-    throw new FsvaeInputError(`${what}: the two rows ran on different splits × seeds (only in the first: ${missing.join(', ') || 'none'}; sizes ${a.length} and ${b.length}); a paired comparison needs the same runs on both sides.`);
-  }
-  return { a: a.map((r) => metricOf(r, metric)), b: a.map((r) => metricOf(byKey.get(key(r))!, metric)), strata: a.map((r) => r.split) };
+  const both = a.filter((r) => byKey.has(key(r)));
+  if (both.length === 0) throw new FsvaeInputError(`${what}: the two rows share no split × seed; a paired comparison needs runs on the same splits and seeds.`);
+  return { a: both.map((r) => metricOf(r, metric)), b: both.map((r) => metricOf(byKey.get(key(r))!, metric)), strata: both.map((r) => r.split) };
 }
 
 /**
@@ -424,7 +432,7 @@ export async function evidenceRows(ev: Evidence, specs: EvidenceRowSpec[], metri
   const runs: EvidenceRun[] = [];
   for (const ds of ev.config.datasets) {
     for (const s of specs) {
-      for (const c of await ev.rowCells(ds, s, seedsOf(ev.config, ds, table))) {
+      for (const c of await ev.rowCells(ds, s, seedsOf(ev.config, ds, table, s))) {
         const { cached: _cached, ...run } = c;
         runs.push({ ...run, row: s.key, variant: s.variant?.name ?? '' });
       }
@@ -440,7 +448,7 @@ export async function evidenceRows(ev: Evidence, specs: EvidenceRowSpec[], metri
 
 /** The stored form of a row spec (without its stage-2 variant, which the runs name). */
 export function rowRecord(s: EvidenceRowSpec): EvidenceRowRecord {
-  return { key: s.key, label: s.label ?? s.variant?.name ?? s.key, ...(s.reference ? { reference: s.reference } : {}), ...(s.paper !== undefined ? { paper: s.paper } : {}), ...(s.claim ? { claim: s.claim } : {}) };
+  return { key: s.key, label: s.label ?? s.variant?.name ?? s.key, ...(s.powered ? { powered: true } : {}), ...(s.reference ? { reference: s.reference } : {}), ...(s.paper !== undefined ? { paper: s.paper } : {}), ...(s.claim ? { claim: s.claim } : {}) };
 }
 
 /** "1-10" for a run of consecutive seeds, else the list. */
@@ -453,9 +461,9 @@ export function compactSeeds(seeds: readonly number[]): string {
 export function evidenceNotes(ev: Evidence, table?: string): string[] {
   const c = ev.config;
   return [
-    `Data: ${c.datasets.map((d) => `${d.origin}; splits ${d.sources.map((s) => (typeof s.split === 'string' ? s.split : s.split.name)).join(', ')}; seeds per split ${compactSeeds(seedsOf(c, d, table))}; stage-2 preset ${d.stage2.name}`).join(' | ')}. Stage 1: ${c.stage1.name}, fitted once per split (seed 1) and shared by every stage-2 seed: the intervals hold the stage-2 randomness only (the stage-1 fit's seed enters through its augmented copies and the shrinkage folds).`,
+    `Data: ${c.datasets.map((d) => `${d.origin}; splits ${d.sources.map((s) => (typeof s.split === 'string' ? s.split : s.split.name)).join(', ')}; seeds per split ${compactSeeds(seedsOf(c, d, table, { powered: true }))}${table && HEADLINE_TABLES.includes(table) && c.headlineRows === 'powered' ? ` (rows without a target: ${compactSeeds(seedsOf(c, d))})` : ''}; stage-2 preset ${d.stage2.name}`).join(' | ')}. Stage 1: ${c.stage1.name}, fitted once per split (seed 1) and shared by every stage-2 seed: the intervals hold the stage-2 randomness only (the stage-1 fit's seed enters through its augmented copies and the shrinkage folds).`,
     `Each row: the clean protocol (the cycle is chosen on the pseudo-unseen validation split; the test set is never used for a choice). Rows with split '${ALL_SPLITS}' average the splits (each split: mean over its seeds), n = splits × seeds; the rows below them give each split alone (n = its seeds, plain t-interval). ${STRATIFIED_INTERVAL_METHOD}. Reference rows are deterministic. Chance = 1/|unseen| (averaged over the splits).`,
-    'verdict: the row\'s claim tested with paired differences matched by split and seed — Δ = (the side the paper says is better) − (the other side), per run, averaged like the rows and with the same stratified Welch interval, in points; supports = interval above 0, contradicts = below 0, inconclusive = contains 0. No correction for the many comparisons.',
+    'verdict: the row\'s claim tested with paired differences matched by split and seed (over the runs both rows have; n pairs) — Δ = (the side the paper says is better) − (the other side), per run, averaged like the rows and with the same stratified Welch interval, in points; supports = interval above 0, contradicts = below 0, inconclusive = contains 0. No correction for the many comparisons.',
     'paper / paper Δ: the paper\'s numbers on NTU-60 55/5 | 48/12 and NTU-120 110/10 | 96/24 (Shift-GCN features, CLIP text): another dataset and text encoder, so only the direction of a claim is comparable.',
     "Every run's values (split, seed, row, variant, ZSL, S, U, H, test-selected ZSL, seconds, engine, code version) are in the table's JSON (`runs`), with the row specs and published numbers: `evidenceRowsFromRuns` recomputes every row and verdict from them.",
   ];

@@ -1,7 +1,7 @@
 /** Evidence tables: cache keys, rows and verdicts from given cells (no training). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALL_SPLITS, Evidence, EvidenceCell, EvidenceConfig, EvidenceDataset, EvidenceRowSpec, EvidenceRun, evidenceCellKey, evidenceRows, evidenceRowsFromRuns, pairRuns } from '../../lib/experiments/evidence';
+import { ALL_SPLITS, Evidence, EvidenceCell, EvidenceConfig, EvidenceDataset, EvidenceRowSpec, EvidenceRun, evidenceCellKey, evidenceRows, evidenceRowsFromRuns, pairRuns, seedsOf } from '../../lib/experiments/evidence';
 import { readEvidenceTables } from '../../lib/experiments/evidence-tables';
 import { resultsDir } from '../../lib/report/table';
 import { REFERENCE_GATE } from '../../lib/pipeline/zero-shot';
@@ -41,7 +41,7 @@ const twoSplits = (): EvidenceDataset => ({
 
 test('rows: split means averaged, Welch stratified interval, per-split rows, paired verdict in the claimed direction', async () => {
   const ds = twoSplits();
-  const config: EvidenceConfig = { mode: 'quick', seeds: [1, 2], headlineSeeds: [1, 2], stage1: extractorConfig('dct-lda'), datasets: [ds], gate: REFERENCE_GATE, real: true };
+  const config: EvidenceConfig = { mode: 'quick', seeds: [1, 2], headlineSeeds: [1, 2], headlineRows: 'all', stage1: extractorConfig('dct-lda'), datasets: [ds], gate: REFERENCE_GATE, real: true };
   // ours beats base by exactly +0.1 on every run; the splits differ by a lot
   const ev = new GivenEvidence(config, { ours: [0.6, 0.62, 0.3, 0.34], base: [0.5, 0.52, 0.2, 0.24] });
   const { rows, input } = await evidenceRows(ev, [
@@ -67,7 +67,7 @@ test('rows: split means averaged, Welch stratified interval, per-split rows, pai
   assert.deepEqual(evidenceRowsFromRuns(JSON.parse(JSON.stringify(input))), rows);
 });
 
-test('paired runs are matched by split and seed, not by position; different runs on the two sides are refused', () => {
+test('paired runs are matched by split and seed, not by position, over the runs both rows have', () => {
   const run = (split: string, seed: number, zsl: number, row: string): EvidenceRun => ({
     dataset: 'nw-ucla', split, seed, zsl, zslTestSelected: zsl, S: NaN, U: NaN, H: NaN, chance: 0.5, seconds: 0, engine: 'fused', code: 'x', row, variant: row,
   });
@@ -76,8 +76,24 @@ test('paired runs are matched by split and seed, not by position; different runs
   const p = pairRuns(a, b, 'zsl', 'test');
   assert.deepEqual(p.b, [0.2, 0.5, 0.1]);
   assert.deepEqual(p.strata, ['s1', 's1', 's2']);
-  assert.throws(() => pairRuns(a, [b[0], b[1], run('s1', 3, 0.2, 'b')], 'zsl', 'test'), /different splits × seeds.*s1 seed 1/);
-  assert.throws(() => pairRuns(a, b.slice(1), 'zsl', 'test'), /different splits × seeds/);
+  // a row with more seeds is paired on the runs the other row has (n pairs), never shifted by position
+  const fewer = pairRuns(a, [b[0], b[1], run('s1', 3, 0.9, 'b')], 'zsl', 'test');
+  assert.deepEqual([fewer.a, fewer.b, fewer.strata], [[0.7, 0.3], [0.5, 0.1], ['s1', 's2']]);
+  assert.throws(() => pairRuns(a, [run('s3', 1, 0.2, 'b')], 'zsl', 'test'), /share no split × seed/);
+  assert.throws(() => pairRuns(a, [b[0], b[0]], 'zsl', 'test'), /appears twice/);
+});
+
+test('seeds per row: Tables 1-2 give the headline seeds to the rows with targets (all rows in full mode), the ablation tables their own', () => {
+  const ds = twoSplits();
+  const quick: EvidenceConfig = { mode: 'quick', seeds: [1, 2], headlineSeeds: [1, 2, 3, 4], headlineRows: 'powered', stage1: extractorConfig('dct-lda'), datasets: [ds], gate: REFERENCE_GATE, real: true };
+  const ours = EVIDENCE_TABLES.table1.rows().find((r) => r.key === 'ours')!;
+  const dagger = EVIDENCE_TABLES.table1.rows().find((r) => r.key === 'dagger')!;
+  assert.deepEqual(seedsOf(quick, ds, 'table1', ours), [1, 2, 3, 4]);
+  assert.deepEqual(seedsOf(quick, ds, 'table2', ours), [1, 2, 3, 4]);
+  assert.deepEqual(seedsOf(quick, ds, 'table1', dagger), [1, 2]);
+  assert.deepEqual(seedsOf(quick, ds, 'table3', ours), [1, 2]);
+  assert.deepEqual(seedsOf({ ...quick, headlineRows: 'all' }, ds, 'table1', dagger), [1, 2, 3, 4]);
+  assert.ok(EVIDENCE_TABLES.table1.rows().filter((r) => r.powered).map((r) => r.key).join() === 'ours,baseline,ridge,oracle');
 });
 
 test('every stored evidence table with its runs recomputes to its rows and verdicts from its JSON alone', () => {
@@ -97,7 +113,7 @@ test('every stored evidence table with its runs recomputes to its rows and verdi
 
 test("a table's training time counts each distinct cell once, cached cells with their own time, references none", async () => {
   const ds: EvidenceDataset = { name: 'nw-ucla', sources: [], stage2: stage2Preset('quick'), text: { kind: 'encoder' }, origin: 'test' };
-  const config: EvidenceConfig = { mode: 'quick', seeds: [1, 2], headlineSeeds: [1, 2], stage1: extractorConfig('dct-lda'), datasets: [ds], gate: REFERENCE_GATE, real: true };
+  const config: EvidenceConfig = { mode: 'quick', seeds: [1, 2], headlineSeeds: [1, 2], headlineRows: 'all', stage1: extractorConfig('dct-lda'), datasets: [ds], gate: REFERENCE_GATE, real: true };
   // one cell list per variant (as Evidence memoises them): 4 cells of 2.5 s each
   class TimedEvidence extends Evidence {
     readonly memo2 = new Map<string, EvidenceCell[]>();

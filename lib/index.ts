@@ -71,5 +71,6 @@ export * from './eval/stats';
 export * from './eval/reference-zsl';
 export * from './experiments/evidence';
 export * from './experiments/evidence-tables';
+export * from './experiments/transfer-diagnosis';
 export * from './experiments/small-data';
 export * from './text/random';

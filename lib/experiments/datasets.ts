@@ -367,8 +367,8 @@ if (!isMainThread && parentPort && (workerData as { fsvaeStage1Job?: Stage1Worke
 }
 
 export type TextSourceSpec =
-  /** an encoder from lib/text (default: USE-Lite, offline). */
-  | { kind: 'encoder'; id?: string }
+  /** an encoder from lib/text (default: USE-Lite, offline); `paraphrases`: the several-descriptions extension (lib/text/paraphrases.ts). */
+  | { kind: 'encoder'; id?: string; paraphrases?: boolean }
   /** precomputed MSF CLIP tables (NTU only). */
   | { kind: 'msf-table'; encoder: TextEncoderName; root?: string }
   /** a control: i.i.d. Gaussian class vectors (512-d per text part, Eq. 5 composition), no semantics. */
@@ -391,7 +391,7 @@ export async function textFeaturesFor(prepared: PreparedFeatures, mode: string, 
     enc = await createTextEncoder(id as TextEncoderId);
     encoderCache.set(id, enc);
   }
-  return classTextFeatures(enc, prepared.textDataset, mode);
+  return classTextFeatures(enc, prepared.textDataset, mode, { paraphrases: spec.paraphrases === true });
 }
 
 /** Stage 2-4 inputs: the two SynSE folders + the text features. */

@@ -6,13 +6,16 @@
 import { BASELINE, OURS, OURS_DAGGER, Variant } from './variants';
 import { readSweepTables, table3Variants, table4Variants, table9Variants } from './ablations';
 import { PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL, PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE9, PURLS_GLOBAL_ROW, PURLS_SMALL_DATA_ZSL } from './paper-numbers';
-import { ALL_SPLITS, Evidence, EvidenceCell, EvidenceMetric, EvidenceRowSpec, EvidenceRowsInput, PublishedRow, evidenceNotes, evidenceRows, perSplitFigure, seedsOf } from './evidence';
+import { ALL_SPLITS, Evidence, EvidenceCell, EvidenceMetric, EvidenceRowSpec, EvidenceRowsInput, PublishedRow, evidenceNotes, evidenceRows, perSplitFigure, runsOn, seedsOf } from './evidence';
 import { Figure } from '../viz/plotly';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Row, resultsDir, writeResultTableWithJson } from '../report/table';
 import { provenance } from '../report/provenance';
 import { FsvaeInputError } from '../util/assert';
+
+/** The label of the several-descriptions extension row (lib/text/paraphrases.ts). */
+export const EXTENSION_PARAPHRASES = 'Ours + several descriptions per class (extension)';
 
 const NTU = ['ntu60-55/5', 'ntu60-48/12', 'ntu120-110/10', 'ntu120-96/24'] as const;
 
@@ -42,6 +45,11 @@ function table1Rows(metric: EvidenceMetric): EvidenceRowSpec[] {
     { key: 'dagger', variant: OURS_DAGGER, paper: paper4(p(OURS_DAGGER.name)), claim: { vs: 'ours', thisBetter: false, statement: 'Ours > Ours† (low/high split helps)', paper: paperDelta(p(OURS.name), p(OURS_DAGGER.name)) } },
     { key: 'paper-form', variant: OURS_PAPER_FORM, paper: '', claim: { vs: 'baseline', thisBetter: true, statement: 'Ours (paper form) > baseline' } },
     { key: 'baseline', variant: BASELINE, powered: true, paper: paper4(p(BASELINE.name)) },
+    // an extension (not in the paper): each text part of a class is the mean embedding of its text and its alternatives
+    {
+      key: 'ours-paraphrases', label: EXTENSION_PARAPHRASES, variant: OURS, text: { kind: 'encoder', id: 'use-lite', paraphrases: true }, datasets: ['nw-ucla', 'utd-mhad'],
+      claim: { vs: 'ours', thisBetter: true, statement: 'extension: several descriptions per class > one' },
+    },
   ];
   if (metric === 'zsl') {
     rows.push(
@@ -125,6 +133,7 @@ export async function runEvidenceTable(ev: Evidence, id: EvidenceTableId): Promi
   if (!t) throw new FsvaeInputError(`unknown evidence table '${id}'; known: ${Object.keys(EVIDENCE_TABLES).join(', ')}.`);
   const { rows, input } = await evidenceRows(ev, t.rows(), t.metric, ev.config.real ? t.published ?? [] : [], id);
   const notes = [...evidenceNotes(ev, id)];
+  if (input.specs.some((x) => x.key === 'ours-paraphrases')) notes.push(`${EXTENSION_PARAPHRASES}: an extension of FS-VAE, not in the paper — the same model and preset as Ours, with each text part (AL, LD, GD) of a class the mean of the USE-Lite embeddings of its text and of alternative phrasings that spell out direction, temporal order and the moving body part (data/descriptions/paraphrases/, lib/text/paraphrases.ts). A row next to Ours, never instead of it.`);
   if (input.published?.length) notes.push(`Published rows (\`published: …\`): ${input.published[0].source}, zero-shot top-1 on these same splits with CLIP text and their own skeleton features (ours: ${ev.config.datasets[0]?.text.kind === 'encoder' ? 'the offline USE-Lite encoder' : 'another text source'} and dct-lda features). They are quoted, not re-run; their split-'${ALL_SPLITS}' row is the mean of the published per-split numbers.`);
   if (id === 'table1') notes.push('Reference rows on the same features: the ridge map fits text → visual class mean on the seen classes (regulariser chosen on the val phase); the NCM oracle classifies unseen test samples by their own class means (test labels): a ceiling, not a zero-shot result. Both are deterministic: n = splits.');
   if (id === 'table1' || id === 'table2') notes.push("Ours (paper form) = the `paper` preset's formulas and hyper-parameters (Eq. 2-3 without k, Eq. 6 with negatives on both sides, φ = 35, α = 0.1) on the dataset's schedule: the paper's 10 × 1900 steps per run do not fit the notebooks' budget; `npx fsvae run --preset paper` runs the whole preset on NTU features.");
@@ -135,7 +144,7 @@ export async function runEvidenceTable(ev: Evidence, id: EvidenceTableId): Promi
   const seen = new Set<EvidenceCell>();
   let trainingSeconds = 0;
   for (const ds of ev.config.datasets) {
-    for (const spec of t.rows()) {
+    for (const spec of t.rows().filter((x) => runsOn(x, ds.name))) {
       if (spec.reference) continue; // deterministic references: no stage-2 training
       for (const c of await ev.rowCells(ds, spec, seedsOf(ev.config, ds, id, spec))) {
         if (seen.has(c)) continue;
@@ -243,6 +252,9 @@ export function perSplitTargetRows(t1: EvidenceTable): Row[] {
     out['Ours ≥ Global'] = global ? (v(ours) >= v(global) ? 'met' : `not met (${(v(ours) - v(global)).toFixed(1)})`) : '–';
     out['Ours ≥ 2× chance'] = TWICE_CHANCE_SPLITS(split) ? (v(ours) >= 2 * chance ? 'met' : `not met (${(v(ours) / chance).toFixed(2)}×)`) : '– (2× chance = 100 %)';
     out['half-width Ours / baseline'] = [halfWidth(ours), halfWidth(at(BASELINE.name))].map((h) => (Number.isFinite(h) ? h.toFixed(1) : 'n/a')).join(' / ');
+    const purls = inSplit.find((r) => isPublished(r) && String(r.row).startsWith('published: PURLS'));
+    const ext = at(EXTENSION_PARAPHRASES);
+    out['extension ≥ PURLS'] = purls && ext ? (v(ext) >= v(purls) ? 'met' : `not met (${(v(ext) - v(purls)).toFixed(1)})`) : '–';
     return out;
   });
 }
@@ -259,8 +271,17 @@ export function perSplitTargetLines(t1: EvidenceTable): string[] {
     say('Ours ≥ 2× chance (NW-UCLA 5/5 and every UTD-MHAD split)', missed('Ours ≥ 2× chance'), rows.filter((r) => !String(r['Ours ≥ 2× chance']).startsWith('–')).length),
     say(`Per-split 95 % CI half-width ≤ ${PER_SPLIT_HALF_WIDTH_TARGET} points for Ours and the baseline (the full-mode target)`,
       wide.map((r) => `${r.split} ${r.row === OURS.name ? 'Ours' : 'baseline'} ${Number.isFinite(halfWidth(r)) ? halfWidth(r).toFixed(1) : 'n/a'}`), perSplit.length),
-    '- Best documented extension ≥ PURLS on at least 3 of the 5 splits: not met (no extension row has been run yet).',
+    extensionLine(rows),
   ];
+}
+
+/** The extension target: the best documented extension ≥ PURLS on at least 3 of the 5 splits. */
+function extensionLine(rows: Row[]): string {
+  const judged = rows.filter((r) => r['extension ≥ PURLS'] !== '–');
+  if (judged.length === 0) return '- Best documented extension ≥ PURLS on at least 3 of the 5 splits: not met (no extension row in this table).';
+  const met = judged.filter((r) => r['extension ≥ PURLS'] === 'met').map((r) => String(r.split));
+  const verdict = met.length >= 3 ? 'met' : 'not met';
+  return `- Best documented extension (${EXTENSION_PARAPHRASES}; USE-Lite text, PURLS uses CLIP) ≥ PURLS on at least 3 of the ${judged.length} splits: ${verdict} (${met.length === 0 ? 'on none' : `on ${met.join(', ')}`}).`;
 }
 
 /** Table 1 per split as a figure: Ours, the baseline, the ridge map and the published Global and PURLS rows, with chance. */

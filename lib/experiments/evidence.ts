@@ -80,9 +80,9 @@ const RAW_FOLDERS: Record<'nw-ucla' | 'utd-mhad', string> = { 'nw-ucla': 'nw-ucl
  * found by the data lookup; the generated dataset otherwise. Tables 1-2 run the headline seeds on
  * every split (quick: 10, full: 30), so that each split's row has its own interval; the ablation
  * tables run fewer (quick: 2 per split, full: 5). The main job must fit 40 minutes on 2 cores (a
- * stage-2 run, both phases, takes about 7 s there), so in quick mode only the rows with targets
- * (Ours, the baseline, the references) run the headline seeds, and Ours† and the paper-form row
- * the ablation seeds (their claims are paired on the runs both rows have).
+ * stage-2 run, both phases, takes about 7 s there), so only the rows with targets (Ours, the
+ * baseline, the references) run the headline seeds; Ours†, the paper-form row and the extension
+ * rows run the ablation seeds (their claims are paired on the runs both rows have).
  */
 export function evidencePreset(mode: 'quick' | 'full', only?: EvidenceDatasetName[]): EvidenceConfig {
   const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -105,7 +105,7 @@ export function evidencePreset(mode: 'quick' | 'full', only?: EvidenceDatasetNam
       origin: real ? 'generated dataset (synthetic, lib/data/generator)' : 'generated dataset (synthetic, lib/data/generator): no NW-UCLA or UTD-MHAD skeletons were found by the data lookup',
     });
   }
-  return { mode, seeds, headlineSeeds, headlineRows: mode === 'quick' ? 'powered' : 'all', stage1: extractorConfig(DEFAULT_EXTRACTOR), datasets, gate: REFERENCE_GATE, real };
+  return { mode, seeds, headlineSeeds, headlineRows: 'powered', stage1: extractorConfig(DEFAULT_EXTRACTOR), datasets, gate: REFERENCE_GATE, real };
 }
 
 /** One trained configuration on one split and seed (fractions). */
@@ -139,7 +139,7 @@ export interface EvidenceRun extends Omit<EvidenceCell, 'cached'> {
 }
 
 /** A row spec as stored in a table's JSON: everything rows and verdicts are computed from, besides the runs. */
-export type EvidenceRowRecord = Pick<EvidenceRowSpec, 'key' | 'label' | 'reference' | 'paper' | 'claim' | 'powered'> & { label: string };
+export type EvidenceRowRecord = Pick<EvidenceRowSpec, 'key' | 'label' | 'reference' | 'paper' | 'claim' | 'powered' | 'datasets'> & { label: string };
 
 /** Published numbers of another method on the same splits (e.g. PURLS's supplementary Table 8): shown beside ours, never pooled with them. */
 export interface PublishedRow {
@@ -163,6 +163,8 @@ export interface EvidenceRowSpec {
   paper?: string;
   /** in Tables 1-2: this row runs the headline seeds even when only the rows with targets do (EvidenceConfig.headlineRows). */
   powered?: boolean;
+  /** the datasets this row runs on (default: every dataset of the run), e.g. an extension whose texts exist for the real datasets only. */
+  datasets?: readonly string[];
   /**
    * A claim of the paper about this row and row `vs`: this row is better (`thisBetter`) or worse
    * than it. `paper`: the paper's differences (claimed-better − other) on its NTU splits.
@@ -335,6 +337,11 @@ export interface EvidenceRowsInput {
   published?: PublishedRow[];
 }
 
+/** Whether a row runs on a dataset (EvidenceRowSpec.datasets). */
+export function runsOn(spec: Pick<EvidenceRowSpec, 'datasets'>, dataset: string): boolean {
+  return spec.datasets === undefined || spec.datasets.includes(dataset);
+}
+
 /** The runs of one row on one dataset, keyed by split and seed; a reference row's one value per split. */
 function runsOf(input: EvidenceRowsInput, dataset: string, row: string): EvidenceRun[] {
   return input.runs.filter((r) => r.dataset === dataset && r.row === row);
@@ -406,18 +413,19 @@ export function evidenceRowsFromRuns(input: EvidenceRowsInput): Row[] {
     return Object.assign(row, { paper: '', claim: '', 'paper Δ': '', 'Δ [95% CI]': '', 'n pairs': '', verdict: '' });
   };
   for (const ds of input.datasets) {
-    const keys = new Set(input.specs.map((s) => s.key));
-    for (const s of input.specs) if (s.claim && !keys.has(s.claim.vs)) throw new FsvaeInputError(`evidence row ${s.key}: its claim compares with '${s.claim.vs}', which is not a row of this table.`);
+    const specs = input.specs.filter((s) => runsOn(s, ds.name));
+    const keys = new Set(specs.map((s) => s.key));
+    for (const s of specs) if (s.claim && !keys.has(s.claim.vs)) throw new FsvaeInputError(`evidence row ${s.key}: its claim compares with '${s.claim.vs}', which is not a row of this table on ${ds.name}.`);
     const all = (key: string) => runsOf(input, ds.name, key);
-    for (const spec of input.specs) rows.push(rowFor(ds.name, ALL_SPLITS, spec, all(spec.key), all));
-    const firstAll = rows.length - input.specs.length;
+    for (const spec of specs) rows.push(rowFor(ds.name, ALL_SPLITS, spec, all(spec.key), all));
+    const firstAll = rows.length - specs.length;
     for (const p of input.published ?? []) {
       const r = publishedRow(ds.name, ALL_SPLITS, p, ds.splits, rows[firstAll].chance);
       if (r) rows.push(r);
     }
     for (const split of ds.splits) {
       const inSplit = (key: string) => all(key).filter((r) => r.split === split);
-      for (const spec of input.specs) rows.push(rowFor(ds.name, split, spec, inSplit(spec.key), inSplit));
+      for (const spec of specs) rows.push(rowFor(ds.name, split, spec, inSplit(spec.key), inSplit));
       for (const p of input.published ?? []) {
         const r = publishedRow(ds.name, split, p, [split], rows[rows.length - 1].chance);
         if (r) rows.push(r);
@@ -431,7 +439,7 @@ export function evidenceRowsFromRuns(input: EvidenceRowsInput): Row[] {
 export async function evidenceRows(ev: Evidence, specs: EvidenceRowSpec[], metric: EvidenceMetric = 'zsl', published: PublishedRow[] = [], table?: string): Promise<{ rows: Row[]; input: EvidenceRowsInput }> {
   const runs: EvidenceRun[] = [];
   for (const ds of ev.config.datasets) {
-    for (const s of specs) {
+    for (const s of specs.filter((x) => runsOn(x, ds.name))) {
       for (const c of await ev.rowCells(ds, s, seedsOf(ev.config, ds, table, s))) {
         const { cached: _cached, ...run } = c;
         runs.push({ ...run, row: s.key, variant: s.variant?.name ?? '' });
@@ -448,7 +456,7 @@ export async function evidenceRows(ev: Evidence, specs: EvidenceRowSpec[], metri
 
 /** The stored form of a row spec (without its stage-2 variant, which the runs name). */
 export function rowRecord(s: EvidenceRowSpec): EvidenceRowRecord {
-  return { key: s.key, label: s.label ?? s.variant?.name ?? s.key, ...(s.powered ? { powered: true } : {}), ...(s.reference ? { reference: s.reference } : {}), ...(s.paper !== undefined ? { paper: s.paper } : {}), ...(s.claim ? { claim: s.claim } : {}) };
+  return { key: s.key, label: s.label ?? s.variant?.name ?? s.key, ...(s.powered ? { powered: true } : {}), ...(s.datasets ? { datasets: s.datasets } : {}), ...(s.reference ? { reference: s.reference } : {}), ...(s.paper !== undefined ? { paper: s.paper } : {}), ...(s.claim ? { claim: s.claim } : {}) };
 }
 
 /** "1-10" for a run of consecutive seeds, else the list. */

@@ -21,6 +21,7 @@ import { MSF_PART_TO_DESCRIPTION } from '../data/text-tables';
 import { DESCRIPTION_DATASETS, DescriptionPart, DescriptionSet, descriptionTexts, loadDescriptions } from './descriptions';
 import { TextMatrix, TextPart, composeTextFeatures, parseTextMode } from './compose';
 import { TextEncoder } from './encoders/types';
+import { averageEmbeddings, loadParaphrases, paraphraseTexts } from './paraphrases';
 import { PrecomputedTextSource } from './encoders/precomputed';
 import { sha256Hex, writeFileAtomic } from '../util/atomic-file';
 
@@ -193,6 +194,11 @@ export interface ClassTextFeatures extends TextMatrix {
 export interface ClassTextOptions extends TextCacheOptions {
   /** folder of the description files (default data/descriptions). */
   descriptionsDir?: string;
+  /**
+   * the several-descriptions extension (lib/text/paraphrases.ts): each part of a class is the mean
+   * of the embeddings of its text and of its alternatives in data/descriptions/paraphrases/.
+   */
+  paraphrases?: boolean;
 }
 
 /**
@@ -218,10 +224,18 @@ export async function classTextFeatures(
       info.push({ part, description, cols: t.cols, status: 'table', file: t.file });
     } else {
       const e = await cachedClassEmbeddings(source, dataset, description, descriptionTexts(desc!, description), opts);
-      mats.push(e);
+      if (opts.paraphrases) {
+        const alt = loadParaphrases(desc!, opts.descriptionsDir);
+        const n = alt.classes[0].texts[description].length;
+        const alts = [];
+        for (let k = 0; k < n; k++) alts.push(await cachedClassEmbeddings(source, dataset, `${description}-alt${k + 1}`, paraphraseTexts(alt, description, k), opts));
+        mats.push(averageEmbeddings([e, ...alts], `${dataset} ${description} with ${n} alternatives`));
+      } else {
+        mats.push(e);
+      }
       info.push({ part, description, cols: e.cols, status: e.status, file: e.file });
     }
   }
   const composed = composeTextFeatures(mats, `${source.id} text features of ${dataset} (${mode})`);
-  return { ...composed, dataset, source: source.id, parts: info };
+  return { ...composed, dataset, source: opts.paraphrases ? `${source.id}+paraphrases` : source.id, parts: info };
 }

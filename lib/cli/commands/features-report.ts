@@ -1,4 +1,4 @@
-/** `fsvae features-report`: the stage-1 feature-quality report (results/stage1_quality.{csv,md}). */
+/** `fsvae features-report`: the stage-1 feature-quality report (results/stage1_quality*.{csv,md,json}); choices on the val phase only. */
 import { checkWritable, CliCommand, CliUsageError, parseFlags } from '../registry';
 import { FEATURE_QUALITY_PRESETS, FeatureQualityConfig, runFeatureQuality, writeFeatureQuality } from '../../experiments/feature-quality';
 import { RAW_SKELETON_DATASETS, RawSkeletonDataset } from '../../experiments/datasets';
@@ -11,17 +11,23 @@ import { StepProgress } from '../../util/step-progress';
 
 const USAGE = `usage: fsvae features-report [--preset quick|full] [--datasets nw-ucla,utd-mhad] [--splits <names>]
                              [--extractors ${extractorNames().join(',')}] [--seeds 1,2,3]
-                             [--dir <dataset>=<folder>] [--out <results dir>]
+                             [--no-diagnostics] [--dir <dataset>=<folder>] [--out <results dir>]
 
-Fits each extractor on the seen classes of each split (train side only) and writes one row per
-dataset × split × extractor × seed to <out>/stage1_quality.{csv,md} (columns dataset, split,
-extractor, seed, seen_top1, seen_ncm, unseen_ncm_oracle, train_seconds, ...) and the means per
-split to stage1_quality_summary.{csv,md}. unseen_ncm_oracle is a ceiling of the features (it
-uses the unseen classes' test labels), not a zero-shot result.
-  --preset   quick: dct-descriptor and dct-lda; full: also shift-gcn-tiny (default quick)
-  --datasets any of ${RAW_SKELETON_DATASETS.join(', ')} (default nw-ucla,utd-mhad)
-  --splits   registered split names (default: every split of each dataset)
-  --dir      where a dataset is, e.g. --dir utd-mhad=/data/UTD/Skeleton (default: the data lookup)`;
+For each dataset × split × extractor × seed, fits the extractor on the split's VAL PHASE (the
+val-seen classes, train side, minus a held-out part — as stage-1 export's shift_val_{u}_r) and
+measures the selection criteria there: val_seen_top1 / val_seen_ncm on the held-out val-seen
+samples and val_pseudo_unseen_ncm (own-class-mean NCM on the pseudo-unseen classes' train-side
+samples). The real unseen classes and the test side are never read for these. Unless
+--no-diagnostics, it also refits on all seen classes and reports the test-side diagnostics
+diag_test_seen_top1, diag_test_seen_ncm, diag_test_unseen_ncm_oracle (test labels: not used for
+any choice). Writes <out>/stage1_quality.{csv,md,json} (one row per run),
+stage1_quality_summary.{csv,md,json} (means per split) and stage1_quality_choice.{csv,md,json}
+(which extractor the val phase supports as the default, and whether the default is it).
+  --preset          quick: dct-descriptor and dct-lda; full: also shift-gcn-tiny (default quick)
+  --datasets        any of ${RAW_SKELETON_DATASETS.join(', ')} (default nw-ucla,utd-mhad)
+  --splits          registered split names (default: every split of each dataset)
+  --no-diagnostics  skip the test-side diagnostic fit (halves the run time; the choice is unchanged)
+  --dir             where a dataset is, e.g. --dir utd-mhad=/data/UTD/Skeleton (default: the data lookup)`;
 
 const list = (v: string | true | undefined, what: string): string[] | undefined => {
   if (v === undefined) return undefined;
@@ -31,10 +37,10 @@ const list = (v: string | true | undefined, what: string): string[] | undefined 
 
 export const featuresReportCommand: CliCommand = {
   name: 'features-report',
-  summary: 'stage-1 feature quality (seen top-1, seen NCM, unseen NCM ceiling) of each extractor → results/stage1_quality.*',
+  summary: 'stage-1 feature quality: val-phase selection criteria (+ test-side diagnostics) of each extractor → results/stage1_quality*',
   usage: USAGE,
   async run(args) {
-    const { flags, positional } = parseFlags(args, { preset: 'string', datasets: 'string', splits: 'string', extractors: 'string', seeds: 'string', dir: 'string', out: 'string' });
+    const { flags, positional } = parseFlags(args, { preset: 'string', datasets: 'string', splits: 'string', extractors: 'string', seeds: 'string', dir: 'string', out: 'string', 'no-diagnostics': 'bool' });
     if (flags.help) {
       console.log(USAGE);
       return 0;
@@ -65,12 +71,12 @@ export const featuresReportCommand: CliCommand = {
     }
     const out = typeof flags.out === 'string' ? flags.out : undefined;
     if (out) checkWritable(out, '--out', 'dir');
-    const cfg: FeatureQualityConfig = { datasets, extractors, seeds, splits };
+    const cfg: FeatureQualityConfig = { datasets, extractors, seeds, splits, diagnostics: flags['no-diagnostics'] !== true };
     await initBackend();
     let bar: StepProgress | null = null;
     const res = runFeatureQuality(cfg, {
       dirs, log: (l) => console.log(l),
-      onRow: (done, total, row) => console.log(`[features-report] ${done}/${total} ${row.split} ${row.extractor} seed ${row.seed}: seen_top1 ${row.seen_top1 ?? 'n/a'}, seen_ncm ${row.seen_ncm}, unseen oracle ${row.unseen_ncm_oracle} (${row.train_seconds} s)`),
+      onRow: (done, total, row) => console.log(`[features-report] ${done}/${total} ${row.split} ${row.extractor} seed ${row.seed}: val_seen_top1 ${row.val_seen_top1 ?? 'n/a'}, val_seen_ncm ${row.val_seen_ncm}, val_pseudo_unseen_ncm ${row.val_pseudo_unseen_ncm} (${row.val_fit_seconds} s); diagnostics (test side, not used): seen_top1 ${row.diag_test_seen_top1 ?? 'n/a'}, unseen oracle ${row.diag_test_unseen_ncm_oracle ?? 'n/a'}`),
       onStage1Progress: (p) => {
         if (!bar || p.epoch === 1 && p.step === 1) bar = new StepProgress({ label: 'stage 1', total: p.epochs * p.stepsPerEpoch });
         bar.update((p.epoch - 1) * p.stepsPerEpoch + p.step, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(3)}`);
@@ -81,6 +87,8 @@ export const featuresReportCommand: CliCommand = {
       return 1;
     }
     console.log(toMarkdown(res.summary));
+    console.log(toMarkdown(res.choice.rows));
+    console.log(`[features-report] VAL-PHASE DECISION: ${res.choice.statement}`);
     const files = writeFeatureQuality(res, describeBackend(), presetName, out);
     console.log(`[features-report] wrote ${files.join(', ')}`);
     return 0;

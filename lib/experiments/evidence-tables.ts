@@ -244,7 +244,9 @@ export const PER_SPLIT_HALF_WIDTH_TARGET = 4;
 export function perSplitTargetRows(t1: EvidenceTable): Row[] {
   const rows = t1.rows.filter((r) => !isOverall(r));
   const labels = [...new Set(rows.map((r) => String(r.row)))];
-  const short = (l: string) => l.replace(/^published: (\S+).*/, '$1 (published)').replace(/ \(.*\)$/, '');
+  // column names: labels without their parenthetical, unless two rows would then share a name
+  const shortOf = (l: string) => l.replace(/^published: (\S+).*/, '$1 (published)').replace(/ \(.*\)$/, '');
+  const short = (l: string) => (labels.filter((x) => shortOf(x) === shortOf(l)).length > 1 ? l : shortOf(l));
   const v = (r: Row | undefined) => (r && typeof r.ZSL === 'number' ? r.ZSL : NaN);
   return [...new Set(rows.map((r) => `${r.dataset}\u0000${r.split}`))].map((key) => {
     const [dataset, split] = key.split('\u0000');

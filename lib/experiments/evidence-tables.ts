@@ -193,7 +193,7 @@ export function readEvidenceTables(dir = resultsDir(), mode: 'quick' | 'full' = 
  * dataset, then every claim with its verdict. The README holds this block between the markers
  * <!-- evidence:begin --> and <!-- evidence:end -->; a test checks that it is current.
  */
-export function evidenceSummaryMarkdown(tables: EvidenceTable[], full: EvidenceTable[] = [], sweeps: SweepTables = { quick: [], full: [] }): string {
+export function evidenceSummaryMarkdown(tables: EvidenceTable[], full: EvidenceTable[] = [], sweeps: SweepTables = { quick: [], full: [] }, transferFindings: string[] = []): string {
   const lines: string[] = [];
   const t1 = tables.find((t) => t.id === 'table1');
   if (t1) {
@@ -204,7 +204,13 @@ export function evidenceSummaryMarkdown(tables: EvidenceTable[], full: EvidenceT
     lines.push('', ...targetLines(t1), '');
     if (t1.rows.some((r) => !isOverall(r))) lines.push('Per split (ZSL %, mean over seeds; published rows quoted from PURLS, CLIP text and their own features):', '', ...perSplitLines(t1), '');
   }
+  if (transferFindings.length) {
+    lines.push('Why the transfer fails, per split (`results/transfer_diagnosis*.md`, `results/transfer_confusion.md`; notebook 03):', '');
+    lines.push(...transferFindings.filter((f) => /geometry of the stage-1|, FS-VAE/.test(f)).map((f) => `- ${f}`), '');
+  }
   lines.push('Claims of the paper, paired by split and seed (Δ in points, 95 % CI):', '', ...claimLines(tables));
+  const old = full.filter((t) => !t.input).map((t) => `\`${t.file}\``);
+  if (old.length) lines.push('', `Full-mode tables written before per-run values were stored (equal-variance pooled intervals, no per-split rows; \`npx fsvae tables --mode full\` rewrites them): ${old.join(', ')}.`);
   if (full.length) {
     const f1 = full.find((t) => t.id === 'table1');
     lines.push('', `Full mode (\`npx fsvae tables --mode full\`; \`results/*_full.md\`, ${full.length} tables):`, '');
@@ -238,7 +244,9 @@ export const PER_SPLIT_HALF_WIDTH_TARGET = 4;
 export function perSplitTargetRows(t1: EvidenceTable): Row[] {
   const rows = t1.rows.filter((r) => !isOverall(r));
   const labels = [...new Set(rows.map((r) => String(r.row)))];
-  const short = (l: string) => l.replace(/^published: (\S+).*/, '$1 (published)').replace(/ \(.*\)$/, '');
+  // column names: labels without their parenthetical, unless two rows would then share a name
+  const shortOf = (l: string) => l.replace(/^published: (\S+).*/, '$1 (published)').replace(/ \(.*\)$/, '');
+  const short = (l: string) => (labels.filter((x) => shortOf(x) === shortOf(l)).length > 1 ? l : shortOf(l));
   const v = (r: Row | undefined) => (r && typeof r.ZSL === 'number' ? r.ZSL : NaN);
   return [...new Set(rows.map((r) => `${r.dataset}\u0000${r.split}`))].map((key) => {
     const [dataset, split] = key.split('\u0000');
@@ -349,7 +357,9 @@ export function updateReadmeEvidence(readme: string, dir = resultsDir()): { text
   const j = readme.indexOf(end);
   if (i < 0 || j < i) throw new FsvaeInputError(`README: the markers ${begin} … ${end} are missing.`);
   const sweeps = { quick: readSweepTables(dir, 'quick'), full: readSweepTables(dir, 'full') };
-  const summary = evidenceSummaryMarkdown(readEvidenceTables(dir), readEvidenceTables(dir, 'full'), sweeps).replace(/\n+$/, '');
+  const transfer = path.join(dir, 'transfer_diagnosis.json');
+  const findings = fs.existsSync(transfer) ? ((JSON.parse(fs.readFileSync(transfer, 'utf8')) as { findings?: string[] }).findings ?? []) : [];
+  const summary = evidenceSummaryMarkdown(readEvidenceTables(dir), readEvidenceTables(dir, 'full'), sweeps, findings).replace(/\n+$/, '');
   const text = `${readme.slice(0, i + begin.length)}\n${summary}\n${readme.slice(j)}`;
   return { text, changed: text !== readme };
 }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALL_SPLITS, Evidence, EvidenceCell, EvidenceConfig, EvidenceDataset, EvidenceRowSpec, EvidenceRun, evidenceCellKey, evidenceRows, evidenceRowsFromRuns, pairRuns, seedsOf } from '../../lib/experiments/evidence';
-import { readEvidenceTables } from '../../lib/experiments/evidence-tables';
+import { perSplitTargetRows, readEvidenceTables } from '../../lib/experiments/evidence-tables';
 import { resultsDir } from '../../lib/report/table';
 import { REFERENCE_GATE } from '../../lib/pipeline/zero-shot';
 import { extractorConfig } from '../../lib/stage1/extractors';
@@ -133,4 +133,18 @@ test("a table's training time counts each distinct cell once, cached cells with 
   const variants = new Set(EVIDENCE_TABLES.table1.rows().filter((s) => !s.reference).map((s) => s.variant!.name));
   assert.ok(variants.size >= 3 && EVIDENCE_TABLES.table1.rows().some((s) => s.reference));
   assert.equal(t.trainingSeconds, variants.size * 4 * 2.5);
+});
+
+test('per-split target rows: one column per row (labels that shorten alike keep their full name) and the targets computed from the right rows', () => {
+  const row = (split: string, label: string, zsl: number, ci = ''): Record<string, string | number> => ({ dataset: 'utd-mhad', split, row: label, n: 10, ZSL: zsl, '95% CI': ci, chance: 20 });
+  const rows = [
+    row('all', 'Ours (main row)', 0),
+    row('s1', 'Ours', 45, '[40, 50]'), row('s1', 'Ours (paper form: x)', 15), row('s1', 'Baseline (no SD, FM, CL)', 30, '[27, 33]'),
+    row('s1', 'published: Global (one global text ↔ skeleton alignment) (PURLS)', 23, 'published'), row('s1', 'published: PURLS (PURLS)', 57.5, 'published'),
+  ];
+  const [r] = perSplitTargetRows({ id: 'table1', file: 't', title: 't', rows, notes: [] });
+  assert.equal(r.Ours, 45);
+  assert.equal(r['Ours (paper form: x)'], 15);
+  assert.equal(r.Baseline, 30);
+  assert.deepEqual([r['Ours ≥ Global'], r['Ours ≥ 2× chance'], r['half-width Ours / baseline'], r['extension ≥ PURLS']], ['met', 'met', '5.0 / 3.0', '–']);
 });

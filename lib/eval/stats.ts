@@ -173,3 +173,48 @@ export function formatInterval(ci: Interval, scale = 100, digits = 1): string {
   const f = (v: number) => (v * scale).toFixed(digits);
   return Number.isFinite(ci.lo) ? `${f(ci.mean)} [${f(ci.lo)}, ${f(ci.hi)}]` : f(ci.mean);
 }
+
+export interface TwoWayAnova {
+  grand: number;
+  /** mean of each row (e.g. of each stage-1 seed). */
+  rowMeans: number[];
+  msRow: number;
+  msResidual: number;
+  F: number;
+  dfRow: number;
+  dfResidual: number;
+  /** P(F > observed) under no row effect. */
+  p: number;
+  /** random-effects variance of the row factor, (MS_row − MS_residual)/columns, truncated at 0. */
+  rowVariance: number;
+}
+
+/**
+ * Two-way ANOVA without replication (rows × columns, one value per cell), testing the row factor:
+ * F = MS_row / MS_residual on (a − 1, (a − 1)(b − 1)) degrees of freedom, with the row factor's
+ * random-effects variance component (method of moments).
+ */
+export function twoWayAnova(y: readonly (readonly number[])[], what = 'twoWayAnova'): TwoWayAnova {
+  const a = y.length;
+  const b = y[0]?.length ?? 0;
+  if (a < 2 || b < 2) throw new FsvaeInputError(`${what}: needs at least 2 rows and 2 columns, got ${a} × ${b}.`);
+  for (const r of y) {
+    if (r.length !== b) throw new FsvaeInputError(`${what}: every row needs ${b} values (one per column), got ${r.length}.`);
+    for (const v of r) if (!Number.isFinite(v)) throw new FsvaeInputError(`${what}: value ${v} is not finite.`);
+  }
+  const all = y.flat();
+  const grand = all.reduce((s, v) => s + v, 0) / (a * b);
+  const rowMeans = y.map((r) => r.reduce((s, v) => s + v, 0) / b);
+  const colMeans = y[0].map((_, j) => y.reduce((s, r) => s + r[j], 0) / a);
+  const ssRow = b * rowMeans.reduce((s, m) => s + (m - grand) ** 2, 0);
+  const ssCol = a * colMeans.reduce((s, m) => s + (m - grand) ** 2, 0);
+  const ssTotal = all.reduce((s, v) => s + (v - grand) ** 2, 0);
+  const dfRow = a - 1;
+  const dfResidual = (a - 1) * (b - 1);
+  const msRow = ssRow / dfRow;
+  const msResidual = Math.max(0, ssTotal - ssRow - ssCol) / dfResidual;
+  const F = msResidual > 0 ? msRow / msResidual : msRow > 0 ? Infinity : NaN;
+  // P(F > f) = 1 − I_{d1 f/(d1 f + d2)}(d1/2, d2/2)
+  const p = Number.isFinite(F) ? 1 - incompleteBeta((dfRow * F) / (dfRow * F + dfResidual), dfRow / 2, dfResidual / 2) : F === Infinity ? 0 : NaN;
+  return { grand, rowMeans, msRow, msResidual, F, dfRow, dfResidual, p, rowVariance: Math.max(0, (msRow - msResidual) / b) };
+}

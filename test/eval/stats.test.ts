@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertClose } from '../helpers';
 import { FsvaeInputError } from '../../lib/util/assert';
-import { confidenceInterval, formatInterval, groupBy, logGamma, pairedComparison, stratifiedInterval, studentTCdf, studentTQuantile } from '../../lib/eval/stats';
+import { confidenceInterval, formatInterval, groupBy, logGamma, pairedComparison, stratifiedInterval, studentTCdf, studentTQuantile, twoWayAnova } from '../../lib/eval/stats';
 
 test('Student-t 97.5 % quantiles match the printed t-table (6 decimals)', () => {
   // df → t_{0.975}: any statistics table (e.g. NIST/SEMATECH e-Handbook, Table 1.3.6.7.2)
@@ -74,4 +74,17 @@ test('stratified interval: split means averaged, each split with its own seed va
   const b = [0.2, 0.21, 0.7, 0.72];
   assert.equal(pairedComparison(a, b, 'x', ['s1', 's1', 's2', 's2']).verdict, 'supports');
   assert.deepEqual(groupBy([1, 2, 3], ['a', 'b', 'a']), [[1, 3], [2]]);
+});
+
+test('two-way ANOVA without replication: F, p and the row variance component (scipy.stats.f.sf as the oracle)', () => {
+  // 3 rows (e.g. stage-1 seeds) × 4 columns (stage-2 seeds); numpy/scipy: MS_row 0.0097583, MS_residual 0.00021389,
+  // F 45.623377 on (2, 6) df, p 0.00023487, row variance (MS_row − MS_res)/4 = 0.0023861
+  const a = twoWayAnova([[0.3, 0.25, 0.41, 0.33], [0.28, 0.22, 0.35, 0.3], [0.4, 0.31, 0.45, 0.38]]);
+  assertClose([a.msRow, a.msResidual, a.F, a.p, a.rowVariance], [0.0097583333, 0.00021388889, 45.623377, 0.00023487047, 0.0023861111], 1e-6);
+  assert.deepEqual([a.dfRow, a.dfResidual], [2, 6]);
+  // rows that differ only by noise of the columns: no row effect, the variance component truncated at 0
+  const none = twoWayAnova([[0.1, 0.5, 0.3], [0.12, 0.49, 0.29]]);
+  assert.ok(none.p > 0.3 && none.rowVariance === 0);
+  assert.throws(() => twoWayAnova([[1, 2], [3]]), /every row needs 2 values/);
+  assert.throws(() => twoWayAnova([[1, 2]]), /at least 2 rows/);
 });

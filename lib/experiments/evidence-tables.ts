@@ -193,7 +193,9 @@ export function readEvidenceTables(dir = resultsDir(), mode: 'quick' | 'full' = 
  * dataset, then every claim with its verdict. The README holds this block between the markers
  * <!-- evidence:begin --> and <!-- evidence:end -->; a test checks that it is current.
  */
-export function evidenceSummaryMarkdown(tables: EvidenceTable[], full: EvidenceTable[] = [], sweeps: SweepTables = { quick: [], full: [] }, transferFindings: string[] = []): string {
+export function evidenceSummaryMarkdown(
+  tables: EvidenceTable[], full: EvidenceTable[] = [], sweeps: SweepTables = { quick: [], full: [] }, transferFindings: string[] = [], stage1Seeds: Row[] = [],
+): string {
   const lines: string[] = [];
   const t1 = tables.find((t) => t.id === 'table1');
   if (t1) {
@@ -207,6 +209,11 @@ export function evidenceSummaryMarkdown(tables: EvidenceTable[], full: EvidenceT
   if (transferFindings.length) {
     lines.push('Why the transfer fails, per split (`results/transfer_diagnosis*.md`, `results/transfer_confusion.md`; notebook 03):', '');
     lines.push(...transferFindings.filter((f) => /geometry of the stage-1|, FS-VAE/.test(f)).map((f) => `- ${f}`), '');
+  }
+  if (stage1Seeds.length) {
+    lines.push('What the intervals leave out: the stage-1 fit is shared by every stage-2 seed; refitted with other seeds (`scripts/stage1-seed-effect.js`, `results/stage1_seed_effect.md`, Ours, ZSL %):', '');
+    for (const r of stage1Seeds) lines.push(`- ${r.split}: mean per stage-1 seed ${r['stage-1 seed means']}; between-fit SD ${r['SD between stage-1 seeds (points)']} vs within-fit SD ${r['SD within stage-1 seed (points)']} points (stage-1 share of the variance ${r['stage-1 variance share %']} %, F p ${r['p (stage 1)']}).`);
+    lines.push('');
   }
   lines.push('Claims of the paper, paired by split and seed (Δ in points, 95 % CI):', '', ...claimLines(tables));
   const old = full.filter((t) => !t.input).map((t) => `\`${t.file}\``);
@@ -359,7 +366,9 @@ export function updateReadmeEvidence(readme: string, dir = resultsDir()): { text
   const sweeps = { quick: readSweepTables(dir, 'quick'), full: readSweepTables(dir, 'full') };
   const transfer = path.join(dir, 'transfer_diagnosis.json');
   const findings = fs.existsSync(transfer) ? ((JSON.parse(fs.readFileSync(transfer, 'utf8')) as { findings?: string[] }).findings ?? []) : [];
-  const summary = evidenceSummaryMarkdown(readEvidenceTables(dir), readEvidenceTables(dir, 'full'), sweeps, findings).replace(/\n+$/, '');
+  const seedFile = path.join(dir, 'stage1_seed_effect.json');
+  const stage1Seeds = fs.existsSync(seedFile) ? ((JSON.parse(fs.readFileSync(seedFile, 'utf8')) as { rows?: Row[] }).rows ?? []) : [];
+  const summary = evidenceSummaryMarkdown(readEvidenceTables(dir), readEvidenceTables(dir, 'full'), sweeps, findings, stage1Seeds).replace(/\n+$/, '');
   const text = `${readme.slice(0, i + begin.length)}\n${summary}\n${readme.slice(j)}`;
   return { text, changed: text !== readme };
 }

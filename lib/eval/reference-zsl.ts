@@ -19,12 +19,14 @@ import { FsvaeInputError } from '../util/assert';
 /** Ridge regularisers tried on the val phase. */
 export const RIDGE_ALPHAS: readonly number[] = [0.01, 0.1, 1, 10, 100];
 
-interface Standardizer {
+export interface Standardizer {
   mean: Float64Array;
   std: Float64Array;
 }
 
-function standardizer(f: FeatureSet): Standardizer {
+/** Per-dimension mean and (population) standard deviation, floored at 1e-6, of a feature set. */
+export function fitStandardizer(f: FeatureSet): Standardizer {
+  checkFeatureSet(f, 'fitStandardizer');
   const { rows, dim, features } = f;
   const mean = new Float64Array(dim);
   const std = new Float64Array(dim);
@@ -35,25 +37,28 @@ function standardizer(f: FeatureSet): Standardizer {
   return { mean, std };
 }
 
-function zscore(f: FeatureSet, s: Standardizer): Float64Array {
+export function standardize(f: FeatureSet, s: Standardizer): Float64Array {
+  if (s.mean.length !== f.dim) throw new FsvaeInputError(`standardize: the standardizer has ${s.mean.length} dimensions, the features ${f.dim}.`);
   const out = new Float64Array(f.rows * f.dim);
   for (let i = 0; i < out.length; i++) out[i] = (f.features[i] - s.mean[i % f.dim]) / s.std[i % f.dim];
   return out;
 }
 
-/** Class means (rows of `classes` order) of z-scored rows. */
-function classMeans(z: Float64Array, dim: number, labels: Int32Array, classes: readonly number[]): Float64Array {
+/** Means of the rows of each class of `classes` (in that order); a class without rows is an error. */
+export function classMeansOf(z: ArrayLike<number>, dim: number, labels: ArrayLike<number>, classes: readonly number[], what = 'classMeansOf'): Float64Array {
+  if (!(Number.isInteger(dim) && dim >= 1)) throw new FsvaeInputError(`${what}: dim must be a positive integer, got ${dim}.`);
+  if (z.length !== labels.length * dim) throw new FsvaeInputError(`${what}: ${z.length} values for ${labels.length} labelled rows of width ${dim}.`);
+  const at = new Map(classes.map((c, j) => [c, j]));
   const out = new Float64Array(classes.length * dim);
   const count = new Float64Array(classes.length);
-  const at = new Map(classes.map((c, j) => [c, j]));
-  labels.forEach((c, i) => {
-    const j = at.get(c);
-    if (j === undefined) return;
+  for (let i = 0; i < labels.length; i++) {
+    const j = at.get(labels[i]);
+    if (j === undefined) continue;
     count[j]++;
     for (let k = 0; k < dim; k++) out[j * dim + k] += z[i * dim + k];
-  });
+  }
   classes.forEach((c, j) => {
-    if (count[j] === 0) throw new FsvaeInputError(`ridge map: seen class ${c} has no training row.`);
+    if (count[j] === 0) throw new FsvaeInputError(`${what}: class ${c} has no row.`);
     for (let k = 0; k < dim; k++) out[j * dim + k] /= count[j];
   });
   return out;
@@ -126,11 +131,11 @@ export function ridgeZslAccuracy(inp: RidgeZslInput, alpha: number): number {
   checkFeatureSet(inp.test, 'ridge map: test rows', inp.text.rows);
   if (inp.test.dim !== inp.train.dim) throw new FsvaeInputError(`ridge map: test rows have ${inp.test.dim} features, training rows ${inp.train.dim}.`);
   const dim = inp.train.dim;
-  const s = standardizer(inp.train);
+  const s = fitStandardizer(inp.train);
   const seen = [...new Set(inp.train.labels)].sort((a, b) => a - b);
   const unseen = [...inp.unseen].sort((a, b) => a - b);
-  const protos = ridgePrototypes(inp.text, seen, classMeans(zscore(inp.train, s), dim, inp.train.labels, seen), dim, unseen, alpha);
-  const z = zscore(inp.test, s);
+  const protos = ridgePrototypes(inp.text, seen, classMeansOf(standardize(inp.train, s), dim, inp.train.labels, seen, 'ridge map: seen class means'), dim, unseen, alpha);
+  const z = standardize(inp.test, s);
   let ok = 0;
   for (let i = 0; i < inp.test.rows; i++) {
     let best = -1;
@@ -167,6 +172,6 @@ export function ridgeReference(val: RidgeZslInput, test: RidgeZslInput, alphas: 
 
 /** The unseen NCM oracle (a ceiling; uses test labels), z-scored with the seen training rows. */
 export function unseenNcmOracle(train: FeatureSet, test: FeatureSet): number {
-  const s = standardizer(train);
-  return ownMeanAccuracy(zscore(test, s), test.dim, Array.from(test.labels));
+  const s = fitStandardizer(train);
+  return ownMeanAccuracy(standardize(test, s), test.dim, Array.from(test.labels));
 }

@@ -17,7 +17,7 @@
  * Everything is float64 and validated; every error names the argument and what to fix.
  */
 import { FeatureSet, TextMatrix, checkFeatureSet } from '../data/matrices';
-import { ridgePrototypes } from './reference-zsl';
+import { Standardizer, classMeansOf, fitStandardizer, ridgePrototypes, standardize } from './reference-zsl';
 import { Random } from '../util/random';
 import { FsvaeInputError } from '../util/assert';
 
@@ -376,50 +376,7 @@ export function rsaPermutationTest(A: ArrayLike<number>, B: ArrayLike<number>, n
 // ---------------------------------------------------------------------------------------------
 // Z-scoring and class means (as lib/eval/reference-zsl.ts: the seen training rows' statistics)
 
-export interface Standardizer {
-  mean: Float64Array;
-  std: Float64Array;
-}
-
-/** Per-dimension mean and (population) standard deviation, floored at 1e-6, of a feature set. */
-export function fitStandardizer(f: FeatureSet): Standardizer {
-  checkFeatureSet(f, 'fitStandardizer');
-  const { rows, dim, features } = f;
-  const mean = new Float64Array(dim);
-  const std = new Float64Array(dim);
-  for (let i = 0; i < rows; i++) for (let k = 0; k < dim; k++) mean[k] += features[i * dim + k];
-  for (let k = 0; k < dim; k++) mean[k] /= rows;
-  for (let i = 0; i < rows; i++) for (let k = 0; k < dim; k++) std[k] += (features[i * dim + k] - mean[k]) ** 2;
-  for (let k = 0; k < dim; k++) std[k] = Math.max(Math.sqrt(std[k] / rows), 1e-6);
-  return { mean, std };
-}
-
-export function standardize(f: FeatureSet, s: Standardizer): Float64Array {
-  if (s.mean.length !== f.dim) throw new FsvaeInputError(`standardize: the standardizer has ${s.mean.length} dimensions, the features ${f.dim}.`);
-  const out = new Float64Array(f.rows * f.dim);
-  for (let i = 0; i < out.length; i++) out[i] = (f.features[i] - s.mean[i % f.dim]) / s.std[i % f.dim];
-  return out;
-}
-
-/** Means of the rows of each class of `classes` (in that order); a class without rows is an error. */
-export function classMeansOf(z: ArrayLike<number>, dim: number, labels: ArrayLike<number>, classes: readonly number[], what = 'classMeansOf'): Float64Array {
-  checkCount(dim, `${what}: dim`, 1);
-  if (z.length !== labels.length * dim) throw new FsvaeInputError(`${what}: ${z.length} values for ${labels.length} labelled rows of width ${dim}.`);
-  const at = new Map(classes.map((c, j) => [c, j]));
-  const out = new Float64Array(classes.length * dim);
-  const count = new Float64Array(classes.length);
-  for (let i = 0; i < labels.length; i++) {
-    const j = at.get(labels[i]);
-    if (j === undefined) continue;
-    count[j]++;
-    for (let k = 0; k < dim; k++) out[j * dim + k] += z[i * dim + k];
-  }
-  classes.forEach((c, j) => {
-    if (count[j] === 0) throw new FsvaeInputError(`${what}: class ${c} has no row.`);
-    for (let k = 0; k < dim; k++) out[j * dim + k] /= count[j];
-  });
-  return out;
-}
+export { Standardizer, classMeansOf, fitStandardizer, standardize } from './reference-zsl';
 
 /** Per-row nearest prototype (Euclidean), as class ids of `classes`. */
 export function nearestPrototype(z: ArrayLike<number>, rows: number, dim: number, protos: ArrayLike<number>, classes: readonly number[]): Int32Array {

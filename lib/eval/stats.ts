@@ -135,7 +135,8 @@ export function stratifiedInterval(groups: readonly (readonly number[])[], level
 
 /** The name of the interval method, for table notes. */
 export const STRATIFIED_INTERVAL_METHOD =
-  '95 % CI: the splits are fixed strata, each split keeps its own seed variance (no equal-variance assumption): mean = Σ m_s/S, Var = Σ (s_s²/n_s)/S², Student t with Welch–Satterthwaite df = (Σ v_s)²/Σ v_s²/(n_s − 1), v_s = s_s²/n_s';
+  '95 % CI: the splits are fixed strata, each split keeps its own seed variance (no equal-variance assumption): ' +
+  'mean = Σ m_s/S, Var = Σ (s_s²/n_s)/S², Student t with Welch–Satterthwaite df = (Σ v_s)²/Σ v_s²/(n_s − 1), v_s = s_s²/n_s';
 
 export type Verdict = 'supports' | 'contradicts' | 'inconclusive';
 

@@ -133,8 +133,17 @@ export async function runEvidenceTable(ev: Evidence, id: EvidenceTableId): Promi
   if (!t) throw new FsvaeInputError(`unknown evidence table '${id}'; known: ${Object.keys(EVIDENCE_TABLES).join(', ')}.`);
   const { rows, input } = await evidenceRows(ev, t.rows(), t.metric, ev.config.real ? t.published ?? [] : [], id);
   const notes = [...evidenceNotes(ev, id)];
-  if (input.specs.some((x) => x.key === 'ours-paraphrases')) notes.push(`${EXTENSION_PARAPHRASES}: an extension of FS-VAE, not in the paper — the same model and preset as Ours, with each text part (AL, LD, GD) of a class the mean of the USE-Lite embeddings of its text and of alternative phrasings that spell out direction, temporal order and the moving body part (data/descriptions/paraphrases/, lib/text/paraphrases.ts). A row next to Ours, never instead of it.`);
-  if (input.published?.length) notes.push(`Published rows (\`published: …\`): ${input.published[0].source}, zero-shot top-1 on these same splits with CLIP text and their own skeleton features (ours: ${ev.config.datasets[0]?.text.kind === 'encoder' ? 'the offline USE-Lite encoder' : 'another text source'} and dct-lda features). They are quoted, not re-run; their split-'${ALL_SPLITS}' row is the mean of the published per-split numbers.`);
+  if (input.specs.some((x) => x.key === 'ours-paraphrases')) {
+    notes.push(`${EXTENSION_PARAPHRASES}: an extension of FS-VAE, not in the paper — the same model and preset as Ours, with each text part ` +
+      '(AL, LD, GD) of a class the mean of the USE-Lite embeddings of its text and of alternative phrasings that spell out direction, ' +
+      'temporal order and the moving body part (data/descriptions/paraphrases/, lib/text/paraphrases.ts). A row next to Ours, never instead of it.');
+  }
+  if (input.published?.length) {
+    const ours = ev.config.datasets[0]?.text.kind === 'encoder' ? 'the offline USE-Lite encoder' : 'another text source';
+    notes.push(`Published rows (\`published: …\`): ${input.published[0].source}, zero-shot top-1 on these same splits with CLIP text ` +
+      `and their own skeleton features (ours: ${ours} and dct-lda features). ` +
+      `They are quoted, not re-run; their split-'${ALL_SPLITS}' row is the mean of the published per-split numbers.`);
+  }
   if (id === 'table1') notes.push('Reference rows on the same features: the ridge map fits text → visual class mean on the seen classes (regulariser chosen on the val phase); the NCM oracle classifies unseen test samples by their own class means (test labels): a ceiling, not a zero-shot result. Both are deterministic: n = splits.');
   if (id === 'table1' || id === 'table2') notes.push("Ours (paper form) = the `paper` preset's formulas and hyper-parameters (Eq. 2-3 without k, Eq. 6 with negatives on both sides, φ = 35, α = 0.1) on the dataset's schedule: the paper's 10 × 1900 steps per run do not fit the notebooks' budget; `npx fsvae run --preset paper` runs the whole preset on NTU features.");
   if (id === 'table2') notes.push("H = harmonic mean of S and U with the code's gate (logistic regression on the pseudo split, temperature 2, threshold 0.5).");

@@ -468,12 +468,25 @@ export function compactSeeds(seeds: readonly number[]): string {
 /** Notes every evidence table carries. */
 export function evidenceNotes(ev: Evidence, table?: string): string[] {
   const c = ev.config;
+  const splitNames = (d: EvidenceDataset) => d.sources.map((s) => (typeof s.split === 'string' ? s.split : s.split.name)).join(', ');
+  const otherRows = (d: EvidenceDataset) =>
+    table && HEADLINE_TABLES.includes(table) && c.headlineRows === 'powered' ? ` (rows without a target: ${compactSeeds(seedsOf(c, d))})` : '';
+  const seedsText = (d: EvidenceDataset) => `seeds per split ${compactSeeds(seedsOf(c, d, table, { powered: true }))}${otherRows(d)}`;
+  const data = c.datasets.map((d) => `${d.origin}; splits ${splitNames(d)}; ${seedsText(d)}; stage-2 preset ${d.stage2.name}`).join(' | ');
   return [
-    `Data: ${c.datasets.map((d) => `${d.origin}; splits ${d.sources.map((s) => (typeof s.split === 'string' ? s.split : s.split.name)).join(', ')}; seeds per split ${compactSeeds(seedsOf(c, d, table, { powered: true }))}${table && HEADLINE_TABLES.includes(table) && c.headlineRows === 'powered' ? ` (rows without a target: ${compactSeeds(seedsOf(c, d))})` : ''}; stage-2 preset ${d.stage2.name}`).join(' | ')}. Stage 1: ${c.stage1.name}, fitted once per split (seed 1) and shared by every stage-2 seed: the intervals hold the stage-2 randomness only (the stage-1 fit's seed enters through its augmented copies and the shrinkage folds).`,
-    `Each row: the clean protocol (the cycle is chosen on the pseudo-unseen validation split; the test set is never used for a choice). Rows with split '${ALL_SPLITS}' average the splits (each split: mean over its seeds), n = splits × seeds; the rows below them give each split alone (n = its seeds, plain t-interval). ${STRATIFIED_INTERVAL_METHOD}. Reference rows are deterministic. Chance = 1/|unseen| (averaged over the splits).`,
-    'verdict: the row\'s claim tested with paired differences matched by split and seed (over the runs both rows have; n pairs) — Δ = (the side the paper says is better) − (the other side), per run, averaged like the rows and with the same stratified Welch interval, in points; supports = interval above 0, contradicts = below 0, inconclusive = contains 0. No correction for the many comparisons.',
-    'paper / paper Δ: the paper\'s numbers on NTU-60 55/5 | 48/12 and NTU-120 110/10 | 96/24 (Shift-GCN features, CLIP text): another dataset and text encoder, so only the direction of a claim is comparable.',
-    "Every run's values (split, seed, row, variant, ZSL, S, U, H, test-selected ZSL, seconds, engine, code version) are in the table's JSON (`runs`), with the row specs and published numbers: `evidenceRowsFromRuns` recomputes every row and verdict from them.",
+    `Data: ${data}. Stage 1: ${c.stage1.name}, fitted once per split (seed 1) and shared by every stage-2 seed: ` +
+      "the intervals hold the stage-2 randomness only (the stage-1 fit's seed enters through its augmented copies and the shrinkage folds).",
+    'Each row: the clean protocol (the cycle is chosen on the pseudo-unseen validation split; the test set is never used for a choice). ' +
+      `Rows with split '${ALL_SPLITS}' average the splits (each split: mean over its seeds), n = splits × seeds; ` +
+      `the rows below them give each split alone (n = its seeds, plain t-interval). ${STRATIFIED_INTERVAL_METHOD}. ` +
+      'Reference rows are deterministic. Chance = 1/|unseen| (averaged over the splits).',
+    "verdict: the row's claim tested with paired differences matched by split and seed (over the runs both rows have; n pairs) — " +
+      'Δ = (the side the paper says is better) − (the other side), per run, averaged like the rows and with the same stratified Welch interval, ' +
+      'in points; supports = interval above 0, contradicts = below 0, inconclusive = contains 0. No correction for the many comparisons.',
+    "paper / paper Δ: the paper's numbers on NTU-60 55/5 | 48/12 and NTU-120 110/10 | 96/24 (Shift-GCN features, CLIP text): " +
+      'another dataset and text encoder, so only the direction of a claim is comparable.',
+    "Every run's values (split, seed, row, variant, ZSL, S, U, H, test-selected ZSL, seconds, engine, code version) are in the table's JSON " +
+      '(`runs`), with the row specs and published numbers: `evidenceRowsFromRuns` recomputes every row and verdict from them.',
   ];
 }
 

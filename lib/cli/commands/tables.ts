@@ -31,7 +31,8 @@ export const tablesCommand: CliCommand = {
     const ev = new Evidence(evidencePreset(mode), (l) => { if (!l.includes('it/s')) console.log(l); });
     for (const d of ev.config.datasets) {
       const headline = compactSeeds(seedsOf(ev.config, d, 'table1', { powered: true }));
-      console.log(`[tables] ${d.origin}: ${d.sources.length} split(s), seeds per split ${headline} for Tables 1-2's rows with targets, ${compactSeeds(seedsOf(ev.config, d))} for every other row, stage-2 preset ${d.stage2.name}`);
+      const seeds = `seeds per split ${headline} for Tables 1-2's rows with targets, ${compactSeeds(seedsOf(ev.config, d))} for every other row`;
+      console.log(`[tables] ${d.origin}: ${d.sources.length} split(s), ${seeds}, stage-2 preset ${d.stage2.name}`);
     }
     for (const id of ids as EvidenceTableId[]) {
       const t0 = Date.now();

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * Starts the project's tslab (node_modules/tslab) as a Jupyter kernel, with one fix to its IOPub
+ * status messages; the kernelspecs written by scripts/register-kernel.sh run this file instead of
+ * node_modules/.bin/tslab. Arguments go to tslab's own command line unchanged, e.g.
+ *   node scripts/tslab-kernel.js kernel --config-path <connection file> [--js]
+ *
+ * The fix: tslab 1.0.22 (dist/jupyter.js) handles every shell/control message as it arrives,
+ * without waiting for the previous one, and publishes status "busy" when a message arrives and
+ * "idle" when that message's handling ends. Execute requests are serialized inside tslab (its
+ * execQueue), so with "Run All" every cell's busy comes at once and the idle of the first short
+ * cell, or of a kernel_info/complete/inspect request answered during a long cell, is the last
+ * status a frontend sees while later cells still run: the kernel indicator shows "idle".
+ * patchKernelStatus keeps every request's own busy ... idle pair (clients such as nbclient wait
+ * for the idle whose parent is their request), and publishes, right after an idle, a "busy"
+ * with the parent header of the oldest request still in flight, when there is one.
+ */
+'use strict';
+const path = require('path');
+
+const PATCHED = Symbol.for('fsvae.tslabKernelStatusPatched');
+const IN_FLIGHT = Symbol.for('fsvae.tslabRequestsInFlight');
+
+/**
+ * Patches `ZmqServer.prototype.publishStatus` (tslab's dist/jupyter.js; a subclass works too, and
+ * only its own prototype is changed). A request is in flight from its "busy" to its "idle"; the
+ * requests are kept per server in arrival order. Returns the class. Idempotent.
+ */
+function patchKernelStatus(ZmqServer) {
+  const proto = ZmqServer && ZmqServer.prototype;
+  if (!proto || typeof proto.publishStatus !== 'function') {
+    throw new Error('patchKernelStatus: not tslab\'s ZmqServer (no publishStatus method)');
+  }
+  if (Object.prototype.hasOwnProperty.call(proto, PATCHED)) return ZmqServer;
+  const publish = proto.publishStatus;
+  proto.publishStatus = function publishStatus(status, parent) {
+    const inFlight = this[IN_FLIGHT] || (this[IN_FLIGHT] = []);
+    if (status === 'busy') {
+      if (!inFlight.includes(parent)) inFlight.push(parent);
+      return publish.call(this, status, parent);
+    }
+    if (status !== 'idle') return publish.call(this, status, parent);
+    const i = inFlight.indexOf(parent);
+    if (i >= 0) inFlight.splice(i, 1);
+    const result = publish.call(this, status, parent);
+    if (inFlight.length > 0) {
+      // Only cosmetic: a failure here (e.g. a socket closed during shutdown) must not turn into an
+      // error of the request that has just ended.
+      try {
+        publish.call(this, 'busy', inFlight[0]);
+      } catch (e) {
+        /* ignored */
+      }
+    }
+    return result;
+  };
+  Object.defineProperty(proto, PATCHED, { value: true });
+  return ZmqServer;
+}
+
+module.exports = { patchKernelStatus };
+
+if (require.main === module) {
+  const tslab = path.join(__dirname, '..', 'node_modules', 'tslab');
+  // tslab's `kernel` command looks for a tslab under node_modules in the kernel's working directory
+  // and its parents first; inside this checkout that is the same file, so the same patched module.
+  patchKernelStatus(require(path.join(tslab, 'dist', 'jupyter.js')).ZmqServer);
+  require(path.join(tslab, 'dist', 'main.js')).main();
+}

@@ -18,28 +18,69 @@ export interface Figure {
 
 const NOTEBOOK_PLOTLY_URL = '/files/node_modules/plotly.js-dist/plotly.js';
 
+/** Height in pixels of plotly's toolbar (modebar) strip at the top right of a figure. */
+const MODEBAR_PX = 32;
+const TITLE_LINE_PX = 22;
+
+/**
+ * The layout passed to Plotly.newPlot: default margins, and the title placed below the toolbar
+ * strip (anchored at its top, MODEBAR_PX from the top of the figure, with the top margin grown to
+ * fit its lines), so the toolbar never covers the end of a long centred title. A figure's own
+ * margin sides and title placement win.
+ */
+export function plotLayout(layout: Record<string, unknown> = {}): Record<string, unknown> {
+  const margin = { t: 50, l: 60, r: 20, b: 50, ...(layout.margin as Record<string, number> | undefined) };
+  const t = layout.title;
+  const title = typeof t === 'string' ? { text: t } : (t as Record<string, unknown> | undefined);
+  if (!title?.text) return { ...layout, margin };
+  const lines = String(title.text).split(/<br\s*\/?>/i).length;
+  return {
+    ...layout,
+    title: { yref: 'container', y: 1, yanchor: 'top', pad: { t: MODEBAR_PX }, ...title },
+    margin: { ...margin, t: Math.max(margin.t, MODEBAR_PX + lines * TITLE_LINE_PX + 8) },
+  };
+}
+
 function plotCall(fig: Figure, divId: string): string {
-  const layout = { margin: { t: 50, l: 60, r: 20, b: 50 }, ...fig.layout };
+  const layout = plotLayout(fig.layout);
   return `Plotly.newPlot(${JSON.stringify(divId)}, ${JSON.stringify(fig.data)}, ${JSON.stringify(layout)}, {responsive: true});`;
 }
 
 /**
- * HTML snippet for a notebook output cell: a static SVG image of the figure (lib/viz/svg.ts), shown
- * wherever no script runs (a repository browser, nbviewer, an exported HTML page), replaced by the
- * interactive plotly figure once plotly.js loads from the Jupyter server.
+ * Notebook output HTML shared by static and animated figures: the static image `img` (given the id
+ * `<id>-static`), shown wherever no script runs (a repository browser, nbviewer, an exported HTML
+ * page), and an empty div `<id>` that the interactive plot (`plot`, JavaScript drawing into the div)
+ * fills once plotly.js loads from the Jupyter server; drawing hides the image. When plotly.js cannot
+ * be loaded the image stays, and its tooltip says why. `id` is `fsvae-fig-<hex digits>`, the form
+ * lib/viz/html-export.ts counts as a figure output.
+ */
+export function staticThenInteractiveHtml(id: string, img: string, height: number, plot: string): string {
+  const staticId = JSON.stringify(`${id}-static`);
+  const unreachable = `plotly.js not reachable at ${NOTEBOOK_PLOTLY_URL}: start Jupyter at the repository root (npm run notebook) for the interactive figure`;
+  return `${img.replace('<img ', `<img id="${id}-static" `)}
+<div id="${id}" style="width:100%;height:0px;"></div>
+<script>(function(){
+  function draw(){
+    var d = document.getElementById(${JSON.stringify(id)}); d.style.height = '${height}px';
+    var st = document.getElementById(${staticId}); if (st) st.style.display = 'none';
+    ${plot}
+  }
+  if (window.Plotly) { draw(); return; }
+  var s = document.createElement('script'); s.src = ${JSON.stringify(NOTEBOOK_PLOTLY_URL)}; s.onload = draw;
+  s.onerror = function(){ var st = document.getElementById(${staticId}); if (st) st.title = ${JSON.stringify(unreachable)}; };
+  document.head.appendChild(s);
+})();</script>`;
+}
+
+/**
+ * HTML snippet for a notebook output cell: a static SVG image of the figure (lib/viz/svg.ts),
+ * replaced by the interactive plotly figure once plotly.js loads (staticThenInteractiveHtml).
  */
 export function notebookFigureHtml(fig: Figure, height = 420): string {
   // deterministic id (content hash) so re-executed notebooks do not change when the figure does not
   const id = `fsvae-fig-${createHash('sha1').update(JSON.stringify(fig)).digest('hex').slice(0, 12)}`;
   const title = (fig.layout?.title as { text?: string } | undefined)?.text ?? 'figure';
-  return `${figureImgTag(fig, title).replace('<img ', `<img id="${id}-static" `)}
-<div id="${id}" style="width:100%;height:0px;"></div>
-<script>(function(){
-  function draw(){ var d = document.getElementById(${JSON.stringify(id)}); d.style.height = '${height}px'; var st = document.getElementById(${JSON.stringify(`${id}-static`)}); if (st) st.style.display = 'none'; ${plotCall(fig, id)} }
-  if (window.Plotly) { draw(); return; }
-  var s = document.createElement('script'); s.src = ${JSON.stringify(NOTEBOOK_PLOTLY_URL)}; s.onload = draw;
-  document.head.appendChild(s);
-})();</script>`;
+  return staticThenInteractiveHtml(id, figureImgTag(fig, title), height, plotCall(fig, id));
 }
 
 /** Writes results/figures/<name>.html (standalone page; plotly.js loaded from ../../node_modules). */

@@ -10,7 +10,8 @@
  * - skeletonGridFigure: many sequences as 2D projections in a grid of SVG subplots (no WebGL).
  *
  * plotly.ts's figure() draws data + layout only; animated figures go through animatedFigure(),
- * which writes the same standalone page and notebook snippet with the frames passed to newPlot.
+ * which writes the same standalone page and notebook snippet with the frames passed to newPlot,
+ * and a static SVG still (animatedFigureSvg) shown where no script runs.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,7 +23,8 @@ import { enhanceTrajectory } from '../frequency/energy';
 import { Random } from '../util/random';
 import { FsvaeInputError } from '../util/assert';
 import { resultsDir } from '../report/table';
-import { Figure } from './plotly';
+import { Figure, plotLayout, staticThenInteractiveHtml } from './plotly';
+import { escapeXml, plotlyTextLines, svgImgTag } from './svg';
 
 export interface PlotlyFrame {
   name: string;
@@ -255,7 +257,7 @@ export function skeletonFigure(input: SkeletonSequence | readonly SkeletonSequen
 
   const layout: Record<string, unknown> = {
     title: { text: opts.title ?? (seqs.length === 1 ? `${seqs[0].id}` : 'Skeleton sequences') },
-    margin: { t: 60, l: 10, r: 10, b: 80 },
+    margin: { t: 80, l: 10, r: 10, b: 80 },
     annotations: [] as Record<string, unknown>[],
   };
   const n = seqs.length;
@@ -407,7 +409,7 @@ export function skeletonGridFigure(seqs: readonly SkeletonSequence[], opts: Skel
     margin: { t: 50, l: 10, r: 10, b: 70 },
     annotations: [] as Record<string, unknown>[],
     hovermode: 'closest',
-    meta: { rows, rowHeight },
+    meta: { rows, rowHeight, columns: cols },
   };
   seqs.forEach((s, i) => {
     const r = Math.floor(i / cols);
@@ -454,13 +456,199 @@ export function samplesPerClass(seqs: readonly SkeletonSequence[], perClass: num
 }
 
 // ---------------------------------------------------------------------------------------------
-// Output: like plotly.ts's figure(), with the frames passed to Plotly.newPlot
+// Static still (SVG): what shows where no script runs, replaced by the animation once it is drawn
 
-const NOTEBOOK_PLOTLY_URL = '/files/node_modules/plotly.js-dist/plotly.js';
+/** Animation steps shown side by side in the still of a 3D figure (evenly spaced, first to last). */
+const STILL_STEPS = 5;
+const STILL_WIDTH = 760;
+const STILL_TITLE_PX = 30;
+const STILL_CAPTION_PX = 12;
+const STILL_FOOT_PX = 20;
+
+type Vertices = { x?: unknown[]; y?: unknown[]; z?: unknown[] };
+type Point = [number, number] | null;
+
+interface StillCell {
+  caption: string[];
+  /** one vertex list per drawn body, in panel units: (0, 0) the centre, ±1 the edges, vertical up. */
+  bodies: Point[][];
+  /** joint marker colour of each vertex (from the trace's marker.color). */
+  colors: string[][];
+}
+
+const numOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** Centre and half extent of an axis range (reversed ranges give a negative half extent, i.e. a mirrored axis). */
+function axisFrame(axis: unknown): { m: number; h: number } {
+  const r = (axis as { range?: unknown } | undefined)?.range;
+  if (!Array.isArray(r) || !Number.isFinite(r[0]) || !Number.isFinite(r[1]) || r[0] === r[1]) return { m: 0, h: 1 };
+  return { m: (r[0] + r[1]) / 2, h: (r[1] - r[0]) / 2 };
+}
+
+/** Trace vertices at animation step k: the frame's update of each trace, else the figure's own data. */
+function verticesAt(fig: AnimatedFigure, k: number): Vertices[] {
+  const out = fig.data.map((t) => t as unknown as Vertices);
+  const f = fig.frames[k];
+  f?.traces.forEach((ti, j) => {
+    out[ti] = { ...out[ti], ...(f.data[j] as unknown as Vertices) };
+  });
+  return out;
+}
+
+const sub = (a: number[], b: number[]) => a.map((v, i) => v - b[i]);
+const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i], 0);
+const cross = (a: number[], b: number[]) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+const unit = (a: number[]) => a.map((v) => v / (Math.hypot(...a) || 1));
+
+/**
+ * Orthographic view of a 3D scene along its camera (eye → centre, `up` vertical, as the animation
+ * opens): a point p maps to (q·r, q·s) with q = (p − range centre)/half extent per axis (the cube
+ * plotly draws with aspectmode 'cube'), r = d × up (screen right), s = r × d (screen up), d the
+ * viewing direction.
+ */
+function sceneProjector(scene: Record<string, unknown> | undefined): (x: number, y: number, z: number) => [number, number] {
+  const axes = ['xaxis', 'yaxis', 'zaxis'].map((a) => axisFrame(scene?.[a]));
+  const cam = (scene?.camera ?? {}) as { eye?: Record<string, number>; up?: Record<string, number>; center?: Record<string, number> };
+  const vec = (v: Record<string, number> | undefined, dflt: number[]) => (v ? [v.x, v.y, v.z].map((c, i) => (Number.isFinite(c) ? c : dflt[i])) : dflt);
+  const d = unit(sub(vec(cam.center, [0, 0, 0]), vec(cam.eye, [1.25, 1.25, 1.25])));
+  const r = unit(cross(d, vec(cam.up, [0, 0, 1])));
+  const s = cross(r, d);
+  return (x, y, z) => {
+    const q = [x, y, z].map((v, c) => (v - axes[c].m) / axes[c].h);
+    return [dot(q, r), dot(q, s)];
+  };
+}
+
+/** A 2D panel on its axis ranges: each range maps onto [−1, 1] (a reversed range mirrors). */
+function axesProjector(xaxis: unknown, yaxis: unknown): (x: number, y: number) => [number, number] {
+  const fx = axisFrame(xaxis);
+  const fy = axisFrame(yaxis);
+  return (x, y) => [(x - fx.m) / fx.h, (y - fy.m) / fy.h];
+}
+
+/** Vertex colours of a trace (marker.color: one per vertex, or one for all). */
+function vertexColors(trace: Record<string, unknown>, n: number): string[] {
+  const c = (trace.marker as { color?: unknown } | undefined)?.color;
+  return Array.from({ length: n }, (_, i) => String(Array.isArray(c) ? c[i] ?? SIDE_COLOR.centre : c ?? SIDE_COLOR.centre));
+}
+
+/** The panels of an animated skeleton figure, grouped as its scenes (3D) or axes (2D), in trace order. */
+function panelsOf(fig: AnimatedFigure): { key: string; traces: number[]; title: string }[] {
+  const is3d = fig.data.some((t) => t.type === 'scatter3d');
+  const keys: string[] = [];
+  const traces = new Map<string, number[]>();
+  fig.data.forEach((t, i) => {
+    const key = String(is3d ? t.scene ?? 'scene' : t.xaxis ?? 'x');
+    if (!traces.has(key)) {
+      keys.push(key);
+      traces.set(key, []);
+    }
+    traces.get(key)!.push(i);
+  });
+  const notes = (fig.layout?.annotations ?? []) as { text?: unknown }[];
+  return keys.map((key, i) => ({ key, traces: traces.get(key)!, title: String(notes[i]?.text ?? '') }));
+}
+
+/**
+ * A static SVG still of an animated skeleton figure (skeletonFigure, enhancedSkeletonFigure,
+ * skeletonGridFigure), for where no script runs. 3D figures: one row per scene, STILL_STEPS evenly
+ * spaced animation steps side by side, each drawn as the orthographic view from the scene's camera
+ * (sceneProjector) on one scale for the whole still, so sizes compare as in the animation. Grids:
+ * the first step of every panel, in the figure's columns, on each panel's own axis ranges (the
+ * front view mirrored as the animation shows it). Bones are line segments, joints dots coloured
+ * left / right / centre.
+ */
+export function animatedFigureSvg(fig: AnimatedFigure): string {
+  const is3d = fig.data.some((t) => t.type === 'scatter3d');
+  const layout = (fig.layout ?? {}) as Record<string, unknown>;
+  const panels = panelsOf(fig);
+  const steps = Math.max(1, fig.frames.length);
+  const shown = is3d ? animationFrameIndices(steps, Math.min(STILL_STEPS, steps)) : [0];
+  const sliderSteps = ((layout.sliders as { steps?: { label?: unknown }[] }[] | undefined)?.[0]?.steps ?? []);
+  const stepLabel = (k: number) => `frame ${String(sliderSteps[k]?.label ?? k)}`;
+  const cells: StillCell[] = [];
+  const rowTitles: string[] = [];
+  for (const p of panels) {
+    const axisSuffix = p.key.slice(1);
+    const project: (x: number, y: number, z: number) => [number, number] = is3d
+      ? sceneProjector(layout[p.key] as Record<string, unknown> | undefined)
+      : axesProjector(layout[`xaxis${axisSuffix}`], layout[`yaxis${axisSuffix}`]);
+    if (is3d) rowTitles.push(p.title);
+    for (const k of shown) {
+      const v = verticesAt(fig, k);
+      cells.push({
+        caption: is3d ? [stepLabel(k)] : plotlyTextLines(p.title).slice(0, 2),
+        bodies: p.traces.map((ti) => (v[ti].x ?? []).map((x, i): Point => {
+          const c = [x, v[ti].y?.[i], v[ti].z?.[i] ?? 0].map(numOrNull);
+          return c.every((u) => u !== null) ? project(c[0]!, c[1]!, c[2]!) : null;
+        })),
+        colors: p.traces.map((ti) => vertexColors(fig.data[ti], (v[ti].x ?? []).length)),
+      });
+    }
+  }
+  // 3D: one scale for every cell, the largest projected coordinate at the panel edge (5 % margin)
+  const extent = cells.flatMap((c) => c.bodies.flat().flatMap((q) => (q ? [Math.abs(q[0]), Math.abs(q[1])] : [])));
+  const fit = is3d ? 1.05 * Math.max(1e-9, ...extent) : 1;
+  const gridColumns = Number((layout.meta as { columns?: number } | undefined)?.columns) || Math.ceil(Math.sqrt(panels.length));
+  const columns = is3d ? shown.length : Math.max(1, Math.min(panels.length, gridColumns));
+  const side = Math.min(170, Math.floor(STILL_WIDTH / columns) - 8);
+  const captionLines = Math.max(1, ...cells.map((c) => c.caption.length));
+  const header = is3d ? 16 : 0;
+  const cellH = captionLines * STILL_CAPTION_PX + side + 8;
+  const rows = is3d ? panels.length : Math.ceil(cells.length / columns);
+  const width = columns * (side + 8);
+  const height = STILL_TITLE_PX + rows * (header + cellH) + STILL_FOOT_PX;
+  const title = plotlyTextLines(typeof layout.title === 'string' ? layout.title : (layout.title as { text?: unknown } | undefined)?.text).join(' — ');
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="10">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<text x="${width / 2}" y="19" text-anchor="middle" font-size="13">${escapeXml(title.length > 110 ? `${title.slice(0, 107)}…` : title)}</text>`,
+  ];
+  const clip = (t: string, px: number) => (t.length * 5.5 > px ? `${t.slice(0, Math.max(1, Math.floor(px / 5.5) - 1))}…` : t);
+  cells.forEach((cell, n) => {
+    const row = Math.floor(n / columns);
+    const x0 = (n % columns) * (side + 8) + 4;
+    const y0 = STILL_TITLE_PX + row * (header + cellH) + header;
+    if (is3d && n % columns === 0) {
+      const rowTitle = clip(plotlyTextLines(rowTitles[row]).join(' — '), width - 8);
+      out.push(`<text x="4" y="${y0 - 4}" font-size="11" font-weight="bold">${escapeXml(rowTitle)}</text>`);
+    }
+    cell.caption.forEach((line, i) => {
+      const y = y0 + (i + 1) * STILL_CAPTION_PX - 2;
+      out.push(`<text x="${x0 + side / 2}" y="${y}" text-anchor="middle" font-size="9">${escapeXml(clip(line, side))}</text>`);
+    });
+    const top = y0 + captionLines * STILL_CAPTION_PX + 2;
+    out.push(`<rect x="${x0}" y="${top}" width="${side}" height="${side}" fill="#fafafa" stroke="#dddddd"/>`);
+    const at = (q: [number, number]) => [x0 + side / 2 + (q[0] / fit) * (side / 2), top + side / 2 - (q[1] / fit) * (side / 2)].map((u) => u.toFixed(1));
+    cell.bodies.forEach((vs, b) => {
+      vs.forEach((q, i) => {
+        const next = vs[i + 1];
+        if (q && next) {
+          const [ax, ay] = at(q);
+          const [bx, by] = at(next);
+          out.push(`<line x1="${ax}" y1="${ay}" x2="${bx}" y2="${by}" stroke="${BONE_COLOR}" stroke-width="2"/>`);
+        }
+      });
+      vs.forEach((q, i) => {
+        if (!q) return;
+        const [cx, cy] = at(q);
+        out.push(`<circle cx="${cx}" cy="${cy}" r="2" fill="${escapeXml(cell.colors[b][i])}"/>`);
+      });
+    });
+  });
+  const foot = is3d
+    ? `Still: ${shown.length} of ${steps} animation steps, viewed from the animation's camera (orthographic). Interactive: needs plotly.js.`
+    : `Still: the first animation step of each sequence. Interactive (${steps} steps): needs plotly.js.`;
+  out.push(`<text x="4" y="${height - 6}" font-size="9" fill="#555">${escapeXml(foot)}</text>`, '</svg>');
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output: like plotly.ts's figure(), with the frames passed to Plotly.newPlot
 
 function animatedPlotCall(fig: AnimatedFigure, divId: string): string {
   const { meta: _meta, ...rest } = (fig.layout ?? {}) as Record<string, unknown>;
-  const layout = { margin: { t: 50, l: 60, r: 20, b: 50 }, ...rest };
+  const layout = plotLayout(rest);
   return `Plotly.newPlot(${JSON.stringify(divId)}, {data: ${JSON.stringify(fig.data)}, layout: ${JSON.stringify(layout)}, frames: ${JSON.stringify(fig.frames)}, config: {responsive: true}});`;
 }
 
@@ -484,17 +672,20 @@ export function saveAnimatedFigureHtml(fig: AnimatedFigure, name: string, dir = 
   return file;
 }
 
-/** Saves the animated figure and returns the notebook HTML (plotly.js from the Jupyter server). */
-export function animatedFigure(fig: AnimatedFigure, name: string): { html: string; file: string } {
+/**
+ * Saves the animated figure (results/figures/<name>.html, interactive, and <name>.svg, its still)
+ * and returns the notebook HTML: the still (animatedFigureSvg), replaced by the animation once
+ * plotly.js loads from the Jupyter server (staticThenInteractiveHtml, as plotly.ts's figure()).
+ */
+export function animatedFigure(fig: AnimatedFigure, name: string): { html: string; file: string; svg: string } {
   const file = saveAnimatedFigureHtml(fig, name);
-  const id = `fsvae-anim-${createHash('sha1').update(name).update(JSON.stringify(fig.data)).digest('hex').slice(0, 12)}`;
-  const html = `<div id="${id}" style="width:100%;height:${animatedFigureHeight(fig)}px;"></div>
-<script>(function(){
-  function draw(){ ${animatedPlotCall(fig, id)} }
-  if (window.Plotly) { draw(); return; }
-  var s = document.createElement('script'); s.src = ${JSON.stringify(NOTEBOOK_PLOTLY_URL)}; s.onload = draw;
-  s.onerror = function(){ document.getElementById(${JSON.stringify(id)}).innerText = 'plotly.js not reachable at ${NOTEBOOK_PLOTLY_URL}: start Jupyter at the repository root (npm run notebook), or open the saved HTML figure.'; };
-  document.head.appendChild(s);
-})();</script><div style="font-size:smaller">saved: results/${path.relative(resultsDir(), file)}</div>`;
-  return { html, file };
+  const still = animatedFigureSvg(fig);
+  const svg = file.replace(/\.html$/, '.svg');
+  fs.writeFileSync(svg, still);
+  const id = `fsvae-fig-${createHash('sha1').update(name).update(JSON.stringify(fig.data)).digest('hex').slice(0, 12)}`;
+  const t = fig.layout?.title as { text?: string } | string | undefined;
+  const img = svgImgTag(still, (typeof t === 'object' ? t.text : t) ?? name);
+  const rel = path.relative(resultsDir(), file);
+  const saved = `<div style="font-size:smaller">saved: results/${rel} (interactive), results/${rel.replace(/\.html$/, '.svg')} (static)</div>`;
+  return { html: `${staticThenInteractiveHtml(id, img, animatedFigureHeight(fig), animatedPlotCall(fig, id))}${saved}`, file, svg };
 }

@@ -3,8 +3,9 @@
  * script runs (a repository browser, nbviewer, an exported HTML page). Covers the traces the
  * notebooks use: bar (grouped, with asymmetric error bars), scatter (lines / markers / text, error
  * bars, dashes, per-point colours), heatmap, and scatter3d (drawn as its x–y projection). Axes:
- * linear, log (x or y) and categorical. Not a plotly replacement: the interactive figure stays
- * the primary output; this is its faithful still.
+ * linear, log (x or y) and categorical; as in plotly, values ≤ 0 on a log axis are not drawn and
+ * bars on a log axis start at the bottom of the plot area. Not a plotly replacement: the
+ * interactive figure stays the primary output; this is its faithful still.
  */
 import { Figure } from './plotly';
 
@@ -16,8 +17,16 @@ const M = { l: 70, r: 170, t: 46, b: 70 };
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
 const esc = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** XML text / attribute escaping. */
+export { esc as escapeXml };
 const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN);
-const titleOf = (t: unknown): string => (typeof t === 'string' ? t : t && typeof t === 'object' && 'text' in t ? String((t as { text: unknown }).text) : '');
+/** The lines of a plotly text (split at <br>), without plotly's other formatting tags (<b>, <sub>, …). */
+export function plotlyTextLines(text: unknown): string[] {
+  const tags = /<\/?(b|i|em|sub|sup|span|a)(\s[^>]*)?>/gi;
+  return String(text ?? '').split(/<br\s*\/?>/i).map((l) => l.replace(tags, '').trim()).filter((l) => l !== '');
+}
+const titleOf = (t: unknown): string =>
+  plotlyTextLines(typeof t === 'string' ? t : t && typeof t === 'object' && 'text' in t ? (t as { text: unknown }).text : '').join(' — ');
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : []);
 
 /** "Nice" tick values covering [lo, hi] (about `count` of them). */
@@ -103,7 +112,50 @@ export function figureSvg(fig: Figure): string {
   if (title) out.push(`<text x="${W / 2}" y="20" text-anchor="middle" font-size="13">${esc(title.length > 110 ? `${title.slice(0, 107)}…` : title)}</text>`);
   const heat = traces.find((t) => t.type === 'heatmap');
   if (heat) return renderHeatmap(heat, layout, out);
-  // axes from every trace's data (with error bars)
+  // one plot area per (x axis, y axis) pair of the traces, placed by the axes' domains (side-by-side subplots)
+  const groups = new Map<string, Trace[]>();
+  for (const t of traces) {
+    const key = `${String(t.xaxis ?? 'x').slice(1)} ${String(t.yaxis ?? 'y').slice(1)}`;
+    groups.set(key, [...(groups.get(key) ?? []), t]);
+  }
+  const domain = (a: unknown): number[] => {
+    const d = (a as { domain?: unknown } | undefined)?.domain;
+    return Array.isArray(d) && d.length === 2 && d.every((v) => Number.isFinite(v)) ? d : [0, 1];
+  };
+  for (const [key, ts] of groups) {
+    const [xn, yn] = key.split(' ');
+    const xl = layout[`xaxis${xn}`] as Record<string, unknown> | undefined;
+    const yl = layout[`yaxis${yn}`] as Record<string, unknown> | undefined;
+    const [x0, x1] = domain(xl);
+    const [y0, y1] = domain(yl);
+    renderCartesian(ts, xl, yl, { l: M.l + x0 * pw, t: M.t + (1 - y1) * ph, w: (x1 - x0) * pw, h: (y1 - y0) * ph }, (t) => traces.indexOf(t), out);
+  }
+  // legend
+  traces.filter((t) => t.name !== undefined && t.showlegend !== false).slice(0, 14).forEach((t, i) => {
+    const y = M.t + 10 + i * 16;
+    const name = String(t.name);
+    out.push(`<rect x="${M.l + pw + 10}" y="${y - 8}" width="10" height="10" fill="${colorOf(t, traces.indexOf(t))}"/>`);
+    out.push(`<text x="${M.l + pw + 24}" y="${y + 1}" font-size="10">${esc(name.length > 24 ? `${name.slice(0, 22)}…` : name)}</text>`);
+  });
+  if (fig.data.some((t) => t.type === 'scatter3d')) {
+    out.push(`<text x="${M.l + 4}" y="${M.t + 14}" font-size="10" fill="#555">3-D figure: x–y projection of the first frame</text>`);
+  }
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+interface Area {
+  l: number;
+  t: number;
+  w: number;
+  h: number;
+}
+
+/** One cartesian plot area: axes from its traces' data (with error bars), grid, ticks, frame, axis titles and the traces. */
+function renderCartesian(
+  traces: Trace[], xLayout: Record<string, unknown> | undefined, yLayout: Record<string, unknown> | undefined, area: Area,
+  colorIndex: (t: Trace) => number, out: string[],
+): void {
   const xs = traces.flatMap((t) => arr(t.x).length ? arr(t.x) : arr(t.y).map((_, i) => i));
   const yExtra: number[] = [];
   for (const t of traces) {
@@ -119,92 +171,105 @@ export function figureSvg(fig: Figure): string {
     }
     if (t.type === 'bar') yExtra.push(0);
   }
-  const xa = axisOf(xs, layout.xaxis as Record<string, unknown>);
-  const ya = axisOf(traces.flatMap((t) => arr(t.y)), layout.yaxis as Record<string, unknown>, yExtra);
-  const px = (v: unknown) => M.l + ((position(xa, v) - xa.lo) / (xa.hi - xa.lo)) * pw;
-  const py = (v: unknown) => M.t + ph - ((position(ya, v) - ya.lo) / (ya.hi - ya.lo)) * ph;
+  const xa = axisOf(xs, xLayout);
+  const ya = axisOf(traces.flatMap((t) => arr(t.y)), yLayout, yExtra);
+  const px = (v: unknown) => area.l + ((position(xa, v) - xa.lo) / (xa.hi - xa.lo)) * area.w;
+  const py = (v: unknown) => area.t + area.h - ((position(ya, v) - ya.lo) / (ya.hi - ya.lo)) * area.h;
   // grid and ticks
   const yt = ya.kind === 'category' ? ya.categories : niceTicks(ya.lo, ya.hi).map((v) => (ya.kind === 'log' ? 10 ** v : v));
   for (const v of yt) {
     const y = py(v);
-    out.push(`<line x1="${M.l}" x2="${M.l + pw}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#e5e5e5"/>`);
-    out.push(`<text x="${M.l - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end">${esc(typeof v === 'number' ? fmt(v) : v)}</text>`);
+    out.push(`<line x1="${area.l}" x2="${area.l + area.w}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#e5e5e5"/>`);
+    if (yLayout?.showticklabels === false) continue;
+    out.push(`<text x="${area.l - 6}" y="${(y + 4).toFixed(1)}" text-anchor="end">${esc(typeof v === 'number' ? fmt(v) : v)}</text>`);
   }
   const xt = xa.kind === 'category' ? xa.categories : niceTicks(xa.lo, xa.hi, 6).map((v) => (xa.kind === 'log' ? 10 ** v : v));
   const rotate = xa.kind === 'category' && xa.categories.some((c) => c.length > 8);
-  for (const v of xt) {
+  for (const v of xLayout?.showticklabels === false ? [] : xt) {
     const x = px(v);
     const label = typeof v === 'number' ? fmt(v) : v.length > 28 ? `${v.slice(0, 26)}…` : v;
     out.push(rotate
-      ? `<text transform="translate(${x.toFixed(1)},${M.t + ph + 12}) rotate(25)" text-anchor="start" font-size="10">${esc(label)}</text>`
-      : `<text x="${x.toFixed(1)}" y="${M.t + ph + 16}" text-anchor="middle">${esc(label)}</text>`);
+      ? `<text transform="translate(${x.toFixed(1)},${area.t + area.h + 12}) rotate(25)" text-anchor="start" font-size="10">${esc(label)}</text>`
+      : `<text x="${x.toFixed(1)}" y="${area.t + area.h + 16}" text-anchor="middle">${esc(label)}</text>`);
   }
-  out.push(`<rect x="${M.l}" y="${M.t}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
-  if (xa.title) out.push(`<text x="${M.l + pw / 2}" y="${H - 8}" text-anchor="middle">${esc(xa.title)}</text>`);
-  if (ya.title) out.push(`<text transform="translate(16,${M.t + ph / 2}) rotate(-90)" text-anchor="middle">${esc(ya.title)}</text>`);
+  out.push(`<rect x="${area.l}" y="${area.t}" width="${area.w}" height="${area.h}" fill="none" stroke="#444"/>`);
+  if (xa.title) out.push(`<text x="${area.l + area.w / 2}" y="${area.t + area.h + 62}" text-anchor="middle">${esc(xa.title)}</text>`);
+  if (ya.title) out.push(`<text transform="translate(${area.l - 54},${area.t + area.h / 2}) rotate(-90)" text-anchor="middle">${esc(ya.title)}</text>`);
   // traces
   const bars = traces.filter((t) => t.type === 'bar');
-  const slot = xa.kind === 'category' ? pw / Math.max(1, xa.categories.length) : pw / Math.max(1, xs.length);
+  const slot = xa.kind === 'category' ? area.w / Math.max(1, xa.categories.length) : area.w / Math.max(1, xs.length);
   const bw = (slot * 0.8) / Math.max(1, bars.length);
-  traces.forEach((t, ti) => {
-    const color = colorOf(t, ti);
+  const bottom = area.t + area.h;
+  const clampY = (y: number) => Math.min(bottom, Math.max(area.t, y));
+  /** Pixel of a value, or null where the axis cannot show it (not a number; ≤ 0 on a log axis, which plotly skips too). */
+  const finite = (p: number): number | null => (Number.isFinite(p) ? p : null);
+  /**
+   * Pixel of a bar base or an error-bar end, clamped to the plot area: on a log axis a value ≤ 0
+   * lies below any range, so it is the bottom of the plot area (where plotly clips it).
+   */
+  const yEdge = (v: number): number | null => (ya.kind === 'log' && v <= 0 ? bottom : Number.isFinite(py(v)) ? clampY(py(v)) : null);
+  traces.forEach((t) => {
+    const color = colorOf(t, colorIndex(t));
     const x = arr(t.x).length ? arr(t.x) : arr(t.y).map((_, i) => i);
     const y = arr(t.y);
     const e = t.error_y as Record<string, unknown> | undefined;
     const up = e && e.visible !== false ? arr(e.array).map(num) : [];
     const down = e && e.visible !== false ? (e.symmetric === false ? arr(e.arrayminus).map(num) : up) : [];
-    const xAt = (i: number) => (t.type === 'bar' ? px(x[i]) - (slot * 0.8) / 2 + bw * bars.indexOf(t) + bw / 2 : px(x[i]));
+    const xAt = (i: number) => finite(t.type === 'bar' ? px(x[i]) - (slot * 0.8) / 2 + bw * bars.indexOf(t) + bw / 2 : px(x[i]));
+    const mc = (t.marker as Record<string, unknown> | undefined)?.color;
+    const colors = arr(mc);
     if (t.type === 'bar') {
+      const y0 = yEdge(0);
       y.forEach((v, i) => {
-        const y0 = py(0);
-        const y1 = py(v);
-        if (!Number.isFinite(y1)) return;
-        out.push(`<rect x="${(xAt(i) - bw / 2).toFixed(1)}" y="${Math.min(y0, y1).toFixed(1)}" width="${bw.toFixed(1)}" height="${Math.abs(y1 - y0).toFixed(1)}" fill="${color}"/>`);
+        const a = xAt(i);
+        const y1 = finite(py(v));
+        if (a === null || y0 === null || y1 === null) return;
+        const fill = typeof colors[i] === 'string' ? String(colors[i]) : color;
+        const [top, h] = [Math.min(y0, clampY(y1)), Math.abs(clampY(y1) - y0)];
+        out.push(`<rect x="${(a - bw / 2).toFixed(1)}" y="${top.toFixed(1)}" width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="${fill}"/>`);
       });
     } else {
       const mode = String(t.mode ?? 'lines+markers');
-      const pts = y.map((v, i) => [xAt(i), py(v)]).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
+      const pts = y.map((v, i) => [xAt(i), finite(py(v))]).filter((p): p is [number, number] => p[0] !== null && p[1] !== null);
       const line = t.line as Record<string, unknown> | undefined;
       if (mode.includes('lines') && pts.length > 1) {
         const dash = line?.dash === 'dash' ? ' stroke-dasharray="6,4"' : line?.dash === 'dot' ? ' stroke-dasharray="2,3"' : '';
         out.push(`<polyline fill="none" stroke="${color}" stroke-width="${num(line?.width) || 2}"${dash} points="${pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ')}"/>`);
       }
       if (mode.includes('markers')) {
-        const mc = (t.marker as Record<string, unknown> | undefined)?.color;
-        const colors = arr(mc);
         const numeric = colors.length && colors.every((c) => typeof c === 'number');
         const [cmin, cmax] = numeric ? [Math.min(...(colors as number[])), Math.max(...(colors as number[]))] : [0, 1];
         y.forEach((v, i) => {
           const a = xAt(i);
-          const b = py(v);
-          if (!Number.isFinite(a) || !Number.isFinite(b)) return;
+          const b = finite(py(v));
+          if (a === null || b === null) return;
           const c = colors.length ? (numeric ? viridis(((colors[i] as number) - cmin) / (cmax - cmin || 1)) : String(colors[i])) : color;
           out.push(`<circle cx="${a.toFixed(1)}" cy="${b.toFixed(1)}" r="${pts.length > 300 ? 1.8 : 3}" fill="${c}"/>`);
         });
       }
       if (mode.includes('text')) {
         const text = arr(t.text);
-        y.forEach((v, i) => out.push(`<text x="${xAt(i).toFixed(1)}" y="${(py(v) - 5).toFixed(1)}" text-anchor="middle" font-size="9">${esc(text[i] ?? '')}</text>`));
+        y.forEach((v, i) => {
+          const a = xAt(i);
+          const b = finite(py(v));
+          if (a === null || b === null) return;
+          const label = plotlyTextLines(text[i]).join(' ');
+          out.push(`<text x="${a.toFixed(1)}" y="${(b - 5).toFixed(1)}" text-anchor="middle" font-size="9">${esc(label)}</text>`);
+        });
       }
     }
     y.forEach((v, i) => {
       if (!Number.isFinite(up[i]) && !Number.isFinite(down[i])) return;
       const a = xAt(i);
-      const hi = py(num(v) + (Number.isFinite(up[i]) ? up[i] : 0));
-      const lo = py(num(v) - (Number.isFinite(down[i]) ? down[i] : 0));
+      const c = num(v);
+      if (a === null || finite(py(c)) === null) return;
+      const hi = yEdge(c + (Number.isFinite(up[i]) ? up[i] : 0));
+      const lo = yEdge(c - (Number.isFinite(down[i]) ? down[i] : 0));
+      if (hi === null || lo === null) return;
       out.push(`<line x1="${a.toFixed(1)}" x2="${a.toFixed(1)}" y1="${hi.toFixed(1)}" y2="${lo.toFixed(1)}" stroke="#222"/>`);
       out.push(`<line x1="${(a - 4).toFixed(1)}" x2="${(a + 4).toFixed(1)}" y1="${hi.toFixed(1)}" y2="${hi.toFixed(1)}" stroke="#222"/><line x1="${(a - 4).toFixed(1)}" x2="${(a + 4).toFixed(1)}" y1="${lo.toFixed(1)}" y2="${lo.toFixed(1)}" stroke="#222"/>`);
     });
   });
-  // legend
-  traces.filter((t) => t.name !== undefined && t.showlegend !== false).slice(0, 14).forEach((t, i) => {
-    const y = M.t + 10 + i * 16;
-    const name = String(t.name);
-    out.push(`<rect x="${M.l + pw + 10}" y="${y - 8}" width="10" height="10" fill="${colorOf(t, traces.indexOf(t))}"/><text x="${M.l + pw + 24}" y="${y + 1}" font-size="10">${esc(name.length > 24 ? `${name.slice(0, 22)}…` : name)}</text>`);
-  });
-  if (fig.data.some((t) => t.type === 'scatter3d')) out.push(`<text x="${M.l + 4}" y="${M.t + 14}" font-size="10" fill="#555">3-D figure: x–y projection of the first frame</text>`);
-  out.push('</svg>');
-  return out.join('\n');
 }
 
 function renderHeatmap(t: Trace, layout: Record<string, unknown>, out: string[]): string {
@@ -214,8 +279,8 @@ function renderHeatmap(t: Trace, layout: Record<string, unknown>, out: string[])
   const xl = arr(t.x).map(String);
   const yl = arr(t.y).map(String);
   const flat = z.flat().filter(Number.isFinite);
-  const lo = Number.isFinite(num(t.zmin)) ? num(t.zmin) : Math.min(...flat);
-  const hi = Number.isFinite(num(t.zmax)) ? num(t.zmax) : Math.max(...flat);
+  const lo = Number.isFinite(num(t.zmin)) ? num(t.zmin) : flat.length ? Math.min(...flat) : 0;
+  const hi = Number.isFinite(num(t.zmax)) ? num(t.zmax) : flat.length ? Math.max(...flat) : 1;
   const pw = W - M.l - M.r - 40;
   const ph = H - M.t - M.b;
   const cw = pw / Math.max(1, cols);
@@ -226,6 +291,7 @@ function renderHeatmap(t: Trace, layout: Record<string, unknown>, out: string[])
     out.push(`<rect x="${(left + j * cw).toFixed(1)}" y="${y.toFixed(1)}" width="${(cw + 0.5).toFixed(1)}" height="${(ch + 0.5).toFixed(1)}" fill="${Number.isFinite(v) ? viridis((v - lo) / (hi - lo || 1)) : '#ccc'}"/>`);
     if (rows * cols <= 100 && Number.isFinite(v)) out.push(`<text x="${(left + (j + 0.5) * cw).toFixed(1)}" y="${(y + ch / 2 + 4).toFixed(1)}" text-anchor="middle" font-size="9" fill="${(v - lo) / (hi - lo || 1) > 0.6 ? '#000' : '#fff'}">${fmt(v)}</text>`);
   }));
+  out.push(`<rect x="${left}" y="${M.t}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
   if (cols <= 30) xl.forEach((l, j) => out.push(`<text transform="translate(${(left + (j + 0.5) * cw).toFixed(1)},${M.t + ph + 12}) rotate(25)" font-size="9">${esc(l.slice(0, 24))}</text>`));
   if (rows <= 30) yl.forEach((l, i) => out.push(`<text x="${left - 4}" y="${(M.t + ph - (i + 0.5) * ch + 3).toFixed(1)}" text-anchor="end" font-size="9">${esc(l.slice(0, 24))}</text>`));
   const ax = titleOf((layout.xaxis as Record<string, unknown> | undefined)?.title);
@@ -236,7 +302,12 @@ function renderHeatmap(t: Trace, layout: Record<string, unknown>, out: string[])
   return out.join('\n');
 }
 
-/** The SVG as an <img> element (a data URI), for HTML outputs. */
+/** An SVG document as an <img> element (a data URI), for HTML outputs. */
+export function svgImgTag(svg: string, alt: string): string {
+  return `<img alt="${esc(alt)}" src="data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}" style="max-width:100%"/>`;
+}
+
+/** The figure's SVG as an <img> element (a data URI), for HTML outputs. */
 export function figureImgTag(fig: Figure, alt: string): string {
-  return `<img alt="${esc(alt)}" src="data:image/svg+xml;base64,${Buffer.from(figureSvg(fig), 'utf8').toString('base64')}" style="max-width:100%"/>`;
+  return svgImgTag(figureSvg(fig), alt);
 }

@@ -225,6 +225,10 @@ describe('skeletonGridFigure and samplesPerClass', () => {
       const fig = skeletonFigure(seqs[0], { maxFrames: 4 });
       const out = animatedFigure(fig, 'probe');
       assert.equal(out.file, path.join(dir, 'figures', 'probe.html'));
+      // the still next to it, and shown first in the notebook output (test/viz/static-figures.test.ts checks it in detail)
+      assert.equal(out.svg, path.join(dir, 'figures', 'probe.svg'));
+      assert.match(fs.readFileSync(out.svg, 'utf8'), /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      assert.match(out.html, /^<img id="fsvae-fig-[0-9a-f]{12}-static" /);
       const page = fs.readFileSync(out.file, 'utf8');
       assert.match(page, /Plotly\.newPlot\("fig", \{data: /);
       const frames = JSON.parse(page.slice(page.indexOf('frames: ') + 8, page.indexOf(', config:')));

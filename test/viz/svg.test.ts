@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { figureImgTag, figureSvg, niceTicks } from '../../lib/viz/svg';
-import { notebookFigureHtml } from '../../lib/viz/plotly';
+import { notebookFigureHtml, plotLayout } from '../../lib/viz/plotly';
 
 const heights = (svg: string) => [...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)" fill="#1f77b4"/g)].map((m) => Number(m[1]));
 
@@ -33,4 +33,19 @@ test('notebook output: a static image first, the interactive figure replacing it
   const b64 = /base64,([^"]+)"/.exec(html)![1];
   assert.equal(Buffer.from(b64, 'base64').toString('utf8'), figureSvg(fig));
   assert.ok(figureImgTag(fig, 'x').startsWith('<img alt="x"'));
+});
+
+test('interactive layout: the title sits below the toolbar strip (32 px), the top margin grows with its lines, own settings win', () => {
+  const one = plotLayout({ title: { text: 'A long centred title' }, margin: { l: 5 } });
+  assert.deepEqual(one.title, { yref: 'container', y: 1, yanchor: 'top', pad: { t: 32 }, text: 'A long centred title' });
+  // 32 px toolbar + 22 px per title line + 8 px gap; other sides: the defaults unless the figure sets them
+  assert.deepEqual(one.margin, { t: 62, l: 5, r: 20, b: 50 });
+  const two = plotLayout({ title: { text: 'Fig. 3a<br><sub>split</sub>', x: 0.02, xanchor: 'left' }, margin: { t: 100 } });
+  assert.equal((two.margin as { t: number }).t, 100);
+  assert.equal((plotLayout({ title: { text: 'a<br>b' } }).margin as { t: number }).t, 84);
+  assert.equal((two.title as { x: number; xanchor: string }).xanchor, 'left');
+  assert.deepEqual(plotLayout({ title: 'plain' }).title, { yref: 'container', y: 1, yanchor: 'top', pad: { t: 32 }, text: 'plain' });
+  assert.equal(plotLayout({}).title, undefined);
+  const html = notebookFigureHtml({ data: [], layout: { title: { text: 't' } } });
+  assert.match(html, /"title":\{"yref":"container","y":1,"yanchor":"top","pad":\{"t":32\},"text":"t"\}/);
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ensures the Debian packages that execute the notebooks headless are installed:
-#   jupyter-nbconvert python3-nbclient jupyter-notebook python3-ipykernel
-# They provide Jupyter for Debian's /usr/bin/python3 (not for a pyenv/venv python3 on PATH).
+#   jupyter-nbconvert python3-nbclient jupyter-notebook python3-ipykernel chromium
+# They provide Jupyter for Debian's /usr/bin/python3 (not for a pyenv/venv python3 on PATH), and the
+# browser in which npm run main checks the notebooks as their user sees them.
 #   - all installed (checked with dpkg-query): prints a skip line and exits at once;
 #   - missing, as root: apt-get install -y (non-interactive); apt-get update runs first only when
 #     the package lists are empty or lack a missing package, or when the first install attempt fails;
@@ -10,7 +11,7 @@
 # FSVAE_APT_SIMULATE=1 passes -s to apt-get install (prints what would be installed, changes nothing);
 # FSVAE_JUPYTER_PYTHON (default /usr/bin/python3) is the interpreter checked for nbclient afterwards.
 set -euo pipefail
-read -r -a PKGS <<< "${FSVAE_APT_PACKAGES:-jupyter-nbconvert python3-nbclient jupyter-notebook python3-ipykernel}"
+read -r -a PKGS <<< "${FSVAE_APT_PACKAGES:-jupyter-nbconvert python3-nbclient jupyter-notebook python3-ipykernel chromium}"
 PY="${FSVAE_JUPYTER_PYTHON:-/usr/bin/python3}"
 
 check_python() {

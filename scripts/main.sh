@@ -9,6 +9,8 @@
 #      scripts/update-readme.js   regenerates the README's results block from results/*.json
 #      scripts/check-html-export.js  with Chromium installed: each notebook's HTML export shows every
 #                                 figure as an image (results/notebook_html_export.md); else says how to install it
+#      scripts/check-notebooks-browser.js  every notebook opened in headless Chromium through a live Jupyter,
+#                                 notebook 01 run through the UI (results/notebook_browser_check.md)
 # Knobs: FSVAE_NOTEBOOKS="01-a.ipynb 03-c" runs a subset; FSVAE_NOTEBOOK_TIMEOUT=seconds per notebook
 # (default 1500); FSVAE_NOTEBOOK_VERBOSE=1 prints every cell's time; FSVAE_JUPYTER_PYTHON (default /usr/bin/python3).
 set -euo pipefail
@@ -33,6 +35,7 @@ nb_log="$(mktemp)"
 bash scripts/run-notebooks.sh | tee "$nb_log"
 node scripts/update-readme.js
 node scripts/check-html-export.js || echo "[html-export] WARNING: some figures do not show in the HTML export (see above)"
+node scripts/check-notebooks-browser.js || echo "[browser] WARNING: some notebooks do not show as they should (results/notebook_browser_check.md)"
 total=$(( $(date +%s) - t0 ))
 # results/main_timing.md: this run's wall times (evidence cells already in data/cache/evidence make a
 # re-run faster: the count of cached cells says how warm the caches were)

@@ -4,7 +4,8 @@
 # kernel named in the notebook's metadata (tslab when none) with the notebook's folder as working
 # directory, runs every cell, and on success writes the outputs back into the .ipynb. On failure the
 # notebook file is left untouched, the failing cell and its error are printed, and the partially
-# executed copy is saved under .jupyter-home/failed/. Prints per-notebook wall time and a summary;
+# executed copy is saved under .jupyter-home/failed/. A notebook that ran is signed as trusted
+# (Jupyter's signature store in .jupyter-home/). Prints per-notebook wall time and a summary;
 # exits 1 when any notebook failed (the remaining ones still run).
 #
 # Usage: bash scripts/run-notebooks.sh [NOTEBOOK.ipynb ...]
@@ -180,6 +181,10 @@ except BaseException as e:
 tmp = path + ".tmp"
 nbformat.write(nb, tmp)
 os.replace(tmp, path)
+# Trusted for the user who ran it: Jupyter's own signature store ($JUPYTER_DATA_DIR = .jupyter-home/),
+# which npm run notebook uses too; untrusted copies still show every table, claim and static figure.
+from nbformat.sign import NotebookNotary
+NotebookNotary().sign(nbformat.read(path, as_version=4))
 PY
 
 # Kills the kernel's process group if the runner left it behind (the kernel runs in its own session).

@@ -32,8 +32,8 @@ export interface RunLog {
   readonly file: string;
   /** lines written since the log was opened. */
   readonly lines: number;
-  /** prints (and returns) one summary line for the phase that just ended; the next phase starts now. */
-  done(summary: string): string;
+  /** prints one summary line for the phase that just ended (returns nothing: a notebook would show it twice); the next phase starts now. */
+  done(summary: string): void;
 }
 
 export interface RunLogOptions {
@@ -79,7 +79,6 @@ export function runLog(name: string, opts: RunLogOptions = {}): RunLog {
     print(text);
     phaseStart = now();
     lastPrinted = -Infinity;
-    return text;
   };
   return log;
 }

@@ -20,6 +20,8 @@ export interface PageProbe {
   /** figures whose static image or interactive plot shows; ids of the others. */
   figures: number;
   figuresDrawn: number;
+  /** of those, drawn by plotly.js (only in a trusted notebook: an untrusted one runs no script). */
+  figuresInteractive: number;
   blankFigures: string[];
   /** results tables and claims lists on the page, and those hidden or inside a scrolled output box. */
   tables: number;
@@ -125,11 +127,13 @@ const PROBE_PAGE = `(() => {
   const cellIndex = (el) => Array.prototype.indexOf.call(document.querySelectorAll('.cell'), el.closest('.cell')) + 1;
   const figures = Array.from(document.querySelectorAll('img[id$="-static"]'));
   const blankFigures = [];
+  let figuresInteractive = 0;
   for (const img of figures) {
     const div = document.getElementById(img.id.replace(/-static$/, ''));
     const marks = div ? div.querySelectorAll('.main-svg .trace, .gl-container canvas, .heatmaplayer image').length : 0;
     const interactive = !!div && visible(div) && marks > 0;
     const staticShown = img.complete && img.naturalWidth > 0 && visible(img);
+    if (interactive) figuresInteractive++;
     if (!interactive && !staticShown) blankFigures.push('cell ' + cellIndex(img) + ' ' + img.id);
   }
   const results = Array.from(document.querySelectorAll('.output_subarea table, .output_subarea .fsvae-claims'));
@@ -153,7 +157,7 @@ const PROBE_PAGE = `(() => {
     if (m) errorOutputs.push('cell ' + cellIndex(e) + ' stderr: ' + m[0].slice(0, 160));
   });
   return {
-    trusted: Jupyter.notebook.trusted, figures: figures.length, figuresDrawn: figures.length - blankFigures.length, blankFigures,
+    trusted: Jupyter.notebook.trusted, figures: figures.length, figuresDrawn: figures.length - blankFigures.length, figuresInteractive, blankFigures,
     tables: results.filter((e) => e.matches('table')).length, claims: results.filter((e) => !e.matches('table')).length,
     hiddenResults, maxLogLinesAbove, errorOutputs, droppedUntrusted: 0,
   };
@@ -299,8 +303,10 @@ export async function checkNotebooksInBrowser(opts: BrowserCheckOptions): Promis
             problems.push('not trusted for the user who executed it (run it with npm run main or npm run notebooks)');
           }
           checks.push({ notebook: path.basename(file), view, figuresInFile, problems, ...probe });
-          log(`[browser] ${path.basename(file)} (${view}): ${probe.figuresDrawn}/${figuresInFile} figures, ${probe.tables} tables, `
-            + `${probe.claims} claims lists, ${problems.length ? `PROBLEMS: ${problems.join('; ')}` : 'ok'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+          const seen = `${probe.figuresDrawn}/${figuresInFile} figures (${probe.figuresInteractive} interactive), ${probe.tables} tables, `
+            + `${probe.claims} claims lists`;
+          const verdict = problems.length ? `PROBLEMS: ${problems.join('; ')}` : 'ok';
+          log(`[browser] ${path.basename(file)} (${view}): ${seen}, ${verdict} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
           await shutdownKernels(server);
         }
         if (!newUser && opts.runAll) {
@@ -335,13 +341,15 @@ export function browserCheckReport(checks: readonly NotebookBrowserCheck[], chro
   const user = os.userInfo().username;
   const lines = [
     '# The notebooks in a real browser', '',
-    '| notebook | view | trusted | figures drawn | tables | claims lists | log lines above a result | problems |',
+    '| notebook | view | trusted | figures drawn (interactive) | tables | claims lists | log lines above a result | problems |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const c of checks) {
     const run = c.run ? ` (Run All ${c.run.seconds.toFixed(0)} s; kernel shown idle in ${c.run.idleWhileRunning}/${c.run.samples} samples while running)` : '';
-    lines.push(`| ${c.notebook} | ${c.view}${run} | ${c.trusted ? 'yes' : 'no'} | ${c.figuresDrawn}/${c.figuresInFile} | ${c.tables} | ${c.claims} | `
-      + `${c.maxLogLinesAbove} | ${c.problems.length ? c.problems.join('; ').replace(/\|/g, '\\|') : '—'} |`);
+    const figures = `${c.figuresDrawn}/${c.figuresInFile} (${c.figuresInteractive})`;
+    const problems = c.problems.length ? c.problems.join('; ').replace(/\|/g, '\\|') : '—';
+    const trusted = c.trusted ? 'yes' : 'no';
+    lines.push(`| ${c.notebook} | ${c.view}${run} | ${trusted} | ${figures} | ${c.tables} | ${c.claims} | ${c.maxLogLinesAbove} | ${problems} |`);
   }
   lines.push('',
     `- Jupyter Notebook started on a free localhost port, each notebook opened in headless Chromium (${chromium}) through puppeteer-core,`,

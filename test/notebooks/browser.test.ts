@@ -37,7 +37,7 @@ test('saved figures are counted by their static images; markdown-only outputs ar
 
 test('a probed page passes only when every figure is drawn and every result is visible near the top of its cell', () => {
   const clean: PageProbe = {
-    trusted: true, figures: 3, figuresDrawn: 3, blankFigures: [], tables: 2, claims: 1, hiddenResults: [],
+    trusted: true, figures: 3, figuresDrawn: 3, figuresInteractive: 3, blankFigures: [], tables: 2, claims: 1, hiddenResults: [],
     maxLogLinesAbove: MAX_LOG_LINES_ABOVE_RESULTS, errorOutputs: [], droppedUntrusted: 0,
   };
   assert.deepEqual(pageProblems(clean, 3), []);
@@ -61,6 +61,8 @@ test('every saved notebook shows its figures, tables and claims in Chromium; not
   for (const c of checks) assert.deepEqual(c.problems, [], `${c.notebook} (${c.view})`);
   const newUser = checks.filter((c) => c.view === 'saved (new user)');
   assert.ok(newUser.every((c) => !c.trusted), 'a new user sees the notebooks as not trusted');
+  // not trusted: no script runs, so every figure that shows is its static image
+  assert.ok(newUser.every((c) => c.figuresInteractive === 0), 'an untrusted notebook draws no interactive figure');
   assert.ok(checks.reduce((n, c) => n + c.tables, 0) > 0 && checks.reduce((n, c) => n + c.claims, 0) > 0, 'tables and claims lists were found');
   const run = checks.find((c) => c.view === 'after Run All');
   assert.ok(run?.run && run.run.samples > 0, 'the kernel indicator was sampled while cells ran');

@@ -25,7 +25,8 @@ test('the run log keeps every line in its file and prints at most one a minute, 
     log(line);
   }
   t = 90_000;
-  const summary = log.done('Table 1: 5 cells');
+  assert.equal(log.done('Table 1: 5 cells'), undefined);
+  const summary = printed.at(-1)!;
   assert.deepEqual(printed, ['[0 s] a', '[70 s] d', summary]);
   assert.match(summary, /^Table 1: 5 cells in 90 s \(full log, 5 lines so far: .*nb\.log\)$/);
   assert.equal(log.lines, 5);

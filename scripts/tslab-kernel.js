@@ -14,12 +14,15 @@
  * patchKernelStatus keeps every request's own busy ... idle pair (clients such as nbclient wait
  * for the idle whose parent is their request), and publishes, right after an idle, a "busy"
  * with the parent header of the oldest request still in flight, when there is one.
+ * A second fix (patchHeartbeatShutdown): a heartbeat that arrives while the kernel shuts down no
+ * longer ends it with a "Socket is closed" stack trace.
  */
 'use strict';
 const path = require('path');
 
 const PATCHED = Symbol.for('fsvae.tslabKernelStatusPatched');
 const IN_FLIGHT = Symbol.for('fsvae.tslabRequestsInFlight');
+const HB_PATCHED = Symbol.for('fsvae.tslabHeartbeatPatched');
 
 /**
  * Patches `ZmqServer.prototype.publishStatus` (tslab's dist/jupyter.js; a subclass works too, and
@@ -58,12 +61,51 @@ function patchKernelStatus(ZmqServer) {
   return ZmqServer;
 }
 
-module.exports = { patchKernelStatus };
+/** The error zeromq raises when a socket is used after the kernel closed it. */
+const isSocketClosed = (e) => !!e && (e.code === 'EBADF' || /Socket is closed/.test(String(e.message)));
+
+/**
+ * Patches `ZmqServer.prototype.init` so that the heartbeat echo ignores a socket closed under it:
+ * tslab's heartbeat loop calls `this.hb.send` on a ping that arrives while the kernel shuts down,
+ * and the "Socket is closed" (EBADF) it throws ends the kernel with a stack trace on stderr (seen in
+ * the notebook runner's output after a notebook ran fine). Other errors still throw. Idempotent.
+ */
+function patchHeartbeatShutdown(ZmqServer) {
+  const proto = ZmqServer && ZmqServer.prototype;
+  if (!proto || typeof proto.init !== 'function') throw new Error('patchHeartbeatShutdown: not tslab\'s ZmqServer (no init method)');
+  if (Object.prototype.hasOwnProperty.call(proto, HB_PATCHED)) return ZmqServer;
+  const init = proto.init;
+  proto.init = async function initWithQuietHeartbeat(...args) {
+    const result = await init.apply(this, args);
+    const hb = this.hb;
+    if (hb && typeof hb.send === 'function') {
+      const send = hb.send.bind(hb);
+      const quiet = (e) => {
+        if (!isSocketClosed(e)) throw e;
+      };
+      hb.send = (msg) => {
+        try {
+          const sent = send(msg);
+          return sent && typeof sent.catch === 'function' ? sent.catch(quiet) : sent;
+        } catch (e) {
+          return quiet(e);
+        }
+      };
+    }
+    return result;
+  };
+  Object.defineProperty(proto, HB_PATCHED, { value: true });
+  return ZmqServer;
+}
+
+module.exports = { patchKernelStatus, patchHeartbeatShutdown };
 
 if (require.main === module) {
   const tslab = path.join(__dirname, '..', 'node_modules', 'tslab');
   // tslab's `kernel` command looks for a tslab under node_modules in the kernel's working directory
   // and its parents first; inside this checkout that is the same file, so the same patched module.
-  patchKernelStatus(require(path.join(tslab, 'dist', 'jupyter.js')).ZmqServer);
+  const { ZmqServer } = require(path.join(tslab, 'dist', 'jupyter.js'));
+  patchKernelStatus(ZmqServer);
+  patchHeartbeatShutdown(ZmqServer);
   require(path.join(tslab, 'dist', 'main.js')).main();
 }

@@ -16,7 +16,7 @@ import { repoRoot } from '../../lib/data/paths';
 
 const root = repoRoot();
 const launcher = path.join(root, 'scripts', 'tslab-kernel.js');
-const { patchKernelStatus } = require(launcher) as { patchKernelStatus: <T>(cls: T) => T };
+const { patchKernelStatus, patchHeartbeatShutdown } = require(launcher) as { patchKernelStatus: <T>(cls: T) => T; patchHeartbeatShutdown: <T>(cls: T) => T };
 const tslabDist = path.join(root, 'node_modules', 'tslab', 'dist');
 const { ZmqServer } = require(path.join(tslabDist, 'jupyter.js')) as { ZmqServer: new (...a: unknown[]) => unknown };
 const { TaskQueue } = require(path.join(tslabDist, 'util.js')) as { TaskQueue: new () => { add<T>(fn: () => Promise<T>): Promise<T> } };
@@ -244,3 +244,24 @@ for (const kernel of ['tslab', 'jslab']) {
       assert.ok(iK >= 0 && iK < iA, `K answered while A ran: ${JSON.stringify(out.statuses)}`);
     });
 }
+
+test('a heartbeat on a socket closed during shutdown is ignored; any other heartbeat error still throws', async () => {
+  const closed = Object.assign(new Error('Socket is closed'), { code: 'EBADF' });
+  class FakeServer {
+    hb: { send(m: unknown): unknown } | undefined;
+    async init(): Promise<string> {
+      this.hb = { send: (m) => { if (m === 'sync') throw closed; if (m === 'async') return Promise.reject(closed); throw new Error(`boom ${m}`); } };
+      return 'ready';
+    }
+  }
+  const unpatched = new FakeServer();
+  await unpatched.init();
+  assert.throws(() => unpatched.hb!.send('sync'), /Socket is closed/);
+  patchHeartbeatShutdown(FakeServer);
+  patchHeartbeatShutdown(FakeServer);
+  const server = new FakeServer();
+  assert.equal(await server.init(), 'ready');
+  assert.equal(server.hb!.send('sync'), undefined);
+  assert.equal(await server.hb!.send('async'), undefined);
+  assert.throws(() => server.hb!.send('other'), /boom other/);
+});

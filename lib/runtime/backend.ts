@@ -3,10 +3,13 @@
  *
  * `initBackend()` picks the fastest backend that actually loads, in this order:
  *   1. `tensorflow-gpu`: @tensorflow/tfjs-node-gpu (native libtensorflow with CUDA),
- *   2. `tensorflow`:     @tensorflow/tfjs-node     (native libtensorflow, CPU; installed as the optional
+ *   2. `webgpu`:         @tensorflow/tfjs-backend-webgpu on Dawn's Node binding (npm `webgpu`, ./webgpu),
+ *                        on a hardware adapter only; a software one (lavapipe, SwiftShader) is used
+ *                        only when asked for by name (FSVAE_BACKEND=webgpu),
+ *   3. `tensorflow`:     @tensorflow/tfjs-node     (native libtensorflow, CPU; installed as the optional
  *                        dependency `tfjs-node-cpu`, or by the user under its own name),
- *   3. `wasm`:           @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD, single-threaded in Node),
- *   4. `cpu`:            @tensorflow/tfjs-backend-cpu (plain JS, always there).
+ *   4. `wasm`:           @tensorflow/tfjs-backend-wasm (XNNPACK, SIMD, single-threaded in Node),
+ *   5. `cpu`:            @tensorflow/tfjs-backend-cpu (plain JS, always there).
  * Both native packages register the tfjs backend name `tensorflow`; which one we have is told by
  * which package was loaded.
  *
@@ -17,9 +20,9 @@
  * package only counts when the `tensorflow` backend is registered in *our* tfjs engine after the
  * require.
  *
- * Environment: FSVAE_BACKEND=auto|tensorflow-gpu|tensorflow|wasm|cpu. A value other than `auto`
- * forces that backend and overrides `opts.prefer`; if it cannot be loaded `initBackend` rejects
- * with what to install (no silent fallback).
+ * Environment: FSVAE_BACKEND=auto|tensorflow-gpu|webgpu|tensorflow|wasm|cpu. A value other than
+ * `auto` forces that backend and overrides `opts.prefer`; if it cannot be loaded `initBackend`
+ * rejects (an FsvaeInputError: one line) with what to install (no silent fallback).
  *
  * On wasm the transposed-matmul fix (./wasm-matmul-fix) is installed before returning.
  */
@@ -28,8 +31,10 @@ import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { installWasmMatmulFix, isWasmMatmulFixInstalled } from './wasm-matmul-fix';
 import { installWasmExtraKernels } from './wasm-extra-kernels';
+import { TFJS_WEBGPU_PACKAGE, describeAdapter, gpuDeviceNodes, probeWebGpu } from './webgpu';
+import { FsvaeInputError } from '../util/assert';
 
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 export interface BackendInfo {
   /** Our name for the backend (tells tfjs-node-gpu and tfjs-node apart). */
@@ -59,11 +64,12 @@ export interface InitBackendOptions {
   quiet?: boolean;
 }
 
-export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 export const BACKEND_ENV_VAR = 'FSVAE_BACKEND';
 
 const PACKAGES: Record<BackendName, string> = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  webgpu: TFJS_WEBGPU_PACKAGE,
   tensorflow: '@tensorflow/tfjs-node',
   wasm: '@tensorflow/tfjs-backend-wasm',
   cpu: '@tensorflow/tfjs-backend-cpu',
@@ -78,6 +84,7 @@ export const TENSORFLOW_CPU_PACKAGES: readonly string[] = ['tfjs-node-cpu', '@te
 
 const TF_BACKENDS: Record<BackendName, string> = {
   'tensorflow-gpu': 'tensorflow',
+  webgpu: 'webgpu',
   tensorflow: 'tensorflow',
   wasm: 'wasm',
   cpu: 'cpu',
@@ -85,6 +92,7 @@ const TF_BACKENDS: Record<BackendName, string> = {
 
 const SHORT: Record<BackendName, string> = {
   'tensorflow-gpu': 'tfjs-node-gpu',
+  webgpu: 'tfjs-backend-webgpu',
   tensorflow: 'tfjs-node',
   wasm: 'tfjs-backend-wasm',
   cpu: 'tfjs-backend-cpu',
@@ -96,6 +104,9 @@ const INSTALL_HINT: Record<BackendName, string> = {
   'tensorflow-gpu':
     `npm install @tensorflow/tfjs-node-gpu@${TFJS_VERSION} (Linux x64 with CUDA 11.x + cuDNN 8; ` +
     `its version must match @tensorflow/tfjs ${TFJS_VERSION})`,
+  webgpu:
+    `npm install (the optional dependencies webgpu and @tensorflow/tfjs-backend-webgpu@${TFJS_VERSION}) and a Vulkan ` +
+    `driver: the GPU's own, or Mesa's lavapipe for a software device (bash scripts/ensure-vulkan-software.sh)`,
   tensorflow:
     `npm install on a machine that can download libtensorflow (the optional dependency tfjs-node-cpu, ` +
     `an alias of @tensorflow/tfjs-node@${TFJS_VERSION}, then installs; the copy in ` +
@@ -146,8 +157,9 @@ function tensorflowRegistered(): boolean {
   return tf.findBackendFactory('tensorflow') != null;
 }
 
-/** Try to make `name` the active tfjs backend. Never throws. */
-async function attempt(name: BackendName): Promise<Attempt> {
+/** Try to make `name` the active tfjs backend (`byName`: asked for by name, not by the automatic order). Never throws. */
+async function attempt(name: BackendName, byName: boolean): Promise<Attempt> {
+  if (name === 'webgpu') return attemptWebGpu(byName);
   if (name === 'tensorflow') {
     // our optional dependency first (an npm alias, so it cannot clash with danfojs-node's
     // @tensorflow/tfjs-node alias), then a copy the user installed under the real name
@@ -161,6 +173,47 @@ async function attempt(name: BackendName): Promise<Attempt> {
     return { ok: false, note: `not installed (${notes.join('; ')})`, version: '' };
   }
   return attemptPackage(name, PACKAGES[name]);
+}
+
+/** WebGPU: a hardware adapter in the automatic order; any adapter when asked for by name. */
+async function attemptWebGpu(byName: boolean): Promise<Attempt> {
+  const pkg = PACKAGES.webgpu;
+  const version = packageJson(pkg)?.version ?? '';
+  if (!byName && gpuDeviceNodes().length === 0) return { ok: false, note: 'no GPU device on this machine', version };
+  if (!packageJson(pkg)) return { ok: false, note: 'not installed', version };
+  const { adapter, note } = await probeWebGpu();
+  if (!adapter) return { ok: false, note, version };
+  if (adapter.software && !byName) {
+    return { ok: false, note: `only a software adapter (${describeAdapter(adapter)}): used when ${BACKEND_ENV_VAR}=webgpu`, version };
+  }
+  try {
+    loose()(pkg);
+    if (!(await tf.setBackend('webgpu'))) return { ok: false, note: 'the webgpu backend failed to initialise', version };
+    await tf.ready();
+    explainSyncReads(tf.backend() as unknown as { readSync?: (id: unknown) => unknown });
+  } catch (e) {
+    return { ok: false, note: `failed: ${firstLine(e)}`, version };
+  }
+  return { ok: true, note: 'ok', version, extra: `adapter ${describeAdapter(adapter)}` };
+}
+
+/**
+ * tfjs-backend-webgpu reads a GPU tensor synchronously (dataSync, arraySync) through an
+ * OffscreenCanvas, which Node lacks: the bare "OffscreenCanvas is not defined" becomes a message
+ * that says what failed and what works instead (await tensor.data()).
+ */
+function explainSyncReads(backend: { readSync?: (id: unknown) => unknown }): void {
+  const readSync = backend.readSync?.bind(backend);
+  if (!readSync) return;
+  backend.readSync = (id: unknown) => {
+    try {
+      return readSync(id);
+    } catch (e) {
+      if (!/OffscreenCanvas/.test(String((e as Error)?.message))) throw e;
+      throw new Error('a synchronous read (dataSync/arraySync) of a GPU tensor on the webgpu backend: Node has no OffscreenCanvas for it; '
+        + 'this code path needs an asynchronous read (await tensor.data()) to run on WebGPU');
+    }
+  };
 }
 
 async function attemptPackage(name: BackendName, pkg: string): Promise<Attempt> {
@@ -248,9 +301,7 @@ function parseName(value: string, source: string): BackendName | 'auto' {
   const v = value.trim().toLowerCase();
   if (v === '' || v === 'auto') return 'auto';
   if ((BACKEND_NAMES as readonly string[]).includes(v)) return v as BackendName;
-  throw new Error(
-    `[fsvae] unknown tfjs backend '${value}' in ${source}; expected one of: auto, ${BACKEND_NAMES.join(', ')}`,
-  );
+  throw new FsvaeInputError(`unknown tfjs backend '${value}' in ${source}; expected one of: auto, ${BACKEND_NAMES.join(', ')}`);
 }
 
 interface Request {
@@ -284,11 +335,11 @@ async function select(req: Request): Promise<BackendInfo> {
     req.first === 'auto' ? [...BACKEND_NAMES] : req.strict ? [req.first] : [req.first, ...BACKEND_NAMES.filter((n) => n !== req.first)];
   const skipped: string[] = [];
   for (const name of order) {
-    const res = await attempt(name);
+    const res = await attempt(name, req.first === name);
     if (!res.ok) {
       if (req.strict) {
-        throw new Error(
-          `[fsvae] tfjs backend '${name}' was ${req.source} but cannot be used: ${PACKAGES[name]} ${res.note}. ` +
+        throw new FsvaeInputError(
+          `tfjs backend '${name}' was ${req.source} but cannot be used: ${PACKAGES[name]} ${res.note}. ` +
             `To use it: ${INSTALL_HINT[name]}. Or use automatic selection (${BACKEND_ENV_VAR}=auto or unset, prefer 'auto') to pick the fastest available backend.`,
         );
       }

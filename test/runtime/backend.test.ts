@@ -2,6 +2,7 @@ import { test, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
+import { FsvaeInputError } from '../../lib/util/assert';
 import {
   BACKEND_ENV_VAR,
   describeBackend,
@@ -69,7 +70,8 @@ test('an unknown backend name throws a clear error', async () => {
   await assert.rejects(initBackend({ quiet: true }), (err: Error) => {
     assert.match(err.message, /unknown tfjs backend 'gpu-please'/);
     assert.match(err.message, /FSVAE_BACKEND/);
-    assert.match(err.message, /auto, tensorflow-gpu, tensorflow, wasm, cpu/);
+    assert.match(err.message, /auto, tensorflow-gpu, webgpu, tensorflow, wasm, cpu/);
+    assert.ok(err instanceof FsvaeInputError, 'an input error: the CLI prints one line, no stack');
     return true;
   });
   setEnv(undefined);

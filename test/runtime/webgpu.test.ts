@@ -1,0 +1,132 @@
+/**
+ * WebGPU through Dawn's Node binding (lib/runtime/webgpu.ts, the `webgpu` backend of initBackend):
+ * the adapter helpers always; on a WebGPU adapter (a GPU, or Mesa's lavapipe installed by
+ * scripts/ensure-vulkan-software.sh) ops and gradients against the cpu backend. The device part is
+ * skipped with a one-line reason when the optional packages or a Vulkan adapter are missing.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { describeAdapter, gpuDeviceNodes, isSoftwareAdapter, probeWebGpu, TFJS_WEBGPU_PACKAGE } from '../../lib/runtime/webgpu';
+
+test('software adapters are told apart by name or by the fallback flag', () => {
+  const lavapipe = { vendor: 'mesa', architecture: '', device: 'llvmpipe (LLVM 15.0.6, 256 bits)', description: 'llvmpipe: Mesa 25.0.7' };
+  const h100 = { vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H100 80GB HBM3', description: 'NVIDIA: 550.54' };
+  assert.equal(isSoftwareAdapter(lavapipe), true);
+  assert.equal(isSoftwareAdapter({ ...h100, device: 'SwiftShader Device (Subzero)' }), true);
+  assert.equal(isSoftwareAdapter(h100), false);
+  assert.equal(isSoftwareAdapter(h100, true), true);
+  assert.equal(describeAdapter({ ...h100, software: false }), 'nvidia NVIDIA H100 80GB HBM3 (NVIDIA: 550.54)');
+  assert.equal(describeAdapter({ vendor: '', architecture: '', device: '', description: '', software: true }), 'unnamed adapter, software');
+});
+
+test('GPU device nodes: DRM render nodes, NVIDIA and WSL devices count, card and control nodes do not', () => {
+  const dev = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-dev-'));
+  assert.deepEqual(gpuDeviceNodes(dev), []);
+  fs.mkdirSync(path.join(dev, 'dri'));
+  for (const f of ['dri/card0', 'nvidiactl', 'nvidia-uvm', 'null']) fs.writeFileSync(path.join(dev, f), '');
+  assert.deepEqual(gpuDeviceNodes(dev), []);
+  for (const f of ['dri/renderD128', 'nvidia0', 'dxg']) fs.writeFileSync(path.join(dev, f), '');
+  assert.deepEqual(gpuDeviceNodes(dev).sort(), [`${dev}/dri/renderD128`, `${dev}/dxg`, `${dev}/nvidia0`].sort());
+  assert.deepEqual(gpuDeviceNodes(path.join(dev, 'missing')), []);
+});
+
+async function deviceSkipReason(): Promise<string | false> {
+  try {
+    require.resolve(TFJS_WEBGPU_PACKAGE);
+  } catch {
+    return `${TFJS_WEBGPU_PACKAGE} is not installed (optional dependency)`;
+  }
+  const { adapter, note } = await probeWebGpu();
+  return adapter ? false : note;
+}
+
+/** Runs fn on the cpu backend, then on webgpu, returning both results as plain arrays (async reads only). */
+async function onBoth(fn: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: Float32Array[]; gpu: Float32Array[] }> {
+  const run = async (backend: string) => {
+    assert.ok(await tf.setBackend(backend), `setBackend(${backend})`);
+    await tf.ready();
+    const out = tf.tidy(fn);
+    const list = Array.isArray(out) ? out : [out];
+    const values = await Promise.all(list.map(async (t) => (await t.data()) as Float32Array));
+    tf.dispose(list);
+    return values;
+  };
+  const cpu = await run('cpu');
+  const gpu = await run('webgpu');
+  await tf.setBackend('cpu');
+  return { cpu, gpu };
+}
+
+/** max |a − b| ≤ rel · max |a| (float32 sums in another order differ by a few ulps of the largest values). */
+function assertClose(a: Float32Array, b: Float32Array, rel: number, what: string): void {
+  assert.equal(a.length, b.length, what);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(a[i]));
+  }
+  assert.ok(scale > 0, `${what}: all zeros`);
+  assert.ok(diff <= rel * scale, `${what}: max difference ${diff.toExponential(2)} > ${rel} × max ${scale.toExponential(2)}`);
+}
+
+test('on a WebGPU adapter: matmul, a graph convolution block and the gradient of an MLP loss agree with cpu', async (t) => {
+  const skip = await deviceSkipReason();
+  if (skip) return t.skip(`no WebGPU device: ${skip}`);
+  require(TFJS_WEBGPU_PACKAGE);
+  const a = Array.from({ length: 64 * 48 }, (_, i) => Math.sin(i * 0.37));
+  const b = Array.from({ length: 48 * 32 }, (_, i) => Math.cos(i * 0.11));
+  const mm = await onBoth(() => tf.matMul(tf.tensor2d(a, [64, 48]), tf.tensor2d(b, [48, 32])));
+  assertClose(mm.cpu[0], mm.gpu[0], 1e-5, 'matmul');
+  // a GCN-style block: 2-D convolution over (frames, joints), adjacency mixing, batch-norm-like scaling, ReLU
+  const x = Array.from({ length: 2 * 3 * 16 * 25 }, (_, i) => Math.sin(i * 0.013));
+  const adj = Array.from({ length: 25 * 25 }, (_, i) => ((i * 7) % 25 === i % 25 ? 1 : 0.04));
+  const w = Array.from({ length: 9 * 1 * 3 * 8 }, (_, i) => Math.cos(i * 0.5) * 0.2);
+  const gcn = await onBoth(() => {
+    const inp = tf.tensor4d(x, [2, 16, 25, 3]);
+    const conv = tf.conv2d(inp, tf.tensor4d(w, [9, 1, 3, 8]), 1, 'same');
+    const mixed = tf.einsum('btvc,vw->btwc', conv, tf.tensor2d(adj, [25, 25]));
+    const { mean, variance } = tf.moments(mixed, [0, 1, 2]);
+    return tf.relu(tf.div(tf.sub(mixed, mean), tf.sqrt(tf.add(variance, 1e-5))));
+  });
+  assertClose(gcn.cpu[0], gcn.gpu[0], 1e-4, 'graph convolution block');
+  // gradient of a small MLP's softmax cross-entropy (what stage 3 and the gate train)
+  const grads = await onBoth(() => {
+    const w1 = tf.tensor2d(b.slice(0, 48 * 16), [48, 16]);
+    const w2 = tf.tensor2d(b.slice(0, 16 * 5), [16, 5]);
+    const xs = tf.tensor2d(a, [64, 48]);
+    const ys = tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 5), 'int32'), 5);
+    const loss = (p: tf.Tensor, q: tf.Tensor) => tf.losses.softmaxCrossEntropy(ys, tf.matMul(tf.tanh(tf.matMul(xs, p)), q)) as tf.Scalar;
+    return tf.grads(loss)([w1, w2]);
+  });
+  assertClose(grads.cpu[0], grads.gpu[0], 1e-4, 'gradient of the first layer');
+  assertClose(grads.cpu[1], grads.gpu[1], 1e-4, 'gradient of the second layer');
+});
+
+test('on a WebGPU adapter: a training loop with async reads keeps the tensor count steady', async (t) => {
+  const skip = await deviceSkipReason();
+  if (skip) return t.skip(`no WebGPU device: ${skip}`);
+  require(TFJS_WEBGPU_PACKAGE);
+  assert.ok(await tf.setBackend('webgpu'));
+  const w = tf.variable(tf.zeros([8, 3]));
+  const xs = tf.randomNormal([32, 8], 0, 1, 'float32', 7);
+  const ys = tf.oneHot(tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 3), 'int32'), 3);
+  const opt = tf.train.adam(0.05);
+  const counts: number[] = [];
+  const losses: number[] = [];
+  for (let step = 0; step < 30; step++) {
+    const cost = opt.minimize(() => tf.losses.softmaxCrossEntropy(ys, tf.matMul(xs, w)) as tf.Scalar, true)!;
+    losses.push((await cost.data())[0]);
+    cost.dispose();
+    counts.push(tf.memory().numTensors);
+  }
+  assert.ok(losses[29] < losses[0], `the loss goes down (${losses[0].toFixed(3)} → ${losses[29].toFixed(3)})`);
+  assert.equal(new Set(counts.slice(2)).size, 1, `tensor count steady after the first steps: ${counts.join(', ')}`);
+  tf.dispose([w, xs, ys]);
+  opt.dispose();
+  await tf.setBackend('cpu');
+});

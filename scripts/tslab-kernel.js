@@ -65,37 +65,36 @@ function patchKernelStatus(ZmqServer) {
 const isSocketClosed = (e) => !!e && (e.code === 'EBADF' || /Socket is closed/.test(String(e.message)));
 
 /**
- * Patches `ZmqServer.prototype.init` so that the heartbeat echo ignores a socket closed under it:
- * tslab's heartbeat loop calls `this.hb.send` on a ping that arrives while the kernel shuts down,
- * and the "Socket is closed" (EBADF) it throws ends the kernel with a stack trace on stderr (seen in
- * the notebook runner's output after a notebook ran fine). Other errors still throw. Idempotent.
+ * Makes a heartbeat that arrives while the kernel shuts down harmless: tslab's heartbeat loop calls
+ * `send` on its Reply socket (the only Reply tslab opens) after close(), and the "Socket is closed"
+ * (EBADF) ends the kernel with a stack trace on stderr. zeromq's sockets are frozen and `send` lives
+ * on their shared prototype, so the patch redefines it there, for Reply instances only: a send on a
+ * closed Reply returns nothing; every other error, and every other socket type, is unchanged.
+ * `Reply` is zeromq's class as tslab loads it. Idempotent.
  */
-function patchHeartbeatShutdown(ZmqServer) {
-  const proto = ZmqServer && ZmqServer.prototype;
-  if (!proto || typeof proto.init !== 'function') throw new Error('patchHeartbeatShutdown: not tslab\'s ZmqServer (no init method)');
-  if (Object.prototype.hasOwnProperty.call(proto, HB_PATCHED)) return ZmqServer;
-  const init = proto.init;
-  proto.init = async function initWithQuietHeartbeat(...args) {
-    const result = await init.apply(this, args);
-    const hb = this.hb;
-    if (hb && typeof hb.send === 'function') {
-      const send = hb.send.bind(hb);
-      const quiet = (e) => {
-        if (!isSocketClosed(e)) throw e;
-      };
-      hb.send = (msg) => {
-        try {
-          const sent = send(msg);
-          return sent && typeof sent.catch === 'function' ? sent.catch(quiet) : sent;
-        } catch (e) {
-          return quiet(e);
-        }
-      };
-    }
-    return result;
+function patchHeartbeatShutdown(Reply) {
+  let proto = Reply && Reply.prototype;
+  while (proto && !Object.prototype.hasOwnProperty.call(proto, 'send')) proto = Object.getPrototypeOf(proto);
+  if (!proto) throw new Error('patchHeartbeatShutdown: not a zeromq socket class (no send method)');
+  if (Object.prototype.hasOwnProperty.call(proto, HB_PATCHED)) return Reply;
+  const send = proto.send;
+  const quiet = (e) => {
+    if (!isSocketClosed(e)) throw e;
   };
+  Object.defineProperty(proto, 'send', {
+    configurable: true,
+    value: function sendUnlessClosedReply(...args) {
+      if (!(this instanceof Reply)) return send.apply(this, args);
+      try {
+        const sent = send.apply(this, args);
+        return sent && typeof sent.catch === 'function' ? sent.catch(quiet) : sent;
+      } catch (e) {
+        return quiet(e);
+      }
+    },
+  });
   Object.defineProperty(proto, HB_PATCHED, { value: true });
-  return ZmqServer;
+  return Reply;
 }
 
 module.exports = { patchKernelStatus, patchHeartbeatShutdown };
@@ -106,6 +105,6 @@ if (require.main === module) {
   // and its parents first; inside this checkout that is the same file, so the same patched module.
   const { ZmqServer } = require(path.join(tslab, 'dist', 'jupyter.js'));
   patchKernelStatus(ZmqServer);
-  patchHeartbeatShutdown(ZmqServer);
+  patchHeartbeatShutdown(require(require.resolve('zeromq', { paths: [tslab] })).Reply);
   require(path.join(tslab, 'dist', 'main.js')).main();
 }

@@ -12,7 +12,7 @@
 #      scripts/check-notebooks-browser.js  every notebook opened in headless Chromium through a live Jupyter,
 #                                 notebook 01 run through the UI (results/notebook_browser_check.md)
 # Knobs: FSVAE_NOTEBOOKS="01-a.ipynb 03-c" runs a subset; FSVAE_NOTEBOOK_TIMEOUT=seconds per notebook
-# (default 1500); FSVAE_NOTEBOOK_VERBOSE=1 prints every cell's time; FSVAE_JUPYTER_PYTHON (default /usr/bin/python3).
+# (default 2400); FSVAE_NOTEBOOK_VERBOSE=1 prints every cell's time; FSVAE_JUPYTER_PYTHON (default /usr/bin/python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$(date +%s)

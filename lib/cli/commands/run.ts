@@ -65,6 +65,20 @@ export const command: CliCommand = {
     const sized = withSchedule(cfg, { cycles: str('cycles') ? Number(str('cycles')) : undefined, steps: str('steps') ? Number(str('steps')) : undefined });
     Object.assign(cfg, sized);
     applyStage2EngineFlag(flags.engine);
+    // the gate's settings, like every flag, are checked before any work (the gate itself runs after training)
+    const gateValue = (k: string, d: number, ok: (n: number) => boolean, range: string): number | 'search' => {
+      const v = str(k);
+      if (v === undefined) return d;
+      if (v === 'search') return 'search';
+      const n = Number(v);
+      if (!(v.trim() !== '' && Number.isFinite(n) && ok(n))) throw new CliUsageError(`--${k} must be ${range} or 'search', got '${v}'.`);
+      return n;
+    };
+    const gate: GateConfig = {
+      temperature: gateValue('gate-temperature', REFERENCE_GATE.temperature as number, (n) => n > 0, 'a positive number'),
+      threshold: gateValue('gate-threshold', REFERENCE_GATE.threshold as number, (n) => n > 0 && n < 1,
+        'a probability in (0, 1) (the scripts\' --th 50 is 0.5)'),
+    };
     // output paths are checked before any work
     if (str('out')) checkWritable(str('out')!, '--out', 'file');
     if (str('log')) checkWritable(str('log')!, '--log', 'file');
@@ -77,15 +91,6 @@ export const command: CliCommand = {
     const total = cfg.schedule.cycles * cfg.schedule.stepsPerCycle;
     let bar: StepProgress | null = null;
     let barKey = '';
-    const gateValue = (k: string, d: number): number | 'search' => {
-      const v = str(k);
-      if (v === undefined) return d;
-      if (v === 'search') return 'search';
-      const n = Number(v);
-      if (!Number.isFinite(n)) throw new CliUsageError(`--${k} must be a number or 'search', got '${v}'.`);
-      return n;
-    };
-    const gate: GateConfig = { temperature: gateValue('gate-temperature', REFERENCE_GATE.temperature as number), threshold: gateValue('gate-threshold', REFERENCE_GATE.threshold as number) };
     // per-cycle metrics as JSON lines: --log, else next to --out
     const logFile = str('log') ?? (str('out') ? str('out')!.replace(/\.json$/, '') + '.cycles.jsonl' : undefined);
     if (logFile) {

@@ -67,7 +67,13 @@ export const tablesCommand: CliCommand = {
     if (assemble && (flags.shard !== undefined || shards !== undefined)) {
       throw new CliUsageError('--assemble builds the tables from every shard: drop --shard/--shards.');
     }
-    const shard = typeof flags.shard === 'string' ? parseShard(flags.shard) : assemble ? null : shardFromEnvironment(process.env, shards);
+    let shard: Shard | null;
+    try {
+      shard = typeof flags.shard === 'string' ? parseShard(flags.shard) : null;
+    } catch (e) {
+      throw new CliUsageError((e as Error).message);
+    }
+    shard ??= assemble ? null : shardFromEnvironment(process.env, shards);
     if (shards !== undefined && !shard) throw new CliUsageError('--shards n needs JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or --shard i/n.');
     if (typeof flags['cache-dir'] === 'string') process.env.FSVAE_CACHE = path.resolve(flags['cache-dir']);
 

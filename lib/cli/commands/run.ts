@@ -101,7 +101,9 @@ export const command: CliCommand = {
       seeds, gate, checkpointDir: str('checkpoint-dir'), log: (l) => console.log(l), parallel: flags.sequential ? false : undefined,
       onCycle: (phase, seed, c) => {
         if (logFile) fs.appendFileSync(logFile, JSON.stringify({ phase, seed, ...c }) + '\n');
-        if (!flags.quiet) console.log(`[seed ${seed} ${phase}] cycle ${c.cycle + 1}/${cfg.schedule.cycles}: ${phase === 'train' ? 'ZSL' : 'pseudo-unseen ZSL'} ${(100 * c.zslAccuracy).toFixed(1)}, loss ${c.losses.total.toFixed(3)}, ${c.wallSeconds.toFixed(1)} s`);
+        const resumed = (c as { restored?: boolean }).restored ? ` (resumed: restored from ${str('checkpoint-dir')})` : '';
+        const zsl = `${phase === 'train' ? 'ZSL' : 'pseudo-unseen ZSL'} ${(100 * c.zslAccuracy).toFixed(1)}`;
+        if (!flags.quiet) console.log(`[seed ${seed} ${phase}] cycle ${c.cycle + 1}/${cfg.schedule.cycles}: ${zsl}, loss ${c.losses.total.toFixed(3)}, ${c.wallSeconds.toFixed(1)} s${resumed}`);
       },
       // a redrawn bar on a terminal only (following the train phase when the val phase runs alongside in a worker)
       onProgress: flags.quiet || !process.stdout.isTTY ? undefined : (phase, seed, p) => {

@@ -1,4 +1,5 @@
 /** `fsvae run` (alias `train`): stages 2-4 with both protocols on pre-extracted features in the SynSE layout. */
+import { FsvaeInputError } from '../../util/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyStage2EngineFlag, checkWritable, CliCommand, CliUsageError, FlagSpec, commandLine, parseFlags, repeated, setUsage } from '../registry';
@@ -46,7 +47,7 @@ export const command: CliCommand = {
     const features = str('features');
     const textDir = str('text');
     if (!features || !textDir) throw new CliUsageError('--features and --text are required.');
-    let split;
+    let split: ReturnType<typeof getSplit>;
     if (str('split')) split = getSplit(str('split')!);
     else if (str('dataset') && str('unseen')) {
       const ds = str('dataset')! as Parameters<typeof splitFromUnseen>[0];
@@ -116,6 +117,8 @@ export const command: CliCommand = {
         }
         bar!.update(p.cycle * p.stepsPerCycle + p.step + 1, `cycle ${p.cycle} loss ${p.loss.toFixed(3)} ${p.stepsPerSecond.toFixed(0)} steps/s`);
       },
+    }).catch((e: unknown) => {
+      throw divergenceNamingInput(e, `split ${data.split.name}, features ${features}, text ${textDir}`);
     });
     (bar as StepProgress | null)?.done();
     // the engine the runs actually used (both phases of every seed), on every result line and in the provenance
@@ -145,3 +148,13 @@ export const command: CliCommand = {
     return 0;
   },
 };
+
+/**
+ * Stage 2 stops with "stage 2 diverged" when its loss stops being a number: almost always input
+ * features on another scale (e.g. rows of 1e30). As the command's error: one line naming the input.
+ */
+export function divergenceNamingInput(e: unknown, input: string): unknown {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (!/stage 2 diverged/.test(msg)) return e;
+  return new FsvaeInputError(`${msg.replace(/\.?\s*$/, '')} — input: ${input}; check that its values are finite and on the usual scale.`);
+}

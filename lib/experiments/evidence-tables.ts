@@ -150,19 +150,26 @@ export async function runEvidenceTable(ev: Evidence, id: EvidenceTableId): Promi
   if (id === 'table8') notes.push("H = harmonic mean of S and U with the code's gate (temperature 2, threshold 0.5); the same runs as Table 7.");
   if (id === 'table7' || id === 'table8') notes.push('CLIP ViT-B/32 vs ViT-B/16 rows need NTU features (SynSE Shift-GCN); they run in notebook 06 when those are present. Here the offline USE-Lite encoder embeds each text part, and the control replaces the text with Gaussian vectors of the same shape.');
   // what the table costs from an empty cache: each distinct cell's own training time
+  const trainingSeconds = (await trainedCellsOf(ev, id)).reduce((sum, c) => sum + c.seconds, 0);
+  return { id, file: t.file, title: t.title, rows, notes, trainingSeconds: Number(trainingSeconds.toFixed(1)), input };
+}
+
+/**
+ * The distinct stage-2 cells a table's rows run (the deterministic reference rows train nothing).
+ * With an Evidence in 'plan' mode this lists every cell the table needs without training any:
+ * what a cluster shard divides and what the assembly checks (fsvae tables --shard / --assemble).
+ */
+export async function trainedCellsOf(ev: Evidence, id: EvidenceTableId): Promise<EvidenceCell[]> {
+  const t = EVIDENCE_TABLES[id];
+  if (!t) throw new FsvaeInputError(`unknown evidence table '${id}'; known: ${Object.keys(EVIDENCE_TABLES).join(', ')}.`);
   const seen = new Set<EvidenceCell>();
-  let trainingSeconds = 0;
   for (const ds of ev.config.datasets) {
     for (const spec of t.rows().filter((x) => runsOn(x, ds.name))) {
-      if (spec.reference) continue; // deterministic references: no stage-2 training
-      for (const c of await ev.rowCells(ds, spec, seedsOf(ev.config, ds, id, spec))) {
-        if (seen.has(c)) continue;
-        seen.add(c);
-        trainingSeconds += c.seconds;
-      }
+      if (spec.reference) continue;
+      for (const c of await ev.rowCells(ds, spec, seedsOf(ev.config, ds, id, spec))) seen.add(c);
     }
   }
-  return { id, file: t.file, title: t.title, rows, notes, trainingSeconds: Number(trainingSeconds.toFixed(1)), input };
+  return [...seen];
 }
 
 /** Writes results/<file>.{csv,md} with provenance. */

@@ -102,7 +102,8 @@ export function evidencePreset(mode: 'quick' | 'full', only?: EvidenceDatasetNam
   if (!real || only?.includes('generated')) {
     datasets.push({
       name: 'generated', sources: [{ kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' }], stage2: notebookStage2('quick'), text: USE,
-      origin: real ? 'generated dataset (synthetic, lib/data/generator)' : 'generated dataset (synthetic, lib/data/generator): no NW-UCLA or UTD-MHAD skeletons were found by the data lookup',
+      origin: real || only ? 'generated dataset (synthetic, lib/data/generator)'
+        : 'generated dataset (synthetic, lib/data/generator): no NW-UCLA or UTD-MHAD skeletons were found by the data lookup',
     });
   }
   return { mode, seeds, headlineSeeds, headlineRows: 'powered', stage1: extractorConfig(DEFAULT_EXTRACTOR), datasets, gate: REFERENCE_GATE, real };
@@ -210,14 +211,58 @@ export function evidenceCellKey(prepared: Pick<PreparedFeatures, 'featuresRoot' 
   return createHash('sha256').update(JSON.stringify({ features, ...rest })).digest('hex').slice(0, 24);
 }
 
+/** Checksum of a cache entry (every field but the checksum itself): a damaged entry is recomputed. */
+export function evidenceCellChecksum(cell: Record<string, unknown>): string {
+  const { check: _check, ...rest } = cell;
+  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16);
+}
+
+/**
+ * Reads a cached cell; null when the file is missing, unreadable or fails its checksum (entries
+ * written before checksums existed have none and are read as they are).
+ */
+export function readEvidenceCell(file: string): { cell: EvidenceCell | null; damaged: boolean } {
+  if (!fs.existsSync(file)) return { cell: null, damaged: false };
+  try {
+    const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as EvidenceCell & { check?: string };
+    if (raw.check !== undefined && raw.check !== evidenceCellChecksum(raw as unknown as Record<string, unknown>)) return { cell: null, damaged: true };
+    const { check: _check, ...cell } = raw;
+    return { cell: { ...cell, cached: true }, damaged: false };
+  } catch {
+    return { cell: null, damaged: true };
+  }
+}
+
+/** One cell a table needs, as the planning pass sees it (Evidence with `run: 'plan'`). */
+export interface PlannedCell {
+  key: string;
+  /** split, variant and seed, for messages. */
+  label: string;
+  /** relative training cost (stage-2 steps × batch, both phases), for balancing shards. */
+  cost: number;
+  cached: boolean;
+  /** trains the cell and writes it to the cache. */
+  train(): Promise<void>;
+}
+
+/**
+ * How an Evidence object treats a cell that is not cached: 'train' it (the default), or 'plan':
+ * record it (PlannedCell) and return a placeholder (NaN values), so that running the tables lists
+ * every cell they need without training any (shards, assembly).
+ */
+export type EvidenceRunMode = 'train' | 'plan';
+
 /** Runs and caches the cells of evidence tables. */
 export class Evidence {
   readonly progress: EvidenceProgress = { done: 0, cached: 0, seconds: 0 };
+  /** every cell the tables run so far needed (each key once), in the order they were met. */
+  readonly planned = new Map<string, PlannedCell>();
   private readonly prepared = new Map<string, PreparedFeatures>();
   private readonly memo = new Map<string, EvidenceCell[]>();
   private readonly code = codeVersion();
 
-  constructor(readonly config: EvidenceConfig, private readonly log: (line: string) => void = () => {}, readonly cacheDir = path.join(cacheRoot(), 'evidence')) {
+  constructor(readonly config: EvidenceConfig, private readonly log: (line: string) => void = () => {}, readonly cacheDir = path.join(cacheRoot(), 'evidence'),
+    readonly run: EvidenceRunMode = 'train') {
     if (config.seeds.length === 0) throw new FsvaeInputError('evidence: no seeds given.');
     if (config.datasets.length === 0) throw new FsvaeInputError('evidence: no datasets given.');
   }
@@ -258,29 +303,39 @@ export class Evidence {
         const key = evidenceCellKey(prepared, { cfg, textSha, seed, gate: this.config.gate, code: this.code, engine });
         const file = path.join(this.cacheDir, `${key}.json`);
         const t0 = Date.now();
-        let cell: EvidenceCell | null = null;
-        if (fs.existsSync(file)) {
-          try {
-            cell = { ...(JSON.parse(fs.readFileSync(file, 'utf8')) as EvidenceCell), cached: true };
-          } catch {
-            cell = null; // a damaged entry is recomputed
-          }
-        }
-        if (!cell) {
+        const read = readEvidenceCell(file);
+        if (read.damaged) this.log(`[evidence] damaged cache entry ${file} (unreadable or failed its checksum): recomputed`);
+        let cell = read.cell;
+        const train = async (): Promise<EvidenceCell> => {
+          const started = Date.now();
           const r = await runZeroShotBenchmark(cfg, data, { seeds: [seed], gate: this.config.gate, engine });
           const s = r.perSeed[0];
-          cell = {
+          const trained: EvidenceCell = {
             dataset: ds.name, split: prepared.split.name, seed, zsl: s.zsl.clean, zslTestSelected: s.zsl.reference,
-            S: s.gzsl.clean.S, U: s.gzsl.clean.U, H: s.gzsl.clean.H, chance: 1 / prepared.split.unseen.length, seconds: (Date.now() - t0) / 1000, cached: false,
-            engine: s.stage2Engine, code: this.code,
+            S: s.gzsl.clean.S, U: s.gzsl.clean.U, H: s.gzsl.clean.H, chance: 1 / prepared.split.unseen.length,
+            seconds: (Date.now() - started) / 1000, cached: false, engine: s.stage2Engine, code: this.code,
           };
           fs.mkdirSync(this.cacheDir, { recursive: true });
-          writeFileAtomic(file, JSON.stringify(cell));
+          // temp file + rename: two writers of one cell (two shards, a re-run) leave one whole entry
+          writeFileAtomic(file, JSON.stringify({ ...trained, check: evidenceCellChecksum(trained as unknown as Record<string, unknown>) }));
+          return trained;
+        };
+        const label = `${prepared.split.name} ${variant.name}${text !== ds.text ? ` (text ${text.kind})` : ''} seed ${seed}`;
+        if (!this.planned.has(key)) {
+          const cost = 2 * cfg.schedule.cycles * cfg.schedule.stepsPerCycle * cfg.batchSize;
+          // another shard or a re-run may have written it since: train only what is still missing
+          this.planned.set(key, { key, label, cost, cached: cell !== null, train: async () => void (readEvidenceCell(file).cell ?? (await train())) });
         }
+        if (!cell && this.run === 'plan') {
+          out.push({ dataset: ds.name, split: prepared.split.name, seed, zsl: NaN, zslTestSelected: NaN, S: NaN, U: NaN, H: NaN,
+            chance: 1 / prepared.split.unseen.length, seconds: 0, cached: false, engine, code: this.code });
+          continue;
+        }
+        if (!cell) cell = await train();
         this.progress.done++;
         if (cell.cached) this.progress.cached++;
         this.progress.seconds += (Date.now() - t0) / 1000;
-        this.log(`[evidence ${this.progress.done}] ${prepared.split.name} ${variant.name}${text !== ds.text ? ` (text ${text.kind})` : ''} seed ${seed}: ZSL ${(100 * cell.zsl).toFixed(1)}, H ${(100 * cell.H).toFixed(1)} (${cell.engine} engine)${cell.cached ? ' (cached)' : ` in ${cell.seconds.toFixed(0)} s`}`);
+        this.log(`[evidence ${this.progress.done}] ${label}: ZSL ${(100 * cell.zsl).toFixed(1)}, H ${(100 * cell.H).toFixed(1)} (${cell.engine} engine)${cell.cached ? ' (cached)' : ` in ${cell.seconds.toFixed(0)} s`}`);
         out.push(cell);
       }
     }

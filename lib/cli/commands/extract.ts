@@ -21,7 +21,8 @@ function parseStrict(args: string[], spec: FlagSpec): Flags {
 }
 import { canRunPhasesInParallel } from '../../pipeline/phase-worker';
 import { initBackend, describeBackend } from '../../runtime/backend';
-import { getSplit, parseUnseenList, splitFromUnseen, BenchmarkSplit } from '../../data/splits';
+import { getSplit, listSplits, parseUnseenList, splitFromUnseen, BenchmarkSplit } from '../../data/splits';
+import { TEXT_ENCODER_IDS, isTextEncoderId } from '../../text/encoders';
 import { numClassesOf, DatasetName } from '../../data/classes';
 import { DEFAULT_EXTRACTOR, extractorConfig, extractorNames } from '../../stage1/extractors';
 import { DatasetSource, PreparedFeatures, RAW_SKELETON_DATASETS, RawSkeletonDataset, prepareFeaturesParallel } from '../../experiments/datasets';
@@ -37,7 +38,15 @@ type Flags = Record<string, string | true>;
 const str = (flags: Flags, k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
 
 function splitOf(flags: Flags, dataset: DatasetName): BenchmarkSplit {
-  if (str(flags, 'split')) return getSplit(str(flags, 'split')!);
+  if (str(flags, 'split')) {
+    const split = getSplit(str(flags, 'split')!);
+    if (split.dataset !== dataset) {
+      const names = listSplits(dataset).map((x) => x.name).join(', ');
+      const known = `splits of ${dataset}: ${names || '(none registered: use --unseen)'}`;
+      throw new CliUsageError(`--split ${split.name} is a split of ${split.dataset}, not of ${dataset}; ${known}.`);
+    }
+    return split;
+  }
   if (str(flags, 'unseen')) return splitFromUnseen(dataset, parseUnseenList(str(flags, 'unseen')!, numClassesOf(dataset)));
   throw new CliUsageError('give --split <name> or --unseen <ids>.');
 }
@@ -134,6 +143,8 @@ export const pipelineCommand: CliCommand = {
     if (!/^[1-9]\d*$/.test(seedsText) || Number(seedsText) > 100) throw new CliUsageError(`--seeds must be an integer in 1..100, got '${seedsText}'.`);
     const nSeeds = Number(seedsText);
     const all: Record<string, Variant> = { ours: OURS, dagger: OURS_DAGGER, baseline: BASELINE };
+    const encoder = str(flags, 'text-encoder') ?? 'use-lite';
+    if (!isTextEncoderId(encoder)) throw new CliUsageError(`--text-encoder must be one of ${TEXT_ENCODER_IDS.join(', ')}, got '${encoder}'.`);
     const names = (str(flags, 'variants') ?? 'ours,dagger,baseline').split(',');
     const variants = names.map((n) => {
       if (!all[n]) throw new CliUsageError(`unknown variant '${n}'; use ours, dagger, baseline.`);

@@ -1,4 +1,5 @@
 /** `fsvae run` (alias `train`): stages 2-4 with both protocols on pre-extracted features in the SynSE layout. */
+import { FsvaeInputError } from '../../util/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyStage2EngineFlag, checkWritable, CliCommand, CliUsageError, FlagSpec, commandLine, parseFlags, repeated, setUsage } from '../registry';
@@ -46,7 +47,7 @@ export const command: CliCommand = {
     const features = str('features');
     const textDir = str('text');
     if (!features || !textDir) throw new CliUsageError('--features and --text are required.');
-    let split;
+    let split: ReturnType<typeof getSplit>;
     if (str('split')) split = getSplit(str('split')!);
     else if (str('dataset') && str('unseen')) {
       const ds = str('dataset')! as Parameters<typeof splitFromUnseen>[0];
@@ -65,6 +66,20 @@ export const command: CliCommand = {
     const sized = withSchedule(cfg, { cycles: str('cycles') ? Number(str('cycles')) : undefined, steps: str('steps') ? Number(str('steps')) : undefined });
     Object.assign(cfg, sized);
     applyStage2EngineFlag(flags.engine);
+    // the gate's settings, like every flag, are checked before any work (the gate itself runs after training)
+    const gateValue = (k: string, d: number, ok: (n: number) => boolean, range: string): number | 'search' => {
+      const v = str(k);
+      if (v === undefined) return d;
+      if (v === 'search') return 'search';
+      const n = Number(v);
+      if (!(v.trim() !== '' && Number.isFinite(n) && ok(n))) throw new CliUsageError(`--${k} must be ${range} or 'search', got '${v}'.`);
+      return n;
+    };
+    const gate: GateConfig = {
+      temperature: gateValue('gate-temperature', REFERENCE_GATE.temperature as number, (n) => n > 0, 'a positive number'),
+      threshold: gateValue('gate-threshold', REFERENCE_GATE.threshold as number, (n) => n > 0 && n < 1,
+        'a probability in (0, 1) (the scripts\' --th 50 is 0.5)'),
+    };
     // output paths are checked before any work
     if (str('out')) checkWritable(str('out')!, '--out', 'file');
     if (str('log')) checkWritable(str('log')!, '--log', 'file');
@@ -77,15 +92,6 @@ export const command: CliCommand = {
     const total = cfg.schedule.cycles * cfg.schedule.stepsPerCycle;
     let bar: StepProgress | null = null;
     let barKey = '';
-    const gateValue = (k: string, d: number): number | 'search' => {
-      const v = str(k);
-      if (v === undefined) return d;
-      if (v === 'search') return 'search';
-      const n = Number(v);
-      if (!Number.isFinite(n)) throw new CliUsageError(`--${k} must be a number or 'search', got '${v}'.`);
-      return n;
-    };
-    const gate: GateConfig = { temperature: gateValue('gate-temperature', REFERENCE_GATE.temperature as number), threshold: gateValue('gate-threshold', REFERENCE_GATE.threshold as number) };
     // per-cycle metrics as JSON lines: --log, else next to --out
     const logFile = str('log') ?? (str('out') ? str('out')!.replace(/\.json$/, '') + '.cycles.jsonl' : undefined);
     if (logFile) {
@@ -96,7 +102,9 @@ export const command: CliCommand = {
       seeds, gate, checkpointDir: str('checkpoint-dir'), log: (l) => console.log(l), parallel: flags.sequential ? false : undefined,
       onCycle: (phase, seed, c) => {
         if (logFile) fs.appendFileSync(logFile, JSON.stringify({ phase, seed, ...c }) + '\n');
-        if (!flags.quiet) console.log(`[seed ${seed} ${phase}] cycle ${c.cycle + 1}/${cfg.schedule.cycles}: ${phase === 'train' ? 'ZSL' : 'pseudo-unseen ZSL'} ${(100 * c.zslAccuracy).toFixed(1)}, loss ${c.losses.total.toFixed(3)}, ${c.wallSeconds.toFixed(1)} s`);
+        const resumed = (c as { restored?: boolean }).restored ? ` (resumed: restored from ${str('checkpoint-dir')})` : '';
+        const zsl = `${phase === 'train' ? 'ZSL' : 'pseudo-unseen ZSL'} ${(100 * c.zslAccuracy).toFixed(1)}`;
+        if (!flags.quiet) console.log(`[seed ${seed} ${phase}] cycle ${c.cycle + 1}/${cfg.schedule.cycles}: ${zsl}, loss ${c.losses.total.toFixed(3)}, ${c.wallSeconds.toFixed(1)} s${resumed}`);
       },
       // a redrawn bar on a terminal only (following the train phase when the val phase runs alongside in a worker)
       onProgress: flags.quiet || !process.stdout.isTTY ? undefined : (phase, seed, p) => {
@@ -109,6 +117,8 @@ export const command: CliCommand = {
         }
         bar!.update(p.cycle * p.stepsPerCycle + p.step + 1, `cycle ${p.cycle} loss ${p.loss.toFixed(3)} ${p.stepsPerSecond.toFixed(0)} steps/s`);
       },
+    }).catch((e: unknown) => {
+      throw divergenceNamingInput(e, `split ${data.split.name}, features ${features}, text ${textDir}`);
     });
     (bar as StepProgress | null)?.done();
     // the engine the runs actually used (both phases of every seed), on every result line and in the provenance
@@ -138,3 +148,13 @@ export const command: CliCommand = {
     return 0;
   },
 };
+
+/**
+ * Stage 2 stops with "stage 2 diverged" when its loss stops being a number: almost always input
+ * features on another scale (e.g. rows of 1e30). As the command's error: one line naming the input.
+ */
+export function divergenceNamingInput(e: unknown, input: string): unknown {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (!/stage 2 diverged/.test(msg)) return e;
+  return new FsvaeInputError(`${msg.replace(/\.?\s*$/, '')} — input: ${input}; check that its values are finite and on the usual scale.`);
+}

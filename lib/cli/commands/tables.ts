@@ -1,45 +1,142 @@
-/** `fsvae tables`: the evidence tables (the ones notebooks 03, 04 and 06 show) from the command line, in quick or full mode. */
+/**
+ * `fsvae tables`: the evidence tables (the ones notebooks 03, 04 and 06 show) from the command line,
+ * in quick or full mode; on a cluster, one shard of their cells per task and one assembly step.
+ */
+import * as path from 'node:path';
 import { CliCommand, CliUsageError, parseFlags } from '../registry';
-import { Evidence, compactSeeds, evidencePreset, seedsOf } from '../../experiments/evidence';
-import { EVIDENCE_TABLES, EvidenceTableId, runEvidenceTable, writeEvidenceTable } from '../../experiments/evidence-tables';
+import { Evidence, EvidenceConfig, EvidenceDatasetName, compactSeeds, evidencePreset, seedsOf } from '../../experiments/evidence';
+import { EVIDENCE_TABLES, EvidenceTableId, runEvidenceTable, trainedCellsOf, writeEvidenceTable } from '../../experiments/evidence-tables';
+import { Shard, assignShards, parseShard, shardFromEnvironment } from '../../experiments/shards';
 import { describeBackend, initBackend } from '../../runtime/backend';
 import { toMarkdown } from '../../report/table';
+import { FsvaeInputError } from '../../util/assert';
 
 const IDS = Object.keys(EVIDENCE_TABLES) as EvidenceTableId[];
 
-const USAGE = `usage: fsvae tables [--mode quick|full] [--table ${IDS.join(',')}]
+const USAGE = `usage: fsvae tables [--mode quick|full] [--table ${IDS.join(',')}] [--datasets nw-ucla,utd-mhad,generated] [--seeds N]
+                    [--cache-dir <dir>]
+                    [--shard i/n | --shards n | --assemble]
 
 Runs the evidence tables on NW-UCLA and UTD-MHAD (every registered split; the generated dataset
 when neither is found) exactly as the notebooks do, and writes results/<table>.{csv,md,json}
 (quick) or results/<table>_full.{csv,md,json} (full), each with its wall time in the provenance.
 Trained cells are cached in data/cache/evidence, so tables that share runs train them once.
-  --mode   quick (the main job's setting): 10 seeds per split for Tables 1-2's rows with targets, 2 for every other row; full: 30 and 5 (default quick)
-  --table  comma-separated table ids (default: all)`;
+  --mode       quick (the main job's setting): 10 seeds per split for Tables 1-2's rows with targets, 2 for every other row; full: 30 and 5 (default quick)
+  --table      comma-separated table ids (default: all)
+  --datasets   which datasets (default: NW-UCLA and UTD-MHAD when the data lookup finds them, else the generated one)
+  --seeds N    seeds 1..N per split for every row (a reduced grid; default: the mode's)
+  --cache-dir  the cache (stage-1 features and evidence cells; default data/cache): on a cluster, a folder every task shares
+On a cluster (scripts/cluster/): every task trains its shard of the cells the tables need into the shared cache and
+writes no table; one assembly step then builds every table from the cache.
+  --shard i/n  this task is shard i of n (1 ≤ i ≤ n); without it the shard comes from SLURM_ARRAY_TASK_ID (with
+               SLURM_ARRAY_TASK_COUNT or _MIN/_MAX) or from JOB_COMPLETION_INDEX (Kubernetes, with --shards n)
+  --shards n   the number of tasks of a Kubernetes Indexed Job
+  --assemble   build the tables from the cache without training; exit 1 listing the cells that are missing`;
+
+const log = (l: string) => {
+  if (!l.includes('it/s')) console.log(l);
+};
 
 export const tablesCommand: CliCommand = {
   name: 'tables',
-  summary: 'evidence tables (Tables 1-4, 7-9 with CIs and verdicts) on real skeletons → results/',
+  summary: 'evidence tables (Tables 1-4, 7-9 with CIs and verdicts) on real skeletons → results/ (cluster shards too)',
   usage: USAGE,
   async run(args) {
-    const { flags, positional } = parseFlags(args, { mode: 'string', table: 'string' });
+    const spec = {
+      mode: 'string', table: 'string', datasets: 'string', seeds: 'string', 'cache-dir': 'string', shard: 'string', shards: 'string', assemble: 'bool',
+    } as const;
+    const { flags, positional } = parseFlags(args, spec);
     if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}'.`);
+    // every flag is checked before any work starts
     const mode = (flags.mode ?? 'quick') as string;
     if (mode !== 'quick' && mode !== 'full') throw new CliUsageError(`--mode must be quick or full, not '${mode}'.`);
-    const ids = typeof flags.table === 'string' ? flags.table.split(',').map((s) => s.trim()) : IDS;
-    for (const id of ids) if (!IDS.includes(id as EvidenceTableId)) throw new CliUsageError(`--table: unknown table '${id}'; known: ${IDS.join(', ')}.`);
-    await initBackend();
-    const ev = new Evidence(evidencePreset(mode), (l) => { if (!l.includes('it/s')) console.log(l); });
-    for (const d of ev.config.datasets) {
-      const headline = compactSeeds(seedsOf(ev.config, d, 'table1', { powered: true }));
-      const seeds = `seeds per split ${headline} for Tables 1-2's rows with targets, ${compactSeeds(seedsOf(ev.config, d))} for every other row`;
-      console.log(`[tables] ${d.origin}: ${d.sources.length} split(s), ${seeds}, stage-2 preset ${d.stage2.name}`);
+    const ids = (typeof flags.table === 'string' ? flags.table.split(',').map((s) => s.trim()) : IDS) as EvidenceTableId[];
+    for (const id of ids) if (!IDS.includes(id)) throw new CliUsageError(`--table: unknown table '${id}'; known: ${IDS.join(', ')}.`);
+    const names = ['nw-ucla', 'utd-mhad', 'generated'] as const;
+    const only = typeof flags.datasets === 'string' ? flags.datasets.split(',').map((x) => x.trim()) : undefined;
+    for (const d of only ?? []) {
+      if (!(names as readonly string[]).includes(d)) throw new CliUsageError(`--datasets: unknown dataset '${d}'; known: ${names.join(', ')}.`);
     }
-    for (const id of ids as EvidenceTableId[]) {
+    const seeds = flags.seeds === undefined ? undefined : Number(flags.seeds);
+    if (seeds !== undefined && !(Number.isInteger(seeds) && seeds >= 1)) throw new CliUsageError(`--seeds must be a positive integer, not '${flags.seeds}'.`);
+    const shards = flags.shards === undefined ? undefined : Number(flags.shards);
+    if (shards !== undefined && !(Number.isInteger(shards) && shards >= 1)) {
+      throw new CliUsageError(`--shards must be a positive integer, not '${flags.shards}'.`);
+    }
+    const assemble = flags.assemble === true;
+    if (assemble && (flags.shard !== undefined || shards !== undefined)) {
+      throw new CliUsageError('--assemble builds the tables from every shard: drop --shard/--shards.');
+    }
+    let shard: Shard | null;
+    try {
+      shard = typeof flags.shard === 'string' ? parseShard(flags.shard) : null;
+    } catch (e) {
+      throw new CliUsageError((e as Error).message);
+    }
+    shard ??= assemble ? null : shardFromEnvironment(process.env, shards);
+    if (shards !== undefined && !shard) throw new CliUsageError('--shards n needs JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or --shard i/n.');
+    if (typeof flags['cache-dir'] === 'string') process.env.FSVAE_CACHE = path.resolve(flags['cache-dir']);
+
+    await initBackend();
+    const preset = evidencePreset(mode, only as EvidenceDatasetName[] | undefined);
+    if (!preset.datasets.length) {
+      throw new FsvaeInputError(`--datasets ${flags.datasets}: none of them was found by the data lookup (npx fsvae download --list).`);
+    }
+    const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+    const config: EvidenceConfig = seeds === undefined ? preset : { ...preset, seeds: range(seeds), headlineSeeds: range(seeds) };
+    for (const d of config.datasets) {
+      const headline = compactSeeds(seedsOf(config, d, 'table1', { powered: true }));
+      const perRow = `seeds per split ${headline} for Tables 1-2's rows with targets, ${compactSeeds(seedsOf(config, d))} for every other row`;
+      console.log(`[tables] ${d.origin}: ${d.sources.length} split(s), ${perRow}, stage-2 preset ${d.stage2.name}`);
+    }
+    if (shard) return trainShard(config, ids, shard);
+    if (assemble) await checkAssembled(config, ids, args);
+    const ev = new Evidence(config, log);
+    const by = assemble ? 'fsvae tables --assemble' : `fsvae tables --mode ${mode}`;
+    for (const id of ids) {
       const t0 = Date.now();
       const t = await runEvidenceTable(ev, id);
-      const files = writeEvidenceTable(t, ev, describeBackend(), `fsvae tables --mode ${mode}`, (Date.now() - t0) / 1000);
+      const files = writeEvidenceTable(t, ev, describeBackend(), by, (Date.now() - t0) / 1000);
       console.log(`\n${t.title}\n\n${toMarkdown(t.rows)}\n[tables] ${id}: ${((Date.now() - t0) / 1000).toFixed(0)} s → ${files.join(', ')}`);
     }
+    if (assemble && ev.progress.done > ev.progress.cached) throw new Error(`--assemble trained ${ev.progress.done - ev.progress.cached} cell(s): a bug.`);
     return 0;
   },
 };
+
+/** Every cell the tables need (stage 1 runs where its features are not cached; no stage-2 training). */
+async function planCells(config: EvidenceConfig, ids: readonly EvidenceTableId[]) {
+  const plan = new Evidence(config, (l) => { if (!l.startsWith('[evidence') && !l.includes('it/s')) console.log(l); }, undefined, 'plan');
+  for (const id of ids) await trainedCellsOf(plan, id);
+  return [...plan.planned.values()];
+}
+
+async function trainShard(config: EvidenceConfig, ids: readonly EvidenceTableId[], shard: Shard): Promise<number> {
+  const t0 = Date.now();
+  const cells = await planCells(config, ids);
+  const owner = assignShards(cells, shard.count);
+  const mine = cells.filter((c) => owner.get(c.key) === shard.index);
+  const todo = mine.filter((c) => !c.cached);
+  const name = `shard ${shard.index + 1}/${shard.count}`;
+  const counts = `${mine.length} of ${cells.length} cells are this shard's: ${todo.length} to train, ${mine.length - todo.length} cached`;
+  console.log(`[tables] ${name} (${shard.source}): ${counts}`);
+  for (const [k, c] of todo.entries()) {
+    const t1 = Date.now();
+    await c.train();
+    console.log(`[tables] ${name}: trained ${k + 1}/${todo.length} ${c.label} in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
+  }
+  console.log(`[tables] ${name}: done, ${todo.length} cell(s) trained in ${((Date.now() - t0) / 1000).toFixed(0)} s; build the tables with --assemble`);
+  return 0;
+}
+
+async function checkAssembled(config: EvidenceConfig, ids: readonly EvidenceTableId[], args: readonly string[]): Promise<void> {
+  const cells = await planCells(config, ids);
+  const missing = cells.filter((c) => !c.cached);
+  if (!missing.length) return;
+  const rest = args.filter((a) => a !== '--assemble').join(' ');
+  const shown = missing.slice(0, 12).map((c) => `  ${c.label} (${c.key})`).join('\n');
+  const more = missing.length > 12 ? `\n  … and ${missing.length - 12} more` : '';
+  const where = process.env.FSVAE_CACHE ?? 'data/cache';
+  throw new FsvaeInputError(`--assemble: ${missing.length} of ${cells.length} cells are not in the cache (${where}):\n${shown}${more}`
+    + `\ncompute them with: fsvae tables ${rest} --shard i/n for every i (or without --shard on one machine)`);
+}

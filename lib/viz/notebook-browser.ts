@@ -178,6 +178,8 @@ interface Server { url: string; token: string; proc: ChildProcess; tmp: string; 
 
 /** Jupyter with the project's kernels; `newUser` gives it an empty trust store (nothing signed). */
 async function startServer(root: string, python: string, newUser: boolean): Promise<Server> {
+  // the project's kernels (a fresh clone has none until they are registered; skips fast when they are)
+  execFileSync('bash', [path.join(root, 'scripts/register-kernel.sh')], { stdio: 'ignore' });
   const printed = execFileSync('bash', [path.join(root, 'scripts/register-kernel.sh'), '--print-env'], { encoding: 'utf8' });
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const m of printed.matchAll(/^export (\w+)=(.*)$/gm)) env[m[1]] = execFileSync('bash', ['-c', `printf %s ${m[2]}`], { encoding: 'utf8' });

@@ -21,7 +21,9 @@ if ! grep -qs '^VERSION_CODENAME=bookworm' /etc/os-release; then
   exit 1
 fi
 cmds=()
-grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/ || cmds+=("printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' > $SOURCES")
+SUITE='Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\n'
+SUITE+='Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n'
+grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/ || cmds+=("printf '$SUITE' > $SOURCES")
 cmds+=("apt-get update -qq" "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers libvulkan1")
 if [ "$(id -u)" -ne 0 ]; then
   echo "[vulkan] not root: run these as root (sudo sh -c '...'):" >&2

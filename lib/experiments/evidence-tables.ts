@@ -227,8 +227,13 @@ export function evidenceSummaryMarkdown(
     lines.push(...transferFindings.filter((f) => /geometry of the stage-1|, FS-VAE/.test(f)).map((f) => `- ${f}`), '');
   }
   if (stage1Seeds.length) {
-    lines.push('What the intervals leave out: the stage-1 fit is shared by every stage-2 seed; refitted with other seeds (`scripts/stage1-seed-effect.js`, `results/stage1_seed_effect.md`, Ours, ZSL %):', '');
-    for (const r of stage1Seeds) lines.push(`- ${r.split}: mean per stage-1 seed ${r['stage-1 seed means']}; between-fit SD ${r['SD between stage-1 seeds (points)']} vs within-fit SD ${r['SD within stage-1 seed (points)']} points (stage-1 share of the variance ${r['stage-1 variance share %']} %, F p ${r['p (stage 1)']}).`);
+    lines.push('What the intervals leave out: the stage-1 fit is shared by every stage-2 seed; refitted with other seeds '
+      + '(`scripts/stage1-seed-effect.js`, `results/stage1_seed_effect.md`, Ours, ZSL %):', '');
+    for (const r of stage1Seeds) {
+      const sds = `between-fit SD ${r['SD between stage-1 seeds (points)']} vs within-fit SD ${r['SD within stage-1 seed (points)']} points`;
+      const share = `stage-1 share of the variance ${r['stage-1 variance share %']} %, F p ${r['p (stage 1)']}`;
+      lines.push(`- ${r.split}: mean per stage-1 seed ${r['stage-1 seed means']}; ${sds} (${share}).`);
+    }
     lines.push('');
   }
   lines.push('Claims of the paper, paired by split and seed (Δ in points, 95 % CI):', '', ...claimLines(tables));

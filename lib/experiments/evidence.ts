@@ -335,7 +335,8 @@ export class Evidence {
         this.progress.done++;
         if (cell.cached) this.progress.cached++;
         this.progress.seconds += (Date.now() - t0) / 1000;
-        this.log(`[evidence ${this.progress.done}] ${label}: ZSL ${(100 * cell.zsl).toFixed(1)}, H ${(100 * cell.H).toFixed(1)} (${cell.engine} engine)${cell.cached ? ' (cached)' : ` in ${cell.seconds.toFixed(0)} s`}`);
+        const how = `${cell.engine} engine)${cell.cached ? ' (cached)' : ` in ${cell.seconds.toFixed(0)} s`}`;
+        this.log(`[evidence ${this.progress.done}] ${label}: ZSL ${(100 * cell.zsl).toFixed(1)}, H ${(100 * cell.H).toFixed(1)} (${how}`);
         out.push(cell);
       }
     }

@@ -57,7 +57,8 @@ export function notebookFigureIds(notebook: string): string[] {
     for (const o of c.outputs ?? []) {
       const h = o.data?.['text/html'];
       const text = Array.isArray(h) ? h.join('') : h ?? '';
-      for (const m of text.matchAll(/<img id="(fsvae-fig-[0-9a-f]+-static)"/g)) ids.push(m[1]);
+      // the static image of every figure (lib/viz): <img id="fsvae-…-static"> before its interactive div
+      for (const m of text.matchAll(/<img id="(fsvae-[\w-]+-static)"/g)) ids.push(m[1]);
     }
   }
   return ids;

@@ -13,6 +13,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findChromium } from './png';
+import { notebookFigureIds } from './html-export';
 
 export interface PageProbe {
   /** Jupyter's own verdict on the notebook's signature. */
@@ -77,20 +78,6 @@ export function browserCheckUnavailable(python = process.env.FSVAE_JUPYTER_PYTHO
     return 'puppeteer-core is not installed (npm install)';
   }
   return null;
-}
-
-/** Static-image ids of the figure outputs in a saved notebook (the `<img id="…-static">` convention of lib/viz). */
-export function savedFigureIds(notebookFile: string): string[] {
-  const nb = JSON.parse(fs.readFileSync(notebookFile, 'utf8')) as { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> };
-  const ids: string[] = [];
-  for (const c of nb.cells) {
-    for (const o of c.outputs ?? []) {
-      const h = o.data?.['text/html'];
-      const html = Array.isArray(h) ? h.join('') : typeof h === 'string' ? h : '';
-      for (const m of html.matchAll(/<img id="([\w-]+-static)"/g)) ids.push(m[1]);
-    }
-  }
-  return ids;
 }
 
 /** Outputs of a saved notebook that an untrusted notebook would not show (no HTML, text or image form). */
@@ -297,7 +284,7 @@ export async function checkNotebooksInBrowser(opts: BrowserCheckOptions): Promis
           const t0 = Date.now();
           const opened = await openNotebook(page, server, opts.root, file);
           const probe = { ...((await page.evaluate(PROBE_PAGE)) as PageProbe), droppedUntrusted: opened.dropped() };
-          const figuresInFile = savedFigureIds(file).length;
+          const figuresInFile = notebookFigureIds(file).length;
           const problems = pageProblems(probe, figuresInFile);
           const trustOnly = trustOnlyOutputs(file);
           if (trustOnly.length) problems.push(`outputs shown only when trusted: ${trustOnly.join('; ')}`);
@@ -316,7 +303,7 @@ export async function checkNotebooksInBrowser(opts: BrowserCheckOptions): Promis
           const opened = await openNotebook(page, server, opts.root, opts.runAll);
           const run = await runAllThroughUi(page, opts.runAllTimeoutMs ?? 15 * 60_000);
           const probe = { ...((await page.evaluate(PROBE_PAGE)) as PageProbe), droppedUntrusted: opened.dropped() };
-          const figuresInFile = savedFigureIds(opts.runAll).length;
+          const figuresInFile = notebookFigureIds(opts.runAll).length;
           const problems = pageProblems(probe, figuresInFile);
           if (run.longestIdleRunSamples > MAX_IDLE_SAMPLES_WHILE_RUNNING) {
             problems.push(`kernel indicator idle for ${run.longestIdleRunSamples} samples in a row while a cell ran`);

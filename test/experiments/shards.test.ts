@@ -43,7 +43,8 @@ test('shards are assigned longest cost first to the least loaded shard, whatever
 test('a cache entry is read only when its checksum holds; older entries without one are read as they are', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-cell-'));
   const cell = {
-    dataset: 'generated', split: 's', seed: 1, zsl: 0.5, zslTestSelected: 0.5, S: 0.4, U: 0.3, H: 0.34, chance: 0.2, seconds: 3, cached: false, engine: 'fused', code: 'c',
+    dataset: 'generated', split: 's', seed: 1, zsl: 0.5, zslTestSelected: 0.5, S: 0.4, U: 0.3, H: 0.34, chance: 0.2,
+    seconds: 3, cached: false, engine: 'fused', code: 'c',
   };
   const file = path.join(dir, 'a.json');
   fs.writeFileSync(file, JSON.stringify({ ...cell, check: evidenceCellChecksum(cell) }));

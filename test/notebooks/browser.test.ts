@@ -11,8 +11,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../../lib/data/paths';
 import {
-  MAX_LOG_LINES_ABOVE_RESULTS, PageProbe, browserCheckUnavailable, checkNotebooksInBrowser, pageProblems, savedFigureIds, trustOnlyOutputs,
+  MAX_LOG_LINES_ABOVE_RESULTS, PageProbe, browserCheckUnavailable, checkNotebooksInBrowser, pageProblems, trustOnlyOutputs,
 } from '../../lib/viz/notebook-browser';
+import { notebookFigureIds } from '../../lib/viz/html-export';
 
 const root = repoRoot();
 
@@ -31,7 +32,7 @@ test('saved figures are counted by their static images; markdown-only outputs ar
     { output_type: 'display_data', data: { 'text/markdown': '**Claims**', 'text/plain': 'Claims' } },
     { output_type: 'stream', name: 'stdout', text: 'log\n' },
   ]);
-  assert.deepEqual(savedFigureIds(file), ['fsvae-fig-0123456789ab-static', 'fsvae-anim-abc-static']);
+  assert.deepEqual(notebookFigureIds(file), ['fsvae-fig-0123456789ab-static', 'fsvae-anim-abc-static']);
   assert.deepEqual(trustOnlyOutputs(file), ['cell 1: text/markdown']);
 });
 

@@ -104,7 +104,8 @@ export const command: CliCommand = {
         if (logFile) fs.appendFileSync(logFile, JSON.stringify({ phase, seed, ...c }) + '\n');
         const resumed = (c as { restored?: boolean }).restored ? ` (resumed: restored from ${str('checkpoint-dir')})` : '';
         const zsl = `${phase === 'train' ? 'ZSL' : 'pseudo-unseen ZSL'} ${(100 * c.zslAccuracy).toFixed(1)}`;
-        if (!flags.quiet) console.log(`[seed ${seed} ${phase}] cycle ${c.cycle + 1}/${cfg.schedule.cycles}: ${zsl}, loss ${c.losses.total.toFixed(3)}, ${c.wallSeconds.toFixed(1)} s${resumed}`);
+        const tail = `loss ${c.losses.total.toFixed(3)}, ${c.wallSeconds.toFixed(1)} s${resumed}`;
+        if (!flags.quiet) console.log(`[seed ${seed} ${phase}] cycle ${c.cycle + 1}/${cfg.schedule.cycles}: ${zsl}, ${tail}`);
       },
       // a redrawn bar on a terminal only (following the train phase when the val phase runs alongside in a worker)
       onProgress: flags.quiet || !process.stdout.isTTY ? undefined : (phase, seed, p) => {

@@ -193,7 +193,7 @@ export function fitDctExtractor(cfg: DctExtractorConfig, sequences: readonly Ske
     for (let i = 0; i < D * D; i++) Sw[i] /= allRows.length;
     const Linv = lowerTriangularInverse(cholesky(shrinkCovariance(Sw, D, shrink.chosen), D), D);
     // whitened rows y = L⁻¹ z, then their principal axes
-    const y = matmul(Float64Array.from(z), transpose(Linv, D, D), allRows.length, D, D);
+    const y = matmul(Float64Array.from(z), transpose(Linv, D, D), allRows.length, D, D, 'upper');
     const centre = new Float64Array(D);
     for (let r = 0; r < allRows.length; r++) for (let k = 0; k < D; k++) centre[k] += y[r * D + k];
     for (let k = 0; k < D; k++) centre[k] /= allRows.length;
@@ -203,7 +203,7 @@ export function fitDctExtractor(cfg: DctExtractorConfig, sequences: readonly Ske
     dim = Math.min(m.outDim, D);
     const P = new Float64Array(dim * D); // rows = principal axes
     for (let a = 0; a < dim; a++) for (let k = 0; k < D; k++) P[a * D + k] = vectors[k * D + a];
-    A = matmul(P, Linv, dim, D, D);
+    A = matmul(P, Linv, dim, D, D, 'lower');
     // f = P·(y − centre) = A·z − P·centre
     offset = new Float64Array(dim);
     for (let a = 0; a < dim; a++) for (let k = 0; k < D; k++) offset[a] += P[a * D + k] * centre[k];
@@ -316,7 +316,7 @@ function chooseShrinkage(z: Float32Array, D: number, labels: number[], rows: num
       const held = rows.filter((r) => r < n0 && foldOf.get(labels[r]) === k);
       const zh = new Float64Array(held.length * D);
       held.forEach((r, i) => zh.set(z.subarray(r * D, (r + 1) * D), i * D));
-      const yh = matmul(zh, transpose(Linv, D, D), held.length, D, D);
+      const yh = matmul(zh, transpose(Linv, D, D), held.length, D, D, 'upper');
       acc += ownMeanAccuracy(yh, D, held.map((r) => labels[r]));
     }
     return acc / nFolds;

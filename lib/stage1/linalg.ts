@@ -7,8 +7,17 @@ import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { FsvaeInputError } from '../util/assert';
 
 /**
+ * Rows per block of the scatter and columns per block of matmul: a block stays in the cache while
+ * it is used. Blocking never changes the order in which an entry's terms are summed, so the
+ * results are bit-for-bit those of the plain loops (test/stage1/linalg.test.ts checks this).
+ */
+const ROW_BLOCK = 64;
+const COL_BLOCK = 128;
+
+/**
  * Adds Σ_i (x_i − μ_{g(i)})(x_i − μ_{g(i)})ᵀ over `rows` into `into` (d×d, upper and lower
  * triangles), where μ_g is the mean of the rows of group g (e.g. a class). Returns the row count.
+ * Each entry sums its rows in the order of `rowIndex` (skipping rows whose factor is 0).
  */
 export function addGroupScatter(data: Float32Array | Float64Array, rowIndex: readonly number[], group: (row: number) => number, d: number, into: Float64Array): number {
   const sums = new Map<number, { n: number; s: Float64Array }>();
@@ -19,15 +28,27 @@ export function addGroupScatter(data: Float32Array | Float64Array, rowIndex: rea
     e.n++;
     for (let k = 0; k < d; k++) e.s[k] += data[r * d + k];
   }
-  const z = new Float64Array(d);
-  for (const r of rowIndex) {
-    const e = sums.get(group(r))!;
-    for (let k = 0; k < d; k++) z[k] = data[r * d + k] - e.s[k] / e.n;
+  // a block of centred rows, stored by column: zt[k·ROW_BLOCK + q] = row q's centred entry k
+  const zt = new Float64Array(d * ROW_BLOCK);
+  for (let r0 = 0; r0 < rowIndex.length; r0 += ROW_BLOCK) {
+    const nq = Math.min(ROW_BLOCK, rowIndex.length - r0);
+    for (let q = 0; q < nq; q++) {
+      const r = rowIndex[r0 + q];
+      const e = sums.get(group(r))!;
+      for (let k = 0; k < d; k++) zt[k * ROW_BLOCK + q] = data[r * d + k] - e.s[k] / e.n;
+    }
     for (let a = 0; a < d; a++) {
-      const za = z[a];
-      if (za === 0) continue;
+      const za = a * ROW_BLOCK;
       const row = a * d;
-      for (let b = a; b < d; b++) into[row + b] += za * z[b];
+      for (let b = a; b < d; b++) {
+        const zb = b * ROW_BLOCK;
+        let s = into[row + b];
+        for (let q = 0; q < nq; q++) {
+          const x = zt[za + q];
+          if (x !== 0) s += x * zt[zb + q];
+        }
+        into[row + b] = s;
+      }
     }
   }
   for (let a = 0; a < d; a++) for (let b = a + 1; b < d; b++) into[b * d + a] = into[a * d + b];
@@ -68,29 +89,45 @@ export function cholesky(A: Float64Array, d: number): Float64Array {
 
 /** Inverse of a lower-triangular matrix (lower-triangular). */
 export function lowerTriangularInverse(L: Float64Array, d: number): Float64Array {
-  const X = new Float64Array(d * d);
+  // column j of the inverse is built in row j of xt (contiguous), then transposed
+  const xt = new Float64Array(d * d);
   for (let j = 0; j < d; j++) {
-    X[j * d + j] = 1 / L[j * d + j];
+    const cj = j * d;
+    xt[cj + j] = 1 / L[j * d + j];
     for (let i = j + 1; i < d; i++) {
       let s = 0;
       const ri = i * d;
-      for (let k = j; k < i; k++) s += L[ri + k] * X[k * d + j];
-      X[ri + j] = -s / L[ri + i];
+      for (let k = j; k < i; k++) s += L[ri + k] * xt[cj + k];
+      xt[cj + i] = -s / L[ri + i];
     }
   }
-  return X;
+  return transpose(xt, d, d);
 }
 
-/** C = A·B with A (n×k), B (k×m). */
-export function matmul(A: Float64Array, B: Float64Array, n: number, k: number, m: number): Float64Array {
+/**
+ * C = A·B with A (n×k), B (k×m), for finite A and B. `shapeOfB` 'lower' or 'upper' (k = m) says
+ * that B is triangular: its zeros are skipped. Skipping a term a·0 leaves every entry bit-for-bit
+ * as it was, since an entry summed from +0 is never −0 and adding ±0 to it changes nothing.
+ */
+export function matmul(A: Float64Array, B: Float64Array, n: number, k: number, m: number, shapeOfB: 'full' | 'lower' | 'upper' = 'full'): Float64Array {
+  if (shapeOfB !== 'full' && k !== m) throw new FsvaeInputError(`matmul: a triangular B must be square, got ${k}×${m}.`);
   const C = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) {
-    const ci = i * m;
-    for (let p = 0; p < k; p++) {
-      const a = A[i * k + p];
-      if (a === 0) continue;
-      const bp = p * m;
-      for (let j = 0; j < m; j++) C[ci + j] += a * B[bp + j];
+  for (let j0 = 0; j0 < m; j0 += COL_BLOCK) {
+    const j1 = Math.min(m, j0 + COL_BLOCK);
+    // rows p of B with a non-zero in columns j0..j1-1: lower, p ≥ j0; upper, p < j1
+    const p0 = shapeOfB === 'lower' ? j0 : 0;
+    const p1 = shapeOfB === 'upper' ? j1 : k;
+    for (let i = 0; i < n; i++) {
+      const ci = i * m;
+      const ai = i * k;
+      for (let p = p0; p < p1; p++) {
+        const a = A[ai + p];
+        if (a === 0) continue;
+        const bp = p * m;
+        const lo = shapeOfB === 'upper' ? Math.max(j0, p) : j0;
+        const hi = shapeOfB === 'lower' ? Math.min(j1, p + 1) : j1;
+        for (let j = lo; j < hi; j++) C[ci + j] += a * B[bp + j];
+      }
     }
   }
   return C;

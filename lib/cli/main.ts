@@ -2,6 +2,8 @@
 /** `npx fsvae <command> ...`: the command-line entry point. Commands register in COMMANDS below. */
 import { CliCommand, CliUsageError } from './registry';
 import { FsvaeInputError } from '../util/assert';
+import { DiskWriteError, toDiskWriteError } from '../util/atomic-file';
+import { removeCreatedOutputs, snapshotOutputs } from './created-outputs';
 import { command as run } from './commands/run';
 import { command as generateFeatures } from './commands/generate-features';
 import { command as downloadCommand } from './commands/download';
@@ -51,9 +53,18 @@ export async function main(argv: string[]): Promise<number> {
     console.log(cmd.usage);
     return 0;
   }
+  const outputs = snapshotOutputs(rest);
   try {
     return await cmd.run(rest);
   } catch (e) {
+    // last resort for a write the file system refused (full disk, quota, read-only, file too large)
+    // that no writer named: one line, never a stack; what this command created is removed
+    const disk = toDiskWriteError(e);
+    if (disk instanceof DiskWriteError) {
+      removeCreatedOutputs(outputs);
+      console.error(`fsvae ${name}: ${disk.message}`);
+      return 1;
+    }
     if (e instanceof CliUsageError) {
       console.error(`fsvae ${name}: ${e.message}\n\n${cmd.usage}`);
       return 2;

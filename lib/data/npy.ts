@@ -10,9 +10,9 @@
  * multi-byte ones are byte-swapped on read. Fortran order, object/string/structured dtypes and
  * files whose data length differs from the header's shape are rejected with FsvaeInputError.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsvaeInputError, readInputFile } from '../util/assert';
+import { makeFolders, removeCreatedFolders, toDiskWriteError, writeFileOrRemove } from '../util/atomic-file';
 
 export type NpyDtype = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool';
 export type NpyData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
@@ -325,11 +325,26 @@ export function encodeNpy(array: NpyArray, what = 'encodeNpy'): Uint8Array {
   return out;
 }
 
-/** Writes a `.npy` file (creating its folder). */
+/**
+ * Writes a `.npy` file (creating its folder). A failed write leaves no part behind: the file, and
+ * the folders this call created, are removed; a refused write (full disk, quota, read-only file
+ * system, file too large) is thrown as a DiskWriteError naming the file.
+ */
 export function writeNpy(file: string, array: NpyArray): void {
   const bytes = encodeNpy(array, file);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, bytes);
+  const dir = path.dirname(file);
+  let created: string | undefined;
+  try {
+    created = makeFolders(dir);
+  } catch (e) {
+    throw toDiskWriteError(e, file);
+  }
+  try {
+    writeFileOrRemove(file, bytes);
+  } catch (e) {
+    removeCreatedFolders(dir, created);
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

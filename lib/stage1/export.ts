@@ -14,11 +14,12 @@
  *                     val    = the held-out val-seen samples     (+ val_out.npy)
  * u = number of unseen classes. Features are the 256-d pooled outputs (eval-mode BN), logits
  * cover all numClasses classes. Each folder is written to a temporary sibling and renamed into
- * place, and gets an extractor.json (configuration, seed, counts, accuracies, training history).
+ * place (writeFolderAtomically: a failed write leaves the old folder, or none), and gets an
+ * extractor.json (configuration, seed, counts, accuracies, training history).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsvaeInputError } from '../util/assert';
+import { makeFolders, removeCreatedFolders, toDiskWriteError, writeFileOrRemove, writeFolderAtomically } from '../util/atomic-file';
 import { Random } from '../util/random';
 import { SkeletonSequence } from '../data/skeleton';
 import { SynsePhase, synseFolderName, writeSynseSplit } from '../data/synse';
@@ -178,17 +179,6 @@ function toFeatureSet(ex: TrainedExtractor, seqs: readonly SkeletonSequence[], b
   return set;
 }
 
-function writeFolderAtomically(dir: string, write: (tmp: string) => void): void {
-  const tmp = `${dir}.tmp-${process.pid}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp, { recursive: true });
-  write(tmp);
-  const old = `${dir}.old-${process.pid}`;
-  if (fs.existsSync(dir)) fs.renameSync(dir, old);
-  fs.renameSync(tmp, dir);
-  fs.rmSync(old, { recursive: true, force: true });
-}
-
 function requireRows(rows: number, what: string): void {
   if (rows === 0) throw new FsvaeInputError(`stage 1 export: the ${what} set would be empty; check the split and the protocol (which samples are on which side).`);
 }
@@ -218,7 +208,22 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
   const trainSide = opts.sequences.filter((s) => sides.get(s) === 'train');
   const testSide = opts.sequences.filter((s) => sides.get(s) === 'test');
   const report: Stage1ExportReport = { config: opts.config, numClasses: C, unseen: sp.unseen, valUnseen: sp.valUnseen };
-  fs.mkdirSync(opts.outDir, { recursive: true });
+  let created: string | undefined;
+  try {
+    created = makeFolders(opts.outDir);
+  } catch (e) {
+    throw toDiskWriteError(e, opts.outDir);
+  }
+  // a folder that cannot be written (e.g. a full disk) leaves behind none of the empty folders this
+  // export created (a folder the other phase wrote is kept, and so are its parents)
+  const writeFolder = (dir: string, fill: (tmp: string) => void) => {
+    try {
+      writeFolderAtomically(dir, fill);
+    } catch (e) {
+      removeCreatedFolders(opts.outDir, created);
+      throw e;
+    }
+  };
 
   const run = (phase: SynsePhase, classes: number[], seed: number, holdOut?: Set<string>): TrainedExtractor => {
     const selection: TrainingSelection = { classes, side: (s) => sides.get(s) ?? opts.side(s), numClasses: C, holdOut };
@@ -252,9 +257,10 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
         trainTop1,
         evalTop1: { all: top1Accuracy(val.logits!, val.labels, C), amongTrained: top1Accuracy(val.logits!, val.labels, C, sp.valSeen), rows: val.rows },
       };
-      writeFolderAtomically(dir, (tmp) => {
+      writeFolder(dir, (tmp) => {
         writeSynseSplit(tmp, { phase: 'val', train, ztest, val });
-        fs.writeFileSync(path.join(tmp, 'extractor.json'), reportJson(r, opts.config, { valUnseen: sp.valUnseen, valSeen: sp.valSeen, absent: sp.unseen, valFraction: opts.valFraction ?? 0.2, valGroupBy: opts.valGroupBy ?? null }));
+        const extra = { valUnseen: sp.valUnseen, valSeen: sp.valSeen, absent: sp.unseen, valFraction: opts.valFraction ?? 0.2, valGroupBy: opts.valGroupBy ?? null };
+        writeFileOrRemove(path.join(tmp, 'extractor.json'), reportJson(r, opts.config, extra));
       });
       report.val = r;
       log(`[stage 1, phase val] wrote ${dir}: train ${train.rows}, ztest ${ztest.rows}, val ${val.rows}; held-out top-1 ${(r.evalTop1.all * 100).toFixed(1)}%`);
@@ -283,9 +289,9 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
         trainTop1,
         evalTop1: { all: top1Accuracy(seenRows.logits, seenRows.labels, C), amongTrained: top1Accuracy(seenRows.logits, seenRows.labels, C, sp.seen), rows: seenRows.labels.length },
       };
-      writeFolderAtomically(dir, (tmp) => {
+      writeFolder(dir, (tmp) => {
         writeSynseSplit(tmp, { phase: 'train', train, ztest, gtest });
-        fs.writeFileSync(path.join(tmp, 'extractor.json'), reportJson(r, opts.config, { unseen: sp.unseen, seen: sp.seen }));
+        writeFileOrRemove(path.join(tmp, 'extractor.json'), reportJson(r, opts.config, { unseen: sp.unseen, seen: sp.seen }));
       });
       report.train = r;
       report.seenTestTop1 = r.evalTop1.all;

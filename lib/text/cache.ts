@@ -4,7 +4,8 @@
  * sidecar <part>.json recording the encoder identity, dataset, part, class count, width and the
  * hash of the texts (descriptionHash: sha256 of JSON.stringify(texts)). An entry is used only when
  * the sidecar matches all of them; a changed text or another encoder identity recomputes and
- * overwrites it. Files are written to a temporary name and renamed, the sidecar last.
+ * overwrites it. Files are written to a temporary name and renamed, the sidecar last; a failed
+ * write (e.g. a full disk) leaves no half entry.
  *
  * classTextFeatures() then gives the stage-2 text features f_t of Eq. 5: the parts of a mode
  * ('lb_ad_md' or 'AL_GD_LD': AL = lb, GD = ad, LD = md), concatenated in the mode's order and
@@ -23,7 +24,7 @@ import { TextMatrix, TextPart, composeTextFeatures, parseTextMode } from './comp
 import { TextEncoder } from './encoders/types';
 import { averageEmbeddings, loadParaphrases, paraphraseTexts } from './paraphrases';
 import { PrecomputedTextSource } from './encoders/precomputed';
-import { sha256Hex, writeFileAtomic } from '../util/atomic-file';
+import { makeFolders, removeCreatedFolders, sha256Hex, toDiskWriteError, writeFileAtomic } from '../util/atomic-file';
 
 export const TEXT_CACHE_FORMAT = 1;
 
@@ -130,6 +131,32 @@ function readEntry(
 }
 
 /**
+ * Stores an entry: the .npy, then its sidecar. When a write fails (e.g. a full disk: a
+ * DiskWriteError naming the file) no half entry is left: a new .npy without its sidecar is
+ * removed, and so are the folders this call created.
+ */
+function writeEntry(p: { npy: string; json: string }, expect: CacheSidecar, bytes: Uint8Array): void {
+  const dir = path.dirname(p.npy);
+  let created: string | undefined;
+  try {
+    created = makeFolders(dir);
+  } catch (e) {
+    throw toDiskWriteError(e, p.npy);
+  }
+  let npyWritten = false;
+  try {
+    writeFileAtomic(p.npy, bytes);
+    npyWritten = true;
+    const side: CacheSidecar = { ...expect, npySha256: sha256Hex(bytes) };
+    writeFileAtomic(p.json, JSON.stringify(side, null, 2) + '\n');
+  } catch (e) {
+    if (npyWritten) fs.rmSync(p.npy, { force: true });
+    removeCreatedFolders(dir, created);
+    throw e;
+  }
+}
+
+/**
  * The embeddings of `texts` (one per class, in class order) under `encoder`, read from the cache
  * when its entry for (encoder.id, dataset, part) matches the encoder identity and the texts, else
  * computed with one encode() call and stored.
@@ -165,12 +192,7 @@ export async function cachedClassEmbeddings(
   if (data.length !== texts.length * encoder.dim) {
     throw new FsvaeInputError(`text cache: encoder ${encoder.id} returned ${data.length} values for ${texts.length} texts × ${encoder.dim}.`);
   }
-  if (enabled) {
-    const bytes = encodeNpy({ dtype: 'float32', shape: [texts.length, encoder.dim], data });
-    writeFileAtomic(p.npy, bytes);
-    const side: CacheSidecar = { ...expect, npySha256: sha256Hex(bytes) };
-    writeFileAtomic(p.json, JSON.stringify(side, null, 2) + '\n');
-  }
+  if (enabled) writeEntry(p, expect, encodeNpy({ dtype: 'float32', shape: [texts.length, encoder.dim], data }));
   return { rows: texts.length, cols: encoder.dim, data, status, file: enabled ? p.npy : null, textHash };
 }
 

@@ -1,7 +1,9 @@
 /** `fsvae generate-features`: writes a generated SynSE/MSF-layout benchmark (for trying the pipeline without downloads). */
+import * as fs from 'node:fs';
 import { checkWritable, CliCommand, CliUsageError, parseFlags } from '../registry';
 import { getSplit } from '../../data/splits';
 import { writeSyntheticBenchmark } from '../../data/synthetic-features';
+import { firstMissingPath } from '../../util/atomic-file';
 
 export const command: CliCommand = {
   name: 'generate-features',
@@ -16,10 +18,18 @@ its text embedding, so zero-shot transfer is possible. Synthetic data: never a p
     if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}'.`);
     const out = typeof flags.out === 'string' ? flags.out : undefined;
     if (!out) throw new CliUsageError('--out is required.');
-    checkWritable(out, '--out', 'dir');
     const split = getSplit(typeof flags.split === 'string' ? flags.split : 'ntu60-55/5');
     const num = (k: string, d: number) => (typeof flags[k] === 'string' ? Number(flags[k]) : d);
-    writeSyntheticBenchmark(out, split, { seed: num('seed', 1), trainPerClass: num('train-per-class', 60), testPerClass: num('test-per-class', 30) });
+    // what this command creates (the folder --out and any missing parent) is removed again when a
+    // write fails (e.g. a full disk); in an existing folder no file is left half written (writeNpy)
+    const created = firstMissingPath(out);
+    checkWritable(out, '--out', 'dir');
+    try {
+      writeSyntheticBenchmark(out, split, { seed: num('seed', 1), trainPerClass: num('train-per-class', 60), testPerClass: num('test-per-class', 30) });
+    } catch (e) {
+      if (created !== undefined) fs.rmSync(created, { recursive: true, force: true });
+      throw e;
+    }
     console.log(`[fsvae] wrote a generated benchmark for split ${split.name} under ${out}`);
     return 0;
   },

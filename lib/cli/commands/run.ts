@@ -20,7 +20,7 @@ import { provenance } from '../../report/provenance';
 import { StepProgress } from '../../util/step-progress';
 import { TextEncoderName } from '../../data/text-tables';
 import { numClassesOf } from '../../data/classes';
-import { writeFileAtomic } from '../../util/atomic-file';
+import { DiskWriteError, makeFolders, toDiskWriteError, writeFileAtomic } from '../../util/atomic-file';
 
 const USAGE = `usage: fsvae train --features <sk_feats dir> --text <dir with text_feats/> (--split <name> | --dataset <ntu60|ntu120> --unseen <ids>)
                    [--preset ${Object.keys(STAGE2_PRESETS).join('|')}] [--text-mode lb_ad_md] [--encoder ViT-B/32]
@@ -94,14 +94,38 @@ export const command: CliCommand = {
     let barKey = '';
     // per-cycle metrics as JSON lines: --log, else next to --out
     const logFile = str('log') ?? (str('out') ? str('out')!.replace(/\.json$/, '') + '.cycles.jsonl' : undefined);
+    // a write the file system refuses (full disk, quota, read-only): one line naming the file, and
+    // the log this run created is removed (the JSON is written atomically, checkpoints too)
+    const failed = (e: unknown): unknown => {
+      const d = toDiskWriteError(e);
+      if (d instanceof DiskWriteError && logFile) fs.rmSync(logFile, { force: true });
+      return d;
+    };
+    let logError: unknown = null;
+    const appendLog = (line: string) => {
+      if (!logFile || logError) return;
+      try {
+        fs.appendFileSync(logFile, line);
+      } catch (e) {
+        logError = toDiskWriteError(e, logFile);
+      }
+    };
     if (logFile) {
-      fs.mkdirSync(path.dirname(path.resolve(logFile)), { recursive: true });
-      fs.writeFileSync(logFile, '');
+      try {
+        makeFolders(path.dirname(path.resolve(logFile)));
+        fs.writeFileSync(logFile, '');
+      } catch (e) {
+        throw failed(toDiskWriteError(e, logFile));
+      }
     }
     const bench = await runZeroShotBenchmark(cfg, data, {
       seeds, gate, checkpointDir: str('checkpoint-dir'), log: (l) => console.log(l), parallel: flags.sequential ? false : undefined,
       onCycle: (phase, seed, c) => {
-        if (logFile) fs.appendFileSync(logFile, JSON.stringify({ phase, seed, ...c }) + '\n');
+        appendLog(JSON.stringify({ phase, seed, ...c }) + '\n');
+        // a log that cannot be written stops the run at the next cycle of the train phase, which runs on
+        // this thread (the val phase's cycles may arrive in a worker's message handler, where a throw
+        // would end the process with a stack)
+        if (logError && phase === 'train') throw logError;
         const resumed = (c as { restored?: boolean }).restored ? ` (resumed: restored from ${str('checkpoint-dir')})` : '';
         const zsl = `${phase === 'train' ? 'ZSL' : 'pseudo-unseen ZSL'} ${(100 * c.zslAccuracy).toFixed(1)}`;
         const tail = `loss ${c.losses.total.toFixed(3)}, ${c.wallSeconds.toFixed(1)} s${resumed}`;
@@ -119,8 +143,9 @@ export const command: CliCommand = {
         bar!.update(p.cycle * p.stepsPerCycle + p.step + 1, `cycle ${p.cycle} loss ${p.loss.toFixed(3)} ${p.stepsPerSecond.toFixed(0)} steps/s`);
       },
     }).catch((e: unknown) => {
-      throw divergenceNamingInput(e, `split ${data.split.name}, features ${features}, text ${textDir}`);
+      throw failed(divergenceNamingInput(e, `split ${data.split.name}, features ${features}, text ${textDir}`));
     });
+    if (logError) throw failed(logError);
     (bar as StepProgress | null)?.done();
     // the engine the runs actually used (both phases of every seed), on every result line and in the provenance
     const stage2Engine = stage2EnginesUsed(bench);
@@ -142,8 +167,12 @@ export const command: CliCommand = {
     };
     const out = str('out');
     if (out) {
-      fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-      writeFileAtomic(out, JSON.stringify(result, null, 2));
+      try {
+        makeFolders(path.dirname(path.resolve(out)));
+        writeFileAtomic(out, JSON.stringify(result, null, 2));
+      } catch (e) {
+        throw failed(toDiskWriteError(e, out));
+      }
       console.log(`[fsvae] wrote ${out}`);
     }
     return 0;

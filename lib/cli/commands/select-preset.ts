@@ -8,6 +8,7 @@ import { extractorConfig, DEFAULT_EXTRACTOR } from '../../stage1/extractors';
 import { describeBackend, initBackend } from '../../runtime/backend';
 import { resultsDir, toMarkdown, writeResultTable } from '../../report/table';
 import { provenance } from '../../report/provenance';
+import { writeFileAtomic } from '../../util/atomic-file';
 
 const DATASETS: RawSkeletonDataset[] = ['nw-ucla', 'utd-mhad'];
 
@@ -63,7 +64,11 @@ export const selectPresetCommand: CliCommand = {
         `winner: ${r.winner.name}. The preset 'small-${dataset}' in lib/train/config.ts holds these settings; a test checks that it matches this file.`,
       ],
     }, prov, out);
-    fs.writeFileSync(path.join(out, `${name}.json`), JSON.stringify({ dataset, seeds, maxPresetSteps: MAX_PRESET_STEPS, winner: r.winner, bestOverall: r.bestOverall, candidates: r.candidates, scores: r.scores, records: r.records, provenance: prov }, null, 1) + '\n');
+    const selection = {
+      dataset, seeds, maxPresetSteps: MAX_PRESET_STEPS, winner: r.winner, bestOverall: r.bestOverall, candidates: r.candidates, scores: r.scores, records: r.records,
+      provenance: prov,
+    };
+    writeFileAtomic(path.join(out, `${name}.json`), JSON.stringify(selection, null, 1) + '\n');
     console.log(`[select-preset] winner ${r.winner.name}; wrote ${path.join(out, name)}.{csv,md,json}`);
     return 0;
   },

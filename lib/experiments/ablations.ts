@@ -12,13 +12,18 @@
  * Every table is a list of variants (lib/experiments/variants.ts) of the same stage-2 preset;
  * identical configurations (e.g. the full model, which appears in every table) run once per
  * dataset and are reused.
+ *
+ * On a cluster the distinct runs are split over the tasks of a job array (planAblations,
+ * trainAblationShard; prepareAblationFeatures computes the features they read once), and
+ * runAblations with `runs: 'cache'` builds the results from the shared cache.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cacheRoot } from '../data/paths';
 import { writeFileAtomic } from '../util/atomic-file';
-import { codeVersion, evidenceCellKey } from './evidence';
+import { PlannedCell, codeVersion, evidenceCellKey } from './evidence';
+import { Shard, assignShards } from './shards';
 import { DEFAULT_EXTRACTOR, ExtractorConfig, extractorConfig } from '../stage1/extractors';
 import { Stage2Config, scaledSchedule, stage2Preset } from '../train/config';
 import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeatures, resolveSplit, textFeaturesFor } from './datasets';
@@ -237,12 +242,15 @@ export interface RunAblationOptions {
    * that an interrupted sweep resumes where it stopped; none when absent.
    */
   cacheDir?: string;
+  /** read every run from cacheDir and train none: a run missing there is an error (the assembly of shards). */
+  cacheOnly?: boolean;
 }
 
-/** A run from the cache folder, or null (absent or damaged). */
+/** A run from the cache folder, or null (absent, unreadable or not a run: such an entry counts as missing). */
 function readCachedRun(file: string): VariantRun | null {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as VariantRun;
+    const run = JSON.parse(fs.readFileSync(file, 'utf8')) as VariantRun;
+    return run?.result?.summary?.clean ? run : null;
   } catch {
     return null;
   }
@@ -254,39 +262,104 @@ function writeCachedRun(file: string, run: VariantRun): void {
   writeFileAtomic(file, JSON.stringify(plain, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)));
 }
 
+/** The tables to run, each with its variants. */
+export type AblationTableVariants = ReadonlyArray<{ id: AblationTableId; variants: AblationVariant[] }>;
+
+/** A row of a table with its stage-2 configuration; `configKey` identifies the configuration (one run each per dataset entry). */
+interface RowConfig {
+  table: AblationTableId;
+  variant: AblationVariant;
+  config: Stage2Config;
+  configKey: string;
+}
+
+/** Every row of the tables, in table order, with its configuration. */
+function rowConfigs(base: Stage2Config, tables: AblationTableVariants): RowConfig[] {
+  return tables.flatMap((t) => t.variants.map((variant) => {
+    const config = applyVariant(base, variant);
+    return { table: t.id, variant, config, configKey: JSON.stringify(config) };
+  }));
+}
+
+/**
+ * The cache file of a configuration's run on prepared features: named by the features, the
+ * configuration, the seeds, the text matrix, the gate, the code version and the stage-2 engine.
+ * Changing what goes into the key orphans every cached run.
+ */
+async function runCacheFile(prepared: PreparedFeatures, config: Stage2Config, opts: RunAblationOptions & { cacheDir: string }): Promise<string> {
+  const tf = await textFeaturesFor(prepared, config.textMode, opts.text);
+  const textSha = createHash('sha256').update(Buffer.from(tf.data.buffer, tf.data.byteOffset, tf.data.byteLength)).digest('hex');
+  const key = evidenceCellKey(prepared, {
+    kind: 'ablation', cfg: config, seeds: opts.seeds, textSha, gate: opts.gate ?? null, code: codeVersion(), engine: await zeroShotStage2Engine(config),
+  });
+  return path.join(opts.cacheDir, `${key}.json`);
+}
+
+/** Trains one row's configuration (every seed) and, with a cache file, stores the run there (atomic write). */
+async function trainRun(
+  prepared: PreparedFeatures, base: Stage2Config, v: AblationVariant, file: string | null, opts: RunAblationOptions,
+): Promise<VariantRun> {
+  const run = (await runVariants(prepared, base, [v], { seeds: opts.seeds, text: opts.text, gate: opts.gate, log: opts.log }))[0];
+  if (file) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    writeCachedRun(file, run);
+  }
+  return run;
+}
+
 /** Runs every table's variants on prepared features; identical configurations run once. */
-export async function runAblationTables(prepared: PreparedFeatures, base: Stage2Config, tables: ReadonlyArray<{ id: AblationTableId; variants: AblationVariant[] }>, opts: RunAblationOptions): Promise<AblationPoint[]> {
+export async function runAblationTables(
+  prepared: PreparedFeatures, base: Stage2Config, tables: AblationTableVariants, opts: RunAblationOptions,
+): Promise<AblationPoint[]> {
   if (opts.seeds.length === 0) throw new FsvaeInputError('runAblationTables: no seeds given; pass e.g. seeds: [1].');
+  if (opts.cacheOnly && !opts.cacheDir) throw new FsvaeInputError('runAblationTables: cacheOnly needs a cacheDir to read the runs from.');
   const done = new Map<string, VariantRun>();
   const points: AblationPoint[] = [];
-  for (const t of tables) {
-    for (const v of t.variants) {
-      const config = applyVariant(base, v);
-      const key = JSON.stringify(config);
-      const prior = done.get(key);
-      if (prior) {
-        opts.log?.(`[${prepared.split.name}] ${t.id} ${v.key}: same configuration as '${prior.variant.name}', reused`);
-        points.push({ table: t.id, variant: v, config, run: prior, reused: true });
-        continue;
-      }
-      let file: string | null = null;
-      if (opts.cacheDir) {
-        const tf = await textFeaturesFor(prepared, config.textMode, opts.text);
-        const textSha = createHash('sha256').update(Buffer.from(tf.data.buffer, tf.data.byteOffset, tf.data.byteLength)).digest('hex');
-        file = path.join(opts.cacheDir, `${evidenceCellKey(prepared, { kind: 'ablation', cfg: config, seeds: opts.seeds, textSha, gate: opts.gate ?? null, code: codeVersion(), engine: await zeroShotStage2Engine(config) })}.json`);
-      }
-      const cached = file && fs.existsSync(file) ? readCachedRun(file) : null;
-      if (cached) opts.log?.(`[${prepared.split.name}] ${t.id} ${v.key}: ZSL ${formatMeanStd(cached.result.summary.clean.zsl, { scale: 100, digits: 1 })} (cached run)`);
-      const run = cached ?? (await runVariants(prepared, base, [v], { seeds: opts.seeds, text: opts.text, gate: opts.gate, log: opts.log }))[0];
-      if (file && !cached) {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        writeCachedRun(file, run);
-      }
-      done.set(key, run);
-      points.push({ table: t.id, variant: v, config, run, reused: false });
+  const zsl = (r: VariantRun) => formatMeanStd(r.result.summary.clean.zsl, { scale: 100, digits: 1 });
+  for (const { table, variant: v, config, configKey } of rowConfigs(base, tables)) {
+    const prior = done.get(configKey);
+    if (prior) {
+      opts.log?.(`[${prepared.split.name}] ${table} ${v.key}: same configuration as '${prior.variant.name}', reused`);
+      points.push({ table, variant: v, config, run: prior, reused: true });
+      continue;
     }
+    const file = opts.cacheDir ? await runCacheFile(prepared, config, { ...opts, cacheDir: opts.cacheDir }) : null;
+    const cached = file ? readCachedRun(file) : null;
+    if (cached) opts.log?.(`[${prepared.split.name}] ${table} ${v.key}: ZSL ${zsl(cached)} (cached run)`);
+    else if (opts.cacheOnly) throw new FsvaeInputError(`${prepared.split.name} ${table} ${v.key}: the run is not in the cache (${file}); train it first.`);
+    const run = cached ?? (await trainRun(prepared, base, v, file, opts));
+    done.set(configKey, run);
+    points.push({ table, variant: v, config, run, reused: false });
   }
   return points;
+}
+
+/**
+ * The distinct runs of the tables on prepared features (one per distinct configuration, in the
+ * order runAblationTables meets them), keyed by their cache file's name, without training any.
+ * A run's train() reads the cache again first (another shard may have written the run since) and
+ * trains and stores it only when it is still missing.
+ */
+export async function planAblationRuns(
+  prepared: PreparedFeatures, base: Stage2Config, tables: AblationTableVariants, opts: RunAblationOptions & { cacheDir: string },
+): Promise<PlannedCell[]> {
+  if (opts.seeds.length === 0) throw new FsvaeInputError('planAblationRuns: no seeds given; pass e.g. seeds: [1].');
+  const planned = new Map<string, PlannedCell>();
+  for (const { variant, config, configKey } of rowConfigs(base, tables)) {
+    if (planned.has(configKey)) continue;
+    const file = await runCacheFile(prepared, config, opts);
+    const s = config.schedule;
+    planned.set(configKey, {
+      key: path.basename(file, '.json'),
+      label: `${prepared.split.name} ${variant.name}`,
+      cost: 2 * s.cycles * s.stepsPerCycle * config.batchSize * opts.seeds.length,
+      cached: readCachedRun(file) !== null,
+      train: async () => {
+        if (!readCachedRun(file)) await trainRun(prepared, base, variant, file, opts);
+      },
+    });
+  }
+  return [...planned.values()];
 }
 
 export interface AblationResults {
@@ -302,22 +375,146 @@ function validateConfig(cfg: AblationConfig): void {
   for (const id of cfg.tables) ablationVariants(id, cfg.grids); // validates ids and grids before any training
 }
 
-export async function runAblations(cfg: AblationConfig, log: (line: string) => void = () => {}): Promise<AblationResults> {
+/** Where runAblations caches its runs: <cache>/ablations (FSVAE_CACHE, set by --cache-dir). */
+export function ablationCacheDir(): string {
+  return path.join(cacheRoot(), 'ablations');
+}
+
+const tablesOf = (cfg: AblationConfig) => cfg.tables.map((id) => ({ id, variants: ablationVariants(id, cfg.grids) }));
+
+const entryOptions = (cfg: AblationConfig, e: AblationEntry, log: (line: string) => void) =>
+  ({ seeds: cfg.seeds, text: e.text, gate: cfg.gate, log, cacheDir: ablationCacheDir() });
+
+/** An entry's stage-1 features (stage 1 runs unless they are cached); a dataset that is not found is logged as skipped. */
+function prepareEntry(cfg: AblationConfig, e: AblationEntry, log: (line: string) => void): PreparedFeatures | MissingDataset {
+  const prepared = prepareFeatures(e.source, { stage1: cfg.stage1, seed: cfg.stage1Seed, log });
+  if ('missing' in prepared) log(`[skip] ${prepared.message}`);
+  return prepared;
+}
+
+/** Each entry's features and distinct runs (runs of a missing dataset: none). */
+async function planEntries(cfg: AblationConfig, log: (line: string) => void): Promise<{ prepared: PreparedFeatures | MissingDataset; runs: PlannedCell[] }[]> {
+  const tables = tablesOf(cfg);
+  const out: { prepared: PreparedFeatures | MissingDataset; runs: PlannedCell[] }[] = [];
+  for (const e of cfg.entries) {
+    const prepared = prepareEntry(cfg, e, log);
+    out.push({ prepared, runs: 'missing' in prepared ? [] : await planAblationRuns(prepared, e.stage2, tables, entryOptions(cfg, e, log)) });
+  }
+  return out;
+}
+
+/** Distinct runs, each key once (entries with the same features and configuration share a run). */
+function distinctRuns(runs: PlannedCell[]): PlannedCell[] {
+  return [...new Map(runs.map((r) => [r.key, r] as const)).values()];
+}
+
+/**
+ * Every distinct run of a sweep config over its dataset entries (planning: the stage-1 features
+ * are prepared where they are not cached, nothing trains). Shards split this list
+ * (lib/experiments/shards.ts assignShards with the runs' costs).
+ */
+export async function planAblations(cfg: AblationConfig, log: (line: string) => void = () => {}): Promise<PlannedCell[]> {
+  validateConfig(cfg);
+  return distinctRuns((await planEntries(cfg, log)).flatMap((p) => p.runs));
+}
+
+/**
+ * One shard of a cluster job array: plans every run, then trains this shard's share of the runs
+ * that are not cached into the shared cache (assignShards on the runs' costs, the same assignment
+ * in every task). Writes no results: runAblations with `runs: 'cache'` builds them afterwards.
+ */
+export async function trainAblationShard(
+  cfg: AblationConfig, shard: Shard, log: (line: string) => void = () => {},
+): Promise<{ runs: number; mine: number; trained: number }> {
+  const t0 = Date.now();
+  const runs = await planAblations(cfg, log);
+  const owner = assignShards(runs, shard.count);
+  const mine = runs.filter((r) => owner.get(r.key) === shard.index);
+  const todo = mine.filter((r) => !r.cached);
+  const name = `shard ${shard.index + 1}/${shard.count}`;
+  const counts = `${mine.length} of ${runs.length} runs are this shard's: ${todo.length} to train, ${mine.length - todo.length} cached`;
+  log(`[sweeps] ${name} (${shard.source}): ${counts}`);
+  for (const [k, r] of todo.entries()) {
+    const t1 = Date.now();
+    await r.train();
+    log(`[sweeps] ${name}: trained ${k + 1}/${todo.length} ${r.label} in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
+  }
+  log(`[sweeps] ${name}: done, ${todo.length} run(s) trained in ${((Date.now() - t0) / 1000).toFixed(0)} s; build the tables with --assemble`);
+  return { runs: runs.length, mine: mine.length, trained: todo.length };
+}
+
+/**
+ * Computes the features the runs read, training nothing: stage 1 (prepareFeatures) and the text
+ * features of every text mode the tables use (textFeaturesFor), for a shard's share of the dataset
+ * entries (assignShards, cost 1 each) or, without a shard, for every entry. Returns how many
+ * entries were prepared.
+ */
+export async function prepareAblationFeatures(cfg: AblationConfig, shard: Shard | null, log: (line: string) => void = () => {}): Promise<number> {
+  validateConfig(cfg);
+  const tables = tablesOf(cfg);
+  const keyOf = (e: AblationEntry) => JSON.stringify({ source: e.source, text: e.text });
+  const owner = shard ? assignShards(cfg.entries.map((e) => ({ key: keyOf(e), cost: 1 })), shard.count) : null;
+  const mine = cfg.entries.filter((e) => !owner || owner.get(keyOf(e)) === shard!.index);
+  log(`[sweeps] prepare (${shard ? `shard ${shard.index + 1}/${shard.count}` : 'all'}): ${mine.length} of ${cfg.entries.length} dataset entries`);
+  for (const e of mine) {
+    const prepared = prepareEntry(cfg, e, log);
+    if ('missing' in prepared) continue;
+    for (const mode of new Set(rowConfigs(e.stage2, tables).map((r) => r.config.textMode))) {
+      const tf = await textFeaturesFor(prepared, mode, e.text);
+      log(`[features] text ${mode} of ${prepared.split.name}: ${tf.rows} × ${tf.cols} (${tf.source})`);
+    }
+  }
+  return mine.length;
+}
+
+export interface RunAblationsOptions {
+  /**
+   * 'train' (default): train the runs the cache lacks. 'cache': build the results from the cache
+   * alone (the assembly step after the shards); when runs are missing, throw an FsvaeInputError
+   * listing them before any result is built.
+   */
+  runs?: 'train' | 'cache';
+  /** the command named in that error to compute the missing runs. */
+  computeWith?: string;
+}
+
+/** The error of an assembly with runs missing from the cache: the first 12 of them and how to compute them. */
+function missingRunsError(runs: PlannedCell[], computeWith: string): FsvaeInputError {
+  const missing = runs.filter((r) => !r.cached);
+  const shown = missing.slice(0, 12).map((r) => `  ${r.label} (${r.key})`).join('\n');
+  const more = missing.length > 12 ? `\n  … and ${missing.length - 12} more` : '';
+  const head = `${missing.length} of ${runs.length} runs are not in the cache (${ablationCacheDir()})`;
+  return new FsvaeInputError(`${head}:\n${shown}${more}\ncompute them with: ${computeWith}`);
+}
+
+/**
+ * Runs a sweep config: per dataset entry, its stage-1 features, then every table's rows (each
+ * distinct configuration read from <cache>/ablations or trained and stored there). With
+ * `runs: 'cache'` nothing trains (the assembly after the shards of a cluster job).
+ */
+export async function runAblations(cfg: AblationConfig, log: (line: string) => void = () => {}, opts: RunAblationsOptions = {}): Promise<AblationResults> {
   validateConfig(cfg);
   const t0 = Date.now();
-  const tables = cfg.tables.map((id) => ({ id, variants: ablationVariants(id, cfg.grids) }));
+  const tables = tablesOf(cfg);
+  const fromCache = opts.runs === 'cache';
+  // the assembly checks every run first, so that a missing one is reported before any result is built
+  const plan = fromCache ? await planEntries(cfg, log) : null;
+  if (plan) {
+    const runs = distinctRuns(plan.flatMap((p) => p.runs));
+    if (runs.some((r) => !r.cached)) throw missingRunsError(runs, opts.computeWith ?? 'fsvae sweeps --shard i/n for every i');
+  }
   const datasets: AblationDatasetResult[] = [];
-  for (const e of cfg.entries) {
+  for (const [i, e] of cfg.entries.entries()) {
     const t1 = Date.now();
-    const prepared = prepareFeatures(e.source, { stage1: cfg.stage1, seed: cfg.stage1Seed, log });
+    const prepared = plan ? plan[i].prepared : prepareEntry(cfg, e, log);
     if ('missing' in prepared) {
-      log(`[skip] ${prepared.message}`);
       datasets.push({ source: e.source, missing: prepared, points: [], uniqueRuns: 0, zslTestRows: 0, wallSeconds: 0 });
       continue;
     }
-    const points = await runAblationTables(prepared, e.stage2, tables, { seeds: cfg.seeds, text: e.text, gate: cfg.gate, log, cacheDir: path.join(cacheRoot(), 'ablations') });
+    const points = await runAblationTables(prepared, e.stage2, tables, { ...entryOptions(cfg, e, log), cacheOnly: fromCache });
     const zslTestRows = readSynseBenchmark(prepared.featuresRoot, prepared.split, 'train').ztest.rows;
-    datasets.push({ source: e.source, prepared, points, uniqueRuns: points.filter((p) => !p.reused).length, zslTestRows, wallSeconds: (Date.now() - t1) / 1000 });
+    const uniqueRuns = points.filter((p) => !p.reused).length;
+    datasets.push({ source: e.source, prepared, points, uniqueRuns, zslTestRows, wallSeconds: (Date.now() - t1) / 1000 });
   }
   return { config: cfg, datasets, wallSeconds: (Date.now() - t0) / 1000 };
 }

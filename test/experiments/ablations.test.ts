@@ -7,6 +7,7 @@ import {
   ABLATION_RESULT_TABLES, AblationResults, ablationPreset, ablationTable, ablationVariants, binomialSe, fig4BandVariants, fig4Figure,
   fig4PhiVariants, paperColumns, runAblationTables, runAblations, table3Keys, table3Variants, table4Variants, table5AlphaVariants,
   table5Figure, table5LambdaVariants, table9Variants, writeAblations, sweepClaims, sweepObservations, AblationDatasetResult, AblationPoint,
+  AblationConfig, ablationCacheDir, planAblationRuns, planAblations, prepareAblationFeatures, trainAblationShard,
 } from '../../lib/experiments/ablations';
 import { BASELINE, OURS, applyVariant } from '../../lib/experiments/variants';
 import { PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA, PAPER_TABLE9 } from '../../lib/experiments/paper-numbers';
@@ -238,6 +239,99 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
     for (const f of fs.readdirSync(cacheDir)) fs.writeFileSync(path.join(cacheDir, f), '{broken');
     const c = await runAblationTables(prepared, base, tables, { seeds: [1], text, cacheDir });
     assert.deepEqual(c[0].run.result.summary, a[0].run.result.summary);
+  });
+
+  test('planning lists each distinct run once, named by the cache file a serial run writes; train() trains only what is still missing', async () => {
+    const base = stage2Preset('quick');
+    base.schedule = scaledSchedule(20, 2);
+    base.latentDim = 8;
+    base.classifier = { samplesPerClass: 20, steps: 20, learningRate: 1e-3 };
+    const tables = [
+      { id: 'table9' as const, variants: [table9Variants()[4]] },
+      { id: 'table5-alpha' as const, variants: table5AlphaVariants([0.5, 2]) }, // α = 0.5: the configuration of Ours
+    ];
+    const cacheDir = path.join(dir, 'plan-cache');
+    const opts = { seeds: [1, 2], text: { kind: 'msf-table' as const, encoder: 'ViT-B/32' as const, root: dir }, cacheDir };
+    const plan = await planAblationRuns(prepared, base, tables, opts);
+    assert.deepEqual(plan.map((r) => r.label), ['ntu60-55/5 calibrated (Ours)', 'ntu60-55/5 α = 2']);
+    assert.deepEqual(plan.map((r) => r.cached), [false, false]);
+    assert.deepEqual(plan.map((r) => r.cost), [2 * 2 * 20 * base.batchSize * 2, 2 * 2 * 20 * base.batchSize * 2]);
+    assert.ok(!fs.existsSync(cacheDir), 'planning trains and writes nothing');
+
+    const points = await runAblationTables(prepared, base, tables, opts);
+    assert.deepEqual(points.map((p) => p.reused), [false, true, false]);
+    assert.deepEqual(fs.readdirSync(cacheDir).sort(), plan.map((r) => `${r.key}.json`).sort());
+    const again = await planAblationRuns(prepared, base, tables, opts);
+    assert.deepEqual(again.map((r) => [r.key, r.cached]), plan.map((r) => [r.key, true]));
+    // a train() planned before another process wrote the run reads the cache first and trains nothing
+    const file = (r: { key: string }) => path.join(cacheDir, `${r.key}.json`);
+    const stored = fs.readFileSync(file(plan[1]), 'utf8');
+    await plan[1].train();
+    assert.equal(fs.readFileSync(file(plan[1]), 'utf8'), stored);
+    const fromCache = await runAblationTables(prepared, base, tables, { ...opts, cacheOnly: true });
+    assert.deepEqual(fromCache.map((p) => p.run.result.perSeed), points.map((p) => p.run.result.perSeed));
+
+    // a damaged entry counts as missing: the cache-only run refuses, train() computes it again (same numbers)
+    fs.writeFileSync(file(plan[1]), '{"broken": ');
+    const damaged = await planAblationRuns(prepared, base, tables, opts);
+    assert.deepEqual(damaged.map((r) => r.cached), [true, false]);
+    await assert.rejects(runAblationTables(prepared, base, tables, { ...opts, cacheOnly: true }), /table5-alpha 2: the run is not in the cache/);
+    await damaged[1].train();
+    const rerun = await runAblationTables(prepared, base, tables, { ...opts, cacheOnly: true });
+    const values = (p: AblationPoint) => p.run.result.perSeed.map(({ stepsPerSecond: _s, ...q }) => q);
+    assert.deepEqual(values(rerun[2]), values(points[2]));
+  });
+
+  test('a config over the cache: plan, shards, assembly (missing runs listed), preparation of a shard\'s entries', async () => {
+    const stage2 = stage2Preset('quick');
+    stage2.schedule = scaledSchedule(20, 2);
+    stage2.latentDim = 8;
+    stage2.classifier = { samplesPerClass: 20, steps: 20, learningRate: 1e-3 };
+    const cfg: AblationConfig = {
+      ...ablationPreset('quick'), tables: ['table5-alpha', 'table5-lambda'],
+      grids: { ...ablationPreset('quick').grids, alpha: [0.5, 2], lambda: [100, 1000] }, // λ = 100 at α = 0.5: the α = 0.5 run
+      entries: [{
+        source: { kind: 'synse', dataset: 'ntu60', split: 'ntu60-55/5', features: path.join(dir, 'sk_feats') },
+        text: { kind: 'msf-table', encoder: 'ViT-B/32', root: dir }, stage2,
+      }],
+    };
+    const prev = process.env.FSVAE_CACHE;
+    process.env.FSVAE_CACHE = path.join(dir, 'config-cache');
+    try {
+      const plan = await planAblations(cfg);
+      assert.equal(plan.length, 3);
+      assert.ok(!fs.existsSync(ablationCacheDir()));
+      await assert.rejects(runAblations(cfg, () => {}, { runs: 'cache', computeWith: 'run the shards' }), (e: Error) =>
+        e instanceof FsvaeInputError && /^3 of 3 runs are not in the cache/.test(e.message) && /ntu60-55\/5 α = 2 \(/.test(e.message)
+        && /\ncompute them with: run the shards$/.test(e.message));
+
+      const serial = await runAblations(cfg);
+      assert.deepEqual(fs.readdirSync(ablationCacheDir()).sort(), plan.map((r) => `${r.key}.json`).sort());
+      const assembled = await runAblations(cfg, () => {}, { runs: 'cache' });
+      const rows = (r: AblationResults) => ablationTable(r, 'ablation_table5');
+      assert.deepEqual(rows(assembled), rows(serial));
+
+      // two shards share the runs out; a run removed from the cache is trained again by its shard alone
+      fs.rmSync(path.join(ablationCacheDir(), `${plan[2].key}.json`));
+      const logs: string[] = [];
+      const shards = [];
+      for (const index of [0, 1]) shards.push(await trainAblationShard(cfg, { index, count: 2, source: 'test' }, (l) => logs.push(l)));
+      assert.deepEqual(shards.map((s) => s.runs), [3, 3]);
+      assert.equal(shards[0].mine + shards[1].mine, 3);
+      assert.equal(shards[0].trained + shards[1].trained, 1);
+      assert.ok(logs.some((l) => /^\[sweeps\] shard 1\/2 \(test\): \d of 3 runs are this shard's: [01] to train, \d cached$/.test(l)), logs.join('\n'));
+      assert.deepEqual(rows(await runAblations(cfg, () => {}, { runs: 'cache' })), rows(serial));
+
+      const prepLogs: string[] = [];
+      assert.equal(await prepareAblationFeatures(cfg, { index: 1, count: 2, source: 'test' }, (l) => prepLogs.push(l)), 0);
+      assert.deepEqual(prepLogs, ['[sweeps] prepare (shard 2/2): 0 of 1 dataset entries']);
+      assert.equal(await prepareAblationFeatures(cfg, null, (l) => prepLogs.push(l)), 1);
+      assert.equal(prepLogs[1], '[sweeps] prepare (all): 1 of 1 dataset entries');
+      assert.ok(prepLogs.some((l) => /^\[features\] text lb_ad_md of ntu60-55\/5: 60 × \d+/.test(l)), prepLogs.join('\n'));
+    } finally {
+      if (prev === undefined) delete process.env.FSVAE_CACHE;
+      else process.env.FSVAE_CACHE = prev;
+    }
   });
 });
 

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { CliCommand, CliUsageError, parseFlags } from '../registry';
 import { Evidence, EvidenceConfig, EvidenceDatasetName, compactSeeds, evidencePreset, seedsOf } from '../../experiments/evidence';
 import { EVIDENCE_TABLES, EvidenceTableId, runEvidenceTable, trainedCellsOf, writeEvidenceTable } from '../../experiments/evidence-tables';
-import { Shard, assignShards, parseShard, shardFromEnvironment } from '../../experiments/shards';
+import { Shard, assignShards } from '../../experiments/shards';
+import { SHARD_FLAG_SPEC, readShardFlags, shardFlagsUsage } from '../shard-flags';
 import { describeBackend, initBackend } from '../../runtime/backend';
 import { toMarkdown } from '../../report/table';
 import { FsvaeInputError } from '../../util/assert';
@@ -14,8 +15,7 @@ import { FsvaeInputError } from '../../util/assert';
 const IDS = Object.keys(EVIDENCE_TABLES) as EvidenceTableId[];
 
 const USAGE = `usage: fsvae tables [--mode quick|full] [--table ${IDS.join(',')}] [--datasets nw-ucla,utd-mhad,generated] [--seeds N]
-                    [--cache-dir <dir>]
-                    [--shard i/n | --shards n | --assemble]
+                    [--cache-dir <dir>] [--shard i/n | --shards n] [--prepare | --assemble]
 
 Runs the evidence tables on NW-UCLA and UTD-MHAD (every registered split; the generated dataset
 when neither is found) exactly as the notebooks do, and writes results/<table>.{csv,md,json}
@@ -25,13 +25,7 @@ Trained cells are cached in data/cache/evidence, so tables that share runs train
   --table      comma-separated table ids (default: all)
   --datasets   which datasets (default: NW-UCLA and UTD-MHAD when the data lookup finds them, else the generated one)
   --seeds N    seeds 1..N per split for every row (a reduced grid; default: the mode's)
-  --cache-dir  the cache (stage-1 features and evidence cells; default data/cache): on a cluster, a folder every task shares
-On a cluster (scripts/cluster/): every task trains its shard of the cells the tables need into the shared cache and
-writes no table; one assembly step then builds every table from the cache.
-  --shard i/n  this task is shard i of n (1 ≤ i ≤ n); without it the shard comes from SLURM_ARRAY_TASK_ID (with
-               SLURM_ARRAY_TASK_COUNT or _MIN/_MAX) or from JOB_COMPLETION_INDEX (Kubernetes, with --shards n)
-  --shards n   the number of tasks of a Kubernetes Indexed Job
-  --assemble   build the tables from the cache without training; exit 1 listing the cells that are missing`;
+${shardFlagsUsage('tables', 'cells the tables need')}`;
 
 const log = (l: string) => {
   if (!l.includes('it/s')) console.log(l);
@@ -42,9 +36,7 @@ export const tablesCommand: CliCommand = {
   summary: 'evidence tables (Tables 1-4, 7-9 with CIs and verdicts) on real skeletons → results/ (cluster shards too)',
   usage: USAGE,
   async run(args) {
-    const spec = {
-      mode: 'string', table: 'string', datasets: 'string', seeds: 'string', 'cache-dir': 'string', shard: 'string', shards: 'string', assemble: 'bool',
-    } as const;
+    const spec = { mode: 'string', table: 'string', datasets: 'string', seeds: 'string', ...SHARD_FLAG_SPEC } as const;
     const { flags, positional } = parseFlags(args, spec);
     if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}'.`);
     // every flag is checked before any work starts
@@ -59,23 +51,7 @@ export const tablesCommand: CliCommand = {
     }
     const seeds = flags.seeds === undefined ? undefined : Number(flags.seeds);
     if (seeds !== undefined && !(Number.isInteger(seeds) && seeds >= 1)) throw new CliUsageError(`--seeds must be a positive integer, not '${flags.seeds}'.`);
-    const shards = flags.shards === undefined ? undefined : Number(flags.shards);
-    if (shards !== undefined && !(Number.isInteger(shards) && shards >= 1)) {
-      throw new CliUsageError(`--shards must be a positive integer, not '${flags.shards}'.`);
-    }
-    const assemble = flags.assemble === true;
-    if (assemble && (flags.shard !== undefined || shards !== undefined)) {
-      throw new CliUsageError('--assemble builds the tables from every shard: drop --shard/--shards.');
-    }
-    let shard: Shard | null;
-    try {
-      shard = typeof flags.shard === 'string' ? parseShard(flags.shard) : null;
-    } catch (e) {
-      throw new CliUsageError((e as Error).message);
-    }
-    shard ??= assemble ? null : shardFromEnvironment(process.env, shards);
-    if (shards !== undefined && !shard) throw new CliUsageError('--shards n needs JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or --shard i/n.');
-    if (typeof flags['cache-dir'] === 'string') process.env.FSVAE_CACHE = path.resolve(flags['cache-dir']);
+    const { role, shard } = readShardFlags(flags);
 
     await initBackend();
     const preset = evidencePreset(mode, only as EvidenceDatasetName[] | undefined);
@@ -89,7 +65,9 @@ export const tablesCommand: CliCommand = {
       const perRow = `seeds per split ${headline} for Tables 1-2's rows with targets, ${compactSeeds(seedsOf(config, d))} for every other row`;
       console.log(`[tables] ${d.origin}: ${d.sources.length} split(s), ${perRow}, stage-2 preset ${d.stage2.name}`);
     }
-    if (shard) return trainShard(config, ids, shard);
+    if (role === 'prepare') return prepareFeatures(config, ids, shard);
+    if (role === 'shard') return trainShard(config, ids, shard!);
+    const assemble = role === 'assemble';
     if (assemble) await checkAssembled(config, ids, args);
     const ev = new Evidence(config, log);
     const by = assemble ? 'fsvae tables --assemble' : `fsvae tables --mode ${mode}`;
@@ -109,6 +87,25 @@ async function planCells(config: EvidenceConfig, ids: readonly EvidenceTableId[]
   const plan = new Evidence(config, (l) => { if (!l.startsWith('[evidence') && !l.includes('it/s')) console.log(l); }, undefined, 'plan');
   for (const id of ids) await trainedCellsOf(plan, id);
   return [...plan.planned.values()];
+}
+
+/**
+ * `--prepare`: the stage-1 and text features of the cells (with a shard: of this shard's share of
+ * the splits, one feature set each, spread round the shards), written to the cache; no stage 2.
+ */
+async function prepareFeatures(config: EvidenceConfig, ids: readonly EvidenceTableId[], shard: Shard | null): Promise<number> {
+  const t0 = Date.now();
+  const sets = config.datasets.flatMap((d) => d.sources.map((src) => ({ key: JSON.stringify([d.name, src]), cost: 1 })));
+  const owner = shard ? assignShards(sets, shard.count) : null;
+  const mine = (name: string, src: unknown) => !owner || owner.get(JSON.stringify([name, src])) === shard!.index;
+  const datasets = config.datasets.map((d) => ({ ...d, sources: d.sources.filter((src) => mine(d.name, src)) })).filter((d) => d.sources.length);
+  const count = datasets.reduce((n, d) => n + d.sources.length, 0);
+  const name = shard ? `shard ${shard.index + 1}/${shard.count} (${shard.source})` : 'all';
+  console.log(`[tables] prepare, ${name}: ${count} of ${sets.length} feature set(s)`);
+  const cells = count ? await planCells({ ...config, datasets }, ids) : [];
+  const secs = ((Date.now() - t0) / 1000).toFixed(0);
+  console.log(`[tables] prepare, ${name}: done in ${secs} s; ${cells.length} cell(s) read these features (${cells.filter((c) => c.cached).length} cached)`);
+  return 0;
 }
 
 async function trainShard(config: EvidenceConfig, ids: readonly EvidenceTableId[], shard: Shard): Promise<number> {

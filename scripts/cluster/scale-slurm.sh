@@ -7,21 +7,21 @@
 # On this one machine (Slurm from scripts/cluster/slurm-local.sh, started here when run as root) it runs a reduced grid
 # three ways, each with a fresh, empty cache:
 #   1. serially without Slurm: `fsvae tables <args>` (the reference);
-#   2. a Slurm array of 1 task + the assembly job (scripts/cluster/submit-tables.sh 1 <args>);
-#   3. a Slurm array of 2 tasks + the assembly job (submit-tables.sh 2 <args>),
-# measures each wall time (start of the serial run / submission of the array, to the end of the serial run / of the
-# assembly job), counts the cells of each task (the `[tables] shard i/n ...: M of T cells` lines of the task logs),
+#   2. Slurm with 1 task: the prepare job, an array of 1 train task, the assembly job (scripts/cluster/submit.sh tables 1 <args>);
+#   3. Slurm with 2 tasks: the same with 2 prepare and 2 train tasks (submit.sh tables 2 <args>),
+# measures each wall time (start of the serial run / submission of the jobs, to the end of the serial run / of the
+# assembly job), counts the cells of each train task (the `[tables] shard i/n ...: M of T cells` lines of the task logs),
 # and compares every table JSON of the Slurm runs with the serial run's: the `rows` arrays (exactly, in order) and the
 # values of `input.runs` without `seconds` and `cached` (as a set: one entry per split × seed × variant); provenance,
 # dates and wall times are ignored. It also checks that `--assemble` on the serial run's cache gives the same tables.
 # Writes results/scale_slurm.md (setup, tasks, wall s, cells per task, tables equal serial; date, cores, commit).
 #
 # Environment (all optional):
-#   FSVAE_SCALE_ARGS    `fsvae tables` flags of the grid (default: --table table3 --seeds 2 --datasets generated)
+#   FSVAE_SCALE_ARGS    `fsvae tables` flags of the grid (default: --table table3 --seeds 12 --datasets generated)
 #   FSVAE_SCALE_DATA    FSVAE_DATA of every run (default: an empty temp folder, so no real dataset is found; note that
 #                       the data lookup also tries data/external and ../shared/data, hence --datasets generated above)
 #   FSVAE_SCALE_TASKS   the array sizes to run (default "1 2")
-#   FSVAE_SCALE_CPUS    --cpus-per-task of the array tasks (default 1)
+#   FSVAE_SCALE_CPUS    --cpus-per-task of the train tasks (default 1); the prepare tasks get submit.sh's default (2)
 #   FSVAE_SCALE_TIMEOUT seconds to wait for one Slurm setup (default 3600)
 #   FSVAE_SCALE_OUT     the report (default results/scale_slurm.md)
 #   FSVAE_SCALE_WORK    the work folder (default a new /tmp/fsvae-scale.XXXXXX; kept: caches, logs, tables)
@@ -119,6 +119,7 @@ wait_jobs() {
 job_states() { scontrol -o show job "$1" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2 | sort -u | tr '\n' ' ' | sed 's/ $//' || true; }
 
 ROWS=() NOTES=() FAILED=0
+declare -A WALL=()
 
 run_serial() {
   local dir=$WORK/serial t0 t1 rc=0
@@ -143,46 +144,60 @@ run_serial() {
 
 run_slurm() {
   local n=$1
-  local dir=$WORK/slurm-$n t0 t1 ids array asm states end cells=() tsecs=() i log eq
+  local dir=$WORK/slurm-$n t0 t1 ids prep array asm states end cells=() tsecs=() psecs=() i log eq
   mkdir -p "$dir"
-  say "slurm, $n task(s): submit-tables.sh $n (cache $dir/cache)"
+  say "slurm, $n task(s): submit.sh tables $n (cache $dir/cache)"
   t0=$(now)
   if ! ids=$(FSVAE_CACHE_DIR=$dir/cache FSVAE_RESULTS=$dir/results FSVAE_LOG_DIR=$dir/logs FSVAE_CPUS_PER_TASK=$CPUS \
-    FSVAE_TABLES_ARGS="${ARGS[*]}" bash "$REPO/scripts/cluster/submit-tables.sh" --parsable "$n"); then
-    ROWS+=("| Slurm array + assembly | $n | - | - | no: submission failed |"); FAILED=1
-    NOTES+=("Slurm with $n task(s): submit-tables.sh failed: ${ids:-see the messages above}"); return 0
+    FSVAE_GRID_ARGS="${ARGS[*]}" bash "$REPO/scripts/cluster/submit.sh" --parsable tables "$n"); then
+    ROWS+=("| Slurm: prepare, train array, assembly | $n | - | - | no: submission failed |"); FAILED=1
+    NOTES+=("Slurm with $n task(s): submit.sh failed: ${ids:-see the messages above}"); return 0
   fi
-  read -r array asm <<<"$ids"
-  wait_jobs "$array" "$asm" || true
+  read -r prep array asm <<<"$ids"
+  local jobs=("$array" "$asm"); [[ $prep == - ]] || jobs=("$prep" "${jobs[@]}")
+  wait_jobs "${jobs[@]}" || true
   t1=$(now)
-  end=$(job_end "$dir/logs/fsvae-assemble-$asm.out" 2>/dev/null || true)
+  local asm_log=$dir/logs/fsvae-tables-assemble-$asm.out
+  end=$(job_end "$asm_log" 2>/dev/null || true)
   if [[ -n $end ]]; then t1=$end; fi
   for i in $(seq 1 "$n"); do
-    log=$dir/logs/fsvae-tables-${array}_$i.out
+    log=$dir/logs/fsvae-tables-train-${array}_$i.out
     if [[ -f $log ]]; then cells+=("$(shard_cells "$log")"); tsecs+=("$(job_seconds "$log")"); else cells+=("no log"); tsecs+=("?"); fi
   done
+  if [[ $prep != - ]]; then
+    for log in "$dir"/logs/fsvae-tables-prepare-"${prep}"_*.out; do psecs+=("$(job_seconds "$log")"); done
+  fi
   states="tasks $(job_states "$array"), assembly $(job_states "$asm")"
-  if [[ $states != "tasks COMPLETED, assembly COMPLETED" ]]; then
+  [[ $prep == - ]] || states="prepare $(job_states "$prep"), $states"
+  if [[ $states != *"tasks COMPLETED, assembly COMPLETED" || ( $prep != - && $states != "prepare COMPLETED,"* ) ]]; then
     eq="no: $states"; FAILED=1
-    NOTES+=("Slurm with $n task(s) (jobs $array, $asm): $states; logs in $dir/logs")
+    NOTES+=("Slurm with $n task(s) (jobs ${jobs[*]}): $states; logs in $dir/logs")
   else
     eq=$(compare_tables "$WORK/serial/results" "$dir/results") || FAILED=1
   fi
-  local asm_s asm_log=$dir/logs/fsvae-assemble-$asm.out lag
+  local asm_s lag wall
   asm_s=$(job_seconds "$asm_log" 2>/dev/null || echo '?')
-  # Slurm's own delays: submission -> first task's start, last task's end -> the assembly's start
-  lag=$(cat "$dir"/logs/fsvae-tables-"${array}"_*.out "$asm_log" 2>/dev/null | awk -v t0="$t0" -v asm="$(job_start "$asm_log" 2>/dev/null)" '
-    /^\[sbatch\] start / { if (first == "" || $3 < first) first = $3 }
-    /^\[sbatch\] end / && $3 < asm + 0 { if ($3 > last) last = $3 }
+  # Slurm's own delays: submission -> first job's start, and the gaps between the steps
+  lag=$(cat "$dir"/logs/fsvae-tables-*.out 2>/dev/null | awk -v t0="$t0" '
+    /^\[sbatch\] fsvae-tables / { step = $3 }
+    /^\[sbatch\] start / { if (first == "" || $3 < first) first = $3; if (!(step in s) || $3 < s[step]) s[step] = $3 }
+    /^\[sbatch\] end / { if ($3 > e[step]) e[step] = $3 }
     END {
-      if (first == "" || asm == "" || last == "") { print "?"; exit }
-      printf "%.1f s to the first start, %.1f s from the last task to the assembly", first - t0, asm - last
+      if (first == "") { print "?"; exit }
+      out = sprintf("%.1f s to the first start", first - t0)
+      if (("prepare" in e) && ("train" in s)) out = out sprintf(", %.1f s from the last prepare task to the first train task", s["train"] - e["prepare"])
+      if (("train" in e) && ("assemble" in s)) out = out sprintf(", %.1f s from the last train task to the assembly", s["assemble"] - e["train"])
+      print out
     }') || true
-  ROWS+=("| Slurm array + assembly | $n | $(secs "$t0" "$t1") | $(join "${cells[@]}") | $eq |")
-  local seen; seen=$(grep -ho 'nproc [0-9]*' "$dir"/logs/fsvae-tables-"${array}"_*.out 2>/dev/null | sort -u | paste -sd, || true)
-  NOTES+=("Slurm with $n task(s): jobs $array (tasks: $(join "${tsecs[@]}") s each; ${seen:-nproc ?} in a task) and $asm\
- (assembly: $asm_s s); scheduling: $lag.")
-  say "slurm, $n task(s): $(secs "$t0" "$t1") s, cells per task ${cells[*]}, equal: $eq"
+  wall=$(secs "$t0" "$t1")
+  WALL[$n]=$wall
+  ROWS+=("| Slurm: prepare, train array, assembly | $n | $wall | $(join "${cells[@]}") | $eq |")
+  local seen; seen=$(grep -ho 'nproc [0-9]*' "$dir"/logs/fsvae-tables-train-"${array}"_*.out 2>/dev/null | sort -u | paste -sd, || true)
+  local prepared=''
+  [[ $prep == - ]] || prepared="prepare job $prep (tasks: $(join "${psecs[@]}") s each), "
+  NOTES+=("Slurm with $n task(s): ${prepared}train job $array (tasks: $(join "${tsecs[@]}") s each; ${seen:-nproc ?} in a task), assembly\
+ job $asm ($asm_s s); scheduling: $lag.")
+  say "slurm, $n task(s): $wall s, cells per task ${cells[*]}, equal: $eq"
 }
 
 write_report() {
@@ -203,14 +218,19 @@ write_report() {
     echo "$slurm_version from \`scripts/cluster/slurm-local.sh\` (TaskPlugin ${task_plugin:-?}), commit $commit${dirty:+ (with uncommitted changes)},"
     echo "Node $(node --version). Grid: \`fsvae tables ${ARGS[*]}\`, FSVAE_DATA=$DATA_NOTE."
     [[ -z $origin ]] || echo "Data: $origin."
-    echo "Every setup starts from an empty cache. Slurm tasks: $CPUS CPU(s) each. Wall s: from the start of the serial run or the"
-    echo "submission of the array to the end of the run or of the assembly job (scheduling and the dependency's wait included)."
+    echo "Every setup starts from an empty cache. Slurm train tasks: $CPUS CPU(s) each; prepare tasks: 2 (stage 1 runs its two phases in"
+    echo "threads). Wall s: from the start of the serial run or the submission of the jobs to the end of the run or of the assembly job"
+    echo "(scheduling and the dependencies' waits included)."
     echo "Equal: the same \`rows\` (in order) and the same \`input.runs\` values (without \`seconds\` and \`cached\`) in every table JSON."
     echo
     echo "| setup | tasks | wall s | cells per task | tables equal serial |"
     echo "|---|---|---|---|---|"
     printf '%s\n' "${ROWS[@]}"
     echo
+    if [[ -n ${WALL[1]:-} && -n ${WALL[2]:-} ]]; then
+      echo "**2 tasks took $(awk -v a="${WALL[2]}" -v b="${WALL[1]}" 'BEGIN { printf "%.2f", a / b }')× the wall time of 1 task** (target ≤ 0.6×)."
+      echo
+    fi
     printf -- '- %s\n' "${NOTES[@]}"
     echo "- Work folder (caches, task logs, tables): $WORK"
   } >"$out.tmp.$$"
@@ -219,7 +239,7 @@ write_report() {
 }
 
 main_run() {
-  read -r -a ARGS <<<"${FSVAE_SCALE_ARGS:---table table3 --seeds 2 --datasets generated}"
+  read -r -a ARGS <<<"${FSVAE_SCALE_ARGS:---table table3 --seeds 12 --datasets generated}"
   read -r -a TASKS <<<"${FSVAE_SCALE_TASKS:-1 2}"
   CPUS=${FSVAE_SCALE_CPUS:-1}
   TIMEOUT=${FSVAE_SCALE_TIMEOUT:-3600}
@@ -238,8 +258,8 @@ main_run() {
     npx tsc -p tsconfig.json || die "the build failed"
   fi
   local help; help=$("${CLI[@]}" tables --help 2>&1 || true)
-  [[ $help == *--shard* && $help == *--assemble* ]] \
-    || die "this fsvae has no 'tables --shard/--assemble' (${CLI[*]} tables --help); build the branch that adds them"
+  [[ $help == *--shard* && $help == *--assemble* && $help == *--prepare* ]] \
+    || die "this fsvae has no 'tables --shard/--prepare/--assemble' (${CLI[*]} tables --help); build the branch that adds them"
 
   if [[ $(id -u) == 0 ]]; then bash "$REPO/scripts/cluster/slurm-local.sh" >&2 || die "slurm-local.sh failed"
   else sinfo >/dev/null 2>&1 || die "Slurm is not up and this is not root: run sudo bash scripts/cluster/slurm-local.sh first"; fi
@@ -263,12 +283,12 @@ write_stand_in() {
 #!/usr/bin/env bash
 set -euo pipefail
 [[ ${1:-} == tables ]] || { echo "stand-in: only 'tables'" >&2; exit 2; }; shift
-cache='' shard='' shards='' assemble=0
+cache='' shard='' shards='' assemble=0 prepare=0
 while (($#)); do
   case $1 in
-    --help) echo "usage: tables [--shard i/n | --shards n | --assemble]"; exit 0 ;;
+    --help) echo "usage: tables [--shard i/n | --shards n] [--prepare | --assemble]"; exit 0 ;;
     --cache-dir) cache=$2; shift 2 ;; --shard) shard=$2; shift 2 ;; --shards) shards=$2; shift 2 ;; --assemble) assemble=1; shift ;;
-    --mode|--table|--seeds|--datasets) shift 2 ;; *) echo "stand-in: unknown flag $1" >&2; exit 2 ;;
+    --prepare) prepare=1; shift ;; --mode|--table|--seeds|--datasets) shift 2 ;; *) echo "stand-in: unknown flag $1" >&2; exit 2 ;;
   esac
 done
 T=${FAKE_CELLS:-6}
@@ -282,6 +302,11 @@ train() { # temp file + rename, like the CLI
   sleep "${FAKE_SECONDS:-1}"; echo "{\"zsl\": $(value "$1")}" >"$cache/evidence/c$1.json.$$"; mv "$cache/evidence/c$1.json.$$" "$cache/evidence/c$1.json"
 }
 echo "[tables] generated dataset (stand-in): 1 split(s)"
+if [[ $prepare == 1 ]]; then # one feature set: the first shard (or an unsharded job) prepares it
+  if [[ -z $shard || ${shard%/*} == 1 ]]; then sleep "${FAKE_SECONDS:-1}"; mkdir -p "$cache/features"; echo x >"$cache/features/f"; fi
+  echo "[tables] prepare, shard ${shard:-all}: done"; exit 0
+fi
+[[ -z $shard || -f $cache/features/f ]] || { echo "stand-in: the features were not prepared" >&2; exit 1; }
 if [[ -n $shard ]]; then
   i=${shard%/*} n=${shard#*/} mine=()
   for k in $(seq 1 "$T"); do if (( (k - 1) % n == i - 1 )); then mine+=("$k"); fi; done

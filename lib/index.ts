@@ -73,6 +73,7 @@ export * from './eval/stats';
 export * from './eval/reference-zsl';
 export * from './experiments/evidence';
 export * from './experiments/evidence-tables';
+export * from './experiments/local-shards';
 export * from './experiments/transfer-diagnosis';
 export * from './experiments/small-data';
 export * from './text/random';

@@ -26,8 +26,12 @@ type PhaseMessage =
   | { kind: 'done'; result: Stage2Result }
   | { kind: 'error'; message: string; stack?: string };
 
-/** True when a second core is available for a worker thread. */
+/**
+ * True when a second core is available for a worker thread, unless FSVAE_SEQUENTIAL_PHASES=1 (set
+ * for processes that already run side by side, one per core: see lib/experiments/local-shards.ts).
+ */
 export function canRunPhasesInParallel(): boolean {
+  if (process.env.FSVAE_SEQUENTIAL_PHASES === '1') return false;
   return (os.availableParallelism?.() ?? os.cpus().length) >= 2;
 }
 

@@ -56,12 +56,16 @@ export function shardFromEnvironment(env: NodeJS.ProcessEnv, shards?: number): S
 
 /**
  * Assigns items to `count` shards by longest processing time first: items sorted by cost
- * (descending, ties by key), each to the shard with the least cost so far (ties: lowest index).
- * Deterministic for a given list; returns the shard index of each key.
+ * (descending; ties by group, then key), each to the shard with the least cost so far (ties:
+ * lowest index). Items of equal cost are thus dealt round the shards group by group, so each
+ * shard gets its share of every group (e.g. of each variant's seeds) even where the expected cost
+ * misses what makes one variant slower than another. Deterministic for a given list; returns the
+ * shard index of each key.
  */
-export function assignShards(items: ReadonlyArray<{ key: string; cost: number }>, count: number): Map<string, number> {
+export function assignShards(items: ReadonlyArray<{ key: string; cost: number; group?: string }>, count: number): Map<string, number> {
   if (!(Number.isInteger(count) && count >= 1)) throw new FsvaeInputError(`assignShards: count must be a positive integer, got ${count}.`);
-  const sorted = [...items].sort((a, b) => b.cost - a.cost || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const sorted = [...items].sort((a, b) => b.cost - a.cost || cmp(a.group ?? '', b.group ?? '') || cmp(a.key, b.key));
   const load = new Array<number>(count).fill(0);
   const out = new Map<string, number>();
   for (const it of sorted) {

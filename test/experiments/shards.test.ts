@@ -40,6 +40,27 @@ test('shards are assigned longest cost first to the least loaded shard, whatever
   assert.throws(() => assignShards(items, 0), /positive integer/);
 });
 
+test('cells of equal cost are dealt round the shards group by group: each shard gets its share of every variant', () => {
+  // 5 variants × 12 seeds of equal expected cost, keys in hash order (as cache keys are)
+  const hash = (s: string) => [...s].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7).toString(16).padStart(8, '0');
+  const items = ['SD− FM−', 'SD+ FM−', 'SD− FM+', 'SD+ FM+', 'CL+'].flatMap((group) =>
+    Array.from({ length: 12 }, (_, s) => ({ key: hash(`${group} seed ${s + 1}`), cost: 10, group })));
+  for (const n of [2, 3, 5]) {
+    const owner = assignShards(items, n);
+    for (const g of new Set(items.map((i) => i.group))) {
+      const per = new Array<number>(n).fill(0);
+      for (const it of items.filter((i) => i.group === g)) per[owner.get(it.key)!]++;
+      assert.ok(Math.max(...per) - Math.min(...per) <= 1, `${n} shards, ${g}: ${per}`);
+    }
+  }
+  // keys that alternate between two variants: by key alone one shard gets every cell of one variant
+  const alternating = Array.from({ length: 24 }, (_, i) => ({ key: `k${String(i).padStart(2, '0')}`, cost: 10, group: i % 2 ? 'slow' : 'fast' }));
+  const byKey = assignShards(alternating.map(({ key, cost }) => ({ key, cost })), 2);
+  assert.deepEqual(new Set(alternating.filter((i) => i.group === 'slow').map((i) => byKey.get(i.key))), new Set([1]));
+  const byGroup = assignShards(alternating, 2);
+  assert.equal(alternating.filter((i) => i.group === 'slow' && byGroup.get(i.key) === 1).length, 6);
+});
+
 test('a cache entry is read only when its checksum holds; older entries without one are read as they are', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-cell-'));
   const cell = {

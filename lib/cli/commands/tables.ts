@@ -111,7 +111,8 @@ async function prepareFeatures(config: EvidenceConfig, ids: readonly EvidenceTab
 async function trainShard(config: EvidenceConfig, ids: readonly EvidenceTableId[], shard: Shard): Promise<number> {
   const t0 = Date.now();
   const cells = await planCells(config, ids);
-  const owner = assignShards(cells, shard.count);
+  // group: the split and variant (a cell's label without its seed), so each shard gets its share of every variant
+  const owner = assignShards(cells.map((c) => ({ ...c, group: c.label.replace(/ seed \d+$/, '') })), shard.count);
   const mine = cells.filter((c) => owner.get(c.key) === shard.index);
   const todo = mine.filter((c) => !c.cached);
   const name = `shard ${shard.index + 1}/${shard.count}`;

@@ -22,7 +22,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cacheRoot } from '../data/paths';
 import { writeFileAtomic } from '../util/atomic-file';
-import { PlannedCell, codeVersion, evidenceCellKey } from './evidence';
+import { PlannedCell, codeVersion, evidenceCellChecksum, evidenceCellKey } from './evidence';
 import { Shard, assignShards } from './shards';
 import { DEFAULT_EXTRACTOR, ExtractorConfig, extractorConfig } from '../stage1/extractors';
 import { Stage2Config, scaledSchedule, stage2Preset } from '../train/config';
@@ -246,20 +246,27 @@ export interface RunAblationOptions {
   cacheOnly?: boolean;
 }
 
-/** A run from the cache folder, or null (absent, unreadable or not a run: such an entry counts as missing). */
+/**
+ * A run from the cache folder, or null (absent, unreadable, not a run, or failing its checksum:
+ * such an entry counts as missing and is trained again; entries written without a checksum are
+ * read as they are).
+ */
 function readCachedRun(file: string): VariantRun | null {
   try {
-    const run = JSON.parse(fs.readFileSync(file, 'utf8')) as VariantRun;
-    return run?.result?.summary?.clean ? run : null;
+    const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as VariantRun & { check?: string };
+    if (raw.check !== undefined && raw.check !== evidenceCellChecksum(raw as unknown as Record<string, unknown>)) return null;
+    const { check: _check, ...run } = raw;
+    return run?.result?.summary?.clean ? (run as VariantRun) : null;
   } catch {
     return null;
   }
 }
 
-/** Stores a run (typed arrays as plain arrays; latents are not kept). */
+/** Stores a run (typed arrays as plain arrays; latents are not kept) with the checksum of what is stored. */
 function writeCachedRun(file: string, run: VariantRun): void {
   const plain = { ...run, result: { ...run.result, firstSeedLatents: {} } };
-  writeFileAtomic(file, JSON.stringify(plain, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)));
+  const stored = JSON.parse(JSON.stringify(plain, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)));
+  writeFileAtomic(file, JSON.stringify({ ...stored, check: evidenceCellChecksum(stored) }));
 }
 
 /** The tables to run, each with its variants. */

@@ -280,6 +280,12 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
     const rerun = await runAblationTables(prepared, base, tables, { ...opts, cacheOnly: true });
     const values = (p: AblationPoint) => p.run.result.perSeed.map(({ stepsPerSecond: _s, ...q }) => q);
     assert.deepEqual(values(rerun[2]), values(points[2]));
+    // valid JSON with a changed value fails its checksum: missing too
+    const entry = JSON.parse(fs.readFileSync(file(plan[1]), 'utf8'));
+    assert.match(entry.check, /^[0-9a-f]{16}$/);
+    entry.result.summary.clean.zsl.mean += 0.01;
+    fs.writeFileSync(file(plan[1]), JSON.stringify(entry));
+    assert.deepEqual((await planAblationRuns(prepared, base, tables, opts)).map((r) => r.cached), [true, false]);
   });
 
   test('a config over the cache: plan, shards, assembly (missing runs listed), preparation of a shard\'s entries', async () => {

@@ -17,7 +17,8 @@
 # Writes results/scale_slurm.md (setup, tasks, wall s, cells per task, tables equal serial; date, cores, commit).
 #
 # Environment (all optional):
-#   FSVAE_SCALE_ARGS    `fsvae tables` flags of the grid (default: --table table3 --seeds 12 --datasets generated)
+#   FSVAE_SCALE_ARGS    `fsvae tables` flags of the grid (default: --table table3 --seeds 20 --datasets generated: 100 stage-2
+#                       cells after one stage-1 extraction: like the full grid, mostly stage-2 training)
 #   FSVAE_SCALE_DATA    FSVAE_DATA of every run (default: an empty temp folder, so no real dataset is found; note that
 #                       the data lookup also tries data/external and ../shared/data, hence --datasets generated above)
 #   FSVAE_SCALE_TASKS   the array sizes to run (default "1 2")
@@ -239,7 +240,7 @@ write_report() {
 }
 
 main_run() {
-  read -r -a ARGS <<<"${FSVAE_SCALE_ARGS:---table table3 --seeds 12 --datasets generated}"
+  read -r -a ARGS <<<"${FSVAE_SCALE_ARGS:---table table3 --seeds 20 --datasets generated}"
   read -r -a TASKS <<<"${FSVAE_SCALE_TASKS:-1 2}"
   CPUS=${FSVAE_SCALE_CPUS:-1}
   TIMEOUT=${FSVAE_SCALE_TIMEOUT:-3600}

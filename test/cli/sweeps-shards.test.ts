@@ -28,12 +28,13 @@ function sweeps(args: string[], cache: string, results: string, data: string, gr
   });
 }
 
-/** What must not depend on how the runs were scheduled: rows, notes, CSV, the markdown table, every cached run's values (times aside). */
+/** What must not depend on how the runs were scheduled: rows, notes, CSV, the markdown table, every cached run's values (times and checksums aside). */
 function content(results: string, cache: string): unknown {
   const j = JSON.parse(fs.readFileSync(path.join(results, 'ablation_table5.json'), 'utf8'));
   const md = fs.readFileSync(path.join(results, 'ablation_table5.md'), 'utf8');
   const runsDir = path.join(cache, 'ablations');
-  const noTimes = (_k: string, v: unknown) => (_k === 'wallSeconds' || _k === 'stepsPerSecond' ? undefined : v);
+  // times differ between runs, and so does the checksum that covers them
+  const noTimes = (_k: string, v: unknown) => (_k === 'wallSeconds' || _k === 'stepsPerSecond' || _k === 'check' ? undefined : v);
   // keyed by the variant (file names hold the code version, which a rebuild of dist/ between two runs changes)
   const read = (f: string) => JSON.parse(fs.readFileSync(path.join(runsDir, f), 'utf8'), noTimes);
   const runs = Object.fromEntries(fs.readdirSync(runsDir).map(read).map((r) => [r.variant.name, r]));

@@ -259,7 +259,9 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
       };
       writeFolder(dir, (tmp) => {
         writeSynseSplit(tmp, { phase: 'val', train, ztest, val });
-        const extra = { valUnseen: sp.valUnseen, valSeen: sp.valSeen, absent: sp.unseen, valFraction: opts.valFraction ?? 0.2, valGroupBy: opts.valGroupBy ?? null };
+        const extra = {
+          valUnseen: sp.valUnseen, valSeen: sp.valSeen, absent: sp.unseen, valFraction: opts.valFraction ?? 0.2, valGroupBy: opts.valGroupBy ?? null,
+        };
         writeFileOrRemove(path.join(tmp, 'extractor.json'), reportJson(r, opts.config, extra));
       });
       report.val = r;

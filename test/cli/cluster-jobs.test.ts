@@ -29,7 +29,9 @@ echo "$((99 + n));cluster"
 `, { mode: 0o755 });
   fs.writeFileSync(path.join(bin, 'scancel'), `#!/usr/bin/env bash\nprintf '%s\\0' scancel "$@" >>"${log}"; echo >>"${log}"\n`, { mode: 0o755 });
   const calls = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\0').filter(Boolean)) : []);
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}`, FSVAE_LOG_DIR: path.join(dir, 'logs'), FSVAE_CACHE_DIR: path.join(dir, 'cache') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, PATH: `${bin}:${process.env.PATH}`, FSVAE_LOG_DIR: path.join(dir, 'logs'), FSVAE_CACHE_DIR: path.join(dir, 'cache'),
+  };
   for (const k of ['FSVAE_GRID_ARGS', 'FSVAE_PREPARE_TASKS', 'FSVAE_PREPARE_CPUS', 'FSVAE_CPUS_PER_TASK', 'FSVAE_SBATCH_ARGS']) delete env[k];
   return { dir, env, calls };
 }
@@ -101,7 +103,8 @@ test('grid.sbatch: each step calls the CLI with its flag, the shared cache and t
   };
   for (const k of ['SLURM_ARRAY_TASK_ID', 'SLURM_ARRAY_TASK_MIN', 'SLURM_ARRAY_TASK_MAX', 'SLURM_ARRAY_TASK_COUNT', 'FSVAE_REPO']) delete base[k];
   const array = { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_MAX: '2', SLURM_ARRAY_TASK_COUNT: '2' };
-  const job = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync('bash', [path.join(cluster, 'grid.sbatch'), ...args], { env: { ...base, ...env }, encoding: 'utf8' });
+  const sbatchFile = path.join(cluster, 'grid.sbatch');
+  const job = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync('bash', [sbatchFile, ...args], { env: { ...base, ...env }, encoding: 'utf8' });
   const cache = path.join(dir, 'cache');
   assert.equal(job(['tables', 'prepare'], array).status, 0);
   assert.equal(job(['tables', 'train'], array).status, 0);

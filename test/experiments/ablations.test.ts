@@ -14,7 +14,7 @@ import { PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA, PA
 import { mainResultsPreset } from '../../lib/experiments/main-results';
 import { PreparedFeatures, prepareFeatures } from '../../lib/experiments/datasets';
 import { bandLayout } from '../../lib/frequency/enhancer';
-import { scaledSchedule, stage2Preset } from '../../lib/train/config';
+import { Stage2Config, scaledSchedule, stage2Preset } from '../../lib/train/config';
 import { getSplit } from '../../lib/data/splits';
 import { writeSyntheticBenchmark } from '../../lib/data/synthetic-features';
 import { initBackend } from '../../lib/runtime/backend';
@@ -23,6 +23,15 @@ import { FsvaeInputError } from '../../lib/util/assert';
 
 const BASE = stage2Preset('quick'); // α = 0.5, λ = 100, 'reference' FM
 const lowBands = (n: number, cfg: Parameters<typeof bandLayout>[1]) => bandLayout(n, cfg).isLow.filter(Boolean).length;
+
+/** The quick preset shrunk to a few seconds: cycles × steps given, latent 8, a short classifier. */
+function tinyStage2(stepsPerCycle: number): Stage2Config {
+  const cfg = stage2Preset('quick');
+  cfg.schedule = scaledSchedule(stepsPerCycle, 2);
+  cfg.latentDim = 8;
+  cfg.classifier = { samplesPerClass: 20, steps: 20, learningRate: 1e-3 };
+  return cfg;
+}
 
 describe('variant lists map to the right configurations', () => {
   test("Table 3: the paper's five rows in its order; '+ − +' = lb_ad_md, FM off, calibrated", () => {
@@ -152,10 +161,7 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
   });
 
   test('one run, reused for an identical row; rows, paper columns, figures, files', async () => {
-    const base = stage2Preset('quick');
-    base.schedule = scaledSchedule(40, 2);
-    base.latentDim = 8;
-    base.classifier = { samplesPerClass: 20, steps: 20, learningRate: 1e-3 };
+    const base = tinyStage2(40);
     const tables = [
       { id: 'table9' as const, variants: [table9Variants()[4]] },
       { id: 'table5-alpha' as const, variants: table5AlphaVariants([0.5]) }, // base α = 0.5: same configuration
@@ -218,10 +224,7 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
   });
 
   test('finished runs are cached on disk: a second sweep reads them back (same numbers), another seed list trains anew', async () => {
-    const base = stage2Preset('quick');
-    base.schedule = scaledSchedule(20, 2);
-    base.latentDim = 8;
-    base.classifier = { samplesPerClass: 20, steps: 20, learningRate: 1e-3 };
+    const base = tinyStage2(20);
     const tables = [{ id: 'table9' as const, variants: [table9Variants()[4]] }];
     const cacheDir = path.join(dir, 'ablation-cache');
     const text = { kind: 'msf-table' as const, encoder: 'ViT-B/32' as const, root: dir };
@@ -242,10 +245,7 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
   });
 
   test('planning lists each distinct run once, named by the cache file a serial run writes; train() trains only what is still missing', async () => {
-    const base = stage2Preset('quick');
-    base.schedule = scaledSchedule(20, 2);
-    base.latentDim = 8;
-    base.classifier = { samplesPerClass: 20, steps: 20, learningRate: 1e-3 };
+    const base = tinyStage2(20);
     const tables = [
       { id: 'table9' as const, variants: [table9Variants()[4]] },
       { id: 'table5-alpha' as const, variants: table5AlphaVariants([0.5, 2]) }, // α = 0.5: the configuration of Ours
@@ -289,10 +289,7 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
   });
 
   test('a config over the cache: plan, shards, assembly (missing runs listed), preparation of a shard\'s entries', async () => {
-    const stage2 = stage2Preset('quick');
-    stage2.schedule = scaledSchedule(20, 2);
-    stage2.latentDim = 8;
-    stage2.classifier = { samplesPerClass: 20, steps: 20, learningRate: 1e-3 };
+    const stage2 = tinyStage2(20);
     const cfg: AblationConfig = {
       ...ablationPreset('quick'), tables: ['table5-alpha', 'table5-lambda'],
       grids: { ...ablationPreset('quick').grids, alpha: [0.5, 2], lambda: [100, 1000] }, // λ = 100 at α = 0.5: the α = 0.5 run

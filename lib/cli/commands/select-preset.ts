@@ -65,7 +65,8 @@ export const selectPresetCommand: CliCommand = {
       ],
     }, prov, out);
     const selection = {
-      dataset, seeds, maxPresetSteps: MAX_PRESET_STEPS, winner: r.winner, bestOverall: r.bestOverall, candidates: r.candidates, scores: r.scores, records: r.records,
+      dataset, seeds, maxPresetSteps: MAX_PRESET_STEPS, winner: r.winner, bestOverall: r.bestOverall,
+      candidates: r.candidates, scores: r.scores, records: r.records,
       provenance: prov,
     };
     writeFileAtomic(path.join(out, `${name}.json`), JSON.stringify(selection, null, 1) + '\n');

@@ -84,8 +84,21 @@ export interface SelectionOptions {
 export async function selectSmallDataPreset(dataset: RawSkeletonDataset, opts: SelectionOptions): Promise<SelectionResult> {
   const t0 = Date.now();
   const candidates = opts.candidates ?? selectionCandidates();
+  const named = candidates.map((c) => ({ name: c.name, cfg: candidateConfig(c) }));
+  const records = await valPhaseRecords(dataset, named, { ...opts, log: opts.log && ((l) => opts.log!(`[select ${dataset}] ${l}`)) });
+  return { ...scoreSelection(dataset, candidates, records), wallSeconds: (Date.now() - t0) / 1000 };
+}
+
+/**
+ * The val phase alone (stage 2 on the val-seen classes, ZSL per cycle on the val-unseen classes)
+ * of every named configuration × seed on every registered split of `dataset`, two at a time when
+ * there are two cores. The split's unseen classes and test side are never read.
+ */
+export async function valPhaseRecords(
+  dataset: RawSkeletonDataset, named: readonly { name: string; cfg: Stage2Config }[], opts: Omit<SelectionOptions, 'candidates'>,
+): Promise<SelectionRecord[]> {
   const splits: BenchmarkSplit[] = listSplits(dataset);
-  if (splits.length === 0) throw new FsvaeInputError(`preset selection: no registered split for ${dataset}.`);
+  if (splits.length === 0) throw new FsvaeInputError(`val-phase selection: no registered split for ${dataset}.`);
   const records: SelectionRecord[] = [];
   for (const split of splits) {
     const prepared = await prepareFeaturesParallel({ kind: 'skeletons', dataset, split: split.name }, { stage1: opts.stage1, seed: 1, log: opts.log });
@@ -93,25 +106,26 @@ export async function selectSmallDataPreset(dataset: RawSkeletonDataset, opts: S
     const text = await textFeaturesFor(prepared, 'lb_ad_md', opts.text);
     const val = readSynseBenchmark(prepared.featuresRoot, split, 'val');
     const inputs = { train: val.train, unseen: split.valUnseen, text: { rows: text.rows, cols: text.cols, data: text.data }, evalSets: { ztest: val.ztest } };
-    const jobs = candidates.flatMap((c) => opts.seeds.map((seed) => ({ c, seed })));
+    const jobs = named.flatMap((c) => opts.seeds.map((seed) => ({ c, seed })));
     const parallel = canRunPhasesInParallel();
     for (let i = 0; i < jobs.length; i += parallel ? 2 : 1) {
       const batch = jobs.slice(i, i + (parallel ? 2 : 1));
       const started = Date.now();
       const results = await Promise.all(batch.map((j, b) => (b === 0 && batch.length > 1
-        ? trainStage2InWorker(candidateConfig(j.c), inputs, { seed: j.seed })
-        : Promise.resolve(trainStage2(candidateConfig(j.c), inputs, { seed: j.seed })))));
+        ? trainStage2InWorker(j.c.cfg, inputs, { seed: j.seed })
+        : Promise.resolve(trainStage2(j.c.cfg, inputs, { seed: j.seed })))));
       batch.forEach((j, b) => {
         const rec: SelectionRecord = {
           candidate: j.c.name, split: split.name, seed: j.seed, valUnseen: split.valUnseen.length,
           valZslByCycle: results[b].cycles.map((c) => c.zslAccuracy), seconds: (Date.now() - started) / 1000,
         };
         records.push(rec);
-        opts.log?.(`[select ${dataset}] ${split.name} ${j.c.name} seed ${j.seed}: val ZSL by cycle ${rec.valZslByCycle.map((a) => (100 * a).toFixed(1)).join(' ')} (chance ${(100 / rec.valUnseen).toFixed(1)})`);
+        const byCycle = rec.valZslByCycle.map((a) => (100 * a).toFixed(1)).join(' ');
+        opts.log?.(`${split.name} ${j.c.name} seed ${j.seed}: val ZSL by cycle ${byCycle} (chance ${(100 / rec.valUnseen).toFixed(1)})`);
       });
     }
   }
-  return { ...scoreSelection(dataset, candidates, records), wallSeconds: (Date.now() - t0) / 1000 };
+  return records;
 }
 
 /** Scores, the winner within the budget, and the best of the grid, from the selection records. */

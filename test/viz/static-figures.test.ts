@@ -33,6 +33,7 @@ import { EmbeddingAnalysisResult, perClassDifferenceBars, tsneFigure } from '../
 import { similarityHeatmapFigure, TextEncodersResult, textAblationFigure, TextSpace } from '../../lib/experiments/text-encoders';
 import { confusionFigure, TransferConfusion } from '../../lib/experiments/transfer-diagnosis';
 import { BASELINE, OURS } from '../../lib/experiments/variants';
+import { LeverRun, leverFigure, leverRows } from '../../lib/experiments/levers';
 
 // ---------------------------------------------------------------------------------------------
 // SVG checks
@@ -228,6 +229,11 @@ const confusion: TransferConfusion = {
   counts: [[8, 2], [3, 7]], accuracy: 0.75, perClass: [],
 } as unknown as TransferConfusion;
 
+const leverRun = (split: string, mode: string, seed: number, zsl: number): LeverRun => ({
+  dataset: 'nw-ucla', split, mode, seed, zsl, valFinal: 0.5, chance: 0.2, valChance: 0.5, seconds: 1, engine: 'fused', code: 'x',
+});
+const leverRuns = ['a', 'b'].flatMap((s) => ['none', 'project'].flatMap((m) => [1, 2, 3].map((k) => leverRun(s, m, k, 0.2 + 0.05 * k + (m === 'none' ? 0 : 0.1)))));
+
 const textAblation = {
   ablationPrepared: { split: { name: 'generated 35/5' } },
   ablation: ['USE-Lite', 'random'].map((name, i) => ({
@@ -265,6 +271,7 @@ const FIGURES: [string, () => Figure][] = [
   ['similarityHeatmapFigure', () => similarityHeatmapFigure([1, 2, 3].map((k) => space(`space ${k}`, k)), 60 as TextSpace['classes'], 'lb')],
   ['confusionFigure', () => confusionFigure(confusion)],
   ['textAblationFigure', () => textAblationFigure(textAblation)],
+  ['leverFigure', () => leverFigure(leverRows(leverRuns, ['none', 'project'], 'none').rows, 'lever')],
 ];
 
 const generated = generateActionDataset({ ...GENERATOR_PRESETS.quick, subjects: 2, trainSubjects: 1, repetitionsPerSubject: 1 }, 3);

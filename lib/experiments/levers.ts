@@ -46,16 +46,32 @@ export interface LeverCell {
   seed: number;
   cfg: Stage2Config;
   data: ZeroShotData;
-  /** identity of the features (part of the cache key). */
+  /** a name of the features (the cache key also holds a hash of every feature matrix the run reads). */
   features: string;
   code: string;
   cacheDir: string;
 }
 
+/** sha256 of every feature matrix and label vector of both phases (so a changed input never reuses a run). */
+export function featureHash(data: ZeroShotData): string {
+  const h = createHash('sha256');
+  for (const phase of [data.trainPhase, data.valPhase]) {
+    for (const set of [phase.train, phase.ztest, phase.gtest, phase.val]) {
+      if (!set) {
+        h.update('-');
+        continue;
+      }
+      h.update(Buffer.from(set.features.buffer, set.features.byteOffset, set.features.byteLength));
+      h.update(Buffer.from(set.labels.buffer, set.labels.byteOffset, set.labels.byteLength));
+    }
+  }
+  return h.digest('hex');
+}
+
 /** The run of a cell, from the cache or trained (both phases, the clean protocol) and cached. */
 export async function leverRun(c: LeverCell, log: (line: string) => void = () => {}): Promise<LeverRun> {
   const textSha = createHash('sha256').update(Buffer.from(c.data.text.data.buffer, c.data.text.data.byteOffset, c.data.text.data.byteLength)).digest('hex');
-  const identity = { features: c.features, mode: c.mode, cfg: c.cfg, textSha, seed: c.seed, code: c.code };
+  const identity = { features: c.features, featureSha: featureHash(c.data), mode: c.mode, cfg: c.cfg, textSha, seed: c.seed, code: c.code };
   const key = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 24);
   const file = path.join(c.cacheDir, `${key}.json`);
   try {

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { getSplit } from '../../lib/data/splits';
 import { NW_UCLA_UTD_MHAD_OVERLAP, overlappingClasses } from '../../lib/data/class-overlap';
-import { auxiliaryClassPlan, lentSequences, readAuxiliaryResults } from '../../lib/experiments/auxiliary-classes';
+import { auxiliaryClassPlan, lentSequences, readAuxiliaryResults, standardiseLike } from '../../lib/experiments/auxiliary-classes';
 import { LeverRun, leverRows } from '../../lib/experiments/levers';
 import { SkeletonSequence } from '../../lib/data/skeleton';
 import { studentTQuantile } from '../../lib/eval/stats';
@@ -88,4 +88,15 @@ test('rows from runs: the mode with the best val score is chosen; Δ paired by s
   fs.writeFileSync(file, JSON.stringify({ rows: rows.map((r) => ({ ...r, ZSL: 99 })), notes: [], runs, plan: [], provenance: {} }));
   assert.throws(() => readAuxiliaryResults('full', dir), /differ from the rows recomputed from its runs/);
   assert.equal(readAuxiliaryResults('quick', dir), null);
+});
+
+test('standardiseLike: the lent rows take the per-dimension mean and SD of the target rows, their order within a dimension kept', () => {
+  // lent column 0: 10, 20, 30 (mean 20, SD 10); target column 0: 1, 3 (mean 2, SD √2) → 2 − √2, 2, 2 + √2
+  // lent column 1 is constant → the target's mean 5
+  const lent = Float32Array.from([10, 7, 20, 7, 30, 7]);
+  const target = { features: Float32Array.from([1, 4, 3, 6]), rows: 2, dim: 2, labels: Int32Array.from([0, 1]) };
+  const out = standardiseLike(lent, 3, target);
+  const expected = [2 - Math.SQRT2, 5, 2, 5, 2 + Math.SQRT2, 5];
+  out.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6, `value ${i}: ${v} vs ${expected[i]}`));
+  assert.throws(() => standardiseLike(lent, 2, target), /6 values are not 2 rows of 2/);
 });

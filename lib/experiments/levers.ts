@@ -99,6 +99,13 @@ export function valScore(rs: readonly LeverRun[]): number {
   return mean(rs.map((r) => r.valFinal / r.valChance));
 }
 
+/** The standard error of valScore (SD of the runs' chance-normalised scores / √n). */
+export function valScoreSe(rs: readonly LeverRun[]): number {
+  const v = rs.map((r) => r.valFinal / r.valChance);
+  const m = mean(v);
+  return v.length < 2 ? NaN : Math.sqrt(v.reduce((a, x) => a + (x - m) ** 2, 0) / (v.length - 1) / v.length);
+}
+
 /**
  * Rows per dataset × split × mode and per dataset × mode ('all'), from the runs alone; per dataset
  * the mode with the best validation score is chosen (the baseline unless another beats it).
@@ -119,7 +126,7 @@ export function leverRows(runs: readonly LeverRun[], modes: readonly string[], b
         const ci = split === 'all' ? stratifiedInterval(splits.map((s) => zslOf(rs.filter((r) => r.split === s)))) : confidenceInterval(zslOf(rs));
         const row: Row = {
           dataset, split, mode, n: rs.length, ZSL: pct(ci.mean), '95% CI': Number.isFinite(ci.lo) ? `[${pct(ci.lo)}, ${pct(ci.hi)}]` : 'n < 2',
-          chance: pct(mean(rs.map((r) => r.chance))), 'val score (× chance)': Number(valScore(rs).toFixed(3)),
+          chance: pct(mean(rs.map((r) => r.chance))), 'val score (× chance)': Number(valScore(rs).toFixed(3)), 'val SE': Number(valScoreSe(rs).toFixed(3)),
           'chosen on val': split === 'all' && chosen[dataset] === mode ? 'yes' : '',
         };
         if (mode !== baseline) {

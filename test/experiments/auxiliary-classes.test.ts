@@ -77,6 +77,7 @@ test('rows from runs: the mode with the best val score is chosen; Δ paired by s
   assert.equal(p['Δ vs none [95% CI]'], `10.0 [${(100 * (0.1 - half)).toFixed(1)}, ${(100 * (0.1 + half)).toFixed(1)}]`);
   assert.equal(p.ZSL, 60);
   assert.equal(p['val score (× chance)'], 1.4);
+  assert.equal(p['val SE'], 0); // every run's val score is 1.4
   assert.equal(rows.find((r) => r.split === 'all' && r.mode === 'project')!['chosen on val'], 'yes');
   assert.equal(p.verdict, 'inconclusive'); // t(0.975, 2) = 4.30: the interval reaches below 0
   assert.throws(() => leverRows(runs, ['project'], 'none'), /must include the baseline 'none'/);

@@ -13,6 +13,8 @@ import * as path from 'node:path';
 import { Row, resultsDir, writeResultTableWithJson } from '../report/table';
 import { provenance } from '../report/provenance';
 import { FsvaeInputError } from '../util/assert';
+import { readAuxiliaryResults } from './auxiliary-classes';
+import { readRegularisationResults } from './regularisation';
 
 /** The label of the several-descriptions extension row (lib/text/paraphrases.ts). */
 export const EXTENSION_PARAPHRASES = 'Ours + several descriptions per class (extension)';
@@ -211,6 +213,7 @@ export function readEvidenceTables(dir = resultsDir(), mode: 'quick' | 'full' = 
  */
 export function evidenceSummaryMarkdown(
   tables: EvidenceTable[], full: EvidenceTable[] = [], sweeps: SweepTables = { quick: [], full: [] }, transferFindings: string[] = [], stage1Seeds: Row[] = [],
+  levers: LeverSummary[] = [],
 ): string {
   const lines: string[] = [];
   const t1 = tables.find((t) => t.id === 'table1');
@@ -226,6 +229,7 @@ export function evidenceSummaryMarkdown(
     lines.push('Why the transfer fails, per split (`results/transfer_diagnosis*.md`, `results/transfer_confusion.md`; notebook 03):', '');
     lines.push(...transferFindings.filter((f) => /geometry of the stage-1|, FS-VAE/.test(f)).map((f) => `- ${f}`), '');
   }
+  if (levers.length) lines.push(...leverLines(levers), '');
   if (stage1Seeds.length) {
     lines.push('What the intervals leave out: the stage-1 fit is shared by every stage-2 seed; refitted with other seeds '
       + '(`scripts/stage1-seed-effect.js`, `results/stage1_seed_effect.md`, Ours, ZSL %):', '');
@@ -365,6 +369,53 @@ function targetLines(t1: EvidenceTable): string[] {
   return lines;
 }
 
+/** A stored lever table (lib/experiments/levers.ts) for the README block. */
+export interface LeverSummary {
+  /** e.g. '(c) lent seen classes'. */
+  name: string;
+  file: string;
+  rows: Row[];
+  /** per dataset: the mode chosen on the val phase. */
+  chosen: Record<string, string>;
+}
+
+/** Per lever and split: the preset's ZSL, the val-chosen mode's, their paired Δ, and the published rows; then the targets. */
+export function leverLines(levers: readonly LeverSummary[]): string[] {
+  const lines = [
+    'Levers for the transfer (extensions of FS-VAE, full mode, notebook 03; each choice made on the val phase only), test ZSL % per split:', '',
+    '| lever | split | none | chosen on val | ZSL | Δ vs none [95% CI] | verdict | Global (published) | PURLS (published) |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  const targets: string[] = [];
+  for (const lever of levers) {
+    const splitRows = lever.rows.filter((r) => r.split !== ALL_SPLITS);
+    const misses: { global: string[]; purls: string[] } = { global: [], purls: [] };
+    let n = 0;
+    for (const split of [...new Set(splitRows.map((r) => String(r.split)))]) {
+      const dataset = String(splitRows.find((r) => r.split === split)!.dataset);
+      const mode = lever.chosen[dataset];
+      const none = splitRows.find((r) => r.split === split && r.mode === 'none');
+      const pick = splitRows.find((r) => r.split === split && r.mode === mode);
+      if (!none || !pick) continue;
+      const global = PURLS_SMALL_DATA_ZSL[PURLS_GLOBAL_ROW][split];
+      const purls = PURLS_SMALL_DATA_ZSL.PURLS[split];
+      const delta = mode === 'none' ? '–' : String(pick['Δ vs none [95% CI]']);
+      const published = `${global ?? '–'} | ${purls ?? '–'}`;
+      lines.push(`| ${lever.name} | ${split} | ${none.ZSL} | ${mode} | ${pick.ZSL} | ${delta} | ${pick.verdict ?? '–'} | ${published} |`);
+      if (global === undefined || purls === undefined) continue;
+      n++;
+      if (Number(pick.ZSL) < global) misses.global.push(`${split} (${(Number(pick.ZSL) - global).toFixed(1)})`);
+      if (Number(pick.ZSL) < purls) misses.purls.push(`${split} (${(Number(pick.ZSL) - purls).toFixed(1)})`);
+    }
+    const atLeast = n - misses.purls.length;
+    targets.push(`- ${lever.name} (\`results/${lever.file}.md\`), the val-chosen mode ≥ PURLS on at least 3 of the ${n} splits `
+      + '(USE-Lite text; PURLS uses CLIP): '
+      + `${atLeast >= 3 ? 'met' : 'not met'} (on ${atLeast}); ≥ the published Global row: on ${n - misses.global.length} of ${n}`
+      + `${misses.global.length ? ` (below on ${misses.global.join(', ')})` : ''}.`);
+  }
+  return [...lines, '', ...targets];
+}
+
 /** Every claim of the tables with its paired Δ and verdict, then the verdict counts. */
 function claimLines(tables: EvidenceTable[]): string[] {
   const lines = ['| table | dataset | claim | Δ [95% CI] | verdict | paper Δ (NTU) |', '|---|---|---|---|---|---|'];
@@ -389,7 +440,12 @@ export function updateReadmeEvidence(readme: string, dir = resultsDir()): { text
   const findings = fs.existsSync(transfer) ? ((JSON.parse(fs.readFileSync(transfer, 'utf8')) as { findings?: string[] }).findings ?? []) : [];
   const seedFile = path.join(dir, 'stage1_seed_effect.json');
   const stage1Seeds = fs.existsSync(seedFile) ? ((JSON.parse(fs.readFileSync(seedFile, 'utf8')) as { rows?: Row[] }).rows ?? []) : [];
-  const summary = evidenceSummaryMarkdown(readEvidenceTables(dir), readEvidenceTables(dir, 'full'), sweeps, findings, stage1Seeds).replace(/\n+$/, '');
+  const levers: LeverSummary[] = [];
+  const aux = readAuxiliaryResults('full', dir);
+  if (aux) levers.push({ name: '(c) lent seen classes', file: 'transfer_auxiliary_classes_full', rows: aux.rows, chosen: aux.chosen });
+  const reg = readRegularisationResults('full', dir);
+  if (reg) levers.push({ name: '(d) regularisation', file: 'transfer_regularisation_full', rows: reg.rows, chosen: reg.chosen });
+  const summary = evidenceSummaryMarkdown(readEvidenceTables(dir), readEvidenceTables(dir, 'full'), sweeps, findings, stage1Seeds, levers).replace(/\n+$/, '');
   const text = `${readme.slice(0, i + begin.length)}\n${summary}\n${readme.slice(j)}`;
   return { text, changed: text !== readme };
 }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../../lib/data/paths';
-import { EvidenceTable, evidenceSummaryMarkdown, updateReadmeEvidence } from '../../lib/experiments/evidence-tables';
+import { EvidenceTable, evidenceSummaryMarkdown, leverLines, updateReadmeEvidence } from '../../lib/experiments/evidence-tables';
 
 test('README results block equals the summary of results/*.json (run node scripts/update-readme.js after new results)', () => {
   const readme = fs.readFileSync(path.join(repoRoot(), 'README.md'), 'utf8');
@@ -63,4 +63,20 @@ test('sweep claims: a table when they have intervals, one line when one seed lea
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('lever lines: per split the preset and the val-chosen mode, and the targets against the published rows counted by hand', () => {
+  const row = (split: string, mode: string, ZSL: number, extra: Record<string, string> = {}) => ({ dataset: 'utd-mhad', split, mode, ZSL, ...extra });
+  // chosen 'joint': 22/5 58.0 ≥ PURLS 57.5 and ≥ Global 23.0; 18/9 20.0 < PURLS 31.71 but ≥ Global 18.47; 14/13 10.0 below both
+  const rows = [
+    row('all', 'none', 1), row('all', 'joint', 2),
+    row('utd-mhad-22/5', 'none', 15), row('utd-mhad-22/5', 'joint', 58, { 'Δ vs none [95% CI]': '43.0 [40.0, 46.0]', verdict: 'helps' }),
+    row('utd-mhad-18/9', 'none', 20), row('utd-mhad-18/9', 'joint', 20, { 'Δ vs none [95% CI]': '0.0 [-1.0, 1.0]', verdict: 'inconclusive' }),
+    row('utd-mhad-14/13', 'none', 12), row('utd-mhad-14/13', 'joint', 10, { 'Δ vs none [95% CI]': '-2.0 [-3.0, -1.0]', verdict: 'hurts' }),
+  ];
+  const lines = leverLines([{ name: '(c) lent', file: 'f', rows, chosen: { 'utd-mhad': 'joint' } }]);
+  assert.ok(lines.includes('| (c) lent | utd-mhad-22/5 | 15 | joint | 58 | 43.0 [40.0, 46.0] | helps | 23 | 57.5 |'));
+  assert.ok(!lines.some((l) => l.includes('| all |')), 'the all rows are not split rows');
+  const target = lines.find((l) => l.startsWith('- (c) lent'))!;
+  assert.match(target, /at least 3 of the 3 splits .*: not met \(on 1\); ≥ the published Global row: on 2 of 3 \(below on utd-mhad-14\/13 \(-4\.4\)\)\./);
 });

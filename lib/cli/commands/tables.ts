@@ -21,7 +21,7 @@ Runs the evidence tables on NW-UCLA and UTD-MHAD (every registered split; the ge
 when neither is found) exactly as the notebooks do, and writes results/<table>.{csv,md,json}
 (quick) or results/<table>_full.{csv,md,json} (full), each with its wall time in the provenance.
 Trained cells are cached in data/cache/evidence, so tables that share runs train them once.
-  --mode       quick (the main job's setting): 10 seeds per split for Tables 1-2's rows with targets, 2 for every other row; full: 30 and 5 (default quick)
+  --mode       quick (the main job's setting): 10 seeds per split for Tables 1-2's rows with targets, 2 for every other row; full: 40 and 5 (default quick)
   --table      comma-separated table ids (default: all)
   --datasets   which datasets (default: NW-UCLA and UTD-MHAD when the data lookup finds them, else the generated one)
   --seeds N    seeds 1..N per split for every row (a reduced grid; default: the mode's)

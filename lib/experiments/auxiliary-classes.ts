@@ -205,6 +205,8 @@ export interface AuxiliaryResult {
   chosen: Record<string, string>;
   notes: string[];
   seconds: number;
+  /** a stored table's provenance (readAuxiliaryResults). */
+  provenance?: Record<string, unknown>;
 }
 
 export interface AuxiliaryOptions {
@@ -333,7 +335,7 @@ export function writeAuxiliaryResults(r: AuxiliaryResult, backend: string, mode:
 }
 
 /** The stored full-mode (or quick) table, its rows recomputed from its runs; null when none was written. */
-export function readAuxiliaryResults(mode: 'quick' | 'full', dir = resultsDir()): (AuxiliaryResult & { provenance: Record<string, unknown> }) | null {
+export function readAuxiliaryResults(mode: 'quick' | 'full', dir = resultsDir()): AuxiliaryResult | null {
   const rowsOf = (runs: LeverRun[]) => leverRows(runs, AUXILIARY_MODES.filter((m) => runs.some((r) => r.mode === m)), 'none');
   const r = readLeverResults(`transfer_auxiliary_classes${mode === 'full' ? '_full' : ''}`, (runs) => rowsOf(runs).rows, dir);
   if (!r) return null;

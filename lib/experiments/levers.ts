@@ -151,12 +151,13 @@ export function leverFigure(rows: readonly Row[], title: string): Figure {
   const modes = [...new Set(perSplit.map((r) => String(r.mode)))];
   const bounds = (r: Row) => (/^\[(-?[\d.]+), (-?[\d.]+)\]$/.exec(String(r['95% CI'])) ?? []).slice(1).map(Number);
   const data: Record<string, unknown>[] = modes.map((mode) => {
-    const rs = splits.map((s) => perSplit.find((r) => r.split === s && r.mode === mode)!);
+    // a mode runs on the splits of the datasets that chose it (lever (d): one candidate per dataset)
+    const rs = splits.map((s) => perSplit.find((r) => r.split === s && r.mode === mode)).filter((r): r is Row => r !== undefined);
     const y = rs.map((r) => Number(r.ZSL));
     const b = rs.map(bounds);
     const up = b.map((x, i) => (x.length ? x[1] - y[i] : 0));
     const down = b.map((x, i) => (x.length ? y[i] - x[0] : 0));
-    return { type: 'bar', name: mode, x: splits, y, error_y: { type: 'data', symmetric: false, array: up, arrayminus: down } };
+    return { type: 'bar', name: mode, x: rs.map((r) => String(r.split)), y, error_y: { type: 'data', symmetric: false, array: up, arrayminus: down } };
   });
   const chance = splits.map((s) => Number(perSplit.find((r) => r.split === s)!.chance));
   data.push({ type: 'scatter', mode: 'markers', name: 'chance', x: splits, y: chance, marker: { symbol: 'line-ew-open', size: 24, color: 'black' } });

@@ -67,6 +67,8 @@ export interface RegularisationResult {
   runs: LeverRun[];
   notes: string[];
   seconds: number;
+  /** a stored table's provenance (readRegularisationResults). */
+  provenance?: Record<string, unknown>;
 }
 
 export interface CandidateScore {
@@ -178,7 +180,7 @@ export function writeRegularisationResults(r: RegularisationResult, backend: str
 }
 
 /** The stored table, its test rows recomputed from its runs; null when none was written. */
-export function readRegularisationResults(mode: 'quick' | 'full', dir = resultsDir()): (RegularisationResult & { provenance: Record<string, unknown> }) | null {
+export function readRegularisationResults(mode: 'quick' | 'full', dir = resultsDir()): RegularisationResult | null {
   const name = `transfer_regularisation${mode === 'full' ? '_full' : ''}`;
   const order = REGULARISATION_CANDIDATES.map((c) => c.name);
   const stored = readLeverResults(name, (runs, extra) => regularisationRows(runs, order, extra.chosen as Record<string, string>), dir);

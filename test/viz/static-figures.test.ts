@@ -232,7 +232,8 @@ const confusion: TransferConfusion = {
 const leverRun = (split: string, mode: string, seed: number, zsl: number): LeverRun => ({
   dataset: 'nw-ucla', split, mode, seed, zsl, valFinal: 0.5, chance: 0.2, valChance: 0.5, seconds: 1, engine: 'fused', code: 'x',
 });
-const leverRuns = ['a', 'b'].flatMap((s) => ['none', 'project'].flatMap((m) => [1, 2, 3].map((k) => leverRun(s, m, k, 0.2 + 0.05 * k + (m === 'none' ? 0 : 0.1)))));
+const leverZsl = (m: string, k: number) => 0.2 + 0.05 * k + (m === 'none' ? 0 : 0.1);
+const leverRuns = ['a', 'b'].flatMap((s) => ['none', 'project'].flatMap((m) => [1, 2, 3].map((k) => leverRun(s, m, k, leverZsl(m, k)))));
 
 const textAblation = {
   ablationPrepared: { split: { name: 'generated 35/5' } },
@@ -272,6 +273,11 @@ const FIGURES: [string, () => Figure][] = [
   ['confusionFigure', () => confusionFigure(confusion)],
   ['textAblationFigure', () => textAblationFigure(textAblation)],
   ['leverFigure', () => leverFigure(leverRows(leverRuns, ['none', 'project'], 'none').rows, 'lever')],
+  // a mode on some splits only (lever (d) runs each dataset's own choice)
+  ['leverFigure (a mode on some splits)', () => {
+    const runs = leverRuns.filter((r) => r.mode === 'none' || r.split === 'a').map((r) => (r.split === 'b' ? { ...r, dataset: 'utd-mhad' } : r));
+    return leverFigure(leverRows(runs, ['none', 'project'], 'none').rows, 'lever');
+  }],
 ];
 
 const generated = generateActionDataset({ ...GENERATOR_PRESETS.quick, subjects: 2, trainSubjects: 1, repetitionsPerSubject: 1 }, 3);

@@ -82,12 +82,6 @@ export function lentSequences(plan: AuxiliaryClassPlan, aux: readonly SkeletonSe
   return aux.filter((s) => to.has(s.label)).map((s) => ({ ...s, id: `${plan.auxDataset}:${s.id}`, label: to.get(s.label)! }));
 }
 
-function loaded(dataset: OverlapDataset, split: string) {
-  const l = loadSequences({ kind: 'skeletons', dataset, split });
-  if ('missing' in l) throw new FsvaeInputError(l.message);
-  return l;
-}
-
 function appendRows(set: FeatureSet, add: { features: Float32Array; rows: number; labels: Int32Array }): FeatureSet {
   const features = new Float32Array((set.rows + add.rows) * set.dim);
   features.set(set.features);
@@ -131,9 +125,16 @@ function sameRows(a: Float32Array, b: Float32Array): boolean {
 
 interface PreparedMode {
   data: ZeroShotData;
-  /** identity of the features (cache keys). */
+  /** a name of the features (part of the lever runs' cache key). */
   features: string;
-  lentRows: { train: number; val: number };
+  /** lent rows in the train phase's training set. */
+  lentRows: number;
+}
+
+interface TargetSequences {
+  sequences: SkeletonSequence[];
+  side: SideOf;
+  datasetId: string;
 }
 
 /**
@@ -141,12 +142,6 @@ interface PreparedMode {
  * held-out set as lib/stage1/export.ts), checks that they reproduce the cached training rows, and
  * adds the lent samples' features to both phases' training sets.
  */
-interface TargetSequences {
-  sequences: SkeletonSequence[];
-  side: SideOf;
-  datasetId: string;
-}
-
 function projectLent(base: ZeroShotData, plan: AuxiliaryClassPlan, target: TargetSequences, lent: SkeletonSequence[], stage1: ExtractorConfig, seed: number) {
   const split = plan.target;
   const C = split.numClasses;
@@ -220,7 +215,26 @@ export interface AuxiliaryOptions {
   cacheDir?: string;
 }
 
-async function modeData(ds: EvidenceDataset, splitName: string, mode: AuxiliaryMode, stage1: ExtractorConfig, log: (l: string) => void): Promise<PreparedMode> {
+/** The skeleton sequences of a dataset, read once per run of the lever (every split and mode uses them). */
+type SequenceReader = (dataset: OverlapDataset) => TargetSequences;
+
+function sequenceReader(): SequenceReader {
+  const read = new Map<OverlapDataset, TargetSequences>();
+  return (dataset) => {
+    let s = read.get(dataset);
+    if (!s) {
+      const l = loadSequences({ kind: 'skeletons', dataset, split: anySplitOf(dataset) });
+      if ('missing' in l) throw new FsvaeInputError(l.message);
+      s = l;
+      read.set(dataset, s);
+    }
+    return s;
+  };
+}
+
+async function modeData(
+  ds: EvidenceDataset, splitName: string, mode: AuxiliaryMode, stage1: ExtractorConfig, sequences: SequenceReader, log: (l: string) => void,
+): Promise<PreparedMode> {
   const src = ds.sources.find((s) => (typeof s.split === 'string' ? s.split : s.split.name) === splitName)!;
   const prepared = await prepareFeaturesParallel(src, { stage1, seed: 1, log });
   if ('missing' in prepared) throw new FsvaeInputError(prepared.message);
@@ -230,29 +244,28 @@ async function modeData(ds: EvidenceDataset, splitName: string, mode: AuxiliaryM
     split, trainPhase: readSynseBenchmark(prepared.featuresRoot, split, 'train'), valPhase: readSynseBenchmark(prepared.featuresRoot, split, 'val'), text: own,
   };
   const baseId = path.basename(path.dirname(prepared.featuresRoot));
-  if (mode === 'none') return { data: base, features: baseId, lentRows: { train: 0, val: 0 } };
+  if (mode === 'none') return { data: base, features: baseId, lentRows: 0 };
   const plan = auxiliaryClassPlan(split);
   const auxText = await textFeaturesFor({ ...prepared, textDataset: plan.auxDataset }, ds.stage2.textMode, ds.text);
   const cols = own.cols;
   const text = new Float32Array(plan.combined.numClasses * cols);
   text.set(own.data.subarray(0, split.numClasses * cols));
   plan.kept.forEach((c, i) => text.set(auxText.data.subarray(c * cols, (c + 1) * cols), (split.numClasses + i) * cols));
-  const target = loaded(split.dataset as OverlapDataset, split.name);
-  const aux = loaded(plan.auxDataset, getSplitOf(plan.auxDataset));
+  const target = sequences(split.dataset as OverlapDataset);
+  const aux = sequences(plan.auxDataset);
   const lent = lentSequences(plan, aux.sequences);
   const zsSplit: BenchmarkSplit = { ...split, numClasses: plan.combined.numClasses };
   const joint = mode === 'joint' ? jointFeatures(plan, target, lent, aux.datasetId, stage1, 1, log) : null;
   const phases = joint ?? projectLent(base, plan, target, lent, stage1, 1);
   const features = joint ? path.basename(path.dirname(joint.root)) : `${baseId}+${aux.datasetId}`;
-  const lentCount = (s: FeatureSet) => s.labels.filter((l) => l >= split.numClasses).length;
   return {
     data: { split: zsSplit, trainPhase: phases.trainPhase, valPhase: phases.valPhase, text: { rows: plan.combined.numClasses, cols, data: text } },
-    features, lentRows: { train: lentCount(phases.trainPhase.train), val: lentCount(phases.valPhase.train) },
+    features, lentRows: phases.trainPhase.train.labels.filter((l) => l >= split.numClasses).length,
   };
 }
 
-/** Any registered split of the lent dataset: only its sequences are read (every sample, both sides). */
-function getSplitOf(dataset: OverlapDataset): string {
+/** Any registered split of a dataset: only its sequences and sides are read, not its class lists. */
+function anySplitOf(dataset: OverlapDataset): string {
   return dataset === 'nw-ucla' ? 'nw-ucla-8/2' : 'utd-mhad-22/5';
 }
 
@@ -277,6 +290,7 @@ export async function runAuxiliaryClasses(opts: AuxiliaryOptions): Promise<Auxil
   const code = codeVersion();
   const runs: LeverRun[] = [];
   const planRows: Row[] = [];
+  const sequences = sequenceReader();
   for (const ds of datasets) {
     for (const src of ds.sources) {
       const splitName = typeof src.split === 'string' ? src.split : src.split.name;
@@ -287,12 +301,12 @@ export async function runAuxiliaryClasses(opts: AuxiliaryOptions): Promise<Auxil
         removed: plan.removed.map((r) => `${r.name} (${r.because})`).join('; ') || 'none',
       });
       for (const mode of modes) {
-        const prepared = await modeData(ds, splitName, mode, config.stage1, log);
+        const prepared = await modeData(ds, splitName, mode, config.stage1, sequences, log);
         for (const seed of seeds) {
           const cell = { dataset: ds.name, split: splitName, mode, seed, cfg: ds.stage2, data: prepared.data, features: prepared.features, code, cacheDir };
           const run = await leverRun(cell, log);
           runs.push(run);
-          const lentNote = mode === 'none' ? '' : ` (+${prepared.lentRows.train} lent rows)`;
+          const lentNote = mode === 'none' ? '' : ` (+${prepared.lentRows} lent rows)`;
           log(`[auxiliary] ${splitName} ${mode}${lentNote} seed ${seed}: ZSL ${(100 * run.zsl).toFixed(1)}, val ${(100 * run.valFinal).toFixed(1)}`);
         }
       }

@@ -173,7 +173,8 @@ export function writeRegularisationResults(r: RegularisationResult, backend: str
   const extra = { runs: r.runs, chosen: r.chosen, selection: r.selectionRows, records: r.records };
   const test = writeResultTableWithJson({ name: `transfer_regularisation${suffix}`, title, rows: r.rows, notes: r.notes }, prov, extra);
   const selection = {
-    name: `transfer_regularisation_selection${suffix}`, title: 'Lever (d): val-phase selection of the regularisation', rows: r.selectionRows, notes: r.notes.slice(0, 2),
+    name: `transfer_regularisation_selection${suffix}`, title: 'Lever (d): val-phase selection of the regularisation',
+    rows: r.selectionRows, notes: r.notes.slice(0, 2),
   };
   const sel = writeResultTableWithJson(selection, prov);
   return [test.md, sel.md];

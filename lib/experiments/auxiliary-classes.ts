@@ -33,8 +33,8 @@ import { provenance } from '../report/provenance';
 import { FsvaeInputError } from '../util/assert';
 import { Figure } from '../viz/plotly';
 import { EvidenceDataset, codeVersion, evidencePreset } from './evidence';
-import { LeverRun, leverCacheDir, leverFigure, leverRows, leverRun, readLeverResults } from './levers';
-import { featureCacheDir, loadSequences, prepareFeaturesParallel, readCacheReport, textFeaturesFor, writeCacheReport } from './datasets';
+import { LeverRun, SequenceReader, TargetSequences, leverCacheDir, leverFigure, leverRows, leverRun, readLeverResults, sequenceReader } from './levers';
+import { featureCacheDir, prepareFeaturesParallel, readCacheReport, textFeaturesFor, writeCacheReport } from './datasets';
 
 export type AuxiliaryMode = 'none' | 'project' | 'joint';
 export const AUXILIARY_MODES: readonly AuxiliaryMode[] = ['none', 'project', 'joint'];
@@ -131,11 +131,6 @@ interface PreparedMode {
   lentRows: number;
 }
 
-interface TargetSequences {
-  sequences: SkeletonSequence[];
-  side: SideOf;
-  datasetId: string;
-}
 
 /**
  * 'project': refits the two stage-1 extractors of the Table 1 export (same classes, seeds and
@@ -215,23 +210,6 @@ export interface AuxiliaryOptions {
   cacheDir?: string;
 }
 
-/** The skeleton sequences of a dataset, read once per run of the lever (every split and mode uses them). */
-type SequenceReader = (dataset: OverlapDataset) => TargetSequences;
-
-function sequenceReader(): SequenceReader {
-  const read = new Map<OverlapDataset, TargetSequences>();
-  return (dataset) => {
-    let s = read.get(dataset);
-    if (!s) {
-      const l = loadSequences({ kind: 'skeletons', dataset, split: anySplitOf(dataset) });
-      if ('missing' in l) throw new FsvaeInputError(l.message);
-      s = l;
-      read.set(dataset, s);
-    }
-    return s;
-  };
-}
-
 async function modeData(
   ds: EvidenceDataset, splitName: string, mode: AuxiliaryMode, stage1: ExtractorConfig, sequences: SequenceReader, log: (l: string) => void,
 ): Promise<PreparedMode> {
@@ -262,11 +240,6 @@ async function modeData(
     data: { split: zsSplit, trainPhase: phases.trainPhase, valPhase: phases.valPhase, text: { rows: plan.combined.numClasses, cols, data: text } },
     features, lentRows: phases.trainPhase.train.labels.filter((l) => l >= split.numClasses).length,
   };
-}
-
-/** Any registered split of a dataset: only its sequences and sides are read, not its class lists. */
-function anySplitOf(dataset: OverlapDataset): string {
-  return dataset === 'nw-ucla' ? 'nw-ucla-8/2' : 'utd-mhad-22/5';
 }
 
 /** Trains (or reads from the cache) every split × mode × seed and builds the rows. */

@@ -15,6 +15,7 @@ import { provenance } from '../report/provenance';
 import { FsvaeInputError } from '../util/assert';
 import { readAuxiliaryResults } from './auxiliary-classes';
 import { readRegularisationResults } from './regularisation';
+import { readPartAlignmentResults } from './part-alignment';
 
 /** The label of the several-descriptions extension row (lib/text/paraphrases.ts). */
 export const EXTENSION_PARAPHRASES = 'Ours + several descriptions per class (extension)';
@@ -441,6 +442,8 @@ export function updateReadmeEvidence(readme: string, dir = resultsDir()): { text
   const seedFile = path.join(dir, 'stage1_seed_effect.json');
   const stage1Seeds = fs.existsSync(seedFile) ? ((JSON.parse(fs.readFileSync(seedFile, 'utf8')) as { rows?: Row[] }).rows ?? []) : [];
   const levers: LeverSummary[] = [];
+  const parts = readPartAlignmentResults('full', dir);
+  if (parts) levers.push({ name: '(b) part-aware alignment', file: 'transfer_part_alignment_full', rows: parts.rows, chosen: parts.chosen });
   const aux = readAuxiliaryResults('full', dir);
   if (aux) levers.push({ name: '(c) lent seen classes', file: 'transfer_auxiliary_classes_full', rows: aux.rows, chosen: aux.chosen });
   const reg = readRegularisationResults('full', dir);

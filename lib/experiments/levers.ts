@@ -16,6 +16,10 @@ import { Row, resultsDir } from '../report/table';
 import { writeFileAtomic } from '../util/atomic-file';
 import { FsvaeInputError } from '../util/assert';
 import { Figure } from '../viz/plotly';
+import { OverlapDataset } from '../data/class-overlap';
+import { SkeletonSequence } from '../data/skeleton';
+import { SideOf } from '../stage1/input';
+import { loadSequences } from './datasets';
 
 /** The runs' cache (shared by the levers: their 'none' runs are the same runs). */
 export function leverCacheDir(): string {
@@ -187,4 +191,29 @@ export function readLeverResults(name: string, rowsOf: (runs: LeverRun[], extra:
       + 'Run the lever again (FSVAE_MODE=full).');
   }
   return { rows, runs, notes, extra, provenance };
+}
+
+/** The skeleton sequences of one of the two small Kinect-v1 datasets, with their sides and cache id. */
+export interface TargetSequences {
+  sequences: SkeletonSequence[];
+  side: SideOf;
+  datasetId: string;
+}
+
+/** Reads a dataset's skeletons once per run of a lever (every split and mode uses them). */
+export type SequenceReader = (dataset: OverlapDataset) => TargetSequences;
+
+export function sequenceReader(): SequenceReader {
+  const read = new Map<OverlapDataset, TargetSequences>();
+  return (dataset) => {
+    let s = read.get(dataset);
+    if (!s) {
+      // any registered split of the dataset: only its sequences and sides are read, not its class lists
+      const l = loadSequences({ kind: 'skeletons', dataset, split: dataset === 'nw-ucla' ? 'nw-ucla-8/2' : 'utd-mhad-22/5' });
+      if ('missing' in l) throw new FsvaeInputError(l.message);
+      s = l;
+      read.set(dataset, s);
+    }
+    return s;
+  };
 }

@@ -121,10 +121,6 @@ export function pairwiseDistances(x: ArrayLike<number>, n: number, dim: number):
   return d;
 }
 
-function checkLabels(labels: ArrayLike<number>, n: number, what: string): void {
-  if (labels.length !== n) throw new FsvaeInputError(`${what}: ${labels.length} labels for ${n} points.`);
-}
-
 /**
  * Mean silhouette (Rousseeuw 1987) from a distance matrix: s_i = (b_i − a_i)/max(a_i, b_i), a_i the
  * mean distance to the other points of i's class, b_i the smallest mean distance to another class;

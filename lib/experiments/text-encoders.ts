@@ -6,10 +6,10 @@
  *      descriptions, SynSE's word2vec and BERT label embeddings, and a seeded random table as the
  *      control. Compared by linear CKA (Kornblith et al. 2019) of the class representations, its
  *      debiased form (unbiased HSIC, Song et al. 2012), and nearest-neighbour agreement.
- *  (b) Stages 2-4 on the built-in generated dataset with USE-Lite AL+GD+LD, USE-Lite AL only
- *      (label-only) and random text of the same shape: the value of the text semantics.
- *  (c) Tables 7/8 proper: NTU ZSL/GZSL with CLIP ViT-B/32 vs ViT-B/16 tables, only when the
+ *  (b) Tables 7/8 proper: NTU ZSL/GZSL with CLIP ViT-B/32 vs ViT-B/16 tables, only when the
  *      user's SynSE features are present; otherwise rows marked 'not run' with what to download.
+ * The value of the text semantics on real skeletons (USE-Lite AL+GD+LD vs label only vs random
+ * text) is Table 7's evidence rows (lib/experiments/evidence-tables.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -23,17 +23,15 @@ import { TextEncoder } from '../text/encoders/types';
 import { cachedClassEmbeddings, classTextFeatures } from '../text/cache';
 import { composeTextFeatures, parseTextMode, TextMatrix } from '../text/compose';
 import { stage1Config } from '../stage1/config';
-import { ExtractorConfig } from '../stage1/extractors';
 import { Stage2Config, stage2Preset } from '../train/config';
-import { runZeroShotBenchmark, ZeroShotBenchmarkResult } from '../pipeline/zero-shot';
 import { formatMeanStd } from '../eval/metrics';
 import { FsvaeInputError } from '../util/assert';
 import { Row, ResultTable, writeResultTable } from '../report/table';
 import { provenance } from '../report/provenance';
 import { Figure } from '../viz/plotly';
-import { DatasetSource, PreparedFeatures, prepareFeatures, textFeaturesFor, zeroShotDataFor } from './datasets';
-import { applyVariant, OURS, runVariants, VariantRun } from './variants';
-import { mainResultsPreset, notebookStage2 } from './main-results';
+import { prepareFeatures } from './datasets';
+import { OURS, runVariants, VariantRun } from './variants';
+import { notebookStage2 } from './main-results';
 import { PAPER_TABLE7, PAPER_TABLE8_GZSL } from './paper-numbers';
 
 // ---------------------------------------------------------------------------------------------
@@ -432,29 +430,11 @@ export function similarityHeatmapFigure(spaces: readonly TextSpace[], classes: n
 }
 
 // ---------------------------------------------------------------------------------------------
-// (b) the value of the semantics on the generated dataset, (c) Tables 7/8 on NTU
-
-export type TextAblationText =
-  | { kind: 'encoder'; id: 'use-lite'; mode: string }
-  | { kind: 'random'; mode: string; seed: number; dim: number };
-
-export interface TextAblationVariant {
-  name: string;
-  text: TextAblationText;
-}
+// (b) Tables 7/8 on NTU
 
 export interface TextEncodersConfig {
   name: 'quick' | 'full';
   similarity: SimilarityConfig;
-  ablation: {
-    source: DatasetSource;
-    /** the shared notebook stage 1 (cache shared with notebooks 03-05). */
-    stage1: ExtractorConfig;
-    stage1Seed: number;
-    stage2: Stage2Config;
-    variants: TextAblationVariant[];
-    seeds: number[];
-  } | null;
   ntu: {
     splits: string[];
     encoders: TextEncoderName[];
@@ -472,36 +452,14 @@ const NTU_SPLITS = ['ntu60-55/5', 'ntu60-48/12', 'ntu120-110/10', 'ntu120-96/24'
 /** `features`: the user's SynSE sk_feats folder (else found with locateData('sk_feats')); `msfRoot`: the msf-text folder. */
 export function textEncodersPreset(name: 'quick' | 'full', data: { features?: string; msfRoot?: string; synseLanguage?: string } = {}): TextEncodersConfig {
   const quick = name === 'quick';
-  const main = mainResultsPreset(name);
   return {
     name,
     similarity: { classCounts: [60, 120], parts: ['lb', 'lb_ad_md'], k: [1, 5], randomSeed: 7, msfRoot: data.msfRoot, synseRoot: data.synseLanguage },
-    ablation: {
-      // notebook 03's generated entry and stage 1: the cached features are shared
-      source: main.entries[0].source,
-      stage1: main.stage1,
-      stage1Seed: 1,
-      stage2: notebookStage2(name),
-      seeds: quick ? [1] : [1, 2, 3],
-      variants: [
-        { name: 'USE-Lite AL+GD+LD', text: { kind: 'encoder', id: 'use-lite', mode: 'lb_ad_md' } },
-        { name: 'USE-Lite AL only (label-only)', text: { kind: 'encoder', id: 'use-lite', mode: 'lb' } },
-        { name: 'random text (3 × 512, seed 7)', text: { kind: 'random', mode: 'lb_ad_md', seed: 7, dim: 512 } },
-      ],
-    },
     ntu: {
       splits: [...NTU_SPLITS], encoders: ['ViT-B/32', 'ViT-B/16'], seeds: quick ? [1] : [1, 2, 3], features: data.features, msfRoot: data.msfRoot,
       stage2: Object.fromEntries(NTU_SPLITS.map((s) => [s, quick ? notebookStage2('quick') : stage2Preset(s.startsWith('ntu60') ? 'reference-ntu60' : 'reference-ntu120')])),
     },
   };
-}
-
-export interface AblationRun {
-  variant: TextAblationVariant;
-  result: ZeroShotBenchmarkResult;
-  textSource: string;
-  textCols: number;
-  wallSeconds: number;
 }
 
 export interface NtuEncoderRun {
@@ -517,34 +475,10 @@ export interface TextEncodersResult {
   spaces: TextSpacesResult;
   similarityRows: Row[];
   chanceRows: Row[];
-  ablationPrepared: PreparedFeatures | null;
-  ablation: AblationRun[];
   ntu: NtuEncoderRun[];
   table7: Row[];
   table8: Row[];
   wallSeconds: number;
-}
-
-/** Text features of one ablation variant for prepared features. */
-export async function ablationText(prepared: PreparedFeatures, t: TextAblationText): Promise<TextMatrix & { source: string }> {
-  if (t.kind === 'random') return randomTextFeatures(prepared.split.numClasses, t.mode, t.seed, t.dim);
-  return textFeaturesFor(prepared, t.mode, { kind: 'encoder', id: t.id });
-}
-
-export async function runTextAblation(cfg: NonNullable<TextEncodersConfig['ablation']>, log: (l: string) => void = () => {}): Promise<{ prepared: PreparedFeatures | null; runs: AblationRun[]; missing?: string }> {
-  const prepared = prepareFeatures(cfg.source, { stage1: cfg.stage1, seed: cfg.stage1Seed, log });
-  if ('missing' in prepared) return { prepared: null, runs: [], missing: prepared.message };
-  const runs: AblationRun[] = [];
-  for (const v of cfg.variants) {
-    const t0 = Date.now();
-    const text = await ablationText(prepared, v.text);
-    const s2 = applyVariant(cfg.stage2, { ...OURS, name: v.name, textMode: v.text.mode });
-    const result = await runZeroShotBenchmark(s2, zeroShotDataFor(prepared, text), { seeds: cfg.seeds });
-    const wallSeconds = (Date.now() - t0) / 1000;
-    log(`[${prepared.split.name}] ${v.name}: ZSL ${formatMeanStd(result.summary.clean.zsl, { scale: 100 })}, H ${formatMeanStd(result.summary.clean.harmonic, { scale: 100 })} (clean) in ${wallSeconds.toFixed(0)} s`);
-    runs.push({ variant: v, result, textSource: text.source, textCols: text.cols, wallSeconds });
-  }
-  return { prepared, runs };
 }
 
 export async function runNtuEncoders(cfg: TextEncodersConfig['ntu'], log: (l: string) => void = () => {}): Promise<NtuEncoderRun[]> {
@@ -567,7 +501,7 @@ export async function runNtuEncoders(cfg: TextEncodersConfig['ntu'], log: (l: st
 
 const PCT = { scale: 100, digits: 1 };
 
-export function table7Rows(ablation: readonly AblationRun[], prepared: PreparedFeatures | null, ntu: readonly NtuEncoderRun[]): { table7: Row[]; table8: Row[] } {
+export function table7Rows(ntu: readonly NtuEncoderRun[]): { table7: Row[]; table8: Row[] } {
   const table7: Row[] = [];
   const table8: Row[] = [];
   for (const n of ntu) {
@@ -584,49 +518,14 @@ export function table7Rows(ablation: readonly AblationRun[], prepared: PreparedF
       table8.push({ ...base, S: formatMeanStd(s.seen, PCT), U: formatMeanStd(s.unseen, PCT), H: formatMeanStd(s.harmonic, PCT), 'paper S': paperG?.S ?? '', 'paper U': paperG?.U ?? '', 'paper H': paperG?.H ?? '' });
     }
   }
-  for (const a of ablation) {
-    for (const p of ['clean', 'reference'] as const) {
-      const s = a.result.summary[p];
-      table7.push({
-        dataset: 'generated', split: prepared?.split.name ?? '', text: a.variant.name, status: 'run', protocol: p === 'clean' ? 'clean' : 'reference (test-selected)', seeds: a.result.seeds.length,
-        ZSL: formatMeanStd(s.zsl, PCT), 'paper ZSL': '', S: formatMeanStd(s.seen, PCT), U: formatMeanStd(s.unseen, PCT), H: formatMeanStd(s.harmonic, PCT), 'paper S/U/H': '',
-        note: `${a.textCols}-d text (${a.textSource})`,
-      });
-    }
-  }
   return { table7, table8 };
 }
 
-export interface TextEncodersRunOptions {
-  similarity?: boolean;
-  ablation?: boolean;
-  ntu?: boolean;
-  log?: (l: string) => void;
-}
-
-/** Assembles the result of the three parts (each may be empty) into the tables. */
-export function textEncodersResult(
-  cfg: TextEncodersConfig, spaces: TextSpacesResult, ablation: { prepared: PreparedFeatures | null; runs: AblationRun[] }, ntu: NtuEncoderRun[], wallSeconds: number,
-): TextEncodersResult {
-  const { table7, table8 } = table7Rows(ablation.runs, ablation.prepared, ntu);
-  return {
-    config: cfg, spaces, similarityRows: textSpaceSimilarityRows(spaces.spaces, cfg.similarity.k), chanceRows: neighbourChanceRows(cfg.similarity.classCounts, cfg.similarity.k),
-    ablationPrepared: ablation.prepared, ablation: ablation.runs, ntu, table7, table8, wallSeconds,
-  };
-}
-
-/** ZSL / H per ablation variant (clean protocol) as a grouped bar chart. */
-export function textAblationFigure(r: TextEncodersResult): Figure {
-  const names = r.ablation.map((a) => a.variant.name);
-  const bar = (key: 'zsl' | 'harmonic', label: string) => ({
-    type: 'bar', name: label, x: names,
-    y: r.ablation.map((a) => Number((100 * a.result.summary.clean[key].mean).toFixed(2))),
-    error_y: { type: 'data', array: r.ablation.map((a) => Number((100 * a.result.summary.clean[key].std).toFixed(2))), visible: r.ablation.some((a) => a.result.seeds.length > 1) },
-  });
-  return {
-    data: [bar('zsl', 'ZSL accuracy'), bar('harmonic', 'GZSL H')],
-    layout: { title: { text: `Text semantics on the generated dataset (${r.ablationPrepared?.split.name ?? ''}, clean protocol)` }, barmode: 'group', yaxis: { title: { text: '%' } } },
-  };
+/** Assembles the result of the two parts (each may be empty) into the tables. */
+export function textEncodersResult(cfg: TextEncodersConfig, spaces: TextSpacesResult, ntu: NtuEncoderRun[], wallSeconds: number): TextEncodersResult {
+  const { table7, table8 } = table7Rows(ntu);
+  const similarityRows = textSpaceSimilarityRows(spaces.spaces, cfg.similarity.k);
+  return { config: cfg, spaces, similarityRows, chanceRows: neighbourChanceRows(cfg.similarity.classCounts, cfg.similarity.k), ntu, table7, table8, wallSeconds };
 }
 
 export function writeTextEncodersResults(r: TextEncodersResult, backend: string): string[] {
@@ -650,7 +549,6 @@ export function writeTextEncodersResults(r: TextEncodersResult, backend: string)
   }
   const t7notes = [
     'Paper Table 7 (ZSL) and Table 8 (GZSL): FS-VAE on the SynSE Shift-GCN features of NTU-60/120 with CLIP ViT-B/32 vs ViT-B/16 text. Rows with status \'not run\' need those features (see note).',
-    'generated rows: stages 2-4 (Ours: FM + calibrated loss) on the built-in generated dataset with three text inputs; random text has the same shape as AL+GD+LD and no semantics. Not comparable to the paper.',
     'clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code\'s choice of the best cycle on the test set.',
   ];
   if (r.table7.length) w({ name: 'table7_text_encoders_ntu', title: 'Table 7: text encoders, ZSL accuracy (%) (and S / U / H where no Table 8 row exists)', rows: r.table7, notes: t7notes });

@@ -24,7 +24,7 @@ import { ZeroShotData, runZeroShotSeeds } from '../pipeline/zero-shot';
 import { argmaxRows } from '../train/stage3';
 import { RIDGE_ALPHAS, RidgeZslInput, ridgeReference, ridgeZslAccuracy, unseenNcmOracle } from '../eval/reference-zsl';
 import {
-  ClassConfusion, TransferInput, allClassMeans, ckaPermutationTest, classMeansOf, confusionAccuracy, confusionMatrix, fitStandardizer, linearCka,
+  ClassConfusion, TransferInput, allClassMeans, ckaPermutationTest, classMeansOf, confusionAccuracy, confusionMatrix, fitStandardizer,
   nearestNeighbourAgreement, nearestPrototype, perClassConfusion, ridgeLeaveOneClassOut, ridgePredictions, ridgeTextUpperBound, rsaPermutationTest,
   seenSpanDiagnostic, selectRows, standardize, SeenSpanDiagnostic,
 } from '../eval/transfer-diagnostics';

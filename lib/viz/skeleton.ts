@@ -389,7 +389,7 @@ export function skeletonGridFigure(seqs: readonly SkeletonSequence[], opts: Skel
   seqs.forEach((s, i) => {
     const st = vertexStyle(layouts[i]);
     const ax = { xaxis: `x${axisName(i)}`, yaxis: `y${axisName(i)}` };
-    for (const b of bodies[i]) {
+    for (const _body of bodies[i]) {
       data.push({
         type: 'scatter', mode: 'lines+markers', ...ax, showlegend: false, text: st.names, hoverinfo: 'text',
         line: { color: BONE_COLOR, width: 2 }, marker: { size: 4, color: st.colors }, ...first[ti++],

@@ -4,14 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  TextSpace, ablationText, compareTextSpaces, cosineNeighbours, debiasedLinearCka, linearCka, neighbourAgreement, randomTextFeatures,
+  TextSpace, compareTextSpaces, cosineNeighbours, debiasedLinearCka, linearCka, neighbourAgreement, randomTextFeatures,
   randomTextTable, readNpyStrings, readSynseLanguage, runNtuEncoders, table7Rows, textEncodersPreset, textSpaceSimilarityRows,
 } from '../../lib/experiments/text-encoders';
 import { PAPER_TABLE7, PAPER_TABLE8_GZSL } from '../../lib/experiments/paper-numbers';
-import { PreparedFeatures } from '../../lib/experiments/datasets';
-import { mainResultsPreset } from '../../lib/experiments/main-results';
-import { extractorConfig } from '../../lib/stage1/extractors';
-import { getSplit } from '../../lib/data/splits';
 import { locateData } from '../../lib/data/paths';
 import { FsvaeInputError } from '../../lib/util/assert';
 import { Random } from '../../lib/util/random';
@@ -150,24 +146,12 @@ describe('random-text control', () => {
     for (let c = 0; c < 512; c++) assert.ok(Math.abs(f.data[512 + c] - ratio * ad[c]) < 1e-6);
     assert.deepEqual(randomTextFeatures(40, 'lb_ad_md', 7).data, f.data);
   });
-  test('the ablation variant of the preset is the same random table on every call', async () => {
-    const v = textEncodersPreset('quick').ablation!.variants.find((x) => x.text.kind === 'random')!;
-    const prepared = { split: getSplit('generated-35/5') } as PreparedFeatures;
-    const a = await ablationText(prepared, v.text);
-    const b = await ablationText(prepared, v.text);
-    assert.equal(a.rows, 40);
-    assert.deepEqual(a.data, b.data);
-  });
 });
 
 describe('preset', () => {
-  test('the ablation reuses notebook 03\'s generated features (same source and stage 1, so one cache entry)', () => {
-    const a = textEncodersPreset('quick').ablation!;
-    assert.deepEqual(a.source, mainResultsPreset('quick').entries[0].source);
-    assert.deepEqual(a.stage1, extractorConfig('dct-lda'));
-    assert.equal(a.stage1Seed, 1);
-    assert.deepEqual(a.variants.map((v) => v.text.mode), ['lb_ad_md', 'lb', 'lb_ad_md']);
+  test('the NTU features folder given to the preset reaches the NTU part', () => {
     assert.equal(textEncodersPreset('full', { features: '/x/sk_feats' }).ntu.features, '/x/sk_feats');
+    assert.equal(textEncodersPreset('quick').ntu.features, undefined);
   });
 });
 
@@ -229,7 +213,7 @@ describe('similarity rows and Table 7/8 rows', () => {
     if (present.path) return t.skip(`SynSE features present at ${present.path}; the missing-data path cannot be exercised`);
     const ntu = await runNtuEncoders(cfg);
     assert.equal(ntu.length, 8);
-    const { table7, table8 } = table7Rows([], null, ntu);
+    const { table7, table8 } = table7Rows(ntu);
     assert.equal(table8.length, 0);
     assert.equal(table7.length, 8);
     for (const r of table7) {

@@ -30,7 +30,7 @@ import { table1PerSplitFigure, EvidenceTable } from '../../lib/experiments/evide
 import { AblationResults, fig4Figure, table5Figure } from '../../lib/experiments/ablations';
 import { MainResults, perClassDifferenceFigure } from '../../lib/experiments/main-results';
 import { EmbeddingAnalysisResult, perClassDifferenceBars, tsneFigure } from '../../lib/experiments/embedding-analysis';
-import { similarityHeatmapFigure, TextEncodersResult, textAblationFigure, TextSpace } from '../../lib/experiments/text-encoders';
+import { similarityHeatmapFigure, TextSpace } from '../../lib/experiments/text-encoders';
 import { confusionFigure, TransferConfusion } from '../../lib/experiments/transfer-diagnosis';
 import { BASELINE, OURS } from '../../lib/experiments/variants';
 import { LeverRun, leverFigure, leverRows } from '../../lib/experiments/levers';
@@ -235,13 +235,6 @@ const leverRun = (split: string, mode: string, seed: number, zsl: number): Lever
 const leverZsl = (m: string, k: number) => 0.2 + 0.05 * k + (m === 'none' ? 0 : 0.1);
 const leverRuns = ['a', 'b'].flatMap((s) => ['none', 'project'].flatMap((m) => [1, 2, 3].map((k) => leverRun(s, m, k, leverZsl(m, k)))));
 
-const textAblation = {
-  ablationPrepared: { split: { name: 'generated 35/5' } },
-  ablation: ['USE-Lite', 'random'].map((name, i) => ({
-    variant: { name }, result: { seeds: [1, 2], summary: { clean: { zsl: { mean: 0.5 - 0.2 * i, std: 0.03 }, harmonic: { mean: 0.4 - 0.1 * i, std: 0.02 } } } },
-  })),
-} as unknown as TextEncodersResult;
-
 const notNull = (f: Figure | null, what: string): Figure => {
   assert.ok(f, `${what} returned null on the test input`);
   return f;
@@ -271,7 +264,6 @@ const FIGURES: [string, () => Figure][] = [
   ['tsneFigure', () => tsneFigure(embedding)],
   ['similarityHeatmapFigure', () => similarityHeatmapFigure([1, 2, 3].map((k) => space(`space ${k}`, k)), 60 as TextSpace['classes'], 'lb')],
   ['confusionFigure', () => confusionFigure(confusion)],
-  ['textAblationFigure', () => textAblationFigure(textAblation)],
   ['leverFigure', () => leverFigure(leverRows(leverRuns, ['none', 'project'], 'none').rows, 'lever')],
   // a mode on some splits only (lever (d) runs each dataset's own choice)
   ['leverFigure (a mode on some splits)', () => {

@@ -2,7 +2,6 @@
  * `fsvae tables`: the evidence tables (the ones notebooks 03, 04 and 06 show) from the command line,
  * in quick or full mode; on a cluster, one shard of their cells per task and one assembly step.
  */
-import * as path from 'node:path';
 import { CliCommand, CliUsageError, parseFlags } from '../registry';
 import { Evidence, EvidenceConfig, EvidenceDatasetName, compactSeeds, evidencePreset, seedsOf } from '../../experiments/evidence';
 import { EVIDENCE_TABLES, EvidenceTableId, runEvidenceTable, trainedCellsOf, writeEvidenceTable } from '../../experiments/evidence-tables';

@@ -1,17 +1,14 @@
 /**
- * Notebook 04 (paper Sec. 4.3 and App. E.2): ablations of FS-VAE on prepared features, clean
- * protocol, several seeds.
+ * Notebook 04 (paper Sec. 4.3 and App. E.2): the parameter sweeps of FS-VAE on prepared features,
+ * clean protocol, several seeds.
  *
- *   Table 3  modules on/off: SD (text 'lb_ad_md' vs 'lb'), FM ('reference' vs 'off'),
- *            CL ('calibrated-reference' vs the MSF cross-reconstruction alignment)
- *   Table 4  text descriptions: AL = 'lb', LD = 'md', GD = 'ad', LD+GD = 'ad_md', AL+LD+GD = 'lb_ad_md'
  *   Table 5  α and λ of the calibrated alignment loss (Eq. 8-9)
  *   Fig. 4   φ and b of the frequency module (Eq. 2-3), on both encoders
- *   Table 9  alignment losses L_T1..L_T4 (Eq. 25-28) vs the calibrated loss
  *
- * Every table is a list of variants (lib/experiments/variants.ts) of the same stage-2 preset;
- * identical configurations (e.g. the full model, which appears in every table) run once per
- * dataset and are reused.
+ * Tables 3, 4 and 9 (modules, text descriptions, alignment losses) are evidence tables
+ * (lib/experiments/evidence-tables.ts). Every sweep is a list of variants
+ * (lib/experiments/variants.ts) of the same stage-2 preset; identical configurations (e.g. the
+ * paper's best value, which appears in two sweeps) run once per dataset and are reused.
  *
  * On a cluster the distinct runs are split over the tasks of a job array (planAblations,
  * trainAblationShard; prepareAblationFeatures computes the features they read once), and
@@ -29,7 +26,7 @@ import { Stage2Config, scaledSchedule, stage2Preset } from '../train/config';
 import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeatures, resolveSplit, textFeaturesFor } from './datasets';
 import { OURS, Variant, VariantRun, applyVariant, runVariants } from './variants';
 import { notebookStage2 } from './main-results';
-import { PAPER_SWEEP_BEST, PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA, PAPER_TABLE9 } from './paper-numbers';
+import { PAPER_SWEEP_BEST, PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA } from './paper-numbers';
 import { GateConfig, zeroShotStage2Engine } from '../pipeline/zero-shot';
 import { Row, ResultTable, writeResultTableWithJson } from '../report/table';
 import { provenance } from '../report/provenance';
@@ -39,48 +36,15 @@ import { PairedComparison, formatInterval, pairedComparison } from '../eval/stat
 import { FsvaeInputError } from '../util/assert';
 import { readSynseBenchmark } from '../data/synse';
 
-export type AblationTableId = 'table3' | 'table4' | 'table5-alpha' | 'table5-lambda' | 'fig4-phi' | 'fig4-bands' | 'table9';
+export type SweepId = 'table5-alpha' | 'table5-lambda' | 'fig4-phi' | 'fig4-bands';
 
-export const ABLATION_TABLE_IDS: readonly AblationTableId[] = ['table3', 'table4', 'table5-alpha', 'table5-lambda', 'fig4-phi', 'fig4-bands', 'table9'];
-/** The sweeps notebook 04 runs with this module; Tables 3, 4 and 9 run as evidence tables (evidence-tables.ts). */
-export const SWEEP_TABLE_IDS: readonly AblationTableId[] = ['table5-alpha', 'table5-lambda', 'fig4-phi', 'fig4-bands'];
+export const SWEEP_IDS: readonly SweepId[] = ['table5-alpha', 'table5-lambda', 'fig4-phi', 'fig4-bands'];
 
 /** A variant with the key of its row in the paper's table ('+ − +', 'AL', '0.1', 'L_T1', …). */
 export interface AblationVariant extends Variant {
   key: string;
   /** the swept value (α, λ, φ or b) of Table 5 / Fig. 4 rows. */
   x?: number;
-}
-
-const ON = '+';
-const OFF = '−'; // U+2212, as in PAPER_TABLE3's keys
-
-/** Table 3 keys in the paper's row order; `allCombinations` adds the three rows the paper omits. */
-export function table3Keys(allCombinations: boolean): string[] {
-  const paper = ['− − −', '+ − −', '− + −', '− − +', '+ + +'];
-  return allCombinations ? [...paper, '+ + −', '+ − +', '− + +'] : paper;
-}
-
-/** Table 3 (modules): SD on = 'lb_ad_md' (AL+GD+LD) else 'lb'; FM on = 'reference' else 'off'; CL on = calibrated else cross-reconstruction. */
-export function table3Variants(allCombinations = false): AblationVariant[] {
-  return table3Keys(allCombinations).map((key) => {
-    const [sd, fm, cl] = key.split(' ').map((f) => f === ON);
-    return {
-      key, name: `SD${sd ? ON : OFF} FM${fm ? ON : OFF} CL${cl ? ON : OFF}`,
-      textMode: sd ? 'lb_ad_md' : 'lb', frequency: fm ? 'reference' : 'off', alignment: cl ? 'calibrated-reference' : 'cross-reconstruction',
-    };
-  });
-}
-
-/** Table 4 rows: paper part names → text modes (AL = lb, GD = ad, LD = md; concatenation order of the code). */
-export const TABLE4_TEXT_MODES: ReadonlyArray<{ key: string; textMode: string }> = [
-  { key: 'AL', textMode: 'lb' }, { key: 'LD', textMode: 'md' }, { key: 'GD', textMode: 'ad' },
-  { key: 'LD+GD', textMode: 'ad_md' }, { key: 'AL+LD+GD', textMode: 'lb_ad_md' },
-];
-
-/** Table 4 (text descriptions) with FM and CL on. */
-export function table4Variants(): AblationVariant[] {
-  return TABLE4_TEXT_MODES.map(({ key, textMode }) => ({ key, name: `text ${key}`, textMode, frequency: 'reference', alignment: 'calibrated-reference' }));
 }
 
 function checkGrid(values: readonly number[], what: string, integer: boolean, min: number): void {
@@ -120,14 +84,6 @@ export function fig4BandVariants(bandsGrid: readonly number[], phi: number): Abl
   return bandsGrid.map((bands) => ({ ...OURS, key: String(bands), x: bands, name: `b = ${bands}, φ = ${phi}`, frequency: 'reference', phi, bands }));
 }
 
-/** Table 9: the triplet alignment losses of Eq. 25-28 (as printed) vs the calibrated loss. */
-export function table9Variants(): AblationVariant[] {
-  return [
-    ...(['T1', 'T2', 'T3', 'T4'] as const).map((t) => ({ ...OURS, key: `L_${t}`, name: `L_${t} (Eq. ${24 + Number(t[1])})`, alignment: `triplet-${t}` as const })),
-    { ...OURS, key: 'Ours', name: 'calibrated (Ours)' },
-  ];
-}
-
 export interface AblationGrids {
   alpha: number[];
   lambda: number[];
@@ -137,8 +93,6 @@ export interface AblationGrids {
   bands: number[];
   /** φ of the b sweep. */
   bandSweepPhi: number;
-  /** Table 3 with all 8 on/off combinations (the paper prints 5). */
-  table3AllCombinations: boolean;
 }
 
 export interface AblationEntry {
@@ -154,7 +108,7 @@ export interface AblationConfig {
   /** seed of stage 1 (the feature cache key; notebook 03 uses 1). */
   stage1Seed: number;
   seeds: number[];
-  tables: AblationTableId[];
+  tables: SweepId[];
   grids: AblationGrids;
   gate?: GateConfig;
 }
@@ -176,14 +130,14 @@ const CLIP32: TextSourceSpec = { kind: 'msf-table', encoder: 'ViT-B/32' };
 export function ablationPreset(name: 'quick' | 'full'): AblationConfig {
   if (name === 'quick') {
     return {
-      name, seeds: [1], stage1Seed: 1, stage1: extractorConfig(DEFAULT_EXTRACTOR), tables: [...SWEEP_TABLE_IDS],
+      name, seeds: [1], stage1Seed: 1, stage1: extractorConfig(DEFAULT_EXTRACTOR), tables: [...SWEEP_IDS],
       entries: [{ source: { kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' }, text: USE, stage2: ablationStage2Quick() }],
-      grids: { alpha: [0.1, 0.5, 2], lambda: [10, 100, 1000], phi: [15, 30, 35, 60], phiSweepBands: 30, bands: [10, 20, 30, 40], bandSweepPhi: 35, table3AllCombinations: false },
+      grids: { alpha: [0.1, 0.5, 2], lambda: [10, 100, 1000], phi: [15, 30, 35, 60], phiSweepBands: 30, bands: [10, 20, 30, 40], bandSweepPhi: 35 },
     };
   }
   const full = notebookStage2('full');
   return {
-    name, seeds: [1, 2, 3], stage1Seed: 1, stage1: extractorConfig(DEFAULT_EXTRACTOR), tables: [...SWEEP_TABLE_IDS],
+    name, seeds: [1, 2, 3], stage1Seed: 1, stage1: extractorConfig(DEFAULT_EXTRACTOR), tables: [...SWEEP_IDS],
     entries: [
       { source: { kind: 'generated', preset: 'full', seed: 0, split: 'generated-35/5' }, text: USE, stage2: full },
       { source: { kind: 'skeletons', dataset: 'nw-ucla', split: 'nw-ucla-5/5' }, text: USE, stage2: full },
@@ -191,27 +145,24 @@ export function ablationPreset(name: 'quick' | 'full'): AblationConfig {
     ],
     grids: {
       alpha: [0.01, 0.05, 0.1, 0.5, 1, 2], lambda: [70, 80, 90, 100, 110, 120], phi: [15, 20, 25, 30, 35, 40, 50, 60], phiSweepBands: 30,
-      bands: [10, 15, 20, 25, 30, 35, 40], bandSweepPhi: 35, table3AllCombinations: true,
+      bands: [10, 15, 20, 25, 30, 35, 40], bandSweepPhi: 35,
     },
   };
 }
 
 /** The variants of one table under a config's grids. */
-export function ablationVariants(id: AblationTableId, g: AblationGrids): AblationVariant[] {
+export function ablationVariants(id: SweepId, g: AblationGrids): AblationVariant[] {
   switch (id) {
-    case 'table3': return table3Variants(g.table3AllCombinations);
-    case 'table4': return table4Variants();
     case 'table5-alpha': return table5AlphaVariants(g.alpha);
     case 'table5-lambda': return table5LambdaVariants(g.lambda);
     case 'fig4-phi': return fig4PhiVariants(g.phi, g.phiSweepBands);
     case 'fig4-bands': return fig4BandVariants(g.bands, g.bandSweepPhi);
-    case 'table9': return table9Variants();
-    default: throw new FsvaeInputError(`ablations: unknown table '${String(id)}'; known: ${ABLATION_TABLE_IDS.join(', ')}.`);
+    default: throw new FsvaeInputError(`ablations: unknown sweep '${String(id)}'; known: ${SWEEP_IDS.join(', ')}.`);
   }
 }
 
 export interface AblationPoint {
-  table: AblationTableId;
+  table: SweepId;
   variant: AblationVariant;
   /** the stage-2 configuration that ran (base preset + variant). */
   config: Stage2Config;
@@ -270,11 +221,11 @@ function writeCachedRun(file: string, run: VariantRun): void {
 }
 
 /** The tables to run, each with its variants. */
-export type AblationTableVariants = ReadonlyArray<{ id: AblationTableId; variants: AblationVariant[] }>;
+export type AblationTableVariants = ReadonlyArray<{ id: SweepId; variants: AblationVariant[] }>;
 
 /** A row of a table with its stage-2 configuration; `configKey` identifies the configuration (one run each per dataset entry). */
 interface RowConfig {
-  table: AblationTableId;
+  table: SweepId;
   variant: AblationVariant;
   config: Stage2Config;
   configKey: string;
@@ -378,7 +329,7 @@ export interface AblationResults {
 function validateConfig(cfg: AblationConfig): void {
   if (cfg.seeds.length === 0) throw new FsvaeInputError(`ablations (${cfg.name}): seeds is empty; give at least one seed.`);
   if (cfg.entries.length === 0) throw new FsvaeInputError(`ablations (${cfg.name}): no dataset entries; add one, e.g. the generated dataset.`);
-  if (cfg.tables.length === 0) throw new FsvaeInputError(`ablations (${cfg.name}): tables is empty; pick from ${ABLATION_TABLE_IDS.join(', ')}.`);
+  if (cfg.tables.length === 0) throw new FsvaeInputError(`ablations (${cfg.name}): tables is empty; pick from ${SWEEP_IDS.join(', ')}.`);
   for (const id of cfg.tables) ablationVariants(id, cfg.grids); // validates ids and grids before any training
 }
 
@@ -535,46 +486,31 @@ export const PAPER_SPLITS: ReadonlyArray<{ split: string; label: string }> = [
   { split: 'ntu120-110/10', label: 'paper NTU-120 110/10' }, { split: 'ntu120-96/24', label: 'paper NTU-120 96/24' },
 ];
 
-const PAPER_TABLE_OF: Partial<Record<AblationTableId, Record<string, Record<string, number>>>> = {
-  table3: PAPER_TABLE3, table4: PAPER_TABLE4, 'table5-alpha': PAPER_TABLE5_ALPHA, 'table5-lambda': PAPER_TABLE5_LAMBDA, table9: PAPER_TABLE9,
-};
+const PAPER_TABLE_OF: Partial<Record<SweepId, Record<string, Record<string, number>>>> = { 'table5-alpha': PAPER_TABLE5_ALPHA, 'table5-lambda': PAPER_TABLE5_LAMBDA };
 
 /** The symbol of each sweep's parameter. */
-const SWEEP_SYMBOL: Partial<Record<AblationTableId, string>> = { 'table5-alpha': 'α', 'table5-lambda': 'λ', 'fig4-phi': 'φ', 'fig4-bands': 'b' };
+const SWEEP_SYMBOL: Partial<Record<SweepId, string>> = { 'table5-alpha': 'α', 'table5-lambda': 'λ', 'fig4-phi': 'φ', 'fig4-bands': 'b' };
 
 /** The paper's best value of a sweep (undefined for the tables that are no sweep). */
-const paperBest = (id: AblationTableId): number | undefined => (PAPER_SWEEP_BEST as Partial<Record<AblationTableId, number>>)[id];
+const paperBest = (id: SweepId): number | undefined => (PAPER_SWEEP_BEST as Partial<Record<SweepId, number>>)[id];
 
 /** The paper's ZSL (%) for a row key, per NTU split ('' where the paper has no such row). */
-export function paperColumns(id: AblationTableId, key: string): Row {
+export function paperColumns(id: SweepId, key: string): Row {
   const t = PAPER_TABLE_OF[id];
   const row: Row = {};
   for (const s of PAPER_SPLITS) row[s.label] = t?.[key]?.[s.split] ?? '';
   return row;
 }
 
-const mark = (on: boolean) => (on ? '✓' : '✗');
-
 function descriptorColumns(p: AblationPoint): Row {
-  const v = p.variant;
   const c = p.config;
   switch (p.table) {
-    case 'table3': {
-      const [sd, fm, cl] = v.key.split(' ').map((f) => f === ON);
-      return { SD: mark(sd), FM: mark(fm), CL: mark(cl) };
-    }
-    case 'table4': {
-      const parts = v.key.split('+');
-      return { AL: mark(parts.includes('AL')), LD: mark(parts.includes('LD')), GD: mark(parts.includes('GD')), 'text mode': c.textMode };
-    }
     case 'table5-alpha':
     case 'table5-lambda':
       return { parameter: SWEEP_SYMBOL[p.table]!, 'α': c.alignment.alpha, 'λ': c.alignment.lambda };
     case 'fig4-phi':
     case 'fig4-bands':
       return { sweep: SWEEP_SYMBOL[p.table]!, 'φ': c.skeletonFrequency.phi, b: c.skeletonFrequency.bands };
-    case 'table9':
-      return { 'alignment loss': v.key === 'Ours' ? 'calibrated (Eq. 9, code form)' : `${v.key} (Eq. ${24 + Number(v.key.slice(-1))}, as printed)` };
   }
 }
 
@@ -591,15 +527,15 @@ export function binomialSe(p: number, n: number): number {
  * on the ztest samples) and H, the pseudo-unseen validation ZSL behind the clean choice, the
  * test-selected ZSL, and the paper's NTU values.
  */
-export function ablationRows(d: AblationDatasetResult, ids: readonly AblationTableId[]): Row[] {
+export function ablationRows(d: AblationDatasetResult, ids: readonly SweepId[]): Row[] {
   const rows: Row[] = [];
   if (!d.prepared) {
     const s = d.source;
     rows.push({ dataset: s.kind === 'generated' ? 'generated' : s.dataset, split: resolveSplit(s.split).name, row: '(not run)', note: d.missing?.message ?? '' });
     return rows;
   }
-  const claims = new Map<AblationTableId, SweepClaim[] | null>();
-  const claimsOf = (id: AblationTableId) => {
+  const claims = new Map<SweepId, SweepClaim[] | null>();
+  const claimsOf = (id: SweepId) => {
     if (!claims.has(id)) claims.set(id, sweepClaims(d, id));
     return claims.get(id)!;
   };
@@ -622,7 +558,7 @@ export function ablationRows(d: AblationDatasetResult, ids: readonly AblationTab
 
 /** One sweep point tested against the paper's best setting of its sweep (PAPER_SWEEP_BEST). */
 export interface SweepClaim {
-  table: AblationTableId;
+  table: SweepId;
   /** "φ = 35 > φ = 15" */
   claim: string;
   /** the swept value of the other side */
@@ -653,7 +589,7 @@ function zslBySeed(p: AblationPoint): Map<number, number> {
  * t-interval over seeds (lib/eval/stats.ts pairedComparison). Null when the table is not a sweep
  * or the paper's value is not in the grid.
  */
-export function sweepClaims(d: AblationDatasetResult, id: AblationTableId): SweepClaim[] | null {
+export function sweepClaims(d: AblationDatasetResult, id: SweepId): SweepClaim[] | null {
   const best = paperBest(id);
   const sym = SWEEP_SYMBOL[id];
   if (best === undefined || sym === undefined) return null;
@@ -715,12 +651,9 @@ export function sweepObservations(r: AblationResults, name: string): string[] {
 }
 
 /** The result tables (results/ablation_*.csv/.md) and which ids each holds. */
-export const ABLATION_RESULT_TABLES: ReadonlyArray<{ name: string; title: string; ids: AblationTableId[] }> = [
-  { name: 'ablation_table3', title: 'Table 3: influence of the modules (SD, FM, CL) — ZSL (%)', ids: ['table3'] },
-  { name: 'ablation_table4', title: 'Table 4: influence of the text descriptions (AL, LD, GD) — ZSL (%)', ids: ['table4'] },
+export const ABLATION_RESULT_TABLES: ReadonlyArray<{ name: string; title: string; ids: SweepId[] }> = [
   { name: 'ablation_table5', title: 'Table 5: α and λ of the calibrated alignment loss — ZSL (%)', ids: ['table5-alpha', 'table5-lambda'] },
   { name: 'ablation_fig4', title: 'Fig. 4: φ and b of the frequency-enhanced module — ZSL (%)', ids: ['fig4-phi', 'fig4-bands'] },
-  { name: 'ablation_table9', title: 'Table 9: alignment losses — ZSL (%)', ids: ['table9'] },
 ];
 
 /** Rows of one result table over every dataset of the run. */
@@ -735,7 +668,7 @@ export function ablationTable(r: AblationResults, name: string): Row[] {
 // ---------------------------------------------------------------------------------------------
 // Figures
 
-function sweepSeries(d: AblationDatasetResult, id: AblationTableId): { x: number[]; mean: number[]; std: number[]; stats: MeanStd[] } {
+function sweepSeries(d: AblationDatasetResult, id: SweepId): { x: number[]; mean: number[]; std: number[]; stats: MeanStd[] } {
   const pts = d.points.filter((p) => p.table === id && p.variant.x !== undefined).sort((a, b) => a.variant.x! - b.variant.x!);
   const stats = pts.map((p) => p.run.result.summary.clean.zsl);
   return { x: pts.map((p) => p.variant.x!), mean: stats.map((s) => 100 * s.mean), std: stats.map((s) => 100 * s.std), stats };
@@ -749,7 +682,7 @@ function datasetLabel(d: AblationDatasetResult): string {
 
 /** Fig. 4(a)/(b): clean-protocol ZSL vs φ or b, one line per dataset (error bars: std over seeds). */
 export function fig4Figure(r: AblationResults, which: 'phi' | 'bands'): Figure | null {
-  const id: AblationTableId = which === 'phi' ? 'fig4-phi' : 'fig4-bands';
+  const id: SweepId = which === 'phi' ? 'fig4-phi' : 'fig4-bands';
   const ds = r.datasets.filter((d) => d.prepared && d.points.some((p) => p.table === id));
   if (ds.length === 0) return null;
   const g = r.config.grids;
@@ -772,7 +705,7 @@ export function fig4Figure(r: AblationResults, which: 'phi' | 'bands'): Figure |
 
 /** Table 5 as line plots: ZSL vs α or λ (log axis), ours per dataset; the paper's NTU values dashed. */
 export function table5Figure(r: AblationResults, which: 'alpha' | 'lambda'): Figure | null {
-  const id: AblationTableId = which === 'alpha' ? 'table5-alpha' : 'table5-lambda';
+  const id: SweepId = which === 'alpha' ? 'table5-alpha' : 'table5-lambda';
   const ds = r.datasets.filter((d) => d.prepared && d.points.some((p) => p.table === id));
   if (ds.length === 0) return null;
   const data: Record<string, unknown>[] = ds.map((d, i) => {
@@ -842,7 +775,6 @@ export function writeAblations(r: AblationResults, backend: string): string[] {
 export function readSweepTables(dir: string, mode: 'quick' | 'full'): { name: string; rows: Row[] }[] {
   const out: { name: string; rows: Row[] }[] = [];
   for (const t of ABLATION_RESULT_TABLES) {
-    if (!t.ids.some((id) => SWEEP_TABLE_IDS.includes(id))) continue;
     const name = mode === 'full' ? `${t.name}_full` : t.name;
     const f = path.join(dir, `${name}.json`);
     if (!fs.existsSync(f)) continue;

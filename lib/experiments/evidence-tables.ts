@@ -4,7 +4,7 @@
  * 06 (Table 7) pick a table id and call runEvidenceTable; nothing else is decided in a notebook.
  */
 import { BASELINE, OURS, OURS_DAGGER, Variant } from './variants';
-import { readSweepTables, table3Variants, table4Variants, table9Variants } from './ablations';
+import { AblationVariant, readSweepTables } from './ablations';
 import { PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL, PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE9, PURLS_GLOBAL_ROW, PURLS_SMALL_DATA_ZSL } from './paper-numbers';
 import { ALL_SPLITS, Evidence, EvidenceCell, EvidenceMetric, EvidenceRowSpec, EvidenceRowsInput, PublishedRow, evidenceNotes, evidenceRows, perSplitFigure, runsOn, seedsOf } from './evidence';
 import { Figure } from '../viz/plotly';
@@ -63,11 +63,44 @@ function table1Rows(metric: EvidenceMetric): EvidenceRowSpec[] {
   return rows;
 }
 
+const ON = '+';
+const OFF = '−'; // U+2212, as in PAPER_TABLE3's keys
+
+/** Table 3 (modules), the paper's rows in its order: SD on = 'lb_ad_md' (AL+GD+LD) else 'lb'; FM on = 'reference' else 'off'; CL on = calibrated else cross-reconstruction. */
+export function table3Variants(): AblationVariant[] {
+  return ['− − −', '+ − −', '− + −', '− − +', '+ + +'].map((key) => {
+    const [sd, fm, cl] = key.split(' ').map((f) => f === ON);
+    return {
+      key, name: `SD${sd ? ON : OFF} FM${fm ? ON : OFF} CL${cl ? ON : OFF}`,
+      textMode: sd ? 'lb_ad_md' : 'lb', frequency: fm ? 'reference' : 'off', alignment: cl ? 'calibrated-reference' : 'cross-reconstruction',
+    };
+  });
+}
+
+/** Table 4 rows: paper part names → text modes (AL = lb, GD = ad, LD = md; concatenation order of the code). */
+export const TABLE4_TEXT_MODES: ReadonlyArray<{ key: string; textMode: string }> = [
+  { key: 'AL', textMode: 'lb' }, { key: 'LD', textMode: 'md' }, { key: 'GD', textMode: 'ad' },
+  { key: 'LD+GD', textMode: 'ad_md' }, { key: 'AL+LD+GD', textMode: 'lb_ad_md' },
+];
+
+/** Table 4 (text descriptions) with FM and CL on. */
+export function table4Variants(): AblationVariant[] {
+  return TABLE4_TEXT_MODES.map(({ key, textMode }) => ({ key, name: `text ${key}`, textMode, frequency: 'reference', alignment: 'calibrated-reference' }));
+}
+
+/** Table 9: the triplet alignment losses of Eq. 25-28 (as printed) vs the calibrated loss. */
+export function table9Variants(): AblationVariant[] {
+  return [
+    ...(['T1', 'T2', 'T3', 'T4'] as const).map((t) => ({ ...OURS, key: `L_${t}`, name: `L_${t} (Eq. ${24 + Number(t[1])})`, alignment: `triplet-${t}` as const })),
+    { ...OURS, key: 'Ours', name: 'calibrated (Ours)' },
+  ];
+}
+
 function table3Rows(): EvidenceRowSpec[] {
   const all = '+ + +';
   const none = '− − −';
   const what: Record<string, string> = { '+ − −': 'SD', '− + −': 'FM', '− − +': 'CL' };
-  return table3Variants(false).map((v) => {
+  return table3Variants().map((v) => {
     const spec: EvidenceRowSpec = { key: v.key, label: `${v.name}`, variant: v, paper: paper4(PAPER_TABLE3[v.key]) };
     if (v.key === all) spec.claim = { vs: none, thisBetter: true, statement: 'all three modules > none', paper: paperDelta(PAPER_TABLE3[all], PAPER_TABLE3[none]) };
     else if (what[v.key]) spec.claim = { vs: none, thisBetter: true, statement: `${what[v.key]} alone > none`, paper: paperDelta(PAPER_TABLE3[v.key], PAPER_TABLE3[none]) };

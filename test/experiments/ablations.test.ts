@@ -5,12 +5,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   ABLATION_RESULT_TABLES, AblationResults, ablationPreset, ablationTable, ablationVariants, binomialSe, fig4BandVariants, fig4Figure,
-  fig4PhiVariants, paperColumns, runAblationTables, runAblations, table3Keys, table3Variants, table4Variants, table5AlphaVariants,
-  table5Figure, table5LambdaVariants, table9Variants, writeAblations, sweepClaims, sweepObservations, AblationDatasetResult, AblationPoint,
+  fig4PhiVariants, paperColumns, runAblationTables, runAblations, table5AlphaVariants,
+  table5Figure, table5LambdaVariants, writeAblations, sweepClaims, sweepObservations, AblationDatasetResult, AblationPoint,
   AblationConfig, ablationCacheDir, planAblationRuns, planAblations, prepareAblationFeatures, trainAblationShard,
 } from '../../lib/experiments/ablations';
-import { BASELINE, OURS, applyVariant } from '../../lib/experiments/variants';
-import { PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA, PAPER_TABLE9 } from '../../lib/experiments/paper-numbers';
+import { OURS, applyVariant } from '../../lib/experiments/variants';
+import { PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA } from '../../lib/experiments/paper-numbers';
 import { mainResultsPreset } from '../../lib/experiments/main-results';
 import { PreparedFeatures, prepareFeatures } from '../../lib/experiments/datasets';
 import { bandLayout } from '../../lib/frequency/enhancer';
@@ -34,38 +34,6 @@ function tinyStage2(stepsPerCycle: number): Stage2Config {
 }
 
 describe('variant lists map to the right configurations', () => {
-  test("Table 3: the paper's five rows in its order; '+ − +' = lb_ad_md, FM off, calibrated", () => {
-    assert.deepEqual(table3Variants().map((v) => v.key), Object.keys(PAPER_TABLE3));
-    const all = table3Variants(true);
-    assert.equal(new Set(all.map((v) => v.key)).size, 8);
-    const row = all.find((v) => v.key === '+ − +')!;
-    const cfg = applyVariant(BASE, row);
-    assert.equal(cfg.textMode, 'lb_ad_md');
-    assert.equal(cfg.skeletonFrequency.mode, 'off');
-    assert.equal(cfg.textFrequency.mode, 'off');
-    assert.equal(cfg.alignment.loss, 'calibrated-reference');
-    // '− − −' is the MSF-style baseline of Table 1, '+ + +' the full model
-    const off = applyVariant(BASE, all.find((v) => v.key === '− − −')!);
-    assert.deepEqual(off, applyVariant(BASE, BASELINE));
-    assert.equal(off.textMode, 'lb');
-    assert.equal(off.alignment.loss, 'cross-reconstruction');
-    assert.deepEqual(applyVariant(BASE, all.find((v) => v.key === '+ + +')!), applyVariant(BASE, OURS));
-    const fmOnly = applyVariant(BASE, all.find((v) => v.key === '− + −')!);
-    assert.deepEqual([fmOnly.textMode, fmOnly.skeletonFrequency.preset, fmOnly.alignment.loss], ['lb', 'reference', 'cross-reconstruction']);
-    assert.deepEqual(table3Keys(true).slice(5), ['+ + −', '+ − +', '− + +']);
-  });
-
-  test('Table 4: AL = lb, LD = md, GD = ad, LD+GD = ad_md, AL+LD+GD = lb_ad_md, FM and CL on', () => {
-    const v = table4Variants();
-    assert.deepEqual(v.map((x) => x.key), Object.keys(PAPER_TABLE4));
-    assert.deepEqual(v.map((x) => applyVariant(BASE, x).textMode), ['lb', 'md', 'ad', 'ad_md', 'lb_ad_md']);
-    for (const x of v) {
-      const c = applyVariant(BASE, x);
-      assert.equal(c.skeletonFrequency.preset, 'reference');
-      assert.equal(c.alignment.loss, 'calibrated-reference');
-    }
-  });
-
   test('Table 5: α rows change only α, λ rows only λ; the full grids are the paper\'s', () => {
     const a = table5AlphaVariants([0.1, 2]).map((v) => applyVariant(BASE, v));
     assert.deepEqual(a.map((c) => [c.alignment.alpha, c.alignment.lambda]), [[0.1, 100], [2, 100]]);
@@ -104,17 +72,6 @@ describe('variant lists map to the right configurations', () => {
     assert.equal(lowBands(256, b40.skeletonFrequency), 5);
   });
 
-  test('Table 9: L_T1..L_T4 (Eq. 25-28) then the calibrated loss, nothing else changed', () => {
-    const v = table9Variants();
-    assert.deepEqual(v.map((x) => x.key), Object.keys(PAPER_TABLE9));
-    const cfgs = v.map((x) => applyVariant(BASE, x));
-    assert.deepEqual(cfgs.map((c) => c.alignment.loss), ['triplet-T1', 'triplet-T2', 'triplet-T3', 'triplet-T4', 'calibrated-reference']);
-    for (const c of cfgs) {
-      assert.equal(c.textMode, 'lb_ad_md');
-      assert.deepEqual(c.skeletonFrequency, BASE.skeletonFrequency);
-    }
-  });
-
   test('presets: quick shares notebook 03\'s stage-1 features; paper values by row key', () => {
     const q = ablationPreset('quick');
     const m = mainResultsPreset('quick');
@@ -124,8 +81,8 @@ describe('variant lists map to the right configurations', () => {
     assert.deepEqual(q.seeds, [1]);
     assert.deepEqual([q.entries[0].stage2.schedule.cycles, q.entries[0].stage2.schedule.stepsPerCycle], [2, 150]);
     assert.equal(ablationPreset('full').seeds.length, 3);
-    assert.deepEqual(paperColumns('table9', 'L_T2'), { 'paper NTU-60 55/5': 79.9, 'paper NTU-60 48/12': 32.0, 'paper NTU-120 110/10': 59.1, 'paper NTU-120 96/24': 38.7 });
-    assert.deepEqual(Object.values(paperColumns('table3', '+ − +')), ['', '', '', '']); // not in the paper
+    assert.deepEqual(paperColumns('table5-lambda', '80'), { 'paper NTU-60 55/5': 84.9, 'paper NTU-60 48/12': 53.1, 'paper NTU-120 110/10': 73.0, 'paper NTU-120 96/24': 61.9 });
+    assert.deepEqual(Object.values(paperColumns('table5-alpha', '7')), ['', '', '', '']); // not in the paper
     assert.deepEqual(Object.values(paperColumns('fig4-phi', '35')), ['', '', '', '']); // Fig. 4 prints no numbers
     assert.equal(paperColumns('table5-alpha', '0.01')['paper NTU-120 110/10'], 74.1);
   });
@@ -136,7 +93,7 @@ describe('variant lists map to the right configurations', () => {
     assert.throws(() => fig4BandVariants([0], 35), /b grid value 0 is invalid; use integers ≥ 1/);
     assert.throws(() => fig4PhiVariants([15, 15], 30), /repeats a value/);
     assert.throws(() => fig4PhiVariants([2.5], 30), /φ grid value 2.5/);
-    assert.throws(() => ablationVariants('table7' as never, ablationPreset('quick').grids), /unknown table 'table7'/);
+    assert.throws(() => ablationVariants('table7' as never, ablationPreset('quick').grids), /unknown sweep 'table7'/);
     await assert.rejects(runAblations({ ...ablationPreset('quick'), seeds: [] }), /seeds is empty/);
     await assert.rejects(runAblations({ ...ablationPreset('quick'), grids: { ...ablationPreset('quick').grids, bands: [] } }), /b grid is empty/);
   });
@@ -163,8 +120,8 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
   test('one run, reused for an identical row; rows, paper columns, figures, files', async () => {
     const base = tinyStage2(40);
     const tables = [
-      { id: 'table9' as const, variants: [table9Variants()[4]] },
-      { id: 'table5-alpha' as const, variants: table5AlphaVariants([0.5]) }, // base α = 0.5: same configuration
+      { id: 'table5-lambda' as const, variants: table5LambdaVariants([100]) },
+      { id: 'table5-alpha' as const, variants: table5AlphaVariants([0.5]) }, // base α = 0.5, λ = 100: same configuration
     ];
     const points = await runAblationTables(prepared, base, tables, { seeds: [1], text: { kind: 'msf-table', encoder: 'ViT-B/32', root: dir } });
     assert.equal(points.length, 2);
@@ -175,27 +132,25 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
     assert.equal(res.textMode, 'lb_ad_md');
     assert.equal(res.perSeed[0].testZslByCycle.length, 2);
 
-    const cfg = { ...ablationPreset('quick'), tables: ['table9', 'table5-alpha'] as ('table9' | 'table5-alpha')[] };
+    const cfg = { ...ablationPreset('quick'), tables: ['table5-lambda', 'table5-alpha'] as ('table5-lambda' | 'table5-alpha')[] };
     const r: AblationResults = { config: cfg, datasets: [{ source: prepared.source, prepared, points, uniqueRuns: 1, zslTestRows: 5 * 6, wallSeconds: 1 }], wallSeconds: 1 };
-    const t9 = ablationTable(r, 'ablation_table9');
-    assert.equal(t9.length, 1);
-    assert.deepEqual(Object.keys(t9[0]), [
-      'dataset', 'split', 'row', 'alignment loss', 'seeds', 'ZSL (clean)', 'SE 1 seed', 'H (clean)', 'val ZSL at chosen cycle', 'ZSL (test-selected cycle)', 'reused run',
-      'paper NTU-60 55/5', 'paper NTU-60 48/12', 'paper NTU-120 110/10', 'paper NTU-120 96/24',
-    ]);
-    assert.equal(t9[0].dataset, 'ntu60');
-    assert.equal(t9[0].row, 'Ours');
-    assert.equal(t9[0]['ZSL (clean)'], formatMeanStd(res.summary.clean.zsl, { scale: 100, digits: 1 }));
-    const p = res.perSeed[0].zsl.clean;
-    assert.equal(t9[0]['SE 1 seed'], Number((100 * Math.sqrt((p * (1 - p)) / 30)).toFixed(1)));
-    assert.equal(t9[0]['val ZSL at chosen cycle'], (100 * res.perSeed[0].valZslByCycle[res.perSeed[0].cycle.clean]).toFixed(1));
-    assert.equal(t9[0]['paper NTU-60 55/5'], 86.9);
     const t5 = ablationTable(r, 'ablation_table5');
-    assert.equal(t5.length, 1);
-    assert.deepEqual([t5[0].parameter, t5[0]['α'], t5[0]['λ'], t5[0]['reused run']], ['α', 0.5, 100, 'calibrated (Ours)']);
-    assert.equal(t5[0]['paper NTU-60 48/12'], 53.7);
-    assert.deepEqual(ablationTable(r, 'ablation_table3'), []); // not run
-    assert.throws(() => ablationTable(r, 'ablation_table7'), /unknown table/);
+    assert.equal(t5.length, 2);
+    assert.deepEqual(Object.keys(t5[1]), [
+      'dataset', 'split', 'row', 'parameter', 'α', 'λ', 'seeds', 'ZSL (clean)', 'SE 1 seed', 'H (clean)', 'val ZSL at chosen cycle', 'ZSL (test-selected cycle)',
+      'reused run', 'claim', 'n pairs', 'Δ [95% CI]', 'verdict', 'paper NTU-60 55/5', 'paper NTU-60 48/12', 'paper NTU-120 110/10', 'paper NTU-120 96/24',
+    ]);
+    const lambda = t5.find((x) => x.parameter === 'λ')!;
+    assert.equal(lambda.dataset, 'ntu60');
+    assert.equal(lambda['ZSL (clean)'], formatMeanStd(res.summary.clean.zsl, { scale: 100, digits: 1 }));
+    const p = res.perSeed[0].zsl.clean;
+    assert.equal(lambda['SE 1 seed'], Number((100 * Math.sqrt((p * (1 - p)) / 30)).toFixed(1)));
+    assert.equal(lambda['val ZSL at chosen cycle'], (100 * res.perSeed[0].valZslByCycle[res.perSeed[0].cycle.clean]).toFixed(1));
+    assert.equal(lambda['paper NTU-60 55/5'], 86.9);
+    const alpha = t5.find((x) => x.parameter === 'α')!;
+    assert.deepEqual([alpha['α'], alpha['λ'], alpha['reused run']], [0.5, 100, 'λ = 100']);
+    assert.equal(alpha['paper NTU-60 48/12'], 53.7);
+    assert.throws(() => ablationTable(r, 'ablation_table3'), /unknown table/); // Table 3 is an evidence table
 
     assert.equal(fig4Figure(r, 'phi'), null);
     const f = table5Figure(r, 'alpha')!;
@@ -208,12 +163,14 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
     process.env.FSVAE_RESULTS = out;
     try {
       const files = writeAblations(r, 'wasm');
-      assert.deepEqual(files.map((x) => path.basename(x)), ['ablation_table5.csv', 'ablation_table5.md', 'ablation_table5.json', 'ablation_table9.csv', 'ablation_table9.md', 'ablation_table9.json']);
+      assert.deepEqual(files.map((x) => path.basename(x)), ['ablation_table5.csv', 'ablation_table5.md', 'ablation_table5.json']);
       const j5 = JSON.parse(fs.readFileSync(path.join(out, 'ablation_table5.json'), 'utf8'));
-      assert.equal(j5.rows[0].claim, "(α = 0.1, the paper's best, is not in the grid)"); // the grid here is α = 0.5 only
-      assert.equal(j5.rows[0].verdict, '');
+      const claimOf = (sym: string) => j5.rows.find((x: { parameter: string }) => x.parameter === sym);
+      assert.equal(claimOf('α').claim, "(α = 0.1, the paper's best, is not in the grid)"); // the grid here is α = 0.5 only
+      assert.equal(claimOf('α').verdict, '');
+      assert.equal(claimOf('λ').claim, "λ = 100: the paper's best");
       assert.equal(j5.provenance.trainingSeconds, Number(points[0].run.wallSeconds.toFixed(1))); // the reused row is not counted twice
-      const md = fs.readFileSync(path.join(out, 'ablation_table9.md'), 'utf8');
+      const md = fs.readFileSync(path.join(out, 'ablation_table5.md'), 'utf8');
       assert.match(md, /paper NTU-60 55\/5/);
       assert.match(md, /n = 30/);
       assert.ok(ABLATION_RESULT_TABLES.some((t) => t.name === 'ablation_fig4'));
@@ -225,7 +182,7 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
 
   test('finished runs are cached on disk: a second sweep reads them back (same numbers), another seed list trains anew', async () => {
     const base = tinyStage2(20);
-    const tables = [{ id: 'table9' as const, variants: [table9Variants()[4]] }];
+    const tables = [{ id: 'table5-lambda' as const, variants: table5LambdaVariants([100]) }];
     const cacheDir = path.join(dir, 'ablation-cache');
     const text = { kind: 'msf-table' as const, encoder: 'ViT-B/32' as const, root: dir };
     const logs: string[] = [];
@@ -247,13 +204,13 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
   test('planning lists each distinct run once, named by the cache file a serial run writes; train() trains only what is still missing', async () => {
     const base = tinyStage2(20);
     const tables = [
-      { id: 'table9' as const, variants: [table9Variants()[4]] },
+      { id: 'table5-lambda' as const, variants: table5LambdaVariants([100]) },
       { id: 'table5-alpha' as const, variants: table5AlphaVariants([0.5, 2]) }, // α = 0.5: the configuration of Ours
     ];
     const cacheDir = path.join(dir, 'plan-cache');
     const opts = { seeds: [1, 2], text: { kind: 'msf-table' as const, encoder: 'ViT-B/32' as const, root: dir }, cacheDir };
     const plan = await planAblationRuns(prepared, base, tables, opts);
-    assert.deepEqual(plan.map((r) => r.label), ['ntu60-55/5 calibrated (Ours)', 'ntu60-55/5 α = 2']);
+    assert.deepEqual(plan.map((r) => r.label), ['ntu60-55/5 λ = 100', 'ntu60-55/5 α = 2']);
     assert.deepEqual(plan.map((r) => r.cached), [false, false]);
     assert.deepEqual(plan.map((r) => r.cost), [2 * 2 * 20 * base.batchSize * 2, 2 * 2 * 20 * base.batchSize * 2]);
     assert.ok(!fs.existsSync(cacheDir), 'planning trains and writes nothing');
@@ -395,7 +352,6 @@ describe("sweep claims: the paper's best value against every other value, paired
     assert.equal(one[0].comparison.verdict, 'inconclusive');
     assert.ok(Number.isNaN(one[0].comparison.lo));
     assert.equal(sweepClaims(dataset([point(15, zsl[15]), point(60, zsl[60])]), 'fig4-phi'), null);
-    assert.equal(sweepClaims(dataset([point(35, zsl[35])]), 'table9'), null);
     assert.throws(() => sweepClaims(dataset([point(35, zsl[35]), point(60, zsl[60], [1, 2, 4])]), 'fig4-phi'), /same seeds/);
   });
 });

@@ -5,12 +5,12 @@
 import { CliCommand, CliUsageError, parseFlags } from '../registry';
 import { SHARD_FLAG_SPEC, readShardFlags, shardFlagsUsage } from '../shard-flags';
 import {
-  AblationTableId, SWEEP_TABLE_IDS, ablationPreset, prepareAblationFeatures, runAblations, trainAblationShard, writeAblations,
+  SweepId, SWEEP_IDS, ablationPreset, prepareAblationFeatures, runAblations, trainAblationShard, writeAblations,
 } from '../../experiments/ablations';
 import { describeBackend, initBackend } from '../../runtime/backend';
 
 /** --sweep names → the sweep tables they run. */
-const SWEEPS: Readonly<Record<string, AblationTableId>> = { alpha: 'table5-alpha', lambda: 'table5-lambda', phi: 'fig4-phi', bands: 'fig4-bands' };
+const SWEEPS: Readonly<Record<string, SweepId>> = { alpha: 'table5-alpha', lambda: 'table5-lambda', phi: 'fig4-phi', bands: 'fig4-bands' };
 
 const USAGE = `usage: fsvae sweeps [--mode quick|full] [--sweep ${Object.keys(SWEEPS).join(',')}]
                     [--cache-dir <dir>] [--shard i/n | --shards n] [--prepare | --assemble]
@@ -43,7 +43,7 @@ export const sweepsCommand: CliCommand = {
 
     await initBackend();
     const config = ablationPreset(mode);
-    config.tables = SWEEP_TABLE_IDS.filter((id) => names.some((n) => SWEEPS[n] === id));
+    config.tables = SWEEP_IDS.filter((id) => names.some((n) => SWEEPS[n] === id));
     const g = config.grids;
     const grids: Record<string, string> = {
       alpha: `α ∈ {${g.alpha}}`, lambda: `λ ∈ {${g.lambda}}`,

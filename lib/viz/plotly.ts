@@ -10,11 +10,9 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { resultsDir } from '../report/table';
 import { figureImgTag, figureSvg } from './svg';
+import { Figure } from './figure';
 
-export interface Figure {
-  data: Record<string, unknown>[];
-  layout?: Record<string, unknown>;
-}
+export type { Figure } from './figure';
 
 const NOTEBOOK_PLOTLY_URL = '/files/node_modules/plotly.js-dist/plotly.js';
 

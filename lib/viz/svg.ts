@@ -7,7 +7,7 @@
  * bars on a log axis start at the bottom of the plot area. Not a plotly replacement: the
  * interactive figure stays the primary output; this is its faithful still.
  */
-import { Figure } from './plotly';
+import { Figure } from './figure';
 
 type Trace = Record<string, unknown>;
 

@@ -1,6 +1,7 @@
 /**
  * The import graph of lib/ runs downwards only: a module imports from its own folder or from a
- * folder of a LOWER layer, never from the same layer's other folders or from above.
+ * folder of a LOWER layer, never from the same layer's other folders or from above; and no module
+ * reaches itself through its imports (no circle, inside a folder either; type imports count).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,6 +37,70 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+/** The relative imports of a source file, as paths relative to lib/ without extension. */
+function importsOf(lib: string, file: string): string[] {
+  const src = fs.readFileSync(file, 'utf8');
+  return [...src.matchAll(/(?:import|export)[^'"]*?from\s+'(\.{1,2}\/[^']+)'/g)].map((m) => path.relative(lib, path.resolve(path.dirname(file), m[1])));
+}
+
+/** The module a relative import names (lib-relative, no extension): the .ts file, or the folder's index.ts. */
+function moduleFile(lib: string, target: string): string | null {
+  if (fs.existsSync(path.join(lib, `${target}.ts`))) return `${target}.ts`;
+  if (fs.existsSync(path.join(lib, target, 'index.ts'))) return path.join(target, 'index.ts');
+  return null;
+}
+
+/** Strongly connected components with more than one module, or a module importing itself (Tarjan). */
+export function importCircles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const circles: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const c: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        c.push(w);
+      } while (w !== v);
+      if (c.length > 1 || (graph.get(v) ?? []).includes(v)) circles.push(c.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return circles;
+}
+
+test('the circle finder: a 3-cycle, a self-import and a chain (worked by hand)', () => {
+  const g = new Map([['a', ['b']], ['b', ['c']], ['c', ['a', 'd']], ['d', []], ['e', ['e']], ['f', ['d']]]);
+  assert.deepEqual(importCircles(g), [['a', 'b', 'c'], ['e']]);
+  assert.deepEqual(importCircles(new Map([['a', ['b']], ['b', []]])), []);
+});
+
+test('no import circle anywhere in lib/ (type imports included)', () => {
+  const lib = path.join(repoRoot(), 'lib');
+  const graph = new Map<string, string[]>();
+  for (const file of filesUnder(lib)) {
+    const rel = path.relative(lib, file);
+    graph.set(rel, importsOf(lib, file).map((t) => moduleFile(lib, t)).filter((t): t is string => t !== null));
+  }
+  const circles = importCircles(graph);
+  assert.deepEqual(circles, [], `import circles in lib/:\n${circles.map((c) => c.join(' ↔ ')).join('\n')}`);
+});
+
 test('lib/ imports only run from a higher layer to a lower one', () => {
   const lib = path.join(repoRoot(), 'lib');
   const problems: string[] = [];
@@ -43,9 +108,7 @@ test('lib/ imports only run from a higher layer to a lower one', () => {
     const rel = path.relative(lib, file);
     if (!rel.includes(path.sep)) continue; // lib/index.ts re-exports everything
     const from = rel.split(path.sep)[0];
-    const src = fs.readFileSync(file, 'utf8');
-    for (const m of src.matchAll(/(?:import|export)[^'"]*?from\s+'(\.{1,2}\/[^']+)'/g)) {
-      const target = path.relative(lib, path.resolve(path.dirname(file), m[1]));
+    for (const target of importsOf(lib, file)) {
       if (target.startsWith('..')) continue;
       const to = target.split(path.sep)[0];
       if (to === from || !target.includes(path.sep)) continue;

@@ -4,12 +4,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  PKU_MMD_XSUB_DEFAULT_SOURCE, PKU_MMD_XSUB_TEST_VIDEOS_DEFAULT, PKU_TABLE6_SPLITS, PkuMmdConfig, STAND_IN_LABEL, Table6Entry,
-  parsePkuMmdSplitFile, pkuMmdCrossSubject, pkuMmdPreset, pkuMmdSide, pkuMmdVideoSide, preparePkuFeatures, runPkuMmd, selectPkuVideos, standInStage1,
+  PKU_TABLE6_SPLITS, PkuMmdConfig, STAND_IN_LABEL, Table6Entry, pkuMmdPreset, preparePkuFeatures, runPkuMmd, selectPkuVideos, standInStage1,
   subsampleByClassAndSide, writePkuMmdResults,
 } from '../../lib/experiments/pku-mmd';
 import { PAPER_TABLE6 } from '../../lib/experiments/paper-numbers';
-import { readPkuMmdFolder } from '../../lib/data/pku-mmd';
+import {
+  PKU_MMD_XSUB_DEFAULT_SOURCE, PKU_MMD_XSUB_TEST_VIDEOS_DEFAULT, parsePkuMmdSplitFile, pkuMmdCrossSubject, pkuMmdSide, pkuMmdVideoSide, readPkuMmdFolder,
+} from '../../lib/data/pku-mmd';
 import { getSplit } from '../../lib/data/splits';
 import { PKU51_CLASS_NAMES } from '../../lib/data/classes';
 import { locateData } from '../../lib/data/paths';

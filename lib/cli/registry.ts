@@ -64,7 +64,8 @@ export function parseFlags(args: string[], spec: FlagSpec): { flags: Record<stri
     const kind = known[name];
     if (!kind) {
       const near = didYouMean(name, names);
-      throw new CliUsageError(`unknown flag --${name}${near.length ? `; did you mean ${near.map((n) => `--${n}`).join(' or ')}?` : ''} (known: ${names.map((n) => `--${n}`).join(', ')})`);
+      throw new CliUsageError(`unknown flag --${name}${near.length ? `; did you mean ${near.map((n) => `--${n}`).join(' or ')}?` : ''} `
+        + `(known: ${names.map((n) => `--${n}`).join(', ')})`);
     }
     if (name in flags && kind !== 'repeat') throw new CliUsageError(`--${name} is given twice; give it once.`);
     if (kind === 'bool') {

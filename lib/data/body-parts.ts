@@ -41,7 +41,8 @@ export function partJoints(part: BodyPart): number[] {
 /** The sequence with every joint outside partJoints(part) set to zero (same id, label, meta). */
 export function partSequence(seq: SkeletonSequence, part: BodyPart): SkeletonSequence {
   if (seq.layout !== KINECT_V1_20.name || seq.joints !== KINECT_V1_20.joints.length) {
-    throw new FsvaeInputError(`${seq.id}: body parts are defined for the ${KINECT_V1_20.name} layout (NW-UCLA, UTD-MHAD); this sequence is ${seq.layout} with ${seq.joints} joints.`);
+    throw new FsvaeInputError(`${seq.id}: body parts are defined for the ${KINECT_V1_20.name} layout (NW-UCLA, UTD-MHAD); `
+      + `this sequence is ${seq.layout} with ${seq.joints} joints.`);
   }
   const keep = new Set(partJoints(part));
   const data = seq.data.slice();

@@ -64,7 +64,8 @@ export function resolveDataDir(explicit?: string): DataDir {
  * instead of the file; listing: a Drive folder page that cannot be read; format: fetched files that
  * fail the format check of their source.
  */
-export type DownloadErrorCode = 'not-found' | 'http' | 'http-retry' | 'timeout' | 'network' | 'checksum' | 'archive' | 'quota' | 'permission' | 'listing' | 'format' | 'io';
+export type DownloadErrorCode =
+  'not-found' | 'http' | 'http-retry' | 'timeout' | 'network' | 'checksum' | 'archive' | 'quota' | 'permission' | 'listing' | 'format' | 'io';
 
 export class DownloadError extends Error {
   constructor(
@@ -274,7 +275,9 @@ export function receiveInto(o: OpenResponse, partPath: string, start: number, ct
     if (!cr || Number(cr[1]) !== start) {
       res.destroy();
       unlinkQuiet(partPath); // cannot tell where the bytes belong: start over
-      return Promise.reject(new DownloadError(`asked for bytes ${start}- of ${url}, got Content-Range '${String(res.headers['content-range'] ?? '')}'`, 'network', url));
+      return Promise.reject(new DownloadError(
+        `asked for bytes ${start}- of ${url}, got Content-Range '${String(res.headers['content-range'] ?? '')}'`, 'network', url,
+      ));
     }
     offset = start;
     flags = 'a';
@@ -322,8 +325,12 @@ export function receiveInto(o: OpenResponse, partPath: string, start: number, ct
     });
     ws.on('close', () => {
       if (writeError) return reject(new DownloadError(`writing ${partPath}: ${writeError.message}`, 'io', url));
-      if (bodyError) return reject(o.timedOut() ? timeoutError(url, ctx) : new DownloadError(`connection lost after ${got} bytes from ${url}: ${bodyError.message}`, 'network', url));
-      if (expected !== undefined && got < expected) return reject(new DownloadError(`connection closed after ${got} of ${expected} bytes from ${url}`, 'network', url));
+      if (bodyError) return reject(o.timedOut()
+        ? timeoutError(url, ctx)
+        : new DownloadError(`connection lost after ${got} bytes from ${url}: ${bodyError.message}`, 'network', url));
+      if (expected !== undefined && got < expected) return reject(
+        new DownloadError(`connection closed after ${got} of ${expected} bytes from ${url}`, 'network', url),
+      );
       if (!res.complete) return reject(new DownloadError(`connection closed early (${got} bytes) from ${url}`, 'network', url));
       resolve({ size: offset + got, resumed: status === 206 });
     });
@@ -358,7 +365,9 @@ async function fetchOnce(url: string, partPath: string, ctx: Ctx): Promise<Fetch
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** fetchOnce with bounded retries and exponential backoff; `size` is the expected length when known. */
-export async function fetchWithRetries(url: string, partPath: string, ctx: Ctx, size?: number, once: (url: string, partPath: string, ctx: Ctx) => Promise<FetchOutcome> = fetchOnce): Promise<FetchOutcome> {
+export async function fetchWithRetries(
+  url: string, partPath: string, ctx: Ctx, size?: number, once: (url: string, partPath: string, ctx: Ctx) => Promise<FetchOutcome> = fetchOnce,
+): Promise<FetchOutcome> {
   let lastErr: DownloadError | undefined;
   for (let attempt = 0; attempt <= ctx.retries; attempt++) {
     const have = statSize(partPath);

@@ -26,7 +26,10 @@ import * as path from 'node:path';
 import { ProgressBar } from '../util/progress';
 import { writeFileAtomic } from '../util/atomic-file';
 import { sha256FileSync } from '../util/hash';
-import { CookieJar, Ctx, DownloadError, DownloadOptions, FetchOutcome, OpenResponse, TarSink, fetchWithRetries, openGet, readTarArchive, receiveInto, sleep, sourceStatus, statSize, statusError, unlinkQuiet, describeBadFiles } from './download';
+import {
+  CookieJar, Ctx, DownloadError, DownloadOptions, FetchOutcome, OpenResponse, TarSink, fetchWithRetries, openGet, readTarArchive, receiveInto, sleep,
+  sourceStatus, statSize, statusError, unlinkQuiet, describeBadFiles,
+} from './download';
 import { DriveSource, FetchManifest, fetchManifestPath } from './sources';
 import { readZipArchive, sniffArchive } from './zip';
 
@@ -130,7 +133,9 @@ export function parseDriveFolderPage(html: string, url: string): { name: string;
   if (at < 0) {
     const page = classifyDrivePage(html, url);
     const why = page.kind === 'quota' || page.kind === 'permission' || page.kind === 'error' ? page.message : `page '${titleOf(html) || 'untitled'}'`;
-    throw new DownloadError(`${url}: no folder listing (${why}); the folder may not be shared by link`, page.kind === 'permission' ? 'permission' : 'listing', url);
+    throw new DownloadError(
+      `${url}: no folder listing (${why}); the folder may not be shared by link`, page.kind === 'permission' ? 'permission' : 'listing', url,
+    );
   }
   const from = html.lastIndexOf("'", at);
   const literals = html.slice(from, at + 20_000_000).matchAll(/'((?:[^'\\]|\\[\s\S])*)'/g);
@@ -179,14 +184,21 @@ function pageError(page: DrivePage, url: string, viewUrl: string): DownloadError
   switch (page.kind) {
     case 'quota':
       return new DownloadError(
-        `Google Drive refuses the download: "${page.message}". Drive limits downloads of a shared file per day; run the command again later (it resumes), or open ${viewUrl} in a browser signed in to Google and place the file by hand`,
+        `Google Drive refuses the download: "${page.message}". Drive limits downloads of a shared file per day; `
+          + `run the command again later (it resumes), or open ${viewUrl} in a browser signed in to Google and place the file by hand`,
         'quota', url);
     case 'permission':
-      return new DownloadError(`Google Drive asks to sign in (${page.message}): the file is not shared by link, or the id is wrong (${viewUrl})`, 'permission', url);
+      return new DownloadError(
+        `Google Drive asks to sign in (${page.message}): the file is not shared by link, or the id is wrong (${viewUrl})`, 'permission', url,
+      );
     case 'error':
       return new DownloadError(`Google Drive answers an error page: "${page.message}" (${viewUrl})`, 'http', url);
     default:
-      return new DownloadError(`Google Drive answered a page ('${page.kind === 'unknown' ? page.title || 'untitled' : page.kind}') instead of the file and no way on to it (${viewUrl})`, 'http', url);
+      return new DownloadError(
+        `Google Drive answered a page ('${page.kind === 'unknown' ? page.title || 'untitled' : page.kind}') `
+          + `instead of the file and no way on to it (${viewUrl})`,
+        'http', url,
+      );
   }
 }
 
@@ -225,7 +237,9 @@ export async function fetchDriveFile(id: string, final: string, ctx: Ctx, jar: C
 }
 
 /** Every file below Drive folder `id`: paths relative to it ('/'-separated), recursing into sub-folders. */
-export async function listDriveFolder(id: string, ctx: Ctx, jar: CookieJar, base = driveBaseUrl()): Promise<{ name: string; files: Array<{ path: string; id: string }> }> {
+export async function listDriveFolder(
+  id: string, ctx: Ctx, jar: CookieJar, base = driveBaseUrl(),
+): Promise<{ name: string; files: Array<{ path: string; id: string }> }> {
   const files: Array<{ path: string; id: string }> = [];
   const seen = new Set<string>();
   const visit = async (folderId: string, prefix: string, depth: number): Promise<string> => {
@@ -252,10 +266,16 @@ export async function listDriveFolder(id: string, ctx: Ctx, jar: CookieJar, base
     }
     const page = parseDriveFolderPage(html, url);
     if (page.entries.length >= DRIVE_FOLDER_PAGE_LIMIT) {
-      throw new DownloadError(`Drive folder '${prefix || page.name}' lists ${page.entries.length} entries, the most its page shows: the listing may be incomplete. Download it in a browser and place it by hand`, 'listing', url);
+      throw new DownloadError(
+        `Drive folder '${prefix || page.name}' lists ${page.entries.length} entries, the most its page shows: the listing may be incomplete. `
+          + 'Download it in a browser and place it by hand',
+        'listing', url,
+      );
     }
     for (const e of page.entries) {
-      if (e.name.includes('/') || e.name === '..' || e.name === '.' || e.name === '') throw new DownloadError(`Drive folder entry '${e.name}' is not a usable file name`, 'listing', url);
+      if (e.name.includes('/') || e.name === '..' || e.name === '.' || e.name === '') throw new DownloadError(
+        `Drive folder entry '${e.name}' is not a usable file name`, 'listing', url,
+      );
       const p = prefix ? `${prefix}/${e.name}` : e.name;
       if (e.mimeType === FOLDER_MIME) await visit(e.id, p, depth + 1);
       else if (e.mimeType.startsWith('application/vnd.google-apps.')) ctx.log(`Drive entry '${p}' is a Google document (${e.mimeType}), not a file: skipped`);
@@ -340,11 +360,15 @@ export async function downloadDriveSource(source: DriveSource, opts: DriveDownlo
   // present = the format check passes and every recorded sha256 matches (a copy placed by hand has
   // no record: it passes on its format); `force` fetches anew all the same
   const present = await sourceStatus(source, dataDir);
-  if (present.state === 'present' && !opts.force) return { source: source.name, dataDir, files: [], alreadyPresent: true, manifest: fs.existsSync(manifestFile) ? manifestFile : null };
+  if (present.state === 'present' && !opts.force) return {
+    source: source.name, dataDir, files: [], alreadyPresent: true, manifest: fs.existsSync(manifestFile) ? manifestFile : null,
+  };
   const log = opts.log ?? (() => {});
   const bar = opts.progress === false ? null : new ProgressBar({ label: source.name, stream: opts.progress ?? process.stdout });
   const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 2 }), https: new https.Agent({ keepAlive: true, maxSockets: 2 }) };
-  const ctx: Ctx = { timeoutMs: opts.timeoutMs ?? 30_000, retries: opts.retries ?? 3, backoffMs: opts.backoffMs ?? 1000, log, onBytes: (n) => bar?.addBytes(n), agents };
+  const ctx: Ctx = {
+    timeoutMs: opts.timeoutMs ?? 30_000, retries: opts.retries ?? 3, backoffMs: opts.backoffMs ?? 1000, log, onBytes: (n) => bar?.addBytes(n), agents,
+  };
   const jar = new CookieJar();
   const base = driveBaseUrl(opts.driveBaseUrl);
   const work = path.join(dataDir, '.downloads', source.name);
@@ -367,7 +391,11 @@ export async function downloadDriveSource(source: DriveSource, opts: DriveDownlo
       const kind = sniffArchive(file);
       if (!kind) {
         unlinkQuiet(file);
-        throw new DownloadError(`the Drive file ${d.id} is not a zip or tar archive (it was removed; if Drive served a page, open https://drive.google.com/file/d/${d.id} in a browser)`, 'archive');
+        throw new DownloadError(
+          `the Drive file ${d.id} is not a zip or tar archive `
+            + `(it was removed; if Drive served a page, open https://drive.google.com/file/d/${d.id} in a browser)`,
+          'archive',
+        );
       }
       archive = { file, sha256: sha256FileSync(file), bytes: statSize(file) };
       const tops = new Set<string>();
@@ -379,13 +407,21 @@ export async function downloadDriveSource(source: DriveSource, opts: DriveDownlo
       if (kind === 'zip') await readZipArchive(file, onEntry);
       else await readTarArchive(file, onEntry);
       if (Object.keys(files).length === 0) {
-        throw new DownloadError(`the archive of ${source.name} holds no '${d.member}/' folder (its top level: ${[...tops].slice(0, 8).join(', ') || 'nothing'}); it was kept at ${file}`, 'archive');
+        throw new DownloadError(
+          `the archive of ${source.name} holds no '${d.member}/' folder `
+            + `(its top level: ${[...tops].slice(0, 8).join(', ') || 'nothing'}); it was kept at ${file}`,
+          'archive',
+        );
       }
     } else {
       const listing = await listDriveFolder(d.id, ctx, jar, base);
       const wanted = listing.files.map((f) => ({ ...f, rest: afterComponent(`${listing.name}/${f.path}`, d.member) })).filter((f) => f.rest !== null);
       if (wanted.length === 0) {
-        throw new DownloadError(`the Drive folder '${listing.name}' holds no '${d.member}/' folder (it holds: ${listing.files.slice(0, 8).map((f) => f.path).join(', ') || 'nothing'})`, 'listing');
+        throw new DownloadError(
+          `the Drive folder '${listing.name}' holds no '${d.member}/' folder `
+            + `(it holds: ${listing.files.slice(0, 8).map((f) => f.path).join(', ') || 'nothing'})`,
+          'listing',
+        );
       }
       if (bar) bar.totalFiles = wanted.length;
       for (const f of wanted) {
@@ -397,7 +433,11 @@ export async function downloadDriveSource(source: DriveSource, opts: DriveDownlo
     const check = await source.check(staged);
     if (check.bad.length > 0 || check.missing.length > 0) {
       const lines = [...describeBadFiles(check.bad), ...check.missing.slice(0, 5).map((m) => `  missing: ${m}`)];
-      throw new DownloadError(`what Drive served for ${source.name} fails its format check; nothing was placed under ${dataDir}:\n${lines.join('\n')}${archive ? `\nthe archive was kept at ${archive.file}` : ''}`, 'format');
+      throw new DownloadError(
+        `what Drive served for ${source.name} fails its format check; nothing was placed under ${dataDir}:\n`
+          + `${lines.join('\n')}${archive ? `\nthe archive was kept at ${archive.file}` : ''}`,
+        'format',
+      );
     }
     // into place: the old folder (partial, corrupt or hand-placed) is moved aside, then removed
     const final = path.join(dataDir, target);

@@ -56,7 +56,10 @@ export interface GeneratorConfig {
   timeWarp: number;
   /** range of the subject's overall bone-length scale. */
   sizeRange: [number, number];
-  /** dropped frames: each frame after the first is, with probability `rate`, a copy of the previous one ('repeat') or all zeros ('zero'; preprocess.ts treats an all-zero frame as absent). */
+  /**
+   * dropped frames: each frame after the first is, with probability `rate`, a copy of the previous one ('repeat') or all zeros
+   * ('zero'; preprocess.ts treats an all-zero frame as absent).
+   */
   dropFrames: { mode: DroppedFrameMode; rate: number };
   /** number of unseen classes of each zero-shot split. */
   unseenSizes: number[];
@@ -121,10 +124,14 @@ export interface GeneratedSubject {
 
 function checkConfig(c: GeneratorConfig): void {
   const int = (v: number, what: string, lo: number, hi = Infinity) => {
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new FsvaeInputError(`generateActionDataset: config.${what} must be an integer in ${lo}..${hi}, got ${v}.`);
+    if (!Number.isInteger(v) || v < lo || v > hi) throw new FsvaeInputError(
+      `generateActionDataset: config.${what} must be an integer in ${lo}..${hi}, got ${v}.`,
+    );
   };
   const num = (v: number, what: string, lo: number, hi: number) => {
-    if (!Number.isFinite(v) || v < lo || v > hi) throw new FsvaeInputError(`generateActionDataset: config.${what} must be a number in [${lo}, ${hi}], got ${v}.`);
+    if (!Number.isFinite(v) || v < lo || v > hi) throw new FsvaeInputError(
+      `generateActionDataset: config.${what} must be a number in [${lo}, ${hi}], got ${v}.`,
+    );
   };
   int(c.subjects, 'subjects', 2, 1000);
   int(c.trainSubjects, 'trainSubjects', 1, c.subjects - 1);
@@ -284,7 +291,9 @@ function generateSequence(
 export function generateActionDataset(config: GeneratorConfig | 'quick' | 'full', seed = 0): GeneratedDataset {
   let cfg: GeneratorConfig;
   if (typeof config === 'string') {
-    if (!(config in GENERATOR_PRESETS)) throw new FsvaeInputError(`generateActionDataset: unknown preset '${config}'; use 'quick', 'full' or a GeneratorConfig.`);
+    if (!(config in GENERATOR_PRESETS)) throw new FsvaeInputError(
+      `generateActionDataset: unknown preset '${config}'; use 'quick', 'full' or a GeneratorConfig.`,
+    );
     cfg = GENERATOR_PRESETS[config];
   } else cfg = config;
   checkConfig(cfg);

@@ -45,7 +45,8 @@ export interface FormatDetection {
   path: string;
 }
 
-const SUPPORTED = 'NTU .skeleton, NW-UCLA .json, UTD-MHAD .mat, MSR Action3D *_skeleton3D.txt, a PKU-MMD folder (skeleton + label subfolders), .npy, or a SynSE feature folder (shift_*_r/ or train.npy + train_label.npy)';
+const SUPPORTED = 'NTU .skeleton, NW-UCLA .json, UTD-MHAD .mat, MSR Action3D *_skeleton3D.txt, a PKU-MMD folder (skeleton + label subfolders), .npy, '
+  + 'or a SynSE feature folder (shift_*_r/ or train.npy + train_label.npy)';
 
 function startsWith(file: string, magic: number[]): boolean {
   let fd: number | undefined;
@@ -76,7 +77,8 @@ function detectFile(p: string): InspectFormat {
     const kind = sniffTextLine(p);
     if (kind === 'xyzc') return 'msr-action3d-txt';
     if (kind === 'pku-skeleton' || kind === 'pku-label') {
-      throw new FsvaeInputError(`${p}: looks like a PKU-MMD ${kind === 'pku-skeleton' ? 'skeleton' : 'label'} file; a PKU-MMD video needs both files, so inspect the folder that holds the skeleton and label subfolders.`);
+      throw new FsvaeInputError(`${p}: looks like a PKU-MMD ${kind === 'pku-skeleton' ? 'skeleton' : 'label'} file; `
+        + 'a PKU-MMD video needs both files, so inspect the folder that holds the skeleton and label subfolders.');
     }
   }
   throw new FsvaeInputError(`${p}: unrecognised file format. Supported: ${SUPPORTED}.`);
@@ -218,7 +220,9 @@ export function inspectPath(p: string, opts: InspectOptions = {}): InspectSummar
       } else {
         const { files, skipped } = listNtuFolder(p, missing);
         for (const f of limit(files)) stats.add(readNtuSkeleton(f, { missing }));
-        if (missing) sum.skipped.push({ count: skipped.length, reason: `on the NTU missing-skeleton list (${missing.sources.map((s) => path.basename(s)).join(', ')})` });
+        if (missing) sum.skipped.push({
+          count: skipped.length, reason: `on the NTU missing-skeleton list (${missing.sources.map((s) => path.basename(s)).join(', ')})`,
+        });
       }
       if (!missing) sum.notes.push('no NTU missing-skeleton list was found (ntu-samples/ under the data roots); samples were not checked against it');
       sum.notes.push('bodies: the 2 most active (motion) bodies per sample are kept');
@@ -252,7 +256,8 @@ export function inspectPath(p: string, opts: InspectOptions = {}): InspectSummar
       const dirs = findPkuMmdDirs(p) as PkuMmdDirs;
       const videos = limit(listPkuMmdVideos(dirs));
       for (const v of videos) for (const s of readPkuMmdVideo(v.skeleton, v.label)) stats.add(s);
-      sum.notes.push(`${videos.length} videos; skeletons in ${path.basename(dirs.skeletonDir)}/, labels in ${path.basename(dirs.labelDir)}/; sequences are the labelled segments`);
+      sum.notes.push(`${videos.length} videos; skeletons in ${path.basename(dirs.skeletonDir)}/, labels in ${path.basename(dirs.labelDir)}/; `
+        + 'sequences are the labelled segments');
       break;
     }
     case 'npy': {
@@ -361,7 +366,8 @@ export function inspectTree(root: string, opts: InspectOptions = {}): InspectTre
     const p = path.join(root, rel);
     if (isDir(p)) visit(p, `known dataset folder name '${rel}'`);
   }
-  const covered = (p: string) => [...seen].some((s) => path.resolve(p) === s || path.resolve(p).startsWith(s + path.sep) || s.startsWith(path.resolve(p) + path.sep));
+  const covered = (p: string) => [...seen].some((s) => path.resolve(p) === s || path.resolve(p).startsWith(s + path.sep)
+    || s.startsWith(path.resolve(p) + path.sep));
   const list = (d: string) => {
     try {
       return fs.readdirSync(d).sort().map((e) => path.join(d, e)).filter(isDir);

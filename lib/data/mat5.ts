@@ -70,7 +70,9 @@ export interface MatFile {
   variables: MatVariable[];
 }
 
-function fail(source: string, what: string, fix = 'The file is damaged or not a MATLAB v5 MAT-file; re-save it in MATLAB with save(..., \'-v7\') or scipy.io.savemat.'): never {
+function fail(
+  source: string, what: string, fix = 'The file is damaged or not a MATLAB v5 MAT-file; re-save it in MATLAB with save(..., \'-v7\') or scipy.io.savemat.',
+): never {
   throw new FsvaeInputError(`${source}: ${what}. ${fix}`);
 }
 
@@ -124,7 +126,8 @@ function numericValues(c: Cursor, el: Element, count: number, what: string): Flo
     fail(c.source, `${what} is stored as ${MI_NAMES[el.type] ?? `type ${el.type}`}, not a numeric data type`);
   }
   if (el.data.length !== count * size) {
-    fail(c.source, `${what}: the dimensions give ${count} elements (${count * size} bytes of ${MI_NAMES[el.type]}) but the element holds ${el.data.length} bytes`);
+    fail(c.source, `${what}: the dimensions give ${count} elements (${count * size} bytes of ${MI_NAMES[el.type]}) `
+      + `but the element holds ${el.data.length} bytes`);
   }
   const v = new DataView(el.data.buffer, el.data.byteOffset, el.data.byteLength);
   const out = new Float64Array(count);
@@ -144,7 +147,10 @@ function numericValues(c: Cursor, el: Element, count: number, what: string): Flo
       case MAT_MI.UINT64: {
         const b = el.type === MAT_MI.INT64 ? v.getBigInt64(o, le) : v.getBigUint64(o, le);
         const n = Number(b);
-        if (!Number.isSafeInteger(n)) fail(c.source, `${what}: 64-bit integer ${b} at element ${i} cannot be represented exactly as a double`, 'Convert the variable to double before saving.');
+        if (!Number.isSafeInteger(n)) fail(
+          c.source, `${what}: 64-bit integer ${b} at element ${i} cannot be represented exactly as a double`,
+          'Convert the variable to double before saving.',
+        );
         out[i] = n;
         break;
       }
@@ -247,7 +253,8 @@ export function parseMat5(buf: Uint8Array, source: string): MatFile {
     fail(source, 'this is a MATLAB 7.3 (HDF5) MAT-file, which this reader does not support', "Re-save it in MATLAB with save(file, '-v7').");
   }
   if (!text.startsWith('MATLAB 5.0 MAT-file')) {
-    fail(source, `the header does not start with 'MATLAB 5.0 MAT-file' (found ${JSON.stringify(text.slice(0, 24))}); not a Level 5 MAT-file (v4 files are not supported)`);
+    fail(source, `the header does not start with 'MATLAB 5.0 MAT-file' (found ${JSON.stringify(text.slice(0, 24))}); `
+      + 'not a Level 5 MAT-file (v4 files are not supported)');
   }
   const endian = String.fromCharCode(buf[126], buf[127]);
   if (endian !== 'IM' && endian !== 'MI') fail(source, `endian indicator at bytes 126-127 is ${JSON.stringify(endian)}, expected 'IM' or 'MI'`);
@@ -265,9 +272,13 @@ export function matNumeric(file: MatFile, name: string, source: string): MatVari
   const v = file.variables.find((x) => x.name === name);
   if (!v) {
     const names = file.variables.map((x) => x.name).filter(Boolean);
-    throw new FsvaeInputError(`${source}: no variable '${name}' (the file holds ${names.length ? names.map((n) => `'${n}'`).join(', ') : 'no named variables'}).`);
+    throw new FsvaeInputError(
+      `${source}: no variable '${name}' (the file holds ${names.length ? names.map((n) => `'${n}'`).join(', ') : 'no named variables'}).`,
+    );
   }
-  if (!v.data) throw new FsvaeInputError(`${source}: variable '${name}' (${v.className}${v.complex ? ', complex' : ''} [${v.dims.join('×')}]) cannot be read: ${v.unsupported}.`);
+  if (!v.data) throw new FsvaeInputError(
+    `${source}: variable '${name}' (${v.className}${v.complex ? ', complex' : ''} [${v.dims.join('×')}]) cannot be read: ${v.unsupported}.`,
+  );
   return v as MatVariable & { data: Float64Array };
 }
 
@@ -340,7 +351,9 @@ export function encodeMatNumbers(type: number, values: ArrayLike<number>, little
  * The miMATRIX element of a variable. `classId`/`flags` allow writing other classes (e.g. a
  * complex or cell header) in tests; `parts` are the elements after the name.
  */
-export function encodeMatMatrix(opts: { name: string; dims: number[]; classId: number; flags?: number; parts: Uint8Array[]; littleEndian?: boolean }): Uint8Array {
+export function encodeMatMatrix(
+  opts: { name: string; dims: number[]; classId: number; flags?: number; parts: Uint8Array[]; littleEndian?: boolean },
+): Uint8Array {
   const le = opts.littleEndian ?? true;
   const flags = new Uint8Array(8);
   new DataView(flags.buffer).setUint32(0, (opts.flags ?? 0) | opts.classId, le);

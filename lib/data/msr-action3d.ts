@@ -65,7 +65,8 @@ export class MsrAllZeroError extends AllZeroSequenceError {
 export function parseMsrAction3d(text: string, source: string): SkeletonSequence {
   const info = parseMsrAction3dName(source);
   if (!info) {
-    throw new FsvaeInputError(`${source}: the file name does not match a{01..20}_s{01..10}_e{01..03}_skeleton3D.txt, so the action label is unknown. Keep the original MSR Action3D file names.`);
+    throw new FsvaeInputError(`${source}: the file name does not match a{01..20}_s{01..10}_e{01..03}_skeleton3D.txt, so the action label is unknown. `
+      + 'Keep the original MSR Action3D file names.');
   }
   const rows: number[] = [];
   let nRows = 0;
@@ -75,7 +76,8 @@ export function parseMsrAction3d(text: string, source: string): SkeletonSequence
     if (!s) return;
     const tok = s.split(/\s+/);
     if (tok.length !== 4) {
-      throw new FsvaeInputError(`${source}: line ${i + 1} has ${tok.length} values, expected 4 (x y z confidence). The file is damaged or not an MSR Action3D skeleton3D file.`);
+      throw new FsvaeInputError(`${source}: line ${i + 1} has ${tok.length} values, expected 4 (x y z confidence). `
+        + 'The file is damaged or not an MSR Action3D skeleton3D file.');
     }
     for (let k = 0; k < 4; k++) {
       const x = Number(tok[k]);
@@ -89,11 +91,13 @@ export function parseMsrAction3d(text: string, source: string): SkeletonSequence
   });
   if (nRows === 0) throw new FsvaeInputError(`${source}: no joint rows (empty file).`);
   if (nRows % 20 !== 0) {
-    throw new FsvaeInputError(`${source}: ${nRows} joint rows is not a multiple of 20 (20 joints per frame); the file is truncated or damaged (${Math.floor(nRows / 20)} whole frames + ${nRows % 20} rows).`);
+    throw new FsvaeInputError(`${source}: ${nRows} joint rows is not a multiple of 20 (20 joints per frame); `
+      + `the file is truncated or damaged (${Math.floor(nRows / 20)} whole frames + ${nRows % 20} rows).`);
   }
   const frames = nRows / 20;
   if (rows.every((x) => x === 0)) {
-    throw new MsrAllZeroError(`${source}: all ${frames} frames are zero (a known defect of a13_s09_e02 in the public release); the file holds no skeleton. Exclude it.`);
+    throw new MsrAllZeroError(`${source}: all ${frames} frames are zero (a known defect of a13_s09_e02 in the public release); `
+      + 'the file holds no skeleton. Exclude it.');
   }
   const data = new Float32Array(frames * 20 * 3);
   for (let t = 0; t < frames; t++) {
@@ -145,7 +149,9 @@ function checkFraming(data: Float32Array, frames: number, source: string): void 
   cvs.sort((x, y) => x - y);
   const cv = cvs[Math.floor(cvs.length / 2)];
   if (cv > 0.35) {
-    throw new FsvaeInputError(`${source}: the rows do not form frames of 20 joints: bone lengths vary by ${(100 * cv).toFixed(0)}% from frame to frame (median over bones; a recorded skeleton keeps them within sensor noise); the file was likely written with another number of rows per frame. Re-export it with 20 rows (joints) per frame.`);
+    throw new FsvaeInputError(`${source}: the rows do not form frames of 20 joints: bone lengths vary by ${(100 * cv).toFixed(0)}% from frame to frame `
+      + '(median over bones; a recorded skeleton keeps them within sensor noise); the file was likely written with another number of rows per frame. '
+      + 'Re-export it with 20 rows (joints) per frame.');
   }
 }
 

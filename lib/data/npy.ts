@@ -53,7 +53,10 @@ class HeaderParser {
   constructor(private readonly s: string, private readonly source: string) {}
 
   private err(msg: string): never {
-    fail(this.source, `malformed .npy header (${msg}) in ${JSON.stringify(this.s.trim())}`, 'The file is damaged or was not written by numpy.save; re-export it with numpy.save.');
+    fail(
+      this.source, `malformed .npy header (${msg}) in ${JSON.stringify(this.s.trim())}`,
+      'The file is damaged or was not written by numpy.save; re-export it with numpy.save.',
+    );
   }
   private ws(): void {
     while (this.i < this.s.length && /\s/.test(this.s[this.i])) this.i++;
@@ -152,7 +155,10 @@ function parseDescr(descr: PyValue, source: string): { dtype: NpyDtype; bigEndia
   if (!m) fail(source, `unknown dtype '${descr}'`, 'Supported: float32, float64, int64, int32, uint8, bool.');
   const [, order, kind, size] = m;
   if (kind === 'O') {
-    fail(source, `object array ('${descr}') cannot be read without unpickling`, 'Convert it to a numeric array (e.g. np.asarray(x, dtype=np.float32)) and save again.');
+    fail(
+      source, `object array ('${descr}') cannot be read without unpickling`,
+      'Convert it to a numeric array (e.g. np.asarray(x, dtype=np.float32)) and save again.',
+    );
   }
   if (kind === 'U' || kind === 'S' || kind === 'V') {
     fail(source, `string/void dtype '${descr}' is not supported`, 'Only numeric arrays (float32, float64, int64, int32, uint8, bool) are read.');
@@ -166,10 +172,16 @@ function parseDescr(descr: PyValue, source: string): { dtype: NpyDtype; bigEndia
 function parseHeader(buf: Uint8Array, source: string): ParsedHeader {
   if (MAGIC.some((b, i) => i < buf.length && buf[i] !== b) || buf.length < MAGIC.length) {
     const got = Array.from(buf.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    fail(source, `not a .npy file (magic bytes are [${got}], expected 93 4e 55 4d 50 59 = \\x93NUMPY)`, 'Pass a file written by numpy.save (.npz archives and pickles are not .npy).');
+    fail(
+      source, `not a .npy file (magic bytes are [${got}], expected 93 4e 55 4d 50 59 = \\x93NUMPY)`,
+      'Pass a file written by numpy.save (.npz archives and pickles are not .npy).',
+    );
   }
   if (buf.length < 10) {
-    fail(source, `file ends inside the .npy preamble (${buf.length} bytes; magic, version and header length need 10)`, 'The file is truncated; copy or download it again.');
+    fail(
+      source, `file ends inside the .npy preamble (${buf.length} bytes; magic, version and header length need 10)`,
+      'The file is truncated; copy or download it again.',
+    );
   }
   const major = buf[6];
   const minor = buf[7];
@@ -188,25 +200,35 @@ function parseHeader(buf: Uint8Array, source: string): ParsedHeader {
   }
   const dataOffset = start + headerLen;
   if (dataOffset > buf.length) {
-    fail(source, `file ends inside the .npy header (header needs ${dataOffset} bytes, file has ${buf.length})`, 'The file is truncated; copy or download it again.');
+    fail(
+      source, `file ends inside the .npy header (header needs ${dataOffset} bytes, file has ${buf.length})`,
+      'The file is truncated; copy or download it again.',
+    );
   }
   const bytes = buf.subarray(start, dataOffset);
   const text = major === 3 ? new TextDecoder('utf-8').decode(bytes) : Buffer.from(bytes).toString('latin1');
   const parsed = new HeaderParser(text, source).parseTop();
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(source, 'the .npy header is not a dict', 'Re-export the file with numpy.save.');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(
+    source, 'the .npy header is not a dict', 'Re-export the file with numpy.save.',
+  );
   const keys = Object.keys(parsed).sort();
   if (keys.join(',') !== 'descr,fortran_order,shape') {
     fail(source, `the .npy header has keys [${keys.join(', ')}], expected exactly descr, fortran_order, shape`, 'Re-export the file with numpy.save.');
   }
   const { dtype, bigEndian } = parseDescr(parsed.descr, source);
-  if (typeof parsed.fortran_order !== 'boolean') fail(source, `'fortran_order' is ${JSON.stringify(parsed.fortran_order)}, not True/False`, 'Re-export the file with numpy.save.');
+  if (typeof parsed.fortran_order !== 'boolean') fail(
+    source, `'fortran_order' is ${JSON.stringify(parsed.fortran_order)}, not True/False`, 'Re-export the file with numpy.save.',
+  );
   const shapeV = parsed.shape;
   if (!Array.isArray(shapeV) || shapeV.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)) {
     fail(source, `'shape' is ${JSON.stringify(shapeV)}, not a tuple of non-negative integers`, 'Re-export the file with numpy.save.');
   }
   const shape = shapeV as number[];
   if (parsed.fortran_order) {
-    fail(source, `array is stored in Fortran (column-major) order, shape ${shapeText(shape)}`, 'Save a C-ordered copy: numpy.save(path, numpy.ascontiguousarray(x)).');
+    fail(
+      source, `array is stored in Fortran (column-major) order, shape ${shapeText(shape)}`,
+      'Save a C-ordered copy: numpy.save(path, numpy.ascontiguousarray(x)).',
+    );
   }
   return { dtype, bigEndian, shape, dataOffset };
 }
@@ -229,10 +251,16 @@ export function parseNpy(buf: Uint8Array, source: string): NpyArray {
   const expected = count * itemsize;
   const have = buf.length - dataOffset;
   if (have < expected) {
-    fail(source, `truncated data: shape ${shapeText(shape)} of ${dtype} needs ${expected} bytes after the header, the file has ${have}`, 'The file is incomplete; copy or download it again.');
+    fail(
+      source, `truncated data: shape ${shapeText(shape)} of ${dtype} needs ${expected} bytes after the header, the file has ${have}`,
+      'The file is incomplete; copy or download it again.',
+    );
   }
   if (have > expected) {
-    fail(source, `header shape ${shapeText(shape)} of ${dtype} accounts for ${expected} data bytes but the file has ${have}`, 'The header does not describe the data; re-export the file with numpy.save.');
+    fail(
+      source, `header shape ${shapeText(shape)} of ${dtype} accounts for ${expected} data bytes but the file has ${have}`,
+      'The header does not describe the data; re-export the file with numpy.save.',
+    );
   }
   // Copy into a fresh, aligned buffer (the data offset is only guaranteed 16- or 64-byte aligned in the file).
   const bytes = new Uint8Array(expected);
@@ -248,7 +276,9 @@ export function parseNpy(buf: Uint8Array, source: string): NpyArray {
     case 'uint8': data = bytes; break;
     case 'bool': {
       for (let i = 0; i < bytes.length; i++) {
-        if (bytes[i] > 1) fail(source, `bool array holds byte ${bytes[i]} at element ${i} (must be 0 or 1)`, 'The file is damaged; re-export it with numpy.save.');
+        if (bytes[i] > 1) fail(
+          source, `bool array holds byte ${bytes[i]} at element ${i} (must be 0 or 1)`, 'The file is damaged; re-export it with numpy.save.',
+        );
       }
       data = bytes;
       break;

@@ -64,13 +64,16 @@ export function loadNtuMissingList(files: readonly string[]): NtuMissingList {
     try {
       text = fs.readFileSync(f, 'utf8');
     } catch (e) {
-      throw new FsvaeInputError(`${f}: cannot read the NTU missing-skeleton list (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Check the path.`);
+      throw new FsvaeInputError(
+        `${f}: cannot read the NTU missing-skeleton list (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Check the path.`,
+      );
     }
     text.split(/\r?\n/).forEach((raw, i) => {
       const line = raw.trim();
       if (!line) return;
       if (!NTU_NAME_RE.test(line)) {
-        throw new FsvaeInputError(`${f}: line ${i + 1} ('${line.slice(0, 40)}') is not an NTU sample name like S001C002P005R002A008; is this the missing-skeleton list?`);
+        throw new FsvaeInputError(`${f}: line ${i + 1} ('${line.slice(0, 40)}') is not an NTU sample name like S001C002P005R002A008; `
+          + 'is this the missing-skeleton list?');
       }
       names.add(line);
     });
@@ -161,15 +164,22 @@ export function bodyActivity(xyz: Float32Array, present: Uint8Array, joints: num
 export function parseNtuSkeleton(text: string, source: string, opts: NtuReadOptions = {}): SkeletonSequence {
   const info = parseNtuSampleName(source);
   if (!info) {
-    throw new FsvaeInputError(`${source}: the file name does not match SsssCcccPpppRrrrAaaa.skeleton, so the action label is unknown. Keep the original NTU file names.`);
+    throw new FsvaeInputError(`${source}: the file name does not match SsssCcccPpppRrrrAaaa.skeleton, so the action label is unknown. `
+      + 'Keep the original NTU file names.');
   }
-  if (info.action < 1 || info.action > 120) throw new FsvaeInputError(`${source}: action A${String(info.action).padStart(3, '0')} is outside NTU RGB+D 120's A001..A120.`);
+  if (info.action < 1 || info.action > 120) throw new FsvaeInputError(
+    `${source}: action A${String(info.action).padStart(3, '0')} is outside NTU RGB+D 120's A001..A120.`,
+  );
   const missing = opts.missing === undefined ? defaultNtuMissingList() : opts.missing;
   if (missing && missing.names.has(info.name)) {
-    throw new FsvaeInputError(`${source}: ${info.name} is on the official NTU missing-skeleton list (${missing.sources.map((s) => path.basename(s)).join(', ')}); its skeletons are missing or incomplete, and every benchmark excludes it. Skip this sample.`);
+    throw new FsvaeInputError(`${source}: ${info.name} is on the official NTU missing-skeleton list `
+      + `(${missing.sources.map((s) => path.basename(s)).join(', ')}); `
+      + 'its skeletons are missing or incomplete, and every benchmark excludes it. Skip this sample.');
   }
   const maxBodies = opts.maxBodies ?? 2;
-  if (!Number.isInteger(maxBodies) || maxBodies < 1) throw new FsvaeInputError(`parseNtuSkeleton(${source}): maxBodies must be a positive integer, got ${maxBodies}.`);
+  if (!Number.isInteger(maxBodies) || maxBodies < 1) throw new FsvaeInputError(
+    `parseNtuSkeleton(${source}): maxBodies must be a positive integer, got ${maxBodies}.`,
+  );
   const measure = opts.activity ?? 'motion';
 
   const lines = text.split('\n');
@@ -181,7 +191,8 @@ export function parseNtuSkeleton(text: string, source: string, opts: NtuReadOpti
       lineNo = li;
       if (s) return s.split(/\s+/);
     }
-    throw new FsvaeInputError(`${source}: the file ends (after line ${lineNo}) while ${what} was expected; the file is truncated or its counts are wrong. Re-extract it from the NTU archive.`);
+    throw new FsvaeInputError(`${source}: the file ends (after line ${lineNo}) while ${what} was expected; `
+      + 'the file is truncated or its counts are wrong. Re-extract it from the NTU archive.');
   };
   const bad = (what: string): never => {
     throw new FsvaeInputError(`${source}: line ${lineNo}: ${what}. The file is damaged or not an NTU .skeleton file.`);
@@ -201,7 +212,8 @@ export function parseNtuSkeleton(text: string, source: string, opts: NtuReadOpti
     const seen = new Set<string>();
     for (let b = 0; b < nb; b++) {
       const head = next(`the body line of frame ${t + 1}, body ${b + 1}`);
-      if (head.length !== 10) bad(`frame ${t + 1}, body ${b + 1}: the body line has ${head.length} values, expected 10 (bodyID, clipedEdges, hand states, isResticted, lean, trackingState)`);
+      if (head.length !== 10) bad(`frame ${t + 1}, body ${b + 1}: the body line has ${head.length} values, `
+        + 'expected 10 (bodyID, clipedEdges, hand states, isResticted, lean, trackingState)');
       if (!INT_RE.test(head[0])) bad(`frame ${t + 1}, body ${b + 1}: bodyID '${head[0]}' is not an integer`);
       for (let k = 1; k < 10; k++) {
         if (!FLOAT_RE.test(head[k])) bad(`frame ${t + 1}, body ${b + 1}: body value ${k + 1} '${head[k]}' is not a number`);
@@ -220,7 +232,8 @@ export function parseNtuSkeleton(text: string, source: string, opts: NtuReadOpti
       tr.present[t] = 1;
       for (let j = 0; j < NTU_JOINTS; j++) {
         const v = next(`joint ${j + 1} of frame ${t + 1}, body ${b + 1}`);
-        if (v.length !== 12) bad(`frame ${t + 1}, body ${b + 1}, joint ${j + 1}: ${v.length} values, expected 12 (x y z depthX depthY colorX colorY orientationWXYZ trackingState)`);
+        if (v.length !== 12) bad(`frame ${t + 1}, body ${b + 1}, joint ${j + 1}: ${v.length} values, `
+          + 'expected 12 (x y z depthX depthY colorX colorY orientationWXYZ trackingState)');
         for (let k = 0; k < 12; k++) {
           if (!FLOAT_RE.test(v[k])) bad(`frame ${t + 1}, body ${b + 1}, joint ${j + 1}: value ${k + 1} '${v[k].slice(0, 30)}' is not a finite number`);
           // the Kinect SDK writes 32-bit floats: a value beyond their range is damage, even in a column not read
@@ -228,7 +241,9 @@ export function parseNtuSkeleton(text: string, source: string, opts: NtuReadOpti
         }
         for (let c = 0; c < 3; c++) {
           const x = Number(v[c]);
-          if (!Number.isFinite(x) || Math.abs(x) > 3.4e38) bad(`frame ${t + 1}, body ${b + 1}, joint ${j + 1}: coordinate ${'xyz'[c]} = ${v[c]} is out of range`);
+          if (!Number.isFinite(x) || Math.abs(x) > 3.4e38) bad(
+            `frame ${t + 1}, body ${b + 1}, joint ${j + 1}: coordinate ${'xyz'[c]} = ${v[c]} is out of range`,
+          );
           tr.xyz[(t * NTU_JOINTS + j) * 3 + c] = x;
         }
       }

@@ -47,7 +47,9 @@ export function parseNwUclaJson(text: string, source: string): SkeletonSequence 
         throw new FsvaeInputError(`${source}: frame ${t}, joint ${j} is not [x, y, z] numbers.`);
       }
       if ((joint as number[]).some((v) => !Number.isFinite(v) || Math.abs(v) > 3.4e38)) {
-        throw new FsvaeInputError(`${source}: frame ${t}, joint ${j} has a non-finite coordinate [${joint.join(', ')}]; coordinates must be finite float32 numbers.`);
+        throw new FsvaeInputError(
+          `${source}: frame ${t}, joint ${j} has a non-finite coordinate [${joint.join(', ')}]; coordinates must be finite float32 numbers.`,
+        );
       }
       data.set(joint as number[], (t * 20 + j) * 3);
     });
@@ -66,5 +68,7 @@ export function readNwUclaFolder(folder: string, limit?: number): SkeletonSequen
   let files = listInputFolder(folder, '.json', "Point to NW-UCLA's all_sqe/ folder of a01_s01_e00_v01.json-style files.");
   if (files.length === 0) throw new FsvaeInputError(`${folder}: no .json files; expected NW-UCLA's all_sqe/ folder.`);
   if (limit !== undefined) files = files.slice(0, limit);
-  return skipEmptySequences(files, (p) => [parseNwUclaJson(readInputText(p, 'Check the NW-UCLA file.', NW_UCLA_MAX_BYTES), p)], (p) => path.basename(p), folder).sequences;
+  return skipEmptySequences(
+    files, (p) => [parseNwUclaJson(readInputText(p, 'Check the NW-UCLA file.', NW_UCLA_MAX_BYTES), p)], (p) => path.basename(p), folder,
+  ).sequences;
 }

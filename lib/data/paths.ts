@@ -38,7 +38,9 @@ export interface DataLocation {
  */
 export function locateData(relative: string, explicit?: string): DataLocation {
   if (explicit !== undefined && explicit !== '') {
-    return fs.existsSync(explicit) ? { path: path.resolve(explicit), source: 'explicit', tried: [explicit] } : { path: null, source: 'not found', tried: [explicit] };
+    return fs.existsSync(explicit)
+      ? { path: path.resolve(explicit), source: 'explicit', tried: [explicit] }
+      : { path: null, source: 'not found', tried: [explicit] };
   }
   const root = repoRoot();
   const candidates: [DataLocation['source'], string | undefined][] = [

@@ -52,10 +52,13 @@ export function parsePkuMmdLabels(text: string, source: string): PkuMmdLabel[] {
     if (!s) return;
     const tok = s.split(',').map((x) => x.trim());
     if (tok.length !== 4) {
-      throw new FsvaeInputError(`${source}: line ${i + 1} ('${s.slice(0, 40)}') has ${tok.length} comma-separated fields, expected 4 (class,start,end,confidence).`);
+      throw new FsvaeInputError(`${source}: line ${i + 1} ('${s.slice(0, 40)}') has ${tok.length} comma-separated fields, `
+        + 'expected 4 (class,start,end,confidence).');
     }
     for (let k = 0; k < 3; k++) {
-      if (!INT_RE.test(tok[k])) throw new FsvaeInputError(`${source}: line ${i + 1}: ${['class', 'start', 'end'][k]} '${tok[k].slice(0, 20)}' is not an integer.`);
+      if (!INT_RE.test(tok[k])) throw new FsvaeInputError(
+        `${source}: line ${i + 1}: ${['class', 'start', 'end'][k]} '${tok[k].slice(0, 20)}' is not an integer.`,
+      );
     }
     if (!FLOAT_RE.test(tok[3])) throw new FsvaeInputError(`${source}: line ${i + 1}: confidence '${tok[3].slice(0, 20)}' is not a number.`);
     const [classId, start, end, confidence] = tok.map(Number);
@@ -77,7 +80,8 @@ export function parsePkuMmdSkeleton(text: string, source: string): PkuMmdVideo {
     if (!s) return;
     const tok = s.split(/\s+/);
     if (tok.length !== VALUES_PER_FRAME) {
-      throw new FsvaeInputError(`${source}: line ${i + 1} has ${tok.length} values, expected ${VALUES_PER_FRAME} (2 bodies × 25 joints × xyz). The file is truncated or not a PKU-MMD skeleton file.`);
+      throw new FsvaeInputError(`${source}: line ${i + 1} has ${tok.length} values, expected ${VALUES_PER_FRAME} (2 bodies × 25 joints × xyz). `
+        + 'The file is truncated or not a PKU-MMD skeleton file.');
     }
     const row = new Float32Array(VALUES_PER_FRAME);
     for (let k = 0; k < VALUES_PER_FRAME; k++) {
@@ -114,13 +118,15 @@ export function pkuMmdSegments(video: PkuMmdVideo, labels: readonly PkuMmdLabel[
       throw new FsvaeInputError(`${labelSource}: line ${l.line}: segment ${l.start}..${l.end} is empty (end before start).`);
     }
     if (l.start < base || l.end > last) {
-      throw new FsvaeInputError(`${labelSource}: line ${l.line}: segment ${l.start}..${l.end} is outside the video's frames ${base}..${last} (${video.frames} lines in the skeleton file${base === 1 && l.start === 0 ? '; frame 0 suggests 0-based numbering: pass frameBase 0' : ''}).`);
+      throw new FsvaeInputError(`${labelSource}: line ${l.line}: segment ${l.start}..${l.end} is outside the video's frames ${base}..${last} `
+        + `(${video.frames} lines in the skeleton file${base === 1 && l.start === 0 ? '; frame 0 suggests 0-based numbering: pass frameBase 0' : ''}).`);
     }
   }
   const sorted = [...labels].sort((a, b) => a.start - b.start);
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].start <= sorted[i - 1].end) {
-      throw new FsvaeInputError(`${labelSource}: segments on lines ${sorted[i - 1].line} (${sorted[i - 1].start}..${sorted[i - 1].end}) and ${sorted[i].line} (${sorted[i].start}..${sorted[i].end}) overlap.`);
+      throw new FsvaeInputError(`${labelSource}: segments on lines ${sorted[i - 1].line} (${sorted[i - 1].start}..${sorted[i - 1].end}) `
+        + `and ${sorted[i].line} (${sorted[i].start}..${sorted[i].end}) overlap.`);
     }
   }
   const per = JOINTS * 3;
@@ -221,7 +227,8 @@ export function listPkuMmdVideos(dirs: PkuMmdDirs): { skeleton: string; label: s
   const labels = new Set(listInputFolder(dirs.labelDir, '.txt', 'Point to the PKU-MMD label folder.').map((f) => path.basename(f)));
   const unpaired = skel.filter((f) => !labels.has(f));
   if (unpaired.length) {
-    throw new FsvaeInputError(`${dirs.labelDir}: no label file for ${unpaired.length} skeleton file(s) of ${dirs.skeletonDir} (${unpaired.slice(0, 3).join(', ')}${unpaired.length > 3 ? ', ...' : ''}). Each video needs both files with the same name.`);
+    throw new FsvaeInputError(`${dirs.labelDir}: no label file for ${unpaired.length} skeleton file(s) of ${dirs.skeletonDir} `
+      + `(${unpaired.slice(0, 3).join(', ')}${unpaired.length > 3 ? ', ...' : ''}). Each video needs both files with the same name.`);
   }
   return skel.map((f) => ({ skeleton: path.join(dirs.skeletonDir, f), label: path.join(dirs.labelDir, f) }));
 }
@@ -230,7 +237,8 @@ export function listPkuMmdVideos(dirs: PkuMmdDirs): { skeleton: string; label: s
 export function readPkuMmdFolder(root: string, opts: PkuMmdOptions & { limit?: number } = {}): { sequences: SkeletonSequence[]; videos: number } {
   const dirs = findPkuMmdDirs(root);
   if (!dirs) {
-    throw new FsvaeInputError(`${root}: no PKU-MMD layout found; expected a folder holding a skeleton subfolder (lines of 150 values, e.g. PKU_Skeleton_Renew/) and a label subfolder (class,start,end,confidence lines, e.g. Train_Label_PKU_final/).`);
+    throw new FsvaeInputError(`${root}: no PKU-MMD layout found; expected a folder holding a skeleton subfolder `
+      + '(lines of 150 values, e.g. PKU_Skeleton_Renew/) and a label subfolder (class,start,end,confidence lines, e.g. Train_Label_PKU_final/).');
   }
   let pairs = listPkuMmdVideos(dirs);
   if (opts.limit !== undefined) pairs = pairs.slice(0, opts.limit);
@@ -264,7 +272,8 @@ export const PKU_MMD_XSUB_TEST_VIDEOS_DEFAULT: readonly string[] = (() => {
 })();
 
 export const PKU_MMD_XSUB_DEFAULT_SOURCE =
-  'default list: test = videos 0291..0334 × {L,M,R} (132 videos), the validation list of the official Split/cross-subject.txt as reproduced in public preprocessing code; not verified against the official file here';
+  'default list: test = videos 0291..0334 × {L,M,R} (132 videos), the validation list of the official Split/cross-subject.txt '
+    + 'as reproduced in public preprocessing code; not verified against the official file here';
 
 /** Which videos form each side of the cross-subject protocol, and where the lists came from. */
 export interface PkuMmdCrossSubject {
@@ -296,7 +305,8 @@ export function parsePkuMmdSplitFile(text: string, source: string): { train: str
   const tr = t.search(/Training videos\s*:/i);
   const va = t.search(/Valid(?:at)?aion videos\s*:|Validation videos\s*:/i);
   if (tr < 0 || va < 0 || va < tr) {
-    throw new FsvaeInputError(`${source}: not a PKU-MMD split file; expected a 'Training videos:' section followed by a 'Validataion videos:' section (Split/cross-subject.txt of the dataset).`);
+    throw new FsvaeInputError(`${source}: not a PKU-MMD split file; expected a 'Training videos:' section followed by a 'Validataion videos:' section `
+      + '(Split/cross-subject.txt of the dataset).');
   }
   const body = (s: string) => s.slice(s.indexOf(':') + 1).split(/[,\s]+/).map((x) => x.trim()).filter((x) => x.length > 0);
   const train = checkVideoList(body(t.slice(tr, va)), `${source} (training videos)`);
@@ -312,11 +322,15 @@ export function parsePkuMmdSplitFile(text: string, source: string): { train: str
  */
 export function pkuMmdCrossSubject(opts: { testVideos?: readonly string[]; splitFile?: string; root?: string } = {}): PkuMmdCrossSubject {
   if (opts.testVideos !== undefined) {
-    return { testVideos: checkVideoList(opts.testVideos, 'pkuMmdCrossSubject(testVideos)'), trainVideos: null, source: `explicit list of ${opts.testVideos.length} test videos` };
+    return {
+      testVideos: checkVideoList(opts.testVideos, 'pkuMmdCrossSubject(testVideos)'), trainVideos: null,
+      source: `explicit list of ${opts.testVideos.length} test videos`,
+    };
   }
   const file = opts.splitFile ?? (opts.root ? path.join(opts.root, 'Split', 'cross-subject.txt') : undefined);
   if (opts.splitFile !== undefined && !fs.existsSync(opts.splitFile)) {
-    throw new FsvaeInputError(`${opts.splitFile}: split file not found; give the path of PKU-MMD's Split/cross-subject.txt, or leave splitFile unset to use the default list.`);
+    throw new FsvaeInputError(`${opts.splitFile}: split file not found; give the path of PKU-MMD's Split/cross-subject.txt, `
+      + 'or leave splitFile unset to use the default list.');
   }
   if (file && fs.existsSync(file)) {
     const { train, test } = parsePkuMmdSplitFile(fs.readFileSync(file, 'utf8'), file);
@@ -350,7 +364,8 @@ export function pkuMmdSide(testVideos: readonly string[], trainVideos: readonly 
   return (seq: SkeletonSequence) => {
     const v = seq.meta?.video;
     if (typeof v !== 'string' || !VIDEO_ID.test(v)) {
-      throw new FsvaeInputError(`pkuMmdSide: sequence ${seq.id} has no PKU-MMD video id in meta.video (got ${JSON.stringify(v)}); read the data with readPkuMmdFolder (lib/data/pku-mmd.ts), which records it.`);
+      throw new FsvaeInputError(`pkuMmdSide: sequence ${seq.id} has no PKU-MMD video id in meta.video (got ${JSON.stringify(v)}); `
+        + 'read the data with readPkuMmdFolder (lib/data/pku-mmd.ts), which records it.');
     }
     return sideOf(v);
   };

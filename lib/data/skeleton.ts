@@ -32,7 +32,10 @@ export class AllZeroSequenceError extends FsvaeInputError {}
  * Reads every item, skipping those whose sequence is all zeros (AllZeroSequenceError); the skipped
  * names are reported once through `warn` (default console.warn) and returned.
  */
-export function skipEmptySequences<T>(items: readonly T[], read: (item: T) => SkeletonSequence[], name: (item: T) => string, where: string, warn: (line: string) => void = (l) => console.warn(l)): { sequences: SkeletonSequence[]; skipped: string[] } {
+export function skipEmptySequences<T>(
+  items: readonly T[], read: (item: T) => SkeletonSequence[], name: (item: T) => string, where: string,
+  warn: (line: string) => void = (l) => console.warn(l),
+): { sequences: SkeletonSequence[]; skipped: string[] } {
   const sequences: SkeletonSequence[] = [];
   const skipped: string[] = [];
   for (const it of items) {
@@ -68,11 +71,13 @@ export function makeSequence(fields: Omit<SkeletonSequence, 'data'> & { data: Fl
       throw new FsvaeInputError(
         !Number.isFinite(v)
           ? `${id}: coordinate ${'xyz'[c]} of joint ${j} in frame ${t} (body ${b}) is ${v}; sequences must be finite (drop or interpolate the frame).`
-          : `${id}: coordinate ${'xyz'[c]} of joint ${j} in frame ${t} (body ${b}) is ${v}, beyond ±${MAX_COORDINATE_METRES} m: not a plausible skeleton coordinate in metres (a damaged file, or one in other units).`,
+          : `${id}: coordinate ${'xyz'[c]} of joint ${j} in frame ${t} (body ${b}) is ${v}, beyond ±${MAX_COORDINATE_METRES} m: `
+            + 'not a plausible skeleton coordinate in metres (a damaged file, or one in other units).',
       );
     }
   }
-  if (!nonzero) throw new AllZeroSequenceError(`${id}: every coordinate of every frame is zero (no skeleton was recorded); the sample holds no data. Folder reads skip such samples and list them.`);
+  if (!nonzero) throw new AllZeroSequenceError(`${id}: every coordinate of every frame is zero (no skeleton was recorded); the sample holds no data. `
+    + 'Folder reads skip such samples and list them.');
   return { ...fields };
 }
 

@@ -157,7 +157,9 @@ export function fetchManifestPath(root: string, source: string): string {
  * Re-checks the files a Drive download recorded: each must exist with the recorded size and
  * (with `hash`) sha256. Returns null when there is no manifest (placed by hand).
  */
-export async function verifyFetchManifest(root: string, source: string, hash = true): Promise<{ fetchedAt: string; good: number; bad: BadFile[]; missing: string[] } | null> {
+export async function verifyFetchManifest(
+  root: string, source: string, hash = true,
+): Promise<{ fetchedAt: string; good: number; bad: BadFile[]; missing: string[] } | null> {
   const file = fetchManifestPath(root, source);
   if (!fs.existsSync(file)) return null;
   let m: FetchManifest;
@@ -176,7 +178,9 @@ export async function verifyFetchManifest(root: string, source: string, hash = t
     }
     const size = fs.statSync(p).size;
     if (size !== e.bytes) out.bad.push({ path: r, expected: `${e.bytes} bytes as fetched on ${m.fetchedAt}`, got: `${size} bytes` });
-    else if (hash && (await sha256File(p)) !== e.sha256) out.bad.push({ path: r, expected: `sha256 ${e.sha256} as fetched on ${m.fetchedAt}`, got: 'other bytes' });
+    else if (hash && (await sha256File(p)) !== e.sha256) out.bad.push({
+      path: r, expected: `sha256 ${e.sha256} as fetched on ${m.fetchedAt}`, got: 'other bytes',
+    });
     else out.good++;
   }
   return out;
@@ -286,7 +290,8 @@ export function planFiles(source: DownloadSource, manifest: ChecksumManifest): M
     }
     if (owners.length !== 1) {
       throw new FsvaeInputError(
-        `source '${source.name}': checksummed file '${local}' belongs to ${owners.length} parts; every file must belong to exactly one (fix lib/data/sources.ts or data/checksums/${source.name}.json).`,
+        `source '${source.name}': checksummed file '${local}' belongs to ${owners.length} parts; every file must belong to exactly one `
+          + `(fix lib/data/sources.ts or data/checksums/${source.name}.json).`,
       );
     }
     plan.set(local, owners[0]);
@@ -408,7 +413,8 @@ export const DOWNLOAD_SOURCES: DownloadSource[] = [
         note:
           'the folder of these three files inside zjyyjz556/ctrgcn follows the CTR-GCN layout and could not be confirmed offline; ' +
           'if it answers 404, the lists are also published (with a few header lines to delete) as Matlab/NTU_RGBD_samples_with_missing_skeletons.txt ' +
-          "and Matlab/NTU_RGBD120_samples_with_missing_skeletons.txt in GitHub shahroudy/NTURGB-D; place them under ntu-samples/ and run 'fsvae download --verify ntu-samples'",
+          'and Matlab/NTU_RGBD120_samples_with_missing_skeletons.txt in GitHub shahroudy/NTURGB-D; ' +
+          "place them under ntu-samples/ and run 'fsvae download --verify ntu-samples'",
       },
     ],
   },
@@ -484,7 +490,9 @@ function readNpyIntVector(file: string, h: NpyHeader): number[] {
   const out: number[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const o = i * size;
-    if (size === 8) out[i] = Number(kind === 'u' ? (big ? buf.readBigUInt64BE(o) : buf.readBigUInt64LE(o)) : big ? buf.readBigInt64BE(o) : buf.readBigInt64LE(o));
+    if (size === 8) out[i] = Number(kind === 'u'
+      ? (big ? buf.readBigUInt64BE(o) : buf.readBigUInt64LE(o))
+      : big ? buf.readBigInt64BE(o) : buf.readBigInt64LE(o));
     else if (size === 4) out[i] = kind === 'u' ? (big ? buf.readUInt32BE(o) : buf.readUInt32LE(o)) : big ? buf.readInt32BE(o) : buf.readInt32LE(o);
     else if (size === 2) out[i] = kind === 'u' ? (big ? buf.readUInt16BE(o) : buf.readUInt16LE(o)) : big ? buf.readInt16BE(o) : buf.readInt16LE(o);
     else if (size === 1) out[i] = kind === 'u' ? buf.readUInt8(o) : buf.readInt8(o);
@@ -619,18 +627,27 @@ function checkShiftClasses(root: string, dir: string, kind: 'shift' | 'shift_val
   const train = setOf('train_label.npy');
   const z = setOf('z_label.npy');
   if (kind === 'shift') {
-    if (z.size !== unseen.size || [...z].some((c) => !unseen.has(c))) bad.push({ path: at('z_label.npy'), expected: `the unseen classes of ${split.name}: ${list(unseen)}`, got: list(z) });
+    if (z.size !== unseen.size || [...z].some((c) => !unseen.has(c))) bad.push({
+      path: at('z_label.npy'), expected: `the unseen classes of ${split.name}: ${list(unseen)}`, got: list(z),
+    });
     const leaked = [...train].filter((c) => unseen.has(c));
     if (leaked.length > 0) bad.push({ path: at('train_label.npy'), expected: `seen classes of ${split.name} only`, got: `unseen classes ${list(leaked)}` });
-    else if (train.size !== classes - ss) bad.push({ path: at('train_label.npy'), expected: `all ${classes - ss} seen classes of ${split.name}`, got: list(train) });
+    else if (train.size !== classes - ss) bad.push({
+      path: at('train_label.npy'), expected: `all ${classes - ss} seen classes of ${split.name}`, got: list(train),
+    });
   } else {
     const inUnseen = [...train, ...z].filter((c) => unseen.has(c));
-    if (inUnseen.length > 0) bad.push({ path: at('z_label.npy'), expected: `seen classes of ${split.name} only (the pseudo split lies inside them)`, got: `unseen classes ${list(new Set(inUnseen))}` });
+    if (inUnseen.length > 0) bad.push({
+      path: at('z_label.npy'), expected: `seen classes of ${split.name} only (the pseudo split lies inside them)`,
+      got: `unseen classes ${list(new Set(inUnseen))}`,
+    });
     const both = [...z].filter((c) => train.has(c));
     if (both.length > 0) bad.push({ path: at('z_label.npy'), expected: 'classes disjoint from train_label.npy', got: `shared classes ${list(both)}` });
     const v = setOf('val_label.npy');
     const stray = [...v].filter((c) => !train.has(c));
-    if (stray.length > 0) bad.push({ path: at('val_label.npy'), expected: 'classes of train_label.npy (held-out samples of the val-seen classes)', got: `other classes ${list(stray)}` });
+    if (stray.length > 0) bad.push({
+      path: at('val_label.npy'), expected: 'classes of train_label.npy (held-out samples of the val-seen classes)', got: `other classes ${list(stray)}`,
+    });
   }
   return bad;
 }
@@ -684,7 +701,9 @@ async function checkShiftFeatures(root: string): Promise<SourceStatus> {
           s.notes.push(`${rel(root, dir)}/${what}.npy has ${got} rows; the authors' code comments/issues report ${n} (different features?)`);
         }
       }
-      if (r.bad.length === 0 && r.missing.length === 0) s.notes.push(`${rel(root, dir)}: ok (${Object.entries(r.dims).map(([k, v]) => `${k}=${v}`).join(', ')})`);
+      if (r.bad.length === 0 && r.missing.length === 0) s.notes.push(
+        `${rel(root, dir)}: ok (${Object.entries(r.dims).map(([k, v]) => `${k}=${v}`).join(', ')})`,
+      );
     }
   }
   return finish(s, anyFound);
@@ -712,7 +731,8 @@ export function checkNtuSkeletonText(text: string): string | null {
       if (joints !== 25) return `line ${i}: joint count ${joints}, expected 25`;
       for (let j = 0; j < 25; j++) {
         const v = next()?.trim().split(/\s+/) ?? [];
-        if (v.length !== 12 || v.some((x) => !Number.isFinite(Number(x)))) return `line ${i}: joint line has ${v.length} values (or a non-number), expected 12 numbers`;
+        if (v.length !== 12 || v.some((x) => !Number.isFinite(Number(x)))) return `line ${i}: joint line has ${v.length} values `
+          + '(or a non-number), expected 12 numbers';
       }
     }
   }
@@ -730,8 +750,14 @@ async function checkNtuSkeletons(root: string): Promise<SourceStatus> {
     }
   })();
   const parts = [
-    { dir: 'ntu-rgbd/nturgb+d_skeletons', setups: [1, 17], min: 56578, max: 56880, optional: false, what: 'NTU RGB+D 60 (nturgbd_skeletons_s001_to_s017.zip)' },
-    { dir: 'ntu-rgbd/nturgb+d_skeletons120', setups: [18, 32], min: 57367, max: 57600, optional: true, what: 'NTU RGB+D 120 extra setups (nturgbd_skeletons_s018_to_s032.zip)' },
+    {
+      dir: 'ntu-rgbd/nturgb+d_skeletons', setups: [1, 17], min: 56578, max: 56880, optional: false,
+      what: 'NTU RGB+D 60 (nturgbd_skeletons_s001_to_s017.zip)',
+    },
+    {
+      dir: 'ntu-rgbd/nturgb+d_skeletons120', setups: [18, 32], min: 57367, max: 57600, optional: true,
+      what: 'NTU RGB+D 120 extra setups (nturgbd_skeletons_s018_to_s032.zip)',
+    },
   ];
   let anyFound = false;
   for (const part of parts) {
@@ -753,7 +779,11 @@ async function checkNtuSkeletons(root: string): Promise<SourceStatus> {
     let problems = 0;
     if (strange.length > 0) s.notes.push(`${part.dir}/: ${strange.length} names that are not SxxxCxxxPxxxRxxxAxxx.skeleton (e.g. ${strange[0]})`);
     if (outOfRange.length > 0) {
-      s.bad.push({ path: `${part.dir}/${outOfRange[0]}`, expected: `setups S${String(part.setups[0]).padStart(3, '0')}-S${String(part.setups[1]).padStart(3, '0')} in this folder`, got: `${outOfRange.length} files of other setups` });
+      s.bad.push({
+        path: `${part.dir}/${outOfRange[0]}`,
+        expected: `setups S${String(part.setups[0]).padStart(3, '0')}-S${String(part.setups[1]).padStart(3, '0')} in this folder`,
+        got: `${outOfRange.length} files of other setups`,
+      });
       problems++;
     }
     // full structural parse of the first, middle and last file
@@ -807,7 +837,9 @@ async function checkPkuMmd(root: string): Promise<SourceStatus> {
   for (const n of sk === null ? [] : [sk[0], sk[sk.length - 1]].filter((x) => x !== undefined)) {
     const first = fs.readFileSync(path.join(skelDir, n), 'latin1').split(/\r?\n/, 1)[0].trim().split(/\s+/);
     if (first.length !== 150 || first.some((x) => !Number.isFinite(Number(x)))) {
-      s.bad.push({ path: rel(root, path.join(skelDir, n)), expected: '150 numbers per line (2 bodies x 25 joints x xyz)', got: `${first.length} values on line 1` });
+      s.bad.push({
+        path: rel(root, path.join(skelDir, n)), expected: '150 numbers per line (2 bodies x 25 joints x xyz)', got: `${first.length} values on line 1`,
+      });
       skelOk = false;
     }
   }
@@ -819,7 +851,10 @@ async function checkPkuMmd(root: string): Promise<SourceStatus> {
       return v.length !== 4 || v.some((x) => !Number.isFinite(x)) || !Number.isInteger(v[0]) || v[0] < 1 || v[0] > 51;
     });
     if (lines.length === 0 || badLine >= 0) {
-      s.bad.push({ path: rel(root, path.join(labelDir, n)), expected: "lines 'label,start,end,confidence' with label in 1..51", got: lines.length === 0 ? 'empty file' : `line ${badLine + 1}: '${lines[badLine]}'` });
+      s.bad.push({
+        path: rel(root, path.join(labelDir, n)), expected: "lines 'label,start,end,confidence' with label in 1..51",
+        got: lines.length === 0 ? 'empty file' : `line ${badLine + 1}: '${lines[badLine]}'`,
+      });
       labelOk = false;
     }
   }
@@ -844,7 +879,8 @@ async function checkMsrAction3d(root: string): Promise<SourceStatus> {
   const all = fs.readdirSync(dir);
   const names = all.filter((n) => NAME.test(n)).sort();
   const screen = all.filter((n) => /_skeleton\.txt$/.test(n)).length;
-  if (screen > 0 && names.length === 0) s.notes.push(`msr-action3d/: ${screen} *_skeleton.txt (screen coordinates) files; the loader needs the real-world *_skeleton3D.txt files`);
+  if (screen > 0 && names.length === 0) s.notes.push(`msr-action3d/: ${screen} *_skeleton.txt (screen coordinates) files; `
+    + 'the loader needs the real-world *_skeleton3D.txt files');
   s.notes.push(`msr-action3d/: ${names.length} *_skeleton3D.txt files (the release has 567 sequences; 557 are commonly usable, a13_s09_e02 is all zeros)`);
   let ok = names.length > 0;
   for (const n of names.length === 0 ? [] : [...new Set([names[0], names[names.length - 1]])]) {
@@ -899,7 +935,8 @@ export const DRIVE_SOURCES: DriveSource[] = [
       '(MSF-GZSSAR and FS-VAE ask for the same rename: ntu_results -> sk_feats).',
     ],
     layout: [
-      'sk_feats/shift_{5,12,10,24}_r/      train.npy (N,256) float32, train_label.npy, ztest.npy, z_label.npy, gtest.npy, g_label.npy, gtest_out.npy (N,60|120) [ztest_out.npy]',
+      'sk_feats/shift_{5,12,10,24}_r/      train.npy (N,256) float32, train_label.npy, ztest.npy, z_label.npy, gtest.npy, g_label.npy, '
+        + 'gtest_out.npy (N,60|120) [ztest_out.npy]',
       'sk_feats/shift_val_{5,12,10,24}_r/  train.npy, train_label.npy, ztest.npy, z_label.npy, val.npy, val_label.npy, ztest_out.npy, val_out.npy',
       '5 and 12 are NTU-60 splits (55/5, 48/12); 10 and 24 are NTU-120 splits (110/10, 96/24). Labels are 0-based class indices.',
     ],

@@ -197,7 +197,9 @@ export function listSplits(dataset?: DatasetName): BenchmarkSplit[] {
 /** A registered split by name (case-insensitive), e.g. 'ntu60-55/5'. */
 export function getSplit(name: string): BenchmarkSplit {
   const s = REGISTRY.get(String(name).trim().toLowerCase());
-  if (!s) throw new FsvaeInputError(`split '${name}' is unknown; known splits: ${splitNames().join(', ')}. For another list use splitFromUnseen(dataset, [...]).`);
+  if (!s) throw new FsvaeInputError(
+    `split '${name}' is unknown; known splits: ${splitNames().join(', ')}. For another list use splitFromUnseen(dataset, [...]).`,
+  );
   return copySplit(s);
 }
 
@@ -276,18 +278,34 @@ function complement(all: number[], train: readonly number[]): number[] {
 }
 
 export const TRAIN_TEST_PROTOCOLS: readonly TrainTestProtocol[] = [
-  { dataset: 'ntu60', name: 'xsub', key: 'subject', train: NTU60_XSUB_TRAIN_SUBJECTS, test: complement(range1(40), NTU60_XSUB_TRAIN_SUBJECTS), source: 'NTU RGB+D (Shahroudy et al., CVPR 2016), cross-subject; used by SynSE/MSF/FS-VAE features' },
+  {
+    dataset: 'ntu60', name: 'xsub', key: 'subject', train: NTU60_XSUB_TRAIN_SUBJECTS, test: complement(range1(40), NTU60_XSUB_TRAIN_SUBJECTS),
+    source: 'NTU RGB+D (Shahroudy et al., CVPR 2016), cross-subject; used by SynSE/MSF/FS-VAE features',
+  },
   { dataset: 'ntu60', name: 'xview', key: 'camera', train: [2, 3], test: [1], source: 'NTU RGB+D (Shahroudy et al., CVPR 2016), cross-view' },
-  { dataset: 'ntu120', name: 'xsub', key: 'subject', train: NTU120_XSUB_TRAIN_SUBJECTS, test: complement(range1(106), NTU120_XSUB_TRAIN_SUBJECTS), source: 'NTU RGB+D 120 (Liu et al., TPAMI 2019), cross-subject; used by SynSE/MSF/FS-VAE features' },
-  { dataset: 'ntu120', name: 'xset', key: 'setup', train: range1(32).filter((s) => s % 2 === 0), test: range1(32).filter((s) => s % 2 === 1), source: 'NTU RGB+D 120 (Liu et al., TPAMI 2019), cross-setup' },
+  {
+    dataset: 'ntu120', name: 'xsub', key: 'subject', train: NTU120_XSUB_TRAIN_SUBJECTS, test: complement(range1(106), NTU120_XSUB_TRAIN_SUBJECTS),
+    source: 'NTU RGB+D 120 (Liu et al., TPAMI 2019), cross-subject; used by SynSE/MSF/FS-VAE features',
+  },
+  {
+    dataset: 'ntu120', name: 'xset', key: 'setup', train: range1(32).filter((s) => s % 2 === 0), test: range1(32).filter((s) => s % 2 === 1),
+    source: 'NTU RGB+D 120 (Liu et al., TPAMI 2019), cross-setup',
+  },
   {
     dataset: 'pku51', name: 'xsub', key: 'subject', train: null, test: null,
     source: 'PKU-MMD (Liu et al. 2017), Phase 1 cross-subject',
-    note: 'The official split is a list of video ids (cross-subject.txt in the PKU-MMD split files), reported as 57 training and 9 test performers; file names carry no performer id and the list is not embedded here. Use the official split file.',
+    note: 'The official split is a list of video ids (cross-subject.txt in the PKU-MMD split files), reported as 57 training and 9 test performers; '
+      + 'file names carry no performer id and the list is not embedded here. Use the official split file.',
   },
   { dataset: 'nw-ucla', name: 'xview', key: 'view', train: [1, 2], test: [3], source: 'NW-UCLA (Wang et al., CVPR 2014): views 1+2 train, view 3 test' },
-  { dataset: 'utd-mhad', name: 'xsub', key: 'subject', train: [1, 3, 5, 7], test: [2, 4, 6, 8], source: 'UTD-MHAD (Chen et al., ICIP 2015): odd subjects train, even test' },
-  { dataset: 'msr-action3d', name: 'xsub', key: 'subject', train: [1, 3, 5, 7, 9], test: [2, 4, 6, 8, 10], source: 'MSR Action3D (Li et al., CVPR-W 2010): odd subjects train, even test' },
+  {
+    dataset: 'utd-mhad', name: 'xsub', key: 'subject', train: [1, 3, 5, 7], test: [2, 4, 6, 8],
+    source: 'UTD-MHAD (Chen et al., ICIP 2015): odd subjects train, even test',
+  },
+  {
+    dataset: 'msr-action3d', name: 'xsub', key: 'subject', train: [1, 3, 5, 7, 9], test: [2, 4, 6, 8, 10],
+    source: 'MSR Action3D (Li et al., CVPR-W 2010): odd subjects train, even test',
+  },
 ];
 
 /** The protocol of a dataset by name ('xsub' by default). */

@@ -48,12 +48,14 @@ export function parseUtdMhadName(fileName: string): UtdMhadName | null {
 export function parseUtdMhadMat(buf: Uint8Array, source: string): SkeletonSequence {
   const info = parseUtdMhadName(source);
   if (!info) {
-    throw new FsvaeInputError(`${source}: the file name does not match a{1..27}_s{1..8}_t{1..4}_skeleton.mat, so the action label is unknown. Keep the original UTD-MHAD file names.`);
+    throw new FsvaeInputError(`${source}: the file name does not match a{1..27}_s{1..8}_t{1..4}_skeleton.mat, so the action label is unknown. `
+      + 'Keep the original UTD-MHAD file names.');
   }
   const mat = parseMat5(buf, source);
   const v = matNumeric(mat, 'd_skel', source);
   if (v.className !== 'double' && v.className !== 'single') {
-    throw new FsvaeInputError(`${source}: d_skel is ${v.className}; expected double (or single) joint coordinates in metres. The file is not a UTD-MHAD skeleton file.`);
+    throw new FsvaeInputError(`${source}: d_skel is ${v.className}; expected double (or single) joint coordinates in metres. `
+      + 'The file is not a UTD-MHAD skeleton file.');
   }
   // MATLAB drops trailing singleton dimensions: a one-frame sequence is stored as 20 × 3.
   const dims = v.dims.length === 2 ? [...v.dims, 1] : v.dims;
@@ -70,14 +72,16 @@ export function parseUtdMhadMat(buf: Uint8Array, source: string): SkeletonSequen
       for (let c = 0; c < 3; c++) {
         const x = v.data[j + 20 * c + 60 * t]; // column-major (joint, coordinate, frame)
         if (!Number.isFinite(x) || Math.abs(x) > 3.4e38) {
-          throw new FsvaeInputError(`${source}: d_skel(${j + 1}, ${c + 1}, ${t + 1}) is ${x}; coordinates must be finite (float32 range). Drop or interpolate that frame.`);
+          throw new FsvaeInputError(`${source}: d_skel(${j + 1}, ${c + 1}, ${t + 1}) is ${x}; coordinates must be finite (float32 range). `
+            + 'Drop or interpolate that frame.');
         }
         if (x !== 0) nonzero = true;
         data[(t * 20 + cj) * 3 + c] = x;
       }
     }
   }
-  if (!nonzero) throw new AllZeroSequenceError(`${source}: every coordinate of d_skel is 0; the file holds no skeleton. Folder reads skip such files and list them.`);
+  if (!nonzero) throw new AllZeroSequenceError(`${source}: every coordinate of d_skel is 0; the file holds no skeleton. `
+    + 'Folder reads skip such files and list them.');
   const id = path.basename(source).replace(/\.mat$/, '');
   return makeSequence({
     id, label: info.action - 1, layout: 'kinect-v1-20', bodies: 1, frames, joints: 20, data,

@@ -113,7 +113,8 @@ export function gateFeatures(pZs: MatrixLike, logits: MatrixLike, k: number, T: 
     throw new FsvaeInputError(`${what}: pZs has ${pZs.rows} rows but logits has ${logits.rows}; both must hold the same samples in the same order.`);
   }
   if (k > pZs.cols) {
-    throw new FsvaeInputError(`${what}: k = ${k} exceeds the width ${pZs.cols} of pZs (the unseen classifier has ${pZs.cols} outputs). k must be the number of unseen classes.`);
+    throw new FsvaeInputError(`${what}: k = ${k} exceeds the width ${pZs.cols} of pZs (the unseen classifier has ${pZs.cols} outputs). `
+      + 'k must be the number of unseen classes.');
   }
   if (k > logits.cols) {
     throw new FsvaeInputError(`${what}: k = ${k} exceeds the width ${logits.cols} of the seen-classifier logits. Pass the full-width *_out logits.`);
@@ -221,7 +222,8 @@ export function trainGate(input: TrainGateInput): TrainedGate {
   checkMatrix(logitsUnseen, `${what}: logitsUnseen`);
   checkMatrix(logitsSeen, `${what}: logitsSeen`);
   if (logitsUnseen.cols !== logitsSeen.cols) {
-    throw new FsvaeInputError(`${what}: logitsUnseen has ${logitsUnseen.cols} columns but logitsSeen has ${logitsSeen.cols}; both come from the same seen classifier (ztest_out.npy / val_out.npy).`);
+    throw new FsvaeInputError(`${what}: logitsUnseen has ${logitsUnseen.cols} columns but logitsSeen has ${logitsSeen.cols}; `
+      + 'both come from the same seen classifier (ztest_out.npy / val_out.npy).');
   }
   checkMatrix(pZsUnseen, `${what}: pZsUnseen`);
   checkMatrix(pZsSeen, `${what}: pZsSeen`);
@@ -322,7 +324,8 @@ export type GateLike = Pick<TrainedGate, 'model' | 'k' | 'temperature'>;
 export function applyGate(gate: GateLike, pZs: MatrixLike, logits: MatrixLike): Float64Array {
   const what = 'applyGate';
   if (gate.model.numClasses !== 2 || gate.model.numFeatures !== 2 * gate.k) {
-    throw new FsvaeInputError(`${what}: the gate model has ${gate.model.numClasses} classes and ${gate.model.numFeatures} features; expected 2 classes and 2k = ${2 * gate.k} features. Pass a gate from trainGate.`);
+    throw new FsvaeInputError(`${what}: the gate model has ${gate.model.numClasses} classes and ${gate.model.numFeatures} features; `
+      + `expected 2 classes and 2k = ${2 * gate.k} features. Pass a gate from trainGate.`);
   }
   const feats = gateFeatures(pZs, logits, gate.k, gate.temperature, what);
   const p = predictProbaMultinomial(gate.model, feats);

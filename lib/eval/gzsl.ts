@@ -99,7 +99,8 @@ export function evaluateGzsl(input: GzslInput): GzslResult {
   const n = logits.rows;
   const C = logits.cols;
   if (n === 0) throw new FsvaeInputError('evaluateGzsl: no samples (logits has 0 rows).');
-  if (pZs.rows !== n) throw new FsvaeInputError(`evaluateGzsl: pZs has ${pZs.rows} rows but logits has ${n}; both must hold the same samples in the same order.`);
+  if (pZs.rows !== n) throw new FsvaeInputError(`evaluateGzsl: pZs has ${pZs.rows} rows but logits has ${n}; `
+    + 'both must hold the same samples in the same order.');
   if (!pUnseen || pUnseen.length !== n) throw new FsvaeInputError(`evaluateGzsl: pUnseen has ${pUnseen ? pUnseen.length : 'no'} values for ${n} samples.`);
   if (!labels || labels.length !== n) throw new FsvaeInputError(`evaluateGzsl: labels has ${labels ? labels.length : 'no'} values for ${n} samples.`);
   for (let i = 0; i < n; i++) {
@@ -114,13 +115,15 @@ export function evaluateGzsl(input: GzslInput): GzslResult {
     if (seenSet.has(u)) throw new FsvaeInputError(`evaluateGzsl: class ${u} is listed as both seen and unseen.`);
   }
   if (pZs.cols !== unseenIds.length) {
-    throw new FsvaeInputError(`evaluateGzsl: pZs has ${pZs.cols} columns but there are ${unseenIds.length} unseen classes; the unseen classifier must have one output per unseen class.`);
+    throw new FsvaeInputError(`evaluateGzsl: pZs has ${pZs.cols} columns but there are ${unseenIds.length} unseen classes; `
+      + 'the unseen classifier must have one output per unseen class.');
   }
   const unseenSet = new Set(unseenIds);
   for (let i = 0; i < n; i++) {
     const y = labels[i];
     if (!seenSet.has(y) && !unseenSet.has(y)) {
-      throw new FsvaeInputError(`evaluateGzsl: label #${i} is ${y}, which is neither a seen nor an unseen class id. Check the split's class lists against the label file.`);
+      throw new FsvaeInputError(`evaluateGzsl: label #${i} is ${y}, which is neither a seen nor an unseen class id. `
+        + 'Check the split\'s class lists against the label file.');
     }
   }
 
@@ -162,7 +165,8 @@ export function evaluateGzsl(input: GzslInput): GzslResult {
     }
   }
   if (numSeen === 0 || numUnseen === 0) {
-    throw new FsvaeInputError(`evaluateGzsl: the labels contain ${numSeen} seen-class and ${numUnseen} unseen-class samples; S and U need both (pass the gtest set).`);
+    throw new FsvaeInputError(`evaluateGzsl: the labels contain ${numSeen} seen-class and ${numUnseen} unseen-class samples; `
+      + 'S and U need both (pass the gtest set).');
   }
   const S = seenCorrect / numSeen;
   const U = unseenCorrect / numUnseen;

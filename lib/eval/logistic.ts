@@ -33,15 +33,18 @@ export interface MatrixLike {
 /** Checks data length and finiteness of a matrix argument; `what` names it in the message. */
 export function checkMatrix(m: MatrixLike, what: string): void {
   if (m === null || typeof m !== 'object' || !Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.rows < 0 || m.cols < 0) {
-    throw new FsvaeInputError(`${what}: expected a matrix {rows, cols, data}, got ${JSON.stringify(m && { rows: (m as MatrixLike).rows, cols: (m as MatrixLike).cols })}. Pass row-major data with integer rows/cols.`);
+    throw new FsvaeInputError(`${what}: expected a matrix {rows, cols, data}, `
+      + `got ${JSON.stringify(m && { rows: (m as MatrixLike).rows, cols: (m as MatrixLike).cols })}. Pass row-major data with integer rows/cols.`);
   }
   if (!m.data || m.data.length !== m.rows * m.cols) {
-    throw new FsvaeInputError(`${what}: data has ${m.data ? m.data.length : 'no'} values but rows × cols = ${m.rows} × ${m.cols} = ${m.rows * m.cols}. Fix rows/cols or the data array.`);
+    throw new FsvaeInputError(`${what}: data has ${m.data ? m.data.length : 'no'} values but rows × cols = ${m.rows} × ${m.cols} = ${m.rows * m.cols}. `
+      + 'Fix rows/cols or the data array.');
   }
   for (let i = 0; i < m.data.length; i++) {
     const v = m.data[i];
     if (!Number.isFinite(v)) {
-      throw new FsvaeInputError(`${what}: value at row ${Math.floor(i / m.cols)}, column ${i % m.cols} is ${v}; NaN/Inf are not allowed. Clean the input before calling.`);
+      throw new FsvaeInputError(`${what}: value at row ${Math.floor(i / m.cols)}, column ${i % m.cols} is ${v}; NaN/Inf are not allowed. `
+        + 'Clean the input before calling.');
     }
   }
 }
@@ -462,7 +465,8 @@ export function fitMultinomialLogistic(
     K = 0;
     for (let i = 0; i < y.length; i++) if (Number.isFinite(y[i])) K = Math.max(K, y[i] + 1);
   }
-  if (!Number.isInteger(K) || K < 2) throw new FsvaeInputError(`fitMultinomialLogistic: need at least 2 classes, got numClasses = ${K}. Provide labels of ≥ 2 classes.`);
+  if (!Number.isInteger(K) || K < 2) throw new FsvaeInputError(`fitMultinomialLogistic: need at least 2 classes, got numClasses = ${K}. `
+    + 'Provide labels of ≥ 2 classes.');
   checkLabels(y, X.rows, K, 'fitMultinomialLogistic: y');
   const C = opts.C ?? 1;
   checkC(C, 'fitMultinomialLogistic');
@@ -511,7 +515,8 @@ export function fitBinaryLogistic(X: MatrixLike, y: ArrayLike<number>, opts: Log
 
 function checkPredictInput(X: MatrixLike, d: number, what: string): void {
   checkMatrix(X, `${what}: X`);
-  if (X.cols !== d) throw new FsvaeInputError(`${what}: X has ${X.cols} features but the model was fitted on ${d}. Build the features the same way as for training.`);
+  if (X.cols !== d) throw new FsvaeInputError(`${what}: X has ${X.cols} features but the model was fitted on ${d}. `
+    + 'Build the features the same way as for training.');
 }
 
 /** Class probabilities, n × K row-major (softmax of W x + b, max-subtracted). */

@@ -17,7 +17,8 @@ export function harmonicMean(s: number, u: number): number {
 
 function checkPairs(truth: ArrayLike<number>, pred: ArrayLike<number>, what: string): void {
   if (!truth || !pred || truth.length !== pred.length) {
-    throw new FsvaeInputError(`${what}: ${truth ? truth.length : 'no'} true labels but ${pred ? pred.length : 'no'} predictions; pass one prediction per sample.`);
+    throw new FsvaeInputError(`${what}: ${truth ? truth.length : 'no'} true labels but ${pred ? pred.length : 'no'} predictions; `
+      + 'pass one prediction per sample.');
   }
   for (let i = 0; i < truth.length; i++) {
     if (!Number.isInteger(truth[i])) throw new FsvaeInputError(`${what}: true label #${i} is ${truth[i]}, not an integer class id.`);
@@ -53,7 +54,8 @@ export function perClassAccuracy(truth: ArrayLike<number>, pred: ArrayLike<numbe
   const correct = new Map<number, number>();
   for (let i = 0; i < truth.length; i++) {
     const y = truth[i];
-    if (allowed && !allowed.has(y)) throw new FsvaeInputError(`perClassAccuracy: true label #${i} is ${y}, not one of the given classes [${[...allowed].join(', ')}].`);
+    if (allowed && !allowed.has(y)) throw new FsvaeInputError(`perClassAccuracy: true label #${i} is ${y}, `
+      + `not one of the given classes [${[...allowed].join(', ')}].`);
     count.set(y, (count.get(y) ?? 0) + 1);
     if (pred[i] === y) correct.set(y, (correct.get(y) ?? 0) + 1);
   }

@@ -69,7 +69,9 @@ export function classMeansOf(z: ArrayLike<number>, dim: number, labels: ArrayLik
  * the `source` classes: W = argmin ‖(T_s − t̄)W − (P_s − p̄)‖² + α‖W‖², solved in the dual
  * (|source| × |source| system), P_t = (T_t − t̄)W + p̄.
  */
-export function ridgePrototypes(text: TextMatrix, source: readonly number[], protos: Float64Array, dim: number, target: readonly number[], alpha: number): Float64Array {
+export function ridgePrototypes(
+  text: TextMatrix, source: readonly number[], protos: Float64Array, dim: number, target: readonly number[], alpha: number,
+): Float64Array {
   if (!(alpha > 0)) throw new FsvaeInputError(`ridge map: α must be > 0, got ${alpha}.`);
   const m = source.length;
   const D = text.cols;
@@ -134,7 +136,9 @@ export function ridgeZslAccuracy(inp: RidgeZslInput, alpha: number): number {
   const s = fitStandardizer(inp.train);
   const seen = [...new Set(inp.train.labels)].sort((a, b) => a - b);
   const unseen = [...inp.unseen].sort((a, b) => a - b);
-  const protos = ridgePrototypes(inp.text, seen, classMeansOf(standardize(inp.train, s), dim, inp.train.labels, seen, 'ridge map: seen class means'), dim, unseen, alpha);
+  const protos = ridgePrototypes(
+    inp.text, seen, classMeansOf(standardize(inp.train, s), dim, inp.train.labels, seen, 'ridge map: seen class means'), dim, unseen, alpha,
+  );
   const z = standardize(inp.test, s);
   let ok = 0;
   for (let i = 0; i < inp.test.rows; i++) {

@@ -150,7 +150,8 @@ export interface PairedComparison extends Interval {
  * stratifiedInterval over the differences grouped by stratum; without, a plain t-interval.
  */
 export function pairedComparison(a: readonly number[], b: readonly number[], what = 'pairedComparison', strata?: readonly string[]): PairedComparison {
-  if (a.length !== b.length) throw new FsvaeInputError(`${what}: ${a.length} runs against ${b.length}; a paired comparison needs the same splits × seeds on both sides.`);
+  if (a.length !== b.length) throw new FsvaeInputError(`${what}: ${a.length} runs against ${b.length}; `
+    + 'a paired comparison needs the same splits × seeds on both sides.');
   const d = a.map((v, i) => v - b[i]);
   const ci = strata ? stratifiedInterval(groupBy(d, strata, what), 0.95, what) : confidenceInterval(d, 0.95, what);
   const verdict: Verdict = !Number.isFinite(ci.lo) ? 'inconclusive' : ci.lo > 0 ? 'supports' : ci.hi < 0 ? 'contradicts' : 'inconclusive';

@@ -32,7 +32,8 @@ function checkMatrix(x: ArrayLike<number>, rows: number, cols: number, what: str
   if (!x || typeof x.length !== 'number') throw new FsvaeInputError(`${what}: expected an array of ${rows}×${cols} numbers.`);
   if (x.length !== rows * cols) throw new FsvaeInputError(`${what}: ${x.length} values, expected ${rows} rows × ${cols} columns = ${rows * cols}.`);
   for (let i = 0; i < x.length; i++) {
-    if (typeof x[i] !== 'number' || !Number.isFinite(x[i])) throw new FsvaeInputError(`${what}: row ${Math.floor(i / cols)}, column ${i % cols} is ${x[i]}; every value must be a finite number.`);
+    if (typeof x[i] !== 'number' || !Number.isFinite(x[i])) throw new FsvaeInputError(`${what}: row ${Math.floor(i / cols)}, column ${i % cols} is ${x[i]}; `
+      + 'every value must be a finite number.');
   }
 }
 
@@ -55,7 +56,8 @@ export interface ConfusionCounts {
  * or a prediction outside `classes` is an error.
  */
 export function confusionMatrix(trueLabels: ArrayLike<number>, predicted: ArrayLike<number>, classes: readonly number[]): ConfusionCounts {
-  if (trueLabels.length !== predicted.length) throw new FsvaeInputError(`confusionMatrix: ${trueLabels.length} true labels but ${predicted.length} predictions; give one prediction per sample.`);
+  if (trueLabels.length !== predicted.length) throw new FsvaeInputError(`confusionMatrix: ${trueLabels.length} true labels `
+    + `but ${predicted.length} predictions; give one prediction per sample.`);
   if (trueLabels.length === 0) throw new FsvaeInputError('confusionMatrix: no samples given.');
   if (classes.length === 0) throw new FsvaeInputError('confusionMatrix: no classes given.');
   checkLabels(classes, 'confusionMatrix classes');
@@ -170,7 +172,9 @@ function frobeniusInner(k: Float64Array, l: Float64Array, n: number, perm?: Arra
   return s;
 }
 
-function centredGrams(X: ArrayLike<number>, nx: number, dx: number, Y: ArrayLike<number>, dy: number, what: string): { kx: Float64Array; ky: Float64Array; xx: number; yy: number } {
+function centredGrams(
+  X: ArrayLike<number>, nx: number, dx: number, Y: ArrayLike<number>, dy: number, what: string,
+): { kx: Float64Array; ky: Float64Array; xx: number; yy: number } {
   checkCount(nx, `${what}: the number of items nx`, 2);
   checkCount(dx, `${what}: the width dx of X`, 1);
   checkCount(dy, `${what}: the width dy of Y`, 1);
@@ -181,8 +185,10 @@ function centredGrams(X: ArrayLike<number>, nx: number, dx: number, Y: ArrayLike
   const xx = Math.sqrt(frobeniusInner(kx, kx, nx));
   const yy = Math.sqrt(frobeniusInner(ky, ky, nx));
   const scale = (k: Float64Array) => k.reduce((a, v, i) => (i % (nx + 1) === 0 ? a + Math.abs(v) : a), 0);
-  if (!(xx > 1e-12 * Math.max(1, scale(kx)))) throw new FsvaeInputError(`${what}: X is the same for every item (zero after centring the columns); CKA is undefined.`);
-  if (!(yy > 1e-12 * Math.max(1, scale(ky)))) throw new FsvaeInputError(`${what}: Y is the same for every item (zero after centring the columns); CKA is undefined.`);
+  if (!(xx > 1e-12 * Math.max(1, scale(kx)))) throw new FsvaeInputError(`${what}: X is the same for every item (zero after centring the columns); `
+    + 'CKA is undefined.');
+  if (!(yy > 1e-12 * Math.max(1, scale(ky)))) throw new FsvaeInputError(`${what}: Y is the same for every item (zero after centring the columns); `
+    + 'CKA is undefined.');
   return { kx, ky, xx, yy };
 }
 
@@ -213,7 +219,9 @@ function checkPermutations(permutations: number, what: string): void {
 }
 
 /** Linear CKA against its permutation null (the rows of Y shuffled, seeded). */
-export function ckaPermutationTest(X: ArrayLike<number>, nx: number, dx: number, Y: ArrayLike<number>, dy: number, permutations = 1000, seed = 1): PermutationTest {
+export function ckaPermutationTest(
+  X: ArrayLike<number>, nx: number, dx: number, Y: ArrayLike<number>, dy: number, permutations = 1000, seed = 1,
+): PermutationTest {
   checkPermutations(permutations, 'ckaPermutationTest');
   const g = centredGrams(X, nx, dx, Y, dy, 'ckaPermutationTest');
   const observed = frobeniusInner(g.kx, g.ky, nx) / (g.xx * g.yy);
@@ -352,7 +360,9 @@ export function nearestNeighbourAgreement(A: ArrayLike<number>, B: ArrayLike<num
  * The RSA Spearman ρ against its permutation null (a Mantel test: the items of B shuffled, seeded).
  * Needs n ≥ 4 (with 3 items there are only 3 pairs).
  */
-export function rsaPermutationTest(A: ArrayLike<number>, B: ArrayLike<number>, n: number, da: number, db: number, permutations = 1000, seed = 1): PermutationTest {
+export function rsaPermutationTest(
+  A: ArrayLike<number>, B: ArrayLike<number>, n: number, da: number, db: number, permutations = 1000, seed = 1,
+): PermutationTest {
   checkCount(n, 'rsaPermutationTest: the number of items n', 4);
   checkPermutations(permutations, 'rsaPermutationTest');
   const dA = cosineDistances(A, n, da, 'rsaPermutationTest: A');
@@ -413,13 +423,17 @@ function checkTransferInput(inp: TransferInput, what: string): { seen: number[];
   checkFeatureSet(inp.train, `${what}: training rows`, inp.text.rows);
   checkFeatureSet(inp.test, `${what}: test rows`, inp.text.rows);
   if (inp.test.dim !== inp.train.dim) throw new FsvaeInputError(`${what}: test rows have ${inp.test.dim} features, training rows ${inp.train.dim}.`);
-  if (inp.text.data.length !== inp.text.rows * inp.text.cols) throw new FsvaeInputError(`${what}: text matrix has ${inp.text.data.length} values for ${inp.text.rows}×${inp.text.cols}.`);
+  if (inp.text.data.length !== inp.text.rows * inp.text.cols) throw new FsvaeInputError(
+    `${what}: text matrix has ${inp.text.data.length} values for ${inp.text.rows}×${inp.text.cols}.`,
+  );
   const unseen = [...new Set(inp.unseen)].sort((a, b) => a - b);
   if (unseen.length < 2) throw new FsvaeInputError(`${what}: need at least 2 unseen classes, got [${inp.unseen.join(', ')}].`);
   const u = new Set(unseen);
   const seen = [...new Set(inp.train.labels)].sort((a, b) => a - b);
   for (const c of seen) if (u.has(c)) throw new FsvaeInputError(`${what}: class ${c} is both in the training rows and unseen.`);
-  for (let i = 0; i < inp.test.rows; i++) if (!u.has(inp.test.labels[i])) throw new FsvaeInputError(`${what}: test row ${i} has class ${inp.test.labels[i]}, which is not unseen.`);
+  for (let i = 0; i < inp.test.rows; i++) if (!u.has(inp.test.labels[i])) throw new FsvaeInputError(
+    `${what}: test row ${i} has class ${inp.test.labels[i]}, which is not unseen.`,
+  );
   for (const c of unseen) if (!inp.test.labels.includes(c)) throw new FsvaeInputError(`${what}: unseen class ${c} has no test row.`);
   return { seen, unseen };
 }
@@ -453,7 +467,9 @@ export function ridgePredictions(inp: TransferInput, alpha: number): RidgePredic
  * classes from the training rows (train side), unseen classes from the test rows (test side).
  * Rows in ascending class id order (`classes`).
  */
-export function allClassMeans(inp: TransferInput): { classes: number[]; seen: number[]; unseen: number[]; means: Float64Array; dim: number; zTest: Float64Array; standardizer: Standardizer } {
+export function allClassMeans(
+  inp: TransferInput,
+): { classes: number[]; seen: number[]; unseen: number[]; means: Float64Array; dim: number; zTest: Float64Array; standardizer: Standardizer } {
   const { seen, unseen } = checkTransferInput(inp, 'allClassMeans');
   const s = fitStandardizer(inp.train);
   const dim = inp.train.dim;
@@ -605,7 +621,10 @@ export interface SeenSpanDiagnostic {
   rank: number;
   /** the feature width (for comparison: random directions keep rank/dim of their energy in the span). */
   dim: number;
-  /** Σ_u ‖(μ_u − p̄) − its projection‖² / Σ_u ‖μ_u − p̄‖²: the share of the unseen means' offset from p̄ that no prototype of a text map fitted on the seen means can reach. */
+  /**
+   * Σ_u ‖(μ_u − p̄) − its projection‖² / Σ_u ‖μ_u − p̄‖²: the share of the unseen means' offset from p̄ that no prototype
+   * of a text map fitted on the seen means can reach.
+   */
   outsideFraction: number;
   /**
    * the same for the unseen means centred on THEIR mean (the part that tells the unseen classes
@@ -669,7 +688,8 @@ export function seenSpanDiagnostic(inp: TransferInput): SeenSpanDiagnostic {
   let ok = 0;
   for (let i = 0; i < predicted.length; i++) if (predicted[i] === inp.test.labels[i]) ok++;
   return {
-    rank: span.rank, dim, outsideFraction: all > 0 ? out / all : 0, spreadOutsideFraction: sAll > 0 ? sOut / sAll : 0, normRatio: nu / a.unseen.length / (ns / a.seen.length),
+    rank: span.rank, dim, outsideFraction: all > 0 ? out / all : 0, spreadOutsideFraction: sAll > 0 ? sOut / sAll : 0,
+    normRatio: nu / a.unseen.length / (ns / a.seen.length),
     seenDistanceCv: a.seen.length >= 2 ? pairwiseDistanceCv(S, a.seen.length, dim) : NaN,
     unseenDistanceCv: a.unseen.length >= 3 ? pairwiseDistanceCv(U, a.unseen.length, dim) : NaN,
     inSpanAccuracy: ok / predicted.length,

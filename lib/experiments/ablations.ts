@@ -55,7 +55,9 @@ function checkGrid(values: readonly number[], what: string, integer: boolean, mi
       throw new FsvaeInputError(`ablations: ${what} grid value ${v} is invalid; use ${range}.`);
     }
   }
-  if (new Set(values).size !== values.length) throw new FsvaeInputError(`ablations: ${what} grid [${values.join(', ')}] repeats a value; list each value once.`);
+  if (new Set(values).size !== values.length) throw new FsvaeInputError(
+    `ablations: ${what} grid [${values.join(', ')}] repeats a value; list each value once.`,
+  );
 }
 
 /** Table 5, α sweep of the calibrated loss (λ from the preset). */
@@ -486,7 +488,9 @@ export const PAPER_SPLITS: ReadonlyArray<{ split: string; label: string }> = [
   { split: 'ntu120-110/10', label: 'paper NTU-120 110/10' }, { split: 'ntu120-96/24', label: 'paper NTU-120 96/24' },
 ];
 
-const PAPER_TABLE_OF: Partial<Record<SweepId, Record<string, Record<string, number>>>> = { 'table5-alpha': PAPER_TABLE5_ALPHA, 'table5-lambda': PAPER_TABLE5_LAMBDA };
+const PAPER_TABLE_OF: Partial<Record<SweepId, Record<string, Record<string, number>>>> = {
+  'table5-alpha': PAPER_TABLE5_ALPHA, 'table5-lambda': PAPER_TABLE5_LAMBDA,
+};
 
 /** The symbol of each sweep's parameter. */
 const SWEEP_SYMBOL: Partial<Record<SweepId, string>> = { 'table5-alpha': 'α', 'table5-lambda': 'λ', 'fig4-phi': 'φ', 'fig4-bands': 'b' };
@@ -531,7 +535,9 @@ export function ablationRows(d: AblationDatasetResult, ids: readonly SweepId[]):
   const rows: Row[] = [];
   if (!d.prepared) {
     const s = d.source;
-    rows.push({ dataset: s.kind === 'generated' ? 'generated' : s.dataset, split: resolveSplit(s.split).name, row: '(not run)', note: d.missing?.message ?? '' });
+    rows.push({
+      dataset: s.kind === 'generated' ? 'generated' : s.dataset, split: resolveSplit(s.split).name, row: '(not run)', note: d.missing?.message ?? '',
+    });
     return rows;
   }
   const claims = new Map<SweepId, SweepClaim[] | null>();
@@ -601,10 +607,13 @@ export function sweepClaims(d: AblationDatasetResult, id: SweepId): SweepClaim[]
     const b = zslBySeed(p);
     const seeds = [...a.keys()];
     if (seeds.length !== b.size || seeds.some((s) => !b.has(s))) {
-      throw new FsvaeInputError(`sweep ${sym}: ${sym} = ${best} ran seeds ${seeds.join(', ')} but ${sym} = ${p.variant.x} ran ${[...b.keys()].join(', ')}; a paired comparison needs the same seeds.`);
+      throw new FsvaeInputError(`sweep ${sym}: ${sym} = ${best} ran seeds ${seeds.join(', ')} but ${sym} = ${p.variant.x} ran `
+        + `${[...b.keys()].join(', ')}; a paired comparison needs the same seeds.`);
     }
     const comparison = pairedComparison(seeds.map((s) => a.get(s)!), seeds.map((s) => b.get(s)!), `sweep ${sym} = ${best} vs ${p.variant.x}`);
-    return { table: id, claim: `${sym} = ${best} > ${sym} = ${p.variant.x}`, x: p.variant.x!, comparison, identical: runFingerprint(p) === runFingerprint(top) };
+    return {
+      table: id, claim: `${sym} = ${best} > ${sym} = ${p.variant.x}`, x: p.variant.x!, comparison, identical: runFingerprint(p) === runFingerprint(top),
+    };
   });
 }
 
@@ -644,7 +653,11 @@ export function sweepObservations(r: AblationResults, name: string): string[] {
       const s = sweepSeries(d, id);
       const top = s.x[s.mean.indexOf(Math.max(...s.mean))];
       const n = claims[0].comparison.n;
-      lines.push(`${d.prepared.textDataset} ${d.prepared.split.name}: "${sym} = ${best} is best" against the ${claims.length} other values (${n} seed${n === 1 ? '' : 's'} each): ${count('supports')} supports, ${count('contradicts')} contradicts, ${count('inconclusive')} inconclusive${n < 2 ? ' (one seed leaves no interval)' : ''}${same.length ? `; ${same.map((c) => `${sym} = ${c.x}`).join(', ')} built the same module as ${sym} = ${best} (identical runs, not counted)` : ''}; highest mean ZSL at ${sym} = ${top}.`);
+      lines.push(`${d.prepared.textDataset} ${d.prepared.split.name}: "${sym} = ${best} is best" against the ${claims.length} other values `
+        + `(${n} seed${n === 1 ? '' : 's'} each): ${count('supports')} supports, ${count('contradicts')} contradicts, `
+        + `${count('inconclusive')} inconclusive${n < 2 ? ' (one seed leaves no interval)' : ''}`
+        + `${same.length ? `; ${same.map((c) => `${sym} = ${c.x}`).join(', ')} built the same module as ${sym} = ${best} (identical runs, not counted)` : ''}`
+        + `; highest mean ZSL at ${sym} = ${top}.`);
     }
   }
   return lines;
@@ -723,11 +736,15 @@ export function table5Figure(r: AblationResults, which: 'alpha' | 'lambda'): Fig
       line: { dash: 'dash', color: '#7f7f7f', width: 1 + (i === 0 ? 1 : 0) }, marker: { symbol: 'circle-open' }, opacity: i === 0 ? 0.9 : 0.5,
     });
   });
-  const fixed = which === 'alpha' ? `λ = ${ds[0].points.find((p) => p.table === id)!.config.alignment.lambda}` : `α = ${ds[0].points.find((p) => p.table === id)!.config.alignment.alpha}`;
+  const fixed = which === 'alpha'
+    ? `λ = ${ds[0].points.find((p) => p.table === id)!.config.alignment.lambda}`
+    : `α = ${ds[0].points.find((p) => p.table === id)!.config.alignment.alpha}`;
   return {
     data,
     layout: {
-      title: { text: `Table 5 as a plot: ZSL vs ${which === 'alpha' ? 'α' : 'λ'} (${fixed}; clean protocol). Dashed: the paper's NTU numbers (another dataset)` },
+      title: {
+        text: `Table 5 as a plot: ZSL vs ${which === 'alpha' ? 'α' : 'λ'} (${fixed}; clean protocol). Dashed: the paper's NTU numbers (another dataset)`,
+      },
       xaxis: { type: 'log', title: { text: which === 'alpha' ? 'α (weight of the alignment loss)' : 'λ (temperature of the calibrated loss)' } },
       yaxis: { title: { text: 'ZSL accuracy (%)' } },
     },
@@ -738,17 +755,34 @@ export function table5Figure(r: AblationResults, which: 'alpha' | 'lambda'): Fig
 // Writing
 
 export function ablationNotes(r: AblationResults): string[] {
-  const s2 = r.config.entries.map((e) => `${resolveSplit(e.source.split).name}: ${e.stage2.schedule.cycles} cycles × ${e.stage2.schedule.stepsPerCycle} steps, latent ${e.stage2.latentDim}, α ${e.stage2.alignment.alpha}, λ ${e.stage2.alignment.lambda}`).join('; ');
+  const s2 = r.config.entries.map((e) => `${resolveSplit(e.source.split).name}: ${e.stage2.schedule.cycles} cycles × ${e.stage2.schedule.stepsPerCycle} steps, `
+    + `latent ${e.stage2.latentDim}, α ${e.stage2.alignment.alpha}, λ ${e.stage2.alignment.lambda}`).join('; ');
   return [
-    'ZSL (clean) = the cycle chosen on the pseudo-unseen validation split (test set never used for a choice); val ZSL at chosen cycle = that validation accuracy (at chance, 1/|val-unseen|, the choice carries no signal); ZSL (test-selected cycle) = the public code\'s choice of the best cycle on the test set, shown for comparison only.',
-    `SE 1 seed = binomial standard error of one seed's ZSL, √(p(1−p)/n) with n = the ZSL test samples (${r.datasets.map((d) => `${d.prepared ? d.prepared.split.name : resolveSplit(d.source.split).name}: n = ${d.zslTestRows}`).join('; ')}): differences smaller than about 2 SE are noise.`,
-    'paper NTU-… columns: the paper\'s reported ZSL on NTU-60/120 (Shift-GCN features, CLIP ViT-B/32 text). Our rows are measured on the dataset named in the first column; unless it is an NTU split they are NOT comparable to the paper\'s numbers, only the trends are.',
-    'The generated dataset is synthetic (lib/data/generator → stage 1 → 256-d features); its text comes from the USE-Lite encoder. Its numbers exercise the ablations, they do not reproduce the paper.',
-    'SD on = text lb_ad_md (AL+GD+LD), off = lb (AL only); FM on = the public code\'s module (φ = 30, b = 30, k = 0.3) on both encoders, off = identity; CL on = calibrated alignment (code form, λ·α on the sigmoid means), off = MSF cross-reconstruction.',
+    'ZSL (clean) = the cycle chosen on the pseudo-unseen validation split (test set never used for a choice); val ZSL at chosen cycle = that '
+      + 'validation accuracy (at chance, 1/|val-unseen|, the choice carries no signal); ZSL (test-selected cycle) = the public code\'s choice of the '
+      + 'best cycle on the test set, shown for comparison only.',
+    'SE 1 seed = binomial standard error of one seed\'s ZSL, √(p(1−p)/n) with n = the ZSL test samples '
+      + `(${r.datasets.map((d) => `${d.prepared ? d.prepared.split.name : resolveSplit(d.source.split).name}: n = ${d.zslTestRows}`).join('; ')}): `
+      + 'differences smaller than about 2 SE are noise.',
+    'paper NTU-… columns: the paper\'s reported ZSL on NTU-60/120 (Shift-GCN features, CLIP ViT-B/32 text). Our rows are measured on the dataset '
+      + 'named in the first column; unless it is an NTU split they are NOT comparable to the paper\'s numbers, only the trends are.',
+    'The generated dataset is synthetic (lib/data/generator → stage 1 → 256-d features); its text comes from the USE-Lite encoder. Its numbers '
+      + 'exercise the ablations, they do not reproduce the paper.',
+    'SD on = text lb_ad_md (AL+GD+LD), off = lb (AL only); FM on = the public code\'s module (φ = 30, b = 30, k = 0.3) on both encoders, '
+      + 'off = identity; CL on = calibrated alignment (code form, λ·α on the sigmoid means), off = MSF cross-reconstruction.',
     'The frequency module acts on the stage-1 feature VECTOR (256-d DCT over feature channels), exactly as the public code does, not along time.',
-    'L_T1..L_T4 implement Eq. 25-28 as printed. L_T2 (Eq. 26) is log σ(·), unbounded below: minimising it pushes negatives away without limit and can collapse the latent space; whatever accuracy results is reported as measured.',
-    `Identical configurations (e.g. the full model appears in Tables 3, 4, 5, 9 and Fig. 4) are trained once per dataset; 'reused run' names the row whose run is shown. Stage 2: ${s2}. Seeds: ${r.config.seeds.join(', ')}.`,
-    `claim / verdict (sweeps): the paper calls α = ${PAPER_SWEEP_BEST['table5-alpha']}, λ = ${PAPER_SWEEP_BEST['table5-lambda']} (Table 5) and φ = ${PAPER_SWEEP_BEST['fig4-phi']}, b = ${PAPER_SWEEP_BEST['fig4-bands']} (Fig. 4) best; each other value x of a sweep is tested with Δ = ZSL(paper's value) − ZSL(x), paired by seed on the same features, 95 % t-interval over seeds, in points: supports = interval above 0, contradicts = below 0, inconclusive = contains 0 (always with one seed). The λ sweep runs at the preset's α and the α sweep at the preset's λ (Stage 2 above), not at the paper's pair. A band is low when it ends at or before φ, so two thresholds between the same band edges build the same module: such a row repeats the paper's setting's runs exactly (every seed and cycle) and is marked 'the same module', not tested. Each comparison is at the 95 % level with no correction for the many comparisons of the sweeps: about 1 in 20 comparisons of settings that do not differ comes out decided by chance.`,
+    'L_T1..L_T4 implement Eq. 25-28 as printed. L_T2 (Eq. 26) is log σ(·), unbounded below: minimising it pushes negatives away without limit and '
+      + 'can collapse the latent space; whatever accuracy results is reported as measured.',
+    'Identical configurations (e.g. the full model appears in Tables 3, 4, 5, 9 and Fig. 4) are trained once per dataset; \'reused run\' names the row '
+      + `whose run is shown. Stage 2: ${s2}. Seeds: ${r.config.seeds.join(', ')}.`,
+    `claim / verdict (sweeps): the paper calls α = ${PAPER_SWEEP_BEST['table5-alpha']}, λ = ${PAPER_SWEEP_BEST['table5-lambda']} (Table 5) and `
+      + `φ = ${PAPER_SWEEP_BEST['fig4-phi']}, b = ${PAPER_SWEEP_BEST['fig4-bands']} (Fig. 4) best; each other value x of a sweep is tested with `
+      + 'Δ = ZSL(paper\'s value) − ZSL(x), paired by seed on the same features, 95 % t-interval over seeds, in points: supports = interval above 0, '
+      + 'contradicts = below 0, inconclusive = contains 0 (always with one seed). The λ sweep runs at the preset\'s α and the α sweep at the preset\'s '
+      + 'λ (Stage 2 above), not at the paper\'s pair. A band is low when it ends at or before φ, so two thresholds between the same band edges build '
+      + 'the same module: such a row repeats the paper\'s setting\'s runs exactly (every seed and cycle) and is marked \'the same module\', not tested. '
+      + 'Each comparison is at the 95 % level with no correction for the many comparisons of the sweeps: about 1 in 20 comparisons of settings that '
+      + 'do not differ comes out decided by chance.',
   ];
 }
 
@@ -756,7 +790,9 @@ export function writeAblations(r: AblationResults, backend: string): string[] {
   // wallSeconds: this invocation (small when the runs came from the cache); trainingSeconds: the
   // distinct runs' own training time, cached ones included — what the sweep costs from scratch
   const trainingSeconds = Number(r.datasets.reduce((a, d) => a + d.points.filter((p) => !p.reused).reduce((b, p) => b + p.run.wallSeconds, 0), 0).toFixed(1));
-  const prov = provenance(backend, { notebook: '04_ablations', mode: r.config.name, seeds: r.config.seeds.join(','), stage1: r.config.stage1.name, wallSeconds: r.wallSeconds, trainingSeconds });
+  const prov = provenance(backend, {
+    notebook: '04_ablations', mode: r.config.name, seeds: r.config.seeds.join(','), stage1: r.config.stage1.name, wallSeconds: r.wallSeconds, trainingSeconds,
+  });
   const notes = ablationNotes(r);
   const files: string[] = [];
   for (const t of ABLATION_RESULT_TABLES) {

@@ -122,7 +122,8 @@ export function loadSequences(src: DatasetSource): LoadedSequences | MissingData
     for (const q of ds.sequences) h.update(`${q.id}\0${q.label}\0`).update(new Uint8Array(q.data.buffer, q.data.byteOffset, q.data.byteLength));
     return {
       sequences: ds.sequences, side: sideFromIds(ds.protocol.trainSubjects, ds.protocol.testSubjects, 'subject'),
-      origin: `generated dataset (lib/data/generator, preset ${src.preset}, seed ${src.seed}; synthetic)`, datasetId: `generated:${src.preset}:${src.seed}:${h.digest('hex').slice(0, 24)}`,
+      origin: `generated dataset (lib/data/generator, preset ${src.preset}, seed ${src.seed}; synthetic)`,
+      datasetId: `generated:${src.preset}:${src.seed}:${h.digest('hex').slice(0, 24)}`,
     };
   }
   const loc = locateData(RAW_LOCATIONS[src.dataset], src.dir);
@@ -144,19 +145,30 @@ export function readRawSkeletons(dataset: RawSkeletonDataset, dir: string): { se
       return { sequences: readUtdMhadFolder(dir), side: sideFromProtocol(getProtocol(dataset)) };
     case 'msr-action3d': {
       const r = readMsrAction3dFolder(dir);
-      return { sequences: r.sequences, side: sideFromProtocol(getProtocol(dataset)), note: r.skipped.length ? `${r.skipped.length} all-zero files skipped` : undefined };
+      return {
+        sequences: r.sequences, side: sideFromProtocol(getProtocol(dataset)), note: r.skipped.length ? `${r.skipped.length} all-zero files skipped` : undefined,
+      };
     }
     case 'ntu60':
     case 'ntu120': {
       // a folder of .skeleton files, or the release root with nturgb+d_skeletons[120]/
       const direct = fs.readdirSync(dir).some((f) => f.endsWith('.skeleton'));
-      const folders = direct ? [dir] : ['nturgb+d_skeletons', ...(dataset === 'ntu120' ? ['nturgb+d_skeletons120'] : [])].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
-      if (folders.length === 0) throw new FsvaeInputError(`${dir}: no .skeleton files and no nturgb+d_skeletons/ folder; point --dir at the NTU skeleton folder.`);
+      const folders = direct
+        ? [dir]
+        : ['nturgb+d_skeletons', ...(dataset === 'ntu120' ? ['nturgb+d_skeletons120'] : [])].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
+      if (folders.length === 0) throw new FsvaeInputError(
+        `${dir}: no .skeleton files and no nturgb+d_skeletons/ folder; point --dir at the NTU skeleton folder.`,
+      );
       const limit = dataset === 'ntu60' ? 60 : 120;
       const all = folders.flatMap((f) => readNtuFolder(f).sequences);
       const sequences = all.filter((s) => s.label < limit);
-      if (sequences.length === 0) throw new FsvaeInputError(`${dir}: none of the ${all.length} samples has an action of ${dataset} (A001..A${String(limit).padStart(3, '0')}).`);
-      return { sequences, side: sideFromProtocol(getProtocol(dataset)), note: all.length > sequences.length ? `${all.length - sequences.length} samples of NTU-120-only actions left out` : undefined };
+      if (sequences.length === 0) throw new FsvaeInputError(
+        `${dir}: none of the ${all.length} samples has an action of ${dataset} (A001..A${String(limit).padStart(3, '0')}).`,
+      );
+      return {
+        sequences, side: sideFromProtocol(getProtocol(dataset)),
+        note: all.length > sequences.length ? `${all.length - sequences.length} samples of NTU-120-only actions left out` : undefined,
+      };
     }
     case 'pku51': {
       const xsub = pkuMmdCrossSubject({ root: dir });
@@ -179,7 +191,8 @@ export const CONTENT_HASH_LIMIT = 1 << 30;
 export function contentIdentity(dir: string): string {
   const h = createHash('sha256');
   const st = fs.statSync(dir);
-  if (!st.isDirectory()) return h.update(`${path.basename(dir)}\0${st.size}\0`).update(st.size <= CONTENT_HASH_LIMIT ? fs.readFileSync(dir) : String(st.mtimeMs)).digest('hex').slice(0, 24);
+  if (!st.isDirectory()) return h.update(`${path.basename(dir)}\0${st.size}\0`)
+    .update(st.size <= CONTENT_HASH_LIMIT ? fs.readFileSync(dir) : String(st.mtimeMs)).digest('hex').slice(0, 24);
   const files: { rel: string; p: string; f: fs.Stats | null }[] = [];
   walkFiles(dir, 4, (rel, p) => {
     let f: fs.Stats | null = null;
@@ -220,8 +233,14 @@ export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): Prepa
   const split = resolveSplit(src.split);
   if (src.kind === 'synse') {
     const loc = locateData('sk_feats', src.features);
-    if (!loc.path) return { missing: true, source: src, message: `${src.dataset} SynSE features not found (tried ${loc.tried.join(', ')}); get them with: ${DOWNLOAD_HINT[src.dataset]}` };
-    return { source: src, description: `${src.dataset} SynSE Shift-GCN features (${loc.source}: ${loc.path})`, split, featuresRoot: loc.path, textDataset: src.dataset, cached: false };
+    if (!loc.path) return {
+      missing: true, source: src,
+      message: `${src.dataset} SynSE features not found (tried ${loc.tried.join(', ')}); get them with: ${DOWNLOAD_HINT[src.dataset]}`,
+    };
+    return {
+      source: src, description: `${src.dataset} SynSE Shift-GCN features (${loc.source}: ${loc.path})`, split, featuresRoot: loc.path, textDataset: src.dataset,
+      cached: false,
+    };
   }
   const loaded = loadSequences(src);
   if ('missing' in loaded) return loaded;
@@ -233,7 +252,10 @@ export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): Prepa
   if (cachedReport) {
     opts.log?.(`[features] cached: ${dir}`);
     const stage1 = cachedReport;
-    return { source: src, description, split, featuresRoot: path.join(dir, 'sk_feats'), textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1, cached: true };
+    return {
+      source: src, description, split, featuresRoot: path.join(dir, 'sk_feats'), textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1,
+      cached: true,
+    };
   }
   opts.log?.(`[features] stage 1 (${opts.stage1.name}) on ${sequences.length} sequences of ${origin}; writing ${dir}`);
   const stage1 = exportStage1Features({
@@ -241,7 +263,10 @@ export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): Prepa
     onProgress: (phase, p) => opts.onStage1Progress?.(phase, p), log: opts.log,
   });
   writeCacheReport(reportFile, stage1); // written last: marks a complete cache entry
-  return { source: src, description, split, featuresRoot: path.join(dir, 'sk_feats'), textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1, cached: false };
+  return {
+    source: src, description, split, featuresRoot: path.join(dir, 'sk_feats'), textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1,
+    cached: false,
+  };
 }
 
 /** sha256 of every file below `dir`, by relative path. */
@@ -278,7 +303,8 @@ export function readCacheReport(file: string, log?: (l: string) => void): Stage1
   })();
   const want = rep.cacheFiles;
   if (!want || !now || JSON.stringify(now) !== JSON.stringify(want)) {
-    log?.(`[features] the feature files of ${path.dirname(file)} do not match its report (changed, missing or from an older version); recomputing this cache entry`);
+    log?.(`[features] the feature files of ${path.dirname(file)} do not match its report (changed, missing or from an older version); `
+      + 'recomputing this cache entry');
     return null;
   }
   const { cacheFiles: _files, ...report } = rep;
@@ -306,8 +332,8 @@ export async function prepareFeaturesParallel(src: DatasetSource, opts: PrepareO
   opts.log?.(`[features] stage 1 (${opts.stage1.name}) on ${loaded.sequences.length} sequences of ${loaded.origin}; both phases in parallel; writing ${dir}`);
   const valPending = exportStage1InWorker({ source: src, split, stage1: opts.stage1, seed: opts.seed, outDir: path.join(dir, 'sk_feats') });
   const trainReport = exportStage1Features({
-    sequences: loaded.sequences, split, numClasses: split.numClasses, side: loaded.side, outDir: path.join(dir, 'sk_feats'), config: opts.stage1, seed: opts.seed,
-    phases: ['train'], onProgress: (phase, p) => opts.onStage1Progress?.(phase, p), log: opts.log,
+    sequences: loaded.sequences, split, numClasses: split.numClasses, side: loaded.side, outDir: path.join(dir, 'sk_feats'), config: opts.stage1,
+    seed: opts.seed, phases: ['train'], onProgress: (phase, p) => opts.onStage1Progress?.(phase, p), log: opts.log,
   });
   const valReport = await valPending;
   const stage1: Stage1ExportReport = { ...trainReport, val: valReport.val };
@@ -356,7 +382,8 @@ if (!isMainThread && parentPort && (workerData as { fsvaeStage1Job?: Stage1Worke
       const loaded = loadSequences(job.source);
       if ('missing' in loaded) throw new Error(loaded.message);
       const report = exportStage1Features({
-        sequences: loaded.sequences, split: job.split, numClasses: job.split.numClasses, side: loaded.side, outDir: job.outDir, config: job.stage1, seed: job.seed, phases: ['val'],
+        sequences: loaded.sequences, split: job.split, numClasses: job.split.numClasses, side: loaded.side, outDir: job.outDir, config: job.stage1,
+        seed: job.seed, phases: ['val'],
       });
       port.postMessage({ ok: true, report });
     } catch (e) {
@@ -395,7 +422,9 @@ export async function textFeaturesFor(prepared: PreparedFeatures, mode: string, 
 
 /** Stage 2-4 inputs: the two SynSE folders + the text features. */
 export function zeroShotDataFor(prepared: PreparedFeatures, text: { rows: number; cols: number; data: Float32Array }): ZeroShotData {
-  if (text.rows !== prepared.split.numClasses) throw new FsvaeInputError(`text features have ${text.rows} rows, split ${prepared.split.name} has ${prepared.split.numClasses} classes.`);
+  if (text.rows !== prepared.split.numClasses) throw new FsvaeInputError(
+    `text features have ${text.rows} rows, split ${prepared.split.name} has ${prepared.split.numClasses} classes.`,
+  );
   return {
     split: prepared.split,
     trainPhase: readSynseBenchmark(prepared.featuresRoot, prepared.split, 'train'),

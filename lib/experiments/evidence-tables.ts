@@ -5,8 +5,13 @@
  */
 import { BASELINE, OURS, OURS_DAGGER, Variant } from './variants';
 import { AblationVariant, readSweepTables } from './ablations';
-import { PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL, PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE9, PURLS_GLOBAL_ROW, PURLS_SMALL_DATA_ZSL } from './paper-numbers';
-import { ALL_SPLITS, Evidence, EvidenceCell, EvidenceMetric, EvidenceRowSpec, EvidenceRowsInput, PublishedRow, evidenceNotes, evidenceRows, perSplitFigure, runsOn, seedsOf } from './evidence';
+import {
+  PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL, PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE9, PURLS_GLOBAL_ROW, PURLS_SMALL_DATA_ZSL,
+} from './paper-numbers';
+import {
+  ALL_SPLITS, Evidence, EvidenceCell, EvidenceMetric, EvidenceRowSpec, EvidenceRowsInput, PublishedRow, evidenceNotes, evidenceRows, perSplitFigure, runsOn,
+  seedsOf,
+} from './evidence';
 import { Figure } from '../viz/plotly';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -37,26 +42,38 @@ function paperDelta(better: Record<string, number> | undefined, worse: Record<st
 }
 
 /** Eq. 2-3 without k, Eq. 6 with negatives on both sides, φ = 35, α = 0.1 (Table 12), on the dataset's schedule. */
-export const OURS_PAPER_FORM: Variant = { name: 'Ours (paper form: Eq. 2-3, 6 as printed, φ = 35)', textMode: 'lb_ad_md', frequency: 'paper', alignment: 'calibrated-paper', alpha: 0.1 };
+export const OURS_PAPER_FORM: Variant = {
+  name: 'Ours (paper form: Eq. 2-3, 6 as printed, φ = 35)', textMode: 'lb_ad_md', frequency: 'paper', alignment: 'calibrated-paper', alpha: 0.1,
+};
 
 const h = (m: Record<string, { H: number }> | undefined) => (m ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.H])) : undefined);
 
 function table1Rows(metric: EvidenceMetric): EvidenceRowSpec[] {
   const p = (name: string) => (metric === 'zsl' ? PAPER_TABLE1_ZSL[name] : h(PAPER_TABLE2_GZSL[name]));
   const rows: EvidenceRowSpec[] = [
-    { key: 'ours', variant: OURS, powered: true, paper: paper4(p(OURS.name)), claim: { vs: 'baseline', thisBetter: true, statement: 'Ours > baseline', paper: paperDelta(p(OURS.name), p(BASELINE.name)) } },
-    { key: 'dagger', variant: OURS_DAGGER, paper: paper4(p(OURS_DAGGER.name)), claim: { vs: 'ours', thisBetter: false, statement: 'Ours > Ours† (low/high split helps)', paper: paperDelta(p(OURS.name), p(OURS_DAGGER.name)) } },
+    {
+      key: 'ours', variant: OURS, powered: true, paper: paper4(p(OURS.name)),
+      claim: { vs: 'baseline', thisBetter: true, statement: 'Ours > baseline', paper: paperDelta(p(OURS.name), p(BASELINE.name)) },
+    },
+    {
+      key: 'dagger', variant: OURS_DAGGER, paper: paper4(p(OURS_DAGGER.name)),
+      claim: { vs: 'ours', thisBetter: false, statement: 'Ours > Ours† (low/high split helps)', paper: paperDelta(p(OURS.name), p(OURS_DAGGER.name)) },
+    },
     { key: 'paper-form', variant: OURS_PAPER_FORM, paper: '', claim: { vs: 'baseline', thisBetter: true, statement: 'Ours (paper form) > baseline' } },
     { key: 'baseline', variant: BASELINE, powered: true, paper: paper4(p(BASELINE.name)) },
     // an extension (not in the paper): each text part of a class is the mean embedding of its text and its alternatives
     {
-      key: 'ours-paraphrases', label: EXTENSION_PARAPHRASES, variant: OURS, text: { kind: 'encoder', id: 'use-lite', paraphrases: true }, datasets: ['nw-ucla', 'utd-mhad'],
+      key: 'ours-paraphrases', label: EXTENSION_PARAPHRASES, variant: OURS, text: { kind: 'encoder', id: 'use-lite', paraphrases: true },
+      datasets: ['nw-ucla', 'utd-mhad'],
       claim: { vs: 'ours', thisBetter: true, statement: 'extension: several descriptions per class > one' },
     },
   ];
   if (metric === 'zsl') {
     rows.push(
-      { key: 'ridge', label: 'Ridge map text → visual prototype (reference; α chosen on val)', reference: 'ridge', powered: true, claim: { vs: 'ours', thisBetter: false, statement: 'Ours > a linear ridge map' } },
+      {
+        key: 'ridge', label: 'Ridge map text → visual prototype (reference; α chosen on val)', reference: 'ridge', powered: true,
+        claim: { vs: 'ours', thisBetter: false, statement: 'Ours > a linear ridge map' },
+      },
       { key: 'oracle', label: 'Unseen NCM oracle (ceiling: uses test labels)', reference: 'ncm-oracle', powered: true },
     );
   }
@@ -66,7 +83,10 @@ function table1Rows(metric: EvidenceMetric): EvidenceRowSpec[] {
 const ON = '+';
 const OFF = '−'; // U+2212, as in PAPER_TABLE3's keys
 
-/** Table 3 (modules), the paper's rows in its order: SD on = 'lb_ad_md' (AL+GD+LD) else 'lb'; FM on = 'reference' else 'off'; CL on = calibrated else cross-reconstruction. */
+/**
+ * Table 3 (modules), the paper's rows in its order: SD on = 'lb_ad_md' (AL+GD+LD) else 'lb'; FM on = 'reference' else 'off';
+ * CL on = calibrated else cross-reconstruction.
+ */
 export function table3Variants(): AblationVariant[] {
   return ['− − −', '+ − −', '− + −', '− − +', '+ + +'].map((key) => {
     const [sd, fm, cl] = key.split(' ').map((f) => f === ON);
@@ -91,7 +111,9 @@ export function table4Variants(): AblationVariant[] {
 /** Table 9: the triplet alignment losses of Eq. 25-28 (as printed) vs the calibrated loss. */
 export function table9Variants(): AblationVariant[] {
   return [
-    ...(['T1', 'T2', 'T3', 'T4'] as const).map((t) => ({ ...OURS, key: `L_${t}`, name: `L_${t} (Eq. ${24 + Number(t[1])})`, alignment: `triplet-${t}` as const })),
+    ...(['T1', 'T2', 'T3', 'T4'] as const).map((t) => ({
+      ...OURS, key: `L_${t}`, name: `L_${t} (Eq. ${24 + Number(t[1])})`, alignment: `triplet-${t}` as const,
+    })),
     { ...OURS, key: 'Ours', name: 'calibrated (Ours)' },
   ];
 }
@@ -102,8 +124,12 @@ function table3Rows(): EvidenceRowSpec[] {
   const what: Record<string, string> = { '+ − −': 'SD', '− + −': 'FM', '− − +': 'CL' };
   return table3Variants().map((v) => {
     const spec: EvidenceRowSpec = { key: v.key, label: `${v.name}`, variant: v, paper: paper4(PAPER_TABLE3[v.key]) };
-    if (v.key === all) spec.claim = { vs: none, thisBetter: true, statement: 'all three modules > none', paper: paperDelta(PAPER_TABLE3[all], PAPER_TABLE3[none]) };
-    else if (what[v.key]) spec.claim = { vs: none, thisBetter: true, statement: `${what[v.key]} alone > none`, paper: paperDelta(PAPER_TABLE3[v.key], PAPER_TABLE3[none]) };
+    if (v.key === all) spec.claim = {
+      vs: none, thisBetter: true, statement: 'all three modules > none', paper: paperDelta(PAPER_TABLE3[all], PAPER_TABLE3[none]),
+    };
+    else if (what[v.key]) spec.claim = {
+      vs: none, thisBetter: true, statement: `${what[v.key]} alone > none`, paper: paperDelta(PAPER_TABLE3[v.key], PAPER_TABLE3[none]),
+    };
     return spec;
   });
 }
@@ -111,7 +137,9 @@ function table3Rows(): EvidenceRowSpec[] {
 function table4Rows(): EvidenceRowSpec[] {
   return table4Variants().map((v) => {
     const spec: EvidenceRowSpec = { key: v.key, label: v.name, variant: v, paper: paper4(PAPER_TABLE4[v.key]) };
-    if (v.key === 'AL+LD+GD') spec.claim = { vs: 'AL', thisBetter: true, statement: 'AL+LD+GD > AL', paper: paperDelta(PAPER_TABLE4['AL+LD+GD'], PAPER_TABLE4.AL) };
+    if (v.key === 'AL+LD+GD') spec.claim = {
+      vs: 'AL', thisBetter: true, statement: 'AL+LD+GD > AL', paper: paperDelta(PAPER_TABLE4['AL+LD+GD'], PAPER_TABLE4.AL),
+    };
     if (v.key === 'LD+GD') spec.claim = { vs: 'AL', thisBetter: true, statement: 'LD+GD > AL', paper: paperDelta(PAPER_TABLE4['LD+GD'], PAPER_TABLE4.AL) };
     return spec;
   });
@@ -120,7 +148,9 @@ function table4Rows(): EvidenceRowSpec[] {
 function table9Rows(): EvidenceRowSpec[] {
   return table9Variants().map((v) => {
     const spec: EvidenceRowSpec = { key: v.key, label: v.name, variant: v, paper: paper4(PAPER_TABLE9[v.key]) };
-    if (v.key !== 'Ours') spec.claim = { vs: 'Ours', thisBetter: false, statement: `calibrated > ${v.key}`, paper: paperDelta(PAPER_TABLE9.Ours, PAPER_TABLE9[v.key]) };
+    if (v.key !== 'Ours') spec.claim = {
+      vs: 'Ours', thisBetter: false, statement: `calibrated > ${v.key}`, paper: paperDelta(PAPER_TABLE9.Ours, PAPER_TABLE9[v.key]),
+    };
     return spec;
   });
 }
@@ -142,8 +172,12 @@ const PURLS_PUBLISHED: PublishedRow[] = Object.entries(PURLS_SMALL_DATA_ZSL).map
   model: `${model} (PURLS suppl. Tab. 8; CLIP text, their features)`, source: 'PURLS (Zhu et al., CVPR 2024), supplementary Table 8', values,
 }));
 
-export const EVIDENCE_TABLES: Readonly<Record<EvidenceTableId, { file: string; title: string; metric: EvidenceMetric; rows: () => EvidenceRowSpec[]; published?: PublishedRow[] }>> = {
-  table1: { file: 'table1_zsl', title: 'Table 1: zero-shot accuracy (%) on real skeletons', metric: 'zsl', rows: () => table1Rows('zsl'), published: PURLS_PUBLISHED },
+export const EVIDENCE_TABLES: Readonly<Record<EvidenceTableId, {
+  file: string; title: string; metric: EvidenceMetric; rows: () => EvidenceRowSpec[]; published?: PublishedRow[];
+}>> = {
+  table1: {
+    file: 'table1_zsl', title: 'Table 1: zero-shot accuracy (%) on real skeletons', metric: 'zsl', rows: () => table1Rows('zsl'), published: PURLS_PUBLISHED,
+  },
   table2: { file: 'table2_gzsl', title: 'Table 2: generalized zero-shot S / U / H (%)', metric: 'H', rows: () => table1Rows('H') },
   table3: { file: 'ablation_table3', title: 'Table 3: influence of the modules (SD, FM, CL), ZSL (%)', metric: 'zsl', rows: table3Rows },
   table4: { file: 'ablation_table4', title: 'Table 4: influence of the text descriptions (AL, LD, GD), ZSL (%)', metric: 'zsl', rows: table4Rows },
@@ -180,11 +214,17 @@ export async function runEvidenceTable(ev: Evidence, id: EvidenceTableId): Promi
       `and their own skeleton features (ours: ${ours} and dct-lda features). ` +
       `They are quoted, not re-run; their split-'${ALL_SPLITS}' row is the mean of the published per-split numbers.`);
   }
-  if (id === 'table1') notes.push('Reference rows on the same features: the ridge map fits text → visual class mean on the seen classes (regulariser chosen on the val phase); the NCM oracle classifies unseen test samples by their own class means (test labels): a ceiling, not a zero-shot result. Both are deterministic: n = splits.');
-  if (id === 'table1' || id === 'table2') notes.push("Ours (paper form) = the `paper` preset's formulas and hyper-parameters (Eq. 2-3 without k, Eq. 6 with negatives on both sides, φ = 35, α = 0.1) on the dataset's schedule: the paper's 10 × 1900 steps per run do not fit the notebooks' budget; `npx fsvae run --preset paper` runs the whole preset on NTU features.");
+  if (id === 'table1') notes.push('Reference rows on the same features: the ridge map fits text → visual class mean on the seen classes '
+    + '(regulariser chosen on the val phase); the NCM oracle classifies unseen test samples by their own class means (test labels): '
+    + 'a ceiling, not a zero-shot result. Both are deterministic: n = splits.');
+  if (id === 'table1' || id === 'table2') notes.push("Ours (paper form) = the `paper` preset's formulas and hyper-parameters "
+    + "(Eq. 2-3 without k, Eq. 6 with negatives on both sides, φ = 35, α = 0.1) on the dataset's schedule: the paper's 10 × 1900 steps per run "
+    + "do not fit the notebooks' budget; `npx fsvae run --preset paper` runs the whole preset on NTU features.");
   if (id === 'table2') notes.push("H = harmonic mean of S and U with the code's gate (logistic regression on the pseudo split, temperature 2, threshold 0.5).");
   if (id === 'table8') notes.push("H = harmonic mean of S and U with the code's gate (temperature 2, threshold 0.5); the same runs as Table 7.");
-  if (id === 'table7' || id === 'table8') notes.push('CLIP ViT-B/32 vs ViT-B/16 rows need NTU features (SynSE Shift-GCN); they run in notebook 06 when those are present. Here the offline USE-Lite encoder embeds each text part, and the control replaces the text with Gaussian vectors of the same shape.');
+  if (id === 'table7' || id === 'table8') notes.push('CLIP ViT-B/32 vs ViT-B/16 rows need NTU features (SynSE Shift-GCN); '
+    + 'they run in notebook 06 when those are present. Here the offline USE-Lite encoder embeds each text part, and the control replaces the text '
+    + 'with Gaussian vectors of the same shape.');
   // what the table costs from an empty cache: each distinct cell's own training time
   const trainingSeconds = (await trainedCellsOf(ev, id)).reduce((sum, c) => sum + c.seconds, 0);
   return { id, file: t.file, title: t.title, rows, notes, trainingSeconds: Number(trainingSeconds.toFixed(1)), input };
@@ -211,18 +251,27 @@ export async function trainedCellsOf(ev: Evidence, id: EvidenceTableId): Promise
 /** Writes results/<file>.{csv,md} with provenance. */
 export function writeEvidenceTable(t: EvidenceTable, ev: Evidence, backend: string, notebook: string, wallSeconds: number): string[] {
   const prov = provenance(backend, {
-    notebook, mode: ev.config.mode, seeds: ev.config.datasets.map((d) => `${d.name}: ${seedsOf(ev.config, d, t.id, { powered: true }).join(',')}`).join('; '), stage1: ev.config.stage1.name,
+    notebook, mode: ev.config.mode,
+    seeds: ev.config.datasets.map((d) => `${d.name}: ${seedsOf(ev.config, d, t.id, { powered: true }).join(',')}`).join('; '), stage1: ev.config.stage1.name,
     stage2: ev.config.datasets.map((d) => `${d.name}: ${d.stage2.name}`).join('; '), realData: ev.config.real, wallSeconds,
     // wallSeconds: this run (small when the cells came from the cache); trainingSeconds: the cells' own stage-2 time
     ...(t.trainingSeconds !== undefined ? { trainingSeconds: t.trainingSeconds } : {}),
-    text: ev.config.datasets.map((d) => `${d.name}: ${d.text.kind === 'encoder' ? `${d.text.id ?? 'use-lite'} on data/descriptions/${d.name}.json` : d.text.kind}`).join('; '),
+    text: ev.config.datasets
+      .map((d) => `${d.name}: ${d.text.kind === 'encoder' ? `${d.text.id ?? 'use-lite'} on data/descriptions/${d.name}.json` : d.text.kind}`).join('; '),
   });
   // full-mode tables sit next to the main job's (quick) ones: <file>_full.*
   const name = ev.config.mode === 'full' ? `${t.file}_full` : t.file;
-  const { csv, md, json } = writeResultTableWithJson({ name, title: ev.config.mode === 'full' ? `${t.title} — full mode` : t.title, rows: t.rows, notes: t.notes }, prov, {
+  const { csv, md, json } = writeResultTableWithJson({
+    name, title: ev.config.mode === 'full' ? `${t.title} — full mode` : t.title, rows: t.rows, notes: t.notes,
+  }, prov, {
     id: t.id,
     ...(t.input ? { input: t.input } : {}),
-    resolved: { stage1: ev.config.stage1, seeds: ev.config.seeds, headlineSeeds: ev.config.headlineSeeds, headlineRows: ev.config.headlineRows, gate: ev.config.gate, datasets: ev.config.datasets.map((d) => ({ name: d.name, origin: d.origin, seeds: seedsOf(ev.config, d, t.id, { powered: true }), text: d.text, stage2: d.stage2 })) },
+    resolved: {
+      stage1: ev.config.stage1, seeds: ev.config.seeds, headlineSeeds: ev.config.headlineSeeds, headlineRows: ev.config.headlineRows, gate: ev.config.gate,
+      datasets: ev.config.datasets.map((d) => ({
+        name: d.name, origin: d.origin, seeds: seedsOf(ev.config, d, t.id, { powered: true }), text: d.text, stage2: d.stage2,
+      })),
+    },
   });
   return [csv, md, json];
 }
@@ -257,7 +306,9 @@ export function evidenceSummaryMarkdown(
     lines.push('| dataset | row | n | ZSL | 95% CI | chance |', '|---|---|---|---|---|---|');
     for (const r of overall) lines.push(`| ${r.dataset} | ${String(r.row).replace(/\|/g, '/')} | ${r.n} | ${r.ZSL} | ${r['95% CI']} | ${r.chance} |`);
     lines.push('', ...targetLines(t1), '');
-    if (t1.rows.some((r) => !isOverall(r))) lines.push('Per split (ZSL %, mean over seeds; published rows quoted from PURLS, CLIP text and their own features):', '', ...perSplitLines(t1), '');
+    if (t1.rows.some((r) => !isOverall(r))) lines.push(
+      'Per split (ZSL %, mean over seeds; published rows quoted from PURLS, CLIP text and their own features):', '', ...perSplitLines(t1), '',
+    );
   }
   if (transferFindings.length) {
     lines.push('Why the transfer fails, per split (`results/transfer_diagnosis*.md`, `results/transfer_confusion.md`; notebook 03):', '');
@@ -276,7 +327,8 @@ export function evidenceSummaryMarkdown(
   }
   lines.push('Claims of the paper, paired by split and seed (Δ in points, 95 % CI):', '', ...claimLines(tables));
   const old = full.filter((t) => !t.input).map((t) => `\`${t.file}\``);
-  if (old.length) lines.push('', `Full-mode tables written before per-run values were stored (equal-variance pooled intervals, no per-split rows; \`npx fsvae tables --mode full\` rewrites them): ${old.join(', ')}.`);
+  if (old.length) lines.push('', 'Full-mode tables written before per-run values were stored (equal-variance pooled intervals, no per-split rows; '
+    + `\`npx fsvae tables --mode full\` rewrites them): ${old.join(', ')}.`);
   if (full.length) {
     const f1 = full.find((t) => t.id === 'table1');
     lines.push('', `Full mode (\`npx fsvae tables --mode full\`; \`results/*_full.md\`, ${full.length} tables):`, '');
@@ -285,7 +337,8 @@ export function evidenceSummaryMarkdown(
     lines.push(...claimLines(full));
   }
   const sweepLines = [...sweepClaimLines(sweeps.quick, 'main job'), ...sweepClaimLines(sweeps.full, 'full mode, `npx fsvae sweeps --mode full`')];
-  if (sweepLines.length) lines.push('', 'Sweeps of Table 5 and Fig. 4 (notebook 04): the paper\'s best setting against each other value of its sweep, paired by seed (Δ in points, 95 % CI):', '', ...sweepLines);
+  if (sweepLines.length) lines.push('', 'Sweeps of Table 5 and Fig. 4 (notebook 04): the paper\'s best setting against each other value of its sweep, '
+    + 'paired by seed (Δ in points, 95 % CI):', '', ...sweepLines);
   return lines.join('\n');
 }
 
@@ -324,7 +377,9 @@ export function perSplitTargetRows(t1: EvidenceTable): Row[] {
     const out: Row = { dataset, split, chance };
     for (const l of labels) out[short(l)] = at(l) ? (at(l)!.ZSL as number) : '';
     out['Ours ≥ Global'] = global ? (v(ours) >= v(global) ? 'met' : `not met (${(v(ours) - v(global)).toFixed(1)})`) : '–';
-    out['Ours ≥ 2× chance'] = TWICE_CHANCE_SPLITS(split) ? (v(ours) >= 2 * chance ? 'met' : `not met (${(v(ours) / chance).toFixed(2)}×)`) : '– (2× chance = 100 %)';
+    out['Ours ≥ 2× chance'] = TWICE_CHANCE_SPLITS(split)
+      ? (v(ours) >= 2 * chance ? 'met' : `not met (${(v(ours) / chance).toFixed(2)}×)`)
+      : '– (2× chance = 100 %)';
     out['half-width Ours / baseline'] = [halfWidth(ours), halfWidth(at(BASELINE.name))].map((h) => (Number.isFinite(h) ? h.toFixed(1) : 'n/a')).join(' / ');
     const purls = inSplit.find((r) => isPublished(r) && String(r.row).startsWith('published: PURLS'));
     const ext = at(EXTENSION_PARAPHRASES);
@@ -339,12 +394,15 @@ export function perSplitTargetLines(t1: EvidenceTable): string[] {
   const missed = (col: string) => rows.filter((r) => String(r[col]).startsWith('not met')).map((r) => `${r.split} ${String(r[col]).replace('not met ', '')}`);
   const perSplit = t1.rows.filter((r) => !isOverall(r) && (r.row === OURS.name || r.row === BASELINE.name));
   const wide = perSplit.filter((r) => !(halfWidth(r) <= PER_SPLIT_HALF_WIDTH_TARGET));
-  const say = (what: string, m: string[], of: number) => `- ${what}: ${m.length === 0 ? `met on all ${of}` : `not met on ${m.length} of ${of} (${m.join(', ')})`}.`;
+  const say = (what: string, m: string[], of: number) =>
+    `- ${what}: ${m.length === 0 ? `met on all ${of}` : `not met on ${m.length} of ${of} (${m.join(', ')})`}.`;
   return [
     say('Ours ≥ the published Global row', missed('Ours ≥ Global'), rows.filter((r) => r['Ours ≥ Global'] !== '–').length),
-    say('Ours ≥ 2× chance (NW-UCLA 5/5 and every UTD-MHAD split)', missed('Ours ≥ 2× chance'), rows.filter((r) => !String(r['Ours ≥ 2× chance']).startsWith('–')).length),
+    say('Ours ≥ 2× chance (NW-UCLA 5/5 and every UTD-MHAD split)', missed('Ours ≥ 2× chance'),
+      rows.filter((r) => !String(r['Ours ≥ 2× chance']).startsWith('–')).length),
     say(`Per-split 95 % CI half-width ≤ ${PER_SPLIT_HALF_WIDTH_TARGET} points for Ours and the baseline (the full-mode target)`,
-      wide.map((r) => `${r.split} ${r.row === OURS.name ? 'Ours' : 'baseline'} ${Number.isFinite(halfWidth(r)) ? halfWidth(r).toFixed(1) : 'n/a'}`), perSplit.length),
+      wide.map((r) => `${r.split} ${r.row === OURS.name ? 'Ours' : 'baseline'} ${Number.isFinite(halfWidth(r)) ? halfWidth(r).toFixed(1) : 'n/a'}`),
+      perSplit.length),
     extensionLine(rows),
   ];
 }
@@ -355,13 +413,17 @@ function extensionLine(rows: Row[]): string {
   if (judged.length === 0) return '- Best documented extension ≥ PURLS on at least 3 of the 5 splits: not met (no extension row in this table).';
   const met = judged.filter((r) => r['extension ≥ PURLS'] === 'met').map((r) => String(r.split));
   const verdict = met.length >= 3 ? 'met' : 'not met';
-  return `- Best documented extension (${EXTENSION_PARAPHRASES}; USE-Lite text, PURLS uses CLIP) ≥ PURLS on at least 3 of the ${judged.length} splits: ${verdict} (${met.length === 0 ? 'on none' : `on ${met.join(', ')}`}).`;
+  return `- Best documented extension (${EXTENSION_PARAPHRASES}; USE-Lite text, PURLS uses CLIP) ≥ PURLS on at least 3 of the ${judged.length} splits: `
+    + `${verdict} (${met.length === 0 ? 'on none' : `on ${met.join(', ')}`}).`;
 }
 
 /** Table 1 per split as a figure: Ours, the baseline, the ridge map and the published Global and PURLS rows, with chance. */
-export function table1PerSplitFigure(t1: EvidenceTable, title = 'Table 1 per split: ZSL (%), ours with 95 % intervals, published rows (PURLS suppl.), chance'): Figure {
+export function table1PerSplitFigure(
+  t1: EvidenceTable, title = 'Table 1 per split: ZSL (%), ours with 95 % intervals, published rows (PURLS suppl.), chance',
+): Figure {
   const labels = [...new Set(t1.rows.map((r) => String(r.row)))];
-  const pick = labels.filter((l) => l === OURS.name || l === BASELINE.name || l.startsWith('Ridge map') || l.startsWith('published: Global') || l.startsWith('published: PURLS'));
+  const pick = labels.filter((l) => l === OURS.name || l === BASELINE.name || l.startsWith('Ridge map') || l.startsWith('published: Global')
+    || l.startsWith('published: PURLS'));
   return perSplitFigure(t1.rows, title, pick);
 }
 
@@ -369,7 +431,10 @@ function perSplitLines(t1: EvidenceTable): string[] {
   const rows = perSplitTargetRows(t1);
   const cols = Object.keys(rows[0] ?? {});
   const cell = (v: unknown) => String(v).replace(/\|/g, '/');
-  return [`| ${cols.map(cell).join(' | ')} |`, `|${'---|'.repeat(cols.length)}`, ...rows.map((r) => `| ${cols.map((c) => cell(r[c])).join(' | ')} |`), '', ...perSplitTargetLines(t1)];
+  return [
+    `| ${cols.map(cell).join(' | ')} |`, `|${'---|'.repeat(cols.length)}`, ...rows.map((r) => `| ${cols.map((c) => cell(r[c])).join(' | ')} |`), '',
+    ...perSplitTargetLines(t1),
+  ];
 }
 
 export interface SweepTables { quick: { name: string; rows: Row[] }[]; full: { name: string; rows: Row[] }[] }
@@ -382,8 +447,12 @@ function sweepClaimLines(tables: { name: string; rows: Row[] }[], label: string)
   const count = (v: string) => rows.filter((x) => x.r.verdict === v).length;
   const verdicts = `Verdicts: ${count('supports')} supports, ${count('contradicts')} contradicts, ${count('inconclusive')} inconclusive.`;
   if (rows.every((x) => Number(x.r['n pairs']) < 2)) return [`- ${label} (${files}): one seed per point, so no interval; ${verdicts}`, ''];
-  const lines = [`${label[0].toUpperCase()}${label.slice(1)} (${files}):`, '', '| sweep | dataset | claim | n | Δ [95% CI] | verdict |', '|---|---|---|---|---|---|'];
-  for (const { file, r } of rows) lines.push(`| ${file.replace(/^ablation_|_full$/g, '')} | ${r.dataset} ${r.split} | ${r.claim} | ${r['n pairs']} | ${r['Δ [95% CI]']} | ${r.verdict} |`);
+  const lines = [
+    `${label[0].toUpperCase()}${label.slice(1)} (${files}):`, '', '| sweep | dataset | claim | n | Δ [95% CI] | verdict |', '|---|---|---|---|---|---|',
+  ];
+  for (const { file, r } of rows) lines.push(
+    `| ${file.replace(/^ablation_|_full$/g, '')} | ${r.dataset} ${r.split} | ${r.claim} | ${r['n pairs']} | ${r['Δ [95% CI]']} | ${r.verdict} |`,
+  );
   lines.push('', verdicts, '');
   return lines;
 }
@@ -398,7 +467,11 @@ function targetLines(t1: EvidenceTable): string[] {
     const ratio = ours.ZSL / ours.chance;
     const vsBase = base && typeof base.ZSL === 'number' ? ours.ZSL - base.ZSL : NaN;
     const half = halfWidth(ours);
-    lines.push(`- ${d}: Ours is ${ratio.toFixed(2)}× chance (target ≥ 2×: ${ratio >= 2 ? 'met' : 'not met'}), ${Number.isFinite(vsBase) ? `${vsBase >= 0 ? '+' : ''}${vsBase.toFixed(1)} points against the baseline (target ≥ 0: ${vsBase >= 0 ? 'met' : 'not met'}; paired verdict below)` : 'no baseline row'}, 95 % CI half-width ${Number.isFinite(half) ? half.toFixed(1) : 'n/a'} points (target ≤ 5: ${half <= 5 ? 'met' : 'not met'}).`);
+    lines.push(`- ${d}: Ours is ${ratio.toFixed(2)}× chance (target ≥ 2×: ${ratio >= 2 ? 'met' : 'not met'}), `
+      + `${Number.isFinite(vsBase)
+        ? `${vsBase >= 0 ? '+' : ''}${vsBase.toFixed(1)} points against the baseline (target ≥ 0: ${vsBase >= 0 ? 'met' : 'not met'}; paired verdict below)`
+        : 'no baseline row'}, `
+      + `95 % CI half-width ${Number.isFinite(half) ? half.toFixed(1) : 'n/a'} points (target ≤ 5: ${half <= 5 ? 'met' : 'not met'}).`);
   }
   return lines;
 }
@@ -455,7 +528,9 @@ function claimLines(tables: EvidenceTable[]): string[] {
   const lines = ['| table | dataset | claim | Δ [95% CI] | verdict | paper Δ (NTU) |', '|---|---|---|---|---|---|'];
   const cell = (v: unknown) => String(v).replace(/\|/g, '/');
   for (const t of tables) {
-    for (const r of t.rows.filter((x) => x.verdict && isOverall(x))) lines.push(`| ${t.id} | ${r.dataset} | ${cell(r.claim)} | ${r['Δ [95% CI]']} | ${r.verdict} | ${cell(r['paper Δ'] || '–')} |`);
+    for (const r of t.rows.filter((x) => x.verdict && isOverall(x))) lines.push(
+      `| ${t.id} | ${r.dataset} | ${cell(r.claim)} | ${r['Δ [95% CI]']} | ${r.verdict} | ${cell(r['paper Δ'] || '–')} |`,
+    );
   }
   const count = (v: string) => tables.reduce((a, t) => a + t.rows.filter((r) => r.verdict === v && isOverall(r)).length, 0);
   lines.push('', `Verdicts: ${count('supports')} supports, ${count('contradicts')} contradicts, ${count('inconclusive')} inconclusive.`);
@@ -489,5 +564,6 @@ export function updateReadmeEvidence(readme: string, dir = resultsDir()): { text
 /** Observations generated from the rows: each claim with its verdict and numbers, per dataset. */
 export function evidenceObservations(t: EvidenceTable): string[] {
   const metric = EVIDENCE_TABLES[t.id].metric === 'H' ? 'H' : 'ZSL';
-  return t.rows.filter((r) => r.verdict && isOverall(r)).map((r) => `${r.dataset}: "${r.claim}" — ${r.verdict} (Δ ${r['Δ [95% CI]']} points over ${r['n pairs']} paired runs; ${r.row}: ${metric} ${r[metric]}${r.paper ? `; paper Δ on NTU ${r['paper Δ'] || 'n/a'}` : ''})`);
+  return t.rows.filter((r) => r.verdict && isOverall(r)).map((r) => `${r.dataset}: "${r.claim}" — ${r.verdict} (Δ ${r['Δ [95% CI]']} points `
+    + `over ${r['n pairs']} paired runs; ${r.row}: ${metric} ${r[metric]}${r.paper ? `; paper Δ on NTU ${r['paper Δ'] || 'n/a'}` : ''})`);
 }

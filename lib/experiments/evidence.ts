@@ -363,8 +363,8 @@ export class Evidence {
       else acc = ridgeReference(val, test).testAccuracy;
       for (const seed of seeds) {
         out.push({
-          dataset: ds.name, split: prepared.split.name, seed, zsl: acc, zslTestSelected: acc, S: NaN, U: NaN, H: NaN, chance: 1 / prepared.split.unseen.length, seconds: 0, cached: false,
-          engine: 'none', code: this.code,
+          dataset: ds.name, split: prepared.split.name, seed, zsl: acc, zslTestSelected: acc, S: NaN, U: NaN, H: NaN, chance: 1 / prepared.split.unseen.length,
+          seconds: 0, cached: false, engine: 'none', code: this.code,
         });
       }
     }
@@ -409,7 +409,9 @@ function runsOf(input: EvidenceRowsInput, dataset: string, row: string): Evidenc
  * Paired values a[i], b[i] of two rows: matched by (split, seed), never by position, over the runs
  * both rows have (a row may run more seeds than the other: n pairs says how many were paired).
  */
-export function pairRuns(a: readonly EvidenceRun[], b: readonly EvidenceRun[], metric: EvidenceMetric, what: string): { a: number[]; b: number[]; strata: string[] } {
+export function pairRuns(
+  a: readonly EvidenceRun[], b: readonly EvidenceRun[], metric: EvidenceMetric, what: string,
+): { a: number[]; b: number[]; strata: string[] } {
   const key = (r: EvidenceRun) => `${r.split}\u0000${r.seed}`;
   const byKey = new Map(b.map((r) => [key(r), r]));
   if (byKey.size !== b.length || new Set(a.map(key)).size !== a.length) throw new FsvaeInputError(`${what}: a split × seed appears twice in one row.`);
@@ -459,21 +461,27 @@ export function evidenceRowsFromRuns(input: EvidenceRowsInput): Row[] {
       const other = partner(spec.claim.vs);
       const p = pairRuns(runs, other, input.metric, `${what} vs ${spec.claim.vs}`);
       const cmp = spec.claim.thisBetter ? pairedComparison(p.a, p.b, what, p.strata) : pairedComparison(p.b, p.a, what, p.strata);
-      Object.assign(row, { claim: spec.claim.statement, 'paper Δ': spec.claim.paper ?? '', 'Δ [95% CI]': formatInterval(cmp, 100, 1), 'n pairs': cmp.n, verdict: cmp.verdict });
+      Object.assign(row, {
+        claim: spec.claim.statement, 'paper Δ': spec.claim.paper ?? '', 'Δ [95% CI]': formatInterval(cmp, 100, 1), 'n pairs': cmp.n, verdict: cmp.verdict,
+      });
     }
     return row;
   };
   const publishedRow = (dataset: string, split: string, p: PublishedRow, splits: string[], chance: Row['chance']): Row | null => {
     const v = splits.map((s) => p.values[s]);
     if (v.some((x) => x === undefined)) return null;
-    const row: Row = { dataset, split, row: `published: ${p.model}`, n: '', [input.metric === 'zsl' ? 'ZSL' : 'H']: Number(mean(v).toFixed(1)), '95% CI': 'published' };
+    const row: Row = {
+      dataset, split, row: `published: ${p.model}`, n: '', [input.metric === 'zsl' ? 'ZSL' : 'H']: Number(mean(v).toFixed(1)), '95% CI': 'published',
+    };
     if (input.metric === 'zsl') row.chance = chance;
     return Object.assign(row, { paper: '', claim: '', 'paper Δ': '', 'Δ [95% CI]': '', 'n pairs': '', verdict: '' });
   };
   for (const ds of input.datasets) {
     const specs = input.specs.filter((s) => runsOn(s, ds.name));
     const keys = new Set(specs.map((s) => s.key));
-    for (const s of specs) if (s.claim && !keys.has(s.claim.vs)) throw new FsvaeInputError(`evidence row ${s.key}: its claim compares with '${s.claim.vs}', which is not a row of this table on ${ds.name}.`);
+    for (const s of specs) if (s.claim && !keys.has(s.claim.vs)) throw new FsvaeInputError(
+      `evidence row ${s.key}: its claim compares with '${s.claim.vs}', which is not a row of this table on ${ds.name}.`,
+    );
     const all = (key: string) => runsOf(input, ds.name, key);
     for (const spec of specs) rows.push(rowFor(ds.name, ALL_SPLITS, spec, all(spec.key), all));
     const firstAll = rows.length - specs.length;
@@ -494,7 +502,9 @@ export function evidenceRowsFromRuns(input: EvidenceRowsInput): Row[] {
 }
 
 /** The rows of a table (evidenceRowsFromRuns) and the runs they come from. */
-export async function evidenceRows(ev: Evidence, specs: EvidenceRowSpec[], metric: EvidenceMetric = 'zsl', published: PublishedRow[] = [], table?: string): Promise<{ rows: Row[]; input: EvidenceRowsInput }> {
+export async function evidenceRows(
+  ev: Evidence, specs: EvidenceRowSpec[], metric: EvidenceMetric = 'zsl', published: PublishedRow[] = [], table?: string,
+): Promise<{ rows: Row[]; input: EvidenceRowsInput }> {
   const runs: EvidenceRun[] = [];
   for (const ds of ev.config.datasets) {
     for (const s of specs.filter((x) => runsOn(x, ds.name))) {
@@ -514,7 +524,10 @@ export async function evidenceRows(ev: Evidence, specs: EvidenceRowSpec[], metri
 
 /** The stored form of a row spec (without its stage-2 variant, which the runs name). */
 export function rowRecord(s: EvidenceRowSpec): EvidenceRowRecord {
-  return { key: s.key, label: s.label ?? s.variant?.name ?? s.key, ...(s.powered ? { powered: true } : {}), ...(s.datasets ? { datasets: s.datasets } : {}), ...(s.reference ? { reference: s.reference } : {}), ...(s.paper !== undefined ? { paper: s.paper } : {}), ...(s.claim ? { claim: s.claim } : {}) };
+  return {
+    key: s.key, label: s.label ?? s.variant?.name ?? s.key, ...(s.powered ? { powered: true } : {}), ...(s.datasets ? { datasets: s.datasets } : {}),
+    ...(s.reference ? { reference: s.reference } : {}), ...(s.paper !== undefined ? { paper: s.paper } : {}), ...(s.claim ? { claim: s.claim } : {}),
+  };
 }
 
 /** "1-10" for a run of consecutive seeds, else the list. */
@@ -563,7 +576,9 @@ export function evidenceFigure(rows: Row[], title: string, metric = 'ZSL'): Figu
     const rs = overall.filter((r) => r.dataset === d && typeof r[metric] === 'number');
     return { type: 'bar', name: d, x: rs.map((r) => String(r.row)), y: rs.map((r) => r[metric] as number), error_y: errorBars(rs, metric) };
   });
-  return { data, layout: { title: { text: title }, barmode: 'group', yaxis: { title: { text: `${metric} (%), mean and 95 % CI` } }, xaxis: { automargin: true } } };
+  return {
+    data, layout: { title: { text: title }, barmode: 'group', yaxis: { title: { text: `${metric} (%), mean and 95 % CI` } }, xaxis: { automargin: true } },
+  };
 }
 
 /**
@@ -580,8 +595,17 @@ export function perSplitFigure(rows: Row[], title: string, labels: readonly stri
     return { type: 'bar', name: label, x: splits.filter((_, i) => present[i]), y: shown.map((r) => r[metric] as number), error_y: errorBars(shown, metric) };
   });
   if (metric === 'ZSL') {
-    data.push({ type: 'scatter', mode: 'markers', name: 'chance (1/|unseen|)', x: splits, y: splits.map((s) => Number(perSplit.find((r) => r.split === s)?.chance)), marker: { symbol: 'line-ew-open', size: 24, color: 'black' } });
+    data.push({
+      type: 'scatter', mode: 'markers', name: 'chance (1/|unseen|)', x: splits, y: splits.map((s) => Number(perSplit.find((r) => r.split === s)?.chance)),
+      marker: { symbol: 'line-ew-open', size: 24, color: 'black' },
+    });
   }
-  return { data, layout: { title: { text: title }, barmode: 'group', yaxis: { title: { text: `${metric} (%)` } }, xaxis: { title: { text: 'split (seen/unseen classes)' }, automargin: true } } };
+  return {
+    data,
+    layout: {
+      title: { text: title }, barmode: 'group', yaxis: { title: { text: `${metric} (%)` } },
+      xaxis: { title: { text: 'split (seen/unseen classes)' }, automargin: true },
+    },
+  };
 }
 

@@ -137,7 +137,8 @@ export function runFrequencyAnalysis(config: FrequencyAnalysisConfig): Frequency
       eq34 = Math.max(eq34, checkEnhancedEnergy(trajectories(s), gainProfile(s.frames, timeCfg)).maxRowRelativeError);
     }
     energyRows.push({
-      signals: `${source.split(' (')[0]} skeletons, ${label}`, count: list.length, length: `${Math.min(...list.map((s) => s.frames))}..${Math.max(...list.map((s) => s.frames))}`,
+      signals: `${source.split(' (')[0]} skeletons, ${label}`, count: list.length,
+      length: `${Math.min(...list.map((s) => s.frames))}..${Math.max(...list.map((s) => s.frames))}`,
       'E_freq/E_time - 1': e.ratio - 1, 'max row rel. error (Eq. 32)': e.maxRowRelativeError, 'max row rel. error (Eq. 34)': eq34,
       'tfjs float32 vs float64 (max rel.)': null,
     });
@@ -182,7 +183,10 @@ export function runFrequencyAnalysis(config: FrequencyAnalysisConfig): Frequency
   const fig5: GainProfileResult[] = [
     { preset: 'reference (code: k=0.3, w=1)', n: n5, gains: Array.from(gainProfile(n5, frequencyConfig('reference', { phi: phi5, bands: b5 }))) },
     { preset: 'paper Eq. 2-3 (w=0.3, no k)', n: n5, gains: Array.from(gainProfile(n5, frequencyConfig('paper', { phi: phi5, bands: b5 }))) },
-    { preset: 'App. F.4 attenuation −w(1−i/b)', n: n5, gains: Array.from(gainProfile(n5, frequencyConfig('paper', { phi: phi5, bands: b5, highForm: 'appendix-f4' }))) },
+    {
+      preset: 'App. F.4 attenuation −w(1−i/b)', n: n5,
+      gains: Array.from(gainProfile(n5, frequencyConfig('paper', { phi: phi5, bands: b5, highForm: 'appendix-f4' }))),
+    },
   ];
 
   // per-joint energy redistribution along time (centred trajectories)
@@ -279,7 +283,10 @@ export function exampleTrajectoryFigure(r: FrequencyAnalysisResult): Figure {
       { type: 'scatter', mode: 'lines', name: 'before', x, y: r.example.before },
       { type: 'scatter', mode: 'lines', name: 'after (IDCT(g ⊙ DCT))', x, y: r.example.after },
     ],
-    layout: { title: { text: `${r.example.id}: joint ${r.example.joint}, y coordinate (centred)` }, xaxis: { title: { text: 'frame' } }, yaxis: { title: { text: 'metres' } } },
+    layout: {
+      title: { text: `${r.example.id}: joint ${r.example.joint}, y coordinate (centred)` }, xaxis: { title: { text: 'frame' } },
+      yaxis: { title: { text: 'metres' } },
+    },
   };
 }
 
@@ -301,8 +308,10 @@ export function writeFrequencyAnalysisResults(r: FrequencyAnalysisResult, backen
     notes: [
       `Skeletons: ${r.skeletonSource}; ${r.skeletonCount} sequences, every joint × coordinate trajectory transformed along time.`,
       'Eq. 32: E_freq = E_time. Eq. 34: energy of IDCT(g ⊙ DCT(s)) = Σ g(i)² C_i², with the reference gain profile laid over each length.',
-      'Float64 errors are at the level of rounding (~1e-15); the tfjs column is the float32 FrequencyEnhancer against the float64 computation, relative to the signal RMS.',
-      'The paper states these identities; they hold to machine precision here. Eq. 34 also shows the module does NOT preserve energy: it rescales it by Σ g²C²/Σ C².',
+      'Float64 errors are at the level of rounding (~1e-15); the tfjs column is the float32 '
+        + 'FrequencyEnhancer against the float64 computation, relative to the signal RMS.',
+      'The paper states these identities; they hold to machine precision here. Eq. 34 '
+        + 'also shows the module does NOT preserve energy: it rescales it by Σ g²C²/Σ C².',
     ],
   });
   write({
@@ -317,8 +326,10 @@ export function writeFrequencyAnalysisResults(r: FrequencyAnalysisResult, backen
     rows: r.profileRows,
     notes: [
       'reference = the public code (φ=30, b=30, k=0.3, w=1, last coefficient untouched); paper = Eq. 2-3 as printed with φ=35 (Table 12), w=0.3, no k.',
-      'In the code the high-frequency gain is 1 − w·k·(2 − i/b) = 0.4 + 0.01·i at init: damping is strongest just above φ (0.43) and weakest at the top band (0.69), the reverse of "suppressing high frequencies".',
-      'At N = 1024 or 1536 (the 1024/1536-d text inputs) the first band already ends beyond φ = 30, so the reference module boosts nothing and damps every text coefficient by 0.40-0.69.',
+      'In the code the high-frequency gain is 1 − w·k·(2 − i/b) = 0.4 + 0.01·i at init: damping is strongest just '
+        + 'above φ (0.43) and weakest at the top band (0.69), the reverse of "suppressing high frequencies".',
+      'At N = 1024 or 1536 (the 1024/1536-d text inputs) the first band already ends beyond φ = 30, '
+        + 'so the reference module boosts nothing and damps every text coefficient by 0.40-0.69.',
     ],
   });
   write({

@@ -113,7 +113,10 @@ export async function runMainResults(cfg: MainResultsConfig, log: (l: string) =>
   for (const en of entries) {
     if (!en.prepared) {
       const s = en.missing!.source;
-      table1.push({ dataset: s.kind === 'generated' ? 'generated' : s.dataset, split: typeof s.split === 'string' ? s.split : s.split.name, method: '(not run)', protocol: '', seeds: 0, ZSL: '', 'paper ZSL': '', note: en.missing!.message });
+      table1.push({
+        dataset: s.kind === 'generated' ? 'generated' : s.dataset, split: typeof s.split === 'string' ? s.split : s.split.name, method: '(not run)',
+        protocol: '', seeds: 0, ZSL: '', 'paper ZSL': '', note: en.missing!.message,
+      });
       continue;
     }
     const p = en.prepared;
@@ -121,13 +124,19 @@ export async function runMainResults(cfg: MainResultsConfig, log: (l: string) =>
       const method = String(row.method);
       const paperZ = PAPER_TABLE1_ZSL[method]?.[p.split.name];
       const paperG = PAPER_TABLE2_GZSL[method]?.[p.split.name];
-      table1.push({ dataset: row.dataset, split: row.split, method, protocol: row.protocol, seeds: row.seeds, ZSL: row.ZSL, 'paper ZSL': paperZ ?? '' });
-      table2.push({ dataset: row.dataset, split: row.split, method, protocol: row.protocol, seeds: row.seeds, S: row.S, U: row.U, H: row.H, 'paper S/U/H': paperG ? `${paperG.S} / ${paperG.U} / ${paperG.H}` : '' });
+      table1.push({
+        dataset: row.dataset, split: row.split, method, protocol: row.protocol, seeds: row.seeds, ZSL: row.ZSL, 'paper ZSL': paperZ ?? '',
+      });
+      table2.push({
+        dataset: row.dataset, split: row.split, method, protocol: row.protocol, seeds: row.seeds, S: row.S, U: row.U, H: row.H,
+        'paper S/U/H': paperG ? `${paperG.S} / ${paperG.U} / ${paperG.H}` : '',
+      });
     }
     if (p.stage1) {
       stage1Rows.push({
         dataset: p.textDataset, split: p.split.name, extractor: p.stage1.config.name, cached: p.cached,
-        'seen-class top-1 (test side)': p.stage1.seenTestTop1 ?? '', 'train-phase seconds': p.stage1.train?.trainSeconds ?? '', 'val-phase seconds': p.stage1.val?.trainSeconds ?? '',
+        'seen-class top-1 (test side)': p.stage1.seenTestTop1 ?? '', 'train-phase seconds': p.stage1.train?.trainSeconds ?? '',
+        'val-phase seconds': p.stage1.val?.trainSeconds ?? '',
       });
     }
   }
@@ -156,7 +165,9 @@ export function perClassDifferenceFigure(r: MainResults): Figure | null {
 }
 
 export function writeMainResults(r: MainResults, backend: string, suffix = ''): string[] {
-  const prov = provenance(backend, { notebook: '03_main_results', mode: r.config.name, seeds: r.config.seeds.join(','), stage1: r.config.stage1.name, wallSeconds: r.wallSeconds });
+  const prov = provenance(backend, {
+    notebook: '03_main_results', mode: r.config.name, seeds: r.config.seeds.join(','), stage1: r.config.stage1.name, wallSeconds: r.wallSeconds,
+  });
   const files: string[] = [];
   const w = (t: ResultTable) => {
     const { csv, md } = writeResultTable(t, prov);

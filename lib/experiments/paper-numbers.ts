@@ -101,7 +101,9 @@ export const PAPER_TABLE7: Record<string, Record<string, number>> = {
 export const PURLS_SMALL_DATA_ZSL: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   ReViSE: { 'nw-ucla-8/2': 69.12, 'nw-ucla-5/5': 44.99, 'utd-mhad-22/5': 29.37, 'utd-mhad-18/9': 19.86, 'utd-mhad-14/13': 12.26 },
   DeViSE: { 'nw-ucla-8/2': 72.81, 'nw-ucla-5/5': 36.02, 'utd-mhad-22/5': 12.5, 'utd-mhad-18/9': 13.59, 'utd-mhad-14/13': 13.94 },
-  'Global (one global text ↔ skeleton alignment)': { 'nw-ucla-8/2': 73.49, 'nw-ucla-5/5': 46.83, 'utd-mhad-22/5': 23.0, 'utd-mhad-18/9': 18.47, 'utd-mhad-14/13': 14.38 },
+  'Global (one global text ↔ skeleton alignment)': {
+    'nw-ucla-8/2': 73.49, 'nw-ucla-5/5': 46.83, 'utd-mhad-22/5': 23.0, 'utd-mhad-18/9': 18.47, 'utd-mhad-14/13': 14.38,
+  },
   PURLS: { 'nw-ucla-8/2': 75.84, 'nw-ucla-5/5': 49.47, 'utd-mhad-22/5': 57.5, 'utd-mhad-18/9': 31.71, 'utd-mhad-14/13': 19.23 },
 };
 /** The simplest published row on these splits: the target of the paper-faithful FS-VAE rows. */

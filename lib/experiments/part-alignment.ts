@@ -53,7 +53,8 @@ export function concatFeatureSets(blocks: readonly FeatureSet[], what: string): 
   const [first] = blocks;
   blocks.forEach((b, i) => {
     if (b.rows !== first.rows || !b.labels.every((l, r) => l === first.labels[r])) {
-      throw new FsvaeInputError(`${what}: block #${i} has ${b.rows} rows with other labels than block #0 (${first.rows} rows); the part features must come from the same sequences in the same order.`);
+      throw new FsvaeInputError(`${what}: block #${i} has ${b.rows} rows with other labels than block #0 (${first.rows} rows); `
+        + 'the part features must come from the same sequences in the same order.');
     }
   });
   const m = concatColumns(blocks.map((b) => ({ rows: b.rows, cols: b.dim, data: b.features })), what);
@@ -71,7 +72,9 @@ interface PartPhases {
 }
 
 /** One part's stage-1 features of a split (Table 1's protocol, seed and held-out set), cached like Table 1's. */
-function partFeatures(split: BenchmarkSplit, part: BodyPart, target: ReturnType<SequenceReader>, stage1: ExtractorConfig, log: (l: string) => void): PartPhases {
+function partFeatures(
+  split: BenchmarkSplit, part: BodyPart, target: ReturnType<SequenceReader>, stage1: ExtractorConfig, log: (l: string) => void,
+): PartPhases {
   const identity = { target: target.datasetId, split, part, joints: partJoints(part), stage1, seed: 1, v: 1 };
   const key = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
   const dir = path.join(featureCacheDir(), `${split.dataset}-${split.name.replace(/\//g, '_')}-part-${part}-${key}`);
@@ -104,12 +107,16 @@ interface PreparedModes {
   features: Record<PartMode, string>;
 }
 
-async function prepareModes(ds: EvidenceDataset, splitName: string, stage1: ExtractorConfig, sequences: SequenceReader, log: (l: string) => void): Promise<PreparedModes> {
+async function prepareModes(
+  ds: EvidenceDataset, splitName: string, stage1: ExtractorConfig, sequences: SequenceReader, log: (l: string) => void,
+): Promise<PreparedModes> {
   const src = ds.sources.find((s) => (typeof s.split === 'string' ? s.split : s.split.name) === splitName)!;
   const prepared = await prepareFeaturesParallel(src, { stage1, seed: 1, log });
   if ('missing' in prepared) throw new FsvaeInputError(prepared.message);
   const split = prepared.split;
-  if (ds.text.kind !== 'encoder') throw new FsvaeInputError(`part-aware alignment: the part descriptions need a sentence encoder, but ${ds.name}'s text is '${ds.text.kind}'.`);
+  if (ds.text.kind !== 'encoder') throw new FsvaeInputError(
+    `part-aware alignment: the part descriptions need a sentence encoder, but ${ds.name}'s text is '${ds.text.kind}'.`,
+  );
   const text = await textFeaturesFor(prepared, ds.stage2.textMode, ds.text);
   const encoder = await createTextEncoder((ds.text.id ?? 'use-lite') as Parameters<typeof createTextEncoder>[0]);
   const described = loadPartDescriptions(loadClassDescriptions(prepared.textDataset));
@@ -180,7 +187,9 @@ export async function runPartAlignment(opts: PartAlignmentOptions): Promise<Part
       const prepared = await prepareModes(ds, splitName, config.stage1, sequences, log);
       for (const mode of modes) {
         for (const seed of seeds) {
-          const cell = { dataset: ds.name, split: splitName, mode, seed, cfg: ds.stage2, data: prepared.data[mode], features: prepared.features[mode], code, cacheDir };
+          const cell = {
+            dataset: ds.name, split: splitName, mode, seed, cfg: ds.stage2, data: prepared.data[mode], features: prepared.features[mode], code, cacheDir,
+          };
           const run = await leverRun(cell, log);
           runs.push(run);
           log(`[parts] ${splitName} ${mode} seed ${seed}: ZSL ${(100 * run.zsl).toFixed(1)}, val ${(100 * run.valFinal).toFixed(1)}`);

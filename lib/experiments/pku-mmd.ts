@@ -170,18 +170,29 @@ export function preparePkuFeatures(entry: Table6Entry, splitName: string, opts: 
     return { entry, split: p.split, description: p.description, featuresRoot: p.featuresRoot, textDataset: p.textDataset, stage1: p.stage1, cached: p.cached };
   }
   const split = getSplit(splitName);
-  if (split.dataset !== 'pku51') throw new FsvaeInputError(`Table 6: split '${splitName}' is a ${split.dataset} split; PKU-MMD entries take the pku51 splits (${PKU_TABLE6_SPLITS.join(', ')}).`);
+  if (split.dataset !== 'pku51') throw new FsvaeInputError(
+    `Table 6: split '${splitName}' is a ${split.dataset} split; PKU-MMD entries take the pku51 splits (${PKU_TABLE6_SPLITS.join(', ')}).`,
+  );
   if (src.kind === 'pku-synse') {
     const explicit = src.features?.[splitName];
     const loc = locateData(path.join('pku-mmd-features', splitTag(splitName)), explicit);
-    if (!loc.path) return { missing: true, entry, split: splitName, message: `no ST-GCN features for ${splitName} (tried ${loc.tried.join(', ')}). ${PKU_FEATURES_HINT}` };
+    if (!loc.path) return {
+      missing: true, entry, split: splitName, message: `no ST-GCN features for ${splitName} (tried ${loc.tried.join(', ')}). ${PKU_FEATURES_HINT}`,
+    };
     const root = findSynseRoot(loc.path);
-    return { entry, split, description: `PKU-MMD I ST-GCN features, SynSE layout (${loc.source}: ${root})`, featuresRoot: root, textDataset: 'pku-mmd', cached: false };
+    return {
+      entry, split, description: `PKU-MMD I ST-GCN features, SynSE layout (${loc.source}: ${root})`, featuresRoot: root, textDataset: 'pku-mmd', cached: false,
+    };
   }
   const loc = locateData('pku-mmd', src.dir);
-  if (!loc.path) return { missing: true, entry, split: splitName, message: `PKU-MMD Part I not found (tried ${loc.tried.join(', ')}). ${PKU_MMD_DOWNLOAD_HINT}` };
+  if (!loc.path) return {
+    missing: true, entry, split: splitName, message: `PKU-MMD Part I not found (tried ${loc.tried.join(', ')}). ${PKU_MMD_DOWNLOAD_HINT}`,
+  };
   if (!findPkuMmdDirs(loc.path)) {
-    return { missing: true, entry, split: splitName, message: `${loc.path} holds no PKU-MMD skeleton + label folders (PKU_Skeleton_Renew/, Train_Label_PKU_final/). ${PKU_MMD_DOWNLOAD_HINT}` };
+    return {
+      missing: true, entry, split: splitName,
+      message: `${loc.path} holds no PKU-MMD skeleton + label folders (PKU_Skeleton_Renew/, Train_Label_PKU_final/). ${PKU_MMD_DOWNLOAD_HINT}`,
+    };
   }
   const xsub = pkuMmdCrossSubject({ testVideos: src.testVideos, splitFile: src.splitFile, root: loc.path });
   const side = pkuMmdSide(xsub.testVideos, xsub.trainVideos);
@@ -200,7 +211,9 @@ export function preparePkuFeatures(entry: Table6Entry, splitName: string, opts: 
     return [videoId(p), sk.size, sk.mtimeMs, lb.size, lb.mtimeMs];
   });
   const key = createHash('sha256')
-    .update(JSON.stringify({ files, frameBase: src.frameBase ?? 1, test: xsub.testVideos, train: xsub.trainVideos, max, split, stage1: entry.stage1, seed: opts.seed, v: 2 }))
+    .update(JSON.stringify({
+      files, frameBase: src.frameBase ?? 1, test: xsub.testVideos, train: xsub.trainVideos, max, split, stage1: entry.stage1, seed: opts.seed, v: 2,
+    }))
     .digest('hex').slice(0, 16);
   const dir = path.join(featureCacheDir(), `pku-mmd-${split.name.replace(/\//g, '_')}-${key}`);
   const reportFile = path.join(dir, 'stage1-report.json');
@@ -221,7 +234,9 @@ export function preparePkuFeatures(entry: Table6Entry, splitName: string, opts: 
   }
   const sequences = max === null ? read : subsampleByClassAndSide(read, side, max, opts.seed);
   log(`[features] stage 1 (${entry.stage1.name}) on ${sequences.length} PKU-MMD segments; cross-subject: ${xsub.source}; writing ${dir}`);
-  const stage1 = exportStage1Features({ sequences, split, numClasses: PKU_MMD_NUM_CLASSES, side, outDir: path.join(dir, 'sk_feats'), config: entry.stage1, seed: opts.seed, log });
+  const stage1 = exportStage1Features({
+    sequences, split, numClasses: PKU_MMD_NUM_CLASSES, side, outDir: path.join(dir, 'sk_feats'), config: entry.stage1, seed: opts.seed, log,
+  });
   writeCacheReport(reportFile, stage1); // written last (with the feature files' hashes): marks a complete cache entry
   return { entry, split, description, featuresRoot: path.join(dir, 'sk_feats'), textDataset: 'pku-mmd', stage1, cached: false, crossSubject: xsub.source };
 }
@@ -259,7 +274,10 @@ export function standInStage1(kind: 'quick' | 'full'): Stage1Config {
     input: { frames: 20 },
     train: { epochs: 3, optimizer: { kind: 'adam', learningRate: 3e-3 }, schedule: { kind: 'cosine', warmupEpochs: 0, minFactor: 0.05 } },
   });
-  return { ...cfg, name: 'st-gcn-quick', description: `${cfg.description} — cut for quick runs: 4 blocks 16,32,64,128, strides 1,2,2,2, 5×1 kernels, 20 frames, 3 epochs Adam 3e-3` };
+  return {
+    ...cfg, name: 'st-gcn-quick',
+    description: `${cfg.description} — cut for quick runs: 4 blocks 16,32,64,128, strides 1,2,2,2, 5×1 kernels, 20 frames, 3 epochs Adam 3e-3`,
+  };
 }
 
 /** Where the user's PKU-MMD data lies (each optional; found with locateData otherwise). */
@@ -286,9 +304,22 @@ export function pkuMmdPreset(name: 'quick' | 'full', data: PkuMmdDataOptions = {
     seeds: name === 'quick' ? [1] : [1, 2, 3],
     stage1Seed: 1,
     entries: [
-      { label: 'PKU-MMD I (raw skeletons → ST-GCN)', source: { kind: 'pku-mmd', dir: data.dir, splitFile: data.splitFile, testVideos: data.testVideos, videoSubset: name === 'quick' ? { train: 48, test: 24 } : null, maxPerClassAndSide: null }, splits: [...PKU_TABLE6_SPLITS], stage1: pkuStage1 },
-      { label: 'PKU-MMD I (user ST-GCN features, SynSE layout)', source: { kind: 'pku-synse', features: data.features }, splits: [...PKU_TABLE6_SPLITS], stage1: pkuStage1 },
-      { label: STAND_IN_LABEL, source: { kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' }, splits: ['generated-35/5'], stage1: standInStage1(name) },
+      {
+        label: 'PKU-MMD I (raw skeletons → ST-GCN)',
+        source: {
+          kind: 'pku-mmd', dir: data.dir, splitFile: data.splitFile, testVideos: data.testVideos,
+          videoSubset: name === 'quick' ? { train: 48, test: 24 } : null, maxPerClassAndSide: null,
+        },
+        splits: [...PKU_TABLE6_SPLITS], stage1: pkuStage1,
+      },
+      {
+        label: 'PKU-MMD I (user ST-GCN features, SynSE layout)', source: { kind: 'pku-synse', features: data.features },
+        splits: [...PKU_TABLE6_SPLITS], stage1: pkuStage1,
+      },
+      {
+        label: STAND_IN_LABEL, source: { kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' },
+        splits: ['generated-35/5'], stage1: standInStage1(name),
+      },
     ],
   };
 }
@@ -297,7 +328,10 @@ export function pkuMmdPreset(name: 'quick' | 'full', data: PkuMmdDataOptions = {
 export function table6SplitRows(): Row[] {
   return PKU_TABLE6_SPLITS.map((name) => {
     const sp = getSplit(name);
-    return { split: name, unseen: sp.unseen.map((c) => `${c} ${PKU51_CLASS_NAMES[c]}`).join('; '), seen: sp.seen.length, 'val-unseen (gate)': sp.valUnseen.length, source: sp.source, 'val source': sp.valSource };
+    return {
+      split: name, unseen: sp.unseen.map((c) => `${c} ${PKU51_CLASS_NAMES[c]}`).join('; '), seen: sp.seen.length,
+      'val-unseen (gate)': sp.valUnseen.length, source: sp.source, 'val source': sp.valSource,
+    };
   });
 }
 
@@ -306,12 +340,16 @@ export function table6EntryRows(cfg: PkuMmdConfig): Row[] {
   return cfg.entries.map((e) => {
     const s = e.source;
     const input = s.kind === 'pku-mmd'
-      ? `raw skeletons (${s.dir ?? "locateData('pku-mmd')"})${s.videoSubset ? `, ${s.videoSubset.train} train-side + ${s.videoSubset.test} test-side videos` : ', all videos'}`
-      : s.kind === 'pku-synse' ? `SynSE-layout features (${Object.keys(s.features ?? {}).length ? 'given paths' : "locateData('pku-mmd-features/<smieN>')"})` : `generated dataset, preset ${s.preset}, seed ${s.seed}`;
+      ? `raw skeletons (${s.dir ?? "locateData('pku-mmd')"})`
+        + `${s.videoSubset ? `, ${s.videoSubset.train} train-side + ${s.videoSubset.test} test-side videos` : ', all videos'}`
+      : s.kind === 'pku-synse'
+        ? `SynSE-layout features (${Object.keys(s.features ?? {}).length ? 'given paths' : "locateData('pku-mmd-features/<smieN>')"})`
+        : `generated dataset, preset ${s.preset}, seed ${s.seed}`;
     const m = e.stage1.model;
     return {
       dataset: e.label, input, splits: e.splits.join(', '),
-      'stage 1': s.kind === 'pku-synse' ? '(features given)' : `${e.stage1.name}: ${m.arch}, channels ${m.channels.join(',')}, kernel ${m.temporalKernel}, ${e.stage1.input.frames} frames, ${e.stage1.train.epochs} epochs`,
+      'stage 1': s.kind === 'pku-synse' ? '(features given)' : `${e.stage1.name}: ${m.arch}, channels ${m.channels.join(',')}, `
+        + `kernel ${m.temporalKernel}, ${e.stage1.input.frames} frames, ${e.stage1.train.epochs} epochs`,
     };
   });
 }
@@ -348,7 +386,9 @@ export async function runPkuStage2(cfg: PkuMmdConfig, p: PkuPrepared, log: (l: s
   const s2 = applyVariant(cfg.stage2, cfg.variant);
   const enc = await encoderFor(cfg.textEncoder);
   const text = await classTextFeatures(enc, p.textDataset, s2.textMode);
-  if (text.rows !== p.split.numClasses) throw new FsvaeInputError(`text features of ${p.textDataset} have ${text.rows} rows, split ${p.split.name} has ${p.split.numClasses} classes.`);
+  if (text.rows !== p.split.numClasses) throw new FsvaeInputError(
+    `text features of ${p.textDataset} have ${text.rows} rows, split ${p.split.name} has ${p.split.numClasses} classes.`,
+  );
   const data = {
     split: p.split,
     trainPhase: readSynseBenchmark(p.featuresRoot, p.split, 'train'),
@@ -385,7 +425,8 @@ export function table6Rows(runs: readonly PkuRun[], missing: readonly PkuMissing
         const s = r.result.summary[p];
         rows.push({
           dataset: e.label, split: r.prepared.split.name, status: 'run', method: 'Ours', protocol: p === 'clean' ? 'clean' : 'reference (test-selected)',
-          seeds: r.result.seeds.length, ZSL: formatMeanStd(s.zsl, PCT), S: formatMeanStd(s.seen, PCT), U: formatMeanStd(s.unseen, PCT), H: formatMeanStd(s.harmonic, PCT),
+          seeds: r.result.seeds.length, ZSL: formatMeanStd(s.zsl, PCT), S: formatMeanStd(s.seen, PCT), U: formatMeanStd(s.unseen, PCT),
+          H: formatMeanStd(s.harmonic, PCT),
           ...paperCols(isPku), note: r.prepared.crossSubject ?? '',
         });
       }
@@ -395,7 +436,8 @@ export function table6Rows(runs: readonly PkuRun[], missing: readonly PkuMissing
       for (const p of ['clean', 'reference'] as const) {
         const m = (f: (r: PkuRun) => number[]) => formatMeanStd(meanStd(er.flatMap(f)), PCT);
         rows.push({
-          dataset: e.label, split: `mean of ${er.length} splits`, status: 'run', method: 'Ours', protocol: p === 'clean' ? 'clean' : 'reference (test-selected)',
+          dataset: e.label, split: `mean of ${er.length} splits`, status: 'run', method: 'Ours',
+          protocol: p === 'clean' ? 'clean' : 'reference (test-selected)',
           seeds: er.reduce((a, r) => a + r.result.seeds.length, 0),
           ZSL: m((r) => r.result.perSeed.map((s) => s.zsl[p])), S: m((r) => r.result.perSeed.map((s) => s.gzsl[p].S)),
           U: m((r) => r.result.perSeed.map((s) => s.gzsl[p].U)), H: m((r) => r.result.perSeed.map((s) => s.gzsl[p].H)),
@@ -431,22 +473,29 @@ export async function runPkuMmd(cfg: PkuMmdConfig, log: (l: string) => void = ()
   const stage1Rows: Row[] = runs.filter((r) => r.prepared.stage1).map((r) => {
     const st = r.prepared.stage1!;
     return {
-      dataset: r.prepared.entry.label, split: r.prepared.split.name, extractor: st.config.name, arch: 'model' in st.config ? st.config.model.arch : st.config.name, cached: r.prepared.cached,
-      'seen-class top-1 (test side)': st.seenTestTop1 ?? '', 'train-phase seconds': st.train?.trainSeconds ?? '', 'val-phase seconds': st.val?.trainSeconds ?? '',
+      dataset: r.prepared.entry.label, split: r.prepared.split.name, extractor: st.config.name,
+      arch: 'model' in st.config ? st.config.model.arch : st.config.name, cached: r.prepared.cached,
+      'seen-class top-1 (test side)': st.seenTestTop1 ?? '', 'train-phase seconds': st.train?.trainSeconds ?? '',
+      'val-phase seconds': st.val?.trainSeconds ?? '',
     };
   });
   return { config: cfg, runs, missing, table6: table6Rows(runs, missing, cfg.entries), stage1Rows, wallSeconds: (Date.now() - t0) / 1000 };
 }
 
 export function writePkuMmdResults(r: PkuMmdResult, backend: string): string[] {
-  const prov = provenance(backend, { notebook: '05_pku_mmd', mode: r.config.name, seeds: r.config.seeds.join(','), textEncoder: r.config.textEncoder, wallSeconds: r.wallSeconds });
+  const prov = provenance(backend, {
+    notebook: '05_pku_mmd', mode: r.config.name, seeds: r.config.seeds.join(','), textEncoder: r.config.textEncoder, wallSeconds: r.wallSeconds,
+  });
   const files: string[] = [];
   const notes = [
-    `Paper Table 6: PKU-MMD I 46/5, ST-GCN features, ZSL ${PAPER_TABLE6.ZSL.toFixed(1)}, S/U/H ${suh(PAPER_TABLE6)}; read here as the mean over the three SMIE splits (pku51-46/5-smie7/8/9).`,
+    `Paper Table 6: PKU-MMD I 46/5, ST-GCN features, ZSL ${PAPER_TABLE6.ZSL.toFixed(1)}, S/U/H `
+      + `${suh(PAPER_TABLE6)}; read here as the mean over the three SMIE splits (pku51-46/5-smie7/8/9).`,
     'clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code\'s choice of the best cycle on the test set.',
     `Rows with status 'missing' were not computed here; their note says what to download. ${PKU_MMD_DOWNLOAD_HINT}.`,
-    `The '${STAND_IN_LABEL}' rows run the same chain (ST-GCN stage 1 → stages 2-4, USE-Lite text) on the built-in generated dataset; they test the code path and are not comparable to the paper.`,
-    'Text: AL + GD + LD of data/descriptions/pku-mmd.json (written for this project following App. D), encoded with USE-Lite; the paper used CLIP ViT-B/32 on GPT-4 descriptions.',
+    `The '${STAND_IN_LABEL}' rows run the same chain (ST-GCN stage 1 → stages 2-4, USE-Lite text) on `
+      + 'the built-in generated dataset; they test the code path and are not comparable to the paper.',
+    'Text: AL + GD + LD of data/descriptions/pku-mmd.json (written for this project following '
+      + 'App. D), encoded with USE-Lite; the paper used CLIP ViT-B/32 on GPT-4 descriptions.',
   ];
   const w = (t: ResultTable) => {
     const { csv, md } = writeResultTable(t, prov);

@@ -39,7 +39,9 @@ export function selectionCandidates(): SelectionCandidate[] {
   for (const [cycles, stepsPerCycle] of [[3, 300], [3, 900]] as const) {
     for (const latentDim of [16, 64]) {
       for (const alpha of [0.1, 2]) {
-        for (const window of ['code', 'early'] as const) out.push({ name: `z${latentDim}-a${alpha}-${window}-${cycles}x${stepsPerCycle}`, latentDim, alpha, window, cycles, stepsPerCycle });
+        for (const window of ['code', 'early'] as const) out.push({
+          name: `z${latentDim}-a${alpha}-${window}-${cycles}x${stepsPerCycle}`, latentDim, alpha, window, cycles, stepsPerCycle,
+        });
       }
     }
   }
@@ -129,7 +131,9 @@ export async function valPhaseRecords(
 }
 
 /** Scores, the winner within the budget, and the best of the grid, from the selection records. */
-export function scoreSelection(dataset: RawSkeletonDataset, candidates: SelectionCandidate[], records: SelectionRecord[]): Omit<SelectionResult, 'wallSeconds'> {
+export function scoreSelection(
+  dataset: RawSkeletonDataset, candidates: SelectionCandidate[], records: SelectionRecord[],
+): Omit<SelectionResult, 'wallSeconds'> {
   const scores = candidates.map((c) => {
     const v = records.filter((r) => r.candidate === c.name).map((r) => r.valZslByCycle[r.valZslByCycle.length - 1] * r.valUnseen);
     const s = meanStd(v, `selection score of ${c.name}`);
@@ -148,7 +152,8 @@ export function selectionRows(r: SelectionResult): Row[] {
     const c = r.candidates.find((x) => x.name === s.candidate)!;
     return {
       candidate: c.name, latent: c.latentDim, 'α': c.alpha, window: c.window, schedule: `${c.cycles} × ${c.stepsPerCycle}`,
-      'within budget': c.cycles * c.stepsPerCycle <= MAX_PRESET_STEPS ? 'yes' : 'no', 'score (× chance)': Number(s.mean.toFixed(3)), std: Number(s.std.toFixed(3)), SE: Number((s.std / Math.sqrt(s.n)).toFixed(3)), n: s.n, chosen: c.name === r.winner.name ? 'yes' : '',
+      'within budget': c.cycles * c.stepsPerCycle <= MAX_PRESET_STEPS ? 'yes' : 'no', 'score (× chance)': Number(s.mean.toFixed(3)),
+      std: Number(s.std.toFixed(3)), SE: Number((s.std / Math.sqrt(s.n)).toFixed(3)), n: s.n, chosen: c.name === r.winner.name ? 'yes' : '',
     };
   });
 }

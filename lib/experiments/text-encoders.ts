@@ -126,7 +126,9 @@ function unbiasedHsic(k: Float64Array, l: Float64Array, n: number): number {
 }
 
 function debiasedFromGrams(k: Float64Array, l: Float64Array, n: number, kk = unbiasedHsic(k, k, n), ll = unbiasedHsic(l, l, n)): number {
-  if (!(kk > 0) || !(ll > 0)) throw new FsvaeInputError('debiasedLinearCka: a representation has non-positive unbiased HSIC with itself (too few distinct items).');
+  if (!(kk > 0) || !(ll > 0)) throw new FsvaeInputError(
+    'debiasedLinearCka: a representation has non-positive unbiased HSIC with itself (too few distinct items).',
+  );
   return unbiasedHsic(k, l, n) / Math.sqrt(kk * ll);
 }
 
@@ -221,7 +223,9 @@ export interface TextSpace {
  */
 export function readNpyStrings(file: string): string[] {
   const buf = fs.readFileSync(file);
-  if (buf.length < 10 || buf.readUInt8(0) !== 0x93 || buf.toString('latin1', 1, 6) !== 'NUMPY') throw new FsvaeInputError(`${file}: not a .npy file (bad magic).`);
+  if (buf.length < 10 || buf.readUInt8(0) !== 0x93 || buf.toString('latin1', 1, 6) !== 'NUMPY') throw new FsvaeInputError(
+    `${file}: not a .npy file (bad magic).`,
+  );
   const major = buf.readUInt8(6);
   const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
   const start = major === 1 ? 10 : 12;
@@ -319,7 +323,9 @@ export async function buildNtuTextSpaces(cfg: SimilarityConfig, log: (l: string)
         }
         add('use-lite-msf', C, part, composeTextFeatures(mats, `USE-Lite MSF ${part}`), `${e.identity} on ${msf.path}/sem_info`);
       } else {
-        for (const id of ['clip-b32', 'clip-b16', 'use-lite-msf'] as TextSpaceId[]) skipped.push({ id, classes: C, part, reason: `msf-text not found (tried ${msf.tried.join(', ')}); get it with: npx fsvae download ntu-text-features` });
+        for (const id of ['clip-b32', 'clip-b16', 'use-lite-msf'] as TextSpaceId[]) skipped.push({
+          id, classes: C, part, reason: `msf-text not found (tried ${msf.tried.join(', ')}); get it with: npx fsvae download ntu-text-features`,
+        });
       }
       if (part !== 'lb') {
         // our AL strings equal MSF's labels (case aside), so this space is built for the description modes only
@@ -329,9 +335,13 @@ export async function buildNtuTextSpaces(cfg: SimilarityConfig, log: (l: string)
       }
       if (part === 'lb') {
         if (syn.path) {
-          for (const kind of ['w2v', 'bert'] as const) add(kind === 'w2v' ? 'synse-w2v' : 'synse-bert', C, part, readSynseLanguage(syn.path, kind, C).matrix, `${syn.path}/${kind}_{verb,noun}.npy`);
+          for (const kind of ['w2v', 'bert'] as const) add(
+            kind === 'w2v' ? 'synse-w2v' : 'synse-bert', C, part, readSynseLanguage(syn.path, kind, C).matrix, `${syn.path}/${kind}_{verb,noun}.npy`,
+          );
         } else {
-          for (const id of ['synse-w2v', 'synse-bert'] as TextSpaceId[]) skipped.push({ id, classes: C, part, reason: `synse-language not found (tried ${syn.tried.join(', ')}); get it with: npx fsvae download synse-language` });
+          for (const id of ['synse-w2v', 'synse-bert'] as TextSpaceId[]) skipped.push({
+            id, classes: C, part, reason: `synse-language not found (tried ${syn.tried.join(', ')}); get it with: npx fsvae download synse-language`,
+          });
         }
       }
       add('random', C, part, randomTextFeatures(C, part, cfg.randomSeed), `Random(${cfg.randomSeed}) normals, 512 per part`);
@@ -413,7 +423,9 @@ export function neighbourChanceRows(classCounts: readonly number[], k: readonly 
 }
 
 /** Heat map of one metric over the spaces of one (class count, part). */
-export function similarityHeatmapFigure(spaces: readonly TextSpace[], classes: number, part: SimilarityPart, metric: 'linear CKA' | 'debiased CKA' = 'debiased CKA'): Figure {
+export function similarityHeatmapFigure(
+  spaces: readonly TextSpace[], classes: number, part: SimilarityPart, metric: 'linear CKA' | 'debiased CKA' = 'debiased CKA',
+): Figure {
   const g = spaces.filter((s) => s.classes === classes && s.part === part);
   const z = g.map((a) => g.map((b) => {
     const c = compareTextSpaces(a, b, []);
@@ -421,7 +433,10 @@ export function similarityHeatmapFigure(spaces: readonly TextSpace[], classes: n
   }));
   const labels = g.map((s) => s.label);
   return {
-    data: [{ type: 'heatmap', z, x: labels, y: labels, zmin: metric === 'linear CKA' ? 0 : -0.2, zmax: 1, colorscale: 'Viridis', text: z, texttemplate: '%{text}', hoverongaps: false }],
+    data: [{
+      type: 'heatmap', z, x: labels, y: labels, zmin: metric === 'linear CKA' ? 0 : -0.2, zmax: 1, colorscale: 'Viridis', text: z, texttemplate: '%{text}',
+      hoverongaps: false,
+    }],
     layout: {
       title: { text: `${metric} between text spaces of the NTU-${classes} classes (${part === 'lb' ? 'labels only' : 'AL+GD+LD'})` },
       xaxis: { automargin: true }, yaxis: { automargin: true, autorange: 'reversed' }, height: 520,
@@ -457,7 +472,9 @@ export function textEncodersPreset(name: 'quick' | 'full', data: { features?: st
     similarity: { classCounts: [60, 120], parts: ['lb', 'lb_ad_md'], k: [1, 5], randomSeed: 7, msfRoot: data.msfRoot, synseRoot: data.synseLanguage },
     ntu: {
       splits: [...NTU_SPLITS], encoders: ['ViT-B/32', 'ViT-B/16'], seeds: quick ? [1] : [1, 2, 3], features: data.features, msfRoot: data.msfRoot,
-      stage2: Object.fromEntries(NTU_SPLITS.map((s) => [s, quick ? notebookStage2('quick') : stage2Preset(s.startsWith('ntu60') ? 'reference-ntu60' : 'reference-ntu120')])),
+      stage2: Object.fromEntries(
+        NTU_SPLITS.map((s) => [s, quick ? notebookStage2('quick') : stage2Preset(s.startsWith('ntu60') ? 'reference-ntu60' : 'reference-ntu120')]),
+      ),
     },
   };
 }
@@ -492,7 +509,9 @@ export async function runNtuEncoders(cfg: TextEncodersConfig['ntu'], log: (l: st
       continue;
     }
     for (const encoder of cfg.encoders) {
-      const [run] = await runVariants(prepared, cfg.stage2[split], [{ ...OURS, name: `Ours, CLIP ${encoder}` }], { seeds: cfg.seeds, text: { kind: 'msf-table', encoder, root: cfg.msfRoot }, log });
+      const [run] = await runVariants(prepared, cfg.stage2[split], [{ ...OURS, name: `Ours, CLIP ${encoder}` }], {
+        seeds: cfg.seeds, text: { kind: 'msf-table', encoder, root: cfg.msfRoot }, log,
+      });
       out.push({ split, encoder, run });
     }
   }
@@ -508,14 +527,27 @@ export function table7Rows(ntu: readonly NtuEncoderRun[]): { table7: Row[]; tabl
     const paperZ = PAPER_TABLE7[n.encoder]?.[n.split] ?? '';
     const paperG = PAPER_TABLE8_GZSL[n.encoder]?.[n.split];
     if (!n.run) {
-      table7.push({ dataset: getSplit(n.split).dataset, split: n.split, text: `CLIP ${n.encoder} (MSF table, AL+GD+LD)`, status: 'not run', protocol: '', seeds: 0, ZSL: '', 'paper ZSL': paperZ, S: '', U: '', H: '', 'paper S/U/H': paperG ? `${paperG.S.toFixed(1)} / ${paperG.U.toFixed(1)} / ${paperG.H.toFixed(1)}` : '', note: n.missing ?? '' });
+      table7.push({
+        dataset: getSplit(n.split).dataset, split: n.split, text: `CLIP ${n.encoder} (MSF table, AL+GD+LD)`, status: 'not run', protocol: '', seeds: 0,
+        ZSL: '', 'paper ZSL': paperZ, S: '', U: '', H: '',
+        'paper S/U/H': paperG ? `${paperG.S.toFixed(1)} / ${paperG.U.toFixed(1)} / ${paperG.H.toFixed(1)}` : '', note: n.missing ?? '',
+      });
       continue;
     }
     for (const p of ['clean', 'reference'] as const) {
       const s = n.run.result.summary[p];
-      const base = { dataset: getSplit(n.split).dataset, split: n.split, text: `CLIP ${n.encoder} (MSF table, AL+GD+LD)`, status: 'run', protocol: p === 'clean' ? 'clean' : 'reference (test-selected)', seeds: n.run.result.seeds.length };
-      table7.push({ ...base, ZSL: formatMeanStd(s.zsl, PCT), 'paper ZSL': paperZ, S: formatMeanStd(s.seen, PCT), U: formatMeanStd(s.unseen, PCT), H: formatMeanStd(s.harmonic, PCT), 'paper S/U/H': paperG ? `${paperG.S.toFixed(1)} / ${paperG.U.toFixed(1)} / ${paperG.H.toFixed(1)}` : '', note: '' });
-      table8.push({ ...base, S: formatMeanStd(s.seen, PCT), U: formatMeanStd(s.unseen, PCT), H: formatMeanStd(s.harmonic, PCT), 'paper S': paperG?.S ?? '', 'paper U': paperG?.U ?? '', 'paper H': paperG?.H ?? '' });
+      const base = {
+        dataset: getSplit(n.split).dataset, split: n.split, text: `CLIP ${n.encoder} (MSF table, AL+GD+LD)`, status: 'run',
+        protocol: p === 'clean' ? 'clean' : 'reference (test-selected)', seeds: n.run.result.seeds.length,
+      };
+      table7.push({
+        ...base, ZSL: formatMeanStd(s.zsl, PCT), 'paper ZSL': paperZ, S: formatMeanStd(s.seen, PCT), U: formatMeanStd(s.unseen, PCT),
+        H: formatMeanStd(s.harmonic, PCT), 'paper S/U/H': paperG ? `${paperG.S.toFixed(1)} / ${paperG.U.toFixed(1)} / ${paperG.H.toFixed(1)}` : '', note: '',
+      });
+      table8.push({
+        ...base, S: formatMeanStd(s.seen, PCT), U: formatMeanStd(s.unseen, PCT), H: formatMeanStd(s.harmonic, PCT),
+        'paper S': paperG?.S ?? '', 'paper U': paperG?.U ?? '', 'paper H': paperG?.H ?? '',
+      });
     }
   }
   return { table7, table8 };
@@ -525,7 +557,9 @@ export function table7Rows(ntu: readonly NtuEncoderRun[]): { table7: Row[]; tabl
 export function textEncodersResult(cfg: TextEncodersConfig, spaces: TextSpacesResult, ntu: NtuEncoderRun[], wallSeconds: number): TextEncodersResult {
   const { table7, table8 } = table7Rows(ntu);
   const similarityRows = textSpaceSimilarityRows(spaces.spaces, cfg.similarity.k);
-  return { config: cfg, spaces, similarityRows, chanceRows: neighbourChanceRows(cfg.similarity.classCounts, cfg.similarity.k), ntu, table7, table8, wallSeconds };
+  return {
+    config: cfg, spaces, similarityRows, chanceRows: neighbourChanceRows(cfg.similarity.classCounts, cfg.similarity.k), ntu, table7, table8, wallSeconds,
+  };
 }
 
 export function writeTextEncodersResults(r: TextEncodersResult, backend: string): string[] {
@@ -539,19 +573,27 @@ export function writeTextEncodersResults(r: TextEncodersResult, backend: string)
     w({
       name: 'text_space_similarity', title: 'Text spaces of the NTU classes: CKA and nearest-neighbour agreement', rows: r.similarityRows,
       notes: [
-        'Each space: one vector per class, parts concatenated and L2-normalised per class (Eq. 5); SynSE word2vec/BERT: verb and noun parts normalised separately, then concatenated and normalised.',
-        'linear CKA = ⟨HKH, HLH⟩/(‖HKH‖‖HLH‖), K = XXᵀ (Kornblith et al. 2019); it is biased upwards when the width is large against the class count, which the random control row shows. Debiased CKA uses the unbiased HSIC (Song et al. 2012): ≈ 0 for unrelated spaces.',
-        `NN@k agreement = mean over classes of |kNN_A ∩ kNN_B|/k by cosine similarity; chance: ${r.chanceRows.map((c) => Object.entries(c).map(([k, v]) => `${k} ${typeof v === 'number' && k !== 'classes' ? v.toFixed(3) : v}`).join(', ')).join('; ')}.`,
+        'Each space: one vector per class, parts concatenated and L2-normalised per class (Eq. 5); SynSE word2vec/BERT: verb and noun parts normalised '
+          + 'separately, then concatenated and normalised.',
+        'linear CKA = ⟨HKH, HLH⟩/(‖HKH‖‖HLH‖), K = XXᵀ (Kornblith et al. 2019); it is biased upwards when the width is large against the class count, '
+          + 'which the random control row shows. Debiased CKA uses the unbiased HSIC (Song et al. 2012): ≈ 0 for unrelated spaces.',
+        'NN@k agreement = mean over classes of |kNN_A ∩ kNN_B|/k by cosine similarity; chance: '
+          + `${r.chanceRows.map((c) => Object.entries(c).map(([k, v]) => `${k} ${typeof v === 'number' && k !== 'classes' ? v.toFixed(3) : v}`).join(', '))
+            .join('; ')}.`,
         'USE-Lite (our descriptions) appears only with AL+GD+LD: our AL strings equal the MSF labels.',
         ...r.spaces.skipped.map((s) => `skipped ${s.id} (${s.classes}, ${s.part}): ${s.reason}`),
       ],
     });
   }
   const t7notes = [
-    'Paper Table 7 (ZSL) and Table 8 (GZSL): FS-VAE on the SynSE Shift-GCN features of NTU-60/120 with CLIP ViT-B/32 vs ViT-B/16 text. Rows with status \'not run\' need those features (see note).',
+    'Paper Table 7 (ZSL) and Table 8 (GZSL): FS-VAE on the SynSE Shift-GCN features of NTU-60/120 with CLIP ViT-B/32 vs ViT-B/16 text. '
+      + 'Rows with status \'not run\' need those features (see note).',
     'clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code\'s choice of the best cycle on the test set.',
   ];
-  if (r.table7.length) w({ name: 'table7_text_encoders_ntu', title: 'Table 7: text encoders, ZSL accuracy (%) (and S / U / H where no Table 8 row exists)', rows: r.table7, notes: t7notes });
+  if (r.table7.length) w({
+    name: 'table7_text_encoders_ntu', title: 'Table 7: text encoders, ZSL accuracy (%) (and S / U / H where no Table 8 row exists)',
+    rows: r.table7, notes: t7notes,
+  });
   if (r.table8.length) w({ name: 'table8_text_encoders_gzsl_ntu', title: 'Table 8: text encoders, GZSL S / U / H (%)', rows: r.table8, notes: t7notes });
   return files;
 }

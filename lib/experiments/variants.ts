@@ -37,7 +37,9 @@ export function applyVariant(base: Stage2Config, v: Variant): Stage2Config {
   const bandOverrides = { ...(v.phi !== undefined ? { phi: v.phi } : {}), ...(v.bands !== undefined ? { bands: v.bands } : {}) };
   // a named frequency preset (with φ/b edits), or φ/b edits of the base preset's module
   const frequency = (current: Stage2Config['skeletonFrequency']) =>
-    v.frequency ? frequencyConfig(v.frequency, bandOverrides) : Object.keys(bandOverrides).length ? { ...current, ...bandOverrides, preset: 'custom' as const } : current;
+    v.frequency
+      ? frequencyConfig(v.frequency, bandOverrides)
+      : Object.keys(bandOverrides).length ? { ...current, ...bandOverrides, preset: 'custom' as const } : current;
   cfg.skeletonFrequency = frequency(cfg.skeletonFrequency);
   cfg.textFrequency = frequency(cfg.textFrequency);
   if (v.alignment) cfg.alignment.loss = v.alignment;
@@ -73,28 +75,35 @@ export async function runVariants(prepared: PreparedFeatures, base: Stage2Config
     const cfg = applyVariant(base, v);
     const text = await textFeaturesFor(prepared, cfg.textMode, opts.text);
     const data = zeroShotDataFor(prepared, text);
-    opts.log?.(`[${prepared.split.name}] ${v.name}: text ${cfg.textMode} (${text.cols}-d, ${text.source}), FM ${cfg.skeletonFrequency.preset}, alignment ${cfg.alignment.loss}`);
+    opts.log?.(`[${prepared.split.name}] ${v.name}: text ${cfg.textMode} (${text.cols}-d, ${text.source}), `
+      + `FM ${cfg.skeletonFrequency.preset}, alignment ${cfg.alignment.loss}`);
     const result = await runZeroShotBenchmark(cfg, data, {
-      seeds: opts.seeds, gate: opts.gate, latentsOf: opts.latentsOf, onProgress: opts.onProgress ? (phase, seed, p) => opts.onProgress!(v.name, phase, seed, p) : undefined,
+      seeds: opts.seeds, gate: opts.gate, latentsOf: opts.latentsOf,
+      onProgress: opts.onProgress ? (phase, seed, p) => opts.onProgress!(v.name, phase, seed, p) : undefined,
       onCycle: opts.onCycle ? (phase, seed, c) => opts.onCycle!(v.name, phase, seed, c) : undefined,
     });
     runs.push({ variant: v, result, wallSeconds: (Date.now() - t0) / 1000 });
     const s = result.summary.clean;
-    opts.log?.(`[${prepared.split.name}] ${v.name}: ZSL ${formatMeanStd(s.zsl, { scale: 100 })}, H ${formatMeanStd(s.harmonic, { scale: 100 })} (clean) in ${((Date.now() - t0) / 1000).toFixed(0)} s, stage-2 engine ${stage2EnginesUsed(result)}`);
+    opts.log?.(`[${prepared.split.name}] ${v.name}: ZSL ${formatMeanStd(s.zsl, { scale: 100 })}, H ${formatMeanStd(s.harmonic, { scale: 100 })} (clean) `
+      + `in ${((Date.now() - t0) / 1000).toFixed(0)} s, stage-2 engine ${stage2EnginesUsed(result)}`);
   }
   return runs;
 }
 
 /** One table row per variant and protocol, percentages as 'mean ± std'. */
-export function variantRows(prepared: PreparedFeatures, runs: VariantRun[], protocols: Protocol[] = ['clean', 'reference'], extra: (r: VariantRun) => Row = () => ({})): Row[] {
+export function variantRows(
+  prepared: PreparedFeatures, runs: VariantRun[], protocols: Protocol[] = ['clean', 'reference'], extra: (r: VariantRun) => Row = () => ({}),
+): Row[] {
   const rows: Row[] = [];
   const pct = { scale: 100, digits: 1 };
   for (const r of runs) {
     for (const p of protocols) {
       const s = r.result.summary[p];
       rows.push({
-        dataset: prepared.textDataset, split: prepared.split.name, method: r.variant.name, protocol: p === 'clean' ? 'clean' : 'reference (test-selected)',
-        seeds: r.result.seeds.length, ZSL: formatMeanStd(s.zsl, pct), S: formatMeanStd(s.seen, pct), U: formatMeanStd(s.unseen, pct), H: formatMeanStd(s.harmonic, pct),
+        dataset: prepared.textDataset, split: prepared.split.name, method: r.variant.name,
+        protocol: p === 'clean' ? 'clean' : 'reference (test-selected)',
+        seeds: r.result.seeds.length, ZSL: formatMeanStd(s.zsl, pct), S: formatMeanStd(s.seen, pct), U: formatMeanStd(s.unseen, pct),
+        H: formatMeanStd(s.harmonic, pct),
         ...extra(r),
       });
     }

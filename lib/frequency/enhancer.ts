@@ -72,7 +72,8 @@ export function frequencyConfig(name: FrequencyPresetName, overrides: Partial<Fr
   if (!base) {
     throw new FsvaeInputError(`Unknown frequency preset '${name}'. Known: ${Object.keys(FREQUENCY_PRESETS).join(', ')}.`);
   }
-  const changed = Object.keys(overrides).some((k) => k !== 'preset' && (overrides as Record<string, unknown>)[k] !== (base as unknown as Record<string, unknown>)[k]);
+  const changed = Object.keys(overrides).some((k) => k !== 'preset'
+    && (overrides as Record<string, unknown>)[k] !== (base as unknown as Record<string, unknown>)[k]);
   return { ...base, ...overrides, preset: changed ? 'custom' : base.preset };
 }
 
@@ -217,7 +218,9 @@ export class FrequencyEnhancer {
       const dK = new Float32Array(wv.length);
       for (let i = 0; i < wv.length; i++) [g[i], dW[i], dK[i]] = bandGain(mode, decay[i], wv[i], kv);
       save([tf.tensor1d(dW), tf.tensor1d(dK)]);
-      return { value: tf.tensor1d(g), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]), tf.reshape(tf.sum(tf.mul(dy, saved[1])), k.shape)] };
+      return {
+        value: tf.tensor1d(g), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]), tf.reshape(tf.sum(tf.mul(dy, saved[1])), k.shape)],
+      };
     }) as unknown as Parameters<typeof tf.customGrad>[0]);
     return op(this.w, this.k ?? this.one) as tf.Tensor1D;
   }
@@ -240,7 +243,8 @@ export class FrequencyEnhancer {
     const { basis, basisT } = dctBasisTensors(n);
     // hand-written backward with the cached Φ and Φᵀ (no per-step transposes):
     //   X = xΦᵀ, y = (X ⊙ g)Φ;  dS = dy·Φᵀ,  dg = Σ_rows dS ⊙ X,  dx = (dS ⊙ g)·Φ
-    const customGrad2 = tf.customGrad as unknown as (f: (a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => unknown) => (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+    const customGrad2 = tf.customGrad as unknown as
+      (f: (a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => unknown) => (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
     const enhance = customGrad2((rows: tf.Tensor, g: tf.Tensor, save: tf.GradSaveFunc) => {
       const coefficients = tf.matMul(rows as tf.Tensor2D, basisT); // Eq. 29 for every row
       save([coefficients, g]);

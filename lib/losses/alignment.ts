@@ -14,7 +14,9 @@
 import { PairTermName, PairTermParams } from './pair-terms';
 
 export type TripletVariant = 'T1' | 'T2' | 'T3' | 'T4';
-export const ALIGNMENT_LOSSES = ['calibrated-reference', 'calibrated-paper', 'cross-reconstruction', 'none', 'triplet-T1', 'triplet-T2', 'triplet-T3', 'triplet-T4'] as const;
+export const ALIGNMENT_LOSSES = [
+  'calibrated-reference', 'calibrated-paper', 'cross-reconstruction', 'none', 'triplet-T1', 'triplet-T2', 'triplet-T3', 'triplet-T4',
+] as const;
 export type AlignmentLossName = (typeof ALIGNMENT_LOSSES)[number];
 
 /** One side: weight · mean_i ℓ(pos_i, neg_i), pos_i = ‖f(i) − g(i)‖², neg_i = ‖f(i) − g(i⁻)‖² when `negatives`. */
@@ -31,16 +33,26 @@ export interface AlignmentForm {
 }
 
 /** The per-side form of an alignment loss; `dims` (feature widths) matter only for cross-reconstruction. */
-export function alignmentForm(loss: AlignmentLossName, lambda: number, margin: number, dims: { text: number; skeleton: number } = { text: 1, skeleton: 1 }): AlignmentForm {
+export function alignmentForm(
+  loss: AlignmentLossName, lambda: number, margin: number, dims: { text: number; skeleton: number } = { text: 1, skeleton: 1 },
+): AlignmentForm {
   const params = { lambda, margin };
-  const both = (term: PairTermName, weight: number): AlignmentForm => ({ text: { term, params, weight, negatives: true }, skeleton: { term, params, weight, negatives: true } });
+  const both = (term: PairTermName, weight: number): AlignmentForm => ({
+    text: { term, params, weight, negatives: true }, skeleton: { term, params, weight, negatives: true },
+  });
   switch (loss) {
     case 'calibrated-reference':
-      return { text: { term: 'calibrated', params, weight: 1, negatives: true }, skeleton: { term: 'calibrated-no-negative', params, weight: 1, negatives: false } };
+      return {
+        text: { term: 'calibrated', params, weight: 1, negatives: true },
+        skeleton: { term: 'calibrated-no-negative', params, weight: 1, negatives: false },
+      };
     case 'calibrated-paper':
       return both('calibrated', lambda);
     case 'cross-reconstruction':
-      return { text: { term: 'squared-distance', params, weight: 1 / dims.text, negatives: false }, skeleton: { term: 'squared-distance', params, weight: 1 / dims.skeleton, negatives: false } };
+      return {
+        text: { term: 'squared-distance', params, weight: 1 / dims.text, negatives: false },
+        skeleton: { term: 'squared-distance', params, weight: 1 / dims.skeleton, negatives: false },
+      };
     case 'triplet-T1':
     case 'triplet-T2':
     case 'triplet-T4':
@@ -48,6 +60,9 @@ export function alignmentForm(loss: AlignmentLossName, lambda: number, margin: n
     case 'triplet-T3':
       return both('T3', lambda);
     case 'none':
-      return { text: { term: 'squared-distance', params, weight: 0, negatives: false }, skeleton: { term: 'squared-distance', params, weight: 0, negatives: false } };
+      return {
+        text: { term: 'squared-distance', params, weight: 0, negatives: false },
+        skeleton: { term: 'squared-distance', params, weight: 0, negatives: false },
+      };
   }
 }

@@ -87,7 +87,9 @@ export function crossReconstruction(fs: tf.Tensor2D, sTilde: tf.Tensor2D, ft: tf
  * negatives (the code's skeleton side) mean_i σ(pos_i/λ).
  */
 export function calibratedTerm(side: AlignmentSide, lambda: number): tf.Scalar {
-  return alignmentSideLoss({ term: side.negatives ? 'calibrated' : 'calibrated-no-negative', params: { lambda, margin: 0 }, weight: 1, negatives: !!side.negatives }, side);
+  return alignmentSideLoss({
+    term: side.negatives ? 'calibrated' : 'calibrated-no-negative', params: { lambda, margin: 0 }, weight: 1, negatives: !!side.negatives,
+  }, side);
 }
 
 /** ℓ(a) = 1/(1 + e^{−a}) — the sigmoid of Eq. 11, symmetric: ℓ(a) + ℓ(−a) = 1 (the property behind Theorem 1). */
@@ -103,7 +105,9 @@ export function calibratedAlignmentPaper(text: AlignmentSide, skeleton: Alignmen
  * negatives; returned WITHOUT the coefficient (the trainer multiplies by λ·α inside the alignment window).
  */
 export function calibratedAlignmentReference(text: AlignmentSide, skeletonAnchor: tf.Tensor2D, skeletonReconstruction: tf.Tensor2D, lambda: number): tf.Scalar {
-  return alignmentLoss(alignmentForm('calibrated-reference', lambda, 0), text, { anchor: skeletonAnchor, reconstruction: skeletonReconstruction, negatives: null });
+  return alignmentLoss(alignmentForm('calibrated-reference', lambda, 0), text, {
+    anchor: skeletonAnchor, reconstruction: skeletonReconstruction, negatives: null,
+  });
 }
 
 /** Triplet-style alignment losses L_T1 … L_T4 (App. E.2, Eq. 25-28) for Table 9: text side + skeleton side. */

@@ -95,13 +95,20 @@ export async function runZeroShotSeeds(cfg: Stage2Config, data: ZeroShotData, op
   for (const seed of opts.seeds) {
     const ckpt = (phase: string) => (opts.checkpointDir ? `${opts.checkpointDir}/${phase}` : undefined);
     const valInputs = { train: valPhase.train, unseen: split.valUnseen, text, evalSets: { ztest: valPhase.ztest, val: valPhase.val } };
-    const valOpts = { seed, engine, checkpointDir: ckpt('val'), onProgress: (p: Stage2Progress) => opts.onProgress?.('val', seed, p), onCycle: (c: CycleRecord) => opts.onCycle?.('val', seed, c) };
-    opts.log?.(`[seed ${seed}] phase val: ${valPhase.train.rows} training rows, pseudo-unseen [${split.valUnseen.join(', ')}]${parallel ? ' (worker thread)' : ''}, stage-2 engine ${engine}`);
+    const valOpts = {
+      seed, engine, checkpointDir: ckpt('val'),
+      onProgress: (p: Stage2Progress) => opts.onProgress?.('val', seed, p), onCycle: (c: CycleRecord) => opts.onCycle?.('val', seed, c),
+    };
+    opts.log?.(`[seed ${seed}] phase val: ${valPhase.train.rows} training rows, pseudo-unseen [${split.valUnseen.join(', ')}]`
+      + `${parallel ? ' (worker thread)' : ''}, stage-2 engine ${engine}`);
     // the val phase starts first: in a worker it runs while the main thread trains the train phase
     const valPending = parallel ? trainStage2InWorker(cfg, valInputs, valOpts) : Promise.resolve(trainStage2(cfg, valInputs, valOpts));
     opts.log?.(`[seed ${seed}] phase train: ${trainPhase.train.rows} training rows, unseen [${split.unseen.join(', ')}], stage-2 engine ${engine}`);
-    const trainResult = trainStage2(cfg, { train: trainPhase.train, unseen: split.unseen, text, evalSets: { ztest: trainPhase.ztest, gtest: trainPhase.gtest } }, {
-      seed, engine, checkpointDir: ckpt('train'), onProgress: (p) => opts.onProgress?.('train', seed, p), onCycle: (c) => opts.onCycle?.('train', seed, c), latentsOf: opts.latentsOf,
+    const trainResult = trainStage2(cfg, {
+      train: trainPhase.train, unseen: split.unseen, text, evalSets: { ztest: trainPhase.ztest, gtest: trainPhase.gtest },
+    }, {
+      seed, engine, checkpointDir: ckpt('train'), onProgress: (p) => opts.onProgress?.('train', seed, p),
+      onCycle: (c) => opts.onCycle?.('train', seed, c), latentsOf: opts.latentsOf,
     });
     const valResult = await valPending;
     for (const [phase, r] of [['train', trainResult], ['val', valResult]] as const) {
@@ -115,7 +122,8 @@ export async function runZeroShotSeeds(cfg: Stage2Config, data: ZeroShotData, op
       zsl: { clean: testZslByCycle[cycle.clean], reference: testZslByCycle[cycle.reference] },
       trainResult, valResult,
     });
-    opts.log?.(`[seed ${seed}] ZSL clean ${(100 * testZslByCycle[cycle.clean]).toFixed(1)} (cycle ${cycle.clean}), reference ${(100 * testZslByCycle[cycle.reference]).toFixed(1)} (cycle ${cycle.reference}, test-selected), stage-2 engine ${engine}`);
+    opts.log?.(`[seed ${seed}] ZSL clean ${(100 * testZslByCycle[cycle.clean]).toFixed(1)} (cycle ${cycle.clean}), `
+      + `reference ${(100 * testZslByCycle[cycle.reference]).toFixed(1)} (cycle ${cycle.reference}, test-selected), stage-2 engine ${engine}`);
   }
   return out;
 }
@@ -138,7 +146,8 @@ export interface ZeroShotFiles {
 
 export function loadZeroShotData(files: ZeroShotFiles, split: BenchmarkSplit): ZeroShotData {
   if (split.numClasses !== 60 && split.numClasses !== 120) {
-    throw new FsvaeInputError(`split ${split.name}: precomputed MSF text tables exist for 60 or 120 classes; got ${split.numClasses}. Use an encoder from lib/text for other datasets.`);
+    throw new FsvaeInputError(`split ${split.name}: precomputed MSF text tables exist for 60 or 120 classes; got ${split.numClasses}. `
+      + 'Use an encoder from lib/text for other datasets.');
   }
   const parts = parseTextMode(files.textMode);
   const text = readTextFeatures(files.text, { encoder: files.encoder, parts, numClasses: split.numClasses as NtuClassCount });
@@ -222,11 +231,14 @@ export interface ZeroShotBenchmarkResult {
   textMode: string;
   seeds: number[];
   gate: GateConfig;
-  perSeed: { seed: number; cycle: Record<Protocol, number>; zsl: Record<Protocol, number>; testZslByCycle: number[]; valZslByCycle: number[]; gzsl: Record<Protocol, { S: number; U: number; H: number }>; gateValidationAccuracy: number; stepsPerSecond: number;
+  perSeed: {
+    seed: number; cycle: Record<Protocol, number>; zsl: Record<Protocol, number>; testZslByCycle: number[]; valZslByCycle: number[];
+    gzsl: Record<Protocol, { S: number; U: number; H: number }>; gateValidationAccuracy: number; stepsPerSecond: number;
     /** the engine of the train phase (kept for older readers; both phases use the same one). */
     stage2Engine: string;
     /** the engine each phase actually ran (Stage2Result.engine). */
-    stage2EngineByPhase: { train: string; val: string } }[];
+    stage2EngineByPhase: { train: string; val: string };
+  }[];
   summary: Record<Protocol, ProtocolSummary>;
   /** GZSL details of the first seed (per-class accuracy, confusion), for plots. */
   firstSeedGzsl: Record<Protocol, GzslResult>;
@@ -236,7 +248,9 @@ export interface ZeroShotBenchmarkResult {
 }
 
 /** Stages 2-4 for every seed: ZSL and GZSL under both protocols, with mean ± std. */
-export async function runZeroShotBenchmark(cfg: Stage2Config, data: ZeroShotData, opts: ZeroShotRunOptions & { gate?: GateConfig }): Promise<ZeroShotBenchmarkResult> {
+export async function runZeroShotBenchmark(
+  cfg: Stage2Config, data: ZeroShotData, opts: ZeroShotRunOptions & { gate?: GateConfig },
+): Promise<ZeroShotBenchmarkResult> {
   const gateCfg = opts.gate ?? REFERENCE_GATE;
   const outcomes = await runZeroShotSeeds(cfg, data, opts);
   const gz = outcomes.map((o) => gzslForSeed(o, data, gateCfg));

@@ -95,9 +95,13 @@ export function writeResultTable(table: ResultTable, prov: Provenance, dir = res
  * writeResultTable, plus <name>.json holding the rows, notes and provenance (and `extra`), for
  * code that reads a stored table back (the README's results block).
  */
-export function writeResultTableWithJson(table: ResultTable, prov: Provenance, extra: Record<string, unknown> = {}, dir = resultsDir()): { csv: string; md: string; json: string } {
+export function writeResultTableWithJson(
+  table: ResultTable, prov: Provenance, extra: Record<string, unknown> = {}, dir = resultsDir(),
+): { csv: string; md: string; json: string } {
   const { csv, md } = writeResultTable(table, prov, dir);
   const json = path.join(dir, `${table.name}.json`);
-  writeFileAtomic(json, JSON.stringify({ name: table.name, title: table.title, rows: table.rows, notes: table.notes ?? [], provenance: prov, ...extra }, null, 1) + '\n');
+  writeFileAtomic(json, JSON.stringify({
+    name: table.name, title: table.title, rows: table.rows, notes: table.notes ?? [], provenance: prov, ...extra,
+  }, null, 1) + '\n');
   return { csv, md, json };
 }

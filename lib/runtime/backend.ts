@@ -340,7 +340,8 @@ async function select(req: Request): Promise<BackendInfo> {
       if (req.strict) {
         throw new FsvaeInputError(
           `tfjs backend '${name}' was ${req.source} but cannot be used: ${PACKAGES[name]} ${res.note}. ` +
-            `To use it: ${INSTALL_HINT[name]}. Or use automatic selection (${BACKEND_ENV_VAR}=auto or unset, prefer 'auto') to pick the fastest available backend.`,
+            `To use it: ${INSTALL_HINT[name]}. Or use automatic selection (${BACKEND_ENV_VAR}=auto or unset, prefer 'auto') ` +
+            'to pick the fastest available backend.',
         );
       }
       skipped.push(`${SHORT[name]} ${res.note}`);

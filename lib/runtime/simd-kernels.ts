@@ -10,7 +10,8 @@ import { SIMD_KERNELS_WASM_BASE64 } from './kernels/simd-kernels-wasm';
 
 export interface SimdKernels {
   /** Adam over n float32 values (byte offsets): m, v in place, new parameter values to `out`. */
-  adam(p: number, g: number, m: number, v: number, out: number, n: number, beta1: number, beta2: number, stepSize: number, invSqrtC2: number, eps: number): void;
+  adam(p: number, g: number, m: number, v: number, out: number, n: number,
+    beta1: number, beta2: number, stepSize: number, invSqrtC2: number, eps: number): void;
   /** The same on a rows×cols matrix, also writing the new values transposed (cols×rows) to `outT`. */
   adamTransposing(p: number, g: number, m: number, v: number, out: number, outT: number, rows: number, cols: number,
     beta1: number, beta2: number, stepSize: number, invSqrtC2: number, eps: number): void;

@@ -108,7 +108,8 @@ export class DataParallelGradients {
     const len = this.error.indexOf(0);
     const msg = Buffer.from(this.error.subarray(0, len < 0 ? this.error.length : len)).toString('utf8');
     this.dispose();
-    throw new FsvaeInputError(`stage 1 data-parallel worker: ${what} failed${msg ? `: ${msg}` : ' (the worker exited or stalled)'}. Set the GCN preset's train.workers to 1 to train on one core.`);
+    throw new FsvaeInputError(`stage 1 data-parallel worker: ${what} failed${msg ? `: ${msg}` : ' (the worker exited or stalled)'}. `
+      + 'Set the GCN preset\'s train.workers to 1 to train on one core.');
   }
 
   private waitFor(slot: number, value: number, what: string): void {

@@ -52,12 +52,14 @@ const DESCRIPTOR: DctDescriptorConfig = { frames: 32, coefficients: 8, bodies: 1
 export const DCT_EXTRACTOR_PRESETS: Readonly<Record<string, DctExtractorConfig>> = {
   'dct-descriptor': {
     kind: 'dct', name: 'dct-descriptor',
-    description: 'parameter-free: 8 low-frequency DCT coefficients of each joint coordinate\'s position and velocity trajectory (32 frames, centred, view-normalised), z-scored',
+    description: 'parameter-free: 8 low-frequency DCT coefficients of each joint coordinate\'s position and velocity trajectory '
+      + '(32 frames, centred, view-normalised), z-scored',
     descriptor: DESCRIPTOR, metric: null,
   },
   'dct-lda': {
     kind: 'dct', name: 'dct-lda',
-    description: 'DCT descriptor whitened by the within-class covariance of the training classes (shrinkage by class-fold CV, 4 augmented copies per clip), 256 principal axes; nearest-class-mean classifier',
+    description: 'DCT descriptor whitened by the within-class covariance of the training classes '
+      + '(shrinkage by class-fold CV, 4 augmented copies per clip), 256 principal axes; nearest-class-mean classifier',
     descriptor: DESCRIPTOR,
     metric: { shrinkage: [0.05, 0.1, 0.2, 0.5], outDim: 256, augmentCopies: 4, augment: { maxYawDeg: 15, scale: 0.1, cropMin: 0.85 }, folds: 3 },
   },
@@ -76,7 +78,8 @@ export function validateDctExtractorConfig(cfg: DctExtractorConfig): void {
     throw new FsvaeInputError(`${what}: metric.shrinkage must list values in (0, 1], got ${JSON.stringify(m.shrinkage)}.`);
   }
   if (!Number.isInteger(m.outDim) || m.outDim < 1) throw new FsvaeInputError(`${what}: metric.outDim must be a positive integer, got ${m.outDim}.`);
-  if (!Number.isInteger(m.augmentCopies) || m.augmentCopies < 0) throw new FsvaeInputError(`${what}: metric.augmentCopies must be an integer ≥ 0, got ${m.augmentCopies}.`);
+  if (!Number.isInteger(m.augmentCopies) || m.augmentCopies < 0) throw new FsvaeInputError(`${what}: metric.augmentCopies must be an integer ≥ 0, `
+    + `got ${m.augmentCopies}.`);
   if (!Number.isInteger(m.folds) || m.folds < 2) throw new FsvaeInputError(`${what}: metric.folds must be an integer ≥ 2, got ${m.folds}.`);
 }
 
@@ -106,7 +109,9 @@ export interface FittedDctExtractor {
   temperature: number;
   fitSeconds: number;
   /** features (rows × dim) and logits (rows × numClasses) of any sequences */
-  extract(sequences: readonly SkeletonSequence[]): { rows: number; dim: number; features: Float32Array; logits: Float32Array; numClasses: number; labels: Int32Array; ids: string[] };
+  extract(sequences: readonly SkeletonSequence[]): {
+    rows: number; dim: number; features: Float32Array; logits: Float32Array; numClasses: number; labels: Int32Array; ids: string[];
+  };
 }
 
 /** NCM accuracy of `rows` classified among the means of their own classes (the oracle of the report). */
@@ -143,7 +148,9 @@ export function ownMeanAccuracy(data: Float64Array | Float32Array, d: number, la
 }
 
 /** Fits a DCT extractor on the samples `selection` allows (see the module comment). */
-export function fitDctExtractor(cfg: DctExtractorConfig, sequences: readonly SkeletonSequence[], selection: TrainingSelection, opts: { seed: number; log?: (l: string) => void }): FittedDctExtractor {
+export function fitDctExtractor(
+  cfg: DctExtractorConfig, sequences: readonly SkeletonSequence[], selection: TrainingSelection, opts: { seed: number; log?: (l: string) => void },
+): FittedDctExtractor {
   validateDctExtractorConfig(cfg);
   const t0 = Date.now();
   const layout = commonLayout(sequences, `stage 1 (${cfg.name})`);
@@ -257,7 +264,8 @@ export function fitDctExtractor(cfg: DctExtractorConfig, sequences: readonly Ske
     const rows = seqs.length;
     const rawRows = new Float32Array(rows * D);
     seqs.forEach((s, i) => {
-      if (s.layout !== layout.name) throw new FsvaeInputError(`stage 1 (${cfg.name}): sequence ${s.id} has layout ${s.layout}, the extractor was fitted on ${layout.name}.`);
+      if (s.layout !== layout.name) throw new FsvaeInputError(`stage 1 (${cfg.name}): sequence ${s.id} has layout ${s.layout}, `
+        + `the extractor was fitted on ${layout.name}.`);
       describeClip(prepareClip(s, input), V, cfg.descriptor, rawRows, i * D);
     });
     const features = project(scaler.transform(rawRows), rows);
@@ -281,12 +289,17 @@ export function fitDctExtractor(cfg: DctExtractorConfig, sequences: readonly Ske
 }
 
 /** Class-fold cross-validation of the shrinkage (see the module comment). */
-function chooseShrinkage(z: Float32Array, D: number, labels: number[], rows: number[], n0: number, classes: number[], m: DctMetricConfig, seed: number): ShrinkageSelection {
+function chooseShrinkage(
+  z: Float32Array, D: number, labels: number[], rows: number[], n0: number, classes: number[], m: DctMetricConfig, seed: number,
+): ShrinkageSelection {
   const candidates = [...m.shrinkage].sort((a, b) => a - b);
   const nFolds = Math.min(m.folds, Math.floor(classes.length / 2));
   if (nFolds < 2 || candidates.length === 1) {
     const chosen = candidates[Math.floor((candidates.length - 1) / 2)];
-    return { candidates, scores: candidates.map(() => null), chosen, folds: [], note: `${classes.length} training classes: too few for class folds of ≥ 2; the middle candidate` };
+    return {
+      candidates, scores: candidates.map(() => null), chosen, folds: [],
+      note: `${classes.length} training classes: too few for class folds of ≥ 2; the middle candidate`,
+    };
   }
   const perm = new Random(seed + 7919).permutation(classes.length);
   const folds: number[][] = Array.from({ length: nFolds }, () => []);
@@ -323,7 +336,10 @@ function chooseShrinkage(z: Float32Array, D: number, labels: number[], rows: num
   });
   let best = 0;
   for (let i = 1; i < candidates.length; i++) if (scores[i] > scores[best] + 1e-12) best = i;
-  return { candidates, scores, chosen: candidates[best], folds, note: `${nFolds} class folds, held-out nearest-own-mean accuracy ${scores.map((v) => v.toFixed(3)).join(' / ')}` };
+  return {
+    candidates, scores, chosen: candidates[best], folds,
+    note: `${nFolds} class folds, held-out nearest-own-mean accuracy ${scores.map((v) => v.toFixed(3)).join(' / ')}`,
+  };
 }
 
 /** τ > 0 minimising the mean cross-entropy of softmax(−d²/(2τ)) (golden-section search on log τ). */

@@ -52,7 +52,9 @@ export interface FitExtractorOptions extends Omit<Stage1TrainOptions, 'stopAfter
   log?: (line: string) => void;
 }
 
-export function fitExtractor(cfg: ExtractorConfig, sequences: readonly SkeletonSequence[], selection: TrainingSelection, opts: FitExtractorOptions): TrainedExtractor {
+export function fitExtractor(
+  cfg: ExtractorConfig, sequences: readonly SkeletonSequence[], selection: TrainingSelection, opts: FitExtractorOptions,
+): TrainedExtractor {
   if (isDctExtractorConfig(cfg)) {
     const fit = fitDctExtractor(cfg, sequences, selection, { seed: opts.seed, log: opts.log });
     return {
@@ -65,7 +67,8 @@ export function fitExtractor(cfg: ExtractorConfig, sequences: readonly SkeletonS
   const { log: _log, ...trainOpts } = opts;
   const res = trainStage1(cfg, sequences, selection, trainOpts);
   return {
-    config: cfg, counts: res.counts, history: res.history, trainSeconds: res.history.reduce((a, h) => a + h.seconds, 0), sequencesPerSecond: res.sequencesPerSecond,
+    config: cfg, counts: res.counts, history: res.history, trainSeconds: res.history.reduce((a, h) => a + h.seconds, 0),
+    sequencesPerSecond: res.sequencesPerSecond,
     details: { epochsDone: res.epochsDone, resumedFromEpoch: res.resumedFromEpoch },
     extract: (seqs, batchSize) => extractFeatures(res.net, seqs, res.input, batchSize), dispose: () => res.net.dispose(),
   };

@@ -23,7 +23,8 @@ function metaId(seq: SkeletonSequence, key: string, what: string): number {
   const v = seq.meta?.[key];
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n)) {
-    throw new FsvaeInputError(`${what}: sequence ${seq.id} has no integer meta.${key} (got ${JSON.stringify(v)}); the reader must record the ${key} id to assign a train/test side.`);
+    throw new FsvaeInputError(`${what}: sequence ${seq.id} has no integer meta.${key} (got ${JSON.stringify(v)}); `
+      + `the reader must record the ${key} id to assign a train/test side.`);
   }
   return n;
 }
@@ -46,7 +47,8 @@ export function sideFromIds(train: readonly number[], test: readonly number[], k
     const id = metaId(seq, key, 'sideFromIds');
     if (tr.has(id)) return 'train';
     if (te.has(id)) return 'test';
-    throw new FsvaeInputError(`sideFromIds: sequence ${seq.id} has ${key} ${id}, in neither the train [${train.join(', ')}] nor the test [${test.join(', ')}] list.`);
+    throw new FsvaeInputError(`sideFromIds: sequence ${seq.id} has ${key} ${id}, `
+      + `in neither the train [${train.join(', ')}] nor the test [${test.join(', ')}] list.`);
   };
 }
 
@@ -60,11 +62,13 @@ export function commonLayout(sequences: readonly SkeletonSequence[], what: strin
   if (sequences.length === 0) throw new FsvaeInputError(`${what}: no sequences.`);
   const name = sequences[0].layout;
   for (const s of sequences) {
-    if (s.layout !== name) throw new FsvaeInputError(`${what}: sequence ${s.id} has layout ${s.layout}, ${sequences[0].id} has ${name}; one extractor handles one joint layout.`);
+    if (s.layout !== name) throw new FsvaeInputError(`${what}: sequence ${s.id} has layout ${s.layout}, ${sequences[0].id} has ${name}; `
+      + 'one extractor handles one joint layout.');
   }
   const layout = jointLayout(name);
   for (const s of sequences) {
-    if (s.joints !== layout.joints.length) throw new FsvaeInputError(`${what}: sequence ${s.id} has ${s.joints} joints, layout ${name} has ${layout.joints.length}.`);
+    if (s.joints !== layout.joints.length) throw new FsvaeInputError(`${what}: sequence ${s.id} has ${s.joints} joints, `
+      + `layout ${name} has ${layout.joints.length}.`);
   }
   return layout;
 }
@@ -220,7 +224,8 @@ export class TrainingBatchBuilder {
     });
     this.counts.eligible = this.eligible.length;
     if (this.eligible.length === 0) {
-      throw new FsvaeInputError(`stage 1 training: no sequence is on the train side with a training class (${this.counts.otherClass} of other classes, ${this.counts.testSide} test-side, ${this.counts.heldOut} held out).`);
+      throw new FsvaeInputError(`stage 1 training: no sequence is on the train side with a training class (${this.counts.otherClass} of other classes, `
+        + `${this.counts.testSide} test-side, ${this.counts.heldOut} held out).`);
     }
     // cache the preprocessed clips unless they would exceed 256 MiB (NTU-scale training sets)
     const clipBytes = input.bodies * input.frames * this.layout.joints.length * 3 * 4;
@@ -242,7 +247,9 @@ export class TrainingBatchBuilder {
     const s = this.sequences[index];
     if (!s) throw new TrainingLeakError(`stage 1 training: sample index ${index} does not exist (${this.sequences.length} sequences).`);
     const why = this.reason(s);
-    if (why === 'otherClass') throw new TrainingLeakError(`stage 1 training: sequence ${s.id} of class ${s.label} reached a training batch, but only classes [${[...this.classSet].sort((a, b) => a - b).join(', ')}] may be trained on (zero-shot rule: unseen classes never enter training).`);
+    if (why === 'otherClass') throw new TrainingLeakError(`stage 1 training: sequence ${s.id} of class ${s.label} reached a training batch, `
+      + `but only classes [${[...this.classSet].sort((a, b) => a - b).join(', ')}] may be trained on `
+      + '(zero-shot rule: unseen classes never enter training).');
     if (why === 'testSide') throw new TrainingLeakError(`stage 1 training: sequence ${s.id} is on the test side of the protocol and reached a training batch.`);
     if (why === 'heldOut') throw new TrainingLeakError(`stage 1 training: sequence ${s.id} is held out for validation and reached a training batch.`);
     return s;

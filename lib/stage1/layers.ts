@@ -93,7 +93,8 @@ export class ParamSet {
       const v = values[e.name];
       if (!v) throw new FsvaeInputError(`${what}: parameter '${e.name}' is missing; the weights were saved from a different network configuration.`);
       if (v.length !== e.variable.size) {
-        throw new FsvaeInputError(`${what}: parameter '${e.name}' has ${v.length} values, the network expects ${e.variable.size} (shape [${e.variable.shape.join(', ')}]); the configuration differs.`);
+        throw new FsvaeInputError(`${what}: parameter '${e.name}' has ${v.length} values, `
+          + `the network expects ${e.variable.size} (shape [${e.variable.shape.join(', ')}]); the configuration differs.`);
       }
     }
     tf.tidy(() => {
@@ -129,7 +130,9 @@ export class BatchNorm {
     params: ParamSet, name: string, readonly shape: number[], readonly reduceAxes: number[],
     gammaInit: number | { mean: number; std: number } = 1, readonly momentum = 0.1, readonly eps = 1e-5,
   ) {
-    this.gamma = typeof gammaInit === 'number' ? params.constant(`${name}/gamma`, shape, gammaInit) : params.normal(`${name}/gamma`, shape, gammaInit.std, gammaInit.mean);
+    this.gamma = typeof gammaInit === 'number'
+      ? params.constant(`${name}/gamma`, shape, gammaInit)
+      : params.normal(`${name}/gamma`, shape, gammaInit.std, gammaInit.mean);
     this.beta = params.constant(`${name}/beta`, shape, 0);
     this.runningMean = params.constant(`${name}/running_mean`, shape, 0, false);
     this.runningVar = params.constant(`${name}/running_var`, shape, 1, false);

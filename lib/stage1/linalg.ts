@@ -19,7 +19,9 @@ const COL_BLOCK = 128;
  * triangles), where μ_g is the mean of the rows of group g (e.g. a class). Returns the row count.
  * Each entry sums its rows in the order of `rowIndex` (skipping rows whose factor is 0).
  */
-export function addGroupScatter(data: Float32Array | Float64Array, rowIndex: readonly number[], group: (row: number) => number, d: number, into: Float64Array): number {
+export function addGroupScatter(
+  data: Float32Array | Float64Array, rowIndex: readonly number[], group: (row: number) => number, d: number, into: Float64Array,
+): number {
   const sums = new Map<number, { n: number; s: Float64Array }>();
   for (const r of rowIndex) {
     const g = group(r);

@@ -102,7 +102,9 @@ function ncmAccuracy(zTrain: Float64Array, trainLabels: readonly number[], zTest
 }
 
 /** Top-1 of the logits of rows `idx` (rows × numClasses), argmax among `among`. */
-function top1Of(logits: Float32Array, n: number, numClasses: number, idx: readonly number[], labels: ArrayLike<number>, among: readonly number[], what: string): number {
+function top1Of(
+  logits: Float32Array, n: number, numClasses: number, idx: readonly number[], labels: ArrayLike<number>, among: readonly number[], what: string,
+): number {
   if (logits.length !== n * numClasses) throw new FsvaeInputError(`${what}: ${logits.length} logits are not ${n} rows of ${numClasses}.`);
   const lg = new Float32Array(idx.length * numClasses);
   idx.forEach((i, r) => lg.set(logits.subarray(i * numClasses, (i + 1) * numClasses), r * numClasses));
@@ -132,14 +134,18 @@ export function qualityMetrics(args: {
     else if (unseen.has(labels[i]) && sides[i] === 'test') unseenTest.push(i);
   }
   if (seenTrain.length < 2 || seenTest.length === 0 || unseenTest.length === 0) {
-    throw new FsvaeInputError(`qualityMetrics: needs seen train-side (${seenTrain.length}), seen test-side (${seenTest.length}) and unseen test-side (${unseenTest.length}) rows.`);
+    throw new FsvaeInputError(`qualityMetrics: needs seen train-side (${seenTrain.length}), seen test-side (${seenTest.length}) `
+      + `and unseen test-side (${unseenTest.length}) rows.`);
   }
   const z = zScorer(features, dim, seenTrain);
   const lab = (idx: number[]) => idx.map((i) => labels[i]);
   const seenNcm = ncmAccuracy(z(seenTrain), lab(seenTrain), z(seenTest), lab(seenTest), dim);
   const oracle = ownMeanAccuracy(z(unseenTest), dim, lab(unseenTest));
   const seenTop1 = args.logits ? top1Of(args.logits, n, numClasses, seenTest, labels, [...seen], 'qualityMetrics') : null;
-  return { seen_top1: seenTop1, seen_ncm: seenNcm, unseen_ncm_oracle: oracle, rows: { seenTrain: seenTrain.length, seenTest: seenTest.length, unseenTest: unseenTest.length } };
+  return {
+    seen_top1: seenTop1, seen_ncm: seenNcm, unseen_ncm_oracle: oracle,
+    rows: { seenTrain: seenTrain.length, seenTest: seenTest.length, unseenTest: unseenTest.length },
+  };
 }
 
 /** Which val-phase set a row belongs to. */
@@ -179,13 +185,15 @@ export function valPhaseMetrics(args: {
     const p = parts[i];
     if (!(p in idx)) throw new FsvaeInputError(`valPhaseMetrics: row ${i} has part '${String(p)}', not train, heldOut or pseudoUnseen.`);
     if ((p === 'pseudoUnseen') === vs.has(labels[i])) {
-      throw new FsvaeInputError(`valPhaseMetrics: row ${i} (class ${labels[i]}) is ${p}, but ${vs.has(labels[i]) ? 'its class is val-seen' : 'its class is not val-seen'}.`);
+      throw new FsvaeInputError(`valPhaseMetrics: row ${i} (class ${labels[i]}) is ${p}, `
+        + `but ${vs.has(labels[i]) ? 'its class is val-seen' : 'its class is not val-seen'}.`);
     }
     idx[p].push(i);
   }
   const pseudoClasses = new Set(idx.pseudoUnseen.map((i) => labels[i])).size;
   if (idx.train.length < 2 || idx.heldOut.length === 0 || pseudoClasses < 2) {
-    throw new FsvaeInputError(`valPhaseMetrics: needs val-phase training rows (${idx.train.length}, ≥ 2), held-out val-seen rows (${idx.heldOut.length}) and pseudo-unseen rows of ≥ 2 classes (${pseudoClasses}).`);
+    throw new FsvaeInputError(`valPhaseMetrics: needs val-phase training rows (${idx.train.length}, ≥ 2), `
+      + `held-out val-seen rows (${idx.heldOut.length}) and pseudo-unseen rows of ≥ 2 classes (${pseudoClasses}).`);
   }
   const z = zScorer(features, dim, idx.train);
   const lab = (ix: number[]) => ix.map((i) => labels[i]);
@@ -197,7 +205,10 @@ export function valPhaseMetrics(args: {
   });
   const pseudoRaw = ownMeanAccuracy(rawPseudo, dim, lab(idx.pseudoUnseen));
   const top1 = args.logits ? top1Of(args.logits, n, numClasses, idx.heldOut, labels, [...vs].sort((a, b) => a - b), 'valPhaseMetrics') : null;
-  return { val_seen_top1: top1, val_seen_ncm: seenNcm, val_pseudo_unseen_ncm: pseudo, val_pseudo_unseen_ncm_raw: pseudoRaw, rows: { train: idx.train.length, heldOut: idx.heldOut.length, pseudoUnseen: idx.pseudoUnseen.length } };
+  return {
+    val_seen_top1: top1, val_seen_ncm: seenNcm, val_pseudo_unseen_ncm: pseudo, val_pseudo_unseen_ncm_raw: pseudoRaw,
+    rows: { train: idx.train.length, heldOut: idx.heldOut.length, pseudoUnseen: idx.pseudoUnseen.length },
+  };
 }
 
 /** The val hold-out fraction of stage-1 export (exportStage1Features' valFraction default). */
@@ -225,7 +236,10 @@ export interface ValPhaseSets {
  * extractor seed is seed + 1. A sequence of a class outside the seen classes is dropped on its
  * label alone (its side and its data are never read); the side of seen-class sequences is read.
  */
-export function valPhaseSets(sequences: readonly SkeletonSequence[], side: SideOf, split: Stage1Split, numClasses: number, seed: number, opts: { valFraction?: number; valGroupBy?: string } = {}): ValPhaseSets {
+export function valPhaseSets(
+  sequences: readonly SkeletonSequence[], side: SideOf, split: Stage1Split, numClasses: number, seed: number,
+  opts: { valFraction?: number; valGroupBy?: string } = {},
+): ValPhaseSets {
   const sp = checkStage1Split(split, numClasses);
   const seen = new Set(sp.seen);
   const vs = new Set(sp.valSeen);
@@ -264,7 +278,9 @@ interface Fitted {
 }
 
 /** Fits on the samples `selection` allows among `fitOn`, extracts `extractOn`. */
-function fitAndExtract(inp: QualityRowInput, fitOn: readonly SkeletonSequence[], selection: TrainingSelection, seed: number, extractOn: readonly SkeletonSequence[]): Fitted {
+function fitAndExtract(
+  inp: QualityRowInput, fitOn: readonly SkeletonSequence[], selection: TrainingSelection, seed: number, extractOn: readonly SkeletonSequence[],
+): Fitted {
   const t0 = Date.now();
   const ex = fitExtractor(inp.extractor as ExtractorConfig, fitOn, selection, { seed, onProgress: inp.onStage1Progress, log: inp.log });
   const seconds = (Date.now() - t0) / 1000;
@@ -287,7 +303,9 @@ export function valPhaseQuality(inp: QualityRowInput): ValPhaseMetrics & { secon
   const v = valPhaseSets(inp.sequences, inp.side, split, split.numClasses, inp.seed);
   const selection: TrainingSelection = { classes: v.valSeen, side: inp.side, numClasses: split.numClasses, holdOut: v.holdOut };
   const rows = [...v.train, ...v.heldOut, ...v.pseudoUnseen];
-  const parts: ValPart[] = [...v.train.map(() => 'train' as const), ...v.heldOut.map(() => 'heldOut' as const), ...v.pseudoUnseen.map(() => 'pseudoUnseen' as const)];
+  const parts: ValPart[] = [
+    ...v.train.map(() => 'train' as const), ...v.heldOut.map(() => 'heldOut' as const), ...v.pseudoUnseen.map(() => 'pseudoUnseen' as const),
+  ];
   const f = fitAndExtract(inp, v.pool, selection, v.fitSeed, rows);
   const m = valPhaseMetrics({ features: f.features, dim: f.dim, labels: f.labels, parts, valSeen: v.valSeen, logits: f.logits, numClasses: split.numClasses });
   return { ...m, seconds: f.seconds, dim: f.dim, shrinkage: f.shrinkage };
@@ -300,7 +318,9 @@ export function testSideDiagnostics(inp: QualityRowInput): QualityMetrics & { se
   const sideMap = new Map(sequences.map((s, i) => [s, sides[i]] as const));
   const selection: TrainingSelection = { classes: split.seen, side: (s) => sideMap.get(s) ?? inp.side(s), numClasses: split.numClasses };
   const f = fitAndExtract(inp, sequences, selection, inp.seed, sequences);
-  const m = qualityMetrics({ features: f.features, dim: f.dim, labels: f.labels, sides, seen: split.seen, unseen: split.unseen, logits: f.logits, numClasses: split.numClasses });
+  const m = qualityMetrics({
+    features: f.features, dim: f.dim, labels: f.labels, sides, seen: split.seen, unseen: split.unseen, logits: f.logits, numClasses: split.numClasses,
+  });
   return { ...m, seconds: f.seconds, shrinkage: f.shrinkage };
 }
 
@@ -313,7 +333,8 @@ export function featureQualityRow(inp: QualityRowInput): Row {
   const d = inp.diagnostics === false ? null : testSideDiagnostics(inp);
   return {
     dataset: inp.dataset, split: inp.split.name, extractor: inp.extractor.name, seed: inp.seed,
-    val_seen_top1: v.val_seen_top1, val_seen_ncm: v.val_seen_ncm, val_pseudo_unseen_ncm: v.val_pseudo_unseen_ncm, val_pseudo_unseen_ncm_raw: v.val_pseudo_unseen_ncm_raw,
+    val_seen_top1: v.val_seen_top1, val_seen_ncm: v.val_seen_ncm,
+    val_pseudo_unseen_ncm: v.val_pseudo_unseen_ncm, val_pseudo_unseen_ncm_raw: v.val_pseudo_unseen_ncm_raw,
     diag_test_seen_top1: d?.seen_top1 ?? null, diag_test_seen_ncm: d?.seen_ncm ?? null, diag_test_unseen_ncm_oracle: d?.unseen_ncm_oracle ?? null,
     val_fit_seconds: v.seconds, diag_fit_seconds: d?.seconds ?? null, feature_dim: v.dim, val_shrinkage: v.shrinkage, diag_shrinkage: d?.shrinkage ?? null,
     n_val_train: v.rows.train, n_val_heldout: v.rows.heldOut, n_val_pseudo_unseen: v.rows.pseudoUnseen,

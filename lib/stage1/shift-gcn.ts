@@ -42,7 +42,9 @@ class ShiftGcnSpatial {
     this.linear = DenseLayer.create(p, `${name}/linear`, cin, cout, Math.sqrt(1 / cout));
     this.mask = p.constant(`${name}/feature_mask`, [V, cin], 0);
     this.bn = new BatchNorm(p, `${name}/bn`, [V, cout], [0, 1]);
-    this.down = cin !== cout ? { conv: DenseLayer.create(p, `${name}/down`, cin, cout, Math.sqrt(2 / cout)), bn: new BatchNorm(p, `${name}/down_bn`, [cout], [0, 1, 2]) } : null;
+    this.down = cin !== cout ? {
+      conv: DenseLayer.create(p, `${name}/down`, cin, cout, Math.sqrt(2 / cout)), bn: new BatchNorm(p, `${name}/down_bn`, [cout], [0, 1, 2]),
+    } : null;
   }
 
   apply(x0: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
@@ -86,7 +88,9 @@ class ShiftGcnBlock {
     this.tcn = new ShiftGcnTemporal(p, `${name}/tcn`, cout, stride);
     if (!residual) this.residual = 'none';
     else if (cin === cout && stride === 1) this.residual = 'identity';
-    else this.residual = { conv: DenseLayer.create(p, `${name}/residual`, cin, cout, Math.sqrt(2 / cout)), bn: new BatchNorm(p, `${name}/residual_bn`, [cout], [0, 1, 2]) };
+    else this.residual = {
+      conv: DenseLayer.create(p, `${name}/residual`, cin, cout, Math.sqrt(2 / cout)), bn: new BatchNorm(p, `${name}/residual_bn`, [cout], [0, 1, 2]),
+    };
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {

@@ -46,7 +46,9 @@ class StGcnBlock {
     this.bn2 = new BatchNorm(p, `${name}/tcn/bn2`, [cout], [0, 1, 2], BN_INIT);
     if (!residual) this.residual = 'none';
     else if (cin === cout && stride === 1) this.residual = 'identity';
-    else this.residual = { conv: DenseLayer.create(p, `${name}/residual`, cin, cout, INIT_STD), bn: new BatchNorm(p, `${name}/residual_bn`, [cout], [0, 1, 2], BN_INIT) };
+    else this.residual = {
+      conv: DenseLayer.create(p, `${name}/residual`, cin, cout, INIT_STD), bn: new BatchNorm(p, `${name}/residual_bn`, [cout], [0, 1, 2], BN_INIT),
+    };
   }
 
   private gcn(x: tf.Tensor4D): tf.Tensor4D {

@@ -92,9 +92,13 @@ interface CheckpointMeta {
   weightNames: string[];
 }
 
-function fingerprintOf(cfg: Stage1Config, seed: number, input: ResolvedInput, selection: TrainingSelection, builder: TrainingBatchBuilder, workers: number): string {
+function fingerprintOf(
+  cfg: Stage1Config, seed: number, input: ResolvedInput, selection: TrainingSelection, builder: TrainingBatchBuilder, workers: number,
+): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ model: cfg.model, input, train: cfg.train, seed, numClasses: selection.numClasses, classes: [...selection.classes].sort((a, b) => a - b), workers }));
+  h.update(JSON.stringify({
+    model: cfg.model, input, train: cfg.train, seed, numClasses: selection.numClasses, classes: [...selection.classes].sort((a, b) => a - b), workers,
+  }));
   for (const i of builder.eligible) {
     const s = builder.sequences[i];
     h.update(`${s.id}\u0000${s.label}\u0000${s.bodies}\u0000${s.frames}\u0000`);
@@ -104,7 +108,9 @@ function fingerprintOf(cfg: Stage1Config, seed: number, input: ResolvedInput, se
 }
 
 /** Trains a stage-1 network (see the module comment). The caller disposes result.net. */
-export function trainStage1(cfg: Stage1Config, sequences: readonly SkeletonSequence[], selection: TrainingSelection, opts: Stage1TrainOptions): Stage1TrainResult {
+export function trainStage1(
+  cfg: Stage1Config, sequences: readonly SkeletonSequence[], selection: TrainingSelection, opts: Stage1TrainOptions,
+): Stage1TrainResult {
   validateStage1Config(cfg);
   if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new FsvaeInputError(`stage 1 training: seed must be a non-negative integer, got ${opts.seed}.`);
   const layout = commonLayout(sequences, 'stage 1 training');
@@ -169,7 +175,8 @@ export function trainStage1(cfg: Stage1Config, sequences: readonly SkeletonSeque
         correct += ok;
         if (!Number.isFinite(loss)) {
             net.dispose();
-          throw new FsvaeInputError(`stage 1 training: the loss became ${loss} at epoch ${epoch + 1}, step ${s + 1} (lr ${lr}); lower the learning rate or check the input for extreme coordinates.`);
+          throw new FsvaeInputError(`stage 1 training: the loss became ${loss} at epoch ${epoch + 1}, step ${s + 1} (lr ${lr}); `
+            + 'lower the learning rate or check the input for extreme coordinates.');
         }
         seen += idx.length;
         lossSum += loss;
@@ -287,7 +294,8 @@ export function extractFeatures(net: SkeletonNet, sequences: readonly SkeletonSe
   const logits = new Float32Array(rows * C);
   if (rows > 0) commonLayout(sequences, 'stage 1 feature extraction');
   for (const s of sequences) {
-    if (s.layout !== net.shape.layout.name) throw new FsvaeInputError(`stage 1 feature extraction: sequence ${s.id} has layout ${s.layout}, the network was built for ${net.shape.layout.name}.`);
+    if (s.layout !== net.shape.layout.name) throw new FsvaeInputError(`stage 1 feature extraction: sequence ${s.id} has layout ${s.layout}, `
+      + `the network was built for ${net.shape.layout.name}.`);
   }
   for (let r = 0; r < rows; r += batchSize) {
     const part = sequences.slice(r, r + batchSize);

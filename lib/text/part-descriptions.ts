@@ -29,7 +29,8 @@ export function partDescriptionFile(dataset: string, dir = defaultDescriptionsDi
 export function loadPartDescriptions(desc: DescriptionSet, dir = defaultDescriptionsDir()): PartDescriptionSet {
   const file = partDescriptionFile(desc.dataset, dir);
   if (!fs.existsSync(file)) {
-    throw new FsvaeInputError(`${file} does not exist: the part-aware extension needs one description per body part (${BODY_PARTS.join(', ')}) of every ${desc.dataset} class there.`);
+    throw new FsvaeInputError(`${file} does not exist: the part-aware extension needs one description per body part (${BODY_PARTS.join(', ')}) `
+      + `of every ${desc.dataset} class there.`);
   }
   let raw: { classes?: unknown };
   try {
@@ -39,7 +40,8 @@ export function loadPartDescriptions(desc: DescriptionSet, dir = defaultDescript
   }
   const list = raw.classes;
   if (!Array.isArray(list) || list.length !== desc.classes.length) {
-    throw new FsvaeInputError(`${file}: "classes" must list the ${desc.classes.length} classes of ${desc.file}, got ${Array.isArray(list) ? list.length : typeof list}.`);
+    throw new FsvaeInputError(`${file}: "classes" must list the ${desc.classes.length} classes of ${desc.file}, `
+      + `got ${Array.isArray(list) ? list.length : typeof list}.`);
   }
   const texts = Object.fromEntries(BODY_PARTS.map((p) => [p, [] as string[]])) as Record<BodyPart, string[]>;
   list.forEach((entry, i) => {

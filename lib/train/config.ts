@@ -113,7 +113,9 @@ export const STAGE2_PRESETS = {
   /** fsvae_60.sh: 10 cycles × 1700 steps, latent 100, α = 0.5, λ = 100, φ = 30 (model.py default). */
   'reference-ntu60': base('reference-ntu60', 'public code, NTU-60 script (fsvae_60.sh)', 100, referenceSchedule(1700), 0.5, 'reference'),
   /** fsvae_120.sh: 10 cycles × 1900 steps, latent 200, α = 0.1, λ = 100. */
-  'reference-ntu120': base('reference-ntu120', 'public code, NTU-120 script (fsvae_120.sh, pointed at train.py)', 200, referenceSchedule(1900), 0.1, 'reference'),
+  'reference-ntu120': base(
+    'reference-ntu120', 'public code, NTU-120 script (fsvae_120.sh, pointed at train.py)', 200, referenceSchedule(1900), 0.1, 'reference',
+  ),
   /** Paper Table 12: 1900 steps, α = 0.1, λ = 100, φ = 35, b = 30; Eq. 6 with negatives on both sides. */
   paper: {
     ...base('paper', 'paper Table 12 and Eq. 2-3, 6 as printed', 100, referenceSchedule(1900), 0.1, 'paper'),
@@ -124,11 +126,19 @@ export const STAGE2_PRESETS = {
    * 4 cycles × 400 steps (the 1700-step schedule shrunk), latent 64, and lr 1e-3 (10× the code's) to
    * converge in ~1/10 of the code's 17,000 steps.
    */
-  quick: { ...base('quick', 'reference losses and FM; 4 cycles × 400 steps (shrunk schedule), latent 64, lr 1e-3', 64, scaledSchedule(400, 4), 0.5, 'reference'), learningRate: 1e-3 },
+  quick: {
+    ...base('quick', 'reference losses and FM; 4 cycles × 400 steps (shrunk schedule), latent 64, lr 1e-3', 64, scaledSchedule(400, 4), 0.5, 'reference'),
+    learningRate: 1e-3,
+  },
   /** NW-UCLA (10 classes): settings chosen on its pseudo-unseen validation splits. */
-  'small-nw-ucla': smallDataConfig('small-nw-ucla', 'NW-UCLA: settings chosen on the pseudo-unseen validation splits (results/preset_selection_nw-ucla.md)', SMALL_DATA_SETTINGS['nw-ucla']),
+  'small-nw-ucla': smallDataConfig(
+    'small-nw-ucla', 'NW-UCLA: settings chosen on the pseudo-unseen validation splits (results/preset_selection_nw-ucla.md)', SMALL_DATA_SETTINGS['nw-ucla'],
+  ),
   /** UTD-MHAD (27 classes): settings chosen on its pseudo-unseen validation splits. */
-  'small-utd-mhad': smallDataConfig('small-utd-mhad', 'UTD-MHAD: settings chosen on the pseudo-unseen validation splits (results/preset_selection_utd-mhad.md)', SMALL_DATA_SETTINGS['utd-mhad']),
+  'small-utd-mhad': smallDataConfig(
+    'small-utd-mhad', 'UTD-MHAD: settings chosen on the pseudo-unseen validation splits (results/preset_selection_utd-mhad.md)',
+    SMALL_DATA_SETTINGS['utd-mhad'],
+  ),
 } satisfies Record<string, Stage2Config>;
 
 export type Stage2PresetName = keyof typeof STAGE2_PRESETS;
@@ -140,7 +150,9 @@ export function stage2Preset(name: string, overrides: Partial<Stage2Config> = {}
 }
 
 /** β_s, β_t and the alignment coefficient at `step` (0-based, within the cycle) of `cycle` (docs/paper-vs-code.md §2). */
-export function scheduleAt(cfg: Stage2Config, cycle: number, step: number): { betaSkeleton: number; betaText: number; alignCoefficient: number; alignActive: boolean } {
+export function scheduleAt(
+  cfg: Stage2Config, cycle: number, step: number,
+): { betaSkeleton: number; betaText: number; alignCoefficient: number; alignActive: boolean } {
   const s = cfg.schedule;
   const betaSkeleton = s.klScale * Math.max(0, (step - s.skeletonKlStart) / s.klRamp);
   const betaText = cycle >= s.textKlFromCycle ? s.klScale * Math.max(0, (step - s.alignStart) / s.klRamp) : 0;
@@ -163,7 +175,10 @@ export function withSchedule(cfg: Stage2Config, o: { cycles?: number; steps?: nu
   if (o.steps !== undefined) {
     if (!Number.isInteger(o.steps) || o.steps < 1) throw new FsvaeInputError(`steps must be a positive integer, got ${o.steps}.`);
     const f = o.steps / s.stepsPerCycle;
-    out.schedule = { ...s, stepsPerCycle: o.steps, skeletonKlStart: Math.round(s.skeletonKlStart * f), alignStart: Math.round(s.alignStart * f), klRamp: Math.max(1, Math.round(s.klRamp * f)) };
+    out.schedule = {
+      ...s, stepsPerCycle: o.steps, skeletonKlStart: Math.round(s.skeletonKlStart * f), alignStart: Math.round(s.alignStart * f),
+      klRamp: Math.max(1, Math.round(s.klRamp * f)),
+    };
   }
   return out;
 }

@@ -63,10 +63,15 @@ export type StepLosses = LossParts;
 type SideTerm = (pos: number, neg: number) => [value: number, dPos: number, dNeg: number];
 
 /** The two sides of the configured alignment loss (lib/losses/alignment.ts) as per-sample terms with their weights. */
-function alignmentTerms(cfg: Stage2Config, dims: { skeleton: number; text: number }): { text: SideTerm; skeleton: SideTerm; textWeight: number; skeletonWeight: number; skeletonHasNegatives: boolean } {
+function alignmentTerms(cfg: Stage2Config, dims: { skeleton: number; text: number }): {
+  text: SideTerm; skeleton: SideTerm; textWeight: number; skeletonWeight: number; skeletonHasNegatives: boolean;
+} {
   const form = alignmentForm(cfg.alignment.loss, cfg.alignment.lambda, cfg.alignment.margin, dims);
   const term = (f: AlignmentSideForm): SideTerm => (p, n) => pairTerm(f.term, p, n, f.params);
-  return { text: term(form.text), skeleton: term(form.skeleton), textWeight: form.text.weight, skeletonWeight: form.skeleton.weight, skeletonHasNegatives: form.skeleton.negatives };
+  return {
+    text: term(form.text), skeleton: term(form.skeleton), textWeight: form.text.weight, skeletonWeight: form.skeleton.weight,
+    skeletonHasNegatives: form.skeleton.negatives,
+  };
 }
 
 /**
@@ -411,7 +416,8 @@ export class FusedStage2Step {
       const comps = hostView(textBands.components); // K × (C·Dt)
       const out = new Float32Array(this.C * K * this.Dt);
       for (let c = 0; c < this.C; c++) {
-        for (let k = 0; k < K; k++) out.set(comps.subarray(k * this.C * this.Dt + c * this.Dt, k * this.C * this.Dt + (c + 1) * this.Dt), (c * K + k) * this.Dt);
+        for (let k = 0; k < K; k++) out.set(comps.subarray(k * this.C * this.Dt + c * this.Dt, k * this.C * this.Dt + (c + 1) * this.Dt),
+          (c * K + k) * this.Dt);
       }
       this.componentsByClass = simdKernels() ? tf.keep(tensorFrom([this.C * K * this.Dt], (v) => v.set(out))) : out;
     }
@@ -594,7 +600,8 @@ export class FusedStage2Step {
           const terms = alignmentTerms(cfg, { skeleton: Ds, text: Dt });
           const c = sched.alignCoefficient;
           alignment = alignmentSideSimd(simd, terms.text, this.ftTargets, tOutT, dYtTt, 0, draws.negatives, B, R, Dt, c * terms.textWeight, keep)
-            + alignmentSideSimd(simd, terms.skeleton, this.fsTargets, sOutT, dYsTt, B, terms.skeletonHasNegatives ? draws.skeletonNegatives : null, B, R, Ds, c * terms.skeletonWeight, keep);
+            + alignmentSideSimd(simd, terms.skeleton, this.fsTargets, sOutT, dYsTt, B, terms.skeletonHasNegatives ? draws.skeletonNegatives : null,
+              B, R, Ds, c * terms.skeletonWeight, keep);
           simd.activationGradient(off(sOutT), off(dYsTt), off(dYs), off(biasGradSkeletonDecoder), Ds, R, r);
           simd.activationGradient(off(tOutT), off(dYtTt), off(dYt), off(biasGradTextDecoder), Dt, R, r);
         } else {
@@ -636,8 +643,10 @@ export class FusedStage2Step {
       const dHs64 = this.dHs64.fill(0);
       const dHt64 = this.dHt64.fill(0, 0, U * 2 * L);
       const zsCol = 0, ztCol = window ? B : 0; // columns of ∂L/∂z_s(i), ∂L/∂z_t(i) in dZᵀ (window: both decoders see both)
-      const klS = posteriorBackward(hs, sdS, null, hostView(dZsT), window ? hostView(dZtT) : null, zsCol, R, draws.epsSkeleton, perDim, sched.betaSkeleton, B, L, dHs64);
-      const klT = posteriorBackward(ht, sdT, colOf, hostView(dZtT), window ? hostView(dZsT) : null, ztCol, R, draws.epsText, perDim, sched.betaText, B, L, dHt64);
+      const klS = posteriorBackward(hs, sdS, null, hostView(dZsT), window ? hostView(dZtT) : null, zsCol, R, draws.epsSkeleton, perDim,
+        sched.betaSkeleton, B, L, dHs64);
+      const klT = posteriorBackward(ht, sdT, colOf, hostView(dZtT), window ? hostView(dZsT) : null, ztCol, R, draws.epsText, perDim,
+        sched.betaText, B, L, dHt64);
       const kl = (sched.betaSkeleton > 0 ? (sched.betaSkeleton * 0.5 * klS) / B : 0) + (sched.betaText > 0 ? (sched.betaText * 0.5 * klT) / B : 0);
       const dHs = Float32Array.from(dHs64);
       const dHt = Float32Array.from(dHt64.subarray(0, U * 2 * L));
@@ -689,7 +698,9 @@ export class FusedStage2Step {
       }
       this.mark('text FM backward');
       const release = () => { for (const t of disposables) t.dispose(); };
-      return { losses: { total: reconstruction + kl + alignment, reconstruction, kl, alignment }, grads: adam.params.map((p) => grads.get(p) ?? null), release };
+      return {
+        losses: { total: reconstruction + kl + alignment, reconstruction, kl, alignment }, grads: adam.params.map((p) => grads.get(p) ?? null), release,
+      };
     } catch (e) {
       for (const t of disposables) t.dispose();
       throw e;

@@ -35,7 +35,8 @@ export function settablePaths(cfg: object): { path: string; type: string; value:
     for (const [k, v] of Object.entries(o)) {
       const p = prefix ? `${prefix}.${k}` : k;
       if (v !== null && typeof v === 'object' && !Array.isArray(v)) walk(v as Record<string, unknown>, p);
-      else if (['number', 'boolean', 'string'].includes(typeof v) && p !== 'name' && p !== 'description' && !p.endsWith('.preset')) out.push({ path: p, type: typeof v, value: v });
+      else if (['number', 'boolean', 'string'].includes(typeof v) && p !== 'name' && p !== 'description'
+        && !p.endsWith('.preset')) out.push({ path: p, type: typeof v, value: v });
     }
   };
   walk(cfg as unknown as Record<string, unknown>, '');
@@ -46,7 +47,8 @@ function parseValue(key: string, raw: string, current: unknown): number | boolea
   if (typeof current === 'number') {
     const n = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(n)) throw new FsvaeInputError(`--set ${key}=${raw}: ${key} is a number; '${raw}' is not a finite number.`);
-    if (POSITIVE_INTEGERS.has(key.replace(/^frequency\./, 'skeletonFrequency.')) && !(Number.isInteger(n) && n >= 1)) throw new FsvaeInputError(`--set ${key}=${raw}: ${key} must be a positive integer.`);
+    if (POSITIVE_INTEGERS.has(key.replace(/^frequency\./, 'skeletonFrequency.'))
+      && !(Number.isInteger(n) && n >= 1)) throw new FsvaeInputError(`--set ${key}=${raw}: ${key} must be a positive integer.`);
     return n;
   }
   if (typeof current === 'boolean') {
@@ -81,7 +83,8 @@ export function applyOverrides<T extends object>(cfg: T, sets: readonly string[]
     const targets = key.startsWith('frequency.') ? [`skeletonFrequency.${key.slice(10)}`, `textFrequency.${key.slice(10)}`] : [key];
     for (const t of targets) {
       if (!known.has(t)) {
-        throw new FsvaeInputError(`--set ${key}: no such setting in preset '${(cfg as { name?: string }).name ?? '?'}'. Settable: ${settablePaths(cfg).map((p) => p.path).join(', ')} (and frequency.<field> for both encoders).`);
+        throw new FsvaeInputError(`--set ${key}: no such setting in preset '${(cfg as { name?: string }).name ?? '?'}'. `
+          + `Settable: ${settablePaths(cfg).map((p) => p.path).join(', ')} (and frequency.<field> for both encoders).`);
       }
       const v = parseValue(key.startsWith('frequency.') ? key : t, raw, known.get(t));
       setPath(out as unknown as Record<string, unknown>, t.split('.'), v);

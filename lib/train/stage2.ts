@@ -258,7 +258,8 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
         textBands.dispose();
         tf.dispose([textTable]);
         model.dispose();
-        throw new FsvaeInputError(`stage 2: the checkpoint ${opts.checkpointDir}/${ckptName} was written by a different run (${diff.join('; ')}), so it cannot be resumed; use another checkpoint folder or delete it to start over.`);
+        throw new FsvaeInputError(`stage 2: the checkpoint ${opts.checkpointDir}/${ckptName} was written by a different run (${diff.join('; ')}), `
+          + 'so it cannot be resumed; use another checkpoint folder or delete it to start over.');
       }
       params.forEach((p, i) => p.assign(tf.tensor(ck.arrays[`param${i}`], p.shape)));
       adam.setState({ step: ck.meta.adamStep, m: params.map((_, i) => ck.arrays[`m${i}`]), v: params.map((_, i) => ck.arrays[`v${i}`]) });
@@ -312,7 +313,9 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
         }
         const loss = parts.total;
         if (!Number.isFinite(loss)) {
-          throw new Error(`stage 2 diverged: loss ${loss} at cycle ${cycle}, step ${step} (reconstruction ${parts.reconstruction}, KL ${parts.kl}, alignment ${parts.alignment}). Lower the learning rate or check the input features.`);
+          throw new Error(`stage 2 diverged: loss ${loss} at cycle ${cycle}, step ${step} `
+            + `(reconstruction ${parts.reconstruction}, KL ${parts.kl}, alignment ${parts.alignment}). `
+            + 'Lower the learning rate or check the input features.');
         }
         sums.total += loss;
         sums.reconstruction += parts.reconstruction;
@@ -322,7 +325,9 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
         opts.stepTimes?.push(performance.now() - stepStart);
         if (opts.onProgress && (step % 25 === 0 || step === cfg.schedule.stepsPerCycle - 1)) {
           const elapsed = trainSeconds + (Date.now() - t0) / 1000;
-          opts.onProgress({ cycle, step, stepsPerCycle: cfg.schedule.stepsPerCycle, cycles: cfg.schedule.cycles, loss, stepsPerSecond: stepsDone / Math.max(elapsed, 1e-9) });
+          opts.onProgress({
+            cycle, step, stepsPerCycle: cfg.schedule.stepsPerCycle, cycles: cfg.schedule.cycles, loss, stepsPerSecond: stepsDone / Math.max(elapsed, 1e-9),
+          });
         }
       }
       trainSeconds += (Date.now() - t0) / 1000;
@@ -334,7 +339,8 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
       const kept: Record<string, Float32Array> = {};
       for (const name of opts.latentsOf ?? []) {
         const set = inputs.evalSets[name];
-        if (!set) throw new FsvaeInputError(`stage 2 latentsOf: '${name}' is not an evaluation set of this phase (have ${Object.keys(inputs.evalSets).join(', ')}).`);
+        if (!set) throw new FsvaeInputError(`stage 2 latentsOf: '${name}' is not an evaluation set of this phase `
+          + `(have ${Object.keys(inputs.evalSets).join(', ')}).`);
         kept[name] = hostArray(() => encodeSkeletonMeans(model, set, opts.evalChunk));
       }
       latents[cycle] = kept;
@@ -372,5 +378,7 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
     model.dispose();
   }
   for (let c = 0; c < cycles.length; c++) latents[c] ??= {};
-  return { config: cfg, seed: opts.seed, unseenSorted, cycles, softmax, latents, stepsPerSecond: stepsDone / Math.max(trainSeconds, 1e-9), resumedFromCycle, engine };
+  return {
+    config: cfg, seed: opts.seed, unseenSorted, cycles, softmax, latents, stepsPerSecond: stepsDone / Math.max(trainSeconds, 1e-9), resumedFromCycle, engine,
+  };
 }

@@ -45,10 +45,12 @@ export function statInputFile(file: string, hint = 'Check the path.', maxBytes =
   }
   if (st.isDirectory()) throw new FsvaeInputError(`${file}: is a folder, not a file. ${hint}`);
   if (!st.isFile()) {
-    const kind = st.isFIFO() ? 'a named pipe (FIFO)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
+    const kind = st.isFIFO() ? 'a named pipe (FIFO)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device'
+      : st.isSocket() ? 'a socket' : 'not a regular file';
     throw new FsvaeInputError(`${file}: is ${kind}, not a regular file; refusing to read it. Remove it from the data folder or point to the real file.`);
   }
-  if (st.size > maxBytes) throw new FsvaeInputError(`${file}: is ${st.size} bytes, more than the ${maxBytes} bytes a file of this kind may have; it is not a file of this format (or a damaged one).`);
+  if (st.size > maxBytes) throw new FsvaeInputError(`${file}: is ${st.size} bytes, more than the ${maxBytes} bytes a file of this kind may have; `
+    + 'it is not a file of this format (or a damaged one).');
   return st;
 }
 

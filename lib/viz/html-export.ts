@@ -83,9 +83,12 @@ export async function checkNotebookHtmlExport(notebook: string, opts: { python?:
     const probe = path.join(tmp, 'probe.html');
     fs.writeFileSync(probe, html.includes('</body>') ? html.replace(/<\/body>(?![\s\S]*<\/body>)/, `${PROBE}</body>`) : html + PROBE);
     const profile = path.join(tmp, 'profile');
-    const r = await runProgram(chromium.path, [...headlessChromiumArgs(profile, 15_000), '--window-size=1200,900', '--dump-dom', `file://${probe}`], opts.timeoutMs ?? 120_000);
+    const r = await runProgram(
+      chromium.path, [...headlessChromiumArgs(profile, 15_000), '--window-size=1200,900', '--dump-dom', `file://${probe}`], opts.timeoutMs ?? 120_000,
+    );
     const m = new RegExp(`<pre id="${PROBE_ID}">([\\s\\S]*?)</pre>`).exec(r.stdout);
-    if (!m) throw new FsvaeInputError(`${notebook}: Chromium (${chromium.path}) returned no probe result (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+    if (!m) throw new FsvaeInputError(`${notebook}: Chromium (${chromium.path}) returned no probe result (exit ${r.code}): `
+      + `${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
     const json = m[1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
     const seen = JSON.parse(json) as FigureCheck[];
     return { ...base, seen, blank: seen.filter((f) => !(f.decoded && f.shown) && !f.interactive).map((f) => f.id) };

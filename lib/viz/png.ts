@@ -81,7 +81,8 @@ export function figurePageHeight(htmlFile: string): number | null {
 
 /** Screenshot of a saved figure page; `png` is null (with `reason`) when Chromium is absent or fails. */
 export async function tryRenderFigurePng(htmlFile: string, opts: PngRenderOptions = {}): Promise<PngRenderResult> {
-  if (!fs.existsSync(htmlFile)) throw new FsvaeInputError(`renderFigurePng: ${htmlFile} does not exist; save the figure first (figure(fig, name) writes results/figures/<name>.html).`);
+  if (!fs.existsSync(htmlFile)) throw new FsvaeInputError(`renderFigurePng: ${htmlFile} does not exist; `
+    + 'save the figure first (figure(fig, name) writes results/figures/<name>.html).');
   const chromium = findChromium(opts.chromium);
   if (!chromium.path) return { png: null, reason: `no Chromium binary (tried ${chromium.tried.join(', ')}); install Debian's chromium or set FSVAE_CHROMIUM` };
   const width = opts.width ?? 1000;
@@ -90,11 +91,18 @@ export async function tryRenderFigurePng(htmlFile: string, opts: PngRenderOption
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-chromium-'));
   try {
     fs.rmSync(out, { force: true });
-    const args = [...headlessChromiumArgs(profile, opts.virtualTimeBudgetMs ?? 5000), `--screenshot=${out}`, `--window-size=${width},${height}`, `file://${path.resolve(htmlFile)}`];
+    const args = [
+      ...headlessChromiumArgs(profile, opts.virtualTimeBudgetMs ?? 5000), `--screenshot=${out}`, `--window-size=${width},${height}`,
+      `file://${path.resolve(htmlFile)}`,
+    ];
     const r = await runProgram(chromium.path, args, opts.timeoutMs ?? 60000);
     if (!fs.existsSync(out) || fs.statSync(out).size === 0) {
       const tail = r.stderr.trim().split('\n').slice(-3).join(' | ');
-      return { png: null, reason: `${chromium.path} wrote no screenshot (exit ${r.code}${r.error?.message ? `, ${r.error.message.split('\n')[0]}` : ''})${tail ? `: ${tail}` : ''}` };
+      return {
+        png: null,
+        reason: `${chromium.path} wrote no screenshot (exit ${r.code}${r.error?.message ? `, ${r.error.message.split('\n')[0]}` : ''})`
+          + `${tail ? `: ${tail}` : ''}`,
+      };
     }
     if (!pngSize(out)) return { png: null, reason: `${out} is not a PNG file` };
     return { png: out };

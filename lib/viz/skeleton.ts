@@ -70,14 +70,17 @@ function sideOfJoints(layout: JointLayout): Side[] {
 }
 
 function checkSequence(seq: SkeletonSequence, what: string): JointLayout {
-  if (!seq || !(seq.data instanceof Float32Array)) throw new FsvaeInputError(`${what}: not a SkeletonSequence (expected {id, layout, bodies, frames, joints, data: Float32Array}).`);
+  if (!seq || !(seq.data instanceof Float32Array)) throw new FsvaeInputError(`${what}: not a SkeletonSequence `
+    + '(expected {id, layout, bodies, frames, joints, data: Float32Array}).');
   const layout = jointLayout(seq.layout);
   if (layout.joints.length !== seq.joints) {
-    throw new FsvaeInputError(`${what} (${seq.id}): layout ${seq.layout} has ${layout.joints.length} joints but the sequence has ${seq.joints}; fix the reader's layout field.`);
+    throw new FsvaeInputError(`${what} (${seq.id}): layout ${seq.layout} has ${layout.joints.length} joints but the sequence has ${seq.joints}; `
+      + 'fix the reader\'s layout field.');
   }
   if (seq.frames < 1) throw new FsvaeInputError(`${what} (${seq.id}): sequence has no frames.`);
   if (seq.data.length !== seq.bodies * seq.frames * seq.joints * 3) {
-    throw new FsvaeInputError(`${what} (${seq.id}): data has ${seq.data.length} values, expected bodies·frames·joints·3 = ${seq.bodies * seq.frames * seq.joints * 3}; build it with makeSequence.`);
+    throw new FsvaeInputError(`${what} (${seq.id}): data has ${seq.data.length} values, `
+      + `expected bodies·frames·joints·3 = ${seq.bodies * seq.frames * seq.joints * 3}; build it with makeSequence.`);
   }
   return layout;
 }
@@ -215,10 +218,13 @@ export function skeletonFigure(input: SkeletonSequence | readonly SkeletonSequen
   const seqs = Array.isArray(input) ? (input as readonly SkeletonSequence[]) : [input as SkeletonSequence];
   if (seqs.length === 0) throw new FsvaeInputError('skeletonFigure: no sequences given.');
   if (seqs.length > MAX_3D_SCENES) {
-    throw new FsvaeInputError(`skeletonFigure: ${seqs.length} sequences, at most ${MAX_3D_SCENES} 3D scenes per figure (each needs a WebGL context); use skeletonGridFigure for more.`);
+    throw new FsvaeInputError(`skeletonFigure: ${seqs.length} sequences, at most ${MAX_3D_SCENES} 3D scenes per figure `
+      + '(each needs a WebGL context); use skeletonGridFigure for more.');
   }
   const layouts = seqs.map((s, i) => checkSequence(s, `skeletonFigure sequence #${i}`));
-  if (opts.titles && opts.titles.length !== seqs.length) throw new FsvaeInputError(`skeletonFigure: ${opts.titles.length} titles for ${seqs.length} sequences.`);
+  if (opts.titles && opts.titles.length !== seqs.length) throw new FsvaeInputError(
+    `skeletonFigure: ${opts.titles.length} titles for ${seqs.length} sequences.`,
+  );
   const steps = stepCount(seqs, opts.maxFrames ?? 60);
   const round = rounder(opts.decimals ?? 3);
   const bodies = seqs.map((s) => opts.bodies?.filter((b) => b >= 0 && b < s.bodies) ?? bodiesWithData(s));
@@ -272,7 +278,8 @@ export function skeletonFigure(input: SkeletonSequence | readonly SkeletonSequen
       camera: { up: { x: 0, y: 1, z: 0 }, eye: { x: -0.5, y: 0.3, z: -1.55 }, center: { x: 0, y: 0, z: 0 } },
     };
     (layout.annotations as Record<string, unknown>[]).push({
-      text: opts.titles?.[i] ?? defaultTitle(s), showarrow: false, xref: 'paper', yref: 'paper', x: (i + 0.5) / n, y: 0.99, xanchor: 'center', yanchor: 'bottom',
+      text: opts.titles?.[i] ?? defaultTitle(s), showarrow: false, xref: 'paper', yref: 'paper',
+      x: (i + 0.5) / n, y: 0.99, xanchor: 'center', yanchor: 'bottom',
     });
   });
   Object.assign(layout, animationControls(frames.map((f) => f.name), indices[0].map(String), opts.frameDurationMs ?? 80, true));
@@ -294,7 +301,9 @@ export interface EnhanceSequenceOptions {
  * IDCT(g ⊙ DCT(T_j)) along time (Eq. 33, gains from gainProfile(frames, config) at
  * initialisation). Bodies without data stay zero.
  */
-export function enhancedSequence(seq: SkeletonSequence, config: FrequencyConfig | FrequencyPresetName = 'reference', opts: EnhanceSequenceOptions = {}): SkeletonSequence {
+export function enhancedSequence(
+  seq: SkeletonSequence, config: FrequencyConfig | FrequencyPresetName = 'reference', opts: EnhanceSequenceOptions = {},
+): SkeletonSequence {
   checkSequence(seq, 'enhancedSequence');
   const cfg = typeof config === 'string' ? frequencyConfig(config) : config;
   if (seq.frames < 2) throw new FsvaeInputError(`enhancedSequence (${seq.id}): needs at least 2 frames for a DCT along time, got ${seq.frames}.`);
@@ -324,7 +333,9 @@ export function enhancedSequence(seq: SkeletonSequence, config: FrequencyConfig 
  * A sequence before and after frequency enhancement along time, side by side (same scale), e.g.
  * `enhancedSkeletonFigure(seq, 'reference')` or with frequencyConfig('paper', { phi: 35 }).
  */
-export function enhancedSkeletonFigure(seq: SkeletonSequence, config: FrequencyConfig | FrequencyPresetName = 'reference', opts: SkeletonViewOptions & EnhanceSequenceOptions = {}): AnimatedFigure {
+export function enhancedSkeletonFigure(
+  seq: SkeletonSequence, config: FrequencyConfig | FrequencyPresetName = 'reference', opts: SkeletonViewOptions & EnhanceSequenceOptions = {},
+): AnimatedFigure {
   const cfg = typeof config === 'string' ? frequencyConfig(config) : config;
   const after = enhancedSequence(seq, cfg, opts);
   return skeletonFigure([seq, after], {
@@ -356,7 +367,9 @@ export interface SkeletonGridOptions extends SkeletonViewOptions {
 export function skeletonGridFigure(seqs: readonly SkeletonSequence[], opts: SkeletonGridOptions = {}): AnimatedFigure {
   if (seqs.length === 0) throw new FsvaeInputError('skeletonGridFigure: no sequences given.');
   const layouts = seqs.map((s, i) => checkSequence(s, `skeletonGridFigure sequence #${i}`));
-  if (opts.titles && opts.titles.length !== seqs.length) throw new FsvaeInputError(`skeletonGridFigure: ${opts.titles.length} titles for ${seqs.length} sequences.`);
+  if (opts.titles && opts.titles.length !== seqs.length) throw new FsvaeInputError(
+    `skeletonGridFigure: ${opts.titles.length} titles for ${seqs.length} sequences.`,
+  );
   const cols = opts.columns ?? 5;
   if (!Number.isInteger(cols) || cols < 1) throw new FsvaeInputError(`skeletonGridFigure: columns must be a positive integer, got ${cols}.`);
   const proj = opts.projection ?? 'front';
@@ -421,10 +434,16 @@ export function skeletonGridFigure(seqs: readonly SkeletonSequence[], opts: Skel
     const h = opts.shareScale ? shared : halfExtent(boxes[i], dims);
     const hcm = 100 * h;
     const n = axisName(i);
-    layout[`xaxis${n}`] = { domain: [x0, x1], anchor: `y${n}`, range: flipH ? [hcm, -hcm] : [-hcm, hcm], showticklabels: false, zeroline: false, showgrid: false };
-    layout[`yaxis${n}`] = { domain: [y0, y1], anchor: `x${n}`, range: [-hcm, hcm], scaleanchor: `x${n}`, scaleratio: 1, showticklabels: false, zeroline: false, showgrid: false };
+    layout[`xaxis${n}`] = {
+      domain: [x0, x1], anchor: `y${n}`, range: flipH ? [hcm, -hcm] : [-hcm, hcm], showticklabels: false, zeroline: false, showgrid: false,
+    };
+    layout[`yaxis${n}`] = {
+      domain: [y0, y1], anchor: `x${n}`, range: [-hcm, hcm], scaleanchor: `x${n}`, scaleratio: 1,
+      showticklabels: false, zeroline: false, showgrid: false,
+    };
     (layout.annotations as Record<string, unknown>[]).push({
-      text: opts.titles?.[i] ?? defaultTitle(s), showarrow: false, xref: 'paper', yref: 'paper', x: (x0 + x1) / 2, y: y1, xanchor: 'center', yanchor: 'bottom', font: { size: 9 },
+      text: opts.titles?.[i] ?? defaultTitle(s), showarrow: false, xref: 'paper', yref: 'paper',
+      x: (x0 + x1) / 2, y: y1, xanchor: 'center', yanchor: 'bottom', font: { size: 9 },
     });
   });
   Object.assign(layout, animationControls(frames.map((f) => f.name), Array.from({ length: steps }, (_, k) => String(k)), opts.frameDurationMs ?? 100, false));
@@ -435,7 +454,9 @@ export function skeletonGridFigure(seqs: readonly SkeletonSequence[], opts: Skel
  * Up to `perClass` sequences of each class (classes ascending; default every class present),
  * the first ones by id, or a seeded random choice when `seed` is given.
  */
-export function samplesPerClass(seqs: readonly SkeletonSequence[], perClass: number, opts: { classes?: readonly number[]; seed?: number } = {}): SkeletonSequence[] {
+export function samplesPerClass(
+  seqs: readonly SkeletonSequence[], perClass: number, opts: { classes?: readonly number[]; seed?: number } = {},
+): SkeletonSequence[] {
   if (!Number.isInteger(perClass) || perClass < 1) throw new FsvaeInputError(`samplesPerClass: perClass must be a positive integer, got ${perClass}.`);
   const byClass = new Map<number, SkeletonSequence[]>();
   for (const s of seqs) {
@@ -447,7 +468,8 @@ export function samplesPerClass(seqs: readonly SkeletonSequence[], perClass: num
   const out: SkeletonSequence[] = [];
   for (const c of classes) {
     const list = [...(byClass.get(c) ?? [])].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    if (list.length === 0) throw new FsvaeInputError(`samplesPerClass: no sequence of class ${c} (classes present: ${[...byClass.keys()].sort((a, b) => a - b).join(', ')}).`);
+    if (list.length === 0) throw new FsvaeInputError(`samplesPerClass: no sequence of class ${c} `
+      + `(classes present: ${[...byClass.keys()].sort((a, b) => a - b).join(', ')}).`);
     const k = Math.min(perClass, list.length);
     const pick = rng ? Array.from(rng.sampleWithoutReplacement(list.length, k)).sort((a, b) => a - b) : Array.from({ length: k }, (_, i) => i);
     for (const i of pick) out.push(list[i]);
@@ -649,7 +671,8 @@ export function animatedFigureSvg(fig: AnimatedFigure): string {
 function animatedPlotCall(fig: AnimatedFigure, divId: string): string {
   const { meta: _meta, ...rest } = (fig.layout ?? {}) as Record<string, unknown>;
   const layout = plotLayout(rest);
-  return `Plotly.newPlot(${JSON.stringify(divId)}, {data: ${JSON.stringify(fig.data)}, layout: ${JSON.stringify(layout)}, frames: ${JSON.stringify(fig.frames)}, config: {responsive: true}});`;
+  return `Plotly.newPlot(${JSON.stringify(divId)}, {data: ${JSON.stringify(fig.data)}, layout: ${JSON.stringify(layout)}, `
+    + `frames: ${JSON.stringify(fig.frames)}, config: {responsive: true}});`;
 }
 
 /** Page height in pixels: grids get rowHeight per row (from skeletonGridFigure's layout.meta). */

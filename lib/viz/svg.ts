@@ -234,7 +234,8 @@ function renderCartesian(
       const line = t.line as Record<string, unknown> | undefined;
       if (mode.includes('lines') && pts.length > 1) {
         const dash = line?.dash === 'dash' ? ' stroke-dasharray="6,4"' : line?.dash === 'dot' ? ' stroke-dasharray="2,3"' : '';
-        out.push(`<polyline fill="none" stroke="${color}" stroke-width="${num(line?.width) || 2}"${dash} points="${pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ')}"/>`);
+        out.push(`<polyline fill="none" stroke="${color}" stroke-width="${num(line?.width) || 2}"${dash} `
+          + `points="${pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ')}"/>`);
       }
       if (mode.includes('markers')) {
         const numeric = colors.length && colors.every((c) => typeof c === 'number');
@@ -267,7 +268,8 @@ function renderCartesian(
       const lo = yEdge(c - (Number.isFinite(down[i]) ? down[i] : 0));
       if (hi === null || lo === null) return;
       out.push(`<line x1="${a.toFixed(1)}" x2="${a.toFixed(1)}" y1="${hi.toFixed(1)}" y2="${lo.toFixed(1)}" stroke="#222"/>`);
-      out.push(`<line x1="${(a - 4).toFixed(1)}" x2="${(a + 4).toFixed(1)}" y1="${hi.toFixed(1)}" y2="${hi.toFixed(1)}" stroke="#222"/><line x1="${(a - 4).toFixed(1)}" x2="${(a + 4).toFixed(1)}" y1="${lo.toFixed(1)}" y2="${lo.toFixed(1)}" stroke="#222"/>`);
+      out.push(`<line x1="${(a - 4).toFixed(1)}" x2="${(a + 4).toFixed(1)}" y1="${hi.toFixed(1)}" y2="${hi.toFixed(1)}" stroke="#222"/>`
+        + `<line x1="${(a - 4).toFixed(1)}" x2="${(a + 4).toFixed(1)}" y1="${lo.toFixed(1)}" y2="${lo.toFixed(1)}" stroke="#222"/>`);
     });
   });
 }
@@ -288,16 +290,22 @@ function renderHeatmap(t: Trace, layout: Record<string, unknown>, out: string[])
   const left = M.l + 40;
   z.forEach((r, i) => r.forEach((v, j) => {
     const y = M.t + ph - (i + 1) * ch;
-    out.push(`<rect x="${(left + j * cw).toFixed(1)}" y="${y.toFixed(1)}" width="${(cw + 0.5).toFixed(1)}" height="${(ch + 0.5).toFixed(1)}" fill="${Number.isFinite(v) ? viridis((v - lo) / (hi - lo || 1)) : '#ccc'}"/>`);
-    if (rows * cols <= 100 && Number.isFinite(v)) out.push(`<text x="${(left + (j + 0.5) * cw).toFixed(1)}" y="${(y + ch / 2 + 4).toFixed(1)}" text-anchor="middle" font-size="9" fill="${(v - lo) / (hi - lo || 1) > 0.6 ? '#000' : '#fff'}">${fmt(v)}</text>`);
+    out.push(`<rect x="${(left + j * cw).toFixed(1)}" y="${y.toFixed(1)}" width="${(cw + 0.5).toFixed(1)}" height="${(ch + 0.5).toFixed(1)}" `
+      + `fill="${Number.isFinite(v) ? viridis((v - lo) / (hi - lo || 1)) : '#ccc'}"/>`);
+    if (rows * cols <= 100 && Number.isFinite(v)) out.push(`<text x="${(left + (j + 0.5) * cw).toFixed(1)}" y="${(y + ch / 2 + 4).toFixed(1)}" `
+      + `text-anchor="middle" font-size="9" fill="${(v - lo) / (hi - lo || 1) > 0.6 ? '#000' : '#fff'}">${fmt(v)}</text>`);
   }));
   out.push(`<rect x="${left}" y="${M.t}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
-  if (cols <= 30) xl.forEach((l, j) => out.push(`<text transform="translate(${(left + (j + 0.5) * cw).toFixed(1)},${M.t + ph + 12}) rotate(25)" font-size="9">${esc(l.slice(0, 24))}</text>`));
-  if (rows <= 30) yl.forEach((l, i) => out.push(`<text x="${left - 4}" y="${(M.t + ph - (i + 0.5) * ch + 3).toFixed(1)}" text-anchor="end" font-size="9">${esc(l.slice(0, 24))}</text>`));
+  if (cols <= 30) xl.forEach((l, j) => out.push(`<text transform="translate(${(left + (j + 0.5) * cw).toFixed(1)},${M.t + ph + 12}) rotate(25)" `
+    + `font-size="9">${esc(l.slice(0, 24))}</text>`));
+  if (rows <= 30) yl.forEach((l, i) => out.push(`<text x="${left - 4}" y="${(M.t + ph - (i + 0.5) * ch + 3).toFixed(1)}" text-anchor="end" `
+    + `font-size="9">${esc(l.slice(0, 24))}</text>`));
   const ax = titleOf((layout.xaxis as Record<string, unknown> | undefined)?.title);
   if (ax) out.push(`<text x="${left + pw / 2}" y="${H - 8}" text-anchor="middle">${esc(ax)}</text>`);
-  for (let k = 0; k <= 10; k++) out.push(`<rect x="${left + pw + 20}" y="${(M.t + ph - ((k + 1) * ph) / 11).toFixed(1)}" width="14" height="${(ph / 11 + 0.5).toFixed(1)}" fill="${viridis(k / 10)}"/>`);
-  out.push(`<text x="${left + pw + 38}" y="${M.t + 10}" font-size="9">${fmt(hi)}</text><text x="${left + pw + 38}" y="${M.t + ph}" font-size="9">${fmt(lo)}</text>`);
+  for (let k = 0; k <= 10; k++) out.push(`<rect x="${left + pw + 20}" y="${(M.t + ph - ((k + 1) * ph) / 11).toFixed(1)}" width="14" `
+    + `height="${(ph / 11 + 0.5).toFixed(1)}" fill="${viridis(k / 10)}"/>`);
+  out.push(`<text x="${left + pw + 38}" y="${M.t + 10}" font-size="9">${fmt(hi)}</text>`
+    + `<text x="${left + pw + 38}" y="${M.t + ph}" font-size="9">${fmt(lo)}</text>`);
   out.push('</svg>');
   return out.join('\n');
 }

@@ -10,7 +10,8 @@ const STAGE1_FLAGS: FlagSpec = {
 };
 const EXTRACT_FLAGS: FlagSpec = { ...STAGE1_FLAGS, out: 'string' };
 const PIPELINE_FLAGS: FlagSpec = {
-  ...STAGE1_FLAGS, preset: 'string', seeds: 'posint', cycles: 'posint', steps: 'posint', variants: 'string', 'text-encoder': 'string', engine: 'string', out: 'string',
+  ...STAGE1_FLAGS, preset: 'string', seeds: 'posint', cycles: 'posint', steps: 'posint', variants: 'string', 'text-encoder': 'string',
+  engine: 'string', out: 'string',
   quiet: 'bool',
 };
 
@@ -62,7 +63,8 @@ function sourceOf(flags: Flags): DatasetSource {
     const ds = dataset as RawSkeletonDataset;
     return { kind: 'skeletons', dataset: ds, split: splitOf(flags, ds), dir: str(flags, 'dir') };
   }
-  throw new CliUsageError(`--dataset must be one of generated, ${RAW_SKELETON_DATASETS.join(', ')} (raw skeletons; for pre-extracted NTU features use 'fsvae run'), got '${dataset ?? ''}'.`);
+  throw new CliUsageError(`--dataset must be one of generated, ${RAW_SKELETON_DATASETS.join(', ')} `
+    + `(raw skeletons; for pre-extracted NTU features use 'fsvae run'), got '${dataset ?? ''}'.`);
 }
 
 /** Everything stage 1 needs, validated before any work. */
@@ -174,7 +176,8 @@ export const pipelineCommand: CliCommand = {
     let barKey = '';
     const total = base.schedule.cycles * base.schedule.stepsPerCycle;
     const runs = await runVariants(prepared, base, variants, {
-      seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), text: { kind: 'encoder', id: str(flags, 'text-encoder') ?? 'use-lite' }, log: (l) => console.log(l),
+      seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), text: { kind: 'encoder', id: str(flags, 'text-encoder') ?? 'use-lite' },
+      log: (l) => console.log(l),
       // the bar follows the train phase (the val phase trains alongside it in a worker, same length);
       // a redrawn bar on a terminal only: logs keep the per-variant result lines
       onProgress: flags.quiet || !process.stdout.isTTY ? undefined : (variant, phase, seed, p) => {
@@ -190,7 +193,8 @@ export const pipelineCommand: CliCommand = {
       // one line per finished cycle (train phase: test ZSL; val phase: pseudo-unseen ZSL), also in logs
       onCycle: flags.quiet ? undefined : (variant, phase, seed, c) => {
         if (bar && process.stdout.isTTY) process.stdout.write('\n');
-        console.log(`[${variant} seed ${seed} ${phase}] cycle ${c.cycle + 1}/${base.schedule.cycles}: ${phase === 'train' ? 'ZSL' : 'pseudo-unseen ZSL'} ${(100 * c.zslAccuracy).toFixed(1)}, loss ${c.losses.total.toFixed(3)}, ${c.wallSeconds.toFixed(1)} s`);
+        console.log(`[${variant} seed ${seed} ${phase}] cycle ${c.cycle + 1}/${base.schedule.cycles}: ${phase === 'train' ? 'ZSL' : 'pseudo-unseen ZSL'} `
+          + `${(100 * c.zslAccuracy).toFixed(1)}, loss ${c.losses.total.toFixed(3)}, ${c.wallSeconds.toFixed(1)} s`);
       },
     });
     (bar as StepProgress | null)?.done();
@@ -204,20 +208,28 @@ export const pipelineCommand: CliCommand = {
       const result = {
         kind: 'fsvae-pipeline',
         provenance: provenance(describeBackend(), {
-          wallSeconds: (Date.now() - t0) / 1000, split: prepared.split.name, data: prepared.description, stage2Engine, preset: base.name, overrides: JSON.stringify(resolved.overrides),
+          wallSeconds: (Date.now() - t0) / 1000, split: prepared.split.name, data: prepared.description, stage2Engine, preset: base.name,
+          overrides: JSON.stringify(resolved.overrides),
           text: `${str(flags, 'text-encoder') ?? 'use-lite'} on data/descriptions/${prepared.textDataset}.json`, commandLine: commandLine(),
         }),
         presetDefinition: base,
         split: prepared.split, stage1: prepared.stage1, rows,
-        runs: runs.map((r) => ({ variant: r.variant, wallSeconds: r.wallSeconds, summary: r.result.summary, perSeed: r.result.perSeed, protocolLabels: r.result.protocolLabels })),
+        runs: runs.map((r) => ({
+          variant: r.variant, wallSeconds: r.wallSeconds, summary: r.result.summary, perSeed: r.result.perSeed, protocolLabels: r.result.protocolLabels,
+        })),
       };
       fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
       writeFileAtomic(out, JSON.stringify(result, null, 2));
       // the same rows as a Markdown/CSV table next to the JSON
-      const stage1Note = prepared.stage1?.seenTestTop1 !== undefined ? `stage-1 extractor ${prepared.stage1.config.name}: seen-class top-1 on the test side ${(100 * prepared.stage1.seenTestTop1).toFixed(1)}%` : 'pre-extracted features';
+      const stage1Note = prepared.stage1?.seenTestTop1 !== undefined
+        ? `stage-1 extractor ${prepared.stage1.config.name}: seen-class top-1 on the test side ${(100 * prepared.stage1.seenTestTop1).toFixed(1)}%`
+        : 'pre-extracted features';
       writeResultTable({
         name: path.basename(out).replace(/\.json$/, ''), title: `Stages 1-4 on ${prepared.split.name}`, rows,
-        notes: [`data: ${prepared.description}`, stage1Note, 'clean = cycle chosen on the pseudo-unseen validation split; reference = best cycle on the test set (test-set selection, as the public code).'],
+        notes: [
+          `data: ${prepared.description}`, stage1Note,
+          'clean = cycle chosen on the pseudo-unseen validation split; reference = best cycle on the test set (test-set selection, as the public code).',
+        ],
       }, result.provenance, path.dirname(path.resolve(out)));
       console.log(`[fsvae] wrote ${out} (+ .md, .csv)`);
     }

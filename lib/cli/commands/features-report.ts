@@ -40,7 +40,9 @@ export const featuresReportCommand: CliCommand = {
   summary: 'stage-1 feature quality: val-phase selection criteria (+ test-side diagnostics) of each extractor → results/stage1_quality*',
   usage: USAGE,
   async run(args) {
-    const { flags, positional } = parseFlags(args, { preset: 'string', datasets: 'string', splits: 'string', extractors: 'string', seeds: 'string', dir: 'string', out: 'string', 'no-diagnostics': 'bool' });
+    const { flags, positional } = parseFlags(args, {
+      preset: 'string', datasets: 'string', splits: 'string', extractors: 'string', seeds: 'string', dir: 'string', out: 'string', 'no-diagnostics': 'bool',
+    });
     if (flags.help) {
       console.log(USAGE);
       return 0;
@@ -50,9 +52,13 @@ export const featuresReportCommand: CliCommand = {
     if (presetName !== 'quick' && presetName !== 'full') throw new CliUsageError(`--preset must be quick or full, got '${presetName}'.`);
     const base = FEATURE_QUALITY_PRESETS[presetName];
     const datasets = (list(flags.datasets, 'datasets') ?? base.datasets) as RawSkeletonDataset[];
-    for (const d of datasets) if (!RAW_SKELETON_DATASETS.includes(d)) throw new CliUsageError(`--datasets: '${d}' is not one of ${RAW_SKELETON_DATASETS.join(', ')}.`);
+    for (const d of datasets) if (!RAW_SKELETON_DATASETS.includes(d)) throw new CliUsageError(
+      `--datasets: '${d}' is not one of ${RAW_SKELETON_DATASETS.join(', ')}.`,
+    );
     const extractors = list(flags.extractors, 'extractors') ?? base.extractors;
-    for (const e of extractors) if (!extractorNames().includes(e)) throw new CliUsageError(`--extractors: '${e}' is not one of ${extractorNames().join(', ')}.`);
+    for (const e of extractors) if (!extractorNames().includes(e)) throw new CliUsageError(
+      `--extractors: '${e}' is not one of ${extractorNames().join(', ')}.`,
+    );
     const seedList = list(flags.seeds, 'seeds');
     const seeds = seedList ? seedList.map((s) => {
       if (!/^\d+$/.test(s)) throw new CliUsageError(`--seeds: '${s}' is not a non-negative integer.`);
@@ -65,7 +71,8 @@ export const featuresReportCommand: CliCommand = {
       for (const kv of list(flags.dir, 'dir')!) {
         const eq = kv.indexOf('=');
         const d = kv.slice(0, eq) as RawSkeletonDataset;
-        if (eq < 1 || !RAW_SKELETON_DATASETS.includes(d)) throw new CliUsageError(`--dir must look like <dataset>=<folder> with a dataset of ${RAW_SKELETON_DATASETS.join(', ')}, got '${kv}'.`);
+        if (eq < 1 || !RAW_SKELETON_DATASETS.includes(d)) throw new CliUsageError(`--dir must look like <dataset>=<folder> `
+          + `with a dataset of ${RAW_SKELETON_DATASETS.join(', ')}, got '${kv}'.`);
         dirs[d] = kv.slice(eq + 1);
       }
     }
@@ -76,7 +83,10 @@ export const featuresReportCommand: CliCommand = {
     let bar: StepProgress | null = null;
     const res = runFeatureQuality(cfg, {
       dirs, log: (l) => console.log(l),
-      onRow: (done, total, row) => console.log(`[features-report] ${done}/${total} ${row.split} ${row.extractor} seed ${row.seed}: val_seen_top1 ${row.val_seen_top1 ?? 'n/a'}, val_seen_ncm ${row.val_seen_ncm}, val_pseudo_unseen_ncm ${row.val_pseudo_unseen_ncm} (${row.val_fit_seconds} s); diagnostics (test side, not used): seen_top1 ${row.diag_test_seen_top1 ?? 'n/a'}, unseen oracle ${row.diag_test_unseen_ncm_oracle ?? 'n/a'}`),
+      onRow: (done, total, row) => console.log(`[features-report] ${done}/${total} ${row.split} ${row.extractor} seed ${row.seed}: `
+        + `val_seen_top1 ${row.val_seen_top1 ?? 'n/a'}, val_seen_ncm ${row.val_seen_ncm}, val_pseudo_unseen_ncm ${row.val_pseudo_unseen_ncm} `
+        + `(${row.val_fit_seconds} s); diagnostics (test side, not used): seen_top1 ${row.diag_test_seen_top1 ?? 'n/a'}, `
+        + `unseen oracle ${row.diag_test_unseen_ncm_oracle ?? 'n/a'}`),
       onStage1Progress: (p) => {
         if (!bar || p.epoch === 1 && p.step === 1) bar = new StepProgress({ label: 'stage 1', total: p.epochs * p.stepsPerEpoch });
         bar.update((p.epoch - 1) * p.stepsPerEpoch + p.step, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(3)}`);

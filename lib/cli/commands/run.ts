@@ -14,7 +14,9 @@ import { canRunPhasesInParallel } from '../../pipeline/phase-worker';
 import { initBackend, describeBackend } from '../../runtime/backend';
 import { getSplit, parseUnseenList, splitFromUnseen } from '../../data/splits';
 import { stage2Preset, STAGE2_PRESETS, withSchedule } from '../../train/config';
-import { loadZeroShotData, PROTOCOL_LABEL, Protocol, REFERENCE_GATE, runZeroShotBenchmark, GateConfig, stage2EnginesUsed, zeroShotStage2Engine } from '../../pipeline/zero-shot';
+import {
+  loadZeroShotData, PROTOCOL_LABEL, Protocol, REFERENCE_GATE, runZeroShotBenchmark, GateConfig, stage2EnginesUsed, zeroShotStage2Engine,
+} from '../../pipeline/zero-shot';
 import { formatMeanStd } from '../../eval/metrics';
 import { provenance } from '../../report/provenance';
 import { StepProgress } from '../../util/step-progress';
@@ -88,7 +90,8 @@ export const command: CliCommand = {
     const backend = await initBackend();
     const plannedEngine = await zeroShotStage2Engine(cfg);
     const data = loadZeroShotData({ features, text: textDir, textMode: cfg.textMode, encoder: (str('encoder') ?? 'ViT-B/32') as TextEncoderName }, split);
-    console.log(`[fsvae] split ${split.name}: ${split.unseen.length} unseen, preset ${cfg.name}, text ${cfg.textMode} (${data.text.cols}-d), seeds ${seeds.join(', ')}, protocol ${PROTOCOL_LABEL[protocol]}, stage-2 engine ${plannedEngine}`);
+    console.log(`[fsvae] split ${split.name}: ${split.unseen.length} unseen, preset ${cfg.name}, text ${cfg.textMode} (${data.text.cols}-d), `
+      + `seeds ${seeds.join(', ')}, protocol ${PROTOCOL_LABEL[protocol]}, stage-2 engine ${plannedEngine}`);
     const total = cfg.schedule.cycles * cfg.schedule.stepsPerCycle;
     let bar: StepProgress | null = null;
     let barKey = '';
@@ -153,13 +156,15 @@ export const command: CliCommand = {
     const pct = { scale: 100, digits: 1 };
     for (const p of [protocol, protocol === 'clean' ? 'reference' : 'clean'] as Protocol[]) {
       const s = bench.summary[p];
-      console.log(`[fsvae] ${PROTOCOL_LABEL[p]}: ZSL ${formatMeanStd(s.zsl, pct)} | GZSL S ${formatMeanStd(s.seen, pct)} U ${formatMeanStd(s.unseen, pct)} H ${formatMeanStd(s.harmonic, pct)} (${seeds.length} seed(s), stage-2 engine ${stage2Engine})`);
+      console.log(`[fsvae] ${PROTOCOL_LABEL[p]}: ZSL ${formatMeanStd(s.zsl, pct)} | GZSL S ${formatMeanStd(s.seen, pct)} U ${formatMeanStd(s.unseen, pct)} `
+        + `H ${formatMeanStd(s.harmonic, pct)} (${seeds.length} seed(s), stage-2 engine ${stage2Engine})`);
     }
     const { firstSeedGzsl, ...rest } = bench;
     const result = {
       kind: 'fsvae-run',
       provenance: provenance(describeBackend(), {
-        wallSeconds: (Date.now() - t0) / 1000, preset: cfg.name, overrides: JSON.stringify(resolved.overrides), split: split.name, protocol, seeds: seeds.join(','), backendName: backend.name, stage2Engine,
+        wallSeconds: (Date.now() - t0) / 1000, preset: cfg.name, overrides: JSON.stringify(resolved.overrides), split: split.name, protocol,
+        seeds: seeds.join(','), backendName: backend.name, stage2Engine,
         text: `${str('encoder') ?? 'ViT-B/32'} tables (${cfg.textMode}) from ${path.resolve(textDir)}`, commandLine: commandLine(),
       }),
       protocol: PROTOCOL_LABEL[protocol], reported: bench.summary[protocol], splitDefinition: split, presetDefinition: cfg, ...rest,

@@ -182,9 +182,13 @@ function primitiveLd(p: MotionPrimitive, c: ActionComposition): string {
     case 'arm:push':
       return `pull ${w.hand} in to the chest, then push ${it} straight forward ${small ? 'halfway' : 'until the elbow is straight'} and pull ${it} back${sym}`;
     case 'arm:reach_down':
-      return `bend the upper body forward and the knees slightly, reach ${w.arm} down ${small ? 'to knee height' : 'toward the floor in front of the feet'}${sym}, then straighten back up`;
+      return `bend the upper body forward and the knees slightly, reach ${w.arm} down ${
+        small ? 'to knee height' : 'toward the floor in front of the feet'
+      }${sym}, then straighten back up`;
     case 'arm:shake':
-      return `bring ${w.hand} up in front of the chest with the elbow bent and shake ${it} quickly ${small ? 'a little ' : ''}from side to side${sym}, then lower ${w.arm}`;
+      return `bring ${w.hand} up in front of the chest with the elbow bent and shake ${it} quickly ${
+        small ? 'a little ' : ''
+      }from side to side${sym}, then lower ${w.arm}`;
     case 'leg:raise':
       return `lift ${w.knee} up in front of the body ${small ? 'a little' : 'to hip height'}${sym}, hold, then put ${w.foot} back down`;
     case 'leg:raise_side':
@@ -194,7 +198,9 @@ function primitiveLd(p: MotionPrimitive, c: ActionComposition): string {
     case 'leg:swing':
       return `${small ? 'gently ' : ''}swing ${w.leg} forward and back from the hip with the knee almost straight${sym}`;
     case 'leg:push':
-      return `pull ${w.knee} up, kick ${w.foot} forward until ${w.leg} ${w.plural ? 'are' : 'is'} ${small ? 'half' : 'fully'} straight, then bring ${it} back down${sym}`;
+      return `pull ${w.knee} up, kick ${w.foot} forward until ${w.leg} ${w.plural ? 'are' : 'is'} ${
+        small ? 'half' : 'fully'
+      } straight, then bring ${it} back down${sym}`;
     case 'leg:step':
       return small
         ? `step in place with short quick steps, lifting the left knee and then the right knee only a little, both legs working`
@@ -220,20 +226,28 @@ function primitiveLd(p: MotionPrimitive, c: ActionComposition): string {
     case 'torso:wave':
       return `lean the upper body ${small ? 'slightly ' : ''}to the left and then to the right from the waist, both arms hanging along the sides`;
     case 'torso:turn':
-      return `twist the upper body ${small ? 'slightly ' : ''}to the left and to the right while the hips stay still, both arms swinging along with the shoulders`;
+      return `twist the upper body ${
+        small ? 'slightly ' : ''
+      }to the left and to the right while the hips stay still, both arms swinging along with the shoulders`;
     case 'torso:circle':
       return `move the upper body in a ${small ? 'small' : 'wide'} circle over the hips, both arms hanging`;
     case 'whole_body:jump': {
       const arms = freeArmsPhrase(c);
-      return `bend both knees${arms ? ` and swing ${arms} back` : ''}, then jump ${small ? 'a little ' : ''}straight up${arms ? `, swinging ${arms.startsWith('both') ? 'them' : 'it'} forward,` : ''} and land softly on both feet with bent knees`;
+      return `bend both knees${arms ? ` and swing ${arms} back` : ''}, then jump ${small ? 'a little ' : ''}straight up${
+        arms ? `, swinging ${arms.startsWith('both') ? 'them' : 'it'} forward,` : ''
+      } and land softly on both feet with bent knees`;
     }
     case 'whole_body:turn':
-      return `turn the whole body ${small ? 'a quarter turn to the left' : 'around to the left to face the other way'}, stepping around on the spot with both feet, both arms turning with the shoulders`;
+      return `turn the whole body ${
+        small ? 'a quarter turn to the left' : 'around to the left to face the other way'
+      }, stepping around on the spot with both feet, both arms turning with the shoulders`;
     case 'whole_body:step': {
       const arms = freeArmsPhrase(c);
       const swing = arms ? `, ${arms} swinging gently` : '';
       if (c.locomotion === 'sideways') return `walk sideways to the left, moving the left leg out to the side and bringing the right leg next to it${swing}`;
-      return `walk ${c.locomotion === 'backward' ? 'backward' : 'forward'}${small ? ' with short steps' : ''}, stepping with the left leg and the right leg in turn${arms ? `, ${arms} swinging in opposition` : ''}`;
+      return `walk ${c.locomotion === 'backward' ? 'backward' : 'forward'}${
+        small ? ' with short steps' : ''
+      }, stepping with the left leg and the right leg in turn${arms ? `, ${arms} swinging in opposition` : ''}`;
     }
   }
   throw new FsvaeInputError(`describeComposition: no template for ${kind} '${p.path}'.`);
@@ -246,7 +260,9 @@ function primitiveIntent(p: MotionPrimitive, c: ActionComposition): string {
   const both = p.limb === 'both_arms' || p.limb === 'both_legs';
   switch (`${kind}:${p.path}`) {
     case 'arm:raise':
-      return small ? 'holding the arms out in front for balance' : both ? 'reaching up high with both hands, as if stretching toward the ceiling' : 'putting a hand up high, as if to answer a question or reach a top shelf';
+      return small ? 'holding the arms out in front for balance'
+        : both ? 'reaching up high with both hands, as if stretching toward the ceiling'
+        : 'putting a hand up high, as if to answer a question or reach a top shelf';
     case 'arm:raise_side':
       return small ? 'opening the arms to shoulder level' : 'spreading the arms wide and up into a star shape';
     case 'arm:swing':
@@ -256,7 +272,9 @@ function primitiveIntent(p: MotionPrimitive, c: ActionComposition): string {
     case 'arm:wave':
       return 'a greeting, waving hello or goodbye to someone';
     case 'arm:push':
-      return p.symmetry === 'alternating' ? 'boxing, throwing punches one after the other' : both ? 'pushing a heavy object away with the hands' : 'a punch or a push straight ahead';
+      return p.symmetry === 'alternating' ? 'boxing, throwing punches one after the other'
+        : both ? 'pushing a heavy object away with the hands'
+        : 'a punch or a push straight ahead';
     case 'arm:reach_down':
       return 'picking something up from the floor';
     case 'arm:shake':
@@ -321,7 +339,9 @@ function primitiveLabel(p: MotionPrimitive, c: ActionComposition): { verb: strin
     case 'arm:wave':
       return { verb: `wave ${hands}${alt}`, with: `while waving ${hands}` };
     case 'arm:push':
-      return p.symmetry === 'alternating' ? { verb: 'punch alternately', with: 'while punching' } : { verb: `push forward with ${hands}`, with: `pushing ${hands} forward` };
+      return p.symmetry === 'alternating'
+        ? { verb: 'punch alternately', with: 'while punching' }
+        : { verb: `push forward with ${hands}`, with: `pushing ${hands} forward` };
     case 'arm:reach_down':
       return { verb: `reach down with ${hands}${alt}`, with: `reaching down with ${hands}` };
     case 'arm:shake':
@@ -329,7 +349,9 @@ function primitiveLabel(p: MotionPrimitive, c: ActionComposition): { verb: strin
     case 'leg:raise':
       return { verb: `raise ${w.side}knee${w.plural ? 's' : ''}${alt}`, with: `with ${w.side}knee${w.plural ? 's' : ''} up` };
     case 'leg:raise_side':
-      return w.plural ? { verb: `spread legs${alt}`, with: 'spreading the legs' } : { verb: `lift ${w.side}leg sideways`, with: `lifting ${w.side}leg sideways` };
+      return w.plural
+        ? { verb: `spread legs${alt}`, with: 'spreading the legs' }
+        : { verb: `lift ${w.side}leg sideways`, with: `lifting ${w.side}leg sideways` };
     case 'leg:swing':
       return { verb: `swing ${w.side}leg${w.plural ? 's' : ''}${alt}`, with: `swinging ${w.side}leg${w.plural ? 's' : ''}` };
     case 'leg:push':
@@ -372,7 +394,9 @@ function scopeGd(c: ActionComposition): string {
   if (kinds.has('whole_body')) return c.locomotion !== 'none' ? 'a whole-body movement that travels across the floor' : 'a whole-body movement on the spot';
   const upper = kinds.has('arm') || kinds.has('head') || kinds.has('torso');
   const lower = kinds.has('leg');
-  const region = upper && lower ? 'an upper- and lower-body movement' : lower ? 'a lower-body movement with the upper body calm' : 'an upper-body movement with the feet planted';
+  const region = upper && lower ? 'an upper- and lower-body movement'
+    : lower ? 'a lower-body movement with the upper body calm'
+    : 'an upper-body movement with the feet planted';
   if (!one) return region;
   if (one.symmetry === 'in_phase') return `${region}, both sides mirroring each other`;
   if (one.symmetry === 'alternating') return `${region}, the two sides taking turns`;
@@ -395,7 +419,9 @@ export function describeComposition(c: ActionComposition): { label: string; ld: 
     c.repetitions === 1 ? 'Done once' : `Repeated ${reps}`
   }, ${TEMPO_LD[c.tempo]}.`;
   const intents = c.primitives.map((p) => primitiveIntent(p, c));
-  const rhythm = c.repetitions === 1 ? `a single ${TEMPO_GD[c.tempo]} execution` : `${reps === 'twice' ? 'two' : reps.replace(' times', '')} ${TEMPO_GD[c.tempo]} repetitions`;
+  const rhythm = c.repetitions === 1
+    ? `a single ${TEMPO_GD[c.tempo]} execution`
+    : `${reps === 'twice' ? 'two' : reps.replace(' times', '')} ${TEMPO_GD[c.tempo]} repetitions`;
   const gd = `${capitalize(intents.join(' combined with '))}: ${scopeGd(c)}, in ${rhythm}.`;
   return { label, ld, gd };
 }

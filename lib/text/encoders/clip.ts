@@ -257,7 +257,9 @@ export async function downloadClipModel(id: ClipEncoderId, opts: ClipDownloadOpt
   const log = opts.log ?? ((l: string) => console.error(l));
   const tr = loadTransformers();
   const saved = { ...tr.env };
-  Object.assign(tr.env, { allowRemoteModels: true, allowLocalModels: false, useFSCache: true, cacheDir: root, remoteHost: host, remotePathTemplate: '{model}/resolve/{revision}/' });
+  Object.assign(tr.env, {
+    allowRemoteModels: true, allowLocalModels: false, useFSCache: true, cacheDir: root, remoteHost: host, remotePathTemplate: '{model}/resolve/{revision}/',
+  });
   const reported = new Map<string, number>();
   const progress_callback = (d: { status?: string; file?: string; loaded?: number; total?: number; progress?: number }) => {
     if (d.status === 'progress' && d.file && d.total) {
@@ -276,7 +278,8 @@ export async function downloadClipModel(id: ClipEncoderId, opts: ClipDownloadOpt
   } catch (e) {
     const err = e as Error & { cause?: { code?: string } };
     throw new FsvaeInputError(
-      `CLIP encoder ${id}: no local model folder, and the download of ${info.hubId} from ${host} failed (${err.message}${err.cause?.code ? ` ${err.cause.code}` : ''}). ` +
+      `CLIP encoder ${id}: no local model folder, and the download of ${info.hubId} from ${host} ` +
+        `failed (${err.message}${err.cause?.code ? ` ${err.cause.code}` : ''}). ` +
         `Offline, place the files by hand: ${dir}/{${CLIP_REQUIRED_FILES.join(', ')}} (from ${HF_HUB}${info.hubId}), ` +
         `or point ${CLIP_DIR_ENV} at a folder holding them.`,
     );
@@ -284,7 +287,8 @@ export async function downloadClipModel(id: ClipEncoderId, opts: ClipDownloadOpt
     Object.assign(tr.env, saved);
   }
   const missing = missingFiles(dir);
-  if (missing.length) throw new FsvaeInputError(`CLIP encoder ${id}: the download from ${host} left ${dir} without ${missing.join(', ')}; delete the folder and run again.`);
+  if (missing.length) throw new FsvaeInputError(`CLIP encoder ${id}: the download from ${host} left ${dir} without ${missing.join(', ')}; ` +
+    'delete the folder and run again.');
   return dir;
 }
 
@@ -345,7 +349,9 @@ export class ClipTextEncoder implements TextEncoder {
       );
     }
     const d = createHash('sha256');
-    for (const f of CLIP_REQUIRED_FILES) d.update(`${f}:${f.endsWith('.onnx') ? sha256FileSync(path.join(dir, f)) : fs.readFileSync(path.join(dir, f), 'utf8')}\n`);
+    for (const f of CLIP_REQUIRED_FILES) d.update(
+      `${f}:${f.endsWith('.onnx') ? sha256FileSync(path.join(dir, f)) : fs.readFileSync(path.join(dir, f), 'utf8')}\n`,
+    );
     const source = dir;
     const identity = `${opts.id}|transformers.js@${tr.env.version}|fp32|sha256:${d.digest('hex').slice(0, 16)}`;
     tr.env.allowLocalModels = true;
@@ -360,7 +366,8 @@ export class ClipTextEncoder implements TextEncoder {
     const eot = probe[probe.length - 1];
     if (probe.length !== 3 || eot <= probe[0]) {
       throw new FsvaeInputError(
-        `CLIP encoder ${opts.id}: the tokenizer of ${source} encodes 'a' as [${probe.join(', ')}], expected [<|startoftext|>, a, <|endoftext|>]; it is not a CLIP tokenizer.`,
+        `CLIP encoder ${opts.id}: the tokenizer of ${source} encodes 'a' as [${probe.join(', ')}], ` +
+          'expected [<|startoftext|>, a, <|endoftext|>]; it is not a CLIP tokenizer.',
       );
     }
     return new ClipTextEncoder(opts.id, identity, dim, ctx, tokenizer, model, batchSize, source, tr, eot);
@@ -378,7 +385,8 @@ export class ClipTextEncoder implements TextEncoder {
    * after the special tokens are added and would drop <|endoftext|>, the pooled token.)
    */
   private truncate(ids: number[]): number[] {
-    if (ids[ids.length - 1] !== this.eotId) throw new FsvaeInputError(`${this.id}: tokenizer output does not end with <|endoftext|> (${this.eotId}); check tokenizer.json's post_processor.`);
+    if (ids[ids.length - 1] !== this.eotId) throw new FsvaeInputError(`${this.id}: tokenizer output does not end with <|endoftext|> (${this.eotId}); ` +
+      'check tokenizer.json\'s post_processor.');
     return ids.length <= this.contextLength ? ids : [...ids.slice(0, this.contextLength - 1), this.eotId];
   }
 
@@ -405,7 +413,9 @@ export class ClipTextEncoder implements TextEncoder {
           mask[i * len + j] = 1n;
         }),
       );
-      const inputs = { input_ids: new this.tr.Tensor('int64', inputIds, [batch.length, len]), attention_mask: new this.tr.Tensor('int64', mask, [batch.length, len]) };
+      const inputs = {
+        input_ids: new this.tr.Tensor('int64', inputIds, [batch.length, len]), attention_mask: new this.tr.Tensor('int64', mask, [batch.length, len]),
+      };
       const result = await this.model(inputs);
       const te = result.text_embeds;
       if (!te) throw new FsvaeInputError(`${this.id}: the ONNX model has no 'text_embeds' output; export CLIPTextModelWithProjection (text_model.onnx).`);

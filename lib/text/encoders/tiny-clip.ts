@@ -282,7 +282,8 @@ export function clipTokenizerJson(merges: readonly string[]): Record<string, unk
   const vocabList = [...symbols, ...symbols.map((s) => s + '</w>')];
   merges.forEach((m, i) => {
     const parts = m.split(' ');
-    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new FsvaeInputError(`clipTokenizerJson: merge ${i} is '${m}', expected two symbols separated by one space.`);
+    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new FsvaeInputError(`clipTokenizerJson: merge ${i} is '${m}', `
+      + 'expected two symbols separated by one space.');
     vocabList.push(parts[0] + parts[1]);
   });
   const sot = vocabList.length;

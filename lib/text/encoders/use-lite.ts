@@ -142,7 +142,8 @@ export function useLitePackageDir(): string | null {
 }
 
 function readJson(file: string, what: string): unknown {
-  if (!fs.existsSync(file)) throw new FsvaeInputError(`USE-Lite: ${file} (${what}) does not exist; the model folder must hold model.json, its weight shards and vocab.json.`);
+  if (!fs.existsSync(file)) throw new FsvaeInputError(`USE-Lite: ${file} (${what}) does not exist; `
+    + 'the model folder must hold model.json, its weight shards and vocab.json.');
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {

@@ -57,7 +57,7 @@ export * from './text/encoders';
 export * from './text/cache';
 export * from './experiments/theorem1';
 export * from './stage1';
-export * from './experiments/datasets';
+export * from './pipeline/features';
 export * from './experiments/variants';
 export * from './experiments/paper-numbers';
 export * from './experiments/main-results';

@@ -7,7 +7,7 @@
 const lib = require('../dist/lib');
 const zs = require('../dist/lib/pipeline/zero-shot.js');
 const gate = require('../dist/lib/eval/gate.js');
-const ds = require('../dist/lib/experiments/datasets.js');
+const ds = require('../dist/lib/pipeline/features.js');
 const { writeResultTable } = require('../dist/lib/report/table.js');
 const { provenance } = require('../dist/lib/report/provenance.js');
 

@@ -7,7 +7,7 @@
 // Options: --stage1-seeds 1,2,3 --stage2-seeds 1,2,3,4 --only nw-ucla,utd-mhad. About 3 minutes per split.
 const lib = require('../dist/lib');
 const { evidencePreset } = require('../dist/lib/experiments/evidence.js');
-const { prepareFeaturesParallel, textFeaturesFor, zeroShotDataFor } = require('../dist/lib/experiments/datasets.js');
+const { prepareFeaturesParallel, textFeaturesFor, zeroShotDataFor } = require('../dist/lib/pipeline/features.js');
 const { runZeroShotBenchmark } = require('../dist/lib/pipeline/zero-shot.js');
 const { applyVariant, OURS } = require('../dist/lib/experiments/variants.js');
 const { writeResultTableWithJson } = require('../dist/lib/report/table.js');

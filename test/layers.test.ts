@@ -117,3 +117,19 @@ test('lib/ imports only run from a higher layer to a lower one', () => {
   }
   assert.deepEqual(problems, [], `imports that run up or across the layers:\n${problems.join('\n')}`);
 });
+
+/**
+ * The experiment runners the CLI may call (tables, sweeps, the preset selection, the feature
+ * report, the pipeline's variants); data comes from lib/data and lib/pipeline.
+ */
+const CLI_EXPERIMENT_RUNNERS = ['experiments/shards', 'experiments/evidence', 'experiments/evidence-tables', 'experiments/ablations',
+  'experiments/variants', 'experiments/small-data', 'experiments/feature-quality'];
+
+test('lib/cli reaches lib/experiments only for experiment runners, never for data', () => {
+  const lib = path.join(repoRoot(), 'lib');
+  const problems = filesUnder(path.join(lib, 'cli')).flatMap((file) => importsOf(lib, file)
+    .filter((t) => t.startsWith(`experiments${path.sep}`) && !CLI_EXPERIMENT_RUNNERS.includes(t.split(path.sep).join('/')))
+    .map((t) => `lib/${path.relative(lib, file)} imports lib/${t}`));
+  const why = 'lib/cli imports from lib/experiments/ that are not runners (read data through lib/data or lib/pipeline)';
+  assert.deepEqual(problems, [], `${why}:\n${problems.join('\n')}`);
+});

@@ -23,7 +23,7 @@ import { PlannedCell, codeVersion, evidenceCellChecksum, evidenceCellKey } from 
 import { Shard, assignShards } from './shards';
 import { DEFAULT_EXTRACTOR, ExtractorConfig, extractorConfig } from '../stage1/extractors';
 import { Stage2Config, scaledSchedule, stage2Preset } from '../train/config';
-import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeatures, resolveSplit, textFeaturesFor } from './datasets';
+import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeatures, resolveSplit, textFeaturesFor } from '../pipeline/features';
 import { OURS, Variant, VariantRun, applyVariant, runVariants } from './variants';
 import { notebookStage2 } from './main-results';
 import { PAPER_SWEEP_BEST, PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA } from './paper-numbers';

@@ -34,7 +34,7 @@ import { FsvaeInputError } from '../util/assert';
 import { Figure } from '../viz/plotly';
 import { EvidenceDataset, codeVersion, evidencePreset } from './evidence';
 import { LeverRun, SequenceReader, TargetSequences, leverCacheDir, leverFigure, leverRows, leverRun, readLeverResults, sequenceReader } from './levers';
-import { featureCacheDir, prepareFeaturesParallel, readCacheReport, textFeaturesFor, writeCacheReport } from './datasets';
+import { featureCacheDir, prepareFeaturesParallel, readCacheReport, textFeaturesFor, writeCacheReport } from '../pipeline/features';
 
 export type AuxiliaryMode = 'none' | 'project' | 'joint';
 export const AUXILIARY_MODES: readonly AuxiliaryMode[] = ['none', 'project', 'joint'];

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { TSNE } from '@saehrimnir/druidjs';
 import { ExtractorConfig } from '../stage1/extractors';
 import { Stage2Config } from '../train/config';
-import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeatures } from './datasets';
+import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeatures } from '../pipeline/features';
 import { BASELINE, OURS, Variant, VariantRun, runVariants } from './variants';
 import { mainResultsPreset } from './main-results';
 import { readSynseBenchmark } from '../data/synse';

@@ -19,7 +19,7 @@ import { listSplits } from '../data/splits';
 import { ExtractorConfig, DEFAULT_EXTRACTOR, extractorConfig } from '../stage1/extractors';
 import { Stage2Config, stage2Preset } from '../train/config';
 import { GateConfig, REFERENCE_GATE, runZeroShotBenchmark, zeroShotStage2Engine } from '../pipeline/zero-shot';
-import { DatasetSource, PreparedFeatures, TextSourceSpec, prepareFeaturesParallel, textFeaturesFor, zeroShotDataFor } from './datasets';
+import { DatasetSource, PreparedFeatures, TextSourceSpec, prepareFeaturesParallel, textFeaturesFor, zeroShotDataFor } from '../pipeline/features';
 import { Variant, applyVariant } from './variants';
 import { notebookStage2 } from './main-results';
 import { ridgeReference, unseenNcmOracle } from '../eval/reference-zsl';
@@ -198,7 +198,7 @@ function computeCodeVersion(): string {
   // every library module a cell executes: stages 2-4 (the zero-shot run) and the data and text preparation
   return createHash('sha256')
     .update(loadedModuleGraphVersion(require.resolve('../pipeline/zero-shot')))
-    .update(loadedModuleGraphVersion(require.resolve('./datasets')))
+    .update(loadedModuleGraphVersion(require.resolve('../pipeline/features')))
     .digest('hex').slice(0, 16);
 }
 

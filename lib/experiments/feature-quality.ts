@@ -20,7 +20,7 @@ import { SideOf } from '../stage1/input';
 import { featureQualityRow } from '../stage1/quality';
 import { Stage1Progress } from '../stage1/train';
 import { FsvaeInputError } from '../util/assert';
-import { RAW_SKELETON_DATASETS, RawSkeletonDataset, readRawSkeletons } from './datasets';
+import { RAW_SKELETON_DATASETS, RawSkeletonDataset, readRawSkeletons } from '../pipeline/features';
 
 export interface FeatureQualityConfig {
   datasets: RawSkeletonDataset[];

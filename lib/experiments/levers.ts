@@ -19,7 +19,7 @@ import { Figure } from '../viz/plotly';
 import { OverlapDataset } from '../data/class-overlap';
 import { SkeletonSequence } from '../data/skeleton';
 import { SideOf } from '../stage1/input';
-import { loadSequences } from './datasets';
+import { loadSequences } from '../pipeline/features';
 
 /** The runs' cache (shared by the levers: their 'none' runs are the same runs). */
 export function leverCacheDir(): string {

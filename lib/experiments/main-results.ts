@@ -6,7 +6,7 @@
  */
 import { DEFAULT_EXTRACTOR, ExtractorConfig, extractorConfig } from '../stage1/extractors';
 import { Stage2Config, stage2Preset, scaledSchedule } from '../train/config';
-import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeaturesParallel } from './datasets';
+import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeaturesParallel } from '../pipeline/features';
 import { BASELINE, OURS, OURS_DAGGER, Variant, VariantRun, runVariants, variantRows } from './variants';
 import { PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL } from './paper-numbers';
 import { Row, ResultTable, writeResultTable } from '../report/table';

@@ -32,7 +32,7 @@ import { FsvaeInputError } from '../util/assert';
 import { Figure } from '../viz/plotly';
 import { EvidenceDataset, codeVersion, evidencePreset } from './evidence';
 import { LeverRun, SequenceReader, leverCacheDir, leverFigure, leverRows, leverRun, readLeverResults, sequenceReader } from './levers';
-import { featureCacheDir, prepareFeaturesParallel, readCacheReport, textFeaturesFor, writeCacheReport } from './datasets';
+import { featureCacheDir, prepareFeaturesParallel, readCacheReport, textFeaturesFor, writeCacheReport } from '../pipeline/features';
 
 export type PartMode = 'none' | 'parts-text' | 'parts-skeleton' | 'parts';
 export const PART_MODES: readonly PartMode[] = ['none', 'parts-text', 'parts-skeleton', 'parts'];

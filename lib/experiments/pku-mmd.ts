@@ -36,7 +36,7 @@ import { Random } from '../util/random';
 import { FsvaeInputError } from '../util/assert';
 import { Row, ResultTable, writeResultTable } from '../report/table';
 import { provenance } from '../report/provenance';
-import { featureCacheDir, prepareFeatures, readCacheReport, writeCacheReport } from './datasets';
+import { featureCacheDir, prepareFeatures, readCacheReport, writeCacheReport } from '../pipeline/features';
 import { applyVariant, OURS, Variant } from './variants';
 import { notebookStage2 } from './main-results';
 import { PAPER_TABLE6 } from './paper-numbers';

@@ -20,7 +20,7 @@ import { FsvaeInputError } from '../util/assert';
 import { Figure } from '../viz/plotly';
 import { codeVersion, evidencePreset } from './evidence';
 import { LeverRun, leverCacheDir, leverFigure, leverRows, leverRun, readLeverResults } from './levers';
-import { prepareFeaturesParallel, textFeaturesFor } from './datasets';
+import { prepareFeaturesParallel, textFeaturesFor } from '../pipeline/features';
 import { SelectionRecord, valPhaseRecords } from './small-data';
 
 export interface RegularisationCandidate {

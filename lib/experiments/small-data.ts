@@ -19,7 +19,7 @@ import { ExtractorConfig } from '../stage1/extractors';
 import { SmallDataSettings, Stage2Config, smallDataConfig } from '../train/config';
 import { trainStage2 } from '../train/stage2';
 import { trainStage2InWorker, canRunPhasesInParallel } from '../pipeline/phase-worker';
-import { RawSkeletonDataset, TextSourceSpec, prepareFeaturesParallel, textFeaturesFor } from './datasets';
+import { RawSkeletonDataset, TextSourceSpec, prepareFeaturesParallel, textFeaturesFor } from '../pipeline/features';
 import { meanStd } from '../eval/metrics';
 import { Row } from '../report/table';
 import { FsvaeInputError } from '../util/assert';

@@ -29,7 +29,7 @@ import { FsvaeInputError } from '../util/assert';
 import { Row, ResultTable, writeResultTable } from '../report/table';
 import { provenance } from '../report/provenance';
 import { Figure } from '../viz/plotly';
-import { prepareFeatures } from './datasets';
+import { prepareFeatures } from '../pipeline/features';
 import { OURS, runVariants, VariantRun } from './variants';
 import { notebookStage2 } from './main-results';
 import { PAPER_TABLE7, PAPER_TABLE8_GZSL } from './paper-numbers';

@@ -18,7 +18,7 @@
  *    returned unseen-classifier softmax, no training code changed), with class names.
  */
 import { EvidenceConfig, EvidenceDataset, EvidenceDatasetName, evidencePreset } from './evidence';
-import { DatasetSource, PreparedFeatures, prepareFeaturesParallel, textFeaturesFor, zeroShotDataFor } from './datasets';
+import { DatasetSource, PreparedFeatures, prepareFeaturesParallel, textFeaturesFor, zeroShotDataFor } from '../pipeline/features';
 import { debiasedLinearCka } from './text-encoders';
 import { ZeroShotData, runZeroShotSeeds } from '../pipeline/zero-shot';
 import { argmaxRows } from '../train/stage3';

@@ -7,7 +7,7 @@ import { frequencyConfig, FrequencyPresetName } from '../frequency/enhancer';
 import { AlignmentLossName, Stage2Config } from '../train/config';
 import { CycleRecord, Stage2Progress } from '../train/stage2';
 import { Protocol, runZeroShotBenchmark, stage2EnginesUsed, ZeroShotBenchmarkResult, GateConfig } from '../pipeline/zero-shot';
-import { PreparedFeatures, TextSourceSpec, textFeaturesFor, zeroShotDataFor } from './datasets';
+import { PreparedFeatures, TextSourceSpec, textFeaturesFor, zeroShotDataFor } from '../pipeline/features';
 import { Row } from '../report/table';
 import { formatMeanStd } from '../eval/metrics';
 

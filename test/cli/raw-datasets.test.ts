@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../lib/cli/main';
 import { NTU60_XSUB_TRAIN_SUBJECTS } from '../../lib/data/splits';
-import { contentIdentity, prepareFeatures } from '../../lib/experiments/datasets';
+import { contentIdentity, prepareFeatures } from '../../lib/pipeline/features';
 import { extractorConfig } from '../../lib/stage1/extractors';
 import { writeMsrFixture, writeNtuFixture, writePkuFixture } from '../fixtures/raw-datasets';
 

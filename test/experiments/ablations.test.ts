@@ -12,7 +12,7 @@ import {
 import { OURS, applyVariant } from '../../lib/experiments/variants';
 import { PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA } from '../../lib/experiments/paper-numbers';
 import { mainResultsPreset } from '../../lib/experiments/main-results';
-import { PreparedFeatures, prepareFeatures } from '../../lib/experiments/datasets';
+import { PreparedFeatures, prepareFeatures } from '../../lib/pipeline/features';
 import { bandLayout } from '../../lib/frequency/enhancer';
 import { Stage2Config, scaledSchedule, stage2Preset } from '../../lib/train/config';
 import { getSplit } from '../../lib/data/splits';

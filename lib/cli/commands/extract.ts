@@ -26,7 +26,7 @@ import { getSplit, listSplits, parseUnseenList, splitFromUnseen, BenchmarkSplit 
 import { TEXT_ENCODER_IDS, isTextEncoderId } from '../../text/encoders';
 import { numClassesOf, DatasetName } from '../../data/classes';
 import { DEFAULT_EXTRACTOR, extractorConfig, extractorNames } from '../../stage1/extractors';
-import { DatasetSource, PreparedFeatures, RAW_SKELETON_DATASETS, RawSkeletonDataset, prepareFeaturesParallel } from '../../experiments/datasets';
+import { DatasetSource, PreparedFeatures, RAW_SKELETON_DATASETS, RawSkeletonDataset, prepareFeaturesParallel } from '../../pipeline/features';
 import { BASELINE, OURS, OURS_DAGGER, applyVariant, runVariants, variantRows, Variant } from '../../experiments/variants';
 import { stage2EnginesUsed, zeroShotStage2Engine } from '../../pipeline/zero-shot';
 import { stage2Preset, STAGE2_PRESETS, withSchedule } from '../../train/config';

@@ -1,7 +1,7 @@
 /** `fsvae features-report`: the stage-1 feature-quality report (results/stage1_quality*.{csv,md,json}); choices on the val phase only. */
 import { checkWritable, CliCommand, CliUsageError, parseFlags } from '../registry';
 import { FEATURE_QUALITY_PRESETS, FeatureQualityConfig, runFeatureQuality, writeFeatureQuality } from '../../experiments/feature-quality';
-import { RAW_SKELETON_DATASETS, RawSkeletonDataset } from '../../experiments/datasets';
+import { RAW_SKELETON_DATASETS, RawSkeletonDataset } from '../../pipeline/features';
 import { extractorNames } from '../../stage1/extractors';
 import { getSplit } from '../../data/splits';
 import { describeBackend, initBackend } from '../../runtime/backend';

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkWritable, CliCommand, CliUsageError, parseFlags } from '../registry';
-import { RawSkeletonDataset } from '../../experiments/datasets';
+import { RawSkeletonDataset } from '../../pipeline/features';
 import {
   MAX_PRESET_STEPS, SelectionCandidate, SelectionRecord, SelectionResult, scoreSelection, selectSmallDataPreset, selectionCandidates, selectionRows,
 } from '../../experiments/small-data';

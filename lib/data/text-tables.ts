@@ -29,9 +29,6 @@ export const MSF_TEXT_PARTS: readonly MsfTextPart[] = ['lb', 'ad', 'md'];
  */
 export const MSF_PART_TO_DESCRIPTION = { lb: 'AL', ad: 'GD', md: 'LD' } as const;
 
-/** The header's second column name MSF uses for each part. */
-export const SEM_INFO_TEXT_COLUMN: Readonly<Record<MsfTextPart, string>> = { lb: 'label', ad: 'label', md: 'dcp' };
-
 /** CLIP ViT-B text-projection width. */
 export const CLIP_TEXT_DIM = 512;
 

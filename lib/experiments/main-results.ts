@@ -11,7 +11,6 @@ import { BASELINE, OURS, OURS_DAGGER, Variant, VariantRun, runVariants, variantR
 import { PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL } from './paper-numbers';
 import { Row, ResultTable, writeResultTable } from '../report/table';
 import { provenance } from '../report/provenance';
-import { Figure } from '../viz/plotly';
 
 export interface BenchmarkEntry {
   source: DatasetSource;
@@ -141,27 +140,6 @@ export async function runMainResults(cfg: MainResultsConfig, log: (l: string) =>
     }
   }
   return { config: cfg, entries, table1, table2, stage1Rows, wallSeconds: (Date.now() - t0) / 1000 };
-}
-
-/** Per-class accuracy difference Ours − baseline on the first dataset (Fig. 3a style), clean protocol, first seed. */
-export function perClassDifferenceFigure(r: MainResults): Figure | null {
-  const en = r.entries.find((e) => e.prepared && e.runs.length >= 2);
-  if (!en || !en.prepared) return null;
-  const ours = en.runs.find((x) => x.variant.name === OURS.name);
-  const base = en.runs.find((x) => x.variant.name === BASELINE.name);
-  if (!ours || !base) return null;
-  const a = ours.result.firstSeedGzsl.clean.perClass;
-  const b = base.result.firstSeedGzsl.clean.perClass;
-  const unseen = new Set(en.prepared.split.unseen);
-  const x = a.map((c) => c.classId);
-  const y = a.map((c, i) => 100 * ((c.accuracy ?? 0) - (b[i].accuracy ?? 0)));
-  return {
-    data: [{ type: 'bar', x, y, marker: { color: x.map((c, i) => (y[i] >= 0 ? (unseen.has(c as number) ? '#d62728' : '#ff7f0e') : '#1f77b4')) } }],
-    layout: {
-      title: { text: `Fig. 3a-style: per-class GZSL accuracy, Ours − baseline (${en.prepared.split.name}, clean protocol, seed ${ours.result.seeds[0]})` },
-      xaxis: { title: { text: 'class id (unseen classes in red/blue shades by sign)' } }, yaxis: { title: { text: 'accuracy difference (points)' } },
-    },
-  };
 }
 
 export function writeMainResults(r: MainResults, backend: string, suffix = ''): string[] {

@@ -141,8 +141,6 @@ export const STAGE2_PRESETS = {
   ),
 } satisfies Record<string, Stage2Config>;
 
-export type Stage2PresetName = keyof typeof STAGE2_PRESETS;
-
 export function stage2Preset(name: string, overrides: Partial<Stage2Config> = {}): Stage2Config {
   const p = (STAGE2_PRESETS as Record<string, Stage2Config>)[name];
   if (!p) throw new FsvaeInputError(`Unknown stage-2 preset '${name}'. Known: ${Object.keys(STAGE2_PRESETS).join(', ')}.`);

@@ -28,7 +28,6 @@ import {
 import { ALL_SPLITS, evidenceFigure, perSplitFigure } from '../../lib/experiments/evidence';
 import { table1PerSplitFigure, EvidenceTable } from '../../lib/experiments/evidence-tables';
 import { AblationResults, fig4Figure, table5Figure } from '../../lib/experiments/ablations';
-import { MainResults, perClassDifferenceFigure } from '../../lib/experiments/main-results';
 import { EmbeddingAnalysisResult, perClassDifferenceBars, tsneFigure } from '../../lib/experiments/embedding-analysis';
 import { similarityHeatmapFigure, TextSpace } from '../../lib/experiments/text-encoders';
 import { confusionFigure, TransferConfusion } from '../../lib/experiments/transfer-diagnosis';
@@ -193,12 +192,6 @@ const ablations = {
   })),
 } as unknown as AblationResults;
 
-const perClass = (shift: number) => Array.from({ length: 10 }, (_, c) => ({ classId: c, accuracy: 0.5 + shift * Math.cos(c) }));
-const runOf = (name: string, shift: number) => ({ variant: { name }, result: { seeds: [1], firstSeedGzsl: { clean: { perClass: perClass(shift) } } } });
-const main = {
-  entries: [{ prepared: { split: { name: 'NW-UCLA 8/2', unseen: [2, 7] } }, runs: [runOf(OURS.name, 0.2), runOf(BASELINE.name, 0)] }],
-} as unknown as MainResults;
-
 const tsneMap = (name: string, seed: number) => {
   const n = 60;
   const labels = Int32Array.from({ length: n }, (_, i) => i % 6);
@@ -259,7 +252,6 @@ const FIGURES: [string, () => Figure][] = [
   ['fig4Figure bands', () => notNull(fig4Figure(ablations, 'bands'), 'fig4Figure')],
   ['table5Figure alpha (log x)', () => notNull(table5Figure(ablations, 'alpha'), 'table5Figure')],
   ['table5Figure lambda (log x)', () => notNull(table5Figure(ablations, 'lambda'), 'table5Figure')],
-  ['perClassDifferenceFigure', () => notNull(perClassDifferenceFigure(main), 'perClassDifferenceFigure')],
   ['perClassDifferenceBars', () => perClassDifferenceBars(embedding)],
   ['tsneFigure', () => tsneFigure(embedding)],
   ['similarityHeatmapFigure', () => similarityHeatmapFigure([1, 2, 3].map((k) => space(`space ${k}`, k)), 60 as TextSpace['classes'], 'lb')],

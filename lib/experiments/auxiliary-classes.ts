@@ -33,7 +33,9 @@ import { provenance } from '../report/provenance';
 import { FsvaeInputError } from '../util/assert';
 import { Figure } from '../viz/plotly';
 import { EvidenceDataset, codeVersion, evidencePreset } from './evidence';
-import { LeverRun, SequenceReader, TargetSequences, leverCacheDir, leverFigure, leverRows, leverRun, readLeverResults, sequenceReader } from './levers';
+import {
+  LeverRun, SequenceReader, TargetSequences, leverCacheDir, leverFigure, leverRows, leverRun, leverSelectionNotes, readLeverResults, sequenceReader,
+} from './levers';
 import { featureCacheDir, prepareFeaturesParallel, readCacheReport, textFeaturesFor, writeCacheReport } from '../pipeline/features';
 
 export type AuxiliaryMode = 'none' | 'project' | 'joint';
@@ -299,10 +301,7 @@ function auxiliaryNotes(seeds: readonly number[], chosen: Record<string, string>
       + 'and added to stage 2\'s training set; joint = stage 1 fitted on the seen and lent classes together.',
     `Each split × mode runs seeds ${seeds.join(', ')} of stage 2 (the dataset's preset, the clean protocol); stage 1 is fitted once (seed 1). `
       + 'ZSL is on the target\'s unseen classes only.',
-    'val score: the final-cycle ZSL of the val phase on the pseudo-unseen classes, × their number (1 = chance), averaged over splits × seeds; '
-      + 'the mode with the best score is chosen per dataset (the test set is never used for the choice): '
-      + Object.entries(chosen).map(([d, m]) => `${d}: ${m}`).join(', ') + '.',
-    'Δ vs none: paired by split and seed; the all rows use the stratified Welch interval (each split keeps its own variance), split rows a plain t-interval.',
+    ...leverSelectionNotes(chosen),
   ];
 }
 

@@ -31,7 +31,7 @@ import { provenance } from '../report/provenance';
 import { FsvaeInputError } from '../util/assert';
 import { Figure } from '../viz/plotly';
 import { EvidenceDataset, codeVersion, evidencePreset } from './evidence';
-import { LeverRun, SequenceReader, leverCacheDir, leverFigure, leverRows, leverRun, readLeverResults, sequenceReader } from './levers';
+import { LeverRun, SequenceReader, leverCacheDir, leverFigure, leverRows, leverRun, leverSelectionNotes, readLeverResults, sequenceReader } from './levers';
 import { featureCacheDir, prepareFeaturesParallel, readCacheReport, textFeaturesFor, writeCacheReport } from '../pipeline/features';
 
 export type PartMode = 'none' | 'parts-text' | 'parts-skeleton' | 'parts';
@@ -213,10 +213,7 @@ function partNotes(stage1: ExtractorConfig, seeds: readonly number[], chosen: Re
       + 'each half unit-norm. Modes: none = Table 1; parts-text = part descriptions only; parts-skeleton = part features only; parts = both.',
     `Each split × mode runs seeds ${seeds.join(', ')} of stage 2 (the dataset's preset, the clean protocol); stage 1 is fitted once (seed 1). `
       + 'ZSL is on the unseen classes only.',
-    'val score: the final-cycle ZSL of the val phase on the pseudo-unseen classes, × their number (1 = chance), averaged over splits × seeds; '
-      + 'the mode with the best score is chosen per dataset (the test set is never used for the choice): '
-      + Object.entries(chosen).map(([d, m]) => `${d}: ${m}`).join(', ') + '.',
-    'Δ vs none: paired by split and seed; the all rows use the stratified Welch interval (each split keeps its own variance), split rows a plain t-interval.',
+    ...leverSelectionNotes(chosen),
   ];
 }
 

@@ -1,7 +1,7 @@
 /**
  * `fsvae tables` on a cluster, played by local processes on a reduced grid (generated dataset,
- * Table 9, one seed): two shards running at once plus the assembly give the same table, bit for
- * bit, as one serial run; a shard that is run again trains only what is missing; a damaged cache
+ * Table 9, one seed): two shards running at once (from a copy of the serial run's features) plus
+ * the assembly give the same table, bit for bit, as one serial run; a shard that is run again trains only what is missing; a damaged cache
  * entry is found by the assembly and recomputed by a shard.
  */
 import { test } from 'node:test';
@@ -45,6 +45,11 @@ test('two shards at once + assembly = a serial run; re-runs train only what is m
 
   const cache = path.join(dir, 'shared-cache');
   const results = path.join(dir, 'assembled');
+  // the shards start from the serial run's stage-1 and text features (what is compared here is the
+  // trained cells; --prepare, which computes the features for the shards, is tested in sweeps-shards)
+  for (const sub of fs.readdirSync(path.join(dir, 'serial-cache')).filter((d) => d !== 'evidence')) {
+    fs.cpSync(path.join(dir, 'serial-cache', sub), path.join(cache, sub), { recursive: true });
+  }
   const early = await tables(['--assemble'], cache, results);
   assert.equal(early.code, 1, 'assembly before the shards ran fails');
   assert.match(early.out, new RegExp(`--assemble: ${cells} of ${cells} cells are not in the cache`));

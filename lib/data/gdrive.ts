@@ -303,6 +303,24 @@ export function afterComponent(p: string, member: string): string | null {
   return rest.join('/');
 }
 
+/**
+ * Where an archive or folder entry goes under the source's target: after its `member` folder, or
+ * (with `keep`) from the first of its components that is one of the kept folders, that folder
+ * included. Null: the entry is not placed.
+ */
+export function placedPath(p: string, d: { member: string; keep?: readonly string[] }): string | null {
+  if (!d.keep) return afterComponent(p, d.member);
+  const parts = p.split('/').filter((x) => x !== '' && x !== '.');
+  const k = parts.findIndex((x) => d.keep!.includes(x));
+  if (k < 0 || k === parts.length - 1 || parts.slice(k).some((x) => x === '..')) return null;
+  return parts.slice(k).join('/');
+}
+
+/** What a source's archive or folder must hold, for error messages. */
+function wantedFolders(d: { member: string; keep?: readonly string[] }): string {
+  return d.keep ? `${d.keep.map((x) => `'${x}/'`).join(', ')} folder` : `'${d.member}/' folder`;
+}
+
 class HashingFileSink implements TarSink {
   private readonly hash = createHash('sha256');
   private readonly ws: fs.WriteStream;
@@ -401,24 +419,24 @@ export async function downloadDriveSource(source: DriveSource, opts: DriveDownlo
       const tops = new Set<string>();
       const onEntry = (e: { path: string; type: string }): TarSink | null => {
         tops.add(e.path.split('/')[0]);
-        const rest = e.type === 'file' ? afterComponent(e.path, d.member) : null;
+        const rest = e.type === 'file' ? placedPath(e.path, d) : null;
         return rest ? new HashingFileSink(path.join(staged, target, rest), record(rest)) : null;
       };
       if (kind === 'zip') await readZipArchive(file, onEntry);
       else await readTarArchive(file, onEntry);
       if (Object.keys(files).length === 0) {
         throw new DownloadError(
-          `the archive of ${source.name} holds no '${d.member}/' folder `
+          `the archive of ${source.name} holds no ${wantedFolders(d)} `
             + `(its top level: ${[...tops].slice(0, 8).join(', ') || 'nothing'}); it was kept at ${file}`,
           'archive',
         );
       }
     } else {
       const listing = await listDriveFolder(d.id, ctx, jar, base);
-      const wanted = listing.files.map((f) => ({ ...f, rest: afterComponent(`${listing.name}/${f.path}`, d.member) })).filter((f) => f.rest !== null);
+      const wanted = listing.files.map((f) => ({ ...f, rest: placedPath(`${listing.name}/${f.path}`, d) })).filter((f) => f.rest !== null);
       if (wanted.length === 0) {
         throw new DownloadError(
-          `the Drive folder '${listing.name}' holds no '${d.member}/' folder `
+          `the Drive folder '${listing.name}' holds no ${wantedFolders(d)} `
             + `(it holds: ${listing.files.slice(0, 8).map((f) => f.path).join(', ') || 'nothing'})`,
           'listing',
         );

@@ -130,7 +130,11 @@ export interface DriveSource {
   title: string;
   origin: string;
   folder: string;
-  drive: { type: 'file' | 'folder'; id: string; member: string; target: string };
+  /**
+   * `member`: the folder whose contents go to `target`; `keep` (when the archive's top folder is not
+   * known): folders placed under `target` with their names, wherever they sit in the archive.
+   */
+  drive: { type: 'file' | 'folder'; id: string; member: string; keep?: readonly string[]; target: string };
   /** how to get it by hand (offline, or when Drive refuses), one line each. */
   where: string[];
   layout: string[];
@@ -920,6 +924,97 @@ async function checkFsvaeText(root: string): Promise<SourceStatus> {
   return finish(s, true);
 }
 
+/**
+ * The random-split benchmarks of SA-DVAE's archive (docs/sadvae-resources.md): PKU-MMD's three
+ * (Table 6) are required, NTU's are checked when present. `k` unseen classes of `classes`.
+ */
+export const SADVAE_RANDOM_SPLITS: ReadonlyArray<{ dataset: string; classes: number; k: number; required: boolean }> = [
+  ...[1, 2, 3].map((i) => ({ dataset: `pku51_split${i}`, classes: 51, k: 5, required: true })),
+  ...[2, 3, 4].map((i) => ({ dataset: `ntu60_split${i}`, classes: 60, k: 5, required: false })),
+  ...[2, 3, 4].map((i) => ({ dataset: `ntu120_split${i}`, classes: 120, k: 10, required: false })),
+];
+
+/**
+ * One random split of SA-DVAE's archive: its four label-split files (unseen ru, seen rs; inside
+ * the seen classes the pseudo-unseen rv…_0 and the rest rs…_0) partition the classes, and its two
+ * ST-GCN feature folders hold exactly those classes where SA-DVAE's loader reads them.
+ */
+function checkSadvaeSplit(root: string, dir: string, sp: { dataset: string; classes: number; k: number }, s: SourceStatus): void {
+  const { dataset, classes: C, k } = sp;
+  const labels = path.join(dir, 'label_splits', dataset);
+  const main = path.join(dir, 'sk_feats', `stgcn_${dataset}_${k}_r`);
+  const val = path.join(dir, 'sk_feats', `stgcn_${dataset}_val_${k}_r`);
+  const splitFiles: NpySpec[] = [
+    { file: `ru${k}.npy`, dtype: 'int', shape: [k] }, { file: `rs${C - k}.npy`, dtype: 'int', shape: [C - k] },
+    { file: `rv${k}_0.npy`, dtype: 'int', shape: [k] }, { file: `rs${C - 2 * k}_0.npy`, dtype: 'int', shape: [C - 2 * k] },
+  ];
+  // a feature set (rows × d, float32) and its labels (rows)
+  const features = (x: string): NpySpec => ({ file: `${x}.npy`, dtype: 'f4', shape: [`n_${x}`, 'd'] });
+  const labelsOf = (file: string, x: string): NpySpec => ({ file, dtype: 'int', shape: [`n_${x}`] });
+  const mainFiles: NpySpec[] = [
+    features('train'), labelsOf('train_label.npy', 'train'), features('ztest'), labelsOf('z_label.npy', 'ztest'),
+    features('gtest'), labelsOf('g_label.npy', 'gtest'),
+  ];
+  const valFiles: NpySpec[] = [
+    features('train'), labelsOf('train_label.npy', 'train'), features('ztest'), labelsOf('z_label.npy', 'ztest'),
+    features('val'), labelsOf('val_label.npy', 'val'),
+    { file: 'ztest_out.npy', dtype: 'f4', shape: ['n_ztest', C] }, { file: 'val_out.npy', dtype: 'f4', shape: ['n_val', C] },
+  ];
+  const range = (files: string[]) => ({ files, max: C });
+  const results = [
+    checkNpyFolder(root, labels, splitFiles, range(splitFiles.map((x) => x.file))),
+    checkNpyFolder(root, main, mainFiles, range(['train_label.npy', 'z_label.npy', 'g_label.npy'])),
+    checkNpyFolder(root, val, valFiles, range(['train_label.npy', 'z_label.npy', 'val_label.npy'])),
+  ];
+  s.total += splitFiles.length + mainFiles.length + valFiles.length;
+  for (const r of results) {
+    s.bad.push(...r.bad);
+    s.missing.push(...r.missing);
+    s.good += r.present - r.bad.length;
+  }
+  if (results.some((r) => r.bad.length > 0 || r.missing.length > 0)) return;
+  const classesOf = (d: string, f: string) => new Set(readNpyLabels(path.join(d, f)));
+  const list = (x: Iterable<number>) => [...x].sort((a, b) => a - b).join(', ');
+  const same = (a: Set<number>, b: Set<number>) => a.size === b.size && [...a].every((c) => b.has(c));
+  const [ru, rs, rv, rs0] = splitFiles.map((f) => classesOf(labels, f.file));
+  const union = (a: Set<number>, b: Set<number>) => new Set([...a, ...b]);
+  const at = (d: string, f: string) => rel(root, path.join(d, f));
+  if (union(ru, rs).size !== C || [...ru].some((c) => rs.has(c))) {
+    s.bad.push({ path: at(labels, `rs${C - k}.npy`), expected: `the ${C - k} classes not in ru${k}.npy`, got: `classes ${list(rs)}` });
+  }
+  if (!same(union(rv, rs0), rs) || [...rv].some((c) => rs0.has(c))) {
+    s.bad.push({ path: at(labels, `rv${k}_0.npy`), expected: `with rs${C - 2 * k}_0.npy, a partition of rs${C - k}.npy`, got: `classes ${list(rv)}` });
+  }
+  const expect = (d: string, f: string, want: Set<number>, what: string, subset = false) => {
+    const got = classesOf(d, f);
+    if (subset ? [...got].some((c) => !want.has(c)) : !same(got, want)) {
+      s.bad.push({ path: at(d, f), expected: `${subset ? 'classes among' : 'exactly'} ${what}: ${list(want)}`, got: `classes ${list(got)}` });
+    }
+  };
+  expect(main, 'z_label.npy', ru, `the unseen classes (ru${k}.npy)`);
+  expect(main, 'train_label.npy', rs, `the seen classes (rs${C - k}.npy)`);
+  expect(val, 'z_label.npy', rv, `the pseudo-unseen classes (rv${k}_0.npy)`);
+  expect(val, 'train_label.npy', rs0, `the classes left seen (rs${C - 2 * k}_0.npy)`);
+  expect(val, 'val_label.npy', rs0, `the classes left seen (rs${C - 2 * k}_0.npy)`, true);
+  s.notes.push(`${dataset}: ok (unseen ${list(ru)})`);
+}
+
+async function checkSadvaeResources(root: string): Promise<SourceStatus> {
+  const s = emptyStatus('sadvae-resources');
+  const dir = path.join(root, 'sadvae');
+  let anyFound = false;
+  for (const sp of SADVAE_RANDOM_SPLITS) {
+    const present = fs.existsSync(path.join(dir, 'label_splits', sp.dataset)) || fs.existsSync(path.join(dir, 'sk_feats', `stgcn_${sp.dataset}_${sp.k}_r`));
+    if (!present && !sp.required) {
+      s.notes.push(`${sp.dataset}: not in this copy (optional)`);
+      continue;
+    }
+    anyFound ||= present;
+    checkSadvaeSplit(root, dir, sp, s);
+  }
+  return finish(s, anyFound);
+}
+
 /** Sources shared on Google Drive: fetched by `fsvae download NAME`, or placed by hand as `where` says. */
 export const DRIVE_SOURCES: DriveSource[] = [
   {
@@ -956,6 +1051,25 @@ export const DRIVE_SOURCES: DriveSource[] = [
     ],
     layout: ['fsvae-text/text_feats/ViT-B/32/{lb,ad,md}_{60,120}.npy   float32 (60|120, 512)'],
     check: checkFsvaeText,
+  },
+  {
+    kind: 'gdrive',
+    name: 'sadvae-resources',
+    title: 'SA-DVAE pre-extracted ST-GCN features and label splits of the random-split protocol (PKU-MMD 46/5: Table 6; NTU-60 55/5, NTU-120 110/10)',
+    origin: 'Google Drive file 1XWLXjI3o6J1WDAN3rTGUIhbbMsIT0zWz (SA-DVAE "resources.zip"); its label_splits/, sk_feats/ and text_feats/ go to sadvae/',
+    folder: 'sadvae',
+    drive: { type: 'file', id: '1XWLXjI3o6J1WDAN3rTGUIhbbMsIT0zWz', member: 'resources', keep: ['label_splits', 'sk_feats', 'text_feats'], target: 'sadvae/' },
+    where: [
+      'Google Drive (linked from the SA-DVAE README): https://drive.google.com/file/d/1XWLXjI3o6J1WDAN3rTGUIhbbMsIT0zWz',
+      'Unpack resources.zip and move its label_splits/, sk_feats/ and text_feats/ folders to <data root>/sadvae/ (docs/sadvae-resources.md).',
+    ],
+    layout: [
+      'sadvae/label_splits/<b>_split<i>/   ru<k>.npy, rs<C-k>.npy, rv<k>_0.npy, rs<C-2k>_0.npy (0-based class ids)',
+      'sadvae/sk_feats/stgcn_<b>_split<i>_<k>_r/       train.npy (N,d) float32, train_label.npy, ztest.npy, z_label.npy, gtest.npy, g_label.npy',
+      'sadvae/sk_feats/stgcn_<b>_split<i>_val_<k>_r/   train, train_label, ztest, z_label, val, val_label, ztest_out, val_out (.npy)',
+      'b = pku51 (i = 1..3, k = 5, C = 51: required), ntu60 (i = 2..4, k = 5), ntu120 (i = 2..4, k = 10); text_feats/ is kept, not read.',
+    ],
+    check: checkSadvaeResources,
   },
 ];
 

@@ -16,11 +16,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { DownloadError, sourceStatus } from '../../lib/data/download';
-import { afterComponent, classifyDrivePage, decodeJsString, downloadDriveSource, parseDriveFolderPage } from '../../lib/data/gdrive';
+import { afterComponent, classifyDrivePage, decodeJsString, downloadDriveSource, parseDriveFolderPage, placedPath } from '../../lib/data/gdrive';
 import { DriveSource, fetchManifestPath, getDataSource } from '../../lib/data/sources';
 import { crc32, readZipArchive, readZipDirectory, sniffArchive } from '../../lib/data/zip';
 import { runDownload } from '../../lib/cli/commands/download';
-import { f4, textFeatsFiles, writeShiftLayout } from '../fixtures/shift-features';
+import { f4, i8, textFeatsFiles, writeShiftLayout } from '../fixtures/shift-features';
+import { sadvaeArchiveFiles, sadvaeSplitClasses } from '../fixtures/sadvae-resources';
 
 const made: string[] = [];
 const tmp = (tag: string): string => {
@@ -290,6 +291,7 @@ function assertPlaced(dataDir: string, placed: Map<string, Buffer>, top: string)
 
 const synse = getDataSource('synse-shift-features') as DriveSource;
 const fsvaeText = getDataSource('fsvae-text-features') as DriveSource;
+const sadvae = getDataSource('sadvae-resources') as DriveSource;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -437,6 +439,47 @@ describe('Google Drive sources through a loopback Drive', () => {
     });
   });
 
+  test('SA-DVAE resources.zip, with or without its top folder: label_splits/, sk_feats/, text_feats/ placed under sadvae/, the random splits checked', async () => {
+    await withDrive(async (drive) => {
+      for (const top of ['resources/', '']) {
+        const { archive, placed } = sadvaeArchiveFiles(top);
+        drive.files.set(sadvae.drive.id, { name: 'resources.zip', body: buildZip(archive), mode: 'big' });
+        const dir = tmp('sadvae');
+        const r = await downloadDriveSource(sadvae, { dataDir: dir, driveBaseUrl: drive.base, ...quick });
+        assert.equal(r.files.length, placed.size, `top '${top}'`);
+        assertPlaced(dir, placed, 'sadvae');
+        const st = await sourceStatus(sadvae, dir);
+        assert.equal(st.state, 'present', JSON.stringify(st.bad));
+        assert.ok(st.notes.includes('pku51_split2: ok (unseen 2, 12, 22, 32, 42)'), st.notes.join('\n'));
+        assert.ok(st.notes.includes('ntu60_split2: not in this copy (optional)'));
+      }
+    });
+  });
+
+  test('SA-DVAE archive whose features hold a seen class among the unseen, or whose pseudo split leaks: format errors naming the file', async () => {
+    await withDrive(async (drive) => {
+      const { rs, rv } = sadvaeSplitClasses(2);
+      const cases: Array<[string, Buffer, RegExp]> = [
+        // z_label of split 2 gets seen class rs[0] in place of its first unseen class
+        ['sk_feats/stgcn_pku51_split2_5_r/z_label.npy', i8([rs[0], 2, 12, 12, 22, 22, 32, 32, 42, 42]),
+          /sadvae\/sk_feats\/stgcn_pku51_split2_5_r\/z_label\.npy: expected exactly the unseen classes \(ru5\.npy\): 2, 12, 22, 32, 42/],
+        // the pseudo-unseen list of split 2 names an unseen class
+        ['label_splits/pku51_split2/rv5_0.npy', i8([2, ...rv.slice(1)]),
+          /sadvae\/label_splits\/pku51_split2\/rv5_0\.npy: expected with rs41_0\.npy, a partition of rs46\.npy/],
+        // a feature file of the wrong width
+        ['sk_feats/stgcn_pku51_split3_val_5_r/val_out.npy', f4(rs.length - 5, 50), /val_out\.npy: expected dim 1 = 51/],
+      ];
+      for (const [victim, body, message] of cases) {
+        const { archive } = sadvaeArchiveFiles('resources/', (rel, b) => (rel === victim ? body : b));
+        drive.files.set(sadvae.drive.id, { name: 'resources.zip', body: buildZip(archive), mode: 'big' });
+        const dir = tmp('sadvae-bad');
+        await assert.rejects(downloadDriveSource(sadvae, { dataDir: dir, driveBaseUrl: drive.base, ...quick }),
+          (e: unknown) => e instanceof DownloadError && e.code === 'format' && message.test(e.message), victim);
+        assert.ok(!fs.existsSync(path.join(dir, 'sadvae')), 'nothing placed');
+      }
+    });
+  });
+
   test('a folder page with 50 entries (the most Drive lists) is refused as possibly incomplete', async () => {
     await withDrive(async (drive) => {
       drive.folders.set(fsvaeText.drive.id, { name: 'big', entries: Array.from({ length: 50 }, (_, i) => ({ id: `E${i}`, name: `f${i}.npy`, mime: 'application/octet-stream' })) });
@@ -462,6 +505,17 @@ describe('Drive page parsing', () => {
     assert.deepEqual(parseDriveFolderPage(html, 'u'), { name: 'text_feats', entries: [{ id: 'id1', name: 'lb_60.npy', mimeType: 'application/octet-stream' }, { id: 'id2', name: 'ViT-B', mimeType: FOLDER }] });
     assert.deepEqual(parseDriveFolderPage(`<title>empty - Google Drive</title><script>window['_DRIVE_ivd'] = '${jsEscape('[null,null,0]')}';</script>`, 'u').entries, []);
     assert.throws(() => parseDriveFolderPage('<title>Sign in - Google Accounts</title>', 'https://accounts.google.com/x'), (e: unknown) => e instanceof DownloadError && e.code === 'permission');
+  });
+
+  test('kept folders: placed with their names from wherever they sit; parent steps refused', () => {
+    const d = { member: 'resources', keep: ['label_splits', 'sk_feats'] };
+    assert.equal(placedPath('resources/label_splits/pku51_split1/ru5.npy', d), 'label_splits/pku51_split1/ru5.npy');
+    assert.equal(placedPath('label_splits/pku51_split1/ru5.npy', d), 'label_splits/pku51_split1/ru5.npy');
+    assert.equal(placedPath('x/y/sk_feats/a/train.npy', d), 'sk_feats/a/train.npy');
+    assert.equal(placedPath('resources/README.txt', d), null);
+    assert.equal(placedPath('resources/sk_feats', d), null);
+    assert.equal(placedPath('sk_feats/../etc/passwd', d), null);
+    assert.equal(placedPath('synse/ntu_results/shift_5_r/x.npy', { member: 'ntu_results' }), 'shift_5_r/x.npy');
   });
 
   test('member paths: the part after the named folder; parent steps refused', () => {

@@ -442,7 +442,8 @@ describe('Google Drive sources through a loopback Drive', () => {
   test('SA-DVAE resources.zip, with or without its top folder: label_splits/, sk_feats/, text_feats/ placed under sadvae/, the random splits checked', async () => {
     await withDrive(async (drive) => {
       for (const top of ['resources/', '']) {
-        const { archive, placed } = sadvaeArchiveFiles(top);
+        // in the second archive, split 1 has the unseen classes of the registry's SMIE split 7
+        const { archive, placed } = sadvaeArchiveFiles(top, undefined, top ? {} : { 1: [1, 9, 20, 34, 50] });
         drive.files.set(sadvae.drive.id, { name: 'resources.zip', body: buildZip(archive), mode: 'big' });
         const dir = tmp('sadvae');
         const r = await downloadDriveSource(sadvae, { dataDir: dir, driveBaseUrl: drive.base, ...quick });
@@ -450,8 +451,9 @@ describe('Google Drive sources through a loopback Drive', () => {
         assertPlaced(dir, placed, 'sadvae');
         const st = await sourceStatus(sadvae, dir);
         assert.equal(st.state, 'present', JSON.stringify(st.bad));
-        assert.ok(st.notes.includes('pku51_split2: ok (unseen 2, 12, 22, 32, 42)'), st.notes.join('\n'));
+        assert.ok(st.notes.includes('pku51_split2: ok (unseen 2, 12, 22, 32, 42; no registered SMIE split has these unseen classes)'), st.notes.join('\n'));
         assert.ok(st.notes.includes('ntu60_split2: not in this copy (optional)'));
+        if (!top) assert.ok(st.notes.includes("pku51_split1: ok (unseen 1, 9, 20, 34, 50; the registry's pku51-46/5-smie7)"), st.notes.join('\n'));
       }
     });
   });

@@ -7,16 +7,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { repoRoot } from '../../lib/data/paths';
+import { tempDir } from '../temp-dirs';
 
 const cluster = path.join(repoRoot(), 'scripts', 'cluster');
 
 /** A folder with stand-in `sbatch` and `scancel` (each call appended to calls.log) on PATH. */
 function fakeSlurm(failOn?: string): { dir: string; env: NodeJS.ProcessEnv; calls: () => string[][] } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-fake-slurm-'));
+  const dir = tempDir('fake-slurm');
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin);
   const log = path.join(dir, 'calls.log');
@@ -93,7 +93,7 @@ test('submit.sh: bad input is one line naming the fix, and a failed submission c
 });
 
 test('grid.sbatch: each step calls the CLI with its flag, the shared cache and the grid flags; misuse exits 2', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-grid-sbatch-'));
+  const dir = tempDir('grid-sbatch');
   const cliLog = path.join(dir, 'cli.log');
   const standIn = path.join(dir, 'fsvae');
   fs.writeFileSync(standIn, `#!/usr/bin/env bash\necho "$*" >>"${cliLog}"\n`, { mode: 0o755 });

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../lib/cli/main';
 import { divergenceNamingInput } from '../../lib/cli/commands/run';
 import { FsvaeInputError } from '../../lib/util/assert';
+import { tempDir } from '../temp-dirs';
 
 test('a divergence becomes one input error naming the input; other errors pass through unchanged', () => {
   const e = divergenceNamingInput(new Error('stage 2 diverged: loss Infinity at cycle 0, step 0. Check the input features.'), 'split s, features f');
@@ -17,7 +17,7 @@ test('a divergence becomes one input error naming the input; other errors pass t
 });
 
 test('fsvae run on features with rows of 1e30: exit 1, one line naming the split and the features, no stack', { timeout: 180_000 }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-faults-'));
+  const dir = tempDir('faults');
   assert.equal(await main(['generate-features', '--out', dir, '--train-per-class', '20', '--test-per-class', '10']), 0);
   const file = path.join(dir, 'sk_feats', 'shift_5_r', 'train.npy');
   const b = fs.readFileSync(file);

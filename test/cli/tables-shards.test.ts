@@ -7,10 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { repoRoot } from '../../lib/data/paths';
+import { tempDir } from '../temp-dirs';
 
 const cli = path.join(repoRoot(), 'dist', 'lib', 'cli', 'main.js');
 const GRID = ['--datasets', 'generated', '--table', 'table9', '--seeds', '1'];
@@ -37,7 +37,7 @@ function tableContent(results: string): unknown {
 const trained = (out: string) => [...out.matchAll(/\[tables\] shard \d+\/\d+ \([^)]*\): .* (\d+) to train/g)].map((m) => Number(m[1]));
 
 test('two shards at once + assembly = a serial run; re-runs train only what is missing; damaged entries are recomputed', { timeout: 15 * 60_000 }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-shards-'));
+  const dir = tempDir('shards');
   const serial = await tables([], path.join(dir, 'serial-cache'), path.join(dir, 'serial'));
   assert.equal(serial.code, 0, serial.out);
   const cells = [...serial.out.matchAll(/\[evidence \d+\] .* in \d+ s/g)].length;

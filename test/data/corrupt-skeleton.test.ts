@@ -8,7 +8,6 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { readNtuSkeleton, loadNtuMissingList } from '../../lib/data/ntu-skeleton';
@@ -20,8 +19,9 @@ import { readPkuMmdVideo } from '../../lib/data/pku-mmd';
 import { inspectPath } from '../../lib/data/inspect';
 import { SkeletonSequence } from '../../lib/data/skeleton';
 import { FsvaeInputError } from '../../lib/util/assert';
+import { tempDir } from '../temp-dirs';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-corrupt-'));
+const dir = tempDir('corrupt');
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 let counter = 0;
 /** Writes `content` under a fresh subfolder with the given file name (names carry the labels). */

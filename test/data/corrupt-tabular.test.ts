@@ -7,13 +7,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeNpy, readNpy, readNpyFloat32Matrix, readNpyLabels, writeNpy } from '../../lib/data/npy';
 import { SynseFolderData, SynseReadOptions, readSynseSplit, writeSynseSplit } from '../../lib/data/synse';
 import { readSemInfo, readTextTable } from '../../lib/data/text-tables';
 import { FeatureSet } from '../../lib/data/matrices';
 import { FsvaeInputError } from '../../lib/util/assert';
+import { tempDir } from '../temp-dirs';
 
 interface Case {
   name: string;
@@ -22,7 +22,7 @@ interface Case {
   run: () => unknown;
 }
 
-const ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-corrupt-'));
+const ROOT = tempDir('corrupt');
 let counter = 0;
 function caseDir(tag: string): string {
   const d = path.join(ROOT, `${String(counter++).padStart(3, '0')}-${tag.replace(/[^a-z0-9]+/gi, '_')}`);

@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
@@ -9,6 +8,7 @@ import {
 } from '../../lib/data/npy';
 import { locateData } from '../../lib/data/paths';
 import { FsvaeInputError } from '../../lib/util/assert';
+import { tempDir } from '../temp-dirs';
 
 /**
  * A .npy file built by hand from the format spec (independent of encodeNpy): magic, version,
@@ -49,7 +49,7 @@ function bytesOf(kind: 'f4' | 'f8' | 'i4' | 'i8', values: (number | bigint)[], l
 }
 
 function tmpDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-npy-'));
+  return tempDir('npy');
 }
 
 function throwsInput(fn: () => unknown, ...parts: (string | RegExp)[]): void {

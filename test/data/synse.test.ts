@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { readNpy, writeNpy } from '../../lib/data/npy';
 import { getSplit } from '../../lib/data/splits';
@@ -12,6 +11,7 @@ import {
 import { FeatureSet } from '../../lib/data/matrices';
 import { FsvaeInputError } from '../../lib/util/assert';
 import { Random } from '../../lib/util/random';
+import { tempDir } from '../temp-dirs';
 
 /** A feature set whose feature (r, c) = label + c/100 + r/1e4, so every value is traceable. */
 function makeSet(labels: number[], dim: number, logitDim?: number, rng?: Random): FeatureSet {
@@ -52,7 +52,7 @@ function valPhase(dim = 6): SynseFolderData {
   };
 }
 function tmpRoot(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-synse-'));
+  return tempDir('synse');
 }
 
 describe('writeSynseSplit → readSynseSplit round trip', () => {

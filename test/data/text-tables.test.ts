@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeNpy } from '../../lib/data/npy';
 import { locateData } from '../../lib/data/paths';
@@ -11,6 +10,7 @@ import {
 } from '../../lib/data/text-tables';
 import { FsvaeInputError } from '../../lib/util/assert';
 import { assertClose } from '../helpers';
+import { tempDir } from '../temp-dirs';
 
 const msf = locateData('msf-text');
 const skipMsg = `MSF text data not found (tried ${msf.tried.join(', ')}); set $FSVAE_DATA to run these tests`;
@@ -164,14 +164,14 @@ describe('CSV parsing', () => {
 
 describe('argument and file errors', () => {
   test('unknown encoder/part/count and missing files', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-text-'));
+    const root = tempDir('text');
     assert.throws(() => readTextTable(root, { encoder: 'ViT-L/14' as 'ViT-B/32', part: 'lb', numClasses: 60 }), /encoder 'ViT-L\/14' is unknown/);
     assert.throws(() => readTextTable(root, { encoder: 'ViT-B/32', part: 'xx' as 'lb', numClasses: 60 }), /text part 'xx' is unknown/);
     assert.throws(() => readSemInfo(root, 'lb', 61 as 60), /numClasses must be 60 or 120/);
     assert.throws(() => readTextTable(root, { encoder: 'ViT-B/32', part: 'lb', numClasses: 60 }), /not found; tried .*text_feats.*lb_60\.npy/);
   });
   test('a table with the wrong row count or width is rejected naming the file', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-text-'));
+    const root = tempDir('text');
     const f = path.join(root, 'text_feats', 'ViT-B', '32', 'lb_60.npy');
     writeNpy(f, { dtype: 'float32', shape: [60, 768], data: new Float32Array(60 * 768).fill(1) });
     assert.throws(() => readTextTable(root, { encoder: 'ViT-B/32', part: 'lb', numClasses: 60 }), (e: unknown) => e instanceof FsvaeInputError && e.message.startsWith(f) && /expected 60×512/.test(e.message));

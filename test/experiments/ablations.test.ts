@@ -1,7 +1,6 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   ABLATION_RESULT_TABLES, AblationResults, ablationPreset, ablationTable, ablationVariants, binomialSe, fig4BandVariants, fig4Figure,
@@ -20,6 +19,7 @@ import { writeSyntheticBenchmark } from '../../lib/data/synthetic-features';
 import { initBackend } from '../../lib/runtime/backend';
 import { formatMeanStd } from '../../lib/eval/metrics';
 import { FsvaeInputError } from '../../lib/util/assert';
+import { tempDir } from '../temp-dirs';
 
 const BASE = stage2Preset('quick'); // α = 0.5, λ = 100, 'reference' FM
 const lowBands = (n: number, cfg: Parameters<typeof bandLayout>[1]) => bandLayout(n, cfg).isLow.filter(Boolean).length;
@@ -110,7 +110,7 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
   let prepared: PreparedFeatures;
   before(async () => {
     await initBackend({ prefer: 'wasm', quiet: true });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-abl-'));
+    dir = tempDir('abl');
     writeSyntheticBenchmark(dir, getSplit('ntu60-55/5'), { skeletonDim: 48, trainPerClass: 10, testPerClass: 6, seed: 3 });
     const p = prepareFeatures({ kind: 'synse', dataset: 'ntu60', split: 'ntu60-55/5', features: path.join(dir, 'sk_feats') }, { stage1: ablationPreset('quick').stage1, seed: 1 });
     assert.ok(!('missing' in p));

@@ -13,6 +13,7 @@ import { Evidence, evidencePreset } from '../../lib/experiments/evidence';
 import { runEvidenceTable } from '../../lib/experiments/evidence-tables';
 import { localShardCount, trainCellsSideBySide } from '../../lib/experiments/local-shards';
 import { initBackend } from '../../lib/runtime/backend';
+import { tempDir } from '../temp-dirs';
 
 test('FSVAE_LOCAL_SHARDS: a positive integer, else the cores available', () => {
   assert.equal(localShardCount({ FSVAE_LOCAL_SHARDS: '3' }), 3);
@@ -22,7 +23,7 @@ test('FSVAE_LOCAL_SHARDS: a positive integer, else the cores available', () => {
 
 test('cells trained side by side equal the serial ones; the tables then train nothing', { timeout: 10 * 60_000 }, async () => {
   await initBackend();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-local-shards-'));
+  const dir = tempDir('local-shards');
   const saved = { cache: process.env.FSVAE_CACHE, shards: process.env.FSVAE_LOCAL_SHARDS };
   try {
     const config = evidencePreset('quick', ['generated']);

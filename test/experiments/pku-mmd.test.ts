@@ -1,7 +1,6 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   PKU_TABLE6_SPLITS, PkuMmdConfig, STAND_IN_LABEL, Table6Entry, pkuMmdPreset, preparePkuFeatures, runPkuMmd, selectPkuVideos, standInStage1,
@@ -21,6 +20,7 @@ import { makeSequence } from '../../lib/data/skeleton';
 import { FsvaeInputError } from '../../lib/util/assert';
 import { Random } from '../../lib/util/random';
 import { useTestBackend } from '../helpers';
+import { tempDir } from '../temp-dirs';
 
 before(async () => {
   await useTestBackend();
@@ -72,7 +72,7 @@ describe('PKU-MMD cross-subject side (video ids)', () => {
     assert.throws(() => parsePkuMmdSplitFile('Training videos:\n0002-X\nValidataion videos:\n0291-L', 'x.txt'), /not a PKU-MMD video id/);
   });
   test('segments read by lib/data/pku-mmd get their side from meta.video', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-pku-side-'));
+    const root = tempDir('pku-side');
     writeFakePku(root, ['0002-L', '0291-M', '0335-R'], 1);
     const { sequences } = readPkuMmdFolder(root);
     assert.equal(sequences.length, 3 * 51);
@@ -90,7 +90,7 @@ describe('PKU-MMD cross-subject side (video ids)', () => {
     assert.throws(() => side(bare), /meta\.video/);
   });
   test('list precedence: explicit list, then the split file, then the default', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-pku-xsub-'));
+    const root = tempDir('pku-xsub');
     assert.equal(pkuMmdCrossSubject({ root }).source, PKU_MMD_XSUB_DEFAULT_SOURCE);
     fs.mkdirSync(path.join(root, 'Split'));
     fs.writeFileSync(path.join(root, 'Split', 'cross-subject.txt'), 'Training videos: \n0002-L, 0003-L\nValidataion videos: \n0004-L\n');
@@ -160,7 +160,7 @@ describe('Table 6 wiring', () => {
     assert.equal(standInStage1('full').name, 'st-gcn-small');
   });
   test('a folder without PKU-MMD gives a missing row with the download instruction, not an exception', async () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-pku-empty-'));
+    const empty = tempDir('pku-empty');
     const entry: Table6Entry = { label: 'PKU-MMD I', source: { kind: 'pku-mmd', dir: empty }, splits: [...PKU_TABLE6_SPLITS], stage1: stage1Config('st-gcn-small') };
     const p = preparePkuFeatures(entry, PKU_TABLE6_SPLITS[0], { seed: 1 });
     assert.ok('missing' in p);
@@ -176,7 +176,7 @@ describe('Table 6 wiring', () => {
     assert.equal(row['paper ZSL'], PAPER_TABLE6.ZSL);
     assert.equal(row['paper S/U/H'], '64.3 / 54.5 / 59.0');
     assert.match(String(row.note), /npx fsvae download pku-mmd/);
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-pku-results-'));
+    const out = tempDir('pku-results');
     const old = process.env.FSVAE_RESULTS;
     process.env.FSVAE_RESULTS = out;
     try {
@@ -202,10 +202,10 @@ describe('Table 6 wiring', () => {
     }
   });
   test('raw PKU-MMD → ST-GCN stage 1 → SynSE folders: sides and class sets exactly as the protocol says', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-pku-e2e-'));
+    const root = tempDir('pku-e2e');
     // 0004-L and 0292-L are left out by the video subset {train: 2, test: 1}
     writeFakePku(root, ['0002-L', '0003-L', '0004-L', '0291-L', '0292-L'], 1);
-    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-pku-cache-'));
+    const cache = tempDir('pku-cache');
     const old = process.env.FSVAE_FEATURE_CACHE;
     process.env.FSVAE_FEATURE_CACHE = cache;
     try {

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { assignShards, parseShard, shardFromEnvironment } from '../../lib/experiments/shards';
 import { evidenceCellChecksum, readEvidenceCell } from '../../lib/experiments/evidence';
+import { tempDir } from '../temp-dirs';
 
 test('--shard i/n is 1-based and checked', () => {
   assert.deepEqual(parseShard('2/4'), { index: 1, count: 4, source: '--shard 2/4' });
@@ -62,7 +62,7 @@ test('cells of equal cost are dealt round the shards group by group: each shard 
 });
 
 test('a cache entry is read only when its checksum holds; older entries without one are read as they are', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-cell-'));
+  const dir = tempDir('cell');
   const cell = {
     dataset: 'generated', split: 's', seed: 1, zsl: 0.5, zslTestSelected: 0.5, S: 0.4, U: 0.3, H: 0.34, chance: 0.2,
     seconds: 3, cached: false, engine: 'fused', code: 'c',

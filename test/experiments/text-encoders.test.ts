@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   TextSpace, compareTextSpaces, cosineNeighbours, debiasedLinearCka, linearCka, neighbourAgreement, randomTextFeatures,
@@ -12,6 +11,7 @@ import { locateData } from '../../lib/data/paths';
 import { FsvaeInputError } from '../../lib/util/assert';
 import { Random } from '../../lib/util/random';
 import { npy } from '../fixtures/shift-features';
+import { tempDir } from '../temp-dirs';
 
 /** Q of a QR decomposition (modified Gram-Schmidt) of a seeded Gaussian d × d matrix: a random orthogonal matrix. */
 function randomOrthogonal(d: number, seed: number): Float64Array {
@@ -157,7 +157,7 @@ describe('preset', () => {
 
 describe('SynSE language files', () => {
   test('readNpyStrings reads a hand-written <U5 array', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-npyu-'));
+    const dir = tempDir('npyu');
     const file = path.join(dir, 'labels.npy');
     const body = Buffer.alloc(2 * 5 * 4);
     [...'throw'].forEach((ch, i) => body.writeUInt32LE(ch.codePointAt(0)!, i * 4));

@@ -7,18 +7,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../../lib/data/paths';
 import {
   MAX_LOG_LINES_ABOVE_RESULTS, PageProbe, browserCheckUnavailable, checkNotebooksInBrowser, pageProblems, trustOnlyOutputs,
 } from '../../lib/viz/notebook-browser';
 import { notebookFigureIds } from '../../lib/viz/html-export';
+import { tempDir } from '../temp-dirs';
 
 const root = repoRoot();
 
 function notebookFile(outputs: Array<Record<string, unknown>>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-nb-probe-'));
+  const dir = tempDir('nb-probe');
   const file = path.join(dir, 'x.ipynb');
   fs.writeFileSync(file, JSON.stringify({ cells: [{ cell_type: 'code', source: [], metadata: {}, outputs }], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
   return file;

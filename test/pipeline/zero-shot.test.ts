@@ -1,7 +1,6 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '../../lib/runtime/backend';
 import { getSplit } from '../../lib/data/splits';
@@ -9,11 +8,12 @@ import { writeSyntheticBenchmark } from '../../lib/data/synthetic-features';
 import { loadZeroShotData, runZeroShotBenchmark } from '../../lib/pipeline/zero-shot';
 import { scaledSchedule, stage2Preset } from '../../lib/train/config';
 import { main } from '../../lib/cli/main';
+import { tempDir } from '../temp-dirs';
 
 let dir = '';
 before(async () => {
   await initBackend({ prefer: 'wasm', quiet: true });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-zs-'));
+  dir = tempDir('zs');
   writeSyntheticBenchmark(dir, getSplit('ntu60-55/5'), { skeletonDim: 48, trainPerClass: 12, testPerClass: 6, seed: 2 });
 });
 

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { claimsHtml, inlineMarkdownHtml, runLog } from '../../lib/report/notebook-output';
+import { tempDir } from '../temp-dirs';
 
 test('claims become an HTML list: markup escaped, **bold** and `code` kept, list markers dropped', () => {
   assert.equal(inlineMarkdownHtml('a < b & **c** `d`'), 'a &lt; b &amp; <b>c</b> <code>d</code>');
@@ -16,7 +16,7 @@ test('claims become an HTML list: markup escaped, **bold** and `code` kept, list
 });
 
 test('the run log keeps every line in its file and prints at most one a minute, then a summary', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-runlog-'));
+  const dir = tempDir('runlog');
   let t = 0;
   const printed: string[] = [];
   const log = runLog('nb', { dir, now: () => t, print: (l) => printed.push(l) });

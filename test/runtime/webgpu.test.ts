@@ -7,10 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeAdapter, gpuDeviceNodes, isSoftwareAdapter, probeWebGpu, TFJS_WEBGPU_PACKAGE } from '../../lib/runtime/webgpu';
+import { tempDir } from '../temp-dirs';
 
 test('software adapters are told apart by name or by the fallback flag', () => {
   const lavapipe = { vendor: 'mesa', architecture: '', device: 'llvmpipe (LLVM 15.0.6, 256 bits)', description: 'llvmpipe: Mesa 25.0.7' };
@@ -24,7 +24,7 @@ test('software adapters are told apart by name or by the fallback flag', () => {
 });
 
 test('GPU device nodes: DRM render nodes, NVIDIA and WSL devices count, card and control nodes do not', () => {
-  const dev = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-dev-'));
+  const dev = tempDir('dev');
   assert.deepEqual(gpuDeviceNodes(dev), []);
   fs.mkdirSync(path.join(dev, 'dri'));
   for (const f of ['dri/card0', 'nvidiactl', 'nvidia-uvm', 'null']) fs.writeFileSync(path.join(dev, f), '');

@@ -755,7 +755,8 @@ export function table5Figure(r: AblationResults, which: 'alpha' | 'lambda'): Fig
 // Writing
 
 export function ablationNotes(r: AblationResults): string[] {
-  const s2 = r.config.entries.map((e) => `${resolveSplit(e.source.split).name}: ${e.stage2.schedule.cycles} cycles × ${e.stage2.schedule.stepsPerCycle} steps, `
+  const s2 = r.config.entries.map((e) => `${resolveSplit(e.source.split).name}: `
+    + `${e.stage2.schedule.cycles} cycles × ${e.stage2.schedule.stepsPerCycle} steps, `
     + `latent ${e.stage2.latentDim}, α ${e.stage2.alignment.alpha}, λ ${e.stage2.alignment.lambda}`).join('; ');
   return [
     'ZSL (clean) = the cycle chosen on the pseudo-unseen validation split (test set never used for a choice); val ZSL at chosen cycle = that '

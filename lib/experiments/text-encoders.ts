@@ -575,7 +575,8 @@ export function writeTextEncodersResults(r: TextEncodersResult, backend: string)
       notes: [
         'Each space: one vector per class, parts concatenated and L2-normalised per class (Eq. 5); SynSE word2vec/BERT: verb and noun parts normalised '
           + 'separately, then concatenated and normalised.',
-        'linear CKA = ⟨HKH, HLH⟩/(‖HKH‖‖HLH‖), K = XXᵀ (Kornblith et al. 2019); it is biased upwards when the width is large against the class count, '
+        'linear CKA = ⟨HKH, HLH⟩/(‖HKH‖‖HLH‖), K = XXᵀ (Kornblith et al. 2019); '
+          + 'it is biased upwards when the width is large against the class count, '
           + 'which the random control row shows. Debiased CKA uses the unbiased HSIC (Song et al. 2012): ≈ 0 for unrelated spaces.',
         'NN@k agreement = mean over classes of |kNN_A ∩ kNN_B|/k by cosine similarity; chance: '
           + `${r.chanceRows.map((c) => Object.entries(c).map(([k, v]) => `${k} ${typeof v === 'number' && k !== 'classes' ? v.toFixed(3) : v}`).join(', '))

@@ -439,7 +439,7 @@ describe('Google Drive sources through a loopback Drive', () => {
     });
   });
 
-  test('SA-DVAE resources.zip, with or without its top folder: label_splits/, sk_feats/, text_feats/ placed under sadvae/, the random splits checked', async () => {
+  test('SA-DVAE resources.zip, with or without its top folder: its three folders placed under sadvae/, the random splits checked', async () => {
     await withDrive(async (drive) => {
       for (const top of ['resources/', '']) {
         // in the second archive, split 1 has the unseen classes of the registry's SMIE split 7

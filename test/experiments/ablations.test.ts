@@ -81,7 +81,9 @@ describe('variant lists map to the right configurations', () => {
     assert.deepEqual(q.seeds, [1]);
     assert.deepEqual([q.entries[0].stage2.schedule.cycles, q.entries[0].stage2.schedule.stepsPerCycle], [2, 150]);
     assert.equal(ablationPreset('full').seeds.length, 3);
-    assert.deepEqual(paperColumns('table5-lambda', '80'), { 'paper NTU-60 55/5': 84.9, 'paper NTU-60 48/12': 53.1, 'paper NTU-120 110/10': 73.0, 'paper NTU-120 96/24': 61.9 });
+    assert.deepEqual(paperColumns('table5-lambda', '80'), {
+      'paper NTU-60 55/5': 84.9, 'paper NTU-60 48/12': 53.1, 'paper NTU-120 110/10': 73.0, 'paper NTU-120 96/24': 61.9,
+    });
     assert.deepEqual(Object.values(paperColumns('table5-alpha', '7')), ['', '', '', '']); // not in the paper
     assert.deepEqual(Object.values(paperColumns('fig4-phi', '35')), ['', '', '', '']); // Fig. 4 prints no numbers
     assert.equal(paperColumns('table5-alpha', '0.01')['paper NTU-120 110/10'], 74.1);
@@ -137,8 +139,8 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
     const t5 = ablationTable(r, 'ablation_table5');
     assert.equal(t5.length, 2);
     assert.deepEqual(Object.keys(t5[1]), [
-      'dataset', 'split', 'row', 'parameter', 'α', 'λ', 'seeds', 'ZSL (clean)', 'SE 1 seed', 'H (clean)', 'val ZSL at chosen cycle', 'ZSL (test-selected cycle)',
-      'reused run', 'claim', 'n pairs', 'Δ [95% CI]', 'verdict', 'paper NTU-60 55/5', 'paper NTU-60 48/12', 'paper NTU-120 110/10', 'paper NTU-120 96/24',
+      'dataset', 'split', 'row', 'parameter', 'α', 'λ', 'seeds', 'ZSL (clean)', 'SE 1 seed', 'H (clean)', 'val ZSL at chosen cycle',
+      'ZSL (test-selected cycle)', 'reused run', 'claim', 'n pairs', 'Δ [95% CI]', 'verdict', 'paper NTU-60 55/5', 'paper NTU-60 48/12', 'paper NTU-120 110/10', 'paper NTU-120 96/24',
     ]);
     const lambda = t5.find((x) => x.parameter === 'λ')!;
     assert.equal(lambda.dataset, 'ntu60');

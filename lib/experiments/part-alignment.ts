@@ -16,7 +16,7 @@
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { BODY_PARTS, BodyPart, partJoints, partSequence } from '../data/body-parts';
-import { BenchmarkSplit, getSplit } from '../data/splits';
+import { BenchmarkSplit } from '../data/splits';
 import { FeatureSet, TextMatrix, composeTextFeatures, concatColumns } from '../data/matrices';
 import { SynseSplitData, readSynseBenchmark } from '../data/synse';
 import { exportStage1Features } from '../stage1/export';
@@ -107,6 +107,13 @@ interface PreparedModes {
   features: Record<PartMode, string>;
 }
 
+/** One encoder per id for the whole run (loading USE-Lite costs seconds; every split embeds with it). */
+const encoders = new Map<string, ReturnType<typeof createTextEncoder>>();
+function encoderFor(id: string): ReturnType<typeof createTextEncoder> {
+  if (!encoders.has(id)) encoders.set(id, createTextEncoder(id as Parameters<typeof createTextEncoder>[0]));
+  return encoders.get(id)!;
+}
+
 async function prepareModes(
   ds: EvidenceDataset, splitName: string, stage1: ExtractorConfig, sequences: SequenceReader, log: (l: string) => void,
 ): Promise<PreparedModes> {
@@ -118,7 +125,7 @@ async function prepareModes(
     `part-aware alignment: the part descriptions need a sentence encoder, but ${ds.name}'s text is '${ds.text.kind}'.`,
   );
   const text = await textFeaturesFor(prepared, ds.stage2.textMode, ds.text);
-  const encoder = await createTextEncoder((ds.text.id ?? 'use-lite') as Parameters<typeof createTextEncoder>[0]);
+  const encoder = await encoderFor(ds.text.id ?? 'use-lite');
   const described = loadPartDescriptions(loadClassDescriptions(prepared.textDataset));
   const partEmbeddings = [];
   for (const part of BODY_PARTS) partEmbeddings.push(await cachedClassEmbeddings(encoder, prepared.textDataset, `part-${part}`, described.texts[part]));
@@ -183,7 +190,6 @@ export async function runPartAlignment(opts: PartAlignmentOptions): Promise<Part
     for (const src of ds.sources) {
       const splitName = typeof src.split === 'string' ? src.split : src.split.name;
       if (opts.splits && !opts.splits.includes(splitName)) continue;
-      getSplit(splitName);
       const prepared = await prepareModes(ds, splitName, config.stage1, sequences, log);
       for (const mode of modes) {
         for (const seed of seeds) {

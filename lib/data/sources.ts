@@ -21,6 +21,9 @@ import { FsvaeInputError } from '../util/assert';
 import { repoRoot } from './paths';
 import { readNpyLabels } from './npy';
 import { getSplit } from './splits';
+import {
+  labelListProblems, registeredTwin, SADVAE_FOLDER, SADVAE_RANDOM_SPLITS, sadvaeLabelFiles, sadvaePaths, sadvaeSplitId, SadvaeSplitRef,
+} from './sadvae';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -925,35 +928,25 @@ async function checkFsvaeText(root: string): Promise<SourceStatus> {
 }
 
 /**
- * The random-split benchmarks of SA-DVAE's archive (docs/sadvae-resources.md): PKU-MMD's three
- * (Table 6) are required, NTU's are checked when present. `k` unseen classes of `classes`.
+ * One random split of SA-DVAE's archive (lib/data/sadvae.ts): its four label-split files (unseen ru,
+ * seen rs; inside the seen classes the pseudo-unseen rv…_0 and the rest rs…_0) partition the
+ * classes, and its two ST-GCN feature folders hold exactly those classes where SA-DVAE's loader
+ * reads them. Phase train has `gtest_out.npy`, the ST-GCN logits SA-DVAE's gating_eval.py reads.
  */
-export const SADVAE_RANDOM_SPLITS: ReadonlyArray<{ dataset: string; classes: number; k: number; required: boolean }> = [
-  ...[1, 2, 3].map((i) => ({ dataset: `pku51_split${i}`, classes: 51, k: 5, required: true })),
-  ...[2, 3, 4].map((i) => ({ dataset: `ntu60_split${i}`, classes: 60, k: 5, required: false })),
-  ...[2, 3, 4].map((i) => ({ dataset: `ntu120_split${i}`, classes: 120, k: 10, required: false })),
-];
-
-/**
- * One random split of SA-DVAE's archive: its four label-split files (unseen ru, seen rs; inside
- * the seen classes the pseudo-unseen rv…_0 and the rest rs…_0) partition the classes, and its two
- * ST-GCN feature folders hold exactly those classes where SA-DVAE's loader reads them.
- */
-function checkSadvaeSplit(root: string, dir: string, sp: { dataset: string; classes: number; k: number }, s: SourceStatus): void {
-  const { dataset, classes: C, k } = sp;
-  const labels = path.join(dir, 'label_splits', dataset);
-  const main = path.join(dir, 'sk_feats', `stgcn_${dataset}_${k}_r`);
-  const val = path.join(dir, 'sk_feats', `stgcn_${dataset}_val_${k}_r`);
+function checkSadvaeSplit(root: string, dir: string, ref: SadvaeSplitRef, s: SourceStatus): void {
+  const { classes: C, k } = ref;
+  const { labels, train: main, val } = sadvaePaths(dir, ref);
+  const names = sadvaeLabelFiles(ref);
   const splitFiles: NpySpec[] = [
-    { file: `ru${k}.npy`, dtype: 'int', shape: [k] }, { file: `rs${C - k}.npy`, dtype: 'int', shape: [C - k] },
-    { file: `rv${k}_0.npy`, dtype: 'int', shape: [k] }, { file: `rs${C - 2 * k}_0.npy`, dtype: 'int', shape: [C - 2 * k] },
+    { file: names.ru, dtype: 'int', shape: [k] }, { file: names.rs, dtype: 'int', shape: [C - k] },
+    { file: names.rv, dtype: 'int', shape: [k] }, { file: names.rs0, dtype: 'int', shape: [C - 2 * k] },
   ];
   // a feature set (rows × d, float32) and its labels (rows)
   const features = (x: string): NpySpec => ({ file: `${x}.npy`, dtype: 'f4', shape: [`n_${x}`, 'd'] });
   const labelsOf = (file: string, x: string): NpySpec => ({ file, dtype: 'int', shape: [`n_${x}`] });
   const mainFiles: NpySpec[] = [
     features('train'), labelsOf('train_label.npy', 'train'), features('ztest'), labelsOf('z_label.npy', 'ztest'),
-    features('gtest'), labelsOf('g_label.npy', 'gtest'),
+    features('gtest'), labelsOf('g_label.npy', 'gtest'), { file: 'gtest_out.npy', dtype: 'f4', shape: ['n_gtest', C] },
   ];
   const valFiles: NpySpec[] = [
     features('train'), labelsOf('train_label.npy', 'train'), features('ztest'), labelsOf('z_label.npy', 'ztest'),
@@ -977,13 +970,9 @@ function checkSadvaeSplit(root: string, dir: string, sp: { dataset: string; clas
   const list = (x: Iterable<number>) => [...x].sort((a, b) => a - b).join(', ');
   const same = (a: Set<number>, b: Set<number>) => a.size === b.size && [...a].every((c) => b.has(c));
   const [ru, rs, rv, rs0] = splitFiles.map((f) => classesOf(labels, f.file));
-  const union = (a: Set<number>, b: Set<number>) => new Set([...a, ...b]);
   const at = (d: string, f: string) => rel(root, path.join(d, f));
-  if (union(ru, rs).size !== C || [...ru].some((c) => rs.has(c))) {
-    s.bad.push({ path: at(labels, `rs${C - k}.npy`), expected: `the ${C - k} classes not in ru${k}.npy`, got: `classes ${list(rs)}` });
-  }
-  if (!same(union(rv, rs0), rs) || [...rv].some((c) => rs0.has(c))) {
-    s.bad.push({ path: at(labels, `rv${k}_0.npy`), expected: `with rs${C - 2 * k}_0.npy, a partition of rs${C - k}.npy`, got: `classes ${list(rv)}` });
+  for (const p of labelListProblems(ref, { ru: [...ru], rs: [...rs], rv: [...rv], rs0: [...rs0] })) {
+    s.bad.push({ path: at(labels, p.file), expected: p.expected, got: p.got });
   }
   const expect = (d: string, f: string, want: Set<number>, what: string, subset = false) => {
     const got = classesOf(d, f);
@@ -991,26 +980,25 @@ function checkSadvaeSplit(root: string, dir: string, sp: { dataset: string; clas
       s.bad.push({ path: at(d, f), expected: `${subset ? 'classes among' : 'exactly'} ${what}: ${list(want)}`, got: `classes ${list(got)}` });
     }
   };
-  expect(main, 'z_label.npy', ru, `the unseen classes (ru${k}.npy)`);
-  expect(main, 'train_label.npy', rs, `the seen classes (rs${C - k}.npy)`);
-  expect(val, 'z_label.npy', rv, `the pseudo-unseen classes (rv${k}_0.npy)`);
-  expect(val, 'train_label.npy', rs0, `the classes left seen (rs${C - 2 * k}_0.npy)`);
-  expect(val, 'val_label.npy', rs0, `the classes left seen (rs${C - 2 * k}_0.npy)`, true);
-  // the registry's SMIE splits (Table 6): is this one of them? (SA-DVAE's archive is the authority on its own splits)
-  const pku = dataset.startsWith('pku51_');
-  const smie = ['pku51-46/5-smie7', 'pku51-46/5-smie8', 'pku51-46/5-smie9'].filter((n) => pku && same(new Set(getSplit(n).unseen), ru));
-  const registry = !pku ? '' : smie.length ? `; the registry's ${smie.join(', ')}` : '; no registered SMIE split has these unseen classes';
-  s.notes.push(`${dataset}: ok (unseen ${list(ru)}${registry})`);
+  expect(main, 'z_label.npy', ru, `the unseen classes (${names.ru})`);
+  expect(main, 'train_label.npy', rs, `the seen classes (${names.rs})`);
+  expect(val, 'z_label.npy', rv, `the pseudo-unseen classes (${names.rv})`);
+  expect(val, 'train_label.npy', rs0, `the classes left seen (${names.rs0})`);
+  expect(val, 'val_label.npy', rs0, `the classes left seen (${names.rs0})`, true);
+  // the registry's SMIE splits: is this one of them? (SA-DVAE's archive is the authority on its own splits)
+  const twin = registeredTwin(ref.benchmark, [...ru]);
+  s.notes.push(`${sadvaeSplitId(ref)}: ok (unseen ${list(ru)}; ${twin ? `the registry's ${twin}` : 'no registered SMIE split has these unseen classes'})`);
 }
 
 async function checkSadvaeResources(root: string): Promise<SourceStatus> {
   const s = emptyStatus('sadvae-resources');
-  const dir = path.join(root, 'sadvae');
+  const dir = path.join(root, SADVAE_FOLDER);
   let anyFound = false;
   for (const sp of SADVAE_RANDOM_SPLITS) {
-    const present = fs.existsSync(path.join(dir, 'label_splits', sp.dataset)) || fs.existsSync(path.join(dir, 'sk_feats', `stgcn_${sp.dataset}_${sp.k}_r`));
+    const where = sadvaePaths(dir, sp);
+    const present = fs.existsSync(where.labels) || fs.existsSync(where.train);
     if (!present && !sp.required) {
-      s.notes.push(`${sp.dataset}: not in this copy (optional)`);
+      s.notes.push(`${sadvaeSplitId(sp)}: not in this copy (optional)`);
       continue;
     }
     anyFound ||= present;
@@ -1069,7 +1057,8 @@ export const DRIVE_SOURCES: DriveSource[] = [
     ],
     layout: [
       'sadvae/label_splits/<b>_split<i>/   ru<k>.npy, rs<C-k>.npy, rv<k>_0.npy, rs<C-2k>_0.npy (0-based class ids)',
-      'sadvae/sk_feats/stgcn_<b>_split<i>_<k>_r/       train.npy (N,d) float32, train_label.npy, ztest.npy, z_label.npy, gtest.npy, g_label.npy',
+      'sadvae/sk_feats/stgcn_<b>_split<i>_<k>_r/       train.npy (N,d) float32, train_label.npy, ztest.npy, z_label.npy, gtest.npy, g_label.npy, '
+        + 'gtest_out.npy (N,C)',
       'sadvae/sk_feats/stgcn_<b>_split<i>_val_<k>_r/   train, train_label, ztest, z_label, val, val_label, ztest_out, val_out (.npy)',
       'b = pku51 (i = 1..3, k = 5, C = 51: required), ntu60 (i = 2..4, k = 5), ntu120 (i = 2..4, k = 10); text_feats/ is kept, not read.',
     ],

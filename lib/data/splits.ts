@@ -5,7 +5,10 @@
  *
  * Sources:
  * - NTU-60/120: `label_splits/` of FS-VAE/MSF (= SynSE's): ru*.npy unseen, rv*_0.npy val-unseen.
- * - PKU-MMD 46/5: SMIE split_7/8/9 (0-based, alphabetical PKU-51 order).
+ * - Random-split protocol (SMIE, followed by SA-DVAE and TDSM): three draws of NTU-60 55/5, NTU-120
+ *   110/10 and PKU-MMD 46/5, SMIE config.py split_1..9 (0-based; PKU-51 in alphabetical order).
+ *   PKU-MMD's are also the paper's Table 6 splits. SA-DVAE's archive carries its own lists
+ *   (lib/data/sadvae.ts); its reader names the SMIE split each one equals.
  * - NW-UCLA, UTD-MHAD: PURLS `supplements/label_splits/`.
  * - MSR Action3D: no public zero-shot split; the two here are defined by this project (see below).
  */
@@ -33,7 +36,7 @@ export interface BenchmarkSplit {
   valSource: string;
 }
 
-interface SplitDef {
+export interface SplitDef {
   name: string;
   dataset: DatasetName;
   unseen: readonly number[];
@@ -44,6 +47,17 @@ interface SplitDef {
 }
 
 const NTU_SPLITS = 'FS-VAE/MSF/SynSE label_splits';
+const SMIE_ORDER: Partial<Record<DatasetName, string>> = {
+  ntu60: 'NTU-60 action order', ntu120: 'NTU-120 action order', pku51: 'PKU-MMD I, alphabetical pku51 order',
+};
+
+/** SMIE's random splits `<dataset>-<seen/unseen>-smie<k>`, numbered from `first` as SMIE's config.py numbers them. */
+function smieSplits(dataset: DatasetName, sizes: string, first: number, lists: number[][]): SplitDef[] {
+  return lists.map((unseen, i) => ({
+    name: `${dataset}-${sizes}-smie${first + i}`, dataset, unseen, source: `SMIE split_${first + i} (${SMIE_ORDER[dataset]})`,
+  }));
+}
+
 const PURLS = 'PURLS supplements/label_splits';
 
 /**
@@ -76,9 +90,12 @@ const SPLIT_DEFS: readonly SplitDef[] = [
     valUnseen: [1, 3, 4, 10, 17, 19, 27, 47, 48, 53, 58, 63, 66, 79, 83, 86, 89, 92, 97, 98, 100, 103, 105, 108],
     valSource: `${NTU_SPLITS}/rv24_0.npy (val-seen = rs72_0.npy)`,
   },
-  { name: 'pku51-46/5-smie7', dataset: 'pku51', unseen: [1, 9, 20, 34, 50], source: 'SMIE split_7 (PKU-MMD I, alphabetical pku51 order)' },
-  { name: 'pku51-46/5-smie8', dataset: 'pku51', unseen: [3, 14, 29, 31, 49], source: 'SMIE split_8 (PKU-MMD I, alphabetical pku51 order)' },
-  { name: 'pku51-46/5-smie9', dataset: 'pku51', unseen: [2, 15, 39, 41, 43], source: 'SMIE split_9 (PKU-MMD I, alphabetical pku51 order)' },
+  // SMIE's random-split protocol (config.py split_1..9): three draws per benchmark, results averaged
+  ...smieSplits('ntu60', '55/5', 1, [[4, 19, 31, 47, 51], [12, 29, 32, 44, 59], [7, 20, 28, 39, 58]]),
+  ...smieSplits('ntu120', '110/10', 4, [
+    [3, 18, 26, 38, 41, 60, 87, 99, 102, 110], [5, 12, 14, 15, 17, 42, 67, 82, 100, 119], [6, 20, 27, 33, 42, 55, 71, 97, 104, 118],
+  ]),
+  ...smieSplits('pku51', '46/5', 7, [[1, 9, 20, 34, 50], [3, 14, 29, 31, 49], [2, 15, 39, 41, 43]]),
   { name: 'nw-ucla-5/5', dataset: 'nw-ucla', unseen: [1, 3, 4, 6, 8], source: `${PURLS}/nw-ucla/ru5.npy (seen rs5.npy)` },
   { name: 'nw-ucla-8/2', dataset: 'nw-ucla', unseen: [1, 4], source: `${PURLS}/nw-ucla/ru2.npy (seen rs8.npy)` },
   { name: 'utd-mhad-22/5', dataset: 'utd-mhad', unseen: [4, 14, 17, 23, 24], source: `${PURLS}/utd-mhad/ru5.npy (seen rs22.npy)` },
@@ -156,6 +173,15 @@ function checkIndexList(list: readonly number[], numClasses: number, what: strin
   return [...seen].sort((a, b) => a - b);
 }
 
+/**
+ * A split from explicit lists (e.g. read from an archive's label files), with the registry's checks:
+ * indices in range, no duplicates, val-unseen inside the seen classes (derived when not given).
+ */
+export function defineSplit(def: SplitDef): BenchmarkSplit {
+  assertDatasetName(def.dataset, `split ${def.name}`);
+  return buildSplit(def);
+}
+
 function buildSplit(def: SplitDef): BenchmarkSplit {
   const numClasses = numClassesOf(def.dataset);
   const unseen = checkIndexList(def.unseen, numClasses, `split ${def.name}`);
@@ -179,6 +205,13 @@ function buildSplit(def: SplitDef): BenchmarkSplit {
 }
 
 const REGISTRY: ReadonlyMap<string, BenchmarkSplit> = new Map(SPLIT_DEFS.map((d) => [d.name, buildSplit(d)]));
+
+/** The random-split protocol: per benchmark, the three registered draws whose results are averaged. */
+export const RANDOM_SPLIT_BENCHMARKS: ReadonlyArray<{ dataset: 'ntu60' | 'ntu120' | 'pku51'; label: string; splits: readonly string[] }> = [
+  { dataset: 'ntu60', label: 'NTU-60 55/5', splits: ['ntu60-55/5-smie1', 'ntu60-55/5-smie2', 'ntu60-55/5-smie3'] },
+  { dataset: 'ntu120', label: 'NTU-120 110/10', splits: ['ntu120-110/10-smie4', 'ntu120-110/10-smie5', 'ntu120-110/10-smie6'] },
+  { dataset: 'pku51', label: 'PKU-MMD 46/5', splits: ['pku51-46/5-smie7', 'pku51-46/5-smie8', 'pku51-46/5-smie9'] },
+];
 
 function copySplit(s: BenchmarkSplit): BenchmarkSplit {
   return { ...s, unseen: [...s.unseen], seen: [...s.seen], valUnseen: [...s.valUnseen], valSeen: [...s.valSeen] };

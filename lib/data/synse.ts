@@ -224,16 +224,18 @@ export function readSynseSplit(dir: string, opts: SynseReadOptions): SynseSplitD
 }
 
 /**
- * Reads the folder of a registered split under a SynSE root: phase train reads shift_{u}_r with
- * the split's unseen classes; phase val reads shift_val_{u}_r with the val-unseen classes and
- * requires the test-unseen classes to be absent.
+ * Reads one phase folder of a split: phase train with the split's unseen classes; phase val with
+ * the val-unseen classes, the test-unseen classes required absent.
  */
-export function readSynseBenchmark(root: string, split: BenchmarkSplit, phase: SynsePhase, dim?: number): SynseSplitData {
-  const r = findSynseRoot(root);
-  const dir = path.join(r, synseFolderName(split.unseen.length, phase));
+export function readSynsePhase(dir: string, split: BenchmarkSplit, phase: SynsePhase, dim?: number): SynseSplitData {
   return phase === 'train'
     ? readSynseSplit(dir, { numClasses: split.numClasses, unseen: split.unseen, phase, dim })
     : readSynseSplit(dir, { numClasses: split.numClasses, unseen: split.valUnseen, absent: split.unseen, phase, dim });
+}
+
+/** The phase folder of a registered split under a SynSE root: shift_{u}_r or shift_val_{u}_r (readSynsePhase). */
+export function readSynseBenchmark(root: string, split: BenchmarkSplit, phase: SynsePhase, dim?: number): SynseSplitData {
+  return readSynsePhase(path.join(findSynseRoot(root), synseFolderName(split.unseen.length, phase)), split, phase, dim);
 }
 
 export interface SynseFolderData {

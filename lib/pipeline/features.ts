@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { BenchmarkSplit, getProtocol, getSplit } from '../data/splits';
 import { cacheRoot, locateData } from '../data/paths';
-import { readSynseBenchmark } from '../data/synse';
+import { readSynseBenchmark, readSynsePhase, SynsePhase, SynseSplitData } from '../data/synse';
+import { readSadvaeSplit, SADVAE_FOLDER, SadvaeBenchmark, sadvaePaths, sadvaeSplitId, sadvaeSplitRef } from '../data/sadvae';
 import { SkeletonSequence } from '../data/skeleton';
 import { generateActionDataset } from '../data/generator';
 import { readNwUclaFolder } from '../data/nwucla';
@@ -41,7 +42,11 @@ export type DatasetSource =
   /** raw skeleton files through stage 1 (found with locateData unless `dir` is given). */
   | { kind: 'skeletons'; dataset: RawSkeletonDataset; split: SplitRef; dir?: string }
   /** a user's SynSE-layout features (the paper's NTU inputs) with MSF CLIP text tables. */
-  | { kind: 'synse'; dataset: 'ntu60' | 'ntu120'; split: SplitRef; features?: string; text?: string };
+  | { kind: 'synse'; dataset: 'ntu60' | 'ntu120'; split: SplitRef; features?: string; text?: string }
+  /** split `index` of SA-DVAE's archive in `dir` (lib/data/sadvae.ts): its ST-GCN features; made by sadvaeSource, which reads the split. */
+  | { kind: 'sadvae'; dataset: SadvaeBenchmark; index: number; split: BenchmarkSplit; dir: string };
+
+export type SadvaeSource = Extract<DatasetSource, { kind: 'sadvae' }>;
 
 /** A registered split's name, or a split object (e.g. from splitFromUnseen for an ad hoc --unseen list). */
 export type SplitRef = string | BenchmarkSplit;
@@ -57,6 +62,8 @@ export interface PreparedFeatures {
   split: BenchmarkSplit;
   /** the sk_feats folder holding shift_{u}_r and shift_val_{u}_r. */
   featuresRoot: string;
+  /** the two phase folders when they are not shift_{u}_r and shift_val_{u}_r under featuresRoot (SA-DVAE's archive). */
+  phaseDirs?: Record<SynsePhase, string>;
   /** dataset name for the text side (descriptions / tables). */
   textDataset: string;
   /** stage-1 report when features were extracted here. */
@@ -115,7 +122,7 @@ interface LoadedSequences {
 
 /** The skeleton sequences of a generated or raw-skeleton source, with their train/test side. */
 export function loadSequences(src: DatasetSource): LoadedSequences | MissingDataset {
-  if (src.kind === 'synse') throw new FsvaeInputError('loadSequences: a SynSE source holds features, not skeleton sequences.');
+  if (src.kind === 'synse' || src.kind === 'sadvae') throw new FsvaeInputError(`loadSequences: a ${src.kind} source holds features, not skeleton sequences.`);
   if (src.kind === 'generated') {
     const ds = generateActionDataset(src.preset, src.seed);
     const h = createHash('sha256');
@@ -230,6 +237,7 @@ function walkFiles(dir: string, maxDepth: number, visit: (rel: string, full: str
 
 /** Features in the SynSE layout for a dataset + split (stage 1 runs unless cached or pre-extracted). */
 export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): PreparedFeatures | MissingDataset {
+  if (src.kind === 'sadvae') return prepareSadvae(src);
   const split = resolveSplit(src.split);
   if (src.kind === 'synse') {
     const loc = locateData('sk_feats', src.features);
@@ -267,6 +275,45 @@ export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): Prepa
     source: src, description, split, featuresRoot: path.join(dir, 'sk_feats'), textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1,
     cached: false,
   };
+}
+
+/**
+ * Split `index` of SA-DVAE's archive as a feature source, the split read from its label files
+ * (lib/data/sadvae.ts); or, when the archive or this split is absent, what to download.
+ */
+export function sadvaeSource(dataset: SadvaeBenchmark, index: number, dir?: string): SadvaeSource | { missing: true; message: string } {
+  const ref = sadvaeSplitRef(dataset, index);
+  const loc = locateData(SADVAE_FOLDER, dir);
+  const fetch = 'npx fsvae download sadvae-resources';
+  if (!loc.path) return { missing: true, message: `SA-DVAE's archive not found (tried ${loc.tried.join(', ')}); get it with: ${fetch}` };
+  const dirs = sadvaePaths(loc.path, ref);
+  const absent = [dirs.labels, dirs.train, dirs.val].filter((d) => !fs.existsSync(d));
+  if (absent.length) return { missing: true, message: `${sadvaeSplitId(ref)} is not in ${loc.path} (no ${absent.join(', ')}); get it with: ${fetch}` };
+  return { kind: 'sadvae', dataset, index, split: readSadvaeSplit(loc.path, ref), dir: loc.path };
+}
+
+const SADVAE_TEXT_DATASET: Record<SadvaeBenchmark, string> = { ntu60: 'ntu60', ntu120: 'ntu120', pku51: 'pku-mmd' };
+
+/** sadvaeSource, then its features (no stage 1: the archive holds them). */
+export function sadvaeFeatures(dataset: SadvaeBenchmark, index: number, dir?: string): PreparedFeatures | { missing: true; message: string } {
+  const src = sadvaeSource(dataset, index, dir);
+  return 'missing' in src ? src : prepareSadvae(src);
+}
+
+function prepareSadvae(src: SadvaeSource): PreparedFeatures {
+  const ref = sadvaeSplitRef(src.dataset, src.index);
+  const dirs = sadvaePaths(src.dir, ref);
+  return {
+    source: src, description: `SA-DVAE ST-GCN features, ${sadvaeSplitId(ref)} (${src.dir})`, split: src.split,
+    featuresRoot: path.dirname(dirs.train), phaseDirs: { train: dirs.train, val: dirs.val }, textDataset: SADVAE_TEXT_DATASET[src.dataset], cached: false,
+  };
+}
+
+/** One phase of prepared features (readSynsePhase on its folder). */
+export function readPreparedPhase(prepared: PreparedFeatures, phase: SynsePhase): SynseSplitData {
+  return prepared.phaseDirs
+    ? readSynsePhase(prepared.phaseDirs[phase], prepared.split, phase)
+    : readSynseBenchmark(prepared.featuresRoot, prepared.split, phase);
 }
 
 /** sha256 of every file below `dir`, by relative path. */
@@ -323,7 +370,7 @@ function featureCacheEntry(src: DatasetSource, split: BenchmarkSplit, datasetId:
 export async function prepareFeaturesParallel(src: DatasetSource, opts: PrepareOptions): Promise<PreparedFeatures | MissingDataset> {
   // a GCN that trains data-parallel already uses both cores: its phases run one after the other
   const dataParallel = !isDctExtractorConfig(opts.stage1) && (opts.stage1.train.workers ?? 1) > 1 && dataParallelAvailable();
-  if (src.kind === 'synse' || !canRunPhasesInParallel() || dataParallel) return prepareFeatures(src, opts);
+  if (src.kind === 'synse' || src.kind === 'sadvae' || !canRunPhasesInParallel() || dataParallel) return prepareFeatures(src, opts);
   const split = resolveSplit(src.split);
   const loaded = loadSequences(src);
   if ('missing' in loaded) return loaded;
@@ -427,8 +474,8 @@ export function zeroShotDataFor(prepared: PreparedFeatures, text: { rows: number
   );
   return {
     split: prepared.split,
-    trainPhase: readSynseBenchmark(prepared.featuresRoot, prepared.split, 'train'),
-    valPhase: readSynseBenchmark(prepared.featuresRoot, prepared.split, 'val'),
+    trainPhase: readPreparedPhase(prepared, 'train'),
+    valPhase: readPreparedPhase(prepared, 'val'),
     text: { rows: text.rows, cols: text.cols, data: text.data },
   };
 }

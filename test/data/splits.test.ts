@@ -78,7 +78,7 @@ describe('registered splits equal the upstream .npy files', () => {
 describe('every split is well formed', () => {
   test('sorted, disjoint, complete, val inside seen, sized 9–25 % of the seen classes', () => {
     const all = listSplits();
-    assert.equal(all.length, 16);
+    assert.equal(all.length, 22);
     assert.deepEqual(all.map((s) => s.name), splitNames());
     for (const s of all) {
       const cls = Array.from({ length: s.numClasses }, (_, i) => i);

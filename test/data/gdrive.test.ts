@@ -22,6 +22,9 @@ import { crc32, readZipArchive, readZipDirectory, sniffArchive } from '../../lib
 import { runDownload } from '../../lib/cli/commands/download';
 import { f4, i8, textFeatsFiles, writeShiftLayout } from '../fixtures/shift-features';
 import { sadvaeArchiveFiles, sadvaeSplitClasses } from '../fixtures/sadvae-resources';
+import { tinyConfig } from '../fixtures/stage2-tiny';
+import { useTestBackend } from '../helpers';
+import { pkuMmdPreset, runPkuMmd, writePkuMmdResults } from '../../lib/experiments/pku-mmd';
 
 const made: string[] = [];
 const tmp = (tag: string): string => {
@@ -480,6 +483,59 @@ describe('Google Drive sources through a loopback Drive', () => {
         assert.ok(!fs.existsSync(path.join(dir, 'sadvae')), 'nothing placed');
       }
     });
+  });
+
+  test('SA-DVAE resources.zip downloaded, then Table 6 from its features: three splits averaged, published numbers beside, every run stored', async () => {
+    await withDrive(async (drive) => {
+      const { archive } = sadvaeArchiveFiles('resources/', undefined, { 1: [1, 9, 20, 34, 50] });
+      drive.files.set(sadvae.drive.id, { name: 'resources.zip', body: buildZip(archive), mode: 'big' });
+      const dir = tmp('sadvae-table6');
+      await downloadDriveSource(sadvae, { dataDir: dir, driveBaseUrl: drive.base, ...quick });
+      await useTestBackend();
+      const cfg = pkuMmdPreset('quick', { sadvae: path.join(dir, 'sadvae') });
+      cfg.entries = [];
+      cfg.archive.seeds = [1, 2];
+      cfg.archive.benchmarks[0].stage2 = tinyConfig(2, 30);
+      const r = await runPkuMmd(cfg);
+      assert.equal(r.archive.runs.length, 3);
+      assert.deepEqual(r.archive.missing, []);
+      const rows = r.table6.filter((x) => x.status === 'run');
+      const names = ['pku51-46/5-sadvae1', 'pku51-46/5-sadvae2', 'pku51-46/5-sadvae3', 'mean of 3 splits'];
+      assert.deepEqual([...new Set(rows.map((x) => x.split))], names);
+      assert.equal(rows.length, 4 * 3 * 2, 'per split and for the mean: 3 variants × 2 protocols');
+      assert.ok(rows.every((x) => x['SA-DVAE ZSL (published)'] === '66.54' && x['TDSM ZSL (published)'] === '70.76'));
+      assert.match(String(rows[0].note), /= the registry's pku51-46\/5-smie7/);
+      assert.deepEqual(r.table6.filter((x) => x.status === 'published').map((x) => x.method).slice(-2), ['SA-DVAE', 'FS-VAE (Ours)']);
+      const out = tmp('sadvae-results');
+      const old = process.env.FSVAE_RESULTS;
+      process.env.FSVAE_RESULTS = out;
+      try {
+        writePkuMmdResults(r, 'cpu');
+      } finally {
+        if (old === undefined) delete process.env.FSVAE_RESULTS;
+        else process.env.FSVAE_RESULTS = old;
+      }
+      assert.match(fs.readFileSync(path.join(out, 'table6_pku_mmd.md'), 'utf8'), /mean of 3 splits/);
+      // the mean row, recomputed from the stored per-seed values: mean of the three split means
+      type Stored = { split: string; method: string; perSeed: { zsl: { clean: number } }[] };
+      const stored = (JSON.parse(fs.readFileSync(path.join(out, 'table6_pku_mmd.json'), 'utf8')) as { runs: Stored[] }).runs;
+      assert.equal(stored.length, 9);
+      const ours = stored.filter((x) => x.method === 'Ours').map((x) => x.perSeed.reduce((a, s) => a + s.zsl.clean, 0) / x.perSeed.length);
+      const meanRow = rows.find((x) => x.split === 'mean of 3 splits' && x.method === 'Ours' && x.protocol === 'clean')!;
+      assert.equal(String(meanRow.ZSL).split(' ')[0], (100 * (ours[0] + ours[1] + ours[2]) / 3).toFixed(1));
+      assert.equal(meanRow['split means'], ours.map((m) => (100 * m).toFixed(1)).join(' / '));
+    });
+  });
+
+  test('Table 6 without the archive: one missing row naming the download, no numbers', async () => {
+    const cfg = pkuMmdPreset('quick', { sadvae: path.join(tmp('no-sadvae'), 'absent') });
+    cfg.entries = [];
+    const r = await runPkuMmd(cfg);
+    const miss = r.table6.filter((x) => x.status === 'missing');
+    assert.equal(miss.length, 1);
+    assert.equal(miss[0].split, 'pku51_split1, pku51_split2, pku51_split3');
+    assert.match(String(miss[0].note), /npx fsvae download sadvae-resources/);
+    assert.ok(r.table6.every((x) => x.status !== 'run'));
   });
 
   test('a folder page with 50 entries (the most Drive lists) is refused as possibly incomplete', async () => {

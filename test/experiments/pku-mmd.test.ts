@@ -165,12 +165,14 @@ describe('Table 6 wiring', () => {
     const p = preparePkuFeatures(entry, PKU_TABLE6_SPLITS[0], { seed: 1 });
     assert.ok('missing' in p);
     assert.match(p.message, /npx fsvae download pku-mmd/);
-    const cfg: PkuMmdConfig = { ...pkuMmdPreset('quick'), entries: [entry] };
+    const cfg: PkuMmdConfig = { ...pkuMmdPreset('quick', { sadvae: path.join(tempDir('pku-no-archive'), 'absent') }), entries: [entry] };
     const r = await runPkuMmd(cfg);
     assert.equal(r.runs.length, 0);
     assert.equal(r.missing.length, 3);
-    assert.equal(r.table6.length, 1);
-    const row = r.table6[0];
+    // the paper's seven rows, then the archive's missing row, then this entry's
+    assert.deepEqual(r.table6.map((x) => x.status), [...Array(7).fill('published'), 'missing', 'missing']);
+    assert.deepEqual(r.chainCheck, []);
+    const row = r.table6[8];
     assert.equal(row.status, 'missing');
     assert.equal(row.split, PKU_TABLE6_SPLITS.join(', '));
     assert.equal(row['paper ZSL'], PAPER_TABLE6.ZSL);
@@ -181,7 +183,7 @@ describe('Table 6 wiring', () => {
     process.env.FSVAE_RESULTS = out;
     try {
       const files = writePkuMmdResults(r, 'cpu');
-      assert.deepEqual(files.map((f) => path.basename(f)), ['table6_pku_mmd.csv', 'table6_pku_mmd.md']);
+      assert.deepEqual(files.map((f) => path.basename(f)), ['table6_pku_mmd.csv', 'table6_pku_mmd.md', 'table6_pku_mmd.json']);
       assert.match(fs.readFileSync(path.join(out, 'table6_pku_mmd.md'), 'utf8'), /missing/);
     } finally {
       if (old === undefined) delete process.env.FSVAE_RESULTS;

@@ -72,6 +72,26 @@ export function defaultDescriptionsDir(): string {
   return path.join(repoRoot(), 'data', 'descriptions');
 }
 
+/**
+ * The per-class entries of a side file of `desc` (paraphrases, part descriptions): the file must
+ * exist (else `absent` says what it is for), parse as JSON and list exactly `desc`'s classes.
+ */
+export function readClassSideFile(file: string, desc: DescriptionSet, absent: string): Record<string, unknown>[] {
+  if (!fs.existsSync(file)) throw new FsvaeInputError(`${file} does not exist: ${absent}`);
+  let raw: { classes?: unknown };
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { classes?: unknown };
+  } catch (e) {
+    throw new FsvaeInputError(`${file}: not valid JSON (${(e as Error).message}).`);
+  }
+  const list = raw.classes;
+  if (!Array.isArray(list) || list.length !== desc.classes.length) {
+    throw new FsvaeInputError(`${file}: "classes" must list the ${desc.classes.length} classes of ${desc.file}, `
+      + `got ${Array.isArray(list) ? list.length : typeof list}.`);
+  }
+  return list as Record<string, unknown>[];
+}
+
 function isRegistered(name: string): name is DescriptionDataset {
   return Object.prototype.hasOwnProperty.call(DESCRIPTION_REGISTRY, name);
 }

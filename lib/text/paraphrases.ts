@@ -7,10 +7,9 @@
  * alternatives (lib/text/cache.ts, `paraphrases: true`). The alternatives make explicit what a
  * skeleton shows and a sentence encoder confuses: direction, temporal order, the moving body part.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsvaeInputError } from '../util/assert';
-import { DescriptionPart, DescriptionSet, defaultDescriptionsDir } from './descriptions';
+import { DescriptionPart, DescriptionSet, defaultDescriptionsDir, readClassSideFile } from './descriptions';
 
 export interface ClassParaphrases {
   id: number;
@@ -39,25 +38,11 @@ const FIELD: Record<DescriptionPart, 'labels' | 'ld' | 'gd'> = { AL: 'labels', L
  */
 export function loadParaphrases(desc: DescriptionSet, dir = defaultDescriptionsDir()): ParaphraseSet {
   const file = paraphraseFile(desc.dataset, dir);
-  if (!fs.existsSync(file)) {
-    throw new FsvaeInputError(`${file} does not exist: the several-descriptions extension needs alternative descriptions of every ${desc.dataset} class `
-      + 'there (see data/descriptions/paraphrases/).');
-  }
-  let raw: { classes?: unknown };
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { classes?: unknown };
-  } catch (e) {
-    throw new FsvaeInputError(`${file}: not valid JSON (${(e as Error).message}).`);
-  }
-  const list = raw.classes;
-  if (!Array.isArray(list) || list.length !== desc.classes.length) {
-    throw new FsvaeInputError(`${file}: "classes" must list the ${desc.classes.length} classes of ${desc.file}, `
-      + `got ${Array.isArray(list) ? list.length : typeof list}.`);
-  }
+  const list = readClassSideFile(file, desc, `the several-descriptions extension needs alternative descriptions of every ${desc.dataset} class `
+    + 'there (see data/descriptions/paraphrases/).');
   const seen = new Set(desc.classes.flatMap((c) => [c.label, c.ld, c.gd].map(norm)));
   const counts: Partial<Record<DescriptionPart, number>> = {};
-  const classes = list.map((entry, i): ClassParaphrases => {
-    const e = entry as Record<string, unknown>;
+  const classes = list.map((e, i): ClassParaphrases => {
     const orig = desc.classes[i];
     if (e?.id !== orig.id || e?.code !== orig.code) {
       throw new FsvaeInputError(`${file}: classes[${i}] is ${JSON.stringify({ id: e?.id, code: e?.code })}, `

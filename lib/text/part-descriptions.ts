@@ -4,11 +4,10 @@
  * does, stored next to the descriptions in data/descriptions/parts/<dataset>.json:
  *   {dataset, authorship, parts: {<part>: joints in words}, guidelines, classes: [{id, code, label, <part>: text, ...}]}
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsvaeInputError } from '../util/assert';
 import { BODY_PARTS, BodyPart } from '../data/body-parts';
-import { DescriptionSet, defaultDescriptionsDir } from './descriptions';
+import { DescriptionSet, defaultDescriptionsDir, readClassSideFile } from './descriptions';
 
 export interface PartDescriptionSet {
   dataset: string;
@@ -28,24 +27,10 @@ export function partDescriptionFile(dataset: string, dir = defaultDescriptionsDi
  */
 export function loadPartDescriptions(desc: DescriptionSet, dir = defaultDescriptionsDir()): PartDescriptionSet {
   const file = partDescriptionFile(desc.dataset, dir);
-  if (!fs.existsSync(file)) {
-    throw new FsvaeInputError(`${file} does not exist: the part-aware extension needs one description per body part (${BODY_PARTS.join(', ')}) `
-      + `of every ${desc.dataset} class there.`);
-  }
-  let raw: { classes?: unknown };
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { classes?: unknown };
-  } catch (e) {
-    throw new FsvaeInputError(`${file}: not valid JSON (${(e as Error).message}).`);
-  }
-  const list = raw.classes;
-  if (!Array.isArray(list) || list.length !== desc.classes.length) {
-    throw new FsvaeInputError(`${file}: "classes" must list the ${desc.classes.length} classes of ${desc.file}, `
-      + `got ${Array.isArray(list) ? list.length : typeof list}.`);
-  }
+  const list = readClassSideFile(file, desc, `the part-aware extension needs one description per body part (${BODY_PARTS.join(', ')}) `
+    + `of every ${desc.dataset} class there.`);
   const texts = Object.fromEntries(BODY_PARTS.map((p) => [p, [] as string[]])) as Record<BodyPart, string[]>;
-  list.forEach((entry, i) => {
-    const e = entry as Record<string, unknown>;
+  list.forEach((e, i) => {
     const orig = desc.classes[i];
     if (e?.id !== orig.id || e?.code !== orig.code || e?.label !== orig.label) {
       throw new FsvaeInputError(`${file}: classes[${i}] is ${JSON.stringify({ id: e?.id, code: e?.code, label: e?.label })}, `

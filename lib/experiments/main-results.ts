@@ -9,7 +9,7 @@ import { Stage2Config, stage2Preset, scaledSchedule } from '../train/config';
 import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeaturesParallel } from '../pipeline/features';
 import { BASELINE, OURS, OURS_DAGGER, Variant, VariantRun, runVariants, variantRows } from './variants';
 import { PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL } from './paper-numbers';
-import { Row, ResultTable, writeResultTable } from '../report/table';
+import { Row, ResultTable, writeResultTableWithJson } from '../report/table';
 import { provenance } from '../report/provenance';
 
 export interface BenchmarkEntry {
@@ -148,8 +148,8 @@ export function writeMainResults(r: MainResults, backend: string, suffix = ''): 
   });
   const files: string[] = [];
   const w = (t: ResultTable) => {
-    const { csv, md } = writeResultTable(t, prov);
-    files.push(csv, md);
+    const { csv, md, json } = writeResultTableWithJson(t, prov);
+    files.push(csv, md, json);
   };
   const notes = [
     'clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code\'s choice of the best cycle on the test set.',

@@ -13,7 +13,8 @@ import { Protocol } from '../pipeline/zero-shot';
 import { stage2Preset, Stage2Config } from '../train/config';
 import { stratifiedInterval, STRATIFIED_INTERVAL_METHOD } from '../eval/stats';
 import { formatMeanStd } from '../eval/metrics';
-import { Row } from '../report/table';
+import { Row, writeResultTableWithJson } from '../report/table';
+import { provenance } from '../report/provenance';
 import { BASELINE, OURS, OURS_DAGGER, runVariants, Variant, VariantRun } from './variants';
 import { notebookStage2 } from './main-results';
 import { PUBLISHED_RANDOM_SPLITS } from './paper-numbers';
@@ -172,4 +173,41 @@ export function storedRandomSplitRuns(r: RandomSplitResult): unknown[] {
     splitSource: x.prepared.split.source, features: x.prepared.description, method: v.variant.name, preset: v.result.preset,
     textMode: v.result.textMode, perSeed: v.result.perSeed.map((s) => ({ seed: s.seed, cycle: s.cycle, zsl: s.zsl, gzsl: s.gzsl })),
   })));
+}
+
+/** results/<name>.{csv,md,json}: the rows, how to read them, and every run's per-seed values. */
+export function writeRandomSplitResults(r: RandomSplitResult, backend: string, name: string, notebook: string): string[] {
+  const prov = provenance(backend, { notebook, mode: r.config.name, seeds: r.config.seeds.join(','), wallSeconds: r.wallSeconds });
+  const notes = [
+    'Random-split protocol (SMIE; reported by SA-DVAE and TDSM): three draws of unseen classes per benchmark, averaged. Features and split lists: '
+      + 'SA-DVAE\'s archive (npx fsvae download sadvae-resources); each split\'s note names the registered SMIE split it equals.',
+    `A mean row is the mean of the split means; ${STRATIFIED_INTERVAL_METHOD}. "split means" are the three splits' ZSL means.`,
+    'clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code\'s choice of the best cycle on the test set.',
+    'Published columns: SA-DVAE (ECCV 2024) and TDSM (arXiv 2411.10745) as they print them; they used CLIP text, this project '
+      + 'MSF\'s CLIP ViT-B/32 tables for NTU and USE-Lite on its own descriptions for PKU-MMD.',
+  ];
+  const rows = r.rows.length ? r.rows : [{ status: 'nothing configured' }];
+  const { csv, md, json } = writeResultTableWithJson({ name, title: 'Random-split protocol: ZSL and GZSL S / U / H (%)', rows, notes }, prov, {
+    runs: storedRandomSplitRuns(r),
+  });
+  return [csv, md, json];
+}
+
+/** README lines for stored random-split rows: per benchmark its clean mean rows, or why it did not run. */
+export function randomSplitSummaryLines(rows: readonly Row[]): string[] {
+  const lines: string[] = [];
+  for (const b of RANDOM_SPLIT_BENCHMARKS) {
+    const mine = rows.filter((r) => String(r.dataset ?? '').startsWith(b.label));
+    if (!mine.length) continue;
+    const means = mine.filter((r) => r.status === 'run' && String(r.split).startsWith('mean of') && r.protocol === 'clean');
+    const published = Object.entries(PUBLISHED_RANDOM_SPLITS[b.dataset]).map(([m, v]) => `${m} ${v}`).join(', ');
+    if (means.length) {
+      const cells = means.map((r) => `${r.method} ${r.ZSL} (split means ${r['split means']})`).join('; ');
+      lines.push(`${b.label}, clean ZSL, mean of the split means [95 % interval]: ${cells}; published: ${published}.`);
+    } else {
+      const miss = mine.find((r) => r.status === 'missing');
+      lines.push(`${b.label}: not run here${miss ? ` (${String(miss.note).replace(/ \(tried [^)]*\)/, '')})` : ''}; published: ${published}.`);
+    }
+  }
+  return lines;
 }

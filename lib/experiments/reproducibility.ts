@@ -7,11 +7,11 @@
  * Sources:
  * - paper numbers: PAPER_TABLE1_ZSL / PAPER_TABLE2_GZSL ('Ours') of paper-numbers.ts, never retyped here;
  * - released scripts: fsvae_60.sh, fsvae_120.sh and model.py of wenhanwu95/FS-VAE (commit 25e7bbeb,
- *   the one lib/data/sources.ts pins), read in the code index; REFERENCE.md §1 and §6 say the same;
+ *   the one lib/data/sources.ts pins); docs/paper-vs-code.md says the same;
  * - Table 12: as issue #3 quotes it (α 0.1, 1900 epochs, φ 35); α and φ agree with Sec. 4.3
  *   (PAPER_SWEEP_BEST), from where they are taken;
- * - user reports: github.com/wenhanwu95/FS-VAE issues #1, #3, #4 and #5, each checked in the issues
- *   index; a record's `source` says so, or that it rests on REFERENCE.md §7's summary only;
+ * - user reports: github.com/wenhanwu95/FS-VAE issues #1, #3, #4 and #5, each checked against the
+ *   issue text; a record's `source` says so;
  * - this project's presets: read from stage2Preset() at call time; its runs: results/table1_zsl*.json
  *   and table2_gzsl*.json.
  */
@@ -19,10 +19,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PAPER_SWEEP_BEST, PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL } from './paper-numbers';
 import { ntuResultsPreset } from './main-results';
+import { randomSplitSummaryLines } from './random-splits';
 import { stage2Preset } from '../train/config';
 import { getDataSource } from '../data/sources';
 import { locateData, repoRoot } from '../data/paths';
-import { Cell, Row, formatCell } from '../report/table';
+import { Cell, Row, formatCell, writeResultTableWithJson } from '../report/table';
+import { provenance } from '../report/provenance';
 import { FsvaeInputError } from '../util/assert';
 
 export const NTU_REPRODUCTION_SPLITS = ['ntu60-55/5', 'ntu60-48/12', 'ntu120-110/10', 'ntu120-96/24'] as const;
@@ -56,7 +58,7 @@ export const PAPER_TABLE12: Readonly<Table12Settings> = {
   source: 'issue #3 quotes Table 12: epoch 1900, α 0.1, φ 35 (α and φ as Sec. 4.3 / PAPER_SWEEP_BEST); no per-dataset values are quoted',
 };
 
-const SCRIPT_SOURCE = 'wenhanwu95/FS-VAE@25e7bbeb (code index); REFERENCE.md §1, §6';
+const SCRIPT_SOURCE = 'wenhanwu95/FS-VAE@25e7bbeb; docs/paper-vs-code.md';
 
 export const RELEASED_SCRIPTS: Readonly<Record<'ntu60' | 'ntu120', ReleasedScript>> = {
   ntu60: {
@@ -99,7 +101,7 @@ const ISSUES = {
   5: { title: '9% Performance Gap on NTU-60 U12', who: 'xyhhappy', date: '2026-01-21', state: 'open' },
 } as const;
 
-const VERIFIED = 'issues index (search corpus "issues"), checked against the issue text';
+const VERIFIED = 'the issue text on GitHub';
 
 function report(issue: keyof typeof ISSUES, r: Pick<ReportedReproduction, 'zsl' | 'h' | 'said' | 'verdict' | 'ran'>): ReportedReproduction {
   return { issue, url: `https://github.com/wenhanwu95/FS-VAE/issues/${issue}`, ...ISSUES[issue], ...r, source: VERIFIED };
@@ -333,9 +335,9 @@ export function ntuReproducibilityRows(resultsDir = 'results', opts: Reproducibi
 export const NTU_REPRODUCIBILITY_NOTES: readonly string[] = [
   'Paper ZSL and H: Tables 1-2, row Ours (lib/experiments/paper-numbers.ts).',
   'Released scripts (wenhanwu95/FS-VAE@25e7bbeb): fsvae_60.sh runs train.py with α 0.5 and 1700 steps per cycle, where appendix Table 12 '
-    + '(as quoted in issue #3) gives α 0.1 and 1900; model.py fixes φ (split_freq) at 30, Table 12 says 35 (REFERENCE.md §6.1-6.2).',
+    + '(as quoted in issue #3) gives α 0.1 and 1900; model.py fixes φ (split_freq) at 30, Table 12 says 35 (docs/paper-vs-code.md).',
   'fsvae_120.sh (α 0.1, 1900 steps) calls train_neg_t.py, which the repository does not hold: the NTU-120 numbers may come from a variant '
-    + 'of train.py that cannot be checked (REFERENCE.md §6.12).',
+    + 'of train.py that cannot be checked.',
   '#1 https://github.com/wenhanwu95/FS-VAE/issues/1 (Z1740220020, 2025-08-17, closed): unmodified code gives 55/5 ZSL 84.37 / H 64.83 and '
     + '48/12 ZSL 48.38 / H 47.00 vs the paper\'s 86.9 / 75.7 and 57.2 / 52.1; the maintainer answered by e-mail only.',
   '#3 https://github.com/wenhanwu95/FS-VAE/issues/3 (Z1740220020, 2025-09-30, closed): NTU-120 close to the paper, NTU-60 not, on three '
@@ -343,6 +345,53 @@ export const NTU_REPRODUCIBILITY_NOTES: readonly string[] = [
   '#4 https://github.com/wenhanwu95/FS-VAE/issues/4 (oldbowls, 2025-10-22, open): about 6 % below the paper on 55/5; no number, no maintainer answer visible.',
   '#5 https://github.com/wenhanwu95/FS-VAE/issues/5 (xyhhappy, 2026-01-21, open): "largely" reproduces U5, U10 and U24, gets 48.9 vs 57.2 '
     + 'on U12; no answer visible.',
-  'The released code picks the best of its 10 cycles on the test set, with one seed (REFERENCE.md §6.14), an optimistic choice: expect '
+  'The released code picks the best of its 10 cycles on the test set, with one seed, an optimistic choice: expect '
     + 'this project\'s clean protocol (cycle chosen on a validation split) at or below its test-selected row.',
 ];
+
+/** results/ntu_reproducibility.{csv,md,json}: the table with its notes. */
+export function writeNtuReproducibility(backend: string, resultsDir = 'results'): string[] {
+  const prov = provenance(backend, { notebook: '03_main_results' });
+  const { csv, md, json } = writeResultTableWithJson({
+    name: 'ntu_reproducibility', title: 'What to expect on NTU: the paper, the released scripts, reported reproductions and this project',
+    rows: ntuReproducibilityRows(resultsDir), notes: [...NTU_REPRODUCIBILITY_NOTES],
+  }, prov);
+  return [csv, md, json];
+}
+
+/** The README columns of the NTU table (the full table, with the citations, is results/ntu_reproducibility.md). */
+const README_COLUMNS = ['split', 'paper ZSL', 'paper H', 'this project: reference preset', 'compare against'];
+
+function storedRows(file: string): Row[] {
+  return fs.existsSync(file) ? readResultRows(file) ?? [] : [];
+}
+
+/**
+ * Regenerates the README block between <!-- expectations:begin --> and <!-- expectations:end -->
+ * from results/: the NTU table (ntu_reproducibility.json) and the random-split rows
+ * (table1_random_splits.json, table6_pku_mmd.json).
+ */
+export function updateReadmeExpectations(readme: string, dir = path.join(repoRoot(), 'results')): { text: string; changed: boolean } {
+  const begin = '<!-- expectations:begin -->';
+  const end = '<!-- expectations:end -->';
+  const i = readme.indexOf(begin);
+  const j = readme.indexOf(end);
+  if (i < 0 || j < i) throw new FsvaeInputError(`README: the markers ${begin} … ${end} are missing.`);
+  const ntu = storedRows(path.join(dir, 'ntu_reproducibility.json'));
+  const cell = (v: Cell | undefined) => String(v ?? '').replace(/\|/g, '\\|');
+  const table = ntu.length ? [
+    `| ${README_COLUMNS.join(' | ')} |`, `|${README_COLUMNS.map(() => '---').join('|')}|`,
+    ...ntu.map((r) => `| ${README_COLUMNS.map((c) => cell(r[c])).join(' | ')} |`),
+  ] : ['(results/ntu_reproducibility.json is missing: run notebook 03.)'];
+  const random = randomSplitSummaryLines([
+    ...storedRows(path.join(dir, 'table1_random_splits.json')), ...storedRows(path.join(dir, 'table6_pku_mmd.json')),
+  ]);
+  const body = [
+    ...table, '',
+    'Sources and the reported reproductions, cited: `results/ntu_reproducibility.md`. Random-split protocol '
+      + '(`results/table1_random_splits.md`, `results/table6_pku_mmd.md`):', '',
+    ...random.map((l) => `- ${l}`),
+  ].join('\n');
+  const text = `${readme.slice(0, i + begin.length)}\n${body}\n${readme.slice(j)}`;
+  return { text, changed: text !== readme };
+}

@@ -4,8 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   NTU_REPRODUCIBILITY_NOTES, NTU_REPRODUCTIONS, NTU_REPRODUCTION_SPLITS, NtuReproducibilityRecord, PAPER_TABLE12, RELEASED_SCRIPTS,
-  compareAgainst, ntuReproducibilityRows, presetSettings, projectRuns, referencePresetOf,
+  compareAgainst, ntuReproducibilityRows, presetSettings, projectRuns, referencePresetOf, updateReadmeExpectations,
 } from '../../lib/experiments/reproducibility';
+import { repoRoot } from '../../lib/data/paths';
 import { PAPER_SWEEP_BEST, PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL } from '../../lib/experiments/paper-numbers';
 import { stage2Preset } from '../../lib/train/config';
 import { Row } from '../../lib/report/table';
@@ -183,5 +184,36 @@ describe('this project\'s stored NTU runs', () => {
 
   test('the repository\'s own results/ folder reads without error', () => {
     assert.equal(ntuReproducibilityRows().length, NTU_REPRODUCTION_SPLITS.length);
+  });
+});
+
+describe('README block: what to expect on NTU and the random-split protocol', () => {
+  test('the committed README block equals the one generated from results/ (run node scripts/update-readme.js after new results)', () => {
+    const readme = fs.readFileSync(path.join(repoRoot(), 'README.md'), 'utf8');
+    assert.equal(updateReadmeExpectations(readme).changed, false);
+  });
+  test('generated from stored rows: the NTU table, a random-split mean row, a missing benchmark; markers required', () => {
+    const dir = tempDir('readme-expect');
+    const rows = ntuReproducibilityRows(dir, { ntuFeaturesFound: false });
+    fs.writeFileSync(path.join(dir, 'ntu_reproducibility.json'), JSON.stringify({ rows }));
+    const pku = [
+      { dataset: 'PKU-MMD 46/5 (SA-DVAE ST-GCN features)', split: 'mean of 3 splits', status: 'run', method: 'Ours', protocol: 'clean',
+        ZSL: '61.0 [55.0, 67.0]', 'split means': '60.0 / 61.0 / 62.0' },
+      { dataset: 'PKU-MMD 46/5 (SA-DVAE ST-GCN features)', split: 'mean of 3 splits', status: 'run', method: 'Ours', protocol: 'reference (test-selected)',
+        ZSL: '70.0 [65.0, 75.0]', 'split means': '69.0 / 70.0 / 71.0' },
+    ];
+    fs.writeFileSync(path.join(dir, 'table6_pku_mmd.json'), JSON.stringify({ rows: pku }));
+    const ntu = [{ dataset: 'NTU-60 55/5 (SA-DVAE ST-GCN features)', split: 'ntu60_split2, ntu60_split3, ntu60_split4', status: 'missing',
+      note: "SA-DVAE's archive not found (tried /x/sadvae); get it with: npx fsvae download sadvae-resources" }];
+    fs.writeFileSync(path.join(dir, 'table1_random_splits.json'), JSON.stringify({ rows: ntu }));
+    const { text } = updateReadmeExpectations('a\n<!-- expectations:begin -->\nold\n<!-- expectations:end -->\nb', dir);
+    assert.ok(!text.includes('old'));
+    assert.match(text, /\| split \| paper ZSL \| paper H \| this project: reference preset \| compare against \|/);
+    assert.match(text, /\| ntu60-48\/12 \| 57\.2 \| 52\.1 \|/);
+    assert.match(text, /- PKU-MMD 46\/5, clean ZSL, mean of the split means \[95 % interval\]: Ours 61\.0 \[55\.0, 67\.0\] \(split means 60\.0 \/ 61\.0 \/ 62\.0\); published: SA-DVAE 66\.54, TDSM 70\.76, FS-VAE 71\.2\./);
+    assert.ok(!text.includes('70.0 [65.0'), 'the test-selected row is not the summary');
+    assert.match(text, /- NTU-60 55\/5: not run here \(SA-DVAE's archive not found; get it with: npx fsvae download sadvae-resources\); published: SA-DVAE 84\.2, TDSM 88\.88\./);
+    assert.ok(!text.includes('NTU-120'), 'a benchmark with no stored rows has no line');
+    assert.throws(() => updateReadmeExpectations('no markers', dir), /expectations:begin/);
   });
 });

@@ -3,9 +3,14 @@
  * 0-based class label used by the label splits, feature files and text tables.
  */
 import { FsvaeInputError } from '../util/assert';
-import { NW_UCLA_CLASS_NAMES } from './nwucla';
 import { ACTION_CATALOGUE } from './generator/catalogue';
 import { describeComposition } from './generator/composition';
+
+/** NW-UCLA's 10 actions (a01..a06, a08, a09, a11, a12), 0-based in that order. */
+export const NW_UCLA_CLASS_NAMES = [
+  'pick up with one hand', 'pick up with two hands', 'drop trash', 'walk around', 'sit down',
+  'stand up', 'donning', 'doffing', 'throw', 'carry',
+] as const;
 
 export type DatasetName = 'ntu60' | 'ntu120' | 'pku51' | 'nw-ucla' | 'utd-mhad' | 'msr-action3d' | 'generated';
 

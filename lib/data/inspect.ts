@@ -12,11 +12,11 @@ import * as path from 'node:path';
 import { FsvaeInputError, describeFsError, listInputFolder, readInputText } from '../util/assert';
 import { DatasetName, classNames } from './classes';
 import { readNpy, npyToLabels } from './npy';
-import { parseNwUclaJson } from './nwucla';
-import { NtuMissingList, defaultNtuMissingList, listNtuFolder, readNtuSkeleton } from './ntu-skeleton';
-import { listUtdMhadFolder, readUtdMhadFile } from './utd-mhad';
-import { MsrAllZeroError, listMsrAction3dFolder, readMsrAction3dFile } from './msr-action3d';
-import { PkuMmdDirs, findPkuMmdDirs, listPkuMmdVideos, readPkuMmdVideo, sniffTextLine } from './pku-mmd';
+import { NW_UCLA, parseNwUclaJson } from './nwucla';
+import { NTU60, NTU120, NtuMissingList, defaultNtuMissingList, listNtuFolder, readNtuSkeleton } from './ntu-skeleton';
+import { UTD_MHAD, listUtdMhadFolder, readUtdMhadFile } from './utd-mhad';
+import { MSR_ACTION3D, MsrAllZeroError, listMsrAction3dFolder, readMsrAction3dFile } from './msr-action3d';
+import { PKU51, PkuMmdDirs, findPkuMmdDirs, listPkuMmdVideos, readPkuMmdVideo, sniffTextLine } from './pku-mmd';
 import { SkeletonSequence } from './skeleton';
 
 export type InspectFormat = 'ntu-skeleton' | 'nw-ucla-json' | 'utd-mhad-mat' | 'msr-action3d-txt' | 'pku-mmd' | 'npy' | 'synse-features';
@@ -322,8 +322,8 @@ export function formatInspectSummary(s: InspectSummary): string {
 
 /** Folder names (relative to a data root) where each dataset lives, in the order they are tried. */
 export const KNOWN_DATASET_FOLDERS: readonly string[] = [
-  'nw-ucla/all_sqe', 'utd-mhad/Skeleton', 'msr-action3d', 'ntu-rgbd/nturgb+d_skeletons', 'ntu-rgbd/nturgb+d_skeletons120', 'ntu-samples',
-  'pku-mmd', 'sk_feats', 'pku-mmd-features',
+  NW_UCLA.folder, UTD_MHAD.folder, MSR_ACTION3D.folder, `${NTU60.folder}/nturgb+d_skeletons`, `${NTU120.folder}/nturgb+d_skeletons120`, 'ntu-samples',
+  PKU51.folder, 'sk_feats', 'pku-mmd-features',
 ];
 
 export interface InspectTreeEntry {

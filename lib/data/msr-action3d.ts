@@ -23,6 +23,8 @@ import * as path from 'node:path';
 import { FsvaeInputError, listInputFolder, readInputText } from '../util/assert';
 import { KINECT_V1_20, permutationFromNames } from './layouts';
 import { AllZeroSequenceError, SkeletonSequence, makeSequence, skipEmptySequences } from './skeleton';
+import { getProtocol, sideFromProtocol } from './splits';
+import type { RawDatasetSpec } from './raw-dataset';
 
 /** File joint order in layouts.ts names (see the module comment for the source). */
 export const MSR_ACTION3D_JOINT_ORDER: readonly string[] = [
@@ -178,3 +180,15 @@ export function readMsrAction3dFolder(folder: string, limit?: number): MsrFolder
   if (limit !== undefined) files = files.slice(0, limit);
   return skipEmptySequences(files, (f) => [readMsrAction3dFile(f)], (f) => path.basename(f), folder);
 }
+
+/** MSR Action3D as a raw-skeleton dataset: odd subjects train, even test; all-zero files skipped and counted. */
+export const MSR_ACTION3D: RawDatasetSpec = {
+  name: 'msr-action3d', folder: 'msr-action3d', download: 'npx fsvae download msr-action3d (manual: see its instructions)',
+  read: (dir) => {
+    const r = readMsrAction3dFolder(dir);
+    return {
+      sequences: r.sequences, side: sideFromProtocol(getProtocol('msr-action3d')),
+      note: r.skipped.length ? `${r.skipped.length} all-zero files skipped` : undefined,
+    };
+  },
+};

@@ -25,6 +25,8 @@ import * as path from 'node:path';
 import { FsvaeInputError, listInputFolder, readInputText } from '../util/assert';
 import { locateData } from './paths';
 import { SkeletonSequence, makeSequence, skipEmptySequences } from './skeleton';
+import { getProtocol, sideFromProtocol } from './splits';
+import type { RawDatasetRead, RawDatasetSpec } from './raw-dataset';
 
 export const NTU_JOINTS = 25;
 /** Kinect v2 tracks at most 6 bodies. */
@@ -311,3 +313,33 @@ export function readNtuFolder(folder: string, opts: NtuReadOptions & { limit?: n
   const sequences = skipEmptySequences(chosen, (f) => [readNtuSkeleton(f, { ...opts, missing })], (f) => path.basename(f), folder).sequences;
   return { sequences, skipped, missingListSources: missing ? missing.sources : [] };
 }
+
+/**
+ * NTU-60 or NTU-120 from a folder of .skeleton files or the release root with
+ * nturgb+d_skeletons[120]/; NTU-60 keeps actions A001..A060.
+ */
+function readNtuDataset(dataset: 'ntu60' | 'ntu120', dir: string): RawDatasetRead {
+  const direct = fs.readdirSync(dir).some((f) => f.endsWith('.skeleton'));
+  const folders = direct
+    ? [dir]
+    : ['nturgb+d_skeletons', ...(dataset === 'ntu120' ? ['nturgb+d_skeletons120'] : [])].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
+  if (folders.length === 0) throw new FsvaeInputError(
+    `${dir}: no .skeleton files and no nturgb+d_skeletons/ folder; point --dir at the NTU skeleton folder.`,
+  );
+  const limit = dataset === 'ntu60' ? 60 : 120;
+  const all = folders.flatMap((f) => readNtuFolder(f).sequences);
+  const sequences = all.filter((s) => s.label < limit);
+  if (sequences.length === 0) throw new FsvaeInputError(
+    `${dir}: none of the ${all.length} samples has an action of ${dataset} (A001..A${String(limit).padStart(3, '0')}).`,
+  );
+  return {
+    sequences, side: sideFromProtocol(getProtocol(dataset)),
+    note: all.length > sequences.length ? `${all.length - sequences.length} samples of NTU-120-only actions left out` : undefined,
+  };
+}
+
+const NTU_DOWNLOAD = 'npx fsvae download ntu-rgbd (manual: ROSE Lab skeleton release)';
+
+/** NTU RGB+D 60 / 120 as raw-skeleton datasets, cross-subject. */
+export const NTU60: RawDatasetSpec = { name: 'ntu60', folder: 'ntu-rgbd', download: NTU_DOWNLOAD, read: (dir) => readNtuDataset('ntu60', dir) };
+export const NTU120: RawDatasetSpec = { name: 'ntu120', folder: 'ntu-rgbd', download: NTU_DOWNLOAD, read: (dir) => readNtuDataset('ntu120', dir) };

@@ -6,12 +6,11 @@
 import * as path from 'node:path';
 import { FsvaeInputError, listInputFolder, readInputText } from '../util/assert';
 import { SkeletonSequence, makeSequence, skipEmptySequences } from './skeleton';
+import { getProtocol, sideFromProtocol } from './splits';
+import type { RawDatasetSpec } from './raw-dataset';
 
 export const NW_UCLA_ACTION_IDS = [1, 2, 3, 4, 5, 6, 8, 9, 11, 12] as const;
-export const NW_UCLA_CLASS_NAMES = [
-  'pick up with one hand', 'pick up with two hands', 'drop trash', 'walk around', 'sit down',
-  'stand up', 'donning', 'doffing', 'throw', 'carry',
-] as const;
+export { NW_UCLA_CLASS_NAMES } from './classes';
 
 const NAME_RE = /^a(\d{2})_s(\d{2})_e(\d{2})_v(\d{2})$/;
 
@@ -72,3 +71,9 @@ export function readNwUclaFolder(folder: string, limit?: number): SkeletonSequen
     files, (p) => [parseNwUclaJson(readInputText(p, 'Check the NW-UCLA file.', NW_UCLA_MAX_BYTES), p)], (p) => path.basename(p), folder,
   ).sequences;
 }
+
+/** NW-UCLA as a raw-skeleton dataset: views 1+2 train, view 3 test. */
+export const NW_UCLA: RawDatasetSpec = {
+  name: 'nw-ucla', folder: 'nw-ucla/all_sqe', download: 'npx fsvae download nw-ucla',
+  read: (dir) => ({ sequences: readNwUclaFolder(dir), side: sideFromProtocol(getProtocol('nw-ucla')) }),
+};

@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsvaeInputError, describeFsError, listInputFolder, readInputText } from '../util/assert';
 import { SkeletonSequence, makeSequence, skipEmptySequences } from './skeleton';
+import type { RawDatasetSpec } from './raw-dataset';
 
 export const PKU_MMD_NUM_CLASSES = 51;
 const JOINTS = 25;
@@ -370,3 +371,12 @@ export function pkuMmdSide(testVideos: readonly string[], trainVideos: readonly 
     return sideOf(v);
   };
 }
+
+/** PKU-MMD Part I as a raw-skeleton dataset, cross-subject by video id (pkuMmdCrossSubject). */
+export const PKU51: RawDatasetSpec = {
+  name: 'pku51', folder: 'pku-mmd', download: 'npx fsvae download pku-mmd (manual: see its instructions)',
+  read: (dir) => {
+    const xsub = pkuMmdCrossSubject({ root: dir });
+    return { sequences: readPkuMmdFolder(dir).sequences, side: pkuMmdSide(xsub.testVideos, xsub.trainVideos), note: `cross-subject sides: ${xsub.source}` };
+  },
+};

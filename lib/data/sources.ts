@@ -21,6 +21,8 @@ import { FsvaeInputError } from '../util/assert';
 import { repoRoot } from './paths';
 import { readNpyLabels } from './npy';
 import { getSplit } from './splits';
+import { NW_UCLA } from './nwucla';
+import { UTD_MHAD } from './utd-mhad';
 import {
   labelListProblems, registeredTwin, SADVAE_FOLDER, SADVAE_RANDOM_SPLITS, sadvaeLabelFiles, sadvaePaths, sadvaeSplitId, SadvaeSplitRef,
 } from './sadvae';
@@ -333,20 +335,20 @@ export const DOWNLOAD_SOURCES: DownloadSource[] = [
     name: 'nw-ucla',
     title: 'NW-UCLA Multiview Action3D skeletons (1484 JSON sequences, 10 classes, 3 views)',
     origin: 'GitHub zjyyjz556/ctrgcn, data/NW-UCLA/all_sqe/ at commit 9985073',
-    folder: 'nw-ucla/all_sqe',
-    parts: [{ repo: CTRGCN, folder: 'data/NW-UCLA/all_sqe/', target: 'nw-ucla/all_sqe/', prefer: 'archive' }],
+    folder: NW_UCLA.folder,
+    parts: [{ repo: CTRGCN, folder: 'data/NW-UCLA/all_sqe/', target: `${NW_UCLA.folder}/`, prefer: 'archive' }],
   },
   {
     kind: 'download',
     name: 'utd-mhad',
     title: 'UTD-MHAD Kinect skeletons (861 .mat sequences, 27 classes) and the joint order',
     origin: 'GitHub woo-chia-wei/kinect-sequence-classification, data/Skeleton/ at commit 01acda3',
-    folder: 'utd-mhad/Skeleton',
+    folder: UTD_MHAD.folder,
     parts: [
       {
         repo: KINECT_SEQ,
         folder: 'data/Skeleton/',
-        target: 'utd-mhad/Skeleton/',
+        target: `${UTD_MHAD.folder}/`,
         // the repository also holds the depth maps and inertial data; its archive is far larger
         // than the 15 MB of skeletons, so the files are fetched one by one.
         prefer: 'files',

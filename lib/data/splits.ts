@@ -16,6 +16,7 @@ import { FsvaeInputError } from '../util/assert';
 import { Random } from '../util/random';
 import { DatasetName, assertDatasetName, numClassesOf } from './classes';
 import { ACTION_CATALOGUE } from './generator/catalogue';
+import type { SkeletonSequence } from './skeleton';
 import { zeroShotSplits } from './generator/splits';
 
 export interface BenchmarkSplit {
@@ -349,6 +350,43 @@ export function getProtocol(dataset: DatasetName, name = dataset === 'nw-ucla' ?
     throw new FsvaeInputError(`protocol '${name}' of ${dataset} is unknown; available: ${names.join(', ') || 'none (unknown dataset)'}.`);
   }
   return p;
+}
+
+export type ProtocolSideName = 'train' | 'test';
+/** Train/test side of a sequence under a protocol. */
+export type SideOf = (seq: SkeletonSequence) => ProtocolSideName;
+
+function metaId(seq: SkeletonSequence, key: string, what: string): number {
+  const v = seq.meta?.[key];
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n)) {
+    throw new FsvaeInputError(`${what}: sequence ${seq.id} has no integer meta.${key} (got ${JSON.stringify(v)}); `
+      + `the reader must record the ${key} id to assign a train/test side.`);
+  }
+  return n;
+}
+
+/** Side from a registered protocol: reads seq.meta[protocol.key]. */
+export function sideFromProtocol(protocol: TrainTestProtocol): SideOf {
+  return (seq) => protocolSide(protocol, metaId(seq, protocol.key, `${protocol.dataset} ${protocol.name}`));
+}
+
+/**
+ * Side from explicit id lists (e.g. the generated dataset's protocol
+ * { trainSubjects, testSubjects }); ids in neither list are an error.
+ */
+export function sideFromIds(train: readonly number[], test: readonly number[], key = 'subject'): SideOf {
+  const tr = new Set(train);
+  const te = new Set(test);
+  const both = [...tr].filter((x) => te.has(x));
+  if (both.length) throw new FsvaeInputError(`sideFromIds: ${key} ids [${both.join(', ')}] are on both the train and the test side.`);
+  return (seq) => {
+    const id = metaId(seq, key, 'sideFromIds');
+    if (tr.has(id)) return 'train';
+    if (te.has(id)) return 'test';
+    throw new FsvaeInputError(`sideFromIds: sequence ${seq.id} has ${key} ${id}, `
+      + `in neither the train [${train.join(', ')}] nor the test [${test.join(', ')}] list.`);
+  };
 }
 
 /** Which side of a protocol an id (subject/view/camera/setup) belongs to. */

@@ -10,6 +10,8 @@ import { FsvaeInputError, listInputFolder, readInputFile } from '../util/assert'
 import { KINECT_V1_20, permutationFromNames } from './layouts';
 import { parseMat5, matNumeric } from './mat5';
 import { AllZeroSequenceError, SkeletonSequence, makeSequence, skipEmptySequences } from './skeleton';
+import { getProtocol, sideFromProtocol } from './splits';
+import type { RawDatasetSpec } from './raw-dataset';
 
 /** Joint order of the files, verbatim from Skeleton_joint_order.txt (1-based there). */
 export const UTD_MHAD_JOINT_ORDER: readonly string[] = [
@@ -106,3 +108,9 @@ export function readUtdMhadFolder(folder: string, limit?: number): SkeletonSeque
   if (limit !== undefined) files = files.slice(0, limit);
   return skipEmptySequences(files, (f) => [readUtdMhadFile(f)], (f) => path.basename(f), folder).sequences;
 }
+
+/** UTD-MHAD as a raw-skeleton dataset: odd subjects train, even test. */
+export const UTD_MHAD: RawDatasetSpec = {
+  name: 'utd-mhad', folder: 'utd-mhad/Skeleton', download: 'npx fsvae download utd-mhad',
+  read: (dir) => ({ sequences: readUtdMhadFolder(dir), side: sideFromProtocol(getProtocol('utd-mhad')) }),
+};

@@ -16,7 +16,7 @@ import { mainResultsPreset } from './main-results';
 import { readSynseBenchmark } from '../data/synse';
 import { getSplit } from '../data/splits';
 import { classNames } from '../data/classes';
-import { locateData } from '../data/paths';
+import { locateRawDataset } from '../data/datasets';
 import { GeneratedDataset, generateActionDataset } from '../data/generator';
 import { parseNwUclaJson, NW_UCLA_CLASS_NAMES } from '../data/nwucla';
 import { listUtdMhadFolder, parseUtdMhadName, readUtdMhadFile } from '../data/utd-mhad';
@@ -580,7 +580,7 @@ export function skeletonGrids(config: EmbeddingAnalysisConfig, log: (line: strin
     log(`[viewer] generated: ${seqs.length} sequences of ${classes.length} classes`);
   }
   for (const d of v.realDatasets) {
-    const loc = locateData(d === 'nw-ucla' ? 'nw-ucla/all_sqe' : 'utd-mhad/Skeleton');
+    const loc = locateRawDataset(d);
     if (!loc.path) {
       missing.push(`${d}: not found (tried ${loc.tried.join(', ')}); get it with npx fsvae download ${d}`);
       continue;

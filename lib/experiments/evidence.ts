@@ -14,7 +14,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { loadedModuleGraphVersion } from '../util/code-version';
-import { cacheRoot, locateData } from '../data/paths';
+import { cacheRoot } from '../data/paths';
+import { locateRawDataset } from '../data/datasets';
 import { listSplits } from '../data/splits';
 import { ExtractorConfig, DEFAULT_EXTRACTOR, extractorConfig } from '../stage1/extractors';
 import { Stage2Config, stage2Preset } from '../train/config';
@@ -73,7 +74,6 @@ export interface EvidenceConfig {
 }
 
 const USE: TextSourceSpec = { kind: 'encoder', id: 'use-lite' };
-const RAW_FOLDERS: Record<'nw-ucla' | 'utd-mhad', string> = { 'nw-ucla': 'nw-ucla/all_sqe', 'utd-mhad': 'utd-mhad/Skeleton' };
 
 /**
  * The datasets of the evidence tables: NW-UCLA and UTD-MHAD with every registered split when
@@ -93,7 +93,7 @@ export function evidencePreset(mode: 'quick' | 'full', only?: EvidenceDatasetNam
   const datasets: EvidenceDataset[] = [];
   for (const name of ['nw-ucla', 'utd-mhad'] as const) {
     if (only && !only.includes(name)) continue;
-    const loc = locateData(RAW_FOLDERS[name]);
+    const loc = locateRawDataset(name);
     if (!loc.path) continue;
     datasets.push({
       name, sources: listSplits(name).map((s) => ({ kind: 'skeletons', dataset: name, split: s.name })),

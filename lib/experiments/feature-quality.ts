@@ -10,7 +10,7 @@
  * test side and the real unseen classes' test labels, so nothing is chosen on them.
  */
 import { listSplits, BenchmarkSplit, getSplit } from '../data/splits';
-import { locateData } from '../data/paths';
+import { locateRawDataset } from '../data/datasets';
 import { SkeletonSequence } from '../data/skeleton';
 import { meanStd } from '../eval/metrics';
 import { provenance } from '../report/provenance';
@@ -39,9 +39,6 @@ export const FEATURE_QUALITY_PRESETS: Readonly<Record<'quick' | 'full', FeatureQ
   full: { datasets: ['nw-ucla', 'utd-mhad'], extractors: ['dct-descriptor', 'dct-lda', 'shift-gcn-tiny'], seeds: [1, 2, 3] },
 };
 
-const RAW_DIRS: Record<RawSkeletonDataset, string> = {
-  'nw-ucla': 'nw-ucla/all_sqe', 'utd-mhad': 'utd-mhad/Skeleton', 'msr-action3d': 'msr-action3d', ntu60: 'ntu-rgbd', ntu120: 'ntu-rgbd', pku51: 'pku-mmd',
-};
 
 export interface FeatureQualityResult {
   rows: Row[];
@@ -67,7 +64,7 @@ export function runFeatureQuality(cfg: FeatureQualityConfig, opts: {
   const missing: string[] = [];
   const plan: { dataset: RawSkeletonDataset; split: BenchmarkSplit; seqs: SkeletonSequence[]; side: SideOf }[] = [];
   for (const dataset of cfg.datasets) {
-    const loc = locateData(RAW_DIRS[dataset], opts.dirs?.[dataset]);
+    const loc = locateRawDataset(dataset, opts.dirs?.[dataset]);
     if (!loc.path) {
       missing.push(`${dataset}: not found (tried ${loc.tried.join(', ')})`);
       continue;

@@ -5,7 +5,7 @@
  * per-joint energy redistribution caused by the enhancement. One config object per run.
  */
 import * as tf from '@tensorflow/tfjs';
-import { locateData } from '../data/paths';
+import { locateRawDataset } from '../data/datasets';
 import { readNwUclaFolder } from '../data/nwucla';
 import { generateActionDataset } from '../data/generator';
 import { SkeletonSequence, trajectories } from '../data/skeleton';
@@ -91,7 +91,7 @@ function centred(seq: SkeletonSequence): SkeletonSequence {
 }
 
 function loadSkeletons(config: FrequencyAnalysisConfig): { seqs: SkeletonSequence[]; source: string } {
-  const loc = locateData('nw-ucla/all_sqe', config.nwUclaDir);
+  const loc = locateRawDataset('nw-ucla', config.nwUclaDir);
   if (loc.path) {
     return { seqs: readNwUclaFolder(loc.path, config.maxRealSequences ?? undefined), source: `NW-UCLA (real, ${loc.source}: ${loc.path})` };
   }

@@ -6,22 +6,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { BenchmarkSplit, getProtocol, getSplit } from '../data/splits';
+import { BenchmarkSplit, getSplit } from '../data/splits';
 import { cacheRoot, locateData } from '../data/paths';
 import { readSynseBenchmark, readSynsePhase, SynsePhase, SynseSplitData } from '../data/synse';
+import { locateRawDataset, rawDataset, RawDatasetRead, RawSkeletonDataset } from '../data/datasets';
 import { readSadvaeSplit, SADVAE_FOLDER, SadvaeBenchmark, sadvaePaths, sadvaeSplitId, sadvaeSplitRef } from '../data/sadvae';
 import { SkeletonSequence } from '../data/skeleton';
 import { generateActionDataset } from '../data/generator';
-import { readNwUclaFolder } from '../data/nwucla';
-import { readUtdMhadFolder } from '../data/utd-mhad';
 import { ExtractorConfig } from '../stage1/extractors';
 import { isDctExtractorConfig } from '../stage1/dct-extractor';
 import { dataParallelAvailable } from '../stage1/data-parallel';
-import { readMsrAction3dFolder } from '../data/msr-action3d';
-import { readNtuFolder } from '../data/ntu-skeleton';
-import { pkuMmdCrossSubject, pkuMmdSide, readPkuMmdFolder } from '../data/pku-mmd';
 import { Stage1ExportReport, exportStage1Features } from '../stage1/export';
-import { SideOf, sideFromIds, sideFromProtocol } from '../stage1/input';
+import { SideOf, sideFromIds } from '../stage1/input';
 import { Stage1Progress } from '../stage1/train';
 import { TextEncoderName } from '../data/text-tables';
 import { PrecomputedTextSource } from '../text/encoders/precomputed';
@@ -79,22 +75,11 @@ export interface MissingDataset {
   message: string;
 }
 
-/** Datasets with a raw-skeleton reader and a registered split. */
-export type RawSkeletonDataset = 'nw-ucla' | 'utd-mhad' | 'msr-action3d' | 'ntu60' | 'ntu120' | 'pku51';
-export const RAW_SKELETON_DATASETS: readonly RawSkeletonDataset[] = ['nw-ucla', 'utd-mhad', 'msr-action3d', 'ntu60', 'ntu120', 'pku51'];
+export { RAW_SKELETON_DATASETS } from '../data/datasets';
+export type { RawSkeletonDataset } from '../data/datasets';
 
-const RAW_LOCATIONS: Record<RawSkeletonDataset, string> = {
-  'nw-ucla': 'nw-ucla/all_sqe', 'utd-mhad': 'utd-mhad/Skeleton', 'msr-action3d': 'msr-action3d', ntu60: 'ntu-rgbd', ntu120: 'ntu-rgbd', pku51: 'pku-mmd',
-};
-const DOWNLOAD_HINT: Record<RawSkeletonDataset | 'ntu60' | 'ntu120', string> = {
-  'nw-ucla': 'npx fsvae download nw-ucla',
-  'utd-mhad': 'npx fsvae download utd-mhad',
-  'msr-action3d': 'npx fsvae download msr-action3d (manual: see its instructions)',
-  pku51: 'npx fsvae download pku-mmd (manual: see its instructions)',
-  ntu60: 'npx fsvae download synse-shift-features (SynSE Google Drive) and npx fsvae download ntu-text-features',
-  ntu120: 'npx fsvae download synse-shift-features (SynSE Google Drive) and npx fsvae download ntu-text-features',
-};
-const RAW_NTU_HINT = 'npx fsvae download ntu-rgbd (manual: ROSE Lab skeleton release)';
+/** Where the SynSE-layout NTU features come from. */
+const SYNSE_FEATURES_HINT = 'npx fsvae download synse-shift-features (SynSE Google Drive) and npx fsvae download ntu-text-features';
 
 export function featureCacheDir(): string {
   return process.env.FSVAE_FEATURE_CACHE ?? path.join(cacheRoot(), 'features');
@@ -133,9 +118,11 @@ export function loadSequences(src: DatasetSource): LoadedSequences | MissingData
       datasetId: `generated:${src.preset}:${src.seed}:${h.digest('hex').slice(0, 24)}`,
     };
   }
-  const loc = locateData(RAW_LOCATIONS[src.dataset], src.dir);
-  const hint = src.dataset === 'ntu60' || src.dataset === 'ntu120' ? RAW_NTU_HINT : DOWNLOAD_HINT[src.dataset];
-  if (!loc.path) return { missing: true, source: src, message: `${src.dataset} skeletons not found (tried ${loc.tried.join(', ')}); get them with: ${hint}` };
+  const loc = locateRawDataset(src.dataset, src.dir);
+  if (!loc.path) return {
+    missing: true, source: src,
+    message: `${src.dataset} skeletons not found (tried ${loc.tried.join(', ')}); get them with: ${rawDataset(src.dataset).download}`,
+  };
   const { sequences, side, note } = readRawSkeletons(src.dataset, loc.path);
   return {
     sequences, side, origin: `${src.dataset} (real, ${loc.source}: ${loc.path}${note ? `; ${note}` : ''})`,
@@ -143,47 +130,9 @@ export function loadSequences(src: DatasetSource): LoadedSequences | MissingData
   };
 }
 
-/** Reads a raw dataset folder with its reader and the dataset's standard train/test protocol. */
-export function readRawSkeletons(dataset: RawSkeletonDataset, dir: string): { sequences: SkeletonSequence[]; side: SideOf; note?: string } {
-  switch (dataset) {
-    case 'nw-ucla':
-      return { sequences: readNwUclaFolder(dir), side: sideFromProtocol(getProtocol(dataset)) };
-    case 'utd-mhad':
-      return { sequences: readUtdMhadFolder(dir), side: sideFromProtocol(getProtocol(dataset)) };
-    case 'msr-action3d': {
-      const r = readMsrAction3dFolder(dir);
-      return {
-        sequences: r.sequences, side: sideFromProtocol(getProtocol(dataset)), note: r.skipped.length ? `${r.skipped.length} all-zero files skipped` : undefined,
-      };
-    }
-    case 'ntu60':
-    case 'ntu120': {
-      // a folder of .skeleton files, or the release root with nturgb+d_skeletons[120]/
-      const direct = fs.readdirSync(dir).some((f) => f.endsWith('.skeleton'));
-      const folders = direct
-        ? [dir]
-        : ['nturgb+d_skeletons', ...(dataset === 'ntu120' ? ['nturgb+d_skeletons120'] : [])].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
-      if (folders.length === 0) throw new FsvaeInputError(
-        `${dir}: no .skeleton files and no nturgb+d_skeletons/ folder; point --dir at the NTU skeleton folder.`,
-      );
-      const limit = dataset === 'ntu60' ? 60 : 120;
-      const all = folders.flatMap((f) => readNtuFolder(f).sequences);
-      const sequences = all.filter((s) => s.label < limit);
-      if (sequences.length === 0) throw new FsvaeInputError(
-        `${dir}: none of the ${all.length} samples has an action of ${dataset} (A001..A${String(limit).padStart(3, '0')}).`,
-      );
-      return {
-        sequences, side: sideFromProtocol(getProtocol(dataset)),
-        note: all.length > sequences.length ? `${all.length - sequences.length} samples of NTU-120-only actions left out` : undefined,
-      };
-    }
-    case 'pku51': {
-      const xsub = pkuMmdCrossSubject({ root: dir });
-      return { sequences: readPkuMmdFolder(dir).sequences, side: pkuMmdSide(xsub.testVideos, xsub.trainVideos), note: `cross-subject sides: ${xsub.source}` };
-    }
-    default:
-      throw new FsvaeInputError(`no raw-skeleton reader for dataset '${String(dataset)}'; known: ${RAW_SKELETON_DATASETS.join(', ')}.`);
-  }
+/** Reads a raw dataset folder with its reader and the dataset's standard train/test protocol (lib/data/datasets.ts). */
+export function readRawSkeletons(dataset: RawSkeletonDataset, dir: string): RawDatasetRead {
+  return rawDataset(dataset).read(dir);
 }
 
 /** Folders up to this many bytes are identified by their bytes; larger ones (a full NTU release) by names, sizes and times. */
@@ -243,7 +192,7 @@ export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): Prepa
     const loc = locateData('sk_feats', src.features);
     if (!loc.path) return {
       missing: true, source: src,
-      message: `${src.dataset} SynSE features not found (tried ${loc.tried.join(', ')}); get them with: ${DOWNLOAD_HINT[src.dataset]}`,
+      message: `${src.dataset} SynSE features not found (tried ${loc.tried.join(', ')}); get them with: ${SYNSE_FEATURES_HINT}`,
     };
     return {
       source: src, description: `${src.dataset} SynSE Shift-GCN features (${loc.source}: ${loc.path})`, split, featuresRoot: loc.path, textDataset: src.dataset,

@@ -12,45 +12,11 @@ import { Random } from '../util/random';
 import { JointLayout, jointLayout } from '../data/layouts';
 import { preprocessSequence } from '../data/preprocess';
 import { SkeletonSequence } from '../data/skeleton';
-import { TrainTestProtocol, protocolSide } from '../data/splits';
+import { SideOf } from '../data/splits';
 import { Stage1AugmentConfig, Stage1InputConfig } from './config';
 
-export type ProtocolSideName = 'train' | 'test';
-/** Train/test side of a sequence under a protocol. */
-export type SideOf = (seq: SkeletonSequence) => ProtocolSideName;
-
-function metaId(seq: SkeletonSequence, key: string, what: string): number {
-  const v = seq.meta?.[key];
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n)) {
-    throw new FsvaeInputError(`${what}: sequence ${seq.id} has no integer meta.${key} (got ${JSON.stringify(v)}); `
-      + `the reader must record the ${key} id to assign a train/test side.`);
-  }
-  return n;
-}
-
-/** Side from a registered protocol (lib/data/splits.ts): reads seq.meta[protocol.key]. */
-export function sideFromProtocol(protocol: TrainTestProtocol): SideOf {
-  return (seq) => protocolSide(protocol, metaId(seq, protocol.key, `${protocol.dataset} ${protocol.name}`));
-}
-
-/**
- * Side from explicit id lists (e.g. the generated dataset's protocol
- * { trainSubjects, testSubjects }); ids in neither list are an error.
- */
-export function sideFromIds(train: readonly number[], test: readonly number[], key = 'subject'): SideOf {
-  const tr = new Set(train);
-  const te = new Set(test);
-  const both = [...tr].filter((x) => te.has(x));
-  if (both.length) throw new FsvaeInputError(`sideFromIds: ${key} ids [${both.join(', ')}] are on both the train and the test side.`);
-  return (seq) => {
-    const id = metaId(seq, key, 'sideFromIds');
-    if (tr.has(id)) return 'train';
-    if (te.has(id)) return 'test';
-    throw new FsvaeInputError(`sideFromIds: sequence ${seq.id} has ${key} ${id}, `
-      + `in neither the train [${train.join(', ')}] nor the test [${test.join(', ')}] list.`);
-  };
-}
+export type { ProtocolSideName, SideOf } from '../data/splits';
+export { sideFromIds, sideFromProtocol } from '../data/splits';
 
 /** The input configuration with the body count fixed. */
 export interface ResolvedInput extends Stage1InputConfig {

@@ -507,7 +507,9 @@ export async function runPkuMmd(cfg: PkuMmdConfig, log: (l: string) => void = ()
   const standIn = (e: Table6Entry) => e.source.kind === 'generated';
   return {
     config: cfg, archive, runs, missing, stage1Rows, wallSeconds: (Date.now() - t0) / 1000,
-    table6: [...publishedTable6Rows(), ...archive.rows, ...table6Rows(runs, missing, cfg.entries.filter((e) => !standIn(e)))],
+    // the note last: the rows of the three kinds bring different columns
+    table6: [...publishedTable6Rows(), ...archive.rows, ...table6Rows(runs, missing, cfg.entries.filter((e) => !standIn(e)))]
+      .map(({ note, ...r }) => ({ ...r, note })),
     chainCheck: table6Rows(runs, missing, cfg.entries.filter(standIn)),
   };
 }

@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
-import { DownloadError, TarEntry, TarSink } from './download';
+import { DownloadError } from './download/errors';
+import { TarEntry, TarSink } from './download/tar';
 
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;

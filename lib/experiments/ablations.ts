@@ -6,7 +6,7 @@
  *   Fig. 4   φ and b of the frequency module (Eq. 2-3), on both encoders
  *
  * Tables 3, 4 and 9 (modules, text descriptions, alignment losses) are evidence tables
- * (lib/experiments/evidence-tables.ts). Every sweep is a list of variants
+ * (one file each in lib/experiments/tables/). Every sweep is a list of variants
  * (lib/experiments/variants.ts) of the same stage-2 preset; identical configurations (e.g. the
  * paper's best value, which appears in two sweeps) run once per dataset and are reused.
  *
@@ -24,7 +24,8 @@ import { Shard, assignShards } from './shards';
 import { DEFAULT_EXTRACTOR, ExtractorConfig, extractorConfig } from '../stage1/extractors';
 import { Stage2Config, scaledSchedule, stage2Preset } from '../train/config';
 import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeatures, resolveSplit, textFeaturesFor } from '../pipeline/features';
-import { OURS, Variant, VariantRun, applyVariant, runVariants } from './variants';
+import { OURS, VariantRun, applyVariant, runVariants } from './variants';
+import { AblationVariant } from './tables/types';
 import { notebookStage2 } from './main-results';
 import { PAPER_SWEEP_BEST, PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA } from './paper-numbers';
 import { GateConfig, zeroShotStage2Engine } from '../pipeline/zero-shot';
@@ -40,12 +41,8 @@ export type SweepId = 'table5-alpha' | 'table5-lambda' | 'fig4-phi' | 'fig4-band
 
 export const SWEEP_IDS: readonly SweepId[] = ['table5-alpha', 'table5-lambda', 'fig4-phi', 'fig4-bands'];
 
-/** A variant with the key of its row in the paper's table ('+ − +', 'AL', '0.1', 'L_T1', …). */
-export interface AblationVariant extends Variant {
-  key: string;
-  /** the swept value (α, λ, φ or b) of Table 5 / Fig. 4 rows. */
-  x?: number;
-}
+/** A variant with the key of its row in the paper's table: defined with the table specs (lib/experiments/tables/types.ts). */
+export type { AblationVariant } from './tables/types';
 
 function checkGrid(values: readonly number[], what: string, integer: boolean, min: number): void {
   if (!Array.isArray(values) || values.length === 0) throw new FsvaeInputError(`ablations: the ${what} grid is empty; give at least one value.`);

@@ -1,17 +1,19 @@
 /**
- * The paper's tables as evidence tables (lib/experiments/evidence.ts): which rows, which claim each
- * row tests, and the paper's numbers for them. Notebooks 03 (Tables 1-2), 04 (Tables 3, 4, 9) and
- * 06 (Table 7) pick a table id and call runEvidenceTable; nothing else is decided in a notebook.
+ * The paper's tables as evidence tables (lib/experiments/evidence.ts): the registry of the table
+ * specs, one file per paper table in lib/experiments/tables/ (its variants, its paper numbers, its
+ * rows with the claims they test, its file, title and notes), and what runs, writes and summarises
+ * them. Notebooks 03 (Tables 1-2), 04 (Tables 3, 4, 9) and 06 (Table 7) pick a table id and call
+ * runEvidenceTable; nothing else is decided in a notebook.
  */
-import { BASELINE, OURS, OURS_DAGGER, Variant } from './variants';
-import { AblationVariant, readSweepTables } from './ablations';
-import {
-  PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL, PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE9, PURLS_GLOBAL_ROW, PURLS_SMALL_DATA_ZSL,
-} from './paper-numbers';
-import {
-  ALL_SPLITS, Evidence, EvidenceCell, EvidenceMetric, EvidenceRowSpec, EvidenceRowsInput, PublishedRow, evidenceNotes, evidenceRows, perSplitFigure, runsOn,
-  seedsOf,
-} from './evidence';
+import { BASELINE, OURS } from './variants';
+import { readSweepTables } from './ablations';
+import { ALL_SPLITS, Evidence, EvidenceCell, EvidenceRowsInput, evidenceNotes, evidenceRows, perSplitFigure, runsOn, seedsOf } from './evidence';
+import { EvidenceTableId, EvidenceTableSpec } from './tables/types';
+import { EXTENSION_PARAPHRASES, PURLS_GLOBAL_ROW, PURLS_SMALL_DATA_ZSL, TABLE1, TABLE2 } from './tables/table1-2';
+import { TABLE3 } from './tables/table3';
+import { TABLE4 } from './tables/table4';
+import { TABLE7, TABLE8 } from './tables/table7-8';
+import { TABLE9 } from './tables/table9';
 import { Figure } from '../viz/plotly';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -22,168 +24,15 @@ import { readAuxiliaryResults } from './auxiliary-classes';
 import { readRegularisationResults } from './regularisation';
 import { readPartAlignmentResults } from './part-alignment';
 
-/** The label of the several-descriptions extension row (lib/text/paraphrases.ts). */
-export const EXTENSION_PARAPHRASES = 'Ours + several descriptions per class (extension)';
+export type { EvidenceTableId, EvidenceTableSpec } from './tables/types';
+export { EXTENSION_PARAPHRASES, OURS_PAPER_FORM } from './tables/table1-2';
+export { table3Variants } from './tables/table3';
+export { TABLE4_TEXT_MODES, table4Variants } from './tables/table4';
+export { table9Variants } from './tables/table9';
 
-const NTU = ['ntu60-55/5', 'ntu60-48/12', 'ntu120-110/10', 'ntu120-96/24'] as const;
-
-/** The paper's four NTU numbers of a row, 'a | b | c | d'. */
-function paper4(byNtuSplit: Record<string, number> | undefined): string {
-  return byNtuSplit ? NTU.map((s) => byNtuSplit[s]?.toFixed(1) ?? '–').join(' | ') : '';
-}
-
-/** The paper's differences better − worse on its four NTU splits. */
-function paperDelta(better: Record<string, number> | undefined, worse: Record<string, number> | undefined): string {
-  if (!better || !worse) return '';
-  return NTU.map((s) => {
-    const d = better[s] - worse[s];
-    return `${d >= 0 ? '+' : ''}${d.toFixed(1)}`;
-  }).join(' | ');
-}
-
-/** Eq. 2-3 without k, Eq. 6 with negatives on both sides, φ = 35, α = 0.1 (Table 12), on the dataset's schedule. */
-export const OURS_PAPER_FORM: Variant = {
-  name: 'Ours (paper form: Eq. 2-3, 6 as printed, φ = 35)', textMode: 'lb_ad_md', frequency: 'paper', alignment: 'calibrated-paper', alpha: 0.1,
-};
-
-const h = (m: Record<string, { H: number }> | undefined) => (m ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.H])) : undefined);
-
-function table1Rows(metric: EvidenceMetric): EvidenceRowSpec[] {
-  const p = (name: string) => (metric === 'zsl' ? PAPER_TABLE1_ZSL[name] : h(PAPER_TABLE2_GZSL[name]));
-  const rows: EvidenceRowSpec[] = [
-    {
-      key: 'ours', variant: OURS, powered: true, paper: paper4(p(OURS.name)),
-      claim: { vs: 'baseline', thisBetter: true, statement: 'Ours > baseline', paper: paperDelta(p(OURS.name), p(BASELINE.name)) },
-    },
-    {
-      key: 'dagger', variant: OURS_DAGGER, paper: paper4(p(OURS_DAGGER.name)),
-      claim: { vs: 'ours', thisBetter: false, statement: 'Ours > Ours† (low/high split helps)', paper: paperDelta(p(OURS.name), p(OURS_DAGGER.name)) },
-    },
-    { key: 'paper-form', variant: OURS_PAPER_FORM, paper: '', claim: { vs: 'baseline', thisBetter: true, statement: 'Ours (paper form) > baseline' } },
-    { key: 'baseline', variant: BASELINE, powered: true, paper: paper4(p(BASELINE.name)) },
-    // an extension (not in the paper): each text part of a class is the mean embedding of its text and its alternatives
-    {
-      key: 'ours-paraphrases', label: EXTENSION_PARAPHRASES, variant: OURS, text: { kind: 'encoder', id: 'use-lite', paraphrases: true },
-      datasets: ['nw-ucla', 'utd-mhad'],
-      claim: { vs: 'ours', thisBetter: true, statement: 'extension: several descriptions per class > one' },
-    },
-  ];
-  if (metric === 'zsl') {
-    rows.push(
-      {
-        key: 'ridge', label: 'Ridge map text → visual prototype (reference; α chosen on val)', reference: 'ridge', powered: true,
-        claim: { vs: 'ours', thisBetter: false, statement: 'Ours > a linear ridge map' },
-      },
-      { key: 'oracle', label: 'Unseen NCM oracle (ceiling: uses test labels)', reference: 'ncm-oracle', powered: true },
-    );
-  }
-  return rows;
-}
-
-const ON = '+';
-const OFF = '−'; // U+2212, as in PAPER_TABLE3's keys
-
-/**
- * Table 3 (modules), the paper's rows in its order: SD on = 'lb_ad_md' (AL+GD+LD) else 'lb'; FM on = 'reference' else 'off';
- * CL on = calibrated else cross-reconstruction.
- */
-export function table3Variants(): AblationVariant[] {
-  return ['− − −', '+ − −', '− + −', '− − +', '+ + +'].map((key) => {
-    const [sd, fm, cl] = key.split(' ').map((f) => f === ON);
-    return {
-      key, name: `SD${sd ? ON : OFF} FM${fm ? ON : OFF} CL${cl ? ON : OFF}`,
-      textMode: sd ? 'lb_ad_md' : 'lb', frequency: fm ? 'reference' : 'off', alignment: cl ? 'calibrated-reference' : 'cross-reconstruction',
-    };
-  });
-}
-
-/** Table 4 rows: paper part names → text modes (AL = lb, GD = ad, LD = md; concatenation order of the code). */
-export const TABLE4_TEXT_MODES: ReadonlyArray<{ key: string; textMode: string }> = [
-  { key: 'AL', textMode: 'lb' }, { key: 'LD', textMode: 'md' }, { key: 'GD', textMode: 'ad' },
-  { key: 'LD+GD', textMode: 'ad_md' }, { key: 'AL+LD+GD', textMode: 'lb_ad_md' },
-];
-
-/** Table 4 (text descriptions) with FM and CL on. */
-export function table4Variants(): AblationVariant[] {
-  return TABLE4_TEXT_MODES.map(({ key, textMode }) => ({ key, name: `text ${key}`, textMode, frequency: 'reference', alignment: 'calibrated-reference' }));
-}
-
-/** Table 9: the triplet alignment losses of Eq. 25-28 (as printed) vs the calibrated loss. */
-export function table9Variants(): AblationVariant[] {
-  return [
-    ...(['T1', 'T2', 'T3', 'T4'] as const).map((t) => ({
-      ...OURS, key: `L_${t}`, name: `L_${t} (Eq. ${24 + Number(t[1])})`, alignment: `triplet-${t}` as const,
-    })),
-    { ...OURS, key: 'Ours', name: 'calibrated (Ours)' },
-  ];
-}
-
-function table3Rows(): EvidenceRowSpec[] {
-  const all = '+ + +';
-  const none = '− − −';
-  const what: Record<string, string> = { '+ − −': 'SD', '− + −': 'FM', '− − +': 'CL' };
-  return table3Variants().map((v) => {
-    const spec: EvidenceRowSpec = { key: v.key, label: `${v.name}`, variant: v, paper: paper4(PAPER_TABLE3[v.key]) };
-    if (v.key === all) spec.claim = {
-      vs: none, thisBetter: true, statement: 'all three modules > none', paper: paperDelta(PAPER_TABLE3[all], PAPER_TABLE3[none]),
-    };
-    else if (what[v.key]) spec.claim = {
-      vs: none, thisBetter: true, statement: `${what[v.key]} alone > none`, paper: paperDelta(PAPER_TABLE3[v.key], PAPER_TABLE3[none]),
-    };
-    return spec;
-  });
-}
-
-function table4Rows(): EvidenceRowSpec[] {
-  return table4Variants().map((v) => {
-    const spec: EvidenceRowSpec = { key: v.key, label: v.name, variant: v, paper: paper4(PAPER_TABLE4[v.key]) };
-    if (v.key === 'AL+LD+GD') spec.claim = {
-      vs: 'AL', thisBetter: true, statement: 'AL+LD+GD > AL', paper: paperDelta(PAPER_TABLE4['AL+LD+GD'], PAPER_TABLE4.AL),
-    };
-    if (v.key === 'LD+GD') spec.claim = { vs: 'AL', thisBetter: true, statement: 'LD+GD > AL', paper: paperDelta(PAPER_TABLE4['LD+GD'], PAPER_TABLE4.AL) };
-    return spec;
-  });
-}
-
-function table9Rows(): EvidenceRowSpec[] {
-  return table9Variants().map((v) => {
-    const spec: EvidenceRowSpec = { key: v.key, label: v.name, variant: v, paper: paper4(PAPER_TABLE9[v.key]) };
-    if (v.key !== 'Ours') spec.claim = {
-      vs: 'Ours', thisBetter: false, statement: `calibrated > ${v.key}`, paper: paperDelta(PAPER_TABLE9.Ours, PAPER_TABLE9[v.key]),
-    };
-    return spec;
-  });
-}
-
-/** Table 7 on the small datasets: the offline encoder (USE-Lite) on each part, and a random-text control. */
-function table7Rows(): EvidenceRowSpec[] {
-  const use = (key: string, textMode: string): EvidenceRowSpec => ({ key, label: `USE-Lite ${key}`, variant: { ...OURS, name: `USE-Lite ${key}`, textMode } });
-  return [
-    use('AL', 'lb'), use('LD', 'md'), use('GD', 'ad'),
-    { ...use('AL+LD+GD', 'lb_ad_md'), claim: { vs: 'random', thisBetter: true, statement: 'text semantics > random text' } },
-    { key: 'random', label: 'random text (AL+LD+GD shape; control)', variant: { ...OURS, name: 'random text' }, text: { kind: 'random', seed: 7 } },
-  ];
-}
-
-export type EvidenceTableId = 'table1' | 'table2' | 'table3' | 'table4' | 'table9' | 'table7' | 'table8';
-
-/** PURLS's supplementary Table 8 (ZSL on our NW-UCLA and UTD-MHAD splits), as published rows. */
-const PURLS_PUBLISHED: PublishedRow[] = Object.entries(PURLS_SMALL_DATA_ZSL).map(([model, values]) => ({
-  model: `${model} (PURLS suppl. Tab. 8; CLIP text, their features)`, source: 'PURLS (Zhu et al., CVPR 2024), supplementary Table 8', values,
-}));
-
-export const EVIDENCE_TABLES: Readonly<Record<EvidenceTableId, {
-  file: string; title: string; metric: EvidenceMetric; rows: () => EvidenceRowSpec[]; published?: PublishedRow[];
-}>> = {
-  table1: {
-    file: 'table1_zsl', title: 'Table 1: zero-shot accuracy (%) on real skeletons', metric: 'zsl', rows: () => table1Rows('zsl'), published: PURLS_PUBLISHED,
-  },
-  table2: { file: 'table2_gzsl', title: 'Table 2: generalized zero-shot S / U / H (%)', metric: 'H', rows: () => table1Rows('H') },
-  table3: { file: 'ablation_table3', title: 'Table 3: influence of the modules (SD, FM, CL), ZSL (%)', metric: 'zsl', rows: table3Rows },
-  table4: { file: 'ablation_table4', title: 'Table 4: influence of the text descriptions (AL, LD, GD), ZSL (%)', metric: 'zsl', rows: table4Rows },
-  table9: { file: 'ablation_table9', title: 'Table 9: alignment losses, ZSL (%)', metric: 'zsl', rows: table9Rows },
-  table7: { file: 'table7_text_encoders', title: 'Table 7: text encoders and a random-text control, ZSL (%)', metric: 'zsl', rows: table7Rows },
-  table8: { file: 'table8_text_encoders_gzsl', title: 'Table 8: text encoders and a random-text control, GZSL S / U / H (%)', metric: 'H', rows: table7Rows },
+/** Every evidence table by id, in the order the tables are read and summarised. */
+export const EVIDENCE_TABLES: Readonly<Record<EvidenceTableId, EvidenceTableSpec>> = {
+  table1: TABLE1, table2: TABLE2, table3: TABLE3, table4: TABLE4, table9: TABLE9, table7: TABLE7, table8: TABLE8,
 };
 
 export interface EvidenceTable {
@@ -214,17 +63,7 @@ export async function runEvidenceTable(ev: Evidence, id: EvidenceTableId): Promi
       `and their own skeleton features (ours: ${ours} and dct-lda features). ` +
       `They are quoted, not re-run; their split-'${ALL_SPLITS}' row is the mean of the published per-split numbers.`);
   }
-  if (id === 'table1') notes.push('Reference rows on the same features: the ridge map fits text → visual class mean on the seen classes '
-    + '(regulariser chosen on the val phase); the NCM oracle classifies unseen test samples by their own class means (test labels): '
-    + 'a ceiling, not a zero-shot result. Both are deterministic: n = splits.');
-  if (id === 'table1' || id === 'table2') notes.push("Ours (paper form) = the `paper` preset's formulas and hyper-parameters "
-    + "(Eq. 2-3 without k, Eq. 6 with negatives on both sides, φ = 35, α = 0.1) on the dataset's schedule: the paper's 10 × 1900 steps per run "
-    + "do not fit the notebooks' budget; `npx fsvae run --preset paper` runs the whole preset on NTU features.");
-  if (id === 'table2') notes.push("H = harmonic mean of S and U with the code's gate (logistic regression on the pseudo split, temperature 2, threshold 0.5).");
-  if (id === 'table8') notes.push("H = harmonic mean of S and U with the code's gate (temperature 2, threshold 0.5); the same runs as Table 7.");
-  if (id === 'table7' || id === 'table8') notes.push('CLIP ViT-B/32 vs ViT-B/16 rows need NTU features (SynSE Shift-GCN); '
-    + 'they run in notebook 06 when those are present. Here the offline USE-Lite encoder embeds each text part, and the control replaces the text '
-    + 'with Gaussian vectors of the same shape.');
+  notes.push(...(t.notes ?? []));
   // what the table costs from an empty cache: each distinct cell's own training time
   const trainingSeconds = (await trainedCellsOf(ev, id)).reduce((sum, c) => sum + c.seconds, 0);
   return { id, file: t.file, title: t.title, rows, notes, trainingSeconds: Number(trainingSeconds.toFixed(1)), input };

@@ -22,6 +22,7 @@ import { Stage2Config, stage2Preset } from '../train/config';
 import { GateConfig, REFERENCE_GATE, runZeroShotBenchmark, zeroShotStage2Engine } from '../pipeline/zero-shot';
 import { DatasetSource, PreparedFeatures, TextSourceSpec, prepareFeaturesParallel, textFeaturesFor, zeroShotDataFor } from '../pipeline/features';
 import { Variant, applyVariant } from './variants';
+import { EvidenceMetric, EvidenceRowSpec, PublishedRow } from './tables/types';
 import { notebookStage2 } from './main-results';
 import { ridgeReference, unseenNcmOracle } from '../eval/reference-zsl';
 import { STRATIFIED_INTERVAL_METHOD, formatInterval, groupBy, pairedComparison, stratifiedInterval } from '../eval/stats';
@@ -144,38 +145,8 @@ export interface EvidenceRun extends Omit<EvidenceCell, 'cached'> {
 /** A row spec as stored in a table's JSON: everything rows and verdicts are computed from, besides the runs. */
 export type EvidenceRowRecord = Pick<EvidenceRowSpec, 'key' | 'label' | 'reference' | 'paper' | 'claim' | 'powered' | 'datasets'> & { label: string };
 
-/** Published numbers of another method on the same splits (e.g. PURLS's supplementary Table 8): shown beside ours, never pooled with them. */
-export interface PublishedRow {
-  model: string;
-  /** what differs from our runs (text encoder, features) and where the numbers are printed. */
-  source: string;
-  /** split name → accuracy (%). */
-  values: Readonly<Record<string, number>>;
-}
-
-/** A table row: a stage-2 variant, or a reference computed on the features. */
-export interface EvidenceRowSpec {
-  key: string;
-  /** the row's label (defaults to the variant's name). */
-  label?: string;
-  variant?: Variant;
-  /** replaces the dataset's text source (Table 7 controls). */
-  text?: TextSourceSpec;
-  reference?: 'ridge' | 'ncm-oracle';
-  /** the paper's numbers for this row (already formatted). */
-  paper?: string;
-  /** in Tables 1-2: this row runs the headline seeds even when only the rows with targets do (EvidenceConfig.headlineRows). */
-  powered?: boolean;
-  /** the datasets this row runs on (default: every dataset of the run), e.g. an extension whose texts exist for the real datasets only. */
-  datasets?: readonly string[];
-  /**
-   * A claim of the paper about this row and row `vs`: this row is better (`thisBetter`) or worse
-   * than it. `paper`: the paper's differences (claimed-better − other) on its NTU splits.
-   */
-  claim?: { vs: string; thisBetter: boolean; statement: string; paper?: string };
-}
-
-export type EvidenceMetric = 'zsl' | 'H';
+/** A table row, its metric and published rows: defined with the table specs (lib/experiments/tables/types.ts). */
+export type { EvidenceMetric, EvidenceRowSpec, PublishedRow } from './tables/types';
 
 export interface EvidenceProgress {
   done: number;

@@ -9,7 +9,7 @@
  *  (b) Tables 7/8 proper: NTU ZSL/GZSL with CLIP ViT-B/32 vs ViT-B/16 tables, only when the
  *      user's SynSE features are present; otherwise rows marked 'not run' with what to download.
  * The value of the text semantics on real skeletons (USE-Lite AL+GD+LD vs label only vs random
- * text) is Table 7's evidence rows (lib/experiments/evidence-tables.ts).
+ * text) is Table 7's evidence rows (lib/experiments/tables/table7-8.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,4 +1,4 @@
-/** The variants of the evidence Tables 3, 4 and 9 (lib/experiments/evidence-tables.ts) map to the configurations the paper describes. */
+/** The variants of the evidence Tables 3, 4 and 9 (lib/experiments/tables/table3.ts, table4.ts, table9.ts) map to the configurations the paper describes. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { table3Variants, table4Variants, table9Variants } from '../../lib/experiments/evidence-tables';

@@ -385,6 +385,12 @@ export interface PkuMmdResult {
   wallSeconds: number;
 }
 
+/** Every row with every column of the table (blank where a kind of row has none), the note last. */
+function noteLast(rows: Row[]): Row[] {
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((c) => c !== 'note');
+  return rows.map((r) => ({ ...Object.fromEntries(cols.map((c) => [c, r[c] ?? ''])), note: r.note ?? '' }));
+}
+
 /** The paper's Table 6, one row per method, status 'published'. */
 export function publishedTable6Rows(): Row[] {
   const f = (x?: number) => (x === undefined ? '–' : x.toFixed(1));
@@ -507,9 +513,7 @@ export async function runPkuMmd(cfg: PkuMmdConfig, log: (l: string) => void = ()
   const standIn = (e: Table6Entry) => e.source.kind === 'generated';
   return {
     config: cfg, archive, runs, missing, stage1Rows, wallSeconds: (Date.now() - t0) / 1000,
-    // the note last: the rows of the three kinds bring different columns
-    table6: [...publishedTable6Rows(), ...archive.rows, ...table6Rows(runs, missing, cfg.entries.filter((e) => !standIn(e)))]
-      .map(({ note, ...r }) => ({ ...r, note })),
+    table6: noteLast([...publishedTable6Rows(), ...archive.rows, ...table6Rows(runs, missing, cfg.entries.filter((e) => !standIn(e)))]),
     chainCheck: table6Rows(runs, missing, cfg.entries.filter(standIn)),
   };
 }

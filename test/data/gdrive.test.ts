@@ -497,7 +497,9 @@ describe('Google Drive sources through a loopback Drive', () => {
       const cfg = pkuMmdPreset('quick', { sadvae: path.join(dir, 'sadvae') });
       cfg.entries = [];
       cfg.archive.seeds = [1, 2];
-      cfg.archive.benchmarks[0].stage2 = tinyConfig(2, 30);
+      const tiny = tinyConfig(2, 20);
+      tiny.classifier.steps = 50;
+      cfg.archive.benchmarks[0].stage2 = tiny;
       const r = await runPkuMmd(cfg);
       assert.equal(r.archive.runs.length, 3);
       assert.deepEqual(r.archive.missing, []);
@@ -547,7 +549,8 @@ describe('Google Drive sources through a loopback Drive', () => {
     fs.mkdirSync(copyDir);
     const nb = JSON.parse(fs.readFileSync(path.join(root, 'notebooks', '05_pku_mmd.ipynb'), 'utf8')) as { cells: { source: string[] }[] };
     const setup = nb.cells.find((c) => c.source.join('').includes('fsvae.pkuMmdPreset('))!;
-    setup.source.push('\nconfig.entries = [];\nconfig.archive.seeds = [1];');
+    setup.source.push('\nconfig.entries = [];\nconfig.archive.seeds = [1];\n'
+      + 'config.archive.benchmarks[0].stage2.schedule = fsvae.scaledSchedule(40, 2);\nconfig.archive.benchmarks[0].stage2.classifier.steps = 50;');
     const copy = path.join(copyDir, '05_pku_mmd.ipynb');
     fs.writeFileSync(copy, JSON.stringify(nb));
     const results = tmp('sadvae-nb05-results');

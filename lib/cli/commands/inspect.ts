@@ -40,9 +40,10 @@ files are skipped and counted), a PKU-MMD folder holding a skeleton and a label 
 and the SynSE feature layout (shift_*_r/ subfolders, or train.npy + train_label.npy).
 
 A data root (a folder that is not a dataset itself, e.g. data/external or ../shared/data) is
-searched: first the known dataset folder names (nw-ucla/all_sqe, utd-mhad/Skeleton,
-msr-action3d, ntu-rgbd/nturgb+d_skeletons, pku-mmd, sk_feats, ...), then any subfolder up to two
-levels down with recognised content; each is summarised with the reason it was chosen.
+searched: first the known dataset folder names, in this order:
+${KNOWN_DATASET_FOLDERS.map((f) => `  ${f}`).join('\n')}
+then any subfolder up to two levels down with recognised content; each is summarised with the
+reason it was chosen.
 
 options:
   --limit N   read only the first N files (sorted by name) of a folder

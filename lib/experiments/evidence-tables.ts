@@ -23,6 +23,7 @@ import { FsvaeInputError } from '../util/assert';
 import { readAuxiliaryResults } from './auxiliary-classes';
 import { readRegularisationResults } from './regularisation';
 import { readPartAlignmentResults } from './part-alignment';
+import { replaceReadmeBlock } from './readme-blocks';
 
 export type { EvidenceTableId, EvidenceTableSpec } from './tables/types';
 export { EXTENSION_PARAPHRASES, OURS_PAPER_FORM } from './tables/table1-2';
@@ -378,11 +379,6 @@ function claimLines(tables: EvidenceTable[]): string[] {
 
 /** Replaces the README's evidence block with the summary of the stored tables; returns whether it changed. */
 export function updateReadmeEvidence(readme: string, dir = resultsDir()): { text: string; changed: boolean } {
-  const begin = '<!-- evidence:begin -->';
-  const end = '<!-- evidence:end -->';
-  const i = readme.indexOf(begin);
-  const j = readme.indexOf(end);
-  if (i < 0 || j < i) throw new FsvaeInputError(`README: the markers ${begin} … ${end} are missing.`);
   const sweeps = { quick: readSweepTables(dir, 'quick'), full: readSweepTables(dir, 'full') };
   const transfer = path.join(dir, 'transfer_diagnosis.json');
   const findings = fs.existsSync(transfer) ? ((JSON.parse(fs.readFileSync(transfer, 'utf8')) as { findings?: string[] }).findings ?? []) : [];
@@ -396,8 +392,7 @@ export function updateReadmeEvidence(readme: string, dir = resultsDir()): { text
   const reg = readRegularisationResults('full', dir);
   if (reg) levers.push({ name: '(d) regularisation', file: 'transfer_regularisation_full', rows: reg.rows, chosen: reg.chosen });
   const summary = evidenceSummaryMarkdown(readEvidenceTables(dir), readEvidenceTables(dir, 'full'), sweeps, findings, stage1Seeds, levers).replace(/\n+$/, '');
-  const text = `${readme.slice(0, i + begin.length)}\n${summary}\n${readme.slice(j)}`;
-  return { text, changed: text !== readme };
+  return replaceReadmeBlock(readme, 'evidence', summary);
 }
 
 /** Observations generated from the rows: each claim with its verdict and numbers, per dataset. */

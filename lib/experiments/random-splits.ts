@@ -57,7 +57,6 @@ export interface RandomSplitRun {
   dataset: SadvaeBenchmark;
   prepared: PreparedFeatures;
   runs: VariantRun[];
-  wallSeconds: number;
 }
 
 export interface RandomSplitMissing {
@@ -88,10 +87,9 @@ export async function runRandomSplits(cfg: RandomSplitConfig, log: (l: string) =
         missing.push({ dataset: b.dataset, split: sadvaeSplitId(ref), message: prepared.message });
         continue;
       }
-      const t1 = Date.now();
       log(`[${prepared.split.name}] ${prepared.description}; unseen ${prepared.split.source}`);
       const vr = await runVariants(prepared, b.stage2, cfg.variants, { seeds: cfg.seeds, text: b.text, log });
-      runs.push({ dataset: b.dataset, prepared, runs: vr, wallSeconds: (Date.now() - t1) / 1000 });
+      runs.push({ dataset: b.dataset, prepared, runs: vr });
     }
   }
   return { config: cfg, runs, missing, rows: randomSplitRows(runs, missing, cfg), wallSeconds: (Date.now() - t0) / 1000 };
@@ -109,7 +107,7 @@ const METRICS: Record<'ZSL' | 'S' | 'U' | 'H', Metric> = {
   H: (r, p) => r.result.perSeed.map((s) => s.gzsl[p].H),
 };
 
-/** 'mean [lo, hi]' of a stratified interval in percent ('mean (n/a)' when a split has one seed). */
+/** 'mean [lo, hi]' of a stratified interval in percent (no interval when a split has one seed). */
 function intervalCell(groups: number[][]): string {
   const ci = stratifiedInterval(groups);
   return Number.isNaN(ci.lo) ? `${pct(ci.mean)} (no interval: 1 seed)` : `${pct(ci.mean)} [${pct(ci.lo)}, ${pct(ci.hi)}]`;

@@ -23,7 +23,8 @@ import { randomSplitSummaryLines } from './random-splits';
 import { stage2Preset } from '../train/config';
 import { getDataSource } from '../data/sources';
 import { locateData, repoRoot } from '../data/paths';
-import { Cell, Row, formatCell, writeResultTableWithJson } from '../report/table';
+import { Cell, Row, formatCell, toMarkdown, writeResultTableWithJson } from '../report/table';
+import { replaceReadmeBlock } from './readme-blocks';
 import { provenance } from '../report/provenance';
 import { FsvaeInputError } from '../util/assert';
 
@@ -362,36 +363,23 @@ export function writeNtuReproducibility(backend: string, resultsDir = 'results')
 /** The README columns of the NTU table (the full table, with the citations, is results/ntu_reproducibility.md). */
 const README_COLUMNS = ['split', 'paper ZSL', 'paper H', 'this project: reference preset', 'compare against'];
 
-function storedRows(file: string): Row[] {
-  return fs.existsSync(file) ? readResultRows(file) ?? [] : [];
-}
-
 /**
  * Regenerates the README block between <!-- expectations:begin --> and <!-- expectations:end -->
  * from results/: the NTU table (ntu_reproducibility.json) and the random-split rows
  * (table1_random_splits.json, table6_pku_mmd.json).
  */
 export function updateReadmeExpectations(readme: string, dir = path.join(repoRoot(), 'results')): { text: string; changed: boolean } {
-  const begin = '<!-- expectations:begin -->';
-  const end = '<!-- expectations:end -->';
-  const i = readme.indexOf(begin);
-  const j = readme.indexOf(end);
-  if (i < 0 || j < i) throw new FsvaeInputError(`README: the markers ${begin} … ${end} are missing.`);
-  const ntu = storedRows(path.join(dir, 'ntu_reproducibility.json'));
-  const cell = (v: Cell | undefined) => String(v ?? '').replace(/\|/g, '\\|');
-  const table = ntu.length ? [
-    `| ${README_COLUMNS.join(' | ')} |`, `|${README_COLUMNS.map(() => '---').join('|')}|`,
-    ...ntu.map((r) => `| ${README_COLUMNS.map((c) => cell(r[c])).join(' | ')} |`),
-  ] : ['(results/ntu_reproducibility.json is missing: run notebook 03.)'];
-  const random = randomSplitSummaryLines([
-    ...storedRows(path.join(dir, 'table1_random_splits.json')), ...storedRows(path.join(dir, 'table6_pku_mmd.json')),
-  ]);
+  const stored = (name: string) => readResultRows(path.join(dir, name)) ?? [];
+  const ntu = stored('ntu_reproducibility.json');
+  const table = ntu.length
+    ? [toMarkdown(ntu.map((r) => Object.fromEntries(README_COLUMNS.map((c) => [c, r[c] ?? '']))))]
+    : ['(results/ntu_reproducibility.json is missing: run notebook 03.)'];
+  const random = randomSplitSummaryLines([...stored('table1_random_splits.json'), ...stored('table6_pku_mmd.json')]);
   const body = [
     ...table, '',
     'Sources and the reported reproductions, cited: `results/ntu_reproducibility.md`. Random-split protocol '
       + '(`results/table1_random_splits.md`, `results/table6_pku_mmd.md`):', '',
     ...random.map((l) => `- ${l}`),
   ].join('\n');
-  const text = `${readme.slice(0, i + begin.length)}\n${body}\n${readme.slice(j)}`;
-  return { text, changed: text !== readme };
+  return replaceReadmeBlock(readme, 'expectations', body);
 }

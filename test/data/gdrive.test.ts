@@ -538,7 +538,8 @@ describe('Google Drive sources through a loopback Drive', () => {
     await withDrive(async (drive) => {
       drive.files.set(sadvae.drive.id, { name: 'resources.zip', body: buildZip(sadvaeArchiveFiles('resources/').archive), mode: 'big' });
       const out: string[] = [];
-      const code = await runDownload(['sadvae-resources', '--dir', dir, '--drive-url', drive.base], { out: (l) => out.push(l), err: (l) => out.push(l), progress: false });
+      const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l), progress: false as const };
+      const code = await runDownload(['sadvae-resources', '--dir', dir, '--drive-url', drive.base], io);
       assert.equal(code, 0, out.join('\n'));
     });
     // a copy next to notebooks/ (so '../dist/lib' resolves), with the archive as its only input: the

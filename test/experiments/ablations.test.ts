@@ -140,7 +140,8 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
     assert.equal(t5.length, 2);
     assert.deepEqual(Object.keys(t5[1]), [
       'dataset', 'split', 'row', 'parameter', 'α', 'λ', 'seeds', 'ZSL (clean)', 'SE 1 seed', 'H (clean)', 'val ZSL at chosen cycle',
-      'ZSL (test-selected cycle)', 'reused run', 'claim', 'n pairs', 'Δ [95% CI]', 'verdict', 'paper NTU-60 55/5', 'paper NTU-60 48/12', 'paper NTU-120 110/10', 'paper NTU-120 96/24',
+      'ZSL (test-selected cycle)', 'reused run', 'claim', 'n pairs', 'Δ [95% CI]', 'verdict',
+      'paper NTU-60 55/5', 'paper NTU-60 48/12', 'paper NTU-120 110/10', 'paper NTU-120 96/24',
     ]);
     const lambda = t5.find((x) => x.parameter === 'λ')!;
     assert.equal(lambda.dataset, 'ntu60');

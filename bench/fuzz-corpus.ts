@@ -118,35 +118,63 @@ const toBuf = (s: string | null): Buffer | null => (s === null ? null : Buffer.f
 const MUTATIONS: Mutation[] = [
   // must fail: the value is wrong, and no reader may turn it into a number silently
   { name: 'NaN coordinate', mustFail: true, apply: (b, r, f) => (TEXT.includes(f) ? toBuf(replaceNumber(b.toString('utf8'), r, 'NaN', f)) : null) },
-  { name: 'Infinity coordinate', mustFail: true, apply: (b, r, f) => (TEXT.includes(f) ? toBuf(replaceNumber(b.toString('utf8'), r, f === 'nw-ucla' ? '1e999' : 'inf', f)) : null) },
+  {
+    name: 'Infinity coordinate',
+    mustFail: true,
+    apply: (b, r, f) => (TEXT.includes(f) ? toBuf(replaceNumber(b.toString('utf8'), r, f === 'nw-ucla' ? '1e999' : 'inf', f)) : null),
+  },
   { name: 'coordinate of 1e39', mustFail: true, apply: (b, r, f) => (TEXT.includes(f) ? toBuf(replaceNumber(b.toString('utf8'), r, '1e39', f)) : null) },
-  { name: 'coordinate of 123456.7 m', mustFail: true, apply: (b, r, f) => (TEXT.includes(f) ? toBuf(replaceNumber(b.toString('utf8'), r, '123456.7', f)) : null) },
-  { name: 'non-number token', mustFail: true, apply: (b, r, f) => (TEXT.includes(f) && f !== 'nw-ucla' ? toBuf(replaceNumber(b.toString('utf8'), r, 'abc', f)) : null) },
+  {
+    name: 'coordinate of 123456.7 m',
+    mustFail: true,
+    apply: (b, r, f) => (TEXT.includes(f) ? toBuf(replaceNumber(b.toString('utf8'), r, '123456.7', f)) : null),
+  },
+  {
+    name: 'non-number token',
+    mustFail: true,
+    apply: (b, r, f) => (TEXT.includes(f) && f !== 'nw-ucla' ? toBuf(replaceNumber(b.toString('utf8'), r, 'abc', f)) : null),
+  },
   { name: 'empty file', mustFail: true, apply: () => Buffer.alloc(0) },
   { name: 'random bytes', mustFail: true, apply: (_b, r) => Buffer.from(Array.from({ length: 1 + r.int(600) }, () => r.int(256))) },
-  { name: 'broken magic number', mustFail: true, apply: (b, _r, f) => (f === 'npy' || f === 'utd' ? Buffer.concat([Buffer.from('XXXXXX'), b.subarray(6)]) : null) },
+  {
+    name: 'broken magic number',
+    mustFail: true,
+    apply: (b, _r, f) => (f === 'npy' || f === 'utd' ? Buffer.concat([Buffer.from('XXXXXX'), b.subarray(6)]) : null),
+  },
   { name: 'named pipe (FIFO)', mustFail: true, apply: () => 'special' },
   { name: 'link to /dev/zero', mustFail: true, apply: () => 'special' },
   { name: 'folder named like the file', mustFail: true, apply: () => 'special' },
   { name: 'dangling link', mustFail: true, apply: () => 'special' },
   // may pass: a clean error or a correct read are both fine; only crashes and hangs count
   { name: 'truncated', mustFail: false, apply: (b, r) => b.subarray(0, r.int(b.length)) },
-  { name: 'one byte flipped', mustFail: false, apply: (b, r) => {
-    const c = Buffer.from(b);
-    if (c.length) c[r.int(c.length)] ^= 1 << r.int(8);
-    return c;
-  } },
-  { name: 'one line deleted', mustFail: false, apply: (b, r) => {
-    const lines = b.toString('utf8').split('\n');
-    lines.splice(r.int(lines.length), 1);
-    return Buffer.from(lines.join('\n'));
-  } },
-  { name: 'one line duplicated', mustFail: false, apply: (b, r) => {
-    const lines = b.toString('utf8').split('\n');
-    const k = r.int(lines.length);
-    lines.splice(k, 0, lines[k]);
-    return Buffer.from(lines.join('\n'));
-  } },
+  {
+    name: 'one byte flipped',
+    mustFail: false,
+    apply: (b, r) => {
+      const c = Buffer.from(b);
+      if (c.length) c[r.int(c.length)] ^= 1 << r.int(8);
+      return c;
+    },
+  },
+  {
+    name: 'one line deleted',
+    mustFail: false,
+    apply: (b, r) => {
+      const lines = b.toString('utf8').split('\n');
+      lines.splice(r.int(lines.length), 1);
+      return Buffer.from(lines.join('\n'));
+    },
+  },
+  {
+    name: 'one line duplicated',
+    mustFail: false,
+    apply: (b, r) => {
+      const lines = b.toString('utf8').split('\n');
+      const k = r.int(lines.length);
+      lines.splice(k, 0, lines[k]);
+      return Buffer.from(lines.join('\n'));
+    },
+  },
   { name: 'garbage line appended', mustFail: false, apply: (b) => Buffer.concat([b, Buffer.from('\n%% garbage 1 2 x\n')]) },
   { name: 'CRLF line ends', mustFail: false, apply: (b) => Buffer.from(b.toString('utf8').replace(/\n/g, '\r\n')) },
 ];
@@ -254,7 +282,14 @@ export async function runCorpus(cases: readonly FuzzCase[], timeoutMs = 15000, o
   return results;
 }
 
-export function summarise(results: readonly FuzzResult[]): { cases: number; errors: number; accepted: number; crashes: FuzzResult[]; hangs: FuzzResult[]; silentAcceptances: FuzzResult[] } {
+export function summarise(results: readonly FuzzResult[]): {
+  cases: number;
+  errors: number;
+  accepted: number;
+  crashes: FuzzResult[];
+  hangs: FuzzResult[];
+  silentAcceptances: FuzzResult[];
+} {
   return {
     cases: results.length,
     errors: results.filter((r) => r.outcome === 'error').length,
@@ -275,9 +310,9 @@ if (!isMainThread && (workerData as { fsvaeFuzz?: boolean })?.fsvaeFuzz) {
       outcome = 'accepted';
       message = `${s.sequences} sequence(s)`;
     } catch (e) {
-      const one = e instanceof FsvaeInputError && !(e.message.includes('\n    at '));
+      const one = e instanceof FsvaeInputError && !e.message.includes('\n    at ');
       outcome = one ? 'error' : 'crash';
-      message = e instanceof Error ? (one ? e.message : e.stack ?? e.message) : String(e);
+      message = e instanceof Error ? (one ? e.message : (e.stack ?? e.message)) : String(e);
     }
     parentPort!.postMessage({ outcome, message: message.slice(0, 400) });
   }
@@ -296,32 +331,43 @@ async function main(argv: string[]): Promise<void> {
     const cases = buildCorpus(root, perFormat, seed);
     console.log(`[fuzz] ${cases.length} cases (${FUZZ_FORMATS.join(', ')}), seed ${seed}`);
     const results = await runCorpus(cases, 15000, (r, n) => {
-      if (r.outcome === 'crash' || r.outcome === 'hang' || (r.mustFail && r.outcome === 'accepted')) console.log(`[fuzz] ${n}/${cases.length} ${r.outcome.toUpperCase()}: ${r.name}: ${r.message.split('\n')[0]}`);
+      if (r.outcome === 'crash' || r.outcome === 'hang' || (r.mustFail && r.outcome === 'accepted'))
+        console.log(`[fuzz] ${n}/${cases.length} ${r.outcome.toUpperCase()}: ${r.name}: ${r.message.split('\n')[0]}`);
       else if (n % 50 === 0) console.log(`[fuzz] ${n}/${cases.length}`);
     });
     const cliTmp = path.join(root, 'cli');
     fs.mkdirSync(cliTmp);
     const cli = [...cliMisuseCases(cliTmp), ...damagedFolderCases(cliTmp)];
     console.log(`[fuzz] ${cli.length} command-line cases (misuse, and run on damaged feature folders)`);
-    const control = await runCliCases([{ name: 'control: run on the valid feature folder', argv: RUN_BASE(path.join(cliTmp, 'valid-features')), mustFail: true }]);
-    if (control[0].outcome !== 'accepted') throw new Error(`the control run on the valid feature folder failed (${control[0].message}); the damaged-folder cases would prove nothing`);
+    const control = await runCliCases([
+      { name: 'control: run on the valid feature folder', argv: RUN_BASE(path.join(cliTmp, 'valid-features')), mustFail: true },
+    ]);
+    if (control[0].outcome !== 'accepted')
+      throw new Error(`the control run on the valid feature folder failed (${control[0].message}); the damaged-folder cases would prove nothing`);
     const cliResults = await runCliCases(cli, 60000, (r, n) => {
       if (r.outcome !== 'error') console.log(`[fuzz] cli ${n}/${cli.length} ${r.outcome.toUpperCase()}: ${r.name}: ${r.message.split('\n')[0]}`);
     });
     results.push(...cliResults);
     const s = summarise(results);
     const lines = [
-      '# Hostile-input corpus', '',
-      'Mutated files of every format through `inspect` (the readers of every command); command-line misuse of every command; `run` on copies of a valid feature folder with one damaged file each (a control run on the undamaged folder must succeed). Rows `cli` and `folder` are those two groups.', '',
+      '# Hostile-input corpus',
+      '',
+      'Mutated files of every format through `inspect` (the readers of every command); command-line misuse of every command; `run` on copies of a valid feature folder with one damaged file each (a control run on the undamaged folder must succeed). Rows `cli` and `folder` are those two groups.',
+      '',
       `- command: npm run fuzz (node dist/bench/fuzz-corpus.js --per-format ${perFormat} --seed ${seed})`,
-      `- date: ${new Date().toISOString()}, ${Math.round((Date.now() - t0) / 1000)} s`, '',
-      '| cases | clean errors | accepted | stack traces | hangs | silent acceptances |', '| --- | --- | --- | --- | --- | --- |',
-      `| ${s.cases} | ${s.errors} | ${s.accepted} | ${s.crashes.length} | ${s.hangs.length} | ${s.silentAcceptances.length} |`, '',
-      '| format | cases | clean errors | accepted |', '| --- | --- | --- | --- |',
+      `- date: ${new Date().toISOString()}, ${Math.round((Date.now() - t0) / 1000)} s`,
+      '',
+      '| cases | clean errors | accepted | stack traces | hangs | silent acceptances |',
+      '| --- | --- | --- | --- | --- | --- |',
+      `| ${s.cases} | ${s.errors} | ${s.accepted} | ${s.crashes.length} | ${s.hangs.length} | ${s.silentAcceptances.length} |`,
+      '',
+      '| format | cases | clean errors | accepted |',
+      '| --- | --- | --- | --- |',
       ...[...FUZZ_FORMATS, 'cli', 'folder'].map((f) => {
         const rs = results.filter((r) => r.format === f);
         return `| ${f} | ${rs.length} | ${rs.filter((r) => r.outcome === 'error').length} | ${rs.filter((r) => r.outcome === 'accepted').length} |`;
-      }), '',
+      }),
+      '',
       ...[...s.crashes, ...s.hangs, ...s.silentAcceptances].map((r) => `- ${r.outcome}: ${r.name}: ${r.message.split('\n')[0]}`),
     ];
     const out = path.join(__dirname, '..', '..', 'results', 'fuzz_corpus.md');
@@ -351,7 +397,21 @@ export interface CliCase {
   mustFail: true;
 }
 
-const RUN_BASE = (dir: string) => ['run', '--features', path.join(dir, 'sk_feats'), '--text', dir, '--split', 'ntu60-55/5', '--seeds', '1', '--cycles', '1', '--steps', '2'];
+const RUN_BASE = (dir: string) => [
+  'run',
+  '--features',
+  path.join(dir, 'sk_feats'),
+  '--text',
+  dir,
+  '--split',
+  'ntu60-55/5',
+  '--seeds',
+  '1',
+  '--cycles',
+  '1',
+  '--steps',
+  '2',
+];
 
 /** Command-line misuse of every command: unknown or misspelt flags, missing and malformed values, bad names. */
 export function cliMisuseCases(tmp: string): CliCase[] {
@@ -362,8 +422,18 @@ export function cliMisuseCases(tmp: string): CliCase[] {
   const extractBase = ['extract', '--dataset', 'generated', '--split', 'generated-35/5'];
   const bases: [string, string[], string[], string[]][] = [
     // command, base argv, value flags, integer flags
-    ['run', runBase, ['preset', 'text-mode', 'encoder', 'protocol', 'gate-temperature', 'gate-threshold', 'engine', 'checkpoint-dir', 'out', 'log'], ['seeds', 'seed-base', 'cycles', 'steps']],
-    ['pipeline', pipeBase, ['dir', 'stage1', 'generator', 'cache-dir', 'preset', 'variants', 'text-encoder', 'engine', 'out'], ['epochs', 'seed', 'data-seed', 'seeds', 'cycles', 'steps']],
+    [
+      'run',
+      runBase,
+      ['preset', 'text-mode', 'encoder', 'protocol', 'gate-temperature', 'gate-threshold', 'engine', 'checkpoint-dir', 'out', 'log'],
+      ['seeds', 'seed-base', 'cycles', 'steps'],
+    ],
+    [
+      'pipeline',
+      pipeBase,
+      ['dir', 'stage1', 'generator', 'cache-dir', 'preset', 'variants', 'text-encoder', 'engine', 'out'],
+      ['epochs', 'seed', 'data-seed', 'seeds', 'cycles', 'steps'],
+    ],
     ['extract', extractBase, ['dir', 'stage1', 'generator', 'cache-dir', 'out'], ['epochs', 'seed', 'data-seed']],
   ];
   for (const [cmd, base, values, ints] of bases) {
@@ -432,44 +502,63 @@ export function damagedFolderCases(tmp: string): CliCase[] {
   const base = path.join(tmp, 'valid-features');
   writeValidFeatures(base);
   const files = [
-    'sk_feats/shift_5_r/train.npy', 'sk_feats/shift_5_r/train_label.npy', 'sk_feats/shift_5_r/ztest.npy', 'sk_feats/shift_5_r/z_label.npy',
-    'sk_feats/shift_5_r/gtest.npy', 'sk_feats/shift_5_r/g_label.npy', 'sk_feats/shift_5_r/gtest_out.npy', 'sk_feats/shift_val_5_r/val.npy',
-    'sk_feats/shift_val_5_r/train.npy', 'text_feats/ViT-B/32/lb_60.npy',
+    'sk_feats/shift_5_r/train.npy',
+    'sk_feats/shift_5_r/train_label.npy',
+    'sk_feats/shift_5_r/ztest.npy',
+    'sk_feats/shift_5_r/z_label.npy',
+    'sk_feats/shift_5_r/gtest.npy',
+    'sk_feats/shift_5_r/g_label.npy',
+    'sk_feats/shift_5_r/gtest_out.npy',
+    'sk_feats/shift_val_5_r/val.npy',
+    'sk_feats/shift_val_5_r/train.npy',
+    'text_feats/ViT-B/32/lb_60.npy',
   ];
   const defects: [string, (f: string) => boolean][] = [
     ['missing', (f) => (fs.rmSync(f), true)],
     ['truncated', (f) => (fs.writeFileSync(f, fs.readFileSync(f).subarray(0, Math.floor(fs.statSync(f).size / 2))), true)],
     ['garbage', (f) => (fs.writeFileSync(f, Buffer.from('garbage, not an npy file')), true)],
-    ['NaN value', (f) => {
-      const a = readNpyAny(f);
-      if (a.dtype !== 'float32') return false;
-      (a.data as Float32Array)[Math.floor(a.data.length / 2)] = NaN;
-      writeNpyAny(f, a);
-      return true;
-    }],
-    ['all zero', (f) => {
-      const a = readNpyAny(f);
-      if (a.dtype !== 'float32' || /_out|lb_/.test(f)) return false;
-      writeNpyAny(f, { ...a, data: new Float32Array(a.data.length) });
-      return true;
-    }],
-    ['label out of range', (f) => {
-      const a = readNpyAny(f);
-      if (!/label/.test(f)) return false;
-      const d = a.data as BigInt64Array;
-      d[0] = 999n;
-      writeNpyAny(f, a);
-      return true;
-    }],
-    ['one column fewer', (f) => {
-      const a = readNpyAny(f);
-      if (a.dtype !== 'float32' || a.shape.length !== 2 || /_out/.test(f)) return false;
-      const [r, c] = a.shape;
-      const d = new Float32Array(r * (c - 1));
-      for (let i = 0; i < r; i++) d.set((a.data as Float32Array).subarray(i * c, i * c + c - 1), i * (c - 1));
-      writeNpyAny(f, { dtype: 'float32', shape: [r, c - 1], data: d });
-      return true;
-    }],
+    [
+      'NaN value',
+      (f) => {
+        const a = readNpyAny(f);
+        if (a.dtype !== 'float32') return false;
+        (a.data as Float32Array)[Math.floor(a.data.length / 2)] = NaN;
+        writeNpyAny(f, a);
+        return true;
+      },
+    ],
+    [
+      'all zero',
+      (f) => {
+        const a = readNpyAny(f);
+        if (a.dtype !== 'float32' || /_out|lb_/.test(f)) return false;
+        writeNpyAny(f, { ...a, data: new Float32Array(a.data.length) });
+        return true;
+      },
+    ],
+    [
+      'label out of range',
+      (f) => {
+        const a = readNpyAny(f);
+        if (!/label/.test(f)) return false;
+        const d = a.data as BigInt64Array;
+        d[0] = 999n;
+        writeNpyAny(f, a);
+        return true;
+      },
+    ],
+    [
+      'one column fewer',
+      (f) => {
+        const a = readNpyAny(f);
+        if (a.dtype !== 'float32' || a.shape.length !== 2 || /_out/.test(f)) return false;
+        const [r, c] = a.shape;
+        const d = new Float32Array(r * (c - 1));
+        for (let i = 0; i < r; i++) d.set((a.data as Float32Array).subarray(i * c, i * c + c - 1), i * (c - 1));
+        writeNpyAny(f, { dtype: 'float32', shape: [r, c - 1], data: d });
+        return true;
+      },
+    ],
     ['named pipe in place', (f) => (fs.rmSync(f), spawnSync('mkfifo', [f]).status === 0)],
     ['folder in place', (f) => (fs.rmSync(f), fs.mkdirSync(f), true)],
   ];
@@ -533,15 +622,20 @@ export async function runCliCases(cases: readonly CliCase[], timeoutMs = 60000, 
       }
     } catch (e) {
       outcome = 'crash';
-      message = e instanceof Error ? e.stack ?? e.message : String(e);
+      message = e instanceof Error ? (e.stack ?? e.message) : String(e);
     } finally {
       console.log = saved.log;
       console.error = saved.error;
       console.warn = saved.warn;
     }
-    delete process.env.FSVAE_STAGE2_ENGINE;
-    delete process.env.FSVAE_CACHE;
-    const r: FuzzResult = { name: c.name, format: c.name.startsWith('cli:') ? 'cli' : 'folder', target: c.argv.join(' '), mustFail: c.mustFail, outcome, message: message.slice(0, 400) };
+    const r: FuzzResult = {
+      name: c.name,
+      format: c.name.startsWith('cli:') ? 'cli' : 'folder',
+      target: c.argv.join(' '),
+      mustFail: c.mustFail,
+      outcome,
+      message: message.slice(0, 400),
+    };
     results.push(r);
     onCase?.(r, results.length);
   }

@@ -7,9 +7,9 @@
  *
  * To add a benchmark, append an entry to BENCHES.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describeBackend, initBackend } from '../lib/runtime/backend';
 import * as tf from '@tensorflow/tfjs';
 import { benchMatmul } from './matmul';
@@ -73,7 +73,8 @@ export const BENCHES: Bench[] = [
   {
     name: 'stage1',
     title: 'Stage-1 skeleton GCN throughput on wasm',
-    notes: 'Median sequences/s of the eval forward pass and of a full SGD training step, on one thread and data-parallel on both cores (lib/stage1/data-parallel.ts); random one-body 25-joint clips. The PyTorch rows are a plain ST-GCN of st-gcn-small\'s shapes (bench/torch_stgcn.py), run when python3-torch is installed.',
+    notes:
+      "Median sequences/s of the eval forward pass and of a full SGD training step, on one thread and data-parallel on both cores (lib/stage1/data-parallel.ts); random one-body 25-joint clips. The PyTorch rows are a plain ST-GCN of st-gcn-small's shapes (bench/torch_stgcn.py), run when python3-torch is installed.",
     run: (ctx) => benchStage1({ quick: ctx.quick }),
   },
 ];
@@ -141,7 +142,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.stack ?? err.message : err);
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     process.exit(1);
   });
 }

@@ -82,25 +82,53 @@ export async function benchStage1(opts: BenchStage1Options = {}): Promise<Record
       const net = createSkeletonNet(cfg.model, { layout: KINECT_V2_25, bodies: 1, numClasses: 60 }, new Random(1));
       const rng = new Random(2);
       const shape = [c.batch, 1, c.frames, 25, 3];
-      const x = tf.tensor(Float32Array.from({ length: c.batch * c.frames * 75 }, () => 0.3 * rng.normal()), shape);
-      const y = tf.oneHot(tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % 60), 'int32'), 60);
+      const x = tf.tensor(
+        Float32Array.from({ length: c.batch * c.frames * 75 }, () => 0.3 * rng.normal()),
+        shape,
+      );
+      const y = tf.oneHot(
+        tf.tensor1d(
+          Array.from({ length: c.batch }, (_, i) => i % 60),
+          'int32',
+        ),
+        60,
+      );
       const opt = new Stage1Opt(net.params.trainable(), { kind: 'sgd', learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-4 });
-      const fwd = timeIt(() => {
-        const o = net.forward(x, EVAL);
-        o.features.dataSync();
-        tf.dispose([o.features, o.logits]);
-      }, reps, budgetMs);
-      const step = timeIt(() => {
-        opt.minimize(() => tf.losses.softmaxCrossEntropy(y, net.forward(x, { training: true, updateStats: true }).logits) as tf.Scalar, 0.01);
-      }, reps, budgetMs);
+      const fwd = timeIt(
+        () => {
+          const o = net.forward(x, EVAL);
+          o.features.dataSync();
+          tf.dispose([o.features, o.logits]);
+        },
+        reps,
+        budgetMs,
+      );
+      const step = timeIt(
+        () => {
+          opt.minimize(() => tf.losses.softmaxCrossEntropy(y, net.forward(x, { training: true, updateStats: true }).logits) as tf.Scalar, 0.01);
+        },
+        reps,
+        budgetMs,
+      );
       // the same step on both cores (data-parallel.ts): this thread and a worker take half a batch each
       let dpStep: { ms: number; reps: number } | null = null;
       if (dataParallelAvailable()) {
         const dp = new DataParallelGradients({
-          model: cfg.model, layout: 'kinect-v2-25', bodies: 1, numClasses: 60, frames: c.frames, maxRows: c.batch - Math.ceil(c.batch / 2),
-          all: net.params.entries.map((e) => e.variable), trainable: opt.params,
+          model: cfg.model,
+          layout: 'kinect-v2-25',
+          bodies: 1,
+          numClasses: 60,
+          frames: c.frames,
+          maxRows: c.batch - Math.ceil(c.batch / 2),
+          all: net.params.entries.map((e) => e.variable),
+          trainable: opt.params,
         });
-        const batch = { data: x.dataSync() as Float32Array, shape: shape as [number, number, number, number, number], labels: Int32Array.from({ length: c.batch }, (_, i) => i % 60), ids: [] };
+        const batch = {
+          data: x.dataSync() as Float32Array,
+          shape: shape as [number, number, number, number, number],
+          labels: Int32Array.from({ length: c.batch }, (_, i) => i % 60),
+          ids: [],
+        };
         try {
           dpStep = timeIt(() => stage1Step({ net, opt, dp, numClasses: 60, clipSize: c.frames * 75 }, batch, 0.01), reps, budgetMs);
         } finally {
@@ -143,13 +171,19 @@ export function torchReference(): Record<string, unknown>[] {
     if (probe.status !== 0) continue;
     const r = spawnSync(py, [script, '1', '2'], { encoding: 'utf8', timeout: 300_000 });
     if (r.status !== 0) return [{ preset: 'PyTorch st-gcn (reference)', note: `bench/torch_stgcn.py failed: ${(r.stderr || '').trim().split('\n').pop()}` }];
-    return r.stdout.trim().split('\n').map((l) => {
-      const j = JSON.parse(l) as Record<string, number | string>;
-      return {
-        preset: `PyTorch ${j.torch} st-gcn-small shapes (reference), ${j.threads} thread${j.threads === 1 ? '' : 's'}`, batch: j.batch, frames: j.frames,
-        'train step ms/batch': j['train step ms/batch'], 'train seq/s': j['train seq/s'],
-      };
-    });
+    return r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const j = JSON.parse(l) as Record<string, number | string>;
+        return {
+          preset: `PyTorch ${j.torch} st-gcn-small shapes (reference), ${j.threads} thread${j.threads === 1 ? '' : 's'}`,
+          batch: j.batch,
+          frames: j.frames,
+          'train step ms/batch': j['train step ms/batch'],
+          'train seq/s': j['train seq/s'],
+        };
+      });
   }
   return [{ preset: 'PyTorch st-gcn (reference)', note: 'no python3 with torch found (apt-get install python3-torch)' }];
 }
@@ -158,7 +192,7 @@ if (require.main === module) {
   benchStage1({ quick: process.argv.includes('--quick') })
     .then((rows) => console.table(rows))
     .catch((err: unknown) => {
-      console.error(err instanceof Error ? err.stack ?? err.message : err);
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
       process.exit(1);
     });
 }

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { generateFeatureDataset } from '../lib/data/synthetic-features';
 import { composeTextFeatures } from '../lib/text/compose';
 import { subsetByClass } from '../lib/data/matrices';
-import { stage2Preset } from '../lib/train/config';
+import { fsvaePreset } from '../lib/train/config';
 import { Stage2Engine, trainStage2 } from '../lib/train/stage2';
 import { FsvaeModel } from '../lib/model/fsvae';
 import { Adam } from '../lib/train/adam';
@@ -49,8 +49,11 @@ export async function benchStage2(opts: { quick: boolean }): Promise<Record<stri
   const warmup = 20;
   for (const engine of ['fused', 'autodiff'] as Stage2Engine[]) {
     const samples: Record<string, number[]> = {};
-    for (const [label, alignStart] of [['outside the alignment window', steps], ['inside the alignment window', -1]] as const) {
-      const cfg = stage2Preset('reference-ntu60');
+    for (const [label, alignStart] of [
+      ['outside the alignment window', steps],
+      ['inside the alignment window', -1],
+    ] as const) {
+      const cfg = fsvaePreset('reference-ntu60');
       cfg.schedule = { ...cfg.schedule, cycles: 1, stepsPerCycle: steps, alignStart };
       cfg.classifier.steps = 1;
       const times: number[] = [];
@@ -58,25 +61,42 @@ export async function benchStage2(opts: { quick: boolean }): Promise<Record<stri
       const t = times.slice(warmup);
       samples[label] = t;
       rows.push({
-        engine, part: `full step, ${label}`, 'median ms': round(quantile(t, 0.5)), 'p10 ms': round(quantile(t, 0.1)),
-        'mean ms': round(t.reduce((x, y) => x + y, 0) / t.length), steps: t.length,
+        engine,
+        part: `full step, ${label}`,
+        'median ms': round(quantile(t, 0.5)),
+        'p10 ms': round(quantile(t, 0.1)),
+        'mean ms': round(t.reduce((x, y) => x + y, 0) / t.length),
+        steps: t.length,
       });
     }
     const outside = samples['outside the alignment window'];
     const inside = samples['inside the alignment window'];
     const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
     rows.push({
-      engine, part: 'a 1700-step cycle (1401 steps outside the window, 299 inside)', 'median ms': round(weightedMedian(outside, 1401, inside, 299)),
-      'p10 ms': '', 'mean ms': round((1401 * mean(outside) + 299 * mean(inside)) / 1700), steps: '',
+      engine,
+      part: 'a 1700-step cycle (1401 steps outside the window, 299 inside)',
+      'median ms': round(weightedMedian(outside, 1401, inside, 299)),
+      'p10 ms': '',
+      'mean ms': round((1401 * mean(outside) + 299 * mean(inside)) / 1700),
+      steps: '',
     });
   }
 
   // per-part breakdown of the fused step (host-timed; the wasm and cpu backends run synchronously)
-  const cfg = stage2Preset('reference-ntu60');
-  const model = new FsvaeModel({
-    skeletonDim: 256, textDim: 1536, latentDim: 100, decoderActivation: 'relu',
-    skeletonFrequency: cfg.skeletonFrequency, textFrequency: cfg.textFrequency, reparameterisation: 'reference', initGain: 0.5,
-  }, 1);
+  const cfg = fsvaePreset('reference-ntu60');
+  const model = new FsvaeModel(
+    {
+      skeletonDim: 256,
+      textDim: 1536,
+      latentDim: 100,
+      decoderActivation: 'relu',
+      skeletonFrequency: cfg.skeletonFrequency,
+      textFrequency: cfg.textFrequency,
+      reparameterisation: 'reference',
+      initGain: 0.5,
+    },
+    1,
+  );
   const table = tf.tensor2d(text.data, [60, 1536]);
   const bands = model.textEncoder.frequency.precomputeBands(table);
   const adam = new Adam(model.variables, { learningRate: 1e-4 });
@@ -84,12 +104,18 @@ export async function benchStage2(opts: { quick: boolean }): Promise<Record<stri
   const rng = new Random(1);
   const reps = opts.quick ? 40 : 200;
   const parts: Record<string, Map<string, number>> = {};
-  for (const [label, stepInCycle] of [['outside', 1000], ['inside', 1600]] as const) {
+  for (const [label, stepInCycle] of [
+    ['outside', 1000],
+    ['inside', 1600],
+  ] as const) {
     const run = (n: number) => {
       for (let i = 0; i < n; i++) {
         fused.step(adam, 2, stepInCycle, {
-          batch: rng.sampleWithoutReplacement(train.rows, 64), negatives: rng.permutation(64), skeletonNegatives: null,
-          epsSkeleton: rng.normals(64), epsText: rng.normals(64),
+          batch: rng.sampleWithoutReplacement(train.rows, 64),
+          negatives: rng.permutation(64),
+          skeletonNegatives: null,
+          epsSkeleton: rng.normals(64),
+          epsText: rng.normals(64),
         });
       }
     };
@@ -99,7 +125,15 @@ export async function benchStage2(opts: { quick: boolean }): Promise<Record<stri
     parts[label] = fused.profileParts();
   }
   for (const [part, ms] of parts.outside) {
-    rows.push({ engine: 'fused', part: `  ${part}`, 'median ms': '', 'p10 ms': '', 'mean ms': round(ms / reps), steps: reps, 'mean ms inside the window': round((parts.inside.get(part) ?? 0) / reps) });
+    rows.push({
+      engine: 'fused',
+      part: `  ${part}`,
+      'median ms': '',
+      'p10 ms': '',
+      'mean ms': round(ms / reps),
+      steps: reps,
+      'mean ms inside the window': round((parts.inside.get(part) ?? 0) / reps),
+    });
   }
   fused.dispose();
   adam.dispose();
@@ -116,11 +150,24 @@ export async function benchStage2(opts: { quick: boolean }): Promise<Record<stri
     }
     return quantile(t, 0.5);
   };
-  const dense = time(() => {
-    const { value, grads } = tf.variableGrads(() => tf.sum(model.textEncoder.frequency.apply(tf.concat([table, tf.slice(table, [0, 0], [4, 1536])]) as tf.Tensor2D)), vars);
-    tf.dispose([value, ...Object.values(grads)]);
-  }, opts.quick ? 5 : 20);
-  rows.push({ engine: 'autodiff', part: "text FM as the public code runs it (dense 1536² DCT + inverse, 64 rows, fwd+bwd)", 'median ms': round(dense), 'p10 ms': '', 'mean ms': '', steps: opts.quick ? 5 : 20 });
+  const dense = time(
+    () => {
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(model.textEncoder.frequency.apply(tf.concat([table, tf.slice(table, [0, 0], [4, 1536])]) as tf.Tensor2D)),
+        vars,
+      );
+      tf.dispose([value, ...Object.values(grads)]);
+    },
+    opts.quick ? 5 : 20,
+  );
+  rows.push({
+    engine: 'autodiff',
+    part: 'text FM as the public code runs it (dense 1536² DCT + inverse, 64 rows, fwd+bwd)',
+    'median ms': round(dense),
+    'p10 ms': '',
+    'mean ms': '',
+    steps: opts.quick ? 5 : 20,
+  });
   bands.dispose();
   table.dispose();
   model.dispose();

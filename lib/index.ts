@@ -6,7 +6,7 @@ export * from './frequency/enhancer';
 export * from './frequency/energy';
 export * from './data/skeleton';
 export * from './data/paths';
-export * from './data/nwucla';
+export * from './data/datasets/nw-ucla';
 export * from './report/table';
 export * from './report/provenance';
 export * from './report/notebook-output';
@@ -15,11 +15,21 @@ export * from './experiments/frequency-analysis';
 export * from './runtime/backend';
 export * from './data/layouts';
 export {
-  DESCRIPTION_PARTS, DESCRIPTION_REGISTRY, DESCRIPTION_DATASETS, defaultDescriptionsDir,
-  parseDescriptions, loadDescriptions, descriptionTexts, descriptionHash,
+  DESCRIPTION_PARTS,
+  DESCRIPTION_REGISTRY,
+  DESCRIPTION_DATASETS,
+  defaultDescriptionsDir,
+  parseDescriptions,
+  loadDescriptions,
+  descriptionTexts,
+  descriptionHash,
 } from './text/descriptions';
 export type {
-  DescriptionPart, DescriptionDataset, ActionDescription, DescriptionSet, DescriptionFileEntry,
+  DescriptionPart,
+  DescriptionDataset,
+  ActionDescription,
+  DescriptionSet,
+  DescriptionFileEntry,
 } from './text/descriptions';
 export * from './data/npy';
 export * from './data/synse';
@@ -41,10 +51,10 @@ export * from './util/progress';
 export * from './util/step-progress';
 export * from './pipeline/zero-shot';
 export * from './data/mat5';
-export * from './data/ntu-skeleton';
-export * from './data/utd-mhad';
-export * from './data/msr-action3d';
-export * from './data/pku-mmd';
+export * from './data/datasets/ntu';
+export * from './data/datasets/utd-mhad';
+export * from './data/datasets/msr-action3d';
+export * from './data/datasets/pku51';
 export * from './data/sadvae';
 export * from './data/preprocess';
 export * from './data/inspect';
@@ -73,7 +83,7 @@ export * from './viz/html-export';
 export * from './viz/notebook-browser';
 export * from './experiments/embedding-analysis';
 export * from './eval/stats';
-export * from './eval/reference-zsl';
+export * from './eval/comparison-rows';
 export * from './experiments/evidence';
 export * from './experiments/evidence-tables';
 export * from './experiments/local-shards';

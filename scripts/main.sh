@@ -3,7 +3,7 @@
 #   1. scripts/ensure-system.sh   apt packages for headless Jupyter on /usr/bin/python3 (skips when installed;
 #                                 as non-root, prints the sudo apt-get command and stops)
 #   2. scripts/ensure-npm.sh      npm install when node_modules is missing or stale
-#   3. npx tsc -p tsconfig.json   builds lib/ (and tests, bench) into dist/
+#   3. scripts/build.sh            builds lib/ (and tests, bench) into dist/
 #   4. scripts/register-kernel.sh project-local tslab kernelspecs in .jupyter-home/ (skips when registered)
 #   5. scripts/run-notebooks.sh   executes notebooks/*.ipynb in place, in lexical order; then
 #      scripts/update-readme.js   regenerates the README's results block from results/*.json
@@ -25,8 +25,8 @@ npm_log="$(mktemp)"
 bash scripts/ensure-npm.sh | tee "$npm_log"
 if [ -s "$npm_log" ]; then echo "[npm] ok: dependencies installed"; else echo "[npm] skip: node_modules up to date"; fi
 rm -f "$npm_log"
-step "3/5 build (tsc -p tsconfig.json -> dist/)"
-npx tsc -p tsconfig.json
+step "3/5 build (scripts/build.sh: tsc -p tsconfig.json -> dist/)"
+bash scripts/build.sh
 echo "[build] ok"
 step "4/5 tslab kernel"
 bash scripts/register-kernel.sh

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-system.sh
 bash scripts/ensure-npm.sh
-npx tsc -p tsconfig.json
+bash scripts/build.sh
 bash scripts/register-kernel.sh
 eval "$(bash scripts/register-kernel.sh --print-env)"
 PY="${FSVAE_JUPYTER_PYTHON:-/usr/bin/python3}"

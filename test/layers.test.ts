@@ -85,9 +85,24 @@ export function importCircles(graph: ReadonlyMap<string, readonly string[]>): st
 }
 
 test('the circle finder: a 3-cycle, a self-import and a chain (worked by hand)', () => {
-  const g = new Map([['a', ['b']], ['b', ['c']], ['c', ['a', 'd']], ['d', []], ['e', ['e']], ['f', ['d']]]);
+  const g = new Map([
+    ['a', ['b']],
+    ['b', ['c']],
+    ['c', ['a', 'd']],
+    ['d', []],
+    ['e', ['e']],
+    ['f', ['d']],
+  ]);
   assert.deepEqual(importCircles(g), [['a', 'b', 'c'], ['e']]);
-  assert.deepEqual(importCircles(new Map([['a', ['b']], ['b', []]])), []);
+  assert.deepEqual(
+    importCircles(
+      new Map([
+        ['a', ['b']],
+        ['b', []],
+      ]),
+    ),
+    [],
+  );
 });
 
 test('no import circle anywhere in lib/ (type imports included)', () => {
@@ -95,7 +110,12 @@ test('no import circle anywhere in lib/ (type imports included)', () => {
   const graph = new Map<string, string[]>();
   for (const file of filesUnder(lib)) {
     const rel = path.relative(lib, file);
-    graph.set(rel, importsOf(lib, file).map((t) => moduleFile(lib, t)).filter((t): t is string => t !== null));
+    graph.set(
+      rel,
+      importsOf(lib, file)
+        .map((t) => moduleFile(lib, t))
+        .filter((t): t is string => t !== null),
+    );
   }
   const circles = importCircles(graph);
   assert.deepEqual(circles, [], `import circles in lib/:\n${circles.map((c) => c.join(' ↔ ')).join('\n')}`);
@@ -122,14 +142,23 @@ test('lib/ imports only run from a higher layer to a lower one', () => {
  * The experiment runners the CLI may call (tables, sweeps, the preset selection, the feature
  * report, the pipeline's variants); data comes from lib/data and lib/pipeline.
  */
-const CLI_EXPERIMENT_RUNNERS = ['experiments/shards', 'experiments/evidence', 'experiments/evidence-tables', 'experiments/ablations',
-  'experiments/variants', 'experiments/small-data', 'experiments/feature-quality'];
+const CLI_EXPERIMENT_RUNNERS = [
+  'experiments/shards',
+  'experiments/evidence',
+  'experiments/evidence-tables',
+  'experiments/ablations',
+  'experiments/variants',
+  'experiments/small-data',
+  'experiments/feature-quality',
+];
 
 test('lib/cli reaches lib/experiments only for experiment runners, never for data', () => {
   const lib = path.join(repoRoot(), 'lib');
-  const problems = filesUnder(path.join(lib, 'cli')).flatMap((file) => importsOf(lib, file)
-    .filter((t) => t.startsWith(`experiments${path.sep}`) && !CLI_EXPERIMENT_RUNNERS.includes(t.split(path.sep).join('/')))
-    .map((t) => `lib/${path.relative(lib, file)} imports lib/${t}`));
+  const problems = filesUnder(path.join(lib, 'cli')).flatMap((file) =>
+    importsOf(lib, file)
+      .filter((t) => t.startsWith(`experiments${path.sep}`) && !CLI_EXPERIMENT_RUNNERS.includes(t.split(path.sep).join('/')))
+      .map((t) => `lib/${path.relative(lib, file)} imports lib/${t}`),
+  );
   const why = 'lib/cli imports from lib/experiments/ that are not runners (read data through lib/data or lib/pipeline)';
   assert.deepEqual(problems, [], `${why}:\n${problems.join('\n')}`);
 });

@@ -15,7 +15,11 @@ import { cacheRoot } from '../data/paths';
  * that complete checkpoints and cache entries stay for the next run.
  */
 const OUTPUT_FLAGS: Readonly<Record<string, 'whole' | 'empty folders'>> = {
-  out: 'whole', log: 'whole', 'checkpoint-dir': 'empty folders', 'cache-dir': 'empty folders', cache: 'empty folders',
+  out: 'whole',
+  log: 'whole',
+  'checkpoint-dir': 'empty folders',
+  'cache-dir': 'empty folders',
+  cache: 'empty folders',
 };
 
 interface OutputSnapshot {

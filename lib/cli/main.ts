@@ -14,6 +14,7 @@ import { featuresReportCommand } from './commands/features-report';
 import { selectPresetCommand } from './commands/select-preset';
 import { tablesCommand } from './commands/tables';
 import { sweepsCommand } from './commands/sweeps';
+import { useCacheRoot } from '../data/paths';
 
 const COMMANDS: CliCommand[] = [
   // each command module exports `command: CliCommand`; add new ones here
@@ -38,6 +39,16 @@ function help(): string {
   return lines.join('\n');
 }
 
+/** A command's --cache-dir holds for that command only (several commands may run in one process, e.g. in tests). */
+async function runResettingCacheRoot(run: () => Promise<number>): Promise<number> {
+  useCacheRoot(undefined);
+  try {
+    return await run();
+  } finally {
+    useCacheRoot(undefined);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -55,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const outputs = snapshotOutputs(rest);
   try {
-    return await cmd.run(rest);
+    return await runResettingCacheRoot(() => cmd.run(rest));
   } catch (e) {
     // last resort for a write the file system refused (full disk, quota, read-only, file too large)
     // that no writer named: one line, never a stack; what this command created is removed

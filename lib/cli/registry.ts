@@ -1,6 +1,7 @@
 /** CLI command registry: each command lives in lib/cli/commands/<name>.ts and is listed in main.ts. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Stage2Engine } from '../train/stage2';
 
 export interface CliCommand {
   name: string;
@@ -64,8 +65,10 @@ export function parseFlags(args: string[], spec: FlagSpec): { flags: Record<stri
     const kind = known[name];
     if (!kind) {
       const near = didYouMean(name, names);
-      throw new CliUsageError(`unknown flag --${name}${near.length ? `; did you mean ${near.map((n) => `--${n}`).join(' or ')}?` : ''} `
-        + `(known: ${names.map((n) => `--${n}`).join(', ')})`);
+      throw new CliUsageError(
+        `unknown flag --${name}${near.length ? `; did you mean ${near.map((n) => `--${n}`).join(' or ')}?` : ''} ` +
+          `(known: ${names.map((n) => `--${n}`).join(', ')})`,
+      );
     }
     if (name in flags && kind !== 'repeat') throw new CliUsageError(`--${name} is given twice; give it once.`);
     if (kind === 'bool') {
@@ -112,14 +115,14 @@ export class CliUsageError extends Error {
 
 /**
  * `--engine auto|fused|autodiff`: how stage 2 computes gradients (lib/train/fused-step.ts or the
- * tfjs gradient tape). Sets FSVAE_STAGE2_ENGINE for this process and its worker threads.
+ * tfjs gradient tape); 'auto' when the flag is absent. The command passes it to the run's options.
  */
-export function applyStage2EngineFlag(value: string | true | undefined): void {
-  if (value === undefined) return;
+export function parseStage2EngineFlag(value: string | true | undefined): Stage2Engine {
+  if (value === undefined) return 'auto';
   if (value !== 'auto' && value !== 'fused' && value !== 'autodiff') {
     throw new CliUsageError(`--engine must be auto, fused or autodiff, got '${value === true ? '' : value}'.`);
   }
-  process.env.FSVAE_STAGE2_ENGINE = value;
+  return value;
 }
 
 /**
@@ -131,10 +134,14 @@ export function checkWritable(p: string, flag: string, kind: 'file' | 'dir'): vo
   const abs = path.resolve(p);
   const why = (e: unknown) => {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOTDIR' ? 'a part of the path is a file, not a folder'
-      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-        : code === 'EROFS' ? 'read-only file system'
-          : code === 'EEXIST' ? 'exists and is not a folder'
+    return code === 'ENOTDIR'
+      ? 'a part of the path is a file, not a folder'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EROFS'
+          ? 'read-only file system'
+          : code === 'EEXIST'
+            ? 'exists and is not a folder'
             : `${code ?? (e as Error).message}`;
   };
   let st: fs.Stats | null = null;

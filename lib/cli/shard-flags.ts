@@ -3,8 +3,8 @@
  * runs (--shard i/n or the scheduler's environment), --prepare, --assemble and --cache-dir. Checked
  * before any work starts; lib/experiments/shards.ts does the assignment.
  */
-import * as path from 'node:path';
 import { CliUsageError } from './registry';
+import { useCacheRoot } from '../data/paths';
 import { Shard, parseShard, shardFromEnvironment } from '../experiments/shards';
 
 /** Flag spec entries of the cluster flags (merge into a command's parseFlags spec). */
@@ -35,8 +35,8 @@ export interface ShardFlags {
 }
 
 /**
- * Reads the cluster flags (and, for a shard, the scheduler's environment); sets FSVAE_CACHE from
- * --cache-dir. Throws CliUsageError on contradictions.
+ * Reads the cluster flags (and, for a shard, the scheduler's environment); sets the cache root
+ * from --cache-dir (useCacheRoot). Throws CliUsageError on contradictions.
  */
 export function readShardFlags(flags: Record<string, string | true>, env: NodeJS.ProcessEnv = process.env): ShardFlags {
   const shards = flags.shards === undefined ? undefined : Number(flags.shards);
@@ -57,7 +57,7 @@ export function readShardFlags(flags: Record<string, string | true>, env: NodeJS
     throw new CliUsageError((e as Error).message);
   }
   if (shards !== undefined && !shard) throw new CliUsageError('--shards n needs JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or --shard i/n.');
-  if (typeof flags['cache-dir'] === 'string') process.env.FSVAE_CACHE = path.resolve(flags['cache-dir']);
+  if (typeof flags['cache-dir'] === 'string') useCacheRoot(flags['cache-dir']);
   const role: GridRole = assemble ? 'assemble' : prepare ? 'prepare' : shard ? 'shard' : 'serial';
   return { role, shard };
 }

@@ -28,7 +28,11 @@ export const KINECT_V1_PART_JOINTS: Readonly<Record<BodyPart, readonly number[]>
 
 /** The centre joint and the view joints of the layout: hip centre, spine, shoulder centre, left hip, right hip. */
 export const KINECT_V1_REFERENCE_JOINTS: readonly number[] = [
-  KINECT_V1_20.viewJoints.spineBase, KINECT_V1_20.center, KINECT_V1_20.viewJoints.spineTop, KINECT_V1_20.viewJoints.leftHip, KINECT_V1_20.viewJoints.rightHip,
+  KINECT_V1_20.viewJoints.spineBase,
+  KINECT_V1_20.center,
+  KINECT_V1_20.viewJoints.spineTop,
+  KINECT_V1_20.viewJoints.leftHip,
+  KINECT_V1_20.viewJoints.rightHip,
 ];
 
 /** The joints a part sequence keeps, sorted. */
@@ -41,8 +45,10 @@ export function partJoints(part: BodyPart): number[] {
 /** The sequence with every joint outside partJoints(part) set to zero (same id, label, meta). */
 export function partSequence(seq: SkeletonSequence, part: BodyPart): SkeletonSequence {
   if (seq.layout !== KINECT_V1_20.name || seq.joints !== KINECT_V1_20.joints.length) {
-    throw new FsvaeInputError(`${seq.id}: body parts are defined for the ${KINECT_V1_20.name} layout (NW-UCLA, UTD-MHAD); `
-      + `this sequence is ${seq.layout} with ${seq.joints} joints.`);
+    throw new FsvaeInputError(
+      `${seq.id}: body parts are defined for the ${KINECT_V1_20.name} layout (NW-UCLA, UTD-MHAD); ` +
+        `this sequence is ${seq.layout} with ${seq.joints} joints.`,
+    );
   }
   const keep = new Set(partJoints(part));
   const data = seq.data.slice();

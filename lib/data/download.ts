@@ -24,17 +24,7 @@ import * as path from 'node:path';
 import { FsvaeInputError } from '../util/assert';
 import { ProgressBar, ProgressStream } from '../util/progress';
 import { repoRoot } from './paths';
-import {
-  ChecksumEntry,
-  DownloadSource,
-  GithubRepo,
-  SourcePart,
-  archiveUrl,
-  loadManifest,
-  planFiles,
-  rawFileUrl,
-  sha256File,
-} from './sources';
+import { ChecksumEntry, DownloadSource, GithubRepo, SourcePart, archiveUrl, loadManifest, planFiles, rawFileUrl, sha256File } from './sources';
 import { ChecksumMismatchError, DownloadError } from './download/errors';
 import { Ctx, TransferOptions, fetchWithRetries, statSize, unlinkQuiet } from './download/http';
 import { ExtractWanted, extractWanted, verifyPart } from './download/verify';

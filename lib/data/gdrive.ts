@@ -27,8 +27,23 @@ import { ProgressBar } from '../util/progress';
 import { writeFileAtomic } from '../util/atomic-file';
 import { sha256FileSync } from '../util/hash';
 import {
-  CookieJar, Ctx, DownloadError, DownloadOptions, FetchOutcome, OpenResponse, TarSink, fetchWithRetries, openGet, readTarArchive, receiveInto, sleep,
-  sourceStatus, statSize, statusError, unlinkQuiet, describeBadFiles,
+  CookieJar,
+  Ctx,
+  DownloadError,
+  DownloadOptions,
+  FetchOutcome,
+  OpenResponse,
+  TarSink,
+  fetchWithRetries,
+  openGet,
+  readTarArchive,
+  receiveInto,
+  sleep,
+  sourceStatus,
+  statSize,
+  statusError,
+  unlinkQuiet,
+  describeBadFiles,
 } from './download';
 import { DriveSource, FetchManifest, fetchManifestPath } from './sources';
 import { readZipArchive, sniffArchive } from './zip';
@@ -98,7 +113,14 @@ export function classifyDrivePage(html: string, pageUrl: string): DrivePage {
   const link = /href\s*=\s*"(\/uc\?export=download[^"]*confirm=[^"]*)"/i.exec(html);
   if (link) return { kind: 'confirm', url: new URL(decodeEntities(link[1]), pageUrl).href };
   const json = /"downloadUrl"\s*:\s*"([^"]+)"/.exec(html);
-  if (json) return { kind: 'confirm', url: json[1].replace(/\\u003d/g, '=').replace(/\\u0026/g, '&').replace(/\\\//g, '/') };
+  if (json)
+    return {
+      kind: 'confirm',
+      url: json[1]
+        .replace(/\\u003d/g, '=')
+        .replace(/\\u0026/g, '&')
+        .replace(/\\\//g, '/'),
+    };
   const sub = /<p class="uc-error-subcaption">([\s\S]*?)<\/p>/i.exec(html);
   const message = sub ? decodeEntities(sub[1].replace(/<[^>]+>/g, '').trim()) : '';
   if (/too many users|quota/i.test(message) || /quota exceeded/i.test(title)) return { kind: 'quota', message: message || title };
@@ -134,7 +156,9 @@ export function parseDriveFolderPage(html: string, url: string): { name: string;
     const page = classifyDrivePage(html, url);
     const why = page.kind === 'quota' || page.kind === 'permission' || page.kind === 'error' ? page.message : `page '${titleOf(html) || 'untitled'}'`;
     throw new DownloadError(
-      `${url}: no folder listing (${why}); the folder may not be shared by link`, page.kind === 'permission' ? 'permission' : 'listing', url,
+      `${url}: no folder listing (${why}); the folder may not be shared by link`,
+      page.kind === 'permission' ? 'permission' : 'listing',
+      url,
     );
   }
   const from = html.lastIndexOf("'", at);
@@ -184,20 +208,25 @@ function pageError(page: DrivePage, url: string, viewUrl: string): DownloadError
   switch (page.kind) {
     case 'quota':
       return new DownloadError(
-        `Google Drive refuses the download: "${page.message}". Drive limits downloads of a shared file per day; `
-          + `run the command again later (it resumes), or open ${viewUrl} in a browser signed in to Google and place the file by hand`,
-        'quota', url);
+        `Google Drive refuses the download: "${page.message}". Drive limits downloads of a shared file per day; ` +
+          `run the command again later (it resumes), or open ${viewUrl} in a browser signed in to Google and place the file by hand`,
+        'quota',
+        url,
+      );
     case 'permission':
       return new DownloadError(
-        `Google Drive asks to sign in (${page.message}): the file is not shared by link, or the id is wrong (${viewUrl})`, 'permission', url,
+        `Google Drive asks to sign in (${page.message}): the file is not shared by link, or the id is wrong (${viewUrl})`,
+        'permission',
+        url,
       );
     case 'error':
       return new DownloadError(`Google Drive answers an error page: "${page.message}" (${viewUrl})`, 'http', url);
     default:
       return new DownloadError(
-        `Google Drive answered a page ('${page.kind === 'unknown' ? page.title || 'untitled' : page.kind}') `
-          + `instead of the file and no way on to it (${viewUrl})`,
-        'http', url,
+        `Google Drive answered a page ('${page.kind === 'unknown' ? page.title || 'untitled' : page.kind}') ` +
+          `instead of the file and no way on to it (${viewUrl})`,
+        'http',
+        url,
       );
   }
 }
@@ -238,7 +267,10 @@ export async function fetchDriveFile(id: string, final: string, ctx: Ctx, jar: C
 
 /** Every file below Drive folder `id`: paths relative to it ('/'-separated), recursing into sub-folders. */
 export async function listDriveFolder(
-  id: string, ctx: Ctx, jar: CookieJar, base = driveBaseUrl(),
+  id: string,
+  ctx: Ctx,
+  jar: CookieJar,
+  base = driveBaseUrl(),
 ): Promise<{ name: string; files: Array<{ path: string; id: string }> }> {
   const files: Array<{ path: string; id: string }> = [];
   const seen = new Set<string>();
@@ -267,15 +299,15 @@ export async function listDriveFolder(
     const page = parseDriveFolderPage(html, url);
     if (page.entries.length >= DRIVE_FOLDER_PAGE_LIMIT) {
       throw new DownloadError(
-        `Drive folder '${prefix || page.name}' lists ${page.entries.length} entries, the most its page shows: the listing may be incomplete. `
-          + 'Download it in a browser and place it by hand',
-        'listing', url,
+        `Drive folder '${prefix || page.name}' lists ${page.entries.length} entries, the most its page shows: the listing may be incomplete. ` +
+          'Download it in a browser and place it by hand',
+        'listing',
+        url,
       );
     }
     for (const e of page.entries) {
-      if (e.name.includes('/') || e.name === '..' || e.name === '.' || e.name === '') throw new DownloadError(
-        `Drive folder entry '${e.name}' is not a usable file name`, 'listing', url,
-      );
+      if (e.name.includes('/') || e.name === '..' || e.name === '.' || e.name === '')
+        throw new DownloadError(`Drive folder entry '${e.name}' is not a usable file name`, 'listing', url);
       const p = prefix ? `${prefix}/${e.name}` : e.name;
       if (e.mimeType === FOLDER_MIME) await visit(e.id, p, depth + 1);
       else if (e.mimeType.startsWith('application/vnd.google-apps.')) ctx.log(`Drive entry '${p}' is a Google document (${e.mimeType}), not a file: skipped`);
@@ -325,7 +357,10 @@ class HashingFileSink implements TarSink {
   private readonly hash = createHash('sha256');
   private readonly ws: fs.WriteStream;
   bytes = 0;
-  constructor(readonly file: string, private readonly onDone: (sha256: string, bytes: number) => void) {
+  constructor(
+    readonly file: string,
+    private readonly onDone: (sha256: string, bytes: number) => void,
+  ) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.ws = fs.createWriteStream(file);
   }
@@ -342,7 +377,6 @@ class HashingFileSink implements TarSink {
     this.onDone(this.hash.digest('hex'), this.bytes);
   }
 }
-
 
 export interface DriveDownloadOptions extends Pick<DownloadOptions, 'dataDir' | 'timeoutMs' | 'retries' | 'backoffMs' | 'progress' | 'log' | 'keepArchive'> {
   /** the Drive host (tests: a loopback server); default driveBaseUrl(). */
@@ -378,14 +412,24 @@ export async function downloadDriveSource(source: DriveSource, opts: DriveDownlo
   // present = the format check passes and every recorded sha256 matches (a copy placed by hand has
   // no record: it passes on its format); `force` fetches anew all the same
   const present = await sourceStatus(source, dataDir);
-  if (present.state === 'present' && !opts.force) return {
-    source: source.name, dataDir, files: [], alreadyPresent: true, manifest: fs.existsSync(manifestFile) ? manifestFile : null,
-  };
+  if (present.state === 'present' && !opts.force)
+    return {
+      source: source.name,
+      dataDir,
+      files: [],
+      alreadyPresent: true,
+      manifest: fs.existsSync(manifestFile) ? manifestFile : null,
+    };
   const log = opts.log ?? (() => {});
   const bar = opts.progress === false ? null : new ProgressBar({ label: source.name, stream: opts.progress ?? process.stdout });
   const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 2 }), https: new https.Agent({ keepAlive: true, maxSockets: 2 }) };
   const ctx: Ctx = {
-    timeoutMs: opts.timeoutMs ?? 30_000, retries: opts.retries ?? 3, backoffMs: opts.backoffMs ?? 1000, log, onBytes: (n) => bar?.addBytes(n), agents,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    retries: opts.retries ?? 3,
+    backoffMs: opts.backoffMs ?? 1000,
+    log,
+    onBytes: (n) => bar?.addBytes(n),
+    agents,
   };
   const jar = new CookieJar();
   const base = driveBaseUrl(opts.driveBaseUrl);
@@ -410,8 +454,8 @@ export async function downloadDriveSource(source: DriveSource, opts: DriveDownlo
       if (!kind) {
         unlinkQuiet(file);
         throw new DownloadError(
-          `the Drive file ${d.id} is not a zip or tar archive `
-            + `(it was removed; if Drive served a page, open https://drive.google.com/file/d/${d.id} in a browser)`,
+          `the Drive file ${d.id} is not a zip or tar archive ` +
+            `(it was removed; if Drive served a page, open https://drive.google.com/file/d/${d.id} in a browser)`,
           'archive',
         );
       }
@@ -426,8 +470,8 @@ export async function downloadDriveSource(source: DriveSource, opts: DriveDownlo
       else await readTarArchive(file, onEntry);
       if (Object.keys(files).length === 0) {
         throw new DownloadError(
-          `the archive of ${source.name} holds no ${wantedFolders(d)} `
-            + `(its top level: ${[...tops].slice(0, 8).join(', ') || 'nothing'}); it was kept at ${file}`,
+          `the archive of ${source.name} holds no ${wantedFolders(d)} ` +
+            `(its top level: ${[...tops].slice(0, 8).join(', ') || 'nothing'}); it was kept at ${file}`,
           'archive',
         );
       }
@@ -436,8 +480,13 @@ export async function downloadDriveSource(source: DriveSource, opts: DriveDownlo
       const wanted = listing.files.map((f) => ({ ...f, rest: placedPath(`${listing.name}/${f.path}`, d) })).filter((f) => f.rest !== null);
       if (wanted.length === 0) {
         throw new DownloadError(
-          `the Drive folder '${listing.name}' holds no ${wantedFolders(d)} `
-            + `(it holds: ${listing.files.slice(0, 8).map((f) => f.path).join(', ') || 'nothing'})`,
+          `the Drive folder '${listing.name}' holds no ${wantedFolders(d)} ` +
+            `(it holds: ${
+              listing.files
+                .slice(0, 8)
+                .map((f) => f.path)
+                .join(', ') || 'nothing'
+            })`,
           'listing',
         );
       }
@@ -452,8 +501,8 @@ export async function downloadDriveSource(source: DriveSource, opts: DriveDownlo
     if (check.bad.length > 0 || check.missing.length > 0) {
       const lines = [...describeBadFiles(check.bad), ...check.missing.slice(0, 5).map((m) => `  missing: ${m}`)];
       throw new DownloadError(
-        `what Drive served for ${source.name} fails its format check; nothing was placed under ${dataDir}:\n`
-          + `${lines.join('\n')}${archive ? `\nthe archive was kept at ${archive.file}` : ''}`,
+        `what Drive served for ${source.name} fails its format check; nothing was placed under ${dataDir}:\n` +
+          `${lines.join('\n')}${archive ? `\nthe archive was kept at ${archive.file}` : ''}`,
         'format',
       );
     }
@@ -465,8 +514,11 @@ export async function downloadDriveSource(source: DriveSource, opts: DriveDownlo
     fs.renameSync(path.join(staged, target), final);
     rmQuiet(aside);
     const manifest: FetchManifest = {
-      source: source.name, drive: { type: d.type, id: d.id }, fetchedAt: new Date().toISOString(),
-      ...(archive ? { archive: { sha256: archive.sha256, bytes: archive.bytes } } : {}), files,
+      source: source.name,
+      drive: { type: d.type, id: d.id },
+      fetchedAt: new Date().toISOString(),
+      ...(archive ? { archive: { sha256: archive.sha256, bytes: archive.bytes } } : {}),
+      files,
     };
     writeFileAtomic(manifestFile, JSON.stringify(manifest, null, 1) + '\n');
     if (archive && !opts.keepArchive) unlinkQuiet(archive.file);

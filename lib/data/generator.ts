@@ -124,14 +124,12 @@ export interface GeneratedSubject {
 
 function checkConfig(c: GeneratorConfig): void {
   const int = (v: number, what: string, lo: number, hi = Infinity) => {
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new FsvaeInputError(
-      `generateActionDataset: config.${what} must be an integer in ${lo}..${hi}, got ${v}.`,
-    );
+    if (!Number.isInteger(v) || v < lo || v > hi)
+      throw new FsvaeInputError(`generateActionDataset: config.${what} must be an integer in ${lo}..${hi}, got ${v}.`);
   };
   const num = (v: number, what: string, lo: number, hi: number) => {
-    if (!Number.isFinite(v) || v < lo || v > hi) throw new FsvaeInputError(
-      `generateActionDataset: config.${what} must be a number in [${lo}, ${hi}], got ${v}.`,
-    );
+    if (!Number.isFinite(v) || v < lo || v > hi)
+      throw new FsvaeInputError(`generateActionDataset: config.${what} must be a number in [${lo}, ${hi}], got ${v}.`);
   };
   int(c.subjects, 'subjects', 2, 1000);
   int(c.trainSubjects, 'trainSubjects', 1, c.subjects - 1);
@@ -191,7 +189,12 @@ const FEET = [J.ankle_left, J.foot_left, J.ankle_right, J.foot_right];
 
 /** One sequence of class `classId` by `subject`, in Kinect camera coordinates (x to the subject's right when facing the camera, y up, z depth). */
 function generateSequence(
-  composition: ActionComposition, classId: number, subject: GeneratedSubject, repetition: number, config: GeneratorConfig, seed: number,
+  composition: ActionComposition,
+  classId: number,
+  subject: GeneratedSubject,
+  repetition: number,
+  config: GeneratorConfig,
+  seed: number,
 ): SkeletonSequence {
   const rng = new Random(mixSeed(seed, classId, subject.id, repetition));
   const { frames, clipSeconds } = config;
@@ -216,7 +219,12 @@ function generateSequence(
   const pitch = rng.range(-config.maxTiltDeg, config.maxTiltDeg) * (Math.PI / 180);
   const roll = rng.range(-config.maxTiltDeg, config.maxTiltDeg) * (Math.PI / 180);
   const cam = [rng.range(-0.3, 0.3), rng.range(-0.05, 0.25), rng.range(2.9, 3.6)];
-  const cy = Math.cos(yaw), sy = Math.sin(yaw), cp = Math.cos(pitch), sp = Math.sin(pitch), cr = Math.cos(roll), sr = Math.sin(roll);
+  const cy = Math.cos(yaw),
+    sy = Math.sin(yaw),
+    cp = Math.cos(pitch),
+    sp = Math.sin(pitch),
+    cr = Math.cos(roll),
+    sr = Math.sin(roll);
   const swayPhase = [rng.range(0, 6.283), rng.range(0, 6.283), rng.range(0, 6.283)];
   const fps = frames / clipSeconds;
 
@@ -234,7 +242,8 @@ function generateSequence(
     // ground contact: the lowest foot joint stays at floor level; planted feet do not slide
     let minY = Infinity;
     for (const j of FEET) minY = Math.min(minY, body[j * 3 + 1]);
-    let dx = 0, dz = 0;
+    let dx = 0,
+      dz = 0;
     if (planted) {
       const ankles = [J.ankle_left, J.ankle_right];
       const lowest = Math.min(...ankles.map((j) => body[j * 3 + 1]));
@@ -260,9 +269,12 @@ function generateSequence(
       const by = body[j * 3 + 1] + shift[1];
       const bz = -(body[j * 3 + 2] + shift[2]);
       // yaw about y, then pitch about x, then roll about z
-      const x1 = cy * bx + sy * bz, z1 = -sy * bx + cy * bz;
-      const y2 = cp * by - sp * z1, z2 = sp * by + cp * z1;
-      const x3 = cr * x1 - sr * y2, y3 = sr * x1 + cr * y2;
+      const x1 = cy * bx + sy * bz,
+        z1 = -sy * bx + cy * bz;
+      const y2 = cp * by - sp * z1,
+        z2 = sp * by + cp * z1;
+      const x3 = cr * x1 - sr * y2,
+        y3 = sr * x1 + cr * y2;
       const o = (t * JOINT_COUNT + j) * 3;
       data[o] = cam[0] + x3 + config.jitter * rng.normal();
       data[o + 1] = cam[1] + y3 + config.jitter * rng.normal();
@@ -279,7 +291,13 @@ function generateSequence(
   }
   const id = `gen_c${String(classId).padStart(2, '0')}_s${String(subject.id).padStart(2, '0')}_r${String(repetition).padStart(2, '0')}`;
   return makeSequence({
-    id, label: classId, layout: 'kinect-v2-25', bodies: 1, frames, joints: JOINT_COUNT, data,
+    id,
+    label: classId,
+    layout: 'kinect-v2-25',
+    bodies: 1,
+    frames,
+    joints: JOINT_COUNT,
+    data,
     meta: { subject: subject.id, repetition, generated: 1, yawDeg: Math.round((yaw * 1800) / Math.PI) / 10 },
   });
 }
@@ -291,9 +309,8 @@ function generateSequence(
 export function generateActionDataset(config: GeneratorConfig | 'quick' | 'full', seed = 0): GeneratedDataset {
   let cfg: GeneratorConfig;
   if (typeof config === 'string') {
-    if (!(config in GENERATOR_PRESETS)) throw new FsvaeInputError(
-      `generateActionDataset: unknown preset '${config}'; use 'quick', 'full' or a GeneratorConfig.`,
-    );
+    if (!(config in GENERATOR_PRESETS))
+      throw new FsvaeInputError(`generateActionDataset: unknown preset '${config}'; use 'quick', 'full' or a GeneratorConfig.`);
     cfg = GENERATOR_PRESETS[config];
   } else cfg = config;
   checkConfig(cfg);

@@ -12,14 +12,15 @@ import * as path from 'node:path';
 import { FsvaeInputError, describeFsError, listInputFolder, readInputText } from '../util/assert';
 import { DatasetName, classNames } from './classes';
 import { readNpy, npyToLabels } from './npy';
-import { NW_UCLA, parseNwUclaJson } from './nwucla';
-import { NTU60, NTU120, NtuMissingList, defaultNtuMissingList, listNtuFolder, readNtuSkeleton } from './ntu-skeleton';
-import { UTD_MHAD, listUtdMhadFolder, readUtdMhadFile } from './utd-mhad';
-import { MSR_ACTION3D, MsrAllZeroError, listMsrAction3dFolder, readMsrAction3dFile } from './msr-action3d';
-import { PKU51, PkuMmdDirs, findPkuMmdDirs, listPkuMmdVideos, readPkuMmdVideo, sniffTextLine } from './pku-mmd';
+import { RAW_DATASETS, InspectFormat } from './datasets';
+import { NW_UCLA, parseNwUclaJson } from './datasets/nw-ucla';
+import { NTU60, NTU120, NtuMissingList, defaultNtuMissingList, listNtuFolder, readNtuSkeleton } from './datasets/ntu';
+import { UTD_MHAD, listUtdMhadFolder, readUtdMhadFile } from './datasets/utd-mhad';
+import { MSR_ACTION3D, MsrAllZeroError, listMsrAction3dFolder, readMsrAction3dFile } from './datasets/msr-action3d';
+import { PKU51, PkuMmdDirs, findPkuMmdDirs, listPkuMmdVideos, readPkuMmdVideo, sniffTextLine } from './datasets/pku51';
 import { SkeletonSequence } from './skeleton';
 
-export type InspectFormat = 'ntu-skeleton' | 'nw-ucla-json' | 'utd-mhad-mat' | 'msr-action3d-txt' | 'pku-mmd' | 'npy' | 'synse-features';
+export type { InspectFormat } from './datasets';
 
 export const INSPECT_FORMAT_LABELS: Readonly<Record<InspectFormat, string>> = {
   'ntu-skeleton': 'NTU RGB+D .skeleton',
@@ -31,13 +32,15 @@ export const INSPECT_FORMAT_LABELS: Readonly<Record<InspectFormat, string>> = {
   'synse-features': 'SynSE / FS-VAE pre-extracted features (shift_*_r)',
 };
 
-const DATASET_OF: Partial<Record<InspectFormat, DatasetName>> = {
-  'ntu-skeleton': 'ntu120',
-  'nw-ucla-json': 'nw-ucla',
-  'utd-mhad-mat': 'utd-mhad',
-  'msr-action3d-txt': 'msr-action3d',
-  'pku-mmd': 'pku51',
-};
+/**
+ * The dataset whose class names label an inspected format: the spec with that inspectFormat; of
+ * several (NTU-60 and NTU-120 share .skeleton files), the one with the most classes, whose names
+ * extend the others'.
+ */
+const DATASET_OF: Partial<Record<InspectFormat, DatasetName>> = {};
+for (const spec of Object.values(RAW_DATASETS).sort((a, b) => a.classes.length - b.classes.length)) {
+  if (spec.inspectFormat) DATASET_OF[spec.inspectFormat] = spec.name;
+}
 
 export interface FormatDetection {
   format: InspectFormat;
@@ -45,8 +48,9 @@ export interface FormatDetection {
   path: string;
 }
 
-const SUPPORTED = 'NTU .skeleton, NW-UCLA .json, UTD-MHAD .mat, MSR Action3D *_skeleton3D.txt, a PKU-MMD folder (skeleton + label subfolders), .npy, '
-  + 'or a SynSE feature folder (shift_*_r/ or train.npy + train_label.npy)';
+const SUPPORTED =
+  'NTU .skeleton, NW-UCLA .json, UTD-MHAD .mat, MSR Action3D *_skeleton3D.txt, a PKU-MMD folder (skeleton + label subfolders), .npy, ' +
+  'or a SynSE feature folder (shift_*_r/ or train.npy + train_label.npy)';
 
 function startsWith(file: string, magic: number[]): boolean {
   let fd: number | undefined;
@@ -77,8 +81,10 @@ function detectFile(p: string): InspectFormat {
     const kind = sniffTextLine(p);
     if (kind === 'xyzc') return 'msr-action3d-txt';
     if (kind === 'pku-skeleton' || kind === 'pku-label') {
-      throw new FsvaeInputError(`${p}: looks like a PKU-MMD ${kind === 'pku-skeleton' ? 'skeleton' : 'label'} file; `
-        + 'a PKU-MMD video needs both files, so inspect the folder that holds the skeleton and label subfolders.');
+      throw new FsvaeInputError(
+        `${p}: looks like a PKU-MMD ${kind === 'pku-skeleton' ? 'skeleton' : 'label'} file; ` +
+          'a PKU-MMD video needs both files, so inspect the folder that holds the skeleton and label subfolders.',
+      );
     }
   }
   throw new FsvaeInputError(`${p}: unrecognised file format. Supported: ${SUPPORTED}.`);
@@ -206,8 +212,18 @@ export interface InspectOptions {
 export function inspectPath(p: string, opts: InspectOptions = {}): InspectSummary {
   const det = detectFormat(p);
   const sum: InspectSummary = {
-    path: p, format: det.format, kind: det.kind, sequences: 0, classes: [], frames: null, joints: null, layout: null,
-    bodies: null, skipped: [], arrays: [], notes: [],
+    path: p,
+    format: det.format,
+    kind: det.kind,
+    sequences: 0,
+    classes: [],
+    frames: null,
+    joints: null,
+    layout: null,
+    bodies: null,
+    skipped: [],
+    arrays: [],
+    notes: [],
   };
   const stats = new SkeletonStats();
   const limit = <T>(xs: T[]): T[] => (opts.limit === undefined ? xs : xs.slice(0, opts.limit));
@@ -220,9 +236,11 @@ export function inspectPath(p: string, opts: InspectOptions = {}): InspectSummar
       } else {
         const { files, skipped } = listNtuFolder(p, missing);
         for (const f of limit(files)) stats.add(readNtuSkeleton(f, { missing }));
-        if (missing) sum.skipped.push({
-          count: skipped.length, reason: `on the NTU missing-skeleton list (${missing.sources.map((s) => path.basename(s)).join(', ')})`,
-        });
+        if (missing)
+          sum.skipped.push({
+            count: skipped.length,
+            reason: `on the NTU missing-skeleton list (${missing.sources.map((s) => path.basename(s)).join(', ')})`,
+          });
       }
       if (!missing) sum.notes.push('no NTU missing-skeleton list was found (ntu-samples/ under the data roots); samples were not checked against it');
       sum.notes.push('bodies: the 2 most active (motion) bodies per sample are kept');
@@ -256,8 +274,10 @@ export function inspectPath(p: string, opts: InspectOptions = {}): InspectSummar
       const dirs = findPkuMmdDirs(p) as PkuMmdDirs;
       const videos = limit(listPkuMmdVideos(dirs));
       for (const v of videos) for (const s of readPkuMmdVideo(v.skeleton, v.label)) stats.add(s);
-      sum.notes.push(`${videos.length} videos; skeletons in ${path.basename(dirs.skeletonDir)}/, labels in ${path.basename(dirs.labelDir)}/; `
-        + 'sequences are the labelled segments');
+      sum.notes.push(
+        `${videos.length} videos; skeletons in ${path.basename(dirs.skeletonDir)}/, labels in ${path.basename(dirs.labelDir)}/; ` +
+          'sequences are the labelled segments',
+      );
       break;
     }
     case 'npy': {
@@ -322,8 +342,15 @@ export function formatInspectSummary(s: InspectSummary): string {
 
 /** Folder names (relative to a data root) where each dataset lives, in the order they are tried. */
 export const KNOWN_DATASET_FOLDERS: readonly string[] = [
-  NW_UCLA.folder, UTD_MHAD.folder, MSR_ACTION3D.folder, `${NTU60.folder}/nturgb+d_skeletons`, `${NTU120.folder}/nturgb+d_skeletons120`, 'ntu-samples',
-  PKU51.folder, 'sk_feats', 'pku-mmd-features',
+  NW_UCLA.folder,
+  UTD_MHAD.folder,
+  MSR_ACTION3D.folder,
+  `${NTU60.folder}/nturgb+d_skeletons`,
+  `${NTU120.folder}/nturgb+d_skeletons120`,
+  'ntu-samples',
+  PKU51.folder,
+  'sk_feats',
+  'pku-mmd-features',
 ];
 
 export interface InspectTreeEntry {
@@ -366,11 +393,15 @@ export function inspectTree(root: string, opts: InspectOptions = {}): InspectTre
     const p = path.join(root, rel);
     if (isDir(p)) visit(p, `known dataset folder name '${rel}'`);
   }
-  const covered = (p: string) => [...seen].some((s) => path.resolve(p) === s || path.resolve(p).startsWith(s + path.sep)
-    || s.startsWith(path.resolve(p) + path.sep));
+  const covered = (p: string) =>
+    [...seen].some((s) => path.resolve(p) === s || path.resolve(p).startsWith(s + path.sep) || s.startsWith(path.resolve(p) + path.sep));
   const list = (d: string) => {
     try {
-      return fs.readdirSync(d).sort().map((e) => path.join(d, e)).filter(isDir);
+      return fs
+        .readdirSync(d)
+        .sort()
+        .map((e) => path.join(d, e))
+        .filter(isDir);
     } catch {
       return [];
     }

@@ -22,31 +22,97 @@ import { FsvaeInputError } from '../util/assert';
 
 // Data types (Table 1-1).
 export const MAT_MI = {
-  INT8: 1, UINT8: 2, INT16: 3, UINT16: 4, INT32: 5, UINT32: 6, SINGLE: 7, DOUBLE: 9,
-  INT64: 12, UINT64: 13, MATRIX: 14, COMPRESSED: 15, UTF8: 16, UTF16: 17, UTF32: 18,
+  INT8: 1,
+  UINT8: 2,
+  INT16: 3,
+  UINT16: 4,
+  INT32: 5,
+  UINT32: 6,
+  SINGLE: 7,
+  DOUBLE: 9,
+  INT64: 12,
+  UINT64: 13,
+  MATRIX: 14,
+  COMPRESSED: 15,
+  UTF8: 16,
+  UTF16: 17,
+  UTF32: 18,
 } as const;
 
 // Array classes (Table 1-3).
 export const MX_CLASS_NAMES: Readonly<Record<number, string>> = {
-  1: 'cell', 2: 'struct', 3: 'object', 4: 'char', 5: 'sparse', 6: 'double', 7: 'single',
-  8: 'int8', 9: 'uint8', 10: 'int16', 11: 'uint16', 12: 'int32', 13: 'uint32', 14: 'int64', 15: 'uint64',
+  1: 'cell',
+  2: 'struct',
+  3: 'object',
+  4: 'char',
+  5: 'sparse',
+  6: 'double',
+  7: 'single',
+  8: 'int8',
+  9: 'uint8',
+  10: 'int16',
+  11: 'uint16',
+  12: 'int32',
+  13: 'uint32',
+  14: 'int64',
+  15: 'uint64',
 };
 
 export type MatNumericClass = 'double' | 'single' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64';
 
 const NUMERIC_CLASS_BY_ID: Readonly<Record<number, MatNumericClass>> = {
-  6: 'double', 7: 'single', 8: 'int8', 9: 'uint8', 10: 'int16', 11: 'uint16', 12: 'int32', 13: 'uint32', 14: 'int64', 15: 'uint64',
+  6: 'double',
+  7: 'single',
+  8: 'int8',
+  9: 'uint8',
+  10: 'int16',
+  11: 'uint16',
+  12: 'int32',
+  13: 'uint32',
+  14: 'int64',
+  15: 'uint64',
 };
 const CLASS_ID: Readonly<Record<MatNumericClass, number>> = {
-  double: 6, single: 7, int8: 8, uint8: 9, int16: 10, uint16: 11, int32: 12, uint32: 13, int64: 14, uint64: 15,
+  double: 6,
+  single: 7,
+  int8: 8,
+  uint8: 9,
+  int16: 10,
+  uint16: 11,
+  int32: 12,
+  uint32: 13,
+  int64: 14,
+  uint64: 15,
 };
 
 const ELEMENT_SIZE: Readonly<Record<number, number>> = {
-  1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 4, 7: 4, 9: 8, 12: 8, 13: 8,
+  1: 1,
+  2: 1,
+  3: 2,
+  4: 2,
+  5: 4,
+  6: 4,
+  7: 4,
+  9: 8,
+  12: 8,
+  13: 8,
 };
 const MI_NAMES: Readonly<Record<number, string>> = {
-  1: 'miINT8', 2: 'miUINT8', 3: 'miINT16', 4: 'miUINT16', 5: 'miINT32', 6: 'miUINT32', 7: 'miSINGLE', 9: 'miDOUBLE',
-  12: 'miINT64', 13: 'miUINT64', 14: 'miMATRIX', 15: 'miCOMPRESSED', 16: 'miUTF8', 17: 'miUTF16', 18: 'miUTF32',
+  1: 'miINT8',
+  2: 'miUINT8',
+  3: 'miINT16',
+  4: 'miUINT16',
+  5: 'miINT32',
+  6: 'miUINT32',
+  7: 'miSINGLE',
+  9: 'miDOUBLE',
+  12: 'miINT64',
+  13: 'miUINT64',
+  14: 'miMATRIX',
+  15: 'miCOMPRESSED',
+  16: 'miUTF8',
+  17: 'miUTF16',
+  18: 'miUTF32',
 };
 
 /** One variable of a MAT-file. `data` is set only for real numeric arrays (column-major). */
@@ -71,7 +137,9 @@ export interface MatFile {
 }
 
 function fail(
-  source: string, what: string, fix = 'The file is damaged or not a MATLAB v5 MAT-file; re-save it in MATLAB with save(..., \'-v7\') or scipy.io.savemat.',
+  source: string,
+  what: string,
+  fix = "The file is damaged or not a MATLAB v5 MAT-file; re-save it in MATLAB with save(..., '-v7') or scipy.io.savemat.",
 ): never {
   throw new FsvaeInputError(`${source}: ${what}. ${fix}`);
 }
@@ -79,7 +147,12 @@ function fail(
 /** Bounds-checked reader over a byte range. */
 class Cursor {
   readonly view: DataView;
-  constructor(readonly bytes: Uint8Array, readonly le: boolean, readonly source: string, readonly where: string) {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly le: boolean,
+    readonly source: string,
+    readonly where: string,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   need(offset: number, n: number, what: string): void {
@@ -126,8 +199,10 @@ function numericValues(c: Cursor, el: Element, count: number, what: string): Flo
     fail(c.source, `${what} is stored as ${MI_NAMES[el.type] ?? `type ${el.type}`}, not a numeric data type`);
   }
   if (el.data.length !== count * size) {
-    fail(c.source, `${what}: the dimensions give ${count} elements (${count * size} bytes of ${MI_NAMES[el.type]}) `
-      + `but the element holds ${el.data.length} bytes`);
+    fail(
+      c.source,
+      `${what}: the dimensions give ${count} elements (${count * size} bytes of ${MI_NAMES[el.type]}) ` + `but the element holds ${el.data.length} bytes`,
+    );
   }
   const v = new DataView(el.data.buffer, el.data.byteOffset, el.data.byteLength);
   const out = new Float64Array(count);
@@ -135,22 +210,40 @@ function numericValues(c: Cursor, el: Element, count: number, what: string): Flo
   for (let i = 0; i < count; i++) {
     const o = i * size;
     switch (el.type) {
-      case MAT_MI.INT8: out[i] = v.getInt8(o); break;
-      case MAT_MI.UINT8: out[i] = v.getUint8(o); break;
-      case MAT_MI.INT16: out[i] = v.getInt16(o, le); break;
-      case MAT_MI.UINT16: out[i] = v.getUint16(o, le); break;
-      case MAT_MI.INT32: out[i] = v.getInt32(o, le); break;
-      case MAT_MI.UINT32: out[i] = v.getUint32(o, le); break;
-      case MAT_MI.SINGLE: out[i] = v.getFloat32(o, le); break;
-      case MAT_MI.DOUBLE: out[i] = v.getFloat64(o, le); break;
+      case MAT_MI.INT8:
+        out[i] = v.getInt8(o);
+        break;
+      case MAT_MI.UINT8:
+        out[i] = v.getUint8(o);
+        break;
+      case MAT_MI.INT16:
+        out[i] = v.getInt16(o, le);
+        break;
+      case MAT_MI.UINT16:
+        out[i] = v.getUint16(o, le);
+        break;
+      case MAT_MI.INT32:
+        out[i] = v.getInt32(o, le);
+        break;
+      case MAT_MI.UINT32:
+        out[i] = v.getUint32(o, le);
+        break;
+      case MAT_MI.SINGLE:
+        out[i] = v.getFloat32(o, le);
+        break;
+      case MAT_MI.DOUBLE:
+        out[i] = v.getFloat64(o, le);
+        break;
       case MAT_MI.INT64:
       case MAT_MI.UINT64: {
         const b = el.type === MAT_MI.INT64 ? v.getBigInt64(o, le) : v.getBigUint64(o, le);
         const n = Number(b);
-        if (!Number.isSafeInteger(n)) fail(
-          c.source, `${what}: 64-bit integer ${b} at element ${i} cannot be represented exactly as a double`,
-          'Convert the variable to double before saving.',
-        );
+        if (!Number.isSafeInteger(n))
+          fail(
+            c.source,
+            `${what}: 64-bit integer ${b} at element ${i} cannot be represented exactly as a double`,
+            'Convert the variable to double before saving.',
+          );
         out[i] = n;
         break;
       }
@@ -253,8 +346,11 @@ export function parseMat5(buf: Uint8Array, source: string): MatFile {
     fail(source, 'this is a MATLAB 7.3 (HDF5) MAT-file, which this reader does not support', "Re-save it in MATLAB with save(file, '-v7').");
   }
   if (!text.startsWith('MATLAB 5.0 MAT-file')) {
-    fail(source, `the header does not start with 'MATLAB 5.0 MAT-file' (found ${JSON.stringify(text.slice(0, 24))}); `
-      + 'not a Level 5 MAT-file (v4 files are not supported)');
+    fail(
+      source,
+      `the header does not start with 'MATLAB 5.0 MAT-file' (found ${JSON.stringify(text.slice(0, 24))}); ` +
+        'not a Level 5 MAT-file (v4 files are not supported)',
+    );
   }
   const endian = String.fromCharCode(buf[126], buf[127]);
   if (endian !== 'IM' && endian !== 'MI') fail(source, `endian indicator at bytes 126-127 is ${JSON.stringify(endian)}, expected 'IM' or 'MI'`);
@@ -276,9 +372,10 @@ export function matNumeric(file: MatFile, name: string, source: string): MatVari
       `${source}: no variable '${name}' (the file holds ${names.length ? names.map((n) => `'${n}'`).join(', ') : 'no named variables'}).`,
     );
   }
-  if (!v.data) throw new FsvaeInputError(
-    `${source}: variable '${name}' (${v.className}${v.complex ? ', complex' : ''} [${v.dims.join('×')}]) cannot be read: ${v.unsupported}.`,
-  );
+  if (!v.data)
+    throw new FsvaeInputError(
+      `${source}: variable '${name}' (${v.className}${v.complex ? ', complex' : ''} [${v.dims.join('×')}]) cannot be read: ${v.unsupported}.`,
+    );
   return v as MatVariable & { data: Float64Array };
 }
 
@@ -318,8 +415,16 @@ export function encodeMatElement(type: number, payload: Uint8Array, littleEndian
 }
 
 const STORAGE_FOR_CLASS: Readonly<Record<MatNumericClass, number>> = {
-  double: MAT_MI.DOUBLE, single: MAT_MI.SINGLE, int8: MAT_MI.INT8, uint8: MAT_MI.UINT8, int16: MAT_MI.INT16, uint16: MAT_MI.UINT16,
-  int32: MAT_MI.INT32, uint32: MAT_MI.UINT32, int64: MAT_MI.INT64, uint64: MAT_MI.UINT64,
+  double: MAT_MI.DOUBLE,
+  single: MAT_MI.SINGLE,
+  int8: MAT_MI.INT8,
+  uint8: MAT_MI.UINT8,
+  int16: MAT_MI.INT16,
+  uint16: MAT_MI.UINT16,
+  int32: MAT_MI.INT32,
+  uint32: MAT_MI.UINT32,
+  int64: MAT_MI.INT64,
+  uint64: MAT_MI.UINT64,
 };
 
 /** Packs numbers as the given mi type. */
@@ -332,16 +437,36 @@ export function encodeMatNumbers(type: number, values: ArrayLike<number>, little
     const x = values[i];
     const o = i * size;
     switch (type) {
-      case MAT_MI.INT8: v.setInt8(o, x); break;
-      case MAT_MI.UINT8: v.setUint8(o, x); break;
-      case MAT_MI.INT16: v.setInt16(o, x, littleEndian); break;
-      case MAT_MI.UINT16: v.setUint16(o, x, littleEndian); break;
-      case MAT_MI.INT32: v.setInt32(o, x, littleEndian); break;
-      case MAT_MI.UINT32: v.setUint32(o, x, littleEndian); break;
-      case MAT_MI.SINGLE: v.setFloat32(o, x, littleEndian); break;
-      case MAT_MI.DOUBLE: v.setFloat64(o, x, littleEndian); break;
-      case MAT_MI.INT64: v.setBigInt64(o, BigInt(x), littleEndian); break;
-      case MAT_MI.UINT64: v.setBigUint64(o, BigInt(x), littleEndian); break;
+      case MAT_MI.INT8:
+        v.setInt8(o, x);
+        break;
+      case MAT_MI.UINT8:
+        v.setUint8(o, x);
+        break;
+      case MAT_MI.INT16:
+        v.setInt16(o, x, littleEndian);
+        break;
+      case MAT_MI.UINT16:
+        v.setUint16(o, x, littleEndian);
+        break;
+      case MAT_MI.INT32:
+        v.setInt32(o, x, littleEndian);
+        break;
+      case MAT_MI.UINT32:
+        v.setUint32(o, x, littleEndian);
+        break;
+      case MAT_MI.SINGLE:
+        v.setFloat32(o, x, littleEndian);
+        break;
+      case MAT_MI.DOUBLE:
+        v.setFloat64(o, x, littleEndian);
+        break;
+      case MAT_MI.INT64:
+        v.setBigInt64(o, BigInt(x), littleEndian);
+        break;
+      case MAT_MI.UINT64:
+        v.setBigUint64(o, BigInt(x), littleEndian);
+        break;
     }
   }
   return out;
@@ -351,9 +476,14 @@ export function encodeMatNumbers(type: number, values: ArrayLike<number>, little
  * The miMATRIX element of a variable. `classId`/`flags` allow writing other classes (e.g. a
  * complex or cell header) in tests; `parts` are the elements after the name.
  */
-export function encodeMatMatrix(
-  opts: { name: string; dims: number[]; classId: number; flags?: number; parts: Uint8Array[]; littleEndian?: boolean },
-): Uint8Array {
+export function encodeMatMatrix(opts: {
+  name: string;
+  dims: number[];
+  classId: number;
+  flags?: number;
+  parts: Uint8Array[];
+  littleEndian?: boolean;
+}): Uint8Array {
   const le = opts.littleEndian ?? true;
   const flags = new Uint8Array(8);
   new DataView(flags.buffer).setUint32(0, (opts.flags ?? 0) | opts.classId, le);

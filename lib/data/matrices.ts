@@ -21,9 +21,10 @@ export function concatColumns(parts: readonly Float32Matrix[], what = 'concatCol
   if (parts.length === 0) throw new FsvaeInputError(`${what}: no parts given; pass at least one.`);
   const rows = parts[0].rows;
   parts.forEach((p, i) => {
-    if (p.rows !== rows) throw new FsvaeInputError(
-      `${what}: part #${i} has ${p.rows} rows, part #0 has ${rows}; all parts must cover the same classes (${parts.map((q) => q.rows).join(' vs ')}).`,
-    );
+    if (p.rows !== rows)
+      throw new FsvaeInputError(
+        `${what}: part #${i} has ${p.rows} rows, part #0 has ${rows}; all parts must cover the same classes (${parts.map((q) => q.rows).join(' vs ')}).`,
+      );
     if (p.data.length !== p.rows * p.cols) throw new FsvaeInputError(`${what}: part #${i} has ${p.data.length} values, expected ${p.rows}×${p.cols}.`);
   });
   const cols = parts.reduce((a, p) => a + p.cols, 0);

@@ -9,9 +9,14 @@
  * Supported dtypes: float32, float64, int64, int32, uint8 and bool; big-endian variants of the
  * multi-byte ones are byte-swapped on read. Fortran order, object/string/structured dtypes and
  * files whose data length differs from the header's shape are rejected with FsvaeInputError.
+ *
+ * Besides the full reader: readNpyHeader reads only a file's preamble and header (dtype, shape,
+ * data offset) for layout checks of large files; readNpyIntegers reads a 1-D vector of any
+ * integer dtype; readNpyStrings reads a 1-D array of fixed-width unicode strings ('<U…').
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsvaeInputError, readInputFile } from '../util/assert';
+import { FsvaeInputError, describeFsError, readInputFile } from '../util/assert';
 import { makeFolders, removeCreatedFolders, toDiskWriteError, writeFileOrRemove } from '../util/atomic-file';
 
 export type NpyDtype = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool';
@@ -50,11 +55,15 @@ type PyValue = string | number | boolean | null | PyValue[] | { [k: string]: PyV
 
 class HeaderParser {
   private i = 0;
-  constructor(private readonly s: string, private readonly source: string) {}
+  constructor(
+    private readonly s: string,
+    private readonly source: string,
+  ) {}
 
   private err(msg: string): never {
     fail(
-      this.source, `malformed .npy header (${msg}) in ${JSON.stringify(this.s.trim())}`,
+      this.source,
+      `malformed .npy header (${msg}) in ${JSON.stringify(this.s.trim())}`,
       'The file is damaged or was not written by numpy.save; re-export it with numpy.save.',
     );
   }
@@ -99,7 +108,7 @@ class HeaderParser {
       const k = this.value();
       if (typeof k !== 'string') this.err('dict key is not a string');
       this.expect(':');
-      if (Object.prototype.hasOwnProperty.call(out, k)) this.err(`duplicate key '${k}'`);
+      if (Object.hasOwn(out, k)) this.err(`duplicate key '${k}'`);
       out[k] = this.value();
       if (this.peek() === ',') this.i++;
       else if (this.peek() !== '}') this.err(`expected ',' or '}' at offset ${this.i}`);
@@ -156,7 +165,8 @@ function parseDescr(descr: PyValue, source: string): { dtype: NpyDtype; bigEndia
   const [, order, kind, size] = m;
   if (kind === 'O') {
     fail(
-      source, `object array ('${descr}') cannot be read without unpickling`,
+      source,
+      `object array ('${descr}') cannot be read without unpickling`,
       'Convert it to a numeric array (e.g. np.asarray(x, dtype=np.float32)) and save again.',
     );
   }
@@ -169,17 +179,28 @@ function parseDescr(descr: PyValue, source: string): { dtype: NpyDtype; bigEndia
   return { dtype, bigEndian: order === '>' && ITEMSIZE[dtype] > 1 };
 }
 
-function parseHeader(buf: Uint8Array, source: string): ParsedHeader {
+/** The preamble and header dict of a .npy file, checked up to its keys; the dtype and shape are not judged yet. */
+interface HeaderDict {
+  dict: { [k: string]: PyValue };
+  /** the header text as written (padding included) */
+  text: string;
+  major: number;
+  dataOffset: number;
+}
+
+function parseHeaderDict(buf: Uint8Array, source: string): HeaderDict {
   if (MAGIC.some((b, i) => i < buf.length && buf[i] !== b) || buf.length < MAGIC.length) {
     const got = Array.from(buf.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(' ');
     fail(
-      source, `not a .npy file (magic bytes are [${got}], expected 93 4e 55 4d 50 59 = \\x93NUMPY)`,
+      source,
+      `not a .npy file (magic bytes are [${got}], expected 93 4e 55 4d 50 59 = \\x93NUMPY)`,
       'Pass a file written by numpy.save (.npz archives and pickles are not .npy).',
     );
   }
   if (buf.length < 10) {
     fail(
-      source, `file ends inside the .npy preamble (${buf.length} bytes; magic, version and header length need 10)`,
+      source,
+      `file ends inside the .npy preamble (${buf.length} bytes; magic, version and header length need 10)`,
       'The file is truncated; copy or download it again.',
     );
   }
@@ -201,32 +222,44 @@ function parseHeader(buf: Uint8Array, source: string): ParsedHeader {
   const dataOffset = start + headerLen;
   if (dataOffset > buf.length) {
     fail(
-      source, `file ends inside the .npy header (header needs ${dataOffset} bytes, file has ${buf.length})`,
+      source,
+      `file ends inside the .npy header (header needs ${dataOffset} bytes, file has ${buf.length})`,
       'The file is truncated; copy or download it again.',
     );
   }
   const bytes = buf.subarray(start, dataOffset);
   const text = major === 3 ? new TextDecoder('utf-8').decode(bytes) : Buffer.from(bytes).toString('latin1');
   const parsed = new HeaderParser(text, source).parseTop();
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(
-    source, 'the .npy header is not a dict', 'Re-export the file with numpy.save.',
-  );
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    fail(source, 'the .npy header is not a dict', 'Re-export the file with numpy.save.');
   const keys = Object.keys(parsed).sort();
   if (keys.join(',') !== 'descr,fortran_order,shape') {
     fail(source, `the .npy header has keys [${keys.join(', ')}], expected exactly descr, fortran_order, shape`, 'Re-export the file with numpy.save.');
   }
-  const { dtype, bigEndian } = parseDescr(parsed.descr, source);
-  if (typeof parsed.fortran_order !== 'boolean') fail(
-    source, `'fortran_order' is ${JSON.stringify(parsed.fortran_order)}, not True/False`, 'Re-export the file with numpy.save.',
-  );
-  const shapeV = parsed.shape;
-  if (!Array.isArray(shapeV) || shapeV.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)) {
-    fail(source, `'shape' is ${JSON.stringify(shapeV)}, not a tuple of non-negative integers`, 'Re-export the file with numpy.save.');
+  return { dict: parsed, text, major, dataOffset };
+}
+
+function checkFortranOrder(v: PyValue, source: string): boolean {
+  if (typeof v !== 'boolean') fail(source, `'fortran_order' is ${JSON.stringify(v)}, not True/False`, 'Re-export the file with numpy.save.');
+  return v;
+}
+
+function checkShape(v: PyValue, source: string): number[] {
+  if (!Array.isArray(v) || v.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)) {
+    fail(source, `'shape' is ${JSON.stringify(v)}, not a tuple of non-negative integers`, 'Re-export the file with numpy.save.');
   }
-  const shape = shapeV as number[];
-  if (parsed.fortran_order) {
+  return v as number[];
+}
+
+function parseHeader(buf: Uint8Array, source: string): ParsedHeader {
+  const { dict: parsed, dataOffset } = parseHeaderDict(buf, source);
+  const { dtype, bigEndian } = parseDescr(parsed.descr, source);
+  const fortranOrder = checkFortranOrder(parsed.fortran_order, source);
+  const shape = checkShape(parsed.shape, source);
+  if (fortranOrder) {
     fail(
-      source, `array is stored in Fortran (column-major) order, shape ${shapeText(shape)}`,
+      source,
+      `array is stored in Fortran (column-major) order, shape ${shapeText(shape)}`,
       'Save a C-ordered copy: numpy.save(path, numpy.ascontiguousarray(x)).',
     );
   }
@@ -252,13 +285,15 @@ export function parseNpy(buf: Uint8Array, source: string): NpyArray {
   const have = buf.length - dataOffset;
   if (have < expected) {
     fail(
-      source, `truncated data: shape ${shapeText(shape)} of ${dtype} needs ${expected} bytes after the header, the file has ${have}`,
+      source,
+      `truncated data: shape ${shapeText(shape)} of ${dtype} needs ${expected} bytes after the header, the file has ${have}`,
       'The file is incomplete; copy or download it again.',
     );
   }
   if (have > expected) {
     fail(
-      source, `header shape ${shapeText(shape)} of ${dtype} accounts for ${expected} data bytes but the file has ${have}`,
+      source,
+      `header shape ${shapeText(shape)} of ${dtype} accounts for ${expected} data bytes but the file has ${have}`,
       'The header does not describe the data; re-export the file with numpy.save.',
     );
   }
@@ -269,16 +304,25 @@ export function parseNpy(buf: Uint8Array, source: string): NpyArray {
   const ab = bytes.buffer;
   let data: NpyData;
   switch (dtype) {
-    case 'float32': data = new Float32Array(ab); break;
-    case 'float64': data = new Float64Array(ab); break;
-    case 'int64': data = new BigInt64Array(ab); break;
-    case 'int32': data = new Int32Array(ab); break;
-    case 'uint8': data = bytes; break;
+    case 'float32':
+      data = new Float32Array(ab);
+      break;
+    case 'float64':
+      data = new Float64Array(ab);
+      break;
+    case 'int64':
+      data = new BigInt64Array(ab);
+      break;
+    case 'int32':
+      data = new Int32Array(ab);
+      break;
+    case 'uint8':
+      data = bytes;
+      break;
     case 'bool': {
       for (let i = 0; i < bytes.length; i++) {
-        if (bytes[i] > 1) fail(
-          source, `bool array holds byte ${bytes[i]} at element ${i} (must be 0 or 1)`, 'The file is damaged; re-export it with numpy.save.',
-        );
+        if (bytes[i] > 1)
+          fail(source, `bool array holds byte ${bytes[i]} at element ${i} (must be 0 or 1)`, 'The file is damaged; re-export it with numpy.save.');
       }
       data = bytes;
       break;
@@ -287,9 +331,140 @@ export function parseNpy(buf: Uint8Array, source: string): NpyArray {
   return { dtype, shape: [...shape], data };
 }
 
+const READ_HINT = 'Check the path; see the data README for where the file comes from.';
+
 /** Reads a `.npy` file. */
 export function readNpy(file: string): NpyArray {
-  return parseNpy(readInputFile(file, 'Check the path; see the data README for where the file comes from.'), file);
+  return parseNpy(readInputFile(file, READ_HINT), file);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Header only, any integer vector, unicode strings
+
+/** What the header of a `.npy` file says, read without its data. */
+export interface NpyHeader {
+  /** the dtype as numpy wrote it, e.g. '<f4', '|u1', '<i8', '<U12' (not judged: any plain dtype string) */
+  descr: string;
+  fortranOrder: boolean;
+  shape: number[];
+  /** byte offset of the data (preamble + header length) */
+  dataOffset: number;
+  /** format version, major part (1, 2 or 3) */
+  version: number;
+}
+
+function headerFields(h: HeaderDict, source: string): NpyHeader {
+  const descr = h.dict.descr;
+  if (typeof descr !== 'string') {
+    fail(source, `'descr' is ${JSON.stringify(descr)}, not a dtype string (structured dtypes have no single descr)`, 'Save each field as its own plain array.');
+  }
+  const fortranOrder = checkFortranOrder(h.dict.fortran_order, source);
+  return { descr, fortranOrder, shape: checkShape(h.dict.shape, source), dataOffset: h.dataOffset, version: h.major };
+}
+
+/**
+ * The header of `.npy` bytes (all of the file, or at least its preamble and header); `source`
+ * names the file in error messages. The dtype is returned as written, whatever it is.
+ */
+export function parseNpyHeader(buf: Uint8Array, source: string): NpyHeader {
+  return headerFields(parseHeaderDict(buf, source), source);
+}
+
+/**
+ * Reads only the preamble and header of a `.npy` file (feature files run to hundreds of MB; a
+ * layout check needs dtype and shape). Errors are FsvaeInputErrors naming the file.
+ */
+export function readNpyHeader(file: string): NpyHeader {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw describeFsError(file, e, READ_HINT);
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const pre = new Uint8Array(12);
+    const n = fs.readSync(fd, pre, 0, 12, 0);
+    let head = pre.subarray(0, n);
+    if (n >= 10 && MAGIC.every((b, i) => pre[i] === b) && (pre[6] === 1 || n === 12)) {
+      const end = pre[6] === 1 ? 10 + (pre[8] | (pre[9] << 8)) : 12 + (pre[8] | (pre[9] << 8) | (pre[10] << 16)) + pre[11] * 2 ** 24;
+      head = new Uint8Array(Math.min(end, size));
+      head = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0));
+    }
+    return parseNpyHeader(head, file);
+  } catch (e) {
+    if (e instanceof FsvaeInputError) throw e;
+    throw describeFsError(file, e, READ_HINT);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Bytes per element of a plain dtype string ('<f4' → 4, '|u1' → 1, '<U12' → 48); NaN when it is not one. */
+export function npyItemSize(descr: string): number {
+  const m = /^[<>|=]?([a-zA-Z])(\d+)$/.exec(descr);
+  if (!m) return NaN;
+  return m[1] === 'U' ? 4 * Number(m[2]) : Number(m[2]);
+}
+
+/**
+ * Reads a 1-D vector of any integer dtype (int8..int64, uint8..uint64, either byte order) as
+ * numbers, e.g. label files whose exporter chose an unusual width. `header` saves re-reading it.
+ */
+export function readNpyIntegers(file: string, header: NpyHeader = readNpyHeader(file)): number[] {
+  const size = npyItemSize(header.descr);
+  const kind = header.descr.replace(/^[<>|=]/, '')[0];
+  if ((kind !== 'i' && kind !== 'u') || ![1, 2, 4, 8].includes(size)) {
+    fail(file, `expected an integer dtype, got '${header.descr}'`, 'Save the vector as integers (e.g. np.int64).');
+  }
+  if (header.shape.length !== 1) fail(file, `expected a 1-D integer vector, got shape ${shapeText(header.shape)}`, 'Save the vector as a 1-D array.');
+  const n = header.shape[0];
+  const buf = Buffer.from(readInputFile(file, READ_HINT)).subarray(header.dataOffset);
+  if (buf.length < n * size) throw new FsvaeInputError(`${file}: ${buf.length} data bytes, expected ${n * size} for shape (${n},).`);
+  const big = header.descr.startsWith('>');
+  const out: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * size;
+    if (size === 8)
+      out[i] = Number(kind === 'u' ? (big ? buf.readBigUInt64BE(o) : buf.readBigUInt64LE(o)) : big ? buf.readBigInt64BE(o) : buf.readBigInt64LE(o));
+    else if (size === 4) out[i] = kind === 'u' ? (big ? buf.readUInt32BE(o) : buf.readUInt32LE(o)) : big ? buf.readInt32BE(o) : buf.readInt32LE(o);
+    else if (size === 2) out[i] = kind === 'u' ? (big ? buf.readUInt16BE(o) : buf.readUInt16LE(o)) : big ? buf.readInt16BE(o) : buf.readInt16LE(o);
+    else out[i] = kind === 'u' ? buf.readUInt8(o) : buf.readInt8(o);
+  }
+  return out;
+}
+
+/**
+ * Reads a 1-d numpy array of fixed-width unicode strings ('<U<k>', UTF-32LE), e.g. SynSE's
+ * language_data/labels.npy; trailing NULs are dropped.
+ */
+export function readNpyStrings(file: string): string[] {
+  const buf = Buffer.from(readInputFile(file, READ_HINT));
+  if (buf.length < 10 || buf.readUInt8(0) !== 0x93 || buf.toString('latin1', 1, 6) !== 'NUMPY')
+    throw new FsvaeInputError(`${file}: not a .npy file (bad magic).`);
+  const dict = parseHeaderDict(buf, file);
+  const h = headerFields(dict, file);
+  const descr = /^([<>|=]?)U(\d+)$/.exec(h.descr);
+  if (!descr || h.shape.length !== 1) {
+    throw new FsvaeInputError(`${file}: expected a 1-d array of unicode strings (dtype '<U…'), header is ${dict.text.trim()}.`);
+  }
+  if (descr[1] === '>') throw new FsvaeInputError(`${file}: big-endian unicode arrays are not supported; re-save with numpy on a little-endian machine.`);
+  if (h.fortranOrder) throw new FsvaeInputError(`${file}: fortran_order arrays are not supported.`);
+  const width = Number(descr[2]);
+  const n = h.shape[0];
+  const data = h.dataOffset;
+  if (buf.length < data + n * width * 4) throw new FsvaeInputError(`${file}: ${buf.length - data} data bytes, the header needs ${n * width * 4}.`);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    let s = '';
+    for (let c = 0; c < width; c++) {
+      const cp = buf.readUInt32LE(data + (i * width + c) * 4);
+      if (cp === 0) break;
+      s += String.fromCodePoint(cp);
+    }
+    out.push(s);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,12 +472,17 @@ export function readNpy(file: string): NpyArray {
 
 function dataTypeMatches(dtype: NpyDtype, data: NpyData): boolean {
   switch (dtype) {
-    case 'float32': return data instanceof Float32Array;
-    case 'float64': return data instanceof Float64Array;
-    case 'int64': return data instanceof BigInt64Array;
-    case 'int32': return data instanceof Int32Array;
+    case 'float32':
+      return data instanceof Float32Array;
+    case 'float64':
+      return data instanceof Float64Array;
+    case 'int64':
+      return data instanceof BigInt64Array;
+    case 'int32':
+      return data instanceof Int32Array;
     case 'uint8':
-    case 'bool': return data instanceof Uint8Array;
+    case 'bool':
+      return data instanceof Uint8Array;
   }
 }
 

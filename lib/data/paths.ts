@@ -58,10 +58,23 @@ export function locateData(relative: string, explicit?: string): DataLocation {
   return { path: null, source: 'not found', tried };
 }
 
+let chosenCacheRoot: string | undefined;
+
 /**
  * The root of every cache the project writes (stage-1 features, text embeddings, downloaded
- * model files): $FSVAE_CACHE, else <repo>/data/cache. `--cache-dir` of the CLI sets it.
+ * model files): the folder given to useCacheRoot (the CLI's `--cache-dir`), else $FSVAE_CACHE,
+ * else <repo>/data/cache.
  */
 export function cacheRoot(): string {
+  if (chosenCacheRoot) return chosenCacheRoot;
   return process.env.FSVAE_CACHE ? path.resolve(process.env.FSVAE_CACHE) : path.join(repoRoot(), 'data', 'cache');
+}
+
+/**
+ * Sets this process's cache root (undefined: back to $FSVAE_CACHE or data/cache). Called once at
+ * the entry (the CLI's `--cache-dir`); the CLI processes that local-shards starts get it as
+ * `--cache-dir`; worker threads never read it (their jobs name every path they write).
+ */
+export function useCacheRoot(dir: string | undefined): void {
+  chosenCacheRoot = dir === undefined ? undefined : path.resolve(dir);
 }

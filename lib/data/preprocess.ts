@@ -54,7 +54,11 @@ export function framePresent(seq: SkeletonSequence, t: number): boolean {
 
 function withData(seq: SkeletonSequence, fields: { bodies?: number; frames?: number; data: Float32Array }): SkeletonSequence {
   return makeSequence({
-    ...seq, bodies: fields.bodies ?? seq.bodies, frames: fields.frames ?? seq.frames, data: fields.data, meta: seq.meta ? { ...seq.meta } : undefined,
+    ...seq,
+    bodies: fields.bodies ?? seq.bodies,
+    frames: fields.frames ?? seq.frames,
+    data: fields.data,
+    meta: seq.meta ? { ...seq.meta } : undefined,
   });
 }
 
@@ -92,9 +96,8 @@ export type CenterMode = 'first-frame' | 'per-frame';
  */
 export function centerSkeleton(seq: SkeletonSequence, mode: CenterMode = 'first-frame', layout?: JointLayout): SkeletonSequence {
   const l = layoutOf(seq, layout);
-  if (mode !== 'first-frame' && mode !== 'per-frame') throw new FsvaeInputError(
-    `centerSkeleton(${seq.id}): mode must be 'first-frame' or 'per-frame', got '${mode}'.`,
-  );
+  if (mode !== 'first-frame' && mode !== 'per-frame')
+    throw new FsvaeInputError(`centerSkeleton(${seq.id}): mode must be 'first-frame' or 'per-frame', got '${mode}'.`);
   const ref = referenceFrame(seq, 'centerSkeleton');
   const origins = new Float64Array(seq.frames * 3);
   const setOrigin = (t: number, src: number) => {
@@ -144,8 +147,10 @@ export function viewRotation(seq: SkeletonSequence, layout?: JointLayout): { rot
   const x = sub(p(rightHip), p(leftHip));
   const xn = Math.sqrt(dot(x, x));
   if (!(xn > 1e-6)) {
-    throw new FsvaeInputError(`${seq.id}: normalizeView: the hips (${l.joints[leftHip]}, ${l.joints[rightHip]}) coincide `
-      + `in frame ${ref.frame} of body ${ref.body}, so the view is undefined. Check the joint order or drop the sample.`);
+    throw new FsvaeInputError(
+      `${seq.id}: normalizeView: the hips (${l.joints[leftHip]}, ${l.joints[rightHip]}) coincide ` +
+        `in frame ${ref.frame} of body ${ref.body}, so the view is undefined. Check the joint order or drop the sample.`,
+    );
   }
   const ex = x.map((v) => v / xn);
   const s = sub(p(spineTop), p(spineBase));
@@ -153,8 +158,10 @@ export function viewRotation(seq: SkeletonSequence, layout?: JointLayout): { rot
   const y = [s[0] - sp * ex[0], s[1] - sp * ex[1], s[2] - sp * ex[2]];
   const yn = Math.sqrt(dot(y, y));
   if (!(yn > 1e-6)) {
-    throw new FsvaeInputError(`${seq.id}: normalizeView: the spine (${l.joints[spineBase]} → ${l.joints[spineTop]}) is parallel to the hip line `
-      + `in frame ${ref.frame} of body ${ref.body}, so the view is undefined. Check the joint order or drop the sample.`);
+    throw new FsvaeInputError(
+      `${seq.id}: normalizeView: the spine (${l.joints[spineBase]} → ${l.joints[spineTop]}) is parallel to the hip line ` +
+        `in frame ${ref.frame} of body ${ref.body}, so the view is undefined. Check the joint order or drop the sample.`,
+    );
   }
   const ey = y.map((v) => v / yn);
   const ez = [ex[1] * ey[2] - ex[2] * ey[1], ex[2] * ey[0] - ex[0] * ey[2], ex[0] * ey[1] - ex[1] * ey[0]];
@@ -286,9 +293,8 @@ export interface BoneSymmetryReport {
 export function checkBoneSymmetry(seq: SkeletonSequence, layout?: JointLayout, opts: { body?: number } = {}): BoneSymmetryReport {
   const l = layoutOf(seq, layout);
   const body = opts.body ?? 0;
-  if (!Number.isInteger(body) || body < 0 || body >= seq.bodies) throw new FsvaeInputError(
-    `checkBoneSymmetry(${seq.id}): body ${body} does not exist (sequence has ${seq.bodies}).`,
-  );
+  if (!Number.isInteger(body) || body < 0 || body >= seq.bodies)
+    throw new FsvaeInputError(`checkBoneSymmetry(${seq.id}): body ${body} does not exist (sequence has ${seq.bodies}).`);
   const mirror = Array.from({ length: l.joints.length }, (_, j) => j);
   for (const [a, b] of l.mirrorPairs) {
     mirror[a] = b;

@@ -109,29 +109,33 @@ export function readSadvaeSplit(dir: string, ref: SadvaeSplitRef): BenchmarkSpli
   const lists = {} as Record<'ru' | 'rs' | 'rv' | 'rs0', number[]>;
   for (const key of ['ru', 'rs', 'rv', 'rs0'] as const) {
     const file = path.join(labels, files[key]);
-    if (!fs.existsSync(file)) throw new FsvaeInputError(
-      `${file}: missing; SA-DVAE's split ${sadvaeSplitId(ref)} needs its four label files. Fetch them with: npx fsvae download sadvae-resources`,
-    );
+    if (!fs.existsSync(file))
+      throw new FsvaeInputError(
+        `${file}: missing; SA-DVAE's split ${sadvaeSplitId(ref)} needs its four label files. Fetch them with: npx fsvae download sadvae-resources`,
+      );
     lists[key] = Array.from(npyToLabels(readNpy(file), file));
   }
   const bad = labelListProblems(ref, lists);
-  if (bad.length) throw new FsvaeInputError(
-    `${path.join(labels, bad[0].file)}: expected ${bad[0].expected}, got ${bad[0].got}. Fetch the archive again (npx fsvae download sadvae-resources).`,
-  );
+  if (bad.length)
+    throw new FsvaeInputError(
+      `${path.join(labels, bad[0].file)}: expected ${bad[0].expected}, got ${bad[0].got}. Fetch the archive again (npx fsvae download sadvae-resources).`,
+    );
   const twin = registeredTwin(ref.benchmark, lists.ru);
   const at = `SA-DVAE resources.zip label_splits/${sadvaeSplitId(ref)}`;
   return defineSplit({
-    name: `${ref.benchmark}-${sizes(ref)}-sadvae${ref.index}`, dataset: ref.benchmark, unseen: lists.ru,
+    name: `${ref.benchmark}-${sizes(ref)}-sadvae${ref.index}`,
+    dataset: ref.benchmark,
+    unseen: lists.ru,
     source: `${at}/${files.ru} (${twin ? `= the registry's ${twin}` : 'no registered SMIE split has these unseen classes'})`,
-    valUnseen: lists.rv, valSource: `${at}/${files.rv}`,
+    valUnseen: lists.rv,
+    valSource: `${at}/${files.rv}`,
   });
 }
 
 /** The archive's split of a benchmark by index, with a message listing the known ones. */
 export function sadvaeSplitRef(benchmark: string, index: number): SadvaeSplitRef {
   const ref = SADVAE_RANDOM_SPLITS.find((r) => r.benchmark === benchmark && r.index === index);
-  if (!ref) throw new FsvaeInputError(
-    `SA-DVAE split ${benchmark}_split${index} is unknown; the archive has ${SADVAE_RANDOM_SPLITS.map(sadvaeSplitId).join(', ')}.`,
-  );
+  if (!ref)
+    throw new FsvaeInputError(`SA-DVAE split ${benchmark}_split${index} is unknown; the archive has ${SADVAE_RANDOM_SPLITS.map(sadvaeSplitId).join(', ')}.`);
   return ref;
 }

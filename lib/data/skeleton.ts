@@ -33,7 +33,10 @@ export class AllZeroSequenceError extends FsvaeInputError {}
  * names are reported once through `warn` (default console.warn) and returned.
  */
 export function skipEmptySequences<T>(
-  items: readonly T[], read: (item: T) => SkeletonSequence[], name: (item: T) => string, where: string,
+  items: readonly T[],
+  read: (item: T) => SkeletonSequence[],
+  name: (item: T) => string,
+  where: string,
   warn: (line: string) => void = (l) => console.warn(l),
 ): { sequences: SkeletonSequence[]; skipped: string[] } {
   const sequences: SkeletonSequence[] = [];
@@ -71,13 +74,15 @@ export function makeSequence(fields: Omit<SkeletonSequence, 'data'> & { data: Fl
       throw new FsvaeInputError(
         !Number.isFinite(v)
           ? `${id}: coordinate ${'xyz'[c]} of joint ${j} in frame ${t} (body ${b}) is ${v}; sequences must be finite (drop or interpolate the frame).`
-          : `${id}: coordinate ${'xyz'[c]} of joint ${j} in frame ${t} (body ${b}) is ${v}, beyond ±${MAX_COORDINATE_METRES} m: `
-            + 'not a plausible skeleton coordinate in metres (a damaged file, or one in other units).',
+          : `${id}: coordinate ${'xyz'[c]} of joint ${j} in frame ${t} (body ${b}) is ${v}, beyond ±${MAX_COORDINATE_METRES} m: ` +
+              'not a plausible skeleton coordinate in metres (a damaged file, or one in other units).',
       );
     }
   }
-  if (!nonzero) throw new AllZeroSequenceError(`${id}: every coordinate of every frame is zero (no skeleton was recorded); the sample holds no data. `
-    + 'Folder reads skip such samples and list them.');
+  if (!nonzero)
+    throw new AllZeroSequenceError(
+      `${id}: every coordinate of every frame is zero (no skeleton was recorded); the sample holds no data. ` + 'Folder reads skip such samples and list them.',
+    );
   return { ...fields };
 }
 

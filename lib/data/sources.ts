@@ -12,20 +12,27 @@
  * lib/data/gdrive.ts; they have no pinned checksum, so `check` verifies their format and the
  * sha256 of what was fetched is recorded locally. Manual sources cannot be fetched by a script
  * (request forms). Their entry says where to get them and which layout to put under the data root,
- * and `check` verifies what is there by structure (and by checksum where one is known).
+ * and `check` verifies what is there by structure (and by checksum where one is known); the checks
+ * of the raw-skeleton datasets live in their folders (datasets/<id>/check.ts), the .npy layout
+ * checks here read headers only (npy.ts readNpyHeader).
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsvaeInputError } from '../util/assert';
 import { repoRoot } from './paths';
-import { readNpyLabels } from './npy';
+import { NpyHeader, npyItemSize, readNpyHeader, readNpyIntegers, readNpyLabels } from './npy';
 import { getSplit } from './splits';
-import { NW_UCLA } from './nwucla';
-import { UTD_MHAD } from './utd-mhad';
-import {
-  labelListProblems, registeredTwin, SADVAE_FOLDER, SADVAE_RANDOM_SPLITS, sadvaeLabelFiles, sadvaePaths, sadvaeSplitId, SadvaeSplitRef,
-} from './sadvae';
+import { BadFile, SourceStatus, emptyStatus, finish, rel, sha256File } from './source-status';
+import { NW_UCLA } from './datasets/nw-ucla';
+import { UTD_MHAD } from './datasets/utd-mhad';
+import { checkMsrAction3d } from './datasets/msr-action3d/check';
+import { checkNtuSkeletons } from './datasets/ntu/check';
+import { checkPkuMmd } from './datasets/pku51/check';
+import { labelListProblems, registeredTwin, SADVAE_FOLDER, SADVAE_RANDOM_SPLITS, sadvaeLabelFiles, sadvaePaths, sadvaeSplitId, SadvaeSplitRef } from './sadvae';
+
+export type { BadFile, SourceState, SourceStatus } from './source-status';
+export { sha256File } from './source-status';
+export { checkNtuSkeletonText } from './datasets/ntu/check';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -82,31 +89,6 @@ export interface DownloadSource {
   parts: SourcePart[];
   /** inline checksums; when absent they are read from data/checksums/<name>.json. */
   manifest?: ChecksumManifest;
-}
-
-export type SourceState = 'present' | 'missing' | 'partial' | 'corrupt';
-
-export interface BadFile {
-  /** path relative to the data root. */
-  path: string;
-  /** what was expected and what was found (sha256, size or structure). */
-  expected: string;
-  got: string;
-}
-
-export interface SourceStatus {
-  name: string;
-  kind: 'download' | 'manual' | 'gdrive';
-  state: SourceState;
-  /** items checked (files for scripted sources; files/folders for manual ones). */
-  total: number;
-  good: number;
-  missing: string[];
-  bad: BadFile[];
-  /** leftover `.part` files of an interrupted download (relative to the data root). */
-  partFiles: string[];
-  /** facts found on the way (counts, warnings that do not fail the check). */
-  notes: string[];
 }
 
 export interface ManualSource {
@@ -167,7 +149,9 @@ export function fetchManifestPath(root: string, source: string): string {
  * (with `hash`) sha256. Returns null when there is no manifest (placed by hand).
  */
 export async function verifyFetchManifest(
-  root: string, source: string, hash = true,
+  root: string,
+  source: string,
+  hash = true,
 ): Promise<{ fetchedAt: string; good: number; bad: BadFile[]; missing: string[] } | null> {
   const file = fetchManifestPath(root, source);
   if (!fs.existsSync(file)) return null;
@@ -187,9 +171,12 @@ export async function verifyFetchManifest(
     }
     const size = fs.statSync(p).size;
     if (size !== e.bytes) out.bad.push({ path: r, expected: `${e.bytes} bytes as fetched on ${m.fetchedAt}`, got: `${size} bytes` });
-    else if (hash && (await sha256File(p)) !== e.sha256) out.bad.push({
-      path: r, expected: `sha256 ${e.sha256} as fetched on ${m.fetchedAt}`, got: 'other bytes',
-    });
+    else if (hash && (await sha256File(p)) !== e.sha256)
+      out.bad.push({
+        path: r,
+        expected: `sha256 ${e.sha256} as fetched on ${m.fetchedAt}`,
+        got: 'other bytes',
+      });
     else out.good++;
   }
   return out;
@@ -270,17 +257,6 @@ export function loadManifest(source: DownloadSource, dir = checksumDir()): Check
   return validateManifest(parsed, file);
 }
 
-/** Streams a file through sha256. */
-export function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    const s = fs.createReadStream(file);
-    s.on('data', (c) => h.update(c));
-    s.on('error', reject);
-    s.on('end', () => resolve(h.digest('hex')));
-  });
-}
-
 /**
  * Which part of a source owns each checksummed file, and the file's path in that part's
  * repository. Throws when a file is owned by no part or by two.
@@ -299,8 +275,8 @@ export function planFiles(source: DownloadSource, manifest: ChecksumManifest): M
     }
     if (owners.length !== 1) {
       throw new FsvaeInputError(
-        `source '${source.name}': checksummed file '${local}' belongs to ${owners.length} parts; every file must belong to exactly one `
-          + `(fix lib/data/sources.ts or data/checksums/${source.name}.json).`,
+        `source '${source.name}': checksummed file '${local}' belongs to ${owners.length} parts; every file must belong to exactly one ` +
+          `(fix lib/data/sources.ts or data/checksums/${source.name}.json).`,
       );
     }
     plan.set(local, owners[0]);
@@ -438,96 +414,7 @@ export const DOWNLOAD_SOURCES: DownloadSource[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------
-// .npy headers (NumPy format 1.0-3.0: magic, version, header length, Python-literal dict)
-
-interface NpyHeader {
-  descr: string;
-  fortranOrder: boolean;
-  shape: number[];
-  /** byte offset of the data. */
-  dataOffset: number;
-}
-
-/**
- * Reads only the header of a .npy file (the feature files run to hundreds of MB; a layout check
- * needs dtype and shape). Throws FsvaeInputError naming the file when it is not one.
- */
-function readNpyHeader(file: string): NpyHeader {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(12);
-    const n = fs.readSync(fd, head, 0, 12, 0);
-    if (n < 10 || head.readUInt8(0) !== 0x93 || head.toString('latin1', 1, 6) !== 'NUMPY') {
-      throw new FsvaeInputError(`${file}: not a .npy file (magic \\x93NUMPY missing).`);
-    }
-    const major = head.readUInt8(6);
-    const lenBytes = major === 1 ? 2 : 4;
-    const hlen = lenBytes === 2 ? head.readUInt16LE(8) : head.readUInt32LE(8);
-    const start = 8 + lenBytes;
-    const hb = Buffer.alloc(hlen);
-    if (fs.readSync(fd, hb, 0, hlen, start) !== hlen) throw new FsvaeInputError(`${file}: truncated .npy header.`);
-    const text = hb.toString(major >= 3 ? 'utf8' : 'latin1');
-    const descr = /'descr'\s*:\s*'([^']+)'/.exec(text)?.[1];
-    const fo = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
-    const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-    if (!descr || !fo || shapeText === undefined) throw new FsvaeInputError(`${file}: unreadable .npy header '${text.trim()}'.`);
-    const shape = shapeText
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s.length > 0)
-      .map((s) => Number(s.replace(/L$/, '')));
-    if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new FsvaeInputError(`${file}: bad shape (${shapeText}) in .npy header.`);
-    return { descr, fortranOrder: fo === 'True', shape, dataOffset: start + hlen };
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function npyItemSize(descr: string): number {
-  const m = /^[<>|=]?[a-zA-Z](\d+)$/.exec(descr);
-  return m ? Number(m[1]) : NaN;
-}
-
-/** Reads a 1-D integer .npy (int32/int64/uint8...) as numbers. */
-function readNpyIntVector(file: string, h: NpyHeader): number[] {
-  const size = npyItemSize(h.descr);
-  const kind = h.descr.replace(/^[<>|=]/, '')[0];
-  const n = h.shape[0];
-  const buf = fs.readFileSync(file).subarray(h.dataOffset);
-  if (buf.length < n * size) throw new FsvaeInputError(`${file}: ${buf.length} data bytes, expected ${n * size} for shape (${n},).`);
-  const big = h.descr.startsWith('>');
-  const out: number[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const o = i * size;
-    if (size === 8) out[i] = Number(kind === 'u'
-      ? (big ? buf.readBigUInt64BE(o) : buf.readBigUInt64LE(o))
-      : big ? buf.readBigInt64BE(o) : buf.readBigInt64LE(o));
-    else if (size === 4) out[i] = kind === 'u' ? (big ? buf.readUInt32BE(o) : buf.readUInt32LE(o)) : big ? buf.readInt32BE(o) : buf.readInt32LE(o);
-    else if (size === 2) out[i] = kind === 'u' ? (big ? buf.readUInt16BE(o) : buf.readUInt16LE(o)) : big ? buf.readInt16BE(o) : buf.readInt16LE(o);
-    else if (size === 1) out[i] = kind === 'u' ? buf.readUInt8(o) : buf.readInt8(o);
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Manual sources
-
-function emptyStatus(name: string): SourceStatus {
-  return { name, kind: 'manual', state: 'missing', total: 0, good: 0, missing: [], bad: [], partFiles: [], notes: [] };
-}
-
-/** corrupt if anything is bad; missing if nothing was found; present if all is good; else partial. */
-function finish(s: SourceStatus, anyFound = s.good > 0): SourceStatus {
-  if (s.bad.length > 0) s.state = 'corrupt';
-  else if (!anyFound) s.state = 'missing';
-  else if (s.good >= s.total && s.missing.length === 0) s.state = 'present';
-  else s.state = 'partial';
-  return s;
-}
-
-function rel(root: string, p: string): string {
-  return path.relative(root, p).split(path.sep).join('/');
-}
 
 interface NpySpec {
   file: string;
@@ -598,8 +485,8 @@ function checkNpyFolder(
       bad.push({ path: rel(root, p), expected: `${need} bytes for shape (${h.shape.join(', ')})`, got: `${have} bytes (truncated)` });
       continue;
     }
-    if (labelRange && labelRange.files.includes(spec.file)) {
-      const v = readNpyIntVector(p, h);
+    if (labelRange?.files.includes(spec.file)) {
+      const v = readNpyIntegers(p, h);
       const out = v.find((x) => x < 0 || x >= labelRange.max);
       if (out !== undefined) bad.push({ path: rel(root, p), expected: `class indices in [0, ${labelRange.max})`, got: `value ${out}` });
     }
@@ -636,27 +523,38 @@ function checkShiftClasses(root: string, dir: string, kind: 'shift' | 'shift_val
   const train = setOf('train_label.npy');
   const z = setOf('z_label.npy');
   if (kind === 'shift') {
-    if (z.size !== unseen.size || [...z].some((c) => !unseen.has(c))) bad.push({
-      path: at('z_label.npy'), expected: `the unseen classes of ${split.name}: ${list(unseen)}`, got: list(z),
-    });
+    if (z.size !== unseen.size || [...z].some((c) => !unseen.has(c)))
+      bad.push({
+        path: at('z_label.npy'),
+        expected: `the unseen classes of ${split.name}: ${list(unseen)}`,
+        got: list(z),
+      });
     const leaked = [...train].filter((c) => unseen.has(c));
     if (leaked.length > 0) bad.push({ path: at('train_label.npy'), expected: `seen classes of ${split.name} only`, got: `unseen classes ${list(leaked)}` });
-    else if (train.size !== classes - ss) bad.push({
-      path: at('train_label.npy'), expected: `all ${classes - ss} seen classes of ${split.name}`, got: list(train),
-    });
+    else if (train.size !== classes - ss)
+      bad.push({
+        path: at('train_label.npy'),
+        expected: `all ${classes - ss} seen classes of ${split.name}`,
+        got: list(train),
+      });
   } else {
     const inUnseen = [...train, ...z].filter((c) => unseen.has(c));
-    if (inUnseen.length > 0) bad.push({
-      path: at('z_label.npy'), expected: `seen classes of ${split.name} only (the pseudo split lies inside them)`,
-      got: `unseen classes ${list(new Set(inUnseen))}`,
-    });
+    if (inUnseen.length > 0)
+      bad.push({
+        path: at('z_label.npy'),
+        expected: `seen classes of ${split.name} only (the pseudo split lies inside them)`,
+        got: `unseen classes ${list(new Set(inUnseen))}`,
+      });
     const both = [...z].filter((c) => train.has(c));
     if (both.length > 0) bad.push({ path: at('z_label.npy'), expected: 'classes disjoint from train_label.npy', got: `shared classes ${list(both)}` });
     const v = setOf('val_label.npy');
     const stray = [...v].filter((c) => !train.has(c));
-    if (stray.length > 0) bad.push({
-      path: at('val_label.npy'), expected: 'classes of train_label.npy (held-out samples of the val-seen classes)', got: `other classes ${list(stray)}`,
-    });
+    if (stray.length > 0)
+      bad.push({
+        path: at('val_label.npy'),
+        expected: 'classes of train_label.npy (held-out samples of the val-seen classes)',
+        got: `other classes ${list(stray)}`,
+      });
   }
   return bad;
 }
@@ -710,206 +608,15 @@ async function checkShiftFeatures(root: string): Promise<SourceStatus> {
           s.notes.push(`${rel(root, dir)}/${what}.npy has ${got} rows; the authors' code comments/issues report ${n} (different features?)`);
         }
       }
-      if (r.bad.length === 0 && r.missing.length === 0) s.notes.push(
-        `${rel(root, dir)}: ok (${Object.entries(r.dims).map(([k, v]) => `${k}=${v}`).join(', ')})`,
-      );
+      if (r.bad.length === 0 && r.missing.length === 0)
+        s.notes.push(
+          `${rel(root, dir)}: ok (${Object.entries(r.dims)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')})`,
+        );
     }
   }
   return finish(s, anyFound);
-}
-
-const NTU_NAME_RE = /^S(\d{3})C(\d{3})P(\d{3})R(\d{3})A(\d{3})\.skeleton$/;
-
-/**
- * Parses an NTU .skeleton text fully: frame count; per frame a body count, per body one line of
- * 10 values, a joint count (25) and 25 lines of 12 values. Returns a problem, or null.
- */
-export function checkNtuSkeletonText(text: string): string | null {
-  const lines = text.split(/\r?\n/);
-  let i = 0;
-  const next = (): string | undefined => lines[i++];
-  const frames = Number(next());
-  if (!Number.isInteger(frames) || frames <= 0) return `line 1 is '${lines[0]}', expected a positive frame count`;
-  for (let f = 0; f < frames; f++) {
-    const bodies = Number(next());
-    if (!Number.isInteger(bodies) || bodies < 0) return `line ${i}: expected the body count of frame ${f + 1}`;
-    for (let b = 0; b < bodies; b++) {
-      const info = next()?.trim().split(/\s+/) ?? [];
-      if (info.length !== 10) return `line ${i}: body info has ${info.length} values, expected 10`;
-      const joints = Number(next());
-      if (joints !== 25) return `line ${i}: joint count ${joints}, expected 25`;
-      for (let j = 0; j < 25; j++) {
-        const v = next()?.trim().split(/\s+/) ?? [];
-        if (v.length !== 12 || v.some((x) => !Number.isFinite(Number(x)))) return `line ${i}: joint line has ${v.length} values `
-          + '(or a non-number), expected 12 numbers';
-      }
-    }
-  }
-  if (lines.slice(i).some((l) => l.trim() !== '')) return `extra content after frame ${frames} (line ${i + 1})`;
-  return null;
-}
-
-async function checkNtuSkeletons(root: string): Promise<SourceStatus> {
-  const s = emptyStatus('ntu-rgbd');
-  const known = (() => {
-    try {
-      return loadManifest(DOWNLOAD_SOURCES.find((x) => x.name === 'ntu-samples')!).files;
-    } catch {
-      return {};
-    }
-  })();
-  const parts = [
-    {
-      dir: 'ntu-rgbd/nturgb+d_skeletons', setups: [1, 17], min: 56578, max: 56880, optional: false,
-      what: 'NTU RGB+D 60 (nturgbd_skeletons_s001_to_s017.zip)',
-    },
-    {
-      dir: 'ntu-rgbd/nturgb+d_skeletons120', setups: [18, 32], min: 57367, max: 57600, optional: true,
-      what: 'NTU RGB+D 120 extra setups (nturgbd_skeletons_s018_to_s032.zip)',
-    },
-  ];
-  let anyFound = false;
-  for (const part of parts) {
-    const dir = path.join(root, part.dir);
-    if (!part.optional) s.total += 1;
-    if (!fs.existsSync(dir)) {
-      if (!part.optional) s.missing.push(`${part.dir}/`);
-      else s.notes.push(`${part.dir}/ not present (only needed for NTU-120)`);
-      continue;
-    }
-    if (part.optional) s.total += 1;
-    const names = fs.readdirSync(dir).filter((n) => !n.startsWith('.')).sort();
-    const skel = names.filter((n) => NTU_NAME_RE.test(n));
-    const strange = names.filter((n) => !NTU_NAME_RE.test(n));
-    const outOfRange = skel.filter((n) => {
-      const setup = Number(NTU_NAME_RE.exec(n)![1]);
-      return setup < part.setups[0] || setup > part.setups[1];
-    });
-    let problems = 0;
-    if (strange.length > 0) s.notes.push(`${part.dir}/: ${strange.length} names that are not SxxxCxxxPxxxRxxxAxxx.skeleton (e.g. ${strange[0]})`);
-    if (outOfRange.length > 0) {
-      s.bad.push({
-        path: `${part.dir}/${outOfRange[0]}`,
-        expected: `setups S${String(part.setups[0]).padStart(3, '0')}-S${String(part.setups[1]).padStart(3, '0')} in this folder`,
-        got: `${outOfRange.length} files of other setups`,
-      });
-      problems++;
-    }
-    // full structural parse of the first, middle and last file
-    const probe = skel.length === 0 ? [] : [...new Set([skel[0], skel[Math.floor(skel.length / 2)], skel[skel.length - 1]])];
-    for (const n of probe) {
-      const err = checkNtuSkeletonText(fs.readFileSync(path.join(dir, n), 'latin1'));
-      if (err) {
-        s.bad.push({ path: `${part.dir}/${n}`, expected: 'NTU .skeleton text format', got: err });
-        problems++;
-      }
-    }
-    // the genuine samples whose sha256 is pinned (ntu-samples)
-    for (const [p, e] of Object.entries(known)) {
-      const base = p.split('/').pop()!;
-      if (!base.endsWith('.skeleton') || !skel.includes(base)) continue;
-      const got = await sha256File(path.join(dir, base));
-      if (got !== e.sha256) {
-        s.bad.push({ path: `${part.dir}/${base}`, expected: `sha256 ${e.sha256}`, got: `sha256 ${got}` });
-        problems++;
-      } else s.notes.push(`${part.dir}/${base}: sha256 matches the pinned sample`);
-    }
-    s.notes.push(`${part.dir}/: ${skel.length} .skeleton files (${part.what}; the full release has ${part.min}-${part.max})`);
-    if (skel.length < part.min) s.missing.push(`${part.dir}/ (${skel.length} of at least ${part.min} files)`);
-    else if (skel.length > part.max) s.notes.push(`${part.dir}/: more files than the release (${skel.length} > ${part.max})`);
-    if (problems === 0 && skel.length >= part.min) s.good += 1;
-    anyFound = true;
-  }
-  return finish(s, anyFound);
-}
-
-async function checkPkuMmd(root: string): Promise<SourceStatus> {
-  const s = emptyStatus('pku-mmd');
-  const skelDir = path.join(root, 'pku-mmd', 'PKU_Skeleton_Renew');
-  const labelDir = path.join(root, 'pku-mmd', 'Train_Label_PKU_final');
-  const NAME = /^\d{4}-[LMR]\.txt$/;
-  s.total = 2;
-  const list = (d: string): string[] | null => (fs.existsSync(d) ? fs.readdirSync(d).filter((n) => NAME.test(n)).sort() : null);
-  const sk = list(skelDir);
-  const lb = list(labelDir);
-  for (const [d, names, what] of [
-    [skelDir, sk, 'skeleton'],
-    [labelDir, lb, 'label'],
-  ] as const) {
-    if (names === null) s.missing.push(`${rel(root, d)}/`);
-    else {
-      s.notes.push(`${rel(root, d)}/: ${names.length} ${what} files (Part I has 1076)`);
-      if (names.length < 1076) s.missing.push(`${rel(root, d)}/ (${names.length} of 1076 files)`);
-    }
-  }
-  let skelOk = sk !== null && sk.length > 0;
-  for (const n of sk === null ? [] : [sk[0], sk[sk.length - 1]].filter((x) => x !== undefined)) {
-    const first = fs.readFileSync(path.join(skelDir, n), 'latin1').split(/\r?\n/, 1)[0].trim().split(/\s+/);
-    if (first.length !== 150 || first.some((x) => !Number.isFinite(Number(x)))) {
-      s.bad.push({
-        path: rel(root, path.join(skelDir, n)), expected: '150 numbers per line (2 bodies x 25 joints x xyz)', got: `${first.length} values on line 1`,
-      });
-      skelOk = false;
-    }
-  }
-  let labelOk = lb !== null && lb.length > 0;
-  for (const n of lb === null ? [] : [lb[0], lb[lb.length - 1]].filter((x) => x !== undefined)) {
-    const lines = fs.readFileSync(path.join(labelDir, n), 'latin1').split(/\r?\n/).filter((l) => l.trim() !== '');
-    const badLine = lines.findIndex((l) => {
-      const v = l.split(',').map((x) => Number(x.trim()));
-      return v.length !== 4 || v.some((x) => !Number.isFinite(x)) || !Number.isInteger(v[0]) || v[0] < 1 || v[0] > 51;
-    });
-    if (lines.length === 0 || badLine >= 0) {
-      s.bad.push({
-        path: rel(root, path.join(labelDir, n)), expected: "lines 'label,start,end,confidence' with label in 1..51",
-        got: lines.length === 0 ? 'empty file' : `line ${badLine + 1}: '${lines[badLine]}'`,
-      });
-      labelOk = false;
-    }
-  }
-  if (sk && lb) {
-    const unpaired = sk.filter((n) => !lb.includes(n));
-    if (unpaired.length > 0) s.notes.push(`${unpaired.length} skeleton files have no label file (e.g. ${unpaired[0]})`);
-  }
-  s.good = (skelOk && sk!.length >= 1076 ? 1 : 0) + (labelOk && lb!.length >= 1076 ? 1 : 0);
-  return finish(s, sk !== null || lb !== null);
-}
-
-async function checkMsrAction3d(root: string): Promise<SourceStatus> {
-  const s = emptyStatus('msr-action3d');
-  const dir = path.join(root, 'msr-action3d');
-  s.total = 1;
-  if (!fs.existsSync(dir)) {
-    s.missing.push('msr-action3d/');
-    return finish(s);
-  }
-  // lib/data/msr-action3d.ts reads the real-world *_skeleton3D.txt files
-  const NAME = /^a(\d\d)_s(\d\d)_e(\d\d)_skeleton3D\.txt$/;
-  const all = fs.readdirSync(dir);
-  const names = all.filter((n) => NAME.test(n)).sort();
-  const screen = all.filter((n) => /_skeleton\.txt$/.test(n)).length;
-  if (screen > 0 && names.length === 0) s.notes.push(`msr-action3d/: ${screen} *_skeleton.txt (screen coordinates) files; `
-    + 'the loader needs the real-world *_skeleton3D.txt files');
-  s.notes.push(`msr-action3d/: ${names.length} *_skeleton3D.txt files (the release has 567 sequences; 557 are commonly usable, a13_s09_e02 is all zeros)`);
-  let ok = names.length > 0;
-  for (const n of names.length === 0 ? [] : [...new Set([names[0], names[names.length - 1]])]) {
-    const lines = fs.readFileSync(path.join(dir, n), 'latin1').split(/\r?\n/).filter((l) => l.trim() !== '');
-    const badLine = lines.findIndex((l) => {
-      const v = l.trim().split(/\s+/);
-      return v.length !== 4 || v.some((x) => !Number.isFinite(Number(x)));
-    });
-    if (lines.length === 0 || lines.length % 20 !== 0 || badLine >= 0) {
-      s.bad.push({
-        path: `msr-action3d/${n}`,
-        expected: '20 lines (joints) per frame, 4 numbers per line',
-        got: badLine >= 0 ? `line ${badLine + 1}: '${lines[badLine]}'` : `${lines.length} lines`,
-      });
-      ok = false;
-    }
-  }
-  if (names.length < 557) s.missing.push(`msr-action3d/ (${names.length} of at least 557 skeleton files)`);
-  s.good = ok && names.length >= 557 ? 1 : 0;
-  return finish(s, true);
 }
 
 async function checkFsvaeText(root: string): Promise<SourceStatus> {
@@ -940,20 +647,32 @@ function checkSadvaeSplit(root: string, dir: string, ref: SadvaeSplitRef, s: Sou
   const { labels, train: main, val } = sadvaePaths(dir, ref);
   const names = sadvaeLabelFiles(ref);
   const splitFiles: NpySpec[] = [
-    { file: names.ru, dtype: 'int', shape: [k] }, { file: names.rs, dtype: 'int', shape: [C - k] },
-    { file: names.rv, dtype: 'int', shape: [k] }, { file: names.rs0, dtype: 'int', shape: [C - 2 * k] },
+    { file: names.ru, dtype: 'int', shape: [k] },
+    { file: names.rs, dtype: 'int', shape: [C - k] },
+    { file: names.rv, dtype: 'int', shape: [k] },
+    { file: names.rs0, dtype: 'int', shape: [C - 2 * k] },
   ];
   // a feature set (rows × d, float32) and its labels (rows)
   const features = (x: string): NpySpec => ({ file: `${x}.npy`, dtype: 'f4', shape: [`n_${x}`, 'd'] });
   const labelsOf = (file: string, x: string): NpySpec => ({ file, dtype: 'int', shape: [`n_${x}`] });
   const mainFiles: NpySpec[] = [
-    features('train'), labelsOf('train_label.npy', 'train'), features('ztest'), labelsOf('z_label.npy', 'ztest'),
-    features('gtest'), labelsOf('g_label.npy', 'gtest'), { file: 'gtest_out.npy', dtype: 'f4', shape: ['n_gtest', C] },
+    features('train'),
+    labelsOf('train_label.npy', 'train'),
+    features('ztest'),
+    labelsOf('z_label.npy', 'ztest'),
+    features('gtest'),
+    labelsOf('g_label.npy', 'gtest'),
+    { file: 'gtest_out.npy', dtype: 'f4', shape: ['n_gtest', C] },
   ];
   const valFiles: NpySpec[] = [
-    features('train'), labelsOf('train_label.npy', 'train'), features('ztest'), labelsOf('z_label.npy', 'ztest'),
-    features('val'), labelsOf('val_label.npy', 'val'),
-    { file: 'ztest_out.npy', dtype: 'f4', shape: ['n_ztest', C] }, { file: 'val_out.npy', dtype: 'f4', shape: ['n_val', C] },
+    features('train'),
+    labelsOf('train_label.npy', 'train'),
+    features('ztest'),
+    labelsOf('z_label.npy', 'ztest'),
+    features('val'),
+    labelsOf('val_label.npy', 'val'),
+    { file: 'ztest_out.npy', dtype: 'f4', shape: ['n_ztest', C] },
+    { file: 'val_out.npy', dtype: 'f4', shape: ['n_val', C] },
   ];
   const range = (files: string[]) => ({ files, max: C });
   const results = [
@@ -1024,8 +743,8 @@ export const DRIVE_SOURCES: DriveSource[] = [
       '(MSF-GZSSAR and FS-VAE ask for the same rename: ntu_results -> sk_feats).',
     ],
     layout: [
-      'sk_feats/shift_{5,12,10,24}_r/      train.npy (N,256) float32, train_label.npy, ztest.npy, z_label.npy, gtest.npy, g_label.npy, '
-        + 'gtest_out.npy (N,60|120) [ztest_out.npy]',
+      'sk_feats/shift_{5,12,10,24}_r/      train.npy (N,256) float32, train_label.npy, ztest.npy, z_label.npy, gtest.npy, g_label.npy, ' +
+        'gtest_out.npy (N,60|120) [ztest_out.npy]',
       'sk_feats/shift_val_{5,12,10,24}_r/  train.npy, train_label.npy, ztest.npy, z_label.npy, val.npy, val_label.npy, ztest_out.npy, val_out.npy',
       '5 and 12 are NTU-60 splits (55/5, 48/12); 10 and 24 are NTU-120 splits (110/10, 96/24). Labels are 0-based class indices.',
     ],
@@ -1059,14 +778,23 @@ export const DRIVE_SOURCES: DriveSource[] = [
     ],
     layout: [
       'sadvae/label_splits/<b>_split<i>/   ru<k>.npy, rs<C-k>.npy, rv<k>_0.npy, rs<C-2k>_0.npy (0-based class ids)',
-      'sadvae/sk_feats/stgcn_<b>_split<i>_<k>_r/       train.npy (N,d) float32, train_label.npy, ztest.npy, z_label.npy, gtest.npy, g_label.npy, '
-        + 'gtest_out.npy (N,C)',
+      'sadvae/sk_feats/stgcn_<b>_split<i>_<k>_r/       train.npy (N,d) float32, train_label.npy, ztest.npy, z_label.npy, gtest.npy, g_label.npy, ' +
+        'gtest_out.npy (N,C)',
       'sadvae/sk_feats/stgcn_<b>_split<i>_val_<k>_r/   train, train_label, ztest, z_label, val, val_label, ztest_out, val_out (.npy)',
       'b = pku51 (i = 1..3, k = 5, C = 51: required), ntu60 (i = 2..4, k = 5), ntu120 (i = 2..4, k = 10); text_feats/ is kept, not read.',
     ],
     check: checkSadvaeResources,
   },
 ];
+
+/** The sha256 of the genuine NTU samples that 'ntu-samples' pins (none when its checksum list cannot be read). */
+function pinnedNtuSamples(): Record<string, ChecksumEntry> {
+  try {
+    return loadManifest(DOWNLOAD_SOURCES.find((x) => x.name === 'ntu-samples')!).files;
+  } catch {
+    return {};
+  }
+}
 
 export const MANUAL_SOURCES: ManualSource[] = [
   {
@@ -1083,7 +811,7 @@ export const MANUAL_SOURCES: ManualSource[] = [
       'ntu-rgbd/nturgb+d_skeletons/      S001..S017 *.skeleton (56,880 samples, 302 with missing skeletons)',
       'ntu-rgbd/nturgb+d_skeletons120/   S018..S032 *.skeleton (NTU-120 only)',
     ],
-    check: checkNtuSkeletons,
+    check: (root) => checkNtuSkeletons(root, pinnedNtuSamples()),
   },
   {
     kind: 'manual',

@@ -98,14 +98,18 @@ export function findSynseRoot(dir: string): string {
   for (const c of candidates) if (hasSplitFolders(c)) return path.resolve(c);
   throw new FsvaeInputError(
     `${dir}: no SynSE feature folders (shift_{ss}_r / shift_val_{ss}_r) found; tried ${candidates.join(', ')}. ` +
-      'Download SynSE\'s synse_resources (ntu_results) and point to it or to its parent.',
+      "Download SynSE's synse_resources (ntu_results) and point to it or to its parent.",
   );
 }
 
 /** Names of the shift_*_r folders under a root, sorted. */
 export function listSynseFolders(root: string): string[] {
   const r = findSynseRoot(root);
-  return fs.readdirSync(r, { withFileTypes: true }).filter((e) => e.isDirectory() && FOLDER_RE.test(e.name)).map((e) => e.name).sort();
+  return fs
+    .readdirSync(r, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && FOLDER_RE.test(e.name))
+    .map((e) => e.name)
+    .sort();
 }
 
 function checkClassList(list: readonly number[], numClasses: number, what: string): number[] {
@@ -124,12 +128,16 @@ function readSet(dir: string, files: SetFiles, setName: SynseSetName, numClasses
   const fm = npyToFloat32Matrix(readNpy(fFile), fFile);
   if (fm.rows === 0) throw new FsvaeInputError(`${fFile}: the ${setName} set has no rows; re-export the features.`);
   if (fm.cols === 0) throw new FsvaeInputError(`${fFile}: features have width 0; re-export the features.`);
-  if (fm.data.every((v) => v === 0)) throw new FsvaeInputError(`${fFile}: every value of the ${setName} features is zero, `
-    + 'so they carry no information (a failed export?); re-export the features.');
+  if (fm.data.every((v) => v === 0))
+    throw new FsvaeInputError(
+      `${fFile}: every value of the ${setName} features is zero, ` + 'so they carry no information (a failed export?); re-export the features.',
+    );
   const zeroRows = [];
   for (let r = 0; r < fm.rows && zeroRows.length < 4; r++) if (fm.data.subarray(r * fm.cols, (r + 1) * fm.cols).every((v) => v === 0)) zeroRows.push(r);
-  if (zeroRows.length) console.warn(`[data] ${fFile}: row(s) ${zeroRows.join(', ')}${zeroRows.length === 4 ? ', ...' : ''} of the ${setName} features `
-    + 'are all zero; check the export.');
+  if (zeroRows.length)
+    console.warn(
+      `[data] ${fFile}: row(s) ${zeroRows.join(', ')}${zeroRows.length === 4 ? ', ...' : ''} of the ${setName} features ` + 'are all zero; check the export.',
+    );
   const labels = npyToLabels(readNpy(lFile), lFile);
   if (labels.length !== fm.rows) {
     throw new FsvaeInputError(`${lFile}: ${labels.length} labels but ${files.features} has ${fm.rows} rows; the two files must describe the same samples.`);
@@ -150,8 +158,9 @@ function readSet(dir: string, files: SetFiles, setName: SynseSetName, numClasses
         throw new FsvaeInputError(`${oFile}: ${om.rows} logit rows but ${files.features} has ${fm.rows}; the two files must describe the same samples.`);
       }
       if (om.cols !== numClasses) {
-        throw new FsvaeInputError(`${oFile}: logits have width ${om.cols}, expected numClasses = ${numClasses} `
-          + '(Shift-GCN keeps all class outputs); check numClasses or the file.');
+        throw new FsvaeInputError(
+          `${oFile}: logits have width ${om.cols}, expected numClasses = ${numClasses} ` + '(Shift-GCN keeps all class outputs); check numClasses or the file.',
+        );
       }
       set.logits = om.data;
       set.logitDim = om.cols;
@@ -178,9 +187,8 @@ function checkMembership(set: FeatureSet, file: string, allowed: (c: number) => 
 export function readSynseSplit(dir: string, opts: SynseReadOptions): SynseSplitData {
   const what = `readSynseSplit(${dir})`;
   if (opts.phase !== 'train' && opts.phase !== 'val') throw new FsvaeInputError(`${what}: phase must be 'train' or 'val', got '${String(opts.phase)}'.`);
-  if (!Number.isInteger(opts.numClasses) || opts.numClasses < 2) throw new FsvaeInputError(
-    `${what}: numClasses must be an integer ≥ 2, got ${opts.numClasses}.`,
-  );
+  if (!Number.isInteger(opts.numClasses) || opts.numClasses < 2)
+    throw new FsvaeInputError(`${what}: numClasses must be an integer ≥ 2, got ${opts.numClasses}.`);
   const C = opts.numClasses;
   const unseen = checkClassList(opts.unseen, C, `${what} unseen`);
   if (unseen.length === 0) throw new FsvaeInputError(`${what}: the unseen list is empty.`);
@@ -207,18 +215,20 @@ export function readSynseSplit(dir: string, opts: SynseReadOptions): SynseSplitD
   for (const name of setNames) {
     const s = sets[name]!;
     if (s.dim !== dim) {
-      throw new FsvaeInputError(`${path.join(dir, layout[name]!.features)}: feature width ${s.dim}, expected ${dim} `
-        + `(${opts.dim !== undefined ? 'requested' : 'the width of train.npy'}); all sets must come from the same extractor.`);
+      throw new FsvaeInputError(
+        `${path.join(dir, layout[name]!.features)}: feature width ${s.dim}, expected ${dim} ` +
+          `(${opts.dim !== undefined ? 'requested' : 'the width of train.npy'}); all sets must come from the same extractor.`,
+      );
     }
   }
-  const seenRule = `${opts.phase === 'val' ? 'the val-phase' : 'the'} training classes must be seen `
-    + `(not in unseen [${unseen.join(', ')}]${absent.length ? ` nor absent [${absent.join(', ')}]` : ''})`;
+  const seenRule =
+    `${opts.phase === 'val' ? 'the val-phase' : 'the'} training classes must be seen ` +
+    `(not in unseen [${unseen.join(', ')}]${absent.length ? ` nor absent [${absent.join(', ')}]` : ''})`;
   checkMembership(train, path.join(dir, layout.train!.labels), isSeen, seenRule);
   checkMembership(sets.ztest!, path.join(dir, layout.ztest!.labels), (c) => u.has(c), `ztest must hold only unseen classes [${unseen.join(', ')}]`);
   if (sets.val) checkMembership(sets.val, path.join(dir, layout.val!.labels), isSeen, seenRule.replace('training', 'val'));
-  if (sets.gtest && absent.length) checkMembership(
-    sets.gtest, path.join(dir, layout.gtest!.labels), (c) => !a.has(c), `classes [${absent.join(', ')}] must be absent`,
-  );
+  if (sets.gtest && absent.length)
+    checkMembership(sets.gtest, path.join(dir, layout.gtest!.labels), (c) => !a.has(c), `classes [${absent.join(', ')}] must be absent`);
 
   return { dir: path.resolve(dir), phase: opts.phase, numClasses: C, unseen, seen, dim, train, ztest: sets.ztest!, gtest: sets.gtest, val: sets.val };
 }

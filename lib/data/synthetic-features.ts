@@ -41,7 +41,16 @@ export interface SyntheticFeatureDataset {
 
 export function generateFeatureDataset(partial: Partial<SyntheticFeatureConfig> = {}): SyntheticFeatureDataset {
   const cfg: SyntheticFeatureConfig = {
-    numClasses: 20, skeletonDim: 256, textPartDim: 64, trainPerClass: 60, testPerClass: 30, attributes: 6, noise: 0.5, logitMargin: 3, seed: 1, ...partial,
+    numClasses: 20,
+    skeletonDim: 256,
+    textPartDim: 64,
+    trainPerClass: 60,
+    testPerClass: 30,
+    attributes: 6,
+    noise: 0.5,
+    logitMargin: 3,
+    seed: 1,
+    ...partial,
   };
   const rng = new Random(cfg.seed);
   const C = cfg.numClasses;
@@ -50,7 +59,7 @@ export function generateFeatureDataset(partial: Partial<SyntheticFeatureConfig> 
   const attrs = Array.from({ length: C }, () => rng.normals(K));
   const textParts = {} as Record<'lb' | 'ad' | 'md', TextMatrix>;
   (['lb', 'ad', 'md'] as const).forEach((part) => {
-    const M = new Float64Array(P * K).map(() => rng.normal() * 3 / Math.sqrt(K)); // raw scale, like CLIP rows of norm ~8-13
+    const M = new Float64Array(P * K).map(() => (rng.normal() * 3) / Math.sqrt(K)); // raw scale, like CLIP rows of norm ~8-13
     const data = new Float32Array(C * P);
     for (let c = 0; c < C; c++) {
       for (let j = 0; j < P; j++) {
@@ -105,7 +114,10 @@ export function writeSyntheticBenchmark(root: string, split: BenchmarkSplit, par
   const sk = path.join(root, 'sk_feats');
   const test = ds.testPool;
   writeSynseSplit(path.join(sk, synseFolderName(split.unseen.length, 'train')), {
-    phase: 'train', train: subsetByClass(ds.trainPool, split.seen), ztest: subsetByClass(test, split.unseen), gtest: test,
+    phase: 'train',
+    train: subsetByClass(ds.trainPool, split.seen),
+    ztest: subsetByClass(test, split.unseen),
+    gtest: test,
   });
   const valSeenPool = subsetByClass(ds.trainPool, split.valSeen);
   const held: number[] = [];
@@ -118,7 +130,10 @@ export function writeSyntheticBenchmark(root: string, split: BenchmarkSplit, par
     (k % 5 === 0 ? held : kept).push(i);
   }
   writeSynseSplit(path.join(sk, synseFolderName(split.unseen.length, 'val')), {
-    phase: 'val', train: rowsOf(valSeenPool, kept), ztest: subsetByClass(ds.trainPool, split.valUnseen), val: rowsOf(valSeenPool, held),
+    phase: 'val',
+    train: rowsOf(valSeenPool, kept),
+    ztest: subsetByClass(ds.trainPool, split.valUnseen),
+    val: rowsOf(valSeenPool, held),
   });
   for (const part of ['lb', 'ad', 'md'] as const) {
     const t = ds.textParts[part];

@@ -61,8 +61,8 @@ function resolveUnder(root: string, sub: string, rel: string, what: string): str
   const candidates = [path.join(root, sub, rel), path.join(root, rel)];
   for (const c of candidates) if (fs.existsSync(c)) return c;
   throw new FsvaeInputError(
-    `${what}: not found; tried ${candidates.join(' and ')}. Point to the folder holding ${sub}/ `
-      + "(e.g. MSF-GZSSAR's repository root, or ../shared/data/msf-text).",
+    `${what}: not found; tried ${candidates.join(' and ')}. Point to the folder holding ${sub}/ ` +
+      "(e.g. MSF-GZSSAR's repository root, or ../shared/data/msf-text).",
   );
 }
 
@@ -79,8 +79,10 @@ export function textTablePath(root: string, opts: TextTableOptions): string {
 /** Checks a (C, dim) text table: shape, finite values (npy layer) and non-zero rows. */
 export function checkTextTable(m: Float32Matrix, file: string, numClasses: number, dim: number): void {
   if (m.rows !== numClasses) {
-    throw new FsvaeInputError(`${file}: text table has ${m.rows} rows, expected one per class (${numClasses}); `
-      + `a ${numClasses}-class dataset needs the *_${numClasses}.npy table with ${numClasses} rows.`);
+    throw new FsvaeInputError(
+      `${file}: text table has ${m.rows} rows, expected one per class (${numClasses}); ` +
+        `a ${numClasses}-class dataset needs the *_${numClasses}.npy table with ${numClasses} rows.`,
+    );
   }
   if (m.cols !== dim) throw new FsvaeInputError(`${file}: text table is ${m.rows}×${m.cols}, expected ${numClasses}×${dim}; check the encoder folder.`);
   for (let r = 0; r < m.rows; r++) {
@@ -113,7 +115,7 @@ export function readTextFeatures(
   root: string,
   opts: { encoder: TextEncoderName; parts: readonly MsfTextPart[]; numClasses: NtuClassCount; normalize?: boolean },
 ): Float32Matrix {
-  if (opts.parts.length === 0) throw new FsvaeInputError('readTextFeatures: parts is empty; use e.g. [\'lb\', \'ad\', \'md\'].');
+  if (opts.parts.length === 0) throw new FsvaeInputError("readTextFeatures: parts is empty; use e.g. ['lb', 'ad', 'md'].");
   const tables = opts.parts.map((part) => readTextTable(root, { encoder: opts.encoder, part, numClasses: opts.numClasses }));
   return concatTextTables(tables, opts.normalize ?? true);
 }
@@ -148,9 +150,8 @@ export function parseCsv(text: string, source: string): string[][] {
       const startLine = line;
       i++;
       for (;;) {
-        if (i >= s.length) throw new FsvaeInputError(
-          `${source}: unterminated quoted field starting on line ${startLine}; close the quote (and write "" for a literal quote).`,
-        );
+        if (i >= s.length)
+          throw new FsvaeInputError(`${source}: unterminated quoted field starting on line ${startLine}; close the quote (and write "" for a literal quote).`);
         if (s[i] === '"') {
           if (s[i + 1] === '"') {
             field += '"';

@@ -127,16 +127,14 @@ export async function readZipArchive(file: string, onEntry: (e: TarEntry) => Pro
     if (!sink || dir) continue;
     const what = `${file}: member '${m.path}'`;
     if (m.flags & 0x1) throw new DownloadError(`${what} is encrypted; this reader cannot open it`, 'archive');
-    if (m.method !== 0 && m.method !== 8) throw new DownloadError(
-      `${what} uses compression method ${m.method}; only stored (0) and deflate (8) are read`, 'archive',
-    );
+    if (m.method !== 0 && m.method !== 8)
+      throw new DownloadError(`${what} uses compression method ${m.method}; only stored (0) and deflate (8) are read`, 'archive');
     const fd = fs.openSync(file, 'r');
     let start: number;
     try {
       const lh = readAt(fd, m.localOffset, 30);
-      if (lh.length < 30 || lh.readUInt32LE(0) !== LOCAL) throw new DownloadError(
-        `${what}: local header missing at byte ${m.localOffset}; the archive is damaged`, 'archive',
-      );
+      if (lh.length < 30 || lh.readUInt32LE(0) !== LOCAL)
+        throw new DownloadError(`${what}: local header missing at byte ${m.localOffset}; the archive is damaged`, 'archive');
       start = m.localOffset + 30 + lh.readUInt16LE(26) + lh.readUInt16LE(28);
     } finally {
       fs.closeSync(fd);
@@ -161,9 +159,12 @@ export async function readZipArchive(file: string, onEntry: (e: TarEntry) => Pro
       throw new DownloadError(`${what}: cannot be decompressed (${(e as Error).message}); the archive is damaged`, 'archive');
     }
     if (n !== m.size || crc >>> 0 !== m.crc >>> 0) {
-      throw new DownloadError(`${what}: ${
-        n !== m.size ? `${n} bytes, the directory says ${m.size}` : `CRC-32 ${(crc >>> 0).toString(16)} != ${m.crc.toString(16)}`
-      }; the archive is damaged`, 'archive');
+      throw new DownloadError(
+        `${what}: ${
+          n !== m.size ? `${n} bytes, the directory says ${m.size}` : `CRC-32 ${(crc >>> 0).toString(16)} != ${m.crc.toString(16)}`
+        }; the archive is damaged`,
+        'archive',
+      );
     }
     await sink.end();
   }

@@ -22,9 +22,7 @@
  */
 import { FsvaeInputError, assertPositiveInteger } from '../util/assert';
 import { Random } from '../util/random';
-import {
-  MatrixLike, MultinomialLogisticModel, checkMatrix, fitMultinomialLogistic, predictProbaMultinomial,
-} from './logistic';
+import { MatrixLike, MultinomialLogisticModel, checkMatrix, fitMultinomialLogistic, predictProbaMultinomial } from './logistic';
 
 /** The constant the code adds before dividing by T; a no-op for the softmax up to rounding. */
 export const TEMP_SCALE_OFFSET = 1e-12;
@@ -113,8 +111,9 @@ export function gateFeatures(pZs: MatrixLike, logits: MatrixLike, k: number, T: 
     throw new FsvaeInputError(`${what}: pZs has ${pZs.rows} rows but logits has ${logits.rows}; both must hold the same samples in the same order.`);
   }
   if (k > pZs.cols) {
-    throw new FsvaeInputError(`${what}: k = ${k} exceeds the width ${pZs.cols} of pZs (the unseen classifier has ${pZs.cols} outputs). `
-      + 'k must be the number of unseen classes.');
+    throw new FsvaeInputError(
+      `${what}: k = ${k} exceeds the width ${pZs.cols} of pZs (the unseen classifier has ${pZs.cols} outputs). ` + 'k must be the number of unseen classes.',
+    );
   }
   if (k > logits.cols) {
     throw new FsvaeInputError(`${what}: k = ${k} exceeds the width ${logits.cols} of the seen-classifier logits. Pass the full-width *_out logits.`);
@@ -222,15 +221,20 @@ export function trainGate(input: TrainGateInput): TrainedGate {
   checkMatrix(logitsUnseen, `${what}: logitsUnseen`);
   checkMatrix(logitsSeen, `${what}: logitsSeen`);
   if (logitsUnseen.cols !== logitsSeen.cols) {
-    throw new FsvaeInputError(`${what}: logitsUnseen has ${logitsUnseen.cols} columns but logitsSeen has ${logitsSeen.cols}; `
-      + 'both come from the same seen classifier (ztest_out.npy / val_out.npy).');
+    throw new FsvaeInputError(
+      `${what}: logitsUnseen has ${logitsUnseen.cols} columns but logitsSeen has ${logitsSeen.cols}; ` +
+        'both come from the same seen classifier (ztest_out.npy / val_out.npy).',
+    );
   }
   checkMatrix(pZsUnseen, `${what}: pZsUnseen`);
   checkMatrix(pZsSeen, `${what}: pZsSeen`);
   if (pZsUnseen.cols !== pZsSeen.cols) {
     throw new FsvaeInputError(`${what}: pZsUnseen has ${pZsUnseen.cols} columns but pZsSeen has ${pZsSeen.cols}; both come from the same unseen classifier.`);
   }
-  for (const [name, n] of [['unseen', pZsUnseen.rows], ['seen', pZsSeen.rows]] as const) {
+  for (const [name, n] of [
+    ['unseen', pZsUnseen.rows],
+    ['seen', pZsSeen.rows],
+  ] as const) {
     if (n < 5) throw new FsvaeInputError(`${what}: the ${name} group has ${n} samples; the ⌊n/5⌋ hold-out needs at least 5.`);
   }
   const temps = input.temperature === 'search' ? GATE_TEMPERATURES : [input.temperature];
@@ -272,7 +276,10 @@ export function trainGate(input: TrainGateInput): TrainedGate {
       shufY[r] = trainY[perm[r]];
     }
     const model = fitMultinomialLogistic({ rows: nTrain, cols: d, data: shufX }, shufY, {
-      numClasses: 2, C: input.C ?? 1, maxIter: input.maxIter ?? 5000, tol: input.tol,
+      numClasses: 2,
+      C: input.C ?? 1,
+      maxIter: input.maxIter ?? 5000,
+      tol: input.tol,
     });
 
     const valX = new Float64Array((vU + vS) * d);
@@ -324,8 +331,10 @@ export type GateLike = Pick<TrainedGate, 'model' | 'k' | 'temperature'>;
 export function applyGate(gate: GateLike, pZs: MatrixLike, logits: MatrixLike): Float64Array {
   const what = 'applyGate';
   if (gate.model.numClasses !== 2 || gate.model.numFeatures !== 2 * gate.k) {
-    throw new FsvaeInputError(`${what}: the gate model has ${gate.model.numClasses} classes and ${gate.model.numFeatures} features; `
-      + `expected 2 classes and 2k = ${2 * gate.k} features. Pass a gate from trainGate.`);
+    throw new FsvaeInputError(
+      `${what}: the gate model has ${gate.model.numClasses} classes and ${gate.model.numFeatures} features; ` +
+        `expected 2 classes and 2k = ${2 * gate.k} features. Pass a gate from trainGate.`,
+    );
   }
   const feats = gateFeatures(pZs, logits, gate.k, gate.temperature, what);
   const p = predictProbaMultinomial(gate.model, feats);

@@ -99,8 +99,8 @@ export function evaluateGzsl(input: GzslInput): GzslResult {
   const n = logits.rows;
   const C = logits.cols;
   if (n === 0) throw new FsvaeInputError('evaluateGzsl: no samples (logits has 0 rows).');
-  if (pZs.rows !== n) throw new FsvaeInputError(`evaluateGzsl: pZs has ${pZs.rows} rows but logits has ${n}; `
-    + 'both must hold the same samples in the same order.');
+  if (pZs.rows !== n)
+    throw new FsvaeInputError(`evaluateGzsl: pZs has ${pZs.rows} rows but logits has ${n}; ` + 'both must hold the same samples in the same order.');
   if (!pUnseen || pUnseen.length !== n) throw new FsvaeInputError(`evaluateGzsl: pUnseen has ${pUnseen ? pUnseen.length : 'no'} values for ${n} samples.`);
   if (!labels || labels.length !== n) throw new FsvaeInputError(`evaluateGzsl: labels has ${labels ? labels.length : 'no'} values for ${n} samples.`);
   for (let i = 0; i < n; i++) {
@@ -115,22 +115,30 @@ export function evaluateGzsl(input: GzslInput): GzslResult {
     if (seenSet.has(u)) throw new FsvaeInputError(`evaluateGzsl: class ${u} is listed as both seen and unseen.`);
   }
   if (pZs.cols !== unseenIds.length) {
-    throw new FsvaeInputError(`evaluateGzsl: pZs has ${pZs.cols} columns but there are ${unseenIds.length} unseen classes; `
-      + 'the unseen classifier must have one output per unseen class.');
+    throw new FsvaeInputError(
+      `evaluateGzsl: pZs has ${pZs.cols} columns but there are ${unseenIds.length} unseen classes; ` +
+        'the unseen classifier must have one output per unseen class.',
+    );
   }
   const unseenSet = new Set(unseenIds);
   for (let i = 0; i < n; i++) {
     const y = labels[i];
     if (!seenSet.has(y) && !unseenSet.has(y)) {
-      throw new FsvaeInputError(`evaluateGzsl: label #${i} is ${y}, which is neither a seen nor an unseen class id. `
-        + 'Check the split\'s class lists against the label file.');
+      throw new FsvaeInputError(
+        `evaluateGzsl: label #${i} is ${y}, which is neither a seen nor an unseen class id. ` + "Check the split's class lists against the label file.",
+      );
     }
   }
 
   const predictions = new Int32Array(n);
   const routedSeen = new Uint8Array(n);
-  let seenCorrect = 0, unseenCorrect = 0, numSeen = 0, numUnseen = 0;
-  let routedRight = 0, seenRoutedSeen = 0, unseenRoutedUnseen = 0;
+  let seenCorrect = 0,
+    unseenCorrect = 0,
+    numSeen = 0,
+    numUnseen = 0;
+  let routedRight = 0,
+    seenRoutedSeen = 0,
+    unseenRoutedUnseen = 0;
   for (let i = 0; i < n; i++) {
     const toSeen = rule === 'reference' ? 1 - pUnseen[i] > threshold : pUnseen[i] <= threshold;
     let pred: number;
@@ -139,7 +147,10 @@ export function evaluateGzsl(input: GzslInput): GzslResult {
       let bv = logits.data[i * C + bi];
       for (let j = 1; j < seenIds.length; j++) {
         const v = logits.data[i * C + seenIds[j]];
-        if (v > bv) { bv = v; bi = seenIds[j]; }
+        if (v > bv) {
+          bv = v;
+          bi = seenIds[j];
+        }
       }
       pred = bi;
     } else {
@@ -147,7 +158,10 @@ export function evaluateGzsl(input: GzslInput): GzslResult {
       let bv = pZs.data[i * pZs.cols];
       for (let j = 1; j < pZs.cols; j++) {
         const v = pZs.data[i * pZs.cols + j];
-        if (v > bv) { bv = v; bj = j; }
+        if (v > bv) {
+          bv = v;
+          bj = j;
+        }
       }
       pred = unseenIds[bj];
     }
@@ -157,16 +171,23 @@ export function evaluateGzsl(input: GzslInput): GzslResult {
     if (seenSet.has(y)) {
       numSeen++;
       if (pred === y) seenCorrect++;
-      if (toSeen) { seenRoutedSeen++; routedRight++; }
+      if (toSeen) {
+        seenRoutedSeen++;
+        routedRight++;
+      }
     } else {
       numUnseen++;
       if (pred === y) unseenCorrect++;
-      if (!toSeen) { unseenRoutedUnseen++; routedRight++; }
+      if (!toSeen) {
+        unseenRoutedUnseen++;
+        routedRight++;
+      }
     }
   }
   if (numSeen === 0 || numUnseen === 0) {
-    throw new FsvaeInputError(`evaluateGzsl: the labels contain ${numSeen} seen-class and ${numUnseen} unseen-class samples; `
-      + 'S and U need both (pass the gtest set).');
+    throw new FsvaeInputError(
+      `evaluateGzsl: the labels contain ${numSeen} seen-class and ${numUnseen} unseen-class samples; ` + 'S and U need both (pass the gtest set).',
+    );
   }
   const S = seenCorrect / numSeen;
   const U = unseenCorrect / numUnseen;

@@ -33,18 +33,23 @@ export interface MatrixLike {
 /** Checks data length and finiteness of a matrix argument; `what` names it in the message. */
 export function checkMatrix(m: MatrixLike, what: string): void {
   if (m === null || typeof m !== 'object' || !Number.isInteger(m.rows) || !Number.isInteger(m.cols) || m.rows < 0 || m.cols < 0) {
-    throw new FsvaeInputError(`${what}: expected a matrix {rows, cols, data}, `
-      + `got ${JSON.stringify(m && { rows: (m as MatrixLike).rows, cols: (m as MatrixLike).cols })}. Pass row-major data with integer rows/cols.`);
+    throw new FsvaeInputError(
+      `${what}: expected a matrix {rows, cols, data}, ` +
+        `got ${JSON.stringify(m && { rows: (m as MatrixLike).rows, cols: (m as MatrixLike).cols })}. Pass row-major data with integer rows/cols.`,
+    );
   }
   if (!m.data || m.data.length !== m.rows * m.cols) {
-    throw new FsvaeInputError(`${what}: data has ${m.data ? m.data.length : 'no'} values but rows × cols = ${m.rows} × ${m.cols} = ${m.rows * m.cols}. `
-      + 'Fix rows/cols or the data array.');
+    throw new FsvaeInputError(
+      `${what}: data has ${m.data ? m.data.length : 'no'} values but rows × cols = ${m.rows} × ${m.cols} = ${m.rows * m.cols}. ` +
+        'Fix rows/cols or the data array.',
+    );
   }
   for (let i = 0; i < m.data.length; i++) {
     const v = m.data[i];
     if (!Number.isFinite(v)) {
-      throw new FsvaeInputError(`${what}: value at row ${Math.floor(i / m.cols)}, column ${i % m.cols} is ${v}; NaN/Inf are not allowed. `
-        + 'Clean the input before calling.');
+      throw new FsvaeInputError(
+        `${what}: value at row ${Math.floor(i / m.cols)}, column ${i % m.cols} is ${v}; NaN/Inf are not allowed. ` + 'Clean the input before calling.',
+      );
     }
   }
 }
@@ -180,7 +185,9 @@ export function minimizeLbfgs(fg: ObjectiveWithGradient, x0: Float64Array, opts:
     let dphi0 = dot(g, d);
     if (!(dphi0 < 0)) {
       // Not a descent direction (should not happen with s·y > 0): restart from steepest descent.
-      S.length = 0; Y.length = 0; RHO.length = 0;
+      S.length = 0;
+      Y.length = 0;
+      RHO.length = 0;
       for (let i = 0; i < n; i++) d[i] = -g[i];
       dphi0 = dot(g, d);
     }
@@ -212,13 +219,19 @@ export function minimizeLbfgs(fg: ObjectiveWithGradient, x0: Float64Array, opts:
         const [fa, da] = phi(a);
         evals++;
         if (!armijo(a, fa) || fa > flo + slack) {
-          hi = a; fhi = fa; dhi = da;
+          hi = a;
+          fhi = fa;
+          dhi = da;
         } else {
           if (curvature(da)) return a;
           if (da * (hi - lo) >= 0) {
-            hi = lo; fhi = flo; dhi = dlo;
+            hi = lo;
+            fhi = flo;
+            dhi = dlo;
           }
-          lo = a; flo = fa; dlo = da;
+          lo = a;
+          flo = fa;
+          dlo = da;
         }
       }
       return NaN;
@@ -243,7 +256,9 @@ export function minimizeLbfgs(fg: ObjectiveWithGradient, x0: Float64Array, opts:
           accepted = zoom(a, fa, da, aPrev, fPrev, dPrev);
           break;
         }
-        aPrev = a; fPrev = fa; dPrev = da;
+        aPrev = a;
+        fPrev = fa;
+        dPrev = da;
         a = 2 * a;
       }
     }
@@ -251,7 +266,9 @@ export function minimizeLbfgs(fg: ObjectiveWithGradient, x0: Float64Array, opts:
     if (!Number.isFinite(accepted)) {
       if (S.length > 0) {
         // Drop the curvature memory and retry once along −g.
-        S.length = 0; Y.length = 0; RHO.length = 0;
+        S.length = 0;
+        Y.length = 0;
+        RHO.length = 0;
         continue;
       }
       reason = 'line-search';
@@ -273,11 +290,25 @@ export function minimizeLbfgs(fg: ObjectiveWithGradient, x0: Float64Array, opts:
     f = fNew;
     const sy = dot(s, y);
     if (sy > 1e-12 * dot(y, y)) {
-      if (S.length === m) { S.shift(); Y.shift(); RHO.shift(); }
-      S.push(s); Y.push(y); RHO.push(1 / sy);
+      if (S.length === m) {
+        S.shift();
+        Y.shift();
+        RHO.shift();
+      }
+      S.push(s);
+      Y.push(y);
+      RHO.push(1 / sy);
     }
-    if (infNorm(g) <= tol) { reason = 'gtol'; converged = true; break; }
-    if (ftol > 0 && (fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) { reason = 'ftol'; converged = true; break; }
+    if (infNorm(g) <= tol) {
+      reason = 'gtol';
+      converged = true;
+      break;
+    }
+    if (ftol > 0 && (fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) {
+      reason = 'ftol';
+      converged = true;
+      break;
+    }
   }
   return { x, f, gradInfNorm: infNorm(g), iterations, evaluations, converged, reason };
 }
@@ -357,9 +388,7 @@ function checkC(C: number, what: string): void {
  * Sum-form multinomial objective f(θ) = Σ_i [logsumexp(z_i) − z_{i,y_i}] + ½‖W‖²/C, z_i = W x_i + b,
  * with θ = [W (K × d, row-major), b (K)]. Writes ∇f into `grad` (same layout) and returns f.
  */
-export function multinomialObjective(
-  theta: Float64Array, X: MatrixLike, y: ArrayLike<number>, numClasses: number, C: number, grad: Float64Array,
-): number {
+export function multinomialObjective(theta: Float64Array, X: MatrixLike, y: ArrayLike<number>, numClasses: number, C: number, grad: Float64Array): number {
   const n = X.rows;
   const d = X.cols;
   const K = numClasses;
@@ -455,9 +484,7 @@ function report(res: LbfgsResult, n: number): OptimisationReport {
  * Fits multinomial L2 logistic regression (sklearn `multi_class='multinomial'`, lbfgs, zero start).
  * Labels are 0..K−1, K = `numClasses` (default max label + 1); every class must occur.
  */
-export function fitMultinomialLogistic(
-  X: MatrixLike, y: ArrayLike<number>, opts: LogisticFitOptions & { numClasses?: number } = {},
-): MultinomialLogisticModel {
+export function fitMultinomialLogistic(X: MatrixLike, y: ArrayLike<number>, opts: LogisticFitOptions & { numClasses?: number } = {}): MultinomialLogisticModel {
   checkMatrix(X, 'fitMultinomialLogistic: X');
   if (X.rows === 0 || X.cols === 0) throw new FsvaeInputError(`fitMultinomialLogistic: X is ${X.rows} × ${X.cols}; need at least one row and one feature.`);
   let K = opts.numClasses;
@@ -465,8 +492,8 @@ export function fitMultinomialLogistic(
     K = 0;
     for (let i = 0; i < y.length; i++) if (Number.isFinite(y[i])) K = Math.max(K, y[i] + 1);
   }
-  if (!Number.isInteger(K) || K < 2) throw new FsvaeInputError(`fitMultinomialLogistic: need at least 2 classes, got numClasses = ${K}. `
-    + 'Provide labels of ≥ 2 classes.');
+  if (!Number.isInteger(K) || K < 2)
+    throw new FsvaeInputError(`fitMultinomialLogistic: need at least 2 classes, got numClasses = ${K}. ` + 'Provide labels of ≥ 2 classes.');
   checkLabels(y, X.rows, K, 'fitMultinomialLogistic: y');
   const C = opts.C ?? 1;
   checkC(C, 'fitMultinomialLogistic');
@@ -515,8 +542,8 @@ export function fitBinaryLogistic(X: MatrixLike, y: ArrayLike<number>, opts: Log
 
 function checkPredictInput(X: MatrixLike, d: number, what: string): void {
   checkMatrix(X, `${what}: X`);
-  if (X.cols !== d) throw new FsvaeInputError(`${what}: X has ${X.cols} features but the model was fitted on ${d}. `
-    + 'Build the features the same way as for training.');
+  if (X.cols !== d)
+    throw new FsvaeInputError(`${what}: X has ${X.cols} features but the model was fitted on ${d}. ` + 'Build the features the same way as for training.');
 }
 
 /** Class probabilities, n × K row-major (softmax of W x + b, max-subtracted). */

@@ -17,8 +17,9 @@ export function harmonicMean(s: number, u: number): number {
 
 function checkPairs(truth: ArrayLike<number>, pred: ArrayLike<number>, what: string): void {
   if (!truth || !pred || truth.length !== pred.length) {
-    throw new FsvaeInputError(`${what}: ${truth ? truth.length : 'no'} true labels but ${pred ? pred.length : 'no'} predictions; `
-      + 'pass one prediction per sample.');
+    throw new FsvaeInputError(
+      `${what}: ${truth ? truth.length : 'no'} true labels but ${pred ? pred.length : 'no'} predictions; ` + 'pass one prediction per sample.',
+    );
   }
   for (let i = 0; i < truth.length; i++) {
     if (!Number.isInteger(truth[i])) throw new FsvaeInputError(`${what}: true label #${i} is ${truth[i]}, not an integer class id.`);
@@ -54,16 +55,18 @@ export function perClassAccuracy(truth: ArrayLike<number>, pred: ArrayLike<numbe
   const correct = new Map<number, number>();
   for (let i = 0; i < truth.length; i++) {
     const y = truth[i];
-    if (allowed && !allowed.has(y)) throw new FsvaeInputError(`perClassAccuracy: true label #${i} is ${y}, `
-      + `not one of the given classes [${[...allowed].join(', ')}].`);
+    if (allowed && !allowed.has(y))
+      throw new FsvaeInputError(`perClassAccuracy: true label #${i} is ${y}, ` + `not one of the given classes [${[...allowed].join(', ')}].`);
     count.set(y, (count.get(y) ?? 0) + 1);
     if (pred[i] === y) correct.set(y, (correct.get(y) ?? 0) + 1);
   }
-  return [...count.keys()].sort((a, b) => a - b).map((classId) => {
-    const n = count.get(classId)!;
-    const c = correct.get(classId) ?? 0;
-    return { classId, count: n, correct: c, accuracy: c / n };
-  });
+  return [...count.keys()]
+    .sort((a, b) => a - b)
+    .map((classId) => {
+      const n = count.get(classId)!;
+      const c = correct.get(classId) ?? 0;
+      return { classId, count: n, correct: c, accuracy: c / n };
+    });
 }
 
 /** Mean of per-class accuracies (class-balanced accuracy) over the classes that have samples. */

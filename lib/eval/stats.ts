@@ -12,8 +12,10 @@ import { FsvaeInputError } from '../util/assert';
 
 /** ln Γ(x), x > 0 (Lanczos, g = 7, 9 terms; |error| < 1e-13 for x ≥ 0.5). */
 export function logGamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
   const z = x - 1;
   let a = c[0];
@@ -150,8 +152,8 @@ export interface PairedComparison extends Interval {
  * stratifiedInterval over the differences grouped by stratum; without, a plain t-interval.
  */
 export function pairedComparison(a: readonly number[], b: readonly number[], what = 'pairedComparison', strata?: readonly string[]): PairedComparison {
-  if (a.length !== b.length) throw new FsvaeInputError(`${what}: ${a.length} runs against ${b.length}; `
-    + 'a paired comparison needs the same splits × seeds on both sides.');
+  if (a.length !== b.length)
+    throw new FsvaeInputError(`${what}: ${a.length} runs against ${b.length}; ` + 'a paired comparison needs the same splits × seeds on both sides.');
   const d = a.map((v, i) => v - b[i]);
   const ci = strata ? stratifiedInterval(groupBy(d, strata, what), 0.95, what) : confidenceInterval(d, 0.95, what);
   const verdict: Verdict = !Number.isFinite(ci.lo) ? 'inconclusive' : ci.lo > 0 ? 'supports' : ci.hi < 0 ? 'contradicts' : 'inconclusive';

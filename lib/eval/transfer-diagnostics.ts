@@ -10,14 +10,14 @@
  *      spaces, and the Spearman correlation of the two sets of pairwise cosine distances (RSA);
  *  permutation tests of both (the items of one side shuffled), since with 5-27 classes a CKA or a
  *  Spearman ρ alone says little;
- *  ridgePredictions — the ridge map's (lib/eval/reference-zsl.ts) per-sample predictions;
+ *  ridgePredictions — the ridge map's (lib/eval/comparison-rows.ts) per-sample predictions;
  *  ridgeTextUpperBound / ridgeLeaveOneClassOut — labelled ceilings of a linear text map: fitted
  *      with the unseen classes' own test-side means (uses test labels; never a zero-shot result).
  *
  * Everything is float64 and validated; every error names the argument and what to fix.
  */
 import { FeatureSet, TextMatrix, checkFeatureSet } from '../data/matrices';
-import { Standardizer, classMeansOf, fitStandardizer, ridgePrototypes, standardize } from './reference-zsl';
+import { Standardizer, classMeansOf, fitStandardizer, ridgePrototypes, standardize } from './comparison-rows';
 import { Random } from '../util/random';
 import { FsvaeInputError } from '../util/assert';
 
@@ -32,8 +32,8 @@ function checkMatrix(x: ArrayLike<number>, rows: number, cols: number, what: str
   if (!x || typeof x.length !== 'number') throw new FsvaeInputError(`${what}: expected an array of ${rows}×${cols} numbers.`);
   if (x.length !== rows * cols) throw new FsvaeInputError(`${what}: ${x.length} values, expected ${rows} rows × ${cols} columns = ${rows * cols}.`);
   for (let i = 0; i < x.length; i++) {
-    if (typeof x[i] !== 'number' || !Number.isFinite(x[i])) throw new FsvaeInputError(`${what}: row ${Math.floor(i / cols)}, column ${i % cols} is ${x[i]}; `
-      + 'every value must be a finite number.');
+    if (typeof x[i] !== 'number' || !Number.isFinite(x[i]))
+      throw new FsvaeInputError(`${what}: row ${Math.floor(i / cols)}, column ${i % cols} is ${x[i]}; ` + 'every value must be a finite number.');
   }
 }
 
@@ -56,8 +56,8 @@ export interface ConfusionCounts {
  * or a prediction outside `classes` is an error.
  */
 export function confusionMatrix(trueLabels: ArrayLike<number>, predicted: ArrayLike<number>, classes: readonly number[]): ConfusionCounts {
-  if (trueLabels.length !== predicted.length) throw new FsvaeInputError(`confusionMatrix: ${trueLabels.length} true labels `
-    + `but ${predicted.length} predictions; give one prediction per sample.`);
+  if (trueLabels.length !== predicted.length)
+    throw new FsvaeInputError(`confusionMatrix: ${trueLabels.length} true labels ` + `but ${predicted.length} predictions; give one prediction per sample.`);
   if (trueLabels.length === 0) throw new FsvaeInputError('confusionMatrix: no samples given.');
   if (classes.length === 0) throw new FsvaeInputError('confusionMatrix: no classes given.');
   checkLabels(classes, 'confusionMatrix classes');
@@ -114,8 +114,13 @@ export function perClassConfusion(cm: ConfusionCounts): ClassConfusion[] {
     const correct = cm.counts[t * m + t];
     const takenForCount = wrongBest < 0 ? 0 : cm.counts[t * m + wrongBest];
     return {
-      classId: c, count, correct, accuracy: count > 0 ? correct / count : NaN,
-      takenFor: wrongBest < 0 ? null : cm.classes[wrongBest], takenForCount, takenForShare: count > 0 ? takenForCount / count : NaN,
+      classId: c,
+      count,
+      correct,
+      accuracy: count > 0 ? correct / count : NaN,
+      takenFor: wrongBest < 0 ? null : cm.classes[wrongBest],
+      takenForCount,
+      takenForShare: count > 0 ? takenForCount / count : NaN,
       mostPredicted: cm.classes[best],
     };
   });
@@ -126,10 +131,11 @@ export function confusionAccuracy(cm: ConfusionCounts): number {
   const m = cm.classes.length;
   let tr = 0;
   let all = 0;
-  for (let t = 0; t < m; t++) for (let p = 0; p < m; p++) {
-    all += cm.counts[t * m + p];
-    if (t === p) tr += cm.counts[t * m + p];
-  }
+  for (let t = 0; t < m; t++)
+    for (let p = 0; p < m; p++) {
+      all += cm.counts[t * m + p];
+      if (t === p) tr += cm.counts[t * m + p];
+    }
   if (all === 0) throw new FsvaeInputError('confusionAccuracy: the matrix holds no sample.');
   return tr / all;
 }
@@ -173,7 +179,12 @@ function frobeniusInner(k: Float64Array, l: Float64Array, n: number, perm?: Arra
 }
 
 function centredGrams(
-  X: ArrayLike<number>, nx: number, dx: number, Y: ArrayLike<number>, dy: number, what: string,
+  X: ArrayLike<number>,
+  nx: number,
+  dx: number,
+  Y: ArrayLike<number>,
+  dy: number,
+  what: string,
 ): { kx: Float64Array; ky: Float64Array; xx: number; yy: number } {
   checkCount(nx, `${what}: the number of items nx`, 2);
   checkCount(dx, `${what}: the width dx of X`, 1);
@@ -185,10 +196,10 @@ function centredGrams(
   const xx = Math.sqrt(frobeniusInner(kx, kx, nx));
   const yy = Math.sqrt(frobeniusInner(ky, ky, nx));
   const scale = (k: Float64Array) => k.reduce((a, v, i) => (i % (nx + 1) === 0 ? a + Math.abs(v) : a), 0);
-  if (!(xx > 1e-12 * Math.max(1, scale(kx)))) throw new FsvaeInputError(`${what}: X is the same for every item (zero after centring the columns); `
-    + 'CKA is undefined.');
-  if (!(yy > 1e-12 * Math.max(1, scale(ky)))) throw new FsvaeInputError(`${what}: Y is the same for every item (zero after centring the columns); `
-    + 'CKA is undefined.');
+  if (!(xx > 1e-12 * Math.max(1, scale(kx))))
+    throw new FsvaeInputError(`${what}: X is the same for every item (zero after centring the columns); ` + 'CKA is undefined.');
+  if (!(yy > 1e-12 * Math.max(1, scale(ky))))
+    throw new FsvaeInputError(`${what}: Y is the same for every item (zero after centring the columns); ` + 'CKA is undefined.');
   return { kx, ky, xx, yy };
 }
 
@@ -220,7 +231,13 @@ function checkPermutations(permutations: number, what: string): void {
 
 /** Linear CKA against its permutation null (the rows of Y shuffled, seeded). */
 export function ckaPermutationTest(
-  X: ArrayLike<number>, nx: number, dx: number, Y: ArrayLike<number>, dy: number, permutations = 1000, seed = 1,
+  X: ArrayLike<number>,
+  nx: number,
+  dx: number,
+  Y: ArrayLike<number>,
+  dy: number,
+  permutations = 1000,
+  seed = 1,
 ): PermutationTest {
   checkPermutations(permutations, 'ckaPermutationTest');
   const g = centredGrams(X, nx, dx, Y, dy, 'ckaPermutationTest');
@@ -245,7 +262,7 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
   const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
   const r = new Float64Array(n);
-  for (let i = 0; i < n;) {
+  for (let i = 0; i < n; ) {
     let j = i;
     while (j + 1 < n && values[idx[j + 1]] === values[idx[i]]) j++;
     const avg = (i + j) / 2 + 1;
@@ -361,7 +378,13 @@ export function nearestNeighbourAgreement(A: ArrayLike<number>, B: ArrayLike<num
  * Needs n ≥ 4 (with 3 items there are only 3 pairs).
  */
 export function rsaPermutationTest(
-  A: ArrayLike<number>, B: ArrayLike<number>, n: number, da: number, db: number, permutations = 1000, seed = 1,
+  A: ArrayLike<number>,
+  B: ArrayLike<number>,
+  n: number,
+  da: number,
+  db: number,
+  permutations = 1000,
+  seed = 1,
 ): PermutationTest {
   checkCount(n, 'rsaPermutationTest: the number of items n', 4);
   checkPermutations(permutations, 'rsaPermutationTest');
@@ -384,9 +407,9 @@ export function rsaPermutationTest(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Z-scoring and class means (as lib/eval/reference-zsl.ts: the seen training rows' statistics)
+// Z-scoring and class means (as lib/eval/comparison-rows.ts: the seen training rows' statistics)
 
-export { Standardizer, classMeansOf, fitStandardizer, standardize } from './reference-zsl';
+export { Standardizer, classMeansOf, fitStandardizer, standardize } from './comparison-rows';
 
 /** Per-row nearest prototype (Euclidean), as class ids of `classes`. */
 export function nearestPrototype(z: ArrayLike<number>, rows: number, dim: number, protos: ArrayLike<number>, classes: readonly number[]): Int32Array {
@@ -423,17 +446,15 @@ function checkTransferInput(inp: TransferInput, what: string): { seen: number[];
   checkFeatureSet(inp.train, `${what}: training rows`, inp.text.rows);
   checkFeatureSet(inp.test, `${what}: test rows`, inp.text.rows);
   if (inp.test.dim !== inp.train.dim) throw new FsvaeInputError(`${what}: test rows have ${inp.test.dim} features, training rows ${inp.train.dim}.`);
-  if (inp.text.data.length !== inp.text.rows * inp.text.cols) throw new FsvaeInputError(
-    `${what}: text matrix has ${inp.text.data.length} values for ${inp.text.rows}×${inp.text.cols}.`,
-  );
+  if (inp.text.data.length !== inp.text.rows * inp.text.cols)
+    throw new FsvaeInputError(`${what}: text matrix has ${inp.text.data.length} values for ${inp.text.rows}×${inp.text.cols}.`);
   const unseen = [...new Set(inp.unseen)].sort((a, b) => a - b);
   if (unseen.length < 2) throw new FsvaeInputError(`${what}: need at least 2 unseen classes, got [${inp.unseen.join(', ')}].`);
   const u = new Set(unseen);
   const seen = [...new Set(inp.train.labels)].sort((a, b) => a - b);
   for (const c of seen) if (u.has(c)) throw new FsvaeInputError(`${what}: class ${c} is both in the training rows and unseen.`);
-  for (let i = 0; i < inp.test.rows; i++) if (!u.has(inp.test.labels[i])) throw new FsvaeInputError(
-    `${what}: test row ${i} has class ${inp.test.labels[i]}, which is not unseen.`,
-  );
+  for (let i = 0; i < inp.test.rows; i++)
+    if (!u.has(inp.test.labels[i])) throw new FsvaeInputError(`${what}: test row ${i} has class ${inp.test.labels[i]}, which is not unseen.`);
   for (const c of unseen) if (!inp.test.labels.includes(c)) throw new FsvaeInputError(`${what}: unseen class ${c} has no test row.`);
   return { seen, unseen };
 }
@@ -447,7 +468,7 @@ export interface RidgePredictions {
 }
 
 /**
- * The ridge map's per-sample predictions (lib/eval/reference-zsl.ts ridgeZslAccuracy, same math:
+ * The ridge map's per-sample predictions (lib/eval/comparison-rows.ts ridgeZslAccuracy, same math:
  * z-score with the seen training rows, ridge text → seen class mean, nearest predicted unseen
  * prototype); its accuracy equals ridgeZslAccuracy.
  */
@@ -467,9 +488,15 @@ export function ridgePredictions(inp: TransferInput, alpha: number): RidgePredic
  * classes from the training rows (train side), unseen classes from the test rows (test side).
  * Rows in ascending class id order (`classes`).
  */
-export function allClassMeans(
-  inp: TransferInput,
-): { classes: number[]; seen: number[]; unseen: number[]; means: Float64Array; dim: number; zTest: Float64Array; standardizer: Standardizer } {
+export function allClassMeans(inp: TransferInput): {
+  classes: number[];
+  seen: number[];
+  unseen: number[];
+  means: Float64Array;
+  dim: number;
+  zTest: Float64Array;
+  standardizer: Standardizer;
+} {
   const { seen, unseen } = checkTransferInput(inp, 'allClassMeans');
   const s = fitStandardizer(inp.train);
   const dim = inp.train.dim;
@@ -554,11 +581,12 @@ export function pairwiseDistanceCv(x: ArrayLike<number>, n: number, dim: number)
   checkCount(dim, 'pairwiseDistanceCv: the width', 1);
   checkMatrix(x, n, dim, 'pairwiseDistanceCv');
   const d: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
-    let s = 0;
-    for (let k = 0; k < dim; k++) s += (x[i * dim + k] - x[j * dim + k]) ** 2;
-    d.push(Math.sqrt(s));
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < dim; k++) s += (x[i * dim + k] - x[j * dim + k]) ** 2;
+      d.push(Math.sqrt(s));
+    }
   const m = d.reduce((a, v) => a + v, 0) / d.length;
   if (!(m > 0)) throw new FsvaeInputError('pairwiseDistanceCv: every row is the same point.');
   return Math.sqrt(d.reduce((a, v) => a + (v - m) ** 2, 0) / d.length) / m;
@@ -645,7 +673,7 @@ export interface SeenSpanDiagnostic {
 /**
  * Where the unseen classes lie relative to what a text map fitted on the seen class means can
  * produce. The ridge map's prototypes are p̄ + Σ_i c_i (μ_i − p̄) over the seen means μ_i (its dual
- * form, lib/eval/reference-zsl.ts), i.e. always in the affine span of the seen means; so is any
+ * form, lib/eval/comparison-rows.ts), i.e. always in the affine span of the seen means; so is any
  * linear map of the text fitted on them. Uses the unseen test labels (a diagnostic).
  */
 export function seenSpanDiagnostic(inp: TransferInput): SeenSpanDiagnostic {
@@ -688,7 +716,10 @@ export function seenSpanDiagnostic(inp: TransferInput): SeenSpanDiagnostic {
   let ok = 0;
   for (let i = 0; i < predicted.length; i++) if (predicted[i] === inp.test.labels[i]) ok++;
   return {
-    rank: span.rank, dim, outsideFraction: all > 0 ? out / all : 0, spreadOutsideFraction: sAll > 0 ? sOut / sAll : 0,
+    rank: span.rank,
+    dim,
+    outsideFraction: all > 0 ? out / all : 0,
+    spreadOutsideFraction: sAll > 0 ? sOut / sAll : 0,
     normRatio: nu / a.unseen.length / (ns / a.seen.length),
     seenDistanceCv: a.seen.length >= 2 ? pairwiseDistanceCv(S, a.seen.length, dim) : NaN,
     unseenDistanceCv: a.unseen.length >= 3 ? pairwiseDistanceCv(U, a.unseen.length, dim) : NaN,

@@ -22,9 +22,9 @@ import { writeFileAtomic } from '../util/atomic-file';
 import { PlannedCell, codeVersion, evidenceCellChecksum, evidenceCellKey } from './evidence';
 import { Shard, assignShards } from './shards';
 import { DEFAULT_EXTRACTOR, ExtractorConfig, extractorConfig } from '../stage1/extractors';
-import { Stage2Config, scaledSchedule, stage2Preset } from '../train/config';
+import { FsvaeConfig, scaledSchedule, fsvaePreset } from '../train/config';
 import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeatures, resolveSplit, textFeaturesFor } from '../pipeline/features';
-import { OURS, VariantRun, applyVariant, runVariants } from './variants';
+import { OURS, VariantRun, applyVariant, runConfiguredVariants } from './variants';
 import { AblationVariant } from './tables/types';
 import { notebookStage2 } from './main-results';
 import { PAPER_SWEEP_BEST, PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA } from './paper-numbers';
@@ -52,9 +52,8 @@ function checkGrid(values: readonly number[], what: string, integer: boolean, mi
       throw new FsvaeInputError(`ablations: ${what} grid value ${v} is invalid; use ${range}.`);
     }
   }
-  if (new Set(values).size !== values.length) throw new FsvaeInputError(
-    `ablations: ${what} grid [${values.join(', ')}] repeats a value; list each value once.`,
-  );
+  if (new Set(values).size !== values.length)
+    throw new FsvaeInputError(`ablations: ${what} grid [${values.join(', ')}] repeats a value; list each value once.`);
 }
 
 /** Table 5, α sweep of the calibrated loss (λ from the preset). */
@@ -97,7 +96,7 @@ export interface AblationGrids {
 export interface AblationEntry {
   source: DatasetSource;
   text: TextSourceSpec;
-  stage2: Stage2Config;
+  stage2: FsvaeConfig;
 }
 
 export interface AblationConfig {
@@ -116,7 +115,7 @@ export interface AblationConfig {
  * The quick stage-2 budget of this notebook (≈ 23 distinct runs must fit in about 2 minutes on 2
  * cores): notebookStage2('quick') shortened to 2 cycles × 150 steps and 100 classifier steps.
  */
-export function ablationStage2Quick(): Stage2Config {
+export function ablationStage2Quick(): FsvaeConfig {
   const cfg = notebookStage2('quick');
   cfg.schedule = scaledSchedule(150, 2);
   cfg.classifier = { ...cfg.classifier, steps: 100 };
@@ -129,22 +128,34 @@ const CLIP32: TextSourceSpec = { kind: 'msf-table', encoder: 'ViT-B/32' };
 export function ablationPreset(name: 'quick' | 'full'): AblationConfig {
   if (name === 'quick') {
     return {
-      name, seeds: [1], stage1Seed: 1, stage1: extractorConfig(DEFAULT_EXTRACTOR), tables: [...SWEEP_IDS],
+      name,
+      seeds: [1],
+      stage1Seed: 1,
+      stage1: extractorConfig(DEFAULT_EXTRACTOR),
+      tables: [...SWEEP_IDS],
       entries: [{ source: { kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' }, text: USE, stage2: ablationStage2Quick() }],
       grids: { alpha: [0.1, 0.5, 2], lambda: [10, 100, 1000], phi: [15, 30, 35, 60], phiSweepBands: 30, bands: [10, 20, 30, 40], bandSweepPhi: 35 },
     };
   }
   const full = notebookStage2('full');
   return {
-    name, seeds: [1, 2, 3], stage1Seed: 1, stage1: extractorConfig(DEFAULT_EXTRACTOR), tables: [...SWEEP_IDS],
+    name,
+    seeds: [1, 2, 3],
+    stage1Seed: 1,
+    stage1: extractorConfig(DEFAULT_EXTRACTOR),
+    tables: [...SWEEP_IDS],
     entries: [
       { source: { kind: 'generated', preset: 'full', seed: 0, split: 'generated-35/5' }, text: USE, stage2: full },
       { source: { kind: 'skeletons', dataset: 'nw-ucla', split: 'nw-ucla-5/5' }, text: USE, stage2: full },
-      { source: { kind: 'synse', dataset: 'ntu60', split: 'ntu60-55/5' }, text: CLIP32, stage2: stage2Preset('reference-ntu60') },
+      { source: { kind: 'synse', dataset: 'ntu60', split: 'ntu60-55/5' }, text: CLIP32, stage2: fsvaePreset('reference-ntu60') },
     ],
     grids: {
-      alpha: [0.01, 0.05, 0.1, 0.5, 1, 2], lambda: [70, 80, 90, 100, 110, 120], phi: [15, 20, 25, 30, 35, 40, 50, 60], phiSweepBands: 30,
-      bands: [10, 15, 20, 25, 30, 35, 40], bandSweepPhi: 35,
+      alpha: [0.01, 0.05, 0.1, 0.5, 1, 2],
+      lambda: [70, 80, 90, 100, 110, 120],
+      phi: [15, 20, 25, 30, 35, 40, 50, 60],
+      phiSweepBands: 30,
+      bands: [10, 15, 20, 25, 30, 35, 40],
+      bandSweepPhi: 35,
     },
   };
 }
@@ -152,11 +163,16 @@ export function ablationPreset(name: 'quick' | 'full'): AblationConfig {
 /** The variants of one table under a config's grids. */
 export function ablationVariants(id: SweepId, g: AblationGrids): AblationVariant[] {
   switch (id) {
-    case 'table5-alpha': return table5AlphaVariants(g.alpha);
-    case 'table5-lambda': return table5LambdaVariants(g.lambda);
-    case 'fig4-phi': return fig4PhiVariants(g.phi, g.phiSweepBands);
-    case 'fig4-bands': return fig4BandVariants(g.bands, g.bandSweepPhi);
-    default: throw new FsvaeInputError(`ablations: unknown sweep '${String(id)}'; known: ${SWEEP_IDS.join(', ')}.`);
+    case 'table5-alpha':
+      return table5AlphaVariants(g.alpha);
+    case 'table5-lambda':
+      return table5LambdaVariants(g.lambda);
+    case 'fig4-phi':
+      return fig4PhiVariants(g.phi, g.phiSweepBands);
+    case 'fig4-bands':
+      return fig4BandVariants(g.bands, g.bandSweepPhi);
+    default:
+      throw new FsvaeInputError(`ablations: unknown sweep '${String(id)}'; known: ${SWEEP_IDS.join(', ')}.`);
   }
 }
 
@@ -164,7 +180,7 @@ export interface AblationPoint {
   table: SweepId;
   variant: AblationVariant;
   /** the stage-2 configuration that ran (base preset + variant). */
-  config: Stage2Config;
+  config: FsvaeConfig;
   run: VariantRun;
   /** the same configuration already ran for an earlier row (its result is reused). */
   reused: boolean;
@@ -226,16 +242,18 @@ export type AblationTableVariants = ReadonlyArray<{ id: SweepId; variants: Ablat
 interface RowConfig {
   table: SweepId;
   variant: AblationVariant;
-  config: Stage2Config;
+  config: FsvaeConfig;
   configKey: string;
 }
 
 /** Every row of the tables, in table order, with its configuration. */
-function rowConfigs(base: Stage2Config, tables: AblationTableVariants): RowConfig[] {
-  return tables.flatMap((t) => t.variants.map((variant) => {
-    const config = applyVariant(base, variant);
-    return { table: t.id, variant, config, configKey: JSON.stringify(config) };
-  }));
+function rowConfigs(base: FsvaeConfig, tables: AblationTableVariants): RowConfig[] {
+  return tables.flatMap((t) =>
+    t.variants.map((variant) => {
+      const config = applyVariant(base, variant);
+      return { table: t.id, variant, config, configKey: JSON.stringify(config) };
+    }),
+  );
 }
 
 /**
@@ -243,20 +261,31 @@ function rowConfigs(base: Stage2Config, tables: AblationTableVariants): RowConfi
  * configuration, the seeds, the text matrix, the gate, the code version and the stage-2 engine.
  * Changing what goes into the key orphans every cached run.
  */
-async function runCacheFile(prepared: PreparedFeatures, config: Stage2Config, opts: RunAblationOptions & { cacheDir: string }): Promise<string> {
+async function runCacheFile(prepared: PreparedFeatures, config: FsvaeConfig, opts: RunAblationOptions & { cacheDir: string }): Promise<string> {
   const tf = await textFeaturesFor(prepared, config.textMode, opts.text);
-  const textSha = createHash('sha256').update(Buffer.from(tf.data.buffer, tf.data.byteOffset, tf.data.byteLength)).digest('hex');
+  const textSha = createHash('sha256')
+    .update(Buffer.from(tf.data.buffer, tf.data.byteOffset, tf.data.byteLength))
+    .digest('hex');
   const key = evidenceCellKey(prepared, {
-    kind: 'ablation', cfg: config, seeds: opts.seeds, textSha, gate: opts.gate ?? null, code: codeVersion(), engine: await zeroShotStage2Engine(config),
+    kind: 'ablation',
+    cfg: config,
+    seeds: opts.seeds,
+    textSha,
+    gate: opts.gate ?? null,
+    code: codeVersion(),
+    engine: await zeroShotStage2Engine(config),
   });
   return path.join(opts.cacheDir, `${key}.json`);
 }
 
 /** Trains one row's configuration (every seed) and, with a cache file, stores the run there (atomic write). */
 async function trainRun(
-  prepared: PreparedFeatures, base: Stage2Config, v: AblationVariant, file: string | null, opts: RunAblationOptions,
+  prepared: PreparedFeatures,
+  row: Pick<RowConfig, 'variant' | 'config'>,
+  file: string | null,
+  opts: RunAblationOptions,
 ): Promise<VariantRun> {
-  const run = (await runVariants(prepared, base, [v], { seeds: opts.seeds, text: opts.text, gate: opts.gate, log: opts.log }))[0];
+  const run = (await runConfiguredVariants(prepared, [row], { seeds: opts.seeds, text: opts.text, gate: opts.gate, log: opts.log }))[0];
   if (file) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     writeCachedRun(file, run);
@@ -266,7 +295,10 @@ async function trainRun(
 
 /** Runs every table's variants on prepared features; identical configurations run once. */
 export async function runAblationTables(
-  prepared: PreparedFeatures, base: Stage2Config, tables: AblationTableVariants, opts: RunAblationOptions,
+  prepared: PreparedFeatures,
+  base: FsvaeConfig,
+  tables: AblationTableVariants,
+  opts: RunAblationOptions,
 ): Promise<AblationPoint[]> {
   if (opts.seeds.length === 0) throw new FsvaeInputError('runAblationTables: no seeds given; pass e.g. seeds: [1].');
   if (opts.cacheOnly && !opts.cacheDir) throw new FsvaeInputError('runAblationTables: cacheOnly needs a cacheDir to read the runs from.');
@@ -284,7 +316,7 @@ export async function runAblationTables(
     const cached = file ? readCachedRun(file) : null;
     if (cached) opts.log?.(`[${prepared.split.name}] ${table} ${v.key}: ZSL ${zsl(cached)} (cached run)`);
     else if (opts.cacheOnly) throw new FsvaeInputError(`${prepared.split.name} ${table} ${v.key}: the run is not in the cache (${file}); train it first.`);
-    const run = cached ?? (await trainRun(prepared, base, v, file, opts));
+    const run = cached ?? (await trainRun(prepared, { variant: v, config }, file, opts));
     done.set(configKey, run);
     points.push({ table, variant: v, config, run, reused: false });
   }
@@ -298,7 +330,10 @@ export async function runAblationTables(
  * trains and stores it only when it is still missing.
  */
 export async function planAblationRuns(
-  prepared: PreparedFeatures, base: Stage2Config, tables: AblationTableVariants, opts: RunAblationOptions & { cacheDir: string },
+  prepared: PreparedFeatures,
+  base: FsvaeConfig,
+  tables: AblationTableVariants,
+  opts: RunAblationOptions & { cacheDir: string },
 ): Promise<PlannedCell[]> {
   if (opts.seeds.length === 0) throw new FsvaeInputError('planAblationRuns: no seeds given; pass e.g. seeds: [1].');
   const planned = new Map<string, PlannedCell>();
@@ -312,7 +347,7 @@ export async function planAblationRuns(
       cost: 2 * s.cycles * s.stepsPerCycle * config.batchSize * opts.seeds.length,
       cached: readCachedRun(file) !== null,
       train: async () => {
-        if (!readCachedRun(file)) await trainRun(prepared, base, variant, file, opts);
+        if (!readCachedRun(file)) await trainRun(prepared, { variant, config }, file, opts);
       },
     });
   }
@@ -339,8 +374,13 @@ export function ablationCacheDir(): string {
 
 const tablesOf = (cfg: AblationConfig) => cfg.tables.map((id) => ({ id, variants: ablationVariants(id, cfg.grids) }));
 
-const entryOptions = (cfg: AblationConfig, e: AblationEntry, log: (line: string) => void) =>
-  ({ seeds: cfg.seeds, text: e.text, gate: cfg.gate, log, cacheDir: ablationCacheDir() });
+const entryOptions = (cfg: AblationConfig, e: AblationEntry, log: (line: string) => void) => ({
+  seeds: cfg.seeds,
+  text: e.text,
+  gate: cfg.gate,
+  log,
+  cacheDir: ablationCacheDir(),
+});
 
 /** An entry's stage-1 features (stage 1 runs unless they are cached); a dataset that is not found is logged as skipped. */
 function prepareEntry(cfg: AblationConfig, e: AblationEntry, log: (line: string) => void): PreparedFeatures | MissingDataset {
@@ -381,7 +421,9 @@ export async function planAblations(cfg: AblationConfig, log: (line: string) => 
  * in every task). Writes no results: runAblations with `runs: 'cache'` builds them afterwards.
  */
 export async function trainAblationShard(
-  cfg: AblationConfig, shard: Shard, log: (line: string) => void = () => {},
+  cfg: AblationConfig,
+  shard: Shard,
+  log: (line: string) => void = () => {},
 ): Promise<{ runs: number; mine: number; trained: number }> {
   const t0 = Date.now();
   const runs = await planAblations(cfg, log);
@@ -410,7 +452,12 @@ export async function prepareAblationFeatures(cfg: AblationConfig, shard: Shard 
   validateConfig(cfg);
   const tables = tablesOf(cfg);
   const keyOf = (e: AblationEntry) => JSON.stringify({ source: e.source, text: e.text });
-  const owner = shard ? assignShards(cfg.entries.map((e) => ({ key: keyOf(e), cost: 1 })), shard.count) : null;
+  const owner = shard
+    ? assignShards(
+        cfg.entries.map((e) => ({ key: keyOf(e), cost: 1 })),
+        shard.count,
+      )
+    : null;
   const mine = cfg.entries.filter((e) => !owner || owner.get(keyOf(e)) === shard!.index);
   log(`[sweeps] prepare (${shard ? `shard ${shard.index + 1}/${shard.count}` : 'all'}): ${mine.length} of ${cfg.entries.length} dataset entries`);
   for (const e of mine) {
@@ -438,7 +485,10 @@ export interface RunAblationsOptions {
 /** The error of an assembly with runs missing from the cache: the first 12 of them and how to compute them. */
 function missingRunsError(runs: PlannedCell[], computeWith: string): FsvaeInputError {
   const missing = runs.filter((r) => !r.cached);
-  const shown = missing.slice(0, 12).map((r) => `  ${r.label} (${r.key})`).join('\n');
+  const shown = missing
+    .slice(0, 12)
+    .map((r) => `  ${r.label} (${r.key})`)
+    .join('\n');
   const more = missing.length > 12 ? `\n  … and ${missing.length - 12} more` : '';
   const head = `${missing.length} of ${runs.length} runs are not in the cache (${ablationCacheDir()})`;
   return new FsvaeInputError(`${head}:\n${shown}${more}\ncompute them with: ${computeWith}`);
@@ -481,12 +531,15 @@ export async function runAblations(cfg: AblationConfig, log: (line: string) => v
 
 /** The four NTU splits of the paper's tables, in column order. */
 export const PAPER_SPLITS: ReadonlyArray<{ split: string; label: string }> = [
-  { split: 'ntu60-55/5', label: 'paper NTU-60 55/5' }, { split: 'ntu60-48/12', label: 'paper NTU-60 48/12' },
-  { split: 'ntu120-110/10', label: 'paper NTU-120 110/10' }, { split: 'ntu120-96/24', label: 'paper NTU-120 96/24' },
+  { split: 'ntu60-55/5', label: 'paper NTU-60 55/5' },
+  { split: 'ntu60-48/12', label: 'paper NTU-60 48/12' },
+  { split: 'ntu120-110/10', label: 'paper NTU-120 110/10' },
+  { split: 'ntu120-96/24', label: 'paper NTU-120 96/24' },
 ];
 
 const PAPER_TABLE_OF: Partial<Record<SweepId, Record<string, Record<string, number>>>> = {
-  'table5-alpha': PAPER_TABLE5_ALPHA, 'table5-lambda': PAPER_TABLE5_LAMBDA,
+  'table5-alpha': PAPER_TABLE5_ALPHA,
+  'table5-lambda': PAPER_TABLE5_LAMBDA,
 };
 
 /** The symbol of each sweep's parameter. */
@@ -508,10 +561,10 @@ function descriptorColumns(p: AblationPoint): Row {
   switch (p.table) {
     case 'table5-alpha':
     case 'table5-lambda':
-      return { parameter: SWEEP_SYMBOL[p.table]!, 'α': c.alignment.alpha, 'λ': c.alignment.lambda };
+      return { parameter: SWEEP_SYMBOL[p.table]!, α: c.alignment.alpha, λ: c.alignment.lambda };
     case 'fig4-phi':
     case 'fig4-bands':
-      return { sweep: SWEEP_SYMBOL[p.table]!, 'φ': c.skeletonFrequency.phi, b: c.skeletonFrequency.bands };
+      return { sweep: SWEEP_SYMBOL[p.table]!, φ: c.skeletonFrequency.phi, b: c.skeletonFrequency.bands };
   }
 }
 
@@ -533,7 +586,10 @@ export function ablationRows(d: AblationDatasetResult, ids: readonly SweepId[]):
   if (!d.prepared) {
     const s = d.source;
     rows.push({
-      dataset: s.kind === 'generated' ? 'generated' : s.dataset, split: resolveSplit(s.split).name, row: '(not run)', note: d.missing?.message ?? '',
+      dataset: s.kind === 'generated' ? 'generated' : s.dataset,
+      split: resolveSplit(s.split).name,
+      row: '(not run)',
+      note: d.missing?.message ?? '',
     });
     return rows;
   }
@@ -546,12 +602,20 @@ export function ablationRows(d: AblationDatasetResult, ids: readonly SweepId[]):
     if (!ids.includes(p.table)) continue;
     const s = p.run.result.summary;
     rows.push({
-      dataset: d.prepared.textDataset, split: d.prepared.split.name, row: p.variant.key, ...descriptorColumns(p),
-      seeds: p.run.result.seeds.length, 'ZSL (clean)': formatMeanStd(s.clean.zsl, PCT),
+      dataset: d.prepared.textDataset,
+      split: d.prepared.split.name,
+      row: p.variant.key,
+      ...descriptorColumns(p),
+      seeds: p.run.result.seeds.length,
+      'ZSL (clean)': formatMeanStd(s.clean.zsl, PCT),
       'SE 1 seed': d.zslTestRows > 0 ? Number(binomialSe(s.clean.zsl.mean, d.zslTestRows).toFixed(1)) : '',
       'H (clean)': formatMeanStd(s.clean.harmonic, PCT),
-      'val ZSL at chosen cycle': formatMeanStd(p.run.result.perSeed.map((q) => q.valZslByCycle[q.cycle.clean]), PCT),
-      'ZSL (test-selected cycle)': formatMeanStd(s.reference.zsl, PCT), 'reused run': p.reused ? p.run.variant.name : '',
+      'val ZSL at chosen cycle': formatMeanStd(
+        p.run.result.perSeed.map((q) => q.valZslByCycle[q.cycle.clean]),
+        PCT,
+      ),
+      'ZSL (test-selected cycle)': formatMeanStd(s.reference.zsl, PCT),
+      'reused run': p.reused ? p.run.variant.name : '',
       ...sweepClaimColumns(p, claimsOf(p.table)),
       ...paperColumns(p.table, p.variant.key),
     });
@@ -600,18 +664,30 @@ export function sweepClaims(d: AblationDatasetResult, id: SweepId): SweepClaim[]
   const top = pts.find((p) => p.variant.x === best);
   if (!top) return null;
   const a = zslBySeed(top);
-  return pts.filter((p) => p !== top).map((p) => {
-    const b = zslBySeed(p);
-    const seeds = [...a.keys()];
-    if (seeds.length !== b.size || seeds.some((s) => !b.has(s))) {
-      throw new FsvaeInputError(`sweep ${sym}: ${sym} = ${best} ran seeds ${seeds.join(', ')} but ${sym} = ${p.variant.x} ran `
-        + `${[...b.keys()].join(', ')}; a paired comparison needs the same seeds.`);
-    }
-    const comparison = pairedComparison(seeds.map((s) => a.get(s)!), seeds.map((s) => b.get(s)!), `sweep ${sym} = ${best} vs ${p.variant.x}`);
-    return {
-      table: id, claim: `${sym} = ${best} > ${sym} = ${p.variant.x}`, x: p.variant.x!, comparison, identical: runFingerprint(p) === runFingerprint(top),
-    };
-  });
+  return pts
+    .filter((p) => p !== top)
+    .map((p) => {
+      const b = zslBySeed(p);
+      const seeds = [...a.keys()];
+      if (seeds.length !== b.size || seeds.some((s) => !b.has(s))) {
+        throw new FsvaeInputError(
+          `sweep ${sym}: ${sym} = ${best} ran seeds ${seeds.join(', ')} but ${sym} = ${p.variant.x} ran ` +
+            `${[...b.keys()].join(', ')}; a paired comparison needs the same seeds.`,
+        );
+      }
+      const comparison = pairedComparison(
+        seeds.map((s) => a.get(s)!),
+        seeds.map((s) => b.get(s)!),
+        `sweep ${sym} = ${best} vs ${p.variant.x}`,
+      );
+      return {
+        table: id,
+        claim: `${sym} = ${best} > ${sym} = ${p.variant.x}`,
+        x: p.variant.x!,
+        comparison,
+        identical: runFingerprint(p) === runFingerprint(top),
+      };
+    });
 }
 
 /** The claim columns of a sweep row: the paper's best against this value, with Δ and verdict. */
@@ -650,11 +726,13 @@ export function sweepObservations(r: AblationResults, name: string): string[] {
       const s = sweepSeries(d, id);
       const top = s.x[s.mean.indexOf(Math.max(...s.mean))];
       const n = claims[0].comparison.n;
-      lines.push(`${d.prepared.textDataset} ${d.prepared.split.name}: "${sym} = ${best} is best" against the ${claims.length} other values `
-        + `(${n} seed${n === 1 ? '' : 's'} each): ${count('supports')} supports, ${count('contradicts')} contradicts, `
-        + `${count('inconclusive')} inconclusive${n < 2 ? ' (one seed leaves no interval)' : ''}`
-        + `${same.length ? `; ${same.map((c) => `${sym} = ${c.x}`).join(', ')} built the same module as ${sym} = ${best} (identical runs, not counted)` : ''}`
-        + `; highest mean ZSL at ${sym} = ${top}.`);
+      lines.push(
+        `${d.prepared.textDataset} ${d.prepared.split.name}: "${sym} = ${best} is best" against the ${claims.length} other values ` +
+          `(${n} seed${n === 1 ? '' : 's'} each): ${count('supports')} supports, ${count('contradicts')} contradicts, ` +
+          `${count('inconclusive')} inconclusive${n < 2 ? ' (one seed leaves no interval)' : ''}` +
+          `${same.length ? `; ${same.map((c) => `${sym} = ${c.x}`).join(', ')} built the same module as ${sym} = ${best} (identical runs, not counted)` : ''}` +
+          `; highest mean ZSL at ${sym} = ${top}.`,
+      );
     }
   }
   return lines;
@@ -699,8 +777,13 @@ export function fig4Figure(r: AblationResults, which: 'phi' | 'bands'): Figure |
   const data = ds.map((d, i) => {
     const s = sweepSeries(d, id);
     return {
-      type: 'scatter', mode: 'lines+markers', name: `${datasetLabel(d)} (${s.stats[0]?.n ?? 0} seed${s.stats[0]?.n === 1 ? '' : 's'})`,
-      x: s.x, y: s.mean, error_y: { type: 'data', array: s.std, visible: true }, line: { color: COLORS[i % COLORS.length] },
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: `${datasetLabel(d)} (${s.stats[0]?.n ?? 0} seed${s.stats[0]?.n === 1 ? '' : 's'})`,
+      x: s.x,
+      y: s.mean,
+      error_y: { type: 'data', array: s.std, visible: true },
+      line: { color: COLORS[i % COLORS.length] },
     };
   });
   const fixed = which === 'phi' ? `b = ${g.phiSweepBands}` : `φ = ${g.bandSweepPhi}`;
@@ -708,7 +791,8 @@ export function fig4Figure(r: AblationResults, which: 'phi' | 'bands'): Figure |
     data,
     layout: {
       title: { text: `Fig. 4(${which === 'phi' ? 'a' : 'b'})-style: ZSL vs ${which === 'phi' ? 'φ' : 'b'} (${fixed}; FM on both encoders; clean protocol)` },
-      xaxis: { title: { text: which === 'phi' ? 'φ (low/high split index)' : 'b (number of bands)' } }, yaxis: { title: { text: 'ZSL accuracy (%)' } },
+      xaxis: { title: { text: which === 'phi' ? 'φ (low/high split index)' : 'b (number of bands)' } },
+      yaxis: { title: { text: 'ZSL accuracy (%)' } },
     },
   };
 }
@@ -721,21 +805,35 @@ export function table5Figure(r: AblationResults, which: 'alpha' | 'lambda'): Fig
   const data: Record<string, unknown>[] = ds.map((d, i) => {
     const s = sweepSeries(d, id);
     return {
-      type: 'scatter', mode: 'lines+markers', name: `ours: ${datasetLabel(d)}`, x: s.x, y: s.mean,
-      error_y: { type: 'data', array: s.std, visible: true }, line: { color: COLORS[i % COLORS.length] },
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: `ours: ${datasetLabel(d)}`,
+      x: s.x,
+      y: s.mean,
+      error_y: { type: 'data', array: s.std, visible: true },
+      line: { color: COLORS[i % COLORS.length] },
     };
   });
   const paper = which === 'alpha' ? PAPER_TABLE5_ALPHA : PAPER_TABLE5_LAMBDA;
-  const px = Object.keys(paper).map(Number).sort((a, b) => a - b);
+  const px = Object.keys(paper)
+    .map(Number)
+    .sort((a, b) => a - b);
   PAPER_SPLITS.forEach((s, i) => {
     data.push({
-      type: 'scatter', mode: 'lines+markers', name: `${s.label} (reported)`, x: px, y: px.map((x) => paper[String(x)][s.split]),
-      line: { dash: 'dash', color: '#7f7f7f', width: 1 + (i === 0 ? 1 : 0) }, marker: { symbol: 'circle-open' }, opacity: i === 0 ? 0.9 : 0.5,
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: `${s.label} (reported)`,
+      x: px,
+      y: px.map((x) => paper[String(x)][s.split]),
+      line: { dash: 'dash', color: '#7f7f7f', width: 1 + (i === 0 ? 1 : 0) },
+      marker: { symbol: 'circle-open' },
+      opacity: i === 0 ? 0.9 : 0.5,
     });
   });
-  const fixed = which === 'alpha'
-    ? `λ = ${ds[0].points.find((p) => p.table === id)!.config.alignment.lambda}`
-    : `α = ${ds[0].points.find((p) => p.table === id)!.config.alignment.alpha}`;
+  const fixed =
+    which === 'alpha'
+      ? `λ = ${ds[0].points.find((p) => p.table === id)!.config.alignment.lambda}`
+      : `α = ${ds[0].points.find((p) => p.table === id)!.config.alignment.alpha}`;
   return {
     data,
     layout: {
@@ -752,35 +850,40 @@ export function table5Figure(r: AblationResults, which: 'alpha' | 'lambda'): Fig
 // Writing
 
 export function ablationNotes(r: AblationResults): string[] {
-  const s2 = r.config.entries.map((e) => `${resolveSplit(e.source.split).name}: `
-    + `${e.stage2.schedule.cycles} cycles × ${e.stage2.schedule.stepsPerCycle} steps, `
-    + `latent ${e.stage2.latentDim}, α ${e.stage2.alignment.alpha}, λ ${e.stage2.alignment.lambda}`).join('; ');
+  const s2 = r.config.entries
+    .map(
+      (e) =>
+        `${resolveSplit(e.source.split).name}: ` +
+        `${e.stage2.schedule.cycles} cycles × ${e.stage2.schedule.stepsPerCycle} steps, ` +
+        `latent ${e.stage2.latentDim}, α ${e.stage2.alignment.alpha}, λ ${e.stage2.alignment.lambda}`,
+    )
+    .join('; ');
   return [
-    'ZSL (clean) = the cycle chosen on the pseudo-unseen validation split (test set never used for a choice); val ZSL at chosen cycle = that '
-      + 'validation accuracy (at chance, 1/|val-unseen|, the choice carries no signal); ZSL (test-selected cycle) = the public code\'s choice of the '
-      + 'best cycle on the test set, shown for comparison only.',
-    'SE 1 seed = binomial standard error of one seed\'s ZSL, √(p(1−p)/n) with n = the ZSL test samples '
-      + `(${r.datasets.map((d) => `${d.prepared ? d.prepared.split.name : resolveSplit(d.source.split).name}: n = ${d.zslTestRows}`).join('; ')}): `
-      + 'differences smaller than about 2 SE are noise.',
-    'paper NTU-… columns: the paper\'s reported ZSL on NTU-60/120 (Shift-GCN features, CLIP ViT-B/32 text). Our rows are measured on the dataset '
-      + 'named in the first column; unless it is an NTU split they are NOT comparable to the paper\'s numbers, only the trends are.',
-    'The generated dataset is synthetic (lib/data/generator → stage 1 → 256-d features); its text comes from the USE-Lite encoder. Its numbers '
-      + 'exercise the ablations, they do not reproduce the paper.',
-    'SD on = text lb_ad_md (AL+GD+LD), off = lb (AL only); FM on = the public code\'s module (φ = 30, b = 30, k = 0.3) on both encoders, '
-      + 'off = identity; CL on = calibrated alignment (code form, λ·α on the sigmoid means), off = MSF cross-reconstruction.',
+    'ZSL (clean) = the cycle chosen on the pseudo-unseen validation split (test set never used for a choice); val ZSL at chosen cycle = that ' +
+      "validation accuracy (at chance, 1/|val-unseen|, the choice carries no signal); ZSL (test-selected cycle) = the public code's choice of the " +
+      'best cycle on the test set, shown for comparison only.',
+    "SE 1 seed = binomial standard error of one seed's ZSL, √(p(1−p)/n) with n = the ZSL test samples " +
+      `(${r.datasets.map((d) => `${d.prepared ? d.prepared.split.name : resolveSplit(d.source.split).name}: n = ${d.zslTestRows}`).join('; ')}): ` +
+      'differences smaller than about 2 SE are noise.',
+    "paper NTU-… columns: the paper's reported ZSL on NTU-60/120 (Shift-GCN features, CLIP ViT-B/32 text). Our rows are measured on the dataset " +
+      "named in the first column; unless it is an NTU split they are NOT comparable to the paper's numbers, only the trends are.",
+    'The generated dataset is synthetic (lib/data/generator → stage 1 → 256-d features); its text comes from the USE-Lite encoder. Its numbers ' +
+      'exercise the ablations, they do not reproduce the paper.',
+    "SD on = text lb_ad_md (AL+GD+LD), off = lb (AL only); FM on = the public code's module (φ = 30, b = 30, k = 0.3) on both encoders, " +
+      'off = identity; CL on = calibrated alignment (code form, λ·α on the sigmoid means), off = MSF cross-reconstruction.',
     'The frequency module acts on the stage-1 feature VECTOR (256-d DCT over feature channels), exactly as the public code does, not along time.',
-    'L_T1..L_T4 implement Eq. 25-28 as printed. L_T2 (Eq. 26) is log σ(·), unbounded below: minimising it pushes negatives away without limit and '
-      + 'can collapse the latent space; whatever accuracy results is reported as measured.',
-    'Identical configurations (e.g. the full model appears in Tables 3, 4, 5, 9 and Fig. 4) are trained once per dataset; \'reused run\' names the row '
-      + `whose run is shown. Stage 2: ${s2}. Seeds: ${r.config.seeds.join(', ')}.`,
-    `claim / verdict (sweeps): the paper calls α = ${PAPER_SWEEP_BEST['table5-alpha']}, λ = ${PAPER_SWEEP_BEST['table5-lambda']} (Table 5) and `
-      + `φ = ${PAPER_SWEEP_BEST['fig4-phi']}, b = ${PAPER_SWEEP_BEST['fig4-bands']} (Fig. 4) best; each other value x of a sweep is tested with `
-      + 'Δ = ZSL(paper\'s value) − ZSL(x), paired by seed on the same features, 95 % t-interval over seeds, in points: supports = interval above 0, '
-      + 'contradicts = below 0, inconclusive = contains 0 (always with one seed). The λ sweep runs at the preset\'s α and the α sweep at the preset\'s '
-      + 'λ (Stage 2 above), not at the paper\'s pair. A band is low when it ends at or before φ, so two thresholds between the same band edges build '
-      + 'the same module: such a row repeats the paper\'s setting\'s runs exactly (every seed and cycle) and is marked \'the same module\', not tested. '
-      + 'Each comparison is at the 95 % level with no correction for the many comparisons of the sweeps: about 1 in 20 comparisons of settings that '
-      + 'do not differ comes out decided by chance.',
+    'L_T1..L_T4 implement Eq. 25-28 as printed. L_T2 (Eq. 26) is log σ(·), unbounded below: minimising it pushes negatives away without limit and ' +
+      'can collapse the latent space; whatever accuracy results is reported as measured.',
+    "Identical configurations (e.g. the full model appears in Tables 3, 4, 5, 9 and Fig. 4) are trained once per dataset; 'reused run' names the row " +
+      `whose run is shown. Stage 2: ${s2}. Seeds: ${r.config.seeds.join(', ')}.`,
+    `claim / verdict (sweeps): the paper calls α = ${PAPER_SWEEP_BEST['table5-alpha']}, λ = ${PAPER_SWEEP_BEST['table5-lambda']} (Table 5) and ` +
+      `φ = ${PAPER_SWEEP_BEST['fig4-phi']}, b = ${PAPER_SWEEP_BEST['fig4-bands']} (Fig. 4) best; each other value x of a sweep is tested with ` +
+      "Δ = ZSL(paper's value) − ZSL(x), paired by seed on the same features, 95 % t-interval over seeds, in points: supports = interval above 0, " +
+      "contradicts = below 0, inconclusive = contains 0 (always with one seed). The λ sweep runs at the preset's α and the α sweep at the preset's " +
+      "λ (Stage 2 above), not at the paper's pair. A band is low when it ends at or before φ, so two thresholds between the same band edges build " +
+      "the same module: such a row repeats the paper's setting's runs exactly (every seed and cycle) and is marked 'the same module', not tested. " +
+      'Each comparison is at the 95 % level with no correction for the many comparisons of the sweeps: about 1 in 20 comparisons of settings that ' +
+      'do not differ comes out decided by chance.',
   ];
 }
 
@@ -789,7 +892,12 @@ export function writeAblations(r: AblationResults, backend: string): string[] {
   // distinct runs' own training time, cached ones included — what the sweep costs from scratch
   const trainingSeconds = Number(r.datasets.reduce((a, d) => a + d.points.filter((p) => !p.reused).reduce((b, p) => b + p.run.wallSeconds, 0), 0).toFixed(1));
   const prov = provenance(backend, {
-    notebook: '04_ablations', mode: r.config.name, seeds: r.config.seeds.join(','), stage1: r.config.stage1.name, wallSeconds: r.wallSeconds, trainingSeconds,
+    notebook: '04_ablations',
+    mode: r.config.name,
+    seeds: r.config.seeds.join(','),
+    stage1: r.config.stage1.name,
+    wallSeconds: r.wallSeconds,
+    trainingSeconds,
   });
   const notes = ablationNotes(r);
   const files: string[] = [];

@@ -34,7 +34,16 @@ import { FsvaeInputError } from '../util/assert';
 import { Figure } from '../viz/plotly';
 import { EvidenceDataset, codeVersion, evidencePreset } from './evidence';
 import {
-  LeverRun, SequenceReader, TargetSequences, leverCacheDir, leverFigure, leverRows, leverRun, leverSelectionNotes, readLeverResults, sequenceReader,
+  LeverRun,
+  SequenceReader,
+  TargetSequences,
+  leverCacheDir,
+  leverFigure,
+  leverRows,
+  leverRun,
+  leverSelectionNotes,
+  readLeverResults,
+  sequenceReader,
 } from './levers';
 import { featureCacheDir, prepareFeaturesParallel, readCacheReport, textFeaturesFor, writeCacheReport } from '../pipeline/features';
 
@@ -72,8 +81,11 @@ export function auxiliaryClassPlan(target: BenchmarkSplit): AuxiliaryClassPlan {
   const removed = [...blocked].sort((a, b) => a[0] - b[0]).map(([cls, because]) => ({ cls, name: names[cls], because }));
   const extra = kept.map((_, i) => target.numClasses + i);
   const combined: BenchmarkSplit = {
-    ...target, name: `${target.name}+${auxDataset}`, numClasses: target.numClasses + kept.length,
-    seen: [...target.seen, ...extra], valSeen: [...target.valSeen, ...extra],
+    ...target,
+    name: `${target.name}+${auxDataset}`,
+    numClasses: target.numClasses + kept.length,
+    seen: [...target.seen, ...extra],
+    valSeen: [...target.valSeen, ...extra],
   };
   return { target, auxDataset, kept, removed, combined };
 }
@@ -133,7 +145,6 @@ interface PreparedMode {
   lentRows: number;
 }
 
-
 /**
  * 'project': refits the two stage-1 extractors of the Table 1 export (same classes, seeds and
  * held-out set as lib/stage1/export.ts), checks that they reproduce the cached training rows, and
@@ -154,8 +165,10 @@ function projectLent(base: ZeroShotData, plan: AuxiliaryClassPlan, target: Targe
       const trained = (s: SkeletonSequence) => target.side(s) === 'train' && p.classes.includes(s.label) && !p.holdOut?.has(s.id);
       const again = ex.extract(target.sequences.filter(trained), 32);
       if (!sameRows(again.features, p.set.train.features)) {
-        throw new FsvaeInputError(`auxiliary classes (${split.name}): the refitted stage-1 extractor does not reproduce the cached training features `
-          + `of ${p.set.dir}; delete that cache entry and run again.`);
+        throw new FsvaeInputError(
+          `auxiliary classes (${split.name}): the refitted stage-1 extractor does not reproduce the cached training features ` +
+            `of ${p.set.dir}; delete that cache entry and run again.`,
+        );
       }
       const e = ex.extract(lent, 32);
       const features = standardiseLike(e.features, e.rows, p.set.train);
@@ -169,7 +182,13 @@ function projectLent(base: ZeroShotData, plan: AuxiliaryClassPlan, target: Targe
 
 /** 'joint': stage 1 on the target's seen and the lent classes together (cached like Table 1's features). */
 function jointFeatures(
-  plan: AuxiliaryClassPlan, target: TargetSequences, lent: SkeletonSequence[], auxId: string, stage1: ExtractorConfig, seed: number, log: (l: string) => void,
+  plan: AuxiliaryClassPlan,
+  target: TargetSequences,
+  lent: SkeletonSequence[],
+  auxId: string,
+  stage1: ExtractorConfig,
+  seed: number,
+  log: (l: string) => void,
 ) {
   const identity = { target: target.datasetId, auxId, plan: plan.combined, kept: plan.kept, stage1, seed, v: 1 };
   const key = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
@@ -180,8 +199,13 @@ function jointFeatures(
     const side: SideOf = (s) => (lentIds.has(s.id) ? 'train' : target.side(s));
     log(`[auxiliary] stage 1 (${stage1.name}) on ${plan.combined.name}: ${target.sequences.length} + ${lent.length} lent sequences; writing ${dir}`);
     const r = exportStage1Features({
-      sequences: [...target.sequences, ...lent], split: plan.combined, numClasses: plan.combined.numClasses, side,
-      outDir: path.join(dir, 'sk_feats'), config: stage1, seed,
+      sequences: [...target.sequences, ...lent],
+      split: plan.combined,
+      numClasses: plan.combined.numClasses,
+      side,
+      outDir: path.join(dir, 'sk_feats'),
+      config: stage1,
+      seed,
     });
     writeCacheReport(report, r);
   }
@@ -213,7 +237,12 @@ export interface AuxiliaryOptions {
 }
 
 async function modeData(
-  ds: EvidenceDataset, splitName: string, mode: AuxiliaryMode, stage1: ExtractorConfig, sequences: SequenceReader, log: (l: string) => void,
+  ds: EvidenceDataset,
+  splitName: string,
+  mode: AuxiliaryMode,
+  stage1: ExtractorConfig,
+  sequences: SequenceReader,
+  log: (l: string) => void,
 ): Promise<PreparedMode> {
   const src = ds.sources.find((s) => (typeof s.split === 'string' ? s.split : s.split.name) === splitName)!;
   const prepared = await prepareFeaturesParallel(src, { stage1, seed: 1, log });
@@ -221,7 +250,10 @@ async function modeData(
   const split = prepared.split;
   const own = await textFeaturesFor(prepared, ds.stage2.textMode, ds.text);
   const base: ZeroShotData = {
-    split, trainPhase: readSynseBenchmark(prepared.featuresRoot, split, 'train'), valPhase: readSynseBenchmark(prepared.featuresRoot, split, 'val'), text: own,
+    split,
+    trainPhase: readSynseBenchmark(prepared.featuresRoot, split, 'train'),
+    valPhase: readSynseBenchmark(prepared.featuresRoot, split, 'val'),
+    text: own,
   };
   const baseId = path.basename(path.dirname(prepared.featuresRoot));
   if (mode === 'none') return { data: base, features: baseId, lentRows: 0 };
@@ -240,7 +272,8 @@ async function modeData(
   const features = joint ? path.basename(path.dirname(joint.root)) : `${baseId}+${aux.datasetId}`;
   return {
     data: { split: zsSplit, trainPhase: phases.trainPhase, valPhase: phases.valPhase, text: { rows: plan.combined.numClasses, cols, data: text } },
-    features, lentRows: phases.trainPhase.train.labels.filter((l) => l >= split.numClasses).length,
+    features,
+    lentRows: phases.trainPhase.train.labels.filter((l) => l >= split.numClasses).length,
   };
 }
 
@@ -255,8 +288,9 @@ export async function runAuxiliaryClasses(opts: AuxiliaryOptions): Promise<Auxil
   }
   if (datasets.length < 2) {
     const other = datasets[0].name === 'nw-ucla' ? 'utd-mhad' : 'nw-ucla';
-    throw new FsvaeInputError(`auxiliary classes: only ${datasets[0].name} was found; the lent classes come from the other dataset `
-      + `(npx fsvae download ${other}).`);
+    throw new FsvaeInputError(
+      `auxiliary classes: only ${datasets[0].name} was found; the lent classes come from the other dataset ` + `(npx fsvae download ${other}).`,
+    );
   }
   const seeds = opts.seeds ?? (opts.mode === 'quick' ? [1, 2, 3] : Array.from({ length: 10 }, (_, i) => i + 1));
   const modes = opts.modes ?? AUXILIARY_MODES;
@@ -272,7 +306,10 @@ export async function runAuxiliaryClasses(opts: AuxiliaryOptions): Promise<Auxil
       if (opts.splits && !opts.splits.includes(splitName)) continue;
       const plan = auxiliaryClassPlan(getSplit(splitName));
       planRows.push({
-        dataset: ds.name, split: splitName, lent: plan.auxDataset, kept: plan.kept.length,
+        dataset: ds.name,
+        split: splitName,
+        lent: plan.auxDataset,
+        kept: plan.kept.length,
         removed: plan.removed.map((r) => `${r.name} (${r.because})`).join('; ') || 'none',
       });
       for (const mode of modes) {
@@ -294,13 +331,13 @@ export async function runAuxiliaryClasses(opts: AuxiliaryOptions): Promise<Auxil
 
 function auxiliaryNotes(seeds: readonly number[], chosen: Record<string, string>): string[] {
   return [
-    'An extension of FS-VAE (not in the paper): the other small Kinect-v1 dataset lends its classes as extra seen classes (NW-UCLA ↔ UTD-MHAD, '
-      + 'one 20-joint layout). Every lent class that overlaps a target unseen or val-unseen class is removed (table below; lib/data/class-overlap.ts).',
-    'Modes: none = Table 1\'s setting; project = Table 1\'s stage-1 features unchanged, the lent samples passed through the same fitted extractors, '
-      + 'standardised per dimension to the target\'s training rows (unscaled, they come out several times larger and stage 2 diverges) '
-      + 'and added to stage 2\'s training set; joint = stage 1 fitted on the seen and lent classes together.',
-    `Each split × mode runs seeds ${seeds.join(', ')} of stage 2 (the dataset's preset, the clean protocol); stage 1 is fitted once (seed 1). `
-      + 'ZSL is on the target\'s unseen classes only.',
+    'An extension of FS-VAE (not in the paper): the other small Kinect-v1 dataset lends its classes as extra seen classes (NW-UCLA ↔ UTD-MHAD, ' +
+      'one 20-joint layout). Every lent class that overlaps a target unseen or val-unseen class is removed (table below; lib/data/class-overlap.ts).',
+    "Modes: none = Table 1's setting; project = Table 1's stage-1 features unchanged, the lent samples passed through the same fitted extractors, " +
+      "standardised per dimension to the target's training rows (unscaled, they come out several times larger and stage 2 diverges) " +
+      "and added to stage 2's training set; joint = stage 1 fitted on the seen and lent classes together.",
+    `Each split × mode runs seeds ${seeds.join(', ')} of stage 2 (the dataset's preset, the clean protocol); stage 1 is fitted once (seed 1). ` +
+      "ZSL is on the target's unseen classes only.",
     ...leverSelectionNotes(chosen),
   ];
 }
@@ -309,20 +346,36 @@ function auxiliaryNotes(seeds: readonly number[], chosen: Record<string, string>
 export function writeAuxiliaryResults(r: AuxiliaryResult, backend: string, mode: 'quick' | 'full'): string[] {
   const suffix = mode === 'full' ? '_full' : '';
   const prov = provenance(backend, { notebook: '03_main_results', mode, seeds: [...new Set(r.runs.map((x) => x.seed))].join(',') });
-  const main = writeResultTableWithJson({
-    name: `transfer_auxiliary_classes${suffix}`, title: 'Lever (c): auxiliary seen classes from the other Kinect-v1 dataset, ZSL (%)',
-    rows: r.rows, notes: r.notes,
-  }, prov, { runs: r.runs, chosen: r.chosen, plan: r.planRows });
-  const plan = writeResultTableWithJson({
-    name: `transfer_auxiliary_classes_plan${suffix}`, title: 'Lever (c): lent classes kept and removed per split', rows: r.planRows,
-    notes: ['A lent class is removed when it overlaps an unseen or val-unseen class of the target split (lib/data/class-overlap.ts).'],
-  }, prov);
+  const main = writeResultTableWithJson(
+    {
+      name: `transfer_auxiliary_classes${suffix}`,
+      title: 'Lever (c): auxiliary seen classes from the other Kinect-v1 dataset, ZSL (%)',
+      rows: r.rows,
+      notes: r.notes,
+    },
+    prov,
+    { runs: r.runs, chosen: r.chosen, plan: r.planRows },
+  );
+  const plan = writeResultTableWithJson(
+    {
+      name: `transfer_auxiliary_classes_plan${suffix}`,
+      title: 'Lever (c): lent classes kept and removed per split',
+      rows: r.planRows,
+      notes: ['A lent class is removed when it overlaps an unseen or val-unseen class of the target split (lib/data/class-overlap.ts).'],
+    },
+    prov,
+  );
   return [main.md, plan.md];
 }
 
 /** The stored full-mode (or quick) table, its rows recomputed from its runs; null when none was written. */
 export function readAuxiliaryResults(mode: 'quick' | 'full', dir = resultsDir()): AuxiliaryResult | null {
-  const rowsOf = (runs: LeverRun[]) => leverRows(runs, AUXILIARY_MODES.filter((m) => runs.some((r) => r.mode === m)), 'none');
+  const rowsOf = (runs: LeverRun[]) =>
+    leverRows(
+      runs,
+      AUXILIARY_MODES.filter((m) => runs.some((r) => r.mode === m)),
+      'none',
+    );
   const r = readLeverResults(`transfer_auxiliary_classes${mode === 'full' ? '_full' : ''}`, (runs) => rowsOf(runs).rows, dir);
   if (!r) return null;
   const planRows = (r.extra.plan as Row[]) ?? [];

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TSNE } from '@saehrimnir/druidjs';
 import { ExtractorConfig } from '../stage1/extractors';
-import { Stage2Config } from '../train/config';
+import { FsvaeConfig } from '../train/config';
 import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeatures } from '../pipeline/features';
 import { BASELINE, OURS, Variant, VariantRun, runVariants } from './variants';
 import { mainResultsPreset } from './main-results';
@@ -18,8 +18,8 @@ import { getSplit } from '../data/splits';
 import { classNames } from '../data/classes';
 import { locateRawDataset } from '../data/datasets';
 import { GeneratedDataset, generateActionDataset } from '../data/generator';
-import { parseNwUclaJson, NW_UCLA_CLASS_NAMES } from '../data/nwucla';
-import { listUtdMhadFolder, parseUtdMhadName, readUtdMhadFile } from '../data/utd-mhad';
+import { parseNwUclaJson, NW_UCLA_CLASS_NAMES } from '../data/datasets/nw-ucla';
+import { listUtdMhadFolder, parseUtdMhadName, readUtdMhadFile } from '../data/datasets/utd-mhad';
 import { UTD_MHAD_CLASS_NAMES } from '../data/classes';
 import { SkeletonSequence } from '../data/skeleton';
 import { AnimatedFigure, samplesPerClass, skeletonGridFigure } from '../viz/skeleton';
@@ -32,7 +32,7 @@ import { FsvaeInputError } from '../util/assert';
 export interface EmbeddingEntry {
   source: DatasetSource;
   text: TextSourceSpec;
-  stage2: Stage2Config;
+  stage2: FsvaeConfig;
 }
 
 export interface TsneConfig {
@@ -86,12 +86,20 @@ export function embeddingAnalysisPreset(name: 'quick' | 'full'): EmbeddingAnalys
     .map((e) => ({ source: e.source, text: e.text, stage2: e.stage2 }));
   if (!entries.length) throw new Error(`embeddingAnalysisPreset(${name}): notebook 03's preset has no generated-35/5 entry.`);
   return {
-    name, entries, stage1: main.stage1, stage1Seed: 1, seed: 1, variants: [OURS, BASELINE], latentSet: 'gtest', knnK: 5,
+    name,
+    entries,
+    stage1: main.stage1,
+    stage1Seed: 1,
+    seed: 1,
+    variants: [OURS, BASELINE],
+    latentSet: 'gtest',
+    knnK: 5,
     maxPoints: name === 'quick' ? 1000 : 2000,
     tsne: { perplexity: 30, iterations: 1000, learningRate: 10, seed: 1 },
-    viewer: name === 'quick'
-      ? { perClass: 2, seenClassesShown: 5, realPerClass: 1, realDatasets: ['nw-ucla', 'utd-mhad'], maxFrames: 16, columns: 6 }
-      : { perClass: 3, seenClassesShown: 10, realPerClass: 2, realDatasets: ['nw-ucla', 'utd-mhad'], maxFrames: 24, columns: 6 },
+    viewer:
+      name === 'quick'
+        ? { perClass: 2, seenClassesShown: 5, realPerClass: 1, realDatasets: ['nw-ucla', 'utd-mhad'], maxFrames: 16, columns: 6 }
+        : { perClass: 3, seenClassesShown: 10, realPerClass: 2, realDatasets: ['nw-ucla', 'utd-mhad'], maxFrames: 24, columns: 6 },
   };
 }
 
@@ -101,9 +109,8 @@ export function embeddingAnalysisPreset(name: 'quick' | 'full'): EmbeddingAnalys
 function checkMatrix(x: ArrayLike<number>, n: number, dim: number, what: string): void {
   if (!Number.isInteger(n) || !Number.isInteger(dim) || n < 1 || dim < 1) throw new FsvaeInputError(`${what}: n=${n}, dim=${dim} must be positive integers.`);
   if (x.length !== n * dim) throw new FsvaeInputError(`${what}: ${x.length} values, expected n·dim = ${n}·${dim} = ${n * dim}.`);
-  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) throw new FsvaeInputError(
-    `${what}: value #${i} (row ${Math.floor(i / dim)}) is ${x[i]}; embeddings must be finite.`,
-  );
+  for (let i = 0; i < x.length; i++)
+    if (!Number.isFinite(x[i])) throw new FsvaeInputError(`${what}: value #${i} (row ${Math.floor(i / dim)}) is ${x[i]}; embeddings must be finite.`);
 }
 
 /** Euclidean distance matrix (n × n, float64). */
@@ -164,7 +171,10 @@ export function knnAccuracy(dist: Float64Array, labels: ArrayLike<number>, k: nu
   let correct = 0;
   const order = Array.from({ length: n }, (_, j) => j);
   for (let i = 0; i < n; i++) {
-    const others = order.filter((j) => j !== i).sort((p, q) => dist[i * n + p] - dist[i * n + q] || p - q).slice(0, k);
+    const others = order
+      .filter((j) => j !== i)
+      .sort((p, q) => dist[i * n + p] - dist[i * n + q] || p - q)
+      .slice(0, k);
     const votes = new Map<number, { n: number; d: number }>();
     for (const j of others) {
       const v = votes.get(labels[j]) ?? { n: 0, d: 0 };
@@ -223,23 +233,22 @@ export function tsneEmbedding(x: ArrayLike<number>, n: number, dim: number, cfg:
   checkMatrix(x, n, dim, 'tsneEmbedding');
   if (n < 5) throw new FsvaeInputError(`tsneEmbedding: needs at least 5 points, got ${n}.`);
   if (!(cfg.perplexity > 1)) throw new FsvaeInputError(`tsneEmbedding: perplexity must exceed 1, got ${cfg.perplexity}.`);
-  if (!Number.isInteger(cfg.iterations) || cfg.iterations < 1) throw new FsvaeInputError(
-    `tsneEmbedding: iterations must be a positive integer, got ${cfg.iterations}.`,
-  );
+  if (!Number.isInteger(cfg.iterations) || cfg.iterations < 1)
+    throw new FsvaeInputError(`tsneEmbedding: iterations must be a positive integer, got ${cfg.iterations}.`);
   if (!Number.isInteger(cfg.seed)) throw new FsvaeInputError(`tsneEmbedding: seed must be an integer, got ${cfg.seed}.`);
   // a perplexity near n cannot be met (entropy ≤ log(n − 1)); cap it as the usual (n − 1)/3
   const perplexity = Math.min(cfg.perplexity, (n - 1) / 3);
   const rows = Array.from({ length: n }, (_, i) => Array.from({ length: dim }, (_, k) => Number(x[i * dim + k])));
-  const y = new TSNE(rows, { perplexity, epsilon: cfg.learningRate, d: 2, seed: cfg.seed })
-    .transform(cfg.iterations) as unknown as ArrayLike<ArrayLike<number>>;
+  const y = new TSNE(rows, { perplexity, epsilon: cfg.learningRate, d: 2, seed: cfg.seed }).transform(cfg.iterations) as unknown as ArrayLike<
+    ArrayLike<number>
+  >;
   const out = new Float64Array(n * 2);
   for (let i = 0; i < n; i++) {
     out[i * 2] = y[i][0];
     out[i * 2 + 1] = y[i][1];
   }
-  for (let i = 0; i < out.length; i++) if (!Number.isFinite(out[i])) throw new Error(
-    `tsneEmbedding: the map has a non-finite coordinate at point ${Math.floor(i / 2)}; lower the learning rate.`,
-  );
+  for (let i = 0; i < out.length; i++)
+    if (!Number.isFinite(out[i])) throw new Error(`tsneEmbedding: the map has a non-finite coordinate at point ${Math.floor(i / 2)}; lower the learning rate.`);
   return out;
 }
 
@@ -308,8 +317,13 @@ export async function runEmbeddingAnalysis(config: EmbeddingAnalysisConfig, log:
       const b = pb.get(a.classId);
       if (!b) throw new Error(`per-class accuracy: class ${a.classId} missing from the baseline's GZSL result.`);
       return {
-        split: split.name, class: a.classId, name: nameOf(names, a.classId), kind: unseen.has(a.classId) ? 'unseen' : 'seen', 'test samples': a.count,
-        [`${ours.variant.name} acc (%)`]: pct(a.accuracy), [`${base.variant.name} acc (%)`]: pct(b.accuracy),
+        split: split.name,
+        class: a.classId,
+        name: nameOf(names, a.classId),
+        kind: unseen.has(a.classId) ? 'unseen' : 'seen',
+        'test samples': a.count,
+        [`${ours.variant.name} acc (%)`]: pct(a.accuracy),
+        [`${base.variant.name} acc (%)`]: pct(b.accuracy),
         'difference (points)': Math.round((a.accuracy - b.accuracy) * 1000) / 10,
       } as Row;
     })
@@ -318,15 +332,18 @@ export async function runEmbeddingAnalysis(config: EmbeddingAnalysisConfig, log:
   // latents of both runs over the same evaluation rows
   const lo = ours.result.firstSeedLatents[config.latentSet];
   const lb = base.result.firstSeedLatents[config.latentSet];
-  for (const [r, l] of [[ours, lo], [base, lb]] as const) {
-    if (!l || !l.latents || l.latents.length === 0) {
-      throw new Error(`${r.variant.name}: stage 2 returned no latents of '${config.latentSet}' `
-        + '(trainStage2 must record μ_s for opts.latentsOf after each cycle).');
+  for (const [r, l] of [
+    [ours, lo],
+    [base, lb],
+  ] as const) {
+    if (!l?.latents || l.latents.length === 0) {
+      throw new Error(
+        `${r.variant.name}: stage 2 returned no latents of '${config.latentSet}' ` + '(trainStage2 must record μ_s for opts.latentsOf after each cycle).',
+      );
     }
   }
-  if (lo.labels.length !== lb.labels.length || lo.labels.some((v, i) => v !== lb.labels[i])) throw new Error(
-    'latents of the two runs do not cover the same evaluation rows.',
-  );
+  if (lo.labels.length !== lb.labels.length || lo.labels.some((v, i) => v !== lb.labels[i]))
+    throw new Error('latents of the two runs do not cover the same evaluation rows.');
   const features = readSynseBenchmark(prepared.featuresRoot, split, 'train')[config.latentSet];
   if (!features) throw new FsvaeInputError(`${prepared.featuresRoot}: phase-train folder has no ${config.latentSet}.`);
   const rows = stratifiedSubsample(lo.labels, config.maxPoints, new Random(config.seed));
@@ -342,7 +359,9 @@ export async function runEmbeddingAnalysis(config: EmbeddingAnalysisConfig, log:
   let metricsSeconds = 0;
   const separationRows: Row[] = [];
   const subsets: [string, (c: number) => boolean][] = [
-    ['all test classes', () => true], ['unseen classes', (c) => unseen.has(c)], ['seen classes', (c) => !unseen.has(c)],
+    ['all test classes', () => true],
+    ['unseen classes', (c) => unseen.has(c)],
+    ['seen classes', (c) => !unseen.has(c)],
   ];
   for (const e of embeddings) {
     const n = rows.length;
@@ -361,8 +380,14 @@ export async function runEmbeddingAnalysis(config: EmbeddingAnalysisConfig, log:
       if (nc < 2 || idx.length <= config.knnK) continue;
       const d = pairwiseDistances(selectRows(e.x, e.dim, idx), idx.length, e.dim);
       const row: Row = {
-        split: split.name, embedding: e.name, dim: e.dim, classes: subset, 'class count': nc, points: idx.length,
-        silhouette: silhouetteScore(d, sub), [`k-NN acc (k=${config.knnK}, leave-one-out)`]: knnAccuracy(d, sub, config.knnK),
+        split: split.name,
+        embedding: e.name,
+        dim: e.dim,
+        classes: subset,
+        'class count': nc,
+        points: idx.length,
+        silhouette: silhouetteScore(d, sub),
+        [`k-NN acc (k=${config.knnK}, leave-one-out)`]: knnAccuracy(d, sub, config.knnK),
         [`k-NN acc in the t-SNE map`]: xy ? knnAccuracy(pairwiseDistances(selectRows(xy, 2, idx), idx.length, 2), sub, config.knnK) : null,
       };
       separationRows.push(row);
@@ -370,8 +395,17 @@ export async function runEmbeddingAnalysis(config: EmbeddingAnalysisConfig, log:
     metricsSeconds += (Date.now() - tm) / 1000;
   }
   return {
-    config, prepared, skipped, runs, perClassRows, separationRows, maps, unseen: split.unseen, classNames: names,
-    timings: { stage2Seconds, tsneSeconds, metricsSeconds }, wallSeconds: (Date.now() - t0) / 1000,
+    config,
+    prepared,
+    skipped,
+    runs,
+    perClassRows,
+    separationRows,
+    maps,
+    unseen: split.unseen,
+    classNames: names,
+    timings: { stage2Seconds, tsneSeconds, metricsSeconds },
+    wallSeconds: (Date.now() - t0) / 1000,
   };
 }
 
@@ -386,15 +420,24 @@ export function perClassDifferenceBars(r: EmbeddingAnalysisResult): Figure {
   const nUnseen = rows.filter((row) => row.kind === 'unseen').length;
   const [ours, base] = r.runs;
   return {
-    data: [{
-      type: 'bar', x: rows.map((row) => `${row.class}`), y, marker: { color: colour },
-      text: rows.map((row) => `${row.name} (${row.kind})`), textposition: 'none', hovertemplate: 'class %{x}: %{text}<br>%{y:.1f} points<extra></extra>',
-    }],
+    data: [
+      {
+        type: 'bar',
+        x: rows.map((row) => `${row.class}`),
+        y,
+        marker: { color: colour },
+        text: rows.map((row) => `${row.name} (${row.kind})`),
+        textposition: 'none',
+        hovertemplate: 'class %{x}: %{text}<br>%{y:.1f} points<extra></extra>',
+      },
+    ],
     layout: {
       title: {
-        text: `Fig. 3a-style: per-class GZSL accuracy, ${ours.variant.name} − ${base.variant.name}`
-          + `<br><sub>${r.prepared.split.name}, clean protocol, seed ${r.config.seed}</sub>`,
-        x: 0.02, xanchor: 'left',
+        text:
+          `Fig. 3a-style: per-class GZSL accuracy, ${ours.variant.name} − ${base.variant.name}` +
+          `<br><sub>${r.prepared.split.name}, clean protocol, seed ${r.config.seed}</sub>`,
+        x: 0.02,
+        xanchor: 'left',
       },
       xaxis: { title: { text: `class id (first ${nUnseen}: unseen; dark = unseen, light = seen; red = better, blue = not)` }, type: 'category' },
       yaxis: { title: { text: 'accuracy difference (points)' } },
@@ -410,11 +453,15 @@ export function tsneFigure(r: EmbeddingAnalysisResult): Figure {
   const data: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = {
     title: {
-      text: `Fig. 3b-c-style: t-SNE of skeleton latents μ_s<br><sub>${r.config.latentSet}, ${r.prepared.split.name}; `
-        + `perplexity ${r.config.tsne.perplexity}, seed ${r.config.tsne.seed}; ◆ = unseen classes</sub>`,
-      x: 0.02, xanchor: 'left',
+      text:
+        `Fig. 3b-c-style: t-SNE of skeleton latents μ_s<br><sub>${r.config.latentSet}, ${r.prepared.split.name}; ` +
+        `perplexity ${r.config.tsne.perplexity}, seed ${r.config.tsne.seed}; ◆ = unseen classes</sub>`,
+      x: 0.02,
+      xanchor: 'left',
     },
-    legend: { font: { size: 9 }, traceorder: 'reversed' }, annotations: [] as Record<string, unknown>[], hovermode: 'closest',
+    legend: { font: { size: 9 }, traceorder: 'reversed' },
+    annotations: [] as Record<string, unknown>[],
+    hovermode: 'closest',
   };
   const unseenIdx = new Map(r.unseen.map((c, i) => [c, i]));
   const m = r.maps.length;
@@ -422,8 +469,16 @@ export function tsneFigure(r: EmbeddingAnalysisResult): Figure {
     const ax = k === 0 ? '' : String(k + 1);
     const classes = [...new Set(Array.from(map.labels))].sort((a, b) => (unseenIdx.has(a) === unseenIdx.has(b) ? a - b : unseenIdx.has(a) ? 1 : -1));
     const text: Record<string, unknown> = {
-      type: 'scatter', mode: 'text', xaxis: `x${ax}`, yaxis: `y${ax}`, x: [] as number[], y: [] as number[], text: [] as string[],
-      showlegend: false, hoverinfo: 'skip', textfont: { size: 10 },
+      type: 'scatter',
+      mode: 'text',
+      xaxis: `x${ax}`,
+      yaxis: `y${ax}`,
+      x: [] as number[],
+      y: [] as number[],
+      text: [] as string[],
+      showlegend: false,
+      hoverinfo: 'skip',
+      textfont: { size: 10 },
     };
     for (const c of classes) {
       const idx = Array.from(map.labels.keys()).filter((i) => map.labels[i] === c);
@@ -433,8 +488,15 @@ export function tsneFigure(r: EmbeddingAnalysisResult): Figure {
       const isUnseen = u !== undefined;
       const hue = (c * 137.508) % 360; // golden-angle hues for the many seen classes
       data.push({
-        type: 'scatter', mode: 'markers', xaxis: `x${ax}`, yaxis: `y${ax}`, x: xs, y: ys,
-        name: `${isUnseen ? '★ ' : ''}${c}: ${nameOf(r.classNames, c)}`, legendgroup: String(c), showlegend: k === 0,
+        type: 'scatter',
+        mode: 'markers',
+        xaxis: `x${ax}`,
+        yaxis: `y${ax}`,
+        x: xs,
+        y: ys,
+        name: `${isUnseen ? '★ ' : ''}${c}: ${nameOf(r.classNames, c)}`,
+        legendgroup: String(c),
+        showlegend: k === 0,
         marker: isUnseen
           ? { size: 8, symbol: 'diamond', color: UNSEEN_COLOURS[u % UNSEEN_COLOURS.length], line: { width: 1, color: '#000' } }
           : { size: 5, color: `hsl(${hue.toFixed(0)},45%,65%)`, opacity: 0.55 },
@@ -453,7 +515,13 @@ export function tsneFigure(r: EmbeddingAnalysisResult): Figure {
     const sep = r.separationRows.find((row) => row.embedding === map.name && row.classes === 'all test classes');
     (layout.annotations as Record<string, unknown>[]).push({
       text: `${map.name}${sep ? ` — silhouette ${(sep.silhouette as number).toFixed(3)} (latent space)` : ''}`,
-      showarrow: false, xref: 'paper', yref: 'paper', x: (x0 + x1) / 2, y: 1.0, xanchor: 'center', yanchor: 'bottom',
+      showarrow: false,
+      xref: 'paper',
+      yref: 'paper',
+      x: (x0 + x1) / 2,
+      y: 1.0,
+      xanchor: 'center',
+      yanchor: 'bottom',
     });
   });
   return { data, layout };
@@ -467,8 +535,10 @@ export function describeEmbeddingAnalysis(r: EmbeddingAnalysisResult): string[] 
     const d = r.perClassRows.filter((row) => row.kind === kind).map((row) => row['difference (points)'] as number);
     if (!d.length) continue;
     const m = d.reduce((a, b) => a + b, 0) / d.length;
-    lines.push(`${kind} classes: ${ours.variant.name} better on ${d.filter((x) => x > 0).length}, worse on ${d.filter((x) => x < 0).length}, `
-      + `equal on ${d.filter((x) => x === 0).length} of ${d.length}; mean difference ${m >= 0 ? '+' : ''}${m.toFixed(1)} points.`);
+    lines.push(
+      `${kind} classes: ${ours.variant.name} better on ${d.filter((x) => x > 0).length}, worse on ${d.filter((x) => x < 0).length}, ` +
+        `equal on ${d.filter((x) => x === 0).length} of ${d.length}; mean difference ${m >= 0 ? '+' : ''}${m.toFixed(1)} points.`,
+    );
   }
   const knnCol = `k-NN acc (k=${r.config.knnK}, leave-one-out)`;
   for (const subset of ['all test classes', 'unseen classes']) {
@@ -478,11 +548,16 @@ export function describeEmbeddingAnalysis(r: EmbeddingAnalysisResult): string[] 
     const i = get('stage-1');
     if (!o || !b) continue;
     const s = (row: Row | undefined, col: string) => (row ? (row[col] as number).toFixed(3) : 'n/a');
-    const verdict = (o.silhouette as number) > (b.silhouette as number)
-      ? 'better separated with Ours'
-      : (o.silhouette as number) < (b.silhouette as number) ? 'better separated with the baseline' : 'equally separated';
-    lines.push(`${subset}: silhouette ${s(o, 'silhouette')} (Ours) vs ${s(b, 'silhouette')} (baseline), stage-1 input ${s(i, 'silhouette')}; `
-      + `k-NN ${s(o, knnCol)} vs ${s(b, knnCol)} (input ${s(i, knnCol)}) → ${verdict} by silhouette.`);
+    const verdict =
+      (o.silhouette as number) > (b.silhouette as number)
+        ? 'better separated with Ours'
+        : (o.silhouette as number) < (b.silhouette as number)
+          ? 'better separated with the baseline'
+          : 'equally separated';
+    lines.push(
+      `${subset}: silhouette ${s(o, 'silhouette')} (Ours) vs ${s(b, 'silhouette')} (baseline), stage-1 input ${s(i, 'silhouette')}; ` +
+        `k-NN ${s(o, knnCol)} vs ${s(b, knnCol)} (input ${s(i, knnCol)}) → ${verdict} by silhouette.`,
+    );
   }
   return lines;
 }
@@ -530,15 +605,19 @@ function evenPicks<T>(list: readonly T[], k: number): T[] {
 }
 
 function nwUclaSamples(dir: string, perClass: number): SkeletonSequence[] {
-  const files = fs.readdirSync(dir).filter((f) => /^a\d{2}_s\d{2}_e\d{2}_v\d{2}\.json$/.test(f)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /^a\d{2}_s\d{2}_e\d{2}_v\d{2}\.json$/.test(f))
+    .sort();
   const byAction = new Map<string, string[]>();
   for (const f of files) {
     const a = f.slice(0, 3);
     if (!byAction.has(a)) byAction.set(a, []);
     byAction.get(a)!.push(f);
   }
-  return [...byAction.keys()].sort().flatMap((a) => evenPicks(byAction.get(a)!, perClass)
-    .map((f) => parseNwUclaJson(fs.readFileSync(path.join(dir, f), 'utf8'), path.join(dir, f))));
+  return [...byAction.keys()]
+    .sort()
+    .flatMap((a) => evenPicks(byAction.get(a)!, perClass).map((f) => parseNwUclaJson(fs.readFileSync(path.join(dir, f), 'utf8'), path.join(dir, f))));
 }
 
 function utdMhadSamples(dir: string, perClass: number): SkeletonSequence[] {
@@ -565,15 +644,21 @@ export function skeletonGrids(config: EmbeddingAnalysisConfig, log: (line: strin
     const ds = generatedDataset(gen.preset, gen.seed);
     const genSplit = typeof gen.split === 'string' ? getSplit(gen.split) : gen.split;
     const held = genSplit.unseen;
-    const seenShown = ds.classes.map((c) => c.id).filter((c) => !held.includes(c)).slice(0, v.seenClassesShown);
+    const seenShown = ds.classes
+      .map((c) => c.id)
+      .filter((c) => !held.includes(c))
+      .slice(0, v.seenClassesShown);
     const classes = [...held, ...seenShown];
     const seqs = samplesPerClass(ds.sequences, v.perClass, { classes });
     const titles = seqs.map((s) => `${held.includes(s.label) ? '★ ' : ''}${s.label}: ${ds.classes[s.label].label}<br>${s.id.replace(/^gen_/, '')}`);
     grids.push({
-      name: 'skeletons_generated', source: `generated dataset (preset ${gen.preset}, seed ${gen.seed})`,
+      name: 'skeletons_generated',
+      source: `generated dataset (preset ${gen.preset}, seed ${gen.seed})`,
       title: `Generated dataset: ★ unseen classes of ${genSplit.name}, then seen ones`,
       figure: skeletonGridFigure(seqs, {
-        titles, columns: v.columns, maxFrames: v.maxFrames,
+        titles,
+        columns: v.columns,
+        maxFrames: v.maxFrames,
         title: `Generated dataset (${gen.preset}): ${v.perClass} samples per class, ★ = unseen in ${genSplit.name} (front view)`,
       }),
     });
@@ -590,9 +675,14 @@ export function skeletonGrids(config: EmbeddingAnalysisConfig, log: (line: strin
     const titles = seqs.map((s) => `${s.label}: ${names[s.label] ?? ''}<br>${s.id.replace(/_skeleton$/, '')}`);
     const label = d === 'nw-ucla' ? 'NW-UCLA' : 'UTD-MHAD';
     grids.push({
-      name: `skeletons_${d.replace('-', '_')}`, source: `${label} (real, ${loc.source}: ${loc.path})`, title: `${label}: ${v.realPerClass} sample(s) per class`,
+      name: `skeletons_${d.replace('-', '_')}`,
+      source: `${label} (real, ${loc.source}: ${loc.path})`,
+      title: `${label}: ${v.realPerClass} sample(s) per class`,
       figure: skeletonGridFigure(seqs, {
-        titles, columns: v.columns, maxFrames: v.maxFrames, title: `${label} (real skeletons): ${v.realPerClass} sample(s) per class (front view)`,
+        titles,
+        columns: v.columns,
+        maxFrames: v.maxFrames,
+        title: `${label} (real skeletons): ${v.realPerClass} sample(s) per class (front view)`,
       }),
     });
     log(`[viewer] ${label}: ${seqs.length} sequences from ${loc.path}`);
@@ -607,8 +697,13 @@ export function skeletonGrids(config: EmbeddingAnalysisConfig, log: (line: strin
 export function writeEmbeddingAnalysis(r: EmbeddingAnalysisResult, backend: string): string[] {
   const [ours, base] = r.runs;
   const prov = provenance(backend, {
-    notebook: '07_embedding_analysis', mode: r.config.name, data: r.prepared.description, split: r.prepared.split.name, seed: r.config.seed,
-    stage2: ours.result.preset, wallSeconds: r.wallSeconds,
+    notebook: '07_embedding_analysis',
+    mode: r.config.name,
+    data: r.prepared.description,
+    split: r.prepared.split.name,
+    seed: r.config.seed,
+    stage2: ours.result.preset,
+    wallSeconds: r.wallSeconds,
   });
   const files: string[] = [];
   const w = (t: ResultTable) => {
@@ -617,8 +712,10 @@ export function writeEmbeddingAnalysis(r: EmbeddingAnalysisResult, backend: stri
   };
   const s = (run: VariantRun) => {
     const p = run.result.perSeed[0].gzsl.clean;
-    return `${run.variant.name}: ZSL ${pct(run.result.perSeed[0].zsl.clean)} %, `
-      + `GZSL S ${pct(p.S)} / U ${pct(p.U)} / H ${pct(p.H)} % (clean protocol, seed ${r.config.seed})`;
+    return (
+      `${run.variant.name}: ZSL ${pct(run.result.perSeed[0].zsl.clean)} %, ` +
+      `GZSL S ${pct(p.S)} / U ${pct(p.U)} / H ${pct(p.H)} % (clean protocol, seed ${r.config.seed})`
+    );
   };
   const diffs = (kind: string) => r.perClassRows.filter((row) => row.kind === kind).map((row) => row['difference (points)'] as number);
   const mean = (v: number[]) => (v.length ? Math.round((10 * v.reduce((a, b) => a + b, 0)) / v.length) / 10 : NaN);
@@ -631,21 +728,23 @@ export function writeEmbeddingAnalysis(r: EmbeddingAnalysisResult, backend: stri
     title: `Fig. 3a: per-class GZSL accuracy, ${ours.variant.name} − ${base.variant.name} (${r.prepared.split.name})`,
     rows: r.perClassRows,
     notes: [
-      s(ours), s(base),
-      `Mean difference: unseen classes ${mean(dU)} points (${count(dU, (x) => x > 0)} better, ${count(dU, (x) => x < 0)} worse, `
-        + `${count(dU, (x) => x === 0)} equal of ${dU.length}); seen classes ${mean(dS)} points `
-        + `(${count(dS, (x) => x > 0)} better, ${count(dS, (x) => x < 0)} worse, ${count(dS, (x) => x === 0)} equal of ${dS.length}).`,
-      'Per-class accuracy = correct / test samples of the class after the gate routes each sample to the seen '
-        + 'or the unseen classifier (clean protocol: cycle chosen on the pseudo-unseen validation split).',
-      'The paper shows this figure for NTU-60 55/5 only and prints no values, so there is nothing '
-        + 'to put side by side; it reports Ours ≥ baseline on most seen and unseen classes.',
+      s(ours),
+      s(base),
+      `Mean difference: unseen classes ${mean(dU)} points (${count(dU, (x) => x > 0)} better, ${count(dU, (x) => x < 0)} worse, ` +
+        `${count(dU, (x) => x === 0)} equal of ${dU.length}); seen classes ${mean(dS)} points ` +
+        `(${count(dS, (x) => x > 0)} better, ${count(dS, (x) => x < 0)} worse, ${count(dS, (x) => x === 0)} equal of ${dS.length}).`,
+      'Per-class accuracy = correct / test samples of the class after the gate routes each sample to the seen ' +
+        'or the unseen classifier (clean protocol: cycle chosen on the pseudo-unseen validation split).',
+      'The paper shows this figure for NTU-60 55/5 only and prints no values, so there is nothing ' +
+        'to put side by side; it reports Ours ≥ baseline on most seen and unseen classes.',
       ...(['unseen', 'seen'] as const)
         .map((kind) => ({ kind, d: kind === 'unseen' ? dU : dS }))
         .filter(({ d }) => d.length && count(d, (x) => x > 0) * 2 <= d.length)
         .map(({ kind, d }) => `Unlike the paper's Fig. 3a, Ours is ahead on only ${count(d, (x) => x > 0)} of ${d.length} ${kind} classes here.`),
-      'Seen-class accuracy in GZSL also depends on the gate: a model whose samples are rarely routed to the '
-        + 'unseen classifier keeps more seen samples on the seen classifier (compare S and U of both runs above).',
-      `Data: ${r.prepared.description}.`, ...skippedNote,
+      'Seen-class accuracy in GZSL also depends on the gate: a model whose samples are rarely routed to the ' +
+        'unseen classifier keeps more seen samples on the seen classifier (compare S and U of both runs above).',
+      `Data: ${r.prepared.description}.`,
+      ...skippedNote,
     ],
   });
   w({
@@ -653,18 +752,21 @@ export function writeEmbeddingAnalysis(r: EmbeddingAnalysisResult, backend: stri
     title: `Fig. 3b-c in numbers: class separation of the skeleton latents μ_s (${r.config.latentSet}, ${r.prepared.split.name})`,
     rows: r.separationRows,
     notes: [
-      'Measured in the embedding itself (Euclidean distances), not in the t-SNE map; the '
-        + 'last column (k-NN in the 2-D map) only says how faithfully the picture shows it.',
-      'silhouette ∈ [−1, 1]: mean over points of (b − a)/max(a, b), a = mean distance to the own class, b = to the nearest other class; '
-        + 'k-NN = leave-one-out majority vote of the k nearest points. Both are invariant to a global scale, so latents of different models compare.',
+      'Measured in the embedding itself (Euclidean distances), not in the t-SNE map; the ' +
+        'last column (k-NN in the 2-D map) only says how faithfully the picture shows it.',
+      'silhouette ∈ [−1, 1]: mean over points of (b − a)/max(a, b), a = mean distance to the own class, b = to the nearest other class; ' +
+        'k-NN = leave-one-out majority vote of the k nearest points. Both are invariant to a global scale, so latents of different models compare.',
       `'stage-1 features' are the 256-d inputs of both VAEs (the same for both models): the reference point for what stage 2 keeps or adds.`,
-      `t-SNE: druid.js (@saehrimnir/druidjs) exact t-SNE, perplexity ${r.config.tsne.perplexity} (capped at (n−1)/3), `
-        + `${r.config.tsne.iterations} iterations, learning rate ${r.config.tsne.learningRate}, seed ${r.config.tsne.seed}; `
-        + `${r.maps[0]?.labels.length ?? 0} points`
-        + `${r.maps[0] && r.maps[0].labels.length < (r.runs[0].result.firstSeedLatents[r.config.latentSet]?.labels.length ?? 0)
-          ? ' (stratified subsample)' : ''}.`,
+      `t-SNE: druid.js (@saehrimnir/druidjs) exact t-SNE, perplexity ${r.config.tsne.perplexity} (capped at (n−1)/3), ` +
+        `${r.config.tsne.iterations} iterations, learning rate ${r.config.tsne.learningRate}, seed ${r.config.tsne.seed}; ` +
+        `${r.maps[0]?.labels.length ?? 0} points` +
+        `${
+          r.maps[0] && r.maps[0].labels.length < (r.runs[0].result.firstSeedLatents[r.config.latentSet]?.labels.length ?? 0) ? ' (stratified subsample)' : ''
+        }.`,
       'The paper shows t-SNE pictures for NTU-60 55/5 and claims tighter, better separated clusters for Ours; it gives no number.',
-      s(ours), s(base), ...skippedNote,
+      s(ours),
+      s(base),
+      ...skippedNote,
     ],
   });
   return files;

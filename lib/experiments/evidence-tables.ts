@@ -33,7 +33,13 @@ export { table9Variants } from './tables/table9';
 
 /** Every evidence table by id, in the order the tables are read and summarised. */
 export const EVIDENCE_TABLES: Readonly<Record<EvidenceTableId, EvidenceTableSpec>> = {
-  table1: TABLE1, table2: TABLE2, table3: TABLE3, table4: TABLE4, table9: TABLE9, table7: TABLE7, table8: TABLE8,
+  table1: TABLE1,
+  table2: TABLE2,
+  table3: TABLE3,
+  table4: TABLE4,
+  table9: TABLE9,
+  table7: TABLE7,
+  table8: TABLE8,
 };
 
 export interface EvidenceTable {
@@ -51,18 +57,22 @@ export interface EvidenceTable {
 export async function runEvidenceTable(ev: Evidence, id: EvidenceTableId): Promise<EvidenceTable> {
   const t = EVIDENCE_TABLES[id];
   if (!t) throw new FsvaeInputError(`unknown evidence table '${id}'; known: ${Object.keys(EVIDENCE_TABLES).join(', ')}.`);
-  const { rows, input } = await evidenceRows(ev, t.rows(), t.metric, ev.config.real ? t.published ?? [] : [], id);
+  const { rows, input } = await evidenceRows(ev, t.rows(), t.metric, ev.config.real ? (t.published ?? []) : [], id);
   const notes = [...evidenceNotes(ev, id)];
   if (input.specs.some((x) => x.key === 'ours-paraphrases')) {
-    notes.push(`${EXTENSION_PARAPHRASES}: an extension of FS-VAE, not in the paper — the same model and preset as Ours, with each text part ` +
-      '(AL, LD, GD) of a class the mean of the USE-Lite embeddings of its text and of alternative phrasings that spell out direction, ' +
-      'temporal order and the moving body part (data/descriptions/paraphrases/, lib/text/paraphrases.ts). A row next to Ours, never instead of it.');
+    notes.push(
+      `${EXTENSION_PARAPHRASES}: an extension of FS-VAE, not in the paper — the same model and preset as Ours, with each text part ` +
+        '(AL, LD, GD) of a class the mean of the USE-Lite embeddings of its text and of alternative phrasings that spell out direction, ' +
+        'temporal order and the moving body part (data/descriptions/paraphrases/, lib/text/paraphrases.ts). A row next to Ours, never instead of it.',
+    );
   }
   if (input.published?.length) {
     const ours = ev.config.datasets[0]?.text.kind === 'encoder' ? 'the offline USE-Lite encoder' : 'another text source';
-    notes.push(`Published rows (\`published: …\`): ${input.published[0].source}, zero-shot top-1 on these same splits with CLIP text ` +
-      `and their own skeleton features (ours: ${ours} and dct-lda features). ` +
-      `They are quoted, not re-run; their split-'${ALL_SPLITS}' row is the mean of the published per-split numbers.`);
+    notes.push(
+      `Published rows (\`published: …\`): ${input.published[0].source}, zero-shot top-1 on these same splits with CLIP text ` +
+        `and their own skeleton features (ours: ${ours} and dct-lda features). ` +
+        `They are quoted, not re-run; their split-'${ALL_SPLITS}' row is the mean of the published per-split numbers.`,
+    );
   }
   notes.push(...(t.notes ?? []));
   // what the table costs from an empty cache: each distinct cell's own training time
@@ -71,7 +81,7 @@ export async function runEvidenceTable(ev: Evidence, id: EvidenceTableId): Promi
 }
 
 /**
- * The distinct stage-2 cells a table's rows run (the deterministic reference rows train nothing).
+ * The distinct stage-2 cells a table's rows run (the deterministic comparison rows train nothing).
  * With an Evidence in 'plan' mode this lists every cell the table needs without training any:
  * what a cluster shard divides and what the assembly checks (fsvae tables --shard / --assemble).
  */
@@ -91,28 +101,48 @@ export async function trainedCellsOf(ev: Evidence, id: EvidenceTableId): Promise
 /** Writes results/<file>.{csv,md} with provenance. */
 export function writeEvidenceTable(t: EvidenceTable, ev: Evidence, backend: string, notebook: string, wallSeconds: number): string[] {
   const prov = provenance(backend, {
-    notebook, mode: ev.config.mode,
-    seeds: ev.config.datasets.map((d) => `${d.name}: ${seedsOf(ev.config, d, t.id, { powered: true }).join(',')}`).join('; '), stage1: ev.config.stage1.name,
-    stage2: ev.config.datasets.map((d) => `${d.name}: ${d.stage2.name}`).join('; '), realData: ev.config.real, wallSeconds,
+    notebook,
+    mode: ev.config.mode,
+    seeds: ev.config.datasets.map((d) => `${d.name}: ${seedsOf(ev.config, d, t.id, { powered: true }).join(',')}`).join('; '),
+    stage1: ev.config.stage1.name,
+    stage2: ev.config.datasets.map((d) => `${d.name}: ${d.stage2.name}`).join('; '),
+    realData: ev.config.real,
+    wallSeconds,
     // wallSeconds: this run (small when the cells came from the cache); trainingSeconds: the cells' own stage-2 time
     ...(t.trainingSeconds !== undefined ? { trainingSeconds: t.trainingSeconds } : {}),
     text: ev.config.datasets
-      .map((d) => `${d.name}: ${d.text.kind === 'encoder' ? `${d.text.id ?? 'use-lite'} on data/descriptions/${d.name}.json` : d.text.kind}`).join('; '),
+      .map((d) => `${d.name}: ${d.text.kind === 'encoder' ? `${d.text.id ?? 'use-lite'} on data/descriptions/${d.name}.json` : d.text.kind}`)
+      .join('; '),
   });
   // full-mode tables sit next to the main job's (quick) ones: <file>_full.*
   const name = ev.config.mode === 'full' ? `${t.file}_full` : t.file;
-  const { csv, md, json } = writeResultTableWithJson({
-    name, title: ev.config.mode === 'full' ? `${t.title} — full mode` : t.title, rows: t.rows, notes: t.notes,
-  }, prov, {
-    id: t.id,
-    ...(t.input ? { input: t.input } : {}),
-    resolved: {
-      stage1: ev.config.stage1, seeds: ev.config.seeds, headlineSeeds: ev.config.headlineSeeds, headlineRows: ev.config.headlineRows, gate: ev.config.gate,
-      datasets: ev.config.datasets.map((d) => ({
-        name: d.name, origin: d.origin, seeds: seedsOf(ev.config, d, t.id, { powered: true }), text: d.text, stage2: d.stage2,
-      })),
+  const { csv, md, json } = writeResultTableWithJson(
+    {
+      name,
+      title: ev.config.mode === 'full' ? `${t.title} — full mode` : t.title,
+      rows: t.rows,
+      notes: t.notes,
     },
-  });
+    prov,
+    {
+      id: t.id,
+      ...(t.input ? { input: t.input } : {}),
+      resolved: {
+        stage1: ev.config.stage1,
+        seeds: ev.config.seeds,
+        headlineSeeds: ev.config.headlineSeeds,
+        headlineRows: ev.config.headlineRows,
+        gate: ev.config.gate,
+        datasets: ev.config.datasets.map((d) => ({
+          name: d.name,
+          origin: d.origin,
+          seeds: seedsOf(ev.config, d, t.id, { powered: true }),
+          text: d.text,
+          stage2: d.stage2,
+        })),
+      },
+    },
+  );
   return [csv, md, json];
 }
 
@@ -135,7 +165,11 @@ export function readEvidenceTables(dir = resultsDir(), mode: 'quick' | 'full' = 
  * <!-- evidence:begin --> and <!-- evidence:end -->; a test checks that it is current.
  */
 export function evidenceSummaryMarkdown(
-  tables: EvidenceTable[], full: EvidenceTable[] = [], sweeps: SweepTables = { quick: [], full: [] }, transferFindings: string[] = [], stage1Seeds: Row[] = [],
+  tables: EvidenceTable[],
+  full: EvidenceTable[] = [],
+  sweeps: SweepTables = { quick: [], full: [] },
+  transferFindings: string[] = [],
+  stage1Seeds: Row[] = [],
   levers: LeverSummary[] = [],
 ): string {
   const lines: string[] = [];
@@ -146,9 +180,8 @@ export function evidenceSummaryMarkdown(
     lines.push('| dataset | row | n | ZSL | 95% CI | chance |', '|---|---|---|---|---|---|');
     for (const r of overall) lines.push(`| ${r.dataset} | ${String(r.row).replace(/\|/g, '/')} | ${r.n} | ${r.ZSL} | ${r['95% CI']} | ${r.chance} |`);
     lines.push('', ...targetLines(t1), '');
-    if (t1.rows.some((r) => !isOverall(r))) lines.push(
-      'Per split (ZSL %, mean over seeds; published rows quoted from PURLS, CLIP text and their own features):', '', ...perSplitLines(t1), '',
-    );
+    if (t1.rows.some((r) => !isOverall(r)))
+      lines.push('Per split (ZSL %, mean over seeds; published rows quoted from PURLS, CLIP text and their own features):', '', ...perSplitLines(t1), '');
   }
   if (transferFindings.length) {
     lines.push('Why the transfer fails, per split (`results/transfer_diagnosis*.md`, `results/transfer_confusion.md`; notebook 03):', '');
@@ -156,8 +189,11 @@ export function evidenceSummaryMarkdown(
   }
   if (levers.length) lines.push(...leverLines(levers), '');
   if (stage1Seeds.length) {
-    lines.push('What the intervals leave out: the stage-1 fit is shared by every stage-2 seed; refitted with other seeds '
-      + '(`scripts/stage1-seed-effect.js`, `results/stage1_seed_effect.md`, Ours, ZSL %):', '');
+    lines.push(
+      'What the intervals leave out: the stage-1 fit is shared by every stage-2 seed; refitted with other seeds ' +
+        '(`scripts/stage1-seed-effect.js`, `results/stage1_seed_effect.md`, Ours, ZSL %):',
+      '',
+    );
     for (const r of stage1Seeds) {
       const sds = `between-fit SD ${r['SD between stage-1 seeds (points)']} vs within-fit SD ${r['SD within stage-1 seed (points)']} points`;
       const share = `stage-1 share of the variance ${r['stage-1 variance share %']} %, F p ${r['p (stage 1)']}`;
@@ -167,18 +203,27 @@ export function evidenceSummaryMarkdown(
   }
   lines.push('Claims of the paper, paired by split and seed (Δ in points, 95 % CI):', '', ...claimLines(tables));
   const old = full.filter((t) => !t.input).map((t) => `\`${t.file}\``);
-  if (old.length) lines.push('', 'Full-mode tables written before per-run values were stored (equal-variance pooled intervals, no per-split rows; '
-    + `\`npx fsvae tables --mode full\` rewrites them): ${old.join(', ')}.`);
+  if (old.length)
+    lines.push(
+      '',
+      'Full-mode tables written before per-run values were stored (equal-variance pooled intervals, no per-split rows; ' +
+        `\`npx fsvae tables --mode full\` rewrites them): ${old.join(', ')}.`,
+    );
   if (full.length) {
     const f1 = full.find((t) => t.id === 'table1');
     lines.push('', `Full mode (\`npx fsvae tables --mode full\`; \`results/*_full.md\`, ${full.length} tables):`, '');
     if (f1) lines.push(...targetLines(f1), '');
-    if (f1 && f1.rows.some((r) => !isOverall(r))) lines.push(...perSplitLines(f1), '');
+    if (f1?.rows.some((r) => !isOverall(r))) lines.push(...perSplitLines(f1), '');
     lines.push(...claimLines(full));
   }
   const sweepLines = [...sweepClaimLines(sweeps.quick, 'main job'), ...sweepClaimLines(sweeps.full, 'full mode, `npx fsvae sweeps --mode full`')];
-  if (sweepLines.length) lines.push('', 'Sweeps of Table 5 and Fig. 4 (notebook 04): the paper\'s best setting against each other value of its sweep, '
-    + 'paired by seed (Δ in points, 95 % CI):', '', ...sweepLines);
+  if (sweepLines.length)
+    lines.push(
+      '',
+      "Sweeps of Table 5 and Fig. 4 (notebook 04): the paper's best setting against each other value of its sweep, " + 'paired by seed (Δ in points, 95 % CI):',
+      '',
+      ...sweepLines,
+    );
   return lines.join('\n');
 }
 
@@ -218,7 +263,9 @@ export function perSplitTargetRows(t1: EvidenceTable): Row[] {
     for (const l of labels) out[short(l)] = at(l) ? (at(l)!.ZSL as number) : '';
     out['Ours ≥ Global'] = global ? (v(ours) >= v(global) ? 'met' : `not met (${(v(ours) - v(global)).toFixed(1)})`) : '–';
     out['Ours ≥ 2× chance'] = TWICE_CHANCE_SPLITS(split)
-      ? (v(ours) >= 2 * chance ? 'met' : `not met (${(v(ours) / chance).toFixed(2)}×)`)
+      ? v(ours) >= 2 * chance
+        ? 'met'
+        : `not met (${(v(ours) / chance).toFixed(2)}×)`
       : '– (2× chance = 100 %)';
     out['half-width Ours / baseline'] = [halfWidth(ours), halfWidth(at(BASELINE.name))].map((h) => (Number.isFinite(h) ? h.toFixed(1) : 'n/a')).join(' / ');
     const purls = inSplit.find((r) => isPublished(r) && String(r.row).startsWith('published: PURLS'));
@@ -238,11 +285,16 @@ export function perSplitTargetLines(t1: EvidenceTable): string[] {
     `- ${what}: ${m.length === 0 ? `met on all ${of}` : `not met on ${m.length} of ${of} (${m.join(', ')})`}.`;
   return [
     say('Ours ≥ the published Global row', missed('Ours ≥ Global'), rows.filter((r) => r['Ours ≥ Global'] !== '–').length),
-    say('Ours ≥ 2× chance (NW-UCLA 5/5 and every UTD-MHAD split)', missed('Ours ≥ 2× chance'),
-      rows.filter((r) => !String(r['Ours ≥ 2× chance']).startsWith('–')).length),
-    say(`Per-split 95 % CI half-width ≤ ${PER_SPLIT_HALF_WIDTH_TARGET} points for Ours and the baseline (the full-mode target)`,
+    say(
+      'Ours ≥ 2× chance (NW-UCLA 5/5 and every UTD-MHAD split)',
+      missed('Ours ≥ 2× chance'),
+      rows.filter((r) => !String(r['Ours ≥ 2× chance']).startsWith('–')).length,
+    ),
+    say(
+      `Per-split 95 % CI half-width ≤ ${PER_SPLIT_HALF_WIDTH_TARGET} points for Ours and the baseline (the full-mode target)`,
       wide.map((r) => `${r.split} ${r.row === OURS.name ? 'Ours' : 'baseline'} ${Number.isFinite(halfWidth(r)) ? halfWidth(r).toFixed(1) : 'n/a'}`),
-      perSplit.length),
+      perSplit.length,
+    ),
     extensionLine(rows),
   ];
 }
@@ -253,17 +305,21 @@ function extensionLine(rows: Row[]): string {
   if (judged.length === 0) return '- Best documented extension ≥ PURLS on at least 3 of the 5 splits: not met (no extension row in this table).';
   const met = judged.filter((r) => r['extension ≥ PURLS'] === 'met').map((r) => String(r.split));
   const verdict = met.length >= 3 ? 'met' : 'not met';
-  return `- Best documented extension (${EXTENSION_PARAPHRASES}; USE-Lite text, PURLS uses CLIP) ≥ PURLS on at least 3 of the ${judged.length} splits: `
-    + `${verdict} (${met.length === 0 ? 'on none' : `on ${met.join(', ')}`}).`;
+  return (
+    `- Best documented extension (${EXTENSION_PARAPHRASES}; USE-Lite text, PURLS uses CLIP) ≥ PURLS on at least 3 of the ${judged.length} splits: ` +
+    `${verdict} (${met.length === 0 ? 'on none' : `on ${met.join(', ')}`}).`
+  );
 }
 
 /** Table 1 per split as a figure: Ours, the baseline, the ridge map and the published Global and PURLS rows, with chance. */
 export function table1PerSplitFigure(
-  t1: EvidenceTable, title = 'Table 1 per split: ZSL (%), ours with 95 % intervals, published rows (PURLS suppl.), chance',
+  t1: EvidenceTable,
+  title = 'Table 1 per split: ZSL (%), ours with 95 % intervals, published rows (PURLS suppl.), chance',
 ): Figure {
   const labels = [...new Set(t1.rows.map((r) => String(r.row)))];
-  const pick = labels.filter((l) => l === OURS.name || l === BASELINE.name || l.startsWith('Ridge map') || l.startsWith('published: Global')
-    || l.startsWith('published: PURLS'));
+  const pick = labels.filter(
+    (l) => l === OURS.name || l === BASELINE.name || l.startsWith('Ridge map') || l.startsWith('published: Global') || l.startsWith('published: PURLS'),
+  );
   return perSplitFigure(t1.rows, title, pick);
 }
 
@@ -272,12 +328,18 @@ function perSplitLines(t1: EvidenceTable): string[] {
   const cols = Object.keys(rows[0] ?? {});
   const cell = (v: unknown) => String(v).replace(/\|/g, '/');
   return [
-    `| ${cols.map(cell).join(' | ')} |`, `|${'---|'.repeat(cols.length)}`, ...rows.map((r) => `| ${cols.map((c) => cell(r[c])).join(' | ')} |`), '',
+    `| ${cols.map(cell).join(' | ')} |`,
+    `|${'---|'.repeat(cols.length)}`,
+    ...rows.map((r) => `| ${cols.map((c) => cell(r[c])).join(' | ')} |`),
+    '',
     ...perSplitTargetLines(t1),
   ];
 }
 
-export interface SweepTables { quick: { name: string; rows: Row[] }[]; full: { name: string; rows: Row[] }[] }
+export interface SweepTables {
+  quick: { name: string; rows: Row[] }[];
+  full: { name: string; rows: Row[] }[];
+}
 
 /** The claim rows of the stored sweeps; one line instead of a table when no row has an interval (one seed). */
 function sweepClaimLines(tables: { name: string; rows: Row[] }[], label: string): string[] {
@@ -288,11 +350,13 @@ function sweepClaimLines(tables: { name: string; rows: Row[] }[], label: string)
   const verdicts = `Verdicts: ${count('supports')} supports, ${count('contradicts')} contradicts, ${count('inconclusive')} inconclusive.`;
   if (rows.every((x) => Number(x.r['n pairs']) < 2)) return [`- ${label} (${files}): one seed per point, so no interval; ${verdicts}`, ''];
   const lines = [
-    `${label[0].toUpperCase()}${label.slice(1)} (${files}):`, '', '| sweep | dataset | claim | n | Δ [95% CI] | verdict |', '|---|---|---|---|---|---|',
+    `${label[0].toUpperCase()}${label.slice(1)} (${files}):`,
+    '',
+    '| sweep | dataset | claim | n | Δ [95% CI] | verdict |',
+    '|---|---|---|---|---|---|',
   ];
-  for (const { file, r } of rows) lines.push(
-    `| ${file.replace(/^ablation_|_full$/g, '')} | ${r.dataset} ${r.split} | ${r.claim} | ${r['n pairs']} | ${r['Δ [95% CI]']} | ${r.verdict} |`,
-  );
+  for (const { file, r } of rows)
+    lines.push(`| ${file.replace(/^ablation_|_full$/g, '')} | ${r.dataset} ${r.split} | ${r.claim} | ${r['n pairs']} | ${r['Δ [95% CI]']} | ${r.verdict} |`);
   lines.push('', verdicts, '');
   return lines;
 }
@@ -307,11 +371,15 @@ function targetLines(t1: EvidenceTable): string[] {
     const ratio = ours.ZSL / ours.chance;
     const vsBase = base && typeof base.ZSL === 'number' ? ours.ZSL - base.ZSL : NaN;
     const half = halfWidth(ours);
-    lines.push(`- ${d}: Ours is ${ratio.toFixed(2)}× chance (target ≥ 2×: ${ratio >= 2 ? 'met' : 'not met'}), `
-      + `${Number.isFinite(vsBase)
-        ? `${vsBase >= 0 ? '+' : ''}${vsBase.toFixed(1)} points against the baseline (target ≥ 0: ${vsBase >= 0 ? 'met' : 'not met'}; paired verdict below)`
-        : 'no baseline row'}, `
-      + `95 % CI half-width ${Number.isFinite(half) ? half.toFixed(1) : 'n/a'} points (target ≤ 5: ${half <= 5 ? 'met' : 'not met'}).`);
+    lines.push(
+      `- ${d}: Ours is ${ratio.toFixed(2)}× chance (target ≥ 2×: ${ratio >= 2 ? 'met' : 'not met'}), ` +
+        `${
+          Number.isFinite(vsBase)
+            ? `${vsBase >= 0 ? '+' : ''}${vsBase.toFixed(1)} points against the baseline (target ≥ 0: ${vsBase >= 0 ? 'met' : 'not met'}; paired verdict below)`
+            : 'no baseline row'
+        }, ` +
+        `95 % CI half-width ${Number.isFinite(half) ? half.toFixed(1) : 'n/a'} points (target ≤ 5: ${half <= 5 ? 'met' : 'not met'}).`,
+    );
   }
   return lines;
 }
@@ -329,7 +397,8 @@ export interface LeverSummary {
 /** Per lever and split: the preset's ZSL, the val-chosen mode's, their paired Δ, and the published rows; then the targets. */
 export function leverLines(levers: readonly LeverSummary[]): string[] {
   const lines = [
-    'Levers for the transfer (extensions of FS-VAE, full mode, notebook 03; each choice made on the val phase only), test ZSL % per split:', '',
+    'Levers for the transfer (extensions of FS-VAE, full mode, notebook 03; each choice made on the val phase only), test ZSL % per split:',
+    '',
     '| lever | split | none | chosen on val | ZSL | Δ vs none [95% CI] | verdict | Global (published) | PURLS (published) |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
@@ -355,10 +424,12 @@ export function leverLines(levers: readonly LeverSummary[]): string[] {
       if (Number(pick.ZSL) < purls) misses.purls.push(`${split} (${(Number(pick.ZSL) - purls).toFixed(1)})`);
     }
     const atLeast = n - misses.purls.length;
-    targets.push(`- ${lever.name} (\`results/${lever.file}.md\`), the val-chosen mode ≥ PURLS on at least 3 of the ${n} splits `
-      + '(USE-Lite text; PURLS uses CLIP): '
-      + `${atLeast >= 3 ? 'met' : 'not met'} (on ${atLeast}); ≥ the published Global row: on ${n - misses.global.length} of ${n}`
-      + `${misses.global.length ? ` (below on ${misses.global.join(', ')})` : ''}.`);
+    targets.push(
+      `- ${lever.name} (\`results/${lever.file}.md\`), the val-chosen mode ≥ PURLS on at least 3 of the ${n} splits ` +
+        '(USE-Lite text; PURLS uses CLIP): ' +
+        `${atLeast >= 3 ? 'met' : 'not met'} (on ${atLeast}); ≥ the published Global row: on ${n - misses.global.length} of ${n}` +
+        `${misses.global.length ? ` (below on ${misses.global.join(', ')})` : ''}.`,
+    );
   }
   return [...lines, '', ...targets];
 }
@@ -368,9 +439,8 @@ function claimLines(tables: EvidenceTable[]): string[] {
   const lines = ['| table | dataset | claim | Δ [95% CI] | verdict | paper Δ (NTU) |', '|---|---|---|---|---|---|'];
   const cell = (v: unknown) => String(v).replace(/\|/g, '/');
   for (const t of tables) {
-    for (const r of t.rows.filter((x) => x.verdict && isOverall(x))) lines.push(
-      `| ${t.id} | ${r.dataset} | ${cell(r.claim)} | ${r['Δ [95% CI]']} | ${r.verdict} | ${cell(r['paper Δ'] || '–')} |`,
-    );
+    for (const r of t.rows.filter((x) => x.verdict && isOverall(x)))
+      lines.push(`| ${t.id} | ${r.dataset} | ${cell(r.claim)} | ${r['Δ [95% CI]']} | ${r.verdict} | ${cell(r['paper Δ'] || '–')} |`);
   }
   const count = (v: string) => tables.reduce((a, t) => a + t.rows.filter((r) => r.verdict === v && isOverall(r)).length, 0);
   lines.push('', `Verdicts: ${count('supports')} supports, ${count('contradicts')} contradicts, ${count('inconclusive')} inconclusive.`);
@@ -398,6 +468,11 @@ export function updateReadmeEvidence(readme: string, dir = resultsDir()): { text
 /** Observations generated from the rows: each claim with its verdict and numbers, per dataset. */
 export function evidenceObservations(t: EvidenceTable): string[] {
   const metric = EVIDENCE_TABLES[t.id].metric === 'H' ? 'H' : 'ZSL';
-  return t.rows.filter((r) => r.verdict && isOverall(r)).map((r) => `${r.dataset}: "${r.claim}" — ${r.verdict} (Δ ${r['Δ [95% CI]']} points `
-    + `over ${r['n pairs']} paired runs; ${r.row}: ${metric} ${r[metric]}${r.paper ? `; paper Δ on NTU ${r['paper Δ'] || 'n/a'}` : ''})`);
+  return t.rows
+    .filter((r) => r.verdict && isOverall(r))
+    .map(
+      (r) =>
+        `${r.dataset}: "${r.claim}" — ${r.verdict} (Δ ${r['Δ [95% CI]']} points ` +
+        `over ${r['n pairs']} paired runs; ${r.row}: ${metric} ${r[metric]}${r.paper ? `; paper Δ on NTU ${r['paper Δ'] || 'n/a'}` : ''})`,
+    );
 }

@@ -18,13 +18,13 @@ import { cacheRoot } from '../data/paths';
 import { locateRawDataset } from '../data/datasets';
 import { listSplits } from '../data/splits';
 import { ExtractorConfig, DEFAULT_EXTRACTOR, extractorConfig } from '../stage1/extractors';
-import { Stage2Config, stage2Preset } from '../train/config';
+import { FsvaeConfig, fsvaePreset } from '../train/config';
 import { GateConfig, REFERENCE_GATE, runZeroShotBenchmark, zeroShotStage2Engine } from '../pipeline/zero-shot';
 import { DatasetSource, PreparedFeatures, TextSourceSpec, prepareFeaturesParallel, textFeaturesFor, zeroShotDataFor } from '../pipeline/features';
 import { Variant, applyVariant } from './variants';
 import { EvidenceMetric, EvidenceRowSpec, PublishedRow } from './tables/types';
 import { notebookStage2 } from './main-results';
-import { ridgeReference, unseenNcmOracle } from '../eval/reference-zsl';
+import { ridgeComparison, unseenNcmOracle } from '../eval/comparison-rows';
 import { STRATIFIED_INTERVAL_METHOD, formatInterval, groupBy, pairedComparison, stratifiedInterval } from '../eval/stats';
 import { Row } from '../report/table';
 import { writeFileAtomic } from '../util/atomic-file';
@@ -38,7 +38,7 @@ export interface EvidenceDataset {
   /** one source per split. */
   sources: DatasetSource[];
   /** the dataset's stage-2 preset (chosen on validation splits for the real datasets). */
-  stage2: Stage2Config;
+  stage2: FsvaeConfig;
   text: TextSourceSpec;
   /** where the data was found, or why it is the generated fallback. */
   origin: string;
@@ -56,7 +56,7 @@ export const HEADLINE_TABLES: readonly string[] = ['table1', 'table2'];
  */
 export function seedsOf(config: EvidenceConfig, ds: EvidenceDataset, table?: string, spec?: Pick<EvidenceRowSpec, 'powered'>): number[] {
   const headline = table !== undefined && HEADLINE_TABLES.includes(table) && (config.headlineRows === 'all' || spec?.powered === true);
-  return headline ? config.headlineSeeds : ds.seeds ?? config.seeds;
+  return headline ? config.headlineSeeds : (ds.seeds ?? config.seeds);
 }
 
 export interface EvidenceConfig {
@@ -97,16 +97,24 @@ export function evidencePreset(mode: 'quick' | 'full', only?: EvidenceDatasetNam
     const loc = locateRawDataset(name);
     if (!loc.path) continue;
     datasets.push({
-      name, sources: listSplits(name).map((s) => ({ kind: 'skeletons', dataset: name, split: s.name })),
-      stage2: stage2Preset(`small-${name}`), text: USE, origin: `${name} (real, ${loc.source}: ${loc.path})`,
+      name,
+      sources: listSplits(name).map((s) => ({ kind: 'skeletons', dataset: name, split: s.name })),
+      stage2: fsvaePreset(`small-${name}`),
+      text: USE,
+      origin: `${name} (real, ${loc.source}: ${loc.path})`,
     });
   }
   const real = datasets.length > 0;
   if (!real || only?.includes('generated')) {
     datasets.push({
-      name: 'generated', sources: [{ kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' }], stage2: notebookStage2('quick'), text: USE,
-      origin: real || only ? 'generated dataset (synthetic, lib/data/generator)'
-        : 'generated dataset (synthetic, lib/data/generator): no NW-UCLA or UTD-MHAD skeletons were found by the data lookup',
+      name: 'generated',
+      sources: [{ kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' }],
+      stage2: notebookStage2('quick'),
+      text: USE,
+      origin:
+        real || only
+          ? 'generated dataset (synthetic, lib/data/generator)'
+          : 'generated dataset (synthetic, lib/data/generator): no NW-UCLA or UTD-MHAD skeletons were found by the data lookup',
     });
   }
   return { mode, seeds, headlineSeeds, headlineRows: 'powered', stage1: extractorConfig(DEFAULT_EXTRACTOR), datasets, gate: REFERENCE_GATE, real };
@@ -138,7 +146,7 @@ export interface EvidenceCell {
 export interface EvidenceRun extends Omit<EvidenceCell, 'cached'> {
   /** the row's key in its table. */
   row: string;
-  /** the stage-2 variant's name ('' for a reference row). */
+  /** the stage-2 variant's name ('' for a comparison row). */
   variant: string;
 }
 
@@ -170,7 +178,8 @@ function computeCodeVersion(): string {
   return createHash('sha256')
     .update(loadedModuleGraphVersion(require.resolve('../pipeline/zero-shot')))
     .update(loadedModuleGraphVersion(require.resolve('../pipeline/features')))
-    .digest('hex').slice(0, 16);
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /**
@@ -181,7 +190,10 @@ function computeCodeVersion(): string {
  */
 export function evidenceCellKey(prepared: Pick<PreparedFeatures, 'featuresRoot' | 'stage1'>, rest: Record<string, unknown>): string {
   const features = prepared.stage1 ? path.basename(path.dirname(prepared.featuresRoot)) : path.resolve(prepared.featuresRoot);
-  return createHash('sha256').update(JSON.stringify({ features, ...rest })).digest('hex').slice(0, 24);
+  return createHash('sha256')
+    .update(JSON.stringify({ features, ...rest }))
+    .digest('hex')
+    .slice(0, 24);
 }
 
 /** Checksum of a cache entry (every field but the checksum itself): a damaged entry is recomputed. */
@@ -234,8 +246,12 @@ export class Evidence {
   private readonly memo = new Map<string, EvidenceCell[]>();
   private readonly code = codeVersion();
 
-  constructor(readonly config: EvidenceConfig, private readonly log: (line: string) => void = () => {}, readonly cacheDir = path.join(cacheRoot(), 'evidence'),
-    readonly run: EvidenceRunMode = 'train') {
+  constructor(
+    readonly config: EvidenceConfig,
+    private readonly log: (line: string) => void = () => {},
+    readonly cacheDir = path.join(cacheRoot(), 'evidence'),
+    readonly run: EvidenceRunMode = 'train',
+  ) {
     if (config.seeds.length === 0) throw new FsvaeInputError('evidence: no seeds given.');
     if (config.datasets.length === 0) throw new FsvaeInputError('evidence: no datasets given.');
   }
@@ -269,7 +285,9 @@ export class Evidence {
       const prepared = await this.features(src);
       const tf = await textFeaturesFor(prepared, cfg.textMode, text);
       const data = zeroShotDataFor(prepared, tf);
-      const textSha = createHash('sha256').update(Buffer.from(tf.data.buffer, tf.data.byteOffset, tf.data.byteLength)).digest('hex');
+      const textSha = createHash('sha256')
+        .update(Buffer.from(tf.data.buffer, tf.data.byteOffset, tf.data.byteLength))
+        .digest('hex');
       // the engine is part of the key: a cell trained by one engine is not reused for another
       const engine = await zeroShotStage2Engine(cfg);
       for (const seed of seeds) {
@@ -284,9 +302,19 @@ export class Evidence {
           const r = await runZeroShotBenchmark(cfg, data, { seeds: [seed], gate: this.config.gate, engine });
           const s = r.perSeed[0];
           const trained: EvidenceCell = {
-            dataset: ds.name, split: prepared.split.name, seed, zsl: s.zsl.clean, zslTestSelected: s.zsl.reference,
-            S: s.gzsl.clean.S, U: s.gzsl.clean.U, H: s.gzsl.clean.H, chance: 1 / prepared.split.unseen.length,
-            seconds: (Date.now() - started) / 1000, cached: false, engine: s.stage2Engine, code: this.code,
+            dataset: ds.name,
+            split: prepared.split.name,
+            seed,
+            zsl: s.zsl.clean,
+            zslTestSelected: s.zsl.reference,
+            S: s.gzsl.clean.S,
+            U: s.gzsl.clean.U,
+            H: s.gzsl.clean.H,
+            chance: 1 / prepared.split.unseen.length,
+            seconds: (Date.now() - started) / 1000,
+            cached: false,
+            engine: s.stage2Engine,
+            code: this.code,
           };
           fs.mkdirSync(this.cacheDir, { recursive: true });
           // temp file + rename: two writers of one cell (two shards, a re-run) leave one whole entry
@@ -300,8 +328,21 @@ export class Evidence {
           this.planned.set(key, { key, label, cost, cached: cell !== null, train: async () => void (readEvidenceCell(file).cell ?? (await train())) });
         }
         if (!cell && this.run === 'plan') {
-          out.push({ dataset: ds.name, split: prepared.split.name, seed, zsl: NaN, zslTestSelected: NaN, S: NaN, U: NaN, H: NaN,
-            chance: 1 / prepared.split.unseen.length, seconds: 0, cached: false, engine, code: this.code });
+          out.push({
+            dataset: ds.name,
+            split: prepared.split.name,
+            seed,
+            zsl: NaN,
+            zslTestSelected: NaN,
+            S: NaN,
+            U: NaN,
+            H: NaN,
+            chance: 1 / prepared.split.unseen.length,
+            seconds: 0,
+            cached: false,
+            engine,
+            code: this.code,
+          });
           continue;
         }
         if (!cell) cell = await train();
@@ -318,7 +359,7 @@ export class Evidence {
   }
 
   /**
-   * The reference rows on the same features: the ridge map (α chosen on the val phase) and the
+   * The comparison rows on the same features: the ridge map (α chosen on the val phase) and the
    * unseen NCM oracle (a ceiling: it uses test labels). Deterministic: one cell per split, repeated for every seed so rows pair with the others.
    */
   async referenceCells(ds: EvidenceDataset, which: 'ridge' | 'ncm-oracle', seeds = seedsOf(this.config, ds)): Promise<EvidenceCell[]> {
@@ -331,11 +372,22 @@ export class Evidence {
       const val = { train: data.valPhase.train, test: data.valPhase.ztest, unseen: data.split.valUnseen, text: data.text };
       let acc: number;
       if (which === 'ncm-oracle') acc = unseenNcmOracle(data.trainPhase.train, data.trainPhase.ztest);
-      else acc = ridgeReference(val, test).testAccuracy;
+      else acc = ridgeComparison(val, test).testAccuracy;
       for (const seed of seeds) {
         out.push({
-          dataset: ds.name, split: prepared.split.name, seed, zsl: acc, zslTestSelected: acc, S: NaN, U: NaN, H: NaN, chance: 1 / prepared.split.unseen.length,
-          seconds: 0, cached: false, engine: 'none', code: this.code,
+          dataset: ds.name,
+          split: prepared.split.name,
+          seed,
+          zsl: acc,
+          zslTestSelected: acc,
+          S: NaN,
+          U: NaN,
+          H: NaN,
+          chance: 1 / prepared.split.unseen.length,
+          seconds: 0,
+          cached: false,
+          engine: 'none',
+          code: this.code,
         });
       }
     }
@@ -371,7 +423,7 @@ export function runsOn(spec: Pick<EvidenceRowSpec, 'datasets'>, dataset: string)
   return spec.datasets === undefined || spec.datasets.includes(dataset);
 }
 
-/** The runs of one row on one dataset, keyed by split and seed; a reference row's one value per split. */
+/** The runs of one row on one dataset, keyed by split and seed; a comparison row's one value per split. */
 function runsOf(input: EvidenceRowsInput, dataset: string, row: string): EvidenceRun[] {
   return input.runs.filter((r) => r.dataset === dataset && r.row === row);
 }
@@ -381,7 +433,10 @@ function runsOf(input: EvidenceRowsInput, dataset: string, row: string): Evidenc
  * both rows have (a row may run more seeds than the other: n pairs says how many were paired).
  */
 export function pairRuns(
-  a: readonly EvidenceRun[], b: readonly EvidenceRun[], metric: EvidenceMetric, what: string,
+  a: readonly EvidenceRun[],
+  b: readonly EvidenceRun[],
+  metric: EvidenceMetric,
+  what: string,
 ): { a: number[]; b: number[]; strata: string[] } {
   const key = (r: EvidenceRun) => `${r.split}\u0000${r.seed}`;
   const byKey = new Map(b.map((r) => [key(r), r]));
@@ -403,7 +458,7 @@ export function evidenceRowsFromRuns(input: EvidenceRowsInput): Row[] {
   const interval = (runs: EvidenceRun[], isRef: boolean, what: string) => {
     const values = runs.map((r) => metricOf(r, input.metric));
     if (!values.every(Number.isFinite)) return null;
-    // reference rows are deterministic per split: one value per split (repeated over seeds only so rows pair)
+    // comparison rows are deterministic per split: one value per split (repeated over seeds only so rows pair)
     const firstOfSplit = runs.map((r, i) => runs.findIndex((x) => x.split === r.split) === i);
     const use = isRef ? values.filter((_, i) => firstOfSplit[i]) : values;
     const strata = isRef ? runs.filter((_, i) => firstOfSplit[i]).map((r) => r.split) : runs.map((r) => r.split);
@@ -415,14 +470,24 @@ export function evidenceRowsFromRuns(input: EvidenceRowsInput): Row[] {
     if (runs.length === 0) throw new FsvaeInputError(`${what}: no runs stored for this row.`);
     const ci = interval(runs, isRef, what);
     const row: Row = {
-      dataset, split, row: spec.label, n: ci?.n ?? 0,
-      [label]: ci ? pct(ci.mean) : 'n/a', '95% CI': isRef ? 'deterministic' : ci && Number.isFinite(ci.lo) ? `[${pct(ci.lo)}, ${pct(ci.hi)}]` : '',
+      dataset,
+      split,
+      row: spec.label,
+      n: ci?.n ?? 0,
+      [label]: ci ? pct(ci.mean) : 'n/a',
+      '95% CI': isRef ? 'deterministic' : ci && Number.isFinite(ci.lo) ? `[${pct(ci.lo)}, ${pct(ci.hi)}]` : '',
     };
     // chance of the ZSL task (1/|unseen|, averaged over the splits like the rows); H has no such simple chance level
     if (input.metric === 'zsl') row.chance = pct(mean([...new Map(runs.map((r) => [r.split, r.chance])).values()]));
     if (input.metric === 'H') {
       const usable = runs.every((r) => Number.isFinite(r.S ?? NaN) && Number.isFinite(r.U ?? NaN));
-      const bySplit = (f: (r: EvidenceRun) => number) => mean(groupBy(runs.map(f), runs.map((r) => r.split)).map(mean));
+      const bySplit = (f: (r: EvidenceRun) => number) =>
+        mean(
+          groupBy(
+            runs.map(f),
+            runs.map((r) => r.split),
+          ).map(mean),
+        );
       row.S = usable ? pct(bySplit((r) => r.S)) : 'n/a';
       row.U = usable ? pct(bySplit((r) => r.U)) : 'n/a';
     }
@@ -433,7 +498,11 @@ export function evidenceRowsFromRuns(input: EvidenceRowsInput): Row[] {
       const p = pairRuns(runs, other, input.metric, `${what} vs ${spec.claim.vs}`);
       const cmp = spec.claim.thisBetter ? pairedComparison(p.a, p.b, what, p.strata) : pairedComparison(p.b, p.a, what, p.strata);
       Object.assign(row, {
-        claim: spec.claim.statement, 'paper Δ': spec.claim.paper ?? '', 'Δ [95% CI]': formatInterval(cmp, 100, 1), 'n pairs': cmp.n, verdict: cmp.verdict,
+        claim: spec.claim.statement,
+        'paper Δ': spec.claim.paper ?? '',
+        'Δ [95% CI]': formatInterval(cmp, 100, 1),
+        'n pairs': cmp.n,
+        verdict: cmp.verdict,
       });
     }
     return row;
@@ -442,7 +511,12 @@ export function evidenceRowsFromRuns(input: EvidenceRowsInput): Row[] {
     const v = splits.map((s) => p.values[s]);
     if (v.some((x) => x === undefined)) return null;
     const row: Row = {
-      dataset, split, row: `published: ${p.model}`, n: '', [input.metric === 'zsl' ? 'ZSL' : 'H']: Number(mean(v).toFixed(1)), '95% CI': 'published',
+      dataset,
+      split,
+      row: `published: ${p.model}`,
+      n: '',
+      [input.metric === 'zsl' ? 'ZSL' : 'H']: Number(mean(v).toFixed(1)),
+      '95% CI': 'published',
     };
     if (input.metric === 'zsl') row.chance = chance;
     return Object.assign(row, { paper: '', claim: '', 'paper Δ': '', 'Δ [95% CI]': '', 'n pairs': '', verdict: '' });
@@ -450,9 +524,9 @@ export function evidenceRowsFromRuns(input: EvidenceRowsInput): Row[] {
   for (const ds of input.datasets) {
     const specs = input.specs.filter((s) => runsOn(s, ds.name));
     const keys = new Set(specs.map((s) => s.key));
-    for (const s of specs) if (s.claim && !keys.has(s.claim.vs)) throw new FsvaeInputError(
-      `evidence row ${s.key}: its claim compares with '${s.claim.vs}', which is not a row of this table on ${ds.name}.`,
-    );
+    for (const s of specs)
+      if (s.claim && !keys.has(s.claim.vs))
+        throw new FsvaeInputError(`evidence row ${s.key}: its claim compares with '${s.claim.vs}', which is not a row of this table on ${ds.name}.`);
     const all = (key: string) => runsOf(input, ds.name, key);
     for (const spec of specs) rows.push(rowFor(ds.name, ALL_SPLITS, spec, all(spec.key), all));
     const firstAll = rows.length - specs.length;
@@ -474,7 +548,11 @@ export function evidenceRowsFromRuns(input: EvidenceRowsInput): Row[] {
 
 /** The rows of a table (evidenceRowsFromRuns) and the runs they come from. */
 export async function evidenceRows(
-  ev: Evidence, specs: EvidenceRowSpec[], metric: EvidenceMetric = 'zsl', published: PublishedRow[] = [], table?: string,
+  ev: Evidence,
+  specs: EvidenceRowSpec[],
+  metric: EvidenceMetric = 'zsl',
+  published: PublishedRow[] = [],
+  table?: string,
 ): Promise<{ rows: Row[]; input: EvidenceRowsInput }> {
   const runs: EvidenceRun[] = [];
   for (const ds of ev.config.datasets) {
@@ -488,7 +566,9 @@ export async function evidenceRows(
   const input: EvidenceRowsInput = {
     metric,
     datasets: ev.config.datasets.map((d) => ({ name: d.name, splits: d.sources.map((s) => (typeof s.split === 'string' ? s.split : s.split.name)) })),
-    specs: specs.map(rowRecord), runs, published,
+    specs: specs.map(rowRecord),
+    runs,
+    published,
   };
   return { rows: evidenceRowsFromRuns(input), input };
 }
@@ -496,8 +576,13 @@ export async function evidenceRows(
 /** The stored form of a row spec (without its stage-2 variant, which the runs name). */
 export function rowRecord(s: EvidenceRowSpec): EvidenceRowRecord {
   return {
-    key: s.key, label: s.label ?? s.variant?.name ?? s.key, ...(s.powered ? { powered: true } : {}), ...(s.datasets ? { datasets: s.datasets } : {}),
-    ...(s.reference ? { reference: s.reference } : {}), ...(s.paper !== undefined ? { paper: s.paper } : {}), ...(s.claim ? { claim: s.claim } : {}),
+    key: s.key,
+    label: s.label ?? s.variant?.name ?? s.key,
+    ...(s.powered ? { powered: true } : {}),
+    ...(s.datasets ? { datasets: s.datasets } : {}),
+    ...(s.reference ? { reference: s.reference } : {}),
+    ...(s.paper !== undefined ? { paper: s.paper } : {}),
+    ...(s.claim ? { claim: s.claim } : {}),
   };
 }
 
@@ -521,7 +606,7 @@ export function evidenceNotes(ev: Evidence, table?: string): string[] {
     'Each row: the clean protocol (the cycle is chosen on the pseudo-unseen validation split; the test set is never used for a choice). ' +
       `Rows with split '${ALL_SPLITS}' average the splits (each split: mean over its seeds), n = splits × seeds; ` +
       `the rows below them give each split alone (n = its seeds, plain t-interval). ${STRATIFIED_INTERVAL_METHOD}. ` +
-      'Reference rows are deterministic. Chance = 1/|unseen| (averaged over the splits).',
+      'Comparison rows are deterministic. Chance = 1/|unseen| (averaged over the splits).',
     "verdict: the row's claim tested with paired differences matched by split and seed (over the runs both rows have; n pairs) — " +
       'Δ = (the side the paper says is better) − (the other side), per run, averaged like the rows and with the same stratified Welch interval, ' +
       'in points; supports = interval above 0, contradicts = below 0, inconclusive = contains 0. No correction for the many comparisons.',
@@ -534,7 +619,9 @@ export function evidenceNotes(ev: Evidence, table?: string): string[] {
 
 const ciBounds = (r: Row) => /\[(-?[\d.]+), (-?[\d.]+)\]/.exec(String(r['95% CI']));
 const errorBars = (rs: Row[], metric: string) => ({
-  type: 'data', symmetric: false, visible: true,
+  type: 'data',
+  symmetric: false,
+  visible: true,
   array: rs.map((r) => (ciBounds(r) ? Number(ciBounds(r)![2]) - (r[metric] as number) : 0)),
   arrayminus: rs.map((r) => (ciBounds(r) ? (r[metric] as number) - Number(ciBounds(r)![1]) : 0)),
 });
@@ -548,7 +635,8 @@ export function evidenceFigure(rows: Row[], title: string, metric = 'ZSL'): Figu
     return { type: 'bar', name: d, x: rs.map((r) => String(r.row)), y: rs.map((r) => r[metric] as number), error_y: errorBars(rs, metric) };
   });
   return {
-    data, layout: { title: { text: title }, barmode: 'group', yaxis: { title: { text: `${metric} (%), mean and 95 % CI` } }, xaxis: { automargin: true } },
+    data,
+    layout: { title: { text: title }, barmode: 'group', yaxis: { title: { text: `${metric} (%), mean and 95 % CI` } }, xaxis: { automargin: true } },
   };
 }
 
@@ -567,16 +655,21 @@ export function perSplitFigure(rows: Row[], title: string, labels: readonly stri
   });
   if (metric === 'ZSL') {
     data.push({
-      type: 'scatter', mode: 'markers', name: 'chance (1/|unseen|)', x: splits, y: splits.map((s) => Number(perSplit.find((r) => r.split === s)?.chance)),
+      type: 'scatter',
+      mode: 'markers',
+      name: 'chance (1/|unseen|)',
+      x: splits,
+      y: splits.map((s) => Number(perSplit.find((r) => r.split === s)?.chance)),
       marker: { symbol: 'line-ew-open', size: 24, color: 'black' },
     });
   }
   return {
     data,
     layout: {
-      title: { text: title }, barmode: 'group', yaxis: { title: { text: `${metric} (%)` } },
+      title: { text: title },
+      barmode: 'group',
+      yaxis: { title: { text: `${metric} (%)` } },
       xaxis: { title: { text: 'split (seen/unseen classes)' }, automargin: true },
     },
   };
 }
-

@@ -39,7 +39,6 @@ export const FEATURE_QUALITY_PRESETS: Readonly<Record<'quick' | 'full', FeatureQ
   full: { datasets: ['nw-ucla', 'utd-mhad'], extractors: ['dct-descriptor', 'dct-lda', 'shift-gcn-tiny'], seeds: [1, 2, 3] },
 };
 
-
 export interface FeatureQualityResult {
   rows: Row[];
   summary: Row[];
@@ -49,15 +48,20 @@ export interface FeatureQualityResult {
 }
 
 /** Runs the report. `dirs` overrides where each dataset is read from. */
-export function runFeatureQuality(cfg: FeatureQualityConfig, opts: {
-  dirs?: Partial<Record<RawSkeletonDataset, string>>; log?: (l: string) => void;
-  onRow?: (done: number, total: number, row: Row) => void; onStage1Progress?: (p: Stage1Progress) => void;
-} = {}): FeatureQualityResult {
+export function runFeatureQuality(
+  cfg: FeatureQualityConfig,
+  opts: {
+    dirs?: Partial<Record<RawSkeletonDataset, string>>;
+    log?: (l: string) => void;
+    onRow?: (done: number, total: number, row: Row) => void;
+    onStage1Progress?: (p: Stage1Progress) => void;
+  } = {},
+): FeatureQualityResult {
   const t0 = Date.now();
   const log = opts.log ?? (() => undefined);
-  for (const d of cfg.datasets) if (!RAW_SKELETON_DATASETS.includes(d)) throw new FsvaeInputError(
-    `feature report: dataset '${d}' has no raw-skeleton reader; known: ${RAW_SKELETON_DATASETS.join(', ')}.`,
-  );
+  for (const d of cfg.datasets)
+    if (!RAW_SKELETON_DATASETS.includes(d))
+      throw new FsvaeInputError(`feature report: dataset '${d}' has no raw-skeleton reader; known: ${RAW_SKELETON_DATASETS.join(', ')}.`);
   const extractors = cfg.extractors.map((e) => extractorConfig(e));
   for (const s of cfg.seeds) if (!Number.isInteger(s) || s < 0) throw new FsvaeInputError(`feature report: seed ${s} is not a non-negative integer.`);
   const rows: Row[] = [];
@@ -79,8 +83,14 @@ export function runFeatureQuality(cfg: FeatureQualityConfig, opts: {
       for (const seed of cfg.seeds) {
         log(`[features-report] ${p.split.name} ${ex.name} seed ${seed}`);
         const row = featureQualityRow({
-          dataset: p.dataset, split: p.split, sequences: p.seqs, side: p.side, extractor: ex, seed,
-          diagnostics: cfg.diagnostics ?? true, onStage1Progress: opts.onStage1Progress,
+          dataset: p.dataset,
+          split: p.split,
+          sequences: p.seqs,
+          side: p.side,
+          extractor: ex,
+          seed,
+          diagnostics: cfg.diagnostics ?? true,
+          onStage1Progress: opts.onStage1Progress,
         });
         rows.push(row);
         opts.onRow?.(rows.length, total, row);
@@ -161,14 +171,25 @@ export function summariseQuality(rows: readonly Row[]): Row[] {
     };
     const secs = nums(rs, 'val_fit_seconds');
     const row: Row = {
-      dataset, split, extractor, seeds: rs.length,
-      val_seen_top1: f('val_seen_top1'), val_seen_ncm: f('val_seen_ncm'), val_pseudo_unseen_ncm: f('val_pseudo_unseen_ncm'),
+      dataset,
+      split,
+      extractor,
+      seeds: rs.length,
+      val_seen_top1: f('val_seen_top1'),
+      val_seen_ncm: f('val_seen_ncm'),
+      val_pseudo_unseen_ncm: f('val_pseudo_unseen_ncm'),
       val_pseudo_unseen_ncm_raw: f('val_pseudo_unseen_ncm_raw'),
-      diag_test_seen_top1: f('diag_test_seen_top1'), diag_test_seen_ncm: f('diag_test_seen_ncm'), diag_test_unseen_ncm_oracle: f('diag_test_unseen_ncm_oracle'),
-      val_fit_seconds: secs.length ? Math.round(10 * mean(secs)) / 10 : null, val_pseudo_unseen_rank: '', val_verdict: '',
+      diag_test_seen_top1: f('diag_test_seen_top1'),
+      diag_test_seen_ncm: f('diag_test_seen_ncm'),
+      diag_test_unseen_ncm_oracle: f('diag_test_unseen_ncm_oracle'),
+      val_fit_seconds: secs.length ? Math.round(10 * mean(secs)) / 10 : null,
+      val_pseudo_unseen_rank: '',
+      val_verdict: '',
     };
     const m = splits.get(`${dataset}\u0000${split}`)!;
-    const ranked = [...m.entries()].filter(([, v]) => v.pseudo.length > 0).map(([e, v]) => ({ e, mu: mean(v.pseudo) }))
+    const ranked = [...m.entries()]
+      .filter(([, v]) => v.pseudo.length > 0)
+      .map(([e, v]) => ({ e, mu: mean(v.pseudo) }))
       .sort((a, b) => b.mu - a.mu || (a.e < b.e ? -1 : 1));
     const place = ranked.findIndex((q) => q.e === extractor);
     if (place >= 0 && ranked.length > 1) {
@@ -183,8 +204,9 @@ export function summariseQuality(rows: readonly Row[]): Row[] {
       const mPseudo = mean(nums(rs, 'val_pseudo_unseen_ncm'));
       const a = mSeen >= dSeen;
       const b = mPseudo >= dPseudo;
-      row.val_verdict = `${a && b ? 'reaches' : 'below'} the descriptor on val: seen ${pct(mSeen)} ${a ? '≥' : '<'} ${pct(dSeen)}, `
-        + `pseudo-unseen ${pct(mPseudo)} ${b ? '≥' : '<'} ${pct(dPseudo)}`;
+      row.val_verdict =
+        `${a && b ? 'reaches' : 'below'} the descriptor on val: seen ${pct(mSeen)} ${a ? '≥' : '<'} ${pct(dSeen)}, ` +
+        `pseudo-unseen ${pct(mPseudo)} ${b ? '≥' : '<'} ${pct(dPseudo)}`;
     }
     out.push(row);
   }
@@ -233,13 +255,22 @@ export function chooseExtractor(rows: readonly Row[], defaultExtractor = DEFAULT
       const xs = all.get(k)!.get(e)!.seen;
       return xs.length ? mean(xs) : NaN;
     });
-    const seenTop = splits.filter((k, i) => extractors.every((o) => {
-      const xs = all.get(k)!.get(o)!.seen;
-      return o === e || xs.length === 0 || seen[i] >= mean(xs);
-    })).length;
+    const seenTop = splits.filter((k, i) =>
+      extractors.every((o) => {
+        const xs = all.get(k)!.get(o)!.seen;
+        return o === e || xs.length === 0 || seen[i] >= mean(xs);
+      }),
+    ).length;
     return {
-      e, meanPseudo: mean(pseudo), meanSeen: mean(seen.filter(Number.isFinite)),
-      meanRaw: mean(splits.map((k) => all.get(k)!.get(e)!.raw).filter((xs) => xs.length > 0).map(mean)),
+      e,
+      meanPseudo: mean(pseudo),
+      meanSeen: mean(seen.filter(Number.isFinite)),
+      meanRaw: mean(
+        splits
+          .map((k) => all.get(k)!.get(e)!.raw)
+          .filter((xs) => xs.length > 0)
+          .map(mean),
+      ),
       bestRaw: splits.filter((k) => rawWinners.get(k)?.best === e).length,
       best: splits.filter((k) => winners.get(k)!.best === e).length,
       clear: splits.filter((k) => winners.get(k)!.best === e && winners.get(k)!.clear).length,
@@ -258,28 +289,38 @@ export function chooseExtractor(rows: readonly Row[], defaultExtractor = DEFAULT
     statement = `val-phase choice ${evaluated}: ${choice}; the default extractor ${defaultExtractor} was not evaluated.`;
   } else if (choice !== defaultExtractor) {
     defaultStatus = 'not the choice';
-    statement = `the default extractor ${defaultExtractor} is NOT the val-phase choice ${evaluated}: ${choice} has the higher mean `
-      + `val_pseudo_unseen_ncm (${pct(ranked[0].meanPseudo)} vs ${pct(d.meanPseudo)}); ${defaultExtractor} is first on ${d.best}/${n} splits.`;
+    statement =
+      `the default extractor ${defaultExtractor} is NOT the val-phase choice ${evaluated}: ${choice} has the higher mean ` +
+      `val_pseudo_unseen_ncm (${pct(ranked[0].meanPseudo)} vs ${pct(d.meanPseudo)}); ${defaultExtractor} is first on ${d.best}/${n} splits.`;
   } else {
     const clear = d.best === n && 2 * d.clear >= n && 2 * d.seenTop >= n;
     defaultStatus = clear ? 'clear' : 'not clear';
     const runner = ranked[1];
-    statement = `the default extractor ${defaultExtractor} is the val-phase choice ${evaluated}${clear ? ', clearly' : ', but NOT clearly'}: `
-      + `mean val_pseudo_unseen_ncm ${pct(d.meanPseudo)}${runner ? ` vs ${pct(runner.meanPseudo)} (${runner.e})` : ''}; `
-      + `first on ${d.best}/${n} splits, clearly on ${d.clear}/${n}; val seen-class score at least every other extractor's on ${d.seenTop}/${n}.`;
+    statement =
+      `the default extractor ${defaultExtractor} is the val-phase choice ${evaluated}${clear ? ', clearly' : ', but NOT clearly'}: ` +
+      `mean val_pseudo_unseen_ncm ${pct(d.meanPseudo)}${runner ? ` vs ${pct(runner.meanPseudo)} (${runner.e})` : ''}; ` +
+      `first on ${d.best}/${n} splits, clearly on ${d.clear}/${n}; val seen-class score at least every other extractor's on ${d.seenTop}/${n}.`;
   }
   const rawRanked = [...stats].filter((q) => Number.isFinite(q.meanRaw)).sort((a, b) => b.meanRaw - a.meanRaw || (a.e < b.e ? -1 : 1));
   if (rawRanked.length === stats.length && rawRanked.length > 1) {
     const agrees = rawRanked[0].e === choice;
-    statement += ` Sensitivity (not deciding): without the z-scoring (val_pseudo_unseen_ncm_raw, each extractor's own Euclidean metric) `
-      + `the first is ${rawRanked[0].e} (${rawRanked.map((q) => `${q.e} ${pct(q.meanRaw)}, first on ${q.bestRaw}/${n}`).join('; ')})`
-      + `${agrees ? ', the same as the choice' : ': the order DEPENDS on the z-scoring'}.`;
+    statement +=
+      ` Sensitivity (not deciding): without the z-scoring (val_pseudo_unseen_ncm_raw, each extractor's own Euclidean metric) ` +
+      `the first is ${rawRanked[0].e} (${rawRanked.map((q) => `${q.e} ${pct(q.meanRaw)}, first on ${q.bestRaw}/${n}`).join('; ')})` +
+      `${agrees ? ', the same as the choice' : ': the order DEPENDS on the z-scoring'}.`;
   }
   const out: Row[] = ranked.map((s) => ({
-    extractor: s.e, splits: n, mean_val_pseudo_unseen_ncm: pct(s.meanPseudo), mean_val_seen: Number.isFinite(s.meanSeen) ? pct(s.meanSeen) : null,
-    first_on_pseudo_unseen: `${s.best}/${n}`, clearly_first_on_pseudo_unseen: `${s.clear}/${n}`, val_seen_at_least_others: `${s.seenTop}/${n}`,
-    val_choice: s.e === choice, is_default: s.e === defaultExtractor,
-    sensitivity_mean_val_pseudo_unseen_ncm_raw: Number.isFinite(s.meanRaw) ? pct(s.meanRaw) : null, sensitivity_first_on_raw: `${s.bestRaw}/${n}`,
+    extractor: s.e,
+    splits: n,
+    mean_val_pseudo_unseen_ncm: pct(s.meanPseudo),
+    mean_val_seen: Number.isFinite(s.meanSeen) ? pct(s.meanSeen) : null,
+    first_on_pseudo_unseen: `${s.best}/${n}`,
+    clearly_first_on_pseudo_unseen: `${s.clear}/${n}`,
+    val_seen_at_least_others: `${s.seenTop}/${n}`,
+    val_choice: s.e === choice,
+    is_default: s.e === defaultExtractor,
+    sensitivity_mean_val_pseudo_unseen_ncm_raw: Number.isFinite(s.meanRaw) ? pct(s.meanRaw) : null,
+    sensitivity_first_on_raw: `${s.bestRaw}/${n}`,
   }));
   return { rows: out, choice, defaultStatus, statement, splits: splits.map(label) };
 }
@@ -287,68 +328,98 @@ export function chooseExtractor(rows: readonly Row[], defaultExtractor = DEFAULT
 export function writeFeatureQuality(res: FeatureQualityResult, backend: string, cfgName: string, dir?: string): string[] {
   const extractors = [...new Set(res.rows.map((r) => String(r.extractor)))];
   const prov = provenance(backend, {
-    wallSeconds: res.wallSeconds, preset: cfgName, defaultExtractor: DEFAULT_EXTRACTOR, extractors: extractors.join(', '),
+    wallSeconds: res.wallSeconds,
+    preset: cfgName,
+    defaultExtractor: DEFAULT_EXTRACTOR,
+    extractors: extractors.join(', '),
     valChoice: res.choice.choice ?? 'none',
   });
   const gcnNote = extractors.some((e) => !e.startsWith('dct-'))
     ? []
     : ['GCN extractors (shift-gcn-tiny) are not in this run: their rows need `npx fsvae features-report --preset full`.'];
   const notes = [
-    'DECIDING columns (val phase only, the pseudo split inside the seen classes, built as stage-1 export builds '
-      + 'shift_val_{u}_r): the extractor is fitted on the val-seen classes (seen minus valUnseen), train side, minus a held-out '
-      + '20% per class (chooseValHoldOut, seed fnv1a32("stage1-val:<seed>"); extractor seed = seed + 1). It only receives the '
-      + 'seen classes\' train-side sequences: the real unseen classes and the test side are never read for these columns.',
-    'val_seen_top1: the extractor\'s own classifier on the held-out val-seen samples (argmax among the val-seen classes; n/a for the parameter-free '
-      + 'descriptor, whose classifier is its nearest class mean val_seen_ncm). val_seen_ncm: nearest class mean (means from the val-phase training '
-      + 'rows) on the held-out val-seen samples. val_pseudo_unseen_ncm: nearest of the pseudo-unseen (val-unseen) classes\' own means on their '
-      + 'train-side samples (the val phase\'s ztest); its labels are seen classes\' labels, so it is a validation criterion, not a test result.',
-    'DIAGNOSTIC columns (diag_test_*: test-side, not used for any choice): the extractor refitted on all seen classes, train side (as stage-1 '
-      + 'export\'s phase train); diag_test_seen_top1 / diag_test_seen_ncm on the seen classes\' test side; diag_test_unseen_ncm_oracle: '
-      + 'nearest of the real unseen classes\' own test-side means, a CEILING read off the test labels, never a zero-shot result.',
-    'All NCM metrics: Euclidean distance after z-scoring each feature dimension with the mean and std of the phase\'s '
-      + 'training rows, except val_pseudo_unseen_ncm_raw: the same as val_pseudo_unseen_ncm on the features as they '
-      + 'are (each extractor\'s own Euclidean metric; for dct-descriptor, whose features are already z-scored by the '
-      + 'val-phase training rows, the two coincide). It is a SENSITIVITY check of the z-scoring and decides nothing.',
+    'DECIDING columns (val phase only, the pseudo split inside the seen classes, built as stage-1 export builds ' +
+      'shift_val_{u}_r): the extractor is fitted on the val-seen classes (seen minus valUnseen), train side, minus a held-out ' +
+      '20% per class (chooseValHoldOut, seed fnv1a32("stage1-val:<seed>"); extractor seed = seed + 1). It only receives the ' +
+      "seen classes' train-side sequences: the real unseen classes and the test side are never read for these columns.",
+    "val_seen_top1: the extractor's own classifier on the held-out val-seen samples (argmax among the val-seen classes; n/a for the parameter-free " +
+      'descriptor, whose classifier is its nearest class mean val_seen_ncm). val_seen_ncm: nearest class mean (means from the val-phase training ' +
+      "rows) on the held-out val-seen samples. val_pseudo_unseen_ncm: nearest of the pseudo-unseen (val-unseen) classes' own means on their " +
+      "train-side samples (the val phase's ztest); its labels are seen classes' labels, so it is a validation criterion, not a test result.",
+    'DIAGNOSTIC columns (diag_test_*: test-side, not used for any choice): the extractor refitted on all seen classes, train side (as stage-1 ' +
+      "export's phase train); diag_test_seen_top1 / diag_test_seen_ncm on the seen classes' test side; diag_test_unseen_ncm_oracle: " +
+      "nearest of the real unseen classes' own test-side means, a CEILING read off the test labels, never a zero-shot result.",
+    "All NCM metrics: Euclidean distance after z-scoring each feature dimension with the mean and std of the phase's " +
+      'training rows, except val_pseudo_unseen_ncm_raw: the same as val_pseudo_unseen_ncm on the features as they ' +
+      "are (each extractor's own Euclidean metric; for dct-descriptor, whose features are already z-scored by the " +
+      'val-phase training rows, the two coincide). It is a SENSITIVITY check of the z-scoring and decides nothing.',
     ...gcnNote,
     ...res.missing.map((m) => `missing: ${m}`),
   ];
-  const a = writeResultTableWithJson({
-    name: 'stage1_quality', title: 'Stage-1 feature quality: one row per dataset × split × extractor × seed', rows: res.rows, notes,
-  }, prov, {}, dir);
+  const a = writeResultTableWithJson(
+    {
+      name: 'stage1_quality',
+      title: 'Stage-1 feature quality: one row per dataset × split × extractor × seed',
+      rows: res.rows,
+      notes,
+    },
+    prov,
+    {},
+    dir,
+  );
   const decision = [
     `VAL-PHASE DECISION: ${res.choice.statement}`,
-    'The decision uses the val_* columns only: the choice is the extractor with the highest mean over splits of '
-      + 'val_pseudo_unseen_ncm; "clear" also needs it first on every split, with a lead over the runner-up above √(sd₁² + sd₂²) '
-      + 'of their seed-stds on at least half of the splits, and its val seen-class score (val_seen_top1; the descriptor: '
-      + 'val_seen_ncm) at least every other extractor\'s on at least half of them. The diag_test_* columns decide nothing.',
+    'The decision uses the val_* columns only: the choice is the extractor with the highest mean over splits of ' +
+      'val_pseudo_unseen_ncm; "clear" also needs it first on every split, with a lead over the runner-up above √(sd₁² + sd₂²) ' +
+      'of their seed-stds on at least half of the splits, and its val seen-class score (val_seen_top1; the descriptor: ' +
+      "val_seen_ncm) at least every other extractor's on at least half of them. The diag_test_* columns decide nothing.",
   ];
-  const b = writeResultTableWithJson({
-    name: 'stage1_quality_summary', title: 'Stage-1 feature quality: mean ± std over seeds (percent)', rows: res.summary,
-    notes: [
-      ...decision,
-      `val_verdict: does the extractor's mean val_seen_top1 reach the descriptor's val_seen_ncm, and its mean `
-        + `val_pseudo_unseen_ncm the descriptor's? val_pseudo_unseen_rank: place on val_pseudo_unseen_ncm among `
-        + `the split's extractors ("clear": lead > √(sd₁² + sd₂²)). The default extractor is ${DEFAULT_EXTRACTOR}.`,
-      ...notes,
-    ],
-  }, prov, {
-    decision: {
-      choice: res.choice.choice, defaultExtractor: DEFAULT_EXTRACTOR, defaultStatus: res.choice.defaultStatus, statement: res.choice.statement,
-      splits: res.choice.splits,
+  const b = writeResultTableWithJson(
+    {
+      name: 'stage1_quality_summary',
+      title: 'Stage-1 feature quality: mean ± std over seeds (percent)',
+      rows: res.summary,
+      notes: [
+        ...decision,
+        `val_verdict: does the extractor's mean val_seen_top1 reach the descriptor's val_seen_ncm, and its mean ` +
+          `val_pseudo_unseen_ncm the descriptor's? val_pseudo_unseen_rank: place on val_pseudo_unseen_ncm among ` +
+          `the split's extractors ("clear": lead > √(sd₁² + sd₂²)). The default extractor is ${DEFAULT_EXTRACTOR}.`,
+        ...notes,
+      ],
     },
-  }, dir);
-  const files = [a.csv, a.md, a.json, b.csv, b.md, b.json];
-  if (res.choice.rows.length) {
-    const c = writeResultTableWithJson({
-      name: 'stage1_quality_choice', title: 'Stage-1 extractor choice on the val phase (percent; means over splits of the per-split seed means)',
-      rows: res.choice.rows,
-      notes: [...decision, `splits: ${res.choice.splits.join(', ')}.`, ...gcnNote],
-    }, prov, {
+    prov,
+    {
       decision: {
-        choice: res.choice.choice, defaultExtractor: DEFAULT_EXTRACTOR, defaultStatus: res.choice.defaultStatus, statement: res.choice.statement,
+        choice: res.choice.choice,
+        defaultExtractor: DEFAULT_EXTRACTOR,
+        defaultStatus: res.choice.defaultStatus,
+        statement: res.choice.statement,
         splits: res.choice.splits,
       },
-    }, dir);
+    },
+    dir,
+  );
+  const files = [a.csv, a.md, a.json, b.csv, b.md, b.json];
+  if (res.choice.rows.length) {
+    const c = writeResultTableWithJson(
+      {
+        name: 'stage1_quality_choice',
+        title: 'Stage-1 extractor choice on the val phase (percent; means over splits of the per-split seed means)',
+        rows: res.choice.rows,
+        notes: [...decision, `splits: ${res.choice.splits.join(', ')}.`, ...gcnNote],
+      },
+      prov,
+      {
+        decision: {
+          choice: res.choice.choice,
+          defaultExtractor: DEFAULT_EXTRACTOR,
+          defaultStatus: res.choice.defaultStatus,
+          statement: res.choice.statement,
+          splits: res.choice.splits,
+        },
+      },
+      dir,
+    );
     files.push(c.csv, c.md, c.json);
   }
   return files;

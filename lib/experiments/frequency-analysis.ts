@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { locateRawDataset } from '../data/datasets';
-import { readNwUclaFolder } from '../data/nwucla';
+import { readNwUclaFolder } from '../data/datasets/nw-ucla';
 import { generateActionDataset } from '../data/generator';
 import { SkeletonSequence, trajectories } from '../data/skeleton';
 import { dct1d } from '../frequency/dct';
@@ -42,14 +42,30 @@ export interface FrequencyAnalysisConfig {
 
 export const FREQUENCY_ANALYSIS_PRESETS: Record<'quick' | 'full', FrequencyAnalysisConfig> = {
   quick: {
-    name: 'quick', maxRealSequences: 300, randomSignalsPerLength: 200, randomSignalLengths: [16, 64, 256, 1536],
-    orthogonalityLengths: [4, 8, 16], precisionDigits: 64, fig5: { n: 20, phi: 15, bands: 19 }, profileLengths: [256, 512, 1024, 1536],
-    timeEnhancement: frequencyConfig('reference'), minFramesForRedistribution: 32, seed: 1,
+    name: 'quick',
+    maxRealSequences: 300,
+    randomSignalsPerLength: 200,
+    randomSignalLengths: [16, 64, 256, 1536],
+    orthogonalityLengths: [4, 8, 16],
+    precisionDigits: 64,
+    fig5: { n: 20, phi: 15, bands: 19 },
+    profileLengths: [256, 512, 1024, 1536],
+    timeEnhancement: frequencyConfig('reference'),
+    minFramesForRedistribution: 32,
+    seed: 1,
   },
   full: {
-    name: 'full', maxRealSequences: null, randomSignalsPerLength: 1000, randomSignalLengths: [16, 64, 256, 512, 1024, 1536],
-    orthogonalityLengths: [4, 8, 16, 32], precisionDigits: 80, fig5: { n: 20, phi: 15, bands: 19 }, profileLengths: [256, 512, 1024, 1536],
-    timeEnhancement: frequencyConfig('reference'), minFramesForRedistribution: 32, seed: 1,
+    name: 'full',
+    maxRealSequences: null,
+    randomSignalsPerLength: 1000,
+    randomSignalLengths: [16, 64, 256, 512, 1024, 1536],
+    orthogonalityLengths: [4, 8, 16, 32],
+    precisionDigits: 80,
+    fig5: { n: 20, phi: 15, bands: 19 },
+    profileLengths: [256, 512, 1024, 1536],
+    timeEnhancement: frequencyConfig('reference'),
+    minFramesForRedistribution: 32,
+    seed: 1,
   },
 };
 
@@ -128,7 +144,10 @@ export function runFrequencyAnalysis(config: FrequencyAnalysisConfig): Frequency
   const timeCfg = config.timeEnhancement;
 
   // Eq. 32 and Eq. 34 on real (or generated) skeleton trajectories, raw and centred.
-  for (const [label, list] of [['raw', seqs], ['centred', seqs.map(centred)]] as const) {
+  for (const [label, list] of [
+    ['raw', seqs],
+    ['centred', seqs.map(centred)],
+  ] as const) {
     const rows = list.flatMap((s) => trajectories(s));
     const e = checkEnergyPreservation(rows);
     let eq34 = 0;
@@ -137,9 +156,12 @@ export function runFrequencyAnalysis(config: FrequencyAnalysisConfig): Frequency
       eq34 = Math.max(eq34, checkEnhancedEnergy(trajectories(s), gainProfile(s.frames, timeCfg)).maxRowRelativeError);
     }
     energyRows.push({
-      signals: `${source.split(' (')[0]} skeletons, ${label}`, count: list.length,
+      signals: `${source.split(' (')[0]} skeletons, ${label}`,
+      count: list.length,
       length: `${Math.min(...list.map((s) => s.frames))}..${Math.max(...list.map((s) => s.frames))}`,
-      'E_freq/E_time - 1': e.ratio - 1, 'max row rel. error (Eq. 32)': e.maxRowRelativeError, 'max row rel. error (Eq. 34)': eq34,
+      'E_freq/E_time - 1': e.ratio - 1,
+      'max row rel. error (Eq. 32)': e.maxRowRelativeError,
+      'max row rel. error (Eq. 34)': eq34,
       'tfjs float32 vs float64 (max rel.)': null,
     });
   }
@@ -150,8 +172,12 @@ export function runFrequencyAnalysis(config: FrequencyAnalysisConfig): Frequency
     const cfg = frequencyConfig('reference');
     const eq34 = checkEnhancedEnergy(rows, gainProfile(n, cfg)).maxRowRelativeError;
     energyRows.push({
-      signals: 'random Gaussian', count: rows.length, length: String(n),
-      'E_freq/E_time - 1': e.ratio - 1, 'max row rel. error (Eq. 32)': e.maxRowRelativeError, 'max row rel. error (Eq. 34)': eq34,
+      signals: 'random Gaussian',
+      count: rows.length,
+      length: String(n),
+      'E_freq/E_time - 1': e.ratio - 1,
+      'max row rel. error (Eq. 32)': e.maxRowRelativeError,
+      'max row rel. error (Eq. 34)': eq34,
       'tfjs float32 vs float64 (max rel.)': tfjsAgreement(rows.slice(0, 32), cfg),
     });
   }
@@ -171,9 +197,15 @@ export function runFrequencyAnalysis(config: FrequencyAnalysisConfig): Frequency
       const boosted = g.filter((v) => v > 1 + 1e-12).length;
       const damped = g.filter((v) => v < 1 - 1e-12);
       profileRows.push({
-        N: n, preset, 'boosted coefficients': boosted, 'damped coefficients': damped.length,
-        'max gain': Math.max(...g), 'min gain': Math.min(...g),
-        'gain just above φ': damped.length ? damped[0] : null, 'gain of last band': g[n - 2], 'gain of coefficient N−1': g[n - 1],
+        N: n,
+        preset,
+        'boosted coefficients': boosted,
+        'damped coefficients': damped.length,
+        'max gain': Math.max(...g),
+        'min gain': Math.min(...g),
+        'gain just above φ': damped.length ? damped[0] : null,
+        'gain of last band': g[n - 2],
+        'gain of coefficient N−1': g[n - 1],
       });
     }
   }
@@ -184,7 +216,8 @@ export function runFrequencyAnalysis(config: FrequencyAnalysisConfig): Frequency
     { preset: 'reference (code: k=0.3, w=1)', n: n5, gains: Array.from(gainProfile(n5, frequencyConfig('reference', { phi: phi5, bands: b5 }))) },
     { preset: 'paper Eq. 2-3 (w=0.3, no k)', n: n5, gains: Array.from(gainProfile(n5, frequencyConfig('paper', { phi: phi5, bands: b5 }))) },
     {
-      preset: 'App. F.4 attenuation −w(1−i/b)', n: n5,
+      preset: 'App. F.4 attenuation −w(1−i/b)',
+      n: n5,
       gains: Array.from(gainProfile(n5, frequencyConfig('paper', { phi: phi5, bands: b5, highForm: 'appendix-f4' }))),
     },
   ];
@@ -213,19 +246,31 @@ export function runFrequencyAnalysis(config: FrequencyAnalysisConfig): Frequency
   }
   const totalBefore = before.reduce((a, b) => a + b, 0);
   const jointRows: Row[] = Array.from({ length: joints }, (_, j) => ({
-    joint: j, 'share of energy before': before[j] / totalBefore, "E'/E after enhancement": after[j] / before[j],
+    joint: j,
+    'share of energy before': before[j] / totalBefore,
+    "E'/E after enhancement": after[j] / before[j],
   }));
   const ex = long[0];
   const exJoint = ex ? Math.min(11, ex.joints - 1) : 0;
   const exRow = ex ? trajectories(ex)[exJoint * 3 + 1] : new Float64Array();
   return {
-    config, skeletonSource: source, skeletonCount: seqs.length, energyRows, orthogonalityRows, profileRows, profiles, fig5, jointRows,
+    config,
+    skeletonSource: source,
+    skeletonCount: seqs.length,
+    energyRows,
+    orthogonalityRows,
+    profileRows,
+    profiles,
+    fig5,
+    jointRows,
     spectrum: {
       relativeFrequency: Array.from({ length: bins }, (_, b) => (b + 0.5) / bins),
       meanEnergy: Array.from(spectrum, (v, b) => (spectrumCount[b] ? v / spectrumCount[b] : 0)),
     },
     example: {
-      id: ex?.id ?? 'none', joint: exJoint, before: Array.from(exRow),
+      id: ex?.id ?? 'none',
+      joint: exJoint,
+      before: Array.from(exRow),
       after: ex ? Array.from(enhanceTrajectory(exRow, gainProfile(ex.frames, timeCfg))) : [],
     },
     wallSeconds: (Date.now() - t0) / 1000,
@@ -240,7 +285,8 @@ export function fig5Figure(r: FrequencyAnalysisResult): Figure {
     data: r.fig5.map((p) => ({ type: 'scatter', mode: 'lines+markers', name: p.preset, x: p.gains.map((_, i) => i), y: p.gains })),
     layout: {
       title: { text: `Fig. 5 redrawn: gain g(i) per DCT coefficient (N=${r.config.fig5.n}, φ=${r.config.fig5.phi})` },
-      xaxis: { title: { text: 'coefficient index i' } }, yaxis: { title: { text: 'g(i)' } },
+      xaxis: { title: { text: 'coefficient index i' } },
+      yaxis: { title: { text: 'g(i)' } },
       shapes: [{ type: 'line', x0: r.config.fig5.phi, x1: r.config.fig5.phi, yref: 'paper', y0: 0, y1: 1, line: { dash: 'dot' } }],
     },
   };
@@ -251,7 +297,8 @@ export function gainProfileFigure(r: FrequencyAnalysisResult, n: number): Figure
     data: r.profiles.filter((p) => p.n === n).map((p) => ({ type: 'scatter', mode: 'lines', name: p.preset, x: p.gains.map((_, i) => i), y: p.gains })),
     layout: {
       title: { text: `Gain profile at initialisation, N = ${n}${n === 256 ? ' (skeleton feature)' : n === 1536 ? ' (lb_ad_md text input)' : ''}` },
-      xaxis: { title: { text: 'DCT coefficient index' } }, yaxis: { title: { text: 'gain' } },
+      xaxis: { title: { text: 'DCT coefficient index' } },
+      yaxis: { title: { text: 'gain' } },
     },
   };
 }
@@ -261,7 +308,8 @@ export function spectrumFigure(r: FrequencyAnalysisResult): Figure {
     data: [{ type: 'bar', x: r.spectrum.relativeFrequency, y: r.spectrum.meanEnergy, name: 'mean C²' }],
     layout: {
       title: { text: `Where the energy of joint trajectories lies (${r.skeletonSource.split(' (')[0]}, centred)` },
-      xaxis: { title: { text: 'relative frequency i/F' } }, yaxis: { title: { text: 'mean C_i²' }, type: 'log' },
+      xaxis: { title: { text: 'relative frequency i/F' } },
+      yaxis: { title: { text: 'mean C_i²' }, type: 'log' },
     },
   };
 }
@@ -271,7 +319,8 @@ export function jointEnergyFigure(r: FrequencyAnalysisResult): Figure {
     data: [{ type: 'bar', x: r.jointRows.map((row) => row.joint), y: r.jointRows.map((row) => row["E'/E after enhancement"]), name: "E'/E" }],
     layout: {
       title: { text: `Per-joint energy after enhancement along time (${r.config.timeEnhancement.preset} gains)` },
-      xaxis: { title: { text: 'joint' } }, yaxis: { title: { text: "E'_time / E_time" } },
+      xaxis: { title: { text: 'joint' } },
+      yaxis: { title: { text: "E'_time / E_time" } },
     },
   };
 }
@@ -284,7 +333,8 @@ export function exampleTrajectoryFigure(r: FrequencyAnalysisResult): Figure {
       { type: 'scatter', mode: 'lines', name: 'after (IDCT(g ⊙ DCT))', x, y: r.example.after },
     ],
     layout: {
-      title: { text: `${r.example.id}: joint ${r.example.joint}, y coordinate (centred)` }, xaxis: { title: { text: 'frame' } },
+      title: { text: `${r.example.id}: joint ${r.example.joint}, y coordinate (centred)` },
+      xaxis: { title: { text: 'frame' } },
       yaxis: { title: { text: 'metres' } },
     },
   };
@@ -308,10 +358,10 @@ export function writeFrequencyAnalysisResults(r: FrequencyAnalysisResult, backen
     notes: [
       `Skeletons: ${r.skeletonSource}; ${r.skeletonCount} sequences, every joint × coordinate trajectory transformed along time.`,
       'Eq. 32: E_freq = E_time. Eq. 34: energy of IDCT(g ⊙ DCT(s)) = Σ g(i)² C_i², with the reference gain profile laid over each length.',
-      'Float64 errors are at the level of rounding (~1e-15); the tfjs column is the float32 '
-        + 'FrequencyEnhancer against the float64 computation, relative to the signal RMS.',
-      'The paper states these identities; they hold to machine precision here. Eq. 34 '
-        + 'also shows the module does NOT preserve energy: it rescales it by Σ g²C²/Σ C².',
+      'Float64 errors are at the level of rounding (~1e-15); the tfjs column is the float32 ' +
+        'FrequencyEnhancer against the float64 computation, relative to the signal RMS.',
+      'The paper states these identities; they hold to machine precision here. Eq. 34 ' +
+        'also shows the module does NOT preserve energy: it rescales it by Σ g²C²/Σ C².',
     ],
   });
   write({
@@ -326,10 +376,10 @@ export function writeFrequencyAnalysisResults(r: FrequencyAnalysisResult, backen
     rows: r.profileRows,
     notes: [
       'reference = the public code (φ=30, b=30, k=0.3, w=1, last coefficient untouched); paper = Eq. 2-3 as printed with φ=35 (Table 12), w=0.3, no k.',
-      'In the code the high-frequency gain is 1 − w·k·(2 − i/b) = 0.4 + 0.01·i at init: damping is strongest just '
-        + 'above φ (0.43) and weakest at the top band (0.69), the reverse of "suppressing high frequencies".',
-      'At N = 1024 or 1536 (the 1024/1536-d text inputs) the first band already ends beyond φ = 30, '
-        + 'so the reference module boosts nothing and damps every text coefficient by 0.40-0.69.',
+      'In the code the high-frequency gain is 1 − w·k·(2 − i/b) = 0.4 + 0.01·i at init: damping is strongest just ' +
+        'above φ (0.43) and weakest at the top band (0.69), the reverse of "suppressing high frequencies".',
+      'At N = 1024 or 1536 (the 1024/1536-d text inputs) the first band already ends beyond φ = 30, ' +
+        'so the reference module boosts nothing and damps every text coefficient by 0.40-0.69.',
     ],
   });
   write({

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { ZeroShotData, runZeroShotSeeds } from '../pipeline/zero-shot';
-import { Stage2Config } from '../train/config';
+import { FsvaeConfig } from '../train/config';
 import { cacheRoot } from '../data/paths';
 import { confidenceInterval, formatInterval, pairedComparison, stratifiedInterval } from '../eval/stats';
 import { Row, resultsDir } from '../report/table';
@@ -48,7 +48,7 @@ export interface LeverCell {
   split: string;
   mode: string;
   seed: number;
-  cfg: Stage2Config;
+  cfg: FsvaeConfig;
   data: ZeroShotData;
   /** a name of the features (the cache key also holds a hash of every feature matrix the run reads). */
   features: string;
@@ -74,7 +74,9 @@ export function featureHash(data: ZeroShotData): string {
 
 /** The run of a cell, from the cache or trained (both phases, the clean protocol) and cached. */
 export async function leverRun(c: LeverCell, log: (line: string) => void = () => {}): Promise<LeverRun> {
-  const textSha = createHash('sha256').update(Buffer.from(c.data.text.data.buffer, c.data.text.data.byteOffset, c.data.text.data.byteLength)).digest('hex');
+  const textSha = createHash('sha256')
+    .update(Buffer.from(c.data.text.data.buffer, c.data.text.data.byteOffset, c.data.text.data.byteLength))
+    .digest('hex');
   const identity = { features: c.features, featureSha: featureHash(c.data), mode: c.mode, cfg: c.cfg, textSha, seed: c.seed, code: c.code };
   const key = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 24);
   const file = path.join(c.cacheDir, `${key}.json`);
@@ -86,9 +88,17 @@ export async function leverRun(c: LeverCell, log: (line: string) => void = () =>
   const started = Date.now();
   const [o] = await runZeroShotSeeds(c.cfg, c.data, { seeds: [c.seed] });
   const run: LeverRun = {
-    dataset: c.dataset, split: c.split, mode: c.mode, seed: c.seed, zsl: o.zsl.clean, valFinal: o.valZslByCycle[o.valZslByCycle.length - 1],
-    chance: 1 / c.data.split.unseen.length, valChance: 1 / c.data.split.valUnseen.length, seconds: (Date.now() - started) / 1000,
-    engine: o.trainResult.engine, code: c.code,
+    dataset: c.dataset,
+    split: c.split,
+    mode: c.mode,
+    seed: c.seed,
+    zsl: o.zsl.clean,
+    valFinal: o.valZslByCycle[o.valZslByCycle.length - 1],
+    chance: 1 / c.data.split.unseen.length,
+    valChance: 1 / c.data.split.valUnseen.length,
+    seconds: (Date.now() - started) / 1000,
+    engine: o.trainResult.engine,
+    code: c.code,
   };
   fs.mkdirSync(c.cacheDir, { recursive: true });
   writeFileAtomic(file, JSON.stringify(run));
@@ -129,15 +139,27 @@ export function leverRows(runs: readonly LeverRun[], modes: readonly string[], b
         const zslOf = (list: readonly LeverRun[]) => list.map((r) => r.zsl);
         const ci = split === 'all' ? stratifiedInterval(splits.map((s) => zslOf(rs.filter((r) => r.split === s)))) : confidenceInterval(zslOf(rs));
         const row: Row = {
-          dataset, split, mode, n: rs.length, ZSL: pct(ci.mean), '95% CI': Number.isFinite(ci.lo) ? `[${pct(ci.lo)}, ${pct(ci.hi)}]` : 'n < 2',
-          chance: pct(mean(rs.map((r) => r.chance))), 'val score (× chance)': Number(valScore(rs).toFixed(3)), 'val SE': Number(valScoreSe(rs).toFixed(3)),
+          dataset,
+          split,
+          mode,
+          n: rs.length,
+          ZSL: pct(ci.mean),
+          '95% CI': Number.isFinite(ci.lo) ? `[${pct(ci.lo)}, ${pct(ci.hi)}]` : 'n < 2',
+          chance: pct(mean(rs.map((r) => r.chance))),
+          'val score (× chance)': Number(valScore(rs).toFixed(3)),
+          'val SE': Number(valScoreSe(rs).toFixed(3)),
           'chosen on val': split === 'all' && chosen[dataset] === mode ? 'yes' : '',
         };
         if (mode !== baseline) {
           const base = new Map((split === 'all' ? of(baseline) : of(baseline, split)).map((r) => [`${r.split}|${r.seed}`, r.zsl]));
           const pairs = rs.filter((r) => base.has(`${r.split}|${r.seed}`));
           const baseOf = pairs.map((r) => base.get(`${r.split}|${r.seed}`)!);
-          const d = pairedComparison(pairs.map((r) => r.zsl), baseOf, `${mode} vs ${baseline}`, pairs.map((r) => r.split));
+          const d = pairedComparison(
+            pairs.map((r) => r.zsl),
+            baseOf,
+            `${mode} vs ${baseline}`,
+            pairs.map((r) => r.split),
+          );
           row[`Δ vs ${baseline} [95% CI]`] = formatInterval(d);
           row.verdict = d.verdict === 'supports' ? 'helps' : d.verdict === 'contradicts' ? 'hurts' : 'inconclusive';
         }
@@ -151,9 +173,12 @@ export function leverRows(runs: readonly LeverRun[], modes: readonly string[], b
 /** The notes every lever table shares: how the mode is chosen on validation, and how Δ is paired and bounded. */
 export function leverSelectionNotes(chosen: Record<string, string>): string[] {
   return [
-    'val score: the final-cycle ZSL of the val phase on the pseudo-unseen classes, × their number (1 = chance), averaged over splits × seeds; '
-      + 'the mode with the best score is chosen per dataset (the test set is never used for the choice): '
-      + Object.entries(chosen).map(([d, m]) => `${d}: ${m}`).join(', ') + '.',
+    'val score: the final-cycle ZSL of the val phase on the pseudo-unseen classes, × their number (1 = chance), averaged over splits × seeds; ' +
+      'the mode with the best score is chosen per dataset (the test set is never used for the choice): ' +
+      Object.entries(chosen)
+        .map(([d, m]) => `${d}: ${m}`)
+        .join(', ') +
+      '.',
     'Δ vs none: paired by split and seed; the all rows use the stratified Welch interval (each split keeps its own variance), split rows a plain t-interval.',
   ];
 }
@@ -197,8 +222,10 @@ export function readLeverResults(name: string, rowsOf: (runs: LeverRun[], extra:
   const { rows: storedRows, runs, notes, provenance, ...extra } = stored;
   const rows = rowsOf(runs, extra);
   if (JSON.stringify(rows) !== JSON.stringify(storedRows)) {
-    throw new FsvaeInputError(`${file}: its rows differ from the rows recomputed from its runs; the file was edited or written by another version. `
-      + 'Run the lever again (FSVAE_MODE=full).');
+    throw new FsvaeInputError(
+      `${file}: its rows differ from the rows recomputed from its runs; the file was edited or written by another version. ` +
+        'Run the lever again (FSVAE_MODE=full).',
+    );
   }
   return { rows, runs, notes, extra, provenance };
 }

@@ -41,9 +41,9 @@ export function localShardCount(env: NodeJS.ProcessEnv = process.env): number {
 function runCli(args: string[], prefix: string, log: (line: string) => void): Promise<void> {
   const cli = path.join(__dirname, '..', 'cli', 'main.js');
   const backend = getBackendInfo()?.name;
-  const env = { ...process.env, FSVAE_SEQUENTIAL_PHASES: '1', FSVAE_CACHE: cacheRoot(), ...(backend ? { FSVAE_BACKEND: backend } : {}) };
+  const env = { ...process.env, FSVAE_SEQUENTIAL_PHASES: '1', ...(backend ? { FSVAE_BACKEND: backend } : {}) };
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [cli, 'tables', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [cli, 'tables', ...args, '--cache-dir', cacheRoot()], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
     let rest = '';
     const take = (chunk: Buffer) => {
@@ -77,7 +77,8 @@ export async function trainCellsSideBySide(ev: Evidence, ids: readonly EvidenceT
   const workers = localShardCount();
   const done = (missing: number, skipped?: string): LocalShardsResult => {
     const seconds = (Date.now() - t0) / 1000;
-    const summary = skipped ? `cells trained one at a time here: ${skipped}`
+    const summary = skipped
+      ? `cells trained one at a time here: ${skipped}`
       : `${missing} cell(s) trained in ${workers} processes side by side in ${seconds.toFixed(0)} s (one core each; the tables read them from the cache)`;
     log(`[local shards] ${summary}`);
     return { workers: skipped ? 1 : workers, missing, seconds, summary, ...(skipped ? { skipped } : {}) };

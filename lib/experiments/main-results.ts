@@ -5,7 +5,7 @@
  * the user's SynSE features. Both protocols; the paper's numbers side by side where it has them.
  */
 import { DEFAULT_EXTRACTOR, ExtractorConfig, extractorConfig } from '../stage1/extractors';
-import { Stage2Config, stage2Preset, scaledSchedule } from '../train/config';
+import { FsvaeConfig, fsvaePreset, scaledSchedule } from '../train/config';
 import { DatasetSource, MissingDataset, PreparedFeatures, TextSourceSpec, prepareFeaturesParallel } from '../pipeline/features';
 import { BASELINE, OURS, OURS_DAGGER, Variant, VariantRun, runVariants, variantRows } from './variants';
 import { PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL } from './paper-numbers';
@@ -16,7 +16,7 @@ export interface BenchmarkEntry {
   source: DatasetSource;
   /** text side: encoder (generated, NW-UCLA, UTD-MHAD) or the MSF CLIP tables (NTU). */
   text: TextSourceSpec;
-  stage2: Stage2Config;
+  stage2: FsvaeConfig;
 }
 
 export interface MainResultsConfig {
@@ -31,8 +31,8 @@ export interface MainResultsConfig {
  * The generated-dataset stage-2 budget of the notebooks: 'full' is the `quick` preset as it is
  * (4 × 400 steps, latent 64); 'quick' shrinks it to 3 × 300 steps, latent 32, batch 32.
  */
-export function notebookStage2(kind: 'quick' | 'full'): Stage2Config {
-  const cfg = stage2Preset('quick');
+export function notebookStage2(kind: 'quick' | 'full'): FsvaeConfig {
+  const cfg = fsvaePreset('quick');
   cfg.name = `notebook-${kind}`;
   cfg.description = kind === 'quick' ? 'quick preset shrunk: 3 × 300 steps, latent 32, batch 32' : 'the quick preset (4 × 400 steps, latent 64)';
   if (kind === 'quick') {
@@ -50,21 +50,27 @@ const CLIP32: TextSourceSpec = { kind: 'msf-table', encoder: 'ViT-B/32' };
 export function mainResultsPreset(name: 'quick' | 'full'): MainResultsConfig {
   if (name === 'quick') {
     return {
-      name, variants: [OURS, OURS_DAGGER, BASELINE], seeds: [1], stage1: extractorConfig(DEFAULT_EXTRACTOR),
+      name,
+      variants: [OURS, OURS_DAGGER, BASELINE],
+      seeds: [1],
+      stage1: extractorConfig(DEFAULT_EXTRACTOR),
       entries: [{ source: { kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' }, text: USE, stage2: notebookStage2('quick') }],
     };
   }
   const full = notebookStage2('full');
   return {
-    name, variants: [OURS, OURS_DAGGER, BASELINE], seeds: [1, 2, 3], stage1: extractorConfig(DEFAULT_EXTRACTOR),
+    name,
+    variants: [OURS, OURS_DAGGER, BASELINE],
+    seeds: [1, 2, 3],
+    stage1: extractorConfig(DEFAULT_EXTRACTOR),
     entries: [
       { source: { kind: 'generated', preset: 'full', seed: 0, split: 'generated-35/5' }, text: USE, stage2: full },
       { source: { kind: 'skeletons', dataset: 'nw-ucla', split: 'nw-ucla-5/5' }, text: USE, stage2: full },
       { source: { kind: 'skeletons', dataset: 'utd-mhad', split: 'utd-mhad-22/5' }, text: USE, stage2: full },
-      { source: { kind: 'synse', dataset: 'ntu60', split: 'ntu60-55/5' }, text: CLIP32, stage2: stage2Preset('reference-ntu60') },
-      { source: { kind: 'synse', dataset: 'ntu60', split: 'ntu60-48/12' }, text: CLIP32, stage2: stage2Preset('reference-ntu60') },
-      { source: { kind: 'synse', dataset: 'ntu120', split: 'ntu120-110/10' }, text: CLIP32, stage2: stage2Preset('reference-ntu120') },
-      { source: { kind: 'synse', dataset: 'ntu120', split: 'ntu120-96/24' }, text: CLIP32, stage2: stage2Preset('reference-ntu120') },
+      { source: { kind: 'synse', dataset: 'ntu60', split: 'ntu60-55/5' }, text: CLIP32, stage2: fsvaePreset('reference-ntu60') },
+      { source: { kind: 'synse', dataset: 'ntu60', split: 'ntu60-48/12' }, text: CLIP32, stage2: fsvaePreset('reference-ntu60') },
+      { source: { kind: 'synse', dataset: 'ntu120', split: 'ntu120-110/10' }, text: CLIP32, stage2: fsvaePreset('reference-ntu120') },
+      { source: { kind: 'synse', dataset: 'ntu120', split: 'ntu120-96/24' }, text: CLIP32, stage2: fsvaePreset('reference-ntu120') },
     ],
   };
 }
@@ -113,8 +119,14 @@ export async function runMainResults(cfg: MainResultsConfig, log: (l: string) =>
     if (!en.prepared) {
       const s = en.missing!.source;
       table1.push({
-        dataset: s.kind === 'generated' ? 'generated' : s.dataset, split: typeof s.split === 'string' ? s.split : s.split.name, method: '(not run)',
-        protocol: '', seeds: 0, ZSL: '', 'paper ZSL': '', note: en.missing!.message,
+        dataset: s.kind === 'generated' ? 'generated' : s.dataset,
+        split: typeof s.split === 'string' ? s.split : s.split.name,
+        method: '(not run)',
+        protocol: '',
+        seeds: 0,
+        ZSL: '',
+        'paper ZSL': '',
+        note: en.missing!.message,
       });
       continue;
     }
@@ -124,17 +136,34 @@ export async function runMainResults(cfg: MainResultsConfig, log: (l: string) =>
       const paperZ = PAPER_TABLE1_ZSL[method]?.[p.split.name];
       const paperG = PAPER_TABLE2_GZSL[method]?.[p.split.name];
       table1.push({
-        dataset: row.dataset, split: row.split, method, protocol: row.protocol, seeds: row.seeds, ZSL: row.ZSL, 'paper ZSL': paperZ ?? '',
+        dataset: row.dataset,
+        split: row.split,
+        method,
+        protocol: row.protocol,
+        seeds: row.seeds,
+        ZSL: row.ZSL,
+        'paper ZSL': paperZ ?? '',
       });
       table2.push({
-        dataset: row.dataset, split: row.split, method, protocol: row.protocol, seeds: row.seeds, S: row.S, U: row.U, H: row.H,
+        dataset: row.dataset,
+        split: row.split,
+        method,
+        protocol: row.protocol,
+        seeds: row.seeds,
+        S: row.S,
+        U: row.U,
+        H: row.H,
         'paper S/U/H': paperG ? `${paperG.S} / ${paperG.U} / ${paperG.H}` : '',
       });
     }
     if (p.stage1) {
       stage1Rows.push({
-        dataset: p.textDataset, split: p.split.name, extractor: p.stage1.config.name, cached: p.cached,
-        'seen-class top-1 (test side)': p.stage1.seenTestTop1 ?? '', 'train-phase seconds': p.stage1.train?.trainSeconds ?? '',
+        dataset: p.textDataset,
+        split: p.split.name,
+        extractor: p.stage1.config.name,
+        cached: p.cached,
+        'seen-class top-1 (test side)': p.stage1.seenTestTop1 ?? '',
+        'train-phase seconds': p.stage1.train?.trainSeconds ?? '',
         'val-phase seconds': p.stage1.val?.trainSeconds ?? '',
       });
     }
@@ -144,7 +173,11 @@ export async function runMainResults(cfg: MainResultsConfig, log: (l: string) =>
 
 export function writeMainResults(r: MainResults, backend: string, suffix = ''): string[] {
   const prov = provenance(backend, {
-    notebook: '03_main_results', mode: r.config.name, seeds: r.config.seeds.join(','), stage1: r.config.stage1.name, wallSeconds: r.wallSeconds,
+    notebook: '03_main_results',
+    mode: r.config.name,
+    seeds: r.config.seeds.join(','),
+    stage1: r.config.stage1.name,
+    wallSeconds: r.wallSeconds,
   });
   const files: string[] = [];
   const w = (t: ResultTable) => {
@@ -152,7 +185,7 @@ export function writeMainResults(r: MainResults, backend: string, suffix = ''): 
     files.push(csv, md, json);
   };
   const notes = [
-    'clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code\'s choice of the best cycle on the test set.',
+    "clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code's choice of the best cycle on the test set.",
     'Paper values exist only for NTU-60/120 (Shift-GCN features from SynSE, CLIP ViT-B/32 text). Generated/NW-UCLA/UTD-MHAD rows have no paper counterpart.',
     'The generated dataset is synthetic (lib/data/generator): it exercises the pipeline end to end; its numbers are not comparable to any paper table.',
     'Baseline = MSF-GZSSAR-style: action labels only (no SD), no frequency module, cross-reconstruction alignment (no calibrated loss).',

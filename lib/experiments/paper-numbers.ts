@@ -16,12 +16,20 @@ export { PAPER_TABLE9 } from './tables/table9';
 
 /** Table 5: α and λ → ZSL. */
 export const PAPER_TABLE5_ALPHA: Record<string, Record<string, number>> = {
-  '0.01': ntu4(81.9, 51.8, 74.1, 61.8), '0.05': ntu4(84.0, 49.4, 72.8, 60.0), '0.1': ntu4(86.9, 57.2, 74.4, 62.5),
-  '0.5': ntu4(85.9, 53.7, 74.0, 61.8), '1': ntu4(83.2, 51.8, 72.8, 61.9), '2': ntu4(81.0, 50.3, 71.3, 60.4),
+  '0.01': ntu4(81.9, 51.8, 74.1, 61.8),
+  '0.05': ntu4(84.0, 49.4, 72.8, 60.0),
+  '0.1': ntu4(86.9, 57.2, 74.4, 62.5),
+  '0.5': ntu4(85.9, 53.7, 74.0, 61.8),
+  '1': ntu4(83.2, 51.8, 72.8, 61.9),
+  '2': ntu4(81.0, 50.3, 71.3, 60.4),
 };
 export const PAPER_TABLE5_LAMBDA: Record<string, Record<string, number>> = {
-  '70': ntu4(84.1, 51.9, 71.7, 60.7), '80': ntu4(84.9, 53.1, 73.0, 61.9), '90': ntu4(86.0, 53.8, 73.0, 60.3),
-  '100': ntu4(86.9, 57.2, 74.4, 62.5), '110': ntu4(86.2, 53.8, 74.0, 61.9), '120': ntu4(85.7, 52.4, 74.2, 60.2),
+  '70': ntu4(84.1, 51.9, 71.7, 60.7),
+  '80': ntu4(84.9, 53.1, 73.0, 61.9),
+  '90': ntu4(86.0, 53.8, 73.0, 60.3),
+  '100': ntu4(86.9, 57.2, 74.4, 62.5),
+  '110': ntu4(86.2, 53.8, 74.0, 61.9),
+  '120': ntu4(85.7, 52.4, 74.2, 60.2),
 };
 
 /**
@@ -29,7 +37,10 @@ export const PAPER_TABLE5_LAMBDA: Record<string, Record<string, number>> = {
  * and b = 30"; "the optimal combination of parameters is α = 0.1 and λ = 100").
  */
 export const PAPER_SWEEP_BEST: Readonly<Record<'table5-alpha' | 'table5-lambda' | 'fig4-phi' | 'fig4-bands', number>> = {
-  'table5-alpha': 0.1, 'table5-lambda': 100, 'fig4-phi': 35, 'fig4-bands': 30,
+  'table5-alpha': 0.1,
+  'table5-lambda': 100,
+  'fig4-phi': 35,
+  'fig4-bands': 30,
 };
 
 /** Table 6: PKU-MMD 46/5 (ST-GCN features). */
@@ -56,4 +67,3 @@ export const PUBLISHED_RANDOM_SPLITS: Readonly<Record<'ntu60' | 'ntu120' | 'pku5
   ntu120: { 'SA-DVAE': 50.67, TDSM: 69.47 },
   pku51: { 'SA-DVAE': 66.54, TDSM: 70.76, 'FS-VAE': PAPER_TABLE6.ZSL },
 };
-

@@ -53,11 +53,16 @@ export function concatFeatureSets(blocks: readonly FeatureSet[], what: string): 
   const [first] = blocks;
   blocks.forEach((b, i) => {
     if (b.rows !== first.rows || !b.labels.every((l, r) => l === first.labels[r])) {
-      throw new FsvaeInputError(`${what}: block #${i} has ${b.rows} rows with other labels than block #0 (${first.rows} rows); `
-        + 'the part features must come from the same sequences in the same order.');
+      throw new FsvaeInputError(
+        `${what}: block #${i} has ${b.rows} rows with other labels than block #0 (${first.rows} rows); ` +
+          'the part features must come from the same sequences in the same order.',
+      );
     }
   });
-  const m = concatColumns(blocks.map((b) => ({ rows: b.rows, cols: b.dim, data: b.features })), what);
+  const m = concatColumns(
+    blocks.map((b) => ({ rows: b.rows, cols: b.dim, data: b.features })),
+    what,
+  );
   return { features: m.data, rows: m.rows, dim: m.cols, labels: first.labels };
 }
 
@@ -73,7 +78,11 @@ interface PartPhases {
 
 /** One part's stage-1 features of a split (Table 1's protocol, seed and held-out set), cached like Table 1's. */
 function partFeatures(
-  split: BenchmarkSplit, part: BodyPart, target: ReturnType<SequenceReader>, stage1: ExtractorConfig, log: (l: string) => void,
+  split: BenchmarkSplit,
+  part: BodyPart,
+  target: ReturnType<SequenceReader>,
+  stage1: ExtractorConfig,
+  log: (l: string) => void,
 ): PartPhases {
   const identity = { target: target.datasetId, split, part, joints: partJoints(part), stage1, seed: 1, v: 1 };
   const key = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
@@ -82,8 +91,13 @@ function partFeatures(
   if (!readCacheReport(report, log)) {
     log(`[parts] stage 1 (${stage1.name}) on ${split.name}, part ${part} (joints ${partJoints(part).join(',')}); writing ${dir}`);
     const r = exportStage1Features({
-      sequences: target.sequences.map((s) => partSequence(s, part)), split, numClasses: split.numClasses, side: target.side,
-      outDir: path.join(dir, 'sk_feats'), config: stage1, seed: 1,
+      sequences: target.sequences.map((s) => partSequence(s, part)),
+      split,
+      numClasses: split.numClasses,
+      side: target.side,
+      outDir: path.join(dir, 'sk_feats'),
+      config: stage1,
+      seed: 1,
     });
     writeCacheReport(report, r);
   }
@@ -115,15 +129,18 @@ function encoderFor(id: string): ReturnType<typeof createTextEncoder> {
 }
 
 async function prepareModes(
-  ds: EvidenceDataset, splitName: string, stage1: ExtractorConfig, sequences: SequenceReader, log: (l: string) => void,
+  ds: EvidenceDataset,
+  splitName: string,
+  stage1: ExtractorConfig,
+  sequences: SequenceReader,
+  log: (l: string) => void,
 ): Promise<PreparedModes> {
   const src = ds.sources.find((s) => (typeof s.split === 'string' ? s.split : s.split.name) === splitName)!;
   const prepared = await prepareFeaturesParallel(src, { stage1, seed: 1, log });
   if ('missing' in prepared) throw new FsvaeInputError(prepared.message);
   const split = prepared.split;
-  if (ds.text.kind !== 'encoder') throw new FsvaeInputError(
-    `part-aware alignment: the part descriptions need a sentence encoder, but ${ds.name}'s text is '${ds.text.kind}'.`,
-  );
+  if (ds.text.kind !== 'encoder')
+    throw new FsvaeInputError(`part-aware alignment: the part descriptions need a sentence encoder, but ${ds.name}'s text is '${ds.text.kind}'.`);
   const text = await textFeaturesFor(prepared, ds.stage2.textMode, ds.text);
   const encoder = await encoderFor(ds.text.id ?? 'use-lite');
   const described = loadPartDescriptions(loadClassDescriptions(prepared.textDataset));
@@ -135,8 +152,16 @@ async function prepareModes(
   const parts = BODY_PARTS.map((p) => partFeatures(split, p, target, partStage1, log));
   const base = { trainPhase: readSynseBenchmark(prepared.featuresRoot, split, 'train'), valPhase: readSynseBenchmark(prepared.featuresRoot, split, 'val') };
   const skeletonParts = {
-    trainPhase: withParts(base.trainPhase, parts.map((p) => p.trainPhase), `${split.name} train phase`),
-    valPhase: withParts(base.valPhase, parts.map((p) => p.valPhase), `${split.name} val phase`),
+    trainPhase: withParts(
+      base.trainPhase,
+      parts.map((p) => p.trainPhase),
+      `${split.name} train phase`,
+    ),
+    valPhase: withParts(
+      base.valPhase,
+      parts.map((p) => p.valPhase),
+      `${split.name} val phase`,
+    ),
   };
   const baseId = path.basename(path.dirname(prepared.featuresRoot));
   const partsId = `${baseId}+parts${PART_FEATURE_DIM}`;
@@ -194,7 +219,15 @@ export async function runPartAlignment(opts: PartAlignmentOptions): Promise<Part
       for (const mode of modes) {
         for (const seed of seeds) {
           const cell = {
-            dataset: ds.name, split: splitName, mode, seed, cfg: ds.stage2, data: prepared.data[mode], features: prepared.features[mode], code, cacheDir,
+            dataset: ds.name,
+            split: splitName,
+            mode,
+            seed,
+            cfg: ds.stage2,
+            data: prepared.data[mode],
+            features: prepared.features[mode],
+            code,
+            cacheDir,
           };
           const run = await leverRun(cell, log);
           runs.push(run);
@@ -210,15 +243,15 @@ export async function runPartAlignment(opts: PartAlignmentOptions): Promise<Part
 function partNotes(stage1: ExtractorConfig, seeds: readonly number[], chosen: Record<string, string>): string[] {
   const parts = BODY_PARTS.map((p) => `${p} (joints ${partJoints(p).join(',')})`).join('; ');
   return [
-    'An extension of FS-VAE (not in the paper), after PURLS\'s part-aware alignment: body-part descriptions next to per-part skeleton features, '
-      + 'in one cross-modal VAE. PURLS uses CLIP text and its own skeleton features; ours are USE-Lite text and DCT-descriptor features.',
-    `Skeleton: Table 1's ${stage1.name} feature next to one ${stage1.name} feature per part with ${PART_FEATURE_DIM} principal axes, `
-      + `fitted on the part's joints and the five reference joints (hip centre, spine, shoulder centre, both hips; without them the centre and the view `
-      + `are undefined, so every part also sees the trunk's motion), the other joints set missing: ${parts}.`,
-    'Text: the preset\'s class text (AL, GD, LD) next to one description per body part (data/descriptions/parts/, written for this project), '
-      + 'each half unit-norm. Modes: none = Table 1; parts-text = part descriptions only; parts-skeleton = part features only; parts = both.',
-    `Each split × mode runs seeds ${seeds.join(', ')} of stage 2 (the dataset's preset, the clean protocol); stage 1 is fitted once (seed 1). `
-      + 'ZSL is on the unseen classes only.',
+    "An extension of FS-VAE (not in the paper), after PURLS's part-aware alignment: body-part descriptions next to per-part skeleton features, " +
+      'in one cross-modal VAE. PURLS uses CLIP text and its own skeleton features; ours are USE-Lite text and DCT-descriptor features.',
+    `Skeleton: Table 1's ${stage1.name} feature next to one ${stage1.name} feature per part with ${PART_FEATURE_DIM} principal axes, ` +
+      `fitted on the part's joints and the five reference joints (hip centre, spine, shoulder centre, both hips; without them the centre and the view ` +
+      `are undefined, so every part also sees the trunk's motion), the other joints set missing: ${parts}.`,
+    "Text: the preset's class text (AL, GD, LD) next to one description per body part (data/descriptions/parts/, written for this project), " +
+      'each half unit-norm. Modes: none = Table 1; parts-text = part descriptions only; parts-skeleton = part features only; parts = both.',
+    `Each split × mode runs seeds ${seeds.join(', ')} of stage 2 (the dataset's preset, the clean protocol); stage 1 is fitted once (seed 1). ` +
+      'ZSL is on the unseen classes only.',
     ...leverSelectionNotes(chosen),
   ];
 }
@@ -227,16 +260,27 @@ function partNotes(stage1: ExtractorConfig, seeds: readonly number[], chosen: Re
 export function writePartAlignmentResults(r: PartAlignmentResult, backend: string, mode: 'quick' | 'full'): string[] {
   const suffix = mode === 'full' ? '_full' : '';
   const prov = provenance(backend, { notebook: '03_main_results', mode, seeds: [...new Set(r.runs.map((x) => x.seed))].join(',') });
-  const main = writeResultTableWithJson({
-    name: `transfer_part_alignment${suffix}`, title: 'Lever (b): part-aware alignment (body-part descriptions and per-part skeleton features), ZSL (%)',
-    rows: r.rows, notes: r.notes,
-  }, prov, { runs: r.runs, chosen: r.chosen });
+  const main = writeResultTableWithJson(
+    {
+      name: `transfer_part_alignment${suffix}`,
+      title: 'Lever (b): part-aware alignment (body-part descriptions and per-part skeleton features), ZSL (%)',
+      rows: r.rows,
+      notes: r.notes,
+    },
+    prov,
+    { runs: r.runs, chosen: r.chosen },
+  );
   return [main.md];
 }
 
 /** The stored table, its rows recomputed from its runs; null when none was written. */
 export function readPartAlignmentResults(mode: 'quick' | 'full', dir = resultsDir()): PartAlignmentResult | null {
-  const rowsOf = (runs: LeverRun[]) => leverRows(runs, PART_MODES.filter((m) => runs.some((r) => r.mode === m)), 'none');
+  const rowsOf = (runs: LeverRun[]) =>
+    leverRows(
+      runs,
+      PART_MODES.filter((m) => runs.some((r) => r.mode === m)),
+      'none',
+    );
   const r = readLeverResults(`transfer_part_alignment${mode === 'full' ? '_full' : ''}`, (runs) => rowsOf(runs).rows, dir);
   if (!r) return null;
   return { rows: r.rows, runs: r.runs, chosen: rowsOf(r.runs).chosen, notes: r.notes, seconds: NaN, provenance: r.provenance };

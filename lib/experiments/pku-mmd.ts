@@ -16,7 +16,7 @@
  * Missing data gives a 'missing' row naming what to download, never an exception. The stand-in
  * goes to its own table (table6_chain_check), never into Table 6.
  *
- * Cross-subject protocol: by video id, lib/data/pku-mmd.ts (pkuMmdCrossSubject, pkuMmdSide).
+ * Cross-subject protocol: by video id, lib/data/datasets/pku51/splits.ts (pkuMmdCrossSubject, pkuMmdSide).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -24,13 +24,21 @@ import { createHash } from 'node:crypto';
 import { getSplit, BenchmarkSplit } from '../data/splits';
 import { PKU51_CLASS_NAMES } from '../data/classes';
 import { locateData } from '../data/paths';
-import { findPkuMmdDirs, listPkuMmdVideos, readPkuMmdVideo, PKU_MMD_NUM_CLASSES, pkuMmdCrossSubject, pkuMmdSide, pkuMmdVideoSide } from '../data/pku-mmd';
+import {
+  findPkuMmdDirs,
+  listPkuMmdVideos,
+  readPkuMmdVideo,
+  PKU_MMD_NUM_CLASSES,
+  pkuMmdCrossSubject,
+  pkuMmdSide,
+  pkuMmdVideoSide,
+} from '../data/datasets/pku51';
 import { readSynseBenchmark, findSynseRoot } from '../data/synse';
 import { SkeletonSequence } from '../data/skeleton';
 import { Stage1Config, stage1Config } from '../stage1/config';
 import { Stage1ExportReport, exportStage1Features } from '../stage1/export';
 import { SideOf } from '../stage1/input';
-import { Stage2Config } from '../train/config';
+import { FsvaeConfig } from '../train/config';
 import { runZeroShotBenchmark, ZeroShotBenchmarkResult } from '../pipeline/zero-shot';
 import { createTextEncoder, TextEncoderId } from '../text/encoders';
 import { TextEncoder } from '../text/encoders/types';
@@ -56,7 +64,16 @@ export function selectPkuVideos(videos: readonly string[], sideOf: (v: string) =
   }
   const pick = (ids: string[], n: number) => (ids.length <= n ? ids : Array.from({ length: n }, (_, i) => ids[Math.floor((i * ids.length) / n)]));
   const sorted = [...videos].sort();
-  return [...pick(sorted.filter((v) => sideOf(v) === 'train'), subset.train), ...pick(sorted.filter((v) => sideOf(v) === 'test'), subset.test)].sort();
+  return [
+    ...pick(
+      sorted.filter((v) => sideOf(v) === 'train'),
+      subset.train,
+    ),
+    ...pick(
+      sorted.filter((v) => sideOf(v) === 'test'),
+      subset.test,
+    ),
+  ].sort();
 }
 
 /**
@@ -102,7 +119,8 @@ export const PKU_FEATURES_HINT =
 export type Table6Source =
   /** raw PKU-MMD Part I (found with locateData('pku-mmd') unless `dir` is given). */
   | {
-      kind: 'pku-mmd'; dir?: string;
+      kind: 'pku-mmd';
+      dir?: string;
       /** Split/cross-subject.txt (default <dir>/Split/cross-subject.txt when present). */
       splitFile?: string;
       /** explicit test videos (overrides the split file). */
@@ -115,7 +133,7 @@ export type Table6Source =
     }
   /** a user's ST-GCN features in the SynSE layout, one root per split name (default: locateData('pku-mmd-features/<smieN>')). */
   | { kind: 'pku-synse'; features?: Partial<Record<string, string>> }
-  /** the built-in generated dataset (stand-in; datasets.ts DatasetSource of kind 'generated'). */
+  /** the built-in generated dataset (stand-in; pipeline/features.ts DatasetSource of kind 'generated'). */
   | { kind: 'generated'; preset: 'quick' | 'full'; seed: number; split: string };
 
 export interface Table6Entry {
@@ -175,27 +193,43 @@ export function preparePkuFeatures(entry: Table6Entry, splitName: string, opts: 
     return { entry, split: p.split, description: p.description, featuresRoot: p.featuresRoot, textDataset: p.textDataset, stage1: p.stage1, cached: p.cached };
   }
   const split = getSplit(splitName);
-  if (split.dataset !== 'pku51') throw new FsvaeInputError(
-    `Table 6: split '${splitName}' is a ${split.dataset} split; PKU-MMD entries take the pku51 splits (${PKU_TABLE6_SPLITS.join(', ')}).`,
-  );
+  if (split.dataset !== 'pku51')
+    throw new FsvaeInputError(
+      `Table 6: split '${splitName}' is a ${split.dataset} split; PKU-MMD entries take the pku51 splits (${PKU_TABLE6_SPLITS.join(', ')}).`,
+    );
   if (src.kind === 'pku-synse') {
     const explicit = src.features?.[splitName];
     const loc = locateData(path.join('pku-mmd-features', splitTag(splitName)), explicit);
-    if (!loc.path) return {
-      missing: true, entry, split: splitName, message: `no ST-GCN features for ${splitName} (tried ${loc.tried.join(', ')}). ${PKU_FEATURES_HINT}`,
-    };
+    if (!loc.path)
+      return {
+        missing: true,
+        entry,
+        split: splitName,
+        message: `no ST-GCN features for ${splitName} (tried ${loc.tried.join(', ')}). ${PKU_FEATURES_HINT}`,
+      };
     const root = findSynseRoot(loc.path);
     return {
-      entry, split, description: `PKU-MMD I ST-GCN features, SynSE layout (${loc.source}: ${root})`, featuresRoot: root, textDataset: 'pku-mmd', cached: false,
+      entry,
+      split,
+      description: `PKU-MMD I ST-GCN features, SynSE layout (${loc.source}: ${root})`,
+      featuresRoot: root,
+      textDataset: 'pku-mmd',
+      cached: false,
     };
   }
   const loc = locateData('pku-mmd', src.dir);
-  if (!loc.path) return {
-    missing: true, entry, split: splitName, message: `PKU-MMD Part I not found (tried ${loc.tried.join(', ')}). ${PKU_MMD_DOWNLOAD_HINT}`,
-  };
+  if (!loc.path)
+    return {
+      missing: true,
+      entry,
+      split: splitName,
+      message: `PKU-MMD Part I not found (tried ${loc.tried.join(', ')}). ${PKU_MMD_DOWNLOAD_HINT}`,
+    };
   if (!findPkuMmdDirs(loc.path)) {
     return {
-      missing: true, entry, split: splitName,
+      missing: true,
+      entry,
+      split: splitName,
       message: `${loc.path} holds no PKU-MMD skeleton + label folders (PKU_Skeleton_Renew/, Train_Label_PKU_final/). ${PKU_MMD_DOWNLOAD_HINT}`,
     };
   }
@@ -216,10 +250,21 @@ export function preparePkuFeatures(entry: Table6Entry, splitName: string, opts: 
     return [videoId(p), sk.size, sk.mtimeMs, lb.size, lb.mtimeMs];
   });
   const key = createHash('sha256')
-    .update(JSON.stringify({
-      files, frameBase: src.frameBase ?? 1, test: xsub.testVideos, train: xsub.trainVideos, max, split, stage1: entry.stage1, seed: opts.seed, v: 2,
-    }))
-    .digest('hex').slice(0, 16);
+    .update(
+      JSON.stringify({
+        files,
+        frameBase: src.frameBase ?? 1,
+        test: xsub.testVideos,
+        train: xsub.trainVideos,
+        max,
+        split,
+        stage1: entry.stage1,
+        seed: opts.seed,
+        v: 2,
+      }),
+    )
+    .digest('hex')
+    .slice(0, 16);
   const dir = path.join(featureCacheDir(), `pku-mmd-${split.name.replace(/\//g, '_')}-${key}`);
   const reportFile = path.join(dir, 'stage1-report.json');
   const origin = `PKU-MMD I (real, ${loc.source}: ${loc.path}; ${pairs.length} videos${max === null ? '' : `, at most ${max} segments per class and side`})`;
@@ -240,7 +285,14 @@ export function preparePkuFeatures(entry: Table6Entry, splitName: string, opts: 
   const sequences = max === null ? read : subsampleByClassAndSide(read, side, max, opts.seed);
   log(`[features] stage 1 (${entry.stage1.name}) on ${sequences.length} PKU-MMD segments; cross-subject: ${xsub.source}; writing ${dir}`);
   const stage1 = exportStage1Features({
-    sequences, split, numClasses: PKU_MMD_NUM_CLASSES, side, outDir: path.join(dir, 'sk_feats'), config: entry.stage1, seed: opts.seed, log,
+    sequences,
+    split,
+    numClasses: PKU_MMD_NUM_CLASSES,
+    side,
+    outDir: path.join(dir, 'sk_feats'),
+    config: entry.stage1,
+    seed: opts.seed,
+    log,
   });
   writeCacheReport(reportFile, stage1); // written last (with the feature files' hashes): marks a complete cache entry
   return { entry, split, description, featuresRoot: path.join(dir, 'sk_feats'), textDataset: 'pku-mmd', stage1, cached: false, crossSubject: xsub.source };
@@ -253,7 +305,7 @@ export interface PkuMmdConfig {
   name: 'quick' | 'full';
   entries: Table6Entry[];
   /** stage-2 budget; the variant's edits (FM, CL, text mode) are applied on top. */
-  stage2: Stage2Config;
+  stage2: FsvaeConfig;
   variant: Variant;
   /** text encoder for the class descriptions (AL + GD + LD of data/descriptions/pku-mmd.json). */
   textEncoder: TextEncoderId;
@@ -282,7 +334,8 @@ export function standInStage1(kind: 'quick' | 'full'): Stage1Config {
     train: { epochs: 3, optimizer: { kind: 'adam', learningRate: 3e-3 }, schedule: { kind: 'cosine', warmupEpochs: 0, minFactor: 0.05 } },
   });
   return {
-    ...cfg, name: 'st-gcn-quick',
+    ...cfg,
+    name: 'st-gcn-quick',
     description: `${cfg.description} — cut for quick runs: 4 blocks 16,32,64,128, strides 1,2,2,2, 5×1 kernels, 20 frames, 3 epochs Adam 3e-3`,
   };
 }
@@ -317,18 +370,27 @@ export function pkuMmdPreset(name: 'quick' | 'full', data: PkuMmdDataOptions = {
       {
         label: 'PKU-MMD I (raw skeletons → ST-GCN)',
         source: {
-          kind: 'pku-mmd', dir: data.dir, splitFile: data.splitFile, testVideos: data.testVideos,
-          videoSubset: name === 'quick' ? { train: 48, test: 24 } : null, maxPerClassAndSide: null,
+          kind: 'pku-mmd',
+          dir: data.dir,
+          splitFile: data.splitFile,
+          testVideos: data.testVideos,
+          videoSubset: name === 'quick' ? { train: 48, test: 24 } : null,
+          maxPerClassAndSide: null,
         },
-        splits: [...PKU_TABLE6_SPLITS], stage1: pkuStage1,
+        splits: [...PKU_TABLE6_SPLITS],
+        stage1: pkuStage1,
       },
       {
-        label: 'PKU-MMD I (user ST-GCN features, SynSE layout)', source: { kind: 'pku-synse', features: data.features },
-        splits: [...PKU_TABLE6_SPLITS], stage1: pkuStage1,
+        label: 'PKU-MMD I (user ST-GCN features, SynSE layout)',
+        source: { kind: 'pku-synse', features: data.features },
+        splits: [...PKU_TABLE6_SPLITS],
+        stage1: pkuStage1,
       },
       {
-        label: STAND_IN_LABEL, source: { kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' },
-        splits: ['generated-35/5'], stage1: standInStage1(name),
+        label: STAND_IN_LABEL,
+        source: { kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' },
+        splits: ['generated-35/5'],
+        stage1: standInStage1(name),
       },
     ],
   };
@@ -339,8 +401,12 @@ export function table6SplitRows(): Row[] {
   return PKU_TABLE6_SPLITS.map((name) => {
     const sp = getSplit(name);
     return {
-      split: name, unseen: sp.unseen.map((c) => `${c} ${PKU51_CLASS_NAMES[c]}`).join('; '), seen: sp.seen.length,
-      'val-unseen (gate)': sp.valUnseen.length, source: sp.source, 'val source': sp.valSource,
+      split: name,
+      unseen: sp.unseen.map((c) => `${c} ${PKU51_CLASS_NAMES[c]}`).join('; '),
+      seen: sp.seen.length,
+      'val-unseen (gate)': sp.valUnseen.length,
+      source: sp.source,
+      'val source': sp.valSource,
     };
   });
 }
@@ -349,17 +415,23 @@ export function table6SplitRows(): Row[] {
 export function table6EntryRows(cfg: PkuMmdConfig): Row[] {
   return cfg.entries.map((e) => {
     const s = e.source;
-    const input = s.kind === 'pku-mmd'
-      ? `raw skeletons (${s.dir ?? "locateData('pku-mmd')"})`
-        + `${s.videoSubset ? `, ${s.videoSubset.train} train-side + ${s.videoSubset.test} test-side videos` : ', all videos'}`
-      : s.kind === 'pku-synse'
-        ? `SynSE-layout features (${Object.keys(s.features ?? {}).length ? 'given paths' : "locateData('pku-mmd-features/<smieN>')"})`
-        : `generated dataset, preset ${s.preset}, seed ${s.seed}`;
+    const input =
+      s.kind === 'pku-mmd'
+        ? `raw skeletons (${s.dir ?? "locateData('pku-mmd')"})` +
+          `${s.videoSubset ? `, ${s.videoSubset.train} train-side + ${s.videoSubset.test} test-side videos` : ', all videos'}`
+        : s.kind === 'pku-synse'
+          ? `SynSE-layout features (${Object.keys(s.features ?? {}).length ? 'given paths' : "locateData('pku-mmd-features/<smieN>')"})`
+          : `generated dataset, preset ${s.preset}, seed ${s.seed}`;
     const m = e.stage1.model;
     return {
-      dataset: e.label, input, splits: e.splits.join(', '),
-      'stage 1': s.kind === 'pku-synse' ? '(features given)' : `${e.stage1.name}: ${m.arch}, channels ${m.channels.join(',')}, `
-        + `kernel ${m.temporalKernel}, ${e.stage1.input.frames} frames, ${e.stage1.train.epochs} epochs`,
+      dataset: e.label,
+      input,
+      splits: e.splits.join(', '),
+      'stage 1':
+        s.kind === 'pku-synse'
+          ? '(features given)'
+          : `${e.stage1.name}: ${m.arch}, channels ${m.channels.join(',')}, ` +
+            `kernel ${m.temporalKernel}, ${e.stage1.input.frames} frames, ${e.stage1.train.epochs} epochs`,
     };
   });
 }
@@ -395,8 +467,17 @@ function noteLast(rows: Row[]): Row[] {
 export function publishedTable6Rows(): Row[] {
   const f = (x?: number) => (x === undefined ? '–' : x.toFixed(1));
   return PAPER_TABLE6_ROWS.map((r) => ({
-    dataset: 'PKU-MMD I (paper Table 6)', split: '46/5', status: 'published', method: r.method, protocol: '', seeds: '',
-    ZSL: f(r.ZSL), S: f(r.S), U: f(r.U), H: f(r.H), note: r.venue,
+    dataset: 'PKU-MMD I (paper Table 6)',
+    split: '46/5',
+    status: 'published',
+    method: r.method,
+    protocol: '',
+    seeds: '',
+    ZSL: f(r.ZSL),
+    S: f(r.S),
+    U: f(r.U),
+    H: f(r.H),
+    note: r.venue,
   }));
 }
 
@@ -416,9 +497,8 @@ export async function runPkuStage2(cfg: PkuMmdConfig, p: PkuPrepared, log: (l: s
   const s2 = applyVariant(cfg.stage2, cfg.variant);
   const enc = await encoderFor(cfg.textEncoder);
   const text = await classTextFeatures(enc, p.textDataset, s2.textMode);
-  if (text.rows !== p.split.numClasses) throw new FsvaeInputError(
-    `text features of ${p.textDataset} have ${text.rows} rows, split ${p.split.name} has ${p.split.numClasses} classes.`,
-  );
+  if (text.rows !== p.split.numClasses)
+    throw new FsvaeInputError(`text features of ${p.textDataset} have ${text.rows} rows, split ${p.split.name} has ${p.split.numClasses} classes.`);
   const data = {
     split: p.split,
     trainPhase: readSynseBenchmark(p.featuresRoot, p.split, 'train'),
@@ -438,9 +518,7 @@ const PCT = { scale: 100, digits: 1 };
 const suh = (g: { S: number; U: number; H: number }) => `${g.S.toFixed(1)} / ${g.U.toFixed(1)} / ${g.H.toFixed(1)}`;
 
 function paperCols(isPku: boolean): Row {
-  return isPku
-    ? { 'paper ZSL': PAPER_TABLE6.ZSL, 'paper S/U/H': suh(PAPER_TABLE6) }
-    : { 'paper ZSL': '', 'paper S/U/H': '' };
+  return isPku ? { 'paper ZSL': PAPER_TABLE6.ZSL, 'paper S/U/H': suh(PAPER_TABLE6) } : { 'paper ZSL': '', 'paper S/U/H': '' };
 }
 
 /** Table 6 rows: one per (entry, split, protocol), a mean over the SMIE splits, one per missing entry. */
@@ -454,10 +532,18 @@ export function table6Rows(runs: readonly PkuRun[], missing: readonly PkuMissing
       for (const p of ['clean', 'reference'] as const) {
         const s = r.result.summary[p];
         rows.push({
-          dataset: e.label, split: r.prepared.split.name, status: 'run', method: 'Ours', protocol: p === 'clean' ? 'clean' : 'reference (test-selected)',
-          seeds: r.result.seeds.length, ZSL: formatMeanStd(s.zsl, PCT), S: formatMeanStd(s.seen, PCT), U: formatMeanStd(s.unseen, PCT),
+          dataset: e.label,
+          split: r.prepared.split.name,
+          status: 'run',
+          method: 'Ours',
+          protocol: p === 'clean' ? 'clean' : 'reference (test-selected)',
+          seeds: r.result.seeds.length,
+          ZSL: formatMeanStd(s.zsl, PCT),
+          S: formatMeanStd(s.seen, PCT),
+          U: formatMeanStd(s.unseen, PCT),
           H: formatMeanStd(s.harmonic, PCT),
-          ...paperCols(isPku), note: r.prepared.crossSubject ?? '',
+          ...paperCols(isPku),
+          note: r.prepared.crossSubject ?? '',
         });
       }
     }
@@ -466,19 +552,35 @@ export function table6Rows(runs: readonly PkuRun[], missing: readonly PkuMissing
       for (const p of ['clean', 'reference'] as const) {
         const m = (f: (r: PkuRun) => number[]) => formatMeanStd(meanStd(er.flatMap(f)), PCT);
         rows.push({
-          dataset: e.label, split: `mean of ${er.length} splits`, status: 'run', method: 'Ours',
+          dataset: e.label,
+          split: `mean of ${er.length} splits`,
+          status: 'run',
+          method: 'Ours',
           protocol: p === 'clean' ? 'clean' : 'reference (test-selected)',
           seeds: er.reduce((a, r) => a + r.result.seeds.length, 0),
-          ZSL: m((r) => r.result.perSeed.map((s) => s.zsl[p])), S: m((r) => r.result.perSeed.map((s) => s.gzsl[p].S)),
-          U: m((r) => r.result.perSeed.map((s) => s.gzsl[p].U)), H: m((r) => r.result.perSeed.map((s) => s.gzsl[p].H)),
-          ...paperCols(true), note: 'mean ± std over splits × seeds',
+          ZSL: m((r) => r.result.perSeed.map((s) => s.zsl[p])),
+          S: m((r) => r.result.perSeed.map((s) => s.gzsl[p].S)),
+          U: m((r) => r.result.perSeed.map((s) => s.gzsl[p].U)),
+          H: m((r) => r.result.perSeed.map((s) => s.gzsl[p].H)),
+          ...paperCols(true),
+          note: 'mean ± std over splits × seeds',
         });
       }
     }
     if (em.length) {
       rows.push({
-        dataset: e.label, split: em.map((m) => m.split).join(', '), status: 'missing', method: 'Ours', protocol: '', seeds: 0, ZSL: '', S: '', U: '', H: '',
-        ...paperCols(isPku), note: em[0].message,
+        dataset: e.label,
+        split: em.map((m) => m.split).join(', '),
+        status: 'missing',
+        method: 'Ours',
+        protocol: '',
+        seeds: 0,
+        ZSL: '',
+        S: '',
+        U: '',
+        H: '',
+        ...paperCols(isPku),
+        note: em[0].message,
       });
     }
   }
@@ -501,40 +603,63 @@ export async function runPkuMmd(cfg: PkuMmdConfig, log: (l: string) => void = ()
       runs.push(await runPkuStage2(cfg, p, log));
     }
   }
-  const stage1Rows: Row[] = runs.filter((r) => r.prepared.stage1).map((r) => {
-    const st = r.prepared.stage1!;
-    return {
-      dataset: r.prepared.entry.label, split: r.prepared.split.name, extractor: st.config.name,
-      arch: 'model' in st.config ? st.config.model.arch : st.config.name, cached: r.prepared.cached,
-      'seen-class top-1 (test side)': st.seenTestTop1 ?? '', 'train-phase seconds': st.train?.trainSeconds ?? '',
-      'val-phase seconds': st.val?.trainSeconds ?? '',
-    };
-  });
+  const stage1Rows: Row[] = runs
+    .filter((r) => r.prepared.stage1)
+    .map((r) => {
+      const st = r.prepared.stage1!;
+      return {
+        dataset: r.prepared.entry.label,
+        split: r.prepared.split.name,
+        extractor: st.config.name,
+        arch: 'model' in st.config ? st.config.model.arch : st.config.name,
+        cached: r.prepared.cached,
+        'seen-class top-1 (test side)': st.seenTestTop1 ?? '',
+        'train-phase seconds': st.train?.trainSeconds ?? '',
+        'val-phase seconds': st.val?.trainSeconds ?? '',
+      };
+    });
   const standIn = (e: Table6Entry) => e.source.kind === 'generated';
   return {
-    config: cfg, archive, runs, missing, stage1Rows, wallSeconds: (Date.now() - t0) / 1000,
-    table6: noteLast([...publishedTable6Rows(), ...archive.rows, ...table6Rows(runs, missing, cfg.entries.filter((e) => !standIn(e)))]),
+    config: cfg,
+    archive,
+    runs,
+    missing,
+    stage1Rows,
+    wallSeconds: (Date.now() - t0) / 1000,
+    table6: noteLast([
+      ...publishedTable6Rows(),
+      ...archive.rows,
+      ...table6Rows(
+        runs,
+        missing,
+        cfg.entries.filter((e) => !standIn(e)),
+      ),
+    ]),
     chainCheck: table6Rows(runs, missing, cfg.entries.filter(standIn)),
   };
 }
 
 export function writePkuMmdResults(r: PkuMmdResult, backend: string): string[] {
   const prov = provenance(backend, {
-    notebook: '05_pku_mmd', mode: r.config.name, seeds: r.config.seeds.join(','), textEncoder: r.config.textEncoder, wallSeconds: r.wallSeconds,
+    notebook: '05_pku_mmd',
+    mode: r.config.name,
+    seeds: r.config.seeds.join(','),
+    textEncoder: r.config.textEncoder,
+    wallSeconds: r.wallSeconds,
   });
   const files: string[] = [];
   const notes = [
-    `Paper Table 6: PKU-MMD I 46/5, ST-GCN features "provided by [28]" (SA-DVAE), ZSL ${PAPER_TABLE6.ZSL.toFixed(1)}, S/U/H `
-      + `${suh(PAPER_TABLE6)}; read here as the mean over the three random splits of SA-DVAE's archive, as SA-DVAE and TDSM report them `
-      + '(SA-DVAE 66.54, TDSM 70.76 ZSL).',
-    'The archive rows use its ST-GCN features and its own split lists (each split\'s note names the registered SMIE split it equals). '
-      + 'A mean row is the mean of the split means with a stratified 95 % interval (each split keeps its own seed variance); '
-      + '"split means" are the three splits\' ZSL means.',
-    'clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code\'s choice of the best cycle on the test set.',
-    `Rows with status 'missing' were not computed here; their note says what to download. SA-DVAE's archive: npx fsvae download sadvae-resources. `
-      + `${PKU_MMD_DOWNLOAD_HINT}.`,
-    'Text: AL + GD + LD of data/descriptions/pku-mmd.json (written for this project following '
-      + 'App. D), encoded with USE-Lite; the paper used CLIP ViT-B/32 on GPT-4 descriptions (not public).',
+    `Paper Table 6: PKU-MMD I 46/5, ST-GCN features "provided by [28]" (SA-DVAE), ZSL ${PAPER_TABLE6.ZSL.toFixed(1)}, S/U/H ` +
+      `${suh(PAPER_TABLE6)}; read here as the mean over the three random splits of SA-DVAE's archive, as SA-DVAE and TDSM report them ` +
+      '(SA-DVAE 66.54, TDSM 70.76 ZSL).',
+    "The archive rows use its ST-GCN features and its own split lists (each split's note names the registered SMIE split it equals). " +
+      'A mean row is the mean of the split means with a stratified 95 % interval (each split keeps its own seed variance); ' +
+      '"split means" are the three splits\' ZSL means.',
+    "clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code's choice of the best cycle on the test set.",
+    `Rows with status 'missing' were not computed here; their note says what to download. SA-DVAE's archive: npx fsvae download sadvae-resources. ` +
+      `${PKU_MMD_DOWNLOAD_HINT}.`,
+    'Text: AL + GD + LD of data/descriptions/pku-mmd.json (written for this project following ' +
+      'App. D), encoded with USE-Lite; the paper used CLIP ViT-B/32 on GPT-4 descriptions (not public).',
     'No generated stand-in is in this table: its chain check is results/table6_chain_check.md.',
   ];
   const w = (t: ResultTable) => {
@@ -542,15 +667,21 @@ export function writePkuMmdResults(r: PkuMmdResult, backend: string): string[] {
     files.push(csv, md);
   };
   const { csv, md, json } = writeResultTableWithJson(
-    { name: 'table6_pku_mmd', title: 'Table 6: PKU-MMD I 46/5 with ST-GCN features, ZSL and GZSL S / U / H (%)', rows: r.table6, notes }, prov,
+    { name: 'table6_pku_mmd', title: 'Table 6: PKU-MMD I 46/5 with ST-GCN features, ZSL and GZSL S / U / H (%)', rows: r.table6, notes },
+    prov,
     { runs: storedRandomSplitRuns(r.archive) },
   );
   files.push(csv, md, json);
-  if (r.chainCheck.length) w({
-    name: 'table6_chain_check', title: 'Not Table 6: the ST-GCN chain on the generated dataset (a check that the path runs)', rows: r.chainCheck,
-    notes: [`The '${STAND_IN_LABEL}' rows run the same chain (ST-GCN stage 1 → stages 2-4, USE-Lite text) on the built-in generated dataset; `
-      + 'they test the code path and are not comparable to the paper.'],
-  });
+  if (r.chainCheck.length)
+    w({
+      name: 'table6_chain_check',
+      title: 'Not Table 6: the ST-GCN chain on the generated dataset (a check that the path runs)',
+      rows: r.chainCheck,
+      notes: [
+        `The '${STAND_IN_LABEL}' rows run the same chain (ST-GCN stage 1 → stages 2-4, USE-Lite text) on the built-in generated dataset; ` +
+          'they test the code path and are not comparable to the paper.',
+      ],
+    });
   if (r.stage1Rows.length) w({ name: 'table6_stage1', title: 'Table 6: stage 1 (ST-GCN) on the seen classes', rows: r.stage1Rows });
   return files;
 }

@@ -10,7 +10,7 @@ import { SadvaeBenchmark, SADVAE_RANDOM_SPLITS, sadvaeSplitId } from '../data/sa
 import { RANDOM_SPLIT_BENCHMARKS } from '../data/splits';
 import { PreparedFeatures, sadvaeFeatures, TextSourceSpec } from '../pipeline/features';
 import { Protocol } from '../pipeline/zero-shot';
-import { stage2Preset, Stage2Config } from '../train/config';
+import { fsvaePreset, FsvaeConfig } from '../train/config';
 import { stratifiedInterval, STRATIFIED_INTERVAL_METHOD } from '../eval/stats';
 import { formatMeanStd } from '../eval/metrics';
 import { Row, writeResultTableWithJson } from '../report/table';
@@ -21,7 +21,7 @@ import { PUBLISHED_RANDOM_SPLITS } from './paper-numbers';
 
 export interface RandomSplitBenchmarkConfig {
   dataset: SadvaeBenchmark;
-  stage2: Stage2Config;
+  stage2: FsvaeConfig;
   text: TextSourceSpec;
 }
 
@@ -43,13 +43,16 @@ const CLIP32: TextSourceSpec = { kind: 'msf-table', encoder: 'ViT-B/32' };
  */
 export function randomSplitPreset(name: 'quick' | 'full', only?: readonly SadvaeBenchmark[], dir?: string): RandomSplitConfig {
   const all: RandomSplitBenchmarkConfig[] = [
-    { dataset: 'ntu60', stage2: stage2Preset('reference-ntu60'), text: CLIP32 },
-    { dataset: 'ntu120', stage2: stage2Preset('reference-ntu120'), text: CLIP32 },
+    { dataset: 'ntu60', stage2: fsvaePreset('reference-ntu60'), text: CLIP32 },
+    { dataset: 'ntu120', stage2: fsvaePreset('reference-ntu120'), text: CLIP32 },
     { dataset: 'pku51', stage2: notebookStage2(name), text: USE },
   ];
   return {
-    name, benchmarks: all.filter((b) => !only || only.includes(b.dataset)), variants: [OURS, OURS_DAGGER, BASELINE],
-    seeds: name === 'quick' ? [1, 2] : [1, 2, 3, 4, 5], dir,
+    name,
+    benchmarks: all.filter((b) => !only || only.includes(b.dataset)),
+    variants: [OURS, OURS_DAGGER, BASELINE],
+    seeds: name === 'quick' ? [1, 2] : [1, 2, 3, 4, 5],
+    dir,
   };
 }
 
@@ -132,9 +135,16 @@ export function randomSplitRows(runs: readonly RandomSplitRun[], missing: readon
       for (const v of r.runs) {
         for (const p of ['clean', 'reference'] as const) {
           rows.push({
-            dataset: label, split: r.prepared.split.name, status: 'run', method: v.variant.name, protocol: PROTOCOL_NAME[p], seeds: v.result.seeds.length,
+            dataset: label,
+            split: r.prepared.split.name,
+            status: 'run',
+            method: v.variant.name,
+            protocol: PROTOCOL_NAME[p],
+            seeds: v.result.seeds.length,
             ...Object.fromEntries(Object.entries(METRICS).map(([k, f]) => [k, formatMeanStd(f(v, p), { scale: 100, digits: 1 })])),
-            'split means': '', ...publishedCells(b.dataset), note: r.prepared.split.source,
+            'split means': '',
+            ...publishedCells(b.dataset),
+            note: r.prepared.split.source,
           });
         }
       }
@@ -144,11 +154,16 @@ export function randomSplitRows(runs: readonly RandomSplitRun[], missing: readon
         const per = br.map((r) => r.runs.find((v) => v.variant.name === variant.name)!);
         for (const p of ['clean', 'reference'] as const) {
           rows.push({
-            dataset: label, split: `mean of ${br.length} splits`, status: 'run', method: variant.name, protocol: PROTOCOL_NAME[p],
+            dataset: label,
+            split: `mean of ${br.length} splits`,
+            status: 'run',
+            method: variant.name,
+            protocol: PROTOCOL_NAME[p],
             seeds: per.reduce((a, v) => a + v.result.seeds.length, 0),
             ...Object.fromEntries(Object.entries(METRICS).map(([k, f]) => [k, intervalCell(per.map((v) => f(v, p)))])),
             'split means': per.map((v) => pct(METRICS.ZSL(v, p).reduce((a, x) => a + x, 0) / v.result.seeds.length)).join(' / '),
-            ...publishedCells(b.dataset), note: STRATIFIED_INTERVAL_METHOD,
+            ...publishedCells(b.dataset),
+            note: STRATIFIED_INTERVAL_METHOD,
           });
         }
       }
@@ -156,8 +171,19 @@ export function randomSplitRows(runs: readonly RandomSplitRun[], missing: readon
     const bm = missing.filter((m) => m.dataset === b.dataset);
     if (bm.length) {
       rows.push({
-        dataset: label, split: bm.map((m) => m.split).join(', '), status: 'missing', method: '', protocol: '', seeds: 0, ZSL: '', S: '', U: '', H: '',
-        'split means': '', ...publishedCells(b.dataset), note: bm[0].message,
+        dataset: label,
+        split: bm.map((m) => m.split).join(', '),
+        status: 'missing',
+        method: '',
+        protocol: '',
+        seeds: 0,
+        ZSL: '',
+        S: '',
+        U: '',
+        H: '',
+        'split means': '',
+        ...publishedCells(b.dataset),
+        note: bm[0].message,
       });
     }
   }
@@ -166,23 +192,32 @@ export function randomSplitRows(runs: readonly RandomSplitRun[], missing: readon
 
 /** Every run's per-seed values (ZSL, S, U, H per protocol, chosen cycles), so any row can be recomputed. */
 export function storedRandomSplitRuns(r: RandomSplitResult): unknown[] {
-  return r.runs.flatMap((x) => x.runs.map((v) => ({
-    dataset: x.dataset, split: x.prepared.split.name, unseen: x.prepared.split.unseen, valUnseen: x.prepared.split.valUnseen,
-    splitSource: x.prepared.split.source, features: x.prepared.description, method: v.variant.name, preset: v.result.preset,
-    textMode: v.result.textMode, perSeed: v.result.perSeed.map((s) => ({ seed: s.seed, cycle: s.cycle, zsl: s.zsl, gzsl: s.gzsl })),
-  })));
+  return r.runs.flatMap((x) =>
+    x.runs.map((v) => ({
+      dataset: x.dataset,
+      split: x.prepared.split.name,
+      unseen: x.prepared.split.unseen,
+      valUnseen: x.prepared.split.valUnseen,
+      splitSource: x.prepared.split.source,
+      features: x.prepared.description,
+      method: v.variant.name,
+      preset: v.result.preset,
+      textMode: v.result.textMode,
+      perSeed: v.result.perSeed.map((s) => ({ seed: s.seed, cycle: s.cycle, zsl: s.zsl, gzsl: s.gzsl })),
+    })),
+  );
 }
 
 /** results/<name>.{csv,md,json}: the rows, how to read them, and every run's per-seed values. */
 export function writeRandomSplitResults(r: RandomSplitResult, backend: string, name: string, notebook: string): string[] {
   const prov = provenance(backend, { notebook, mode: r.config.name, seeds: r.config.seeds.join(','), wallSeconds: r.wallSeconds });
   const notes = [
-    'Random-split protocol (SMIE; reported by SA-DVAE and TDSM): three draws of unseen classes per benchmark, averaged. Features and split lists: '
-      + 'SA-DVAE\'s archive (npx fsvae download sadvae-resources); each split\'s note names the registered SMIE split it equals.',
+    'Random-split protocol (SMIE; reported by SA-DVAE and TDSM): three draws of unseen classes per benchmark, averaged. Features and split lists: ' +
+      "SA-DVAE's archive (npx fsvae download sadvae-resources); each split's note names the registered SMIE split it equals.",
     `A mean row is the mean of the split means; ${STRATIFIED_INTERVAL_METHOD}. "split means" are the three splits' ZSL means.`,
-    'clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code\'s choice of the best cycle on the test set.',
-    'Published columns: SA-DVAE (ECCV 2024) and TDSM (arXiv 2411.10745) as they print them; they used CLIP text, this project '
-      + 'MSF\'s CLIP ViT-B/32 tables for NTU and USE-Lite on its own descriptions for PKU-MMD.',
+    "clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code's choice of the best cycle on the test set.",
+    'Published columns: SA-DVAE (ECCV 2024) and TDSM (arXiv 2411.10745) as they print them; they used CLIP text, this project ' +
+      "MSF's CLIP ViT-B/32 tables for NTU and USE-Lite on its own descriptions for PKU-MMD.",
   ];
   const rows = r.rows.length ? r.rows : [{ status: 'nothing configured' }];
   const { csv, md, json } = writeResultTableWithJson({ name, title: 'Random-split protocol: ZSL and GZSL S / U / H (%)', rows, notes }, prov, {
@@ -198,7 +233,9 @@ export function randomSplitSummaryLines(rows: readonly Row[]): string[] {
     const mine = rows.filter((r) => String(r.dataset ?? '').startsWith(b.label));
     if (!mine.length) continue;
     const means = mine.filter((r) => r.status === 'run' && String(r.split).startsWith('mean of') && r.protocol === 'clean');
-    const published = Object.entries(PUBLISHED_RANDOM_SPLITS[b.dataset]).map(([m, v]) => `${m} ${v}`).join(', ');
+    const published = Object.entries(PUBLISHED_RANDOM_SPLITS[b.dataset])
+      .map(([m, v]) => `${m} ${v}`)
+      .join(', ');
     if (means.length) {
       const cells = means.map((r) => `${r.method} ${r.ZSL} (split means ${r['split means']})`).join('; ');
       lines.push(`${b.label}, clean ZSL, mean of the split means [95 % interval]: ${cells}; published: ${published}.`);

@@ -12,7 +12,7 @@
 import * as path from 'node:path';
 import { readSynseBenchmark } from '../data/synse';
 import { ZeroShotData } from '../pipeline/zero-shot';
-import { Stage2Config } from '../train/config';
+import { FsvaeConfig } from '../train/config';
 import { meanStd } from '../eval/metrics';
 import { Row, resultsDir, writeResultTableWithJson } from '../report/table';
 import { provenance } from '../report/provenance';
@@ -26,10 +26,10 @@ import { SelectionRecord, valPhaseRecords } from './small-data';
 export interface RegularisationCandidate {
   name: string;
   what: string;
-  apply(cfg: Stage2Config): Stage2Config;
+  apply(cfg: FsvaeConfig): FsvaeConfig;
 }
 
-const edit = (f: (c: Stage2Config) => void) => (cfg: Stage2Config) => {
+const edit = (f: (c: FsvaeConfig) => void) => (cfg: FsvaeConfig) => {
   const c = structuredClone(cfg);
   f(c);
   return c;
@@ -113,12 +113,20 @@ export async function runRegularisation(opts: RegularisationOptions): Promise<Re
     const prefixed = (l: string) => log(`[regularisation ${ds.name}] ${l}`);
     const recs = await valPhaseRecords(dataset, named, { seeds: selectionSeeds, stage1: config.stage1, text: ds.text, log: prefixed });
     records.push(...recs.map((r) => ({ ...r, dataset: ds.name })));
-    const { scores, best } = scoreCandidates(recs, candidates.map((c) => c.name));
+    const { scores, best } = scoreCandidates(
+      recs,
+      candidates.map((c) => c.name),
+    );
     chosen[ds.name] = best;
     for (const s of [...scores].sort((a, b) => b.mean - a.mean)) {
       selectionRows.push({
-        dataset: ds.name, candidate: s.name, what: candidates.find((c) => c.name === s.name)!.what, 'val score (× chance)': Number(s.mean.toFixed(3)),
-        SE: Number(s.se.toFixed(3)), n: s.n, chosen: s.name === best ? 'yes' : '',
+        dataset: ds.name,
+        candidate: s.name,
+        what: candidates.find((c) => c.name === s.name)!.what,
+        'val score (× chance)': Number(s.mean.toFixed(3)),
+        SE: Number(s.se.toFixed(3)),
+        n: s.n,
+        chosen: s.name === best ? 'yes' : '',
       });
     }
     for (const src of ds.sources) {
@@ -126,7 +134,9 @@ export async function runRegularisation(opts: RegularisationOptions): Promise<Re
       if ('missing' in prepared) throw new FsvaeInputError(prepared.message);
       const text = await textFeaturesFor(prepared, ds.stage2.textMode, ds.text);
       const data: ZeroShotData = {
-        split: prepared.split, text, trainPhase: readSynseBenchmark(prepared.featuresRoot, prepared.split, 'train'),
+        split: prepared.split,
+        text,
+        trainPhase: readSynseBenchmark(prepared.featuresRoot, prepared.split, 'train'),
         valPhase: readSynseBenchmark(prepared.featuresRoot, prepared.split, 'val'),
       };
       const features = path.basename(path.dirname(prepared.featuresRoot));
@@ -140,7 +150,11 @@ export async function runRegularisation(opts: RegularisationOptions): Promise<Re
       }
     }
   }
-  const rows = regularisationRows(runs, candidates.map((c) => c.name), chosen);
+  const rows = regularisationRows(
+    runs,
+    candidates.map((c) => c.name),
+    chosen,
+  );
   const notes = regularisationNotes(candidates, selectionSeeds, testSeeds, chosen);
   return { selectionRows, records, chosen, rows, runs, notes, seconds: (Date.now() - t0) / 1000 };
 }
@@ -152,16 +166,26 @@ export function regularisationRows(runs: readonly LeverRun[], order: readonly st
 }
 
 function regularisationNotes(
-  candidates: readonly RegularisationCandidate[], selectionSeeds: readonly number[], testSeeds: readonly number[], chosen: Record<string, string>,
+  candidates: readonly RegularisationCandidate[],
+  selectionSeeds: readonly number[],
+  testSeeds: readonly number[],
+  chosen: Record<string, string>,
 ): string[] {
   return [
-    'An extension of FS-VAE (not in the paper): one regularisation change at a time on top of the dataset\'s preset (none = the preset): '
-      + candidates.filter((c) => c.name !== 'none').map((c) => `${c.name}: ${c.what}`).join('; ') + '.',
-    `Selection on the val phase only: stage 2 on the val-seen classes of every registered split, seeds ${selectionSeeds.join(', ')}; `
-      + 'score = final-cycle ZSL on the pseudo-unseen classes × their number (1 = chance), averaged; the best candidate is chosen per dataset: '
-      + Object.entries(chosen).map(([d, m]) => `${d}: ${m}`).join(', ') + '.',
-    `Test: the preset and the chosen candidate, every split × seeds ${testSeeds.join(', ')} (clean protocol, stage 1 fitted once), `
-      + 'paired by split and seed; the all rows use the stratified Welch interval.',
+    "An extension of FS-VAE (not in the paper): one regularisation change at a time on top of the dataset's preset (none = the preset): " +
+      candidates
+        .filter((c) => c.name !== 'none')
+        .map((c) => `${c.name}: ${c.what}`)
+        .join('; ') +
+      '.',
+    `Selection on the val phase only: stage 2 on the val-seen classes of every registered split, seeds ${selectionSeeds.join(', ')}; ` +
+      'score = final-cycle ZSL on the pseudo-unseen classes × their number (1 = chance), averaged; the best candidate is chosen per dataset: ' +
+      Object.entries(chosen)
+        .map(([d, m]) => `${d}: ${m}`)
+        .join(', ') +
+      '.',
+    `Test: the preset and the chosen candidate, every split × seeds ${testSeeds.join(', ')} (clean protocol, stage 1 fitted once), ` +
+      'paired by split and seed; the all rows use the stratified Welch interval.',
   ];
 }
 
@@ -173,8 +197,10 @@ export function writeRegularisationResults(r: RegularisationResult, backend: str
   const extra = { runs: r.runs, chosen: r.chosen, selection: r.selectionRows, records: r.records };
   const test = writeResultTableWithJson({ name: `transfer_regularisation${suffix}`, title, rows: r.rows, notes: r.notes }, prov, extra);
   const selection = {
-    name: `transfer_regularisation_selection${suffix}`, title: 'Lever (d): val-phase selection of the regularisation',
-    rows: r.selectionRows, notes: r.notes.slice(0, 2),
+    name: `transfer_regularisation_selection${suffix}`,
+    title: 'Lever (d): val-phase selection of the regularisation',
+    rows: r.selectionRows,
+    notes: r.notes.slice(0, 2),
   };
   const sel = writeResultTableWithJson(selection, prov);
   return [test.md, sel.md];
@@ -187,8 +213,13 @@ export function readRegularisationResults(mode: 'quick' | 'full', dir = resultsD
   const stored = readLeverResults(name, (runs, extra) => regularisationRows(runs, order, extra.chosen as Record<string, string>), dir);
   if (!stored) return null;
   return {
-    selectionRows: (stored.extra.selection as Row[]) ?? [], records: (stored.extra.records as RegularisationResult['records']) ?? [],
-    chosen: stored.extra.chosen as Record<string, string>, rows: stored.rows, runs: stored.runs, notes: stored.notes, seconds: NaN,
+    selectionRows: (stored.extra.selection as Row[]) ?? [],
+    records: (stored.extra.records as RegularisationResult['records']) ?? [],
+    chosen: stored.extra.chosen as Record<string, string>,
+    rows: stored.rows,
+    runs: stored.runs,
+    notes: stored.notes,
+    seconds: NaN,
     provenance: stored.provenance,
   };
 }

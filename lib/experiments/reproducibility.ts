@@ -12,7 +12,7 @@
  *   (PAPER_SWEEP_BEST), from where they are taken;
  * - user reports: github.com/wenhanwu95/FS-VAE issues #1, #3, #4 and #5, each checked against the
  *   issue text; a record's `source` says so;
- * - this project's presets: read from stage2Preset() at call time; its runs: results/table1_zsl*.json
+ * - this project's presets: read from fsvaePreset() at call time; its runs: results/table1_zsl*.json
  *   and table2_gzsl*.json.
  */
 import * as fs from 'node:fs';
@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { PAPER_SWEEP_BEST, PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL } from './paper-numbers';
 import { ntuResultsPreset } from './main-results';
 import { randomSplitSummaryLines } from './random-splits';
-import { stage2Preset } from '../train/config';
+import { fsvaePreset } from '../train/config';
 import { getDataSource } from '../data/sources';
 import { locateData, repoRoot } from '../data/paths';
 import { Cell, Row, formatCell, toMarkdown, writeResultTableWithJson } from '../report/table';
@@ -55,7 +55,9 @@ export interface Table12Settings {
 }
 
 export const PAPER_TABLE12: Readonly<Table12Settings> = {
-  alpha: PAPER_SWEEP_BEST['table5-alpha'], stepsPerCycle: 1900, phi: PAPER_SWEEP_BEST['fig4-phi'],
+  alpha: PAPER_SWEEP_BEST['table5-alpha'],
+  stepsPerCycle: 1900,
+  phi: PAPER_SWEEP_BEST['fig4-phi'],
   source: 'issue #3 quotes Table 12: epoch 1900, α 0.1, φ 35 (α and φ as Sec. 4.3 / PAPER_SWEEP_BEST); no per-dataset values are quoted',
 };
 
@@ -63,13 +65,28 @@ const SCRIPT_SOURCE = 'wenhanwu95/FS-VAE@25e7bbeb; docs/paper-vs-code.md';
 
 export const RELEASED_SCRIPTS: Readonly<Record<'ntu60' | 'ntu120', ReleasedScript>> = {
   ntu60: {
-    script: 'fsvae_60.sh', calls: 'train.py', callsExists: true, alpha: 0.5, stepsPerCycle: 1700, cycles: 10, latentDim: 100, phi: 30,
+    script: 'fsvae_60.sh',
+    calls: 'train.py',
+    callsExists: true,
+    alpha: 0.5,
+    stepsPerCycle: 1700,
+    cycles: 10,
+    latentDim: 100,
+    phi: 30,
     source: `fsvae_60.sh (--alpha 0.5, nepc=1700, nc=10, ls=100), model.py (split_freq=30); ${SCRIPT_SOURCE}`,
   },
   ntu120: {
-    script: 'fsvae_120.sh', calls: 'train_neg_t.py', callsExists: false, alpha: 0.1, stepsPerCycle: 1900, cycles: 10, latentDim: 200, phi: 30,
-    source: `fsvae_120.sh (--alpha 0.1, nepc=1900, nc=10, ls=200, calls train_neg_t.py, which the repo does not hold), `
-      + `model.py (split_freq=30); ${SCRIPT_SOURCE} §6.12`,
+    script: 'fsvae_120.sh',
+    calls: 'train_neg_t.py',
+    callsExists: false,
+    alpha: 0.1,
+    stepsPerCycle: 1900,
+    cycles: 10,
+    latentDim: 200,
+    phi: 30,
+    source:
+      `fsvae_120.sh (--alpha 0.1, nepc=1900, nc=10, ls=200, calls train_neg_t.py, which the repo does not hold), ` +
+      `model.py (split_freq=30); ${SCRIPT_SOURCE} §6.12`,
   },
 };
 
@@ -110,17 +127,23 @@ function report(issue: keyof typeof ISSUES, r: Pick<ReportedReproduction, 'zsl' 
 
 const UNMODIFIED = 'the released code, splits and configuration, unmodified (issue #1); re-runs gave identical numbers';
 const ISSUE3_NTU60 = report(3, {
-  said: 'NTU-60 results "differ significantly" from the paper on three machines (numbers only in an image), then epoch and α set to '
-    + 'Table 12 (outcome cut off in the issue text)',
-  verdict: 'below the paper', ran: 'the released scripts (implied), then fsvae_60.sh with Table 12 epoch and α',
+  said:
+    'NTU-60 results "differ significantly" from the paper on three machines (numbers only in an image), then epoch and α set to ' +
+    'Table 12 (outcome cut off in the issue text)',
+  verdict: 'below the paper',
+  ran: 'the released scripts (implied), then fsvae_60.sh with Table 12 epoch and α',
 });
 const ISSUE3_NTU120 = report(3, {
-  said: 'NTU-120 results "relatively close to those in the paper" (numbers only in an image)', verdict: 'close to the paper',
+  said: 'NTU-120 results "relatively close to those in the paper" (numbers only in an image)',
+  verdict: 'close to the paper',
   ran: 'the released scripts',
 });
-const ISSUE5_CLOSE = (u: string) => report(5, {
-  said: `"can largely reproduce" ${u} (no number)`, verdict: 'close to the paper', ran: 'the released code (settings not stated)',
-});
+const ISSUE5_CLOSE = (u: string) =>
+  report(5, {
+    said: `"can largely reproduce" ${u} (no number)`,
+    verdict: 'close to the paper',
+    ran: 'the released code (settings not stated)',
+  });
 
 /** One NTU split: the paper's numbers, the released script, and what users got from it. */
 export interface NtuReproducibilityRecord {
@@ -146,7 +169,8 @@ export const NTU_REPRODUCTIONS: readonly NtuReproducibilityRecord[] = [
     ISSUE3_NTU60,
     report(4, {
       said: 'result "approximately 6% lower" than the paper on 55/5 (no number), Z1740220020 adds "I have the same question" (2025-11-06)',
-      verdict: 'below the paper', ran: 'not stated',
+      verdict: 'below the paper',
+      ran: 'not stated',
     }),
     ISSUE5_CLOSE('NTU60 U5'),
   ]),
@@ -154,14 +178,17 @@ export const NTU_REPRODUCTIONS: readonly NtuReproducibilityRecord[] = [
     report(1, { zsl: 48.38, h: 47.0, said: 'unmodified code, re-runs identical', verdict: 'below the paper', ran: UNMODIFIED }),
     ISSUE3_NTU60,
     report(5, {
-      zsl: 48.9, said: '"57.2% reported vs. 48.9% reproduced" on NTU60 U12', verdict: 'below the paper', ran: 'the released code (settings not stated)',
+      zsl: 48.9,
+      said: '"57.2% reported vs. 48.9% reproduced" on NTU60 U12',
+      verdict: 'below the paper',
+      ran: 'the released code (settings not stated)',
     }),
   ]),
   record('ntu120-110/10', [ISSUE3_NTU120, ISSUE5_CLOSE('NTU120 U10')]),
   record('ntu120-96/24', [ISSUE3_NTU120, ISSUE5_CLOSE('NTU120 U24')]),
 ];
 
-/** The settings of one of this project's stage-2 presets, read from stage2Preset() at call time. */
+/** The settings of one of this project's stage-2 presets, read from fsvaePreset() at call time. */
 export interface PresetSettings {
   preset: string;
   alpha: number;
@@ -175,10 +202,16 @@ export interface PresetSettings {
 }
 
 export function presetSettings(name: string): PresetSettings {
-  const c = stage2Preset(name);
+  const c = fsvaePreset(name);
   return {
-    preset: c.name, alpha: c.alignment.alpha, stepsPerCycle: c.schedule.stepsPerCycle, cycles: c.schedule.cycles, latentDim: c.latentDim,
-    phi: c.skeletonFrequency.phi, frequencyPreset: c.skeletonFrequency.preset, alignmentLoss: c.alignment.loss,
+    preset: c.name,
+    alpha: c.alignment.alpha,
+    stepsPerCycle: c.schedule.stepsPerCycle,
+    cycles: c.schedule.cycles,
+    latentDim: c.latentDim,
+    phi: c.skeletonFrequency.phi,
+    frequencyPreset: c.skeletonFrequency.preset,
+    alignmentLoss: c.alignment.loss,
   };
 }
 
@@ -235,8 +268,8 @@ function presetOfRow(r: Row, split: NtuSplit): string {
  */
 export function projectRuns(resultsDir: string, split: NtuSplit, preset: string): ProjectRun[] {
   const dir = path.resolve(repoRoot(), resultsDir);
-  const match = (r: Row) => r.split === split && /^ntu(60|120)$/.test(String(r.dataset ?? '')) && (r.method ?? r.row) === 'Ours'
-    && presetOfRow(r, split) === preset;
+  const match = (r: Row) =>
+    r.split === split && /^ntu(60|120)$/.test(String(r.dataset ?? '')) && (r.method ?? r.row) === 'Ours' && presetOfRow(r, split) === preset;
   for (const name of TABLE1_FILES) {
     const file = path.join(dir, name);
     const runs = (readResultRows(file) ?? []).filter((r) => match(r) && isMeasured(r.ZSL));
@@ -271,8 +304,8 @@ function releasedCell(r: NtuReproducibilityRecord): string {
 }
 
 function reportsCell(r: NtuReproducibilityRecord): string {
-  const nums = (x: ReportedReproduction) => [x.zsl !== undefined ? `ZSL ${fmt(x.zsl)}` : '', x.h !== undefined ? `H ${fmt(x.h)}` : '']
-    .filter(Boolean).join(', ');
+  const nums = (x: ReportedReproduction) =>
+    [x.zsl !== undefined ? `ZSL ${fmt(x.zsl)}` : '', x.h !== undefined ? `H ${fmt(x.h)}` : ''].filter(Boolean).join(', ');
   return r.reproductions.map((x) => `#${x.issue} ${x.who} ${x.date} (${x.state}): ${nums(x) ? `${nums(x)}, ` : ''}${x.said}`).join('; ');
 }
 
@@ -308,9 +341,11 @@ export function compareAgainst(r: NtuReproducibilityRecord): string {
     const h = withH.length ? `, H ≈ ${range(withH.map((x) => x.h!))} (${cite(withH)})` : '';
     const others = [below.length ? `${cite(below)}: below the paper` : '', close.length ? `${cite(close)}: close to it` : ''].filter(Boolean);
     const zs = withZsl.map((x) => x.zsl!);
-    const vs = r.paper.zsl - Math.max(...zs) > CLOSE_POINTS ? 'not the paper\'s' : 'close to the paper\'s';
-    return `expect ZSL ≈ ${range(zs)} (${cite(withZsl)})${h} from the released code, ${vs} ${r.paper.zsl} / H ${r.paper.h}`
-      + (others.length ? `; without numbers, ${others.join(', ')}` : '');
+    const vs = r.paper.zsl - Math.max(...zs) > CLOSE_POINTS ? "not the paper's" : "close to the paper's";
+    return (
+      `expect ZSL ≈ ${range(zs)} (${cite(withZsl)})${h} from the released code, ${vs} ${r.paper.zsl} / H ${r.paper.h}` +
+      (others.length ? `; without numbers, ${others.join(', ')}` : '')
+    );
   }
   if (close.length && !below.length) {
     return `expect the paper's ZSL ${r.paper.zsl} / H ${r.paper.h}: users report the released code comes close (${cite(close)}; no numbers posted)`;
@@ -335,28 +370,33 @@ export function ntuReproducibilityRows(resultsDir = 'results', opts: Reproducibi
 
 export const NTU_REPRODUCIBILITY_NOTES: readonly string[] = [
   'Paper ZSL and H: Tables 1-2, row Ours (lib/experiments/paper-numbers.ts).',
-  'Released scripts (wenhanwu95/FS-VAE@25e7bbeb): fsvae_60.sh runs train.py with α 0.5 and 1700 steps per cycle, where appendix Table 12 '
-    + '(as quoted in issue #3) gives α 0.1 and 1900; model.py fixes φ (split_freq) at 30, Table 12 says 35 (docs/paper-vs-code.md).',
-  'fsvae_120.sh (α 0.1, 1900 steps) calls train_neg_t.py, which the repository does not hold: the NTU-120 numbers may come from a variant '
-    + 'of train.py that cannot be checked.',
-  '#1 https://github.com/wenhanwu95/FS-VAE/issues/1 (Z1740220020, 2025-08-17, closed): unmodified code gives 55/5 ZSL 84.37 / H 64.83 and '
-    + '48/12 ZSL 48.38 / H 47.00 vs the paper\'s 86.9 / 75.7 and 57.2 / 52.1; the maintainer answered by e-mail only.',
-  '#3 https://github.com/wenhanwu95/FS-VAE/issues/3 (Z1740220020, 2025-09-30, closed): NTU-120 close to the paper, NTU-60 not, on three '
-    + 'machines; lists the Table 12 mismatches (epoch, α, φ); no public fix.',
+  'Released scripts (wenhanwu95/FS-VAE@25e7bbeb): fsvae_60.sh runs train.py with α 0.5 and 1700 steps per cycle, where appendix Table 12 ' +
+    '(as quoted in issue #3) gives α 0.1 and 1900; model.py fixes φ (split_freq) at 30, Table 12 says 35 (docs/paper-vs-code.md).',
+  'fsvae_120.sh (α 0.1, 1900 steps) calls train_neg_t.py, which the repository does not hold: the NTU-120 numbers may come from a variant ' +
+    'of train.py that cannot be checked.',
+  '#1 https://github.com/wenhanwu95/FS-VAE/issues/1 (Z1740220020, 2025-08-17, closed): unmodified code gives 55/5 ZSL 84.37 / H 64.83 and ' +
+    "48/12 ZSL 48.38 / H 47.00 vs the paper's 86.9 / 75.7 and 57.2 / 52.1; the maintainer answered by e-mail only.",
+  '#3 https://github.com/wenhanwu95/FS-VAE/issues/3 (Z1740220020, 2025-09-30, closed): NTU-120 close to the paper, NTU-60 not, on three ' +
+    'machines; lists the Table 12 mismatches (epoch, α, φ); no public fix.',
   '#4 https://github.com/wenhanwu95/FS-VAE/issues/4 (oldbowls, 2025-10-22, open): about 6 % below the paper on 55/5; no number, no maintainer answer visible.',
-  '#5 https://github.com/wenhanwu95/FS-VAE/issues/5 (xyhhappy, 2026-01-21, open): "largely" reproduces U5, U10 and U24, gets 48.9 vs 57.2 '
-    + 'on U12; no answer visible.',
-  'The released code picks the best of its 10 cycles on the test set, with one seed, an optimistic choice: expect '
-    + 'this project\'s clean protocol (cycle chosen on a validation split) at or below its test-selected row.',
+  '#5 https://github.com/wenhanwu95/FS-VAE/issues/5 (xyhhappy, 2026-01-21, open): "largely" reproduces U5, U10 and U24, gets 48.9 vs 57.2 ' +
+    'on U12; no answer visible.',
+  'The released code picks the best of its 10 cycles on the test set, with one seed, an optimistic choice: expect ' +
+    "this project's clean protocol (cycle chosen on a validation split) at or below its test-selected row.",
 ];
 
 /** results/ntu_reproducibility.{csv,md,json}: the table with its notes. */
 export function writeNtuReproducibility(backend: string, resultsDir = 'results'): string[] {
   const prov = provenance(backend, { notebook: '03_main_results' });
-  const { csv, md, json } = writeResultTableWithJson({
-    name: 'ntu_reproducibility', title: 'What to expect on NTU: the paper, the released scripts, reported reproductions and this project',
-    rows: ntuReproducibilityRows(resultsDir), notes: [...NTU_REPRODUCIBILITY_NOTES],
-  }, prov);
+  const { csv, md, json } = writeResultTableWithJson(
+    {
+      name: 'ntu_reproducibility',
+      title: 'What to expect on NTU: the paper, the released scripts, reported reproductions and this project',
+      rows: ntuReproducibilityRows(resultsDir),
+      notes: [...NTU_REPRODUCIBILITY_NOTES],
+    },
+    prov,
+  );
   return [csv, md, json];
 }
 
@@ -376,9 +416,11 @@ export function updateReadmeExpectations(readme: string, dir = path.join(repoRoo
     : ['(results/ntu_reproducibility.json is missing: run notebook 03.)'];
   const random = randomSplitSummaryLines([...stored('table1_random_splits.json'), ...stored('table6_pku_mmd.json')]);
   const body = [
-    ...table, '',
-    'Sources and the reported reproductions, cited: `results/ntu_reproducibility.md`. Random-split protocol '
-      + '(`results/table1_random_splits.md`, `results/table6_pku_mmd.md`):', '',
+    ...table,
+    '',
+    'Sources and the reported reproductions, cited: `results/ntu_reproducibility.md`. Random-split protocol ' +
+      '(`results/table1_random_splits.md`, `results/table6_pku_mmd.md`):',
+    '',
     ...random.map((l) => `- ${l}`),
   ].join('\n');
   return replaceReadmeBlock(readme, 'expectations', body);

@@ -36,11 +36,13 @@ export function shardFromEnvironment(env: NodeJS.ProcessEnv, shards?: number): S
     const min = env.SLURM_ARRAY_TASK_MIN !== undefined ? positiveInt(env.SLURM_ARRAY_TASK_MIN) : NaN;
     const max = env.SLURM_ARRAY_TASK_MAX !== undefined ? positiveInt(env.SLURM_ARRAY_TASK_MAX) : NaN;
     const countVar = env.SLURM_ARRAY_TASK_COUNT !== undefined ? positiveInt(env.SLURM_ARRAY_TASK_COUNT) : NaN;
-    const count = countVar >= 1 ? countVar : max >= min ? max - min + 1 : shards ?? NaN;
+    const count = countVar >= 1 ? countVar : max >= min ? max - min + 1 : (shards ?? NaN);
     const index = min >= 0 ? id - min : id;
     if (!(count >= 1 && index >= 0 && index < count)) {
-      throw new FsvaeInputError(`Slurm array task ${slurmId} (min ${env.SLURM_ARRAY_TASK_MIN ?? '?'}, max ${env.SLURM_ARRAY_TASK_MAX ?? '?'}, `
-        + `count ${env.SLURM_ARRAY_TASK_COUNT ?? '?'}): cannot tell the shard; submit with --array=1-N, or pass --shard i/n.`);
+      throw new FsvaeInputError(
+        `Slurm array task ${slurmId} (min ${env.SLURM_ARRAY_TASK_MIN ?? '?'}, max ${env.SLURM_ARRAY_TASK_MAX ?? '?'}, ` +
+          `count ${env.SLURM_ARRAY_TASK_COUNT ?? '?'}): cannot tell the shard; submit with --array=1-N, or pass --shard i/n.`,
+      );
     }
     return { index, count, source: `Slurm array task ${slurmId} of ${count}` };
   }

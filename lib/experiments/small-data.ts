@@ -16,7 +16,7 @@
 import { BenchmarkSplit, listSplits } from '../data/splits';
 import { readSynseBenchmark } from '../data/synse';
 import { ExtractorConfig } from '../stage1/extractors';
-import { SmallDataSettings, Stage2Config, smallDataConfig } from '../train/config';
+import { SmallDataSettings, FsvaeConfig, smallDataConfig } from '../train/config';
 import { trainStage2 } from '../train/stage2';
 import { trainStage2InWorker, canRunPhasesInParallel } from '../pipeline/phase-worker';
 import { RawSkeletonDataset, TextSourceSpec, prepareFeaturesParallel, textFeaturesFor } from '../pipeline/features';
@@ -29,19 +29,28 @@ export interface SelectionCandidate extends SmallDataSettings {
   name: string;
 }
 
-export function candidateConfig(c: SelectionCandidate, name = `small-data:${c.name}`): Stage2Config {
+export function candidateConfig(c: SelectionCandidate, name = `small-data:${c.name}`): FsvaeConfig {
   return smallDataConfig(name, `small-data candidate ${c.name}`, c);
 }
 
 /** The grid: latent {16, 64} × α {0.1, 2} × window {code, early} × schedule {3 × 300, 3 × 900}. */
 export function selectionCandidates(): SelectionCandidate[] {
   const out: SelectionCandidate[] = [];
-  for (const [cycles, stepsPerCycle] of [[3, 300], [3, 900]] as const) {
+  for (const [cycles, stepsPerCycle] of [
+    [3, 300],
+    [3, 900],
+  ] as const) {
     for (const latentDim of [16, 64]) {
       for (const alpha of [0.1, 2]) {
-        for (const window of ['code', 'early'] as const) out.push({
-          name: `z${latentDim}-a${alpha}-${window}-${cycles}x${stepsPerCycle}`, latentDim, alpha, window, cycles, stepsPerCycle,
-        });
+        for (const window of ['code', 'early'] as const)
+          out.push({
+            name: `z${latentDim}-a${alpha}-${window}-${cycles}x${stepsPerCycle}`,
+            latentDim,
+            alpha,
+            window,
+            cycles,
+            stepsPerCycle,
+          });
       }
     }
   }
@@ -97,7 +106,9 @@ export async function selectSmallDataPreset(dataset: RawSkeletonDataset, opts: S
  * there are two cores. The split's unseen classes and test side are never read.
  */
 export async function valPhaseRecords(
-  dataset: RawSkeletonDataset, named: readonly { name: string; cfg: Stage2Config }[], opts: Omit<SelectionOptions, 'candidates'>,
+  dataset: RawSkeletonDataset,
+  named: readonly { name: string; cfg: FsvaeConfig }[],
+  opts: Omit<SelectionOptions, 'candidates'>,
 ): Promise<SelectionRecord[]> {
   const splits: BenchmarkSplit[] = listSplits(dataset);
   if (splits.length === 0) throw new FsvaeInputError(`val-phase selection: no registered split for ${dataset}.`);
@@ -113,13 +124,21 @@ export async function valPhaseRecords(
     for (let i = 0; i < jobs.length; i += parallel ? 2 : 1) {
       const batch = jobs.slice(i, i + (parallel ? 2 : 1));
       const started = Date.now();
-      const results = await Promise.all(batch.map((j, b) => (b === 0 && batch.length > 1
-        ? trainStage2InWorker(j.c.cfg, inputs, { seed: j.seed })
-        : Promise.resolve(trainStage2(j.c.cfg, inputs, { seed: j.seed })))));
+      const results = await Promise.all(
+        batch.map((j, b) =>
+          b === 0 && batch.length > 1
+            ? trainStage2InWorker(j.c.cfg, inputs, { seed: j.seed })
+            : Promise.resolve(trainStage2(j.c.cfg, inputs, { seed: j.seed })),
+        ),
+      );
       batch.forEach((j, b) => {
         const rec: SelectionRecord = {
-          candidate: j.c.name, split: split.name, seed: j.seed, valUnseen: split.valUnseen.length,
-          valZslByCycle: results[b].cycles.map((c) => c.zslAccuracy), seconds: (Date.now() - started) / 1000,
+          candidate: j.c.name,
+          split: split.name,
+          seed: j.seed,
+          valUnseen: split.valUnseen.length,
+          valZslByCycle: results[b].cycles.map((c) => c.zslAccuracy),
+          seconds: (Date.now() - started) / 1000,
         };
         records.push(rec);
         const byCycle = rec.valZslByCycle.map((a) => (100 * a).toFixed(1)).join(' ');
@@ -132,7 +151,9 @@ export async function valPhaseRecords(
 
 /** Scores, the winner within the budget, and the best of the grid, from the selection records. */
 export function scoreSelection(
-  dataset: RawSkeletonDataset, candidates: SelectionCandidate[], records: SelectionRecord[],
+  dataset: RawSkeletonDataset,
+  candidates: SelectionCandidate[],
+  records: SelectionRecord[],
 ): Omit<SelectionResult, 'wallSeconds'> {
   const scores = candidates.map((c) => {
     const v = records.filter((r) => r.candidate === c.name).map((r) => r.valZslByCycle[r.valZslByCycle.length - 1] * r.valUnseen);
@@ -148,12 +169,22 @@ export function scoreSelection(
 
 /** One row per candidate, best first. */
 export function selectionRows(r: SelectionResult): Row[] {
-  return [...r.scores].sort((a, b) => b.mean - a.mean).map((s) => {
-    const c = r.candidates.find((x) => x.name === s.candidate)!;
-    return {
-      candidate: c.name, latent: c.latentDim, 'α': c.alpha, window: c.window, schedule: `${c.cycles} × ${c.stepsPerCycle}`,
-      'within budget': c.cycles * c.stepsPerCycle <= MAX_PRESET_STEPS ? 'yes' : 'no', 'score (× chance)': Number(s.mean.toFixed(3)),
-      std: Number(s.std.toFixed(3)), SE: Number((s.std / Math.sqrt(s.n)).toFixed(3)), n: s.n, chosen: c.name === r.winner.name ? 'yes' : '',
-    };
-  });
+  return [...r.scores]
+    .sort((a, b) => b.mean - a.mean)
+    .map((s) => {
+      const c = r.candidates.find((x) => x.name === s.candidate)!;
+      return {
+        candidate: c.name,
+        latent: c.latentDim,
+        α: c.alpha,
+        window: c.window,
+        schedule: `${c.cycles} × ${c.stepsPerCycle}`,
+        'within budget': c.cycles * c.stepsPerCycle <= MAX_PRESET_STEPS ? 'yes' : 'no',
+        'score (× chance)': Number(s.mean.toFixed(3)),
+        std: Number(s.std.toFixed(3)),
+        SE: Number((s.std / Math.sqrt(s.n)).toFixed(3)),
+        n: s.n,
+        chosen: c.name === r.winner.name ? 'yes' : '',
+      };
+    });
 }

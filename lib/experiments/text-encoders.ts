@@ -11,10 +11,9 @@
  * The value of the text semantics on real skeletons (USE-Lite AL+GD+LD vs label only vs random
  * text) is Table 7's evidence rows (lib/experiments/tables/table7-8.ts).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { locateData } from '../data/paths';
-import { readNpy, npyToFloat32Matrix } from '../data/npy';
+import { readNpy, npyToFloat32Matrix, readNpyStrings } from '../data/npy';
 import { readSemInfo, NtuClassCount, TextEncoderName, TEXT_ENCODERS, MsfTextPart } from '../data/text-tables';
 import { getSplit } from '../data/splits';
 import { PrecomputedTextSource } from '../text/encoders/precomputed';
@@ -23,7 +22,7 @@ import { TextEncoder } from '../text/encoders/types';
 import { cachedClassEmbeddings, classTextFeatures } from '../text/cache';
 import { composeTextFeatures, parseTextMode, TextMatrix } from '../text/compose';
 import { stage1Config } from '../stage1/config';
-import { Stage2Config, stage2Preset } from '../train/config';
+import { FsvaeConfig, fsvaePreset } from '../train/config';
 import { formatMeanStd } from '../eval/metrics';
 import { FsvaeInputError } from '../util/assert';
 import { Row, ResultTable, writeResultTable } from '../report/table';
@@ -126,9 +125,8 @@ function unbiasedHsic(k: Float64Array, l: Float64Array, n: number): number {
 }
 
 function debiasedFromGrams(k: Float64Array, l: Float64Array, n: number, kk = unbiasedHsic(k, k, n), ll = unbiasedHsic(l, l, n)): number {
-  if (!(kk > 0) || !(ll > 0)) throw new FsvaeInputError(
-    'debiasedLinearCka: a representation has non-positive unbiased HSIC with itself (too few distinct items).',
-  );
+  if (!(kk > 0) || !(ll > 0))
+    throw new FsvaeInputError('debiasedLinearCka: a representation has non-positive unbiased HSIC with itself (too few distinct items).');
   return unbiasedHsic(k, l, n) / Math.sqrt(kk * ll);
 }
 
@@ -217,41 +215,6 @@ export interface TextSpace {
   source: string;
 }
 
-/**
- * Reads a 1-d numpy array of fixed-width unicode strings ('<U<k>', UTF-32LE), e.g. SynSE's
- * language_data/labels.npy; trailing NULs are dropped.
- */
-export function readNpyStrings(file: string): string[] {
-  const buf = fs.readFileSync(file);
-  if (buf.length < 10 || buf.readUInt8(0) !== 0x93 || buf.toString('latin1', 1, 6) !== 'NUMPY') throw new FsvaeInputError(
-    `${file}: not a .npy file (bad magic).`,
-  );
-  const major = buf.readUInt8(6);
-  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
-  const start = major === 1 ? 10 : 12;
-  const header = buf.toString('latin1', start, start + hlen);
-  const descr = /'descr'\s*:\s*'([<>|=]?)U(\d+)'/.exec(header);
-  const shape = /'shape'\s*:\s*\((\d+),?\)/.exec(header);
-  if (!descr || !shape) throw new FsvaeInputError(`${file}: expected a 1-d array of unicode strings (dtype '<U…'), header is ${header.trim()}.`);
-  if (descr[1] === '>') throw new FsvaeInputError(`${file}: big-endian unicode arrays are not supported; re-save with numpy on a little-endian machine.`);
-  if (/'fortran_order'\s*:\s*True/.test(header)) throw new FsvaeInputError(`${file}: fortran_order arrays are not supported.`);
-  const width = Number(descr[2]);
-  const n = Number(shape[1]);
-  const data = start + hlen;
-  if (buf.length < data + n * width * 4) throw new FsvaeInputError(`${file}: ${buf.length - data} data bytes, the header needs ${n * width * 4}.`);
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    let s = '';
-    for (let c = 0; c < width; c++) {
-      const cp = buf.readUInt32LE(data + (i * width + c) * 4);
-      if (cp === 0) break;
-      s += String.fromCodePoint(cp);
-    }
-    out.push(s);
-  }
-  return out;
-}
-
 /** Each part L2-normalised, then concatenated and normalised again (parts weigh equally). */
 function concatNormalisedParts(parts: TextMatrix[], what: string): TextMatrix {
   const normed = parts.map((p) => composeTextFeatures([p], what));
@@ -323,9 +286,13 @@ export async function buildNtuTextSpaces(cfg: SimilarityConfig, log: (l: string)
         }
         add('use-lite-msf', C, part, composeTextFeatures(mats, `USE-Lite MSF ${part}`), `${e.identity} on ${msf.path}/sem_info`);
       } else {
-        for (const id of ['clip-b32', 'clip-b16', 'use-lite-msf'] as TextSpaceId[]) skipped.push({
-          id, classes: C, part, reason: `msf-text not found (tried ${msf.tried.join(', ')}); get it with: npx fsvae download ntu-text-features`,
-        });
+        for (const id of ['clip-b32', 'clip-b16', 'use-lite-msf'] as TextSpaceId[])
+          skipped.push({
+            id,
+            classes: C,
+            part,
+            reason: `msf-text not found (tried ${msf.tried.join(', ')}); get it with: npx fsvae download ntu-text-features`,
+          });
       }
       if (part !== 'lb') {
         // our AL strings equal MSF's labels (case aside), so this space is built for the description modes only
@@ -335,13 +302,16 @@ export async function buildNtuTextSpaces(cfg: SimilarityConfig, log: (l: string)
       }
       if (part === 'lb') {
         if (syn.path) {
-          for (const kind of ['w2v', 'bert'] as const) add(
-            kind === 'w2v' ? 'synse-w2v' : 'synse-bert', C, part, readSynseLanguage(syn.path, kind, C).matrix, `${syn.path}/${kind}_{verb,noun}.npy`,
-          );
+          for (const kind of ['w2v', 'bert'] as const)
+            add(kind === 'w2v' ? 'synse-w2v' : 'synse-bert', C, part, readSynseLanguage(syn.path, kind, C).matrix, `${syn.path}/${kind}_{verb,noun}.npy`);
         } else {
-          for (const id of ['synse-w2v', 'synse-bert'] as TextSpaceId[]) skipped.push({
-            id, classes: C, part, reason: `synse-language not found (tried ${syn.tried.join(', ')}); get it with: npx fsvae download synse-language`,
-          });
+          for (const id of ['synse-w2v', 'synse-bert'] as TextSpaceId[])
+            skipped.push({
+              id,
+              classes: C,
+              part,
+              reason: `synse-language not found (tried ${syn.tried.join(', ')}); get it with: npx fsvae download synse-language`,
+            });
         }
       }
       add('random', C, part, randomTextFeatures(C, part, cfg.randomSeed), `Random(${cfg.randomSeed}) normals, 512 per part`);
@@ -406,8 +376,12 @@ export function textSpaceSimilarityRows(spaces: readonly TextSpace[], k: readonl
       for (let j = i + 1; j < g.length; j++) {
         const c = compareTextSpaces(g[i], g[j], k);
         const row: Row = {
-          classes: g[i].classes, text: g[i].part === 'lb' ? 'AL (labels)' : 'AL+GD+LD', 'space A': g[i].label, 'space B': g[j].label,
-          'linear CKA': c.linear, 'debiased CKA': c.debiased,
+          classes: g[i].classes,
+          text: g[i].part === 'lb' ? 'AL (labels)' : 'AL+GD+LD',
+          'space A': g[i].label,
+          'space B': g[j].label,
+          'linear CKA': c.linear,
+          'debiased CKA': c.debiased,
         };
         for (const kk of k) row[`NN@${kk} agreement`] = c.agreement[kk];
         rows.push(row);
@@ -424,22 +398,39 @@ export function neighbourChanceRows(classCounts: readonly number[], k: readonly 
 
 /** Heat map of one metric over the spaces of one (class count, part). */
 export function similarityHeatmapFigure(
-  spaces: readonly TextSpace[], classes: number, part: SimilarityPart, metric: 'linear CKA' | 'debiased CKA' = 'debiased CKA',
+  spaces: readonly TextSpace[],
+  classes: number,
+  part: SimilarityPart,
+  metric: 'linear CKA' | 'debiased CKA' = 'debiased CKA',
 ): Figure {
   const g = spaces.filter((s) => s.classes === classes && s.part === part);
-  const z = g.map((a) => g.map((b) => {
-    const c = compareTextSpaces(a, b, []);
-    return Number((metric === 'linear CKA' ? c.linear : c.debiased).toFixed(3));
-  }));
+  const z = g.map((a) =>
+    g.map((b) => {
+      const c = compareTextSpaces(a, b, []);
+      return Number((metric === 'linear CKA' ? c.linear : c.debiased).toFixed(3));
+    }),
+  );
   const labels = g.map((s) => s.label);
   return {
-    data: [{
-      type: 'heatmap', z, x: labels, y: labels, zmin: metric === 'linear CKA' ? 0 : -0.2, zmax: 1, colorscale: 'Viridis', text: z, texttemplate: '%{text}',
-      hoverongaps: false,
-    }],
+    data: [
+      {
+        type: 'heatmap',
+        z,
+        x: labels,
+        y: labels,
+        zmin: metric === 'linear CKA' ? 0 : -0.2,
+        zmax: 1,
+        colorscale: 'Viridis',
+        text: z,
+        texttemplate: '%{text}',
+        hoverongaps: false,
+      },
+    ],
     layout: {
       title: { text: `${metric} between text spaces of the NTU-${classes} classes (${part === 'lb' ? 'labels only' : 'AL+GD+LD'})` },
-      xaxis: { automargin: true }, yaxis: { automargin: true, autorange: 'reversed' }, height: 520,
+      xaxis: { automargin: true },
+      yaxis: { automargin: true, autorange: 'reversed' },
+      height: 520,
     },
   };
 }
@@ -454,7 +445,7 @@ export interface TextEncodersConfig {
     splits: string[];
     encoders: TextEncoderName[];
     /** stage-2 config per split. */
-    stage2: Record<string, Stage2Config>;
+    stage2: Record<string, FsvaeConfig>;
     seeds: number[];
     /** SynSE sk_feats folder (default: locateData('sk_feats')). */
     features?: string;
@@ -471,9 +462,13 @@ export function textEncodersPreset(name: 'quick' | 'full', data: { features?: st
     name,
     similarity: { classCounts: [60, 120], parts: ['lb', 'lb_ad_md'], k: [1, 5], randomSeed: 7, msfRoot: data.msfRoot, synseRoot: data.synseLanguage },
     ntu: {
-      splits: [...NTU_SPLITS], encoders: ['ViT-B/32', 'ViT-B/16'], seeds: quick ? [1] : [1, 2, 3], features: data.features, msfRoot: data.msfRoot,
+      splits: [...NTU_SPLITS],
+      encoders: ['ViT-B/32', 'ViT-B/16'],
+      seeds: quick ? [1] : [1, 2, 3],
+      features: data.features,
+      msfRoot: data.msfRoot,
       stage2: Object.fromEntries(
-        NTU_SPLITS.map((s) => [s, quick ? notebookStage2('quick') : stage2Preset(s.startsWith('ntu60') ? 'reference-ntu60' : 'reference-ntu120')]),
+        NTU_SPLITS.map((s) => [s, quick ? notebookStage2('quick') : fsvaePreset(s.startsWith('ntu60') ? 'reference-ntu60' : 'reference-ntu120')]),
       ),
     },
   };
@@ -510,7 +505,9 @@ export async function runNtuEncoders(cfg: TextEncodersConfig['ntu'], log: (l: st
     }
     for (const encoder of cfg.encoders) {
       const [run] = await runVariants(prepared, cfg.stage2[split], [{ ...OURS, name: `Ours, CLIP ${encoder}` }], {
-        seeds: cfg.seeds, text: { kind: 'msf-table', encoder, root: cfg.msfRoot }, log,
+        seeds: cfg.seeds,
+        text: { kind: 'msf-table', encoder, root: cfg.msfRoot },
+        log,
       });
       out.push({ split, encoder, run });
     }
@@ -528,25 +525,50 @@ export function table7Rows(ntu: readonly NtuEncoderRun[]): { table7: Row[]; tabl
     const paperG = PAPER_TABLE8_GZSL[n.encoder]?.[n.split];
     if (!n.run) {
       table7.push({
-        dataset: getSplit(n.split).dataset, split: n.split, text: `CLIP ${n.encoder} (MSF table, AL+GD+LD)`, status: 'not run', protocol: '', seeds: 0,
-        ZSL: '', 'paper ZSL': paperZ, S: '', U: '', H: '',
-        'paper S/U/H': paperG ? `${paperG.S.toFixed(1)} / ${paperG.U.toFixed(1)} / ${paperG.H.toFixed(1)}` : '', note: n.missing ?? '',
+        dataset: getSplit(n.split).dataset,
+        split: n.split,
+        text: `CLIP ${n.encoder} (MSF table, AL+GD+LD)`,
+        status: 'not run',
+        protocol: '',
+        seeds: 0,
+        ZSL: '',
+        'paper ZSL': paperZ,
+        S: '',
+        U: '',
+        H: '',
+        'paper S/U/H': paperG ? `${paperG.S.toFixed(1)} / ${paperG.U.toFixed(1)} / ${paperG.H.toFixed(1)}` : '',
+        note: n.missing ?? '',
       });
       continue;
     }
     for (const p of ['clean', 'reference'] as const) {
       const s = n.run.result.summary[p];
       const base = {
-        dataset: getSplit(n.split).dataset, split: n.split, text: `CLIP ${n.encoder} (MSF table, AL+GD+LD)`, status: 'run',
-        protocol: p === 'clean' ? 'clean' : 'reference (test-selected)', seeds: n.run.result.seeds.length,
+        dataset: getSplit(n.split).dataset,
+        split: n.split,
+        text: `CLIP ${n.encoder} (MSF table, AL+GD+LD)`,
+        status: 'run',
+        protocol: p === 'clean' ? 'clean' : 'reference (test-selected)',
+        seeds: n.run.result.seeds.length,
       };
       table7.push({
-        ...base, ZSL: formatMeanStd(s.zsl, PCT), 'paper ZSL': paperZ, S: formatMeanStd(s.seen, PCT), U: formatMeanStd(s.unseen, PCT),
-        H: formatMeanStd(s.harmonic, PCT), 'paper S/U/H': paperG ? `${paperG.S.toFixed(1)} / ${paperG.U.toFixed(1)} / ${paperG.H.toFixed(1)}` : '', note: '',
+        ...base,
+        ZSL: formatMeanStd(s.zsl, PCT),
+        'paper ZSL': paperZ,
+        S: formatMeanStd(s.seen, PCT),
+        U: formatMeanStd(s.unseen, PCT),
+        H: formatMeanStd(s.harmonic, PCT),
+        'paper S/U/H': paperG ? `${paperG.S.toFixed(1)} / ${paperG.U.toFixed(1)} / ${paperG.H.toFixed(1)}` : '',
+        note: '',
       });
       table8.push({
-        ...base, S: formatMeanStd(s.seen, PCT), U: formatMeanStd(s.unseen, PCT), H: formatMeanStd(s.harmonic, PCT),
-        'paper S': paperG?.S ?? '', 'paper U': paperG?.U ?? '', 'paper H': paperG?.H ?? '',
+        ...base,
+        S: formatMeanStd(s.seen, PCT),
+        U: formatMeanStd(s.unseen, PCT),
+        H: formatMeanStd(s.harmonic, PCT),
+        'paper S': paperG?.S ?? '',
+        'paper U': paperG?.U ?? '',
+        'paper H': paperG?.H ?? '',
       });
     }
   }
@@ -558,7 +580,14 @@ export function textEncodersResult(cfg: TextEncodersConfig, spaces: TextSpacesRe
   const { table7, table8 } = table7Rows(ntu);
   const similarityRows = textSpaceSimilarityRows(spaces.spaces, cfg.similarity.k);
   return {
-    config: cfg, spaces, similarityRows, chanceRows: neighbourChanceRows(cfg.similarity.classCounts, cfg.similarity.k), ntu, table7, table8, wallSeconds,
+    config: cfg,
+    spaces,
+    similarityRows,
+    chanceRows: neighbourChanceRows(cfg.similarity.classCounts, cfg.similarity.k),
+    ntu,
+    table7,
+    table8,
+    wallSeconds,
   };
 }
 
@@ -571,15 +600,22 @@ export function writeTextEncodersResults(r: TextEncodersResult, backend: string)
   };
   if (r.similarityRows.length) {
     w({
-      name: 'text_space_similarity', title: 'Text spaces of the NTU classes: CKA and nearest-neighbour agreement', rows: r.similarityRows,
+      name: 'text_space_similarity',
+      title: 'Text spaces of the NTU classes: CKA and nearest-neighbour agreement',
+      rows: r.similarityRows,
       notes: [
-        'Each space: one vector per class, parts concatenated and L2-normalised per class (Eq. 5); SynSE word2vec/BERT: verb and noun parts normalised '
-          + 'separately, then concatenated and normalised.',
-        'linear CKA = ⟨HKH, HLH⟩/(‖HKH‖‖HLH‖), K = XXᵀ (Kornblith et al. 2019); '
-          + 'it is biased upwards when the width is large against the class count, '
-          + 'which the random control row shows. Debiased CKA uses the unbiased HSIC (Song et al. 2012): ≈ 0 for unrelated spaces.',
-        'NN@k agreement = mean over classes of |kNN_A ∩ kNN_B|/k by cosine similarity; chance: '
-          + `${r.chanceRows.map((c) => Object.entries(c).map(([k, v]) => `${k} ${typeof v === 'number' && k !== 'classes' ? v.toFixed(3) : v}`).join(', '))
+        'Each space: one vector per class, parts concatenated and L2-normalised per class (Eq. 5); SynSE word2vec/BERT: verb and noun parts normalised ' +
+          'separately, then concatenated and normalised.',
+        'linear CKA = ⟨HKH, HLH⟩/(‖HKH‖‖HLH‖), K = XXᵀ (Kornblith et al. 2019); ' +
+          'it is biased upwards when the width is large against the class count, ' +
+          'which the random control row shows. Debiased CKA uses the unbiased HSIC (Song et al. 2012): ≈ 0 for unrelated spaces.',
+        'NN@k agreement = mean over classes of |kNN_A ∩ kNN_B|/k by cosine similarity; chance: ' +
+          `${r.chanceRows
+            .map((c) =>
+              Object.entries(c)
+                .map(([k, v]) => `${k} ${typeof v === 'number' && k !== 'classes' ? v.toFixed(3) : v}`)
+                .join(', '),
+            )
             .join('; ')}.`,
         'USE-Lite (our descriptions) appears only with AL+GD+LD: our AL strings equal the MSF labels.',
         ...r.spaces.skipped.map((s) => `skipped ${s.id} (${s.classes}, ${s.part}): ${s.reason}`),
@@ -587,14 +623,17 @@ export function writeTextEncodersResults(r: TextEncodersResult, backend: string)
     });
   }
   const t7notes = [
-    'Paper Table 7 (ZSL) and Table 8 (GZSL): FS-VAE on the SynSE Shift-GCN features of NTU-60/120 with CLIP ViT-B/32 vs ViT-B/16 text. '
-      + 'Rows with status \'not run\' need those features (see note).',
-    'clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code\'s choice of the best cycle on the test set.',
+    'Paper Table 7 (ZSL) and Table 8 (GZSL): FS-VAE on the SynSE Shift-GCN features of NTU-60/120 with CLIP ViT-B/32 vs ViT-B/16 text. ' +
+      "Rows with status 'not run' need those features (see note).",
+    "clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code's choice of the best cycle on the test set.",
   ];
-  if (r.table7.length) w({
-    name: 'table7_text_encoders_ntu', title: 'Table 7: text encoders, ZSL accuracy (%) (and S / U / H where no Table 8 row exists)',
-    rows: r.table7, notes: t7notes,
-  });
+  if (r.table7.length)
+    w({
+      name: 'table7_text_encoders_ntu',
+      title: 'Table 7: text encoders, ZSL accuracy (%) (and S / U / H where no Table 8 row exists)',
+      rows: r.table7,
+      notes: t7notes,
+    });
   if (r.table8.length) w({ name: 'table8_text_encoders_gzsl_ntu', title: 'Table 8: text encoders, GZSL S / U / H (%)', rows: r.table8, notes: t7notes });
   return files;
 }

@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { generateFeatureDataset, SyntheticFeatureConfig } from '../data/synthetic-features';
 import { composeTextFeatures } from '../text/compose';
 import { FeatureSet, checkFeatureSet, subsetByClass } from '../data/matrices';
-import { AlignmentLossName, scaledSchedule, stage2Preset } from '../train/config';
+import { AlignmentLossName, scaledSchedule, fsvaePreset } from '../train/config';
 import { trainStage2 } from '../train/stage2';
 import { Random } from '../util/random';
 import { FsvaeInputError } from '../util/assert';
@@ -70,10 +70,17 @@ function sqDist(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * terms are σ(0) = 1/2, so it equals |S|²/2 exactly, whatever the points.
  */
 export function pairDoubleSum(
-  name: PairLossName, positives: readonly ArrayLike<number>[], negatives: readonly ArrayLike<number>[], f: ArrayLike<number>, p: PairLossParams,
+  name: PairLossName,
+  positives: readonly ArrayLike<number>[],
+  negatives: readonly ArrayLike<number>[],
+  f: ArrayLike<number>,
+  p: PairLossParams,
 ): number {
   checkPairParams(p, 'pairDoubleSum');
-  for (const [set, label] of [[positives, 'positives'], [negatives, 'negatives']] as const) {
+  for (const [set, label] of [
+    [positives, 'positives'],
+    [negatives, 'negatives'],
+  ] as const) {
     if (set.length === 0) throw new FsvaeInputError(`pairDoubleSum: ${label} is empty; pass at least one point.`);
     set.forEach((x, i) => {
       if (x.length !== f.length) throw new FsvaeInputError(`pairDoubleSum: ${label}[${i}] has ${x.length} dims, the text feature f has ${f.length}.`);
@@ -148,9 +155,8 @@ function checkMonteCarlo(c: Theorem1MonteCarloConfig): void {
   }
   if (c.draws < 2) throw new FsvaeInputError(`theorem-1 Monte-Carlo config: draws must be ≥ 2 for a standard error, got ${c.draws}.`);
   const pos = (v: number, what: string, zeroOk = false) => {
-    if (!Number.isFinite(v) || v < 0 || (!zeroOk && v === 0)) throw new FsvaeInputError(
-      `theorem-1 Monte-Carlo config: ${what} must be a finite number ${zeroOk ? '≥' : '>'} 0, got ${v}.`,
-    );
+    if (!Number.isFinite(v) || v < 0 || (!zeroOk && v === 0))
+      throw new FsvaeInputError(`theorem-1 Monte-Carlo config: ${what} must be a finite number ${zeroOk ? '≥' : '>'} 0, got ${v}.`);
   };
   pos(c.base.sigma, 'base.sigma');
   pos(c.base.distance, 'base.distance', true);
@@ -184,7 +190,10 @@ function push(m: RunningMoments, x: number): void {
  * μ3 = distance3·e2. All losses see the same draws (common random numbers).
  */
 export function estimateTerms(
-  c: Theorem1MonteCarloConfig, setting: { sigma: number; distance: number; lambda: number }, seed: number, losses: readonly PairLossName[] = PAIR_LOSSES,
+  c: Theorem1MonteCarloConfig,
+  setting: { sigma: number; distance: number; lambda: number },
+  seed: number,
+  losses: readonly PairLossName[] = PAIR_LOSSES,
 ): Record<PairLossName, Record<Theorem1Term, { mean: number; se: number; pairs: number }>> {
   checkMonteCarlo({ ...c, base: setting });
   const rng = new Random(seed);
@@ -268,10 +277,18 @@ export function runTheorem1MonteCarlo(c: Theorem1MonteCarloConfig): Theorem1Mont
     // the constant λ·pairs/2 is the calibrated loss's; T1..T4 have no such constant, so no z for them
     const constant = theorem && e.loss === 'calibrated' ? (e.lambda * e.pairs) / 2 : null;
     return {
-      sweep: e.sweep, 'σ (P2)': e.sigma, '‖f¹−μ₂‖': e.distance, λ: e.lambda, term: e.term, loss: e.loss, draws: e.draws,
+      sweep: e.sweep,
+      'σ (P2)': e.sigma,
+      '‖f¹−μ₂‖': e.distance,
+      λ: e.lambda,
+      term: e.term,
+      loss: e.loss,
+      draws: e.draws,
       'pairs (ñ·n₂ or ñ·n₃)': e.pairs,
-      'E[term] (MC)': e.mean, SE: e.se,
-      'E[term]/(λ·pairs)': e.normalised, 'SE/(λ·pairs)': e.normalisedSe,
+      'E[term] (MC)': e.mean,
+      SE: e.se,
+      'E[term]/(λ·pairs)': e.normalised,
+      'SE/(λ·pairs)': e.normalisedSe,
       'λ·pairs/2 (derivation, calibrated)': constant,
       'z = (E − λ·pairs/2)/SE': constant === null || e.se === 0 ? null : (e.mean - constant) / e.se,
       'Eq. 19 as printed': theorem ? 1 : null,
@@ -302,9 +319,16 @@ export function constancySummary(estimates: readonly TermEstimate[]): Row[] {
         const se = Math.hypot(lo.normalisedSe, hi.normalisedSe);
         const at = (e: TermEstimate) => (sweep === 'sigma' ? e.sigma : sweep === 'distance' ? e.distance : e.lambda);
         rows.push({
-          sweep, term, loss, points: es.length,
-          'min E[ℓ]': lo.normalised, 'at min': at(lo), 'max E[ℓ]': hi.normalised, 'at max': at(hi),
-          'max − min': hi.normalised - lo.normalised, '(max − min)/SE': se > 0 ? (hi.normalised - lo.normalised) / se : null,
+          sweep,
+          term,
+          loss,
+          points: es.length,
+          'min E[ℓ]': lo.normalised,
+          'at min': at(lo),
+          'max E[ℓ]': hi.normalised,
+          'at max': at(hi),
+          'max − min': hi.normalised - lo.normalised,
+          '(max − min)/SE': se > 0 ? (hi.normalised - lo.normalised) / se : null,
           'Theorem 1 covers it': term !== 'B' && loss === 'calibrated' ? 'yes: E[ℓ] = 1/2' : term === 'B' ? 'no (term B)' : 'no (not symmetric)',
         });
       }
@@ -336,9 +360,8 @@ export function injectLabelNoise(set: FeatureSet, classes: readonly number[], ra
   if (cls.length < 2) throw new FsvaeInputError(`injectLabelNoise: need at least 2 classes to flip between, got [${classes.join(', ')}].`);
   const allowed = new Set(cls);
   for (let i = 0; i < set.rows; i++) {
-    if (!allowed.has(set.labels[i])) throw new FsvaeInputError(
-      `injectLabelNoise: row ${i} has class ${set.labels[i]}, which is not in the given classes [${cls.join(', ')}].`,
-    );
+    if (!allowed.has(set.labels[i]))
+      throw new FsvaeInputError(`injectLabelNoise: row ${i} has class ${set.labels[i]}, which is not in the given classes [${cls.join(', ')}].`);
   }
   const rng = new Random(seed);
   const k = Math.round(rate * set.rows);
@@ -407,17 +430,19 @@ export function runLabelNoiseExperiment(c: Theorem1NoiseConfig, onRun?: (r: Nois
     );
   }
   for (const [k, v] of [
-    ['cycles', c.cycles], ['stepsPerCycle', c.stepsPerCycle], ['latentDim', c.latentDim],
-    ['classifierSamplesPerClass', c.classifierSamplesPerClass], ['classifierSteps', c.classifierSteps],
+    ['cycles', c.cycles],
+    ['stepsPerCycle', c.stepsPerCycle],
+    ['latentDim', c.latentDim],
+    ['classifierSamplesPerClass', c.classifierSamplesPerClass],
+    ['classifierSteps', c.classifierSteps],
   ] as const) {
     if (!Number.isInteger(v) || v <= 0) throw new FsvaeInputError(`theorem-1 noise config: ${k} must be a positive integer, got ${v}.`);
   }
   const t0 = Date.now();
   const ds = generateFeatureDataset(c.dataset);
   const C = ds.config.numClasses;
-  for (const u of c.unseen) if (!Number.isInteger(u) || u < 0 || u >= C) throw new FsvaeInputError(
-    `theorem-1 noise config: unseen class ${u} is outside 0..${C - 1}.`,
-  );
+  for (const u of c.unseen)
+    if (!Number.isInteger(u) || u < 0 || u >= C) throw new FsvaeInputError(`theorem-1 noise config: unseen class ${u} is outside 0..${C - 1}.`);
   const seen = [...Array(C).keys()].filter((k) => !c.unseen.includes(k));
   const cleanTrain = subsetByClass(ds.trainPool, seen);
   const text = composeTextFeatures([ds.textParts.lb, ds.textParts.ad, ds.textParts.md]);
@@ -428,7 +453,7 @@ export function runLabelNoiseExperiment(c: Theorem1NoiseConfig, onRun?: (r: Nois
       // the same noisy labels for every loss at a given (rate, seed): paired comparison
       const noisy = injectLabelNoise(cleanTrain, seen, rate, 1000 * seed + Math.round(rate * 1000));
       for (const loss of c.losses) {
-        const cfg = stage2Preset('quick');
+        const cfg = fsvaePreset('quick');
         cfg.schedule = scaledSchedule(c.stepsPerCycle, c.cycles);
         cfg.latentDim = c.latentDim;
         cfg.classifier.samplesPerClass = c.classifierSamplesPerClass;
@@ -444,16 +469,34 @@ export function runLabelNoiseExperiment(c: Theorem1NoiseConfig, onRun?: (r: Nois
           const zslMean = accs.reduce((a, b) => a + b, 0) / accs.length;
           const last = res.cycles[res.cycles.length - 1].losses;
           run = {
-            loss, rate, seed, flippedRows: noisy.flipped.length, zslMean, zslFinal: accs[accs.length - 1], zslByCycle: accs,
-            finalReconstruction: last.reconstruction, finalAlignment: last.alignment, error: null, wallSeconds: (Date.now() - r0) / 1000,
+            loss,
+            rate,
+            seed,
+            flippedRows: noisy.flipped.length,
+            zslMean,
+            zslFinal: accs[accs.length - 1],
+            zslByCycle: accs,
+            finalReconstruction: last.reconstruction,
+            finalAlignment: last.alignment,
+            error: null,
+            wallSeconds: (Date.now() - r0) / 1000,
           };
         } catch (e) {
           if (e instanceof FsvaeInputError) throw e;
           // a run that throws (e.g. divergence) leaves its model's variables registered; free them so the next run can build its own
           for (const [name, v] of Object.entries(tf.engine().registeredVariables)) if (!before.has(name)) v.dispose();
           run = {
-            loss, rate, seed, flippedRows: noisy.flipped.length, zslMean: null, zslFinal: null, zslByCycle: [], finalReconstruction: null,
-            finalAlignment: null, error: (e as Error).message, wallSeconds: (Date.now() - r0) / 1000,
+            loss,
+            rate,
+            seed,
+            flippedRows: noisy.flipped.length,
+            zslMean: null,
+            zslFinal: null,
+            zslByCycle: [],
+            finalReconstruction: null,
+            finalAlignment: null,
+            error: (e as Error).message,
+            wallSeconds: (Date.now() - r0) / 1000,
           };
         }
         runs.push(run);
@@ -472,10 +515,15 @@ export function runLabelNoiseExperiment(c: Theorem1NoiseConfig, onRun?: (r: Nois
       const last = meanStd(good.map((r) => r.zslFinal as number));
       const pct = (v: number | null) => (v === null ? null : 100 * v);
       rows.push({
-        loss, 'noise rate r': rate, seeds: sel.length, 'failed runs': sel.length - good.length,
-        'ZSL acc. mean (%)': pct(s.mean), 'ZSL acc. std (%)': pct(s.std),
+        loss,
+        'noise rate r': rate,
+        seeds: sel.length,
+        'failed runs': sel.length - good.length,
+        'ZSL acc. mean (%)': pct(s.mean),
+        'ZSL acc. std (%)': pct(s.std),
         'Δ vs r=0 (points)': s.mean === null || clean.mean === null ? null : 100 * (s.mean - clean.mean),
-        'last cycle mean (%)': pct(last.mean), 'last cycle std (%)': pct(last.std),
+        'last cycle mean (%)': pct(last.mean),
+        'last cycle std (%)': pct(last.std),
         'last-cycle reconstruction loss': meanStd(good.map((r) => r.finalReconstruction as number)).mean,
         'last-cycle alignment term': meanStd(good.map((r) => r.finalAlignment as number)).mean,
         'per seed, mean over cycles (%)': sel.map((r) => (r.zslMean === null ? 'failed' : (100 * r.zslMean).toFixed(1))).join(' / '),
@@ -488,8 +536,16 @@ export function runLabelNoiseExperiment(c: Theorem1NoiseConfig, onRun?: (r: Nois
 /** The base setting's A and C for every loss, and the calibrated A at every λ: the numbers Eq. 19 is about. */
 export function theorem1HeadlineRows(r: Theorem1MonteCarloResult): Row[] {
   const row = (e: TermEstimate): Row => ({
-    term: e.term, loss: e.loss, σ: e.sigma, '‖f¹−μ₂‖': e.distance, λ: e.lambda, 'ñ·n₂': e.pairs,
-    'E[term] (MC)': e.mean, SE: e.se, 'E[term]/(λñn₂)': e.normalised, 'SE/(λñn₂)': e.normalisedSe,
+    term: e.term,
+    loss: e.loss,
+    σ: e.sigma,
+    '‖f¹−μ₂‖': e.distance,
+    λ: e.lambda,
+    'ñ·n₂': e.pairs,
+    'E[term] (MC)': e.mean,
+    SE: e.se,
+    'E[term]/(λñn₂)': e.normalised,
+    'SE/(λñn₂)': e.normalisedSe,
     'λñn₂/2': e.loss === 'calibrated' ? (e.lambda * e.pairs) / 2 : null,
     'z vs λñn₂/2': e.loss === 'calibrated' && e.se > 0 ? (e.mean - (e.lambda * e.pairs) / 2) / e.se : null,
     'Eq. 19 as printed': 1,
@@ -504,9 +560,8 @@ export function theorem1HeadlineRows(r: Theorem1MonteCarloResult): Row[] {
  * loss, on S and on S spread 3× about f, against the calibrated closed form |S|²/2.
  */
 export function finiteSetIdentityRows(n: number, dim: number, seed: number, p: PairLossParams): Row[] {
-  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(dim) || dim < 1) throw new FsvaeInputError(
-    `finiteSetIdentityRows: n and dim must be positive integers, got ${n}, ${dim}.`,
-  );
+  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(dim) || dim < 1)
+    throw new FsvaeInputError(`finiteSetIdentityRows: n and dim must be positive integers, got ${n}, ${dim}.`);
   checkPairParams(p, 'finiteSetIdentityRows');
   const rng = new Random(seed);
   const f = rng.normals(dim);
@@ -516,8 +571,13 @@ export function finiteSetIdentityRows(n: number, dim: number, seed: number, p: P
     const a = pairDoubleSum(loss, S, S, f, p);
     const b = pairDoubleSum(loss, wide, wide, f, p);
     return {
-      loss, '|S|': n, 'Σ ℓ(i,j) on S': a, 'Σ ℓ(i,j) on S spread 3×': b, '|S|²/2': (n * n) / 2,
-      '|Σ − |S|²/2| on S': Math.abs(a - (n * n) / 2), 'changes with the spread': Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(a)),
+      loss,
+      '|S|': n,
+      'Σ ℓ(i,j) on S': a,
+      'Σ ℓ(i,j) on S spread 3×': b,
+      '|S|²/2': (n * n) / 2,
+      '|Σ − |S|²/2| on S': Math.abs(a - (n * n) / 2),
+      'changes with the spread': Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(a)),
     };
   });
 }
@@ -537,8 +597,9 @@ export function describeNoiseOutcome(r: Theorem1NoiseResult): string[] {
     const a = get(loss, lo);
     const b = get(loss, hi);
     const failed = r.runs.filter((x) => x.loss === loss && x.error);
-    let line = `${loss}: r=${lo} ${fmt(a?.['ZSL acc. mean (%)'])} ± ${fmt(a?.['ZSL acc. std (%)'])} %, `
-      + `r=${hi} ${fmt(b?.['ZSL acc. mean (%)'])} ± ${fmt(b?.['ZSL acc. std (%)'])} %`;
+    let line =
+      `${loss}: r=${lo} ${fmt(a?.['ZSL acc. mean (%)'])} ± ${fmt(a?.['ZSL acc. std (%)'])} %, ` +
+      `r=${hi} ${fmt(b?.['ZSL acc. mean (%)'])} ± ${fmt(b?.['ZSL acc. std (%)'])} %`;
     if (typeof a?.['ZSL acc. mean (%)'] === 'number' && typeof b?.['ZSL acc. mean (%)'] === 'number') {
       const d = (b['ZSL acc. mean (%)'] as number) - (a['ZSL acc. mean (%)'] as number);
       drops.push({ loss, d });
@@ -552,11 +613,15 @@ export function describeNoiseOutcome(r: Theorem1NoiseResult): string[] {
   if (drops.length >= 2) {
     drops.sort((x, y) => x.d - y.d);
     const signed = (d: number) => `${d >= 0 ? '+' : ''}${d.toFixed(1)}`;
-    lines.push(`From r=${lo} to r=${hi}: lowest change ${drops[0].loss} (${signed(drops[0].d)} points), `
-      + `highest ${drops[drops.length - 1].loss} (${signed(drops[drops.length - 1].d)} points).`);
+    lines.push(
+      `From r=${lo} to r=${hi}: lowest change ${drops[0].loss} (${signed(drops[0].d)} points), ` +
+        `highest ${drops[drops.length - 1].loss} (${signed(drops[drops.length - 1].d)} points).`,
+    );
   }
-  lines.push(`Seed-to-seed std reaches ${maxStd.toFixed(1)} points with ${r.config.seeds.length} seeds, `
-    + `so differences of that size are not resolved; chance is ${(100 * r.chance).toFixed(0)} %.`);
+  lines.push(
+    `Seed-to-seed std reaches ${maxStd.toFixed(1)} points with ${r.config.seeds.length} seeds, ` +
+      `so differences of that size are not resolved; chance is ${(100 * r.chance).toFixed(0)} %.`,
+  );
   return lines;
 }
 
@@ -570,10 +635,18 @@ export interface Theorem1Config {
 }
 
 const MC_BASE: Omit<Theorem1MonteCarloConfig, 'draws'> = {
-  dim: 8, nTilde: 10, n2: 20, n3: 20, margin: 1,
+  dim: 8,
+  nTilde: 10,
+  n2: 20,
+  n3: 20,
+  margin: 1,
   base: { sigma: 0.5, distance: 1, lambda: 1 },
-  sigmas: [0.1, 0.25, 0.5, 1, 2], distances: [0, 0.5, 1, 2, 4], lambdas: [0.1, 1, 10, 100],
-  sigma3: 0.5, distance3: 2, seed: 7,
+  sigmas: [0.1, 0.25, 0.5, 1, 2],
+  distances: [0, 0.5, 1, 2, 4],
+  lambdas: [0.1, 1, 10, 100],
+  sigma3: 0.5,
+  distance3: 2,
+  seed: 7,
 };
 
 const NOISE_LOSSES: AlignmentLossName[] = ['calibrated-paper', 'triplet-T1', 'triplet-T2', 'triplet-T3', 'triplet-T4'];
@@ -584,8 +657,15 @@ export const THEOREM1_PRESETS: Record<'quick' | 'full', Theorem1Config> = {
     monteCarlo: { ...MC_BASE, draws: 2000 },
     noise: {
       dataset: { numClasses: 20, skeletonDim: 64, textPartDim: 32, trainPerClass: 40, testPerClass: 40, seed: 3 },
-      unseen: [2, 7, 11, 15, 18], rates: [0, 0.2, 0.4], losses: NOISE_LOSSES, seeds: [1, 2],
-      cycles: 3, stepsPerCycle: 200, latentDim: 32, classifierSamplesPerClass: 100, classifierSteps: 200,
+      unseen: [2, 7, 11, 15, 18],
+      rates: [0, 0.2, 0.4],
+      losses: NOISE_LOSSES,
+      seeds: [1, 2],
+      cycles: 3,
+      stepsPerCycle: 200,
+      latentDim: 32,
+      classifierSamplesPerClass: 100,
+      classifierSteps: 200,
     },
   },
   full: {
@@ -593,9 +673,15 @@ export const THEOREM1_PRESETS: Record<'quick' | 'full', Theorem1Config> = {
     monteCarlo: { ...MC_BASE, draws: 20000, sigmas: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3], distances: [0, 0.25, 0.5, 1, 1.5, 2, 3, 4] },
     noise: {
       dataset: { numClasses: 20, skeletonDim: 64, textPartDim: 32, trainPerClass: 60, testPerClass: 40, seed: 3 },
-      unseen: [2, 7, 11, 15, 18], rates: [0, 0.1, 0.2, 0.3, 0.4, 0.5], losses: ['calibrated-paper', 'calibrated-reference', ...NOISE_LOSSES.slice(1)],
+      unseen: [2, 7, 11, 15, 18],
+      rates: [0, 0.1, 0.2, 0.3, 0.4, 0.5],
+      losses: ['calibrated-paper', 'calibrated-reference', ...NOISE_LOSSES.slice(1)],
       seeds: [1, 2, 3, 4, 5],
-      cycles: 4, stepsPerCycle: 250, latentDim: 32, classifierSamplesPerClass: 100, classifierSteps: 300,
+      cycles: 4,
+      stepsPerCycle: 250,
+      latentDim: 32,
+      classifierSamplesPerClass: 100,
+      classifierSteps: 300,
     },
   },
 };
@@ -611,8 +697,11 @@ export function termExpectationFigure(r: Theorem1MonteCarloResult, term: Theorem
   const data = PAIR_LOSSES.map((loss) => {
     const es = r.estimates.filter((e) => e.sweep === sweep && e.term === term && e.loss === loss);
     return {
-      type: 'scatter', mode: 'lines+markers', name: loss === 'calibrated' ? 'calibrated (Eq. 11)' : `L_${loss}`,
-      x: es.map(key), y: es.map((e) => e.normalised),
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: loss === 'calibrated' ? 'calibrated (Eq. 11)' : `L_${loss}`,
+      x: es.map(key),
+      y: es.map((e) => e.normalised),
       error_y: { type: 'data', array: es.map((e) => 2 * e.normalisedSe), visible: true },
     };
   });
@@ -633,8 +722,11 @@ export function noiseAccuracyFigure(r: Theorem1NoiseResult): Figure {
   const data: Record<string, unknown>[] = r.config.losses.map((loss) => {
     const rows = r.rows.filter((row) => row.loss === loss);
     return {
-      type: 'scatter', mode: 'lines+markers', name: loss,
-      x: rows.map((row) => row['noise rate r']), y: rows.map((row) => row['ZSL acc. mean (%)']),
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: loss,
+      x: rows.map((row) => row['noise rate r']),
+      y: rows.map((row) => row['ZSL acc. mean (%)']),
       error_y: { type: 'data', array: rows.map((row) => row['ZSL acc. std (%)'] ?? 0), visible: true },
     };
   });
@@ -642,7 +734,8 @@ export function noiseAccuracyFigure(r: Theorem1NoiseResult): Figure {
     data,
     layout: {
       title: { text: `ZSL accuracy on clean unseen samples vs training-label noise (generated features, ${r.config.seeds.length} seeds, ±1 std)` },
-      xaxis: { title: { text: 'fraction r of training labels flipped' } }, yaxis: { title: { text: 'ZSL accuracy (%)' } },
+      xaxis: { title: { text: 'fraction r of training labels flipped' } },
+      yaxis: { title: { text: 'ZSL accuracy (%)' } },
       shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: 100 * r.chance, y1: 100 * r.chance, line: { dash: 'dot', color: 'gray' } }],
     },
   };
@@ -661,64 +754,74 @@ export function writeTheorem1Results(mc: Theorem1MonteCarloResult, noise: Theore
   const c = mc.config;
   const base = baseEstimates(mc).filter((e) => e.loss === 'calibrated' && e.term === 'A')[0];
   const calZ = mc.estimates.filter((e) => e.loss === 'calibrated' && e.term !== 'B' && e.se > 0).map((e) => Math.abs(e.mean - (e.lambda * e.pairs) / 2) / e.se);
-  write({
-    name: 'theorem1_terms',
-    title: 'Theorem 1 (App. E.1): Monte-Carlo of the noisy-label terms A (Eq. 13), C (Eq. 15) and B (Eq. 14), '
-      + 'calibrated loss vs the per-pair summands of L_T1..L_T4',
-    rows: mc.rows,
-    notes: [
-      `Setting: d = ${c.dim}, P2 = N(0, σ²I), f² = μ2 = 0, f¹ at distance ‖f¹−μ₂‖ from μ2; ñ = ${c.nTilde}, n₂ = ${c.n2}, `
-        + `n₃ = ${c.n3}; P3 = N(μ3, ${c.sigma3}²I), ‖μ3‖ = ${c.distance3}; margin m = ${c.margin}; ${c.draws} independent `
-        + `draws of (S̃, S2, S3) per point, seed ${c.seed} (the same draws at every sweep point and for every loss).`,
-      'A = λΣ_{i∈S̃}Σ_{j∈S2} ℓ¹(i,j), C = λΣ_{i∈S2}Σ_{j∈S̃} ℓ²(i,j), B = λΣ_{i∈S̃}Σ_{j∈S3} ℓ¹(i,j); ℓ is the summand '
-        + 'of Eq. 11 (calibrated) or of Eq. 25-28 without their 1/B or λ/B weights. SE = sd over draws/√draws.',
-      'The derivation (Eq. 20-23) gives ℓ(i,j) + ℓ(j,i) = 1, hence E[ℓ] = 1/2 and E[A] = E[C] = λ·ñ·n₂/2, not 1 as Eq. 19 prints. '
-        + `At the base setting (σ = ${c.base.sigma}, ‖f¹−μ₂‖ = ${c.base.distance}, λ = ${c.base.lambda}) the calibrated E[A] = `
-        + `${base ? base.mean.toFixed(3) : '?'} ± ${base ? base.se.toFixed(3) : '?'} vs λñn₂/2 = ${(c.base.lambda * c.nTilde * c.n2) / 2}; `
-        + `E[A]/(λñn₂) = ${base ? base.normalised.toFixed(4) : '?'}.`,
-      `For the calibrated loss the largest |z| over all ${calZ.length} A and C rows is `
-        + `${Math.max(...calZ).toFixed(2)}; for T1..T4 E[ℓ] moves with σ and with ‖f¹−μ₂‖, i.e. their noisy terms `
-        + 'are not constant in expectation (E[term]/(λ·pairs) here and theorem1_terms_summary show by how much).',
-      'Term B (S̃ against S3) is not covered by Theorem 1: its expectation depends on the distributions for every loss, the calibrated one included.',
-    ],
-  }, { wallSeconds: mc.wallSeconds });
-  write({
-    name: 'theorem1_terms_summary',
-    title: 'Is E[ℓ] = E[term]/(λ·pairs) constant along each sweep? Range over the sweep in standard errors',
-    rows: mc.summaryRows,
-    notes: [
-      '(max − min)/SE uses √(SE_max² + SE_min²); the draws are shared between sweep points, which makes '
-        + 'the true SE of a difference smaller, so a few units is noise and hundreds is a real dependence.',
-      'Term C does not involve f¹ and is omitted from the distance sweep. Along λ the calibrated E[ℓ] stays 1/2 while E[A] itself scales as '
-        + 'λ·ñ·n₂/2; the per-pair T1, T3 and T4 do not involve λ, so their rows along λ are constant by construction (differences at rounding level).',
-    ],
-  }, { wallSeconds: mc.wallSeconds });
+  write(
+    {
+      name: 'theorem1_terms',
+      title:
+        'Theorem 1 (App. E.1): Monte-Carlo of the noisy-label terms A (Eq. 13), C (Eq. 15) and B (Eq. 14), ' +
+        'calibrated loss vs the per-pair summands of L_T1..L_T4',
+      rows: mc.rows,
+      notes: [
+        `Setting: d = ${c.dim}, P2 = N(0, σ²I), f² = μ2 = 0, f¹ at distance ‖f¹−μ₂‖ from μ2; ñ = ${c.nTilde}, n₂ = ${c.n2}, ` +
+          `n₃ = ${c.n3}; P3 = N(μ3, ${c.sigma3}²I), ‖μ3‖ = ${c.distance3}; margin m = ${c.margin}; ${c.draws} independent ` +
+          `draws of (S̃, S2, S3) per point, seed ${c.seed} (the same draws at every sweep point and for every loss).`,
+        'A = λΣ_{i∈S̃}Σ_{j∈S2} ℓ¹(i,j), C = λΣ_{i∈S2}Σ_{j∈S̃} ℓ²(i,j), B = λΣ_{i∈S̃}Σ_{j∈S3} ℓ¹(i,j); ℓ is the summand ' +
+          'of Eq. 11 (calibrated) or of Eq. 25-28 without their 1/B or λ/B weights. SE = sd over draws/√draws.',
+        'The derivation (Eq. 20-23) gives ℓ(i,j) + ℓ(j,i) = 1, hence E[ℓ] = 1/2 and E[A] = E[C] = λ·ñ·n₂/2, not 1 as Eq. 19 prints. ' +
+          `At the base setting (σ = ${c.base.sigma}, ‖f¹−μ₂‖ = ${c.base.distance}, λ = ${c.base.lambda}) the calibrated E[A] = ` +
+          `${base ? base.mean.toFixed(3) : '?'} ± ${base ? base.se.toFixed(3) : '?'} vs λñn₂/2 = ${(c.base.lambda * c.nTilde * c.n2) / 2}; ` +
+          `E[A]/(λñn₂) = ${base ? base.normalised.toFixed(4) : '?'}.`,
+        `For the calibrated loss the largest |z| over all ${calZ.length} A and C rows is ` +
+          `${Math.max(...calZ).toFixed(2)}; for T1..T4 E[ℓ] moves with σ and with ‖f¹−μ₂‖, i.e. their noisy terms ` +
+          'are not constant in expectation (E[term]/(λ·pairs) here and theorem1_terms_summary show by how much).',
+        'Term B (S̃ against S3) is not covered by Theorem 1: its expectation depends on the distributions for every loss, the calibrated one included.',
+      ],
+    },
+    { wallSeconds: mc.wallSeconds },
+  );
+  write(
+    {
+      name: 'theorem1_terms_summary',
+      title: 'Is E[ℓ] = E[term]/(λ·pairs) constant along each sweep? Range over the sweep in standard errors',
+      rows: mc.summaryRows,
+      notes: [
+        '(max − min)/SE uses √(SE_max² + SE_min²); the draws are shared between sweep points, which makes ' +
+          'the true SE of a difference smaller, so a few units is noise and hundreds is a real dependence.',
+        'Term C does not involve f¹ and is omitted from the distance sweep. Along λ the calibrated E[ℓ] stays 1/2 while E[A] itself scales as ' +
+          'λ·ñ·n₂/2; the per-pair T1, T3 and T4 do not involve λ, so their rows along λ are constant by construction (differences at rounding level).',
+      ],
+    },
+    { wallSeconds: mc.wallSeconds },
+  );
   if (noise) {
     const n = noise.config;
     const failed = noise.runs.filter((r) => r.error);
-    write({
-      name: 'theorem1_noise',
-      title: 'ZSL accuracy under injected training-label noise, per alignment loss (generated features, not NTU)',
-      rows: noise.rows,
-      notes: [
-        `Data: generateFeatureDataset(${JSON.stringify(n.dataset)}), unseen classes [${n.unseen.join(', ')}] `
-          + `(chance ${(100 * noise.chance).toFixed(0)}%), ${noise.trainRows} seen-class training rows.`,
-        'Noise: round(r·rows) training labels flipped to a uniformly drawn other seen class (the '
-          + 'same flips for every loss at a given rate and seed); the test samples are clean.',
-        `Stage 2: the 'quick' preset (α = 0.5, λ = 100, m = 1, lr 1e-3, batch 64) with ${n.cycles} cycles × ${n.stepsPerCycle} `
-          + `steps (scaled schedule), latent ${n.latentDim}, alignment active at EVERY step; classifier `
-          + `${n.classifierSamplesPerClass} latents/class, ${n.classifierSteps} steps. Reported: each run's ZSL accuracy averaged `
-          + 'over its cycles (no cycle is selected on the test set; single cycles swing by tens of points on this small problem), '
-          + `then mean ± sample std over seeds ${n.seeds.join(', ')}; the last cycle alone in the 'last cycle' columns.`,
-        failed.length
-          ? `${failed.length} run(s) failed and are excluded from the means: ${[...new Set(failed.map((r) => `${r.loss}: ${r.error}`))].join('; ')}.`
-          : 'No run failed.',
-        'L_T2 as printed (Eq. 26: log 1/(1 + exp((neg − pos)/λ)) = −softplus((neg − pos)/λ)) is unbounded below: it decreases without limit as '
-          + 'neg − pos grows, so minimising it inflates the feature scale (for runs that complete, the last-cycle reconstruction loss column '
-          + 'shows it). The bounded soft-margin form would be +softplus((pos − neg)/λ); it is not what Eq. 26 prints, so it is not run here.',
-        'Generated features with few seeds: differences of a few points are within seed-to-seed spread; this is not the paper\'s NTU Table 9.',
-      ],
-    }, { wallSeconds: noise.wallSeconds });
+    write(
+      {
+        name: 'theorem1_noise',
+        title: 'ZSL accuracy under injected training-label noise, per alignment loss (generated features, not NTU)',
+        rows: noise.rows,
+        notes: [
+          `Data: generateFeatureDataset(${JSON.stringify(n.dataset)}), unseen classes [${n.unseen.join(', ')}] ` +
+            `(chance ${(100 * noise.chance).toFixed(0)}%), ${noise.trainRows} seen-class training rows.`,
+          'Noise: round(r·rows) training labels flipped to a uniformly drawn other seen class (the ' +
+            'same flips for every loss at a given rate and seed); the test samples are clean.',
+          `Stage 2: the 'quick' preset (α = 0.5, λ = 100, m = 1, lr 1e-3, batch 64) with ${n.cycles} cycles × ${n.stepsPerCycle} ` +
+            `steps (scaled schedule), latent ${n.latentDim}, alignment active at EVERY step; classifier ` +
+            `${n.classifierSamplesPerClass} latents/class, ${n.classifierSteps} steps. Reported: each run's ZSL accuracy averaged ` +
+            'over its cycles (no cycle is selected on the test set; single cycles swing by tens of points on this small problem), ' +
+            `then mean ± sample std over seeds ${n.seeds.join(', ')}; the last cycle alone in the 'last cycle' columns.`,
+          failed.length
+            ? `${failed.length} run(s) failed and are excluded from the means: ${[...new Set(failed.map((r) => `${r.loss}: ${r.error}`))].join('; ')}.`
+            : 'No run failed.',
+          'L_T2 as printed (Eq. 26: log 1/(1 + exp((neg − pos)/λ)) = −softplus((neg − pos)/λ)) is unbounded below: it decreases without limit as ' +
+            'neg − pos grows, so minimising it inflates the feature scale (for runs that complete, the last-cycle reconstruction loss column ' +
+            'shows it). The bounded soft-margin form would be +softplus((pos − neg)/λ); it is not what Eq. 26 prints, so it is not run here.',
+          "Generated features with few seeds: differences of a few points are within seed-to-seed spread; this is not the paper's NTU Table 9.",
+        ],
+      },
+      { wallSeconds: noise.wallSeconds },
+    );
   }
   return files;
 }

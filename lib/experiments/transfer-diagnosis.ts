@@ -10,7 +10,7 @@
  *    features (seen classes: train side, unseen classes: test side), nearest-neighbour agreement
  *    and RSA (Spearman ρ of pairwise cosine distances, with a Mantel permutation p), over all
  *    classes and over the unseen ones (the "text NN bound");
- *  - the ridge map (lib/eval/reference-zsl.ts; α chosen on the val phase) and its accuracy per α,
+ *  - the ridge map (lib/eval/comparison-rows.ts; α chosen on the val phase) and its accuracy per α,
  *    the labelled ceilings of a linear text map (fitted on all classes, or on all other classes:
  *    lib/eval/transfer-diagnostics.ts) and the NCM oracle;
  *  - per split: the confusion matrices over the unseen classes of the ridge map and of FS-VAE
@@ -22,11 +22,27 @@ import { DatasetSource, PreparedFeatures, prepareFeaturesParallel, textFeaturesF
 import { debiasedLinearCka } from './text-encoders';
 import { ZeroShotData, runZeroShotSeeds } from '../pipeline/zero-shot';
 import { argmaxRows } from '../train/stage3';
-import { RIDGE_ALPHAS, RidgeZslInput, ridgeReference, ridgeZslAccuracy, unseenNcmOracle } from '../eval/reference-zsl';
+import { RIDGE_ALPHAS, RidgeZslInput, ridgeComparison, ridgeZslAccuracy, unseenNcmOracle } from '../eval/comparison-rows';
 import {
-  ClassConfusion, TransferInput, allClassMeans, ckaPermutationTest, classMeansOf, confusionAccuracy, confusionMatrix, fitStandardizer,
-  nearestNeighbourAgreement, nearestPrototype, perClassConfusion, ridgeLeaveOneClassOut, ridgePredictions, ridgeTextUpperBound, rsaPermutationTest,
-  seenSpanDiagnostic, selectRows, standardize, SeenSpanDiagnostic,
+  ClassConfusion,
+  TransferInput,
+  allClassMeans,
+  ckaPermutationTest,
+  classMeansOf,
+  confusionAccuracy,
+  confusionMatrix,
+  fitStandardizer,
+  nearestNeighbourAgreement,
+  nearestPrototype,
+  perClassConfusion,
+  ridgeLeaveOneClassOut,
+  ridgePredictions,
+  ridgeTextUpperBound,
+  rsaPermutationTest,
+  seenSpanDiagnostic,
+  selectRows,
+  standardize,
+  SeenSpanDiagnostic,
 } from '../eval/transfer-diagnostics';
 import { DatasetName, classNames } from '../data/classes';
 import { TextMatrix, subsetByClass } from '../data/matrices';
@@ -43,7 +59,10 @@ const PART_NAMES: Record<string, string> = { lb: 'AL', ad: 'GD', md: 'LD' };
 
 /** 'lb_ad_md' → 'AL+GD+LD'. */
 export function textModeLabel(mode: string): string {
-  return mode.split('_').map((p) => PART_NAMES[p] ?? p).join('+');
+  return mode
+    .split('_')
+    .map((p) => PART_NAMES[p] ?? p)
+    .join('+');
 }
 
 export interface TransferDiagnosisOptions {
@@ -53,7 +72,7 @@ export interface TransferDiagnosisOptions {
   splits?: string[];
   /** text modes (default TRANSFER_TEXT_MODES; the dataset preset's mode is always added). */
   textModes?: readonly string[];
-  /** ridge regularisers (default RIDGE_ALPHAS, as the ridge reference row). */
+  /** ridge regularisers (default RIDGE_ALPHAS, as the ridge comparison row). */
   alphas?: readonly number[];
   /** FS-VAE confusion matrices: the seed to train (default { seed: 1 }); false to skip (then no tfjs training runs). */
   fsvae?: false | { seed: number };
@@ -170,7 +189,12 @@ function measureMode(mode: string, data: ZeroShotData, alphas: readonly number[]
   const a = allClassMeans(test);
   const D = text.cols;
   const n = a.classes.length;
-  const T = selectRows(text.data, D, Array.from({ length: text.rows }, (_, i) => i), a.classes);
+  const T = selectRows(
+    text.data,
+    D,
+    Array.from({ length: text.rows }, (_, i) => i),
+    a.classes,
+  );
   const cka = ckaPermutationTest(T, n, D, a.means, a.dim, permutations, 1);
   const nn = nearestNeighbourAgreement(T, a.means, n, D, a.dim);
   const rsa = n >= 4 ? rsaPermutationTest(T, a.means, n, D, a.dim, permutations, 2) : null;
@@ -179,34 +203,63 @@ function measureMode(mode: string, data: ZeroShotData, alphas: readonly number[]
   const Mu = selectRows(a.means, a.dim, a.classes, u);
   const nnU = u.length >= 3 ? nearestNeighbourAgreement(Tu, Mu, u.length, D, a.dim) : null;
   const ckaU = u.length >= 3 ? ckaPermutationTest(Tu, u.length, D, Mu, a.dim, permutations, 3) : null;
-  const ridge = ridgeReference(val, test, alphas);
+  const ridge = ridgeComparison(val, test, alphas);
   const g = data.trainPhase.gtest;
   const ridgeTestSide = g ? ridgeZslAccuracy({ ...test, train: subsetByClass(g, a.seen) }, ridge.alpha) : NaN;
   const perAlpha = alphas.map((alpha) => ({
-    alpha, val: ridgeZslAccuracy(val, alpha), test: ridgeZslAccuracy(test, alpha),
-    upper: ridgeTextUpperBound(test, alpha).accuracy, loco: ridgeLeaveOneClassOut(test, alpha).accuracy,
+    alpha,
+    val: ridgeZslAccuracy(val, alpha),
+    test: ridgeZslAccuracy(test, alpha),
+    upper: ridgeTextUpperBound(test, alpha).accuracy,
+    loco: ridgeLeaveOneClassOut(test, alpha).accuracy,
   }));
   const up = best(perAlpha, (p) => p.upper);
   const lo = best(perAlpha, (p) => p.loco);
   return {
-    mode, ckaAll: cka.observed, ckaNull: cka.nullMean, ckaP: cka.pValue, dckaAll: n >= 4 ? debiasedLinearCka(T, a.means, n) : NaN,
-    ckaUnseen: ckaU ? ckaU.observed : NaN, ckaUnseenNull: ckaU ? ckaU.nullMean : NaN,
-    nnAll: nn.agreement, nnChanceAll: nn.chance, rsaAll: nn.spearman, rsaP: rsa ? rsa.pValue : NaN,
-    nnUnseen: nnU ? nnU.agreement : NaN, nnChanceUnseen: nnU ? nnU.chance : NaN, rsaUnseen: nnU ? nnU.spearman : NaN,
-    ridge, ridgeTestSide, perAlpha, upper: { alpha: up.alpha, accuracy: up.upper }, loco: { alpha: lo.alpha, accuracy: lo.loco },
+    mode,
+    ckaAll: cka.observed,
+    ckaNull: cka.nullMean,
+    ckaP: cka.pValue,
+    dckaAll: n >= 4 ? debiasedLinearCka(T, a.means, n) : NaN,
+    ckaUnseen: ckaU ? ckaU.observed : NaN,
+    ckaUnseenNull: ckaU ? ckaU.nullMean : NaN,
+    nnAll: nn.agreement,
+    nnChanceAll: nn.chance,
+    rsaAll: nn.spearman,
+    rsaP: rsa ? rsa.pValue : NaN,
+    nnUnseen: nnU ? nnU.agreement : NaN,
+    nnChanceUnseen: nnU ? nnU.chance : NaN,
+    rsaUnseen: nnU ? nnU.spearman : NaN,
+    ridge,
+    ridgeTestSide,
+    perAlpha,
+    upper: { alpha: up.alpha, accuracy: up.upper },
+    loco: { alpha: lo.alpha, accuracy: lo.loco },
   };
 }
 
 function confusionOf(
-  dataset: EvidenceDatasetName, split: string, method: string, textMode: string, labels: Int32Array, predicted: ArrayLike<number>, unseen: number[],
+  dataset: EvidenceDatasetName,
+  split: string,
+  method: string,
+  textMode: string,
+  labels: Int32Array,
+  predicted: ArrayLike<number>,
+  unseen: number[],
   names: readonly string[],
 ): TransferConfusion {
   const cm = confusionMatrix(labels, predicted, unseen);
   const m = unseen.length;
-  const nameOf = (c: number | null) => (c === null ? '' : names[c] ?? `class ${c}`);
+  const nameOf = (c: number | null) => (c === null ? '' : (names[c] ?? `class ${c}`));
   return {
-    dataset, split, method, textMode, classes: unseen, names: unseen.map((c) => nameOf(c)),
-    counts: unseen.map((_, t) => Array.from(cm.counts.subarray(t * m, (t + 1) * m))), accuracy: confusionAccuracy(cm),
+    dataset,
+    split,
+    method,
+    textMode,
+    classes: unseen,
+    names: unseen.map((c) => nameOf(c)),
+    counts: unseen.map((_, t) => Array.from(cm.counts.subarray(t * m, (t + 1) * m))),
+    accuracy: confusionAccuracy(cm),
     perClass: perClassConfusion(cm).map((p) => ({ ...p, name: nameOf(p.classId), takenForName: nameOf(p.takenFor) })),
   };
 }
@@ -218,16 +271,26 @@ export function confusionFigure(c: TransferConfusion): Figure {
     return row.map((v) => (s > 0 ? Number((v / s).toFixed(3)) : 0));
   });
   return {
-    data: [{
-      type: 'heatmap', z, x: c.names, y: c.names, text: c.counts, texttemplate: '%{text}', zmin: 0, zmax: 1, colorscale: 'Blues',
-      colorbar: { title: { text: 'fraction of row' } },
-    }],
+    data: [
+      {
+        type: 'heatmap',
+        z,
+        x: c.names,
+        y: c.names,
+        text: c.counts,
+        texttemplate: '%{text}',
+        zmin: 0,
+        zmax: 1,
+        colorscale: 'Blues',
+        colorbar: { title: { text: 'fraction of row' } },
+      },
+    ],
     layout: {
       title: {
-        text: `${c.split}, ${c.method}: unseen-class confusion (ZSL ${(100 * c.accuracy).toFixed(1)} %, `
-          + `chance ${(100 / c.classes.length).toFixed(1)} %)`,
+        text: `${c.split}, ${c.method}: unseen-class confusion (ZSL ${(100 * c.accuracy).toFixed(1)} %, ` + `chance ${(100 / c.classes.length).toFixed(1)} %)`,
       },
-      xaxis: { title: { text: 'predicted' }, automargin: true }, yaxis: { title: { text: 'true' }, autorange: 'reversed', automargin: true },
+      xaxis: { title: { text: 'predicted' }, automargin: true },
+      yaxis: { title: { text: 'true' }, autorange: 'reversed', automargin: true },
     },
   };
 }
@@ -236,20 +299,28 @@ function ridgeFigure(split: string, ms: ModeMeasures[]): Figure {
   const data: Record<string, unknown>[] = [];
   for (const m of ms) {
     data.push({
-      type: 'scatter', mode: 'lines+markers', name: `${textModeLabel(m.mode)} test`, x: m.perAlpha.map((p) => p.alpha),
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: `${textModeLabel(m.mode)} test`,
+      x: m.perAlpha.map((p) => p.alpha),
       y: m.perAlpha.map((p) => 100 * p.test),
     });
   }
   for (const m of ms) {
     data.push({
-      type: 'scatter', mode: 'lines', line: { dash: 'dot' }, name: `${textModeLabel(m.mode)} val`, x: m.perAlpha.map((p) => p.alpha),
+      type: 'scatter',
+      mode: 'lines',
+      line: { dash: 'dot' },
+      name: `${textModeLabel(m.mode)} val`,
+      x: m.perAlpha.map((p) => p.alpha),
       y: m.perAlpha.map((p) => 100 * p.val),
     });
   }
   return {
     data,
     layout: {
-      title: { text: `${split}: ridge-map ZSL accuracy per α and text mode (dotted: val phase)` }, xaxis: { type: 'log', title: { text: 'ridge α' } },
+      title: { text: `${split}: ridge-map ZSL accuracy per α and text mode (dotted: val phase)` },
+      xaxis: { type: 'log', title: { text: 'ridge α' } },
       yaxis: { title: { text: 'ZSL accuracy (%)' } },
     },
   };
@@ -274,8 +345,14 @@ export async function runTransferDiagnosis(opts: TransferDiagnosisOptions = {}):
   const findings: string[] = [];
   const origins: string[] = [];
   const perSplit: {
-    ds: EvidenceDataset; split: string; ms: ModeMeasures[]; ncm: number; chance: number; shift: { trainMeans: number; ownMeans: number };
-    span: SeenSpanDiagnostic; fsvaeZsl: number;
+    ds: EvidenceDataset;
+    split: string;
+    ms: ModeMeasures[];
+    ncm: number;
+    chance: number;
+    shift: { trainMeans: number; ownMeans: number };
+    span: SeenSpanDiagnostic;
+    fsvaeZsl: number;
   }[] = [];
   const splitRows: Row[] = [];
   if (fsvae && !getBackendInfo()) await initBackend({ quiet: true });
@@ -298,16 +375,17 @@ export async function runTransferDiagnosis(opts: TransferDiagnosisOptions = {}):
       for (const mode of modes) {
         const tf = await textFeaturesFor(prepared, mode, ds.text);
         if (!base) base = zeroShotDataFor(prepared, tf);
-        if (tf.rows !== prepared.split.numClasses) throw new FsvaeInputError(
-          `text features (${mode}) have ${tf.rows} rows, split ${split} has ${prepared.split.numClasses} classes.`,
-        );
+        if (tf.rows !== prepared.split.numClasses)
+          throw new FsvaeInputError(`text features (${mode}) have ${tf.rows} rows, split ${split} has ${prepared.split.numClasses} classes.`);
         const text: TextMatrix = { rows: tf.rows, cols: tf.cols, data: tf.data };
         const data: ZeroShotData = { ...base, text };
         byMode.set(mode, data);
         const m = measureMode(mode, data, alphas, permutations);
         ms.push(m);
-        log(`[transfer] ${split} ${textModeLabel(mode)}: CKA ${m.ckaAll.toFixed(3)} (null ${m.ckaNull.toFixed(3)}, p ${m.ckaP.toFixed(3)}), `
-          + `RSA ρ ${m.rsaAll.toFixed(3)}, ridge ${fmtPct(m.ridge.testAccuracy)} (α ${m.ridge.alpha})`);
+        log(
+          `[transfer] ${split} ${textModeLabel(mode)}: CKA ${m.ckaAll.toFixed(3)} (null ${m.ckaNull.toFixed(3)}, p ${m.ckaP.toFixed(3)}), ` +
+            `RSA ρ ${m.rsaAll.toFixed(3)}, ridge ${fmtPct(m.ridge.testAccuracy)} (α ${m.ridge.alpha})`,
+        );
       }
       const data0 = base!;
       const ncm = unseenNcmOracle(data0.trainPhase.train, data0.trainPhase.ztest);
@@ -316,22 +394,51 @@ export async function runTransferDiagnosis(opts: TransferDiagnosisOptions = {}):
       const origin = ds.name === 'generated' ? 'generated (synthetic fallback)' : 'real';
       for (const m of ms) {
         rows.push({
-          dataset: ds.name, split, data: origin, 'text mode': m.mode, text: textModeLabel(m.mode), classes: prepared.split.numClasses,
+          dataset: ds.name,
+          split,
+          data: origin,
+          'text mode': m.mode,
+          text: textModeLabel(m.mode),
+          classes: prepared.split.numClasses,
           unseen: prepared.split.unseen.length,
-          'CKA all': num3(m.ckaAll), 'CKA null mean': num3(m.ckaNull), 'CKA p': num3(m.ckaP), 'debiased CKA all': num3(m.dckaAll),
-          'CKA unseen': num3(m.ckaUnseen), 'CKA unseen null mean': num3(m.ckaUnseenNull),
-          'NN agree all %': pct(m.nnAll), 'NN chance all %': pct(m.nnChanceAll), 'RSA ρ all': num3(m.rsaAll), 'RSA p': num3(m.rsaP),
-          'text NN bound (unseen) %': pct(m.nnUnseen), 'NN chance unseen %': pct(m.nnChanceUnseen), 'RSA ρ unseen': num3(m.rsaUnseen),
-          'ridge α (val)': m.ridge.alpha, 'ridge val %': pct(m.ridge.valAccuracy), 'ridge ZSL %': pct(m.ridge.testAccuracy),
+          'CKA all': num3(m.ckaAll),
+          'CKA null mean': num3(m.ckaNull),
+          'CKA p': num3(m.ckaP),
+          'debiased CKA all': num3(m.dckaAll),
+          'CKA unseen': num3(m.ckaUnseen),
+          'CKA unseen null mean': num3(m.ckaUnseenNull),
+          'NN agree all %': pct(m.nnAll),
+          'NN chance all %': pct(m.nnChanceAll),
+          'RSA ρ all': num3(m.rsaAll),
+          'RSA p': num3(m.rsaP),
+          'text NN bound (unseen) %': pct(m.nnUnseen),
+          'NN chance unseen %': pct(m.nnChanceUnseen),
+          'RSA ρ unseen': num3(m.rsaUnseen),
+          'ridge α (val)': m.ridge.alpha,
+          'ridge val %': pct(m.ridge.valAccuracy),
+          'ridge ZSL %': pct(m.ridge.testAccuracy),
           'ridge, seen means test side %': pct(m.ridgeTestSide),
-          'LOCO map %': pct(m.loco.accuracy), 'LOCO α': m.loco.alpha, 'all-class ceiling %': pct(m.upper.accuracy), 'all-class α': m.upper.alpha,
-          'NCM oracle %': pct(ncm), 'chance %': pct(chance),
+          'LOCO map %': pct(m.loco.accuracy),
+          'LOCO α': m.loco.alpha,
+          'all-class ceiling %': pct(m.upper.accuracy),
+          'all-class α': m.upper.alpha,
+          'NCM oracle %': pct(ncm),
+          'chance %': pct(chance),
         });
         for (const p of m.perAlpha) {
           ridgeRows.push({
-            dataset: ds.name, split, data: origin, 'text mode': m.mode, text: textModeLabel(m.mode), alpha: p.alpha,
+            dataset: ds.name,
+            split,
+            data: origin,
+            'text mode': m.mode,
+            text: textModeLabel(m.mode),
+            alpha: p.alpha,
             'chosen on val': p.alpha === m.ridge.alpha ? 'yes' : '',
-            'ridge val %': pct(p.val), 'ridge ZSL %': pct(p.test), 'LOCO map %': pct(p.loco), 'all-class ceiling %': pct(p.upper), 'chance %': pct(chance),
+            'ridge val %': pct(p.val),
+            'ridge ZSL %': pct(p.test),
+            'LOCO map %': pct(p.loco),
+            'all-class ceiling %': pct(p.upper),
+            'chance %': pct(chance),
           });
         }
       }
@@ -343,13 +450,20 @@ export async function runTransferDiagnosis(opts: TransferDiagnosisOptions = {}):
       const dataP = byMode.get(presetMode)!;
       const test: TransferInput = { train: dataP.trainPhase.train, test: dataP.trainPhase.ztest, unseen: dataP.split.unseen, text: dataP.text };
       const rp = ridgePredictions(test, pm.ridge.alpha);
-      if (Math.abs(rp.accuracy - pm.ridge.testAccuracy) > 1e-12) throw new Error(
-        `transfer diagnosis: ridge predictions give ${rp.accuracy}, ridgeReference ${pm.ridge.testAccuracy} on ${split}; the two must agree.`,
+      if (Math.abs(rp.accuracy - pm.ridge.testAccuracy) > 1e-12)
+        throw new Error(`transfer diagnosis: ridge predictions give ${rp.accuracy}, ridgeComparison ${pm.ridge.testAccuracy} on ${split}; the two must agree.`);
+      confusions.push(
+        confusionOf(
+          ds.name,
+          split,
+          `ridge map (${textModeLabel(presetMode)}, α ${pm.ridge.alpha} chosen on val)`,
+          presetMode,
+          test.test.labels,
+          rp.predicted,
+          rp.unseen,
+          names,
+        ),
       );
-      confusions.push(confusionOf(
-        ds.name, split, `ridge map (${textModeLabel(presetMode)}, α ${pm.ridge.alpha} chosen on val)`, presetMode, test.test.labels, rp.predicted,
-        rp.unseen, names,
-      ));
       let fsvaeZsl = NaN;
       if (fsvae) {
         const t1 = Date.now();
@@ -358,12 +472,17 @@ export async function runTransferDiagnosis(opts: TransferDiagnosisOptions = {}):
         const soft = o.trainResult.softmax[o.cycle.clean].ztest;
         const pred = Array.from(argmaxRows(soft, k), (j) => o.trainResult.unseenSorted[j]);
         const c = confusionOf(
-          ds.name, split, `FS-VAE (${ds.stage2.name}, seed ${fsvae.seed}, clean cycle ${o.cycle.clean})`, presetMode, dataP.trainPhase.ztest.labels,
-          pred, o.trainResult.unseenSorted, names,
+          ds.name,
+          split,
+          `FS-VAE (${ds.stage2.name}, seed ${fsvae.seed}, clean cycle ${o.cycle.clean})`,
+          presetMode,
+          dataP.trainPhase.ztest.labels,
+          pred,
+          o.trainResult.unseenSorted,
+          names,
         );
-        if (Math.abs(c.accuracy - o.zsl.clean) > 1e-12) throw new Error(
-          `transfer diagnosis: FS-VAE predictions give ${c.accuracy}, the run reports ${o.zsl.clean} on ${split}; the two must agree.`,
-        );
+        if (Math.abs(c.accuracy - o.zsl.clean) > 1e-12)
+          throw new Error(`transfer diagnosis: FS-VAE predictions give ${c.accuracy}, the run reports ${o.zsl.clean} on ${split}; the two must agree.`);
         confusions.push(c);
         fsvaeZsl = c.accuracy;
         log(`[transfer] ${split} FS-VAE seed ${fsvae.seed}: ZSL ${fmtPct(c.accuracy)} (cycle ${o.cycle.clean}) in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
@@ -372,13 +491,24 @@ export async function runTransferDiagnosis(opts: TransferDiagnosisOptions = {}):
       perSplit.push({ ds, split, ms, ncm, chance, shift, span, fsvaeZsl });
       const bestRidge = best(ms, (m) => m.ridge.testAccuracy);
       splitRows.push({
-        dataset: ds.name, split, data: origin, classes: prepared.split.numClasses, unseen: prepared.split.unseen.length, 'chance %': pct(chance),
-        'seen means: distance CV': num3(span.seenDistanceCv), 'unseen means: distance CV': num3(span.unseenDistanceCv),
+        dataset: ds.name,
+        split,
+        data: origin,
+        classes: prepared.split.numClasses,
+        unseen: prepared.split.unseen.length,
+        'chance %': pct(chance),
+        'seen means: distance CV': num3(span.seenDistanceCv),
+        'unseen means: distance CV': num3(span.unseenDistanceCv),
         'unseen/seen mean norm': num3(span.normRatio),
-        'seen span rank': span.rank, 'unseen offset outside seen span %': pct(span.outsideFraction),
-        'unseen spread outside seen span %': pct(span.spreadOutsideFraction), 'in-span NCM %': pct(span.inSpanAccuracy), 'NCM oracle %': pct(ncm),
-        'seen NCM train→test %': pct(shift.trainMeans), 'seen NCM own test means %': pct(shift.ownMeans),
-        [`ridge ZSL ${textModeLabel(presetMode)} %`]: pct(pm.ridge.testAccuracy), 'best ridge ZSL %': pct(bestRidge.ridge.testAccuracy),
+        'seen span rank': span.rank,
+        'unseen offset outside seen span %': pct(span.outsideFraction),
+        'unseen spread outside seen span %': pct(span.spreadOutsideFraction),
+        'in-span NCM %': pct(span.inSpanAccuracy),
+        'NCM oracle %': pct(ncm),
+        'seen NCM train→test %': pct(shift.trainMeans),
+        'seen NCM own test means %': pct(shift.ownMeans),
+        [`ridge ZSL ${textModeLabel(presetMode)} %`]: pct(pm.ridge.testAccuracy),
+        'best ridge ZSL %': pct(bestRidge.ridge.testAccuracy),
         'best ridge text': textModeLabel(bestRidge.mode),
         [`FS-VAE ZSL seed ${fsvae ? fsvae.seed : '-'} %`]: pct(fsvaeZsl),
       });
@@ -386,13 +516,23 @@ export async function runTransferDiagnosis(opts: TransferDiagnosisOptions = {}):
   }
   if (perSplit.length === 0) throw new FsvaeInputError(`transfer diagnosis: no split left (splits filter [${(opts.splits ?? []).join(', ')}]).`);
 
-  const confusionRows: Row[] = confusions.flatMap((c) => c.perClass.map((p) => ({
-    dataset: c.dataset, split: c.split, method: c.method, 'ZSL %': pct(c.accuracy), 'chance %': pct(1 / c.classes.length), class: p.classId, name: p.name,
-    samples: p.count,
-    'accuracy %': pct(p.accuracy), 'taken for': p.takenForName, 'taken-for share %': p.takenFor === null ? '' : pct(p.takenForShare),
-    'most predicted': c.names[c.classes.indexOf(p.mostPredicted)],
-    'confusion row (counts, columns = classes in this order)': c.counts[c.classes.indexOf(p.classId)].join(' '),
-  })));
+  const confusionRows: Row[] = confusions.flatMap((c) =>
+    c.perClass.map((p) => ({
+      dataset: c.dataset,
+      split: c.split,
+      method: c.method,
+      'ZSL %': pct(c.accuracy),
+      'chance %': pct(1 / c.classes.length),
+      class: p.classId,
+      name: p.name,
+      samples: p.count,
+      'accuracy %': pct(p.accuracy),
+      'taken for': p.takenForName,
+      'taken-for share %': p.takenFor === null ? '' : pct(p.takenForShare),
+      'most predicted': c.names[c.classes.indexOf(p.mostPredicted)],
+      'confusion row (counts, columns = classes in this order)': c.counts[c.classes.indexOf(p.classId)].join(' '),
+    })),
+  );
 
   // findings, built from the numbers
   for (const s of perSplit) {
@@ -402,92 +542,123 @@ export async function runTransferDiagnosis(opts: TransferDiagnosisOptions = {}):
     const bLoco = best(s.ms, (m) => m.loco.accuracy);
     const sig = s.ms.filter((m) => m.ckaP < 0.05).map((m) => textModeLabel(m.mode));
     const sigR = s.ms.filter((m) => m.rsaP < 0.05).map((m) => textModeLabel(m.mode));
-    findings.push(`${s.split}: text closest to the skeleton space — by CKA ${textModeLabel(bCka.mode)} `
-      + `(${bCka.ckaAll.toFixed(3)}, permutation null ${bCka.ckaNull.toFixed(3)}, p ${bCka.ckaP.toFixed(3)}), `
-      + `by RSA ${textModeLabel(bRsa.mode)} (ρ ${bRsa.rsaAll.toFixed(3)}, p ${bRsa.rsaP.toFixed(3)}); `
-      + `CKA above its null at p < 0.05 for ${sig.length ? sig.join(', ') : 'no text mode'}, RSA for ${sigR.length ? sigR.join(', ') : 'no text mode'}.`);
+    findings.push(
+      `${s.split}: text closest to the skeleton space — by CKA ${textModeLabel(bCka.mode)} ` +
+        `(${bCka.ckaAll.toFixed(3)}, permutation null ${bCka.ckaNull.toFixed(3)}, p ${bCka.ckaP.toFixed(3)}), ` +
+        `by RSA ${textModeLabel(bRsa.mode)} (ρ ${bRsa.rsaAll.toFixed(3)}, p ${bRsa.rsaP.toFixed(3)}); ` +
+        `CKA above its null at p < 0.05 for ${sig.length ? sig.join(', ') : 'no text mode'}, RSA for ${sigR.length ? sigR.join(', ') : 'no text mode'}.`,
+    );
     const presetM = s.ms.find((m) => m.mode === s.ds.stage2.textMode) ?? s.ms[s.ms.length - 1];
-    findings.push(`${s.split}: ridge ZSL (α on val) is best with ${textModeLabel(bRidge.mode)} (${fmtPct(bRidge.ridge.testAccuracy)}; `
-      + `range ${fmtPct(Math.min(...s.ms.map((m) => m.ridge.testAccuracy)))}–${fmtPct(Math.max(...s.ms.map((m) => m.ridge.testAccuracy)))} over text modes), `
-      + `chance ${fmtPct(s.chance)}, NCM oracle ${fmtPct(s.ncm)}; the all-class ceiling of a linear text map (labelled) is `
-      + `${fmtPct(Math.min(...s.ms.map((m) => m.upper.accuracy)))}–${fmtPct(Math.max(...s.ms.map((m) => m.upper.accuracy)))} over text modes`
-      + `${Math.min(...s.ms.map((m) => m.upper.accuracy)) > Math.max(...s.ms.map((m) => m.ridge.testAccuracy)) + 0.2
-        ? ': every text mode can carry the class means once every class is labelled, so what fails is generalising the map from the seen classes, '
-          + 'not its capacity'
-        : ''}.`);
-    findings.push(`${s.split}: cross-side shift — seen test-side rows classified by train-side seen means ${fmtPct(s.shift.trainMeans)} `
-      + `vs by their own test-side means ${fmtPct(s.shift.ownMeans)}; the ridge map (${textModeLabel(presetM.mode)}) fitted on the seen classes' `
-      + `test-side rows instead of their training rows gives ${fmtPct(presetM.ridgeTestSide)} (vs ${fmtPct(presetM.ridge.testAccuracy)}). `
-      + 'LOCO map (each unseen prototype from a map fitted on all other classes, other unseen means included; best α): '
-      + `${s.ms.map((m) => `${textModeLabel(m.mode)} ${fmtPct(m.loco.accuracy)}`).join(', ')}`
-      + `${bLoco.loco.accuracy < s.chance
-        ? ' — below chance for every text mode: a prototype lands on the means of its text neighbours, whose samples it then takes'
-        : ''}.`);
+    findings.push(
+      `${s.split}: ridge ZSL (α on val) is best with ${textModeLabel(bRidge.mode)} (${fmtPct(bRidge.ridge.testAccuracy)}; ` +
+        `range ${fmtPct(Math.min(...s.ms.map((m) => m.ridge.testAccuracy)))}–${fmtPct(Math.max(...s.ms.map((m) => m.ridge.testAccuracy)))} over text modes), ` +
+        `chance ${fmtPct(s.chance)}, NCM oracle ${fmtPct(s.ncm)}; the all-class ceiling of a linear text map (labelled) is ` +
+        `${fmtPct(Math.min(...s.ms.map((m) => m.upper.accuracy)))}–${fmtPct(Math.max(...s.ms.map((m) => m.upper.accuracy)))} over text modes` +
+        `${
+          Math.min(...s.ms.map((m) => m.upper.accuracy)) > Math.max(...s.ms.map((m) => m.ridge.testAccuracy)) + 0.2
+            ? ': every text mode can carry the class means once every class is labelled, so what fails is generalising the map from the seen classes, ' +
+              'not its capacity'
+            : ''
+        }.`,
+    );
+    findings.push(
+      `${s.split}: cross-side shift — seen test-side rows classified by train-side seen means ${fmtPct(s.shift.trainMeans)} ` +
+        `vs by their own test-side means ${fmtPct(s.shift.ownMeans)}; the ridge map (${textModeLabel(presetM.mode)}) fitted on the seen classes' ` +
+        `test-side rows instead of their training rows gives ${fmtPct(presetM.ridgeTestSide)} (vs ${fmtPct(presetM.ridge.testAccuracy)}). ` +
+        'LOCO map (each unseen prototype from a map fitted on all other classes, other unseen means included; best α): ' +
+        `${s.ms.map((m) => `${textModeLabel(m.mode)} ${fmtPct(m.loco.accuracy)}`).join(', ')}` +
+        `${
+          bLoco.loco.accuracy < s.chance
+            ? ' — below chance for every text mode: a prototype lands on the means of its text neighbours, whose samples it then takes'
+            : ''
+        }.`,
+    );
     const bestR = best(s.ms, (m) => m.ridge.testAccuracy);
-    findings.push(`${s.split}: geometry of the stage-1 class means — seen means (train side) pairwise-distance CV ${s.span.seenDistanceCv.toFixed(3)}`
-      + `${s.span.seenDistanceCv < 0.1
-        ? ' (below 0.1: close to a regular simplex, every seen class about equally far from every other, so the seen classes offer little '
-          + 'relational structure for a text map to learn)'
-        : ''}`
-      + `, unseen means (test side) CV ${Number.isFinite(s.span.unseenDistanceCv) ? s.span.unseenDistanceCv.toFixed(3) : 'n/a'}; `
-      + `the unseen means lie ${s.span.normRatio.toFixed(1)}× as far from the seen centre as the seen means. `
-      + `A linear text map fitted on the seen means only outputs prototypes in their ${s.span.rank}-d affine span (of ${s.span.dim} dimensions), `
-      + `which holds ${fmtPct(1 - s.span.spreadOutsideFraction)} of the unseen means' spread; `
-      + `NCM with the unseen means projected onto that span still reaches ${fmtPct(s.span.inSpanAccuracy)} (oracle ${fmtPct(s.ncm)}): `
-      + `the span costs ${(100 * (s.ncm - s.span.inSpanAccuracy)).toFixed(1)} points, `
-      + `and the remaining ${(100 * (s.span.inSpanAccuracy - bestR.ridge.testAccuracy)).toFixed(1)} points down to the best ridge map `
-      + `(${fmtPct(bestR.ridge.testAccuracy)}, ${textModeLabel(bestR.mode)}) are lost where the text places the prototypes inside the span.`);
+    findings.push(
+      `${s.split}: geometry of the stage-1 class means — seen means (train side) pairwise-distance CV ${s.span.seenDistanceCv.toFixed(3)}` +
+        `${
+          s.span.seenDistanceCv < 0.1
+            ? ' (below 0.1: close to a regular simplex, every seen class about equally far from every other, so the seen classes offer little ' +
+              'relational structure for a text map to learn)'
+            : ''
+        }` +
+        `, unseen means (test side) CV ${Number.isFinite(s.span.unseenDistanceCv) ? s.span.unseenDistanceCv.toFixed(3) : 'n/a'}; ` +
+        `the unseen means lie ${s.span.normRatio.toFixed(1)}× as far from the seen centre as the seen means. ` +
+        `A linear text map fitted on the seen means only outputs prototypes in their ${s.span.rank}-d affine span (of ${s.span.dim} dimensions), ` +
+        `which holds ${fmtPct(1 - s.span.spreadOutsideFraction)} of the unseen means' spread; ` +
+        `NCM with the unseen means projected onto that span still reaches ${fmtPct(s.span.inSpanAccuracy)} (oracle ${fmtPct(s.ncm)}): ` +
+        `the span costs ${(100 * (s.ncm - s.span.inSpanAccuracy)).toFixed(1)} points, ` +
+        `and the remaining ${(100 * (s.span.inSpanAccuracy - bestR.ridge.testAccuracy)).toFixed(1)} points down to the best ridge map ` +
+        `(${fmtPct(bestR.ridge.testAccuracy)}, ${textModeLabel(bestR.mode)}) are lost where the text places the prototypes inside the span.`,
+    );
     const nnU = s.ms.filter((m) => Number.isFinite(m.nnUnseen));
-    if (nnU.length) findings.push(`${s.split}: text NN bound over the unseen classes (nearest unseen class in text = nearest in skeleton space): `
-      + `${nnU.map((m) => `${textModeLabel(m.mode)} ${fmtPct(m.nnUnseen)}`).join(', ')} (chance ${fmtPct(nnU[0].nnChanceUnseen)}).`);
+    if (nnU.length)
+      findings.push(
+        `${s.split}: text NN bound over the unseen classes (nearest unseen class in text = nearest in skeleton space): ` +
+          `${nnU.map((m) => `${textModeLabel(m.mode)} ${fmtPct(m.nnUnseen)}`).join(', ')} (chance ${fmtPct(nnU[0].nnChanceUnseen)}).`,
+      );
   }
   for (const c of confusions) {
     const fail = c.perClass.filter((p) => p.accuracy < 0.5).sort((a, b) => a.accuracy - b.accuracy);
     const ok = c.perClass.filter((p) => p.accuracy >= 0.5);
-    findings.push(`${c.split}, ${c.method}: ZSL ${fmtPct(c.accuracy)}; ${fail.length}/${c.classes.length} unseen classes below 50 %: `
-      + `${fail.length
-        ? fail.map((p) => `${p.name} ${fmtPct(p.accuracy)}${p.takenFor !== null ? ` → taken for ${p.takenForName} (${fmtPct(p.takenForShare)})` : ''}`)
-          .join('; ')
-        : 'none'}`
-      + `${ok.length ? `; recognised: ${ok.map((p) => `${p.name} ${fmtPct(p.accuracy)}`).join(', ')}` : ''}.`);
+    findings.push(
+      `${c.split}, ${c.method}: ZSL ${fmtPct(c.accuracy)}; ${fail.length}/${c.classes.length} unseen classes below 50 %: ` +
+        `${
+          fail.length
+            ? fail
+                .map((p) => `${p.name} ${fmtPct(p.accuracy)}${p.takenFor !== null ? ` → taken for ${p.takenForName} (${fmtPct(p.takenForShare)})` : ''}`)
+                .join('; ')
+            : 'none'
+        }` +
+        `${ok.length ? `; recognised: ${ok.map((p) => `${p.name} ${fmtPct(p.accuracy)}`).join(', ')}` : ''}.`,
+    );
   }
 
   const notes = [
-    `Data: ${origins.join(' | ')}. Stage 1: ${config.stage1.name} (seed 1, the evidence tables' stage-1 cache). `
-      + `Text: ${config.datasets.map((d) => `${d.name} ${d.text.kind === 'encoder' ? d.text.id ?? 'use-lite' : d.text.kind}`).join(', ')}; `
-      + 'modes AL = action label (lb), GD = global description (ad), LD = local description (md), combined by Eq. 5.',
-    'Skeleton side: class means of the stage-1 features z-scored with the seen training rows\' mean and '
-      + 'std (as the ridge reference); seen classes from the training rows (train side), unseen classes '
-      + 'from the ztest rows (test side, uses test labels: a diagnostic, never a zero-shot result).',
-    'CKA: linear CKA (Kornblith et al. 2019) of the class text rows against those class means over all classes; null mean and p: the text rows '
-      + 'shuffled over the classes (permutation test, one-sided). Linear CKA is biased upwards when the widths exceed the number of classes; '
-      + 'the debiased CKA (unbiased HSIC) is ≈ 0 for unrelated spaces. The linear kernel weighs each class by its squared norm: where a few '
-      + 'unseen means lie far out (UTD-MHAD, see the geometry table), CKA over all classes mostly measures those classes, and can fall below '
-      + 'its null; RSA (ranks of cosine distances) is not weighted so. CKA unseen: over the unseen classes only (n/a below 3 classes).',
-    'NN agree: fraction of classes whose nearest other class (cosine) is the same in text and skeleton space. '
-      + 'RSA ρ: Spearman correlation of the pairwise cosine distances of the two spaces; p: Mantel permutation test. '
-      + '"text NN bound (unseen)": the same NN agreement within the unseen classes (n/a below 3 unseen classes).',
-    'ridge: the ridge reference (text → seen class mean, α chosen on the val phase, nearest predicted unseen prototype). '
-      + '"ridge, seen means test side": the same map and α fitted on the seen classes\' test-side rows (gtest, also '
-      + 'z-scored with their statistics; uses seen test labels) — removes the train/test side shift from the fit.',
-    'all-class ceiling: the ridge map fitted on ALL classes (seen training means and the unseen classes\' own test-side means; uses test '
-      + 'labels), best α of the grid: a labelled ceiling of a linear text map; with α → 0 it interpolates the means (text width ≥ classes − 1) '
-      + 'and tends to the NCM oracle. LOCO map: each unseen class\'s prototype predicted by a ridge map fitted on all OTHER classes (other '
-      + 'unseen classes\' test means included), best α of the grid; NOT a ceiling: with little shrinkage a prototype lands near the means of '
-      + 'the classes whose text is closest, so it falls below the zero-shot map when text neighbours are not skeleton neighbours.',
-    'Geometry (one row per split): distance CV = std/mean of the pairwise Euclidean distances between class means (0 = regular simplex). '
-      + 'A ridge (or any linear) text map fitted on the seen class means outputs prototypes in the affine span of those means '
-      + '(p̄ + Σ c_i(μ_i − p̄), the dual form); "outside seen span" is the share of the unseen means\' squared offset from p̄ orthogonal to that '
-      + 'span, "spread outside" the same for the unseen means centred on their own mean (what separates them; a common offset does not '
-      + 'count); "in-span NCM" classifies the unseen test rows by the unseen means projected onto the span (labelled). For reference, '
-      + 'directions drawn at random in the feature space keep rank/width of their energy in a span of that rank.',
+    `Data: ${origins.join(' | ')}. Stage 1: ${config.stage1.name} (seed 1, the evidence tables' stage-1 cache). ` +
+      `Text: ${config.datasets.map((d) => `${d.name} ${d.text.kind === 'encoder' ? (d.text.id ?? 'use-lite') : d.text.kind}`).join(', ')}; ` +
+      'modes AL = action label (lb), GD = global description (ad), LD = local description (md), combined by Eq. 5.',
+    "Skeleton side: class means of the stage-1 features z-scored with the seen training rows' mean and " +
+      'std (as the ridge reference); seen classes from the training rows (train side), unseen classes ' +
+      'from the ztest rows (test side, uses test labels: a diagnostic, never a zero-shot result).',
+    'CKA: linear CKA (Kornblith et al. 2019) of the class text rows against those class means over all classes; null mean and p: the text rows ' +
+      'shuffled over the classes (permutation test, one-sided). Linear CKA is biased upwards when the widths exceed the number of classes; ' +
+      'the debiased CKA (unbiased HSIC) is ≈ 0 for unrelated spaces. The linear kernel weighs each class by its squared norm: where a few ' +
+      'unseen means lie far out (UTD-MHAD, see the geometry table), CKA over all classes mostly measures those classes, and can fall below ' +
+      'its null; RSA (ranks of cosine distances) is not weighted so. CKA unseen: over the unseen classes only (n/a below 3 classes).',
+    'NN agree: fraction of classes whose nearest other class (cosine) is the same in text and skeleton space. ' +
+      'RSA ρ: Spearman correlation of the pairwise cosine distances of the two spaces; p: Mantel permutation test. ' +
+      '"text NN bound (unseen)": the same NN agreement within the unseen classes (n/a below 3 unseen classes).',
+    'ridge: the ridge reference (text → seen class mean, α chosen on the val phase, nearest predicted unseen prototype). ' +
+      '"ridge, seen means test side": the same map and α fitted on the seen classes\' test-side rows (gtest, also ' +
+      'z-scored with their statistics; uses seen test labels) — removes the train/test side shift from the fit.',
+    "all-class ceiling: the ridge map fitted on ALL classes (seen training means and the unseen classes' own test-side means; uses test " +
+      'labels), best α of the grid: a labelled ceiling of a linear text map; with α → 0 it interpolates the means (text width ≥ classes − 1) ' +
+      "and tends to the NCM oracle. LOCO map: each unseen class's prototype predicted by a ridge map fitted on all OTHER classes (other " +
+      "unseen classes' test means included), best α of the grid; NOT a ceiling: with little shrinkage a prototype lands near the means of " +
+      'the classes whose text is closest, so it falls below the zero-shot map when text neighbours are not skeleton neighbours.',
+    'Geometry (one row per split): distance CV = std/mean of the pairwise Euclidean distances between class means (0 = regular simplex). ' +
+      'A ridge (or any linear) text map fitted on the seen class means outputs prototypes in the affine span of those means ' +
+      '(p̄ + Σ c_i(μ_i − p̄), the dual form); "outside seen span" is the share of the unseen means\' squared offset from p̄ orthogonal to that ' +
+      'span, "spread outside" the same for the unseen means centred on their own mean (what separates them; a common offset does not ' +
+      'count); "in-span NCM" classifies the unseen test rows by the unseen means projected onto the span (labelled). For reference, ' +
+      'directions drawn at random in the feature space keep rank/width of their energy in a span of that rank.',
     'p-values are per test (5 text modes × splits, no multiple-comparison correction); with 10 classes (NW-UCLA) the permutation nulls are wide.',
-    'seen NCM train→test: the seen classes\' test-side rows (gtest) classified among the seen classes by their '
-      + 'train-side means, against their own test-side means — the shift between the train and test sides '
-      + '(cross-view on NW-UCLA, cross-subject on UTD-MHAD) that any map fitted on train-side means meets.',
+    "seen NCM train→test: the seen classes' test-side rows (gtest) classified among the seen classes by their " +
+      'train-side means, against their own test-side means — the shift between the train and test sides ' +
+      '(cross-view on NW-UCLA, cross-subject on UTD-MHAD) that any map fitted on train-side means meets.',
   ];
   return {
-    rows, splitRows, ridgeRows, confusionRows, confusions, figures: confusions.map(confusionFigure), ridgeFigures, findings, notes, origins,
+    rows,
+    splitRows,
+    ridgeRows,
+    confusionRows,
+    confusions,
+    figures: confusions.map(confusionFigure),
+    ridgeFigures,
+    findings,
+    notes,
+    origins,
     seconds: (Date.now() - t0) / 1000,
   };
 }
@@ -498,48 +669,74 @@ export async function runTransferDiagnosis(opts: TransferDiagnosisOptions = {}):
  * .md/.csv/.json with provenance. Returns the Markdown paths.
  */
 export function writeTransferDiagnosis(
-  r: TransferDiagnosisResult, backend: string,
+  r: TransferDiagnosisResult,
+  backend: string,
   run: { script?: string; notebook?: string; fsvae: false | { seed: number } | undefined; permutations: number; wallSeconds: number },
 ): string[] {
   const prov = provenance(backend, {
-    ...(run.script ? { script: run.script } : { notebook: run.notebook }), stage1: 'dct-lda (evidence preset, seed 1)', text: 'use-lite',
+    ...(run.script ? { script: run.script } : { notebook: run.notebook }),
+    stage1: 'dct-lda (evidence preset, seed 1)',
+    text: 'use-lite',
     fsvae: run.fsvae ? `seed ${run.fsvae.seed}` : 'skipped',
-    permutations: run.permutations, wallSeconds: run.wallSeconds,
+    permutations: run.permutations,
+    wallSeconds: run.wallSeconds,
   });
   const splitFindings = r.findings.filter((f) => !/, (ridge map|FS-VAE)/.test(f));
   const confusionFindings = r.findings.filter((f) => /, (ridge map|FS-VAE)/.test(f));
-  const a = writeResultTableWithJson({
-    name: 'transfer_diagnosis', title: 'Why the text → skeleton transfer fails: text vs skeleton '
-      + 'class geometry, ridge map, its labelled ceilings and the NCM oracle, per split and text mode',
-    rows: r.rows, notes: [...splitFindings.map((f) => `Finding: ${f}`), ...r.notes],
-  }, prov, { findings: r.findings, origins: r.origins, ridgeFigures: r.ridgeFigures });
-  const g = writeResultTableWithJson({
-    name: 'transfer_diagnosis_geometry',
-    title: 'Geometry of the stage-1 class means per split: structure for a text map to learn, and where the unseen classes lie',
-    rows: r.splitRows,
-    notes: [
-      ...r.findings.filter((f) => /geometry of the stage-1|cross-side shift/.test(f)).map((f) => `Finding: ${f}`),
-      r.notes[0], r.notes[1], r.notes[6], r.notes[8],
-    ],
-  }, prov);
-  const b = writeResultTableWithJson({
-    name: 'transfer_diagnosis_ridge', title: 'What moves the ridge reference: ZSL accuracy per α and text mode (val phase, test, and the labelled ceilings)',
-    rows: r.ridgeRows,
-    notes: ['"chosen on val": the α the ridge reference uses (best val-phase accuracy, first of the grid on ties).', r.notes[0], r.notes[4], r.notes[5]],
-  }, prov, { figures: r.ridgeFigures });
-  const c = writeResultTableWithJson({
-    name: 'transfer_confusion',
-    title: 'Unseen-class confusion of the ridge map and FS-VAE (preset text mode): per unseen class, its accuracy and what it is taken for',
-    rows: r.confusionRows,
-    notes: [
-      ...confusionFindings.map((f) => `Finding: ${f}`),
-      'Rows = true class, columns = predicted class, over the unseen classes of the split in ascending id order (the order '
-        + 'of the rows of each split and method). "taken for": the wrong class its samples are most often predicted as.',
-      'ridge map: the ridge reference with the dataset preset\'s text mode and the α chosen on the val phase. FS-VAE: '
-        + 'the dataset\'s stage-2 preset, one seed, the clean protocol\'s cycle (chosen on the pseudo-unseen val split); '
-        + 'predictions = argmax of the stage-3 unseen classifier\'s softmax on ztest, as returned by runZeroShotSeeds.',
-      r.notes[0],
-    ],
-  }, prov, { confusions: r.confusions, figures: r.figures });
+  const a = writeResultTableWithJson(
+    {
+      name: 'transfer_diagnosis',
+      title:
+        'Why the text → skeleton transfer fails: text vs skeleton ' +
+        'class geometry, ridge map, its labelled ceilings and the NCM oracle, per split and text mode',
+      rows: r.rows,
+      notes: [...splitFindings.map((f) => `Finding: ${f}`), ...r.notes],
+    },
+    prov,
+    { findings: r.findings, origins: r.origins, ridgeFigures: r.ridgeFigures },
+  );
+  const g = writeResultTableWithJson(
+    {
+      name: 'transfer_diagnosis_geometry',
+      title: 'Geometry of the stage-1 class means per split: structure for a text map to learn, and where the unseen classes lie',
+      rows: r.splitRows,
+      notes: [
+        ...r.findings.filter((f) => /geometry of the stage-1|cross-side shift/.test(f)).map((f) => `Finding: ${f}`),
+        r.notes[0],
+        r.notes[1],
+        r.notes[6],
+        r.notes[8],
+      ],
+    },
+    prov,
+  );
+  const b = writeResultTableWithJson(
+    {
+      name: 'transfer_diagnosis_ridge',
+      title: 'What moves the ridge reference: ZSL accuracy per α and text mode (val phase, test, and the labelled ceilings)',
+      rows: r.ridgeRows,
+      notes: ['"chosen on val": the α the ridge reference uses (best val-phase accuracy, first of the grid on ties).', r.notes[0], r.notes[4], r.notes[5]],
+    },
+    prov,
+    { figures: r.ridgeFigures },
+  );
+  const c = writeResultTableWithJson(
+    {
+      name: 'transfer_confusion',
+      title: 'Unseen-class confusion of the ridge map and FS-VAE (preset text mode): per unseen class, its accuracy and what it is taken for',
+      rows: r.confusionRows,
+      notes: [
+        ...confusionFindings.map((f) => `Finding: ${f}`),
+        'Rows = true class, columns = predicted class, over the unseen classes of the split in ascending id order (the order ' +
+          'of the rows of each split and method). "taken for": the wrong class its samples are most often predicted as.',
+        "ridge map: the ridge reference with the dataset preset's text mode and the α chosen on the val phase. FS-VAE: " +
+          "the dataset's stage-2 preset, one seed, the clean protocol's cycle (chosen on the pseudo-unseen val split); " +
+          "predictions = argmax of the stage-3 unseen classifier's softmax on ztest, as returned by runZeroShotSeeds.",
+        r.notes[0],
+      ],
+    },
+    prov,
+    { confusions: r.confusions, figures: r.figures },
+  );
   return [a.md, g.md, b.md, c.md];
 }

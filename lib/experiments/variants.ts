@@ -4,8 +4,8 @@
  * of notebooks 03-07 is a list of variants run through the same stages 2-4.
  */
 import { frequencyConfig, FrequencyPresetName } from '../frequency/enhancer';
-import { AlignmentLossName, Stage2Config } from '../train/config';
-import { CycleRecord, Stage2Progress } from '../train/stage2';
+import { AlignmentLossName, FsvaeConfig } from '../train/config';
+import { CycleRecord, Stage2Engine, Stage2Progress } from '../train/stage2';
 import { Protocol, runZeroShotBenchmark, stage2EnginesUsed, ZeroShotBenchmarkResult, GateConfig } from '../pipeline/zero-shot';
 import { PreparedFeatures, TextSourceSpec, textFeaturesFor, zeroShotDataFor } from '../pipeline/features';
 import { Row } from '../report/table';
@@ -31,15 +31,17 @@ export const OURS_DAGGER: Variant = { name: 'Ours† (only w_i)', textMode: 'lb_
 /** MSF-GZSSAR-style baseline: labels only (no SD), no FM, cross-reconstruction alignment (no CL). */
 export const BASELINE: Variant = { name: 'Baseline (no SD, FM, CL)', textMode: 'lb', frequency: 'off', alignment: 'cross-reconstruction' };
 
-export function applyVariant(base: Stage2Config, v: Variant): Stage2Config {
-  const cfg: Stage2Config = structuredClone(base);
+export function applyVariant(base: FsvaeConfig, v: Variant): FsvaeConfig {
+  const cfg: FsvaeConfig = structuredClone(base);
   if (v.textMode) cfg.textMode = v.textMode;
   const bandOverrides = { ...(v.phi !== undefined ? { phi: v.phi } : {}), ...(v.bands !== undefined ? { bands: v.bands } : {}) };
   // a named frequency preset (with φ/b edits), or φ/b edits of the base preset's module
-  const frequency = (current: Stage2Config['skeletonFrequency']) =>
+  const frequency = (current: FsvaeConfig['skeletonFrequency']) =>
     v.frequency
       ? frequencyConfig(v.frequency, bandOverrides)
-      : Object.keys(bandOverrides).length ? { ...current, ...bandOverrides, preset: 'custom' as const } : current;
+      : Object.keys(bandOverrides).length
+        ? { ...current, ...bandOverrides, preset: 'custom' as const }
+        : current;
   cfg.skeletonFrequency = frequency(cfg.skeletonFrequency);
   cfg.textFrequency = frequency(cfg.textFrequency);
   if (v.alignment) cfg.alignment.loss = v.alignment;
@@ -65,34 +67,58 @@ export interface RunVariantsOptions {
   onProgress?: (variant: string, phase: 'train' | 'val', seed: number, p: Stage2Progress) => void;
   /** every finished cycle of every variant, seed and phase */
   onCycle?: (variant: string, phase: 'train' | 'val', seed: number, c: CycleRecord) => void;
+  /** the stage-2 engine requested (default 'auto'; the CLI's --engine) */
+  engine?: Stage2Engine;
 }
 
 /** Runs stages 2-4 for each variant on prepared features (text features computed per text mode, cached). */
-export async function runVariants(prepared: PreparedFeatures, base: Stage2Config, variants: Variant[], opts: RunVariantsOptions): Promise<VariantRun[]> {
+export async function runVariants(prepared: PreparedFeatures, base: FsvaeConfig, variants: Variant[], opts: RunVariantsOptions): Promise<VariantRun[]> {
+  return runConfiguredVariants(
+    prepared,
+    variants.map((variant) => ({ variant, config: applyVariant(base, variant) })),
+    opts,
+  );
+}
+
+/** runVariants for variants already applied to their base (applyVariant once, e.g. to key a cache by the configuration). */
+export async function runConfiguredVariants(
+  prepared: PreparedFeatures,
+  configured: ReadonlyArray<{ variant: Variant; config: FsvaeConfig }>,
+  opts: RunVariantsOptions,
+): Promise<VariantRun[]> {
   const runs: VariantRun[] = [];
-  for (const v of variants) {
+  for (const { variant: v, config: cfg } of configured) {
     const t0 = Date.now();
-    const cfg = applyVariant(base, v);
     const text = await textFeaturesFor(prepared, cfg.textMode, opts.text);
     const data = zeroShotDataFor(prepared, text);
-    opts.log?.(`[${prepared.split.name}] ${v.name}: text ${cfg.textMode} (${text.cols}-d, ${text.source}), `
-      + `FM ${cfg.skeletonFrequency.preset}, alignment ${cfg.alignment.loss}`);
+    opts.log?.(
+      `[${prepared.split.name}] ${v.name}: text ${cfg.textMode} (${text.cols}-d, ${text.source}), ` +
+        `FM ${cfg.skeletonFrequency.preset}, alignment ${cfg.alignment.loss}`,
+    );
     const result = await runZeroShotBenchmark(cfg, data, {
-      seeds: opts.seeds, gate: opts.gate, latentsOf: opts.latentsOf,
+      seeds: opts.seeds,
+      gate: opts.gate,
+      latentsOf: opts.latentsOf,
+      engine: opts.engine,
       onProgress: opts.onProgress ? (phase, seed, p) => opts.onProgress!(v.name, phase, seed, p) : undefined,
       onCycle: opts.onCycle ? (phase, seed, c) => opts.onCycle!(v.name, phase, seed, c) : undefined,
     });
     runs.push({ variant: v, result, wallSeconds: (Date.now() - t0) / 1000 });
     const s = result.summary.clean;
-    opts.log?.(`[${prepared.split.name}] ${v.name}: ZSL ${formatMeanStd(s.zsl, { scale: 100 })}, H ${formatMeanStd(s.harmonic, { scale: 100 })} (clean) `
-      + `in ${((Date.now() - t0) / 1000).toFixed(0)} s, stage-2 engine ${stage2EnginesUsed(result)}`);
+    opts.log?.(
+      `[${prepared.split.name}] ${v.name}: ZSL ${formatMeanStd(s.zsl, { scale: 100 })}, H ${formatMeanStd(s.harmonic, { scale: 100 })} (clean) ` +
+        `in ${((Date.now() - t0) / 1000).toFixed(0)} s, stage-2 engine ${stage2EnginesUsed(result)}`,
+    );
   }
   return runs;
 }
 
 /** One table row per variant and protocol, percentages as 'mean ± std'. */
 export function variantRows(
-  prepared: PreparedFeatures, runs: VariantRun[], protocols: Protocol[] = ['clean', 'reference'], extra: (r: VariantRun) => Row = () => ({}),
+  prepared: PreparedFeatures,
+  runs: VariantRun[],
+  protocols: Protocol[] = ['clean', 'reference'],
+  extra: (r: VariantRun) => Row = () => ({}),
 ): Row[] {
   const rows: Row[] = [];
   const pct = { scale: 100, digits: 1 };
@@ -100,9 +126,14 @@ export function variantRows(
     for (const p of protocols) {
       const s = r.result.summary[p];
       rows.push({
-        dataset: prepared.textDataset, split: prepared.split.name, method: r.variant.name,
+        dataset: prepared.textDataset,
+        split: prepared.split.name,
+        method: r.variant.name,
         protocol: p === 'clean' ? 'clean' : 'reference (test-selected)',
-        seeds: r.result.seeds.length, ZSL: formatMeanStd(s.zsl, pct), S: formatMeanStd(s.seen, pct), U: formatMeanStd(s.unseen, pct),
+        seeds: r.result.seeds.length,
+        ZSL: formatMeanStd(s.zsl, pct),
+        S: formatMeanStd(s.seen, pct),
+        U: formatMeanStd(s.unseen, pct),
         H: formatMeanStd(s.harmonic, pct),
         ...extra(r),
       });

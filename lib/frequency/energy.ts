@@ -93,8 +93,8 @@ export interface OrthogonalityCheck {
 
 /** Orthogonality of the DCT basis (the identity used in Eq. 31 and 34), checked in high precision. */
 export function checkOrthogonality(n: number, precision = 64): OrthogonalityCheck {
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new FsvaeInputError('checkOrthogonality: n must be an integer in 1..64 (cost is O(n³) BigNumber ops), '
-    + `got ${n}.`);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new FsvaeInputError('checkOrthogonality: n must be an integer in 1..64 (cost is O(n³) BigNumber ops), ' + `got ${n}.`);
   const M = math.create(math.all, { number: 'BigNumber', precision });
   const bn = (v: number | string) => M.bignumber(v);
   const pi = M.pi as unknown as math.BigNumber;

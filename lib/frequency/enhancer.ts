@@ -43,26 +43,58 @@ export interface FrequencyConfig {
 export const FREQUENCY_PRESETS: Readonly<Record<FrequencyPresetName, Readonly<FrequencyConfig>>> = {
   /** Exactly the public code (model.py dct_enhance): φ=30, b=30, k=0.3, w=1, last coefficient untouched. */
   reference: {
-    preset: 'reference', mode: 'low-high', phi: 30, bands: 30, useK: true, kInit: 0.3, wInit: 1,
-    highForm: 'eq3', scaleLastCoefficient: false, trainable: true,
+    preset: 'reference',
+    mode: 'low-high',
+    phi: 30,
+    bands: 30,
+    useK: true,
+    kInit: 0.3,
+    wInit: 1,
+    highForm: 'eq3',
+    scaleLastCoefficient: false,
+    trainable: true,
   },
   /**
    * The paper as printed: Eq. 2-3 (no k), φ=35 and b=30 from Table 12, bands covering every coefficient.
    * The paper never states w's initial value; 0.3 makes the initial gains equal to the code's (w·k = 0.3).
    */
   paper: {
-    preset: 'paper', mode: 'low-high', phi: 35, bands: 30, useK: false, kInit: 1, wInit: 0.3,
-    highForm: 'eq3', scaleLastCoefficient: true, trainable: true,
+    preset: 'paper',
+    mode: 'low-high',
+    phi: 35,
+    bands: 30,
+    useK: false,
+    kInit: 1,
+    wInit: 0.3,
+    highForm: 'eq3',
+    scaleLastCoefficient: true,
+    trainable: true,
   },
   /** Fig. 7 / Table 1 "Ours†": gain = w_i (init 1), band layout of the code. */
   'learnable-only': {
-    preset: 'learnable-only', mode: 'learnable-only', phi: 30, bands: 30, useK: false, kInit: 1, wInit: 1,
-    highForm: 'eq3', scaleLastCoefficient: false, trainable: true,
+    preset: 'learnable-only',
+    mode: 'learnable-only',
+    phi: 30,
+    bands: 30,
+    useK: false,
+    kInit: 1,
+    wInit: 1,
+    highForm: 'eq3',
+    scaleLastCoefficient: false,
+    trainable: true,
   },
   /** No frequency module (identity). */
   off: {
-    preset: 'off', mode: 'off', phi: 30, bands: 30, useK: false, kInit: 1, wInit: 1,
-    highForm: 'eq3', scaleLastCoefficient: false, trainable: false,
+    preset: 'off',
+    mode: 'off',
+    phi: 30,
+    bands: 30,
+    useK: false,
+    kInit: 1,
+    wInit: 1,
+    highForm: 'eq3',
+    scaleLastCoefficient: false,
+    trainable: false,
   },
 };
 
@@ -72,8 +104,9 @@ export function frequencyConfig(name: FrequencyPresetName, overrides: Partial<Fr
   if (!base) {
     throw new FsvaeInputError(`Unknown frequency preset '${name}'. Known: ${Object.keys(FREQUENCY_PRESETS).join(', ')}.`);
   }
-  const changed = Object.keys(overrides).some((k) => k !== 'preset'
-    && (overrides as Record<string, unknown>)[k] !== (base as unknown as Record<string, unknown>)[k]);
+  const changed = Object.keys(overrides).some(
+    (k) => k !== 'preset' && (overrides as Record<string, unknown>)[k] !== (base as unknown as Record<string, unknown>)[k],
+  );
   return { ...base, ...overrides, preset: changed ? 'custom' : base.preset };
 }
 
@@ -112,7 +145,8 @@ export function bandLayout(n: number, config: FrequencyConfig): BandLayout {
   for (let i = 0; i < b; i++) {
     const low = p[i + 1] <= config.phi;
     isLow.push(low);
-    if (low) signedDecay[i] = 1 - i / b; // Eq. 2
+    if (low)
+      signedDecay[i] = 1 - i / b; // Eq. 2
     else signedDecay[i] = -(config.highForm === 'eq3' ? 1 - (i - b) / b : 1 - i / b); // Eq. 3 / App. F.4
   }
   return { n, bands: b, splitPoints: p, bandOf, isLow, signedDecay };
@@ -191,10 +225,11 @@ export class FrequencyEnhancer {
     this.unscaled = tf.keep(tf.tensor1d(unscaled));
     this.one = tf.keep(tf.scalar(1));
     const active = config.mode !== 'off';
-    this.w = active ? tf.variable(tf.fill([b], config.wInit), config.trainable, `${name}/w`) as tf.Variable<tf.Rank.R1> : null;
-    this.k = active && config.mode === 'low-high' && config.useK
-      ? tf.variable(tf.scalar(config.kInit), config.trainable, `${name}/k`) as tf.Variable<tf.Rank.R0>
-      : null;
+    this.w = active ? (tf.variable(tf.fill([b], config.wInit), config.trainable, `${name}/w`) as tf.Variable<tf.Rank.R1>) : null;
+    this.k =
+      active && config.mode === 'low-high' && config.useK
+        ? (tf.variable(tf.scalar(config.kInit), config.trainable, `${name}/k`) as tf.Variable<tf.Rank.R0>)
+        : null;
   }
 
   /** Trainable variables (empty when the module is off). */
@@ -219,7 +254,8 @@ export class FrequencyEnhancer {
       for (let i = 0; i < wv.length; i++) [g[i], dW[i], dK[i]] = bandGain(mode, decay[i], wv[i], kv);
       save([tf.tensor1d(dW), tf.tensor1d(dK)]);
       return {
-        value: tf.tensor1d(g), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]), tf.reshape(tf.sum(tf.mul(dy, saved[1])), k.shape)],
+        value: tf.tensor1d(g),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]), tf.reshape(tf.sum(tf.mul(dy, saved[1])), k.shape)],
       };
     }) as unknown as Parameters<typeof tf.customGrad>[0]);
     return op(this.w, this.k ?? this.one) as tf.Tensor1D;
@@ -243,8 +279,9 @@ export class FrequencyEnhancer {
     const { basis, basisT } = dctBasisTensors(n);
     // hand-written backward with the cached Φ and Φᵀ (no per-step transposes):
     //   X = xΦᵀ, y = (X ⊙ g)Φ;  dS = dy·Φᵀ,  dg = Σ_rows dS ⊙ X,  dx = (dS ⊙ g)·Φ
-    const customGrad2 = tf.customGrad as unknown as
-      (f: (a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => unknown) => (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+    const customGrad2 = tf.customGrad as unknown as (
+      f: (a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => unknown,
+    ) => (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
     const enhance = customGrad2((rows: tf.Tensor, g: tf.Tensor, save: tf.GradSaveFunc) => {
       const coefficients = tf.matMul(rows as tf.Tensor2D, basisT); // Eq. 29 for every row
       save([coefficients, g]);

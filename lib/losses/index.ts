@@ -87,9 +87,15 @@ export function crossReconstruction(fs: tf.Tensor2D, sTilde: tf.Tensor2D, ft: tf
  * negatives (the code's skeleton side) mean_i σ(pos_i/λ).
  */
 export function calibratedTerm(side: AlignmentSide, lambda: number): tf.Scalar {
-  return alignmentSideLoss({
-    term: side.negatives ? 'calibrated' : 'calibrated-no-negative', params: { lambda, margin: 0 }, weight: 1, negatives: !!side.negatives,
-  }, side);
+  return alignmentSideLoss(
+    {
+      term: side.negatives ? 'calibrated' : 'calibrated-no-negative',
+      params: { lambda, margin: 0 },
+      weight: 1,
+      negatives: !!side.negatives,
+    },
+    side,
+  );
 }
 
 /** ℓ(a) = 1/(1 + e^{−a}) — the sigmoid of Eq. 11, symmetric: ℓ(a) + ℓ(−a) = 1 (the property behind Theorem 1). */
@@ -106,7 +112,9 @@ export function calibratedAlignmentPaper(text: AlignmentSide, skeleton: Alignmen
  */
 export function calibratedAlignmentReference(text: AlignmentSide, skeletonAnchor: tf.Tensor2D, skeletonReconstruction: tf.Tensor2D, lambda: number): tf.Scalar {
   return alignmentLoss(alignmentForm('calibrated-reference', lambda, 0), text, {
-    anchor: skeletonAnchor, reconstruction: skeletonReconstruction, negatives: null,
+    anchor: skeletonAnchor,
+    reconstruction: skeletonReconstruction,
+    negatives: null,
   });
 }
 

@@ -41,7 +41,12 @@ export function xavierUniform(rng: Random, fanIn: number, fanOut: number, gain: 
 export class Linear {
   readonly weight: tf.Variable<tf.Rank.R2>;
   readonly bias: tf.Variable<tf.Rank.R1>;
-  constructor(readonly inDim: number, readonly outDim: number, weights: Float32Array, name: string) {
+  constructor(
+    readonly inDim: number,
+    readonly outDim: number,
+    weights: Float32Array,
+    name: string,
+  ) {
     this.weight = tf.variable(tf.tensor2d(weights, [inDim, outDim]), true, `${name}/W`);
     this.bias = tf.variable(tf.zeros([outDim]), true, `${name}/b`);
   }
@@ -65,7 +70,14 @@ export interface Posterior {
 export class Encoder {
   readonly frequency: FrequencyEnhancer;
   readonly head: Linear;
-  constructor(readonly inDim: number, readonly latentDim: number, cfg: FsvaeModelConfig, freq: FrequencyConfig, rng: Random, name: string) {
+  constructor(
+    readonly inDim: number,
+    readonly latentDim: number,
+    cfg: FsvaeModelConfig,
+    freq: FrequencyConfig,
+    rng: Random,
+    name: string,
+  ) {
     this.frequency = new FrequencyEnhancer(inDim, freq, `${name}/fm`);
     const d = inDim;
     // μ and log σ² heads initialised separately (fan_out = L each), then concatenated column-wise
@@ -98,7 +110,14 @@ export class Encoder {
 /** Linear (+ ReLU in the public code). */
 export class Decoder {
   readonly layer: Linear;
-  constructor(latentDim: number, outDim: number, readonly activation: 'relu' | 'linear', rng: Random, gain: number, name: string) {
+  constructor(
+    latentDim: number,
+    outDim: number,
+    readonly activation: 'relu' | 'linear',
+    rng: Random,
+    gain: number,
+    name: string,
+  ) {
     this.layer = Linear.xavier(rng, latentDim, outDim, gain, name);
   }
   apply(z: tf.Tensor2D): tf.Tensor2D {
@@ -129,7 +148,10 @@ export class FsvaeModel {
   readonly skeletonDecoder: Decoder;
   readonly textDecoder: Decoder;
 
-  constructor(readonly config: FsvaeModelConfig, seed: number) {
+  constructor(
+    readonly config: FsvaeModelConfig,
+    seed: number,
+  ) {
     for (const [k, v] of Object.entries({ skeletonDim: config.skeletonDim, textDim: config.textDim, latentDim: config.latentDim })) {
       if (!Number.isInteger(v) || v <= 0) throw new FsvaeInputError(`FsvaeModel: ${k} must be a positive integer, got ${v}.`);
     }

@@ -54,7 +54,10 @@ export function fsvaeLoss(model: FsvaeModel, batch: LossBatch, noise: LossNoise,
   const pt: Posterior = { mu: tf.gather(ptAll.mu, y) as tf.Tensor2D, logvar: tf.gather(ptAll.logvar, y) as tf.Tensor2D };
   const zs = reparameterise(ps, noise.epsSkeleton, w.reparameterisation);
   const zt = reparameterise(pt, noise.epsText, w.reparameterisation);
-  let sHat: tf.Tensor2D, tHat: tf.Tensor2D, sTilde: tf.Tensor2D | null = null, tTilde: tf.Tensor2D | null = null;
+  let sHat: tf.Tensor2D,
+    tHat: tf.Tensor2D,
+    sTilde: tf.Tensor2D | null = null,
+    tTilde: tf.Tensor2D | null = null;
   if (w.alignActive) {
     // self and cross reconstructions through one decoder call each: Dec_s([z_s; z_t]), Dec_t([z_t; z_s])
     [sHat, sTilde] = tf.split(model.skeletonDecoder.apply(tf.concat([zs, zt], 0) as tf.Tensor2D), 2, 0) as [tf.Tensor2D, tf.Tensor2D];

@@ -113,24 +113,29 @@ export function loadSequences(src: DatasetSource): LoadedSequences | MissingData
     const h = createHash('sha256');
     for (const q of ds.sequences) h.update(`${q.id}\0${q.label}\0`).update(new Uint8Array(q.data.buffer, q.data.byteOffset, q.data.byteLength));
     return {
-      sequences: ds.sequences, side: sideFromIds(ds.protocol.trainSubjects, ds.protocol.testSubjects, 'subject'),
+      sequences: ds.sequences,
+      side: sideFromIds(ds.protocol.trainSubjects, ds.protocol.testSubjects, 'subject'),
       origin: `generated dataset (lib/data/generator, preset ${src.preset}, seed ${src.seed}; synthetic)`,
       datasetId: `generated:${src.preset}:${src.seed}:${h.digest('hex').slice(0, 24)}`,
     };
   }
   const loc = locateRawDataset(src.dataset, src.dir);
-  if (!loc.path) return {
-    missing: true, source: src,
-    message: `${src.dataset} skeletons not found (tried ${loc.tried.join(', ')}); get them with: ${rawDataset(src.dataset).download}`,
-  };
+  if (!loc.path)
+    return {
+      missing: true,
+      source: src,
+      message: `${src.dataset} skeletons not found (tried ${loc.tried.join(', ')}); get them with: ${rawDataset(src.dataset).download}`,
+    };
   const { sequences, side, note } = readRawSkeletons(src.dataset, loc.path);
   return {
-    sequences, side, origin: `${src.dataset} (real, ${loc.source}: ${loc.path}${note ? `; ${note}` : ''})`,
+    sequences,
+    side,
+    origin: `${src.dataset} (real, ${loc.source}: ${loc.path}${note ? `; ${note}` : ''})`,
     datasetId: `${src.dataset}:${contentIdentity(loc.path)}`,
   };
 }
 
-/** Reads a raw dataset folder with its reader and the dataset's standard train/test protocol (lib/data/datasets.ts). */
+/** Reads a raw dataset folder with its reader and the dataset's standard train/test protocol (lib/data/datasets/). */
 export function readRawSkeletons(dataset: RawSkeletonDataset, dir: string): RawDatasetRead {
   return rawDataset(dataset).read(dir);
 }
@@ -147,8 +152,12 @@ export const CONTENT_HASH_LIMIT = 1 << 30;
 export function contentIdentity(dir: string): string {
   const h = createHash('sha256');
   const st = fs.statSync(dir);
-  if (!st.isDirectory()) return h.update(`${path.basename(dir)}\0${st.size}\0`)
-    .update(st.size <= CONTENT_HASH_LIMIT ? fs.readFileSync(dir) : String(st.mtimeMs)).digest('hex').slice(0, 24);
+  if (!st.isDirectory())
+    return h
+      .update(`${path.basename(dir)}\0${st.size}\0`)
+      .update(st.size <= CONTENT_HASH_LIMIT ? fs.readFileSync(dir) : String(st.mtimeMs))
+      .digest('hex')
+      .slice(0, 24);
   const files: { rel: string; p: string; f: fs.Stats | null }[] = [];
   walkFiles(dir, 4, (rel, p) => {
     let f: fs.Stats | null = null;
@@ -190,12 +199,18 @@ export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): Prepa
   const split = resolveSplit(src.split);
   if (src.kind === 'synse') {
     const loc = locateData('sk_feats', src.features);
-    if (!loc.path) return {
-      missing: true, source: src,
-      message: `${src.dataset} SynSE features not found (tried ${loc.tried.join(', ')}); get them with: ${SYNSE_FEATURES_HINT}`,
-    };
+    if (!loc.path)
+      return {
+        missing: true,
+        source: src,
+        message: `${src.dataset} SynSE features not found (tried ${loc.tried.join(', ')}); get them with: ${SYNSE_FEATURES_HINT}`,
+      };
     return {
-      source: src, description: `${src.dataset} SynSE Shift-GCN features (${loc.source}: ${loc.path})`, split, featuresRoot: loc.path, textDataset: src.dataset,
+      source: src,
+      description: `${src.dataset} SynSE Shift-GCN features (${loc.source}: ${loc.path})`,
+      split,
+      featuresRoot: loc.path,
+      textDataset: src.dataset,
       cached: false,
     };
   }
@@ -210,18 +225,35 @@ export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): Prepa
     opts.log?.(`[features] cached: ${dir}`);
     const stage1 = cachedReport;
     return {
-      source: src, description, split, featuresRoot: path.join(dir, 'sk_feats'), textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1,
+      source: src,
+      description,
+      split,
+      featuresRoot: path.join(dir, 'sk_feats'),
+      textDataset: src.kind === 'generated' ? 'generated' : src.dataset,
+      stage1,
       cached: true,
     };
   }
   opts.log?.(`[features] stage 1 (${opts.stage1.name}) on ${sequences.length} sequences of ${origin}; writing ${dir}`);
   const stage1 = exportStage1Features({
-    sequences, split, numClasses: split.numClasses, side, outDir: path.join(dir, 'sk_feats'), config: opts.stage1, seed: opts.seed,
-    onProgress: (phase, p) => opts.onStage1Progress?.(phase, p), log: opts.log,
+    sequences,
+    split,
+    numClasses: split.numClasses,
+    side,
+    outDir: path.join(dir, 'sk_feats'),
+    config: opts.stage1,
+    seed: opts.seed,
+    onProgress: (phase, p) => opts.onStage1Progress?.(phase, p),
+    log: opts.log,
   });
   writeCacheReport(reportFile, stage1); // written last: marks a complete cache entry
   return {
-    source: src, description, split, featuresRoot: path.join(dir, 'sk_feats'), textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1,
+    source: src,
+    description,
+    split,
+    featuresRoot: path.join(dir, 'sk_feats'),
+    textDataset: src.kind === 'generated' ? 'generated' : src.dataset,
+    stage1,
     cached: false,
   };
 }
@@ -253,8 +285,13 @@ function prepareSadvae(src: SadvaeSource): PreparedFeatures {
   const ref = sadvaeSplitRef(src.dataset, src.index);
   const dirs = sadvaePaths(src.dir, ref);
   return {
-    source: src, description: `SA-DVAE ST-GCN features, ${sadvaeSplitId(ref)} (${src.dir})`, split: src.split,
-    featuresRoot: path.dirname(dirs.train), phaseDirs: { train: dirs.train, val: dirs.val }, textDataset: SADVAE_TEXT_DATASET[src.dataset], cached: false,
+    source: src,
+    description: `SA-DVAE ST-GCN features, ${sadvaeSplitId(ref)} (${src.dir})`,
+    split: src.split,
+    featuresRoot: path.dirname(dirs.train),
+    phaseDirs: { train: dirs.train, val: dirs.val },
+    textDataset: SADVAE_TEXT_DATASET[src.dataset],
+    cached: false,
   };
 }
 
@@ -299,8 +336,10 @@ export function readCacheReport(file: string, log?: (l: string) => void): Stage1
   })();
   const want = rep.cacheFiles;
   if (!want || !now || JSON.stringify(now) !== JSON.stringify(want)) {
-    log?.(`[features] the feature files of ${path.dirname(file)} do not match its report (changed, missing or from an older version); `
-      + 'recomputing this cache entry');
+    log?.(
+      `[features] the feature files of ${path.dirname(file)} do not match its report (changed, missing or from an older version); ` +
+        'recomputing this cache entry',
+    );
     return null;
   }
   const { cacheFiles: _files, ...report } = rep;
@@ -308,7 +347,10 @@ export function readCacheReport(file: string, log?: (l: string) => void): Stage1
 }
 
 function featureCacheEntry(src: DatasetSource, split: BenchmarkSplit, datasetId: string, opts: PrepareOptions): string {
-  const key = createHash('sha256').update(JSON.stringify({ datasetId, split, stage1: opts.stage1, seed: opts.seed, v: 2 })).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ datasetId, split, stage1: opts.stage1, seed: opts.seed, v: 2 }))
+    .digest('hex')
+    .slice(0, 16);
   return path.join(featureCacheDir(), `${sourceName(src)}-${split.name.replace(/\//g, '_')}-${key}`);
 }
 
@@ -328,15 +370,28 @@ export async function prepareFeaturesParallel(src: DatasetSource, opts: PrepareO
   opts.log?.(`[features] stage 1 (${opts.stage1.name}) on ${loaded.sequences.length} sequences of ${loaded.origin}; both phases in parallel; writing ${dir}`);
   const valPending = exportStage1InWorker({ source: src, split, stage1: opts.stage1, seed: opts.seed, outDir: path.join(dir, 'sk_feats') });
   const trainReport = exportStage1Features({
-    sequences: loaded.sequences, split, numClasses: split.numClasses, side: loaded.side, outDir: path.join(dir, 'sk_feats'), config: opts.stage1,
-    seed: opts.seed, phases: ['train'], onProgress: (phase, p) => opts.onStage1Progress?.(phase, p), log: opts.log,
+    sequences: loaded.sequences,
+    split,
+    numClasses: split.numClasses,
+    side: loaded.side,
+    outDir: path.join(dir, 'sk_feats'),
+    config: opts.stage1,
+    seed: opts.seed,
+    phases: ['train'],
+    onProgress: (phase, p) => opts.onStage1Progress?.(phase, p),
+    log: opts.log,
   });
   const valReport = await valPending;
   const stage1: Stage1ExportReport = { ...trainReport, val: valReport.val };
   writeCacheReport(path.join(dir, 'stage1-report.json'), stage1);
   return {
-    source: src, description: `${loaded.origin} → stage 1 ${opts.stage1.name} (seed ${opts.seed})`, split, featuresRoot: path.join(dir, 'sk_feats'),
-    textDataset: src.kind === 'generated' ? 'generated' : src.dataset, stage1, cached: false,
+    source: src,
+    description: `${loaded.origin} → stage 1 ${opts.stage1.name} (seed ${opts.seed})`,
+    split,
+    featuresRoot: path.join(dir, 'sk_feats'),
+    textDataset: src.kind === 'generated' ? 'generated' : src.dataset,
+    stage1,
+    cached: false,
   };
 }
 
@@ -378,8 +433,14 @@ if (!isMainThread && parentPort && (workerData as { fsvaeStage1Job?: Stage1Worke
       const loaded = loadSequences(job.source);
       if ('missing' in loaded) throw new Error(loaded.message);
       const report = exportStage1Features({
-        sequences: loaded.sequences, split: job.split, numClasses: job.split.numClasses, side: loaded.side, outDir: job.outDir, config: job.stage1,
-        seed: job.seed, phases: ['val'],
+        sequences: loaded.sequences,
+        split: job.split,
+        numClasses: job.split.numClasses,
+        side: loaded.side,
+        outDir: job.outDir,
+        config: job.stage1,
+        seed: job.seed,
+        phases: ['val'],
       });
       port.postMessage({ ok: true, report });
     } catch (e) {
@@ -418,9 +479,8 @@ export async function textFeaturesFor(prepared: PreparedFeatures, mode: string, 
 
 /** Stage 2-4 inputs: the two SynSE folders + the text features. */
 export function zeroShotDataFor(prepared: PreparedFeatures, text: { rows: number; cols: number; data: Float32Array }): ZeroShotData {
-  if (text.rows !== prepared.split.numClasses) throw new FsvaeInputError(
-    `text features have ${text.rows} rows, split ${prepared.split.name} has ${prepared.split.numClasses} classes.`,
-  );
+  if (text.rows !== prepared.split.numClasses)
+    throw new FsvaeInputError(`text features have ${text.rows} rows, split ${prepared.split.name} has ${prepared.split.numClasses} classes.`);
   return {
     split: prepared.split,
     trainPhase: readPreparedPhase(prepared, 'train'),

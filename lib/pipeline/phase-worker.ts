@@ -7,11 +7,11 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, getBackendInfo, BackendName } from '../runtime/backend';
-import { Stage2Config } from '../train/config';
+import { FsvaeConfig } from '../train/config';
 import { CycleRecord, Stage2Engine, Stage2Inputs, Stage2Progress, Stage2Result, trainStage2 } from '../train/stage2';
 
 interface PhaseJob {
-  cfg: Stage2Config;
+  cfg: FsvaeConfig;
   inputs: Stage2Inputs;
   seed: number;
   checkpointDir?: string;
@@ -48,7 +48,8 @@ function mainThreadBackend(): BackendName {
  * or fails, never picks another one.
  */
 export function trainStage2InWorker(
-  cfg: Stage2Config, inputs: Stage2Inputs,
+  cfg: FsvaeConfig,
+  inputs: Stage2Inputs,
   opts: { seed: number; checkpointDir?: string; engine?: Stage2Engine; onProgress?: (p: Stage2Progress) => void; onCycle?: (c: CycleRecord) => void },
 ): Promise<Stage2Result> {
   const job: PhaseJob = { cfg, inputs, seed: opts.seed, checkpointDir: opts.checkpointDir, backend: mainThreadBackend(), engine: opts.engine };
@@ -85,7 +86,9 @@ if (!isMainThread && parentPort && (workerData as PhaseJob | undefined)?.cfg) {
     try {
       await initBackend({ prefer: job.backend, strict: true, quiet: true });
       const result = trainStage2(job.cfg, job.inputs, {
-        seed: job.seed, checkpointDir: job.checkpointDir, engine: job.engine,
+        seed: job.seed,
+        checkpointDir: job.checkpointDir,
+        engine: job.engine,
         onProgress: (p) => port.postMessage({ kind: 'progress', p } satisfies PhaseMessage),
         onCycle: (c) => port.postMessage({ kind: 'cycle', c } satisfies PhaseMessage),
       });

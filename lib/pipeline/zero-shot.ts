@@ -17,7 +17,7 @@ import { BenchmarkSplit } from '../data/splits';
 import { canRunPhasesInParallel, trainStage2InWorker } from './phase-worker';
 import { SynseSplitData } from '../data/synse';
 import { TextMatrix } from '../text/compose';
-import { Stage2Config } from '../train/config';
+import { FsvaeConfig } from '../train/config';
 import { CycleRecord, Stage2Engine, Stage2Progress, Stage2Result, resolveStage2Engine, trainStage2 } from '../train/stage2';
 import { FsvaeInputError } from '../util/assert';
 
@@ -60,7 +60,7 @@ export interface ZeroShotRunOptions {
   /** train-phase evaluation sets ('ztest', 'gtest') whose latent means are kept per cycle (Stage2Result.latents). */
   latentsOf?: string[];
   /**
-   * The stage-2 engine requested (default 'auto', where $FSVAE_STAGE2_ENGINE applies). It is
+   * The stage-2 engine requested (default 'auto'; the CLI's --engine). It is
    * resolved ONCE per run, by resolveStage2Engine on the main thread's active backend, and both
    * phases (the val phase also in its worker thread) train with that engine: they never choose
    * on their own.
@@ -69,7 +69,7 @@ export interface ZeroShotRunOptions {
 }
 
 /** The stage-2 engine a run of runZeroShotSeeds/runZeroShotBenchmark with `opts` uses for `cfg` (both phases). */
-export async function zeroShotStage2Engine(cfg: Stage2Config, opts: Pick<ZeroShotRunOptions, 'engine'> = {}): Promise<'fused' | 'autodiff'> {
+export async function zeroShotStage2Engine(cfg: FsvaeConfig, opts: Pick<ZeroShotRunOptions, 'engine'> = {}): Promise<'fused' | 'autodiff'> {
   // no backend yet: start the one tfjs would start at the first tensor of the run (registered, highest priority)
   if (!tf.getBackend()) await tf.ready();
   return resolveStage2Engine(cfg, opts.engine);
@@ -82,7 +82,7 @@ function argmax(a: number[]): number {
 }
 
 /** Runs both phases for every seed and applies both protocols. */
-export async function runZeroShotSeeds(cfg: Stage2Config, data: ZeroShotData, opts: ZeroShotRunOptions): Promise<SeedOutcome[]> {
+export async function runZeroShotSeeds(cfg: FsvaeConfig, data: ZeroShotData, opts: ZeroShotRunOptions): Promise<SeedOutcome[]> {
   const { split, trainPhase, valPhase, text } = data;
   if (!trainPhase.gtest) throw new FsvaeInputError(`${trainPhase.dir}: phase-train folder has no gtest (needed for GZSL).`);
   if (!valPhase.val) throw new FsvaeInputError(`${valPhase.dir}: phase-val folder has no val set (needed for the gate).`);
@@ -96,34 +96,59 @@ export async function runZeroShotSeeds(cfg: Stage2Config, data: ZeroShotData, op
     const ckpt = (phase: string) => (opts.checkpointDir ? `${opts.checkpointDir}/${phase}` : undefined);
     const valInputs = { train: valPhase.train, unseen: split.valUnseen, text, evalSets: { ztest: valPhase.ztest, val: valPhase.val } };
     const valOpts = {
-      seed, engine, checkpointDir: ckpt('val'),
-      onProgress: (p: Stage2Progress) => opts.onProgress?.('val', seed, p), onCycle: (c: CycleRecord) => opts.onCycle?.('val', seed, c),
+      seed,
+      engine,
+      checkpointDir: ckpt('val'),
+      onProgress: (p: Stage2Progress) => opts.onProgress?.('val', seed, p),
+      onCycle: (c: CycleRecord) => opts.onCycle?.('val', seed, c),
     };
-    opts.log?.(`[seed ${seed}] phase val: ${valPhase.train.rows} training rows, pseudo-unseen [${split.valUnseen.join(', ')}]`
-      + `${parallel ? ' (worker thread)' : ''}, stage-2 engine ${engine}`);
+    opts.log?.(
+      `[seed ${seed}] phase val: ${valPhase.train.rows} training rows, pseudo-unseen [${split.valUnseen.join(', ')}]` +
+        `${parallel ? ' (worker thread)' : ''}, stage-2 engine ${engine}`,
+    );
     // the val phase starts first: in a worker it runs while the main thread trains the train phase
     const valPending = parallel ? trainStage2InWorker(cfg, valInputs, valOpts) : Promise.resolve(trainStage2(cfg, valInputs, valOpts));
     opts.log?.(`[seed ${seed}] phase train: ${trainPhase.train.rows} training rows, unseen [${split.unseen.join(', ')}], stage-2 engine ${engine}`);
-    const trainResult = trainStage2(cfg, {
-      train: trainPhase.train, unseen: split.unseen, text, evalSets: { ztest: trainPhase.ztest, gtest: trainPhase.gtest },
-    }, {
-      seed, engine, checkpointDir: ckpt('train'), onProgress: (p) => opts.onProgress?.('train', seed, p),
-      onCycle: (c) => opts.onCycle?.('train', seed, c), latentsOf: opts.latentsOf,
-    });
+    const trainResult = trainStage2(
+      cfg,
+      {
+        train: trainPhase.train,
+        unseen: split.unseen,
+        text,
+        evalSets: { ztest: trainPhase.ztest, gtest: trainPhase.gtest },
+      },
+      {
+        seed,
+        engine,
+        checkpointDir: ckpt('train'),
+        onProgress: (p) => opts.onProgress?.('train', seed, p),
+        onCycle: (c) => opts.onCycle?.('train', seed, c),
+        latentsOf: opts.latentsOf,
+      },
+    );
     const valResult = await valPending;
-    for (const [phase, r] of [['train', trainResult], ['val', valResult]] as const) {
+    for (const [phase, r] of [
+      ['train', trainResult],
+      ['val', valResult],
+    ] as const) {
       if (r.engine !== engine) throw new Error(`seed ${seed}, phase ${phase}: stage 2 ran on the ${r.engine} engine, the run resolved ${engine}`);
     }
     const testZslByCycle = trainResult.cycles.map((c) => c.zslAccuracy);
     const valZslByCycle = valResult.cycles.map((c) => c.zslAccuracy);
     const cycle = { clean: argmax(valZslByCycle), reference: argmax(testZslByCycle) };
     out.push({
-      seed, testZslByCycle, valZslByCycle, cycle,
+      seed,
+      testZslByCycle,
+      valZslByCycle,
+      cycle,
       zsl: { clean: testZslByCycle[cycle.clean], reference: testZslByCycle[cycle.reference] },
-      trainResult, valResult,
+      trainResult,
+      valResult,
     });
-    opts.log?.(`[seed ${seed}] ZSL clean ${(100 * testZslByCycle[cycle.clean]).toFixed(1)} (cycle ${cycle.clean}), `
-      + `reference ${(100 * testZslByCycle[cycle.reference]).toFixed(1)} (cycle ${cycle.reference}, test-selected), stage-2 engine ${engine}`);
+    opts.log?.(
+      `[seed ${seed}] ZSL clean ${(100 * testZslByCycle[cycle.clean]).toFixed(1)} (cycle ${cycle.clean}), ` +
+        `reference ${(100 * testZslByCycle[cycle.reference]).toFixed(1)} (cycle ${cycle.reference}, test-selected), stage-2 engine ${engine}`,
+    );
   }
   return out;
 }
@@ -146,8 +171,10 @@ export interface ZeroShotFiles {
 
 export function loadZeroShotData(files: ZeroShotFiles, split: BenchmarkSplit): ZeroShotData {
   if (split.numClasses !== 60 && split.numClasses !== 120) {
-    throw new FsvaeInputError(`split ${split.name}: precomputed MSF text tables exist for 60 or 120 classes; got ${split.numClasses}. `
-      + 'Use an encoder from lib/text for other datasets.');
+    throw new FsvaeInputError(
+      `split ${split.name}: precomputed MSF text tables exist for 60 or 120 classes; got ${split.numClasses}. ` +
+        'Use an encoder from lib/text for other datasets.',
+    );
   }
   const parts = parseTextMode(files.textMode);
   const text = readTextFeatures(files.text, { encoder: files.encoder, parts, numClasses: split.numClasses as NtuClassCount });
@@ -202,16 +229,24 @@ export function gzslForSeed(o: SeedOutcome, data: ZeroShotData, gateCfg: GateCon
   const kVal = split.valUnseen.length;
   const k = Math.min(kVal, split.unseen.length);
   const gate = trainGate({
-    pZsUnseen: matrixOf(o.valResult.softmax[vCycle].ztest, kVal), logitsUnseen: logitsOf(valPhase.ztest, `${valPhase.dir} ztest`),
-    pZsSeen: matrixOf(o.valResult.softmax[vCycle].val, kVal), logitsSeen: logitsOf(valPhase.val!, `${valPhase.dir} val`),
-    k, temperature: gateCfg.temperature, threshold: gateCfg.threshold, seed: o.seed,
+    pZsUnseen: matrixOf(o.valResult.softmax[vCycle].ztest, kVal),
+    logitsUnseen: logitsOf(valPhase.ztest, `${valPhase.dir} ztest`),
+    pZsSeen: matrixOf(o.valResult.softmax[vCycle].val, kVal),
+    logitsSeen: logitsOf(valPhase.val!, `${valPhase.dir} val`),
+    k,
+    temperature: gateCfg.temperature,
+    threshold: gateCfg.threshold,
+    seed: o.seed,
   });
   const gtest = trainPhase.gtest!;
   const gzsl = {} as Record<Protocol, GzslResult>;
   for (const p of ['clean', 'reference'] as Protocol[]) {
     gzsl[p] = evaluateGzslWithGate(gate, {
-      pZs: matrixOf(o.trainResult.softmax[o.cycle[p]].gtest, split.unseen.length), logits: logitsOf(gtest, `${trainPhase.dir} gtest`),
-      labels: gtest.labels, seenIds: split.seen, unseenIds: split.unseen,
+      pZs: matrixOf(o.trainResult.softmax[o.cycle[p]].gtest, split.unseen.length),
+      logits: logitsOf(gtest, `${trainPhase.dir} gtest`),
+      labels: gtest.labels,
+      seenIds: split.seen,
+      unseenIds: split.unseen,
     });
   }
   const { model: _m, candidates: _c, ...gateSummary } = gate;
@@ -232,8 +267,14 @@ export interface ZeroShotBenchmarkResult {
   seeds: number[];
   gate: GateConfig;
   perSeed: {
-    seed: number; cycle: Record<Protocol, number>; zsl: Record<Protocol, number>; testZslByCycle: number[]; valZslByCycle: number[];
-    gzsl: Record<Protocol, { S: number; U: number; H: number }>; gateValidationAccuracy: number; stepsPerSecond: number;
+    seed: number;
+    cycle: Record<Protocol, number>;
+    zsl: Record<Protocol, number>;
+    testZslByCycle: number[];
+    valZslByCycle: number[];
+    gzsl: Record<Protocol, { S: number; U: number; H: number }>;
+    gateValidationAccuracy: number;
+    stepsPerSecond: number;
     /** the engine of the train phase (kept for older readers; both phases use the same one). */
     stage2Engine: string;
     /** the engine each phase actually ran (Stage2Result.engine). */
@@ -249,13 +290,19 @@ export interface ZeroShotBenchmarkResult {
 
 /** Stages 2-4 for every seed: ZSL and GZSL under both protocols, with mean ± std. */
 export async function runZeroShotBenchmark(
-  cfg: Stage2Config, data: ZeroShotData, opts: ZeroShotRunOptions & { gate?: GateConfig },
+  cfg: FsvaeConfig,
+  data: ZeroShotData,
+  opts: ZeroShotRunOptions & { gate?: GateConfig },
 ): Promise<ZeroShotBenchmarkResult> {
   const gateCfg = opts.gate ?? REFERENCE_GATE;
   const outcomes = await runZeroShotSeeds(cfg, data, opts);
   const gz = outcomes.map((o) => gzslForSeed(o, data, gateCfg));
   const perSeed = outcomes.map((o, i) => ({
-    seed: o.seed, cycle: o.cycle, zsl: o.zsl, testZslByCycle: o.testZslByCycle, valZslByCycle: o.valZslByCycle,
+    seed: o.seed,
+    cycle: o.cycle,
+    zsl: o.zsl,
+    testZslByCycle: o.testZslByCycle,
+    valZslByCycle: o.valZslByCycle,
     gzsl: {
       clean: { S: gz[i].gzsl.clean.seenAccuracy, U: gz[i].gzsl.clean.unseenAccuracy, H: gz[i].gzsl.clean.harmonicMean },
       reference: { S: gz[i].gzsl.reference.seenAccuracy, U: gz[i].gzsl.reference.unseenAccuracy, H: gz[i].gzsl.reference.harmonicMean },
@@ -268,18 +315,29 @@ export async function runZeroShotBenchmark(
   const summary = {} as Record<Protocol, ProtocolSummary>;
   for (const p of ['clean', 'reference'] as Protocol[]) {
     summary[p] = {
-      zsl: meanStd(perSeed.map((s) => s.zsl[p])), seen: meanStd(perSeed.map((s) => s.gzsl[p].S)),
-      unseen: meanStd(perSeed.map((s) => s.gzsl[p].U)), harmonic: meanStd(perSeed.map((s) => s.gzsl[p].H)),
+      zsl: meanStd(perSeed.map((s) => s.zsl[p])),
+      seen: meanStd(perSeed.map((s) => s.gzsl[p].S)),
+      unseen: meanStd(perSeed.map((s) => s.gzsl[p].U)),
+      harmonic: meanStd(perSeed.map((s) => s.gzsl[p].H)),
     };
   }
   return {
-    split: data.split.name, preset: cfg.name, textMode: cfg.textMode, seeds: opts.seeds, gate: gateCfg, perSeed, summary,
-    firstSeedGzsl: gz[0].gzsl, protocolLabels: PROTOCOL_LABEL,
-    firstSeedLatents: Object.fromEntries((opts.latentsOf ?? []).map((name) => {
-      const o = outcomes[0];
-      const set = name === 'gtest' ? data.trainPhase.gtest! : data.trainPhase.ztest;
-      return [name, { latents: o.trainResult.latents[o.cycle.clean][name], labels: set.labels, dim: cfg.latentDim }];
-    })),
+    split: data.split.name,
+    preset: cfg.name,
+    textMode: cfg.textMode,
+    seeds: opts.seeds,
+    gate: gateCfg,
+    perSeed,
+    summary,
+    firstSeedGzsl: gz[0].gzsl,
+    protocolLabels: PROTOCOL_LABEL,
+    firstSeedLatents: Object.fromEntries(
+      (opts.latentsOf ?? []).map((name) => {
+        const o = outcomes[0];
+        const set = name === 'gtest' ? data.trainPhase.gtest! : data.trainPhase.ztest;
+        return [name, { latents: o.trainResult.latents[o.cycle.clean][name], labels: set.labels, dim: cfg.latentDim }];
+      }),
+    ),
   };
 }
 

@@ -29,7 +29,10 @@ function git(args: string[]): string | null {
  */
 export function codeDirty(porcelain: string | null): boolean {
   if (!porcelain) return false;
-  return porcelain.split('\n').filter((l) => l.trim()).some((l) => !/^..\s*"?(results|notebooks)\//.test(l));
+  return porcelain
+    .split('\n')
+    .filter((l) => l.trim())
+    .some((l) => !/^..\s*"?(results|notebooks)\//.test(l));
 }
 
 export function provenance(backend: string, extra: Record<string, string | number | boolean | undefined> = {}): Provenance {

@@ -71,7 +71,10 @@ export function toDataFrame(rows: readonly Row[]): import('danfojs-node').DataFr
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const dfd = require('danfojs-node') as typeof import('danfojs-node');
   const cols = columnsOf(rows);
-  return new dfd.DataFrame(rows.map((r) => cols.map((c) => r[c] ?? null)), { columns: cols });
+  return new dfd.DataFrame(
+    rows.map((r) => cols.map((c) => r[c] ?? null)),
+    { columns: cols },
+  );
 }
 
 /** Writes results/<name>.csv (all digits) and results/<name>.md (title, table, notes, provenance). */
@@ -96,12 +99,27 @@ export function writeResultTable(table: ResultTable, prov: Provenance, dir = res
  * code that reads a stored table back (the README's results block).
  */
 export function writeResultTableWithJson(
-  table: ResultTable, prov: Provenance, extra: Record<string, unknown> = {}, dir = resultsDir(),
+  table: ResultTable,
+  prov: Provenance,
+  extra: Record<string, unknown> = {},
+  dir = resultsDir(),
 ): { csv: string; md: string; json: string } {
   const { csv, md } = writeResultTable(table, prov, dir);
   const json = path.join(dir, `${table.name}.json`);
-  writeFileAtomic(json, JSON.stringify({
-    name: table.name, title: table.title, rows: table.rows, notes: table.notes ?? [], provenance: prov, ...extra,
-  }, null, 1) + '\n');
+  writeFileAtomic(
+    json,
+    JSON.stringify(
+      {
+        name: table.name,
+        title: table.title,
+        rows: table.rows,
+        notes: table.notes ?? [],
+        provenance: prov,
+        ...extra,
+      },
+      null,
+      1,
+    ) + '\n',
+  );
   return { csv, md, json };
 }

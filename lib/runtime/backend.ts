@@ -26,8 +26,8 @@
  *
  * On wasm the transposed-matmul fix (./wasm-matmul-fix) is installed before returning.
  */
-import * as path from 'path';
-import * as fs from 'fs';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { installWasmMatmulFix, isWasmMatmulFixInstalled } from './wasm-matmul-fix';
 import { installWasmExtraKernels } from './wasm-extra-kernels';
@@ -102,8 +102,7 @@ const TFJS_VERSION = tf.version_core;
 
 const INSTALL_HINT: Record<BackendName, string> = {
   'tensorflow-gpu':
-    `npm install @tensorflow/tfjs-node-gpu@${TFJS_VERSION} (Linux x64 with CUDA 11.x + cuDNN 8; ` +
-    `its version must match @tensorflow/tfjs ${TFJS_VERSION})`,
+    `npm install @tensorflow/tfjs-node-gpu@${TFJS_VERSION} (Linux x64 with CUDA 11.x + cuDNN 8; ` + `its version must match @tensorflow/tfjs ${TFJS_VERSION})`,
   webgpu:
     `npm install (the optional dependencies webgpu and @tensorflow/tfjs-backend-webgpu@${TFJS_VERSION}) and a Vulkan ` +
     `driver: the GPU's own, or Mesa's lavapipe for a software device (bash scripts/ensure-vulkan-software.sh)`,
@@ -210,8 +209,10 @@ function explainSyncReads(backend: { readSync?: (id: unknown) => unknown }): voi
       return readSync(id);
     } catch (e) {
       if (!/OffscreenCanvas/.test(String((e as Error)?.message))) throw e;
-      throw new Error('a synchronous read (dataSync/arraySync) of a GPU tensor on the webgpu backend: Node has no OffscreenCanvas for it; '
-        + 'this code path needs an asynchronous read (await tensor.data()) to run on WebGPU');
+      throw new Error(
+        'a synchronous read (dataSync/arraySync) of a GPU tensor on the webgpu backend: Node has no OffscreenCanvas for it; ' +
+          'this code path needs an asynchronous read (await tensor.data()) to run on WebGPU',
+      );
     }
   };
 }

@@ -10,11 +10,35 @@ import { SIMD_KERNELS_WASM_BASE64 } from './kernels/simd-kernels-wasm';
 
 export interface SimdKernels {
   /** Adam over n float32 values (byte offsets): m, v in place, new parameter values to `out`. */
-  adam(p: number, g: number, m: number, v: number, out: number, n: number,
-    beta1: number, beta2: number, stepSize: number, invSqrtC2: number, eps: number): void;
+  adam(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    out: number,
+    n: number,
+    beta1: number,
+    beta2: number,
+    stepSize: number,
+    invSqrtC2: number,
+    eps: number,
+  ): void;
   /** The same on a rows×cols matrix, also writing the new values transposed (cols×rows) to `outT`. */
-  adamTransposing(p: number, g: number, m: number, v: number, out: number, outT: number, rows: number, cols: number,
-    beta1: number, beta2: number, stepSize: number, invSqrtC2: number, eps: number): void;
+  adamTransposing(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    out: number,
+    outT: number,
+    rows: number,
+    cols: number,
+    beta1: number,
+    beta2: number,
+    stepSize: number,
+    invSqrtC2: number,
+    eps: number,
+  ): void;
   /** Σ_j a[j]·b[j] over n float32 values at byte offsets a, b (float32 accumulation in 4 lanes). */
   dot(a: number, b: number, n: number): number;
   /** out[j] = Σ_k g[k]·P[k·n + j], j < n: K contiguous rows of n floats at P mixed by the K floats at g. */
@@ -38,8 +62,18 @@ export interface SimdKernels {
   alignmentGradient(gradT: number, outT: number, aT: number, aNegT: number, cPos: number, cNeg: number, col0: number, D: number, B: number, R: number): void;
   /** gradT ← gradT·act'(y) in place, also as rows (R×D), summed per feature into biasGrad. */
   activationGradient(yT: number, gradT: number, gradRows: number, biasGrad: number, D: number, R: number, relu: number): void;
-  reconstructionPass(preT: number, bias: number, targetT: number, gradT: number, gradRows: number, biasGrad: number,
-    B: number, D: number, relu: number, c: number): number;
+  reconstructionPass(
+    preT: number,
+    bias: number,
+    targetT: number,
+    gradT: number,
+    gradRows: number,
+    biasGrad: number,
+    B: number,
+    D: number,
+    relu: number,
+    c: number,
+  ): number;
 }
 
 interface WasmBackendLike {

@@ -93,57 +93,80 @@ const AUGMENT_DEFAULT: Stage1AugmentConfig = { maxYawDeg: 30, scale: 0.1, cropMi
 export const STAGE1_PRESETS: Readonly<Record<string, Stage1Config>> = {
   'shift-gcn-original': {
     name: 'shift-gcn-original',
-    description: 'Shift-GCN joint stream as published: 10 blocks 64→256, stride 2 at blocks 5 and 8; '
-      + 'SGD(0.9, Nesterov) lr 0.1, wd 1e-4, steps 60/80/100, 140 epochs, batch 64',
+    description:
+      'Shift-GCN joint stream as published: 10 blocks 64→256, stride 2 at blocks 5 and 8; ' +
+      'SGD(0.9, Nesterov) lr 0.1, wd 1e-4, steps 60/80/100, 140 epochs, batch 64',
     model: { arch: 'shift-gcn', channels: ORIGINAL_CHANNELS, strides: ORIGINAL_STRIDES, temporalKernel: 9 },
     input: { ...INPUT_DEFAULT, bodies: 2 },
     train: {
-      epochs: 140, batchSize: 64, optimizer: SGD_ORIGINAL,
-      schedule: { kind: 'step', milestones: [60, 80, 100], gamma: 0.1, warmupEpochs: 0 }, augment: { maxYawDeg: 0, scale: 0, cropMin: 1 },
+      epochs: 140,
+      batchSize: 64,
+      optimizer: SGD_ORIGINAL,
+      schedule: { kind: 'step', milestones: [60, 80, 100], gamma: 0.1, warmupEpochs: 0 },
+      augment: { maxYawDeg: 0, scale: 0, cropMin: 1 },
     },
   },
   'st-gcn-original': {
     name: 'st-gcn-original',
-    description: 'ST-GCN as published: 10 blocks 64→256, 9×1 temporal kernels, spatial partition with edge importance; '
-      + 'SGD(0.9, Nesterov) lr 0.1, wd 1e-4, steps at 10/50, 80 epochs',
+    description:
+      'ST-GCN as published: 10 blocks 64→256, 9×1 temporal kernels, spatial partition with edge importance; ' +
+      'SGD(0.9, Nesterov) lr 0.1, wd 1e-4, steps at 10/50, 80 epochs',
     model: { arch: 'st-gcn', channels: ORIGINAL_CHANNELS, strides: ORIGINAL_STRIDES, temporalKernel: 9 },
     input: { ...INPUT_DEFAULT, bodies: 2 },
     train: {
-      epochs: 80, batchSize: 64, optimizer: SGD_ORIGINAL,
-      schedule: { kind: 'step', milestones: [10, 50], gamma: 0.1, warmupEpochs: 0 }, augment: { maxYawDeg: 0, scale: 0, cropMin: 1 },
+      epochs: 80,
+      batchSize: 64,
+      optimizer: SGD_ORIGINAL,
+      schedule: { kind: 'step', milestones: [10, 50], gamma: 0.1, warmupEpochs: 0 },
+      augment: { maxYawDeg: 0, scale: 0, cropMin: 1 },
     },
   },
   'shift-gcn-small': {
     name: 'shift-gcn-small',
-    description: 'CPU Shift-GCN: 6 blocks 32,64,64,128,128,256, stride 2 at blocks 3 and 5, 32 frames; '
-      + 'SGD(0.9, Nesterov) lr 0.05, wd 1e-4, cosine, 30 epochs, batch 16, yaw/scale/crop augmentation',
+    description:
+      'CPU Shift-GCN: 6 blocks 32,64,64,128,128,256, stride 2 at blocks 3 and 5, 32 frames; ' +
+      'SGD(0.9, Nesterov) lr 0.05, wd 1e-4, cosine, 30 epochs, batch 16, yaw/scale/crop augmentation',
     model: { arch: 'shift-gcn', channels: SMALL_CHANNELS, strides: SMALL_STRIDES, temporalKernel: 9 },
     input: { ...INPUT_DEFAULT, frames: 32 },
     train: {
-      epochs: 30, batchSize: 16, workers: 2, optimizer: { ...SGD_ORIGINAL, learningRate: 0.05 } as Stage1Optimizer,
-      schedule: { kind: 'cosine', warmupEpochs: 1, minFactor: 0.01 }, augment: AUGMENT_DEFAULT,
+      epochs: 30,
+      batchSize: 16,
+      workers: 2,
+      optimizer: { ...SGD_ORIGINAL, learningRate: 0.05 } as Stage1Optimizer,
+      schedule: { kind: 'cosine', warmupEpochs: 1, minFactor: 0.01 },
+      augment: AUGMENT_DEFAULT,
     },
   },
   'shift-gcn-tiny': {
     name: 'shift-gcn-tiny',
-    description: 'CPU Shift-GCN for quick end-to-end runs: 4 blocks 16,32,64,256, stride 2 at blocks 2 and 3, 20 frames; '
-      + 'Adam lr 3e-3, cosine, 15 epochs, batch 16, yaw/scale/crop augmentation',
+    description:
+      'CPU Shift-GCN for quick end-to-end runs: 4 blocks 16,32,64,256, stride 2 at blocks 2 and 3, 20 frames; ' +
+      'Adam lr 3e-3, cosine, 15 epochs, batch 16, yaw/scale/crop augmentation',
     model: { arch: 'shift-gcn', channels: [16, 32, 64, 256], strides: [1, 2, 2, 1], temporalKernel: 9 },
     input: { ...INPUT_DEFAULT, frames: 20 },
     train: {
-      epochs: 15, batchSize: 16, workers: 2, optimizer: { kind: 'adam', learningRate: 3e-3 },
-      schedule: { kind: 'cosine', warmupEpochs: 1, minFactor: 0.05 }, augment: AUGMENT_DEFAULT,
+      epochs: 15,
+      batchSize: 16,
+      workers: 2,
+      optimizer: { kind: 'adam', learningRate: 3e-3 },
+      schedule: { kind: 'cosine', warmupEpochs: 1, minFactor: 0.05 },
+      augment: AUGMENT_DEFAULT,
     },
   },
   'st-gcn-small': {
     name: 'st-gcn-small',
-    description: 'CPU ST-GCN: 6 blocks 32,64,64,128,128,256, stride 2 at blocks 3 and 5, 32 frames, 9×1 kernels; '
-      + 'SGD(0.9, Nesterov) lr 0.05, wd 1e-4, cosine, 30 epochs, batch 16',
+    description:
+      'CPU ST-GCN: 6 blocks 32,64,64,128,128,256, stride 2 at blocks 3 and 5, 32 frames, 9×1 kernels; ' +
+      'SGD(0.9, Nesterov) lr 0.05, wd 1e-4, cosine, 30 epochs, batch 16',
     model: { arch: 'st-gcn', channels: SMALL_CHANNELS, strides: SMALL_STRIDES, temporalKernel: 9 },
     input: { ...INPUT_DEFAULT, frames: 32 },
     train: {
-      epochs: 30, batchSize: 16, workers: 2, optimizer: { ...SGD_ORIGINAL, learningRate: 0.05 } as Stage1Optimizer,
-      schedule: { kind: 'cosine', warmupEpochs: 1, minFactor: 0.01 }, augment: AUGMENT_DEFAULT,
+      epochs: 30,
+      batchSize: 16,
+      workers: 2,
+      optimizer: { ...SGD_ORIGINAL, learningRate: 0.05 } as Stage1Optimizer,
+      schedule: { kind: 'cosine', warmupEpochs: 1, minFactor: 0.01 },
+      augment: AUGMENT_DEFAULT,
     },
   },
 };
@@ -179,8 +202,8 @@ export function validateStage1Config(cfg: Stage1Config): void {
   m.channels.forEach((c, i) => {
     if (!Number.isInteger(c) || c < 1) bad(`model.channels[${i}]`, `must be a positive integer, got ${c}.`);
   });
-  if (!Array.isArray(m.strides) || m.strides.length !== m.channels.length) bad('model.strides', `must have one entry per block (${m.channels.length}), `
-    + `got ${m.strides?.length}.`);
+  if (!Array.isArray(m.strides) || m.strides.length !== m.channels.length)
+    bad('model.strides', `must have one entry per block (${m.channels.length}), ` + `got ${m.strides?.length}.`);
   m.strides.forEach((s, i) => {
     if (s !== 1 && s !== 2) bad(`model.strides[${i}]`, `must be 1 or 2, got ${s}.`);
   });
@@ -189,8 +212,8 @@ export function validateStage1Config(cfg: Stage1Config): void {
   }
   const inp = cfg.input;
   if (!Number.isInteger(inp.frames) || inp.frames < 1) bad('input.frames', `must be a positive integer, got ${inp.frames}.`);
-  if (inp.bodies !== undefined && (!Number.isInteger(inp.bodies) || inp.bodies < 1)) bad('input.bodies', 'must be a positive integer or undefined, '
-    + `got ${inp.bodies}.`);
+  if (inp.bodies !== undefined && (!Number.isInteger(inp.bodies) || inp.bodies < 1))
+    bad('input.bodies', 'must be a positive integer or undefined, ' + `got ${inp.bodies}.`);
   const t = cfg.train;
   if (!Number.isInteger(t.epochs) || t.epochs < 1) bad('train.epochs', `must be a positive integer, got ${t.epochs}.`);
   if (!Number.isInteger(t.batchSize) || t.batchSize < 1) bad('train.batchSize', `must be a positive integer, got ${t.batchSize}.`);

@@ -71,8 +71,15 @@ export class DataParallelGradients {
    * `trainable`: the optimised ones in the optimiser's order. `maxRows`: the largest half batch.
    */
   constructor(opts: {
-    model: Stage1ModelConfig; layout: JointLayoutName; bodies: number; numClasses: number; frames: number; maxRows: number;
-    all: tf.Variable[]; trainable: tf.Variable[]; timeoutMs?: number;
+    model: Stage1ModelConfig;
+    layout: JointLayoutName;
+    bodies: number;
+    numClasses: number;
+    frames: number;
+    maxRows: number;
+    all: tf.Variable[];
+    trainable: tf.Variable[];
+    timeoutMs?: number;
   }) {
     this.all = opts.all;
     this.trainable = opts.trainable;
@@ -82,10 +89,19 @@ export class DataParallelGradients {
     const nTrain = opts.trainable.reduce((s, v) => s + v.size, 0);
     const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
     const setup: WorkerSetup = {
-      fsvaeDataParallel: true, model: opts.model, layout: opts.layout, bodies: opts.bodies, numClasses: opts.numClasses,
+      fsvaeDataParallel: true,
+      model: opts.model,
+      layout: opts.layout,
+      bodies: opts.bodies,
+      numClasses: opts.numClasses,
       backend: getBackendInfo()?.name ?? 'wasm',
-      ctrl: sab(8 * 4), weights: sab(nAll * 4), grads: sab(nTrain * 4), input: sab(opts.maxRows * this.clipSize * 4),
-      labels: sab(opts.maxRows * 4), result: sab(2 * 8), error: sab(4096),
+      ctrl: sab(8 * 4),
+      weights: sab(nAll * 4),
+      grads: sab(nTrain * 4),
+      input: sab(opts.maxRows * this.clipSize * 4),
+      labels: sab(opts.maxRows * 4),
+      result: sab(2 * 8),
+      error: sab(4096),
     };
     this.ctrl = new Int32Array(setup.ctrl);
     this.weights = new Float32Array(setup.weights);
@@ -108,8 +124,10 @@ export class DataParallelGradients {
     const len = this.error.indexOf(0);
     const msg = Buffer.from(this.error.subarray(0, len < 0 ? this.error.length : len)).toString('utf8');
     this.dispose();
-    throw new FsvaeInputError(`stage 1 data-parallel worker: ${what} failed${msg ? `: ${msg}` : ' (the worker exited or stalled)'}. `
-      + 'Set the GCN preset\'s train.workers to 1 to train on one core.');
+    throw new FsvaeInputError(
+      `stage 1 data-parallel worker: ${what} failed${msg ? `: ${msg}` : ' (the worker exited or stalled)'}. ` +
+        "Set the GCN preset's train.workers to 1 to train on one core.",
+    );
   }
 
   private waitFor(slot: number, value: number, what: string): void {

@@ -51,15 +51,20 @@ const DESCRIPTOR: DctDescriptorConfig = { frames: 32, coefficients: 8, bodies: 1
 
 export const DCT_EXTRACTOR_PRESETS: Readonly<Record<string, DctExtractorConfig>> = {
   'dct-descriptor': {
-    kind: 'dct', name: 'dct-descriptor',
-    description: 'parameter-free: 8 low-frequency DCT coefficients of each joint coordinate\'s position and velocity trajectory '
-      + '(32 frames, centred, view-normalised), z-scored',
-    descriptor: DESCRIPTOR, metric: null,
+    kind: 'dct',
+    name: 'dct-descriptor',
+    description:
+      "parameter-free: 8 low-frequency DCT coefficients of each joint coordinate's position and velocity trajectory " +
+      '(32 frames, centred, view-normalised), z-scored',
+    descriptor: DESCRIPTOR,
+    metric: null,
   },
   'dct-lda': {
-    kind: 'dct', name: 'dct-lda',
-    description: 'DCT descriptor whitened by the within-class covariance of the training classes '
-      + '(shrinkage by class-fold CV, 4 augmented copies per clip), 256 principal axes; nearest-class-mean classifier',
+    kind: 'dct',
+    name: 'dct-lda',
+    description:
+      'DCT descriptor whitened by the within-class covariance of the training classes ' +
+      '(shrinkage by class-fold CV, 4 augmented copies per clip), 256 principal axes; nearest-class-mean classifier',
     descriptor: DESCRIPTOR,
     metric: { shrinkage: [0.05, 0.1, 0.2, 0.5], outDim: 256, augmentCopies: 4, augment: { maxYawDeg: 15, scale: 0.1, cropMin: 0.85 }, folds: 3 },
   },
@@ -78,8 +83,8 @@ export function validateDctExtractorConfig(cfg: DctExtractorConfig): void {
     throw new FsvaeInputError(`${what}: metric.shrinkage must list values in (0, 1], got ${JSON.stringify(m.shrinkage)}.`);
   }
   if (!Number.isInteger(m.outDim) || m.outDim < 1) throw new FsvaeInputError(`${what}: metric.outDim must be a positive integer, got ${m.outDim}.`);
-  if (!Number.isInteger(m.augmentCopies) || m.augmentCopies < 0) throw new FsvaeInputError(`${what}: metric.augmentCopies must be an integer ≥ 0, `
-    + `got ${m.augmentCopies}.`);
+  if (!Number.isInteger(m.augmentCopies) || m.augmentCopies < 0)
+    throw new FsvaeInputError(`${what}: metric.augmentCopies must be an integer ≥ 0, ` + `got ${m.augmentCopies}.`);
   if (!Number.isInteger(m.folds) || m.folds < 2) throw new FsvaeInputError(`${what}: metric.folds must be an integer ≥ 2, got ${m.folds}.`);
 }
 
@@ -110,7 +115,13 @@ export interface FittedDctExtractor {
   fitSeconds: number;
   /** features (rows × dim) and logits (rows × numClasses) of any sequences */
   extract(sequences: readonly SkeletonSequence[]): {
-    rows: number; dim: number; features: Float32Array; logits: Float32Array; numClasses: number; labels: Int32Array; ids: string[];
+    rows: number;
+    dim: number;
+    features: Float32Array;
+    logits: Float32Array;
+    numClasses: number;
+    labels: Int32Array;
+    ids: string[];
   };
 }
 
@@ -149,7 +160,10 @@ export function ownMeanAccuracy(data: Float64Array | Float32Array, d: number, la
 
 /** Fits a DCT extractor on the samples `selection` allows (see the module comment). */
 export function fitDctExtractor(
-  cfg: DctExtractorConfig, sequences: readonly SkeletonSequence[], selection: TrainingSelection, opts: { seed: number; log?: (l: string) => void },
+  cfg: DctExtractorConfig,
+  sequences: readonly SkeletonSequence[],
+  selection: TrainingSelection,
+  opts: { seed: number; log?: (l: string) => void },
 ): FittedDctExtractor {
   validateDctExtractorConfig(cfg);
   const t0 = Date.now();
@@ -257,15 +271,19 @@ export function fitDctExtractor(
     return out;
   };
   const d0 = sqDist(f0, n0);
-  const temperature = fitTemperature(d0, labels.slice(0, n0).map((c) => classes.indexOf(c)), classes.length);
+  const temperature = fitTemperature(
+    d0,
+    labels.slice(0, n0).map((c) => classes.indexOf(c)),
+    classes.length,
+  );
 
   const trained = new Set(classes);
   const extract = (seqs: readonly SkeletonSequence[]) => {
     const rows = seqs.length;
     const rawRows = new Float32Array(rows * D);
     seqs.forEach((s, i) => {
-      if (s.layout !== layout.name) throw new FsvaeInputError(`stage 1 (${cfg.name}): sequence ${s.id} has layout ${s.layout}, `
-        + `the extractor was fitted on ${layout.name}.`);
+      if (s.layout !== layout.name)
+        throw new FsvaeInputError(`stage 1 (${cfg.name}): sequence ${s.id} has layout ${s.layout}, ` + `the extractor was fitted on ${layout.name}.`);
       describeClip(prepareClip(s, input), V, cfg.descriptor, rawRows, i * D);
     });
     const features = project(scaler.transform(rawRows), rows);
@@ -274,7 +292,7 @@ export function fitDctExtractor(
     for (let i = 0; i < rows; i++) {
       let lo = Infinity;
       classes.forEach((c, j) => {
-        const v = -0.5 * dist[i * classes.length + j] / temperature;
+        const v = (-0.5 * dist[i * classes.length + j]) / temperature;
         logits[i * C + c] = v;
         lo = Math.min(lo, v);
       });
@@ -283,21 +301,39 @@ export function fitDctExtractor(
     return { rows, dim, features, logits, numClasses: C, labels: Int32Array.from(seqs.map((s) => s.label)), ids: seqs.map((s) => s.id) };
   };
   return {
-    config: cfg, classes, numClasses: C, dim, counts: { ...builder.counts }, trainRows: copies * n0, shrinkage: shrink, temperature,
-    fitSeconds: (Date.now() - t0) / 1000, extract,
+    config: cfg,
+    classes,
+    numClasses: C,
+    dim,
+    counts: { ...builder.counts },
+    trainRows: copies * n0,
+    shrinkage: shrink,
+    temperature,
+    fitSeconds: (Date.now() - t0) / 1000,
+    extract,
   };
 }
 
 /** Class-fold cross-validation of the shrinkage (see the module comment). */
 function chooseShrinkage(
-  z: Float32Array, D: number, labels: number[], rows: number[], n0: number, classes: number[], m: DctMetricConfig, seed: number,
+  z: Float32Array,
+  D: number,
+  labels: number[],
+  rows: number[],
+  n0: number,
+  classes: number[],
+  m: DctMetricConfig,
+  seed: number,
 ): ShrinkageSelection {
   const candidates = [...m.shrinkage].sort((a, b) => a - b);
   const nFolds = Math.min(m.folds, Math.floor(classes.length / 2));
   if (nFolds < 2 || candidates.length === 1) {
     const chosen = candidates[Math.floor((candidates.length - 1) / 2)];
     return {
-      candidates, scores: candidates.map(() => null), chosen, folds: [],
+      candidates,
+      scores: candidates.map(() => null),
+      chosen,
+      folds: [],
       note: `${classes.length} training classes: too few for class folds of ≥ 2; the middle candidate`,
     };
   }
@@ -330,14 +366,21 @@ function chooseShrinkage(
       const zh = new Float64Array(held.length * D);
       held.forEach((r, i) => zh.set(z.subarray(r * D, (r + 1) * D), i * D));
       const yh = matmul(zh, transpose(Linv, D, D), held.length, D, D, 'upper');
-      acc += ownMeanAccuracy(yh, D, held.map((r) => labels[r]));
+      acc += ownMeanAccuracy(
+        yh,
+        D,
+        held.map((r) => labels[r]),
+      );
     }
     return acc / nFolds;
   });
   let best = 0;
   for (let i = 1; i < candidates.length; i++) if (scores[i] > scores[best] + 1e-12) best = i;
   return {
-    candidates, scores, chosen: candidates[best], folds,
+    candidates,
+    scores,
+    chosen: candidates[best],
+    folds,
     note: `${nFolds} class folds, held-out nearest-own-mean accuracy ${scores.map((v) => v.toFixed(3)).join(' / ')}`,
   };
 }
@@ -350,10 +393,10 @@ function fitTemperature(dist: Float64Array, target: number[], K: number): number
     let s = 0;
     for (let i = 0; i < n; i++) {
       let mx = -Infinity;
-      for (let j = 0; j < K; j++) mx = Math.max(mx, -0.5 * dist[i * K + j] / T);
+      for (let j = 0; j < K; j++) mx = Math.max(mx, (-0.5 * dist[i * K + j]) / T);
       let z = 0;
-      for (let j = 0; j < K; j++) z += Math.exp(-0.5 * dist[i * K + j] / T - mx);
-      s += -(-0.5 * dist[i * K + target[i]] / T - mx - Math.log(z));
+      for (let j = 0; j < K; j++) z += Math.exp((-0.5 * dist[i * K + j]) / T - mx);
+      s += -((-0.5 * dist[i * K + target[i]]) / T - mx - Math.log(z));
     }
     return s / n;
   };

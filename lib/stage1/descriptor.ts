@@ -82,7 +82,8 @@ export function descriptorClip(seq: SkeletonSequence, cfg: DctDescriptorConfig):
 
 /** Raw (unscaled) descriptor rows of `sequences` (rows × dim, row-major). */
 export function describeSequences(
-  sequences: readonly SkeletonSequence[], cfg: DctDescriptorConfig = DCT_DESCRIPTOR_DEFAULT,
+  sequences: readonly SkeletonSequence[],
+  cfg: DctDescriptorConfig = DCT_DESCRIPTOR_DEFAULT,
 ): { rows: number; dim: number; data: Float32Array } {
   validateDescriptorConfig(cfg);
   if (sequences.length === 0) return { rows: 0, dim: 0, data: new Float32Array(0) };
@@ -90,8 +91,10 @@ export function describeSequences(
   const dim = descriptorDim(cfg, joints);
   const data = new Float32Array(sequences.length * dim);
   sequences.forEach((s, i) => {
-    if (s.joints !== joints) throw new FsvaeInputError(`dct descriptor: sequence ${s.id} has ${s.joints} joints, ${sequences[0].id} has ${joints}; `
-      + 'one descriptor handles one joint layout.');
+    if (s.joints !== joints)
+      throw new FsvaeInputError(
+        `dct descriptor: sequence ${s.id} has ${s.joints} joints, ${sequences[0].id} has ${joints}; ` + 'one descriptor handles one joint layout.',
+      );
     describeClip(descriptorClip(s, cfg), joints, cfg, data, i * dim);
   });
   return { rows: sequences.length, dim, data };

@@ -116,19 +116,21 @@ export function checkStage1Split(split: Stage1Split, C: number): { unseen: numbe
   const u = new Set(unseen);
   const both = seen.filter((c) => u.has(c));
   if (both.length) throw new FsvaeInputError(`stage 1 export: classes [${both.join(', ')}] are both seen and unseen.`);
-  if (unseen.length + seen.length !== C) throw new FsvaeInputError(`stage 1 export: seen (${seen.length}) and unseen (${unseen.length}) `
-    + `classes must cover all ${C} classes.`);
+  if (unseen.length + seen.length !== C)
+    throw new FsvaeInputError(`stage 1 export: seen (${seen.length}) and unseen (${unseen.length}) ` + `classes must cover all ${C} classes.`);
   const s = new Set(seen);
   const bad = [...valUnseen, ...valSeen].filter((c) => !s.has(c));
-  if (bad.length) throw new FsvaeInputError(`stage 1 export: val classes [${bad.join(', ')}] are not seen classes; `
-    + 'the pseudo split lies inside the seen classes.');
+  if (bad.length)
+    throw new FsvaeInputError(`stage 1 export: val classes [${bad.join(', ')}] are not seen classes; ` + 'the pseudo split lies inside the seen classes.');
   const vu = new Set(valUnseen);
   const overlap = valSeen.filter((c) => vu.has(c));
   if (overlap.length) throw new FsvaeInputError(`stage 1 export: classes [${overlap.join(', ')}] are both val-seen and val-unseen.`);
-  if (valUnseen.length + valSeen.length !== seen.length) throw new FsvaeInputError(`stage 1 export: val-seen (${valSeen.length}) `
-    + `and val-unseen (${valUnseen.length}) must partition the ${seen.length} seen classes.`);
-  if (unseen.length === 0 || valUnseen.length === 0 || valSeen.length === 0) throw new FsvaeInputError('stage 1 export: the unseen, val-unseen '
-    + 'and val-seen lists must be non-empty.');
+  if (valUnseen.length + valSeen.length !== seen.length)
+    throw new FsvaeInputError(
+      `stage 1 export: val-seen (${valSeen.length}) ` + `and val-unseen (${valUnseen.length}) must partition the ${seen.length} seen classes.`,
+    );
+  if (unseen.length === 0 || valUnseen.length === 0 || valSeen.length === 0)
+    throw new FsvaeInputError('stage 1 export: the unseen, val-unseen ' + 'and val-seen lists must be non-empty.');
   return { unseen, seen, valUnseen, valSeen };
 }
 
@@ -149,8 +151,10 @@ export function chooseValHoldOut(pool: readonly SkeletonSequence[], fraction: nu
       return String(v);
     };
     const groups = [...new Set(pool.map(value))].sort();
-    if (groups.length < 2) throw new FsvaeInputError(`stage 1 export: only ${groups.length} distinct ${groupBy} value(s) on the train side; `
-      + 'cannot hold out whole groups. Drop valGroupBy.');
+    if (groups.length < 2)
+      throw new FsvaeInputError(
+        `stage 1 export: only ${groups.length} distinct ${groupBy} value(s) on the train side; ` + 'cannot hold out whole groups. Drop valGroupBy.',
+      );
     const k = Math.min(groups.length - 1, Math.max(1, Math.round(fraction * groups.length)));
     const perm = rng.permutation(groups.length);
     const held = new Set(Array.from(perm.subarray(0, k), (i) => groups[i]));
@@ -185,8 +189,8 @@ function toFeatureSet(ex: TrainedExtractor, seqs: readonly SkeletonSequence[], b
 }
 
 function requireRows(rows: number, what: string): void {
-  if (rows === 0) throw new FsvaeInputError(`stage 1 export: the ${what} set would be empty; `
-    + 'check the split and the protocol (which samples are on which side).');
+  if (rows === 0)
+    throw new FsvaeInputError(`stage 1 export: the ${what} set would be empty; ` + 'check the split and the protocol (which samples are on which side).');
 }
 
 function reportJson(r: Stage1PhaseReport, cfg: ExtractorConfig, extra: Record<string, unknown>): string {
@@ -203,8 +207,8 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
   const batch = opts.extractBatch ?? 32;
   const log = opts.log ?? (() => undefined);
   for (const s of opts.sequences) {
-    if (!Number.isInteger(s.label) || s.label < 0 || s.label >= C) throw new FsvaeInputError(`stage 1 export: sequence ${s.id} `
-      + `has label ${s.label}, outside 0..${C - 1}.`);
+    if (!Number.isInteger(s.label) || s.label < 0 || s.label >= C)
+      throw new FsvaeInputError(`stage 1 export: sequence ${s.id} ` + `has label ${s.label}, outside 0..${C - 1}.`);
   }
   const sides = new Map<SkeletonSequence, 'train' | 'test'>();
   for (const s of opts.sequences) sides.set(s, opts.side(s));
@@ -236,9 +240,13 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
     const selection: TrainingSelection = { classes, side: (s) => sides.get(s) ?? opts.side(s), numClasses: C, holdOut };
     log(`[stage 1, phase ${phase}] training ${opts.config.name} on ${classes.length} classes (seed ${seed})`);
     return fitExtractor(opts.config, opts.sequences, selection, {
-      seed, checkpointDir: opts.checkpointDir, checkpointName: `stage1-${phase}`,
-      onProgress: (p) => opts.onProgress?.(phase, p), onEpoch: (r) => opts.onEpoch?.(phase, r),
-      onBatch: (ids, labels) => opts.onBatch?.(phase, ids, labels), log,
+      seed,
+      checkpointDir: opts.checkpointDir,
+      checkpointName: `stage1-${phase}`,
+      onProgress: (p) => opts.onProgress?.(phase, p),
+      onEpoch: (r) => opts.onEpoch?.(phase, r),
+      onBatch: (ids, labels) => opts.onBatch?.(phase, ids, labels),
+      log,
     });
   };
 
@@ -259,15 +267,27 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
       const val = toFeatureSet(res, valSeqs, batch, true);
       const dir = path.join(opts.outDir, synseFolderName(sp.unseen.length, 'val'));
       const r: Stage1PhaseReport = {
-        phase: 'val', dir, seed, trainedClasses: sp.valSeen, selection: res.counts, rows: { train: train.rows, ztest: ztest.rows, val: val.rows },
-        history: res.history, trainSeconds: res.trainSeconds, sequencesPerSecond: res.sequencesPerSecond, details: res.details,
+        phase: 'val',
+        dir,
+        seed,
+        trainedClasses: sp.valSeen,
+        selection: res.counts,
+        rows: { train: train.rows, ztest: ztest.rows, val: val.rows },
+        history: res.history,
+        trainSeconds: res.trainSeconds,
+        sequencesPerSecond: res.sequencesPerSecond,
+        details: res.details,
         trainTop1,
         evalTop1: { all: top1Accuracy(val.logits!, val.labels, C), amongTrained: top1Accuracy(val.logits!, val.labels, C, sp.valSeen), rows: val.rows },
       };
       writeFolder(dir, (tmp) => {
         writeSynseSplit(tmp, { phase: 'val', train, ztest, val });
         const extra = {
-          valUnseen: sp.valUnseen, valSeen: sp.valSeen, absent: sp.unseen, valFraction: opts.valFraction ?? 0.2, valGroupBy: opts.valGroupBy ?? null,
+          valUnseen: sp.valUnseen,
+          valSeen: sp.valSeen,
+          absent: sp.unseen,
+          valFraction: opts.valFraction ?? 0.2,
+          valGroupBy: opts.valGroupBy ?? null,
         };
         writeFileOrRemove(path.join(tmp, 'extractor.json'), reportJson(r, opts.config, extra));
       });
@@ -293,11 +313,20 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
       const dir = path.join(opts.outDir, synseFolderName(sp.unseen.length, 'train'));
       const seenRows = seenRowsOf(gtest, new Set(sp.seen), C);
       const r: Stage1PhaseReport = {
-        phase: 'train', dir, seed, trainedClasses: sp.seen, selection: res.counts, rows: { train: train.rows, ztest: ztest.rows, gtest: gtest.rows },
-        history: res.history, trainSeconds: res.trainSeconds, sequencesPerSecond: res.sequencesPerSecond, details: res.details,
+        phase: 'train',
+        dir,
+        seed,
+        trainedClasses: sp.seen,
+        selection: res.counts,
+        rows: { train: train.rows, ztest: ztest.rows, gtest: gtest.rows },
+        history: res.history,
+        trainSeconds: res.trainSeconds,
+        sequencesPerSecond: res.sequencesPerSecond,
+        details: res.details,
         trainTop1,
         evalTop1: {
-          all: top1Accuracy(seenRows.logits, seenRows.labels, C), amongTrained: top1Accuracy(seenRows.logits, seenRows.labels, C, sp.seen),
+          all: top1Accuracy(seenRows.logits, seenRows.labels, C),
+          amongTrained: top1Accuracy(seenRows.logits, seenRows.labels, C, sp.seen),
           rows: seenRows.labels.length,
         },
       };
@@ -307,8 +336,10 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
       });
       report.train = r;
       report.seenTestTop1 = r.evalTop1.all;
-      log(`[stage 1, phase train] wrote ${dir}: train ${train.rows}, ztest ${ztest.rows}, gtest ${gtest.rows}; `
-        + `seen-class test top-1 ${(r.evalTop1.all * 100).toFixed(1)}%`);
+      log(
+        `[stage 1, phase train] wrote ${dir}: train ${train.rows}, ztest ${ztest.rows}, gtest ${gtest.rows}; ` +
+          `seen-class test top-1 ${(r.evalTop1.all * 100).toFixed(1)}%`,
+      );
     } finally {
       res.dispose();
     }

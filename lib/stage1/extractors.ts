@@ -53,23 +53,34 @@ export interface FitExtractorOptions extends Omit<Stage1TrainOptions, 'stopAfter
 }
 
 export function fitExtractor(
-  cfg: ExtractorConfig, sequences: readonly SkeletonSequence[], selection: TrainingSelection, opts: FitExtractorOptions,
+  cfg: ExtractorConfig,
+  sequences: readonly SkeletonSequence[],
+  selection: TrainingSelection,
+  opts: FitExtractorOptions,
 ): TrainedExtractor {
   if (isDctExtractorConfig(cfg)) {
     const fit = fitDctExtractor(cfg, sequences, selection, { seed: opts.seed, log: opts.log });
     return {
-      config: cfg, counts: fit.counts, history: [], trainSeconds: fit.fitSeconds,
+      config: cfg,
+      counts: fit.counts,
+      history: [],
+      trainSeconds: fit.fitSeconds,
       sequencesPerSecond: fit.fitSeconds > 0 ? fit.trainRows / fit.fitSeconds : 0,
       details: { shrinkage: fit.shrinkage, temperature: fit.temperature, trainRows: fit.trainRows, dim: fit.dim },
-      extract: (seqs) => fit.extract(seqs), dispose: () => undefined,
+      extract: (seqs) => fit.extract(seqs),
+      dispose: () => undefined,
     };
   }
   const { log: _log, ...trainOpts } = opts;
   const res = trainStage1(cfg, sequences, selection, trainOpts);
   return {
-    config: cfg, counts: res.counts, history: res.history, trainSeconds: res.history.reduce((a, h) => a + h.seconds, 0),
+    config: cfg,
+    counts: res.counts,
+    history: res.history,
+    trainSeconds: res.history.reduce((a, h) => a + h.seconds, 0),
     sequencesPerSecond: res.sequencesPerSecond,
     details: { epochsDone: res.epochsDone, resumedFromEpoch: res.resumedFromEpoch },
-    extract: (seqs, batchSize) => extractFeatures(res.net, seqs, res.input, batchSize), dispose: () => res.net.dispose(),
+    extract: (seqs, batchSize) => extractFeatures(res.net, seqs, res.input, batchSize),
+    dispose: () => res.net.dispose(),
   };
 }

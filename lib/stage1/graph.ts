@@ -132,8 +132,10 @@ export function spatialPartition(layout: JointLayout, center = layout.center): S
   for (let i = 0; i < V; i++) {
     toCenter[i] = hop[i * V + center];
     if (toCenter[i] === Infinity) {
-      throw new FsvaeInputError(`spatialPartition: joint ${i} (${layout.joints[i]}) is not connected to the centre joint ${center} `
-        + `(${layout.joints[center]}) in layout ${layout.name}; the bone list must form one connected graph.`);
+      throw new FsvaeInputError(
+        `spatialPartition: joint ${i} (${layout.joints[i]}) is not connected to the centre joint ${center} ` +
+          `(${layout.joints[center]}) in layout ${layout.name}; the bone list must form one connected graph.`,
+      );
     }
   }
   const norm = normalizedAdjacency(layout, 'column');

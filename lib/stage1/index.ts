@@ -1,13 +1,30 @@
 /** Stage 1, the skeleton feature extractor: public API (re-exported by lib/index.ts). */
 export {
-  STAGE1_PRESETS, stage1Config, validateStage1Config, lrFactor,
+  STAGE1_PRESETS,
+  stage1Config,
+  validateStage1Config,
+  lrFactor,
 } from './config';
 export type {
-  Stage1Arch, Stage1ModelConfig, Stage1InputConfig, Stage1AugmentConfig, Stage1Optimizer, Stage1LrSchedule, Stage1TrainConfig,
-  Stage1Config, Stage1PresetName,
+  Stage1Arch,
+  Stage1ModelConfig,
+  Stage1InputConfig,
+  Stage1AugmentConfig,
+  Stage1Optimizer,
+  Stage1LrSchedule,
+  Stage1TrainConfig,
+  Stage1Config,
+  Stage1PresetName,
 } from './config';
 export {
-  adjacencyMatrix, normalizedAdjacency, degreesWithSelfLoops, hopDistances, spatialPartition, countNonZero, graphEntry, PARTITION_NAMES,
+  adjacencyMatrix,
+  normalizedAdjacency,
+  degreesWithSelfLoops,
+  hopDistances,
+  spatialPartition,
+  countNonZero,
+  graphEntry,
+  PARTITION_NAMES,
 } from './graph';
 export type { GraphMatrix, SpatialPartition } from './graph';
 export { createSkeletonNet } from './net';
@@ -17,8 +34,15 @@ export { StGcn } from './st-gcn';
 export { EVAL as STAGE1_EVAL, spatialShiftPermutation, temporalShiftGroups, temporalShiftMap } from './layers';
 export type { ForwardContext as Stage1ForwardContext } from './layers';
 export {
-  sideFromProtocol, sideFromIds, resolveInput, prepareClip, augmentClip, packClips, commonLayout,
-  TrainingBatchBuilder, TrainingLeakError,
+  sideFromProtocol,
+  sideFromIds,
+  resolveInput,
+  prepareClip,
+  augmentClip,
+  packClips,
+  commonLayout,
+  TrainingBatchBuilder,
+  TrainingLeakError,
 } from './input';
 export type { SideOf, ProtocolSideName, ResolvedInput, ClipBatch, TrainingSelection, SelectionCounts } from './input';
 export { Stage1Opt } from './optim';

@@ -28,13 +28,15 @@ export function commonLayout(sequences: readonly SkeletonSequence[], what: strin
   if (sequences.length === 0) throw new FsvaeInputError(`${what}: no sequences.`);
   const name = sequences[0].layout;
   for (const s of sequences) {
-    if (s.layout !== name) throw new FsvaeInputError(`${what}: sequence ${s.id} has layout ${s.layout}, ${sequences[0].id} has ${name}; `
-      + 'one extractor handles one joint layout.');
+    if (s.layout !== name)
+      throw new FsvaeInputError(
+        `${what}: sequence ${s.id} has layout ${s.layout}, ${sequences[0].id} has ${name}; ` + 'one extractor handles one joint layout.',
+      );
   }
   const layout = jointLayout(name);
   for (const s of sequences) {
-    if (s.joints !== layout.joints.length) throw new FsvaeInputError(`${what}: sequence ${s.id} has ${s.joints} joints, `
-      + `layout ${name} has ${layout.joints.length}.`);
+    if (s.joints !== layout.joints.length)
+      throw new FsvaeInputError(`${what}: sequence ${s.id} has ${s.joints} joints, ` + `layout ${name} has ${layout.joints.length}.`);
   }
   return layout;
 }
@@ -126,8 +128,10 @@ export function packClips(sequences: readonly SkeletonSequence[], input: Resolve
   const data = new Float32Array(sequences.length * size);
   sequences.forEach((s, i) => data.set(prepareClip(s, input), i * size));
   return {
-    data, shape: [sequences.length, input.bodies, input.frames, V, 3],
-    labels: Int32Array.from(sequences.map((s) => s.label)), ids: sequences.map((s) => s.id),
+    data,
+    shape: [sequences.length, input.bodies, input.frames, V, 3],
+    labels: Int32Array.from(sequences.map((s) => s.label)),
+    ids: sequences.map((s) => s.id),
   };
 }
 
@@ -172,7 +176,9 @@ export class TrainingBatchBuilder {
   private readonly cache: boolean;
 
   constructor(
-    readonly sequences: readonly SkeletonSequence[], readonly selection: TrainingSelection, readonly input: ResolvedInput,
+    readonly sequences: readonly SkeletonSequence[],
+    readonly selection: TrainingSelection,
+    readonly input: ResolvedInput,
     opts: { /** keep preprocessed clips in memory (default: when they fit in 256 MiB) */ cacheClips?: boolean } = {},
   ) {
     this.layout = commonLayout(sequences, 'stage 1 training');
@@ -190,8 +196,10 @@ export class TrainingBatchBuilder {
     });
     this.counts.eligible = this.eligible.length;
     if (this.eligible.length === 0) {
-      throw new FsvaeInputError(`stage 1 training: no sequence is on the train side with a training class (${this.counts.otherClass} of other classes, `
-        + `${this.counts.testSide} test-side, ${this.counts.heldOut} held out).`);
+      throw new FsvaeInputError(
+        `stage 1 training: no sequence is on the train side with a training class (${this.counts.otherClass} of other classes, ` +
+          `${this.counts.testSide} test-side, ${this.counts.heldOut} held out).`,
+      );
     }
     // cache the preprocessed clips unless they would exceed 256 MiB (NTU-scale training sets)
     const clipBytes = input.bodies * input.frames * this.layout.joints.length * 3 * 4;
@@ -213,9 +221,12 @@ export class TrainingBatchBuilder {
     const s = this.sequences[index];
     if (!s) throw new TrainingLeakError(`stage 1 training: sample index ${index} does not exist (${this.sequences.length} sequences).`);
     const why = this.reason(s);
-    if (why === 'otherClass') throw new TrainingLeakError(`stage 1 training: sequence ${s.id} of class ${s.label} reached a training batch, `
-      + `but only classes [${[...this.classSet].sort((a, b) => a - b).join(', ')}] may be trained on `
-      + '(zero-shot rule: unseen classes never enter training).');
+    if (why === 'otherClass')
+      throw new TrainingLeakError(
+        `stage 1 training: sequence ${s.id} of class ${s.label} reached a training batch, ` +
+          `but only classes [${[...this.classSet].sort((a, b) => a - b).join(', ')}] may be trained on ` +
+          '(zero-shot rule: unseen classes never enter training).',
+      );
     if (why === 'testSide') throw new TrainingLeakError(`stage 1 training: sequence ${s.id} is on the test side of the protocol and reached a training batch.`);
     if (why === 'heldOut') throw new TrainingLeakError(`stage 1 training: sequence ${s.id} is held out for validation and reached a training batch.`);
     return s;

@@ -92,7 +92,10 @@ let registered = false;
 
 function ensureKernels(): void {
   if (registered) return;
-  for (const [name, loop, scatter] of [[INDEX_MAP_GATHER, gatherLoop, false], [INDEX_MAP_SCATTER_ADD, scatterAddLoop, true]] as const) {
+  for (const [name, loop, scatter] of [
+    [INDEX_MAP_GATHER, gatherLoop, false],
+    [INDEX_MAP_SCATTER_ADD, scatterAddLoop, true],
+  ] as const) {
     const k = makeKernels(loop, scatter);
     if (!tf.getKernel(name, 'wasm')) tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: k.wasm });
     if (!tf.getKernel(name, 'cpu')) tf.registerKernel({ kernelName: name, backendName: 'cpu', kernelFunc: k.cpu });
@@ -107,7 +110,10 @@ function gatherRows(x: tf.Tensor2D, map: Int32Array, innerIn: number): tf.Tensor
   return tf.tidy(() => {
     const rows = x.shape[0];
     const withZero = tf.concat([x, tf.zeros([rows, 1])], 1);
-    const idx = tf.tensor1d(Int32Array.from(map, (q) => (q >= 0 ? q : innerIn)), 'int32');
+    const idx = tf.tensor1d(
+      Int32Array.from(map, (q) => (q >= 0 ? q : innerIn)),
+      'int32',
+    );
     return tf.gather(withZero, idx, 1) as tf.Tensor2D;
   });
 }
@@ -119,7 +125,10 @@ function scatterAddRows(y: tf.Tensor2D, map: Int32Array, innerIn: number): tf.Te
   }
   return tf.tidy(() => {
     // unsortedSegmentSum over the position axis: transpose so positions lead
-    const ids = tf.tensor1d(Int32Array.from(map, (q) => (q >= 0 ? q : innerIn)), 'int32');
+    const ids = tf.tensor1d(
+      Int32Array.from(map, (q) => (q >= 0 ? q : innerIn)),
+      'int32',
+    );
     const summed = tf.unsortedSegmentSum(tf.transpose(y), ids, innerIn + 1);
     return tf.transpose(tf.slice(summed, [0, 0], [innerIn, y.shape[0]])) as tf.Tensor2D;
   });
@@ -135,7 +144,10 @@ export class IndexMapGather {
   readonly inverse: Int32Array | null;
   private readonly fn: (x: tf.Tensor2D) => tf.Tensor2D;
 
-  constructor(readonly innerIn: number, readonly map: Int32Array) {
+  constructor(
+    readonly innerIn: number,
+    readonly map: Int32Array,
+  ) {
     ensureKernels();
     let inv: Int32Array | null = new Int32Array(innerIn).fill(-1);
     for (let p = 0; p < map.length; p++) {

@@ -43,7 +43,10 @@ export class ParamSet {
   private readonly prefix: string;
   private readonly names = new Set<string>();
 
-  constructor(readonly rng: Random, label: string) {
+  constructor(
+    readonly rng: Random,
+    label: string,
+  ) {
     this.prefix = `stage1_${label}_${netCounter++}`;
   }
 
@@ -93,8 +96,10 @@ export class ParamSet {
       const v = values[e.name];
       if (!v) throw new FsvaeInputError(`${what}: parameter '${e.name}' is missing; the weights were saved from a different network configuration.`);
       if (v.length !== e.variable.size) {
-        throw new FsvaeInputError(`${what}: parameter '${e.name}' has ${v.length} values, `
-          + `the network expects ${e.variable.size} (shape [${e.variable.shape.join(', ')}]); the configuration differs.`);
+        throw new FsvaeInputError(
+          `${what}: parameter '${e.name}' has ${v.length} values, ` +
+            `the network expects ${e.variable.size} (shape [${e.variable.shape.join(', ')}]); the configuration differs.`,
+        );
       }
     }
     tf.tidy(() => {
@@ -127,12 +132,16 @@ export class BatchNorm {
   readonly tracked: tf.Variable;
 
   constructor(
-    params: ParamSet, name: string, readonly shape: number[], readonly reduceAxes: number[],
-    gammaInit: number | { mean: number; std: number } = 1, readonly momentum = 0.1, readonly eps = 1e-5,
+    params: ParamSet,
+    name: string,
+    readonly shape: number[],
+    readonly reduceAxes: number[],
+    gammaInit: number | { mean: number; std: number } = 1,
+    readonly momentum = 0.1,
+    readonly eps = 1e-5,
   ) {
-    this.gamma = typeof gammaInit === 'number'
-      ? params.constant(`${name}/gamma`, shape, gammaInit)
-      : params.normal(`${name}/gamma`, shape, gammaInit.std, gammaInit.mean);
+    this.gamma =
+      typeof gammaInit === 'number' ? params.constant(`${name}/gamma`, shape, gammaInit) : params.normal(`${name}/gamma`, shape, gammaInit.std, gammaInit.mean);
     this.beta = params.constant(`${name}/beta`, shape, 0);
     this.runningMean = params.constant(`${name}/running_mean`, shape, 0, false);
     this.runningVar = params.constant(`${name}/running_var`, shape, 1, false);
@@ -149,7 +158,12 @@ export class BatchNorm {
       const v = tf.reshape(variance, this.shape);
       scale = tf.mul(this.gamma, tf.rsqrt(tf.add(v, this.eps)));
       shift = tf.sub(this.beta, tf.mul(m, scale));
-      if (ctx.updateStats) this.updateRunning(m, v, this.reduceAxes.reduce((s, a) => s * (x.shape[a] as number), 1));
+      if (ctx.updateStats)
+        this.updateRunning(
+          m,
+          v,
+          this.reduceAxes.reduce((s, a) => s * (x.shape[a] as number), 1),
+        );
     } else {
       scale = tf.mul(this.gamma, tf.rsqrt(tf.add(this.runningVar, this.eps)));
       shift = tf.sub(this.beta, tf.mul(this.runningMean, scale));
@@ -219,7 +233,10 @@ export class BatchNorm {
 
 /** y = x·W + b over the last axis (a 1×1 convolution on channel-last activations). */
 export class DenseLayer {
-  constructor(readonly weight: tf.Variable, readonly bias: tf.Variable | null) {}
+  constructor(
+    readonly weight: tf.Variable,
+    readonly bias: tf.Variable | null,
+  ) {}
 
   static create(params: ParamSet, name: string, inDim: number, outDim: number, std: number, bias = true): DenseLayer {
     const w = params.normal(`${name}/W`, [inDim, outDim], std);
@@ -277,7 +294,11 @@ export function spatialShiftPermutation(V: number, C: number, dir: 1 | -1): Int3
 /** The spatial shift of [..., V, C] activations (see spatialShiftPermutation). */
 export class SpatialShift {
   private readonly gather: IndexMapGather;
-  constructor(readonly V: number, readonly C: number, dir: 1 | -1) {
+  constructor(
+    readonly V: number,
+    readonly C: number,
+    dir: 1 | -1,
+  ) {
     this.gather = new IndexMapGather(V * C, spatialShiftPermutation(V, C, dir));
   }
   apply(x: tf.Tensor): tf.Tensor {

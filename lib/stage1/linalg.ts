@@ -20,7 +20,11 @@ const COL_BLOCK = 128;
  * Each entry sums its rows in the order of `rowIndex` (skipping rows whose factor is 0).
  */
 export function addGroupScatter(
-  data: Float32Array | Float64Array, rowIndex: readonly number[], group: (row: number) => number, d: number, into: Float64Array,
+  data: Float32Array | Float64Array,
+  rowIndex: readonly number[],
+  group: (row: number) => number,
+  d: number,
+  into: Float64Array,
 ): number {
   const sums = new Map<number, { n: number; s: Float64Array }>();
   for (const r of rowIndex) {

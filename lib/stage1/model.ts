@@ -38,8 +38,8 @@ export function checkNetInput(x: tf.Tensor, shape: SkeletonNetShape, what: strin
   if (x.rank !== 5 || x.shape[1] !== shape.bodies || x.shape[3] !== V || x.shape[4] !== 3) {
     throw new FsvaeInputError(`${what}: input must be [N, M=${shape.bodies}, T, V=${V}, 3], got [${x.shape.join(', ')}].`);
   }
-  if ((x.shape[0] as number) < 1 || (x.shape[2] as number) < 1) throw new FsvaeInputError(`${what}: input has an empty batch or no frames `
-    + `([${x.shape.join(', ')}]).`);
+  if ((x.shape[0] as number) < 1 || (x.shape[2] as number) < 1)
+    throw new FsvaeInputError(`${what}: input has an empty batch or no frames ` + `([${x.shape.join(', ')}]).`);
 }
 
 /** Mean over T and V of [N·M, T, V, C], then over M: [N, C]. */

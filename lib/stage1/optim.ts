@@ -23,7 +23,10 @@ export class Stage1Opt {
   private t = 0;
   private readonly slots: Float32Array[];
 
-  constructor(readonly params: tf.Variable[], readonly cfg: Stage1Optimizer) {
+  constructor(
+    readonly params: tf.Variable[],
+    readonly cfg: Stage1Optimizer,
+  ) {
     const n = cfg.kind === 'adam' ? 2 : 1;
     this.slots = [];
     for (let k = 0; k < n; k++) for (const p of params) this.slots.push(new Float32Array(p.size));

@@ -103,12 +103,23 @@ function ncmAccuracy(zTrain: Float64Array, trainLabels: readonly number[], zTest
 
 /** Top-1 of the logits of rows `idx` (rows × numClasses), argmax among `among`. */
 function top1Of(
-  logits: Float32Array, n: number, numClasses: number, idx: readonly number[], labels: ArrayLike<number>, among: readonly number[], what: string,
+  logits: Float32Array,
+  n: number,
+  numClasses: number,
+  idx: readonly number[],
+  labels: ArrayLike<number>,
+  among: readonly number[],
+  what: string,
 ): number {
   if (logits.length !== n * numClasses) throw new FsvaeInputError(`${what}: ${logits.length} logits are not ${n} rows of ${numClasses}.`);
   const lg = new Float32Array(idx.length * numClasses);
   idx.forEach((i, r) => lg.set(logits.subarray(i * numClasses, (i + 1) * numClasses), r * numClasses));
-  return top1Accuracy(lg, Int32Array.from(idx, (i) => labels[i]), numClasses, among);
+  return top1Accuracy(
+    lg,
+    Int32Array.from(idx, (i) => labels[i]),
+    numClasses,
+    among,
+  );
 }
 
 /**
@@ -117,8 +128,14 @@ function top1Of(
  * classes' own-test-mean oracle. Never a selection criterion (it reads test labels).
  */
 export function qualityMetrics(args: {
-  features: Float32Array; dim: number; labels: ArrayLike<number>; sides: readonly ('train' | 'test')[];
-  seen: readonly number[]; unseen: readonly number[]; logits?: Float32Array; numClasses: number;
+  features: Float32Array;
+  dim: number;
+  labels: ArrayLike<number>;
+  sides: readonly ('train' | 'test')[];
+  seen: readonly number[];
+  unseen: readonly number[];
+  logits?: Float32Array;
+  numClasses: number;
 }): QualityMetrics {
   const { features, dim, labels, sides, numClasses } = args;
   const n = labels.length;
@@ -134,8 +151,9 @@ export function qualityMetrics(args: {
     else if (unseen.has(labels[i]) && sides[i] === 'test') unseenTest.push(i);
   }
   if (seenTrain.length < 2 || seenTest.length === 0 || unseenTest.length === 0) {
-    throw new FsvaeInputError(`qualityMetrics: needs seen train-side (${seenTrain.length}), seen test-side (${seenTest.length}) `
-      + `and unseen test-side (${unseenTest.length}) rows.`);
+    throw new FsvaeInputError(
+      `qualityMetrics: needs seen train-side (${seenTrain.length}), seen test-side (${seenTest.length}) ` + `and unseen test-side (${unseenTest.length}) rows.`,
+    );
   }
   const z = zScorer(features, dim, seenTrain);
   const lab = (idx: number[]) => idx.map((i) => labels[i]);
@@ -143,7 +161,9 @@ export function qualityMetrics(args: {
   const oracle = ownMeanAccuracy(z(unseenTest), dim, lab(unseenTest));
   const seenTop1 = args.logits ? top1Of(args.logits, n, numClasses, seenTest, labels, [...seen], 'qualityMetrics') : null;
   return {
-    seen_top1: seenTop1, seen_ncm: seenNcm, unseen_ncm_oracle: oracle,
+    seen_top1: seenTop1,
+    seen_ncm: seenNcm,
+    unseen_ncm_oracle: oracle,
     rows: { seenTrain: seenTrain.length, seenTest: seenTest.length, unseenTest: unseenTest.length },
   };
 }
@@ -172,8 +192,13 @@ export interface ValPhaseMetrics {
  *     extractor's own Euclidean metric; reported as a sensitivity check of the z-scoring
  */
 export function valPhaseMetrics(args: {
-  features: Float32Array; dim: number; labels: ArrayLike<number>; parts: readonly ValPart[];
-  valSeen: readonly number[]; logits?: Float32Array; numClasses: number;
+  features: Float32Array;
+  dim: number;
+  labels: ArrayLike<number>;
+  parts: readonly ValPart[];
+  valSeen: readonly number[];
+  logits?: Float32Array;
+  numClasses: number;
 }): ValPhaseMetrics {
   const { features, dim, labels, parts, numClasses } = args;
   const n = labels.length;
@@ -185,15 +210,18 @@ export function valPhaseMetrics(args: {
     const p = parts[i];
     if (!(p in idx)) throw new FsvaeInputError(`valPhaseMetrics: row ${i} has part '${String(p)}', not train, heldOut or pseudoUnseen.`);
     if ((p === 'pseudoUnseen') === vs.has(labels[i])) {
-      throw new FsvaeInputError(`valPhaseMetrics: row ${i} (class ${labels[i]}) is ${p}, `
-        + `but ${vs.has(labels[i]) ? 'its class is val-seen' : 'its class is not val-seen'}.`);
+      throw new FsvaeInputError(
+        `valPhaseMetrics: row ${i} (class ${labels[i]}) is ${p}, ` + `but ${vs.has(labels[i]) ? 'its class is val-seen' : 'its class is not val-seen'}.`,
+      );
     }
     idx[p].push(i);
   }
   const pseudoClasses = new Set(idx.pseudoUnseen.map((i) => labels[i])).size;
   if (idx.train.length < 2 || idx.heldOut.length === 0 || pseudoClasses < 2) {
-    throw new FsvaeInputError(`valPhaseMetrics: needs val-phase training rows (${idx.train.length}, ≥ 2), `
-      + `held-out val-seen rows (${idx.heldOut.length}) and pseudo-unseen rows of ≥ 2 classes (${pseudoClasses}).`);
+    throw new FsvaeInputError(
+      `valPhaseMetrics: needs val-phase training rows (${idx.train.length}, ≥ 2), ` +
+        `held-out val-seen rows (${idx.heldOut.length}) and pseudo-unseen rows of ≥ 2 classes (${pseudoClasses}).`,
+    );
   }
   const z = zScorer(features, dim, idx.train);
   const lab = (ix: number[]) => ix.map((i) => labels[i]);
@@ -204,9 +232,22 @@ export function valPhaseMetrics(args: {
     for (let k = 0; k < dim; k++) rawPseudo[r * dim + k] = features[i * dim + k];
   });
   const pseudoRaw = ownMeanAccuracy(rawPseudo, dim, lab(idx.pseudoUnseen));
-  const top1 = args.logits ? top1Of(args.logits, n, numClasses, idx.heldOut, labels, [...vs].sort((a, b) => a - b), 'valPhaseMetrics') : null;
+  const top1 = args.logits
+    ? top1Of(
+        args.logits,
+        n,
+        numClasses,
+        idx.heldOut,
+        labels,
+        [...vs].sort((a, b) => a - b),
+        'valPhaseMetrics',
+      )
+    : null;
   return {
-    val_seen_top1: top1, val_seen_ncm: seenNcm, val_pseudo_unseen_ncm: pseudo, val_pseudo_unseen_ncm_raw: pseudoRaw,
+    val_seen_top1: top1,
+    val_seen_ncm: seenNcm,
+    val_pseudo_unseen_ncm: pseudo,
+    val_pseudo_unseen_ncm_raw: pseudoRaw,
     rows: { train: idx.train.length, heldOut: idx.heldOut.length, pseudoUnseen: idx.pseudoUnseen.length },
   };
 }
@@ -237,7 +278,11 @@ export interface ValPhaseSets {
  * label alone (its side and its data are never read); the side of seen-class sequences is read.
  */
 export function valPhaseSets(
-  sequences: readonly SkeletonSequence[], side: SideOf, split: Stage1Split, numClasses: number, seed: number,
+  sequences: readonly SkeletonSequence[],
+  side: SideOf,
+  split: Stage1Split,
+  numClasses: number,
+  seed: number,
   opts: { valFraction?: number; valGroupBy?: string } = {},
 ): ValPhaseSets {
   const sp = checkStage1Split(split, numClasses);
@@ -248,8 +293,14 @@ export function valPhaseSets(
   const valSeenPool = pool.filter((s) => vs.has(s.label));
   const holdOut = chooseValHoldOut(valSeenPool, opts.valFraction ?? VAL_PHASE_FRACTION, fnv1a32(`stage1-val:${seed}`), opts.valGroupBy);
   return {
-    pool, train: valSeenPool.filter((s) => !holdOut.has(s.id)), heldOut: valSeenPool.filter((s) => holdOut.has(s.id)),
-    pseudoUnseen: pool.filter((s) => vu.has(s.label)), holdOut, fitSeed: seed + 1, valSeen: sp.valSeen, valUnseen: sp.valUnseen,
+    pool,
+    train: valSeenPool.filter((s) => !holdOut.has(s.id)),
+    heldOut: valSeenPool.filter((s) => holdOut.has(s.id)),
+    pseudoUnseen: pool.filter((s) => vu.has(s.label)),
+    holdOut,
+    fitSeed: seed + 1,
+    valSeen: sp.valSeen,
+    valUnseen: sp.valUnseen,
   };
 }
 
@@ -279,7 +330,11 @@ interface Fitted {
 
 /** Fits on the samples `selection` allows among `fitOn`, extracts `extractOn`. */
 function fitAndExtract(
-  inp: QualityRowInput, fitOn: readonly SkeletonSequence[], selection: TrainingSelection, seed: number, extractOn: readonly SkeletonSequence[],
+  inp: QualityRowInput,
+  fitOn: readonly SkeletonSequence[],
+  selection: TrainingSelection,
+  seed: number,
+  extractOn: readonly SkeletonSequence[],
 ): Fitted {
   const t0 = Date.now();
   const ex = fitExtractor(inp.extractor as ExtractorConfig, fitOn, selection, { seed, onProgress: inp.onStage1Progress, log: inp.log });
@@ -304,7 +359,9 @@ export function valPhaseQuality(inp: QualityRowInput): ValPhaseMetrics & { secon
   const selection: TrainingSelection = { classes: v.valSeen, side: inp.side, numClasses: split.numClasses, holdOut: v.holdOut };
   const rows = [...v.train, ...v.heldOut, ...v.pseudoUnseen];
   const parts: ValPart[] = [
-    ...v.train.map(() => 'train' as const), ...v.heldOut.map(() => 'heldOut' as const), ...v.pseudoUnseen.map(() => 'pseudoUnseen' as const),
+    ...v.train.map(() => 'train' as const),
+    ...v.heldOut.map(() => 'heldOut' as const),
+    ...v.pseudoUnseen.map(() => 'pseudoUnseen' as const),
   ];
   const f = fitAndExtract(inp, v.pool, selection, v.fitSeed, rows);
   const m = valPhaseMetrics({ features: f.features, dim: f.dim, labels: f.labels, parts, valSeen: v.valSeen, logits: f.logits, numClasses: split.numClasses });
@@ -319,7 +376,14 @@ export function testSideDiagnostics(inp: QualityRowInput): QualityMetrics & { se
   const selection: TrainingSelection = { classes: split.seen, side: (s) => sideMap.get(s) ?? inp.side(s), numClasses: split.numClasses };
   const f = fitAndExtract(inp, sequences, selection, inp.seed, sequences);
   const m = qualityMetrics({
-    features: f.features, dim: f.dim, labels: f.labels, sides, seen: split.seen, unseen: split.unseen, logits: f.logits, numClasses: split.numClasses,
+    features: f.features,
+    dim: f.dim,
+    labels: f.labels,
+    sides,
+    seen: split.seen,
+    unseen: split.unseen,
+    logits: f.logits,
+    numClasses: split.numClasses,
   });
   return { ...m, seconds: f.seconds, shrinkage: f.shrinkage };
 }
@@ -332,12 +396,27 @@ export function featureQualityRow(inp: QualityRowInput): Row {
   const v = valPhaseQuality(inp);
   const d = inp.diagnostics === false ? null : testSideDiagnostics(inp);
   return {
-    dataset: inp.dataset, split: inp.split.name, extractor: inp.extractor.name, seed: inp.seed,
-    val_seen_top1: v.val_seen_top1, val_seen_ncm: v.val_seen_ncm,
-    val_pseudo_unseen_ncm: v.val_pseudo_unseen_ncm, val_pseudo_unseen_ncm_raw: v.val_pseudo_unseen_ncm_raw,
-    diag_test_seen_top1: d?.seen_top1 ?? null, diag_test_seen_ncm: d?.seen_ncm ?? null, diag_test_unseen_ncm_oracle: d?.unseen_ncm_oracle ?? null,
-    val_fit_seconds: v.seconds, diag_fit_seconds: d?.seconds ?? null, feature_dim: v.dim, val_shrinkage: v.shrinkage, diag_shrinkage: d?.shrinkage ?? null,
-    n_val_train: v.rows.train, n_val_heldout: v.rows.heldOut, n_val_pseudo_unseen: v.rows.pseudoUnseen,
-    n_seen_train: d?.rows.seenTrain ?? null, n_seen_test: d?.rows.seenTest ?? null, n_unseen_test: d?.rows.unseenTest ?? null,
+    dataset: inp.dataset,
+    split: inp.split.name,
+    extractor: inp.extractor.name,
+    seed: inp.seed,
+    val_seen_top1: v.val_seen_top1,
+    val_seen_ncm: v.val_seen_ncm,
+    val_pseudo_unseen_ncm: v.val_pseudo_unseen_ncm,
+    val_pseudo_unseen_ncm_raw: v.val_pseudo_unseen_ncm_raw,
+    diag_test_seen_top1: d?.seen_top1 ?? null,
+    diag_test_seen_ncm: d?.seen_ncm ?? null,
+    diag_test_unseen_ncm_oracle: d?.unseen_ncm_oracle ?? null,
+    val_fit_seconds: v.seconds,
+    diag_fit_seconds: d?.seconds ?? null,
+    feature_dim: v.dim,
+    val_shrinkage: v.shrinkage,
+    diag_shrinkage: d?.shrinkage ?? null,
+    n_val_train: v.rows.train,
+    n_val_heldout: v.rows.heldOut,
+    n_val_pseudo_unseen: v.rows.pseudoUnseen,
+    n_seen_train: d?.rows.seenTrain ?? null,
+    n_seen_test: d?.rows.seenTest ?? null,
+    n_unseen_test: d?.rows.unseenTest ?? null,
   };
 }

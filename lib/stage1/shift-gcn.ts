@@ -23,9 +23,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '../util/random';
 import { Stage1ModelConfig } from './config';
-import {
-  BatchNorm, ForwardContext, DenseLayer, ParamSet, SpatialShift, temporalShift, temporalSubsample,
-} from './layers';
+import { BatchNorm, ForwardContext, DenseLayer, ParamSet, SpatialShift, temporalShift, temporalSubsample } from './layers';
 import { SkeletonNet, SkeletonNetOutput, SkeletonNetShape, checkNetInput, poolFeatures } from './model';
 
 class ShiftGcnSpatial {
@@ -36,15 +34,25 @@ class ShiftGcnSpatial {
   private readonly bn: BatchNorm;
   private readonly down: { conv: DenseLayer; bn: BatchNorm } | null;
 
-  constructor(p: ParamSet, name: string, readonly V: number, readonly cin: number, readonly cout: number) {
+  constructor(
+    p: ParamSet,
+    name: string,
+    readonly V: number,
+    readonly cin: number,
+    readonly cout: number,
+  ) {
     this.shiftIn = new SpatialShift(V, cin, 1);
     this.shiftOut = new SpatialShift(V, cout, -1);
     this.linear = DenseLayer.create(p, `${name}/linear`, cin, cout, Math.sqrt(1 / cout));
     this.mask = p.constant(`${name}/feature_mask`, [V, cin], 0);
     this.bn = new BatchNorm(p, `${name}/bn`, [V, cout], [0, 1]);
-    this.down = cin !== cout ? {
-      conv: DenseLayer.create(p, `${name}/down`, cin, cout, Math.sqrt(2 / cout)), bn: new BatchNorm(p, `${name}/down_bn`, [cout], [0, 1, 2]),
-    } : null;
+    this.down =
+      cin !== cout
+        ? {
+            conv: DenseLayer.create(p, `${name}/down`, cin, cout, Math.sqrt(2 / cout)),
+            bn: new BatchNorm(p, `${name}/down_bn`, [cout], [0, 1, 2]),
+          }
+        : null;
   }
 
   apply(x0: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
@@ -63,7 +71,12 @@ class ShiftGcnTemporal {
   private readonly linear: DenseLayer;
   private readonly bn2: BatchNorm;
 
-  constructor(p: ParamSet, name: string, readonly channels: number, readonly stride: number) {
+  constructor(
+    p: ParamSet,
+    name: string,
+    readonly channels: number,
+    readonly stride: number,
+  ) {
     this.bn = new BatchNorm(p, `${name}/bn`, [channels], [0, 1, 2]);
     this.linear = DenseLayer.create(p, `${name}/linear`, channels, channels, Math.sqrt(2 / channels));
     this.bn2 = new BatchNorm(p, `${name}/bn2`, [channels], [0, 1, 2]);
@@ -83,14 +96,24 @@ class ShiftGcnBlock {
   private readonly tcn: ShiftGcnTemporal;
   private readonly residual: 'none' | 'identity' | { conv: DenseLayer; bn: BatchNorm };
 
-  constructor(p: ParamSet, name: string, V: number, cin: number, cout: number, readonly stride: number, residual: boolean) {
+  constructor(
+    p: ParamSet,
+    name: string,
+    V: number,
+    cin: number,
+    cout: number,
+    readonly stride: number,
+    residual: boolean,
+  ) {
     this.gcn = new ShiftGcnSpatial(p, `${name}/gcn`, V, cin, cout);
     this.tcn = new ShiftGcnTemporal(p, `${name}/tcn`, cout, stride);
     if (!residual) this.residual = 'none';
     else if (cin === cout && stride === 1) this.residual = 'identity';
-    else this.residual = {
-      conv: DenseLayer.create(p, `${name}/residual`, cin, cout, Math.sqrt(2 / cout)), bn: new BatchNorm(p, `${name}/residual_bn`, [cout], [0, 1, 2]),
-    };
+    else
+      this.residual = {
+        conv: DenseLayer.create(p, `${name}/residual`, cin, cout, Math.sqrt(2 / cout)),
+        bn: new BatchNorm(p, `${name}/residual_bn`, [cout], [0, 1, 2]),
+      };
   }
 
   apply(x: tf.Tensor4D, ctx: ForwardContext): tf.Tensor4D {
@@ -109,7 +132,11 @@ export class ShiftGcn implements SkeletonNet {
   private readonly blocks: ShiftGcnBlock[] = [];
   private readonly fc: DenseLayer;
 
-  constructor(readonly config: Stage1ModelConfig, readonly shape: SkeletonNetShape, rng: Random) {
+  constructor(
+    readonly config: Stage1ModelConfig,
+    readonly shape: SkeletonNetShape,
+    rng: Random,
+  ) {
     const p = (this.params = new ParamSet(rng, 'shiftgcn'));
     const V = shape.layout.joints.length;
     this.dataBn = new BatchNorm(p, 'data_bn', [shape.bodies, 1, V, 3], [0, 2]);

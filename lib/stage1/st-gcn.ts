@@ -34,8 +34,14 @@ class StGcnBlock {
   private readonly residual: 'none' | 'identity' | { conv: DenseLayer; bn: BatchNorm };
 
   constructor(
-    p: ParamSet, name: string, private readonly A: tf.Tensor3D, readonly cin: number, readonly cout: number,
-    readonly stride: number, readonly kernel: number, residual: boolean,
+    p: ParamSet,
+    name: string,
+    private readonly A: tf.Tensor3D,
+    readonly cin: number,
+    readonly cout: number,
+    readonly stride: number,
+    readonly kernel: number,
+    residual: boolean,
   ) {
     const [K, V] = A.shape;
     this.importance = p.constant(`${name}/edge_importance`, [K, V, V], 1);
@@ -46,9 +52,11 @@ class StGcnBlock {
     this.bn2 = new BatchNorm(p, `${name}/tcn/bn2`, [cout], [0, 1, 2], BN_INIT);
     if (!residual) this.residual = 'none';
     else if (cin === cout && stride === 1) this.residual = 'identity';
-    else this.residual = {
-      conv: DenseLayer.create(p, `${name}/residual`, cin, cout, INIT_STD), bn: new BatchNorm(p, `${name}/residual_bn`, [cout], [0, 1, 2], BN_INIT),
-    };
+    else
+      this.residual = {
+        conv: DenseLayer.create(p, `${name}/residual`, cin, cout, INIT_STD),
+        bn: new BatchNorm(p, `${name}/residual_bn`, [cout], [0, 1, 2], BN_INIT),
+      };
   }
 
   private gcn(x: tf.Tensor4D): tf.Tensor4D {
@@ -86,7 +94,11 @@ export class StGcn implements SkeletonNet {
   private readonly blocks: StGcnBlock[] = [];
   private readonly fc: DenseLayer;
 
-  constructor(readonly config: Stage1ModelConfig, readonly shape: SkeletonNetShape, rng: Random) {
+  constructor(
+    readonly config: Stage1ModelConfig,
+    readonly shape: SkeletonNetShape,
+    rng: Random,
+  ) {
     const p = (this.params = new ParamSet(rng, 'stgcn'));
     const V = shape.layout.joints.length;
     const part = spatialPartition(shape.layout, config.partitionCenter ?? shape.layout.center);

@@ -93,12 +93,25 @@ interface CheckpointMeta {
 }
 
 function fingerprintOf(
-  cfg: Stage1Config, seed: number, input: ResolvedInput, selection: TrainingSelection, builder: TrainingBatchBuilder, workers: number,
+  cfg: Stage1Config,
+  seed: number,
+  input: ResolvedInput,
+  selection: TrainingSelection,
+  builder: TrainingBatchBuilder,
+  workers: number,
 ): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({
-    model: cfg.model, input, train: cfg.train, seed, numClasses: selection.numClasses, classes: [...selection.classes].sort((a, b) => a - b), workers,
-  }));
+  h.update(
+    JSON.stringify({
+      model: cfg.model,
+      input,
+      train: cfg.train,
+      seed,
+      numClasses: selection.numClasses,
+      classes: [...selection.classes].sort((a, b) => a - b),
+      workers,
+    }),
+  );
   for (const i of builder.eligible) {
     const s = builder.sequences[i];
     h.update(`${s.id}\u0000${s.label}\u0000${s.bodies}\u0000${s.frames}\u0000`);
@@ -109,7 +122,10 @@ function fingerprintOf(
 
 /** Trains a stage-1 network (see the module comment). The caller disposes result.net. */
 export function trainStage1(
-  cfg: Stage1Config, sequences: readonly SkeletonSequence[], selection: TrainingSelection, opts: Stage1TrainOptions,
+  cfg: Stage1Config,
+  sequences: readonly SkeletonSequence[],
+  selection: TrainingSelection,
+  opts: Stage1TrainOptions,
 ): Stage1TrainResult {
   validateStage1Config(cfg);
   if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new FsvaeInputError(`stage 1 training: seed must be a non-negative integer, got ${opts.seed}.`);
@@ -151,10 +167,19 @@ export function trainStage1(
 
   const stepsPerEpoch = n < batchSize ? 1 : Math.floor(n / batchSize);
   const clipSize = input.bodies * input.frames * layout.joints.length * 3;
-  const dp = workers > 1 ? new DataParallelGradients({
-    model: cfg.model, layout: layout.name, bodies: input.bodies, numClasses: C, frames: input.frames, maxRows: bs - Math.ceil(bs / 2),
-    all: net.params.entries.map((e) => e.variable), trainable: opt.params,
-  }) : null;
+  const dp =
+    workers > 1
+      ? new DataParallelGradients({
+          model: cfg.model,
+          layout: layout.name,
+          bodies: input.bodies,
+          numClasses: C,
+          frames: input.frames,
+          maxRows: bs - Math.ceil(bs / 2),
+          all: net.params.entries.map((e) => e.variable),
+          trainable: opt.params,
+        })
+      : null;
   const lastEpoch = Math.min(epochs, opts.stopAfterEpochs !== undefined ? startEpoch + opts.stopAfterEpochs : epochs);
   let trainSeconds = 0;
   let stepsRun = 0;
@@ -174,17 +199,26 @@ export function trainStage1(
         const { loss, correct: ok } = stage1Step({ net, opt, dp, numClasses: C, clipSize }, batch, lr);
         correct += ok;
         if (!Number.isFinite(loss)) {
-            net.dispose();
-          throw new FsvaeInputError(`stage 1 training: the loss became ${loss} at epoch ${epoch + 1}, step ${s + 1} (lr ${lr}); `
-            + 'lower the learning rate or check the input for extreme coordinates.');
+          net.dispose();
+          throw new FsvaeInputError(
+            `stage 1 training: the loss became ${loss} at epoch ${epoch + 1}, step ${s + 1} (lr ${lr}); ` +
+              'lower the learning rate or check the input for extreme coordinates.',
+          );
         }
         seen += idx.length;
         lossSum += loss;
         stepsRun++;
         const elapsed = trainSeconds + (Date.now() - t0) / 1000;
         opts.onProgress?.({
-          epoch: epoch + 1, epochs, step: s + 1, stepsPerEpoch, loss, trainAccuracy: correct / seen, learningRate: lr,
-          stepsPerSecond: elapsed > 0 ? stepsRun / elapsed : 0, sequencesPerSecond: elapsed > 0 ? (stepsRun * bs) / elapsed : 0,
+          epoch: epoch + 1,
+          epochs,
+          step: s + 1,
+          stepsPerEpoch,
+          loss,
+          trainAccuracy: correct / seen,
+          learningRate: lr,
+          stepsPerSecond: elapsed > 0 ? stepsRun / elapsed : 0,
+          sequencesPerSecond: elapsed > 0 ? (stepsRun * bs) / elapsed : 0,
         });
       }
       const seconds = (Date.now() - t0) / 1000;
@@ -208,9 +242,20 @@ export function trainStage1(
     dp?.dispose();
   }
   return {
-    net, config: cfg, input, layout, numClasses: C, classes, counts: { ...builder.counts }, history, workers,
-    epochsDone: Math.max(startEpoch, lastEpoch), stepsPerSecond: trainSeconds > 0 ? stepsRun / trainSeconds : 0,
-    sequencesPerSecond: trainSeconds > 0 ? (stepsRun * bs) / trainSeconds : 0, resumedFromEpoch, fingerprint: fp,
+    net,
+    config: cfg,
+    input,
+    layout,
+    numClasses: C,
+    classes,
+    counts: { ...builder.counts },
+    history,
+    workers,
+    epochsDone: Math.max(startEpoch, lastEpoch),
+    stepsPerSecond: trainSeconds > 0 ? stepsRun / trainSeconds : 0,
+    sequencesPerSecond: trainSeconds > 0 ? (stepsRun * bs) / trainSeconds : 0,
+    resumedFromEpoch,
+    fingerprint: fp,
   };
 }
 
@@ -294,8 +339,10 @@ export function extractFeatures(net: SkeletonNet, sequences: readonly SkeletonSe
   const logits = new Float32Array(rows * C);
   if (rows > 0) commonLayout(sequences, 'stage 1 feature extraction');
   for (const s of sequences) {
-    if (s.layout !== net.shape.layout.name) throw new FsvaeInputError(`stage 1 feature extraction: sequence ${s.id} has layout ${s.layout}, `
-      + `the network was built for ${net.shape.layout.name}.`);
+    if (s.layout !== net.shape.layout.name)
+      throw new FsvaeInputError(
+        `stage 1 feature extraction: sequence ${s.id} has layout ${s.layout}, ` + `the network was built for ${net.shape.layout.name}.`,
+      );
   }
   for (let r = 0; r < rows; r += batchSize) {
     const part = sequences.slice(r, r + batchSize);

@@ -97,18 +97,19 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** Paths of a cache entry. */
 export function cacheEntryPaths(dir: string, encoderId: string, dataset: string, part: string): { npy: string; json: string } {
-  for (const [what, v] of [['encoder id', encoderId], ['dataset', dataset], ['part', part]] as const) {
-    if (!SAFE_NAME.test(v)) throw new FsvaeInputError(`text cache: ${what} '${v}' is not a plain name (letters, digits, '.', '_', '-'); `
-      + 'it is used as a folder name.');
+  for (const [what, v] of [
+    ['encoder id', encoderId],
+    ['dataset', dataset],
+    ['part', part],
+  ] as const) {
+    if (!SAFE_NAME.test(v))
+      throw new FsvaeInputError(`text cache: ${what} '${v}' is not a plain name (letters, digits, '.', '_', '-'); ` + 'it is used as a folder name.');
   }
   const base = path.join(dir, encoderId, dataset, part);
   return { npy: `${base}.npy`, json: `${base}.json` };
 }
 
-function readEntry(
-  p: { npy: string; json: string },
-  expect: CacheSidecar,
-): { status: Exclude<CacheStatus, 'disabled'>; data?: Float32Array } {
+function readEntry(p: { npy: string; json: string }, expect: CacheSidecar): { status: Exclude<CacheStatus, 'disabled'>; data?: Float32Array } {
   if (!fs.existsSync(p.json) || !fs.existsSync(p.npy)) return { status: 'absent' };
   let side: CacheSidecar;
   try {
@@ -251,8 +252,8 @@ export async function classTextFeatures(
         const alt = loadParaphrases(desc!, opts.descriptionsDir);
         const n = alt.classes[0].texts[description].length;
         const alts = [];
-        for (let k = 0; k < n; k++) alts.push(await cachedClassEmbeddings(source, dataset, `${description}-alt${k + 1}`,
-          paraphraseTexts(alt, description, k), opts));
+        for (let k = 0; k < n; k++)
+          alts.push(await cachedClassEmbeddings(source, dataset, `${description}-alt${k + 1}`, paraphraseTexts(alt, description, k), opts));
         mats.push(averageEmbeddings([e, ...alts], `${dataset} ${description} with ${n} alternatives`));
       } else {
         mats.push(e);

@@ -10,11 +10,14 @@ const PAPER_NAMES: Record<string, TextPart> = { al: 'lb', gd: 'ad', ld: 'md', lb
 
 /** 'lb_ad_md' or 'AL_GD_LD' → ['lb', 'ad', 'md'] (order kept: it is the concatenation order). */
 export function parseTextMode(mode: string): TextPart[] {
-  const parts = mode.split(/[_+,]/).filter((p) => p.length > 0).map((p) => {
-    const k = PAPER_NAMES[p.toLowerCase()];
-    if (!k) throw new FsvaeInputError(`text mode '${mode}': unknown part '${p}'. Use lb/ad/md (or AL/GD/LD), joined by '_', e.g. 'lb_ad_md'.`);
-    return k;
-  });
+  const parts = mode
+    .split(/[_+,]/)
+    .filter((p) => p.length > 0)
+    .map((p) => {
+      const k = PAPER_NAMES[p.toLowerCase()];
+      if (!k) throw new FsvaeInputError(`text mode '${mode}': unknown part '${p}'. Use lb/ad/md (or AL/GD/LD), joined by '_', e.g. 'lb_ad_md'.`);
+      return k;
+    });
   if (parts.length === 0) throw new FsvaeInputError(`text mode '${mode}' names no part.`);
   if (new Set(parts).size !== parts.length) throw new FsvaeInputError(`text mode '${mode}' repeats a part.`);
   return parts;

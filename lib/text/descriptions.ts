@@ -86,14 +86,15 @@ export function readClassSideFile(file: string, desc: DescriptionSet, absent: st
   }
   const list = raw.classes;
   if (!Array.isArray(list) || list.length !== desc.classes.length) {
-    throw new FsvaeInputError(`${file}: "classes" must list the ${desc.classes.length} classes of ${desc.file}, `
-      + `got ${Array.isArray(list) ? list.length : typeof list}.`);
+    throw new FsvaeInputError(
+      `${file}: "classes" must list the ${desc.classes.length} classes of ${desc.file}, ` + `got ${Array.isArray(list) ? list.length : typeof list}.`,
+    );
   }
   return list as Record<string, unknown>[];
 }
 
 function isRegistered(name: string): name is DescriptionDataset {
-  return Object.prototype.hasOwnProperty.call(DESCRIPTION_REGISTRY, name);
+  return Object.hasOwn(DESCRIPTION_REGISTRY, name);
 }
 
 /** Lower-case alphanumerics only: 'NTU-120' and 'ntu120' compare equal. */
@@ -108,9 +109,7 @@ function normText(s: string): string {
 
 function nonEmptyString(v: unknown, where: string, file: string): string {
   if (typeof v !== 'string' || v.trim().length === 0) {
-    throw new FsvaeInputError(
-      `${file}: ${where} must be a non-empty string, got ${JSON.stringify(v)}. Fill in the text in the JSON file.`,
-    );
+    throw new FsvaeInputError(`${file}: ${where} must be a non-empty string, got ${JSON.stringify(v)}. Fill in the text in the JSON file.`);
   }
   if (/[\r\n]/.test(v)) {
     throw new FsvaeInputError(`${file}: ${where} contains a line break; write each text on a single line.`);
@@ -142,8 +141,7 @@ export function parseDescriptions(
   const dataset = nonEmptyString(obj.dataset, 'field "dataset"', source);
   if (expectedDataset !== undefined && normName(dataset) !== normName(expectedDataset)) {
     throw new FsvaeInputError(
-      `${source}: field "dataset" is ${JSON.stringify(dataset)} but this file is read as "${expectedDataset}". ` +
-        `Check that the right file is in place.`,
+      `${source}: field "dataset" is ${JSON.stringify(dataset)} but this file is read as "${expectedDataset}". ` + `Check that the right file is in place.`,
     );
   }
   if (!Array.isArray(obj.classes)) {
@@ -151,14 +149,10 @@ export function parseDescriptions(
   }
   const list = obj.classes as unknown[];
   if (!Number.isInteger(obj.numClasses) || (obj.numClasses as number) !== list.length) {
-    throw new FsvaeInputError(
-      `${source}: "numClasses" is ${JSON.stringify(obj.numClasses)} but "classes" has ${list.length} entries; they must agree.`,
-    );
+    throw new FsvaeInputError(`${source}: "numClasses" is ${JSON.stringify(obj.numClasses)} but "classes" has ${list.length} entries; they must agree.`);
   }
   if (expectedClasses !== undefined && list.length !== expectedClasses) {
-    throw new FsvaeInputError(
-      `${source}: expected ${expectedClasses} classes, found ${list.length}. Add or remove entries so every class has one.`,
-    );
+    throw new FsvaeInputError(`${source}: expected ${expectedClasses} classes, found ${list.length}. Add or remove entries so every class has one.`);
   }
   let prompts: { GD: string; LD: string } | undefined;
   if (obj.prompts !== undefined) {
@@ -184,9 +178,7 @@ export function parseDescriptions(
     }
     const e = entry as Record<string, unknown>;
     if (e.id !== i) {
-      throw new FsvaeInputError(
-        `${source}: ${where}.id is ${JSON.stringify(e.id)}, expected ${i}; ids must run 0..${list.length - 1} in file order.`,
-      );
+      throw new FsvaeInputError(`${source}: ${where}.id is ${JSON.stringify(e.id)}, expected ${i}; ids must run 0..${list.length - 1} in file order.`);
     }
     if (typeof e.twoPerson !== 'boolean') {
       throw new FsvaeInputError(`${source}: ${where}.twoPerson must be true or false, got ${JSON.stringify(e.twoPerson)}.`);
@@ -270,5 +262,7 @@ export function descriptionTexts(desc: DescriptionSet, part: DescriptionPart): s
  * that changes whenever any text, or the class order, changes.
  */
 export function descriptionHash(desc: DescriptionSet, part: DescriptionPart): string {
-  return createHash('sha256').update(JSON.stringify(descriptionTexts(desc, part)), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(descriptionTexts(desc, part)), 'utf8')
+    .digest('hex');
 }

@@ -46,10 +46,7 @@ export type TextEncoderId = 'use-lite' | ClipEncoderId;
 export const TEXT_ENCODER_IDS: readonly TextEncoderId[] = ['use-lite', ...(Object.keys(CLIP_MODELS) as ClipEncoderId[])];
 
 /** A name, or a name with options. */
-export type TextEncoderSpec =
-  | TextEncoderId
-  | ({ id: 'use-lite' } & UseLiteOptions)
-  | ClipEncoderOptions;
+export type TextEncoderSpec = TextEncoderId | ({ id: 'use-lite' } & UseLiteOptions) | ClipEncoderOptions;
 
 /** Environment variable naming the default encoder (else 'use-lite'). */
 export const TEXT_ENCODER_ENV = 'FSVAE_TEXT_ENCODER';

@@ -38,27 +38,32 @@ const FIELD: Record<DescriptionPart, 'labels' | 'ld' | 'gd'> = { AL: 'labels', L
  */
 export function loadParaphrases(desc: DescriptionSet, dir = defaultDescriptionsDir()): ParaphraseSet {
   const file = paraphraseFile(desc.dataset, dir);
-  const list = readClassSideFile(file, desc, `the several-descriptions extension needs alternative descriptions of every ${desc.dataset} class `
-    + 'there (see data/descriptions/paraphrases/).');
+  const list = readClassSideFile(
+    file,
+    desc,
+    `the several-descriptions extension needs alternative descriptions of every ${desc.dataset} class ` + 'there (see data/descriptions/paraphrases/).',
+  );
   const seen = new Set(desc.classes.flatMap((c) => [c.label, c.ld, c.gd].map(norm)));
   const counts: Partial<Record<DescriptionPart, number>> = {};
   const classes = list.map((e, i): ClassParaphrases => {
     const orig = desc.classes[i];
     if (e?.id !== orig.id || e?.code !== orig.code) {
-      throw new FsvaeInputError(`${file}: classes[${i}] is ${JSON.stringify({ id: e?.id, code: e?.code })}, `
-        + `expected id ${orig.id} code ${orig.code} as in ${desc.file}.`);
+      throw new FsvaeInputError(
+        `${file}: classes[${i}] is ${JSON.stringify({ id: e?.id, code: e?.code })}, ` + `expected id ${orig.id} code ${orig.code} as in ${desc.file}.`,
+      );
     }
     const texts = {} as Record<DescriptionPart, string[]>;
     for (const part of ['AL', 'LD', 'GD'] as const) {
       const v = e[FIELD[part]];
       if (!Array.isArray(v) || v.length === 0) throw new FsvaeInputError(`${file}: classes[${i}].${FIELD[part]} must be a non-empty array of texts.`);
       if ((counts[part] ??= v.length) !== v.length) {
-        throw new FsvaeInputError(`${file}: classes[${i}].${FIELD[part]} has ${v.length} texts, earlier classes ${counts[part]}; `
-          + 'every class needs as many alternatives.');
+        throw new FsvaeInputError(
+          `${file}: classes[${i}].${FIELD[part]} has ${v.length} texts, earlier classes ${counts[part]}; ` + 'every class needs as many alternatives.',
+        );
       }
       texts[part] = v.map((t, k) => {
-        if (typeof t !== 'string' || t.trim() === '' || /[\r\n]/.test(t)) throw new FsvaeInputError(`${file}: classes[${i}].${FIELD[part]}[${k}] `
-          + 'must be a non-empty single-line string.');
+        if (typeof t !== 'string' || t.trim() === '' || /[\r\n]/.test(t))
+          throw new FsvaeInputError(`${file}: classes[${i}].${FIELD[part]}[${k}] ` + 'must be a non-empty single-line string.');
         if (seen.has(norm(t))) throw new FsvaeInputError(`${file}: classes[${i}].${FIELD[part]}[${k}] repeats a text already used (${JSON.stringify(t)}).`);
         seen.add(norm(t));
         return t;
@@ -83,12 +88,14 @@ export function paraphraseTexts(p: ParaphraseSet, part: DescriptionPart, k: numb
  * first (original) embedding's row, so a part keeps its weight when Eq. 5 concatenates the parts.
  */
 export function averageEmbeddings(
-  mats: readonly { rows: number; cols: number; data: Float32Array }[], what = 'averageEmbeddings',
+  mats: readonly { rows: number; cols: number; data: Float32Array }[],
+  what = 'averageEmbeddings',
 ): { rows: number; cols: number; data: Float32Array } {
   if (mats.length === 0) throw new FsvaeInputError(`${what}: no embeddings.`);
   const { rows, cols } = mats[0];
-  for (const m of mats) if (m.rows !== rows || m.cols !== cols) throw new FsvaeInputError(`${what}: embeddings of ${m.rows} × ${m.cols} `
-    + `and ${rows} × ${cols} cannot be averaged.`);
+  for (const m of mats)
+    if (m.rows !== rows || m.cols !== cols)
+      throw new FsvaeInputError(`${what}: embeddings of ${m.rows} × ${m.cols} ` + `and ${rows} × ${cols} cannot be averaged.`);
   const data = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     const mean = new Float64Array(cols);

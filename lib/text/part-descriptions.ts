@@ -27,14 +27,19 @@ export function partDescriptionFile(dataset: string, dir = defaultDescriptionsDi
  */
 export function loadPartDescriptions(desc: DescriptionSet, dir = defaultDescriptionsDir()): PartDescriptionSet {
   const file = partDescriptionFile(desc.dataset, dir);
-  const list = readClassSideFile(file, desc, `the part-aware extension needs one description per body part (${BODY_PARTS.join(', ')}) `
-    + `of every ${desc.dataset} class there.`);
+  const list = readClassSideFile(
+    file,
+    desc,
+    `the part-aware extension needs one description per body part (${BODY_PARTS.join(', ')}) ` + `of every ${desc.dataset} class there.`,
+  );
   const texts = Object.fromEntries(BODY_PARTS.map((p) => [p, [] as string[]])) as Record<BodyPart, string[]>;
   list.forEach((e, i) => {
     const orig = desc.classes[i];
     if (e?.id !== orig.id || e?.code !== orig.code || e?.label !== orig.label) {
-      throw new FsvaeInputError(`${file}: classes[${i}] is ${JSON.stringify({ id: e?.id, code: e?.code, label: e?.label })}, `
-        + `expected id ${orig.id}, code ${orig.code}, label '${orig.label}' as in ${desc.file}.`);
+      throw new FsvaeInputError(
+        `${file}: classes[${i}] is ${JSON.stringify({ id: e?.id, code: e?.code, label: e?.label })}, ` +
+          `expected id ${orig.id}, code ${orig.code}, label '${orig.label}' as in ${desc.file}.`,
+      );
     }
     for (const part of BODY_PARTS) {
       const t = e[part];

@@ -8,8 +8,8 @@ import { FsvaeInputError } from '../util/assert';
  * Same seed → the same table; no semantics at all.
  */
 export function randomTextTable(rows: number, dim: number, seed: number): Float32Array {
-  if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(dim) || dim < 1) throw new FsvaeInputError('randomTextTable: rows and dim '
-    + `must be positive integers, got ${rows} × ${dim}.`);
+  if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(dim) || dim < 1)
+    throw new FsvaeInputError('randomTextTable: rows and dim ' + `must be positive integers, got ${rows} × ${dim}.`);
   const rng = new Random(seed);
   const out = new Float32Array(rows * dim);
   for (let i = 0; i < out.length; i++) out[i] = rng.normal();

@@ -24,8 +24,18 @@ export interface AdamState {
 }
 
 /** The fused update over one parameter array (kept monomorphic for the JIT). */
-function adamKernel(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, next: Float32Array,
-  b1: number, b2: number, stepSize: number, invSqrtC2: number, eps: number): void {
+function adamKernel(
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  next: Float32Array,
+  b1: number,
+  b2: number,
+  stepSize: number,
+  invSqrtC2: number,
+  eps: number,
+): void {
   const a1 = 1 - b1;
   const a2 = 1 - b2;
   const n = w.length;
@@ -40,8 +50,21 @@ function adamKernel(w: Float32Array, g: Float32Array, m: Float32Array, v: Float3
 }
 
 /** adamKernel for a rows×cols parameter that also writes the new value transposed (cols×rows) into `nextT`. */
-function adamKernelTransposing(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, next: Float32Array, nextT: Float32Array,
-  rows: number, cols: number, b1: number, b2: number, stepSize: number, invSqrtC2: number, eps: number): void {
+function adamKernelTransposing(
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  next: Float32Array,
+  nextT: Float32Array,
+  rows: number,
+  cols: number,
+  b1: number,
+  b2: number,
+  stepSize: number,
+  invSqrtC2: number,
+  eps: number,
+): void {
   const a1 = 1 - b1;
   const a2 = 1 - b2;
   for (let r = 0; r < rows; r++) {
@@ -70,7 +93,10 @@ export class Adam {
   /** transposed copies of some 2-D parameters, refreshed with every update (see keepTransposed). */
   private readonly transposedCopies = new Map<number, tf.Tensor2D>();
 
-  constructor(readonly params: tf.Variable[], opts: AdamOptions) {
+  constructor(
+    readonly params: tf.Variable[],
+    opts: AdamOptions,
+  ) {
     this.lr = opts.learningRate;
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;

@@ -68,16 +68,18 @@ export function loadCheckpoint<M>(dir: string, name: string): CheckpointPayload<
     throw new FsvaeInputError(`checkpoint ${jsonPath}: damaged manifest (${(e as Error).message}); ${fix}.`);
   }
   if (manifest?.version !== 2 || typeof manifest.bin !== 'string' || typeof manifest.sha256 !== 'string') {
-    throw new FsvaeInputError(`checkpoint ${jsonPath}: written by an older version without a content hash (or not a checkpoint manifest), `
-      + `so it cannot be verified; ${fix}.`);
+    throw new FsvaeInputError(
+      `checkpoint ${jsonPath}: written by an older version without a content hash (or not a checkpoint manifest), ` + `so it cannot be verified; ${fix}.`,
+    );
   }
   const binPath = path.join(dir, path.basename(manifest.bin));
   if (!fs.existsSync(binPath)) throw new FsvaeInputError(`checkpoint ${jsonPath}: its binary ${binPath} is missing; ${fix}.`);
   const buf = fs.readFileSync(binPath);
   const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   if (bytes.byteLength !== manifest.bytes || sha256Hex(bytes) !== manifest.sha256) {
-    throw new FsvaeInputError(`checkpoint ${jsonPath}: ${binPath} does not match the manifest's size and sha256 `
-      + `(an interrupted or foreign write, or a modified file); ${fix}.`);
+    throw new FsvaeInputError(
+      `checkpoint ${jsonPath}: ${binPath} does not match the manifest's size and sha256 ` + `(an interrupted or foreign write, or a modified file); ${fix}.`,
+    );
   }
   const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
   const arrays: Record<string, Float32Array> = {};

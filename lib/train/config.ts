@@ -4,10 +4,10 @@
  */
 import { FrequencyConfig, FrequencyPresetName, frequencyConfig } from '../frequency/enhancer';
 import { ReparameterisationMode } from '../model/fsvae';
-import type { AlignmentLossName } from '../losses';
+import { AlignmentConfig, AlignmentLossName, alignmentCoefficient } from '../losses/alignment';
 import { FsvaeInputError } from '../util/assert';
 
-export type { AlignmentLossName };
+export type { AlignmentConfig, AlignmentLossName };
 
 /** Step schedules within a cycle (docs/paper-vs-code.md §2), restarted every cycle. */
 export interface ScheduleConfig {
@@ -23,23 +23,14 @@ export interface ScheduleConfig {
   textKlFromCycle: number;
 }
 
-export interface AlignmentConfig {
-  loss: AlignmentLossName;
-  alpha: number;
-  lambda: number;
-  /** margin m of L_T1 and L_T4. */
-  margin: number;
-  /** 'window': only inside the alignment window (the code's cr_fact); 'always': every step. */
-  when: 'window' | 'always';
-}
-
 export interface ClassifierConfig {
   samplesPerClass: number;
   steps: number;
   learningRate: number;
 }
 
-export interface Stage2Config {
+/** The whole FS-VAE run: model (encoders, FM, latent), stage-2 training, the alignment loss and the stage-3 classifier. */
+export interface FsvaeConfig {
   name: string;
   description: string;
   latentDim: number;
@@ -65,18 +56,31 @@ export function referenceSchedule(stepsPerCycle: 1700 | 1900, cycles = 10): Sche
 export function scaledSchedule(stepsPerCycle: number, cycles: number): ScheduleConfig {
   const f = stepsPerCycle / 1700;
   return {
-    cycles, stepsPerCycle, skeletonKlStart: Math.round(1000 * f), alignStart: Math.round(1400 * f), klRamp: Math.round(3000 * f),
-    klScale: 0.1, textKlFromCycle: Math.min(2, cycles - 1),
+    cycles,
+    stepsPerCycle,
+    skeletonKlStart: Math.round(1000 * f),
+    alignStart: Math.round(1400 * f),
+    klRamp: Math.round(3000 * f),
+    klScale: 0.1,
+    textKlFromCycle: Math.min(2, cycles - 1),
   };
 }
 
 const CLASSIFIER: ClassifierConfig = { samplesPerClass: 500, steps: 300, learningRate: 1e-3 };
 
-function base(name: string, description: string, latentDim: number, schedule: ScheduleConfig, alpha: number, freq: FrequencyPresetName): Stage2Config {
+function base(name: string, description: string, latentDim: number, schedule: ScheduleConfig, alpha: number, freq: FrequencyPresetName): FsvaeConfig {
   return {
-    name, description, latentDim, decoderActivation: 'relu', reparameterisation: 'reference',
-    skeletonFrequency: frequencyConfig(freq), textFrequency: frequencyConfig(freq), textMode: 'lb_ad_md',
-    batchSize: 64, learningRate: 1e-4, schedule,
+    name,
+    description,
+    latentDim,
+    decoderActivation: 'relu',
+    reparameterisation: 'reference',
+    skeletonFrequency: frequencyConfig(freq),
+    textFrequency: frequencyConfig(freq),
+    textMode: 'lb_ad_md',
+    batchSize: 64,
+    learningRate: 1e-4,
+    schedule,
     alignment: { loss: 'calibrated-reference', alpha, lambda: 100, margin: 1, when: 'window' },
     classifier: { ...CLASSIFIER },
   };
@@ -93,7 +97,7 @@ export interface SmallDataSettings {
 }
 
 /** `quick` (reference losses and FM, lr 1e-3) with batch 32, a lighter unseen classifier and the given settings. */
-export function smallDataConfig(name: string, description: string, s: SmallDataSettings): Stage2Config {
+export function smallDataConfig(name: string, description: string, s: SmallDataSettings): FsvaeConfig {
   const schedule = scaledSchedule(s.stepsPerCycle, s.cycles);
   if (s.window === 'early') schedule.alignStart = Math.round(0.3 * s.stepsPerCycle);
   const cfg = base(name, description, s.latentDim, schedule, s.alpha, 'reference');
@@ -109,18 +113,23 @@ export const SMALL_DATA_SETTINGS: Readonly<Record<'nw-ucla' | 'utd-mhad', SmallD
   'utd-mhad': { latentDim: 64, alpha: 2, window: 'code', cycles: 3, stepsPerCycle: 300 },
 };
 
-export const STAGE2_PRESETS = {
+export const FSVAE_PRESETS = {
   /** fsvae_60.sh: 10 cycles × 1700 steps, latent 100, α = 0.5, λ = 100, φ = 30 (model.py default). */
   'reference-ntu60': base('reference-ntu60', 'public code, NTU-60 script (fsvae_60.sh)', 100, referenceSchedule(1700), 0.5, 'reference'),
   /** fsvae_120.sh: 10 cycles × 1900 steps, latent 200, α = 0.1, λ = 100. */
   'reference-ntu120': base(
-    'reference-ntu120', 'public code, NTU-120 script (fsvae_120.sh, pointed at train.py)', 200, referenceSchedule(1900), 0.1, 'reference',
+    'reference-ntu120',
+    'public code, NTU-120 script (fsvae_120.sh, pointed at train.py)',
+    200,
+    referenceSchedule(1900),
+    0.1,
+    'reference',
   ),
   /** Paper Table 12: 1900 steps, α = 0.1, λ = 100, φ = 35, b = 30; Eq. 6 with negatives on both sides. */
   paper: {
     ...base('paper', 'paper Table 12 and Eq. 2-3, 6 as printed', 100, referenceSchedule(1900), 0.1, 'paper'),
     alignment: { loss: 'calibrated-paper', alpha: 0.1, lambda: 100, margin: 1, when: 'window' },
-  } as Stage2Config,
+  } as FsvaeConfig,
   /**
    * Small and fast, the code's losses and FM: for tests and the default notebooks on generated data.
    * 4 cycles × 400 steps (the 1700-step schedule shrunk), latent 64, and lr 1e-3 (10× the code's) to
@@ -132,38 +141,39 @@ export const STAGE2_PRESETS = {
   },
   /** NW-UCLA (10 classes): settings chosen on its pseudo-unseen validation splits. */
   'small-nw-ucla': smallDataConfig(
-    'small-nw-ucla', 'NW-UCLA: settings chosen on the pseudo-unseen validation splits (results/preset_selection_nw-ucla.md)', SMALL_DATA_SETTINGS['nw-ucla'],
+    'small-nw-ucla',
+    'NW-UCLA: settings chosen on the pseudo-unseen validation splits (results/preset_selection_nw-ucla.md)',
+    SMALL_DATA_SETTINGS['nw-ucla'],
   ),
   /** UTD-MHAD (27 classes): settings chosen on its pseudo-unseen validation splits. */
   'small-utd-mhad': smallDataConfig(
-    'small-utd-mhad', 'UTD-MHAD: settings chosen on the pseudo-unseen validation splits (results/preset_selection_utd-mhad.md)',
+    'small-utd-mhad',
+    'UTD-MHAD: settings chosen on the pseudo-unseen validation splits (results/preset_selection_utd-mhad.md)',
     SMALL_DATA_SETTINGS['utd-mhad'],
   ),
-} satisfies Record<string, Stage2Config>;
+} satisfies Record<string, FsvaeConfig>;
 
-export function stage2Preset(name: string, overrides: Partial<Stage2Config> = {}): Stage2Config {
-  const p = (STAGE2_PRESETS as Record<string, Stage2Config>)[name];
-  if (!p) throw new FsvaeInputError(`Unknown stage-2 preset '${name}'. Known: ${Object.keys(STAGE2_PRESETS).join(', ')}.`);
+export function fsvaePreset(name: string, overrides: Partial<FsvaeConfig> = {}): FsvaeConfig {
+  const p = (FSVAE_PRESETS as Record<string, FsvaeConfig>)[name];
+  if (!p) throw new FsvaeInputError(`Unknown stage-2 preset '${name}'. Known: ${Object.keys(FSVAE_PRESETS).join(', ')}.`);
   return structuredClone({ ...p, ...overrides });
 }
 
 /** β_s, β_t and the alignment coefficient at `step` (0-based, within the cycle) of `cycle` (docs/paper-vs-code.md §2). */
 export function scheduleAt(
-  cfg: Stage2Config, cycle: number, step: number,
+  cfg: FsvaeConfig,
+  cycle: number,
+  step: number,
 ): { betaSkeleton: number; betaText: number; alignCoefficient: number; alignActive: boolean } {
   const s = cfg.schedule;
   const betaSkeleton = s.klScale * Math.max(0, (step - s.skeletonKlStart) / s.klRamp);
   const betaText = cycle >= s.textKlFromCycle ? s.klScale * Math.max(0, (step - s.alignStart) / s.klRamp) : 0;
   const alignActive = cfg.alignment.loss !== 'none' && (cfg.alignment.when === 'always' || step > s.alignStart);
-  // reference: coef = λ·α on the un-scaled sigmoid means; paper Eq. 8: α·L_Align (L_Align already carries λ/B);
-  // MSF cross-reconstruction: weight 1 (cr_fact); triplets (Table 9): α·L_T.
-  const a = cfg.alignment;
-  const coefficient = a.loss === 'calibrated-reference' ? a.lambda * a.alpha : a.loss === 'cross-reconstruction' ? 1 : a.alpha;
-  return { betaSkeleton, betaText, alignCoefficient: alignActive ? coefficient : 0, alignActive };
+  return { betaSkeleton, betaText, alignCoefficient: alignActive ? alignmentCoefficient(cfg.alignment) : 0, alignActive };
 }
 
 /** A copy of `cfg` with fewer cycles and/or a proportionally shrunk cycle (same schedule shape). */
-export function withSchedule(cfg: Stage2Config, o: { cycles?: number; steps?: number }): Stage2Config {
+export function withSchedule(cfg: FsvaeConfig, o: { cycles?: number; steps?: number }): FsvaeConfig {
   const out = structuredClone(cfg);
   const s = out.schedule;
   if (o.cycles !== undefined) {
@@ -174,7 +184,10 @@ export function withSchedule(cfg: Stage2Config, o: { cycles?: number; steps?: nu
     if (!Number.isInteger(o.steps) || o.steps < 1) throw new FsvaeInputError(`steps must be a positive integer, got ${o.steps}.`);
     const f = o.steps / s.stepsPerCycle;
     out.schedule = {
-      ...s, stepsPerCycle: o.steps, skeletonKlStart: Math.round(s.skeletonKlStart * f), alignStart: Math.round(s.alignStart * f),
+      ...s,
+      stepsPerCycle: o.steps,
+      skeletonKlStart: Math.round(s.skeletonKlStart * f),
+      alignStart: Math.round(s.alignStart * f),
       klRamp: Math.max(1, Math.round(s.klRamp * f)),
     };
   }

@@ -31,14 +31,14 @@ import { dctBasisTensors } from '../frequency/dct';
 import { allocateTensor, hostMemoryKind, hostView, tensorFrom } from '../runtime/host-memory';
 import { heapOffset, SimdKernels, simdKernels } from '../runtime/simd-kernels';
 import { Adam, GradSource } from './adam';
-import { Stage2Config, scheduleAt } from './config';
+import { FsvaeConfig, scheduleAt } from './config';
 import { FeatureSet } from '../data/matrices';
 import { pairTerm } from '../losses/pair-terms';
 import { klTerm2, klTerm2GradLogvar, klTerm2GradMu, squaredError, squaredErrorGrad } from '../losses/vae-terms';
-import { AlignmentSideForm, alignmentForm } from '../losses/alignment';
+import { AlignmentSideForm, configuredAlignmentForm } from '../losses/alignment';
 
 /** Why the fused step cannot run this configuration on this backend, or null when it can. */
-export function fusedStepUnsupported(cfg: Stage2Config): string | null {
+export function fusedStepUnsupported(_cfg: FsvaeConfig): string | null {
   if (!hostMemoryKind()) return `backend '${tf.getBackend()}' keeps tensors outside JS memory`;
   return null;
 }
@@ -63,13 +63,26 @@ export type StepLosses = LossParts;
 type SideTerm = (pos: number, neg: number) => [value: number, dPos: number, dNeg: number];
 
 /** The two sides of the configured alignment loss (lib/losses/alignment.ts) as per-sample terms with their weights. */
-function alignmentTerms(cfg: Stage2Config, dims: { skeleton: number; text: number }): {
-  text: SideTerm; skeleton: SideTerm; textWeight: number; skeletonWeight: number; skeletonHasNegatives: boolean;
+function alignmentTerms(
+  cfg: FsvaeConfig,
+  dims: { skeleton: number; text: number },
+): {
+  text: SideTerm;
+  skeleton: SideTerm;
+  textWeight: number;
+  skeletonWeight: number;
+  skeletonHasNegatives: boolean;
 } {
-  const form = alignmentForm(cfg.alignment.loss, cfg.alignment.lambda, cfg.alignment.margin, dims);
-  const term = (f: AlignmentSideForm): SideTerm => (p, n) => pairTerm(f.term, p, n, f.params);
+  const form = configuredAlignmentForm(cfg.alignment, dims);
+  const term =
+    (f: AlignmentSideForm): SideTerm =>
+    (p, n) =>
+      pairTerm(f.term, p, n, f.params);
   return {
-    text: term(form.text), skeleton: term(form.skeleton), textWeight: form.text.weight, skeletonWeight: form.skeleton.weight,
+    text: term(form.text),
+    skeleton: term(form.skeleton),
+    textWeight: form.text.weight,
+    skeletonWeight: form.skeleton.weight,
     skeletonHasNegatives: form.skeleton.negatives,
   };
 }
@@ -79,15 +92,32 @@ function alignmentTerms(cfg: Stage2Config, dims: { skeleton: number; text: numbe
  * reconstructions g(i) in columns col0.. of outᵀ (D×R), their gradients into dOutᵀ. Returns
  * scale·mean_i f(pos_i, neg_i).
  */
-function alignmentSide(f: SideTerm, aT: Float32Array, outT: Float32Array, dOutT: Float32Array, col0: number, negatives: Int32Array | null,
-  B: number, R: number, D: number, scale: number): number {
+function alignmentSide(
+  f: SideTerm,
+  aT: Float32Array,
+  outT: Float32Array,
+  dOutT: Float32Array,
+  col0: number,
+  negatives: Int32Array | null,
+  B: number,
+  R: number,
+  D: number,
+  scale: number,
+): number {
   const pos = new Float64Array(B);
   const neg = new Float64Array(B);
   for (let j = 0; j < D; j++) {
     const a = j * B;
     const o = j * R + col0;
-    for (let i = 0; i < B; i++) { const d = aT[a + i] - outT[o + i]; pos[i] += d * d; }
-    if (negatives) for (let i = 0; i < B; i++) { const d = aT[a + i] - outT[o + negatives[i]]; neg[i] += d * d; }
+    for (let i = 0; i < B; i++) {
+      const d = aT[a + i] - outT[o + i];
+      pos[i] += d * d;
+    }
+    if (negatives)
+      for (let i = 0; i < B; i++) {
+        const d = aT[a + i] - outT[o + negatives[i]];
+        neg[i] += d * d;
+      }
   }
   let sum = 0;
   const cPos = new Float64Array(B);
@@ -123,8 +153,20 @@ function isPermutation(idx: Int32Array): boolean {
  * gradient of column j collects its positive term and the negative term of sample π⁻¹(j).
  * Writes (assigns) the gradient of columns col0.. of gradT; returns scale·mean_i f(pos_i, neg_i).
  */
-function alignmentSideSimd(simd: SimdKernels, f: SideTerm, anchors: tf.Tensor, outT: tf.Tensor, gradT: tf.Tensor, col0: number, negatives: Int32Array | null,
-  B: number, R: number, D: number, scale: number, keep: <T extends tf.Tensor>(t: T) => T): number {
+function alignmentSideSimd(
+  simd: SimdKernels,
+  f: SideTerm,
+  anchors: tf.Tensor,
+  outT: tf.Tensor,
+  gradT: tf.Tensor,
+  col0: number,
+  negatives: Int32Array | null,
+  B: number,
+  R: number,
+  D: number,
+  scale: number,
+  keep: <T extends tf.Tensor>(t: T) => T,
+): number {
   const off = heapOffset;
   const pos = keep(allocateTensor<tf.Rank.R1>([B]));
   simd.squaredDistances(off(anchors), off(outT), col0, D, B, R, off(pos));
@@ -178,8 +220,17 @@ function mseTransposed(targetT: Float32Array, outT: Float32Array, dOutT: Float32
  * act(pre + b), the MSE against the target (Eq. 7), and its gradient w.r.t. the pre-activation
  * written transposed and as rows, summed per feature for the bias. Returns the MSE.
  */
-export function reconstructionPass(preT: Float32Array, bias: Float32Array, targetT: Float32Array, gradT: Float32Array, gradRows: Float32Array,
-  biasGrad: Float32Array, B: number, D: number, relu: boolean): number {
+export function reconstructionPass(
+  preT: Float32Array,
+  bias: Float32Array,
+  targetT: Float32Array,
+  gradT: Float32Array,
+  gradRows: Float32Array,
+  biasGrad: Float32Array,
+  B: number,
+  D: number,
+  relu: boolean,
+): number {
   const c = 1 / (B * D);
   let s = 0;
   for (let d = 0; d < D; d++) {
@@ -219,8 +270,14 @@ function activationGradientPass(yT: Float32Array, gradT: Float32Array, gradRows:
  * The batch's targets, transposed (features × samples): f_sᵀ from the training rows, f_tᵀ from the
  * transposed text table; and the distinct classes (uniq) with each sample's column among them.
  */
-function assembleBatch(batch: ArrayLike<number>, train: FeatureSet, textT: Float32Array, C: number, fsT: Float32Array, ftT: Float32Array):
-  { colOf: Int32Array; uniq: number[] } {
+function assembleBatch(
+  batch: ArrayLike<number>,
+  train: FeatureSet,
+  textT: Float32Array,
+  C: number,
+  fsT: Float32Array,
+  ftT: Float32Array,
+): { colOf: Int32Array; uniq: number[] } {
   const B = batch.length;
   const Ds = train.dim;
   const Dt = textT.length / C;
@@ -232,7 +289,10 @@ function assembleBatch(batch: ArrayLike<number>, train: FeatureSet, textT: Float
     const r = batch[i];
     const c = train.labels[r];
     labels[i] = c;
-    if (columnOfClass[c] < 0) { columnOfClass[c] = uniq.length; uniq.push(c); }
+    if (columnOfClass[c] < 0) {
+      columnOfClass[c] = uniq.length;
+      uniq.push(c);
+    }
     colOf[i] = columnOfClass[c];
     for (let j = 0, src = r * Ds; j < Ds; j++) fsT[j * B + i] = train.features[src + j];
   }
@@ -251,8 +311,18 @@ function standardDeviations(h: Float32Array, rows: number, L: number): Float64Ar
 }
 
 /** z(i) = μ + σ·ε of sample i (posterior row rowOf[i] or i of h, rows × 2L; σ from standardDeviations) into column col0 + i of zᵀ (L×R). */
-function sampleLatentsTransposed(zT: Float32Array, h: Float32Array, sd: Float64Array, rowOf: Int32Array | null, eps: Float64Array, perDim: boolean,
-  B: number, L: number, R: number, col0: number): void {
+function sampleLatentsTransposed(
+  zT: Float32Array,
+  h: Float32Array,
+  sd: Float64Array,
+  rowOf: Int32Array | null,
+  eps: Float64Array,
+  perDim: boolean,
+  B: number,
+  L: number,
+  R: number,
+  col0: number,
+): void {
   for (let i = 0; i < B; i++) {
     const row = rowOf ? rowOf[i] : i;
     for (let l = 0; l < L; l++) zT[l * R + col0 + i] = h[row * 2 * L + l] + sd[row * L + l] * (perDim ? eps[i * L + l] : eps[i]);
@@ -264,8 +334,21 @@ function sampleLatentsTransposed(zT: Float32Array, h: Float32Array, sd: Float64A
  * sample i to row rowOf[i] (or i) of dH (rows × 2L). ∂L/∂z(i) is column col0 + i of dZᵀ (L×R), plus
  * that of dZᵀ₂ when both decoders saw z. Returns Σ_i Σ_l (μ² + σ² − 1 − log σ²) (KL before ½β/B).
  */
-function posteriorBackward(h: Float32Array, sd: Float64Array, rowOf: Int32Array | null, dZT: Float32Array, dZT2: Float32Array | null, col0: number, R: number,
-  eps: Float64Array, perDim: boolean, beta: number, B: number, L: number, dH: Float64Array): number {
+function posteriorBackward(
+  h: Float32Array,
+  sd: Float64Array,
+  rowOf: Int32Array | null,
+  dZT: Float32Array,
+  dZT2: Float32Array | null,
+  col0: number,
+  R: number,
+  eps: Float64Array,
+  perDim: boolean,
+  beta: number,
+  B: number,
+  L: number,
+  dH: Float64Array,
+): number {
   let klSum = 0;
   const cLv = (0.5 * beta) / B;
   for (let i = 0; i < B; i++) {
@@ -310,7 +393,8 @@ function transposeInto(m: Float32Array, rows: number, cols: number, out: Float32
   const T = 32;
   for (let r0 = 0; r0 < rows; r0 += T) {
     for (let c0 = 0; c0 < cols; c0 += T) {
-      const r1 = Math.min(r0 + T, rows), c1 = Math.min(c0 + T, cols);
+      const r1 = Math.min(r0 + T, rows),
+        c1 = Math.min(c0 + T, cols);
       for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) out[c * rows + r] = m[r * cols + c];
     }
   }
@@ -327,7 +411,10 @@ function transposedTensor(m: tf.Tensor, rows: number, cols: number): tf.Tensor2D
 
 /** Σ_j a[ia + j]·b[ib + j], j < n. */
 function dot(a: Float32Array, ia: number, b: Float32Array, ib: number, n: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let j = 0;
   for (; j + 3 < n; j += 4) {
     s0 += a[ia + j] * b[ib + j];
@@ -394,8 +481,13 @@ export class FusedStage2Step {
   private readonly textT: Float32Array; // the text table transposed, Dt × C
   private lastMark = 0;
 
-  constructor(private readonly model: FsvaeModel, private readonly cfg: Stage2Config, private readonly train: FeatureSet,
-    private readonly text: { data: Float32Array; rows: number; cols: number }, private readonly textBands: PrecomputedBands | null) {
+  constructor(
+    private readonly model: FsvaeModel,
+    private readonly cfg: FsvaeConfig,
+    private readonly train: FeatureSet,
+    private readonly text: { data: Float32Array; rows: number; cols: number },
+    private readonly textBands: PrecomputedBands | null,
+  ) {
     const why = fusedStepUnsupported(cfg);
     if (why) throw new Error(`FusedStage2Step: unsupported (${why})`);
     this.B = cfg.batchSize;
@@ -416,8 +508,8 @@ export class FusedStage2Step {
       const comps = hostView(textBands.components); // K × (C·Dt)
       const out = new Float32Array(this.C * K * this.Dt);
       for (let c = 0; c < this.C; c++) {
-        for (let k = 0; k < K; k++) out.set(comps.subarray(k * this.C * this.Dt + c * this.Dt, k * this.C * this.Dt + (c + 1) * this.Dt),
-          (c * K + k) * this.Dt);
+        for (let k = 0; k < K; k++)
+          out.set(comps.subarray(k * this.C * this.Dt + c * this.Dt, k * this.C * this.Dt + (c + 1) * this.Dt), (c * K + k) * this.Dt);
       }
       this.componentsByClass = simdKernels() ? tf.keep(tensorFrom([this.C * K * this.Dt], (v) => v.set(out))) : out;
     }
@@ -485,7 +577,10 @@ export class FusedStage2Step {
     const sched = scheduleAt(cfg, cycle, stepInCycle);
     const window = sched.alignActive;
     const disposables: tf.Tensor[] = [];
-    const keep = <T extends tf.Tensor>(t: T): T => { disposables.push(t); return t; };
+    const keep = <T extends tf.Tensor>(t: T): T => {
+      disposables.push(t);
+      return t;
+    };
     const skFm = model.skeletonEncoder.frequency;
     const txFm = model.textEncoder.frequency;
     const skHead = model.skeletonEncoder.head;
@@ -513,9 +608,11 @@ export class FusedStage2Step {
       const spec = this.spectrum;
       let xsT: tf.Tensor2D;
       if (gS && spec) {
-        const scaledT = keep(tensorFrom<tf.Rank.R2>([Ds, B], (v) => {
-          for (let i = 0; i < B; i++) for (let j = 0, src = batch[i] * Ds; j < Ds; j++) v[j * B + i] = spec[src + j] * gS.perCoefficient[j];
-        }));
+        const scaledT = keep(
+          tensorFrom<tf.Rank.R2>([Ds, B], (v) => {
+            for (let i = 0; i < B; i++) for (let j = 0, src = batch[i] * Ds; j < Ds; j++) v[j * B + i] = spec[src + j] * gS.perCoefficient[j];
+          }),
+        );
         xsT = keep(tf.matMul(dctBasisTensors(Ds).basisT, scaledT));
       } else xsT = keep(tensorFrom<tf.Rank.R2>([Ds, B], (v) => v.set(hostView(this.fsTargets))));
       const hsT = keep(tf.matMul(adam.transposed(skHead.weight), xsT));
@@ -528,7 +625,12 @@ export class FusedStage2Step {
       if (gT && simd && this.componentsByClass instanceof tf.Tensor) {
         // x̃_t(c) = Σ_i g_i P_i(c) + P_b(c) for the batch's classes only, one SIMD kernel call per class
         const K = gT.band.length + 1;
-        const gExt = keep(tensorFrom([K], (v) => { v.set(gT.band); v[K - 1] = 1; }));
+        const gExt = keep(
+          tensorFrom([K], (v) => {
+            v.set(gT.band);
+            v[K - 1] = 1;
+          }),
+        );
         const rows = keep(allocateTensor<tf.Rank.R2>([U, Dt]));
         const [rowsOff, pOff, gOff] = [rows, this.componentsByClass, gExt].map(heapOffset);
         for (let u = 0; u < U; u++) simd.combineRows(rowsOff + u * Dt * 4, pOff + uniq[u] * K * Dt * 4, gOff, K, Dt);
@@ -536,13 +638,20 @@ export class FusedStage2Step {
       } else {
         let enhancedTable: tf.Tensor | null = null; // C×Dt, row-major per class
         if (gT && this.textBands) {
-          const gExt = keep(tensorFrom<tf.Rank.R2>([1, gT.band.length + 1], (v) => { v.set(gT.band); v[gT.band.length] = 1; }));
+          const gExt = keep(
+            tensorFrom<tf.Rank.R2>([1, gT.band.length + 1], (v) => {
+              v.set(gT.band);
+              v[gT.band.length] = 1;
+            }),
+          );
           enhancedTable = keep(tf.matMul(gExt, this.textBands.components));
         }
-        xtT = keep(tensorFrom<tf.Rank.R2>([Dt, U], (v) => {
-          const src = enhancedTable ? hostView(enhancedTable) : text.data;
-          for (let u = 0; u < U; u++) for (let j = 0, o = uniq[u] * Dt; j < Dt; j++) v[j * U + u] = src[o + j];
-        }));
+        xtT = keep(
+          tensorFrom<tf.Rank.R2>([Dt, U], (v) => {
+            const src = enhancedTable ? hostView(enhancedTable) : text.data;
+            for (let u = 0; u < U; u++) for (let j = 0, o = uniq[u] * Dt; j < Dt; j++) v[j * U + u] = src[o + j];
+          }),
+        );
       }
       const htT = keep(tf.matMul(adam.transposed(txHead.weight), xtT));
       this.mark('text FM + encoder forward');
@@ -557,10 +666,12 @@ export class FusedStage2Step {
       const R = window ? 2 * B : B;
       let zsT: tf.Tensor2D, ztT: tf.Tensor2D;
       if (window) {
-        zsT = ztT = keep(tensorFrom<tf.Rank.R2>([L, R], (v) => {
-          sampleLatentsTransposed(v, hs, sdS, null, draws.epsSkeleton, perDim, B, L, R, 0);
-          sampleLatentsTransposed(v, ht, sdT, colOf, draws.epsText, perDim, B, L, R, B);
-        }));
+        zsT = ztT = keep(
+          tensorFrom<tf.Rank.R2>([L, R], (v) => {
+            sampleLatentsTransposed(v, hs, sdS, null, draws.epsSkeleton, perDim, B, L, R, 0);
+            sampleLatentsTransposed(v, ht, sdT, colOf, draws.epsText, perDim, B, L, R, B);
+          }),
+        );
       } else {
         zsT = keep(tensorFrom<tf.Rank.R2>([L, B], (v) => sampleLatentsTransposed(v, hs, sdS, null, draws.epsSkeleton, perDim, B, L, B, 0)));
         ztT = keep(tensorFrom<tf.Rank.R2>([L, B], (v) => sampleLatentsTransposed(v, ht, sdT, colOf, draws.epsText, perDim, B, L, B, 0)));
@@ -581,53 +692,82 @@ export class FusedStage2Step {
       let alignment = 0;
       {
         const simd = simdKernels();
-        if (!window && simd && B % 4 === 0) { // one SIMD pass per decoder: bias, activation, MSE (Eq. 7) and its gradient
+        if (!window && simd && B % 4 === 0) {
+          // one SIMD pass per decoder: bias, activation, MSE (Eq. 7) and its gradient
           const pass = (out: tf.Tensor, bias: tf.Tensor, target: tf.Tensor, gT: tf.Tensor, gRows: tf.Tensor, gBias: tf.Tensor, D: number) =>
-            simd.reconstructionPass(heapOffset(out), heapOffset(bias), heapOffset(target), heapOffset(gT), heapOffset(gRows), heapOffset(gBias),
-              B, D, relu ? 1 : 0, 2 / (B * D)) / (B * D);
-          reconstruction = pass(sOutT, skDec.bias, this.fsTargets, dYsTt, dYs, biasGradSkeletonDecoder, Ds)
-            + pass(tOutT, txDec.bias, this.ftTargets, dYtTt, dYt, biasGradTextDecoder, Dt);
-        } else if (window && simd && B % 4 === 0 && isPermutation(draws.negatives)
-          && (!draws.skeletonNegatives || isPermutation(draws.skeletonNegatives))) {
+            simd.reconstructionPass(
+              heapOffset(out),
+              heapOffset(bias),
+              heapOffset(target),
+              heapOffset(gT),
+              heapOffset(gRows),
+              heapOffset(gBias),
+              B,
+              D,
+              relu ? 1 : 0,
+              2 / (B * D),
+            ) /
+            (B * D);
+          reconstruction =
+            pass(sOutT, skDec.bias, this.fsTargets, dYsTt, dYs, biasGradSkeletonDecoder, Ds) +
+            pass(tOutT, txDec.bias, this.ftTargets, dYtTt, dYt, biasGradTextDecoder, Dt);
+        } else if (window && simd && B % 4 === 0 && isPermutation(draws.negatives) && (!draws.skeletonNegatives || isPermutation(draws.skeletonNegatives))) {
           // inside the window with SIMD kernels: bias + activation, self MSE (Eq. 7) on the self
           // columns, the alignment sides (Eq. 6 or variants) on the cross columns, then act'
           const r = relu ? 1 : 0;
           const off = heapOffset;
           simd.biasActivation(off(sOutT), off(skDec.bias), Ds, R, r);
           simd.biasActivation(off(tOutT), off(txDec.bias), Dt, R, r);
-          reconstruction = simd.mseColumns(off(sOutT), off(this.fsTargets), off(dYsTt), 0, Ds, B, R, 2 / (B * Ds)) / (B * Ds)
-            + simd.mseColumns(off(tOutT), off(this.ftTargets), off(dYtTt), tSelf, Dt, B, R, 2 / (B * Dt)) / (B * Dt);
+          reconstruction =
+            simd.mseColumns(off(sOutT), off(this.fsTargets), off(dYsTt), 0, Ds, B, R, 2 / (B * Ds)) / (B * Ds) +
+            simd.mseColumns(off(tOutT), off(this.ftTargets), off(dYtTt), tSelf, Dt, B, R, 2 / (B * Dt)) / (B * Dt);
           const terms = alignmentTerms(cfg, { skeleton: Ds, text: Dt });
           const c = sched.alignCoefficient;
-          alignment = alignmentSideSimd(simd, terms.text, this.ftTargets, tOutT, dYtTt, 0, draws.negatives, B, R, Dt, c * terms.textWeight, keep)
-            + alignmentSideSimd(simd, terms.skeleton, this.fsTargets, sOutT, dYsTt, B, terms.skeletonHasNegatives ? draws.skeletonNegatives : null,
-              B, R, Ds, c * terms.skeletonWeight, keep);
+          alignment =
+            alignmentSideSimd(simd, terms.text, this.ftTargets, tOutT, dYtTt, 0, draws.negatives, B, R, Dt, c * terms.textWeight, keep) +
+            alignmentSideSimd(
+              simd,
+              terms.skeleton,
+              this.fsTargets,
+              sOutT,
+              dYsTt,
+              B,
+              terms.skeletonHasNegatives ? draws.skeletonNegatives : null,
+              B,
+              R,
+              Ds,
+              c * terms.skeletonWeight,
+              keep,
+            );
           simd.activationGradient(off(sOutT), off(dYsTt), off(dYs), off(biasGradSkeletonDecoder), Ds, R, r);
           simd.activationGradient(off(tOutT), off(dYtTt), off(dYt), off(biasGradTextDecoder), Dt, R, r);
         } else {
-        const so = hostView(sOutT);
-        const to = hostView(tOutT);
-        const fsT = hostView(this.fsTargets);
-        const ftT = hostView(this.ftTargets);
-        const [dYsT, dYtT, dYsRows, dYtRows] = [dYsTt, dYtTt, dYs, dYt].map(hostView);
-        const [gBiasS, gBiasT] = [biasGradSkeletonDecoder, biasGradTextDecoder].map(hostView);
-        if (!window) { // one pass per decoder: bias, activation, MSE (Eq. 7) and its gradient
-          reconstruction = reconstructionPass(so, hostView(skDec.bias), fsT, dYsT, dYsRows, gBiasS, B, Ds, relu)
-            + reconstructionPass(to, hostView(txDec.bias), ftT, dYtT, dYtRows, gBiasT, B, Dt, relu);
-        } else {
-          biasActivationInPlace(so, hostView(skDec.bias), R, relu);
-          biasActivationInPlace(to, hostView(txDec.bias), R, relu);
-          dYsT.fill(0);
-          dYtT.fill(0);
-          reconstruction = mseTransposed(fsT, so, dYsT, B, R, 0, Ds) + mseTransposed(ftT, to, dYtT, B, R, tSelf, Dt); // Eq. 7
-          // Eq. 6 (or its variants), coefficient c from the schedule
-          const terms = alignmentTerms(cfg, { skeleton: Ds, text: Dt });
-          const c = sched.alignCoefficient;
-          alignment = alignmentSide(terms.text, ftT, to, dYtT, 0, draws.negatives, B, R, Dt, c * terms.textWeight)
-            + alignmentSide(terms.skeleton, fsT, so, dYsT, B, terms.skeletonHasNegatives ? draws.skeletonNegatives : null, B, R, Ds, c * terms.skeletonWeight);
-          activationGradientPass(so, dYsT, dYsRows, gBiasS, R, relu);
-          activationGradientPass(to, dYtT, dYtRows, gBiasT, R, relu);
-        }
+          const so = hostView(sOutT);
+          const to = hostView(tOutT);
+          const fsT = hostView(this.fsTargets);
+          const ftT = hostView(this.ftTargets);
+          const [dYsT, dYtT, dYsRows, dYtRows] = [dYsTt, dYtTt, dYs, dYt].map(hostView);
+          const [gBiasS, gBiasT] = [biasGradSkeletonDecoder, biasGradTextDecoder].map(hostView);
+          if (!window) {
+            // one pass per decoder: bias, activation, MSE (Eq. 7) and its gradient
+            reconstruction =
+              reconstructionPass(so, hostView(skDec.bias), fsT, dYsT, dYsRows, gBiasS, B, Ds, relu) +
+              reconstructionPass(to, hostView(txDec.bias), ftT, dYtT, dYtRows, gBiasT, B, Dt, relu);
+          } else {
+            biasActivationInPlace(so, hostView(skDec.bias), R, relu);
+            biasActivationInPlace(to, hostView(txDec.bias), R, relu);
+            dYsT.fill(0);
+            dYtT.fill(0);
+            reconstruction = mseTransposed(fsT, so, dYsT, B, R, 0, Ds) + mseTransposed(ftT, to, dYtT, B, R, tSelf, Dt); // Eq. 7
+            // Eq. 6 (or its variants), coefficient c from the schedule
+            const terms = alignmentTerms(cfg, { skeleton: Ds, text: Dt });
+            const c = sched.alignCoefficient;
+            alignment =
+              alignmentSide(terms.text, ftT, to, dYtT, 0, draws.negatives, B, R, Dt, c * terms.textWeight) +
+              alignmentSide(terms.skeleton, fsT, so, dYsT, B, terms.skeletonHasNegatives ? draws.skeletonNegatives : null, B, R, Ds, c * terms.skeletonWeight);
+            activationGradientPass(so, dYsT, dYsRows, gBiasS, R, relu);
+            activationGradientPass(to, dYtT, dYtRows, gBiasT, R, relu);
+          }
         }
       }
       this.mark('losses and their gradients');
@@ -642,11 +782,38 @@ export class FusedStage2Step {
       // ---- reparameterisation and KL (Eq. 7) backward into dH = ∂L/∂[μ‖log σ²] (B rows and U rows)
       const dHs64 = this.dHs64.fill(0);
       const dHt64 = this.dHt64.fill(0, 0, U * 2 * L);
-      const zsCol = 0, ztCol = window ? B : 0; // columns of ∂L/∂z_s(i), ∂L/∂z_t(i) in dZᵀ (window: both decoders see both)
-      const klS = posteriorBackward(hs, sdS, null, hostView(dZsT), window ? hostView(dZtT) : null, zsCol, R, draws.epsSkeleton, perDim,
-        sched.betaSkeleton, B, L, dHs64);
-      const klT = posteriorBackward(ht, sdT, colOf, hostView(dZtT), window ? hostView(dZsT) : null, ztCol, R, draws.epsText, perDim,
-        sched.betaText, B, L, dHt64);
+      const zsCol = 0,
+        ztCol = window ? B : 0; // columns of ∂L/∂z_s(i), ∂L/∂z_t(i) in dZᵀ (window: both decoders see both)
+      const klS = posteriorBackward(
+        hs,
+        sdS,
+        null,
+        hostView(dZsT),
+        window ? hostView(dZtT) : null,
+        zsCol,
+        R,
+        draws.epsSkeleton,
+        perDim,
+        sched.betaSkeleton,
+        B,
+        L,
+        dHs64,
+      );
+      const klT = posteriorBackward(
+        ht,
+        sdT,
+        colOf,
+        hostView(dZtT),
+        window ? hostView(dZsT) : null,
+        ztCol,
+        R,
+        draws.epsText,
+        perDim,
+        sched.betaText,
+        B,
+        L,
+        dHt64,
+      );
       const kl = (sched.betaSkeleton > 0 ? (sched.betaSkeleton * 0.5 * klS) / B : 0) + (sched.betaText > 0 ? (sched.betaText * 0.5 * klT) / B : 0);
       const dHs = Float32Array.from(dHs64);
       const dHt = Float32Array.from(dHt64.subarray(0, U * 2 * L));
@@ -656,10 +823,14 @@ export class FusedStage2Step {
 
       // ---- encoders backward: dW = x̃ᵀ·dH, db = Σ_rows dH; FM: ∂L/∂x̃ᵀ = W·dHᵀ, then to the band gains
       const grads = new Map<tf.Variable, GradSource>([
-        [skHead.weight, keep(tf.matMul(xsT, dHsRows))], [skHead.bias, columnSums(dHs, B, 2 * L)],
-        [txHead.weight, keep(tf.matMul(xtT, dHtRows))], [txHead.bias, columnSums(dHt, U, 2 * L)],
-        [skDec.weight, dWsDec], [skDec.bias, biasGradSkeletonDecoder],
-        [txDec.weight, dWtDec], [txDec.bias, biasGradTextDecoder],
+        [skHead.weight, keep(tf.matMul(xsT, dHsRows))],
+        [skHead.bias, columnSums(dHs, B, 2 * L)],
+        [txHead.weight, keep(tf.matMul(xtT, dHtRows))],
+        [txHead.bias, columnSums(dHt, U, 2 * L)],
+        [skDec.weight, dWsDec],
+        [skDec.bias, biasGradSkeletonDecoder],
+        [txDec.weight, dWtDec],
+        [txDec.bias, biasGradTextDecoder],
       ]);
       this.mark('encoders backward (weights)');
       if (gS && spec && skFm.config.trainable) {
@@ -697,9 +868,13 @@ export class FusedStage2Step {
         if (txFm.k) grads.set(txFm.k, dk);
       }
       this.mark('text FM backward');
-      const release = () => { for (const t of disposables) t.dispose(); };
+      const release = () => {
+        for (const t of disposables) t.dispose();
+      };
       return {
-        losses: { total: reconstruction + kl + alignment, reconstruction, kl, alignment }, grads: adam.params.map((p) => grads.get(p) ?? null), release,
+        losses: { total: reconstruction + kl + alignment, reconstruction, kl, alignment },
+        grads: adam.params.map((p) => grads.get(p) ?? null),
+        release,
       };
     } catch (e) {
       for (const t of disposables) t.dispose();

@@ -1,12 +1,12 @@
 /**
- * `--set key=value` overrides of a preset: dotted paths into the config object (a Stage2Config, or
+ * `--set key=value` overrides of a preset: dotted paths into the config object (a FsvaeConfig, or
  * a stage-1 extractor config),
  * each value parsed and checked against the field it replaces (numbers stay finite numbers,
  * booleans true/false, named choices one of their names). `frequency.<field>` sets the field on
  * both encoders' frequency modules (the code builds them alike). Any edited frequency module is
  * marked preset 'custom'.
  */
-import { Stage2Config } from './config';
+import { FsvaeConfig } from './config';
 import { ALIGNMENT_LOSSES } from '../losses/alignment';
 import { parseTextMode } from '../text/compose';
 import { FsvaeInputError } from '../util/assert';
@@ -24,8 +24,15 @@ const CHOICES: Record<string, readonly string[]> = {
 
 /** Fields that must be positive integers. */
 const POSITIVE_INTEGERS = new Set([
-  'latentDim', 'batchSize', 'schedule.cycles', 'schedule.stepsPerCycle', 'schedule.klRamp', 'classifier.samplesPerClass', 'classifier.steps',
-  'skeletonFrequency.bands', 'textFrequency.bands',
+  'latentDim',
+  'batchSize',
+  'schedule.cycles',
+  'schedule.stepsPerCycle',
+  'schedule.klRamp',
+  'classifier.samplesPerClass',
+  'classifier.steps',
+  'skeletonFrequency.bands',
+  'textFrequency.bands',
 ]);
 
 /** Every settable dotted path of a config with the type of its value ('number', 'boolean', 'string'). */
@@ -35,8 +42,8 @@ export function settablePaths(cfg: object): { path: string; type: string; value:
     for (const [k, v] of Object.entries(o)) {
       const p = prefix ? `${prefix}.${k}` : k;
       if (v !== null && typeof v === 'object' && !Array.isArray(v)) walk(v as Record<string, unknown>, p);
-      else if (['number', 'boolean', 'string'].includes(typeof v) && p !== 'name' && p !== 'description'
-        && !p.endsWith('.preset')) out.push({ path: p, type: typeof v, value: v });
+      else if (['number', 'boolean', 'string'].includes(typeof v) && p !== 'name' && p !== 'description' && !p.endsWith('.preset'))
+        out.push({ path: p, type: typeof v, value: v });
     }
   };
   walk(cfg as unknown as Record<string, unknown>, '');
@@ -47,8 +54,8 @@ function parseValue(key: string, raw: string, current: unknown): number | boolea
   if (typeof current === 'number') {
     const n = Number(raw);
     if (raw.trim() === '' || !Number.isFinite(n)) throw new FsvaeInputError(`--set ${key}=${raw}: ${key} is a number; '${raw}' is not a finite number.`);
-    if (POSITIVE_INTEGERS.has(key.replace(/^frequency\./, 'skeletonFrequency.'))
-      && !(Number.isInteger(n) && n >= 1)) throw new FsvaeInputError(`--set ${key}=${raw}: ${key} must be a positive integer.`);
+    if (POSITIVE_INTEGERS.has(key.replace(/^frequency\./, 'skeletonFrequency.')) && !(Number.isInteger(n) && n >= 1))
+      throw new FsvaeInputError(`--set ${key}=${raw}: ${key} must be a positive integer.`);
     return n;
   }
   if (typeof current === 'boolean') {
@@ -83,13 +90,17 @@ export function applyOverrides<T extends object>(cfg: T, sets: readonly string[]
     const targets = key.startsWith('frequency.') ? [`skeletonFrequency.${key.slice(10)}`, `textFrequency.${key.slice(10)}`] : [key];
     for (const t of targets) {
       if (!known.has(t)) {
-        throw new FsvaeInputError(`--set ${key}: no such setting in preset '${(cfg as { name?: string }).name ?? '?'}'. `
-          + `Settable: ${settablePaths(cfg).map((p) => p.path).join(', ')} (and frequency.<field> for both encoders).`);
+        throw new FsvaeInputError(
+          `--set ${key}: no such setting in preset '${(cfg as { name?: string }).name ?? '?'}'. ` +
+            `Settable: ${settablePaths(cfg)
+              .map((p) => p.path)
+              .join(', ')} (and frequency.<field> for both encoders).`,
+        );
       }
       const v = parseValue(key.startsWith('frequency.') ? key : t, raw, known.get(t));
       setPath(out as unknown as Record<string, unknown>, t.split('.'), v);
       const freq = t.split('.')[0];
-      if (freq === 'skeletonFrequency' || freq === 'textFrequency') ((out as unknown as Stage2Config)[freq]).preset = 'custom';
+      if (freq === 'skeletonFrequency' || freq === 'textFrequency') (out as unknown as FsvaeConfig)[freq].preset = 'custom';
       overrides[t] = v;
     }
   }

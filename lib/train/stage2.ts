@@ -9,13 +9,13 @@ import { createHash } from 'node:crypto';
 import { loadedModuleGraphVersion } from '../util/code-version';
 import { FsvaeModel } from '../model/fsvae';
 import { fsvaeLoss } from '../model/loss';
-import { alignmentForm } from '../losses';
+import { configuredAlignmentForm } from '../losses';
 import { Random } from '../util/random';
 import { FsvaeInputError } from '../util/assert';
 import { TextMatrix } from '../data/matrices';
 import { Adam, AdamState } from './adam';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
-import { Stage2Config, scheduleAt } from './config';
+import { FsvaeConfig, scheduleAt } from './config';
 import { FeatureSet, checkFeatureSet } from '../data/matrices';
 import { FusedStage2Step, StepDraws, StepLosses, fusedStepUnsupported } from './fused-step';
 import { PrecomputedBands } from '../frequency/enhancer';
@@ -50,7 +50,7 @@ export interface CycleRecord {
 }
 
 export interface Stage2Result {
-  config: Stage2Config;
+  config: FsvaeConfig;
   seed: number;
   unseenSorted: number[];
   cycles: CycleRecord[];
@@ -87,7 +87,7 @@ export interface Stage2Options {
   /**
    * How gradients are computed: 'fused' (hand-written backward, lib/train/fused-step.ts; wasm and
    * cpu backends), 'autodiff' (tfjs gradient tape), 'auto' (default: fused where supported, else
-   * autodiff; $FSVAE_STAGE2_ENGINE overrides). Same loss and random draws; results agree up to
+   * autodiff). Same loss and random draws; results agree up to
    * float32 rounding.
    */
   engine?: Stage2Engine;
@@ -104,21 +104,17 @@ export type Stage2Engine = 'auto' | 'fused' | 'autodiff';
  * initBackend, or before the first tensor) it throws instead of answering 'autodiff' for a run
  * that will then train on the fused engine.
  */
-export function resolveStage2Engine(cfg: Stage2Config, requested: Stage2Engine = 'auto'): 'fused' | 'autodiff' {
-  const env = process.env.FSVAE_STAGE2_ENGINE as Stage2Engine | undefined;
-  if (env !== undefined && !['auto', 'fused', 'autodiff'].includes(env)) {
-    throw new FsvaeInputError(`FSVAE_STAGE2_ENGINE='${env}': use auto, fused or autodiff.`);
-  }
+export function resolveStage2Engine(cfg: FsvaeConfig, requested: Stage2Engine = 'auto'): 'fused' | 'autodiff' {
   if (!tf.getBackend()) {
     throw new Error('resolveStage2Engine: no tfjs backend is active yet, and the stage-2 engine depends on it; call it after initBackend().');
   }
-  const want = requested === 'auto' && env ? env : requested;
+  if (!['auto', 'fused', 'autodiff'].includes(requested)) throw new FsvaeInputError(`stage-2 engine '${requested}': use auto, fused or autodiff.`);
   const why = fusedStepUnsupported(cfg);
-  if (want === 'fused' && why) throw new FsvaeInputError(`stage 2: the fused engine cannot run this configuration: ${why}. Use engine 'autodiff'.`);
-  return want === 'autodiff' || why ? 'autodiff' : 'fused';
+  if (requested === 'fused' && why) throw new FsvaeInputError(`stage 2: the fused engine cannot run this configuration: ${why}. Use engine 'autodiff'.`);
+  return requested === 'autodiff' || why ? 'autodiff' : 'fused';
 }
 
-function fingerprint(cfg: Stage2Config, seed: number, inputs: Stage2Inputs): string {
+function fingerprint(cfg: FsvaeConfig, seed: number, inputs: Stage2Inputs): string {
   const h = createHash('sha256');
   h.update(JSON.stringify(cfg));
   h.update(String(seed));
@@ -131,7 +127,7 @@ function fingerprint(cfg: Stage2Config, seed: number, inputs: Stage2Inputs): str
   return h.digest('hex');
 }
 
-function validate(cfg: Stage2Config, inputs: Stage2Inputs): number[] {
+function validate(cfg: FsvaeConfig, inputs: Stage2Inputs): number[] {
   const C = inputs.text.rows;
   checkFeatureSet(inputs.train, 'stage 2 training features', C);
   if (!inputs.evalSets.ztest) throw new FsvaeInputError("stage 2: evalSets must contain 'ztest' (unseen-class test samples) for the ZSL accuracy.");
@@ -192,10 +188,16 @@ interface CheckpointMeta {
  * draws and schedule weights — what the autodiff engine minimises, and the reference the fused
  * engine's hand-written gradients are tested against.
  */
-export function stage2LossAutodiff(model: FsvaeModel, cfg: Stage2Config, sched: ReturnType<typeof scheduleAt>, train: FeatureSet,
-  text: TextMatrix, textBands: PrecomputedBands, draws: StepDraws): { loss: tf.Scalar; parts: StepLosses } {
+export function stage2LossAutodiff(
+  model: FsvaeModel,
+  cfg: FsvaeConfig,
+  sched: ReturnType<typeof scheduleAt>,
+  train: FeatureSet,
+  text: TextMatrix,
+  textBands: PrecomputedBands,
+  draws: StepDraws,
+): { loss: tf.Scalar; parts: StepLosses } {
   const B = draws.batch.length;
-  const align = cfg.alignment;
   const labels = new Int32Array(B);
   // constant inputs are assembled in JS (wasm's GatherV2 is slow on wide rows and they need no gradient)
   const xsData = new Float32Array(B * train.dim);
@@ -208,21 +210,34 @@ export function stage2LossAutodiff(model: FsvaeModel, cfg: Stage2Config, sched: 
   }
   const batch = { xs: tf.tensor2d(xsData, [B, train.dim]), xt: tf.tensor2d(xtData, [B, text.cols]), y: tf.tensor1d(labels, 'int32'), textBands };
   return fsvaeLoss(model, batch, draws, {
-    betaSkeleton: sched.betaSkeleton, betaText: sched.betaText, alignActive: sched.alignActive, alignCoefficient: sched.alignCoefficient,
-    alignment: alignmentForm(align.loss, align.lambda, align.margin, { text: text.cols, skeleton: train.dim }), reparameterisation: cfg.reparameterisation,
+    betaSkeleton: sched.betaSkeleton,
+    betaText: sched.betaText,
+    alignActive: sched.alignActive,
+    alignCoefficient: sched.alignCoefficient,
+    alignment: configuredAlignmentForm(cfg.alignment, { text: text.cols, skeleton: train.dim }),
+    reparameterisation: cfg.reparameterisation,
   });
 }
 
 /** Runs stages 2 and 3 for one seed. */
 /** The model a stage-2 configuration trains (the config's latent size, decoder, FM of both encoders). */
-export function stage2Model(cfg: Stage2Config, skeletonDim: number, textDim: number, seed: number): FsvaeModel {
-  return new FsvaeModel({
-    skeletonDim, textDim, latentDim: cfg.latentDim, decoderActivation: cfg.decoderActivation,
-    skeletonFrequency: cfg.skeletonFrequency, textFrequency: cfg.textFrequency, reparameterisation: cfg.reparameterisation, initGain: 0.5,
-  }, seed);
+export function stage2Model(cfg: FsvaeConfig, skeletonDim: number, textDim: number, seed: number): FsvaeModel {
+  return new FsvaeModel(
+    {
+      skeletonDim,
+      textDim,
+      latentDim: cfg.latentDim,
+      decoderActivation: cfg.decoderActivation,
+      skeletonFrequency: cfg.skeletonFrequency,
+      textFrequency: cfg.textFrequency,
+      reparameterisation: cfg.reparameterisation,
+      initGain: 0.5,
+    },
+    seed,
+  );
 }
 
-export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage2Options): Stage2Result {
+export function trainStage2(cfg: FsvaeConfig, inputs: Stage2Inputs, opts: Stage2Options): Stage2Result {
   const unseenSorted = validate(cfg, inputs);
   const { train, text } = inputs;
   const model = stage2Model(cfg, train.dim, text.cols, opts.seed);
@@ -258,8 +273,10 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
         textBands.dispose();
         tf.dispose([textTable]);
         model.dispose();
-        throw new FsvaeInputError(`stage 2: the checkpoint ${opts.checkpointDir}/${ckptName} was written by a different run (${diff.join('; ')}), `
-          + 'so it cannot be resumed; use another checkpoint folder or delete it to start over.');
+        throw new FsvaeInputError(
+          `stage 2: the checkpoint ${opts.checkpointDir}/${ckptName} was written by a different run (${diff.join('; ')}), ` +
+            'so it cannot be resumed; use another checkpoint folder or delete it to start over.',
+        );
       }
       params.forEach((p, i) => p.assign(tf.tensor(ck.arrays[`param${i}`], p.shape)));
       adam.setState({ step: ck.meta.adamStep, m: params.map((_, i) => ck.arrays[`m${i}`]), v: params.map((_, i) => ck.arrays[`v${i}`]) });
@@ -313,9 +330,11 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
         }
         const loss = parts.total;
         if (!Number.isFinite(loss)) {
-          throw new Error(`stage 2 diverged: loss ${loss} at cycle ${cycle}, step ${step} `
-            + `(reconstruction ${parts.reconstruction}, KL ${parts.kl}, alignment ${parts.alignment}). `
-            + 'Lower the learning rate or check the input features.');
+          throw new Error(
+            `stage 2 diverged: loss ${loss} at cycle ${cycle}, step ${step} ` +
+              `(reconstruction ${parts.reconstruction}, KL ${parts.kl}, alignment ${parts.alignment}). ` +
+              'Lower the learning rate or check the input features.',
+          );
         }
         sums.total += loss;
         sums.reconstruction += parts.reconstruction;
@@ -326,7 +345,12 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
         if (opts.onProgress && (step % 25 === 0 || step === cfg.schedule.stepsPerCycle - 1)) {
           const elapsed = trainSeconds + (Date.now() - t0) / 1000;
           opts.onProgress({
-            cycle, step, stepsPerCycle: cfg.schedule.stepsPerCycle, cycles: cfg.schedule.cycles, loss, stepsPerSecond: stepsDone / Math.max(elapsed, 1e-9),
+            cycle,
+            step,
+            stepsPerCycle: cfg.schedule.stepsPerCycle,
+            cycles: cfg.schedule.cycles,
+            loss,
+            stepsPerSecond: stepsDone / Math.max(elapsed, 1e-9),
           });
         }
       }
@@ -339,8 +363,10 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
       const kept: Record<string, Float32Array> = {};
       for (const name of opts.latentsOf ?? []) {
         const set = inputs.evalSets[name];
-        if (!set) throw new FsvaeInputError(`stage 2 latentsOf: '${name}' is not an evaluation set of this phase `
-          + `(have ${Object.keys(inputs.evalSets).join(', ')}).`);
+        if (!set)
+          throw new FsvaeInputError(
+            `stage 2 latentsOf: '${name}' is not an evaluation set of this phase ` + `(have ${Object.keys(inputs.evalSets).join(', ')}).`,
+          );
         kept[name] = hostArray(() => encodeSkeletonMeans(model, set, opts.evalChunk));
       }
       latents[cycle] = kept;
@@ -349,9 +375,11 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
       const snapT = model.textEncoder.frequency.snapshot();
       const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
       const record: CycleRecord = {
-        cycle, zslAccuracy: zslAccuracy(out.ztest, unseenSorted, inputs.evalSets.ztest.labels),
+        cycle,
+        zslAccuracy: zslAccuracy(out.ztest, unseenSorted, inputs.evalSets.ztest.labels),
         losses: { total: sums.total / n, reconstruction: sums.reconstruction / n, kl: sums.kl / n, alignment: sums.alignment / n },
-        skeletonFrequency: { k: snapS.k, wMean: mean(snapS.w) }, textFrequency: { k: snapT.k, wMean: mean(snapT.w) },
+        skeletonFrequency: { k: snapS.k, wMean: mean(snapS.w) },
+        textFrequency: { k: snapT.k, wMean: mean(snapT.w) },
         wallSeconds: (Date.now() - t0) / 1000,
       };
       cycles.push(record);
@@ -379,6 +407,14 @@ export function trainStage2(cfg: Stage2Config, inputs: Stage2Inputs, opts: Stage
   }
   for (let c = 0; c < cycles.length; c++) latents[c] ??= {};
   return {
-    config: cfg, seed: opts.seed, unseenSorted, cycles, softmax, latents, stepsPerSecond: stepsDone / Math.max(trainSeconds, 1e-9), resumedFromCycle, engine,
+    config: cfg,
+    seed: opts.seed,
+    unseenSorted,
+    cycles,
+    softmax,
+    latents,
+    stepsPerSecond: stepsDone / Math.max(trainSeconds, 1e-9),
+    resumedFromCycle,
+    engine,
   };
 }

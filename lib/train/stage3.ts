@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FsvaeModel, Linear, Posterior, reparameterise } from '../model/fsvae';
 import { Random } from '../util/random';
 import { Adam } from './adam';
-import { Stage2Config } from './config';
+import { FsvaeConfig } from './config';
 import { FeatureSet } from '../data/matrices';
 
 /**
@@ -53,8 +53,13 @@ let classifierCount = 0;
  * every evaluation set's skeleton μ.
  */
 export function trainUnseenClassifier(
-  model: FsvaeModel, enhancedText: tf.Tensor2D, unseenSorted: number[], cfg: Stage2Config, rng: Random,
-  evalSets: Record<string, FeatureSet>, chunk = 4096,
+  model: FsvaeModel,
+  enhancedText: tf.Tensor2D,
+  unseenSorted: number[],
+  cfg: FsvaeConfig,
+  rng: Random,
+  evalSets: Record<string, FeatureSet>,
+  chunk = 4096,
 ): Record<string, Float32Array> {
   const ss = unseenSorted.length;
   const n = cfg.classifier.samplesPerClass;

@@ -19,11 +19,16 @@ export function assertPositiveInteger(value: number, what: string): void {
 export function describeFsError(p: string, e: unknown, hint = 'Check the path.'): FsvaeInputError {
   const err = e as NodeJS.ErrnoException;
   const why =
-    err.code === 'ENOENT' ? 'no such file or folder (not found, or a link whose target is missing)'
-      : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied; make it readable (chmod) or run as a user who may read it'
-        : err.code === 'EISDIR' ? 'is a folder, not a file'
-          : err.code === 'ENOTDIR' ? 'a part of the path is not a folder'
-            : err.code === 'ELOOP' ? 'a link that points to itself (link loop)'
+    err.code === 'ENOENT'
+      ? 'no such file or folder (not found, or a link whose target is missing)'
+      : err.code === 'EACCES' || err.code === 'EPERM'
+        ? 'permission denied; make it readable (chmod) or run as a user who may read it'
+        : err.code === 'EISDIR'
+          ? 'is a folder, not a file'
+          : err.code === 'ENOTDIR'
+            ? 'a part of the path is not a folder'
+            : err.code === 'ELOOP'
+              ? 'a link that points to itself (link loop)'
               : `cannot be read (${err.code ?? err.message})`;
   return new FsvaeInputError(`${p}: ${why}. ${hint}`);
 }
@@ -45,12 +50,19 @@ export function statInputFile(file: string, hint = 'Check the path.', maxBytes =
   }
   if (st.isDirectory()) throw new FsvaeInputError(`${file}: is a folder, not a file. ${hint}`);
   if (!st.isFile()) {
-    const kind = st.isFIFO() ? 'a named pipe (FIFO)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device'
-      : st.isSocket() ? 'a socket' : 'not a regular file';
+    const kind = st.isFIFO()
+      ? 'a named pipe (FIFO)'
+      : st.isCharacterDevice() || st.isBlockDevice()
+        ? 'a device'
+        : st.isSocket()
+          ? 'a socket'
+          : 'not a regular file';
     throw new FsvaeInputError(`${file}: is ${kind}, not a regular file; refusing to read it. Remove it from the data folder or point to the real file.`);
   }
-  if (st.size > maxBytes) throw new FsvaeInputError(`${file}: is ${st.size} bytes, more than the ${maxBytes} bytes a file of this kind may have; `
-    + 'it is not a file of this format (or a damaged one).');
+  if (st.size > maxBytes)
+    throw new FsvaeInputError(
+      `${file}: is ${st.size} bytes, more than the ${maxBytes} bytes a file of this kind may have; ` + 'it is not a file of this format (or a damaged one).',
+    );
   return st;
 }
 
@@ -84,7 +96,10 @@ export function listInputFolder(folder: string, suffix: string, hint: string): s
   } catch (e) {
     throw describeFsError(folder, e, hint);
   }
-  const files = names.filter((f) => f.endsWith(suffix)).sort().map((f) => path.join(folder, f));
+  const files = names
+    .filter((f) => f.endsWith(suffix))
+    .sort()
+    .map((f) => path.join(folder, f));
   for (const f of files) statInputFile(f, `Every ${suffix} entry of ${folder} must be a regular file; remove or rename this one.`);
   return files;
 }

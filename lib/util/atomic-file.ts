@@ -41,7 +41,10 @@ export function isDiskWriteCode(code: unknown): code is DiskWriteCode {
  * printed without a stack, exit code 1.
  */
 export class DiskWriteError extends FsvaeInputError {
-  constructor(readonly path: string, readonly code: DiskWriteCode) {
+  constructor(
+    readonly path: string,
+    readonly code: DiskWriteCode,
+  ) {
     super(`cannot write ${path}: ${DISK_WRITE_TEXT[code].why} (${code}); ${DISK_WRITE_TEXT[code].fix}.`);
     this.name = 'DiskWriteError';
   }

@@ -47,8 +47,10 @@ export class StepProgress {
     const rate = secs > 0.5 ? (done - this.firstDone) / secs : NaN;
     const eta = Number.isFinite(rate) && rate > 0 ? (total - done) / rate : NaN;
     const rateText = Number.isFinite(rate) ? `${rate.toFixed(1)} it/s` : '? it/s';
-    return `${this.opts.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(100 * f).toFixed(0).padStart(3)}% ${done}/${total} `
-      + `${rateText} eta ${duration(eta)}${extra ? ` | ${extra}` : ''}`;
+    return (
+      `${this.opts.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(100 * f).toFixed(0).padStart(3)}% ${done}/${total} ` +
+      `${rateText} eta ${duration(eta)}${extra ? ` | ${extra}` : ''}`
+    );
   }
 
   update(done: number, extra = ''): void {

@@ -56,7 +56,7 @@ export function notebookFigureIds(notebook: string): string[] {
   for (const c of nb.cells ?? []) {
     for (const o of c.outputs ?? []) {
       const h = o.data?.['text/html'];
-      const text = Array.isArray(h) ? h.join('') : h ?? '';
+      const text = Array.isArray(h) ? h.join('') : (h ?? '');
       // the static image of every figure (lib/viz): <img id="fsvae-…-static"> before its interactive div
       for (const m of text.matchAll(/<img id="(fsvae-[\w-]+-static)"/g)) ids.push(m[1]);
     }
@@ -84,12 +84,20 @@ export async function checkNotebookHtmlExport(notebook: string, opts: { python?:
     fs.writeFileSync(probe, html.includes('</body>') ? html.replace(/<\/body>(?![\s\S]*<\/body>)/, `${PROBE}</body>`) : html + PROBE);
     const profile = path.join(tmp, 'profile');
     const r = await runProgram(
-      chromium.path, [...headlessChromiumArgs(profile, 15_000), '--window-size=1200,900', '--dump-dom', `file://${probe}`], opts.timeoutMs ?? 120_000,
+      chromium.path,
+      [...headlessChromiumArgs(profile, 15_000), '--window-size=1200,900', '--dump-dom', `file://${probe}`],
+      opts.timeoutMs ?? 120_000,
     );
     const m = new RegExp(`<pre id="${PROBE_ID}">([\\s\\S]*?)</pre>`).exec(r.stdout);
-    if (!m) throw new FsvaeInputError(`${notebook}: Chromium (${chromium.path}) returned no probe result (exit ${r.code}): `
-      + `${r.stderr.trim().split('\n').slice(-2).join(' | ')}`);
-    const json = m[1].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    if (!m)
+      throw new FsvaeInputError(
+        `${notebook}: Chromium (${chromium.path}) returned no probe result (exit ${r.code}): ` + `${r.stderr.trim().split('\n').slice(-2).join(' | ')}`,
+      );
+    const json = m[1]
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
     const seen = JSON.parse(json) as FigureCheck[];
     return { ...base, seen, blank: seen.filter((f) => !(f.decoded && f.shown) && !f.interactive).map((f) => f.id) };
   } finally {

@@ -85,10 +85,12 @@ export function trustOnlyOutputs(notebookFile: string): string[] {
   const safe = ['text/plain', 'text/html', 'image/png', 'image/jpeg', 'image/gif', 'image/svg+xml', 'text/latex'];
   const nb = JSON.parse(fs.readFileSync(notebookFile, 'utf8')) as { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> };
   const out: string[] = [];
-  nb.cells.forEach((c, i) => (c.outputs ?? []).forEach((o) => {
-    const types = Object.keys(o.data ?? {});
-    if (types.length && !types.some((t) => safe.includes(t))) out.push(`cell ${i + 1}: ${types.join(', ')}`);
-  }));
+  nb.cells.forEach((c, i) =>
+    (c.outputs ?? []).forEach((o) => {
+      const types = Object.keys(o.data ?? {});
+      if (types.length && !types.some((t) => safe.includes(t))) out.push(`cell ${i + 1}: ${types.join(', ')}`);
+    }),
+  );
   return out;
 }
 
@@ -161,7 +163,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-interface Server { url: string; token: string; proc: ChildProcess; tmp: string; }
+interface Server {
+  url: string;
+  token: string;
+  proc: ChildProcess;
+  tmp: string;
+}
 
 /** Jupyter with the project's kernels; `newUser` gives it an empty trust store (nothing signed). */
 async function startServer(root: string, python: string, newUser: boolean): Promise<Server> {
@@ -176,12 +183,23 @@ async function startServer(root: string, python: string, newUser: boolean): Prom
   env.FSVAE_RESULTS = path.join(tmp, 'results'); // a Run All through the UI leaves results/ as it was
   const port = await freePort();
   const token = Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
-  const args = ['-m', 'notebook', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0', `--NotebookApp.token=${token}`,
-    `--notebook-dir=${root}`, '--NotebookApp.open_browser=False'];
+  const args = [
+    '-m',
+    'notebook',
+    '--no-browser',
+    '--ip=127.0.0.1',
+    `--port=${port}`,
+    '--port-retries=0',
+    `--NotebookApp.token=${token}`,
+    `--notebook-dir=${root}`,
+    '--NotebookApp.open_browser=False',
+  ];
   if (process.getuid?.() === 0) args.push('--allow-root');
   const proc = spawn(python, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
-  proc.stderr?.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+  proc.stderr?.on('data', (d) => {
+    stderr = (stderr + d).slice(-4000);
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 120; i++) {
     if (proc.exitCode !== null) throw new Error(`Jupyter exited (${proc.exitCode}):\n${stderr}`);
@@ -216,7 +234,9 @@ type Page = import('puppeteer-core').Page;
 async function openNotebook(page: Page, s: Server, root: string, file: string): Promise<{ dropped: () => number }> {
   let dropped = 0;
   page.removeAllListeners('console');
-  page.on('console', (m) => { if (/Ignoring untrusted/.test(m.text())) dropped++; });
+  page.on('console', (m) => {
+    if (/Ignoring untrusted/.test(m.text())) dropped++;
+  });
   const rel = path.relative(root, file).split(path.sep).map(encodeURIComponent).join('/');
   await page.goto(`${s.url}/notebooks/${rel}?token=${s.token}`, { waitUntil: 'load', timeout: 120_000 });
   await page.waitForFunction('window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded', { timeout: 120_000 });
@@ -292,8 +312,9 @@ export async function checkNotebooksInBrowser(opts: BrowserCheckOptions): Promis
             problems.push('not trusted for the user who executed it (run it with npm run main or npm run notebooks)');
           }
           checks.push({ notebook: path.basename(file), view, figuresInFile, problems, ...probe });
-          const seen = `${probe.figuresDrawn}/${figuresInFile} figures (${probe.figuresInteractive} interactive), ${probe.tables} tables, `
-            + `${probe.claims} claims lists`;
+          const seen =
+            `${probe.figuresDrawn}/${figuresInFile} figures (${probe.figuresInteractive} interactive), ${probe.tables} tables, ` +
+            `${probe.claims} claims lists`;
           const verdict = problems.length ? `PROBLEMS: ${problems.join('; ')}` : 'ok';
           log(`[browser] ${path.basename(file)} (${view}): ${seen}, ${verdict} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
           await shutdownKernels(server);
@@ -309,8 +330,10 @@ export async function checkNotebooksInBrowser(opts: BrowserCheckOptions): Promis
             problems.push(`kernel indicator idle for ${run.longestIdleRunSamples} samples in a row while a cell ran`);
           }
           checks.push({ notebook: path.basename(opts.runAll), view: 'after Run All', figuresInFile, problems, run, ...probe });
-          log(`[browser] ${path.basename(opts.runAll)} (after Run All, ${run.seconds.toFixed(0)} s; indicator idle in ${run.idleWhileRunning} of `
-            + `${run.samples} samples while running): ${problems.length ? `PROBLEMS: ${problems.join('; ')}` : 'ok'}`);
+          log(
+            `[browser] ${path.basename(opts.runAll)} (after Run All, ${run.seconds.toFixed(0)} s; indicator idle in ${run.idleWhileRunning} of ` +
+              `${run.samples} samples while running): ${problems.length ? `PROBLEMS: ${problems.join('; ')}` : 'ok'}`,
+          );
           await page.evaluate('Jupyter.notebook.set_dirty(false)');
           await shutdownKernels(server);
         }
@@ -329,7 +352,8 @@ export async function checkNotebooksInBrowser(opts: BrowserCheckOptions): Promis
 export function browserCheckReport(checks: readonly NotebookBrowserCheck[], chromium: string): string {
   const user = os.userInfo().username;
   const lines = [
-    '# The notebooks in a real browser', '',
+    '# The notebooks in a real browser',
+    '',
     '| notebook | view | trusted | figures drawn (interactive) | tables | claims lists | log lines above a result | problems |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
@@ -340,13 +364,15 @@ export function browserCheckReport(checks: readonly NotebookBrowserCheck[], chro
     const trusted = c.trusted ? 'yes' : 'no';
     lines.push(`| ${c.notebook} | ${c.view}${run} | ${trusted} | ${figures} | ${c.tables} | ${c.claims} | ${c.maxLogLinesAbove} | ${problems} |`);
   }
-  lines.push('',
+  lines.push(
+    '',
     `- Jupyter Notebook started on a free localhost port, each notebook opened in headless Chromium (${chromium}) through puppeteer-core,`,
     '  first with the project\'s trust store (.jupyter-home/, signed by npm run main), then as a new user (empty store: "Not Trusted").',
     '- A figure counts when its interactive plot has drawn marks or its static image decoded and is on screen; a table or claims list',
     `  counts when it is visible, not inside a scrolled output box, and has at most ${MAX_LOG_LINES_ABOVE_RESULTS} log lines above it in its cell.`,
     `- Run All: Cell → Run All clicked in the menu; the kernel indicator is sampled every 250 ms while a cell shows In [*]`,
     `  (at most ${MAX_IDLE_SAMPLES_WHILE_RUNNING} idle samples in a row tolerated); the run writes its files to a temporary results folder.`,
-    `- user: ${user}${process.getuid?.() === 0 ? ' (root)' : ''}; date: ${new Date().toISOString()}`);
+    `- user: ${user}${process.getuid?.() === 0 ? ' (root)' : ''}; date: ${new Date().toISOString()}`,
+  );
   return lines.join('\n') + '\n';
 }

@@ -86,13 +86,18 @@ export function saveFigureHtml(fig: Figure, name: string, dir = path.join(result
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.html`);
   const bundle = path.relative(dir, path.join(path.dirname(require.resolve('plotly.js-dist/package.json')), 'plotly.js'));
-  const title = String((fig.layout?.title as { text?: string } | string | undefined) && typeof fig.layout?.title === 'object'
-    ? (fig.layout.title as { text?: string }).text
-    : fig.layout?.title ?? name);
-  fs.writeFileSync(file, `<!doctype html>
+  const title = String(
+    (fig.layout?.title as { text?: string } | string | undefined) && typeof fig.layout?.title === 'object'
+      ? (fig.layout.title as { text?: string }).text
+      : (fig.layout?.title ?? name),
+  );
+  fs.writeFileSync(
+    file,
+    `<!doctype html>
 <html><head><meta charset="utf-8"><title>${title}</title><script src="${bundle.split(path.sep).join('/')}"></script></head>
 <body><div id="fig" style="width:100%;height:90vh;"></div><script>${plotCall(fig, 'fig')}</script></body></html>
-`);
+`,
+  );
   return file;
 }
 
@@ -106,8 +111,10 @@ export function figure(fig: Figure, name: string): { html: string; file: string;
   fs.writeFileSync(svg, figureSvg(fig));
   const rel = path.relative(resultsDir(), file);
   return {
-    html: `${notebookFigureHtml(fig)}<div style="font-size:smaller">saved: results/${rel} (interactive), `
-      + `results/${rel.replace(/\.html$/, '.svg')} (static)</div>`,
-    file, svg,
+    html:
+      `${notebookFigureHtml(fig)}<div style="font-size:smaller">saved: results/${rel} (interactive), ` +
+      `results/${rel.replace(/\.html$/, '.svg')} (static)</div>`,
+    file,
+    svg,
   };
 }

@@ -60,8 +60,17 @@ export function runProgram(bin: string, args: string[], timeoutMs: number): Prom
 /** Headless Chromium flags for a one-shot page load with its own throw-away profile folder. */
 export function headlessChromiumArgs(profile: string, virtualTimeBudgetMs: number): string[] {
   return [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--hide-scrollbars', `--user-data-dir=${profile}`, `--virtual-time-budget=${virtualTimeBudgetMs}`,
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--hide-scrollbars',
+    `--user-data-dir=${profile}`,
+    `--virtual-time-budget=${virtualTimeBudgetMs}`,
   ];
 }
 
@@ -81,8 +90,10 @@ export function figurePageHeight(htmlFile: string): number | null {
 
 /** Screenshot of a saved figure page; `png` is null (with `reason`) when Chromium is absent or fails. */
 export async function tryRenderFigurePng(htmlFile: string, opts: PngRenderOptions = {}): Promise<PngRenderResult> {
-  if (!fs.existsSync(htmlFile)) throw new FsvaeInputError(`renderFigurePng: ${htmlFile} does not exist; `
-    + 'save the figure first (figure(fig, name) writes results/figures/<name>.html).');
+  if (!fs.existsSync(htmlFile))
+    throw new FsvaeInputError(
+      `renderFigurePng: ${htmlFile} does not exist; ` + 'save the figure first (figure(fig, name) writes results/figures/<name>.html).',
+    );
   const chromium = findChromium(opts.chromium);
   if (!chromium.path) return { png: null, reason: `no Chromium binary (tried ${chromium.tried.join(', ')}); install Debian's chromium or set FSVAE_CHROMIUM` };
   const width = opts.width ?? 1000;
@@ -92,7 +103,9 @@ export async function tryRenderFigurePng(htmlFile: string, opts: PngRenderOption
   try {
     fs.rmSync(out, { force: true });
     const args = [
-      ...headlessChromiumArgs(profile, opts.virtualTimeBudgetMs ?? 5000), `--screenshot=${out}`, `--window-size=${width},${height}`,
+      ...headlessChromiumArgs(profile, opts.virtualTimeBudgetMs ?? 5000),
+      `--screenshot=${out}`,
+      `--window-size=${width},${height}`,
       `file://${path.resolve(htmlFile)}`,
     ];
     const r = await runProgram(chromium.path, args, opts.timeoutMs ?? 60000);
@@ -100,8 +113,9 @@ export async function tryRenderFigurePng(htmlFile: string, opts: PngRenderOption
       const tail = r.stderr.trim().split('\n').slice(-3).join(' | ');
       return {
         png: null,
-        reason: `${chromium.path} wrote no screenshot (exit ${r.code}${r.error?.message ? `, ${r.error.message.split('\n')[0]}` : ''})`
-          + `${tail ? `: ${tail}` : ''}`,
+        reason:
+          `${chromium.path} wrote no screenshot (exit ${r.code}${r.error?.message ? `, ${r.error.message.split('\n')[0]}` : ''})` +
+          `${tail ? `: ${tail}` : ''}`,
       };
     }
     if (!pngSize(out)) return { png: null, reason: `${out} is not a PNG file` };

@@ -70,17 +70,20 @@ function sideOfJoints(layout: JointLayout): Side[] {
 }
 
 function checkSequence(seq: SkeletonSequence, what: string): JointLayout {
-  if (!seq || !(seq.data instanceof Float32Array)) throw new FsvaeInputError(`${what}: not a SkeletonSequence `
-    + '(expected {id, layout, bodies, frames, joints, data: Float32Array}).');
+  if (!seq || !(seq.data instanceof Float32Array))
+    throw new FsvaeInputError(`${what}: not a SkeletonSequence ` + '(expected {id, layout, bodies, frames, joints, data: Float32Array}).');
   const layout = jointLayout(seq.layout);
   if (layout.joints.length !== seq.joints) {
-    throw new FsvaeInputError(`${what} (${seq.id}): layout ${seq.layout} has ${layout.joints.length} joints but the sequence has ${seq.joints}; `
-      + 'fix the reader\'s layout field.');
+    throw new FsvaeInputError(
+      `${what} (${seq.id}): layout ${seq.layout} has ${layout.joints.length} joints but the sequence has ${seq.joints}; ` + "fix the reader's layout field.",
+    );
   }
   if (seq.frames < 1) throw new FsvaeInputError(`${what} (${seq.id}): sequence has no frames.`);
   if (seq.data.length !== seq.bodies * seq.frames * seq.joints * 3) {
-    throw new FsvaeInputError(`${what} (${seq.id}): data has ${seq.data.length} values, `
-      + `expected bodies·frames·joints·3 = ${seq.bodies * seq.frames * seq.joints * 3}; build it with makeSequence.`);
+    throw new FsvaeInputError(
+      `${what} (${seq.id}): data has ${seq.data.length} values, ` +
+        `expected bodies·frames·joints·3 = ${seq.bodies * seq.frames * seq.joints * 3}; build it with makeSequence.`,
+    );
   }
   return layout;
 }
@@ -191,21 +194,39 @@ function defaultTitle(seq: SkeletonSequence): string {
 /** Slider + play/pause for the frames (step labels are the first panel's frame indices). */
 function animationControls(frameNames: string[], labels: string[], durationMs: number, redraw: boolean): Record<string, unknown> {
   return {
-    sliders: [{
-      active: 0, x: 0.12, len: 0.88, y: 0, yanchor: 'top', pad: { t: 30 }, font: { size: 9 },
-      currentvalue: { prefix: 'frame ', visible: true },
-      steps: frameNames.map((name, k) => ({
-        label: labels[k], method: 'animate',
-        args: [[name], { mode: 'immediate', frame: { duration: 0, redraw }, transition: { duration: 0 } }],
-      })),
-    }],
-    updatemenus: [{
-      type: 'buttons', showactive: false, x: 0, y: 0, xanchor: 'left', yanchor: 'top', pad: { t: 35 }, direction: 'left',
-      buttons: [
-        { label: '▶', method: 'animate', args: [null, { fromcurrent: true, frame: { duration: durationMs, redraw }, transition: { duration: 0 } }] },
-        { label: '❚❚', method: 'animate', args: [[null], { mode: 'immediate', frame: { duration: 0, redraw }, transition: { duration: 0 } }] },
-      ],
-    }],
+    sliders: [
+      {
+        active: 0,
+        x: 0.12,
+        len: 0.88,
+        y: 0,
+        yanchor: 'top',
+        pad: { t: 30 },
+        font: { size: 9 },
+        currentvalue: { prefix: 'frame ', visible: true },
+        steps: frameNames.map((name, k) => ({
+          label: labels[k],
+          method: 'animate',
+          args: [[name], { mode: 'immediate', frame: { duration: 0, redraw }, transition: { duration: 0 } }],
+        })),
+      },
+    ],
+    updatemenus: [
+      {
+        type: 'buttons',
+        showactive: false,
+        x: 0,
+        y: 0,
+        xanchor: 'left',
+        yanchor: 'top',
+        pad: { t: 35 },
+        direction: 'left',
+        buttons: [
+          { label: '▶', method: 'animate', args: [null, { fromcurrent: true, frame: { duration: durationMs, redraw }, transition: { duration: 0 } }] },
+          { label: '❚❚', method: 'animate', args: [[null], { mode: 'immediate', frame: { duration: 0, redraw }, transition: { duration: 0 } }] },
+        ],
+      },
+    ],
   };
 }
 
@@ -218,13 +239,14 @@ export function skeletonFigure(input: SkeletonSequence | readonly SkeletonSequen
   const seqs = Array.isArray(input) ? (input as readonly SkeletonSequence[]) : [input as SkeletonSequence];
   if (seqs.length === 0) throw new FsvaeInputError('skeletonFigure: no sequences given.');
   if (seqs.length > MAX_3D_SCENES) {
-    throw new FsvaeInputError(`skeletonFigure: ${seqs.length} sequences, at most ${MAX_3D_SCENES} 3D scenes per figure `
-      + '(each needs a WebGL context); use skeletonGridFigure for more.');
+    throw new FsvaeInputError(
+      `skeletonFigure: ${seqs.length} sequences, at most ${MAX_3D_SCENES} 3D scenes per figure ` +
+        '(each needs a WebGL context); use skeletonGridFigure for more.',
+    );
   }
   const layouts = seqs.map((s, i) => checkSequence(s, `skeletonFigure sequence #${i}`));
-  if (opts.titles && opts.titles.length !== seqs.length) throw new FsvaeInputError(
-    `skeletonFigure: ${opts.titles.length} titles for ${seqs.length} sequences.`,
-  );
+  if (opts.titles && opts.titles.length !== seqs.length)
+    throw new FsvaeInputError(`skeletonFigure: ${opts.titles.length} titles for ${seqs.length} sequences.`);
   const steps = stepCount(seqs, opts.maxFrames ?? 60);
   const round = rounder(opts.decimals ?? 3);
   const bodies = seqs.map((s) => opts.bodies?.filter((b) => b >= 0 && b < s.bodies) ?? bodiesWithData(s));
@@ -253,8 +275,16 @@ export function skeletonFigure(input: SkeletonSequence | readonly SkeletonSequen
     for (const b of bodies[i]) {
       const tag = bodies[i].length > 1 ? ` body ${b}` : '';
       data.push({
-        type: 'scatter3d', mode: 'lines+markers', scene, name: `${s.id}${tag}`, showlegend: false, text: st.names, hoverinfo: 'text',
-        line: { color: BONE_COLOR, width: 5 }, marker: { size: 3, color: st.colors }, ...first[ti++],
+        type: 'scatter3d',
+        mode: 'lines+markers',
+        scene,
+        name: `${s.id}${tag}`,
+        showlegend: false,
+        text: st.names,
+        hoverinfo: 'text',
+        line: { color: BONE_COLOR, width: 5 },
+        marker: { size: 3, color: st.colors },
+        ...first[ti++],
       });
     }
   });
@@ -273,16 +303,32 @@ export function skeletonFigure(input: SkeletonSequence | readonly SkeletonSequen
     layout[i === 0 ? 'scene' : `scene${i + 1}`] = {
       domain: { x: [i / n + 0.005, (i + 1) / n - 0.005], y: [0, 0.92] },
       aspectmode: 'cube',
-      xaxis: axis(0, 'x (m)'), yaxis: axis(1, 'y (m, up)'), zaxis: axis(2, 'z (m, depth)'),
+      xaxis: axis(0, 'x (m)'),
+      yaxis: axis(1, 'y (m, up)'),
+      zaxis: axis(2, 'z (m, depth)'),
       // eye near the sensor (z < centre) looking along +z, y up: the view the camera had
       camera: { up: { x: 0, y: 1, z: 0 }, eye: { x: -0.5, y: 0.3, z: -1.55 }, center: { x: 0, y: 0, z: 0 } },
     };
     (layout.annotations as Record<string, unknown>[]).push({
-      text: opts.titles?.[i] ?? defaultTitle(s), showarrow: false, xref: 'paper', yref: 'paper',
-      x: (i + 0.5) / n, y: 0.99, xanchor: 'center', yanchor: 'bottom',
+      text: opts.titles?.[i] ?? defaultTitle(s),
+      showarrow: false,
+      xref: 'paper',
+      yref: 'paper',
+      x: (i + 0.5) / n,
+      y: 0.99,
+      xanchor: 'center',
+      yanchor: 'bottom',
     });
   });
-  Object.assign(layout, animationControls(frames.map((f) => f.name), indices[0].map(String), opts.frameDurationMs ?? 80, true));
+  Object.assign(
+    layout,
+    animationControls(
+      frames.map((f) => f.name),
+      indices[0].map(String),
+      opts.frameDurationMs ?? 80,
+      true,
+    ),
+  );
   return { data, layout, frames };
 }
 
@@ -302,7 +348,9 @@ export interface EnhanceSequenceOptions {
  * initialisation). Bodies without data stay zero.
  */
 export function enhancedSequence(
-  seq: SkeletonSequence, config: FrequencyConfig | FrequencyPresetName = 'reference', opts: EnhanceSequenceOptions = {},
+  seq: SkeletonSequence,
+  config: FrequencyConfig | FrequencyPresetName = 'reference',
+  opts: EnhanceSequenceOptions = {},
 ): SkeletonSequence {
   checkSequence(seq, 'enhancedSequence');
   const cfg = typeof config === 'string' ? frequencyConfig(config) : config;
@@ -334,7 +382,9 @@ export function enhancedSequence(
  * `enhancedSkeletonFigure(seq, 'reference')` or with frequencyConfig('paper', { phi: 35 }).
  */
 export function enhancedSkeletonFigure(
-  seq: SkeletonSequence, config: FrequencyConfig | FrequencyPresetName = 'reference', opts: SkeletonViewOptions & EnhanceSequenceOptions = {},
+  seq: SkeletonSequence,
+  config: FrequencyConfig | FrequencyPresetName = 'reference',
+  opts: SkeletonViewOptions & EnhanceSequenceOptions = {},
 ): AnimatedFigure {
   const cfg = typeof config === 'string' ? frequencyConfig(config) : config;
   const after = enhancedSequence(seq, cfg, opts);
@@ -367,9 +417,8 @@ export interface SkeletonGridOptions extends SkeletonViewOptions {
 export function skeletonGridFigure(seqs: readonly SkeletonSequence[], opts: SkeletonGridOptions = {}): AnimatedFigure {
   if (seqs.length === 0) throw new FsvaeInputError('skeletonGridFigure: no sequences given.');
   const layouts = seqs.map((s, i) => checkSequence(s, `skeletonGridFigure sequence #${i}`));
-  if (opts.titles && opts.titles.length !== seqs.length) throw new FsvaeInputError(
-    `skeletonGridFigure: ${opts.titles.length} titles for ${seqs.length} sequences.`,
-  );
+  if (opts.titles && opts.titles.length !== seqs.length)
+    throw new FsvaeInputError(`skeletonGridFigure: ${opts.titles.length} titles for ${seqs.length} sequences.`);
   const cols = opts.columns ?? 5;
   if (!Number.isInteger(cols) || cols < 1) throw new FsvaeInputError(`skeletonGridFigure: columns must be a positive integer, got ${cols}.`);
   const proj = opts.projection ?? 'front';
@@ -385,7 +434,11 @@ export function skeletonGridFigure(seqs: readonly SkeletonSequence[], opts: Skel
   const axisName = (i: number) => (i === 0 ? '' : String(i + 1));
 
   // thumbnails without tick labels: whole centimetres from each panel's centre (short JSON)
-  const centimetres = boxes.map((box): Quantise => (v, c) => Math.round((v - (box.lo[c] + box.hi[c]) / 2) * 100));
+  const centimetres = boxes.map(
+    (box): Quantise =>
+      (v, c) =>
+        Math.round((v - (box.lo[c] + box.hi[c]) / 2) * 100),
+  );
   const traceData = (k: number): Record<string, unknown>[] => {
     const out: Record<string, unknown>[] = [];
     seqs.forEach((s, i) => {
@@ -399,13 +452,20 @@ export function skeletonGridFigure(seqs: readonly SkeletonSequence[], opts: Skel
   const first = traceData(0);
   const data: Record<string, unknown>[] = [];
   let ti = 0;
-  seqs.forEach((s, i) => {
+  seqs.forEach((_s, i) => {
     const st = vertexStyle(layouts[i]);
     const ax = { xaxis: `x${axisName(i)}`, yaxis: `y${axisName(i)}` };
     for (const _body of bodies[i]) {
       data.push({
-        type: 'scatter', mode: 'lines+markers', ...ax, showlegend: false, text: st.names, hoverinfo: 'text',
-        line: { color: BONE_COLOR, width: 2 }, marker: { size: 4, color: st.colors }, ...first[ti++],
+        type: 'scatter',
+        mode: 'lines+markers',
+        ...ax,
+        showlegend: false,
+        text: st.names,
+        hoverinfo: 'text',
+        line: { color: BONE_COLOR, width: 2 },
+        marker: { size: 4, color: st.colors },
+        ...first[ti++],
       });
     }
   });
@@ -435,18 +495,44 @@ export function skeletonGridFigure(seqs: readonly SkeletonSequence[], opts: Skel
     const hcm = 100 * h;
     const n = axisName(i);
     layout[`xaxis${n}`] = {
-      domain: [x0, x1], anchor: `y${n}`, range: flipH ? [hcm, -hcm] : [-hcm, hcm], showticklabels: false, zeroline: false, showgrid: false,
+      domain: [x0, x1],
+      anchor: `y${n}`,
+      range: flipH ? [hcm, -hcm] : [-hcm, hcm],
+      showticklabels: false,
+      zeroline: false,
+      showgrid: false,
     };
     layout[`yaxis${n}`] = {
-      domain: [y0, y1], anchor: `x${n}`, range: [-hcm, hcm], scaleanchor: `x${n}`, scaleratio: 1,
-      showticklabels: false, zeroline: false, showgrid: false,
+      domain: [y0, y1],
+      anchor: `x${n}`,
+      range: [-hcm, hcm],
+      scaleanchor: `x${n}`,
+      scaleratio: 1,
+      showticklabels: false,
+      zeroline: false,
+      showgrid: false,
     };
     (layout.annotations as Record<string, unknown>[]).push({
-      text: opts.titles?.[i] ?? defaultTitle(s), showarrow: false, xref: 'paper', yref: 'paper',
-      x: (x0 + x1) / 2, y: y1, xanchor: 'center', yanchor: 'bottom', font: { size: 9 },
+      text: opts.titles?.[i] ?? defaultTitle(s),
+      showarrow: false,
+      xref: 'paper',
+      yref: 'paper',
+      x: (x0 + x1) / 2,
+      y: y1,
+      xanchor: 'center',
+      yanchor: 'bottom',
+      font: { size: 9 },
     });
   });
-  Object.assign(layout, animationControls(frames.map((f) => f.name), Array.from({ length: steps }, (_, k) => String(k)), opts.frameDurationMs ?? 100, false));
+  Object.assign(
+    layout,
+    animationControls(
+      frames.map((f) => f.name),
+      Array.from({ length: steps }, (_, k) => String(k)),
+      opts.frameDurationMs ?? 100,
+      false,
+    ),
+  );
   return { data, layout, frames };
 }
 
@@ -455,7 +541,9 @@ export function skeletonGridFigure(seqs: readonly SkeletonSequence[], opts: Skel
  * the first ones by id, or a seeded random choice when `seed` is given.
  */
 export function samplesPerClass(
-  seqs: readonly SkeletonSequence[], perClass: number, opts: { classes?: readonly number[]; seed?: number } = {},
+  seqs: readonly SkeletonSequence[],
+  perClass: number,
+  opts: { classes?: readonly number[]; seed?: number } = {},
 ): SkeletonSequence[] {
   if (!Number.isInteger(perClass) || perClass < 1) throw new FsvaeInputError(`samplesPerClass: perClass must be a positive integer, got ${perClass}.`);
   const byClass = new Map<number, SkeletonSequence[]>();
@@ -468,8 +556,8 @@ export function samplesPerClass(
   const out: SkeletonSequence[] = [];
   for (const c of classes) {
     const list = [...(byClass.get(c) ?? [])].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    if (list.length === 0) throw new FsvaeInputError(`samplesPerClass: no sequence of class ${c} `
-      + `(classes present: ${[...byClass.keys()].sort((a, b) => a - b).join(', ')}).`);
+    if (list.length === 0)
+      throw new FsvaeInputError(`samplesPerClass: no sequence of class ${c} ` + `(classes present: ${[...byClass.keys()].sort((a, b) => a - b).join(', ')}).`);
     const k = Math.min(perClass, list.length);
     const pick = rng ? Array.from(rng.sampleWithoutReplacement(list.length, k)).sort((a, b) => a - b) : Array.from({ length: k }, (_, i) => i);
     for (const i of pick) out.push(list[i]);
@@ -551,7 +639,7 @@ function axesProjector(xaxis: unknown, yaxis: unknown): (x: number, y: number) =
 /** Vertex colours of a trace (marker.color: one per vertex, or one for all). */
 function vertexColors(trace: Record<string, unknown>, n: number): string[] {
   const c = (trace.marker as { color?: unknown } | undefined)?.color;
-  return Array.from({ length: n }, (_, i) => String(Array.isArray(c) ? c[i] ?? SIDE_COLOR.centre : c ?? SIDE_COLOR.centre));
+  return Array.from({ length: n }, (_, i) => String(Array.isArray(c) ? (c[i] ?? SIDE_COLOR.centre) : (c ?? SIDE_COLOR.centre)));
 }
 
 /** The panels of an animated skeleton figure, grouped as its scenes (3D) or axes (2D), in trace order. */
@@ -560,7 +648,7 @@ function panelsOf(fig: AnimatedFigure): { key: string; traces: number[]; title: 
   const keys: string[] = [];
   const traces = new Map<string, number[]>();
   fig.data.forEach((t, i) => {
-    const key = String(is3d ? t.scene ?? 'scene' : t.xaxis ?? 'x');
+    const key = String(is3d ? (t.scene ?? 'scene') : (t.xaxis ?? 'x'));
     if (!traces.has(key)) {
       keys.push(key);
       traces.set(key, []);
@@ -586,7 +674,7 @@ export function animatedFigureSvg(fig: AnimatedFigure): string {
   const panels = panelsOf(fig);
   const steps = Math.max(1, fig.frames.length);
   const shown = is3d ? animationFrameIndices(steps, Math.min(STILL_STEPS, steps)) : [0];
-  const sliderSteps = ((layout.sliders as { steps?: { label?: unknown }[] }[] | undefined)?.[0]?.steps ?? []);
+  const sliderSteps = (layout.sliders as { steps?: { label?: unknown }[] }[] | undefined)?.[0]?.steps ?? [];
   const stepLabel = (k: number) => `frame ${String(sliderSteps[k]?.label ?? k)}`;
   const cells: StillCell[] = [];
   const rowTitles: string[] = [];
@@ -600,10 +688,12 @@ export function animatedFigureSvg(fig: AnimatedFigure): string {
       const v = verticesAt(fig, k);
       cells.push({
         caption: is3d ? [stepLabel(k)] : plotlyTextLines(p.title).slice(0, 2),
-        bodies: p.traces.map((ti) => (v[ti].x ?? []).map((x, i): Point => {
-          const c = [x, v[ti].y?.[i], v[ti].z?.[i] ?? 0].map(numOrNull);
-          return c.every((u) => u !== null) ? project(c[0]!, c[1]!, c[2]!) : null;
-        })),
+        bodies: p.traces.map((ti) =>
+          (v[ti].x ?? []).map((x, i): Point => {
+            const c = [x, v[ti].y?.[i], v[ti].z?.[i] ?? 0].map(numOrNull);
+            return c.every((u) => u !== null) ? project(c[0]!, c[1]!, c[2]!) : null;
+          }),
+        ),
         colors: p.traces.map((ti) => vertexColors(fig.data[ti], (v[ti].x ?? []).length)),
       });
     }
@@ -671,8 +761,10 @@ export function animatedFigureSvg(fig: AnimatedFigure): string {
 function animatedPlotCall(fig: AnimatedFigure, divId: string): string {
   const { meta: _meta, ...rest } = (fig.layout ?? {}) as Record<string, unknown>;
   const layout = plotLayout(rest);
-  return `Plotly.newPlot(${JSON.stringify(divId)}, {data: ${JSON.stringify(fig.data)}, layout: ${JSON.stringify(layout)}, `
-    + `frames: ${JSON.stringify(fig.frames)}, config: {responsive: true}});`;
+  return (
+    `Plotly.newPlot(${JSON.stringify(divId)}, {data: ${JSON.stringify(fig.data)}, layout: ${JSON.stringify(layout)}, ` +
+    `frames: ${JSON.stringify(fig.frames)}, config: {responsive: true}});`
+  );
 }
 
 /** Page height in pixels: grids get rowHeight per row (from skeletonGridFigure's layout.meta). */
@@ -688,10 +780,13 @@ export function saveAnimatedFigureHtml(fig: AnimatedFigure, name: string, dir = 
   const bundle = path.relative(dir, path.join(path.dirname(require.resolve('plotly.js-dist/package.json')), 'plotly.js'));
   const t = fig.layout?.title as { text?: string } | string | undefined;
   const title = (typeof t === 'object' ? t.text : t) ?? name;
-  fs.writeFileSync(file, `<!doctype html>
+  fs.writeFileSync(
+    file,
+    `<!doctype html>
 <html><head><meta charset="utf-8"><title>${title.replace(/</g, '&lt;')}</title><script src="${bundle.split(path.sep).join('/')}"></script></head>
 <body><div id="fig" style="width:100%;height:${animatedFigureHeight(fig)}px;"></div><script>${animatedPlotCall(fig, 'fig')}</script></body></html>
-`);
+`,
+  );
   return file;
 }
 

@@ -23,7 +23,10 @@ const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' &
 /** The lines of a plotly text (split at <br>), without plotly's other formatting tags (<b>, <sub>, …). */
 export function plotlyTextLines(text: unknown): string[] {
   const tags = /<\/?(b|i|em|sub|sup|span|a)(\s[^>]*)?>/gi;
-  return String(text ?? '').split(/<br\s*\/?>/i).map((l) => l.replace(tags, '').trim()).filter((l) => l !== '');
+  return String(text ?? '')
+    .split(/<br\s*\/?>/i)
+    .map((l) => l.replace(tags, '').trim())
+    .filter((l) => l !== '');
 }
 const titleOf = (t: unknown): string =>
   plotlyTextLines(typeof t === 'string' ? t : t && typeof t === 'object' && 'text' in t ? (t as { text: unknown }).text : '').join(' — ');
@@ -83,7 +86,13 @@ function fmt(v: number): string {
 }
 
 function viridis(t: number): string {
-  const stops = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+  const stops = [
+    [68, 1, 84],
+    [59, 82, 139],
+    [33, 145, 140],
+    [94, 201, 98],
+    [253, 231, 37],
+  ];
   const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (stops.length - 1);
   const i = Math.min(stops.length - 2, Math.floor(x));
   const f = x - i;
@@ -131,12 +140,15 @@ export function figureSvg(fig: Figure): string {
     renderCartesian(ts, xl, yl, { l: M.l + x0 * pw, t: M.t + (1 - y1) * ph, w: (x1 - x0) * pw, h: (y1 - y0) * ph }, (t) => traces.indexOf(t), out);
   }
   // legend
-  traces.filter((t) => t.name !== undefined && t.showlegend !== false).slice(0, 14).forEach((t, i) => {
-    const y = M.t + 10 + i * 16;
-    const name = String(t.name);
-    out.push(`<rect x="${M.l + pw + 10}" y="${y - 8}" width="10" height="10" fill="${colorOf(t, traces.indexOf(t))}"/>`);
-    out.push(`<text x="${M.l + pw + 24}" y="${y + 1}" font-size="10">${esc(name.length > 24 ? `${name.slice(0, 22)}…` : name)}</text>`);
-  });
+  traces
+    .filter((t) => t.name !== undefined && t.showlegend !== false)
+    .slice(0, 14)
+    .forEach((t, i) => {
+      const y = M.t + 10 + i * 16;
+      const name = String(t.name);
+      out.push(`<rect x="${M.l + pw + 10}" y="${y - 8}" width="10" height="10" fill="${colorOf(t, traces.indexOf(t))}"/>`);
+      out.push(`<text x="${M.l + pw + 24}" y="${y + 1}" font-size="10">${esc(name.length > 24 ? `${name.slice(0, 22)}…` : name)}</text>`);
+    });
   if (fig.data.some((t) => t.type === 'scatter3d')) {
     out.push(`<text x="${M.l + 4}" y="${M.t + 14}" font-size="10" fill="#555">3-D figure: x–y projection of the first frame</text>`);
   }
@@ -153,10 +165,14 @@ interface Area {
 
 /** One cartesian plot area: axes from its traces' data (with error bars), grid, ticks, frame, axis titles and the traces. */
 function renderCartesian(
-  traces: Trace[], xLayout: Record<string, unknown> | undefined, yLayout: Record<string, unknown> | undefined, area: Area,
-  colorIndex: (t: Trace) => number, out: string[],
+  traces: Trace[],
+  xLayout: Record<string, unknown> | undefined,
+  yLayout: Record<string, unknown> | undefined,
+  area: Area,
+  colorIndex: (t: Trace) => number,
+  out: string[],
 ): void {
-  const xs = traces.flatMap((t) => arr(t.x).length ? arr(t.x) : arr(t.y).map((_, i) => i));
+  const xs = traces.flatMap((t) => (arr(t.x).length ? arr(t.x) : arr(t.y).map((_, i) => i)));
   const yExtra: number[] = [];
   for (const t of traces) {
     const y = arr(t.y).map(num);
@@ -172,7 +188,11 @@ function renderCartesian(
     if (t.type === 'bar') yExtra.push(0);
   }
   const xa = axisOf(xs, xLayout);
-  const ya = axisOf(traces.flatMap((t) => arr(t.y)), yLayout, yExtra);
+  const ya = axisOf(
+    traces.flatMap((t) => arr(t.y)),
+    yLayout,
+    yExtra,
+  );
   const px = (v: unknown) => area.l + ((position(xa, v) - xa.lo) / (xa.hi - xa.lo)) * area.w;
   const py = (v: unknown) => area.t + area.h - ((position(ya, v) - ya.lo) / (ya.hi - ya.lo)) * area.h;
   // grid and ticks
@@ -188,9 +208,11 @@ function renderCartesian(
   for (const v of xLayout?.showticklabels === false ? [] : xt) {
     const x = px(v);
     const label = typeof v === 'number' ? fmt(v) : v.length > 28 ? `${v.slice(0, 26)}…` : v;
-    out.push(rotate
-      ? `<text transform="translate(${x.toFixed(1)},${area.t + area.h + 12}) rotate(25)" text-anchor="start" font-size="10">${esc(label)}</text>`
-      : `<text x="${x.toFixed(1)}" y="${area.t + area.h + 16}" text-anchor="middle">${esc(label)}</text>`);
+    out.push(
+      rotate
+        ? `<text transform="translate(${x.toFixed(1)},${area.t + area.h + 12}) rotate(25)" text-anchor="start" font-size="10">${esc(label)}</text>`
+        : `<text x="${x.toFixed(1)}" y="${area.t + area.h + 16}" text-anchor="middle">${esc(label)}</text>`,
+    );
   }
   out.push(`<rect x="${area.l}" y="${area.t}" width="${area.w}" height="${area.h}" fill="none" stroke="#444"/>`);
   if (xa.title) out.push(`<text x="${area.l + area.w / 2}" y="${area.t + area.h + 62}" text-anchor="middle">${esc(xa.title)}</text>`);
@@ -234,8 +256,10 @@ function renderCartesian(
       const line = t.line as Record<string, unknown> | undefined;
       if (mode.includes('lines') && pts.length > 1) {
         const dash = line?.dash === 'dash' ? ' stroke-dasharray="6,4"' : line?.dash === 'dot' ? ' stroke-dasharray="2,3"' : '';
-        out.push(`<polyline fill="none" stroke="${color}" stroke-width="${num(line?.width) || 2}"${dash} `
-          + `points="${pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ')}"/>`);
+        out.push(
+          `<polyline fill="none" stroke="${color}" stroke-width="${num(line?.width) || 2}"${dash} ` +
+            `points="${pts.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ')}"/>`,
+        );
       }
       if (mode.includes('markers')) {
         const numeric = colors.length && colors.every((c) => typeof c === 'number');
@@ -268,8 +292,10 @@ function renderCartesian(
       const lo = yEdge(c - (Number.isFinite(down[i]) ? down[i] : 0));
       if (hi === null || lo === null) return;
       out.push(`<line x1="${a.toFixed(1)}" x2="${a.toFixed(1)}" y1="${hi.toFixed(1)}" y2="${lo.toFixed(1)}" stroke="#222"/>`);
-      out.push(`<line x1="${(a - 4).toFixed(1)}" x2="${(a + 4).toFixed(1)}" y1="${hi.toFixed(1)}" y2="${hi.toFixed(1)}" stroke="#222"/>`
-        + `<line x1="${(a - 4).toFixed(1)}" x2="${(a + 4).toFixed(1)}" y1="${lo.toFixed(1)}" y2="${lo.toFixed(1)}" stroke="#222"/>`);
+      out.push(
+        `<line x1="${(a - 4).toFixed(1)}" x2="${(a + 4).toFixed(1)}" y1="${hi.toFixed(1)}" y2="${hi.toFixed(1)}" stroke="#222"/>` +
+          `<line x1="${(a - 4).toFixed(1)}" x2="${(a + 4).toFixed(1)}" y1="${lo.toFixed(1)}" y2="${lo.toFixed(1)}" stroke="#222"/>`,
+      );
     });
   });
 }
@@ -288,24 +314,42 @@ function renderHeatmap(t: Trace, layout: Record<string, unknown>, out: string[])
   const cw = pw / Math.max(1, cols);
   const ch = ph / Math.max(1, rows);
   const left = M.l + 40;
-  z.forEach((r, i) => r.forEach((v, j) => {
-    const y = M.t + ph - (i + 1) * ch;
-    out.push(`<rect x="${(left + j * cw).toFixed(1)}" y="${y.toFixed(1)}" width="${(cw + 0.5).toFixed(1)}" height="${(ch + 0.5).toFixed(1)}" `
-      + `fill="${Number.isFinite(v) ? viridis((v - lo) / (hi - lo || 1)) : '#ccc'}"/>`);
-    if (rows * cols <= 100 && Number.isFinite(v)) out.push(`<text x="${(left + (j + 0.5) * cw).toFixed(1)}" y="${(y + ch / 2 + 4).toFixed(1)}" `
-      + `text-anchor="middle" font-size="9" fill="${(v - lo) / (hi - lo || 1) > 0.6 ? '#000' : '#fff'}">${fmt(v)}</text>`);
-  }));
+  z.forEach((r, i) =>
+    r.forEach((v, j) => {
+      const y = M.t + ph - (i + 1) * ch;
+      out.push(
+        `<rect x="${(left + j * cw).toFixed(1)}" y="${y.toFixed(1)}" width="${(cw + 0.5).toFixed(1)}" height="${(ch + 0.5).toFixed(1)}" ` +
+          `fill="${Number.isFinite(v) ? viridis((v - lo) / (hi - lo || 1)) : '#ccc'}"/>`,
+      );
+      if (rows * cols <= 100 && Number.isFinite(v))
+        out.push(
+          `<text x="${(left + (j + 0.5) * cw).toFixed(1)}" y="${(y + ch / 2 + 4).toFixed(1)}" ` +
+            `text-anchor="middle" font-size="9" fill="${(v - lo) / (hi - lo || 1) > 0.6 ? '#000' : '#fff'}">${fmt(v)}</text>`,
+        );
+    }),
+  );
   out.push(`<rect x="${left}" y="${M.t}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`);
-  if (cols <= 30) xl.forEach((l, j) => out.push(`<text transform="translate(${(left + (j + 0.5) * cw).toFixed(1)},${M.t + ph + 12}) rotate(25)" `
-    + `font-size="9">${esc(l.slice(0, 24))}</text>`));
-  if (rows <= 30) yl.forEach((l, i) => out.push(`<text x="${left - 4}" y="${(M.t + ph - (i + 0.5) * ch + 3).toFixed(1)}" text-anchor="end" `
-    + `font-size="9">${esc(l.slice(0, 24))}</text>`));
+  if (cols <= 30)
+    xl.forEach((l, j) =>
+      out.push(
+        `<text transform="translate(${(left + (j + 0.5) * cw).toFixed(1)},${M.t + ph + 12}) rotate(25)" ` + `font-size="9">${esc(l.slice(0, 24))}</text>`,
+      ),
+    );
+  if (rows <= 30)
+    yl.forEach((l, i) =>
+      out.push(`<text x="${left - 4}" y="${(M.t + ph - (i + 0.5) * ch + 3).toFixed(1)}" text-anchor="end" ` + `font-size="9">${esc(l.slice(0, 24))}</text>`),
+    );
   const ax = titleOf((layout.xaxis as Record<string, unknown> | undefined)?.title);
   if (ax) out.push(`<text x="${left + pw / 2}" y="${H - 8}" text-anchor="middle">${esc(ax)}</text>`);
-  for (let k = 0; k <= 10; k++) out.push(`<rect x="${left + pw + 20}" y="${(M.t + ph - ((k + 1) * ph) / 11).toFixed(1)}" width="14" `
-    + `height="${(ph / 11 + 0.5).toFixed(1)}" fill="${viridis(k / 10)}"/>`);
-  out.push(`<text x="${left + pw + 38}" y="${M.t + 10}" font-size="9">${fmt(hi)}</text>`
-    + `<text x="${left + pw + 38}" y="${M.t + ph}" font-size="9">${fmt(lo)}</text>`);
+  for (let k = 0; k <= 10; k++)
+    out.push(
+      `<rect x="${left + pw + 20}" y="${(M.t + ph - ((k + 1) * ph) / 11).toFixed(1)}" width="14" ` +
+        `height="${(ph / 11 + 0.5).toFixed(1)}" fill="${viridis(k / 10)}"/>`,
+    );
+  out.push(
+    `<text x="${left + pw + 38}" y="${M.t + 10}" font-size="9">${fmt(hi)}</text>` +
+      `<text x="${left + pw + 38}" y="${M.t + ph}" font-size="9">${fmt(lo)}</text>`,
+  );
   out.push('</svg>');
   return out.join('\n');
 }

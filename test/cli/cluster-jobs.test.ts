@@ -21,16 +21,30 @@ function fakeSlurm(failOn?: string): { dir: string; env: NodeJS.ProcessEnv; call
   fs.mkdirSync(bin);
   const log = path.join(dir, 'calls.log');
   // each call: one line of NUL-separated arguments; job ids count up from 100
-  fs.writeFileSync(path.join(bin, 'sbatch'), `#!/usr/bin/env bash
+  fs.writeFileSync(
+    path.join(bin, 'sbatch'),
+    `#!/usr/bin/env bash
 printf '%s\\0' sbatch "$@" >>"${log}"; echo >>"${log}"
 n=$(( $(cat "${log}.n" 2>/dev/null || echo 0) + 1 )); echo "$n" >"${log}.n"
 if [[ -n "${failOn ?? ''}" && "$*" == *"${failOn ?? ''}"* ]]; then echo "sbatch: error: refused" >&2; exit 1; fi
 echo "$((99 + n));cluster"
-`, { mode: 0o755 });
+`,
+    { mode: 0o755 },
+  );
   fs.writeFileSync(path.join(bin, 'scancel'), `#!/usr/bin/env bash\nprintf '%s\\0' scancel "$@" >>"${log}"; echo >>"${log}"\n`, { mode: 0o755 });
-  const calls = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\0').filter(Boolean)) : []);
+  const calls = () =>
+    fs.existsSync(log)
+      ? fs
+          .readFileSync(log, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split('\0').filter(Boolean))
+      : [];
   const env: NodeJS.ProcessEnv = {
-    ...process.env, PATH: `${bin}:${process.env.PATH}`, FSVAE_LOG_DIR: path.join(dir, 'logs'), FSVAE_CACHE_DIR: path.join(dir, 'cache'),
+    ...process.env,
+    PATH: `${bin}:${process.env.PATH}`,
+    FSVAE_LOG_DIR: path.join(dir, 'logs'),
+    FSVAE_CACHE_DIR: path.join(dir, 'cache'),
   };
   for (const k of ['FSVAE_GRID_ARGS', 'FSVAE_PREPARE_TASKS', 'FSVAE_PREPARE_CPUS', 'FSVAE_CPUS_PER_TASK', 'FSVAE_SBATCH_ARGS']) delete env[k];
   return { dir, env, calls };
@@ -46,7 +60,11 @@ test('submit.sh: prepare array → train array (afterok) → assembly (afterok),
   assert.equal(r.stdout.trim(), '100 101 102');
   const [prep, train, asm] = s.calls();
   assert.equal(s.calls().length, 3);
-  for (const [call, step] of [[prep, 'prepare'], [train, 'train'], [asm, 'assemble']] as const) {
+  for (const [call, step] of [
+    [prep, 'prepare'],
+    [train, 'train'],
+    [asm, 'assemble'],
+  ] as const) {
     assert.deepEqual(call.slice(-3), [path.join('scripts', 'cluster', 'grid.sbatch'), 'tables', step]);
     assert.equal(flag(call, 'job-name'), `fsvae-tables-${step}`);
   }
@@ -98,7 +116,10 @@ test('grid.sbatch: each step calls the CLI with its flag, the shared cache and t
   const standIn = path.join(dir, 'fsvae');
   fs.writeFileSync(standIn, `#!/usr/bin/env bash\necho "$*" >>"${cliLog}"\n`, { mode: 0o755 });
   const base: NodeJS.ProcessEnv = {
-    ...process.env, SLURM_SUBMIT_DIR: repoRoot(), FSVAE_CLI: standIn, FSVAE_CACHE_DIR: path.join(dir, 'cache'),
+    ...process.env,
+    SLURM_SUBMIT_DIR: repoRoot(),
+    FSVAE_CLI: standIn,
+    FSVAE_CACHE_DIR: path.join(dir, 'cache'),
     FSVAE_GRID_ARGS: '--mode quick --seeds 2',
   };
   for (const k of ['SLURM_ARRAY_TASK_ID', 'SLURM_ARRAY_TASK_MIN', 'SLURM_ARRAY_TASK_MAX', 'SLURM_ARRAY_TASK_COUNT', 'FSVAE_REPO']) delete base[k];

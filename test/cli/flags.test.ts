@@ -76,7 +76,10 @@ describe('strict command-line flags', () => {
       fs.writeFileSync(file, 'x');
       assert.throws(() => checkWritable(dir, '--out', 'file'), usage(/--out .*: is a folder; give a file name/));
       assert.throws(() => checkWritable(file, '--checkpoint-dir', 'dir'), usage(/is a file; give a folder/));
-      assert.throws(() => checkWritable(path.join(file, 'x.json'), '--out', 'file'), usage(/cannot be (used|written) \(a part of the path is a file, not a folder\)/));
+      assert.throws(
+        () => checkWritable(path.join(file, 'x.json'), '--out', 'file'),
+        usage(/cannot be (used|written) \(a part of the path is a file, not a folder\)/),
+      );
       checkWritable(path.join(dir, 'new', 'deeper', 'r.json'), '--out', 'file'); // created on demand
       assert.ok(fs.statSync(path.join(dir, 'new', 'deeper')).isDirectory());
       assert.deepEqual(fs.readdirSync(path.join(dir, 'new', 'deeper')), []); // the probe file is removed

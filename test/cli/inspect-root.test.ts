@@ -12,7 +12,10 @@ test('inspect on a data root: the dataset folders below it, each with how it was
   try {
     const nw = path.join(root, 'nw-ucla', 'all_sqe');
     fs.mkdirSync(nw, { recursive: true });
-    fs.writeFileSync(path.join(nw, 'a01_s01_e00_v01.json'), JSON.stringify({ file_name: 'a01_s01_e00_v01', skeletons: motion(KINECT_V1_20, 0, 1, 1, 8), label: 1 }));
+    fs.writeFileSync(
+      path.join(nw, 'a01_s01_e00_v01.json'),
+      JSON.stringify({ file_name: 'a01_s01_e00_v01', skeletons: motion(KINECT_V1_20, 0, 1, 1, 8), label: 1 }),
+    );
     writeMsrFixture(path.join(root, 'msr-action3d'), { subjects: [1], frames: 8 });
     writeNtuFixture(path.join(root, 'mine', 'ntu-copy'), { actions: 2, subjects: [1], frames: 4 }); // not a known name: found by content
     fs.mkdirSync(path.join(root, 'notes'));

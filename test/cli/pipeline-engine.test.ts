@@ -6,7 +6,7 @@
  * Before the fix the pipeline resolved its label before the backend was initialised (no active
  * backend → 'autodiff') while its runs trained on the fused engine, and `--engine fused` was refused.
  */
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,15 +16,10 @@ import { main } from '../../lib/cli/main';
 import { getBackendInfo, initBackend } from '../../lib/runtime/backend';
 import { OURS, applyVariant } from '../../lib/experiments/variants';
 import { resolveStage2Engine } from '../../lib/train/stage2';
-import { stage2Preset, withSchedule } from '../../lib/train/config';
+import { fsvaePreset, withSchedule } from '../../lib/train/config';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-pipe-engine-'));
-before(() => {
-  delete process.env.FSVAE_STAGE2_ENGINE;
-});
 after(() => {
-  delete process.env.FSVAE_STAGE2_ENGINE;
-  delete process.env.FSVAE_CACHE;
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -45,12 +40,32 @@ async function pipeline(name: string, extra: string[]): Promise<{ code: number; 
   let code: number;
   try {
     code = await main([
-      'pipeline', '--dataset', 'generated', '--split', 'generated-35/5', '--stage1', 'shift-gcn-tiny', '--epochs', '1', '--cache-dir', path.join(dir, 'cache'),
-      '--seeds', '1', '--variants', 'ours', '--cycles', '1', '--steps', '20', '--quiet', '--out', out, ...extra,
+      'pipeline',
+      '--dataset',
+      'generated',
+      '--split',
+      'generated-35/5',
+      '--stage1',
+      'shift-gcn-tiny',
+      '--epochs',
+      '1',
+      '--cache-dir',
+      path.join(dir, 'cache'),
+      '--seeds',
+      '1',
+      '--variants',
+      'ours',
+      '--cycles',
+      '1',
+      '--steps',
+      '20',
+      '--quiet',
+      '--out',
+      out,
+      ...extra,
     ]);
   } finally {
     console.log = log;
-    delete process.env.FSVAE_STAGE2_ENGINE;
   }
   return { code, printed, json: fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : null };
 }
@@ -84,7 +99,7 @@ test("pipeline with the default engine: both phases train on the notebooks' engi
   const r = await pipeline('auto', []);
   // the notebooks' path: initBackend(), then runZeroShotBenchmark without an engine → resolveStage2Engine(cfg) per variant
   await initBackend({ quiet: true });
-  const notebookEngine = resolveStage2Engine(applyVariant(withSchedule(stage2Preset('quick'), { cycles: 1, steps: 20 }), OURS));
+  const notebookEngine = resolveStage2Engine(applyVariant(withSchedule(fsvaePreset('quick'), { cycles: 1, steps: 20 }), OURS));
   assertEngine(r, notebookEngine);
 });
 
@@ -95,10 +110,9 @@ test('pipeline --engine autodiff is honoured in both phases', async () => {
 test('the engine is never decided before a tfjs backend is active', () => {
   const stage2 = require.resolve('../../lib/train/stage2');
   const config = require.resolve('../../lib/train/config');
-  const script = `const { resolveStage2Engine } = require(${JSON.stringify(stage2)}); const { stage2Preset } = require(${JSON.stringify(config)});
-try { resolveStage2Engine(stage2Preset('quick')); console.log('answered'); } catch (e) { console.log('refused: ' + e.message); }`;
+  const script = `const { resolveStage2Engine } = require(${JSON.stringify(stage2)}); const { fsvaePreset } = require(${JSON.stringify(config)});
+try { resolveStage2Engine(fsvaePreset('quick')); console.log('answered'); } catch (e) { console.log('refused: ' + e.message); }`;
   const env = { ...process.env };
-  delete env.FSVAE_STAGE2_ENGINE;
   const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', env });
   assert.match(out, /^refused: resolveStage2Engine: no tfjs backend is active yet/);
 });

@@ -17,17 +17,40 @@ test('fsvae pipeline: raw generated skeletons → stage 1 → stages 2-4, one JS
   let code: number;
   try {
     code = await main([
-      'pipeline', '--dataset', 'generated', '--split', 'generated-35/5', '--stage1', 'shift-gcn-tiny', '--epochs', '1', '--cache-dir', path.join(dir, 'cache'),
-      '--seeds', '1', '--variants', 'ours', '--cycles', '1', '--steps', '40', '--engine', 'autodiff', '--out', out,
+      'pipeline',
+      '--dataset',
+      'generated',
+      '--split',
+      'generated-35/5',
+      '--stage1',
+      'shift-gcn-tiny',
+      '--epochs',
+      '1',
+      '--cache-dir',
+      path.join(dir, 'cache'),
+      '--seeds',
+      '1',
+      '--variants',
+      'ours',
+      '--cycles',
+      '1',
+      '--steps',
+      '40',
+      '--engine',
+      'autodiff',
+      '--out',
+      out,
     ]);
   } finally {
     process.stdout.write = write;
   }
   // stages 2-4 report every finished cycle of every variant, seed and phase (not a TTY here: no bar)
-  assert.ok(printed.some((l) => /^\[Ours seed 1 train\] cycle 1\/1: ZSL \d+\.\d, loss -?\d+\.\d{3}, \d+\.\d s$/.test(l)), printed.filter((l) => /seed 1/.test(l)).join('\n'));
+  assert.ok(
+    printed.some((l) => /^\[Ours seed 1 train\] cycle 1\/1: ZSL \d+\.\d, loss -?\d+\.\d{3}, \d+\.\d s$/.test(l)),
+    printed.filter((l) => /seed 1/.test(l)).join('\n'),
+  );
   assert.ok(printed.some((l) => /^\[Ours seed 1 val\] cycle 1\/1: pseudo-unseen ZSL /.test(l)));
   assert.ok(!printed.some((l) => /^Ours seed 1 (train|val) \[[#-]+\]/.test(l)), 'no stage-2 progress bar when stdout is not a terminal');
-  delete process.env.FSVAE_STAGE2_ENGINE;
   assert.equal(code, 0);
   const j = JSON.parse(fs.readFileSync(out, 'utf8'));
   assert.equal(j.kind, 'fsvae-pipeline');

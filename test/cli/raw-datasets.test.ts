@@ -11,18 +11,44 @@ import { writeMsrFixture, writeNtuFixture, writePkuFixture } from '../fixtures/r
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-raw-'));
 after(() => {
-  delete process.env.FSVAE_STAGE2_ENGINE;
   delete process.env.FSVAE_FEATURE_CACHE;
-  delete process.env.FSVAE_CACHE;
   fs.rmSync(root, { recursive: true, force: true });
 });
 
 /** `fsvae pipeline` with tiny stage-2 budgets on a fixture folder; returns the result JSON. */
-async function pipeline(dataset: string, split: string, dir: string): Promise<{ split: { name: string; seen: number[]; valSeen: number[] }; stage1: { config: { name: string }; train: { trainedClasses: number[]; rows: Record<string, number> }; val: { trainedClasses: number[] } }; rows: unknown[]; provenance: { data: string } }> {
+async function pipeline(
+  dataset: string,
+  split: string,
+  dir: string,
+): Promise<{
+  split: { name: string; seen: number[]; valSeen: number[] };
+  stage1: { config: { name: string }; train: { trainedClasses: number[]; rows: Record<string, number> }; val: { trainedClasses: number[] } };
+  rows: unknown[];
+  provenance: { data: string };
+}> {
   const out = path.join(root, `${dataset}.json`);
   const code = await main([
-    'pipeline', '--dataset', dataset, '--split', split, '--dir', dir, '--cache-dir', path.join(root, 'cache'),
-    '--seeds', '1', '--variants', 'ours', '--cycles', '1', '--steps', '20', '--engine', 'autodiff', '--out', out,
+    'pipeline',
+    '--dataset',
+    dataset,
+    '--split',
+    split,
+    '--dir',
+    dir,
+    '--cache-dir',
+    path.join(root, 'cache'),
+    '--seeds',
+    '1',
+    '--variants',
+    'ours',
+    '--cycles',
+    '1',
+    '--steps',
+    '20',
+    '--engine',
+    'autodiff',
+    '--out',
+    out,
   ]);
   assert.equal(code, 0, `${dataset}: exit code`);
   return JSON.parse(fs.readFileSync(out, 'utf8'));
@@ -69,7 +95,18 @@ describe('every dataset with a reader runs through fsvae pipeline (fixtures writ
     const before = contentIdentity(dir);
     assert.equal(contentIdentity(dir), before);
     const f = path.join(dir, 'a01_s01_e01_skeleton3D.txt');
-    const scaled = fs.readFileSync(f, 'utf8').split('\n').map((l) => l.trim() ? l.split(' ').map((v, k) => (k < 3 ? String(Number(v) * 1e6) : v)).join(' ') : l).join('\n');
+    const scaled = fs
+      .readFileSync(f, 'utf8')
+      .split('\n')
+      .map((l) =>
+        l.trim()
+          ? l
+              .split(' ')
+              .map((v, k) => (k < 3 ? String(Number(v) * 1e6) : v))
+              .join(' ')
+          : l,
+      )
+      .join('\n');
     fs.writeFileSync(f, scaled);
     assert.notEqual(contentIdentity(dir), before);
     // a copy elsewhere (new modification times) has the same identity: caches survive moving the data
@@ -98,7 +135,10 @@ describe('every dataset with a reader runs through fsvae pipeline (fixtures writ
     const logs: string[] = [];
     const c = prepareFeatures(src, { ...opts, log: (l) => logs.push(l) });
     assert.ok(!('missing' in c) && !c.cached);
-    assert.ok(logs.some((l) => /is damaged .* recomputing this cache entry/.test(l)), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => /is damaged .* recomputing this cache entry/.test(l)),
+      logs.join('\n'),
+    );
     assert.doesNotThrow(() => JSON.parse(fs.readFileSync(report, 'utf8')));
     // a cached feature file that is not the one the report was written for is not used either
     const train = path.join((c as { featuresRoot: string }).featuresRoot, 'shift_5_r', 'train.npy');
@@ -108,8 +148,11 @@ describe('every dataset with a reader runs through fsvae pipeline (fixtures writ
     logs.length = 0;
     const d = prepareFeatures(src, { ...opts, log: (l) => logs.push(l) });
     assert.ok(!('missing' in d) && !d.cached);
-    assert.ok(logs.some((l) => /do not match its report .* recomputing this cache entry/.test(l)), logs.join('\n'));
-    assert.ok(prepareFeatures(src, opts).hasOwnProperty('cached') && (prepareFeatures(src, opts) as { cached: boolean }).cached);
+    assert.ok(
+      logs.some((l) => /do not match its report .* recomputing this cache entry/.test(l)),
+      logs.join('\n'),
+    );
+    assert.ok(Object.hasOwn(prepareFeatures(src, opts), 'cached') && (prepareFeatures(src, opts) as { cached: boolean }).cached);
   });
 
   test('bad stage-1 flags are refused before any work', async () => {

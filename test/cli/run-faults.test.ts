@@ -10,8 +10,11 @@ import { tempDir } from '../temp-dirs';
 test('a divergence becomes one input error naming the input; other errors pass through unchanged', () => {
   const e = divergenceNamingInput(new Error('stage 2 diverged: loss Infinity at cycle 0, step 0. Check the input features.'), 'split s, features f');
   assert.ok(e instanceof FsvaeInputError);
-  assert.equal((e as Error).message, 'stage 2 diverged: loss Infinity at cycle 0, step 0. Check the input features — input: split s, features f; '
-    + 'check that its values are finite and on the usual scale.');
+  assert.equal(
+    (e as Error).message,
+    'stage 2 diverged: loss Infinity at cycle 0, step 0. Check the input features — input: split s, features f; ' +
+      'check that its values are finite and on the usual scale.',
+  );
   const other = new TypeError('x');
   assert.equal(divergenceNamingInput(other, 'i'), other);
 });

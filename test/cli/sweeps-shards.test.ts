@@ -38,11 +38,19 @@ function content(results: string, cache: string): unknown {
   const noTimes = (_k: string, v: unknown) => (_k === 'wallSeconds' || _k === 'stepsPerSecond' || _k === 'check' ? undefined : v);
   // keyed by the variant (file names hold the code version, which a rebuild of dist/ between two runs changes)
   const read = (f: string) => JSON.parse(fs.readFileSync(path.join(runsDir, f), 'utf8'), noTimes);
-  const runs = Object.fromEntries(fs.readdirSync(runsDir).map(read).map((r) => [r.variant.name, r]));
+  const runs = Object.fromEntries(
+    fs
+      .readdirSync(runsDir)
+      .map(read)
+      .map((r) => [r.variant.name, r]),
+  );
   assert.equal(Object.keys(runs).length, RUNS);
   return {
-    rows: j.rows, notes: j.notes, csv: fs.readFileSync(path.join(results, 'ablation_table5.csv'), 'utf8'),
-    md: md.slice(0, md.indexOf('Provenance:')), runs,
+    rows: j.rows,
+    notes: j.notes,
+    csv: fs.readFileSync(path.join(results, 'ablation_table5.csv'), 'utf8'),
+    md: md.slice(0, md.indexOf('Provenance:')),
+    runs,
   };
 }
 

@@ -66,7 +66,10 @@ test('two shards at once + assembly = a serial run; re-runs train only what is m
   assert.deepEqual(tableContent(results), tableContent(path.join(dir, 'serial')));
 
   // a shard run again (as after being killed) trains only its missing cells
-  const entries = fs.readdirSync(path.join(cache, 'evidence')).filter((f) => f.endsWith('.json')).sort();
+  const entries = fs
+    .readdirSync(path.join(cache, 'evidence'))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   assert.equal(entries.length, cells);
   fs.rmSync(path.join(cache, 'evidence', entries[0]));
   const again = await Promise.all([tables(['--shard', '1/2'], cache, results), tables(['--shard', '2/2'], cache, results)]);

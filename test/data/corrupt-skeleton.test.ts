@@ -10,12 +10,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import { readNtuSkeleton, loadNtuMissingList } from '../../lib/data/ntu-skeleton';
-import { parseNwUclaJson } from '../../lib/data/nwucla';
-import { readUtdMhadFile } from '../../lib/data/utd-mhad';
+import { readNtuSkeleton, loadNtuMissingList } from '../../lib/data/datasets/ntu';
+import { parseNwUclaJson } from '../../lib/data/datasets/nw-ucla';
+import { readUtdMhadFile } from '../../lib/data/datasets/utd-mhad';
 import { MAT_MI, encodeMat5, encodeMatElement, encodeMatHeader, encodeMatMatrix, encodeMatNumbers } from '../../lib/data/mat5';
-import { readMsrAction3dFile } from '../../lib/data/msr-action3d';
-import { readPkuMmdVideo } from '../../lib/data/pku-mmd';
+import { readMsrAction3dFile } from '../../lib/data/datasets/msr-action3d';
+import { readPkuMmdVideo } from '../../lib/data/datasets/pku51';
 import { inspectPath } from '../../lib/data/inspect';
 import { SkeletonSequence } from '../../lib/data/skeleton';
 import { FsvaeInputError } from '../../lib/util/assert';
@@ -51,7 +51,8 @@ function ntuLines(frames = 3, bodies = 2): string[] {
     L.push(String(bodies));
     for (let b = 0; b < bodies; b++) {
       L.push(`7205759403793164${8 + b} 0 1 1 1 1 0 -0.1159187 0.1413209 2`, '25');
-      for (let j = 0; j < 25; j++) L.push(`${(0.01 * j + 0.1 * t + b).toFixed(6)} ${(0.02 * j).toFixed(6)} 3.810989 276.0976 190.0662 1032.328 514.0889 -0.17 0.04 0.97 -0.15 2`);
+      for (let j = 0; j < 25; j++)
+        L.push(`${(0.01 * j + 0.1 * t + b).toFixed(6)} ${(0.02 * j).toFixed(6)} 3.810989 276.0976 190.0662 1032.328 514.0889 -0.17 0.04 0.97 -0.15 2`);
     }
   }
   return L;
@@ -66,7 +67,8 @@ const ntuCase = (name: string, text: string, file = NTU) => {
   const vp = put(NTU, base);
   valid.push({ name: 'NTU base', file: vp, read: () => readNtuSkeleton(vp, { missing: noMissing }) });
   // truncation at 14 offsets spread over the file (never only the final line break)
-  for (let k = 1; k <= 14; k++) ntuCase(`truncated at byte ${Math.floor((k * (base.length - 3)) / 14)}`, base.slice(0, Math.floor((k * (base.length - 3)) / 14)));
+  for (let k = 1; k <= 14; k++)
+    ntuCase(`truncated at byte ${Math.floor((k * (base.length - 3)) / 14)}`, base.slice(0, Math.floor((k * (base.length - 3)) / 14)));
   const L = ntuLines();
   const edit = (i: number, s: string) => L.map((x, k) => (k === i ? s : x));
   const firstJoint = 4; // line 0 frames, 1 bodies, 2 body line, 3 joint count, 4 first joint
@@ -104,7 +106,11 @@ const ntuCase = (name: string, text: string, file = NTU) => {
 // ---------------------------------------------------------------- NW-UCLA JSON
 const UCLA = 'a01_s01_e00_v01.json';
 function uclaObj(frames = 3): { file_name: string; skeletons: number[][][]; label: number } {
-  return { file_name: 'a01_s01_e00_v01', skeletons: Array.from({ length: frames }, (_, t) => Array.from({ length: 20 }, (_, j) => [0.01 * j + t, 0.02 * j, 3])), label: 1 };
+  return {
+    file_name: 'a01_s01_e00_v01',
+    skeletons: Array.from({ length: frames }, (_, t) => Array.from({ length: 20 }, (_, j) => [0.01 * j + t, 0.02 * j, 3])),
+    label: 1,
+  };
 }
 const uclaCase = (name: string, text: string) => {
   const p = put(UCLA, text);
@@ -149,7 +155,8 @@ const utdCase = (name: string, bytes: Uint8Array) => {
   flipped[150] ^= 0xff;
   utdCase('compressed stream with a flipped byte', flipped);
   utdCase('d_skel as int32 (wrong dtype)', encodeMat5([{ name: 'd_skel', dims: [20, 3, 4], data: vals.map((v) => Math.round(v * 100)), className: 'int32' }]));
-  const mat = (classId: number, parts: Uint8Array[], flags = 0, dims = [20, 3, 1]) => new Uint8Array([...encodeMatHeader(), ...encodeMatMatrix({ name: 'd_skel', dims, classId, flags, parts })]);
+  const mat = (classId: number, parts: Uint8Array[], flags = 0, dims = [20, 3, 1]) =>
+    new Uint8Array([...encodeMatHeader(), ...encodeMatMatrix({ name: 'd_skel', dims, classId, flags, parts })]);
   const dbl = (xs: number[]) => encodeMatElement(MAT_MI.DOUBLE, encodeMatNumbers(MAT_MI.DOUBLE, xs));
   utdCase('d_skel as char (wrong dtype)', mat(4, [encodeMatElement(MAT_MI.UTF16, new Uint8Array(120))]));
   utdCase('d_skel as cell', mat(1, []));
@@ -173,14 +180,18 @@ const utdCase = (name: string, bytes: Uint8Array) => {
   utdCase('bad endian indicator', badEndian);
   utdCase('text file named .mat', new TextEncoder().encode('this is not a MAT-file\n'.repeat(10)));
   utdCase('top-level element of type miDOUBLE', new Uint8Array([...encodeMatHeader(), ...dbl([1, 2, 3])]));
-  utdCase('compressed element holding garbage', new Uint8Array([...encodeMatHeader(), ...encodeMatElement(MAT_MI.COMPRESSED, zlib.deflateSync(Buffer.from('garbage!')), true, false)]));
+  utdCase(
+    'compressed element holding garbage',
+    new Uint8Array([...encodeMatHeader(), ...encodeMatElement(MAT_MI.COMPRESSED, zlib.deflateSync(Buffer.from('garbage!')), true, false)]),
+  );
 }
 
 // ---------------------------------------------------------------- MSR Action3D
 const MSR = 'a05_s03_e02_skeleton3D.txt';
 function msrLines(frames = 3): string[] {
   const L: string[] = [];
-  for (let t = 0; t < frames; t++) for (let r = 0; r < 20; r++) L.push(`${(0.123 + 0.01 * r + 0.001 * t).toFixed(6)} ${(0.456 - 0.02 * r).toFixed(6)} ${(2.5 + 0.001 * r).toFixed(6)} 1`);
+  for (let t = 0; t < frames; t++)
+    for (let r = 0; r < 20; r++) L.push(`${(0.123 + 0.01 * r + 0.001 * t).toFixed(6)} ${(0.456 - 0.02 * r).toFixed(6)} ${(2.5 + 0.001 * r).toFixed(6)} 1`);
   return L;
 }
 const msrCase = (name: string, text: string, file = MSR) => {
@@ -293,6 +304,9 @@ describe('corrupted skeleton corpus', () => {
   test('inspect raises the same FsvaeInputError for a corrupted file', () => {
     const c = cases.find((x) => x.name === 'UTD d_skel as int32 (wrong dtype)');
     assert.ok(c);
-    assert.throws(() => inspectPath(c.file), (e: unknown) => e instanceof FsvaeInputError && e.message.includes(c.file) && /d_skel is int32/.test(e.message));
+    assert.throws(
+      () => inspectPath(c.file),
+      (e: unknown) => e instanceof FsvaeInputError && e.message.includes(c.file) && /d_skel is int32/.test(e.message),
+    );
   });
 });

@@ -75,7 +75,17 @@ function npyCases(): Case[] {
   cases.push(npyCase('text file, not npy', new Uint8Array(Buffer.from('1,2,3\n4,5,6\n'))));
   cases.push(npyCase('version 4.0', withByte(6, 4)));
   cases.push(npyCase('version 1.1', withByte(7, 1)));
-  cases.push(npyCase('header length past end of file', (() => { const b = BASE_NPY.slice(); b[8] = 0xff; b[9] = 0xff; return b; })()));
+  cases.push(
+    npyCase(
+      'header length past end of file',
+      (() => {
+        const b = BASE_NPY.slice();
+        b[8] = 0xff;
+        b[9] = 0xff;
+        return b;
+      })(),
+    ),
+  );
   cases.push(npyCase('header lies: shape (3, 5) for 12 values', rawNpy(dict('<f4', '(3, 5)'), f32bytes(BASE_VALUES))));
   cases.push(npyCase('header lies: shape (2, 4) for 12 values', rawNpy(dict('<f4', '(2, 4)'), f32bytes(BASE_VALUES))));
   cases.push(npyCase('header lies: dtype f8 over f4 data', rawNpy(dict('<f8', '(3, 4)'), f32bytes(BASE_VALUES))));
@@ -97,8 +107,12 @@ function npyCases(): Case[] {
   // typed readers
   cases.push(npyCase('features with NaN', encodeNpy({ dtype: 'float32', shape: [2, 2], data: Float32Array.from([0, NaN, 0, 0]) }), readNpyFloat32Matrix));
   cases.push(npyCase('features with +Inf', encodeNpy({ dtype: 'float32', shape: [2, 2], data: Float32Array.from([0, 0, Infinity, 0]) }), readNpyFloat32Matrix));
-  cases.push(npyCase('features with -Inf (float64)', encodeNpy({ dtype: 'float64', shape: [1, 2], data: Float64Array.from([-Infinity, 0]) }), readNpyFloat32Matrix));
-  cases.push(npyCase('float64 features overflowing float32', encodeNpy({ dtype: 'float64', shape: [1, 2], data: Float64Array.from([0, -1e40]) }), readNpyFloat32Matrix));
+  cases.push(
+    npyCase('features with -Inf (float64)', encodeNpy({ dtype: 'float64', shape: [1, 2], data: Float64Array.from([-Infinity, 0]) }), readNpyFloat32Matrix),
+  );
+  cases.push(
+    npyCase('float64 features overflowing float32', encodeNpy({ dtype: 'float64', shape: [1, 2], data: Float64Array.from([0, -1e40]) }), readNpyFloat32Matrix),
+  );
   cases.push(npyCase('features stored as int64', encodeNpy({ dtype: 'int64', shape: [1, 2], data: BigInt64Array.from([1n, 2n]) }), readNpyFloat32Matrix));
   cases.push(npyCase('features 3-D', encodeNpy({ dtype: 'float32', shape: [1, 2, 2], data: new Float32Array(4) }), readNpyFloat32Matrix));
   cases.push(npyCase('labels non-integral float', encodeNpy({ dtype: 'float64', shape: [2], data: Float64Array.from([1, 0.5]) }), readNpyLabels));
@@ -119,7 +133,9 @@ const SEEN = [0, 2, 3, 5];
 function set(labels: number[], dim = 3, logitDim?: number): FeatureSet {
   const s: FeatureSet = {
     features: Float32Array.from({ length: labels.length * dim }, (_, i) => (i % 7) * 0.25),
-    rows: labels.length, dim, labels: Int32Array.from(labels),
+    rows: labels.length,
+    dim,
+    labels: Int32Array.from(labels),
   };
   if (logitDim) {
     s.logits = Float32Array.from({ length: labels.length * logitDim }, (_, i) => (i % 5) - 2);
@@ -151,28 +167,115 @@ function mod(base: () => SynseFolderData, f: (d: SynseFolderData) => void): Syns
 function synseCases(): Case[] {
   const i64 = (vals: bigint[]) => ({ dtype: 'int64' as const, shape: [vals.length], data: BigInt64Array.from(vals) });
   return [
-    synseCase('train label out of class range', 'train_label.npy', baseTrain(), TRAIN_OPTS, (d) => writeNpy(path.join(d, 'train_label.npy'), i64([0n, 2n, 3n, 6n, 0n, 2n, 3n, 5n]))),
-    synseCase('gtest label out of class range', 'g_label.npy', baseTrain(), TRAIN_OPTS, (d) => writeNpy(path.join(d, 'g_label.npy'), i64([0n, 1n, 2n, 3n, 4n, 99n]))),
+    synseCase('train label out of class range', 'train_label.npy', baseTrain(), TRAIN_OPTS, (d) =>
+      writeNpy(path.join(d, 'train_label.npy'), i64([0n, 2n, 3n, 6n, 0n, 2n, 3n, 5n])),
+    ),
+    synseCase('gtest label out of class range', 'g_label.npy', baseTrain(), TRAIN_OPTS, (d) =>
+      writeNpy(path.join(d, 'g_label.npy'), i64([0n, 1n, 2n, 3n, 4n, 99n])),
+    ),
     synseCase('negative label', 'z_label.npy', baseTrain(), TRAIN_OPTS, (d) => writeNpy(path.join(d, 'z_label.npy'), i64([1n, -1n, 4n]))),
-    synseCase('unseen label in train', 'train_label.npy', mod(baseTrain, (d) => { d.train.labels[3] = 4; }), TRAIN_OPTS),
-    synseCase('seen label in ztest', 'z_label.npy', mod(baseTrain, (d) => { d.ztest.labels[2] = 0; }), TRAIN_OPTS),
-    synseCase('val-unseen label in val set', 'val_label.npy', mod(baseVal, (d) => { d.val!.labels[0] = 0; }), VAL_OPTS),
-    synseCase('test-unseen class leaks into val-phase train', 'train_label.npy', mod(baseVal, (d) => { d.train.labels[1] = 4; }), VAL_OPTS),
-    synseCase('row-count mismatch train vs labels', 'train_label.npy', baseTrain(), TRAIN_OPTS, (d) => writeNpy(path.join(d, 'train_label.npy'), i64([0n, 2n, 3n]))),
-    synseCase('row-count mismatch gtest_out', 'gtest_out.npy', baseTrain(), TRAIN_OPTS, (d) => writeNpy(path.join(d, 'gtest_out.npy'), { dtype: 'float32', shape: [5, C], data: new Float32Array(5 * C) })),
-    synseCase('wrong logits width gtest_out', 'gtest_out.npy', mod(baseTrain, (d) => { d.gtest = set([0, 1, 2, 3, 4, 5], 3, C - 1); }), TRAIN_OPTS),
-    synseCase('wrong logits width val_out', 'val_out.npy', mod(baseVal, (d) => { d.val = set([3, 5], 3, 120); }), VAL_OPTS),
-    synseCase('feature width differs ztest vs train', 'ztest.npy', mod(baseTrain, (d) => { d.ztest = set([1, 4, 1], 4, C); }), TRAIN_OPTS),
+    synseCase(
+      'unseen label in train',
+      'train_label.npy',
+      mod(baseTrain, (d) => {
+        d.train.labels[3] = 4;
+      }),
+      TRAIN_OPTS,
+    ),
+    synseCase(
+      'seen label in ztest',
+      'z_label.npy',
+      mod(baseTrain, (d) => {
+        d.ztest.labels[2] = 0;
+      }),
+      TRAIN_OPTS,
+    ),
+    synseCase(
+      'val-unseen label in val set',
+      'val_label.npy',
+      mod(baseVal, (d) => {
+        d.val!.labels[0] = 0;
+      }),
+      VAL_OPTS,
+    ),
+    synseCase(
+      'test-unseen class leaks into val-phase train',
+      'train_label.npy',
+      mod(baseVal, (d) => {
+        d.train.labels[1] = 4;
+      }),
+      VAL_OPTS,
+    ),
+    synseCase('row-count mismatch train vs labels', 'train_label.npy', baseTrain(), TRAIN_OPTS, (d) =>
+      writeNpy(path.join(d, 'train_label.npy'), i64([0n, 2n, 3n])),
+    ),
+    synseCase('row-count mismatch gtest_out', 'gtest_out.npy', baseTrain(), TRAIN_OPTS, (d) =>
+      writeNpy(path.join(d, 'gtest_out.npy'), { dtype: 'float32', shape: [5, C], data: new Float32Array(5 * C) }),
+    ),
+    synseCase(
+      'wrong logits width gtest_out',
+      'gtest_out.npy',
+      mod(baseTrain, (d) => {
+        d.gtest = set([0, 1, 2, 3, 4, 5], 3, C - 1);
+      }),
+      TRAIN_OPTS,
+    ),
+    synseCase(
+      'wrong logits width val_out',
+      'val_out.npy',
+      mod(baseVal, (d) => {
+        d.val = set([3, 5], 3, 120);
+      }),
+      VAL_OPTS,
+    ),
+    synseCase(
+      'feature width differs ztest vs train',
+      'ztest.npy',
+      mod(baseTrain, (d) => {
+        d.ztest = set([1, 4, 1], 4, C);
+      }),
+      TRAIN_OPTS,
+    ),
     synseCase('feature width differs from requested 256', 'train.npy', baseTrain(), { ...TRAIN_OPTS, dim: 256 }),
-    synseCase('empty train (0 rows)', 'train.npy', mod(baseTrain, (d) => { d.train = set([]); }), TRAIN_OPTS),
-    synseCase('zero-width features', 'train.npy', mod(baseTrain, (d) => { d.train = set([...SEEN], 0); }), TRAIN_OPTS),
+    synseCase(
+      'empty train (0 rows)',
+      'train.npy',
+      mod(baseTrain, (d) => {
+        d.train = set([]);
+      }),
+      TRAIN_OPTS,
+    ),
+    synseCase(
+      'zero-width features',
+      'train.npy',
+      mod(baseTrain, (d) => {
+        d.train = set([...SEEN], 0);
+      }),
+      TRAIN_OPTS,
+    ),
     synseCase('missing gtest_out in phase train', 'gtest_out.npy', baseTrain(), TRAIN_OPTS, (d) => fs.rmSync(path.join(d, 'gtest_out.npy'))),
     synseCase('missing val_out in phase val', 'val_out.npy', baseVal(), VAL_OPTS, (d) => fs.rmSync(path.join(d, 'val_out.npy'))),
     synseCase('missing ztest_out in phase val', 'ztest_out.npy', baseVal(), VAL_OPTS, (d) => fs.rmSync(path.join(d, 'ztest_out.npy'))),
     synseCase('missing g_label', 'g_label.npy', baseTrain(), TRAIN_OPTS, (d) => fs.rmSync(path.join(d, 'g_label.npy'))),
-    synseCase('NaN in gtest features', 'gtest.npy', mod(baseTrain, (d) => { d.gtest!.features[4] = NaN; }), TRAIN_OPTS),
-    synseCase('Inf in ztest logits', 'ztest_out.npy', mod(baseTrain, (d) => { d.ztest.logits![2] = Infinity; }), TRAIN_OPTS),
-    synseCase('labels saved as fractional floats', 'train_label.npy', baseTrain(), TRAIN_OPTS, (d) => writeNpy(path.join(d, 'train_label.npy'), { dtype: 'float32', shape: [8], data: Float32Array.from([0, 2, 3, 5, 0, 2, 3, 5.5]) })),
+    synseCase(
+      'NaN in gtest features',
+      'gtest.npy',
+      mod(baseTrain, (d) => {
+        d.gtest!.features[4] = NaN;
+      }),
+      TRAIN_OPTS,
+    ),
+    synseCase(
+      'Inf in ztest logits',
+      'ztest_out.npy',
+      mod(baseTrain, (d) => {
+        d.ztest.logits![2] = Infinity;
+      }),
+      TRAIN_OPTS,
+    ),
+    synseCase('labels saved as fractional floats', 'train_label.npy', baseTrain(), TRAIN_OPTS, (d) =>
+      writeNpy(path.join(d, 'train_label.npy'), { dtype: 'float32', shape: [8], data: Float32Array.from([0, 2, 3, 5, 0, 2, 3, 5.5]) }),
+    ),
     synseCase('features truncated on disk', 'ztest.npy', baseTrain(), TRAIN_OPTS, (d) => {
       const f = path.join(d, 'ztest.npy');
       fs.writeFileSync(f, fs.readFileSync(f).subarray(0, 130));
@@ -254,12 +357,19 @@ describe('controls: the uncorrupted bases read fine', () => {
     assert.equal(readSynseSplit(vdir, VAL_OPTS).val!.rows, 2);
     const csvRoot = caseDir('base csv');
     fs.mkdirSync(path.join(csvRoot, 'sem_info'));
-    fs.writeFileSync(path.join(csvRoot, 'sem_info', 'lb_60.csv'), ['idx,label', ...csvBody((i) => (i === 3 ? '"a, quoted ""text"""' : `class ${i}`))].join('\r\n') + '\r\n');
+    fs.writeFileSync(
+      path.join(csvRoot, 'sem_info', 'lb_60.csv'),
+      ['idx,label', ...csvBody((i) => (i === 3 ? '"a, quoted ""text"""' : `class ${i}`))].join('\r\n') + '\r\n',
+    );
     const texts = readSemInfo(csvRoot, 'lb', 60);
     assert.equal(texts.length, 60);
     assert.equal(texts[3], 'a, quoted "text"');
     const tableRoot = caseDir('base table');
-    writeNpy(path.join(tableRoot, 'text_feats', 'ViT-B', '32', 'ad_60.npy'), { dtype: 'float32', shape: [60, 512], data: new Float32Array(60 * 512).fill(0.5) });
+    writeNpy(path.join(tableRoot, 'text_feats', 'ViT-B', '32', 'ad_60.npy'), {
+      dtype: 'float32',
+      shape: [60, 512],
+      data: new Float32Array(60 * 512).fill(0.5),
+    });
     assert.equal(readTextTable(tableRoot, { encoder: 'ViT-B/32', part: 'ad', numClasses: 60 }).rows, 60);
   });
 });

@@ -16,15 +16,7 @@ import { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
-import {
-  ChecksumMismatchError,
-  DownloadError,
-  downloadSource,
-  extractWanted,
-  readTarArchive,
-  receiveInto,
-  sourceStatus,
-} from '../../lib/data/download';
+import { ChecksumMismatchError, DownloadError, downloadSource, extractWanted, readTarArchive, receiveInto, sourceStatus } from '../../lib/data/download';
 import { Readable } from 'node:stream';
 import {
   ChecksumManifest,
@@ -574,7 +566,11 @@ test('archive mode: only the needed folder is extracted from a GitHub-style tar.
     const dir2 = tmp('arch-bad');
     const archive2 = path.join(dir2, 'x.tar.gz');
     fs.writeFileSync(archive2, buildTarGz(items2));
-    const wanted = [...needed.entries()].map(([rel, body]) => ({ remote: `data/NEEDED/${rel.slice(7)}`, local: rel, entry: { sha256: sha(body), bytes: body.length } }));
+    const wanted = [...needed.entries()].map(([rel, body]) => ({
+      remote: `data/NEEDED/${rel.slice(7)}`,
+      local: rel,
+      entry: { sha256: sha(body), bytes: body.length },
+    }));
     const err = await extractWanted(archive2, dir2, wanted).then(
       () => null,
       (e: unknown) => e,
@@ -588,7 +584,10 @@ test('archive mode: only the needed folder is extracted from a GitHub-style tar.
     const dir3 = tmp('arch-trunc');
     const archive3 = path.join(dir3, 't.tar');
     fs.writeFileSync(archive3, zlib.gunzipSync(archive).subarray(0, 3000));
-    await assert.rejects(readTarArchive(archive3, () => null), (e: unknown) => e instanceof DownloadError && e.code === 'archive' && /truncated/.test(e.message));
+    await assert.rejects(
+      readTarArchive(archive3, () => null),
+      (e: unknown) => e instanceof DownloadError && e.code === 'archive' && /truncated/.test(e.message),
+    );
   } finally {
     await server.close();
   }
@@ -686,10 +685,15 @@ test('checksum files: every scripted source has one, each file belongs to exactl
     }
   }
   assert.equal(total, 2408);
-  assert.deepEqual(fs.readdirSync(checksumDir()).sort(), Object.keys(expected).map((n) => `${n}.json`).sort());
+  assert.deepEqual(
+    fs.readdirSync(checksumDir()).sort(),
+    Object.keys(expected)
+      .map((n) => `${n}.json`)
+      .sort(),
+  );
 });
 
-test('checksum files equal the shared copies\' checksum list', (t) => {
+test("checksum files equal the shared copies' checksum list", (t) => {
   if (!sharedRoot) {
     t.skip('shared data (checksums.json) not found');
     return;
@@ -718,13 +722,22 @@ test('URLs follow GitHub raw/codeload patterns; a base URL maps them to the same
   );
   const ucla = getDataSource('nw-ucla') as DownloadSource;
   assert.equal(archiveUrl(ucla.parts[0].repo), 'https://codeload.github.com/zjyyjz556/ctrgcn/tar.gz/99850735b2e33cb69cd760fdd7590ce03f93f4ea');
-  assert.equal(archiveUrl(ucla.parts[0].repo, 'http://127.0.0.1:9/'), 'http://127.0.0.1:9/codeload/zjyyjz556/ctrgcn/tar.gz/99850735b2e33cb69cd760fdd7590ce03f93f4ea');
+  assert.equal(
+    archiveUrl(ucla.parts[0].repo, 'http://127.0.0.1:9/'),
+    'http://127.0.0.1:9/codeload/zjyyjz556/ctrgcn/tar.gz/99850735b2e33cb69cd760fdd7590ce03f93f4ea',
+  );
   const splits = getDataSource('ucla-utd-splits') as DownloadSource;
   const sp = planFiles(splits, loadManifest(splits)).get('label-splits/utd-mhad/ru9.npy')!;
-  assert.equal(rawFileUrl(sp.part.repo, sp.remote), 'https://raw.githubusercontent.com/azzh1/PURLS/fbede19a602a4f63af1530a5c63a5d2240b2af7f/supplements/label_splits/utd-mhad/ru9.npy');
+  assert.equal(
+    rawFileUrl(sp.part.repo, sp.remote),
+    'https://raw.githubusercontent.com/azzh1/PURLS/fbede19a602a4f63af1530a5c63a5d2240b2af7f/supplements/label_splits/utd-mhad/ru9.npy',
+  );
   const text = getDataSource('ntu-text-features') as DownloadSource;
   const tp = planFiles(text, loadManifest(text)).get('msf-text/text_feats/ViT-B/16/md_120.npy')!;
-  assert.equal(rawFileUrl(tp.part.repo, tp.remote), 'https://raw.githubusercontent.com/EHZ9NIWI7/MSF-GZSSAR/14f9f5b16f1818e8e36267d06a19f640d16ccb01/text_feats/ViT-B/16/md_120.npy');
+  assert.equal(
+    rawFileUrl(tp.part.repo, tp.remote),
+    'https://raw.githubusercontent.com/EHZ9NIWI7/MSF-GZSSAR/14f9f5b16f1818e8e36267d06a19f640d16ccb01/text_feats/ViT-B/16/md_120.npy',
+  );
   assert.throws(() => getDataSource('nope'), /unknown data source 'nope'.*nw-ucla/);
 });
 
@@ -774,7 +787,12 @@ test('--list: present / missing / corrupt (n bad files) / partial; --verify name
   const v = captureIO();
   assert.equal(await runDownload(['--verify', 'ntu-splits', '--dir', dir], v.io), 1);
   const text = v.out.join('\n');
-  assert.ok(text.includes(`label-splits/ntu/ru5.npy: expected sha256 ${splits['label-splits/ntu/ru5.npy'].sha256}, got sha256 ${sha(Buffer.alloc(splits['label-splits/ntu/ru5.npy'].bytes!))}`), text);
+  assert.ok(
+    text.includes(
+      `label-splits/ntu/ru5.npy: expected sha256 ${splits['label-splits/ntu/ru5.npy'].sha256}, got sha256 ${sha(Buffer.alloc(splits['label-splits/ntu/ru5.npy'].bytes!))}`,
+    ),
+    text,
+  );
   assert.ok(text.includes(`label-splits/ntu/ru12.npy: expected ${splits['label-splits/ntu/ru12.npy'].bytes} bytes, got 3 bytes`), text);
   assert.ok(text.includes("run 'fsvae download ntu-splits'"));
 });
@@ -789,7 +807,10 @@ test('CLI download through --base-url fetches and verifies; unknown names and ba
       const { io, out } = captureIO();
       const code = await runDownload(['synse-language', '--dir', dir, '--base-url', server.base, '--timeout', '5'], io);
       assert.equal(code, 0, out.join('\n'));
-      assert.ok(out.some((l) => /synse-language: 9 files verified .* \(9 fetched, 0 already present\)/.test(l)), out.join('\n'));
+      assert.ok(
+        out.some((l) => /synse-language: 9 files verified .* \(9 fetched, 0 already present\)/.test(l)),
+        out.join('\n'),
+      );
       assertTreeEquals(dir, fx.files);
       // --verify on the result, and a corrupted copy found by --verify
       const v = captureIO();
@@ -801,7 +822,10 @@ test('CLI download through --base-url fetches and verifies; unknown names and ba
       // download replaces the corrupt file
       const again = captureIO();
       assert.equal(await runDownload(['synse-language', '--dir', dir, '--base-url', server.base], again.io), 0);
-      assert.ok(again.out.some((l) => /1 fetched, 8 already present, 1 corrupt file\(s\) replaced/.test(l)), again.out.join('\n'));
+      assert.ok(
+        again.out.some((l) => /1 fetched, 8 already present, 1 corrupt file\(s\) replaced/.test(l)),
+        again.out.join('\n'),
+      );
     }
     // a 404 through the CLI: exit 1, message on stderr naming the file
     server.files.clear();
@@ -932,7 +956,14 @@ test('progress bar: sparse lines on a pipe, throttled redraws on a TTY', () => {
   assert.equal(lines[10], 'x [########################] 100% 1000 B/1000 B, 10/10 files\n');
   let now = 0;
   const tty: string[] = [];
-  const t = new ProgressBar({ label: 'y', totalBytes: 1000 << 10, stream: { write: (s: string) => tty.push(s), columns: 200 }, tty: true, now: () => now, minIntervalMs: 100 });
+  const t = new ProgressBar({
+    label: 'y',
+    totalBytes: 1000 << 10,
+    stream: { write: (s: string) => tty.push(s), columns: 200 },
+    tty: true,
+    now: () => now,
+    minIntervalMs: 100,
+  });
   for (let i = 0; i < 1000; i++) {
     now += 1; // 1 ms per update: 1000 ms in all
     t.addBytes(1 << 10);
@@ -940,6 +971,7 @@ test('progress bar: sparse lines on a pipe, throttled redraws on a TTY', () => {
   t.done();
   assert.equal(tty.length, 10 + 1, 'one redraw per 100 ms, then the final line');
   assert.ok(tty.slice(0, -1).every((s) => s.startsWith('\r') && !s.endsWith('\n')));
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a progress line on a terminal ends with the erase-line escape
   assert.match(tty[tty.length - 1], /100% 1000\.0 KiB\/1000\.0 KiB, 0 files\x1b\[K\n$/);
 });
 

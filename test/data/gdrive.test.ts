@@ -161,7 +161,13 @@ function jsEscape(s: string): string {
   });
 }
 
-async function startDrive(): Promise<{ base: string; files: Map<string, DriveFile>; folders: Map<string, DriveFolder>; requests: Req[]; close(): Promise<void> }> {
+async function startDrive(): Promise<{
+  base: string;
+  files: Map<string, DriveFile>;
+  folders: Map<string, DriveFolder>;
+  requests: Req[];
+  close(): Promise<void>;
+}> {
   const files = new Map<string, DriveFile>();
   const folders = new Map<string, DriveFolder>();
   const requests: Req[] = [];
@@ -169,14 +175,20 @@ async function startDrive(): Promise<{ base: string; files: Map<string, DriveFil
   let base = '';
   const page = (title: string, body: string): string => `<!DOCTYPE html><html><head><title>${title}</title></head><body>${body}</body></html>`;
   const warning = (f: DriveFile, id: string): string =>
-    page('Google Drive - Virus scan warning',
+    page(
+      'Google Drive - Virus scan warning',
       `<p class="uc-warning-caption">Google Drive can't scan this file for viruses.</p><p>${f.name} (${f.body.length} bytes) is too large for Google to scan.</p>` +
-      `<form id="download-form" action="${base}/download" method="get"><input type="submit" id="uc-download-link" value="Download anyway"/>` +
-      `<input type="hidden" name="id" value="${id}"><input type="hidden" name="export" value="download"><input type="hidden" name="confirm" value="t"><input type="hidden" name="uuid" value="${UUID}"></form>`);
+        `<form id="download-form" action="${base}/download" method="get"><input type="submit" id="uc-download-link" value="Download anyway"/>` +
+        `<input type="hidden" name="id" value="${id}"><input type="hidden" name="export" value="download"><input type="hidden" name="confirm" value="t"><input type="hidden" name="uuid" value="${UUID}"></form>`,
+    );
   const sendBytes = (req: http.IncomingMessage, res: http.ServerResponse, id: string, f: DriveFile, log: (s: number) => void): void => {
     const n = (served.get(id) ?? 0) + 1;
     served.set(id, n);
-    const headers = { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename="${f.name}"; filename*=UTF-8''${encodeURIComponent(f.name)}`, 'accept-ranges': 'bytes' };
+    const headers = {
+      'content-type': 'application/octet-stream',
+      'content-disposition': `attachment; filename="${f.name}"; filename*=UTF-8''${encodeURIComponent(f.name)}`,
+      'accept-ranges': 'bytes',
+    };
     const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     if (m) {
       const start = Number(m[1]);
@@ -217,7 +229,13 @@ async function startDrive(): Promise<{ base: string; files: Map<string, DriveFil
     if (u.pathname === '/uc') {
       if (!f) return html(404, page('Google Drive - Page Not Found', '<p>Sorry, the file you have requested does not exist.</p>'));
       if (f.mode === 'quota') {
-        return html(200, page('Google Drive - Quota exceeded', `<p class="uc-error-caption">Sorry, you can&#39;t view or download this file at this time.</p><p class="uc-error-subcaption">Too many users have viewed or downloaded this file recently. Please try accessing the file again later. If the file you are trying to access is particularly large or is shared with many people, it may take up to 24 hours to be able to view or download the file.</p>`));
+        return html(
+          200,
+          page(
+            'Google Drive - Quota exceeded',
+            `<p class="uc-error-caption">Sorry, you can&#39;t view or download this file at this time.</p><p class="uc-error-subcaption">Too many users have viewed or downloaded this file recently. Please try accessing the file again later. If the file you are trying to access is particularly large or is shared with many people, it may take up to 24 hours to be able to view or download the file.</p>`,
+          ),
+        );
       }
       if (f.mode === 'private') {
         log(302);
@@ -227,9 +245,16 @@ async function startDrive(): Promise<{ base: string; files: Map<string, DriveFil
       if (f.mode === 'legacy') {
         const cookieOk = (req.headers.cookie ?? '').split(/;\s*/).includes(`download_warning_13058_${id}=${TOKEN}`);
         if (u.searchParams.get('confirm') === TOKEN && cookieOk) return sendBytes(req, res, id, f, log);
-        return html(200, page('Google Drive - Virus scan warning', `<a id="uc-download-link" href="/uc?export=download&amp;confirm=${TOKEN}&amp;id=${id}">Download anyway</a>`), {
-          'set-cookie': [`download_warning_13058_${id}=${TOKEN}; Path=/; HttpOnly`, 'NID=511=abc; Domain=127.0.0.1; Path=/'],
-        });
+        return html(
+          200,
+          page(
+            'Google Drive - Virus scan warning',
+            `<a id="uc-download-link" href="/uc?export=download&amp;confirm=${TOKEN}&amp;id=${id}">Download anyway</a>`,
+          ),
+          {
+            'set-cookie': [`download_warning_13058_${id}=${TOKEN}; Path=/; HttpOnly`, 'NID=511=abc; Domain=127.0.0.1; Path=/'],
+          },
+        );
       }
       if (f.mode === 'big') return html(200, warning(f, id), { 'set-cookie': ['NID=511=abc; Path=/'] });
       log(303);
@@ -247,18 +272,28 @@ async function startDrive(): Promise<{ base: string; files: Map<string, DriveFil
       const folder = folders.get(fm[1]);
       if (!folder) return html(404, page('Google Drive - Page Not Found', ''));
       const rows = folder.entries.map((e) => [e.id, [fm[1]], e.name, e.mime, 0, null, 0, 0, 0, 0, 0]);
-      return html(200, page(`${folder.name} - Google Drive`, `<div id="drive"></div><script nonce="n1">window['_DRIVE_ivd'] = '${jsEscape(JSON.stringify([rows, null, 0]))}';if (window['_DRIVE_ivdc']) {window['_DRIVE_ivdc']();}</script>`));
+      return html(
+        200,
+        page(
+          `${folder.name} - Google Drive`,
+          `<div id="drive"></div><script nonce="n1">window['_DRIVE_ivd'] = '${jsEscape(JSON.stringify([rows, null, 0]))}';if (window['_DRIVE_ivdc']) {window['_DRIVE_ivdc']();}</script>`,
+        ),
+      );
     }
     html(404, page('Not Found', ''));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    base, files, folders, requests,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    base,
+    files,
+    folders,
+    requests,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -361,7 +396,7 @@ describe('Google Drive sources through a loopback Drive', () => {
       await downloadDriveSource(src, { dataDir: dir, driveBaseUrl: drive.base, ...quick });
       assertPlaced(dir, placed, 'sk_feats');
       const confirmed = drive.requests.find((q) => q.path === '/uc' && q.query.includes(`confirm=${TOKEN}`));
-      assert.ok(confirmed && confirmed.cookie?.includes(`download_warning_13058_LEGACY1=${TOKEN}`), JSON.stringify(drive.requests));
+      assert.ok(confirmed?.cookie?.includes(`download_warning_13058_LEGACY1=${TOKEN}`), JSON.stringify(drive.requests));
     });
   });
 
@@ -400,22 +435,38 @@ describe('Google Drive sources through a loopback Drive', () => {
     await withDrive(async (drive) => {
       const dir = tmp('refused');
       drive.files.set(synse.drive.id, { name: 'synse_resources.zip', body: Buffer.alloc(10), mode: 'quota' });
-      await assert.rejects(downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick }), (e: unknown) =>
-        e instanceof DownloadError && e.code === 'quota' && /Too many users have viewed or downloaded this file recently/.test(e.message) && /run the command again later/.test(e.message));
+      await assert.rejects(
+        downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick }),
+        (e: unknown) =>
+          e instanceof DownloadError &&
+          e.code === 'quota' &&
+          /Too many users have viewed or downloaded this file recently/.test(e.message) &&
+          /run the command again later/.test(e.message),
+      );
       assert.equal(drive.requests.length, 1, 'a quota page is not retried');
       assert.ok(!fs.existsSync(path.join(dir, 'sk_feats')));
       assert.ok(!fs.existsSync(fetchManifestPath(dir, synse.name)));
       const out: string[] = [];
       const err: string[] = [];
-      const code = await runDownload([synse.name, '--dir', dir, '--drive-url', drive.base, '--retries', '0'], { out: (l) => out.push(l), err: (l) => err.push(l), progress: false });
+      const code = await runDownload([synse.name, '--dir', dir, '--drive-url', drive.base, '--retries', '0'], {
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+        progress: false,
+      });
       assert.equal(code, 1);
       assert.match(err.join('\n'), /Google Drive refuses the download/);
       assert.match(out.join('\n'), /To place it by hand instead, get it here:[\s\S]*drive\.google\.com\/file\/d\/167xoVJQ684XU1uFhSKD6j9nAwHsnmEky/);
 
       drive.files.set(synse.drive.id, { name: 'x', body: Buffer.alloc(10), mode: 'private' });
-      await assert.rejects(downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick }), (e: unknown) => e instanceof DownloadError && e.code === 'permission' && /not shared by link/.test(e.message));
+      await assert.rejects(
+        downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick }),
+        (e: unknown) => e instanceof DownloadError && e.code === 'permission' && /not shared by link/.test(e.message),
+      );
       drive.files.clear();
-      await assert.rejects(downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick }), (e: unknown) => e instanceof DownloadError && e.code === 'not-found');
+      await assert.rejects(
+        downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick }),
+        (e: unknown) => e instanceof DownloadError && e.code === 'not-found',
+      );
       assert.ok(!fs.existsSync(path.join(dir, 'sk_feats')));
     });
   });
@@ -433,13 +484,22 @@ describe('Google Drive sources through a loopback Drive', () => {
       // --force fetches; logits of the wrong width in one folder fail the format check
       const bad = synseArchiveFiles((rel, body) => (rel === 'sk_feats/shift_5_r/gtest_out.npy' ? f4(60, 59) : body));
       drive.files.set(synse.drive.id, { name: 'a.zip', body: buildZip(bad.archive), mode: 'small' });
-      await assert.rejects(downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick, force: true }), (e: unknown) =>
-        e instanceof DownloadError && e.code === 'format' && /sk_feats\/shift_5_r\/gtest_out\.npy: expected dim 1 = 60/.test(e.message) && /the archive was kept at/.test(e.message));
+      await assert.rejects(
+        downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick, force: true }),
+        (e: unknown) =>
+          e instanceof DownloadError &&
+          e.code === 'format' &&
+          /sk_feats\/shift_5_r\/gtest_out\.npy: expected dim 1 = 60/.test(e.message) &&
+          /the archive was kept at/.test(e.message),
+      );
       assertPlaced(dir, good.placed, 'sk_feats');
       // not an archive at all (an HTML page saved as the file, say)
       fs.rmSync(path.join(dir, '.downloads'), { recursive: true, force: true });
       drive.files.set(synse.drive.id, { name: 'a.zip', body: Buffer.from('<html>not a zip</html>'), mode: 'small' });
-      await assert.rejects(downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick, force: true }), (e: unknown) => e instanceof DownloadError && e.code === 'archive' && /not a zip or tar archive/.test(e.message));
+      await assert.rejects(
+        downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick, force: true }),
+        (e: unknown) => e instanceof DownloadError && e.code === 'archive' && /not a zip or tar archive/.test(e.message),
+      );
       assertPlaced(dir, good.placed, 'sk_feats');
     });
   });
@@ -468,11 +528,17 @@ describe('Google Drive sources through a loopback Drive', () => {
       const { rs, rv } = sadvaeSplitClasses(2);
       const cases: Array<[string, Buffer, RegExp]> = [
         // z_label of split 2 gets seen class rs[0] in place of its first unseen class
-        ['sk_feats/stgcn_pku51_split2_5_r/z_label.npy', i8([rs[0], 2, 12, 12, 22, 22, 32, 32, 42, 42]),
-          /sadvae\/sk_feats\/stgcn_pku51_split2_5_r\/z_label\.npy: expected exactly the unseen classes \(ru5\.npy\): 2, 12, 22, 32, 42/],
+        [
+          'sk_feats/stgcn_pku51_split2_5_r/z_label.npy',
+          i8([rs[0], 2, 12, 12, 22, 22, 32, 32, 42, 42]),
+          /sadvae\/sk_feats\/stgcn_pku51_split2_5_r\/z_label\.npy: expected exactly the unseen classes \(ru5\.npy\): 2, 12, 22, 32, 42/,
+        ],
         // the pseudo-unseen list of split 2 names an unseen class
-        ['label_splits/pku51_split2/rv5_0.npy', i8([2, ...rv.slice(1)]),
-          /sadvae\/label_splits\/pku51_split2\/rv5_0\.npy: expected with rs41_0\.npy, a partition of rs46\.npy/],
+        [
+          'label_splits/pku51_split2/rv5_0.npy',
+          i8([2, ...rv.slice(1)]),
+          /sadvae\/label_splits\/pku51_split2\/rv5_0\.npy: expected with rs41_0\.npy, a partition of rs46\.npy/,
+        ],
         // a feature file of the wrong width
         ['sk_feats/stgcn_pku51_split3_val_5_r/val_out.npy', f4(rs.length - 5, 50), /val_out\.npy: expected dim 1 = 51/],
       ];
@@ -480,8 +546,11 @@ describe('Google Drive sources through a loopback Drive', () => {
         const { archive } = sadvaeArchiveFiles('resources/', (rel, b) => (rel === victim ? body : b));
         drive.files.set(sadvae.drive.id, { name: 'resources.zip', body: buildZip(archive), mode: 'big' });
         const dir = tmp('sadvae-bad');
-        await assert.rejects(downloadDriveSource(sadvae, { dataDir: dir, driveBaseUrl: drive.base, ...quick }),
-          (e: unknown) => e instanceof DownloadError && e.code === 'format' && message.test(e.message), victim);
+        await assert.rejects(
+          downloadDriveSource(sadvae, { dataDir: dir, driveBaseUrl: drive.base, ...quick }),
+          (e: unknown) => e instanceof DownloadError && e.code === 'format' && message.test(e.message),
+          victim,
+        );
         assert.ok(!fs.existsSync(path.join(dir, 'sadvae')), 'nothing placed');
       }
     });
@@ -509,7 +578,13 @@ describe('Google Drive sources through a loopback Drive', () => {
       assert.equal(rows.length, 4 * 3 * 2, 'per split and for the mean: 3 variants × 2 protocols');
       assert.ok(rows.every((x) => x['SA-DVAE ZSL (published)'] === '66.54' && x['TDSM ZSL (published)'] === '70.76'));
       assert.match(String(rows[0].note), /= the registry's pku51-46\/5-smie7/);
-      assert.deepEqual(r.table6.filter((x) => x.status === 'published').map((x) => x.method).slice(-2), ['SA-DVAE', 'FS-VAE (Ours)']);
+      assert.deepEqual(
+        r.table6
+          .filter((x) => x.status === 'published')
+          .map((x) => x.method)
+          .slice(-2),
+        ['SA-DVAE', 'FS-VAE (Ours)'],
+      );
       const out = tmp('sadvae-results');
       const old = process.env.FSVAE_RESULTS;
       process.env.FSVAE_RESULTS = out;
@@ -526,7 +601,7 @@ describe('Google Drive sources through a loopback Drive', () => {
       assert.equal(stored.length, 9);
       const ours = stored.filter((x) => x.method === 'Ours').map((x) => x.perSeed.reduce((a, s) => a + s.zsl.clean, 0) / x.perSeed.length);
       const meanRow = rows.find((x) => x.split === 'mean of 3 splits' && x.method === 'Ours' && x.protocol === 'clean')!;
-      assert.equal(String(meanRow.ZSL).split(' ')[0], (100 * (ours[0] + ours[1] + ours[2]) / 3).toFixed(1));
+      assert.equal(String(meanRow.ZSL).split(' ')[0], ((100 * (ours[0] + ours[1] + ours[2])) / 3).toFixed(1));
       assert.equal(meanRow['split means'], ours.map((m) => (100 * m).toFixed(1)).join(' / '));
     });
   });
@@ -550,14 +625,18 @@ describe('Google Drive sources through a loopback Drive', () => {
     fs.mkdirSync(copyDir);
     const nb = JSON.parse(fs.readFileSync(path.join(root, 'notebooks', '05_pku_mmd.ipynb'), 'utf8')) as { cells: { source: string[] }[] };
     const setup = nb.cells.find((c) => c.source.join('').includes('fsvae.pkuMmdPreset('))!;
-    setup.source.push('\nconfig.entries = [];\nconfig.archive.seeds = [1];\n'
-      + 'config.archive.benchmarks[0].stage2.schedule = fsvae.scaledSchedule(40, 2);\nconfig.archive.benchmarks[0].stage2.classifier.steps = 50;');
+    setup.source.push(
+      '\nconfig.entries = [];\nconfig.archive.seeds = [1];\n' +
+        'config.archive.benchmarks[0].stage2.schedule = fsvae.scaledSchedule(40, 2);\nconfig.archive.benchmarks[0].stage2.classifier.steps = 50;',
+    );
     const copy = path.join(copyDir, '05_pku_mmd.ipynb');
     fs.writeFileSync(copy, JSON.stringify(nb));
     const results = tmp('sadvae-nb05-results');
     try {
       const r = spawnSync('bash', [path.join(root, 'scripts', 'run-notebooks.sh'), copy], {
-        encoding: 'utf8', env: { ...process.env, FSVAE_DATA: dir, FSVAE_RESULTS: results, FSVAE_NOTEBOOK_TIMEOUT: '600' }, timeout: 700_000,
+        encoding: 'utf8',
+        env: { ...process.env, FSVAE_DATA: dir, FSVAE_RESULTS: results, FSVAE_NOTEBOOK_TIMEOUT: '600' },
+        timeout: 700_000,
       });
       assert.equal(r.status, 0, `notebook 05 failed:\n${r.stdout}\n${r.stderr}`);
       const md = fs.readFileSync(path.join(results, 'table6_pku_mmd.md'), 'utf8');
@@ -584,29 +663,60 @@ describe('Google Drive sources through a loopback Drive', () => {
 
   test('a folder page with 50 entries (the most Drive lists) is refused as possibly incomplete', async () => {
     await withDrive(async (drive) => {
-      drive.folders.set(fsvaeText.drive.id, { name: 'big', entries: Array.from({ length: 50 }, (_, i) => ({ id: `E${i}`, name: `f${i}.npy`, mime: 'application/octet-stream' })) });
-      await assert.rejects(downloadDriveSource(fsvaeText, { dataDir: tmp('fifty'), driveBaseUrl: drive.base, ...quick }), (e: unknown) => e instanceof DownloadError && e.code === 'listing' && /50 entries/.test(e.message));
+      drive.folders.set(fsvaeText.drive.id, {
+        name: 'big',
+        entries: Array.from({ length: 50 }, (_, i) => ({ id: `E${i}`, name: `f${i}.npy`, mime: 'application/octet-stream' })),
+      });
+      await assert.rejects(
+        downloadDriveSource(fsvaeText, { dataDir: tmp('fifty'), driveBaseUrl: drive.base, ...quick }),
+        (e: unknown) => e instanceof DownloadError && e.code === 'listing' && /50 entries/.test(e.message),
+      );
     });
   });
 });
 
 describe('Drive page parsing', () => {
   test('confirmation forms and links, error pages', () => {
-    const form = classifyDrivePage('<form id="download-form" action="https://drive.usercontent.google.com/download" method="get"><input type="submit" value="Download anyway"/><input type="hidden" name="id" value="ABC"><input type="hidden" name="export" value="download"><input type="hidden" name="confirm" value="t"><input type="hidden" name="uuid" value="u-1"></form>', 'https://drive.google.com/uc?id=ABC');
+    const form = classifyDrivePage(
+      '<form id="download-form" action="https://drive.usercontent.google.com/download" method="get"><input type="submit" value="Download anyway"/><input type="hidden" name="id" value="ABC"><input type="hidden" name="export" value="download"><input type="hidden" name="confirm" value="t"><input type="hidden" name="uuid" value="u-1"></form>',
+      'https://drive.google.com/uc?id=ABC',
+    );
     assert.deepEqual(form, { kind: 'confirm', url: 'https://drive.usercontent.google.com/download?id=ABC&export=download&confirm=t&uuid=u-1' });
     const link = classifyDrivePage('<a href="/uc?export=download&amp;confirm=Q1w&amp;id=ABC">Download anyway</a>', 'https://docs.google.com/uc?id=ABC');
     assert.deepEqual(link, { kind: 'confirm', url: 'https://docs.google.com/uc?export=download&confirm=Q1w&id=ABC' });
     assert.equal(classifyDrivePage('<title>Google Drive - Quota exceeded</title>', 'https://drive.google.com/uc').kind, 'quota');
     assert.equal(classifyDrivePage('<title>Sign in - Google Accounts</title>', 'https://accounts.google.com/ServiceLogin').kind, 'permission');
-    assert.deepEqual(classifyDrivePage('<p class="uc-error-subcaption">The file is in the owner&#39;s trash.</p>', 'https://drive.google.com/uc'), { kind: 'error', message: "The file is in the owner's trash." });
+    assert.deepEqual(classifyDrivePage('<p class="uc-error-subcaption">The file is in the owner&#39;s trash.</p>', 'https://drive.google.com/uc'), {
+      kind: 'error',
+      message: "The file is in the owner's trash.",
+    });
   });
 
   test('JS string escapes and the folder listing', () => {
-    assert.equal(decodeJsString('\\x5b\\x22a\\\\b\\x22,\\u00e9\\n\\/\\\'x\\u{1F600}'), '["a\\b",é\n/\'x😀');
-    const html = `<title>text_feats - Google Drive</title><script>window['_DRIVE_ivd'] = '${jsEscape(JSON.stringify([[['id1', ['p'], 'lb_60.npy', 'application/octet-stream'], ['id2', ['p'], 'ViT-B', FOLDER]]]))}';</script>`;
-    assert.deepEqual(parseDriveFolderPage(html, 'u'), { name: 'text_feats', entries: [{ id: 'id1', name: 'lb_60.npy', mimeType: 'application/octet-stream' }, { id: 'id2', name: 'ViT-B', mimeType: FOLDER }] });
-    assert.deepEqual(parseDriveFolderPage(`<title>empty - Google Drive</title><script>window['_DRIVE_ivd'] = '${jsEscape('[null,null,0]')}';</script>`, 'u').entries, []);
-    assert.throws(() => parseDriveFolderPage('<title>Sign in - Google Accounts</title>', 'https://accounts.google.com/x'), (e: unknown) => e instanceof DownloadError && e.code === 'permission');
+    assert.equal(decodeJsString("\\x5b\\x22a\\\\b\\x22,\\u00e9\\n\\/\\'x\\u{1F600}"), '["a\\b",é\n/\'x😀');
+    const html = `<title>text_feats - Google Drive</title><script>window['_DRIVE_ivd'] = '${jsEscape(
+      JSON.stringify([
+        [
+          ['id1', ['p'], 'lb_60.npy', 'application/octet-stream'],
+          ['id2', ['p'], 'ViT-B', FOLDER],
+        ],
+      ]),
+    )}';</script>`;
+    assert.deepEqual(parseDriveFolderPage(html, 'u'), {
+      name: 'text_feats',
+      entries: [
+        { id: 'id1', name: 'lb_60.npy', mimeType: 'application/octet-stream' },
+        { id: 'id2', name: 'ViT-B', mimeType: FOLDER },
+      ],
+    });
+    assert.deepEqual(
+      parseDriveFolderPage(`<title>empty - Google Drive</title><script>window['_DRIVE_ivd'] = '${jsEscape('[null,null,0]')}';</script>`, 'u').entries,
+      [],
+    );
+    assert.throws(
+      () => parseDriveFolderPage('<title>Sign in - Google Accounts</title>', 'https://accounts.google.com/x'),
+      (e: unknown) => e instanceof DownloadError && e.code === 'permission',
+    );
   });
 
   test('kept folders: placed with their names from wherever they sit; parent steps refused', () => {
@@ -631,10 +741,17 @@ describe('Drive page parsing', () => {
 
 describe('zip reader', () => {
   test('stored and deflated members, CRC and sizes checked; damage is an archive error', async () => {
-    const files = new Map([['a/b.txt', Buffer.from('hello '.repeat(100))], ['a/c.bin', Buffer.from([0, 1, 2, 3, 250])], ['empty', Buffer.alloc(0)]]);
+    const files = new Map([
+      ['a/b.txt', Buffer.from('hello '.repeat(100))],
+      ['a/c.bin', Buffer.from([0, 1, 2, 3, 250])],
+      ['empty', Buffer.alloc(0)],
+    ]);
     const dir = tmp('zipr');
     const file = path.join(dir, 'x.zip');
-    fs.writeFileSync(file, buildZip(files, (n) => n.endsWith('.txt')));
+    fs.writeFileSync(
+      file,
+      buildZip(files, (n) => n.endsWith('.txt')),
+    );
     assert.equal(sniffArchive(file), 'zip');
     const got = new Map<string, Buffer>();
     await readZipArchive(file, (e) => {
@@ -648,14 +765,22 @@ describe('zip reader', () => {
     const at = z.indexOf(Buffer.from([0, 1, 2, 3, 250]));
     z[at + 2] ^= 0xff;
     fs.writeFileSync(file, z);
-    await assert.rejects(readZipArchive(file, () => ({ write: () => {}, end: () => {} })), (e: unknown) => e instanceof DownloadError && e.code === 'archive' && /CRC-32/.test(e.message));
+    await assert.rejects(
+      readZipArchive(file, () => ({ write: () => {}, end: () => {} })),
+      (e: unknown) => e instanceof DownloadError && e.code === 'archive' && /CRC-32/.test(e.message),
+    );
     // cut off: no end record
     fs.writeFileSync(file, z.subarray(0, z.length - 30));
-    assert.throws(() => readZipDirectory(file), (e: unknown) => e instanceof DownloadError && e.code === 'archive' && /end-of-central-directory|truncated/.test(e.message));
+    assert.throws(
+      () => readZipDirectory(file),
+      (e: unknown) => e instanceof DownloadError && e.code === 'archive' && /end-of-central-directory|truncated/.test(e.message),
+    );
   });
 
   const py = spawnSync('python3', ['-c', 'import zipfile'], { encoding: 'utf8' });
-  test('Zip64 archives written by Python\'s zipfile (an independent writer) read back byte for byte', { skip: py.status === 0 ? false : 'python3 not available' }, async () => {
+  test("Zip64 archives written by Python's zipfile (an independent writer) read back byte for byte", {
+    skip: py.status === 0 ? false : 'python3 not available',
+  }, async () => {
     const dir = tmp('zip64');
     const file = path.join(dir, 'z64.zip');
     const script = [

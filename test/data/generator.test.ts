@@ -3,9 +3,22 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  ACTION_CATALOGUE, ActionComposition, GENERATOR_PRESETS, GeneratedDataset, GeneratorConfig, compositionFactors,
-  describeComposition, emptyPose, factorsCovered, forwardKinematics, generateActionDataset, generatedDatasetHash, nominalDuration,
-  primitiveKeys, restSkeleton, subjectOffsets,
+  ACTION_CATALOGUE,
+  ActionComposition,
+  GENERATOR_PRESETS,
+  GeneratedDataset,
+  GeneratorConfig,
+  compositionFactors,
+  describeComposition,
+  emptyPose,
+  factorsCovered,
+  forwardKinematics,
+  generateActionDataset,
+  generatedDatasetHash,
+  nominalDuration,
+  primitiveKeys,
+  restSkeleton,
+  subjectOffsets,
 } from '../../lib/data/generator';
 import { KINECT_V2_25 } from '../../lib/data/layouts';
 import { locateData } from '../../lib/data/paths';
@@ -19,8 +32,15 @@ const L = KINECT_V2_25.joints.reduce<Record<string, number>>((m, n, i) => ((m[n]
 /** A clean variant: no jitter, no view change, no dropped frames. */
 function cleanConfig(over: Partial<GeneratorConfig> = {}): GeneratorConfig {
   return {
-    ...GENERATOR_PRESETS.quick, jitter: 0, maxYawDeg: 0, maxTiltDeg: 0, dropFrames: { mode: 'none', rate: 0 },
-    subjects: 3, trainSubjects: 2, repetitionsPerSubject: 1, ...over,
+    ...GENERATOR_PRESETS.quick,
+    jitter: 0,
+    maxYawDeg: 0,
+    maxTiltDeg: 0,
+    dropFrames: { mode: 'none', rate: 0 },
+    subjects: 3,
+    trainSubjects: 2,
+    repetitionsPerSubject: 1,
+    ...over,
   };
 }
 
@@ -45,7 +65,10 @@ describe('determinism', () => {
     const other = generateActionDataset('quick', 1);
     assert.notEqual(generatedDatasetHash(other), h0);
     // the class texts and splits depend only on the catalogue, not on the seed
-    assert.deepEqual(other.classes.map((c) => c.ld), quick.classes.map((c) => c.ld));
+    assert.deepEqual(
+      other.classes.map((c) => c.ld),
+      quick.classes.map((c) => c.ld),
+    );
     assert.deepEqual(other.splits, quick.splits);
   });
 });
@@ -75,14 +98,20 @@ describe('shapes and protocol', () => {
     assert.equal(perClassSubject.size, 400);
     assert.ok([...perClassSubject.values()].every((n) => n === 2));
     assert.deepEqual(quick.protocol, { trainSubjects: [1, 2, 3, 4, 5, 6], testSubjects: [7, 8, 9, 10] });
-    assert.deepEqual(quick.classes.map((c) => c.id), [...Array(40).keys()]);
+    assert.deepEqual(
+      quick.classes.map((c) => c.id),
+      [...Array(40).keys()],
+    );
   });
 
   test('full preset: 40 × 60 sequences of 64 frames, same classes and splits as quick', () => {
     const full = generateActionDataset('full', 0);
     assert.equal(full.sequences.length, 40 * 60);
     assert.ok(full.sequences.every((s) => s.frames === 64 && s.data.length === 64 * 75 && s.data.every(Number.isFinite)));
-    assert.deepEqual(full.classes.map((c) => c.label), quick.classes.map((c) => c.label));
+    assert.deepEqual(
+      full.classes.map((c) => c.label),
+      quick.classes.map((c) => c.label),
+    );
     assert.deepEqual(full.splits, quick.splits);
   });
 
@@ -101,7 +130,10 @@ describe('shapes and protocol', () => {
 
   test('config validation names the bad field', () => {
     assert.throws(() => generateActionDataset('huge' as 'quick'), /unknown preset 'huge'/);
-    assert.throws(() => generateActionDataset({ ...GENERATOR_PRESETS.quick, frames: 0 }), (e: Error) => e instanceof FsvaeInputError && /config\.frames/.test(e.message));
+    assert.throws(
+      () => generateActionDataset({ ...GENERATOR_PRESETS.quick, frames: 0 }),
+      (e: Error) => e instanceof FsvaeInputError && /config\.frames/.test(e.message),
+    );
     assert.throws(() => generateActionDataset({ ...GENERATOR_PRESETS.quick, trainSubjects: 10 }), /config\.trainSubjects/);
     assert.throws(() => generateActionDataset('quick', 1.5), /seed must be a non-negative integer/);
     assert.throws(() => generateActionDataset({ ...GENERATOR_PRESETS.quick, unseenSizes: [25] }), /25 unseen classes is not possible/);
@@ -117,8 +149,17 @@ describe('skeleton and forward kinematics', () => {
     }
     for (const n of ['spine_base', 'spine_mid', 'spine_shoulder', 'neck', 'head']) assert.equal(r[L[n] * 3], 0);
     // human proportions: spine_base → head 0.68 m, hip → ankle 0.78 m, shoulder → hand 0.57 m, shoulder width 0.32 m
-    assertClose([r[L.head * 3 + 1], r[L.hip_left * 3 + 1] - r[L.ankle_left * 3 + 1], r[L.shoulder_left * 3 + 1] - r[L.hand_left * 3 + 1], r[L.shoulder_left * 3] - r[L.shoulder_right * 3]],
-      [0.68, 0.78, 0.57, 0.32], 1e-12, 'rest proportions');
+    assertClose(
+      [
+        r[L.head * 3 + 1],
+        r[L.hip_left * 3 + 1] - r[L.ankle_left * 3 + 1],
+        r[L.shoulder_left * 3 + 1] - r[L.hand_left * 3 + 1],
+        r[L.shoulder_left * 3] - r[L.shoulder_right * 3],
+      ],
+      [0.68, 0.78, 0.57, 0.32],
+      1e-12,
+      'rest proportions',
+    );
   });
 
   test('hand-computed FK: right upper arm flexed 90° forward → elbow 0.26 m and wrist 0.50 m in front of the shoulder', () => {
@@ -201,7 +242,8 @@ describe('dropped frames', () => {
     const zero = generateActionDataset({ ...base, dropFrames: { mode: 'zero', rate: 0.1 } }, 9);
     const rep = generateActionDataset({ ...base, dropFrames: { mode: 'repeat', rate: 0.1 } }, 9);
     const F = 75;
-    let dropped = 0, frames = 0;
+    let dropped = 0,
+      frames = 0;
     zero.sequences.forEach((s, i) => {
       for (let t = 0; t < s.frames; t++) {
         const z = s.data.subarray(t * F, (t + 1) * F);
@@ -243,10 +285,12 @@ function features(s: SkeletonSequence): number[] {
     f.push(speed / (T - 1));
   }
   // facing direction at frame 0 = (left hip − right hip) × up, up ≈ camera y (tilt ≤ 5°)
-  const lx = at(s, 0, L.hip_left, 0) - at(s, 0, L.hip_right, 0), lz = at(s, 0, L.hip_left, 2) - at(s, 0, L.hip_right, 2);
+  const lx = at(s, 0, L.hip_left, 0) - at(s, 0, L.hip_right, 0),
+    lz = at(s, 0, L.hip_left, 2) - at(s, 0, L.hip_right, 2);
   const n = Math.hypot(lx, lz);
   const fwd = [-lz / n, lx / n]; // (lx, 0, lz) × (0, 1, 0) = (−lz, 0, lx)
-  const dx = at(s, T - 1, 0, 0) - at(s, 0, 0, 0), dz = at(s, T - 1, 0, 2) - at(s, 0, 0, 2);
+  const dx = at(s, T - 1, 0, 0) - at(s, 0, 0, 0),
+    dz = at(s, T - 1, 0, 2) - at(s, 0, 0, 2);
   const ys = [...Array(T).keys()].map((t) => at(s, t, 0, 1));
   f.push(dx * fwd[0] + dz * fwd[1], Math.hypot(dx, dz), Math.max(...ys) - ys[0], ys[0] - Math.min(...ys));
   return f;
@@ -258,7 +302,8 @@ function nearestMeanAccuracy(ds: GeneratedDataset): number {
   const ftr = train.map(features);
   const dim = ftr[0].length;
   // z-score with training statistics
-  const mu = new Array(dim).fill(0), sd = new Array(dim).fill(0);
+  const mu = new Array(dim).fill(0),
+    sd = new Array(dim).fill(0);
   for (const v of ftr) v.forEach((x, i) => (mu[i] += x / ftr.length));
   for (const v of ftr) v.forEach((x, i) => (sd[i] += (x - mu[i]) ** 2 / ftr.length));
   const z = (v: number[]) => v.map((x, i) => (x - mu[i]) / (Math.sqrt(sd[i]) + 1e-9));
@@ -273,7 +318,8 @@ function nearestMeanAccuracy(ds: GeneratedDataset): number {
   let correct = 0;
   for (const s of testSet) {
     const v = z(features(s));
-    let best = -1, bestD = Infinity;
+    let best = -1,
+      bestD = Infinity;
     means.forEach((m, c) => {
       const d = m.reduce((a, x, i) => a + (x - v[i]) ** 2, 0);
       if (d < bestD) [best, bestD] = [c, d];
@@ -298,10 +344,22 @@ describe('classes are distinguishable from the motion alone', () => {
 // Descriptions
 
 const GROUPS: Record<string, { anchor: number; joints: string[]; words: RegExp }> = {
-  left_arm: { anchor: L.spine_shoulder, joints: ['shoulder_left', 'elbow_left', 'wrist_left', 'hand_left', 'hand_tip_left', 'thumb_left'], words: /\bleft (arm|hand)|both (arms|hands)/ },
-  right_arm: { anchor: L.spine_shoulder, joints: ['shoulder_right', 'elbow_right', 'wrist_right', 'hand_right', 'hand_tip_right', 'thumb_right'], words: /\bright (arm|hand)|both (arms|hands)/ },
+  left_arm: {
+    anchor: L.spine_shoulder,
+    joints: ['shoulder_left', 'elbow_left', 'wrist_left', 'hand_left', 'hand_tip_left', 'thumb_left'],
+    words: /\bleft (arm|hand)|both (arms|hands)/,
+  },
+  right_arm: {
+    anchor: L.spine_shoulder,
+    joints: ['shoulder_right', 'elbow_right', 'wrist_right', 'hand_right', 'hand_tip_right', 'thumb_right'],
+    words: /\bright (arm|hand)|both (arms|hands)/,
+  },
   left_leg: { anchor: L.spine_base, joints: ['hip_left', 'knee_left', 'ankle_left', 'foot_left'], words: /\bleft (leg|knee|foot)|both (legs|knees|feet)/ },
-  right_leg: { anchor: L.spine_base, joints: ['hip_right', 'knee_right', 'ankle_right', 'foot_right'], words: /\bright (leg|knee|foot)|both (legs|knees|feet)/ },
+  right_leg: {
+    anchor: L.spine_base,
+    joints: ['hip_right', 'knee_right', 'ankle_right', 'foot_right'],
+    words: /\bright (leg|knee|foot)|both (legs|knees|feet)/,
+  },
   head: { anchor: L.spine_shoulder, joints: ['neck', 'head'], words: /\bhead\b/ },
   torso: { anchor: L.spine_base, joints: ['spine_mid', 'spine_shoulder'], words: /upper body|torso|waist/ },
 };
@@ -332,18 +390,26 @@ describe('descriptions (AL, LD, GD) generated from the compositions', () => {
   });
 
   test('hand-checked texts of one composition', () => {
-    const c: ActionComposition = { primitives: [{ limb: 'left_arm', path: 'raise', symmetry: 'single', amplitude: 'full' }], tempo: 'slow', repetitions: 2, locomotion: 'none' };
+    const c: ActionComposition = {
+      primitives: [{ limb: 'left_arm', path: 'raise', symmetry: 'single', amplitude: 'full' }],
+      tempo: 'slow',
+      repetitions: 2,
+      locomotion: 'none',
+    };
     assert.deepEqual(describeComposition(c), {
       label: 'raise left arm',
       ld: 'Lift the left arm forward and up until the left hand is above the head, hold, then lower it back down to the side. Repeated twice, at a slow pace.',
       gd: 'Putting a hand up high, as if to answer a question or reach a top shelf: an upper-body movement with the feet planted, performed with the left side only, in two slow repetitions.',
     });
-    assert.throws(() => describeComposition({ ...c, primitives: [{ limb: 'head', path: 'squat', symmetry: 'single', amplitude: 'full' }] }), /path 'squat' is not supported for head/);
+    assert.throws(
+      () => describeComposition({ ...c, primitives: [{ limb: 'head', path: 'squat', symmetry: 'single', amplitude: 'full' }] }),
+      /path 'squat' is not supported for head/,
+    );
     assert.throws(() => describeComposition({ ...c, locomotion: 'forward' }), /locomotion 'forward' needs exactly a whole_body 'step'/);
   });
 
   test('every LD names the body part that moves most in the data', () => {
-    const sums = quick.classes.map(() => ({} as Record<string, number>));
+    const sums = quick.classes.map(() => ({}) as Record<string, number>);
     for (const s of quick.sequences) for (const [g, v] of Object.entries(groupMotion(s))) sums[s.label][g] = (sums[s.label][g] ?? 0) + v;
     const bad: string[] = [];
     for (const c of quick.classes) {
@@ -360,23 +426,40 @@ describe('descriptions (AL, LD, GD) generated from the compositions', () => {
 
 describe('zero-shot splits', () => {
   test("'35/5' and '30/10'; unseen classes recombine primitives of the seen ones; validation pseudo-splits lie inside the seen classes", () => {
-    assert.deepEqual(quick.splits.map((s) => s.name), ['35/5', '30/10']);
+    assert.deepEqual(
+      quick.splits.map((s) => s.name),
+      ['35/5', '30/10'],
+    );
     const all = quick.classes.map((c) => c.id);
     for (const sp of quick.splits) {
       const k = sp.unseen.length;
-      assert.deepEqual([...sp.seen, ...sp.unseen].sort((a, b) => a - b), all);
+      assert.deepEqual(
+        [...sp.seen, ...sp.unseen].sort((a, b) => a - b),
+        all,
+      );
       assert.equal(sp.valUnseen.length, k);
-      assert.ok(sp.valUnseen.every((i) => sp.seen.includes(i) && !sp.unseen.includes(i)), `${sp.name}: val-unseen outside seen`);
-      assert.deepEqual([...sp.valSeen, ...sp.valUnseen].sort((a, b) => a - b), sp.seen);
+      assert.ok(
+        sp.valUnseen.every((i) => sp.seen.includes(i) && !sp.unseen.includes(i)),
+        `${sp.name}: val-unseen outside seen`,
+      );
+      assert.deepEqual(
+        [...sp.valSeen, ...sp.valUnseen].sort((a, b) => a - b),
+        sp.seen,
+      );
       // every unseen class shares a primitive (body-part kind + path) with some seen class
       const seenKeys = new Set(sp.seen.flatMap((i) => primitiveKeys(ACTION_CATALOGUE[i])));
-      for (const u of sp.unseen) assert.ok(primitiveKeys(ACTION_CATALOGUE[u]).some((p) => seenKeys.has(p)), `${sp.name}: class ${u} shares no primitive`);
+      for (const u of sp.unseen)
+        assert.ok(
+          primitiveKeys(ACTION_CATALOGUE[u]).some((p) => seenKeys.has(p)),
+          `${sp.name}: class ${u} shares no primitive`,
+        );
       const valKeys = new Set(sp.valSeen.flatMap((i) => primitiveKeys(ACTION_CATALOGUE[i])));
       for (const u of sp.valUnseen) assert.ok(primitiveKeys(ACTION_CATALOGUE[u]).some((p) => valKeys.has(p)));
       // the real split meets the strict rule: every factor of an unseen class is seen somewhere
       assert.equal(sp.coverage, 'all-factors');
       const seenFactors = new Set(sp.seen.flatMap((i) => compositionFactors(ACTION_CATALOGUE[i])));
-      for (const u of sp.unseen) for (const f of compositionFactors(ACTION_CATALOGUE[u])) assert.ok(seenFactors.has(f), `${sp.name}: ${f} of class ${u} never seen`);
+      for (const u of sp.unseen)
+        for (const f of compositionFactors(ACTION_CATALOGUE[u])) assert.ok(seenFactors.has(f), `${sp.name}: ${f} of class ${u} never seen`);
       assert.ok(factorsCovered(ACTION_CATALOGUE, sp.valUnseen, sp.valSeen, sp.valCoverage));
     }
   });

@@ -7,7 +7,7 @@ import { createInspectCommand } from '../../lib/cli/commands/inspect';
 import { command } from '../../lib/cli/commands/inspect';
 import { CliUsageError } from '../../lib/cli/registry';
 import { detectFormat, inspectPath } from '../../lib/data/inspect';
-import { loadNtuMissingList } from '../../lib/data/ntu-skeleton';
+import { loadNtuMissingList } from '../../lib/data/datasets/ntu';
 import { encodeMat5 } from '../../lib/data/mat5';
 import { locateData } from '../../lib/data/paths';
 
@@ -108,7 +108,13 @@ describe('fsvae inspect on generated files', () => {
     assert.deepEqual(s.skipped, [{ count: 1, reason: 'on the NTU missing-skeleton list (list.txt)' }]);
     assert.deepEqual(s.frames, { min: 3, median: 4, max: 5 });
     assert.deepEqual(s.bodies, { min: 1, max: 2 });
-    assert.deepEqual(s.classes.map((c) => [c.label, c.count, c.name]), [[0, 1, 'drink water'], [1, 1, 'eat meal/snack']]);
+    assert.deepEqual(
+      s.classes.map((c) => [c.label, c.count, c.name]),
+      [
+        [0, 1, 'drink water'],
+        [1, 1, 'eat meal/snack'],
+      ],
+    );
   });
 
   test('MSR folder with an all-zero file, and --json output', async () => {
@@ -178,27 +184,43 @@ describe('fsvae inspect on generated files', () => {
 describe('fsvae inspect on bad input: clear error, exit code 1', () => {
   const cases: [string, () => string, RegExp][] = [
     ['missing path', () => '/nonexistent/fsvae/data', /\/nonexistent\/fsvae\/data: no such file or folder/],
-    ['unknown file', () => {
-      const p = path.join(tmp('bad'), 'notes.csv');
-      fs.writeFileSync(p, 'a,b\n1,2\n');
-      return p;
-    }, /notes\.csv: unrecognised file format\. Supported: NTU \.skeleton/],
+    [
+      'unknown file',
+      () => {
+        const p = path.join(tmp('bad'), 'notes.csv');
+        fs.writeFileSync(p, 'a,b\n1,2\n');
+        return p;
+      },
+      /notes\.csv: unrecognised file format\. Supported: NTU \.skeleton/,
+    ],
     ['empty folder', () => tmp('empty'), /no recognised files in this folder/],
-    ['truncated NTU file', () => {
-      const p = path.join(tmp('ntu-bad'), 'S001C001P001R001A001.skeleton');
-      fs.writeFileSync(p, ntuText(3, 1).split('\r\n').slice(0, 40).join('\r\n'));
-      return p;
-    }, /S001C001P001R001A001\.skeleton: the file ends .* truncated/],
-    ['PKU skeleton file alone', () => {
-      const p = path.join(tmp('pku1'), '0002-L.txt');
-      fs.writeFileSync(p, `${new Array(150).fill('1').join(' ')}\n`);
-      return p;
-    }, /0002-L\.txt: looks like a PKU-MMD skeleton file; a PKU-MMD video needs both files/],
-    ['folder of all-zero MSR files', () => {
-      const d = tmp('msr0');
-      fs.writeFileSync(path.join(d, 'a13_s09_e02_skeleton3D.txt'), '0 0 0 0\n'.repeat(20));
-      return d;
-    }, /no readable sequence \(1 all-zero files/],
+    [
+      'truncated NTU file',
+      () => {
+        const p = path.join(tmp('ntu-bad'), 'S001C001P001R001A001.skeleton');
+        fs.writeFileSync(p, ntuText(3, 1).split('\r\n').slice(0, 40).join('\r\n'));
+        return p;
+      },
+      /S001C001P001R001A001\.skeleton: the file ends .* truncated/,
+    ],
+    [
+      'PKU skeleton file alone',
+      () => {
+        const p = path.join(tmp('pku1'), '0002-L.txt');
+        fs.writeFileSync(p, `${new Array(150).fill('1').join(' ')}\n`);
+        return p;
+      },
+      /0002-L\.txt: looks like a PKU-MMD skeleton file; a PKU-MMD video needs both files/,
+    ],
+    [
+      'folder of all-zero MSR files',
+      () => {
+        const d = tmp('msr0');
+        fs.writeFileSync(path.join(d, 'a13_s09_e02_skeleton3D.txt'), '0 0 0 0\n'.repeat(20));
+        return d;
+      },
+      /no readable sequence \(1 all-zero files/,
+    ],
   ];
   for (const [name, make, re] of cases) {
     test(name, async () => {

@@ -4,9 +4,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  MSR_ACTION3D_JOINT_ORDER, MSR_ACTION3D_TO_KINECT_V1, MsrAllZeroError, parseMsrAction3d, parseMsrAction3dName,
-  readMsrAction3dFile, readMsrAction3dFolder,
-} from '../../lib/data/msr-action3d';
+  MSR_ACTION3D_JOINT_ORDER,
+  MSR_ACTION3D_TO_KINECT_V1,
+  MsrAllZeroError,
+  parseMsrAction3d,
+  parseMsrAction3dName,
+  readMsrAction3dFile,
+  readMsrAction3dFolder,
+} from '../../lib/data/datasets/msr-action3d';
 import { KINECT_V1_20 } from '../../lib/data/layouts';
 import { checkBoneSymmetry } from '../../lib/data/preprocess';
 import { makeSequence } from '../../lib/data/skeleton';
@@ -16,17 +21,32 @@ import { assertClose } from '../helpers';
 /**
  * R3DG's process_skeletal_data.m (Vemulapalli et al., CVPR 2014): MSR row k holds Kinect SDK
  * joint R3DG_ORDER[k] (1-based). Kept here as the raw index vector, independent of the joint
- * names in msr-action3d.ts.
+ * names in lib/data/datasets/msr-action3d/.
  */
 const R3DG_ORDER = [5, 9, 3, 2, 13, 17, 1, 6, 10, 7, 11, 8, 12, 14, 18, 15, 19, 16, 20, 4];
 
 /** A standing Kinect v1 skeleton (SDK order, metres, facing the sensor: left at smaller x). */
 const REST: number[][] = [
-  [0, 0, 3], [0, 0.1, 3], [0, 0.45, 3], [0, 0.62, 3.02],
-  [-0.18, 0.42, 3], [-0.22, 0.15, 3.02], [-0.24, -0.1, 3.01], [-0.25, -0.18, 3],
-  [0.18, 0.42, 3], [0.22, 0.15, 3.02], [0.24, -0.1, 3.01], [0.25, -0.18, 3],
-  [-0.09, -0.05, 3], [-0.1, -0.48, 3.01], [-0.1, -0.88, 3.02], [-0.1, -0.93, 2.92],
-  [0.09, -0.05, 3], [0.1, -0.48, 3.01], [0.1, -0.88, 3.02], [0.1, -0.93, 2.92],
+  [0, 0, 3],
+  [0, 0.1, 3],
+  [0, 0.45, 3],
+  [0, 0.62, 3.02],
+  [-0.18, 0.42, 3],
+  [-0.22, 0.15, 3.02],
+  [-0.24, -0.1, 3.01],
+  [-0.25, -0.18, 3],
+  [0.18, 0.42, 3],
+  [0.22, 0.15, 3.02],
+  [0.24, -0.1, 3.01],
+  [0.25, -0.18, 3],
+  [-0.09, -0.05, 3],
+  [-0.1, -0.48, 3.01],
+  [-0.1, -0.88, 3.02],
+  [-0.1, -0.93, 2.92],
+  [0.09, -0.05, 3],
+  [0.1, -0.48, 3.01],
+  [0.1, -0.88, 3.02],
+  [0.1, -0.93, 2.92],
 ];
 
 /** Frame t: the body walks along x and raises the right arm about the right shoulder (rigid, so bone lengths stay). */
@@ -61,7 +81,10 @@ function msrText(frames: number, quirks: { trailing?: boolean; blank?: boolean }
 describe('MSR Action3D joint order (R3DG convention)', () => {
   test('names agree with the R3DG index vector', () => {
     // MSR row k → canonical index R3DG_ORDER[k] − 1, since KINECT_V1_20 is the SDK order
-    assert.deepEqual(MSR_ACTION3D_TO_KINECT_V1, R3DG_ORDER.map((i) => i - 1));
+    assert.deepEqual(
+      MSR_ACTION3D_TO_KINECT_V1,
+      R3DG_ORDER.map((i) => i - 1),
+    );
     assert.equal(new Set(MSR_ACTION3D_TO_KINECT_V1).size, 20);
     assert.equal(MSR_ACTION3D_JOINT_ORDER[0], 'shoulder_left');
     assert.equal(MSR_ACTION3D_JOINT_ORDER[19], 'head');
@@ -84,7 +107,10 @@ describe('MSR Action3D joint order (R3DG convention)', () => {
 
   test('negative control: the same file read as if it were in SDK order is asymmetric', () => {
     const text = msrText(5);
-    const rows = text.trim().split('\n').map((l) => l.trim().split(/\s+/).slice(0, 3).map(Number));
+    const rows = text
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/).slice(0, 3).map(Number));
     const wrong = makeSequence({ id: 'wrong', label: 0, layout: 'kinect-v1-20', bodies: 1, frames: 5, joints: 20, data: Float32Array.from(rows.flat()) });
     const r = checkBoneSymmetry(wrong, KINECT_V1_20);
     assert.ok(r.medianRelDiff > 0.3, `median relative difference ${r.medianRelDiff}`);
@@ -122,7 +148,14 @@ describe('MSR Action3D file format and quirks', () => {
 
   test('an all-zero file is rejected with a clear error; the folder reader skips and reports it', () => {
     const zero = write('a13_s09_e02_skeleton3D.txt', '0 0 0 0\n'.repeat(40));
-    assert.throws(() => readMsrAction3dFile(zero), (e: unknown) => e instanceof FsvaeInputError && e instanceof MsrAllZeroError && e.name === 'FsvaeInputError' && /a13_s09_e02_skeleton3D\.txt: all 2 frames are zero/.test(e.message));
+    assert.throws(
+      () => readMsrAction3dFile(zero),
+      (e: unknown) =>
+        e instanceof FsvaeInputError &&
+        e instanceof MsrAllZeroError &&
+        e.name === 'FsvaeInputError' &&
+        /a13_s09_e02_skeleton3D\.txt: all 2 frames are zero/.test(e.message),
+    );
     write('a01_s01_e01_skeleton3D.txt', msrText(3));
     const r = readMsrAction3dFolder(dir);
     assert.deepEqual(r.skipped, ['a13_s09_e02_skeleton3D.txt']);
@@ -132,6 +165,10 @@ describe('MSR Action3D file format and quirks', () => {
   test('row count not a multiple of 20 is an error naming the file', () => {
     const lines = msrText(3).trim().split('\n');
     const p = write('a02_s01_e01_skeleton3D.txt', lines.slice(0, 47).join('\n'));
-    assert.throws(() => readMsrAction3dFile(p), (e: unknown) => e instanceof FsvaeInputError && e.message.includes(p) && /47 joint rows is not a multiple of 20 .*2 whole frames \+ 7 rows/.test(e.message));
+    assert.throws(
+      () => readMsrAction3dFile(p),
+      (e: unknown) =>
+        e instanceof FsvaeInputError && e.message.includes(p) && /47 joint rows is not a multiple of 20 .*2 whole frames \+ 7 rows/.test(e.message),
+    );
   });
 });

@@ -4,7 +4,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
-  NpyArray, encodeNpy, parseNpy, readNpy, readNpyFloat32Matrix, readNpyIndexList, readNpyLabels, writeNpy,
+  NpyArray,
+  encodeNpy,
+  npyItemSize,
+  parseNpy,
+  parseNpyHeader,
+  readNpy,
+  readNpyFloat32Matrix,
+  readNpyHeader,
+  readNpyIndexList,
+  readNpyIntegers,
+  readNpyLabels,
+  readNpyStrings,
+  writeNpy,
 } from '../../lib/data/npy';
 import { locateData } from '../../lib/data/paths';
 import { FsvaeInputError } from '../../lib/util/assert';
@@ -70,7 +82,10 @@ describe('parseNpy on hand-built buffers', () => {
     assert.equal(a.dtype, 'float32');
     assert.deepEqual(a.shape, [2, 3]);
     assert.ok(a.data instanceof Float32Array);
-    assert.deepEqual(Array.from(a.data as Float32Array), vals.map((v) => Math.fround(v)));
+    assert.deepEqual(
+      Array.from(a.data as Float32Array),
+      vals.map((v) => Math.fround(v)),
+    );
   });
   test('float64, int32, int64 (beyond 2^53), uint8 and bool', () => {
     const f8 = parseNpy(handNpy(dictOf('<f8', '(2,)'), bytesOf('f8', [Math.PI, -1e300])), 'a');
@@ -142,14 +157,22 @@ describe('parseNpy rejects bad input with the file named', () => {
     const b = good();
     throwsInput(() => parseNpy(b.subarray(0, b.length - 1), 't.npy'), 't.npy', 'truncated', '16 bytes', '15');
     throwsInput(() => parseNpy(b.subarray(0, 8), 'p.npy'), 'p.npy', 'ends inside the .npy preamble (8 bytes');
-    throwsInput(() => parseNpy(b.subarray(0, 70), 'h.npy'), 'h.npy', 'ends inside the .npy header (header needs 64 bytes, file has 70)'.replace('64', String(b.length - 16)));
+    throwsInput(
+      () => parseNpy(b.subarray(0, 70), 'h.npy'),
+      'h.npy',
+      'ends inside the .npy header (header needs 64 bytes, file has 70)'.replace('64', String(b.length - 16)),
+    );
     throwsInput(() => parseNpy(handNpy(dictOf('<f4', '(2, 3)'), bytesOf('f4', [1, 2, 3, 4])), 'l.npy'), 'l.npy', 'truncated');
     throwsInput(() => parseNpy(handNpy(dictOf('<f4', '(1, 2)'), bytesOf('f4', [1, 2, 3, 4])), 'm.npy'), 'm.npy', 'accounts for 8', '16');
   });
   test('object, string and structured arrays, unknown dtypes', () => {
     throwsInput(() => parseNpy(handNpy(dictOf('|O', '(2,)'), new Uint8Array(16)), 'o.npy'), 'o.npy', 'object');
     throwsInput(() => parseNpy(handNpy(dictOf('<U25', '(1,)'), new Uint8Array(100)), 'u.npy'), 'u.npy', 'string');
-    throwsInput(() => parseNpy(handNpy(`{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }`, new Uint8Array(4)), 's.npy'), 's.npy', 'structured');
+    throwsInput(
+      () => parseNpy(handNpy(`{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }`, new Uint8Array(4)), 's.npy'),
+      's.npy',
+      'structured',
+    );
     throwsInput(() => parseNpy(handNpy(dictOf('<c8', '(1,)'), new Uint8Array(8)), 'c.npy'), 'c.npy', "unsupported dtype '<c8'");
     throwsInput(() => parseNpy(handNpy(dictOf('<f2', '(1,)'), new Uint8Array(2)), 'h.npy'), 'h.npy', '<f2');
   });
@@ -281,6 +304,121 @@ describe('readNpyFloat32Matrix and readNpyLabels', () => {
   });
 });
 
+describe('readNpyHeader: the preamble and header only', () => {
+  test('a hand-written 1.0 header: descr, shape, fortran order and data offset, without reading (or needing) the data', () => {
+    const dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (1000, 1000), }";
+    // 6 magic bytes, version 1.0, header length 118 (uint16 LE), the dict, 52 spaces, '\n': 10 + 118 = 128 bytes
+    const bytes = Buffer.concat([
+      Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 118, 0]),
+      Buffer.from(dict + ' '.repeat(52) + '\n', 'latin1'),
+      Buffer.from([1, 2, 3, 4]),
+    ]);
+    assert.equal(bytes.length, 132);
+    const file = path.join(tmpDir(), 'big.npy');
+    fs.writeFileSync(file, bytes);
+    assert.deepEqual(readNpyHeader(file), { descr: '<f4', fortranOrder: false, shape: [1000, 1000], dataOffset: 128, version: 1 });
+    assert.deepEqual(parseNpyHeader(bytes, file), readNpyHeader(file));
+    // the full reader wants the 4,000,000 data bytes the header announces
+    throwsInput(() => readNpy(file), file, 'truncated data');
+  });
+
+  test('a 2.0 header with a dtype and order the full reader refuses is reported as written', () => {
+    const dict = "{'descr': '>i2', 'fortran_order': True, 'shape': (3,), }";
+    const bytes = Buffer.concat([
+      Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 2, 0, 116, 0, 0, 0]),
+      Buffer.from(dict + ' '.repeat(59) + '\n', 'latin1'),
+      Buffer.from([0, 1, 0, 2, 0, 3]),
+    ]);
+    const file = path.join(tmpDir(), 'be.npy');
+    fs.writeFileSync(file, bytes);
+    assert.deepEqual(readNpyHeader(file), { descr: '>i2', fortranOrder: true, shape: [3], dataOffset: 128, version: 2 });
+    throwsInput(() => readNpy(file), file);
+    // agrees with handNpy's layout, and with the full reader's header on a file both read
+    const ok = path.join(tmpDir(), 'ok.npy');
+    fs.writeFileSync(ok, handNpy(dictOf('<i8', '(2, 3)'), bytesOf('i8', [1, 2, 3, 4, 5, 6])));
+    assert.deepEqual(readNpyHeader(ok), { descr: '<i8', fortranOrder: false, shape: [2, 3], dataOffset: 128, version: 1 });
+    assert.deepEqual(readNpy(ok).shape, [2, 3]);
+  });
+
+  test('bad files are FsvaeInputErrors naming the file', () => {
+    const dir = tmpDir();
+    const write = (name: string, bytes: Uint8Array) => {
+      const f = path.join(dir, name);
+      fs.writeFileSync(f, bytes);
+      return f;
+    };
+    const magic = write('magic.npy', Buffer.from('PK\x03\x04 not numpy at all', 'latin1'));
+    throwsInput(() => readNpyHeader(magic), magic, 'not a .npy file');
+    const full = handNpy(dictOf('<f4', '(2,)'), bytesOf('f4', [1, 2]));
+    const cut = write('cut.npy', full.subarray(0, 40));
+    throwsInput(() => readNpyHeader(cut), cut, 'file ends inside the .npy header');
+    const short = write('short.npy', full.subarray(0, 7));
+    throwsInput(() => readNpyHeader(short), short, 'preamble');
+    const rec = write('rec.npy', handNpy("{'descr': [('a', '<i4')], 'fortran_order': False, 'shape': (1,), }", new Uint8Array(4)));
+    throwsInput(() => readNpyHeader(rec), rec, 'structured');
+    const shape = write('shape.npy', handNpy(dictOf('<f4', '(-1,)'), new Uint8Array(0)));
+    throwsInput(() => readNpyHeader(shape), shape, "'shape'");
+    const absent = path.join(dir, 'absent.npy');
+    throwsInput(() => readNpyHeader(absent), absent);
+  });
+
+  test('npyItemSize and readNpyIntegers: any integer width and byte order', () => {
+    assert.equal(npyItemSize('<f4'), 4);
+    assert.equal(npyItemSize('|u1'), 1);
+    assert.equal(npyItemSize('<U12'), 48);
+    assert.ok(Number.isNaN(npyItemSize('|O')));
+    const dir = tmpDir();
+    const i2 = path.join(dir, 'i2.npy');
+    fs.writeFileSync(i2, handNpy(dictOf('<i2', '(3,)'), Uint8Array.from([0xff, 0xff, 7, 0, 0, 1])));
+    assert.deepEqual(readNpyIntegers(i2), [-1, 7, 256]);
+    const u4 = path.join(dir, 'u4.npy');
+    fs.writeFileSync(u4, handNpy(dictOf('>u4', '(2,)'), Uint8Array.from([0, 0, 0, 5, 0xff, 0xff, 0xff, 0xff])));
+    assert.deepEqual(readNpyIntegers(u4, readNpyHeader(u4)), [5, 4294967295]);
+    const f4 = path.join(dir, 'f4.npy');
+    fs.writeFileSync(f4, handNpy(dictOf('<f4', '(1,)'), bytesOf('f4', [1])));
+    throwsInput(() => readNpyIntegers(f4), f4, 'integer dtype');
+  });
+});
+
+describe('readNpyStrings: fixed-width unicode arrays', () => {
+  /** UTF-32LE code points of each string, NUL-padded to `width`. */
+  const utf32 = (strings: string[], width: number): Uint8Array => {
+    const dv = new DataView(new ArrayBuffer(strings.length * width * 4));
+    strings.forEach((str, i) => [...str].forEach((ch, c) => dv.setUint32((i * width + c) * 4, ch.codePointAt(0)!, true)));
+    return new Uint8Array(dv.buffer);
+  };
+
+  test('a hand-written <U6 array, astral characters included; trailing NULs dropped', () => {
+    const file = path.join(tmpDir(), 'labels.npy');
+    fs.writeFileSync(file, handNpy(dictOf('<U6', '(3,)'), utf32(['throw', 'hüg', 'a🙂b'], 6)));
+    assert.deepEqual(readNpyHeader(file), { descr: '<U6', fortranOrder: false, shape: [3], dataOffset: 128, version: 1 });
+    assert.deepEqual(readNpyStrings(file), ['throw', 'hüg', 'a🙂b']);
+    // the numeric reader refuses it
+    throwsInput(() => readNpy(file), file, "string/void dtype '<U6'");
+  });
+
+  test('not strings, not 1-d, big-endian, Fortran order, short data and bad magic are refused naming the file', () => {
+    const dir = tmpDir();
+    const write = (name: string, bytes: Uint8Array) => {
+      const f = path.join(dir, name);
+      fs.writeFileSync(f, bytes);
+      return f;
+    };
+    const f4 = write('f4.npy', handNpy(dictOf('<f4', '(1,)'), bytesOf('f4', [1])));
+    throwsInput(() => readNpyStrings(f4), f4, 'expected a 1-d array of unicode strings');
+    const twoD = write('2d.npy', handNpy(dictOf('<U2', '(1, 1)'), utf32(['ab'], 2)));
+    throwsInput(() => readNpyStrings(twoD), twoD, 'expected a 1-d array of unicode strings');
+    const be = write('be.npy', handNpy(dictOf('>U2', '(1,)'), new Uint8Array(8)));
+    throwsInput(() => readNpyStrings(be), be, 'big-endian');
+    const fo = write('fo.npy', handNpy(dictOf('<U2', '(1,)', 'True'), utf32(['ab'], 2)));
+    throwsInput(() => readNpyStrings(fo), fo, 'fortran_order');
+    const short = write('short.npy', handNpy(dictOf('<U4', '(2,)'), utf32(['ab'], 4)));
+    throwsInput(() => readNpyStrings(short), short, '16 data bytes, the header needs 32');
+    const magic = write('magic.npy', Buffer.from('not a numpy file', 'latin1'));
+    throwsInput(() => readNpyStrings(magic), magic, 'bad magic');
+  });
+});
+
 describe('cross-check with numpy (optional)', () => {
   const py = '/usr/bin/python3';
   const hasNumpy = fs.existsSync(py) && spawnSync(py, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
@@ -308,9 +446,43 @@ np.save(os.path.join(d, 'np_obj.npy'), np.array([{'a': 1}], dtype=object), allow
     assert.deepEqual(Array.from(readNpy(path.join(dir, 'np_be.npy')).data as Float64Array), [1.25, -3, 7, 0.5]);
     assert.deepEqual(Array.from(readNpy(path.join(dir, 'np_bei.npy')).data as Int32Array), [258, -2]);
     const v2 = readNpy(path.join(dir, 'np_v2.npy'));
-    assert.deepEqual([v2.shape, Array.from(v2.data as Int32Array)], [[2, 3], [0, 1, 2, 3, 4, 5]]);
+    assert.deepEqual(
+      [v2.shape, Array.from(v2.data as Int32Array)],
+      [
+        [2, 3],
+        [0, 1, 2, 3, 4, 5],
+      ],
+    );
     assert.deepEqual(Array.from(readNpy(path.join(dir, 'np_v3.npy')).data as Float32Array), [0, 1, 2]);
     throwsInput(() => readNpy(path.join(dir, 'np_fortran.npy')), 'np_fortran.npy', 'Fortran');
     throwsInput(() => readNpy(path.join(dir, 'np_obj.npy')), 'np_obj.npy', 'object');
+  });
+
+  test('readNpyHeader, readNpyIntegers and readNpyStrings agree with numpy on files numpy wrote', (t) => {
+    if (!hasNumpy) return t.skip(`${py} with numpy not available`);
+    const dir = tmpDir();
+    const script = `
+import numpy as np, os, json
+d = ${JSON.stringify(dir)}
+np.save(os.path.join(d, 'u.npy'), np.array(['throw', 'h\u00fcg', 'a\\U0001F642b']))
+np.save(os.path.join(d, 'u2.npy'), np.array([7, 65535, 0], dtype='<u2'))
+np.save(os.path.join(d, 'fo.npy'), np.asfortranarray(np.zeros((2, 3), dtype='>f8')))
+with open(os.path.join(d, 'v2.npy'), 'wb') as f: np.lib.format.write_array(f, np.zeros((4, 5), dtype=np.int8), version=(2, 0))
+with open(os.path.join(d, 'v3.npy'), 'wb') as f: np.lib.format.write_array(f, np.array(['x\u00e9'], dtype='<U2'), version=(3, 0))
+out = {}
+for n in ['u', 'u2', 'fo', 'v2', 'v3']:
+  with open(os.path.join(d, n + '.npy'), 'rb') as f:
+    v = np.lib.format.read_magic(f)
+    shape, fo, dt = (np.lib.format.read_array_header_1_0 if v == (1, 0) else np.lib.format.read_array_header_2_0)(f)
+    out[n] = {'descr': dt.str, 'fortranOrder': fo, 'shape': list(shape), 'dataOffset': f.tell(), 'version': v[0]}
+print(json.dumps(out))
+`;
+    const r = spawnSync(py, ['-c', script], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const want = JSON.parse(r.stdout) as Record<string, unknown>;
+    for (const [n, h] of Object.entries(want)) assert.deepEqual(readNpyHeader(path.join(dir, `${n}.npy`)), h, n);
+    assert.deepEqual(readNpyStrings(path.join(dir, 'u.npy')), ['throw', 'hüg', 'a🙂b']);
+    assert.deepEqual(readNpyStrings(path.join(dir, 'v3.npy')), ['xé']);
+    assert.deepEqual(readNpyIntegers(path.join(dir, 'u2.npy')), [7, 65535, 0]);
   });
 });

@@ -3,9 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  bodyActivity, loadNtuMissingList, parseNtuSampleName, parseNtuSkeleton, readNtuFolder, readNtuSkeleton,
-} from '../../lib/data/ntu-skeleton';
+import { bodyActivity, loadNtuMissingList, parseNtuSampleName, parseNtuSkeleton, readNtuFolder, readNtuSkeleton } from '../../lib/data/datasets/ntu';
 import { locateData } from '../../lib/data/paths';
 import { checkBoneSymmetry } from '../../lib/data/preprocess';
 import { KINECT_V2_25 } from '../../lib/data/layouts';
@@ -33,7 +31,12 @@ const tmp = () => fs.mkdtempSync(path.join(root, 'd'));
 describe('NTU sample names', () => {
   test('SsssCcccPpppRrrrAaaa fields and label', () => {
     assert.deepEqual(parseNtuSampleName('/x/S017C003P020R002A060.skeleton'), {
-      name: 'S017C003P020R002A060', setup: 17, camera: 3, performer: 20, replication: 2, action: 60,
+      name: 'S017C003P020R002A060',
+      setup: 17,
+      camera: 3,
+      performer: 20,
+      replication: 2,
+      action: 60,
     });
     assert.equal(parseNtuSampleName('S01C003P020R002A060.skeleton'), null);
     assert.equal(parseNtuSampleName('a01_s01_e00_v01.json'), null);
@@ -43,7 +46,9 @@ describe('NTU sample names', () => {
 describe('NTU .skeleton parser on hand-written files', () => {
   const still = (x: number) => (j: number) => [x + 0.01 * j, 0.02 * j, 3];
   test('one body, coordinates in Kinect v2 order, label = A − 1, CRLF', () => {
-    const s = parseNtuSkeleton(ntuText([[{ id: '7', xyz: still(0.5) }], [{ id: '7', xyz: still(0.6) }]]), '/d/S002C001P003R001A013.skeleton', { missing: null });
+    const s = parseNtuSkeleton(ntuText([[{ id: '7', xyz: still(0.5) }], [{ id: '7', xyz: still(0.6) }]]), '/d/S002C001P003R001A013.skeleton', {
+      missing: null,
+    });
     assert.equal(s.frames, 2);
     assert.equal(s.bodies, 1);
     assert.equal(s.label, 12);
@@ -56,12 +61,25 @@ describe('NTU .skeleton parser on hand-written files', () => {
   });
 
   test('frames with 0 bodies and a body absent in some frames are zero-padded', () => {
-    const text = ntuText([[{ id: '100', xyz: still(0.1) }], [], [{ id: '100', xyz: still(0.3) }, { id: '200', xyz: still(-1) }]], '\n');
+    const text = ntuText(
+      [
+        [{ id: '100', xyz: still(0.1) }],
+        [],
+        [
+          { id: '100', xyz: still(0.3) },
+          { id: '200', xyz: still(-1) },
+        ],
+      ],
+      '\n',
+    );
     const s = parseNtuSkeleton(text, 'S001C001P001R001A050.skeleton', { missing: null });
     assert.equal(s.frames, 3);
     assert.equal(s.bodies, 2);
-    const body = (b: number, t: number) => Array.from(s.data.subarray(((b * 3 + t) * 25) * 3, ((b * 3 + t + 1) * 25) * 3));
-    assert.ok(body(0, 1).every((v) => v === 0), 'frame with 0 bodies is zero');
+    const body = (b: number, t: number) => Array.from(s.data.subarray((b * 3 + t) * 25 * 3, (b * 3 + t + 1) * 25 * 3));
+    assert.ok(
+      body(0, 1).every((v) => v === 0),
+      'frame with 0 bodies is zero',
+    );
     assert.ok(body(1, 0).every((v) => v === 0) && body(1, 1).every((v) => v === 0), 'body 200 absent in frames 1-2');
     // body 100 moves (activity > 0), body 200 appears once (activity 0): 100 comes first
     assert.equal(s.meta?.bodyIds, '100,200');
@@ -93,7 +111,10 @@ describe('NTU .skeleton parser on hand-written files', () => {
   });
 
   test('a file where no body is tracked is refused', () => {
-    assert.throws(() => parseNtuSkeleton(ntuText([[], []]), 'S001C001P001R001A001.skeleton', { missing: null }), (e: unknown) => e instanceof FsvaeInputError && /no body is tracked in any of the 2 frames/.test(e.message));
+    assert.throws(
+      () => parseNtuSkeleton(ntuText([[], []]), 'S001C001P001R001A001.skeleton', { missing: null }),
+      (e: unknown) => e instanceof FsvaeInputError && /no body is tracked in any of the 2 frames/.test(e.message),
+    );
   });
 });
 
@@ -118,8 +139,10 @@ describe('NTU missing-skeleton lists', () => {
     const listFile = path.join(dir, 'missing.txt');
     fs.writeFileSync(listFile, 'S001C002P005R002A008\nS009C001P001R001A001\n');
     const missing = loadNtuMissingList([listFile]);
-    assert.throws(() => readNtuSkeleton(path.join(dir, 'S001C002P005R002A008.skeleton'), { missing }),
-      (e: unknown) => e instanceof FsvaeInputError && /S001C002P005R002A008 is on the official NTU missing-skeleton list \(missing\.txt\)/.test(e.message));
+    assert.throws(
+      () => readNtuSkeleton(path.join(dir, 'S001C002P005R002A008.skeleton'), { missing }),
+      (e: unknown) => e instanceof FsvaeInputError && /S001C002P005R002A008 is on the official NTU missing-skeleton list \(missing\.txt\)/.test(e.message),
+    );
     const r = readNtuFolder(dir, { missing });
     assert.deepEqual(r.skipped, ['S001C002P005R002A008']);
     assert.equal(r.sequences.length, 1);
@@ -151,10 +174,16 @@ describe('NTU real samples (ntu-samples/)', () => {
     const r = readNtuFolder(loc.path);
     assert.equal(r.skipped.length, 0);
     assert.equal(r.missingListSources.length, 2);
-    assert.deepEqual(r.sequences.map((s) => s.id), Object.keys(EXPECTED));
+    assert.deepEqual(
+      r.sequences.map((s) => s.id),
+      Object.keys(EXPECTED),
+    );
     for (const s of r.sequences) {
       const e = EXPECTED[s.id];
-      const lines: number = fs.readFileSync(path.join(loc.path, `${s.id}.skeleton`), 'utf8').split('\n').filter((x) => x.trim()).length;
+      const lines: number = fs
+        .readFileSync(path.join(loc.path, `${s.id}.skeleton`), 'utf8')
+        .split('\n')
+        .filter((x) => x.trim()).length;
       assert.equal(lines, 1 + e.frames + 27 * e.frames * e.bodies, `${s.id}: independent line count`);
       assert.equal(s.frames, e.frames, s.id);
       assert.equal(s.bodies, e.bodies, s.id);

@@ -3,9 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  findPkuMmdDirs, parsePkuMmdLabels, parsePkuMmdSkeleton, pkuMmdSegments, readPkuMmdFolder, readPkuMmdVideo,
-} from '../../lib/data/pku-mmd';
+import { findPkuMmdDirs, parsePkuMmdLabels, parsePkuMmdSkeleton, pkuMmdSegments, readPkuMmdFolder, readPkuMmdVideo } from '../../lib/data/datasets/pku51';
 import { FsvaeInputError } from '../../lib/util/assert';
 
 /** Frame t, body b, joint j, axis c has the value b·50 + t + j/100 + c/1000 (body 1 zero unless `two`); below 100 m for t < 49. */
@@ -36,7 +34,10 @@ describe('PKU-MMD label and skeleton files', () => {
   });
 
   test('skeleton: 150 values per line split into 2 bodies × 25 joints × xyz', () => {
-    const v = parsePkuMmdSkeleton(skeletonText(4, (t) => t === 2), '/d/0002-L.txt');
+    const v = parsePkuMmdSkeleton(
+      skeletonText(4, (t) => t === 2),
+      '/d/0002-L.txt',
+    );
     assert.equal(v.id, '0002-L');
     assert.equal(v.frames, 4);
     // body 0, frame 3, joint 24, z; body 1, frame 2, joint 0, x
@@ -46,9 +47,19 @@ describe('PKU-MMD label and skeleton files', () => {
   });
 
   test('segments: label = class − 1, frames start..end inclusive (1-based), second body kept only where present', () => {
-    const v = parsePkuMmdSkeleton(skeletonText(30, (t) => t >= 20), '0005-M.txt');
+    const v = parsePkuMmdSkeleton(
+      skeletonText(30, (t) => t >= 20),
+      '0005-M.txt',
+    );
     const segs = pkuMmdSegments(v, parsePkuMmdLabels('12,1,5,1\n51,21,30,2\n1,8,8,1\n', 'lab.txt'), 'lab.txt');
-    assert.deepEqual(segs.map((s) => [s.id, s.label, s.frames, s.bodies]), [['0005-M#1', 11, 5, 1], ['0005-M#2', 50, 10, 2], ['0005-M#3', 0, 1, 1]]);
+    assert.deepEqual(
+      segs.map((s) => [s.id, s.label, s.frames, s.bodies]),
+      [
+        ['0005-M#1', 11, 5, 1],
+        ['0005-M#2', 50, 10, 2],
+        ['0005-M#3', 0, 1, 1],
+      ],
+    );
     // segment 2 starts at file line 21 = t 20
     assert.equal(segs[1].data[0], Math.fround(value(0, 20, 0, 0)));
     assert.equal(segs[1].data[10 * 75], Math.fround(value(1, 20, 0, 0)));
@@ -59,7 +70,10 @@ describe('PKU-MMD label and skeleton files', () => {
     assert.deepEqual(Array.from(z[0].data), Array.from(segs[0].data));
   });
 
-  const v = parsePkuMmdSkeleton(skeletonText(30, () => false), 'v.txt');
+  const v = parsePkuMmdSkeleton(
+    skeletonText(30, () => false),
+    'v.txt',
+  );
   const bad: [string, string, RegExp][] = [
     ['end past the video', '3,25,31,1', /segment 25\.\.31 is outside the video's frames 1\.\.30/],
     ['frame 0 with 1-based numbering', '3,0,5,1', /outside the video's frames 1\.\.30.*pass frameBase 0/],
@@ -82,15 +96,24 @@ describe('PKU-MMD folders', () => {
     const root = tmp();
     fs.mkdirSync(path.join(root, 'PKU_Skeleton_Renew'));
     fs.mkdirSync(path.join(root, 'Train_Label_PKU_final'));
-    fs.writeFileSync(path.join(root, 'PKU_Skeleton_Renew', '0002-L.txt'), skeletonText(12, () => true));
-    fs.writeFileSync(path.join(root, 'PKU_Skeleton_Renew', '0002-M.txt'), skeletonText(8, () => false));
+    fs.writeFileSync(
+      path.join(root, 'PKU_Skeleton_Renew', '0002-L.txt'),
+      skeletonText(12, () => true),
+    );
+    fs.writeFileSync(
+      path.join(root, 'PKU_Skeleton_Renew', '0002-M.txt'),
+      skeletonText(8, () => false),
+    );
     fs.writeFileSync(path.join(root, 'Train_Label_PKU_final', '0002-L.txt'), '5,1,4,1\n6,6,12,1\n');
     fs.writeFileSync(path.join(root, 'Train_Label_PKU_final', '0002-M.txt'), '5,2,3,2\n');
     const dirs = findPkuMmdDirs(root);
     assert.deepEqual(dirs, { skeletonDir: path.join(root, 'PKU_Skeleton_Renew'), labelDir: path.join(root, 'Train_Label_PKU_final') });
     const r = readPkuMmdFolder(root);
     assert.equal(r.videos, 2);
-    assert.deepEqual(r.sequences.map((s) => `${s.id}:${s.label}:${s.frames}:${s.bodies}`), ['0002-L#1:4:4:2', '0002-L#2:5:7:2', '0002-M#1:4:2:1']);
+    assert.deepEqual(
+      r.sequences.map((s) => `${s.id}:${s.label}:${s.frames}:${s.bodies}`),
+      ['0002-L#1:4:4:2', '0002-L#2:5:7:2', '0002-M#1:4:2:1'],
+    );
     const direct = readPkuMmdVideo(path.join(root, 'PKU_Skeleton_Renew', '0002-M.txt'), path.join(root, 'Train_Label_PKU_final', '0002-M.txt'));
     assert.deepEqual(direct[0].data, r.sequences[2].data);
     fs.unlinkSync(path.join(root, 'Train_Label_PKU_final', '0002-M.txt'));

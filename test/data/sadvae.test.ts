@@ -31,18 +31,26 @@ export function placeSadvae(unseen: Record<number, number[]> = {}, mutate?: (rel
 
 describe('random-split registry (SMIE config.py split_1..9)', () => {
   const SMIE: Record<string, number[]> = {
-    'ntu60-55/5-smie1': [4, 19, 31, 47, 51], 'ntu60-55/5-smie2': [12, 29, 32, 44, 59], 'ntu60-55/5-smie3': [7, 20, 28, 39, 58],
+    'ntu60-55/5-smie1': [4, 19, 31, 47, 51],
+    'ntu60-55/5-smie2': [12, 29, 32, 44, 59],
+    'ntu60-55/5-smie3': [7, 20, 28, 39, 58],
     'ntu120-110/10-smie4': [3, 18, 26, 38, 41, 60, 87, 99, 102, 110],
     'ntu120-110/10-smie5': [5, 12, 14, 15, 17, 42, 67, 82, 100, 119],
     'ntu120-110/10-smie6': [6, 20, 27, 33, 42, 55, 71, 97, 104, 118],
-    'pku51-46/5-smie7': [1, 9, 20, 34, 50], 'pku51-46/5-smie8': [3, 14, 29, 31, 49], 'pku51-46/5-smie9': [2, 15, 39, 41, 43],
+    'pku51-46/5-smie7': [1, 9, 20, 34, 50],
+    'pku51-46/5-smie8': [3, 14, 29, 31, 49],
+    'pku51-46/5-smie9': [2, 15, 39, 41, 43],
   };
-  test('each split has SMIE\'s unseen list, the right class count and a seen/val partition', () => {
+  test("each split has SMIE's unseen list, the right class count and a seen/val partition", () => {
     for (const [name, unseen] of Object.entries(SMIE)) {
       const s = getSplit(name);
       assert.deepEqual(s.unseen, unseen, name);
       assert.equal(s.seen.length + s.unseen.length, s.numClasses, name);
-      assert.deepEqual([...s.valUnseen, ...s.valSeen].sort((a, b) => a - b), s.seen, name);
+      assert.deepEqual(
+        [...s.valUnseen, ...s.valSeen].sort((a, b) => a - b),
+        s.seen,
+        name,
+      );
       assert.ok(s.valUnseen.length >= 2, name);
     }
   });
@@ -69,11 +77,17 @@ describe('SA-DVAE label files', () => {
     assert.deepEqual(labelListProblems(ref, good), []);
     const overlap = { ...good, rs: [...good.rs.slice(1), good.ru[0]] };
     // rs no longer partitions with ru, and rv ∪ rs0 no longer equals it
-    assert.deepEqual(labelListProblems(ref, overlap).map((p) => p.file), ['rs46.npy', 'rv5_0.npy']);
+    assert.deepEqual(
+      labelListProblems(ref, overlap).map((p) => p.file),
+      ['rs46.npy', 'rv5_0.npy'],
+    );
     const gap = { ...good, rs0: good.rs0.slice(1) };
-    assert.deepEqual(labelListProblems(ref, gap).map((p) => p.file), ['rv5_0.npy']);
+    assert.deepEqual(
+      labelListProblems(ref, gap).map((p) => p.file),
+      ['rv5_0.npy'],
+    );
   });
-  test('readSadvaeSplit: the archive\'s lists, named after the archive, the SMIE twin in its source', () => {
+  test("readSadvaeSplit: the archive's lists, named after the archive, the SMIE twin in its source", () => {
     const dir = placeSadvae({ 1: [1, 9, 20, 34, 50] });
     const s1 = readSadvaeSplit(dir, sadvaeSplitRef('pku51', 1));
     assert.equal(s1.name, 'pku51-46/5-sadvae1');
@@ -88,14 +102,19 @@ describe('SA-DVAE label files', () => {
   test('readSadvaeSplit: a missing file or a broken partition is an error naming the file and the fetch command', () => {
     const dir = placeSadvae();
     fs.rmSync(path.join(dir, 'label_splits', 'pku51_split3', 'rv5_0.npy'));
-    assert.throws(() => readSadvaeSplit(dir, sadvaeSplitRef('pku51', 3)),
-      (e: unknown) => e instanceof FsvaeInputError && /pku51_split3\/rv5_0\.npy: missing.*npx fsvae download sadvae-resources/.test(e.message));
+    assert.throws(
+      () => readSadvaeSplit(dir, sadvaeSplitRef('pku51', 3)),
+      (e: unknown) => e instanceof FsvaeInputError && /pku51_split3\/rv5_0\.npy: missing.*npx fsvae download sadvae-resources/.test(e.message),
+    );
     const { rs } = sadvaeSplitClasses(2);
-    const broken = placeSadvae({}, (rel, b) => (rel === 'label_splits/pku51_split2/rs46.npy' ? sadvaeArchiveFiles('').placed.get(
-      'sadvae/label_splits/pku51_split3/rs46.npy')! : b));
+    const broken = placeSadvae({}, (rel, b) =>
+      rel === 'label_splits/pku51_split2/rs46.npy' ? sadvaeArchiveFiles('').placed.get('sadvae/label_splits/pku51_split3/rs46.npy')! : b,
+    );
     assert.ok(rs.length === 46);
-    assert.throws(() => readSadvaeSplit(broken, sadvaeSplitRef('pku51', 2)),
-      (e: unknown) => e instanceof FsvaeInputError && /pku51_split2\/rs46\.npy: expected the 46 classes not in ru5\.npy/.test(e.message));
+    assert.throws(
+      () => readSadvaeSplit(broken, sadvaeSplitRef('pku51', 2)),
+      (e: unknown) => e instanceof FsvaeInputError && /pku51_split2\/rs46\.npy: expected the 46 classes not in ru5\.npy/.test(e.message),
+    );
   });
   test('an unknown split of the archive is an error listing the known ones', () => {
     assert.throws(() => sadvaeSplitRef('ntu60', 1), /ntu60_split1 is unknown; the archive has pku51_split1, .*ntu60_split2/);
@@ -104,7 +123,7 @@ describe('SA-DVAE label files', () => {
 });
 
 describe('SA-DVAE features through the SynSE reader', () => {
-  test('sadvaeFeatures reads both phase folders with the archive\'s split; the text side is PKU-MMD\'s', () => {
+  test("sadvaeFeatures reads both phase folders with the archive's split; the text side is PKU-MMD's", () => {
     const dir = placeSadvae();
     const p = sadvaeFeatures('pku51', 1, dir);
     assert.ok(!('missing' in p));
@@ -113,11 +132,23 @@ describe('SA-DVAE features through the SynSE reader', () => {
     const text = { rows: 51, cols: 4, data: new Float32Array(51 * 4).fill(0.5) };
     const data = zeroShotDataFor(p, text);
     const { ru, rs, rv, rs0 } = sadvaeSplitClasses(1);
-    assert.deepEqual([...new Set(data.trainPhase.train.labels)].sort((a, b) => a - b), rs);
-    assert.deepEqual([...new Set(data.trainPhase.ztest.labels)].sort((a, b) => a - b), ru);
+    assert.deepEqual(
+      [...new Set(data.trainPhase.train.labels)].sort((a, b) => a - b),
+      rs,
+    );
+    assert.deepEqual(
+      [...new Set(data.trainPhase.ztest.labels)].sort((a, b) => a - b),
+      ru,
+    );
     assert.equal(data.trainPhase.gtest!.logitDim, 51, 'gtest_out.npy read: the gate has its logits');
-    assert.deepEqual([...new Set(data.valPhase.ztest.labels)].sort((a, b) => a - b), rv);
-    assert.deepEqual([...new Set(data.valPhase.train.labels)].sort((a, b) => a - b), rs0);
+    assert.deepEqual(
+      [...new Set(data.valPhase.ztest.labels)].sort((a, b) => a - b),
+      rv,
+    );
+    assert.deepEqual(
+      [...new Set(data.valPhase.train.labels)].sort((a, b) => a - b),
+      rs0,
+    );
   });
   test('absent archive or absent split: a missing record that names the download', () => {
     const none = sadvaeFeatures('pku51', 1, path.join(tempDir('sadvae-none'), 'nothing'));

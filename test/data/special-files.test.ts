@@ -4,14 +4,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { parseNwUclaJson, readNwUclaFolder } from '../../lib/data/nwucla';
+import { parseNwUclaJson, readNwUclaFolder } from '../../lib/data/datasets/nw-ucla';
 import { AllZeroSequenceError } from '../../lib/data/skeleton';
 import { inspectPath } from '../../lib/data/inspect';
-import { readNtuFolder } from '../../lib/data/ntu-skeleton';
-import { readPkuMmdFolder } from '../../lib/data/pku-mmd';
+import { readNtuFolder } from '../../lib/data/datasets/ntu';
+import { readPkuMmdFolder } from '../../lib/data/datasets/pku51';
 import { FsvaeInputError, readInputFile } from '../../lib/util/assert';
 import { motion, writeMsrFixture, writeNtuFixture, writePkuFixture } from '../fixtures/raw-datasets';
-import { readMsrAction3dFile } from '../../lib/data/msr-action3d';
+import { readMsrAction3dFile } from '../../lib/data/datasets/msr-action3d';
 import { KINECT_V1_20 } from '../../lib/data/layouts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-special-'));
@@ -24,7 +24,10 @@ function nwUclaFolder(name: string): string {
   fs.writeFileSync(path.join(dir, 'a01_s01_e00_v01.json'), JSON.stringify({ file_name: 'a01_s01_e00_v01', skeletons, label: 1 }));
   return dir;
 }
-const inputError = (...res: RegExp[]) => (e: unknown) => e instanceof FsvaeInputError && res.every((r) => r.test(e.message));
+const inputError =
+  (...res: RegExp[]) =>
+  (e: unknown) =>
+    e instanceof FsvaeInputError && res.every((r) => r.test(e.message));
 
 describe('special files in data folders: one clear error naming the entry, never a hang or a runaway read', () => {
   test('a link to /dev/zero named *.json', () => {
@@ -86,16 +89,22 @@ describe('special files in data folders: one clear error naming the entry, never
     const warned: string[] = [];
     const orig = console.warn;
     console.warn = (l: string) => warned.push(l);
-    let seqs;
+    let seqs: ReturnType<typeof readNwUclaFolder>;
     try {
       seqs = readNwUclaFolder(dir);
     } finally {
       console.warn = orig;
     }
-    assert.deepEqual(seqs.map((q) => q.id), ['a01_s01_e00_v01']);
+    assert.deepEqual(
+      seqs.map((q) => q.id),
+      ['a01_s01_e00_v01'],
+    );
     assert.equal(warned.length, 1);
     assert.match(warned[0], /skipped 1 sample\(s\) whose coordinates are all zero .*: a01_s03_e00_v01\.json/);
-    assert.throws(() => parseNwUclaJson(fs.readFileSync(path.join(dir, 'a01_s03_e00_v01.json'), 'utf8'), 'a01_s03_e00_v01.json'), (e: unknown) => e instanceof AllZeroSequenceError && /every coordinate of every frame is zero/.test(e.message));
+    assert.throws(
+      () => parseNwUclaJson(fs.readFileSync(path.join(dir, 'a01_s03_e00_v01.json'), 'utf8'), 'a01_s03_e00_v01.json'),
+      (e: unknown) => e instanceof AllZeroSequenceError && /every coordinate of every frame is zero/.test(e.message),
+    );
     // PKU-MMD: an all-zero segment is skipped, the video's other segments are kept
     const pku = path.join(root, 'pku-zero');
     writePkuFixture(pku, { videos: ['0005-L'], frames: 4 });

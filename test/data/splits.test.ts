@@ -3,15 +3,34 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  DATASET_NAMES, MSR_ACTION3D_ACTION_SETS, MSR_ACTION3D_CLASS_NAMES, NTU120_CLASS_NAMES, NTU60_CLASS_NAMES,
-  NTU60_PAPER_TABLE11_NAMES, PKU51_CLASS_NAMES, UTD_MHAD_CLASS_NAMES, classNames, numClassesOf,
+  DATASET_NAMES,
+  MSR_ACTION3D_CLASS_NAMES,
+  NTU120_CLASS_NAMES,
+  NTU60_CLASS_NAMES,
+  NTU60_PAPER_TABLE11_NAMES,
+  PKU51_CLASS_NAMES,
+  UTD_MHAD_CLASS_NAMES,
+  classNames,
+  numClassesOf,
 } from '../../lib/data/classes';
-import { NW_UCLA_CLASS_NAMES } from '../../lib/data/nwucla';
+import { NW_UCLA_CLASS_NAMES } from '../../lib/data/datasets/nw-ucla';
 import { readNpyIndexList } from '../../lib/data/npy';
 import { locateData } from '../../lib/data/paths';
 import {
-  MSR_ACTION3D_UNSEEN_10, MSR_ACTION3D_UNSEEN_5, NTU120_XSUB_TRAIN_SUBJECTS, NTU60_XSUB_TRAIN_SUBJECTS, TRAIN_TEST_PROTOCOLS,
-  derivedValUnseenCount, deriveValUnseen, getProtocol, getSplit, listSplits, parseUnseenList, protocolSide, splitFromUnseen,
+  MSR_ACTION3D_ACTION_SETS,
+  MSR_ACTION3D_UNSEEN_10,
+  MSR_ACTION3D_UNSEEN_5,
+  NTU120_XSUB_TRAIN_SUBJECTS,
+  NTU60_XSUB_TRAIN_SUBJECTS,
+  TRAIN_TEST_PROTOCOLS,
+  derivedValUnseenCount,
+  deriveValUnseen,
+  getProtocol,
+  getSplit,
+  listSplits,
+  parseUnseenList,
+  protocolSide,
+  splitFromUnseen,
   splitNames,
 } from '../../lib/data/splits';
 import { FsvaeInputError } from '../../lib/util/assert';
@@ -44,7 +63,10 @@ describe('registered splits equal the upstream .npy files', () => {
     const broken = readSorted('ntu', 'rs100_0.npy');
     assert.equal(broken.length, 81);
     assert.equal(s.valSeen.length, 100);
-    assert.deepEqual(broken, s.valSeen.filter((c) => c < 100));
+    assert.deepEqual(
+      broken,
+      s.valSeen.filter((c) => c < 100),
+    );
     assert.deepEqual(readSorted('ntu', 'rs10.npy'), s.seen, 'rs10.npy is a copy of rs110.npy');
   });
   test('NW-UCLA ru5/ru2 and UTD-MHAD ru5/ru9/ru13 with their seen complements', (t) => {
@@ -69,8 +91,16 @@ describe('registered splits equal the upstream .npy files', () => {
     const names = (n: string) => getSplit(n).unseen.map((c) => NTU120_CLASS_NAMES[c]);
     assert.deepEqual(names('ntu60-55/5'), ['reading', 'writing', 'put on a hat/cap', 'jump up', "touch other person's pocket"]);
     assert.deepEqual(names('ntu120-110/10'), [
-      'drop', 'wear jacket', 'salute', 'touch head (headache)', 'punching/slapping other person', 'juggling table tennis balls',
-      'put something into a bag', 'cross arms', 'butt kicks (kick backward)', 'wield knife towards other person',
+      'drop',
+      'wear jacket',
+      'salute',
+      'touch head (headache)',
+      'punching/slapping other person',
+      'juggling table tennis balls',
+      'put something into a bag',
+      'cross arms',
+      'butt kicks (kick backward)',
+      'wield knife towards other person',
     ]);
   });
 });
@@ -79,7 +109,10 @@ describe('every split is well formed', () => {
   test('sorted, disjoint, complete, val inside seen, sized 9–25 % of the seen classes', () => {
     const all = listSplits();
     assert.equal(all.length, 22);
-    assert.deepEqual(all.map((s) => s.name), splitNames());
+    assert.deepEqual(
+      all.map((s) => s.name),
+      splitNames(),
+    );
     for (const s of all) {
       const cls = Array.from({ length: s.numClasses }, (_, i) => i);
       assert.equal(s.numClasses, numClassesOf(s.dataset));
@@ -95,18 +128,27 @@ describe('every split is well formed', () => {
       assert.equal(new Set(s.valUnseen).size, s.valUnseen.length);
       assert.ok(s.source.length > 0 && s.valSource.length > 0);
     }
-    assert.deepEqual(listSplits('pku51').map((s) => s.name), ['pku51-46/5-smie7', 'pku51-46/5-smie8', 'pku51-46/5-smie9']);
-    assert.deepEqual(listSplits('generated').map((s) => s.name), ['generated-35/5', 'generated-30/10']);
+    assert.deepEqual(
+      listSplits('pku51').map((s) => s.name),
+      ['pku51-46/5-smie7', 'pku51-46/5-smie8', 'pku51-46/5-smie9'],
+    );
+    assert.deepEqual(
+      listSplits('generated').map((s) => s.name),
+      ['generated-35/5', 'generated-30/10'],
+    );
   });
   test('the derived-size rule reproduces the four upstream NTU sizes', () => {
-    assert.deepEqual([derivedValUnseenCount(5, 55), derivedValUnseenCount(12, 48), derivedValUnseenCount(10, 110), derivedValUnseenCount(24, 96)], [5, 12, 10, 24]);
+    assert.deepEqual(
+      [derivedValUnseenCount(5, 55), derivedValUnseenCount(12, 48), derivedValUnseenCount(10, 110), derivedValUnseenCount(24, 96)],
+      [5, 12, 10, 24],
+    );
     assert.equal(derivedValUnseenCount(13, 14), 3);
     assert.equal(derivedValUnseenCount(5, 5), 2); // raised to 2: a 1-class pseudo-unseen set is degenerate
     assert.equal(derivedValUnseenCount(5, 3), 1);
     assert.equal(derivedValUnseenCount(3, 1), 0);
   });
   test('derived val splits are deterministic (pinned values) and depend on the unseen set', () => {
-    assert.deepEqual(getSplit('nw-ucla-5/5').valUnseen, [0,7]);
+    assert.deepEqual(getSplit('nw-ucla-5/5').valUnseen, [0, 7]);
     assert.deepEqual(getSplit('msr-action3d-15/5').valUnseen, [3, 12, 13]);
     assert.deepEqual(getSplit('pku51-46/5-smie7').valUnseen, [15, 21, 35, 41, 42]);
     const seen = getSplit('utd-mhad-22/5').seen;
@@ -117,7 +159,10 @@ describe('every split is well formed', () => {
     const a = getSplit('NTU60-55/5');
     a.unseen.push(99);
     assert.deepEqual(getSplit('ntu60-55/5').unseen, [10, 11, 19, 26, 56]);
-    assert.throws(() => getSplit('ntu60-50/10'), (e: unknown) => e instanceof FsvaeInputError && /known splits: ntu60-55\/5, /.test(e.message));
+    assert.throws(
+      () => getSplit('ntu60-50/10'),
+      (e: unknown) => e instanceof FsvaeInputError && /known splits: ntu60-55\/5, /.test(e.message),
+    );
   });
 });
 
@@ -148,11 +193,16 @@ describe('NTU class names', () => {
     assert.deepEqual([...NTU60_CLASS_NAMES], NTU120_CLASS_NAMES.slice(0, 60));
     assert.deepEqual(classNames('ntu60'), NTU60_CLASS_NAMES);
   });
-  test('the paper\'s Table 11 short names correspond row by row (and not when shifted by one)', () => {
+  test("the paper's Table 11 short names correspond row by row (and not when shifted by one)", () => {
     const letters = (s: string) => s.toLowerCase().replace(/[^a-z]/g, '');
     const stop = new Set(['put', 'off', 'take', 'the', 'and', 'other', 'person', 'with', 'from', 'one', 'two', 'taking']);
-    const words = (s: string) => s.toLowerCase().split(/[^a-z]+/).filter((w) => w.length >= 3 && !stop.has(w));
-    const related = (short: string, full: string) => words(short).some((w) => letters(full).includes(w.replace(/ing$/, ''))) || letters(full).includes(letters(short));
+    const words = (s: string) =>
+      s
+        .toLowerCase()
+        .split(/[^a-z]+/)
+        .filter((w) => w.length >= 3 && !stop.has(w));
+    const related = (short: string, full: string) =>
+      words(short).some((w) => letters(full).includes(w.replace(/ing$/, ''))) || letters(full).includes(letters(short));
     assert.equal(NTU60_PAPER_TABLE11_NAMES.length, 60);
     const mismatched = NTU60_CLASS_NAMES.map((full, i) => (related(NTU60_PAPER_TABLE11_NAMES[i], full) ? -1 : i)).filter((i) => i >= 0);
     assert.deepEqual(mismatched, []);
@@ -163,7 +213,10 @@ describe('NTU class names', () => {
   test('MSF lb_120.csv uses the official names except A65 ("table tennis bat swing")', (t) => {
     const msf = locateData('msf-text');
     if (!msf.path) return t.skip('msf-text not found');
-    const lines = fs.readFileSync(path.join(msf.path, 'sem_info', 'lb_120.csv'), 'utf8').split('\n').slice(1);
+    const lines = fs
+      .readFileSync(path.join(msf.path, 'sem_info', 'lb_120.csv'), 'utf8')
+      .split('\n')
+      .slice(1);
     const labels = lines.map((l) => l.slice(l.indexOf(',') + 1));
     const diff = NTU120_CLASS_NAMES.map((n, i) => (n === labels[i] ? -1 : i)).filter((i) => i >= 0);
     assert.deepEqual(diff, [64]);
@@ -184,12 +237,24 @@ describe('other class lists', () => {
   test('MSR action sets have 8 classes each and cover all 20', () => {
     const { AS1, AS2, AS3 } = MSR_ACTION3D_ACTION_SETS;
     assert.deepEqual([AS1.length, AS2.length, AS3.length], [8, 8, 8]);
-    assert.deepEqual(sorted([...new Set([...AS1, ...AS2, ...AS3])]), Array.from({ length: 20 }, (_, i) => i));
-    assert.deepEqual(AS1.map((c) => MSR_ACTION3D_CLASS_NAMES[c]), ['horizontal arm wave', 'hammer', 'forward punch', 'high throw', 'hand clap', 'bend', 'tennis serve', 'pick up & throw']);
+    assert.deepEqual(
+      sorted([...new Set([...AS1, ...AS2, ...AS3])]),
+      Array.from({ length: 20 }, (_, i) => i),
+    );
+    assert.deepEqual(
+      AS1.map((c) => MSR_ACTION3D_CLASS_NAMES[c]),
+      ['horizontal arm wave', 'hammer', 'forward punch', 'high throw', 'hand clap', 'bend', 'tennis serve', 'pick up & throw'],
+    );
   });
   test('MSR splits follow their rule and leave seen and unseen classes in every action set', () => {
-    assert.deepEqual([...MSR_ACTION3D_UNSEEN_5], Array.from({ length: 20 }, (_, i) => i).filter((c) => (c + 1) % 4 === 3));
-    assert.deepEqual([...MSR_ACTION3D_UNSEEN_10], Array.from({ length: 20 }, (_, i) => i).filter((c) => (c + 1) % 2 === 0));
+    assert.deepEqual(
+      [...MSR_ACTION3D_UNSEEN_5],
+      Array.from({ length: 20 }, (_, i) => i).filter((c) => (c + 1) % 4 === 3),
+    );
+    assert.deepEqual(
+      [...MSR_ACTION3D_UNSEEN_10],
+      Array.from({ length: 20 }, (_, i) => i).filter((c) => (c + 1) % 2 === 0),
+    );
     for (const name of ['msr-action3d-15/5', 'msr-action3d-10/10']) {
       const s = getSplit(name);
       for (const set of Object.values(MSR_ACTION3D_ACTION_SETS)) {
@@ -197,7 +262,10 @@ describe('other class lists', () => {
         assert.ok(u >= 1 && u <= set.length - 3, `${name}: ${u} unseen of ${set.length}`);
       }
     }
-    assert.deepEqual(getSplit('msr-action3d-15/5').unseen.map((c) => MSR_ACTION3D_CLASS_NAMES[c]), ['hammer', 'draw x', 'two hand wave', 'side kick', 'golf swing']);
+    assert.deepEqual(
+      getSplit('msr-action3d-15/5').unseen.map((c) => MSR_ACTION3D_CLASS_NAMES[c]),
+      ['hammer', 'draw x', 'two hand wave', 'side kick', 'golf swing'],
+    );
   });
 });
 
@@ -219,7 +287,11 @@ describe('ad hoc splits', () => {
       ['0', 1, /numClasses must be an integer ≥ 2/],
     ];
     for (const [text, n, re] of cases) {
-      assert.throws(() => parseUnseenList(text, n), (e: unknown) => e instanceof FsvaeInputError && re.test(e.message), `'${text}'`);
+      assert.throws(
+        () => parseUnseenList(text, n),
+        (e: unknown) => e instanceof FsvaeInputError && re.test(e.message),
+        `'${text}'`,
+      );
     }
   });
   test('splitFromUnseen: a registered list returns that split; another list gets a derived pseudo split', () => {
@@ -233,7 +305,14 @@ describe('ad hoc splits', () => {
     assert.throws(() => splitFromUnseen('ntu60', [0, 0]), /listed twice/);
     assert.throws(() => splitFromUnseen('ntu60', []), /empty/);
     assert.throws(() => splitFromUnseen('ntu60', [0.5]), /not an integer/);
-    assert.throws(() => splitFromUnseen('nw-ucla', Array.from({ length: 10 }, (_, i) => i)), /all 10 classes are unseen/);
+    assert.throws(
+      () =>
+        splitFromUnseen(
+          'nw-ucla',
+          Array.from({ length: 10 }, (_, i) => i),
+        ),
+      /all 10 classes are unseen/,
+    );
     assert.throws(() => splitFromUnseen('hmdb' as 'ntu60', [1]), /unknown dataset 'hmdb'/);
   });
 });
@@ -257,8 +336,20 @@ describe('train/test protocols', () => {
   });
   test('NW-UCLA views, UTD-MHAD and MSR subjects; PKU-MMD is documented as not embedded', () => {
     assert.deepEqual([getProtocol('nw-ucla').train, getProtocol('nw-ucla').test], [[1, 2], [3]]);
-    assert.deepEqual([getProtocol('utd-mhad').train, getProtocol('utd-mhad').test], [[1, 3, 5, 7], [2, 4, 6, 8]]);
-    assert.deepEqual([getProtocol('msr-action3d').train, getProtocol('msr-action3d').test], [[1, 3, 5, 7, 9], [2, 4, 6, 8, 10]]);
+    assert.deepEqual(
+      [getProtocol('utd-mhad').train, getProtocol('utd-mhad').test],
+      [
+        [1, 3, 5, 7],
+        [2, 4, 6, 8],
+      ],
+    );
+    assert.deepEqual(
+      [getProtocol('msr-action3d').train, getProtocol('msr-action3d').test],
+      [
+        [1, 3, 5, 7, 9],
+        [2, 4, 6, 8, 10],
+      ],
+    );
     assert.throws(() => protocolSide(getProtocol('pku51'), 1), /not known exactly.*official split file/);
     assert.throws(() => getProtocol('nw-ucla', 'xsub'), /available: xview/);
     for (const p of TRAIN_TEST_PROTOCOLS) {

@@ -4,10 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readNpy, writeNpy } from '../../lib/data/npy';
 import { getSplit } from '../../lib/data/splits';
-import {
-  SynseFolderData, findSynseRoot, listSynseFolders, readSynseBenchmark, readSynseSplit, synseFolderName,
-  writeSynseSplit,
-} from '../../lib/data/synse';
+import { SynseFolderData, findSynseRoot, listSynseFolders, readSynseBenchmark, readSynseSplit, synseFolderName, writeSynseSplit } from '../../lib/data/synse';
 import { FeatureSet } from '../../lib/data/matrices';
 import { FsvaeInputError } from '../../lib/util/assert';
 import { Random } from '../../lib/util/random';
@@ -61,7 +58,16 @@ describe('writeSynseSplit → readSynseSplit round trip', () => {
     const dir = path.join(root, 'sk_feats', synseFolderName(2, 'train'));
     const data = trainPhase();
     writeSynseSplit(dir, data);
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['g_label.npy', 'gtest.npy', 'gtest_out.npy', 'train.npy', 'train_label.npy', 'z_label.npy', 'ztest.npy', 'ztest_out.npy']);
+    assert.deepEqual(fs.readdirSync(dir).sort(), [
+      'g_label.npy',
+      'gtest.npy',
+      'gtest_out.npy',
+      'train.npy',
+      'train_label.npy',
+      'z_label.npy',
+      'ztest.npy',
+      'ztest_out.npy',
+    ]);
     assert.equal(readNpy(path.join(dir, 'train_label.npy')).dtype, 'int64');
     const s = readSynseSplit(dir, { numClasses: C, unseen: [7, 2], phase: 'train' });
     assert.deepEqual(s.unseen, [2, 7]);
@@ -80,7 +86,16 @@ describe('writeSynseSplit → readSynseSplit round trip', () => {
     const root = tmpRoot();
     const dir = path.join(root, synseFolderName(2, 'val'));
     writeSynseSplit(dir, valPhase());
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['train.npy', 'train_label.npy', 'val.npy', 'val_label.npy', 'val_out.npy', 'z_label.npy', 'ztest.npy', 'ztest_out.npy']);
+    assert.deepEqual(fs.readdirSync(dir).sort(), [
+      'train.npy',
+      'train_label.npy',
+      'val.npy',
+      'val_label.npy',
+      'val_out.npy',
+      'z_label.npy',
+      'ztest.npy',
+      'ztest_out.npy',
+    ]);
     const s = readSynseSplit(dir, { numClasses: C, unseen: VAL_UNSEEN, absent: UNSEEN, phase: 'val' });
     assert.deepEqual(s.seen, VAL_SEEN);
     assert.equal(s.val!.rows, 7);
@@ -116,7 +131,11 @@ describe('readSynseSplit consistency checks', () => {
     const e = trainPhase();
     e.ztest.labels[1] = 3;
     writeSynseSplit(dir, e);
-    expectErr(() => readSynseSplit(dir, { numClasses: C, unseen: UNSEEN, phase: 'train' }), 'z_label.npy', /label #1 is class 3, but ztest must hold only unseen/);
+    expectErr(
+      () => readSynseSplit(dir, { numClasses: C, unseen: UNSEEN, phase: 'train' }),
+      'z_label.npy',
+      /label #1 is class 3, but ztest must hold only unseen/,
+    );
     dir = path.join(tmpRoot(), 'shift_val_2_r');
     const v = valPhase();
     v.val!.labels[6] = 0;
@@ -147,7 +166,11 @@ describe('readSynseSplit consistency checks', () => {
     w.ztest = makeSet(cycle(UNSEEN, 6), 5, C);
     writeSynseSplit(dir, w);
     expectErr(() => readSynseSplit(dir, { numClasses: C, unseen: UNSEEN, phase: 'train' }), 'ztest.npy', /feature width 5, expected 6/);
-    expectErr(() => readSynseSplit(path.join(path.dirname(dir), 'shift_2_r'), { numClasses: C, unseen: UNSEEN, phase: 'train', dim: 256 }), 'train.npy', /feature width 6, expected 256/);
+    expectErr(
+      () => readSynseSplit(path.join(path.dirname(dir), 'shift_2_r'), { numClasses: C, unseen: UNSEEN, phase: 'train', dim: 256 }),
+      'train.npy',
+      /feature width 6, expected 256/,
+    );
     dir = path.join(tmpRoot(), 'shift_2_r');
     writeSynseSplit(dir, trainPhase());
     writeNpy(path.join(dir, 'g_label.npy'), { dtype: 'int64', shape: [14], data: new BigInt64Array(14) });
@@ -175,7 +198,7 @@ describe('readSynseSplit consistency checks', () => {
 });
 
 describe('findSynseRoot and readSynseBenchmark', () => {
-  test('accepts sk_feats itself, its parent, and SynSE\'s synse_resources/ntu_results', () => {
+  test("accepts sk_feats itself, its parent, and SynSE's synse_resources/ntu_results", () => {
     const root = tmpRoot();
     writeSynseSplit(path.join(root, 'sk_feats', 'shift_2_r'), trainPhase());
     writeSynseSplit(path.join(root, 'sk_feats', 'shift_val_2_r'), valPhase());
@@ -187,7 +210,10 @@ describe('findSynseRoot and readSynseBenchmark', () => {
     writeSynseSplit(path.join(other, 'synse_resources', 'ntu_results', 'shift_2_r'), trainPhase());
     assert.equal(findSynseRoot(other), path.resolve(path.join(other, 'synse_resources', 'ntu_results')));
     const empty = tmpRoot();
-    assert.throws(() => findSynseRoot(empty), (e: unknown) => e instanceof FsvaeInputError && e.message.includes(empty) && /shift_\{ss\}_r/.test(e.message));
+    assert.throws(
+      () => findSynseRoot(empty),
+      (e: unknown) => e instanceof FsvaeInputError && e.message.includes(empty) && /shift_\{ss\}_r/.test(e.message),
+    );
   });
   test('a registered split (ntu60-55/5) reads shift_5_r and shift_val_5_r with its unseen / val-unseen lists', () => {
     const split = getSplit('ntu60-55/5');
@@ -226,7 +252,10 @@ describe('all-zero features', () => {
       const f = path.join(dir, 'train.npy');
       const a = readNpy(f);
       writeNpy(f, { ...a, data: new Float32Array(a.data.length) });
-      assert.throws(() => readSynseSplit(dir, { phase: 'train', numClasses: C, unseen: UNSEEN }), (e: unknown) => e instanceof FsvaeInputError && e.message.startsWith(f) && /every value of the train features is zero/.test(e.message));
+      assert.throws(
+        () => readSynseSplit(dir, { phase: 'train', numClasses: C, unseen: UNSEEN }),
+        (e: unknown) => e instanceof FsvaeInputError && e.message.startsWith(f) && /every value of the train features is zero/.test(e.message),
+      );
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -5,8 +5,17 @@ import * as path from 'node:path';
 import { writeNpy } from '../../lib/data/npy';
 import { locateData } from '../../lib/data/paths';
 import {
-  MSF_PART_TO_DESCRIPTION, MSF_TEXT_PARTS, MsfTextPart, TEXT_ENCODERS, concatTextTables, parseCsv, parseSemInfoCsv,
-  readSemInfo, readTextFeatures, readTextTable, textTablePath,
+  MSF_PART_TO_DESCRIPTION,
+  MSF_TEXT_PARTS,
+  MsfTextPart,
+  TEXT_ENCODERS,
+  concatTextTables,
+  parseCsv,
+  parseSemInfoCsv,
+  readSemInfo,
+  readTextFeatures,
+  readTextTable,
+  textTablePath,
 } from '../../lib/data/text-tables';
 import { FsvaeInputError } from '../../lib/util/assert';
 import { assertClose } from '../helpers';
@@ -98,7 +107,11 @@ describe('MSF text tables on the real files', () => {
     for (const r of [0, 17, 59]) {
       assertClose([rowNorm(f.data, 1536, r)], [1], 1e-5, `row ${r} norm`);
       const g = Math.hypot(rowNorm(lb.data, 512, r), rowNorm(ad.data, 512, r), rowNorm(md.data, 512, r));
-      assertClose([f.data[r * 1536], f.data[r * 1536 + 512 + 3], f.data[r * 1536 + 1024 + 511]], [lb.data[r * 512] / g, ad.data[r * 512 + 3] / g, md.data[r * 512 + 511] / g], 1e-6);
+      assertClose(
+        [f.data[r * 1536], f.data[r * 1536 + 512 + 3], f.data[r * 1536 + 1024 + 511]],
+        [lb.data[r * 512] / g, ad.data[r * 512 + 3] / g, md.data[r * 512 + 511] / g],
+        1e-6,
+      );
     }
   });
 
@@ -126,7 +139,14 @@ describe('concatTextTables (hand-computed)', () => {
     assert.deepEqual(Array.from(concatTextTables([a, b], false).data), [3, 4, 0, 1, 2, 2]);
   });
   test('row-count mismatch and zero rows are rejected', () => {
-    assert.throws(() => concatTextTables([{ rows: 1, cols: 1, data: Float32Array.from([1]) }, { rows: 2, cols: 1, data: Float32Array.from([1, 1]) }]), FsvaeInputError);
+    assert.throws(
+      () =>
+        concatTextTables([
+          { rows: 1, cols: 1, data: Float32Array.from([1]) },
+          { rows: 2, cols: 1, data: Float32Array.from([1, 1]) },
+        ]),
+      FsvaeInputError,
+    );
     assert.throws(() => concatTextTables([{ rows: 1, cols: 2, data: Float32Array.from([0, 0]) }]), /class 0 has zero norm/);
   });
 });
@@ -134,7 +154,13 @@ describe('concatTextTables (hand-computed)', () => {
 describe('CSV parsing', () => {
   test('quoted fields with commas, "" escapes, embedded newlines, CRLF, BOM and no final newline', () => {
     const text = '\ufeffidx,label\r\n1,"a, b"\r\n2,"say ""stop"""\n3,"two\nlines"\n\n4,plain';
-    assert.deepEqual(parseCsv(text, 'x.csv'), [['idx', 'label'], ['1', 'a, b'], ['2', 'say "stop"'], ['3', 'two\nlines'], ['4', 'plain']]);
+    assert.deepEqual(parseCsv(text, 'x.csv'), [
+      ['idx', 'label'],
+      ['1', 'a, b'],
+      ['2', 'say "stop"'],
+      ['3', 'two\nlines'],
+      ['4', 'plain'],
+    ]);
     assert.deepEqual(parseCsv('a,,""\n', 'y.csv'), [['a', '', '']]);
   });
   test('unterminated quotes and stray quotes are errors naming the file and line', () => {
@@ -157,7 +183,11 @@ describe('CSV parsing', () => {
       ['', /empty file/],
     ];
     for (const [text, re] of cases) {
-      assert.throws(() => parseSemInfoCsv(text, 'bad.csv', 3), (e: unknown) => e instanceof FsvaeInputError && /^bad\.csv: /.test(e.message) && re.test(e.message), text);
+      assert.throws(
+        () => parseSemInfoCsv(text, 'bad.csv', 3),
+        (e: unknown) => e instanceof FsvaeInputError && /^bad\.csv: /.test(e.message) && re.test(e.message),
+        text,
+      );
     }
   });
 });
@@ -174,7 +204,10 @@ describe('argument and file errors', () => {
     const root = tempDir('text');
     const f = path.join(root, 'text_feats', 'ViT-B', '32', 'lb_60.npy');
     writeNpy(f, { dtype: 'float32', shape: [60, 768], data: new Float32Array(60 * 768).fill(1) });
-    assert.throws(() => readTextTable(root, { encoder: 'ViT-B/32', part: 'lb', numClasses: 60 }), (e: unknown) => e instanceof FsvaeInputError && e.message.startsWith(f) && /expected 60×512/.test(e.message));
+    assert.throws(
+      () => readTextTable(root, { encoder: 'ViT-B/32', part: 'lb', numClasses: 60 }),
+      (e: unknown) => e instanceof FsvaeInputError && e.message.startsWith(f) && /expected 60×512/.test(e.message),
+    );
     assert.equal(readTextTable(root, { encoder: 'ViT-B/32', part: 'lb', numClasses: 60, dim: 768 }).cols, 768);
   });
 });

@@ -4,12 +4,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { MAT_MI, encodeMat5, encodeMatElement, encodeMatHeader, encodeMatMatrix, encodeMatNumbers, matNumeric, parseMat5 } from '../../lib/data/mat5';
 import {
-  MAT_MI, encodeMat5, encodeMatElement, encodeMatHeader, encodeMatMatrix, encodeMatNumbers, matNumeric, parseMat5,
-} from '../../lib/data/mat5';
-import {
-  UTD_MHAD_JOINT_ORDER, UTD_MHAD_TO_KINECT_V1, parseUtdMhadMat, parseUtdMhadName, readUtdMhadFile, readUtdMhadFolder,
-} from '../../lib/data/utd-mhad';
+  UTD_MHAD_JOINT_ORDER,
+  UTD_MHAD_TO_KINECT_V1,
+  parseUtdMhadMat,
+  parseUtdMhadName,
+  readUtdMhadFile,
+  readUtdMhadFolder,
+} from '../../lib/data/datasets/utd-mhad';
 import { KINECT_V1_20 } from '../../lib/data/layouts';
 import { locateData } from '../../lib/data/paths';
 import { checkBoneSymmetry } from '../../lib/data/preprocess';
@@ -21,16 +24,27 @@ const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
 // Written by scipy 1.17.1 `savemat` (do_compression=True):
 //   a = [[0.5, -1.25, 3], [4, 5e-3, -6e10]], cplx = [1+2j], ch = 'hi', ce = {1, 'x'} (cell), i32 = int32([7, -8, 9])
-const SCIPY_COMPRESSED = 'TUFUTEFCIDUuMCBNQVQtZmlsZSBQbGF0Zm9ybTogcG9zaXgsIENyZWF0ZWQgb246IFdlZCBOb3YgMjUgMTg6MTk6NTQgMjAyNgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABSU0PAAAAQwAAAHic42NgYEgAYjYg5oDSIMAK5TMBMTMQMwJhIpDmBGIDBhh4YA+hBRwg9Jf91SLr3B9WlUDFOUDiG/o+aB8CABTvC0gPAAAALAAAAHic42NgYPAAYjYg5gDRIAIIWKF8RjhmYUguyKnghIpDwAd7VD6DAwB4dwPPDwAAACsAAAB4nONjYGAwAGI2IOYAYhYGCGCF8hmBmAlMMzEkZzAwCADpjEwGBgAelwISDwAAAEAAAAB4nONjYGBYAMRsQMwBxIwMEMCKxGcC00wMyakMDHxAtgWSej4s6hmRzOFBMxek3gBJPwsB/QJAVgWQBgAvhAMJDwAAADEAAAB4nONjYGBwAGI2IOYAYh4GCGCF8hmBmBlMMzNkGhuBxUFq2IH4x////zmh6gFgKQVi';
+const SCIPY_COMPRESSED =
+  'TUFUTEFCIDUuMCBNQVQtZmlsZSBQbGF0Zm9ybTogcG9zaXgsIENyZWF0ZWQgb246IFdlZCBOb3YgMjUgMTg6MTk6NTQgMjAyNgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABSU0PAAAAQwAAAHic42NgYEgAYjYg5oDSIMAK5TMBMTMQMwJhIpDmBGIDBhh4YA+hBRwg9Jf91SLr3B9WlUDFOUDiG/o+aB8CABTvC0gPAAAALAAAAHic42NgYPAAYjYg5gDRIAIIWKF8RjhmYUguyKnghIpDwAd7VD6DAwB4dwPPDwAAACsAAAB4nONjYGAwAGI2IOYAYhYGCGCF8hmBmAlMMzEkZzAwCADpjEwGBgAelwISDwAAAEAAAAB4nONjYGBYAMRsQMwBxIwMEMCKxGcC00wMyakMDHxAtgWSej4s6hmRzOFBMxek3gBJPwsB/QJAVgWQBgAvhAMJDwAAADEAAAB4nONjYGBwAGI2IOYAYh4GCGCF8hmBmBlMMzNkGhuBxUFq2IH4x////zmh6gFgKQVi';
 // scipy `savemat` without compression (small data elements for the short names and the uint8):
 //   b = [[1], [2]] (double), u8 = uint8(200), f = float32([0.25, -0.5])
-const SCIPY_PLAIN = 'TUFUTEFCIDUuMCBNQVQtZmlsZSBQbGF0Zm9ybTogcG9zaXgsIENyZWF0ZWQgb246IFdlZCBOb3YgMjUgMTg6MTk6NTQgMjAyNgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABSU0OAAAAQAAAAAYAAAAIAAAABgAAAAAAAAAFAAAACAAAAAIAAAABAAAAAQABAGIAAAAJAAAAEAAAAAAAAAAAAPA/AAAAAAAAAEAOAAAAMAAAAAYAAAAIAAAACQAAAAAAAAAFAAAACAAAAAEAAAABAAAAAQACAHU4AAACAAEAyAAAAA4AAAA4AAAABgAAAAgAAAAHAAAAAAAAAAUAAAAIAAAAAQAAAAIAAAABAAEAZgAAAAcAAAAIAAAAAACAPgAAAL8=';
+const SCIPY_PLAIN =
+  'TUFUTEFCIDUuMCBNQVQtZmlsZSBQbGF0Zm9ybTogcG9zaXgsIENyZWF0ZWQgb246IFdlZCBOb3YgMjUgMTg6MTk6NTQgMjAyNgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABSU0OAAAAQAAAAAYAAAAIAAAABgAAAAAAAAAFAAAACAAAAAIAAAABAAAAAQABAGIAAAAJAAAAEAAAAAAAAAAAAPA/AAAAAAAAAEAOAAAAMAAAAAYAAAAIAAAACQAAAAAAAAAFAAAACAAAAAEAAAABAAAAAQACAHU4AAACAAEAyAAAAA4AAAA4AAAABgAAAAgAAAAHAAAAAAAAAAUAAAAIAAAAAQAAAAIAAAABAAEAZgAAAAcAAAAIAAAAAACAPgAAAL8=';
 
 describe('MAT v5 reader on files written by scipy', () => {
   test('compressed file: numeric arrays read column-major; complex/char/cell listed as unsupported', () => {
     const m = parseMat5(b64(SCIPY_COMPRESSED), 'scipy.mat');
     assert.equal(m.littleEndian, true);
-    assert.deepEqual(m.variables.map((v) => [v.name, v.className]), [['a', 'double'], ['cplx', 'double'], ['ch', 'char'], ['ce', 'cell'], ['i32', 'int32']]);
+    assert.deepEqual(
+      m.variables.map((v) => [v.name, v.className]),
+      [
+        ['a', 'double'],
+        ['cplx', 'double'],
+        ['ch', 'char'],
+        ['ce', 'cell'],
+        ['i32', 'int32'],
+      ],
+    );
     const a = matNumeric(m, 'a', 'scipy.mat');
     assert.deepEqual(a.dims, [2, 3]);
     assert.deepEqual(Array.from(a.data), [0.5, 4, -1.25, 5e-3, 3, -6e10]);
@@ -55,7 +69,13 @@ describe('MAT v5 writer/reader round trip', () => {
   for (const compress of [false, true]) {
     for (const littleEndian of [true, false]) {
       test(`double, compress=${compress}, ${littleEndian ? 'little' : 'big'}-endian`, () => {
-        const buf = encodeMat5([{ name: 'd_skel', dims: [2, 3, 4], data: values }, { name: 'k', dims: [1, 2], data: [-3, 4], className: 'int16' }], { compress, littleEndian });
+        const buf = encodeMat5(
+          [
+            { name: 'd_skel', dims: [2, 3, 4], data: values },
+            { name: 'k', dims: [1, 2], data: [-3, 4], className: 'int16' },
+          ],
+          { compress, littleEndian },
+        );
         const m = parseMat5(buf, 'rt.mat');
         assert.equal(m.littleEndian, littleEndian);
         assert.deepEqual(Array.from(matNumeric(m, 'd_skel', 'rt').data), values);
@@ -65,10 +85,13 @@ describe('MAT v5 writer/reader round trip', () => {
     }
   }
   test('double class stored as miUINT8 and miINT16 (MATLAB compacts integer-valued doubles)', () => {
-    const m = parseMat5(encodeMat5([
-      { name: 'a', dims: [1, 3], data: [0, 7, 255], storage: MAT_MI.UINT8 },
-      { name: 'b', dims: [1, 2], data: [-300, 2], storage: MAT_MI.INT16 },
-    ]), 'st.mat');
+    const m = parseMat5(
+      encodeMat5([
+        { name: 'a', dims: [1, 3], data: [0, 7, 255], storage: MAT_MI.UINT8 },
+        { name: 'b', dims: [1, 2], data: [-300, 2], storage: MAT_MI.INT16 },
+      ]),
+      'st.mat',
+    );
     const a = matNumeric(m, 'a', 'st');
     assert.equal(a.className, 'double');
     assert.deepEqual(Array.from(a.data), [0, 7, 255]);
@@ -79,8 +102,14 @@ describe('MAT v5 writer/reader round trip', () => {
     const struct = encodeMatMatrix({ name: 'st', dims: [1, 1], classId: 2, parts: [] });
     const buf = new Uint8Array([...encodeMatHeader(), ...sparse, ...struct]);
     const m = parseMat5(buf, 'x.mat');
-    assert.deepEqual(m.variables.map((v) => v.className), ['sparse', 'struct']);
-    assert.throws(() => matNumeric(m, 'sp', 'x.mat'), (e: unknown) => e instanceof FsvaeInputError && /x\.mat: variable 'sp' \(sparse \[2×2\]\) cannot be read: sparse arrays/.test(e.message));
+    assert.deepEqual(
+      m.variables.map((v) => v.className),
+      ['sparse', 'struct'],
+    );
+    assert.throws(
+      () => matNumeric(m, 'sp', 'x.mat'),
+      (e: unknown) => e instanceof FsvaeInputError && /x\.mat: variable 'sp' \(sparse \[2×2\]\) cannot be read: sparse arrays/.test(e.message),
+    );
   });
   test('v7.3 (HDF5) and v4 files are rejected by their headers', () => {
     const h = encodeMatHeader(true, 'MATLAB 7.3 MAT-file, Platform: GLNXA64');
@@ -134,11 +163,17 @@ describe('UTD-MHAD real data (utd-mhad/Skeleton)', () => {
     assert.equal(seqs.length, 861);
     const counts = new Array(27).fill(0);
     for (const s of seqs) counts[s.label]++;
-    assert.deepEqual(counts, Array.from({ length: 27 }, (_, i) => ([7, 22, 26].includes(i) ? 31 : 32)));
+    assert.deepEqual(
+      counts,
+      Array.from({ length: 27 }, (_, i) => ([7, 22, 26].includes(i) ? 31 : 32)),
+    );
     const frames = seqs.map((s) => s.frames);
     assert.equal(Math.min(...frames), 41);
     assert.equal(Math.max(...frames), 125);
-    assert.equal(frames.reduce((a, b) => a + b, 0), 58299); // scipy.io.loadmat, summed over the 861 files
+    assert.equal(
+      frames.reduce((a, b) => a + b, 0),
+      58299,
+    ); // scipy.io.loadmat, summed over the 861 files
     // per-class ranges from scipy for a few classes
     const range = (a: number) => {
       const f = seqs.filter((s) => s.label === a - 1).map((s) => s.frames);
@@ -210,7 +245,11 @@ describe('UTD-MHAD files with defects raise FsvaeInputError naming the file', ()
   const cases: [string, Uint8Array, RegExp][] = [
     ['a1_s1_t1_skeleton.mat', encodeMat5([{ name: 'skel', dims: [20, 3, 2], data: new Array(120).fill(1) }]), /no variable 'd_skel' \(the file holds 'skel'\)/],
     ['a1_s1_t2_skeleton.mat', encodeMat5([{ name: 'd_skel', dims: [25, 3, 2], data: new Array(150).fill(1) }]), /d_skel is \[25×3×2\]; expected 20 joints/],
-    ['a1_s1_t3_skeleton.mat', encodeMat5([{ name: 'd_skel', dims: [20, 3, 2], data: new Array(120).fill(1), className: 'int32' }]), /d_skel is int32; expected double/],
+    [
+      'a1_s1_t3_skeleton.mat',
+      encodeMat5([{ name: 'd_skel', dims: [20, 3, 2], data: new Array(120).fill(1), className: 'int32' }]),
+      /d_skel is int32; expected double/,
+    ],
     ['a1_s1_t4_skeleton.mat', encodeMat5([{ name: 'd_skel', dims: [20, 3, 0], data: [] }]), /0 frames/],
     ['a1_s2_t1_skeleton.mat', encodeMat5([{ name: 'd_skel', dims: [20, 3, 1], data: new Array(60).fill(0) }]), /every coordinate of d_skel is 0/],
     ['a1_s2_t2_skeleton.mat', encodeMat5([{ name: 'd_skel', dims: [20, 3, 1], data: [NaN, ...new Array(59).fill(1)] }]), /d_skel\(1, 1, 1\) is NaN/],
@@ -219,7 +258,10 @@ describe('UTD-MHAD files with defects raise FsvaeInputError naming the file', ()
   for (const [name, buf, re] of cases) {
     test(name, () => {
       const p = write(name, buf);
-      assert.throws(() => readUtdMhadFile(p), (e: unknown) => e instanceof FsvaeInputError && e.message.startsWith(p) && re.test(e.message));
+      assert.throws(
+        () => readUtdMhadFile(p),
+        (e: unknown) => e instanceof FsvaeInputError && e.message.startsWith(p) && re.test(e.message),
+      );
     });
   }
 });

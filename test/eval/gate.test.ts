@@ -5,9 +5,7 @@ import { assertClose } from '../helpers';
 import { Random } from '../../lib/util/random';
 import { FsvaeInputError } from '../../lib/util/assert';
 import { MatrixLike, predictProbaMultinomial } from '../../lib/eval/logistic';
-import {
-  GATE_THRESHOLDS, GATE_TEMPERATURES, TrainGateInput, applyGate, gateFeatures, searchThreshold, tempScale, trainGate,
-} from '../../lib/eval/gate';
+import { GATE_THRESHOLDS, GATE_TEMPERATURES, TrainGateInput, applyGate, gateFeatures, searchThreshold, tempScale, trainGate } from '../../lib/eval/gate';
 
 /** The code's formula verbatim: exp((x + 1e-12)/T) / Σ exp(...), no max subtraction. */
 function naiveTempScale(x: number[], T: number): number[] {
@@ -23,10 +21,18 @@ test('temp_scale: max-subtracted equals the naive formula on moderate inputs, st
   const rows = Array.from({ length: 20 }, () => Array.from({ length: 7 }, () => rng.normal() * 8));
   for (const T of [1, 2, 5]) {
     const ours = tempScale(mat(rows), T);
-    assertClose(ours, rows.flatMap((r) => naiveTempScale(r, T)), 1e-14, `T = ${T}`);
+    assertClose(
+      ours,
+      rows.flatMap((r) => naiveTempScale(r, T)),
+      1e-14,
+      `T = ${T}`,
+    );
   }
   // Huge logits: the naive formula overflows to Inf/Inf = NaN, ours does not.
-  const huge = [[1000, 999, -5], [800, 800, 800]];
+  const huge = [
+    [1000, 999, -5],
+    [800, 800, 800],
+  ];
   assert.ok(naiveTempScale(huge[0], 1).some(Number.isNaN), 'the naive formula should overflow here');
   const p = tempScale(mat(huge), 1);
   const e1 = Math.exp(-1);
@@ -41,8 +47,14 @@ test('gate features on a tiny example, checked by hand', () => {
   // softmax([0.5, 1.5, 1, 0]); its two largest are e^{1.5}/Z and e^{1}/Z, Z = e^{.5} + e^{1.5} + e + 1.
   // Sample 1: p_zs = [0.6, 0.1, 0.3] → 0.6, 0.3; logits [0, 0, 4, -2] → e^{2}/Z', 1/Z',
   // Z' = 2 + e^{2} + e^{-1}.
-  const pZs = mat([[0.2, 0.5, 0.3], [0.6, 0.1, 0.3]]);
-  const logits = mat([[1, 3, 2, 0], [0, 0, 4, -2]]);
+  const pZs = mat([
+    [0.2, 0.5, 0.3],
+    [0.6, 0.1, 0.3],
+  ]);
+  const logits = mat([
+    [1, 3, 2, 0],
+    [0, 0, 4, -2],
+  ]);
   const f = gateFeatures(pZs, logits, 2, 2);
   assert.equal(f.rows, 2);
   assert.equal(f.cols, 4);
@@ -92,7 +104,10 @@ function saturatedGroups(seed: number, topUnseen = 30, topSeen = 40): TrainGateI
 test('temperature search moves away from a useless T = 1 and keeps the first best candidate', () => {
   const gate = trainGate(saturatedGroups(3));
   assert.equal(gate.candidates.length, GATE_TEMPERATURES.length);
-  assert.deepEqual(gate.candidates.map((c) => c.temperature), [...GATE_TEMPERATURES]);
+  assert.deepEqual(
+    gate.candidates.map((c) => c.temperature),
+    [...GATE_TEMPERATURES],
+  );
   assert.deepEqual(gate.sizes, { trainUnseen: 40, trainSeen: 40, valUnseen: 10, valSeen: 10 });
   assert.ok(gate.candidates[0].validationAccuracy <= 0.6, `T = 1 should be near chance, got ${gate.candidates[0].validationAccuracy}`);
   const best = Math.max(...gate.candidates.map((c) => c.validationAccuracy));
@@ -119,7 +134,12 @@ test('reference configuration (T = 2, threshold 0.5) trains once, and applyGate 
   const pU = applyGate(gate, input.pZsSeen, input.logitsSeen);
   const feats = gateFeatures(input.pZsSeen, input.logitsSeen, 3, 2);
   const p = predictProbaMultinomial(gate.model, feats);
-  assertClose(pU, Array.from({ length: feats.rows }, (_, i) => p[2 * i]), 0, 'P(unseen) = column 0');
+  assertClose(
+    pU,
+    Array.from({ length: feats.rows }, (_, i) => p[2 * i]),
+    0,
+    'P(unseen) = column 0',
+  );
   // Top logits ~6 (seen) vs ~2 (unseen): at T = 2 the groups separate, so seen rows look seen.
   assert.ok(Math.max(...pU) < 0.5);
   assert.ok(Math.min(...applyGate(gate, input.pZsUnseen, input.logitsUnseen)) > 0.5);
@@ -128,20 +148,84 @@ test('reference configuration (T = 2, threshold 0.5) trains once, and applyGate 
 test('clear errors: shapes, NaN, k too large, logits passed as p_zs, tiny groups, bad threshold', () => {
   const base = saturatedGroups(5);
   const bad = (fn: () => unknown, re: RegExp): void => assert.throws(fn, (e: unknown) => e instanceof FsvaeInputError && re.test(e.message), re.source);
-  const p = mat([[0.2, 0.8], [0.5, 0.5]]);
-  const l = mat([[1, 2, 3], [0, 0, 1]]);
+  const p = mat([
+    [0.2, 0.8],
+    [0.5, 0.5],
+  ]);
+  const l = mat([
+    [1, 2, 3],
+    [0, 0, 1],
+  ]);
   bad(() => gateFeatures(p, mat([[1, 2, 3]]), 2, 2), /pZs has 2 rows but logits has 1/);
-  bad(() => gateFeatures(p, mat([[1, NaN, 3], [0, 0, 1]]), 2, 2), /logits: value at row 0, column 1 is NaN/);
+  bad(
+    () =>
+      gateFeatures(
+        p,
+        mat([
+          [1, NaN, 3],
+          [0, 0, 1],
+        ]),
+        2,
+        2,
+      ),
+    /logits: value at row 0, column 1 is NaN/,
+  );
   bad(() => gateFeatures(p, l, 3, 2), /k = 3 exceeds the width 2 of pZs/);
-  bad(() => gateFeatures(mat([[0.1, 0.2, 0.3, 0.4], [0.1, 0.2, 0.3, 0.4]]), l, 4, 2), /k = 4 exceeds the width 3 of the seen-classifier logits/);
-  bad(() => gateFeatures(mat([[2.0, -1.0], [0.5, 0.5]]), l, 2, 2), /not a probability/);
-  bad(() => gateFeatures(mat([[0.3, 0.3], [0.5, 0.5]]), l, 2, 2), /row 0 sums to 0.6/);
+  bad(
+    () =>
+      gateFeatures(
+        mat([
+          [0.1, 0.2, 0.3, 0.4],
+          [0.1, 0.2, 0.3, 0.4],
+        ]),
+        l,
+        4,
+        2,
+      ),
+    /k = 4 exceeds the width 3 of the seen-classifier logits/,
+  );
+  bad(
+    () =>
+      gateFeatures(
+        mat([
+          [2.0, -1.0],
+          [0.5, 0.5],
+        ]),
+        l,
+        2,
+        2,
+      ),
+    /not a probability/,
+  );
+  bad(
+    () =>
+      gateFeatures(
+        mat([
+          [0.3, 0.3],
+          [0.5, 0.5],
+        ]),
+        l,
+        2,
+        2,
+      ),
+    /row 0 sums to 0.6/,
+  );
   bad(() => gateFeatures(p, l, 2, 0), /temperature must be a finite positive number/);
   bad(() => tempScale({ rows: 2, cols: 2, data: [1, 2, 3] }, 1), /3 values but rows × cols/);
   bad(() => trainGate({ ...base, logitsSeen: mat([[1, 2, 3, 4, 5]]) }), /logitsUnseen has 6 columns but logitsSeen has 5/);
   bad(() => trainGate({ ...base, k: 7 }), /k = 7 exceeds the width 3 of pZs/);
-  const tinyP = mat([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]]);
-  const tinyL = mat([[1, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0]]);
+  const tinyP = mat([
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 1],
+    [1, 0, 0],
+  ]);
+  const tinyL = mat([
+    [1, 0, 0, 0, 0, 0],
+    [1, 0, 0, 0, 0, 0],
+    [1, 0, 0, 0, 0, 0],
+    [1, 0, 0, 0, 0, 0],
+  ]);
   bad(() => trainGate({ ...base, pZsSeen: tinyP, logitsSeen: tinyL }), /seen group has 4 samples/);
   bad(() => trainGate({ ...base, threshold: 50 }), /threshold must be in \(0, 1\)/);
   bad(() => trainGate({ ...base, k: 0 }), /k \(number of unseen classes\) must be a positive integer/);

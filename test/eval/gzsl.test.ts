@@ -26,8 +26,22 @@ function handCase(): GzslInput {
   return {
     pUnseen: [0.2, 0.3, 0.7, 0.9, 0.6, 0.4],
     threshold: 0.5,
-    logits: mat([[2, 9, 1, 0], [3, 0, 1, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 5, 9]]),
-    pZs: mat([[0.5, 0.5], [0.5, 0.5], [0.4, 0.6], [0.8, 0.2], [0.3, 0.7], [0.5, 0.5]]),
+    logits: mat([
+      [2, 9, 1, 0],
+      [3, 0, 1, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 5, 9],
+    ]),
+    pZs: mat([
+      [0.5, 0.5],
+      [0.5, 0.5],
+      [0.4, 0.6],
+      [0.8, 0.2],
+      [0.3, 0.7],
+      [0.5, 0.5],
+    ]),
     labels: [0, 2, 2, 1, 3, 3],
     seenIds: [0, 2],
     unseenIds: [3, 1],
@@ -52,12 +66,7 @@ test('hand-checked GZSL case: predictions, S, U, H, gate routing, per-class and 
   ]);
   assert.deepEqual(r.confusion.classes, [0, 1, 2, 3]);
   // rows = true 0..3, columns = predicted 0..3
-  assert.deepEqual(Array.from(r.confusion.counts), [
-    1, 0, 0, 0,
-    0, 1, 0, 0,
-    1, 0, 0, 1,
-    0, 0, 1, 1,
-  ]);
+  assert.deepEqual(Array.from(r.confusion.counts), [1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 1]);
   assert.equal(confusionAt(r.confusion, 3, 2), 1);
   assert.equal(r.rule, 'reference');
 });
@@ -123,7 +132,11 @@ function chunk(m: MatrixLike): number[][] {
 test('clear errors: unknown class ids, overlapping ids, shape mismatches, NaN, bad probabilities', () => {
   const c = handCase();
   const bad = (over: Partial<GzslInput>, re: RegExp): void =>
-    assert.throws(() => evaluateGzsl({ ...c, ...over }), (e: unknown) => e instanceof FsvaeInputError && re.test(e.message), re.source);
+    assert.throws(
+      () => evaluateGzsl({ ...c, ...over }),
+      (e: unknown) => e instanceof FsvaeInputError && re.test(e.message),
+      re.source,
+    );
   bad({ labels: [0, 2, 2, 1, 3, 5] }, /label #5 is 5, which is neither a seen nor an unseen class id/);
   bad({ seenIds: [0, 2, 3] }, /class 3 is listed as both seen and unseen/);
   bad({ unseenIds: [1, 4] }, /unseenIds contains 4, not a class id in \[0, 4\)/);

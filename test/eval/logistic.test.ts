@@ -10,8 +10,15 @@ import { assertClose } from '../helpers';
 import { Random } from '../../lib/util/random';
 import { FsvaeInputError } from '../../lib/util/assert';
 import {
-  MatrixLike, binaryObjective, fitBinaryLogistic, fitMultinomialLogistic, minimizeLbfgs, multinomialObjective,
-  predictProbaBinary, predictProbaMultinomial, sklearnCoefficients,
+  MatrixLike,
+  binaryObjective,
+  fitBinaryLogistic,
+  fitMultinomialLogistic,
+  minimizeLbfgs,
+  multinomialObjective,
+  predictProbaBinary,
+  predictProbaMultinomial,
+  sklearnCoefficients,
 } from '../../lib/eval/logistic';
 
 // A fixed 16 × 2 dataset (not separable) used for the hard-coded sklearn values below.
@@ -19,8 +26,8 @@ const X16: MatrixLike = {
   rows: 16,
   cols: 2,
   data: Float64Array.from([
-    0.9, 1.2, 1.5, 0.3, 2.1, 1.8, 0.4, 2.5, 1.9, -0.6, 2.8, 0.9, 1.1, 1.1, 3.0, 2.2,
-    -0.7, 0.4, 0.2, -1.1, -1.5, 0.8, 0.6, -0.2, -0.3, -1.6, 1.3, -0.9, -1.1, -0.5, 0.1, 0.7,
+    0.9, 1.2, 1.5, 0.3, 2.1, 1.8, 0.4, 2.5, 1.9, -0.6, 2.8, 0.9, 1.1, 1.1, 3.0, 2.2, -0.7, 0.4, 0.2, -1.1, -1.5, 0.8, 0.6, -0.2, -0.3, -1.6, 1.3, -0.9, -1.1,
+    -0.5, 0.1, 0.7,
   ]),
 };
 const Y16_2 = [1, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0];
@@ -210,8 +217,10 @@ test('objective gradients match central finite differences (K = 3 multinomial an
   const tmp = new Float64Array(th.length);
   const h = 1e-6;
   for (let a = 0; a < th.length; a++) {
-    const p = th.slice(); p[a] += h;
-    const m = th.slice(); m[a] -= h;
+    const p = th.slice();
+    p[a] += h;
+    const m = th.slice();
+    m[a] -= h;
     const fd = (multinomialObjective(p, X, y, 3, 0.7, tmp) - multinomialObjective(m, X, y, 3, 0.7, tmp)) / (2 * h);
     assert.ok(Math.abs(fd - g[a]) <= 1e-6 * Math.max(1, Math.abs(fd)), `multinomial grad[${a}]: ${g[a]} vs FD ${fd}`);
   }
@@ -221,8 +230,10 @@ test('objective gradients match central finite differences (K = 3 multinomial an
   binaryObjective(tb, X, yb, 2, gb);
   const tmpb = new Float64Array(5);
   for (let a = 0; a < 5; a++) {
-    const p = tb.slice(); p[a] += h;
-    const m = tb.slice(); m[a] -= h;
+    const p = tb.slice();
+    p[a] += h;
+    const m = tb.slice();
+    m[a] -= h;
     const fd = (binaryObjective(p, X, yb, 2, tmpb) - binaryObjective(m, X, yb, 2, tmpb)) / (2 * h);
     assert.ok(Math.abs(fd - gb[a]) <= 1e-6 * Math.max(1, Math.abs(fd)), `binary grad[${a}]: ${gb[a]} vs FD ${fd}`);
   }
@@ -264,7 +275,10 @@ test('2-class equivalence: multinomial(C) and binary(2C) give the same probabili
 });
 
 test('K = 3 multinomial: stationary point and the Newton solution (gauge Σb = 0)', () => {
-  for (const [X, y] of [[X16, Y16_3], [blobs(5, 90, 3, 3).X, blobs(5, 90, 3, 3).y]] as const) {
+  for (const [X, y] of [
+    [X16, Y16_3],
+    [blobs(5, 90, 3, 3).X, blobs(5, 90, 3, 3).y],
+  ] as const) {
     const m = fitMultinomialLogistic(X, y, {});
     const th = fullTheta(m.coef, m.intercept);
     assert.ok(gradInf(th, X, y, 3, 1) <= 1e-6);
@@ -317,7 +331,10 @@ test('live cross-check against sklearn (skipped without a Python that has sklear
   ].join('\n');
   for (const K of [2, 3]) {
     const { X, y } = blobs(20 + K, 120, 4, K, 1.2);
-    const r: SpawnSyncReturns<string> = spawnSync(py, ['-c', script], { input: JSON.stringify({ X: Array.from(X.data), y: Array.from(y), n: X.rows, d: X.cols }), encoding: 'utf8' });
+    const r: SpawnSyncReturns<string> = spawnSync(py, ['-c', script], {
+      input: JSON.stringify({ X: Array.from(X.data), y: Array.from(y), n: X.rows, d: X.cols }),
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stderr);
     const sk = JSON.parse(r.stdout) as { coef: number[]; b: number[]; p: number[] };
     const m = fitMultinomialLogistic(X, y);
@@ -334,8 +351,24 @@ test('clear errors on bad inputs', () => {
   bad(() => fitMultinomialLogistic(nanX, [0, 1]), /row 1, column 0 is NaN/);
   bad(() => fitMultinomialLogistic({ rows: 2, cols: 2, data: [1, 2, 3] }, [0, 1]), /3 values but rows × cols/);
   bad(() => fitMultinomialLogistic(X16, Y16_2.slice(1)), /15 labels for 16 rows/);
-  bad(() => fitMultinomialLogistic(X16, Y16_2.map(() => 1), { numClasses: 2 }), /class\(es\) 0 have no training rows/);
-  bad(() => fitMultinomialLogistic(X16, Y16_2.map((v) => v + 0.5), { numClasses: 2 }), /label #0 is 1.5/);
+  bad(
+    () =>
+      fitMultinomialLogistic(
+        X16,
+        Y16_2.map(() => 1),
+        { numClasses: 2 },
+      ),
+    /class\(es\) 0 have no training rows/,
+  );
+  bad(
+    () =>
+      fitMultinomialLogistic(
+        X16,
+        Y16_2.map((v) => v + 0.5),
+        { numClasses: 2 },
+      ),
+    /label #0 is 1.5/,
+  );
   bad(() => fitMultinomialLogistic(X16, Y16_2, { C: 0 }), /C must be a finite positive number/);
   bad(() => fitBinaryLogistic(X16, Y16_3), /label #0 is 2/);
   const m = fitMultinomialLogistic(X16, Y16_2);

@@ -3,13 +3,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertClose } from '../helpers';
 import { FsvaeInputError } from '../../lib/util/assert';
-import {
-  accuracy, classBalancedAccuracy, confusionAt, confusionMatrix, formatMeanStd, harmonicMean, meanStd, perClassAccuracy,
-} from '../../lib/eval/metrics';
+import { accuracy, classBalancedAccuracy, confusionAt, confusionMatrix, formatMeanStd, harmonicMean, meanStd, perClassAccuracy } from '../../lib/eval/metrics';
 
-test('harmonic mean reproduces the H column of the paper\'s GZSL table from its S and U', () => {
+test("harmonic mean reproduces the H column of the paper's GZSL table from its S and U", () => {
   // Table 2, "Ours": (S, U) → H for NTU-60 55/5, 48/12, NTU-120 110/10, 96/24.
-  const rows: [number, number, string][] = [[77.0, 74.5, '75.7'], [56.2, 48.6, '52.1'], [59.2, 67.9, '63.3'], [57.8, 51.9, '54.7']];
+  const rows: [number, number, string][] = [
+    [77.0, 74.5, '75.7'],
+    [56.2, 48.6, '52.1'],
+    [59.2, 67.9, '63.3'],
+    [57.8, 51.9, '54.7'],
+  ];
   for (const [s, u, h] of rows) assert.equal(harmonicMean(s, u).toFixed(1), h);
   assert.equal(harmonicMean(0, 0), 0);
   assert.equal(harmonicMean(0.5, 0), 0);

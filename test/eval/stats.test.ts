@@ -3,11 +3,28 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertClose } from '../helpers';
 import { FsvaeInputError } from '../../lib/util/assert';
-import { confidenceInterval, formatInterval, groupBy, logGamma, pairedComparison, stratifiedInterval, studentTCdf, studentTQuantile, twoWayAnova } from '../../lib/eval/stats';
+import {
+  confidenceInterval,
+  formatInterval,
+  groupBy,
+  logGamma,
+  pairedComparison,
+  stratifiedInterval,
+  studentTCdf,
+  studentTQuantile,
+  twoWayAnova,
+} from '../../lib/eval/stats';
 
 test('Student-t 97.5 % quantiles match the printed t-table (6 decimals)', () => {
   // df → t_{0.975}: any statistics table (e.g. NIST/SEMATECH e-Handbook, Table 1.3.6.7.2)
-  const table: [number, number][] = [[1, 12.706205], [2, 4.302653], [5, 2.570582], [8, 2.306004], [14, 2.144787], [30, 2.042272]];
+  const table: [number, number][] = [
+    [1, 12.706205],
+    [2, 4.302653],
+    [5, 2.570582],
+    [8, 2.306004],
+    [14, 2.144787],
+    [30, 2.042272],
+  ];
   for (const [df, t] of table) assertClose([studentTQuantile(0.975, df)], [t], 5e-6, `df ${df}`);
   // df = 1 is the Cauchy distribution: CDF = 1/2 + atan(t)/π; df = 2 has CDF 1/2 + t/(2√(2 + t²))
   for (const t of [-3, -0.5, 0, 0.7, 2.5]) {
@@ -21,7 +38,7 @@ test('Student-t 97.5 % quantiles match the printed t-table (6 decimals)', () => 
 
 test('95 % interval of a mean: mean ± t_{0.975, n−1}·s/√n, by hand', () => {
   const ci = confidenceInterval([1, 2, 3, 4]);
-  const half = 3.182446 * Math.sqrt(5 / 3) / 2; // t_{0.975,3} = 3.182446, s = √(5/3)
+  const half = (3.182446 * Math.sqrt(5 / 3)) / 2; // t_{0.975,3} = 3.182446, s = √(5/3)
   assertClose([ci.mean, ci.lo, ci.hi], [2.5, 2.5 - half, 2.5 + half], 1e-5);
   assert.equal(ci.n, 4);
   const one = confidenceInterval([0.3]);
@@ -34,7 +51,7 @@ test('95 % interval of a mean: mean ± t_{0.975, n−1}·s/√n, by hand', () =>
 test('paired verdicts: above 0 supports, below 0 contradicts, straddling 0 is inconclusive', () => {
   // differences 0.1, 0.12, 0.08: mean 0.1, s = 0.02, half = 4.302653·0.02/√3
   const s = pairedComparison([0.5, 0.52, 0.48], [0.4, 0.4, 0.4]);
-  assertClose([s.mean, s.hi - s.mean], [0.1, 4.302653 * 0.02 / Math.sqrt(3)], 1e-6);
+  assertClose([s.mean, s.hi - s.mean], [0.1, (4.302653 * 0.02) / Math.sqrt(3)], 1e-6);
   assert.equal(s.verdict, 'supports');
   assert.equal(pairedComparison([0.4, 0.4, 0.4], [0.5, 0.52, 0.48]).verdict, 'contradicts');
   // the same means without pairing-consistent signs: differences +0.2, −0.1, −0.05 → straddles 0
@@ -47,7 +64,10 @@ test('paired verdicts: above 0 supports, below 0 contradicts, straddling 0 is in
 test('stratified interval: split means averaged, each split with its own seed variance (Welch–Satterthwaite df)', () => {
   // splits {1, 3} and {10, 12}: means 2 and 11 → 6.5; v_s = s_s²/n_s = 1 and 1, Var = (1 + 1)/4 = 0.5,
   // df = (1 + 1)²/(1/1 + 1/1) = 2, half = t_{0.975,2}·√0.5 = 4.302653·0.707107
-  const ci = stratifiedInterval([[1, 3], [10, 12]]);
+  const ci = stratifiedInterval([
+    [1, 3],
+    [10, 12],
+  ]);
   assertClose([ci.mean, ci.hi - ci.mean, ci.mean - ci.lo, ci.df!], [6.5, 4.302653 * Math.SQRT1_2, 4.302653 * Math.SQRT1_2, 2], 1e-5);
   assert.equal(ci.n, 4);
   // a plain t-interval over the same four values is far wider: the split difference is not noise
@@ -60,9 +80,15 @@ test('stratified interval: split means averaged, each split with its own seed va
   // two splits with different spreads ({0, 1}: s² = 0.5; {0, 2, 4}: s² = 4). For two strata, Var(mean of
   // means) = Var(m1 − m2)/4 with Welch's df, so the half-width is half of Welch's two-sample interval
   // for the difference: scipy.stats.ttest_ind(equal_var=False) gives df 2.6350365, half-width 4.3373021.
-  const uneven = stratifiedInterval([[0, 1], [0, 2, 4]]);
+  const uneven = stratifiedInterval([
+    [0, 1],
+    [0, 2, 4],
+  ]);
   assertClose([uneven.df!, 2 * (uneven.hi - uneven.mean)], [2.6350365, 4.3373021], 1e-6);
-  const scipyCase = stratifiedInterval([[0.31, 0.35, 0.29, 0.4], [0.12, 0.55, 0.3]]);
+  const scipyCase = stratifiedInterval([
+    [0.31, 0.35, 0.29, 0.4],
+    [0.12, 0.55, 0.3],
+  ]);
   assertClose([scipyCase.mean, scipyCase.df!, 2 * (scipyCase.hi - scipyCase.mean)], [0.33041667, 2.1525283, 0.51103775], 1e-6);
   // one stratum: the plain t-interval
   const one = stratifiedInterval([[0.2, 0.5, 0.4]]);
@@ -79,11 +105,18 @@ test('stratified interval: split means averaged, each split with its own seed va
 test('two-way ANOVA without replication: F, p and the row variance component (scipy.stats.f.sf as the oracle)', () => {
   // 3 rows (e.g. stage-1 seeds) × 4 columns (stage-2 seeds); numpy/scipy: MS_row 0.0097583, MS_residual 0.00021389,
   // F 45.623377 on (2, 6) df, p 0.00023487, row variance (MS_row − MS_res)/4 = 0.0023861
-  const a = twoWayAnova([[0.3, 0.25, 0.41, 0.33], [0.28, 0.22, 0.35, 0.3], [0.4, 0.31, 0.45, 0.38]]);
+  const a = twoWayAnova([
+    [0.3, 0.25, 0.41, 0.33],
+    [0.28, 0.22, 0.35, 0.3],
+    [0.4, 0.31, 0.45, 0.38],
+  ]);
   assertClose([a.msRow, a.msResidual, a.F, a.p, a.rowVariance], [0.0097583333, 0.00021388889, 45.623377, 0.00023487047, 0.0023861111], 1e-6);
   assert.deepEqual([a.dfRow, a.dfResidual], [2, 6]);
   // rows that differ only by noise of the columns: no row effect, the variance component truncated at 0
-  const none = twoWayAnova([[0.1, 0.5, 0.3], [0.12, 0.49, 0.29]]);
+  const none = twoWayAnova([
+    [0.1, 0.5, 0.3],
+    [0.12, 0.49, 0.29],
+  ]);
   assert.ok(none.p > 0.3 && none.rowVariance === 0);
   assert.throws(() => twoWayAnova([[1, 2], [3]]), /every row needs 2 values/);
   assert.throws(() => twoWayAnova([[1, 2]]), /at least 2 rows/);

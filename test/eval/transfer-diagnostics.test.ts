@@ -5,11 +5,26 @@ import { spawnSync } from 'node:child_process';
 import { assertClose } from '../helpers';
 import { Random } from '../../lib/util/random';
 import { FeatureSet } from '../../lib/data/matrices';
-import { ridgePrototypes, ridgeZslAccuracy, unseenNcmOracle } from '../../lib/eval/reference-zsl';
+import { ridgePrototypes, ridgeZslAccuracy, unseenNcmOracle } from '../../lib/eval/comparison-rows';
 import {
-  allClassMeans, averageRanks, ckaPermutationTest, confusionAccuracy, confusionMatrix, cosineDistances, linearCka, nearestNeighbourAgreement,
-  perClassConfusion, ridgeLeaveOneClassOut, ridgePredictions, ridgeTextUpperBound, rsaPermutationTest, spearman,
-  affineSpan, pairwiseDistanceCv, projectOntoSpan, seenSpanDiagnostic,
+  allClassMeans,
+  averageRanks,
+  ckaPermutationTest,
+  confusionAccuracy,
+  confusionMatrix,
+  cosineDistances,
+  linearCka,
+  nearestNeighbourAgreement,
+  perClassConfusion,
+  ridgeLeaveOneClassOut,
+  ridgePredictions,
+  ridgeTextUpperBound,
+  rsaPermutationTest,
+  spearman,
+  affineSpan,
+  pairwiseDistanceCv,
+  projectOntoSpan,
+  seenSpanDiagnostic,
 } from '../../lib/eval/transfer-diagnostics';
 
 // ---------------------------------------------------------------------------------------------
@@ -22,20 +37,27 @@ test('confusion matrix and per-class summary on a hand case', () => {
   const cm = confusionMatrix(truth, pred, [7, 3, 5]);
   assert.deepEqual(cm.classes, [7, 3, 5]);
   // rows = true (7, 3, 5), columns = predicted (7, 3, 5)
-  assert.deepEqual(Array.from(cm.counts), [
-    1, 2, 0,
-    0, 0, 2,
-    2, 1, 1,
-  ]);
+  assert.deepEqual(Array.from(cm.counts), [1, 2, 0, 0, 0, 2, 2, 1, 1]);
   assert.equal(confusionAccuracy(cm), 2 / 9);
   const pc = perClassConfusion(cm);
-  assert.deepEqual(pc.map((p) => [p.classId, p.count, p.correct, p.takenFor, p.takenForCount, p.mostPredicted]), [
-    [7, 3, 1, 3, 2, 3],
-    [3, 2, 0, 5, 2, 5],
-    [5, 4, 1, 7, 2, 7], // 7 (2) beats 3 (1)
-  ]);
-  assertClose(pc.map((p) => p.accuracy), [1 / 3, 0, 1 / 4], 1e-15);
-  assertClose(pc.map((p) => p.takenForShare), [2 / 3, 1, 1 / 2], 1e-15);
+  assert.deepEqual(
+    pc.map((p) => [p.classId, p.count, p.correct, p.takenFor, p.takenForCount, p.mostPredicted]),
+    [
+      [7, 3, 1, 3, 2, 3],
+      [3, 2, 0, 5, 2, 5],
+      [5, 4, 1, 7, 2, 7], // 7 (2) beats 3 (1)
+    ],
+  );
+  assertClose(
+    pc.map((p) => p.accuracy),
+    [1 / 3, 0, 1 / 4],
+    1e-15,
+  );
+  assertClose(
+    pc.map((p) => p.takenForShare),
+    [2 / 3, 1, 1 / 2],
+    1e-15,
+  );
 });
 
 test('per-class summary: a never-wrong class has no "taken for", a class without samples has NaN accuracy; ties go to the first class', () => {
@@ -92,11 +114,12 @@ function randomOrthogonal(rng: Random, d: number): Float64Array {
 
 function matmul(a: Float64Array, n: number, k: number, b: Float64Array, m: number): Float64Array {
   const out = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) {
-    let s = 0;
-    for (let t = 0; t < k; t++) s += a[i * k + t] * b[t * m + j];
-    out[i * m + j] = s;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let t = 0; t < k; t++) s += a[i * k + t] * b[t * m + j];
+      out[i * m + j] = s;
+    }
   return out;
 }
 
@@ -112,8 +135,34 @@ test('linear CKA invariances: CKA(X, X) = 1, orthogonal transform, isotropic sca
   assert.ok(base > 0 && base < 1);
   const Q = randomOrthogonal(rng, dy);
   assertClose([linearCka(X, n, dx, matmul(Y, n, dy, Q, dy), dy)], [base], 1e-12, 'orthogonal');
-  assertClose([linearCka(X, n, dx, Y.map((v) => -3.7 * v), dy)], [base], 1e-12, 'isotropic scaling');
-  assertClose([linearCka(X.map((v, i) => v + (i % dx) * 10), n, dx, Y, dy)], [base], 1e-10, 'column shift');
+  assertClose(
+    [
+      linearCka(
+        X,
+        n,
+        dx,
+        Y.map((v) => -3.7 * v),
+        dy,
+      ),
+    ],
+    [base],
+    1e-12,
+    'isotropic scaling',
+  );
+  assertClose(
+    [
+      linearCka(
+        X.map((v, i) => v + (i % dx) * 10),
+        n,
+        dx,
+        Y,
+        dy,
+      ),
+    ],
+    [base],
+    1e-10,
+    'column shift',
+  );
   // NOT invariant to an anisotropic scaling (the check has teeth)
   const Ys = Y.map((v, i) => (i % dy === 0 ? 10 * v : v));
   assert.ok(Math.abs(linearCka(X, n, dx, Ys, dy) - base) > 1e-3);
@@ -157,16 +206,29 @@ test('CKA permutation test: identical spaces give p at the floor, the null mean 
   const rng = new Random(2);
   const n = 12;
   const X = randomMatrix(rng, n, 3);
-  const r = ckaPermutationTest(X, n, 3, X.map((v) => 2 * v), 3, 200, 1);
+  const r = ckaPermutationTest(
+    X,
+    n,
+    3,
+    X.map((v) => 2 * v),
+    3,
+    200,
+    1,
+  );
   assertClose([r.observed], [1], 1e-12);
   assert.ok(r.nullMean < 0.6, `null mean ${r.nullMean}`);
   assert.ok(r.pValue <= 2 / 201 + 1e-12, `p ${r.pValue}`); // only the identity permutation (if drawn) ties
   // deterministic for a seed
-  assert.deepEqual(ckaPermutationTest(X, n, 3, randomMatrix(new Random(3), n, 4), 4, 50, 7), ckaPermutationTest(X, n, 3, randomMatrix(new Random(3), n, 4), 4, 50, 7));
+  assert.deepEqual(
+    ckaPermutationTest(X, n, 3, randomMatrix(new Random(3), n, 4), 4, 50, 7),
+    ckaPermutationTest(X, n, 3, randomMatrix(new Random(3), n, 4), 4, 50, 7),
+  );
 });
 
 test('linear CKA: cross-check against numpy (skipped without a python3 that has numpy)', (t) => {
-  const py = [process.env.FSVAE_PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => !!p).find((p) => spawnSync(p, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0);
+  const py = [process.env.FSVAE_PYTHON, '/usr/bin/python3', 'python3']
+    .filter((p): p is string => !!p)
+    .find((p) => spawnSync(p, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0);
   if (!py) {
     t.skip('no python3 with numpy found (set FSVAE_PYTHON); the hand-computed and invariance checks above still run');
     return;
@@ -240,7 +302,15 @@ test('RSA permutation test: a monotone transform of the distances gives ρ = 1 a
   const rng = new Random(21);
   const n = 10;
   const A = randomMatrix(rng, n, 4);
-  const same = rsaPermutationTest(A, A.map((v) => 5 * v), n, 4, 4, 300, 3);
+  const same = rsaPermutationTest(
+    A,
+    A.map((v) => 5 * v),
+    n,
+    4,
+    4,
+    300,
+    3,
+  );
   assertClose([same.observed], [1], 1e-12);
   assert.ok(same.pValue < 0.02, `p ${same.pValue}`);
   const other = rsaPermutationTest(A, randomMatrix(new Random(99), n, 4), n, 4, 4, 300, 3);
@@ -265,10 +335,11 @@ function randomProblem(seed: number, C: number, D: number, dim: number, unseen: 
   const sample = (cs: number[]) => {
     const rows: number[][] = [];
     const labels: number[] = [];
-    for (const c of cs) for (let i = 0; i < perClass; i++) {
-      rows.push(centres[c].map((v) => v + noise * rng.normal()));
-      labels.push(c);
-    }
+    for (const c of cs)
+      for (let i = 0; i < perClass; i++) {
+        rows.push(centres[c].map((v) => v + noise * rng.normal()));
+        labels.push(c);
+      }
     return set(rows, labels);
   };
   const seen = Array.from({ length: C }, (_, c) => c).filter((c) => !unseen.includes(c));
@@ -276,7 +347,11 @@ function randomProblem(seed: number, C: number, D: number, dim: number, unseen: 
 }
 
 test('ridge predictions reproduce ridgeZslAccuracy and its prototypes (independent path through ridgePrototypes)', () => {
-  for (const [seed, alpha] of [[1, 0.1], [2, 1], [3, 10]] as const) {
+  for (const [seed, alpha] of [
+    [1, 0.1],
+    [2, 1],
+    [3, 10],
+  ] as const) {
     const p = randomProblem(seed, 9, 6, 4, [2, 5, 7], 5, 1.5, 0.5);
     const r = ridgePredictions(p, alpha);
     assert.equal(r.accuracy, ridgeZslAccuracy(p, alpha));
@@ -286,13 +361,25 @@ test('ridge predictions reproduce ridgeZslAccuracy and its prototypes (independe
 });
 
 test('ridge upper bound and LOCO are exact when visual means are a linear function of the text', () => {
-  // as the reference-zsl test: visual mean of class c = M·text_c (+ jitter in training); all maps recover it
+  // as the comparison-rows test: visual mean of class c = M·text_c (+ jitter in training); all maps recover it
   const text = { rows: 6, cols: 3, data: Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1]) };
-  const M = [[2, 0, 1], [0, 3, -1]];
+  const M = [
+    [2, 0, 1],
+    [0, 3, -1],
+  ];
   const mean = (c: number) => M.map((r) => r.reduce((s, v, k) => s + v * text.data[c * 3 + k], 0));
-  const jitter = [[0.1, -0.1], [-0.1, 0.1]];
-  const train = set([0, 1, 2, 3].flatMap((c) => jitter.map((j) => mean(c).map((v, k) => v + j[k]))), [0, 0, 1, 1, 2, 2, 3, 3]);
-  const test = set([4, 5, 4, 5].map((c) => mean(c)), [4, 5, 4, 5]);
+  const jitter = [
+    [0.1, -0.1],
+    [-0.1, 0.1],
+  ];
+  const train = set(
+    [0, 1, 2, 3].flatMap((c) => jitter.map((j) => mean(c).map((v, k) => v + j[k]))),
+    [0, 0, 1, 1, 2, 2, 3, 3],
+  );
+  const test = set(
+    [4, 5, 4, 5].map((c) => mean(c)),
+    [4, 5, 4, 5],
+  );
   const inp = { train, test, unseen: [4, 5], text };
   assert.equal(ridgeTextUpperBound(inp, 1e-6).accuracy, 1);
   assert.equal(ridgeLeaveOneClassOut(inp, 1e-6).accuracy, 1);
@@ -311,8 +398,23 @@ test('all-class ceiling: with α → 0 it interpolates the class means (prototyp
 });
 
 test('allClassMeans: seen means from the training rows, unseen from the test rows, z-scored with the training statistics', () => {
-  const train = set([[0, 10], [2, 10], [4, 30], [6, 30]], [0, 0, 2, 2]);
-  const test = set([[1, 20], [3, 20], [9, 0]], [1, 1, 3]);
+  const train = set(
+    [
+      [0, 10],
+      [2, 10],
+      [4, 30],
+      [6, 30],
+    ],
+    [0, 0, 2, 2],
+  );
+  const test = set(
+    [
+      [1, 20],
+      [3, 20],
+      [9, 0],
+    ],
+    [1, 1, 3],
+  );
   const a = allClassMeans({ train, test, unseen: [3, 1], text: { rows: 4, cols: 1, data: Float32Array.from([1, 2, 3, 4]) } });
   // training mean (3, 20), population std (√5, 10); raw class means (1,10) (2,20) (5,30) (9,0)
   const s5 = Math.sqrt(5);
@@ -325,8 +427,14 @@ test('ridge diagnostics reject inconsistent inputs', () => {
   const p = randomProblem(6, 6, 4, 3, [1, 4]);
   assert.throws(() => ridgePredictions({ ...p, unseen: [1] }, 1), /at least 2 unseen classes/);
   assert.throws(() => ridgePredictions({ ...p, unseen: [1, 2] }, 1), /class 2 is both in the training rows and unseen/);
-  assert.throws(() => ridgeTextUpperBound({ ...p, unseen: [4] .concat([1]), test: { ...p.test, labels: p.test.labels.map(() => 1) } }, 1), /unseen class 4 has no test row/);
-  assert.throws(() => ridgeLeaveOneClassOut({ ...p, test: { ...p.test, dim: 2, features: p.test.features.subarray(0, p.test.rows * 2) } }, 1), /test rows have 2 features, training rows 3/);
+  assert.throws(
+    () => ridgeTextUpperBound({ ...p, unseen: [4].concat([1]), test: { ...p.test, labels: p.test.labels.map(() => 1) } }, 1),
+    /unseen class 4 has no test row/,
+  );
+  assert.throws(
+    () => ridgeLeaveOneClassOut({ ...p, test: { ...p.test, dim: 2, features: p.test.features.subarray(0, p.test.rows * 2) } }, 1),
+    /test rows have 2 features, training rows 3/,
+  );
   assert.throws(() => ridgePredictions(p, 0), /α must be > 0/);
 });
 
@@ -355,9 +463,25 @@ test('seen-span diagnostic: share of the unseen offset outside the span, norm ra
   // the diagnostic z-scores with the seen training rows, so they are built with mean 0 and unit
   // population std in every dimension (z-scoring leaves them as they are).
   // seen class 0: (1, 1, 1), (1, −1, −1); class 1: (−1, 1, 1), (−1, −1, −1) → means (1,0,0), (−1,0,0); std 1, mean 0.
-  const train = set([[1, 1, 1], [1, -1, -1], [-1, 1, 1], [-1, -1, -1]], [0, 0, 1, 1]);
+  const train = set(
+    [
+      [1, 1, 1],
+      [1, -1, -1],
+      [-1, 1, 1],
+      [-1, -1, -1],
+    ],
+    [0, 0, 1, 1],
+  );
   // unseen class 2 at (0,0,2), class 3 at (3,0,4) (two rows each, symmetric about the mean)
-  const test = set([[0, 0.5, 2], [0, -0.5, 2], [3, 0.5, 4], [3, -0.5, 4]], [2, 2, 3, 3]);
+  const test = set(
+    [
+      [0, 0.5, 2],
+      [0, -0.5, 2],
+      [3, 0.5, 4],
+      [3, -0.5, 4],
+    ],
+    [2, 2, 3, 3],
+  );
   const text = { rows: 4, cols: 2, data: Float32Array.from([1, 0, 0, 1, 1, 1, 1, -1]) };
   const d = seenSpanDiagnostic({ train, test, unseen: [2, 3], text });
   assert.equal(d.rank, 1);
@@ -373,7 +497,7 @@ test('seen-span diagnostic: share of the unseen offset outside the span, norm ra
   assert.equal(d.inSpanAccuracy, 1);
 });
 
-test('seen-span diagnostic: the ridge map\'s prototypes lie in the affine span of the seen means', () => {
+test("seen-span diagnostic: the ridge map's prototypes lie in the affine span of the seen means", () => {
   const p = randomProblem(12, 10, 6, 12, [2, 5, 8], 5, 1, 0.5);
   const a = allClassMeans(p);
   const seenMeans = Float64Array.from(a.seen.flatMap((c) => Array.from(a.means.subarray(a.classes.indexOf(c) * a.dim, (a.classes.indexOf(c) + 1) * a.dim))));

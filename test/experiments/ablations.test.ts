@@ -3,17 +3,39 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  ABLATION_RESULT_TABLES, AblationResults, ablationPreset, ablationTable, ablationVariants, binomialSe, fig4BandVariants, fig4Figure,
-  fig4PhiVariants, paperColumns, runAblationTables, runAblations, table5AlphaVariants,
-  table5Figure, table5LambdaVariants, writeAblations, sweepClaims, sweepObservations, AblationDatasetResult, AblationPoint,
-  AblationConfig, ablationCacheDir, planAblationRuns, planAblations, prepareAblationFeatures, trainAblationShard,
+  ABLATION_RESULT_TABLES,
+  AblationResults,
+  ablationPreset,
+  ablationTable,
+  ablationVariants,
+  binomialSe,
+  fig4BandVariants,
+  fig4Figure,
+  fig4PhiVariants,
+  paperColumns,
+  runAblationTables,
+  runAblations,
+  table5AlphaVariants,
+  table5Figure,
+  table5LambdaVariants,
+  writeAblations,
+  sweepClaims,
+  sweepObservations,
+  AblationDatasetResult,
+  AblationPoint,
+  AblationConfig,
+  ablationCacheDir,
+  planAblationRuns,
+  planAblations,
+  prepareAblationFeatures,
+  trainAblationShard,
 } from '../../lib/experiments/ablations';
 import { OURS, applyVariant } from '../../lib/experiments/variants';
 import { PAPER_TABLE5_ALPHA, PAPER_TABLE5_LAMBDA } from '../../lib/experiments/paper-numbers';
 import { mainResultsPreset } from '../../lib/experiments/main-results';
 import { PreparedFeatures, prepareFeatures } from '../../lib/pipeline/features';
 import { bandLayout } from '../../lib/frequency/enhancer';
-import { Stage2Config, scaledSchedule, stage2Preset } from '../../lib/train/config';
+import { FsvaeConfig, scaledSchedule, fsvaePreset } from '../../lib/train/config';
 import { getSplit } from '../../lib/data/splits';
 import { writeSyntheticBenchmark } from '../../lib/data/synthetic-features';
 import { initBackend } from '../../lib/runtime/backend';
@@ -21,12 +43,12 @@ import { formatMeanStd } from '../../lib/eval/metrics';
 import { FsvaeInputError } from '../../lib/util/assert';
 import { tempDir } from '../temp-dirs';
 
-const BASE = stage2Preset('quick'); // α = 0.5, λ = 100, 'reference' FM
+const BASE = fsvaePreset('quick'); // α = 0.5, λ = 100, 'reference' FM
 const lowBands = (n: number, cfg: Parameters<typeof bandLayout>[1]) => bandLayout(n, cfg).isLow.filter(Boolean).length;
 
 /** The quick preset shrunk to a few seconds: cycles × steps given, latent 8, a short classifier. */
-function tinyStage2(stepsPerCycle: number): Stage2Config {
-  const cfg = stage2Preset('quick');
+function tinyStage2(stepsPerCycle: number): FsvaeConfig {
+  const cfg = fsvaePreset('quick');
   cfg.schedule = scaledSchedule(stepsPerCycle, 2);
   cfg.latentDim = 8;
   cfg.classifier = { samplesPerClass: 20, steps: 20, learningRate: 1e-3 };
@@ -34,24 +56,49 @@ function tinyStage2(stepsPerCycle: number): Stage2Config {
 }
 
 describe('variant lists map to the right configurations', () => {
-  test('Table 5: α rows change only α, λ rows only λ; the full grids are the paper\'s', () => {
+  test("Table 5: α rows change only α, λ rows only λ; the full grids are the paper's", () => {
     const a = table5AlphaVariants([0.1, 2]).map((v) => applyVariant(BASE, v));
-    assert.deepEqual(a.map((c) => [c.alignment.alpha, c.alignment.lambda]), [[0.1, 100], [2, 100]]);
+    assert.deepEqual(
+      a.map((c) => [c.alignment.alpha, c.alignment.lambda]),
+      [
+        [0.1, 100],
+        [2, 100],
+      ],
+    );
     const l = table5LambdaVariants([10, 1000]).map((v) => applyVariant(BASE, v));
-    assert.deepEqual(l.map((c) => [c.alignment.alpha, c.alignment.lambda]), [[0.5, 10], [0.5, 1000]]);
+    assert.deepEqual(
+      l.map((c) => [c.alignment.alpha, c.alignment.lambda]),
+      [
+        [0.5, 10],
+        [0.5, 1000],
+      ],
+    );
     // the α = 0.5 row of the preset is the full model itself (run once, reused)
     assert.deepEqual(applyVariant(BASE, table5AlphaVariants([0.5])[0]), applyVariant(BASE, OURS));
     const full = ablationPreset('full').grids;
     // (object keys list integer-like ones first: compare as numbers)
-    const byValue = (keys: string[]) => keys.map(Number).sort((x, y) => x - y).map(String);
-    assert.deepEqual(table5AlphaVariants(full.alpha).map((v) => v.key), byValue(Object.keys(PAPER_TABLE5_ALPHA)));
-    assert.deepEqual(table5LambdaVariants(full.lambda).map((v) => v.key), byValue(Object.keys(PAPER_TABLE5_LAMBDA)));
+    const byValue = (keys: string[]) =>
+      keys
+        .map(Number)
+        .sort((x, y) => x - y)
+        .map(String);
+    assert.deepEqual(
+      table5AlphaVariants(full.alpha).map((v) => v.key),
+      byValue(Object.keys(PAPER_TABLE5_ALPHA)),
+    );
+    assert.deepEqual(
+      table5LambdaVariants(full.lambda).map((v) => v.key),
+      byValue(Object.keys(PAPER_TABLE5_LAMBDA)),
+    );
     assert.deepEqual(full.alpha, [0.01, 0.05, 0.1, 0.5, 1, 2]);
   });
 
   test('Fig. 4: φ and b land on both encoders; band layout at N = 256 by hand', () => {
     const [p15, p30, p35] = fig4PhiVariants([15, 30, 35], 30).map((v) => applyVariant(BASE, v));
-    for (const [c, phi] of [[p15, 15], [p35, 35]] as const) {
+    for (const [c, phi] of [
+      [p15, 15],
+      [p35, 35],
+    ] as const) {
       assert.equal(c.skeletonFrequency.phi, phi);
       assert.equal(c.textFrequency.phi, phi);
       assert.equal(c.skeletonFrequency.bands, 30);
@@ -72,7 +119,7 @@ describe('variant lists map to the right configurations', () => {
     assert.equal(lowBands(256, b40.skeletonFrequency), 5);
   });
 
-  test('presets: quick shares notebook 03\'s stage-1 features; paper values by row key', () => {
+  test("presets: quick shares notebook 03's stage-1 features; paper values by row key", () => {
     const q = ablationPreset('quick');
     const m = mainResultsPreset('quick');
     assert.deepEqual(q.stage1, m.stage1);
@@ -82,7 +129,10 @@ describe('variant lists map to the right configurations', () => {
     assert.deepEqual([q.entries[0].stage2.schedule.cycles, q.entries[0].stage2.schedule.stepsPerCycle], [2, 150]);
     assert.equal(ablationPreset('full').seeds.length, 3);
     assert.deepEqual(paperColumns('table5-lambda', '80'), {
-      'paper NTU-60 55/5': 84.9, 'paper NTU-60 48/12': 53.1, 'paper NTU-120 110/10': 73.0, 'paper NTU-120 96/24': 61.9,
+      'paper NTU-60 55/5': 84.9,
+      'paper NTU-60 48/12': 53.1,
+      'paper NTU-120 110/10': 73.0,
+      'paper NTU-120 96/24': 61.9,
     });
     assert.deepEqual(Object.values(paperColumns('table5-alpha', '7')), ['', '', '', '']); // not in the paper
     assert.deepEqual(Object.values(paperColumns('fig4-phi', '35')), ['', '', '', '']); // Fig. 4 prints no numbers
@@ -90,7 +140,10 @@ describe('variant lists map to the right configurations', () => {
   });
 
   test('bad grids and configs are refused before any training', async () => {
-    assert.throws(() => table5AlphaVariants([]), (e: Error) => e instanceof FsvaeInputError && /α grid is empty/.test(e.message));
+    assert.throws(
+      () => table5AlphaVariants([]),
+      (e: Error) => e instanceof FsvaeInputError && /α grid is empty/.test(e.message),
+    );
     assert.throws(() => table5LambdaVariants([0]), /λ grid value 0 is invalid/);
     assert.throws(() => fig4BandVariants([0], 35), /b grid value 0 is invalid; use integers ≥ 1/);
     assert.throws(() => fig4PhiVariants([15, 15], 30), /repeats a value/);
@@ -102,7 +155,7 @@ describe('variant lists map to the right configurations', () => {
 
   test('binomial SE: √(p(1−p)/n) in points', () => {
     assert.equal(binomialSe(0.5, 100), 5);
-    assert.ok(Math.abs(binomialSe(0.45, 40) - 100 * Math.sqrt(0.45 * 0.55 / 40)) < 1e-12);
+    assert.ok(Math.abs(binomialSe(0.45, 40) - 100 * Math.sqrt((0.45 * 0.55) / 40)) < 1e-12);
     assert.throws(() => binomialSe(0.5, 0), FsvaeInputError);
   });
 });
@@ -114,7 +167,10 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
     await initBackend({ prefer: 'wasm', quiet: true });
     dir = tempDir('abl');
     writeSyntheticBenchmark(dir, getSplit('ntu60-55/5'), { skeletonDim: 48, trainPerClass: 10, testPerClass: 6, seed: 3 });
-    const p = prepareFeatures({ kind: 'synse', dataset: 'ntu60', split: 'ntu60-55/5', features: path.join(dir, 'sk_feats') }, { stage1: ablationPreset('quick').stage1, seed: 1 });
+    const p = prepareFeatures(
+      { kind: 'synse', dataset: 'ntu60', split: 'ntu60-55/5', features: path.join(dir, 'sk_feats') },
+      { stage1: ablationPreset('quick').stage1, seed: 1 },
+    );
     assert.ok(!('missing' in p));
     prepared = p as PreparedFeatures;
   });
@@ -135,13 +191,35 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
     assert.equal(res.perSeed[0].testZslByCycle.length, 2);
 
     const cfg = { ...ablationPreset('quick'), tables: ['table5-lambda', 'table5-alpha'] as ('table5-lambda' | 'table5-alpha')[] };
-    const r: AblationResults = { config: cfg, datasets: [{ source: prepared.source, prepared, points, uniqueRuns: 1, zslTestRows: 5 * 6, wallSeconds: 1 }], wallSeconds: 1 };
+    const r: AblationResults = {
+      config: cfg,
+      datasets: [{ source: prepared.source, prepared, points, uniqueRuns: 1, zslTestRows: 5 * 6, wallSeconds: 1 }],
+      wallSeconds: 1,
+    };
     const t5 = ablationTable(r, 'ablation_table5');
     assert.equal(t5.length, 2);
     assert.deepEqual(Object.keys(t5[1]), [
-      'dataset', 'split', 'row', 'parameter', 'α', 'λ', 'seeds', 'ZSL (clean)', 'SE 1 seed', 'H (clean)', 'val ZSL at chosen cycle',
-      'ZSL (test-selected cycle)', 'reused run', 'claim', 'n pairs', 'Δ [95% CI]', 'verdict',
-      'paper NTU-60 55/5', 'paper NTU-60 48/12', 'paper NTU-120 110/10', 'paper NTU-120 96/24',
+      'dataset',
+      'split',
+      'row',
+      'parameter',
+      'α',
+      'λ',
+      'seeds',
+      'ZSL (clean)',
+      'SE 1 seed',
+      'H (clean)',
+      'val ZSL at chosen cycle',
+      'ZSL (test-selected cycle)',
+      'reused run',
+      'claim',
+      'n pairs',
+      'Δ [95% CI]',
+      'verdict',
+      'paper NTU-60 55/5',
+      'paper NTU-60 48/12',
+      'paper NTU-120 110/10',
+      'paper NTU-120 96/24',
     ]);
     const lambda = t5.find((x) => x.parameter === 'λ')!;
     assert.equal(lambda.dataset, 'ntu60');
@@ -166,7 +244,10 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
     process.env.FSVAE_RESULTS = out;
     try {
       const files = writeAblations(r, 'wasm');
-      assert.deepEqual(files.map((x) => path.basename(x)), ['ablation_table5.csv', 'ablation_table5.md', 'ablation_table5.json']);
+      assert.deepEqual(
+        files.map((x) => path.basename(x)),
+        ['ablation_table5.csv', 'ablation_table5.md', 'ablation_table5.json'],
+      );
       const j5 = JSON.parse(fs.readFileSync(path.join(out, 'ablation_table5.json'), 'utf8'));
       const claimOf = (sym: string) => j5.rows.find((x: { parameter: string }) => x.parameter === sym);
       assert.equal(claimOf('α').claim, "(α = 0.1, the paper's best, is not in the grid)"); // the grid here is α = 0.5 only
@@ -213,28 +294,49 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
     const cacheDir = path.join(dir, 'plan-cache');
     const opts = { seeds: [1, 2], text: { kind: 'msf-table' as const, encoder: 'ViT-B/32' as const, root: dir }, cacheDir };
     const plan = await planAblationRuns(prepared, base, tables, opts);
-    assert.deepEqual(plan.map((r) => r.label), ['ntu60-55/5 λ = 100', 'ntu60-55/5 α = 2']);
-    assert.deepEqual(plan.map((r) => r.cached), [false, false]);
-    assert.deepEqual(plan.map((r) => r.cost), [2 * 2 * 20 * base.batchSize * 2, 2 * 2 * 20 * base.batchSize * 2]);
+    assert.deepEqual(
+      plan.map((r) => r.label),
+      ['ntu60-55/5 λ = 100', 'ntu60-55/5 α = 2'],
+    );
+    assert.deepEqual(
+      plan.map((r) => r.cached),
+      [false, false],
+    );
+    assert.deepEqual(
+      plan.map((r) => r.cost),
+      [2 * 2 * 20 * base.batchSize * 2, 2 * 2 * 20 * base.batchSize * 2],
+    );
     assert.ok(!fs.existsSync(cacheDir), 'planning trains and writes nothing');
 
     const points = await runAblationTables(prepared, base, tables, opts);
-    assert.deepEqual(points.map((p) => p.reused), [false, true, false]);
+    assert.deepEqual(
+      points.map((p) => p.reused),
+      [false, true, false],
+    );
     assert.deepEqual(fs.readdirSync(cacheDir).sort(), plan.map((r) => `${r.key}.json`).sort());
     const again = await planAblationRuns(prepared, base, tables, opts);
-    assert.deepEqual(again.map((r) => [r.key, r.cached]), plan.map((r) => [r.key, true]));
+    assert.deepEqual(
+      again.map((r) => [r.key, r.cached]),
+      plan.map((r) => [r.key, true]),
+    );
     // a train() planned before another process wrote the run reads the cache first and trains nothing
     const file = (r: { key: string }) => path.join(cacheDir, `${r.key}.json`);
     const stored = fs.readFileSync(file(plan[1]), 'utf8');
     await plan[1].train();
     assert.equal(fs.readFileSync(file(plan[1]), 'utf8'), stored);
     const fromCache = await runAblationTables(prepared, base, tables, { ...opts, cacheOnly: true });
-    assert.deepEqual(fromCache.map((p) => p.run.result.perSeed), points.map((p) => p.run.result.perSeed));
+    assert.deepEqual(
+      fromCache.map((p) => p.run.result.perSeed),
+      points.map((p) => p.run.result.perSeed),
+    );
 
     // a damaged entry counts as missing: the cache-only run refuses, train() computes it again (same numbers)
     fs.writeFileSync(file(plan[1]), '{"broken": ');
     const damaged = await planAblationRuns(prepared, base, tables, opts);
-    assert.deepEqual(damaged.map((r) => r.cached), [true, false]);
+    assert.deepEqual(
+      damaged.map((r) => r.cached),
+      [true, false],
+    );
     await assert.rejects(runAblationTables(prepared, base, tables, { ...opts, cacheOnly: true }), /table5-alpha 2: the run is not in the cache/);
     await damaged[1].train();
     const rerun = await runAblationTables(prepared, base, tables, { ...opts, cacheOnly: true });
@@ -245,18 +347,25 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
     assert.match(entry.check, /^[0-9a-f]{16}$/);
     entry.result.summary.clean.zsl.mean += 0.01;
     fs.writeFileSync(file(plan[1]), JSON.stringify(entry));
-    assert.deepEqual((await planAblationRuns(prepared, base, tables, opts)).map((r) => r.cached), [true, false]);
+    assert.deepEqual(
+      (await planAblationRuns(prepared, base, tables, opts)).map((r) => r.cached),
+      [true, false],
+    );
   });
 
-  test('a config over the cache: plan, shards, assembly (missing runs listed), preparation of a shard\'s entries', async () => {
+  test("a config over the cache: plan, shards, assembly (missing runs listed), preparation of a shard's entries", async () => {
     const stage2 = tinyStage2(20);
     const cfg: AblationConfig = {
-      ...ablationPreset('quick'), tables: ['table5-alpha', 'table5-lambda'],
+      ...ablationPreset('quick'),
+      tables: ['table5-alpha', 'table5-lambda'],
       grids: { ...ablationPreset('quick').grids, alpha: [0.5, 2], lambda: [100, 1000] }, // λ = 100 at α = 0.5: the α = 0.5 run
-      entries: [{
-        source: { kind: 'synse', dataset: 'ntu60', split: 'ntu60-55/5', features: path.join(dir, 'sk_feats') },
-        text: { kind: 'msf-table', encoder: 'ViT-B/32', root: dir }, stage2,
-      }],
+      entries: [
+        {
+          source: { kind: 'synse', dataset: 'ntu60', split: 'ntu60-55/5', features: path.join(dir, 'sk_feats') },
+          text: { kind: 'msf-table', encoder: 'ViT-B/32', root: dir },
+          stage2,
+        },
+      ],
     };
     const prev = process.env.FSVAE_CACHE;
     process.env.FSVAE_CACHE = path.join(dir, 'config-cache');
@@ -264,9 +373,14 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
       const plan = await planAblations(cfg);
       assert.equal(plan.length, 3);
       assert.ok(!fs.existsSync(ablationCacheDir()));
-      await assert.rejects(runAblations(cfg, () => {}, { runs: 'cache', computeWith: 'run the shards' }), (e: Error) =>
-        e instanceof FsvaeInputError && /^3 of 3 runs are not in the cache/.test(e.message) && /ntu60-55\/5 α = 2 \(/.test(e.message)
-        && /\ncompute them with: run the shards$/.test(e.message));
+      await assert.rejects(
+        runAblations(cfg, () => {}, { runs: 'cache', computeWith: 'run the shards' }),
+        (e: Error) =>
+          e instanceof FsvaeInputError &&
+          /^3 of 3 runs are not in the cache/.test(e.message) &&
+          /ntu60-55\/5 α = 2 \(/.test(e.message) &&
+          /\ncompute them with: run the shards$/.test(e.message),
+      );
 
       const serial = await runAblations(cfg);
       assert.deepEqual(fs.readdirSync(ablationCacheDir()).sort(), plan.map((r) => `${r.key}.json`).sort());
@@ -279,10 +393,16 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
       const logs: string[] = [];
       const shards = [];
       for (const index of [0, 1]) shards.push(await trainAblationShard(cfg, { index, count: 2, source: 'test' }, (l) => logs.push(l)));
-      assert.deepEqual(shards.map((s) => s.runs), [3, 3]);
+      assert.deepEqual(
+        shards.map((s) => s.runs),
+        [3, 3],
+      );
       assert.equal(shards[0].mine + shards[1].mine, 3);
       assert.equal(shards[0].trained + shards[1].trained, 1);
-      assert.ok(logs.some((l) => /^\[sweeps\] shard 1\/2 \(test\): \d of 3 runs are this shard's: [01] to train, \d cached$/.test(l)), logs.join('\n'));
+      assert.ok(
+        logs.some((l) => /^\[sweeps\] shard 1\/2 \(test\): \d of 3 runs are this shard's: [01] to train, \d cached$/.test(l)),
+        logs.join('\n'),
+      );
       assert.deepEqual(rows(await runAblations(cfg, () => {}, { runs: 'cache' })), rows(serial));
 
       const prepLogs: string[] = [];
@@ -290,7 +410,10 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
       assert.deepEqual(prepLogs, ['[sweeps] prepare (shard 2/2): 0 of 1 dataset entries']);
       assert.equal(await prepareAblationFeatures(cfg, null, (l) => prepLogs.push(l)), 1);
       assert.equal(prepLogs[1], '[sweeps] prepare (all): 1 of 1 dataset entries');
-      assert.ok(prepLogs.some((l) => /^\[features\] text lb_ad_md of ntu60-55\/5: 60 × \d+/.test(l)), prepLogs.join('\n'));
+      assert.ok(
+        prepLogs.some((l) => /^\[features\] text lb_ad_md of ntu60-55\/5: 60 × \d+/.test(l)),
+        prepLogs.join('\n'),
+      );
     } finally {
       if (prev === undefined) delete process.env.FSVAE_CACHE;
       else process.env.FSVAE_CACHE = prev;
@@ -303,27 +426,47 @@ describe("sweep claims: the paper's best value against every other value, paired
   const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
   const sd = (v: number[]) => Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / (v.length - 1));
   // per-seed clean ZSL of seeds 1, 2, 3 at each φ (b = 30)
-  const zsl: Record<number, number[]> = { 15: [0.40, 0.45, 0.50], 25: [0.70, 0.80, 0.76], 35: [0.50, 0.60, 0.55], 60: [0.30, 0.41, 0.33] };
+  const zsl: Record<number, number[]> = { 15: [0.4, 0.45, 0.5], 25: [0.7, 0.8, 0.76], 35: [0.5, 0.6, 0.55], 60: [0.3, 0.41, 0.33] };
   const point = (x: number, values: number[], seeds = [1, 2, 3]): AblationPoint => ({
-    table: 'fig4-phi', variant: { key: String(x), x, name: `φ = ${x}, b = 30` }, reused: false,
+    table: 'fig4-phi',
+    variant: { key: String(x), x, name: `φ = ${x}, b = 30` },
+    reused: false,
     config: {} as AblationPoint['config'],
     run: {
-      variant: { name: `φ = ${x}` }, wallSeconds: 1,
+      variant: { name: `φ = ${x}` },
+      wallSeconds: 1,
       result: {
-        perSeed: values.map((v, i) => ({ seed: seeds[i], zsl: { clean: v, reference: v }, testZslByCycle: [v], valZslByCycle: [v / 2], gzsl: { clean: { S: 0, U: v, H: 0 } } })),
+        perSeed: values.map((v, i) => ({
+          seed: seeds[i],
+          zsl: { clean: v, reference: v },
+          testZslByCycle: [v],
+          valZslByCycle: [v / 2],
+          gzsl: { clean: { S: 0, U: v, H: 0 } },
+        })),
         summary: { clean: { zsl: { mean: mean(values), std: sd(values), n: values.length } } },
       },
     } as unknown as AblationPoint['run'],
   });
-  const dataset = (points: AblationPoint[]) => ({ source: {}, prepared: { textDataset: 'nw-ucla', split: { name: 'nw-ucla-5/5' } }, points, uniqueRuns: points.length, zslTestRows: 100, wallSeconds: 1 }) as unknown as AblationDatasetResult;
+  const dataset = (points: AblationPoint[]) =>
+    ({
+      source: {},
+      prepared: { textDataset: 'nw-ucla', split: { name: 'nw-ucla-5/5' } },
+      points,
+      uniqueRuns: points.length,
+      zslTestRows: 100,
+      wallSeconds: 1,
+    }) as unknown as AblationDatasetResult;
 
   test('Δ, its t-interval over seeds and the verdict match a hand computation', () => {
     const d = dataset([15, 25, 35, 60].map((x) => point(x, zsl[x])));
     const claims = sweepClaims(d, 'fig4-phi')!;
-    assert.deepEqual(claims.map((c) => c.claim), ['φ = 35 > φ = 15', 'φ = 35 > φ = 25', 'φ = 35 > φ = 60']);
+    assert.deepEqual(
+      claims.map((c) => c.claim),
+      ['φ = 35 > φ = 15', 'φ = 35 > φ = 25', 'φ = 35 > φ = 60'],
+    );
     for (const c of claims) {
       const diff = zsl[35].map((v, i) => v - zsl[c.x][i]);
-      const half = T975_DF2 * sd(diff) / Math.sqrt(3);
+      const half = (T975_DF2 * sd(diff)) / Math.sqrt(3);
       assert.ok(Math.abs(c.comparison.mean - mean(diff)) < 1e-12);
       assert.ok(Math.abs(c.comparison.lo - (mean(diff) - half)) < 1e-9, `${c.claim}: lo ${c.comparison.lo} vs ${mean(diff) - half}`);
       assert.ok(Math.abs(c.comparison.hi - (mean(diff) + half)) < 1e-9);
@@ -331,18 +474,32 @@ describe("sweep claims: the paper's best value against every other value, paired
     }
     // φ = 15: Δ = [10, 15, 5] points, interval [-2.4, 22.4] contains 0; φ = 25: Δ ≈ -20 with a narrow
     // interval; φ = 60: Δ = [20, 19, 22]
-    assert.deepEqual(claims.map((c) => c.comparison.verdict), ['inconclusive', 'contradicts', 'supports']);
+    assert.deepEqual(
+      claims.map((c) => c.comparison.verdict),
+      ['inconclusive', 'contradicts', 'supports'],
+    );
     const obs = sweepObservations({ config: { ...ablationPreset('full'), tables: ['fig4-phi'] }, datasets: [d], wallSeconds: 1 }, 'ablation_fig4');
-    assert.deepEqual(obs, ['nw-ucla nw-ucla-5/5: "φ = 35 is best" against the 3 other values (3 seeds each): 1 supports, 1 contradicts, 1 inconclusive; highest mean ZSL at φ = 25.']);
+    assert.deepEqual(obs, [
+      'nw-ucla nw-ucla-5/5: "φ = 35 is best" against the 3 other values (3 seeds each): 1 supports, 1 contradicts, 1 inconclusive; highest mean ZSL at φ = 25.',
+    ]);
     assert.ok(claims.every((c) => !c.identical));
   });
 
-  test('a threshold that built the same module as the paper\'s (identical runs) is marked, not tested', () => {
+  test("a threshold that built the same module as the paper's (identical runs) is marked, not tested", () => {
     const d = dataset([point(35, zsl[35]), point(40, zsl[35]), point(60, zsl[60])]);
     const claims = sweepClaims(d, 'fig4-phi')!;
-    assert.deepEqual(claims.map((c) => [c.x, c.identical]), [[40, true], [60, false]]);
+    assert.deepEqual(
+      claims.map((c) => [c.x, c.identical]),
+      [
+        [40, true],
+        [60, false],
+      ],
+    );
     const obs = sweepObservations({ config: { ...ablationPreset('full'), tables: ['fig4-phi'] }, datasets: [d], wallSeconds: 1 }, 'ablation_fig4');
-    assert.match(obs[0], /against the 1 other values \(3 seeds each\): 1 supports, 0 contradicts, 0 inconclusive; φ = 40 built the same module as φ = 35 \(identical runs, not counted\)/);
+    assert.match(
+      obs[0],
+      /against the 1 other values \(3 seeds each\): 1 supports, 0 contradicts, 0 inconclusive; φ = 40 built the same module as φ = 35 \(identical runs, not counted\)/,
+    );
     // the same mean ZSL alone is not enough: another cycle record is another run
     const near = point(40, zsl[35]);
     (near.run.result.perSeed[0] as { valZslByCycle: number[] }).valZslByCycle = [0.9];

@@ -13,11 +13,21 @@ import { studentTQuantile } from '../../lib/eval/stats';
 
 test('overlap table: symmetric lookups, valid class ids, clear errors', () => {
   for (const o of NW_UCLA_UTD_MHAD_OVERLAP) {
-    assert.deepEqual(overlappingClasses('nw-ucla', o.nwUcla, 'utd-mhad').map((x) => x.cls), [...o.utdMhad]);
-    for (const u of o.utdMhad) assert.ok(overlappingClasses('utd-mhad', u, 'nw-ucla').some((x) => x.cls === o.nwUcla), `UTD ${u} → NW ${o.nwUcla}`);
+    assert.deepEqual(
+      overlappingClasses('nw-ucla', o.nwUcla, 'utd-mhad').map((x) => x.cls),
+      [...o.utdMhad],
+    );
+    for (const u of o.utdMhad)
+      assert.ok(
+        overlappingClasses('utd-mhad', u, 'nw-ucla').some((x) => x.cls === o.nwUcla),
+        `UTD ${u} → NW ${o.nwUcla}`,
+      );
   }
   // UTD 20 "right hand pick up and throw" overlaps pick up (one and two hands) and throw
-  assert.deepEqual(overlappingClasses('utd-mhad', 20, 'nw-ucla').map((x) => x.cls), [0, 1, 8]);
+  assert.deepEqual(
+    overlappingClasses('utd-mhad', 20, 'nw-ucla').map((x) => x.cls),
+    [0, 1, 8],
+  );
   assert.deepEqual(overlappingClasses('nw-ucla', 6, 'utd-mhad'), []); // donning: nothing in UTD-MHAD
   assert.throws(() => overlappingClasses('nw-ucla', 10, 'utd-mhad'), /classes 0\.\.9, got 10/);
   assert.throws(() => overlappingClasses('nw-ucla', 1, 'nw-ucla'), /two different datasets/);
@@ -37,14 +47,21 @@ test('plan per registered split: the removed lent classes, worked out by hand fr
   };
   for (const [name, removed] of Object.entries(expected)) {
     const plan = auxiliaryClassPlan(getSplit(name));
-    assert.deepEqual(plan.removed.map((r) => r.cls), removed, name);
+    assert.deepEqual(
+      plan.removed.map((r) => r.cls),
+      removed,
+      name,
+    );
     const lentCount = (plan.auxDataset === 'utd-mhad' ? 27 : 10) - removed.length;
     assert.equal(plan.kept.length, lentCount);
     const C = plan.target.numClasses;
     assert.equal(plan.combined.numClasses, C + lentCount);
     assert.deepEqual(plan.combined.unseen, plan.target.unseen);
     assert.deepEqual(plan.combined.valUnseen, plan.target.valUnseen);
-    assert.deepEqual(plan.combined.seen.slice(-lentCount), Array.from({ length: lentCount }, (_, i) => C + i));
+    assert.deepEqual(
+      plan.combined.seen.slice(-lentCount),
+      Array.from({ length: lentCount }, (_, i) => C + i),
+    );
     assert.equal(plan.combined.valSeen.length + plan.combined.valUnseen.length, plan.combined.seen.length);
   }
   const why = auxiliaryClassPlan(getSplit('nw-ucla-8/2')).removed.find((r) => r.cls === 23)!;
@@ -55,19 +72,46 @@ test('plan per registered split: the removed lent classes, worked out by hand fr
 test('lent sequences: removed classes dropped, the kept ones relabelled after the target classes, ids prefixed', () => {
   const plan = auxiliaryClassPlan(getSplit('utd-mhad-22/5')); // removes NW 4, 5, 8; keeps 0,1,2,3,6,7,9 → 27..33
   const seq = (label: number): SkeletonSequence => ({
-    id: `s${label}`, label, layout: 'kinect-v1-20', bodies: 1, frames: 1, joints: 20, data: new Float32Array(60),
+    id: `s${label}`,
+    label,
+    layout: 'kinect-v1-20',
+    bodies: 1,
+    frames: 1,
+    joints: 20,
+    data: new Float32Array(60),
   });
   const out = lentSequences(plan, [0, 4, 5, 6, 8, 9].map(seq));
-  assert.deepEqual(out.map((s) => [s.id, s.label]), [['nw-ucla:s0', 27], ['nw-ucla:s6', 31], ['nw-ucla:s9', 33]]);
+  assert.deepEqual(
+    out.map((s) => [s.id, s.label]),
+    [
+      ['nw-ucla:s0', 27],
+      ['nw-ucla:s6', 31],
+      ['nw-ucla:s9', 33],
+    ],
+  );
 });
 
 test('rows from runs: the mode with the best val score is chosen; Δ paired by split and seed with its t-interval', () => {
   const run = (split: string, mode: string, seed: number, zsl: number, valFinal: number): LeverRun => ({
-    dataset: 'nw-ucla', split, mode, seed, zsl, valFinal, chance: 0.5, valChance: 0.5, seconds: 1, engine: 'fused', code: 'x',
+    dataset: 'nw-ucla',
+    split,
+    mode,
+    seed,
+    zsl,
+    valFinal,
+    chance: 0.5,
+    valChance: 0.5,
+    seconds: 1,
+    engine: 'fused',
+    code: 'x',
   });
   const runs = [
-    run('a', 'none', 1, 0.40, 0.6), run('a', 'none', 2, 0.50, 0.6), run('a', 'none', 3, 0.60, 0.6),
-    run('a', 'project', 1, 0.50, 0.7), run('a', 'project', 2, 0.52, 0.7), run('a', 'project', 3, 0.78, 0.7),
+    run('a', 'none', 1, 0.4, 0.6),
+    run('a', 'none', 2, 0.5, 0.6),
+    run('a', 'none', 3, 0.6, 0.6),
+    run('a', 'project', 1, 0.5, 0.7),
+    run('a', 'project', 2, 0.52, 0.7),
+    run('a', 'project', 3, 0.78, 0.7),
   ];
   const { rows, chosen } = leverRows(runs, ['none', 'project'], 'none');
   assert.equal(chosen['nw-ucla'], 'project'); // val 0.7·2 = 1.4 > 0.6·2 = 1.2

@@ -1,8 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  EmbeddingAnalysisResult, embeddingAnalysisPreset, knnAccuracy, pairwiseDistances, perClassDifferenceBars, silhouetteScore, skeletonGrids,
-  stratifiedSubsample, tsneEmbedding, tsneFigure,
+  EmbeddingAnalysisResult,
+  embeddingAnalysisPreset,
+  knnAccuracy,
+  pairwiseDistances,
+  perClassDifferenceBars,
+  silhouetteScore,
+  skeletonGrids,
+  stratifiedSubsample,
+  tsneEmbedding,
+  tsneFigure,
 } from '../../lib/experiments/embedding-analysis';
 import { BASELINE, OURS } from '../../lib/experiments/variants';
 import { locateData } from '../../lib/data/paths';
@@ -19,11 +27,20 @@ describe('presets', () => {
     const q = embeddingAnalysisPreset('quick');
     assert.deepEqual(q.stage1, extractorConfig('dct-lda'));
     assert.equal(q.stage1Seed, 1);
-    assert.deepEqual(q.entries.map((e) => e.source), [{ kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' }]);
+    assert.deepEqual(
+      q.entries.map((e) => e.source),
+      [{ kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' }],
+    );
     assert.deepEqual(q.entries[0].stage2, mainResultsPreset('quick').entries[0].stage2);
-    assert.deepEqual(q.variants.map((v) => v.name), [OURS.name, BASELINE.name]);
+    assert.deepEqual(
+      q.variants.map((v) => v.name),
+      [OURS.name, BASELINE.name],
+    );
     const f = embeddingAnalysisPreset('full');
-    assert.deepEqual(f.entries.map((e) => e.source.kind), ['synse', 'generated']);
+    assert.deepEqual(
+      f.entries.map((e) => e.source.kind),
+      ['synse', 'generated'],
+    );
   });
 });
 
@@ -63,7 +80,10 @@ describe('separation metrics', () => {
     const count = (c: number) => s.filter((i) => labels[i] === c).length;
     assert.deepEqual([count(0), count(1), count(2)], [10, 10, 10]);
     assert.deepEqual(stratifiedSubsample(labels, 30, new Random(1)), s);
-    assert.deepEqual([...s].sort((a, b) => a - b), s);
+    assert.deepEqual(
+      [...s].sort((a, b) => a - b),
+      s,
+    );
   });
 });
 
@@ -117,7 +137,10 @@ describe('figures of the analysis', () => {
     runs: [{ variant: OURS }, { variant: BASELINE }],
     perClassRows: rows,
     separationRows: [{ embedding: 'Ours μ_s', classes: 'all test classes', silhouette: 0.25 }],
-    maps: [{ name: 'Baseline μ_s', xy, labels }, { name: 'Ours μ_s', xy, labels }],
+    maps: [
+      { name: 'Baseline μ_s', xy, labels },
+      { name: 'Ours μ_s', xy, labels },
+    ],
     unseen: [2, 5],
     classNames: ['c0', 'c1', 'c2', 'c3', 'c4', 'c5'],
   } as unknown as EmbeddingAnalysisResult;
@@ -154,7 +177,10 @@ describe('figures of the analysis', () => {
     assert.equal(gen.figure.frames.length, cfg.viewer.maxFrames);
     const titles = (gen.figure.layout!.annotations as { text: string }[]).map((a) => a.text);
     assert.equal(titles.filter((s) => s.startsWith('★')).length, 10);
-    for (const [name, classes] of [['skeletons_nw_ucla', 10], ['skeletons_utd_mhad', 27]] as const) {
+    for (const [name, classes] of [
+      ['skeletons_nw_ucla', 10],
+      ['skeletons_utd_mhad', 27],
+    ] as const) {
       const g = grids.find((x) => x.name === name);
       const rel = name === 'skeletons_nw_ucla' ? 'nw-ucla/all_sqe' : 'utd-mhad/Skeleton';
       if (!locateData(rel).path) {

@@ -4,14 +4,17 @@ import assert from 'node:assert/strict';
 import { table3Variants, table4Variants, table9Variants } from '../../lib/experiments/evidence-tables';
 import { BASELINE, OURS, applyVariant } from '../../lib/experiments/variants';
 import { PAPER_TABLE3, PAPER_TABLE4, PAPER_TABLE9 } from '../../lib/experiments/paper-numbers';
-import { stage2Preset } from '../../lib/train/config';
+import { fsvaePreset } from '../../lib/train/config';
 
-const BASE = stage2Preset('quick'); // α = 0.5, λ = 100, 'reference' FM
+const BASE = fsvaePreset('quick'); // α = 0.5, λ = 100, 'reference' FM
 
 describe('Tables 3, 4 and 9: variant lists map to the right configurations', () => {
   test("Table 3: the paper's five rows in its order; '+ − −' = lb_ad_md, FM off, cross-reconstruction", () => {
     const all = table3Variants();
-    assert.deepEqual(all.map((v) => v.key), Object.keys(PAPER_TABLE3));
+    assert.deepEqual(
+      all.map((v) => v.key),
+      Object.keys(PAPER_TABLE3),
+    );
     const row = all.find((v) => v.key === '+ − −')!;
     const cfg = applyVariant(BASE, row);
     assert.equal(cfg.textMode, 'lb_ad_md');
@@ -32,8 +35,14 @@ describe('Tables 3, 4 and 9: variant lists map to the right configurations', () 
 
   test('Table 4: AL = lb, LD = md, GD = ad, LD+GD = ad_md, AL+LD+GD = lb_ad_md, FM and CL on', () => {
     const v = table4Variants();
-    assert.deepEqual(v.map((x) => x.key), Object.keys(PAPER_TABLE4));
-    assert.deepEqual(v.map((x) => applyVariant(BASE, x).textMode), ['lb', 'md', 'ad', 'ad_md', 'lb_ad_md']);
+    assert.deepEqual(
+      v.map((x) => x.key),
+      Object.keys(PAPER_TABLE4),
+    );
+    assert.deepEqual(
+      v.map((x) => applyVariant(BASE, x).textMode),
+      ['lb', 'md', 'ad', 'ad_md', 'lb_ad_md'],
+    );
     for (const x of v) {
       const c = applyVariant(BASE, x);
       assert.equal(c.skeletonFrequency.preset, 'reference');
@@ -43,13 +52,18 @@ describe('Tables 3, 4 and 9: variant lists map to the right configurations', () 
 
   test('Table 9: L_T1..L_T4 (Eq. 25-28) then the calibrated loss, nothing else changed', () => {
     const v = table9Variants();
-    assert.deepEqual(v.map((x) => x.key), Object.keys(PAPER_TABLE9));
+    assert.deepEqual(
+      v.map((x) => x.key),
+      Object.keys(PAPER_TABLE9),
+    );
     const cfgs = v.map((x) => applyVariant(BASE, x));
-    assert.deepEqual(cfgs.map((c) => c.alignment.loss), ['triplet-T1', 'triplet-T2', 'triplet-T3', 'triplet-T4', 'calibrated-reference']);
+    assert.deepEqual(
+      cfgs.map((c) => c.alignment.loss),
+      ['triplet-T1', 'triplet-T2', 'triplet-T3', 'triplet-T4', 'calibrated-reference'],
+    );
     for (const c of cfgs) {
       assert.equal(c.textMode, 'lb_ad_md');
       assert.deepEqual(c.skeletonFrequency, BASE.skeletonFrequency);
     }
   });
-
 });

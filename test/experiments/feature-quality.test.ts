@@ -26,7 +26,16 @@ function dataset(corrupt: (s: SkeletonSequence) => Float32Array | null = () => n
     for (let s = 1; s <= 6; s++) {
       for (let r = 1; r <= 2; r++) {
         const m = motion(KINECT_V1_20, c, s, r, 16);
-        const seq = makeSequence({ id: `c${c}s${s}r${r}`, label: c, layout: 'kinect-v1-20', bodies: 1, frames: 16, joints: 20, data: Float32Array.from(m.flat(2)), meta: { subject: s } });
+        const seq = makeSequence({
+          id: `c${c}s${s}r${r}`,
+          label: c,
+          layout: 'kinect-v1-20',
+          bodies: 1,
+          frames: 16,
+          joints: 20,
+          data: Float32Array.from(m.flat(2)),
+          meta: { subject: s },
+        });
         const d = corrupt(seq);
         out.push(d ? { ...seq, data: d } : seq);
       }
@@ -36,15 +45,35 @@ function dataset(corrupt: (s: SkeletonSequence) => Float32Array | null = () => n
 }
 const sideOf = (s: SkeletonSequence) => ((s.meta!.subject as number) % 2 === 1 ? 'train' : 'test');
 const split = {
-  name: 'toy-7/3', dataset: 'nw-ucla', numClasses: 10, unseen: [7, 8, 9], seen: [0, 1, 2, 3, 4, 5, 6], valUnseen: [5, 6], valSeen: [0, 1, 2, 3, 4],
-  source: 'test', valSource: 'test',
+  name: 'toy-7/3',
+  dataset: 'nw-ucla',
+  numClasses: 10,
+  unseen: [7, 8, 9],
+  seen: [0, 1, 2, 3, 4, 5, 6],
+  valUnseen: [5, 6],
+  valSeen: [0, 1, 2, 3, 4],
+  source: 'test',
+  valSource: 'test',
 } as BenchmarkSplit;
 const lda: DctExtractorConfig = {
-  kind: 'dct', name: 'test-lda', description: '', descriptor: { frames: 8, coefficients: 2, bodies: 1, velocity: true },
+  kind: 'dct',
+  name: 'test-lda',
+  description: '',
+  descriptor: { frames: 8, coefficients: 2, bodies: 1, velocity: true },
   metric: { shrinkage: [0.05, 0.5], outDim: 40, augmentCopies: 2, augment: { maxYawDeg: 10, scale: 0.05, cropMin: 0.9 }, folds: 3 },
 };
 const descriptor: DctExtractorConfig = { ...lda, name: 'test-descriptor', metric: null };
-const VAL_COLS = ['val_seen_top1', 'val_seen_ncm', 'val_pseudo_unseen_ncm', 'val_pseudo_unseen_ncm_raw', 'feature_dim', 'val_shrinkage', 'n_val_train', 'n_val_heldout', 'n_val_pseudo_unseen'];
+const VAL_COLS = [
+  'val_seen_top1',
+  'val_seen_ncm',
+  'val_pseudo_unseen_ncm',
+  'val_pseudo_unseen_ncm_raw',
+  'feature_dim',
+  'val_shrinkage',
+  'n_val_train',
+  'n_val_heldout',
+  'n_val_pseudo_unseen',
+];
 const DIAG_COLS = ['diag_test_seen_top1', 'diag_test_seen_ncm', 'diag_test_unseen_ncm_oracle'];
 const pick = (r: Record<string, unknown>, cols: string[]) => Object.fromEntries(cols.map((c) => [c, r[c]]));
 /** the real unseen classes and the whole test side: what the val-phase columns must never read */
@@ -71,7 +100,11 @@ describe('stage-1 feature quality: val-phase selection criteria', () => {
         for (const c of ['val_seen_ncm', 'val_pseudo_unseen_ncm']) assert.ok((clean[c] as number) >= 0 && (clean[c] as number) <= 1, c);
         const far = featureQualityRow({ dataset: 'toy', split, sequences: dataset(x1000), side: sideOf, extractor: ex, seed, diagnostics: false });
         assert.deepEqual(pick(far, VAL_COLS), pick(clean, VAL_COLS), `${ex.name} seed ${seed} ×1000: a val-phase column moved`);
-        assert.throws(() => featureQualityRow({ dataset: 'toy', split, sequences: dataset(x1000), side: sideOf, extractor: ex, seed }), /beyond ±100 m/, 'the diagnostics do read the test side');
+        assert.throws(
+          () => featureQualityRow({ dataset: 'toy', split, sequences: dataset(x1000), side: sideOf, extractor: ex, seed }),
+          /beyond ±100 m/,
+          'the diagnostics do read the test side',
+        );
         for (const corrupt of corruptions) {
           const bad = featureQualityRow({ dataset: 'toy', split, sequences: dataset(corrupt), side: sideOf, extractor: ex, seed });
           assert.deepEqual(pick(bad, VAL_COLS), pick(clean, VAL_COLS), `${ex.name} seed ${seed}: a val-phase column moved`);
@@ -84,13 +117,27 @@ describe('stage-1 feature quality: val-phase selection criteria', () => {
 
   test('GCN extractor: the val-phase columns do not move either (tiny shift-gcn, one epoch)', () => {
     const gcn = stage1Config('shift-gcn-small', {
-      model: { channels: [4, 6], strides: [1, 2] }, input: { frames: 5 },
-      train: { epochs: 1, batchSize: 8, optimizer: { kind: 'adam', learningRate: 0.01 }, schedule: { kind: 'constant' }, augment: { maxYawDeg: 10, scale: 0.05, cropMin: 0.9 } },
+      model: { channels: [4, 6], strides: [1, 2] },
+      input: { frames: 5 },
+      train: {
+        epochs: 1,
+        batchSize: 8,
+        optimizer: { kind: 'adam', learningRate: 0.01 },
+        schedule: { kind: 'constant' },
+        augment: { maxYawDeg: 10, scale: 0.05, cropMin: 0.9 },
+      },
     });
     const clean = featureQualityRow({ dataset: 'toy', split, sequences: dataset(), side: sideOf, extractor: gcn, seed: 1 });
     assert.equal(typeof clean.val_seen_top1, 'number');
     assert.equal(clean.feature_dim, 6);
-    const bad = featureQualityRow({ dataset: 'toy', split, sequences: dataset((s) => (forbidden(s) ? s.data.map((v) => 25 * v) : null)), side: sideOf, extractor: gcn, seed: 1 });
+    const bad = featureQualityRow({
+      dataset: 'toy',
+      split,
+      sequences: dataset((s) => (forbidden(s) ? s.data.map((v) => 25 * v) : null)),
+      side: sideOf,
+      extractor: gcn,
+      seed: 1,
+    });
     assert.deepEqual(pick(bad, VAL_COLS), pick(clean, VAL_COLS));
     assert.notDeepEqual(pick(bad, DIAG_COLS), pick(clean, DIAG_COLS));
   });
@@ -119,7 +166,12 @@ describe('stage-1 feature quality: val-phase selection criteria', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-quality-val-'));
     try {
       exportStage1Features({ sequences: seqs, split, numClasses: 10, side: sideOf, outDir: out, config: lda, seed: 2, phases: ['val'] });
-      const va = readSynseSplit(path.join(out, `shift_val_${split.unseen.length}_r`), { numClasses: 10, unseen: split.valUnseen, absent: split.unseen, phase: 'val' });
+      const va = readSynseSplit(path.join(out, `shift_val_${split.unseen.length}_r`), {
+        numClasses: 10,
+        unseen: split.valUnseen,
+        absent: split.unseen,
+        phase: 'val',
+      });
       const sets = [va.train, va.val!, va.ztest];
       const parts = [...Array(va.train.rows).fill('train'), ...Array(va.val!.rows).fill('heldOut'), ...Array(va.ztest.rows).fill('pseudoUnseen')];
       const features = new Float32Array(sets.reduce((a, s) => a + s.features.length, 0));
@@ -143,12 +195,21 @@ describe('stage-1 feature quality: val-phase selection criteria', () => {
   test('hand example: pseudo-unseen NCM with its own means, val seen NCM and top-1 among the val-seen classes', () => {
     // val-seen 0, 1; pseudo-unseen 2, 3. 1-D features (z-scoring is monotone in 1-D, only the order matters).
     const rows: [number, number, 'train' | 'heldOut' | 'pseudoUnseen'][] = [
-      [0, 0, 'train'], [2, 0, 'train'], [4, 1, 'train'], [6, 1, 'train'],
+      [0, 0, 'train'],
+      [2, 0, 'train'],
+      [4, 1, 'train'],
+      [6, 1, 'train'],
       // training means 1 and 5: 2.9 → 0 ✓ (1.9 vs 2.1), 3.1 → 1 ✗ (2.1 vs 1.9), 5.5 → 1 ✓
-      [2.9, 0, 'heldOut'], [3.1, 0, 'heldOut'], [5.5, 1, 'heldOut'],
+      [2.9, 0, 'heldOut'],
+      [3.1, 0, 'heldOut'],
+      [5.5, 1, 'heldOut'],
       // own means: class 2 (10, 11) → 10.5; class 3 (12, 10.4, 13) → 11.8.
       // 10 → 2 ✓ (0.5 vs 1.8), 11 → 2 ✓ (0.5 vs 0.8), 12 → 3 ✓ (1.5 vs 0.2), 10.4 → 2 ✗ (0.1 vs 1.4), 13 → 3 ✓: 4/5
-      [10, 2, 'pseudoUnseen'], [11, 2, 'pseudoUnseen'], [12, 3, 'pseudoUnseen'], [10.4, 3, 'pseudoUnseen'], [13, 3, 'pseudoUnseen'],
+      [10, 2, 'pseudoUnseen'],
+      [11, 2, 'pseudoUnseen'],
+      [12, 3, 'pseudoUnseen'],
+      [10.4, 3, 'pseudoUnseen'],
+      [13, 3, 'pseudoUnseen'],
     ];
     // logits over 4 classes for the held-out rows: class 1 (wrong), class 0 (right), and class 2 — a
     // pseudo-unseen class, excluded from the argmax among val-seen classes → class 0 wins (wrong): 1/3
@@ -157,8 +218,13 @@ describe('stage-1 feature quality: val-phase selection criteria', () => {
     logits.set([1, 0, 0, 0], 5 * 4);
     logits.set([0.5, 0.2, 9, 0], 6 * 4);
     const m = valPhaseMetrics({
-      features: Float32Array.from(rows.map((r) => r[0])), dim: 1, labels: rows.map((r) => r[1]), parts: rows.map((r) => r[2]),
-      valSeen: [0, 1], logits, numClasses: 4,
+      features: Float32Array.from(rows.map((r) => r[0])),
+      dim: 1,
+      labels: rows.map((r) => r[1]),
+      parts: rows.map((r) => r[2]),
+      valSeen: [0, 1],
+      logits,
+      numClasses: 4,
     });
     assert.equal(m.val_pseudo_unseen_ncm, 4 / 5);
     assert.equal(m.val_pseudo_unseen_ncm_raw, 4 / 5);
@@ -170,14 +236,25 @@ describe('stage-1 feature quality: val-phase selection criteria', () => {
   test('hand example in 2-D: the pseudo-unseen NCM z-scores with the val-phase training rows', () => {
     // training rows: dim 1 at 0, 2, 4, 6 (std √5), dim 2 at ±1000 (std 1000).
     const rows: [number, number, number, 'train' | 'heldOut' | 'pseudoUnseen'][] = [
-      [0, -1000, 0, 'train'], [2, 1000, 0, 'train'], [4, -1000, 1, 'train'], [6, 1000, 1, 'train'], [1, 0, 0, 'heldOut'],
+      [0, -1000, 0, 'train'],
+      [2, 1000, 0, 'train'],
+      [4, -1000, 1, 'train'],
+      [6, 1000, 1, 'train'],
+      [1, 0, 0, 'heldOut'],
       // own means (10, 100) and (12, 30). Raw distances put (10, 0) nearer class 3 (904 vs 10000): 3/4;
       // z-scored, dim 2 shrinks by 1000 and dim 1 by √5: (10, 0) → 0.01 vs 0.8009, class 2 ✓: 4/4
-      [10, 0, 2, 'pseudoUnseen'], [10, 200, 2, 'pseudoUnseen'], [12, 0, 3, 'pseudoUnseen'], [12, 60, 3, 'pseudoUnseen'],
+      [10, 0, 2, 'pseudoUnseen'],
+      [10, 200, 2, 'pseudoUnseen'],
+      [12, 0, 3, 'pseudoUnseen'],
+      [12, 60, 3, 'pseudoUnseen'],
     ];
     const m = valPhaseMetrics({
-      features: Float32Array.from(rows.flatMap((r) => [r[0], r[1]])), dim: 2, labels: rows.map((r) => r[2]), parts: rows.map((r) => r[3]),
-      valSeen: [0, 1], numClasses: 4,
+      features: Float32Array.from(rows.flatMap((r) => [r[0], r[1]])),
+      dim: 2,
+      labels: rows.map((r) => r[2]),
+      parts: rows.map((r) => r[3]),
+      valSeen: [0, 1],
+      numClasses: 4,
     });
     assert.equal(m.val_pseudo_unseen_ncm, 1);
     assert.equal(m.val_pseudo_unseen_ncm_raw, 3 / 4, 'without z-scoring (the sensitivity column) (10, 0) goes to class 3');
@@ -188,8 +265,35 @@ describe('stage-1 feature quality: val-phase selection criteria', () => {
   test('valPhaseMetrics refuses a pseudo-unseen row of a val-seen class, a val-seen row marked pseudo-unseen, and one pseudo-unseen class', () => {
     const base = { dim: 1, valSeen: [0, 1], numClasses: 4 };
     const f = Float32Array.from([0, 1, 2, 3, 4, 5, 6]);
-    assert.throws(() => valPhaseMetrics({ ...base, features: f, labels: [0, 0, 1, 1, 0, 2, 1], parts: ['train', 'train', 'train', 'train', 'heldOut', 'pseudoUnseen', 'pseudoUnseen'] }), /val-seen/);
-    assert.throws(() => valPhaseMetrics({ ...base, features: f, labels: [0, 0, 1, 1, 0, 2, 3], parts: ['train', 'train', 'train', 'train', 'heldOut', 'heldOut', 'pseudoUnseen'] }), /not val-seen/);
-    assert.throws(() => valPhaseMetrics({ ...base, features: f, labels: [0, 0, 1, 1, 0, 2, 2], parts: ['train', 'train', 'train', 'train', 'heldOut', 'pseudoUnseen', 'pseudoUnseen'] }), /≥ 2 classes/);
+    assert.throws(
+      () =>
+        valPhaseMetrics({
+          ...base,
+          features: f,
+          labels: [0, 0, 1, 1, 0, 2, 1],
+          parts: ['train', 'train', 'train', 'train', 'heldOut', 'pseudoUnseen', 'pseudoUnseen'],
+        }),
+      /val-seen/,
+    );
+    assert.throws(
+      () =>
+        valPhaseMetrics({
+          ...base,
+          features: f,
+          labels: [0, 0, 1, 1, 0, 2, 3],
+          parts: ['train', 'train', 'train', 'train', 'heldOut', 'heldOut', 'pseudoUnseen'],
+        }),
+      /not val-seen/,
+    );
+    assert.throws(
+      () =>
+        valPhaseMetrics({
+          ...base,
+          features: f,
+          labels: [0, 0, 1, 1, 0, 2, 2],
+          parts: ['train', 'train', 'train', 'train', 'heldOut', 'pseudoUnseen', 'pseudoUnseen'],
+        }),
+      /≥ 2 classes/,
+    );
   });
 });

@@ -41,7 +41,10 @@ test('cells trained side by side equal the serial ones; the tables then train no
     assert.equal(r.skipped, undefined, lines.join('\n'));
     assert.equal(r.workers, 2);
     assert.equal(r.missing, serial.progress.done);
-    assert.ok(lines.some((l) => l.startsWith('[shard 1/2] [tables] shard 1/2')), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.startsWith('[shard 1/2] [tables] shard 1/2')),
+      lines.join('\n'),
+    );
     const got = await runEvidenceTable(ev, 'table9');
     assert.equal(ev.progress.cached, ev.progress.done, 'every cell came from the cache');
     assert.deepEqual(got.rows, want.rows);
@@ -54,7 +57,10 @@ test('cells trained side by side equal the serial ones; the tables then train no
     const other = await trainCellsSideBySide(new Evidence({ ...config, seeds: [1] }), ['table9']);
     assert.match(other.skipped ?? '', /not evidencePreset\('quick'\)/);
   } finally {
-    for (const [k, v] of [['FSVAE_CACHE', saved.cache], ['FSVAE_LOCAL_SHARDS', saved.shards]] as const) {
+    for (const [k, v] of [
+      ['FSVAE_CACHE', saved.cache],
+      ['FSVAE_LOCAL_SHARDS', saved.shards],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

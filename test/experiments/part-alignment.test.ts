@@ -20,9 +20,26 @@ import { repoRoot } from '../../lib/data/paths';
 /** A Kinect-v1 body standing at (0.3, 0, 2.5) m, every joint on its own smooth path (so no two coefficients coincide by accident). */
 function kinectV1Sequence(seed: number, frames = 40): SkeletonSequence {
   const rest: [number, number, number][] = [
-    [0, 0, 0], [0, 0.2, 0], [0, 0.45, 0], [0, 0.62, 0], [-0.18, 0.42, 0], [-0.25, 0.18, 0], [-0.28, -0.05, 0], [-0.29, -0.12, 0],
-    [0.18, 0.42, 0], [0.25, 0.18, 0], [0.28, -0.05, 0], [0.29, -0.12, 0], [-0.1, -0.05, 0], [-0.11, -0.45, 0], [-0.11, -0.85, 0], [-0.12, -0.9, 0.08],
-    [0.1, -0.05, 0], [0.11, -0.45, 0], [0.11, -0.85, 0], [0.12, -0.9, 0.08],
+    [0, 0, 0],
+    [0, 0.2, 0],
+    [0, 0.45, 0],
+    [0, 0.62, 0],
+    [-0.18, 0.42, 0],
+    [-0.25, 0.18, 0],
+    [-0.28, -0.05, 0],
+    [-0.29, -0.12, 0],
+    [0.18, 0.42, 0],
+    [0.25, 0.18, 0],
+    [0.28, -0.05, 0],
+    [0.29, -0.12, 0],
+    [-0.1, -0.05, 0],
+    [-0.11, -0.45, 0],
+    [-0.11, -0.85, 0],
+    [-0.12, -0.9, 0.08],
+    [0.1, -0.05, 0],
+    [0.11, -0.45, 0],
+    [0.11, -0.85, 0],
+    [0.12, -0.9, 0.08],
   ];
   const rng = new Random(seed);
   const phase = rest.map(() => [rng.range(0, 6), rng.range(0, 6), rng.range(0, 6)]);
@@ -36,13 +53,19 @@ function kinectV1Sequence(seed: number, frames = 40): SkeletonSequence {
 }
 
 test('body parts: each part keeps its joints and the five reference joints (centre and view), listed by hand', () => {
-  assert.deepEqual([...KINECT_V1_REFERENCE_JOINTS].sort((a, b) => a - b), [0, 1, 2, 12, 16]);
+  assert.deepEqual(
+    [...KINECT_V1_REFERENCE_JOINTS].sort((a, b) => a - b),
+    [0, 1, 2, 12, 16],
+  );
   assert.deepEqual(partJoints('trunk-head'), [0, 1, 2, 3, 12, 16]);
   assert.deepEqual(partJoints('left-arm'), [0, 1, 2, 4, 5, 6, 7, 12, 16]);
   assert.deepEqual(partJoints('right-arm'), [0, 1, 2, 8, 9, 10, 11, 12, 16]);
   assert.deepEqual(partJoints('legs'), [0, 1, 2, 12, 13, 14, 15, 16, 17, 18, 19]);
   // every joint is in some part
-  assert.deepEqual([...new Set(BODY_PARTS.flatMap(partJoints))].sort((a, b) => a - b), Array.from({ length: 20 }, (_, j) => j));
+  assert.deepEqual(
+    [...new Set(BODY_PARTS.flatMap(partJoints))].sort((a, b) => a - b),
+    Array.from({ length: 20 }, (_, j) => j),
+  );
   const ntu: SkeletonSequence = { ...kinectV1Sequence(1), layout: 'kinect-v2-25', joints: 25, frames: 1, data: new Float32Array(75) };
   assert.throws(() => partSequence(ntu, 'legs'), /kinect-v1-20 layout/);
 });
@@ -83,7 +106,7 @@ test('part sequence through stage 1: the kept joints describe exactly as in the 
   }
 });
 
-test('part extractor: Table 1\'s dct-lda with 64 principal axes; a GCN has no such width', () => {
+test("part extractor: Table 1's dct-lda with 64 principal axes; a GCN has no such width", () => {
   const base = extractorConfig('dct-lda');
   assert.ok(isDctExtractorConfig(base) && base.metric);
   const p = partExtractor(base);
@@ -110,7 +133,10 @@ test('feature blocks side by side, row for row; rows with other labels are refus
 test('part text: the global text and the part texts each make half the unit norm (closed form)', () => {
   // class 0: global (3, 4) → (0.6, 0.8); parts (1, 0) and (0, 2) → (1, 0, 0, 2)/√5; each half then ÷ √2
   const global = { rows: 1, cols: 2, data: Float32Array.from([3, 4]) };
-  const parts = [{ rows: 1, cols: 2, data: Float32Array.from([1, 0]) }, { rows: 1, cols: 2, data: Float32Array.from([0, 2]) }];
+  const parts = [
+    { rows: 1, cols: 2, data: Float32Array.from([1, 0]) },
+    { rows: 1, cols: 2, data: Float32Array.from([0, 2]) },
+  ];
   const t = partText(global, parts, 'test');
   const s2 = Math.SQRT2;
   const expected = [0.6 / s2, 0.8 / s2, 1 / Math.sqrt(5) / s2, 0, 0, 2 / Math.sqrt(5) / s2];
@@ -147,7 +173,17 @@ test('part descriptions: every class of both datasets, in class order; a wrong l
 test('stored table: rows recomputed from the runs; an edited row is refused', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parts-results-'));
   const run = (mode: string, seed: number, zsl: number, valFinal: number): LeverRun => ({
-    dataset: 'nw-ucla', split: 'nw-ucla-8/2', mode, seed, zsl, valFinal, chance: 0.5, valChance: 0.5, seconds: 1, engine: 'fused', code: 'x',
+    dataset: 'nw-ucla',
+    split: 'nw-ucla-8/2',
+    mode,
+    seed,
+    zsl,
+    valFinal,
+    chance: 0.5,
+    valChance: 0.5,
+    seconds: 1,
+    engine: 'fused',
+    code: 'x',
   });
   const runs = [run('none', 1, 0.4, 0.6), run('none', 2, 0.5, 0.7), run('parts', 1, 0.6, 0.8), run('parts', 2, 0.7, 0.9)];
   const { rows, chosen } = leverRows(runs, ['none', 'parts'], 'none');

@@ -3,13 +3,28 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  PKU_TABLE6_SPLITS, PkuMmdConfig, STAND_IN_LABEL, Table6Entry, pkuMmdPreset, preparePkuFeatures, runPkuMmd, selectPkuVideos, standInStage1,
-  subsampleByClassAndSide, writePkuMmdResults,
+  PKU_TABLE6_SPLITS,
+  PkuMmdConfig,
+  STAND_IN_LABEL,
+  Table6Entry,
+  pkuMmdPreset,
+  preparePkuFeatures,
+  runPkuMmd,
+  selectPkuVideos,
+  standInStage1,
+  subsampleByClassAndSide,
+  writePkuMmdResults,
 } from '../../lib/experiments/pku-mmd';
 import { PAPER_TABLE6 } from '../../lib/experiments/paper-numbers';
 import {
-  PKU_MMD_XSUB_DEFAULT_SOURCE, PKU_MMD_XSUB_TEST_VIDEOS_DEFAULT, parsePkuMmdSplitFile, pkuMmdCrossSubject, pkuMmdSide, pkuMmdVideoSide, readPkuMmdFolder,
-} from '../../lib/data/pku-mmd';
+  PKU_MMD_XSUB_DEFAULT_SOURCE,
+  PKU_MMD_XSUB_TEST_VIDEOS_DEFAULT,
+  parsePkuMmdSplitFile,
+  pkuMmdCrossSubject,
+  pkuMmdSide,
+  pkuMmdVideoSide,
+  readPkuMmdFolder,
+} from '../../lib/data/datasets/pku51';
 import { getSplit } from '../../lib/data/splits';
 import { PKU51_CLASS_NAMES } from '../../lib/data/classes';
 import { locateData } from '../../lib/data/paths';
@@ -71,7 +86,7 @@ describe('PKU-MMD cross-subject side (video ids)', () => {
     assert.throws(() => parsePkuMmdSplitFile('Training videos:\n0002-L\nValidataion videos:\n0002-L', 'x.txt'), /both sides/);
     assert.throws(() => parsePkuMmdSplitFile('Training videos:\n0002-X\nValidataion videos:\n0291-L', 'x.txt'), /not a PKU-MMD video id/);
   });
-  test('segments read by lib/data/pku-mmd get their side from meta.video', () => {
+  test('segments read by lib/data/datasets/pku51 get their side from meta.video', () => {
     const root = tempDir('pku-side');
     writeFakePku(root, ['0002-L', '0291-M', '0335-R'], 1);
     const { sequences } = readPkuMmdFolder(root);
@@ -105,14 +120,30 @@ describe('PKU-MMD cross-subject side (video ids)', () => {
   });
   test('subsampling keeps at most max per (class, side), deterministically', () => {
     const seqs = Array.from({ length: 40 }, (_, i) =>
-      makeSequence({ id: `s${i}`, label: i % 2, layout: 'kinect-v2-25', bodies: 1, frames: 1, joints: 25, data: new Float32Array(75).fill(0.5), meta: { video: i < 30 ? '0002-L' : '0291-L' } }));
+      makeSequence({
+        id: `s${i}`,
+        label: i % 2,
+        layout: 'kinect-v2-25',
+        bodies: 1,
+        frames: 1,
+        joints: 25,
+        data: new Float32Array(75).fill(0.5),
+        meta: { video: i < 30 ? '0002-L' : '0291-L' },
+      }),
+    );
     const side = pkuMmdSide(['0291-L']);
     const a = subsampleByClassAndSide(seqs, side, 4, 3);
     // buckets: class 0/1 × train (15 each) and test (5 each) → 4 + 4 + 4 + 4
     assert.equal(a.length, 16);
     for (const c of [0, 1]) for (const s of ['train', 'test']) assert.equal(a.filter((q) => q.label === c && side(q) === s).length, 4);
-    assert.deepEqual(subsampleByClassAndSide(seqs, side, 4, 3).map((q) => q.id), a.map((q) => q.id));
-    assert.notDeepEqual(subsampleByClassAndSide(seqs, side, 4, 4).map((q) => q.id), a.map((q) => q.id));
+    assert.deepEqual(
+      subsampleByClassAndSide(seqs, side, 4, 3).map((q) => q.id),
+      a.map((q) => q.id),
+    );
+    assert.notDeepEqual(
+      subsampleByClassAndSide(seqs, side, 4, 4).map((q) => q.id),
+      a.map((q) => q.id),
+    );
     assert.equal(subsampleByClassAndSide(seqs, side, 100, 3).length, 40);
   });
   test('video subset for quick runs: evenly spaced over the sorted ids of each side', () => {
@@ -127,7 +158,10 @@ describe('PKU-MMD cross-subject side (video ids)', () => {
 
 describe('Table 6 wiring', () => {
   test('the three SMIE splits: pku51, 46 seen / 5 unseen, class names shared with the PKU descriptions', () => {
-    const unseen = { 'pku51-46/5-smie7': [1, 9, 20, 34, 50], 'pku51-46/5-smie8': [3, 14, 29, 31, 49], 'pku51-46/5-smie9': [2, 15, 39, 41, 43] } as Record<string, number[]>;
+    const unseen = { 'pku51-46/5-smie7': [1, 9, 20, 34, 50], 'pku51-46/5-smie8': [3, 14, 29, 31, 49], 'pku51-46/5-smie9': [2, 15, 39, 41, 43] } as Record<
+      string,
+      number[]
+    >;
     const desc = loadClassDescriptions('pku-mmd');
     assert.equal(desc.classes.length, 51);
     for (const name of PKU_TABLE6_SPLITS) {
@@ -155,13 +189,25 @@ describe('Table 6 wiring', () => {
       assert.deepEqual(standIn.splits, ['generated-35/5']);
     }
     assert.equal(standInStage1('quick').model.channels.at(-1), 128);
-    assert.deepEqual(pkuMmdPreset('quick').entries[0].source, { kind: 'pku-mmd', dir: undefined, splitFile: undefined, testVideos: undefined, videoSubset: { train: 48, test: 24 }, maxPerClassAndSide: null });
+    assert.deepEqual(pkuMmdPreset('quick').entries[0].source, {
+      kind: 'pku-mmd',
+      dir: undefined,
+      splitFile: undefined,
+      testVideos: undefined,
+      videoSubset: { train: 48, test: 24 },
+      maxPerClassAndSide: null,
+    });
     assert.equal((pkuMmdPreset('full', { dir: '/data/pku' }).entries[0].source as { dir?: string }).dir, '/data/pku');
     assert.equal(standInStage1('full').name, 'st-gcn-small');
   });
   test('a folder without PKU-MMD gives a missing row with the download instruction, not an exception', async () => {
     const empty = tempDir('pku-empty');
-    const entry: Table6Entry = { label: 'PKU-MMD I', source: { kind: 'pku-mmd', dir: empty }, splits: [...PKU_TABLE6_SPLITS], stage1: stage1Config('st-gcn-small') };
+    const entry: Table6Entry = {
+      label: 'PKU-MMD I',
+      source: { kind: 'pku-mmd', dir: empty },
+      splits: [...PKU_TABLE6_SPLITS],
+      stage1: stage1Config('st-gcn-small'),
+    };
     const p = preparePkuFeatures(entry, PKU_TABLE6_SPLITS[0], { seed: 1 });
     assert.ok('missing' in p);
     assert.match(p.message, /npx fsvae download pku-mmd/);
@@ -170,7 +216,10 @@ describe('Table 6 wiring', () => {
     assert.equal(r.runs.length, 0);
     assert.equal(r.missing.length, 3);
     // the paper's seven rows, then the archive's missing row, then this entry's
-    assert.deepEqual(r.table6.map((x) => x.status), [...Array(7).fill('published'), 'missing', 'missing']);
+    assert.deepEqual(
+      r.table6.map((x) => x.status),
+      [...Array(7).fill('published'), 'missing', 'missing'],
+    );
     assert.deepEqual(r.chainCheck, []);
     const row = r.table6[8];
     assert.equal(row.status, 'missing');
@@ -183,7 +232,10 @@ describe('Table 6 wiring', () => {
     process.env.FSVAE_RESULTS = out;
     try {
       const files = writePkuMmdResults(r, 'cpu');
-      assert.deepEqual(files.map((f) => path.basename(f)), ['table6_pku_mmd.csv', 'table6_pku_mmd.md', 'table6_pku_mmd.json']);
+      assert.deepEqual(
+        files.map((f) => path.basename(f)),
+        ['table6_pku_mmd.csv', 'table6_pku_mmd.md', 'table6_pku_mmd.json'],
+      );
       assert.match(fs.readFileSync(path.join(out, 'table6_pku_mmd.md'), 'utf8'), /missing/);
     } finally {
       if (old === undefined) delete process.env.FSVAE_RESULTS;
@@ -211,8 +263,17 @@ describe('Table 6 wiring', () => {
     const old = process.env.FSVAE_FEATURE_CACHE;
     process.env.FSVAE_FEATURE_CACHE = cache;
     try {
-      const tiny = stage1Config('st-gcn-small', { model: { channels: [4, 8], strides: [1, 2], temporalKernel: 3 }, input: { frames: 6 }, train: { epochs: 1, batchSize: 64 } });
-      const entry: Table6Entry = { label: 'PKU-MMD I', source: { kind: 'pku-mmd', dir: root, videoSubset: { train: 2, test: 1 } }, splits: ['pku51-46/5-smie7'], stage1: tiny };
+      const tiny = stage1Config('st-gcn-small', {
+        model: { channels: [4, 8], strides: [1, 2], temporalKernel: 3 },
+        input: { frames: 6 },
+        train: { epochs: 1, batchSize: 64 },
+      });
+      const entry: Table6Entry = {
+        label: 'PKU-MMD I',
+        source: { kind: 'pku-mmd', dir: root, videoSubset: { train: 2, test: 1 } },
+        splits: ['pku51-46/5-smie7'],
+        stage1: tiny,
+      };
       const p = preparePkuFeatures(entry, 'pku51-46/5-smie7', { seed: 1 });
       if ('missing' in p) assert.fail(p.message);
       assert.equal(p.cached, false);
@@ -224,7 +285,10 @@ describe('Table 6 wiring', () => {
       assert.equal(tr.train.rows, 46 * 2);
       assert.equal(tr.ztest.rows, 5);
       assert.equal(tr.gtest!.rows, 51);
-      assert.deepEqual([...new Set(tr.ztest.labels)].sort((a, b) => a - b), split.unseen);
+      assert.deepEqual(
+        [...new Set(tr.ztest.labels)].sort((a, b) => a - b),
+        split.unseen,
+      );
       assert.equal(tr.dim, 8);
       const va = readSynseBenchmark(p.featuresRoot, split, 'val');
       // val phase, train side only: per val-seen class one of two segments held out

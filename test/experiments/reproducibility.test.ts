@@ -3,12 +3,22 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  NTU_REPRODUCIBILITY_NOTES, NTU_REPRODUCTIONS, NTU_REPRODUCTION_SPLITS, NtuReproducibilityRecord, PAPER_TABLE12, RELEASED_SCRIPTS,
-  compareAgainst, ntuReproducibilityRows, presetSettings, projectRuns, referencePresetOf, updateReadmeExpectations,
+  NTU_REPRODUCIBILITY_NOTES,
+  NTU_REPRODUCTIONS,
+  NTU_REPRODUCTION_SPLITS,
+  NtuReproducibilityRecord,
+  PAPER_TABLE12,
+  RELEASED_SCRIPTS,
+  compareAgainst,
+  ntuReproducibilityRows,
+  presetSettings,
+  projectRuns,
+  referencePresetOf,
+  updateReadmeExpectations,
 } from '../../lib/experiments/reproducibility';
 import { repoRoot } from '../../lib/data/paths';
 import { PAPER_SWEEP_BEST, PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL } from '../../lib/experiments/paper-numbers';
-import { stage2Preset } from '../../lib/train/config';
+import { fsvaePreset } from '../../lib/train/config';
 import { Row } from '../../lib/report/table';
 import { FsvaeInputError } from '../../lib/util/assert';
 import { tempDir } from '../temp-dirs';
@@ -47,13 +57,12 @@ describe('NTU reproducibility records', () => {
     }
   });
 
-  test('Table 12 α and φ are the paper\'s Sec. 4.3 values; fsvae_60.sh differs from it in α, steps and φ, fsvae_120.sh only in φ', () => {
+  test("Table 12 α and φ are the paper's Sec. 4.3 values; fsvae_60.sh differs from it in α, steps and φ, fsvae_120.sh only in φ", () => {
     assert.equal(PAPER_TABLE12.alpha, PAPER_SWEEP_BEST['table5-alpha']);
     assert.equal(PAPER_TABLE12.phi, PAPER_SWEEP_BEST['fig4-phi']);
     const rows = ntuReproducibilityRows(tempDir('repro-empty'), ABSENT);
     const r60 = String(rowOf(rows, 'ntu60-48/12')['released script']);
-    assert.equal(r60, 'fsvae_60.sh → train.py: α 0.5, 10 × 1700 steps, φ 30; '
-      + 'differs from Table 12 in α (0.5 vs 0.1), steps (1700 vs 1900), φ (30 vs 35)');
+    assert.equal(r60, 'fsvae_60.sh → train.py: α 0.5, 10 × 1700 steps, φ 30; ' + 'differs from Table 12 in α (0.5 vs 0.1), steps (1700 vs 1900), φ (30 vs 35)');
     const r120 = String(rowOf(rows, 'ntu120-96/24')['released script']);
     assert.match(r120, /train_neg_t\.py \(missing; point it at train\.py\)/);
     assert.match(r120, /differs from Table 12 in φ \(30 vs 35\)$/);
@@ -62,22 +71,24 @@ describe('NTU reproducibility records', () => {
   test('the reference presets are the released scripts (α, steps, cycles, latent, φ); the paper preset is Table 12', () => {
     for (const ds of ['ntu60', 'ntu120'] as const) {
       const s = RELEASED_SCRIPTS[ds];
-      const p = stage2Preset(`reference-${ds}`);
+      const p = fsvaePreset(`reference-${ds}`);
       assert.deepEqual(
         [p.alignment.alpha, p.schedule.stepsPerCycle, p.schedule.cycles, p.latentDim, p.skeletonFrequency.phi],
-        [s.alpha, s.stepsPerCycle, s.cycles, s.latentDim, s.phi], ds,
+        [s.alpha, s.stepsPerCycle, s.cycles, s.latentDim, s.phi],
+        ds,
       );
     }
-    const paper = stage2Preset('paper');
+    const paper = fsvaePreset('paper');
     assert.deepEqual(
-      [paper.alignment.alpha, paper.schedule.stepsPerCycle, paper.skeletonFrequency.phi], [PAPER_TABLE12.alpha, PAPER_TABLE12.stepsPerCycle, PAPER_TABLE12.phi],
+      [paper.alignment.alpha, paper.schedule.stepsPerCycle, paper.skeletonFrequency.phi],
+      [PAPER_TABLE12.alpha, PAPER_TABLE12.stepsPerCycle, PAPER_TABLE12.phi],
     );
   });
 
-  test('preset columns show the settings stage2Preset gives, and each split names its dataset\'s reference preset', () => {
+  test("preset columns show the settings fsvaePreset gives, and each split names its dataset's reference preset", () => {
     const rows = ntuReproducibilityRows(tempDir('repro-empty'), ABSENT);
     const text = (name: string) => {
-      const c = stage2Preset(name);
+      const c = fsvaePreset(name);
       return `${name}: α ${c.alignment.alpha}, ${c.schedule.cycles} × ${c.schedule.stepsPerCycle} steps, φ ${c.skeletonFrequency.phi} → `;
     };
     for (const split of NTU_REPRODUCTION_SPLITS) {
@@ -88,10 +99,16 @@ describe('NTU reproducibility records', () => {
       assert.equal(r['this project: reference preset'], `${text(ref)}${NOT_RUN}`);
     }
     const s = presetSettings('reference-ntu120');
-    const c = stage2Preset('reference-ntu120');
+    const c = fsvaePreset('reference-ntu120');
     assert.deepEqual(s, {
-      preset: 'reference-ntu120', alpha: c.alignment.alpha, stepsPerCycle: c.schedule.stepsPerCycle, cycles: c.schedule.cycles,
-      latentDim: c.latentDim, phi: c.skeletonFrequency.phi, frequencyPreset: c.skeletonFrequency.preset, alignmentLoss: c.alignment.loss,
+      preset: 'reference-ntu120',
+      alpha: c.alignment.alpha,
+      stepsPerCycle: c.schedule.stepsPerCycle,
+      cycles: c.schedule.cycles,
+      latentDim: c.latentDim,
+      phi: c.skeletonFrequency.phi,
+      frequencyPreset: c.skeletonFrequency.preset,
+      alignmentLoss: c.alignment.loss,
     });
   });
 
@@ -107,11 +124,21 @@ describe('NTU reproducibility records', () => {
       }
     }
     const u12 = NTU_REPRODUCTIONS.find((r) => r.split === 'ntu60-48/12')!;
-    assert.deepEqual(u12.reproductions.filter((x) => x.zsl !== undefined).map((x) => [x.issue, x.zsl]), [[1, 48.38], [5, 48.9]]);
-    for (const n of [1, 3, 4, 5]) assert.ok(NTU_REPRODUCIBILITY_NOTES.some((l) => l.includes(`https://github.com/wenhanwu95/FS-VAE/issues/${n} `)), `#${n}`);
+    assert.deepEqual(
+      u12.reproductions.filter((x) => x.zsl !== undefined).map((x) => [x.issue, x.zsl]),
+      [
+        [1, 48.38],
+        [5, 48.9],
+      ],
+    );
+    for (const n of [1, 3, 4, 5])
+      assert.ok(
+        NTU_REPRODUCIBILITY_NOTES.some((l) => l.includes(`https://github.com/wenhanwu95/FS-VAE/issues/${n} `)),
+        `#${n}`,
+      );
   });
 
-  test('compare against: the users\' numbers where posted (not the paper\'s), else the paper\'s with the users\' verdict', () => {
+  test("compare against: the users' numbers where posted (not the paper's), else the paper's with the users' verdict", () => {
     const by = (s: string) => compareAgainst(NTU_REPRODUCTIONS.find((r) => r.split === s)!);
     assert.match(by('ntu60-48/12'), /^expect ZSL ≈ 48\.38-48\.9 \(#1, #5\), H ≈ 47 \(#1\) from the released code, not the paper's 57\.2 \/ H 52\.1/);
     assert.match(by('ntu60-55/5'), /^expect ZSL ≈ 84\.37 \(#1\), H ≈ 64\.83 \(#1\)/);
@@ -125,7 +152,7 @@ describe('NTU reproducibility records', () => {
   });
 });
 
-describe('this project\'s stored NTU runs', () => {
+describe("this project's stored NTU runs", () => {
   test('a real NTU run row (table1 + table2, both protocols) shows its numbers; other splits stay "not run"', () => {
     const dir = tempDir('repro-run');
     const base = { dataset: 'ntu60', split: 'ntu60-48/12', method: 'Ours', seeds: 5 };
@@ -142,8 +169,8 @@ describe('this project\'s stored NTU runs', () => {
     const rows = ntuReproducibilityRows(dir, ABSENT);
     assert.equal(
       rowOf(rows, 'ntu60-48/12')['this project: reference preset'],
-      'reference-ntu60: α 0.5, 10 × 1700 steps, φ 30 → clean: ZSL 49.3 ± 0.8, H 45.1 ± 1.0; '
-        + 'reference (test-selected): ZSL 50.1 ± 0.7, H 46.0 ± 0.9 (table1_zsl_full.json, 5 seeds)',
+      'reference-ntu60: α 0.5, 10 × 1700 steps, φ 30 → clean: ZSL 49.3 ± 0.8, H 45.1 ± 1.0; ' +
+        'reference (test-selected): ZSL 50.1 ± 0.7, H 46.0 ± 0.9 (table1_zsl_full.json, 5 seeds)',
     );
     // that row carries no preset column, so it is the reference preset's, not the paper preset's
     assert.ok(String(rowOf(rows, 'ntu60-48/12')['this project: paper preset']).endsWith(NOT_RUN));
@@ -182,7 +209,7 @@ describe('this project\'s stored NTU runs', () => {
     assert.throws(() => ntuReproducibilityRows(dir, ABSENT), names(/"rows"/));
   });
 
-  test('the repository\'s own results/ folder reads without error', () => {
+  test("the repository's own results/ folder reads without error", () => {
     assert.equal(ntuReproducibilityRows().length, NTU_REPRODUCTION_SPLITS.length);
   });
 });
@@ -197,24 +224,52 @@ describe('README block: what to expect on NTU and the random-split protocol', ()
     const rows = ntuReproducibilityRows(dir, { ntuFeaturesFound: false });
     fs.writeFileSync(path.join(dir, 'ntu_reproducibility.json'), JSON.stringify({ rows }));
     const pku = [
-      { dataset: 'PKU-MMD 46/5 (SA-DVAE ST-GCN features)', split: 'mean of 3 splits', status: 'run', method: 'Ours', protocol: 'clean',
-        ZSL: '61.0 [55.0, 67.0]', 'split means': '60.0 / 61.0 / 62.0' },
-      { dataset: 'PKU-MMD 46/5 (SA-DVAE ST-GCN features)', split: 'mean of 3 splits', status: 'run', method: 'Ours', protocol: 'reference (test-selected)',
-        ZSL: '70.0 [65.0, 75.0]', 'split means': '69.0 / 70.0 / 71.0' },
+      {
+        dataset: 'PKU-MMD 46/5 (SA-DVAE ST-GCN features)',
+        split: 'mean of 3 splits',
+        status: 'run',
+        method: 'Ours',
+        protocol: 'clean',
+        ZSL: '61.0 [55.0, 67.0]',
+        'split means': '60.0 / 61.0 / 62.0',
+      },
+      {
+        dataset: 'PKU-MMD 46/5 (SA-DVAE ST-GCN features)',
+        split: 'mean of 3 splits',
+        status: 'run',
+        method: 'Ours',
+        protocol: 'reference (test-selected)',
+        ZSL: '70.0 [65.0, 75.0]',
+        'split means': '69.0 / 70.0 / 71.0',
+      },
     ];
     fs.writeFileSync(path.join(dir, 'table6_pku_mmd.json'), JSON.stringify({ rows: pku }));
-    const ntu = [{ dataset: 'NTU-60 55/5 (SA-DVAE ST-GCN features)', split: 'ntu60_split2, ntu60_split3, ntu60_split4', status: 'missing',
-      note: "SA-DVAE's archive not found (tried /x/sadvae); get it with: npx fsvae download sadvae-resources" }];
+    const ntu = [
+      {
+        dataset: 'NTU-60 55/5 (SA-DVAE ST-GCN features)',
+        split: 'ntu60_split2, ntu60_split3, ntu60_split4',
+        status: 'missing',
+        note: "SA-DVAE's archive not found (tried /x/sadvae); get it with: npx fsvae download sadvae-resources",
+      },
+    ];
     fs.writeFileSync(path.join(dir, 'table1_random_splits.json'), JSON.stringify({ rows: ntu }));
     const { text } = updateReadmeExpectations('a\n<!-- expectations:begin -->\nold\n<!-- expectations:end -->\nb', dir);
     assert.ok(!text.includes('old'));
     assert.match(text, /\| split \| paper ZSL \| paper H \| this project: reference preset \| compare against \|/);
     assert.match(text, /\| ntu60-48\/12 \| 57\.2 \| 52\.1 \|/);
-    assert.ok(text.includes('- PKU-MMD 46/5, clean ZSL, mean of the split means [95 % interval]: '
-      + 'Ours 61.0 [55.0, 67.0] (split means 60.0 / 61.0 / 62.0); published: SA-DVAE 66.54, TDSM 70.76, FS-VAE 71.2.'));
+    assert.ok(
+      text.includes(
+        '- PKU-MMD 46/5, clean ZSL, mean of the split means [95 % interval]: ' +
+          'Ours 61.0 [55.0, 67.0] (split means 60.0 / 61.0 / 62.0); published: SA-DVAE 66.54, TDSM 70.76, FS-VAE 71.2.',
+      ),
+    );
     assert.ok(!text.includes('70.0 [65.0'), 'the test-selected row is not the summary');
-    assert.ok(text.includes("- NTU-60 55/5: not run here (SA-DVAE's archive not found; get it with: npx fsvae download sadvae-resources); "
-      + 'published: SA-DVAE 84.2, TDSM 88.88.'));
+    assert.ok(
+      text.includes(
+        "- NTU-60 55/5: not run here (SA-DVAE's archive not found; get it with: npx fsvae download sadvae-resources); " +
+          'published: SA-DVAE 84.2, TDSM 88.88.',
+      ),
+    );
     assert.ok(!text.includes('NTU-120'), 'a benchmark with no stored rows has no line');
     assert.throws(() => updateReadmeExpectations('no markers', dir), /expectations:begin/);
   });

@@ -3,9 +3,21 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  TextSpace, compareTextSpaces, cosineNeighbours, debiasedLinearCka, linearCka, neighbourAgreement, randomTextFeatures,
-  randomTextTable, readNpyStrings, readSynseLanguage, runNtuEncoders, table7Rows, textEncodersPreset, textSpaceSimilarityRows,
+  TextSpace,
+  compareTextSpaces,
+  cosineNeighbours,
+  debiasedLinearCka,
+  linearCka,
+  neighbourAgreement,
+  randomTextFeatures,
+  randomTextTable,
+  readSynseLanguage,
+  runNtuEncoders,
+  table7Rows,
+  textEncodersPreset,
+  textSpaceSimilarityRows,
 } from '../../lib/experiments/text-encoders';
+import { readNpyStrings } from '../../lib/data/npy';
 import { PAPER_TABLE7, PAPER_TABLE8_GZSL } from '../../lib/experiments/paper-numbers';
 import { locateData } from '../../lib/data/paths';
 import { FsvaeInputError } from '../../lib/util/assert';
@@ -37,11 +49,12 @@ function randomOrthogonal(d: number, seed: number): Float64Array {
 
 function matmul(x: ArrayLike<number>, rows: number, q: Float64Array, d: number): Float64Array {
   const out = new Float64Array(rows * d);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) {
-    let s = 0;
-    for (let k = 0; k < d; k++) s += x[r * d + k] * q[k * d + j];
-    out[r * d + j] = s;
-  }
+  for (let r = 0; r < rows; r++)
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += x[r * d + k] * q[k * d + j];
+      out[r * d + j] = s;
+    }
   return out;
 }
 
@@ -56,11 +69,12 @@ describe('CKA (Kornblith et al. 2019) and its debiased form', () => {
   test('invariant to a random rotation (and a scale) of one side: CKA(X, 3.7·XQ) = 1', () => {
     const q = randomOrthogonal(d, 11);
     // Q is orthogonal: QᵀQ = I
-    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += q[k * d + i] * q[k * d + j];
-      assert.ok(Math.abs(s - (i === j ? 1 : 0)) < 1e-12);
-    }
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < d; j++) {
+        let s = 0;
+        for (let k = 0; k < d; k++) s += q[k * d + i] * q[k * d + j];
+        assert.ok(Math.abs(s - (i === j ? 1 : 0)) < 1e-12);
+      }
     const y = matmul(x, n, q, d).map((v) => 3.7 * v);
     assert.ok(Math.abs(linearCka(x, y, n) - 1) < 1e-10, `linear ${linearCka(x, y, n)}`);
     assert.ok(Math.abs(debiasedLinearCka(x, y, n) - 1) < 1e-10, `debiased ${debiasedLinearCka(x, y, n)}`);
@@ -175,7 +189,10 @@ describe('SynSE language files', () => {
     assert.equal(labels[0], 'drink water');
     assert.equal(labels[59], 'walking apart');
     assert.equal(labels[119], 'rock paper scissors');
-    for (const [kind, width] of [['w2v', 300], ['bert', 1024]] as const) {
+    for (const [kind, width] of [
+      ['w2v', 300],
+      ['bert', 1024],
+    ] as const) {
       const { matrix, labels: l60 } = readSynseLanguage(loc.path, kind, 60);
       assert.equal(matrix.rows, 60);
       assert.equal(matrix.cols, 2 * width);

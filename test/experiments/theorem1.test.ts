@@ -1,8 +1,19 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  PAIR_LOSSES, THEOREM1_PRESETS, Theorem1MonteCarloConfig, constancySummary, estimateTerms, injectLabelNoise, noiseAccuracyFigure,
-  pairDoubleSum, pairLoss, pairSymmetrySum, runLabelNoiseExperiment, runTheorem1MonteCarlo, termExpectationFigure,
+  PAIR_LOSSES,
+  THEOREM1_PRESETS,
+  Theorem1MonteCarloConfig,
+  constancySummary,
+  estimateTerms,
+  injectLabelNoise,
+  noiseAccuracyFigure,
+  pairDoubleSum,
+  pairLoss,
+  pairSymmetrySum,
+  runLabelNoiseExperiment,
+  runTheorem1MonteCarlo,
+  termExpectationFigure,
 } from '../../lib/experiments/theorem1';
 import { FeatureSet } from '../../lib/data/matrices';
 import { Random } from '../../lib/util/random';
@@ -18,7 +29,13 @@ const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
 describe('per-pair losses: the symmetry behind Theorem 1 (Eq. 21) and its failure for Eq. 25-28', () => {
   test('calibrated: ℓ(pos,neg) + ℓ(neg,pos) = 1 at any point, saturated ones included', () => {
-    for (const [pos, neg, lambda] of [[2, 1, 1], [0.3, 7.1, 0.5], [1000, 0, 1], [0, 1e4, 0.01], [5, 5, 100]]) {
+    for (const [pos, neg, lambda] of [
+      [2, 1, 1],
+      [0.3, 7.1, 0.5],
+      [1000, 0, 1],
+      [0, 1e4, 0.01],
+      [5, 5, 100],
+    ]) {
       const s = pairSymmetrySum('calibrated', pos, neg, { lambda, margin: 1 });
       assert.ok(Math.abs(s - 1) <= 1e-15, `(${pos}, ${neg}, λ=${lambda}): ${s}`);
     }
@@ -75,7 +92,10 @@ describe('exact finite-sample identity', () => {
     assert.ok(Math.abs(pairDoubleSum('calibrated', wide, wide, f, P) - (n * n) / 2) < 1e-9);
   });
   test('bad input is refused with the argument named', () => {
-    assert.throws(() => pairDoubleSum('calibrated', [[1, 2]], [[1, 2, 3]], [0, 0], P), (e: Error) => e instanceof FsvaeInputError && /negatives\[0\] has 3 dims/.test(e.message));
+    assert.throws(
+      () => pairDoubleSum('calibrated', [[1, 2]], [[1, 2, 3]], [0, 0], P),
+      (e: Error) => e instanceof FsvaeInputError && /negatives\[0\] has 3 dims/.test(e.message),
+    );
     assert.throws(() => pairDoubleSum('calibrated', [], [[1]], [0], P), /positives is empty/);
     assert.throws(() => pairDoubleSum('calibrated', [[1]], [[1]], [0], { lambda: 0, margin: 1 }), /lambda must be a finite number > 0/);
   });
@@ -83,7 +103,13 @@ describe('exact finite-sample identity', () => {
 
 describe('Monte-Carlo of Theorem 1 (fixed seed)', () => {
   const small: Theorem1MonteCarloConfig = {
-    ...THEOREM1_PRESETS.quick.monteCarlo, dim: 4, nTilde: 5, n2: 8, n3: 6, draws: 600, seed: 5,
+    ...THEOREM1_PRESETS.quick.monteCarlo,
+    dim: 4,
+    nTilde: 5,
+    n2: 8,
+    n3: 6,
+    draws: 600,
+    seed: 5,
   };
 
   test('E[A]/(λñn2) and E[C]/(λñn2) are within 4 SE of 1/2, i.e. E[A] = λ·ñ·n2/2 (= 60 here), not 1 (Eq. 19)', () => {
@@ -121,7 +147,10 @@ describe('Monte-Carlo of Theorem 1 (fixed seed)', () => {
     assert.deepEqual(fig.data[0].x, [0.25, 1]);
   });
   test('configuration errors are refused', () => {
-    assert.throws(() => runTheorem1MonteCarlo({ ...small, draws: 1 }), (e: Error) => e instanceof FsvaeInputError && /draws must be ≥ 2/.test(e.message));
+    assert.throws(
+      () => runTheorem1MonteCarlo({ ...small, draws: 1 }),
+      (e: Error) => e instanceof FsvaeInputError && /draws must be ≥ 2/.test(e.message),
+    );
     assert.throws(() => runTheorem1MonteCarlo({ ...small, sigmas: [0.5, -1] }), /sigmas\[1\] must be a finite number > 0/);
   });
 });
@@ -148,8 +177,15 @@ describe('label noise and the training experiment', () => {
   test('smoke: 1 seed, 2 losses, 2 rates, a few steps: one run and one summary row per (loss, rate)', () => {
     const r = runLabelNoiseExperiment({
       dataset: { numClasses: 10, skeletonDim: 16, textPartDim: 8, trainPerClass: 12, testPerClass: 4, seed: 2 },
-      unseen: [1, 6], rates: [0, 0.5], losses: ['calibrated-paper', 'triplet-T1'], seeds: [1],
-      cycles: 1, stepsPerCycle: 4, latentDim: 4, classifierSamplesPerClass: 5, classifierSteps: 3,
+      unseen: [1, 6],
+      rates: [0, 0.5],
+      losses: ['calibrated-paper', 'triplet-T1'],
+      seeds: [1],
+      cycles: 1,
+      stepsPerCycle: 4,
+      latentDim: 4,
+      classifierSamplesPerClass: 5,
+      classifierSteps: 3,
     });
     assert.equal(r.runs.length, 4);
     assert.equal(r.rows.length, 4);
@@ -161,7 +197,15 @@ describe('label noise and the training experiment', () => {
       assert.equal(run.zslByCycle.length, 1);
       assert.ok(run.zslMean !== null && run.zslMean >= 0 && run.zslMean <= 1);
     }
-    assert.deepEqual(r.rows.map((row) => [row.loss, row['noise rate r']]), [['calibrated-paper', 0], ['calibrated-paper', 0.5], ['triplet-T1', 0], ['triplet-T1', 0.5]]);
+    assert.deepEqual(
+      r.rows.map((row) => [row.loss, row['noise rate r']]),
+      [
+        ['calibrated-paper', 0],
+        ['calibrated-paper', 0.5],
+        ['triplet-T1', 0],
+        ['triplet-T1', 0.5],
+      ],
+    );
     assert.equal(r.rows[0]['Δ vs r=0 (points)'], 0);
     assert.equal(noiseAccuracyFigure(r).data.length, 2);
   });

@@ -57,7 +57,13 @@ describe('tfjs DCT (float32, differentiable)', () => {
     const coeffs = dct(seq, 2);
     const traj = Array.from(seq.dataSync().slice(0, 40));
     assertClose(Array.from(coeffs.dataSync().slice(0, 40)), dct1d(traj), 5e-5, 'joint 0 x trajectory');
-    const rel = tf.tidy(() => tf.norm(tf.sub(idct(coeffs, 2), seq)).div(tf.norm(seq)).dataSync()[0]);
+    const rel = tf.tidy(
+      () =>
+        tf
+          .norm(tf.sub(idct(coeffs, 2), seq))
+          .div(tf.norm(seq))
+          .dataSync()[0],
+    );
     assert.ok(rel <= 1e-6, `J×C×F along time: relative error ${rel}`);
     // along an inner axis: compare with moving that axis last
     const inner = tf.tidy(() => dct(seq, 0).transpose([1, 2, 0]));
@@ -79,7 +85,13 @@ describe('energy (App. F, Eq. 32 and 34)', () => {
     const e = checkEnergyPreservation(rows);
     assert.ok(Math.abs(e.ratio - 1) <= 1e-12 && e.maxRowRelativeError <= 1e-12, JSON.stringify(e));
     const x = tf.tensor2d(Array.from(rng.normals(16 * 300)), [16, 300]);
-    const ratio = tf.tidy(() => tf.sum(tf.square(dct(x))).div(tf.sum(tf.square(x))).dataSync()[0]);
+    const ratio = tf.tidy(
+      () =>
+        tf
+          .sum(tf.square(dct(x)))
+          .div(tf.sum(tf.square(x)))
+          .dataSync()[0],
+    );
     assert.ok(Math.abs(ratio - 1) <= 1e-6, `float32 ratio ${ratio}`);
     x.dispose();
   });
@@ -108,7 +120,7 @@ describe('energy (App. F, Eq. 32 and 34)', () => {
     for (const n of [3, 8]) {
       const o = checkOrthogonality(n, 64);
       assert.ok(o.maxErrorBigNumber <= 1e-60, `n=${n}: ${o.maxErrorBig}`);
-      assert.ok(o.maxErrorFloat64 <= 1e-14 && o.maxErrorFloat64 > 0 || n === 3, `float64 error ${o.maxErrorFloat64}`);
+      assert.ok((o.maxErrorFloat64 <= 1e-14 && o.maxErrorFloat64 > 0) || n === 3, `float64 error ${o.maxErrorFloat64}`);
     }
     // low precision shows a visible error, proving the check measures something
     assert.ok(checkOrthogonality(8, 12).maxErrorBigNumber > 1e-14);

@@ -28,8 +28,10 @@ function referenceLoop(x: number[], w: number[], k: number, phi: number, b: numb
 
 describe('band layout', () => {
   test('split points for N = 256 equal the reference list (step 8.5)', () => {
-    assert.deepEqual(Array.from(splitPoints(256, 30)), [0, 8, 17, 25, 34, 42, 51, 59, 68, 76, 85, 93, 102, 110, 119, 127, 136,
-      144, 153, 161, 170, 178, 187, 195, 204, 212, 221, 229, 238, 246, 255]);
+    assert.deepEqual(
+      Array.from(splitPoints(256, 30)),
+      [0, 8, 17, 25, 34, 42, 51, 59, 68, 76, 85, 93, 102, 110, 119, 127, 136, 144, 153, 161, 170, 178, 187, 195, 204, 212, 221, 229, 238, 246, 255],
+    );
   });
   test('split points for the text widths', () => {
     const p512 = splitPoints(512, 30);
@@ -64,7 +66,10 @@ describe('gain profiles at initialisation', () => {
     for (const p of ['learnable-only', 'off'] as const) assert.ok(gainProfile(256, frequencyConfig(p)).every((v) => v === 1));
   });
   test('unknown preset is a clear error', () => {
-    assert.throws(() => frequencyConfig('papr' as never), (e: Error) => e instanceof FsvaeInputError && /Known: reference, paper/.test(e.message));
+    assert.throws(
+      () => frequencyConfig('papr' as never),
+      (e: Error) => e instanceof FsvaeInputError && /Known: reference, paper/.test(e.message),
+    );
   });
   test('overriding a field marks the config custom', () => {
     assert.equal(frequencyConfig('reference', { phi: 15 }).preset, 'custom');
@@ -131,8 +136,10 @@ describe('gradients of w and k against finite differences', () => {
       x.reduce((acc, row, r) => acc + referenceLoop(row, w, k, cfg.phi, cfg.bands, 'code').reduce((a, v, f) => a + 0.5 * (v - target[r][f]) ** 2, 0), 0);
     const h = 1e-6;
     const numW = w0.map((_, i) => {
-      const up = [...w0]; up[i] += h;
-      const dn = [...w0]; dn[i] -= h;
+      const up = [...w0];
+      up[i] += h;
+      const dn = [...w0];
+      dn[i] -= h;
       return (loss64(up, k0) - loss64(dn, k0)) / (2 * h);
     });
     const numK = (loss64(w0, k0 + h) - loss64(w0, k0 - h)) / (2 * h);
@@ -162,11 +169,15 @@ describe('gradients of w and k against finite differences', () => {
     const loss64 = (x: number[]) => referenceLoop(x, w, 0.3, cfg.phi, cfg.bands, 'code').reduce((a, v, f) => a + Math.sin(v) * r[f], 0);
     const enh = new FrequencyEnhancer(n, cfg);
     enh.w!.assign(tf.tensor1d(w));
-    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.sin(enh.apply(x)), tf.tensor1d(r))))(tf.tensor2d([x0])).dataSync();
+    const g = tf
+      .grad((x: tf.Tensor) => tf.sum(tf.mul(tf.sin(enh.apply(x)), tf.tensor1d(r))))(tf.tensor2d([x0]))
+      .dataSync();
     const h = 1e-6;
     for (let j = 0; j < n; j++) {
-      const up = [...x0]; up[j] += h;
-      const dn = [...x0]; dn[j] -= h;
+      const up = [...x0];
+      up[j] += h;
+      const dn = [...x0];
+      dn[j] -= h;
       const num = (loss64(up) - loss64(dn)) / (2 * h);
       assert.ok(Math.abs(g[j] - num) <= 1e-4 + 1e-3 * Math.abs(num), `dL/dx_${j}: ${g[j]} vs ${num}`);
     }
@@ -204,7 +215,8 @@ describe('gradients of w and k against finite differences', () => {
     const rt = tf.tensor2d([r]);
     const { grads } = tf.variableGrads(() => tf.sum(tf.mul(enh.apply(xt), rt)) as tf.Scalar, enh.variables);
     // L = Σ_f x′_f r_f = Σ_j g_j C_j R_j with C = DCT(x), R = DCT(r): dL/dw_i = Σ_{j∈band i} C_j R_j
-    const dctOf = (v: number[]) => v.map((_, i) => v.reduce((a, s, f) => a + s * Math.sqrt((i === 0 ? 1 : 2) / n) * Math.cos((Math.PI * (2 * f + 1) * i) / (2 * n)), 0));
+    const dctOf = (v: number[]) =>
+      v.map((_, i) => v.reduce((a, s, f) => a + s * Math.sqrt((i === 0 ? 1 : 2) / n) * Math.cos((Math.PI * (2 * f + 1) * i) / (2 * n)), 0));
     const C = dctOf(x);
     const R = dctOf(r);
     const p = splitPoints(n, 5);

@@ -2,7 +2,15 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
-  calibratedAlignmentPaper, calibratedAlignmentReference, calibratedSigmoid, calibratedTerm, crossReconstruction, klDivergence, mseMean, tripletAlignment, AlignmentSide,
+  calibratedAlignmentPaper,
+  calibratedAlignmentReference,
+  calibratedSigmoid,
+  calibratedTerm,
+  crossReconstruction,
+  klDivergence,
+  mseMean,
+  tripletAlignment,
+  AlignmentSide,
 } from '../../lib/losses';
 import { Random } from '../../lib/util/random';
 import { assertClose, useTestBackend } from '../helpers';
@@ -15,8 +23,14 @@ const sig = (a: number) => 1 / (1 + Math.exp(-a));
 const sq = (a: number[], b: number[]) => a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0);
 
 // tiny case used throughout: B = 2, D = 2
-const F = [[1, 0], [0, 1]];
-const G = [[0.5, 0.5], [2, 1]];
+const F = [
+  [1, 0],
+  [0, 1],
+];
+const G = [
+  [0.5, 0.5],
+  [2, 1],
+];
 const NEG = Int32Array.from([1, 0]);
 const side = (neg: Int32Array | null = NEG): AlignmentSide => ({ anchor: tf.tensor2d(F), reconstruction: tf.tensor2d(G), negatives: neg });
 // pos = ‖F_i − G_i‖², neg = ‖F_i − G_{i⁻}‖²
@@ -25,12 +39,27 @@ const neg = [sq(F[0], G[1]), sq(F[1], G[0])]; // [2, 0.5]
 
 describe('VAE terms (Eq. 7)', () => {
   test('MSE is the mean over batch and dims', () => {
-    const v = mseMean(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[1, 0], [0, 4]])).dataSync()[0];
+    const v = mseMean(
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      tf.tensor2d([
+        [1, 0],
+        [0, 4],
+      ]),
+    ).dataSync()[0];
     assert.equal(v, (0 + 4 + 9 + 0) / 4);
   });
   test('KL(N(μ,σ²)‖N(0,1)) summed over dims, averaged over batch, against the closed form', () => {
-    const mu = [[0.5, -1], [0, 2]];
-    const lv = [[0, Math.log(2)], [-1, 0.3]];
+    const mu = [
+      [0.5, -1],
+      [0, 2],
+    ];
+    const lv = [
+      [0, Math.log(2)],
+      [-1, 0.3],
+    ];
     const kl1 = (m: number, l: number) => 0.5 * (m * m + Math.exp(l) - 1 - l);
     const expected = (kl1(0.5, 0) + kl1(-1, Math.log(2)) + kl1(0, -1) + kl1(2, 0.3)) / 2;
     assertClose([klDivergence(tf.tensor2d(mu), tf.tensor2d(lv)).dataSync()[0]], [expected], 1e-6);
@@ -38,7 +67,7 @@ describe('VAE terms (Eq. 7)', () => {
   });
   test('cross-reconstruction is MSE(f_s, s̃) + MSE(f_t, t̃)', () => {
     const v = crossReconstruction(tf.tensor2d(F), tf.tensor2d(G), tf.tensor2d(G), tf.tensor2d(F)).dataSync()[0];
-    assertClose([v], [2 * (sq(F[0], G[0]) + sq(F[1], G[1])) / 4], 1e-6);
+    assertClose([v], [(2 * (sq(F[0], G[0]) + sq(F[1], G[1]))) / 4], 1e-6);
   });
 });
 
@@ -50,7 +79,7 @@ describe('calibrated alignment (Eq. 6, 11)', () => {
     const v = calibratedTerm(side(), 2).dataSync()[0];
     assertClose([v], [(sig((pos[0] - neg[0]) / 2) + sig((pos[1] - neg[1]) / 2)) / 2], 1e-6);
   });
-  test('no negatives (the code\'s skeleton side): mean σ(pos/λ), minimum 0.5 at pos = 0', () => {
+  test("no negatives (the code's skeleton side): mean σ(pos/λ), minimum 0.5 at pos = 0", () => {
     assertClose([calibratedTerm(side(null), 2).dataSync()[0]], [(sig(pos[0] / 2) + sig(pos[1] / 2)) / 2], 1e-6);
     assertClose([calibratedTerm({ anchor: tf.tensor2d(F), reconstruction: tf.tensor2d(F), negatives: null }, 5).dataSync()[0]], [0.5], 1e-7);
   });
@@ -78,12 +107,16 @@ describe('calibrated alignment (Eq. 6, 11)', () => {
     const lambda = 1.7;
     const loss64 = (g: number[][]) => (lambda / B) * f.reduce((acc, fi, i) => acc + sig((sq(fi, g[i]) - sq(fi, g[negs[i]])) / lambda), 0);
     const gt = tf.variable(tf.tensor2d(g0));
-    const grad = tf.grad((x: tf.Tensor) => tf.mul(lambda, calibratedTerm({ anchor: tf.tensor2d(f), reconstruction: x as tf.Tensor2D, negatives: negs }, lambda)))(gt).arraySync() as number[][];
+    const grad = tf
+      .grad((x: tf.Tensor) => tf.mul(lambda, calibratedTerm({ anchor: tf.tensor2d(f), reconstruction: x as tf.Tensor2D, negatives: negs }, lambda)))(gt)
+      .arraySync() as number[][];
     const h = 1e-6;
     for (let i = 0; i < B; i++) {
       for (let d = 0; d < D; d++) {
-        const up = g0.map((r) => [...r]); up[i][d] += h;
-        const dn = g0.map((r) => [...r]); dn[i][d] -= h;
+        const up = g0.map((r) => [...r]);
+        up[i][d] += h;
+        const dn = g0.map((r) => [...r]);
+        dn[i][d] -= h;
         const num = (loss64(up) - loss64(dn)) / (2 * h);
         assert.ok(Math.abs(grad[i][d] - num) <= 1e-4 + 1e-3 * Math.abs(num), `d/dg[${i}][${d}]: autodiff ${grad[i][d]} vs ${num}`);
       }
@@ -108,14 +141,36 @@ describe('triplet-style alignment losses (Eq. 25-28)', () => {
   }
   test('every triplet loss is differentiable w.r.t. the reconstructions (gradient vs finite differences)', () => {
     for (const v of ['T1', 'T2', 'T3', 'T4'] as const) {
-      const g0 = [[0.3, 0.2], [1.5, 0.4]];
-      const f = (g: number[][]) => tripletAlignment(v, { anchor: tf.tensor2d(F), reconstruction: tf.tensor2d(g), negatives: NEG }, { anchor: tf.tensor2d(F), reconstruction: tf.tensor2d(g), negatives: NEG }, lambda, m).dataSync()[0];
-      const grad = tf.grad((x: tf.Tensor) => tripletAlignment(v, { anchor: tf.tensor2d(F), reconstruction: x as tf.Tensor2D, negatives: NEG }, { anchor: tf.tensor2d(F), reconstruction: x as tf.Tensor2D, negatives: NEG }, lambda, m))(tf.tensor2d(g0)).arraySync() as number[][];
+      const g0 = [
+        [0.3, 0.2],
+        [1.5, 0.4],
+      ];
+      const f = (g: number[][]) =>
+        tripletAlignment(
+          v,
+          { anchor: tf.tensor2d(F), reconstruction: tf.tensor2d(g), negatives: NEG },
+          { anchor: tf.tensor2d(F), reconstruction: tf.tensor2d(g), negatives: NEG },
+          lambda,
+          m,
+        ).dataSync()[0];
+      const grad = tf
+        .grad((x: tf.Tensor) =>
+          tripletAlignment(
+            v,
+            { anchor: tf.tensor2d(F), reconstruction: x as tf.Tensor2D, negatives: NEG },
+            { anchor: tf.tensor2d(F), reconstruction: x as tf.Tensor2D, negatives: NEG },
+            lambda,
+            m,
+          ),
+        )(tf.tensor2d(g0))
+        .arraySync() as number[][];
       const h = 1e-3;
       for (let i = 0; i < 2; i++) {
         for (let d = 0; d < 2; d++) {
-          const up = g0.map((r) => [...r]); up[i][d] += h;
-          const dn = g0.map((r) => [...r]); dn[i][d] -= h;
+          const up = g0.map((r) => [...r]);
+          up[i][d] += h;
+          const dn = g0.map((r) => [...r]);
+          dn[i][d] -= h;
           const num = (f(up) - f(dn)) / (2 * h);
           assert.ok(Math.abs(grad[i][d] - num) <= 2e-3 + 2e-2 * Math.abs(num), `${v} d/dg[${i}][${d}]: ${grad[i][d]} vs ${num}`);
         }

@@ -10,7 +10,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../lib/data/paths';
 import {
-  MAX_LOG_LINES_ABOVE_RESULTS, PageProbe, browserCheckUnavailable, checkNotebooksInBrowser, pageProblems, trustOnlyOutputs,
+  MAX_LOG_LINES_ABOVE_RESULTS,
+  PageProbe,
+  browserCheckUnavailable,
+  checkNotebooksInBrowser,
+  pageProblems,
+  trustOnlyOutputs,
 } from '../../lib/viz/notebook-browser';
 import { notebookFigureIds } from '../../lib/viz/html-export';
 import { tempDir } from '../temp-dirs';
@@ -38,8 +43,17 @@ test('saved figures are counted by their static images; markdown-only outputs ar
 
 test('a probed page passes only when every figure is drawn and every result is visible near the top of its cell', () => {
   const clean: PageProbe = {
-    trusted: true, figures: 3, figuresDrawn: 3, figuresInteractive: 3, blankFigures: [], tables: 2, claims: 1, hiddenResults: [],
-    maxLogLinesAbove: MAX_LOG_LINES_ABOVE_RESULTS, errorOutputs: [], droppedUntrusted: 0,
+    trusted: true,
+    figures: 3,
+    figuresDrawn: 3,
+    figuresInteractive: 3,
+    blankFigures: [],
+    tables: 2,
+    claims: 1,
+    hiddenResults: [],
+    maxLogLinesAbove: MAX_LOG_LINES_ABOVE_RESULTS,
+    errorOutputs: [],
+    droppedUntrusted: 0,
   };
   assert.deepEqual(pageProblems(clean, 3), []);
   assert.deepEqual(pageProblems({ ...clean, maxLogLinesAbove: MAX_LOG_LINES_ABOVE_RESULTS + 1 }, 3), [`6 log lines above a result (at most 5)`]);
@@ -52,18 +66,29 @@ test('a probed page passes only when every figure is drawn and every result is v
 const unavailable = browserCheckUnavailable();
 
 test('every saved notebook shows its figures, tables and claims in Chromium; notebook 01 runs through the UI', {
-  skip: unavailable ?? false, timeout: 25 * 60_000,
+  skip: unavailable ?? false,
+  timeout: 25 * 60_000,
 }, async () => {
   const dir = path.join(root, 'notebooks');
-  const notebooks = fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort().map((f) => path.join(dir, f));
+  const notebooks = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort()
+    .map((f) => path.join(dir, f));
   // trust depends on whether this checkout's notebooks were executed here (npm run main signs them): not asserted
   const checks = await checkNotebooksInBrowser({ root, notebooks, runAll: path.join(dir, '01_frequency_analysis.ipynb'), requireTrusted: false });
   assert.equal(checks.length, 2 * notebooks.length + 1);
   for (const c of checks) assert.deepEqual(c.problems, [], `${c.notebook} (${c.view})`);
   const newUser = checks.filter((c) => c.view === 'saved (new user)');
-  assert.ok(newUser.every((c) => !c.trusted), 'a new user sees the notebooks as not trusted');
+  assert.ok(
+    newUser.every((c) => !c.trusted),
+    'a new user sees the notebooks as not trusted',
+  );
   // not trusted: no script runs, so every figure that shows is its static image
-  assert.ok(newUser.every((c) => c.figuresInteractive === 0), 'an untrusted notebook draws no interactive figure');
+  assert.ok(
+    newUser.every((c) => c.figuresInteractive === 0),
+    'an untrusted notebook draws no interactive figure',
+  );
   assert.ok(checks.reduce((n, c) => n + c.tables, 0) > 0 && checks.reduce((n, c) => n + c.claims, 0) > 0, 'tables and claims lists were found');
   const run = checks.find((c) => c.view === 'after Run All');
   assert.ok(run?.run && run.run.samples > 0, 'the kernel indicator was sampled while cells ran');

@@ -17,17 +17,28 @@ const PY = process.env.FSVAE_JUPYTER_PYTHON ?? '/usr/bin/python3';
 const chromium = findChromium();
 const nbconvert = spawnSync(PY, ['-c', 'import nbconvert'], { encoding: 'utf8' });
 const skip = !chromium.path ? `no Chromium (tried ${chromium.tried.join(', ')})` : nbconvert.status !== 0 ? `no nbconvert for ${PY}` : false;
-const NOTEBOOKS = fs.readdirSync(path.join(repoRoot(), 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort();
+const NOTEBOOKS = fs
+  .readdirSync(path.join(repoRoot(), 'notebooks'))
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort();
 
 test('a broken figure image is reported blank (the check can fail), a good one is seen', { skip }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-export-neg-'));
   try {
     const fig = { data: [{ type: 'scatter', x: [1, 2, 3], y: [2, 1, 3], name: 'a' }], layout: { title: { text: 'probe' } } };
     const good = notebookFigureHtml(fig as never);
-    const broken = notebookFigureHtml({ ...fig, layout: { title: { text: 'other' } } } as never).replace(/src="data:image\/svg\+xml;base64,[^"]+"/, 'src="data:image/svg+xml;base64,bm90IGFuIHN2Zw=="');
+    const broken = notebookFigureHtml({ ...fig, layout: { title: { text: 'other' } } } as never).replace(
+      /src="data:image\/svg\+xml;base64,[^"]+"/,
+      'src="data:image/svg+xml;base64,bm90IGFuIHN2Zw=="',
+    );
     assert.notEqual(broken, good);
     const out = (html: string) => ({ output_type: 'display_data', metadata: {}, data: { 'text/html': html } });
-    const nb = { cells: [{ cell_type: 'code', execution_count: 1, metadata: {}, source: 'x', outputs: [out(good), out(broken)] }], metadata: {}, nbformat: 4, nbformat_minor: 5 };
+    const nb = {
+      cells: [{ cell_type: 'code', execution_count: 1, metadata: {}, source: 'x', outputs: [out(good), out(broken)] }],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    };
     const file = path.join(dir, 'probe.ipynb');
     fs.writeFileSync(file, JSON.stringify(nb));
     const ids = notebookFigureIds(file);

@@ -62,13 +62,20 @@ function request(msgId: string, msgType: string, content: object): Buffer[] {
   return [Buffer.from('client'), DELIM, Buffer.from(hmac.digest('hex')), ...parts.map((p) => Buffer.from(p))];
 }
 
-interface Deferred { promise: Promise<void>; resolve: () => void }
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+}
 function deferred(): Deferred {
   let resolve!: () => void;
-  const promise = new Promise<void>((r) => { resolve = r; });
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
   return { promise, resolve };
 }
-const ticks = async (n = 5) => { for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r)); };
+const ticks = async (n = 5) => {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+};
 
 /**
  * A ZmqServer of class `Cls` (tslab's, patched or not) without sockets: IOPub status messages are recorded,
@@ -94,7 +101,11 @@ function fakeServer(Cls: new (...a: unknown[]) => unknown, work: (code: string) 
       return { status: 'ok', execution_count: count };
     },
   };
-  const shell = { send() { /* the reply is not checked here */ } };
+  const shell = {
+    send() {
+      /* the reply is not checked here */
+    },
+  };
   const send = (frames: Buffer[]) => server.handleShellMessage(shell, ...frames); // not awaited, like tslab's loop
   return { statuses, send };
 }
@@ -121,7 +132,17 @@ class Unpatched extends (ZmqServer as new (...a: unknown[]) => object) {}
 test('patched tslab: a request that ends while another runs is followed by busy of the one still running', async () => {
   for (const second of ['execute', 'kernel_info'] as const) {
     const { statuses, whileARuns } = await overlapping(Patched, second);
-    assert.deepEqual(statuses, [['busy', 'A'], ['busy', 'B'], ['idle', 'B'], ['busy', 'A'], ['idle', 'A']], second);
+    assert.deepEqual(
+      statuses,
+      [
+        ['busy', 'A'],
+        ['busy', 'B'],
+        ['idle', 'B'],
+        ['busy', 'A'],
+        ['idle', 'A'],
+      ],
+      second,
+    );
     assert.deepEqual(whileARuns, ['busy', 'A'], `${second}: the status while A runs`);
     checkStatuses(statuses, ['A', 'B']);
   }
@@ -130,7 +151,16 @@ test('patched tslab: a request that ends while another runs is followed by busy 
 test('unpatched tslab fails the same checks (idle is the last status while A runs)', async () => {
   for (const second of ['execute', 'kernel_info'] as const) {
     const { statuses, whileARuns } = await overlapping(Unpatched, second);
-    assert.deepEqual(statuses, [['busy', 'A'], ['busy', 'B'], ['idle', 'B'], ['idle', 'A']], second);
+    assert.deepEqual(
+      statuses,
+      [
+        ['busy', 'A'],
+        ['busy', 'B'],
+        ['idle', 'B'],
+        ['idle', 'A'],
+      ],
+      second,
+    );
     assert.deepEqual(whileARuns, ['idle', 'B'], second);
     assert.throws(() => checkStatuses(statuses, ['A', 'B']), /followed by busy A/);
   }
@@ -141,7 +171,14 @@ test('patched tslab: a single request gets exactly busy, idle', async () => {
     const { statuses, send } = fakeServer(Patched, () => ticks());
     await send(request('A', type, { code: 'A' }));
     await ticks();
-    assert.deepEqual(statuses, [['busy', 'A'], ['idle', 'A']], type);
+    assert.deepEqual(
+      statuses,
+      [
+        ['busy', 'A'],
+        ['idle', 'A'],
+      ],
+      type,
+    );
   }
 });
 
@@ -151,11 +188,21 @@ test('patched tslab: Run All (short, long, short cells queued at once) stays bus
   const done = ['c1', 'c2', 'c3'].map((id) => send(request(id, 'execute_request', { code: id })));
   await done[0];
   await ticks();
-  assert.deepEqual(statuses, [['busy', 'c1'], ['busy', 'c2'], ['busy', 'c3'], ['idle', 'c1'], ['busy', 'c2']]);
+  assert.deepEqual(statuses, [
+    ['busy', 'c1'],
+    ['busy', 'c2'],
+    ['busy', 'c3'],
+    ['idle', 'c1'],
+    ['busy', 'c2'],
+  ]);
   long.resolve();
   await Promise.all(done);
   await ticks();
-  assert.deepEqual(statuses.slice(5), [['idle', 'c2'], ['busy', 'c3'], ['idle', 'c3']]);
+  assert.deepEqual(statuses.slice(5), [
+    ['idle', 'c2'],
+    ['busy', 'c3'],
+    ['idle', 'c3'],
+  ]);
   checkStatuses(statuses, ['c1', 'c2', 'c3']);
   // the same run on tslab unpatched: idle c1 is the last status while c2 runs
   const long2 = deferred();
@@ -187,8 +234,11 @@ const specArgv = (name: string): string[] | null => {
   }
 };
 const registered = ['tslab', 'jslab'].every((k) => specArgv(k)?.[1] === launcher);
-const e2eSkip = !hasClient ? `${PY} has no jupyter_client (sudo apt-get install -y python3-jupyter-client)`
-  : !registered ? 'tslab/jslab kernels not registered through scripts/tslab-kernel.js: run bash scripts/register-kernel.sh' : false;
+const e2eSkip = !hasClient
+  ? `${PY} has no jupyter_client (sudo apt-get install -y python3-jupyter-client)`
+  : !registered
+    ? 'tslab/jslab kernels not registered through scripts/tslab-kernel.js: run bash scripts/register-kernel.sh'
+    : false;
 
 // Starts the kernel, sends A (a 3 s cell), B (1 + 1) and, 1 s later, a kernel_info request K; prints the IOPub
 // status messages ([state, A|B|K or the parent msg_id]) until all three are idle and 0.5 s more.
@@ -226,23 +276,27 @@ finally:
 `;
 
 for (const kernel of ['tslab', 'jslab']) {
-  test(`${kernel} kernel through Jupyter: busy while a 3 s cell runs, across a second cell and a kernel_info request`,
-    { skip: e2eSkip, timeout: 60_000 }, () => {
-      const r = spawnSync('bash', ['-c', `eval "$(bash scripts/register-kernel.sh --print-env)"; exec ${PY} -c "$1" "$2"`, 'e2e', E2E, kernel], {
-        cwd: root, encoding: 'utf8', timeout: 50_000,
-      });
-      assert.equal(r.status, 0, `the jupyter_client script failed:\n${r.stdout}\n${r.stderr}`);
-      const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { statuses: Status[]; replies: Record<string, unknown> };
-      const ok = ['execute_reply', 'ok'];
-      assert.deepEqual(out.replies, { A: ok, B: ok, K: ['kernel_info_reply', null] }); // tslab's kernel_info_reply has no status
-      const ours = out.statuses.filter(([, p]) => ['A', 'B', 'K'].includes(p));
-      assert.deepEqual(ours, out.statuses, 'no status messages of other requests');
-      checkStatuses(out.statuses, ['A', 'B', 'K']);
-      // K was answered while A ran: its idle came before A's, and was followed by busy A
-      const iK = out.statuses.findIndex(([s, p]) => s === 'idle' && p === 'K');
-      const iA = out.statuses.findIndex(([s, p]) => s === 'idle' && p === 'A');
-      assert.ok(iK >= 0 && iK < iA, `K answered while A ran: ${JSON.stringify(out.statuses)}`);
+  test(`${kernel} kernel through Jupyter: busy while a 3 s cell runs, across a second cell and a kernel_info request`, {
+    skip: e2eSkip,
+    timeout: 60_000,
+  }, () => {
+    const r = spawnSync('bash', ['-c', `eval "$(bash scripts/register-kernel.sh --print-env)"; exec ${PY} -c "$1" "$2"`, 'e2e', E2E, kernel], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 50_000,
     });
+    assert.equal(r.status, 0, `the jupyter_client script failed:\n${r.stdout}\n${r.stderr}`);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { statuses: Status[]; replies: Record<string, unknown> };
+    const ok = ['execute_reply', 'ok'];
+    assert.deepEqual(out.replies, { A: ok, B: ok, K: ['kernel_info_reply', null] }); // tslab's kernel_info_reply has no status
+    const ours = out.statuses.filter(([, p]) => ['A', 'B', 'K'].includes(p));
+    assert.deepEqual(ours, out.statuses, 'no status messages of other requests');
+    checkStatuses(out.statuses, ['A', 'B', 'K']);
+    // K was answered while A ran: its idle came before A's, and was followed by busy A
+    const iK = out.statuses.findIndex(([s, p]) => s === 'idle' && p === 'K');
+    const iA = out.statuses.findIndex(([s, p]) => s === 'idle' && p === 'A');
+    assert.ok(iK >= 0 && iK < iA, `K answered while A ran: ${JSON.stringify(out.statuses)}`);
+  });
 }
 
 test('a heartbeat on a closed Reply socket is ignored; other sockets and other errors still throw', () => {

@@ -6,7 +6,7 @@ import { initBackend } from '../../lib/runtime/backend';
 import { getSplit } from '../../lib/data/splits';
 import { writeSyntheticBenchmark } from '../../lib/data/synthetic-features';
 import { loadZeroShotData, runZeroShotBenchmark } from '../../lib/pipeline/zero-shot';
-import { scaledSchedule, stage2Preset } from '../../lib/train/config';
+import { scaledSchedule, fsvaePreset } from '../../lib/train/config';
 import { main } from '../../lib/cli/main';
 import { tempDir } from '../temp-dirs';
 
@@ -18,7 +18,7 @@ before(async () => {
 });
 
 function tinyPreset() {
-  const cfg = stage2Preset('quick');
+  const cfg = fsvaePreset('quick');
   cfg.schedule = scaledSchedule(60, 2);
   cfg.latentDim = 16;
   cfg.classifier = { samplesPerClass: 40, steps: 60, learningRate: 1e-3 };
@@ -58,7 +58,23 @@ describe('stages 2-4 on a generated SynSE/MSF layout', () => {
   });
   test('fsvae run writes a JSON result with provenance; bad arguments exit non-zero', async () => {
     const out = path.join(dir, 'run.json');
-    const code = await main(['run', '--features', path.join(dir, 'sk_feats'), '--text', dir, '--split', 'ntu60-55/5', '--seeds', '1', '--cycles', '1', '--steps', '30', '--out', out]);
+    const code = await main([
+      'run',
+      '--features',
+      path.join(dir, 'sk_feats'),
+      '--text',
+      dir,
+      '--split',
+      'ntu60-55/5',
+      '--seeds',
+      '1',
+      '--cycles',
+      '1',
+      '--steps',
+      '30',
+      '--out',
+      out,
+    ]);
     assert.equal(code, 0);
     const j = JSON.parse(fs.readFileSync(out, 'utf8'));
     assert.equal(j.kind, 'fsvae-run');
@@ -66,7 +82,11 @@ describe('stages 2-4 on a generated SynSE/MSF layout', () => {
     assert.ok(typeof j.provenance.gitCommit === 'string' && j.provenance.backend.includes('wasm'));
     assert.match(j.protocolLabels.reference, /TEST set/);
     // per-cycle JSON lines: 1 seed × 2 phases × 1 cycle
-    const lines = fs.readFileSync(path.join(dir, 'run.cycles.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(path.join(dir, 'run.cycles.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepEqual(lines.map((l) => l.phase).sort(), ['train', 'val']); // phases may finish in either order (val runs in a worker)
     assert.ok(lines.every((l) => typeof l.zslAccuracy === 'number' && typeof l.losses.total === 'number'));
     assert.equal(await main(['run', '--features', dir]), 2);

@@ -9,8 +9,8 @@ test('claims become an HTML list: markup escaped, **bold** and `code` kept, list
   assert.equal(inlineMarkdownHtml('a < b & **c** `d`'), 'a &lt; b &amp; <b>c</b> <code>d</code>');
   assert.equal(
     claimsHtml('Claims **tested**', ['- "Ours > baseline" — inconclusive', '* p < 0.05']),
-    '<div class="fsvae-claims"><p><b>Claims <b>tested</b></b></p>\n<ul>\n'
-      + '<li>&quot;Ours &gt; baseline&quot; — inconclusive</li>\n<li>p &lt; 0.05</li>\n</ul></div>',
+    '<div class="fsvae-claims"><p><b>Claims <b>tested</b></b></p>\n<ul>\n' +
+      '<li>&quot;Ours &gt; baseline&quot; — inconclusive</li>\n<li>p &lt; 0.05</li>\n</ul></div>',
   );
   assert.match(claimsHtml('Findings', []), /<p>\(none\)<\/p>/);
 });
@@ -20,7 +20,13 @@ test('the run log keeps every line in its file and prints at most one a minute, 
   let t = 0;
   const printed: string[] = [];
   const log = runLog('nb', { dir, now: () => t, print: (l) => printed.push(l) });
-  for (const [at, line] of [[0, 'a'], [10_000, 'b'], [59_999, 'c'], [70_000, 'd'], [75_000, 'e']] as const) {
+  for (const [at, line] of [
+    [0, 'a'],
+    [10_000, 'b'],
+    [59_999, 'c'],
+    [70_000, 'd'],
+    [75_000, 'e'],
+  ] as const) {
     t = at;
     log(line);
   }

@@ -1,16 +1,9 @@
 import { test, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'fs';
+import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { FsvaeInputError } from '../../lib/util/assert';
-import {
-  BACKEND_ENV_VAR,
-  describeBackend,
-  getBackendInfo,
-  initBackend,
-  resetBackend,
-  type BackendName,
-} from '../../lib/runtime/backend';
+import { BACKEND_ENV_VAR, describeBackend, getBackendInfo, initBackend, resetBackend, type BackendName } from '../../lib/runtime/backend';
 
 const savedEnv = process.env[BACKEND_ENV_VAR];
 
@@ -118,7 +111,10 @@ test('the tfjs-node alias of @tensorflow/tfjs is not taken for tfjs-node', async
   assert.notEqual(fallback.name, 'tensorflow');
   assert.match(fallback.reason, /requested by initBackend\(\{ prefer: 'tensorflow' \}\)/);
   resetBackend();
-  await assert.rejects(initBackend({ prefer: 'tensorflow', strict: true, quiet: true }), /optional dependency tfjs-node-cpu, an alias of @tensorflow\/tfjs-node@/);
+  await assert.rejects(
+    initBackend({ prefer: 'tensorflow', strict: true, quiet: true }),
+    /optional dependency tfjs-node-cpu, an alias of @tensorflow\/tfjs-node@/,
+  );
 });
 
 test('forcing tensorflow-gpu without tfjs-node-gpu fails with an install hint', async (t) => {
@@ -144,7 +140,7 @@ test('auto selection prints one line; on wasm the matmul fix is on', async () =>
   console.log = (...args: unknown[]) => {
     lines.push(args.map(String).join(' '));
   };
-  let info;
+  let info: Awaited<ReturnType<typeof initBackend>>;
   try {
     info = await initBackend();
   } finally {

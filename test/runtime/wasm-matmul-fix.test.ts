@@ -2,11 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import {
-  installWasmMatmulFix,
-  isWasmMatmulFixInstalled,
-  uninstallWasmMatmulFix,
-} from '../../lib/runtime/wasm-matmul-fix';
+import { installWasmMatmulFix, isWasmMatmulFixInstalled, uninstallWasmMatmulFix } from '../../lib/runtime/wasm-matmul-fix';
 
 // Deterministic data: mulberry32, values in [-1, 1).
 function rng(seed: number): () => number {
@@ -112,9 +108,7 @@ test('matMul, rank 2, all transpose combinations, equals cpu', async () => {
       const bShape = stored([], k, n, tb);
       const av = data(aShape, seed++);
       const bv = data(bShape, seed++);
-      await assertSameAsCpu(`${m}x${k}·${k}x${n} tA=${ta} tB=${tb}`, () =>
-        tf.matMul(tf.tensor(av, aShape), tf.tensor(bv, bShape), ta, tb),
-      );
+      await assertSameAsCpu(`${m}x${k}·${k}x${n} tA=${ta} tB=${tb}`, () => tf.matMul(tf.tensor(av, aShape), tf.tensor(bv, bShape), ta, tb));
     }
   }
 });
@@ -138,9 +132,7 @@ test('matMul, batched rank 3/4 with broadcasting, equals cpu', async () => {
       const bShape = stored(bb, k, n, tb);
       const av = data(aShape, seed++);
       const bv = data(bShape, seed++);
-      await assertSameAsCpu(`[${aShape}]·[${bShape}] tA=${ta} tB=${tb}`, () =>
-        tf.matMul(tf.tensor(av, aShape), tf.tensor(bv, bShape), ta, tb),
-      );
+      await assertSameAsCpu(`[${aShape}]·[${bShape}] tA=${ta} tB=${tb}`, () => tf.matMul(tf.tensor(av, aShape), tf.tensor(bv, bShape), ta, tb));
     }
   }
 });
@@ -276,7 +268,10 @@ test('the fix makes a transposed product much faster (loose bound: 2x; measured 
 test('a reshaped right operand sharing data with an earlier one gives correct products (XNNPACK cache keyed by data id)', async () => {
   const tfm = await import('@tensorflow/tfjs');
   await tfm.setBackend('wasm');
-  const x = tfm.tensor2d(Array.from({ length: 24 }, (_, i) => i + 1), [4, 6]);
+  const x = tfm.tensor2d(
+    Array.from({ length: 24 }, (_, i) => i + 1),
+    [4, 6],
+  );
   const a1 = tfm.ones([1, 4]);
   const first = tfm.matMul(a1, x).dataSync(); // packs x as 4×6
   const a2 = tfm.ones([1, 8]);

@@ -99,7 +99,13 @@ test('on a WebGPU adapter: matmul, a graph convolution block and the gradient of
     const w1 = tf.tensor2d(b.slice(0, 48 * 16), [48, 16]);
     const w2 = tf.tensor2d(b.slice(0, 16 * 5), [16, 5]);
     const xs = tf.tensor2d(a, [64, 48]);
-    const ys = tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 5), 'int32'), 5);
+    const ys = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: 64 }, (_, i) => i % 5),
+        'int32',
+      ),
+      5,
+    );
     const loss = (p: tf.Tensor, q: tf.Tensor) => tf.losses.softmaxCrossEntropy(ys, tf.matMul(tf.tanh(tf.matMul(xs, p)), q)) as tf.Scalar;
     return tf.grads(loss)([w1, w2]);
   });
@@ -114,7 +120,13 @@ test('on a WebGPU adapter: a training loop with async reads keeps the tensor cou
   assert.ok(await tf.setBackend('webgpu'));
   const w = tf.variable(tf.zeros([8, 3]));
   const xs = tf.randomNormal([32, 8], 0, 1, 'float32', 7);
-  const ys = tf.oneHot(tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 3), 'int32'), 3);
+  const ys = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: 32 }, (_, i) => i % 3),
+      'int32',
+    ),
+    3,
+  );
   const opt = tf.train.adam(0.05);
   const counts: number[] = [];
   const losses: number[] = [];

@@ -14,7 +14,16 @@ function dataset(scaleOf: (s: SkeletonSequence) => number = () => 1): SkeletonSe
     for (let s = 1; s <= 6; s++) {
       for (let r = 1; r <= 2; r++) {
         const m = motion(KINECT_V1_20, c, s, r, 16);
-        const seq = makeSequence({ id: `c${c}s${s}r${r}`, label: c, layout: 'kinect-v1-20', bodies: 1, frames: 16, joints: 20, data: Float32Array.from(m.flat(2)), meta: { subject: s } });
+        const seq = makeSequence({
+          id: `c${c}s${s}r${r}`,
+          label: c,
+          layout: 'kinect-v1-20',
+          bodies: 1,
+          frames: 16,
+          joints: 20,
+          data: Float32Array.from(m.flat(2)),
+          meta: { subject: s },
+        });
         const k = scaleOf(seq);
         out.push(k === 1 ? seq : { ...seq, data: seq.data.map((v) => v * k) });
       }
@@ -26,7 +35,10 @@ const sideOf = (s: SkeletonSequence) => ((s.meta!.subject as number) % 2 === 1 ?
 const SEEN = [0, 1, 2, 3, 4, 5, 6];
 const selection: TrainingSelection = { classes: SEEN, side: sideOf, numClasses: 10 };
 const small: DctExtractorConfig = {
-  kind: 'dct', name: 'test-lda', description: '', descriptor: { frames: 8, coefficients: 2, bodies: 1, velocity: false },
+  kind: 'dct',
+  name: 'test-lda',
+  description: '',
+  descriptor: { frames: 8, coefficients: 2, bodies: 1, velocity: false },
   metric: { shrinkage: [0.05, 0.5], outDim: 40, augmentCopies: 2, augment: { maxYawDeg: 10, scale: 0.05, cropMin: 0.9 }, folds: 3 },
 };
 
@@ -75,7 +87,10 @@ describe('dct-lda extractor', () => {
     const probe = dataset().slice(0, 12);
     assert.equal(maxAbs(a.extract(probe).features.map((v, i) => v - b.extract(probe).features[i])), 0);
     assert.equal(a.shrinkage!.folds.length, 3);
-    assert.deepEqual(a.shrinkage!.folds.flat().sort((x, y) => x - y), SEEN);
+    assert.deepEqual(
+      a.shrinkage!.folds.flat().sort((x, y) => x - y),
+      SEEN,
+    );
     assert.ok(small.metric!.shrinkage.includes(a.shrinkage!.chosen));
     const best = Math.max(...(a.shrinkage!.scores as number[]));
     assert.equal(a.shrinkage!.scores[small.metric!.shrinkage.indexOf(a.shrinkage!.chosen)], best);

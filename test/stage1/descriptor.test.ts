@@ -40,15 +40,29 @@ describe('temporal-DCT descriptor', () => {
     const y = Array.from({ length: T }, (_, t) => Math.sin(t));
     const z = Array.from({ length: T }, (_, t) => (t * t) / 50);
     const dz = z.slice(1).map((v, t) => v - z[t]);
-    assertClose([0, 1, 2].map((k) => at(0, 1, 1, k)), [0, 1, 2].map((k) => dctCoef(y, k)), 1e-5);
-    assertClose([0, 1, 2].map((k) => at(1, 1, 2, k)), [0, 1, 2].map((k) => dctCoef(dz, k)), 1e-5);
+    assertClose(
+      [0, 1, 2].map((k) => at(0, 1, 1, k)),
+      [0, 1, 2].map((k) => dctCoef(y, k)),
+      1e-5,
+    );
+    assertClose(
+      [0, 1, 2].map((k) => at(1, 1, 2, k)),
+      [0, 1, 2].map((k) => dctCoef(dz, k)),
+      1e-5,
+    );
   });
 
   test('describeSequences preprocesses (centre, view, resample) and rejects mixed joint counts', () => {
-    const seq = (id: string, joints: number) => makeSequence({
-      id, label: 0, layout: 'kinect-v1-20', bodies: 1, frames: 12, joints,
-      data: Float32Array.from({ length: 12 * joints * 3 }, (_, i) => Math.sin(i) + (i % 3 === 0 ? ((i / 3) % joints) * 0.05 : 0)),
-    });
+    const seq = (id: string, joints: number) =>
+      makeSequence({
+        id,
+        label: 0,
+        layout: 'kinect-v1-20',
+        bodies: 1,
+        frames: 12,
+        joints,
+        data: Float32Array.from({ length: 12 * joints * 3 }, (_, i) => Math.sin(i) + (i % 3 === 0 ? ((i / 3) % joints) * 0.05 : 0)),
+      });
     const d = describeSequences([seq('a', 20)], { frames: 8, coefficients: 2, bodies: 1, velocity: false });
     assert.equal(d.dim, 20 * 3 * 2);
     assert.equal(d.rows, 1);

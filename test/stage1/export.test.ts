@@ -24,13 +24,27 @@ test('export writes both SynSE folders that readSynseSplit reads back with consi
   const seqs = ds.sequences.filter((s) => keep.has(s.label));
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-stage1-export-'));
   const cfg = stage1Config('shift-gcn-small', {
-    model: { channels: [4, 6], strides: [1, 2] }, input: { frames: 5 },
-    train: { epochs: 1, batchSize: 4, optimizer: { kind: 'adam', learningRate: 0.01 }, schedule: { kind: 'constant' }, augment: { maxYawDeg: 10, scale: 0.05, cropMin: 0.9 } },
+    model: { channels: [4, 6], strides: [1, 2] },
+    input: { frames: 5 },
+    train: {
+      epochs: 1,
+      batchSize: 4,
+      optimizer: { kind: 'adam', learningRate: 0.01 },
+      schedule: { kind: 'constant' },
+      augment: { maxYawDeg: 10, scale: 0.05, cropMin: 0.9 },
+    },
   });
   const batched: Record<string, Set<string>> = { train: new Set(), val: new Set() };
   try {
     const report = exportStage1Features({
-      sequences: seqs, split, numClasses: 40, side, outDir: out, config: cfg, seed: 4, valFraction: 0.5,
+      sequences: seqs,
+      split,
+      numClasses: 40,
+      side,
+      outDir: out,
+      config: cfg,
+      seed: 4,
+      valFraction: 0.5,
       onBatch: (phase, ids) => ids.forEach((id) => batched[phase].add(id)),
     });
     const byId = new Map(seqs.map((s) => [s.id, s]));
@@ -46,18 +60,38 @@ test('export writes both SynSE folders that readSynseSplit reads back with consi
     const count = (f: (s: (typeof seqs)[number]) => boolean) => seqs.filter(f).length;
     const tr = readSynseSplit(path.join(out, `shift_${split.unseen.length}_r`), { numClasses: 40, unseen: split.unseen, phase: 'train' });
     assert.equal(tr.dim, 6);
-    assert.equal(tr.train.rows, count((s) => split.seen.includes(s.label) && side(s) === 'train'));
-    assert.equal(tr.ztest.rows, count((s) => split.unseen.includes(s.label) && side(s) === 'test'));
-    assert.equal(tr.gtest!.rows, count((s) => side(s) === 'test'));
+    assert.equal(
+      tr.train.rows,
+      count((s) => split.seen.includes(s.label) && side(s) === 'train'),
+    );
+    assert.equal(
+      tr.ztest.rows,
+      count((s) => split.unseen.includes(s.label) && side(s) === 'test'),
+    );
+    assert.equal(
+      tr.gtest!.rows,
+      count((s) => side(s) === 'test'),
+    );
     assert.equal(tr.gtest!.logitDim, 40);
     assert.equal(tr.ztest.logitDim, 40);
-    assert.ok(tr.train.features.every((v) => v >= 0), 'pooled post-ReLU features are non-negative');
-    const va = readSynseSplit(path.join(out, `shift_val_${split.unseen.length}_r`), { numClasses: 40, unseen: split.valUnseen, absent: split.unseen, phase: 'val' });
+    assert.ok(
+      tr.train.features.every((v) => v >= 0),
+      'pooled post-ReLU features are non-negative',
+    );
+    const va = readSynseSplit(path.join(out, `shift_val_${split.unseen.length}_r`), {
+      numClasses: 40,
+      unseen: split.valUnseen,
+      absent: split.unseen,
+      phase: 'val',
+    });
     const pool = count((s) => split.valSeen.includes(s.label) && side(s) === 'train');
     // 4 val-seen classes × 2 train subjects: half of each class (1 of 2) is held out
     assert.equal(va.val!.rows, 4);
     assert.equal(va.train.rows, pool - 4);
-    assert.equal(va.ztest.rows, count((s) => split.valUnseen.includes(s.label) && side(s) === 'train'));
+    assert.equal(
+      va.ztest.rows,
+      count((s) => split.valUnseen.includes(s.label) && side(s) === 'train'),
+    );
     assert.equal(va.val!.logitDim, 40);
     const heldOut = new Set<string>();
     // held-out samples are exactly the val rows and were never batched
@@ -66,7 +100,10 @@ test('export writes both SynSE folders that readSynseSplit reads back with consi
     assert.equal(heldOut.size, 4);
     assert.ok(report.train && report.val);
     assert.equal(report.seenTestTop1, report.train!.evalTop1.all);
-    assert.equal(report.train!.evalTop1.rows, count((s) => split.seen.includes(s.label) && side(s) === 'test'));
+    assert.equal(
+      report.train!.evalTop1.rows,
+      count((s) => split.seen.includes(s.label) && side(s) === 'test'),
+    );
     assert.ok(report.seenTestTop1! >= 0 && report.seenTestTop1! <= 1);
     assert.ok(fs.existsSync(path.join(out, `shift_${split.unseen.length}_r`, 'extractor.json')));
     assert.deepEqual(fs.readdirSync(out).sort(), [`shift_${split.unseen.length}_r`, `shift_val_${split.unseen.length}_r`]);

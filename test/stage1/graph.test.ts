@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KINECT_V1_20, KINECT_V2_25 } from '../../lib/data/layouts';
-import {
-  adjacencyMatrix, countNonZero, graphEntry, hopDistances, normalizedAdjacency, spatialPartition,
-} from '../../lib/stage1/graph';
+import { adjacencyMatrix, countNonZero, graphEntry, hopDistances, normalizedAdjacency, spatialPartition } from '../../lib/stage1/graph';
 import { assertClose } from '../helpers';
 
 test('adjacency of KINECT_V2_25: 24 undirected bones, symmetric, no self-loops', () => {
@@ -68,10 +66,13 @@ test('ST-GCN spatial partition of KINECT_V2_25 (centre spine_mid) matches the ha
   }
 });
 
-test('partition with ST-GCN\'s own NTU centre (spine_shoulder, index 20) and for KINECT_V1_20', () => {
+test("partition with ST-GCN's own NTU centre (spine_shoulder, index 20) and for KINECT_V1_20", () => {
   const p = spatialPartition(KINECT_V2_25, 20);
   assert.equal(countNonZero(p.subsets[1]), 24);
-  assert.deepEqual([...Array(25).keys()].filter((j) => graphEntry(p.subsets[2], j, 20)), [1, 2, 4, 8]);
+  assert.deepEqual(
+    [...Array(25).keys()].filter((j) => graphEntry(p.subsets[2], j, 20)),
+    [1, 2, 4, 8],
+  );
   const q = spatialPartition(KINECT_V1_20);
   assert.deepEqual(q.subsets.map(countNonZero), [20, 19, 19]);
   assert.throws(() => spatialPartition(KINECT_V1_20, 20), /outside 0\.\.19/);

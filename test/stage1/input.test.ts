@@ -5,9 +5,7 @@ import { FsvaeInputError } from '../../lib/util/assert';
 import { makeSequence, SkeletonSequence } from '../../lib/data/skeleton';
 import { KINECT_V2_25 } from '../../lib/data/layouts';
 import { getProtocol } from '../../lib/data/splits';
-import {
-  TrainingBatchBuilder, TrainingLeakError, augmentClip, packClips, resolveInput, sideFromIds, sideFromProtocol,
-} from '../../lib/stage1/input';
+import { TrainingBatchBuilder, TrainingLeakError, augmentClip, packClips, resolveInput, sideFromIds, sideFromProtocol } from '../../lib/stage1/input';
 import { stage1Config } from '../../lib/stage1/config';
 import { trainStage1 } from '../../lib/stage1/train';
 import { assertClose, useTestBackend } from '../helpers';
@@ -61,15 +59,27 @@ test('guard: unseen-class, test-side and held-out samples never enter a batch, e
   const input = resolveInput({ frames: 4, center: 'first-frame', view: true }, seqs);
   const b = new TrainingBatchBuilder(seqs, { classes: [0, 2], side, numClasses: 3, holdOut: new Set(['c2s2']) }, input);
   // eligible: classes 0 and 2, subjects 1-2, minus held-out c2s2 → c0s1, c0s2, c2s1
-  assert.deepEqual(b.eligible.map((i) => seqs[i].id), ['c0s1', 'c0s2', 'c2s1']);
+  assert.deepEqual(
+    b.eligible.map((i) => seqs[i].id),
+    ['c0s1', 'c0s2', 'c2s1'],
+  );
   assert.deepEqual(b.counts, { eligible: 3, otherClass: 3, testSide: 2, heldOut: 1 });
   const batch = b.build(b.eligible);
   assert.deepEqual(batch.shape, [3, 1, 4, 25, 3]);
   assert.deepEqual(Array.from(batch.labels), [0, 0, 2]);
   const index = (id: string) => seqs.findIndex((s) => s.id === id);
-  assert.throws(() => b.build([index('c0s1'), index('c1s1')]), (e: unknown) => e instanceof TrainingLeakError && /class 1 reached a training batch/.test((e as Error).message));
-  assert.throws(() => b.build([index('c0s3')]), (e: unknown) => e instanceof TrainingLeakError && /test side/.test((e as Error).message));
-  assert.throws(() => b.build([index('c2s2')]), (e: unknown) => e instanceof TrainingLeakError && /held out/.test((e as Error).message));
+  assert.throws(
+    () => b.build([index('c0s1'), index('c1s1')]),
+    (e: unknown) => e instanceof TrainingLeakError && /class 1 reached a training batch/.test((e as Error).message),
+  );
+  assert.throws(
+    () => b.build([index('c0s3')]),
+    (e: unknown) => e instanceof TrainingLeakError && /test side/.test((e as Error).message),
+  );
+  assert.throws(
+    () => b.build([index('c2s2')]),
+    (e: unknown) => e instanceof TrainingLeakError && /held out/.test((e as Error).message),
+  );
   assert.throws(() => b.build([99]), TrainingLeakError);
   assert.throws(() => new TrainingBatchBuilder(seqs, { classes: [0], side: () => 'test', numClasses: 3 }, input), FsvaeInputError);
 });
@@ -77,21 +87,34 @@ test('guard: unseen-class, test-side and held-out samples never enter a batch, e
 test('a training run only ever batches train-side samples of the training classes', () => {
   const seqs = dataset();
   const cfg = stage1Config('shift-gcn-small', {
-    model: { channels: [4, 8], strides: [1, 2] }, input: { frames: 4 },
-    train: { epochs: 3, batchSize: 2, optimizer: { kind: 'adam', learningRate: 0.01 }, schedule: { kind: 'constant' }, augment: { maxYawDeg: 20, scale: 0.1, cropMin: 0.7 } },
-  });
-  const seen = new Set<string>();
-  const res = trainStage1(cfg, seqs, { classes: [1, 2], side, numClasses: 3 }, {
-    seed: 3, onBatch: (ids, labels) => {
-      ids.forEach((id, i) => {
-        const s = seqs.find((q) => q.id === id)!;
-        assert.ok(s.label === 1 || s.label === 2, `${id} of class ${s.label} was batched`);
-        assert.equal(side(s), 'train', `${id} is test-side`);
-        assert.equal(labels[i], s.label, 'labels are the original class ids');
-        seen.add(id);
-      });
+    model: { channels: [4, 8], strides: [1, 2] },
+    input: { frames: 4 },
+    train: {
+      epochs: 3,
+      batchSize: 2,
+      optimizer: { kind: 'adam', learningRate: 0.01 },
+      schedule: { kind: 'constant' },
+      augment: { maxYawDeg: 20, scale: 0.1, cropMin: 0.7 },
     },
   });
+  const seen = new Set<string>();
+  const res = trainStage1(
+    cfg,
+    seqs,
+    { classes: [1, 2], side, numClasses: 3 },
+    {
+      seed: 3,
+      onBatch: (ids, labels) => {
+        ids.forEach((id, i) => {
+          const s = seqs.find((q) => q.id === id)!;
+          assert.ok(s.label === 1 || s.label === 2, `${id} of class ${s.label} was batched`);
+          assert.equal(side(s), 'train', `${id} is test-side`);
+          assert.equal(labels[i], s.label, 'labels are the original class ids');
+          seen.add(id);
+        });
+      },
+    },
+  );
   assert.deepEqual([...seen].sort(), ['c1s1', 'c1s2', 'c2s1', 'c2s2']);
   assert.equal(res.net.shape.numClasses, 3, 'the classifier keeps all classes');
   res.net.dispose();
@@ -109,7 +132,10 @@ test('augmentation: identity when disabled; yaw about y keeps y and horizontal r
     assertClose([rot[o + 1]], [clip[o + 1]], 1e-6, 'y');
     assertClose([Math.hypot(rot[o], rot[o + 2])], [Math.hypot(clip[o], clip[o + 2])], 1e-5, 'xz radius');
   }
-  assert.ok(rot.subarray(half).every((v) => v === 0), 'the padded second body stays zero');
+  assert.ok(
+    rot.subarray(half).every((v) => v === 0),
+    'the padded second body stays zero',
+  );
   const sc = augmentClip(clip, M, T, V, { maxYawDeg: 0, scale: 0.3, cropMin: 1 }, new Random(3));
   const k = sc[3 * 5 + 1] / clip[3 * 5 + 1];
   assert.ok(k >= 0.7 && k <= 1.3 && Math.abs(k - 1) > 1e-6);

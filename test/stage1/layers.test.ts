@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Random } from '../../lib/util/random';
 import {
-  BatchNorm, EVAL, DenseLayer, ParamSet, SpatialShift, spatialShiftPermutation, temporalIm2col, temporalShift, temporalShiftGroups,
+  BatchNorm,
+  EVAL,
+  DenseLayer,
+  ParamSet,
+  SpatialShift,
+  spatialShiftPermutation,
+  temporalIm2col,
+  temporalShift,
+  temporalShiftGroups,
   temporalSubsample,
 } from '../../lib/stage1/layers';
 import { IndexMapGather } from '../../lib/stage1/kernels';
@@ -34,7 +42,7 @@ test('spatial shift out: channel c of joint v takes joint (v − c) mod V (by ha
   assert.deepEqual(Array.from(out.apply(new SpatialShift(3, 3, 1).apply(x)).dataSync()), Array.from(x.dataSync()));
 });
 
-test('spatial shift equals Shift-GCN\'s index arrays (i·C + j ± j·C) mod V·C for V = 25, C = 64', () => {
+test("spatial shift equals Shift-GCN's index arrays (i·C + j ± j·C) mod V·C for V = 25, C = 64", () => {
   const V = 25;
   const C = 64;
   const pin = spatialShiftPermutation(V, C, 1);
@@ -104,12 +112,25 @@ test('temporal im2col: hand case, and im2col·W equals tf.conv2d with a k×1 ker
   assert.deepEqual(Array.from(temporalIm2col(x, 3, 1).dataSync()), [0, 1, 2, 1, 2, 3, 2, 3, 0]);
   const rng = new Random(3);
   const [B, T, V, C, Co, K] = [2, 7, 4, 3, 5, 5];
-  const xr = tf.tensor4d(Float32Array.from({ length: B * T * V * C }, () => rng.normal()), [B, T, V, C]);
+  const xr = tf.tensor4d(
+    Float32Array.from({ length: B * T * V * C }, () => rng.normal()),
+    [B, T, V, C],
+  );
   const w = Float32Array.from({ length: K * C * Co }, () => rng.normal());
   for (const stride of [1, 2]) {
     const cols = temporalIm2col(xr, K, stride);
     const ours = tf.reshape(tf.matMul(tf.reshape(cols, [-1, K * C]) as tf.Tensor2D, tf.tensor2d(w, [K * C, Co])), [B, Math.ceil(T / stride), V, Co]);
-    const ref = tf.conv2d(xr, tf.tensor4d(w, [K, 1, C, Co]), [stride, 1], [[0, 0], [2, 2], [0, 0], [0, 0]]);
+    const ref = tf.conv2d(
+      xr,
+      tf.tensor4d(w, [K, 1, C, Co]),
+      [stride, 1],
+      [
+        [0, 0],
+        [2, 2],
+        [0, 0],
+        [0, 0],
+      ],
+    );
     assert.deepEqual(ours.shape, ref.shape);
     assertClose(ours.dataSync(), ref.dataSync(), 1e-4, `stride ${stride}`);
   }
@@ -121,8 +142,20 @@ test('batch norm: first update sets the running statistics to the batch mean and
   // channel 0: 1, 3, 5, 7 (mean 4, biased var 5, unbiased 20/3); channel 1: 0, 0, 2, 2 (mean 1, var 1, 4/3)
   const x = tf.tensor3d([1, 0, 3, 0, 5, 2, 7, 2], [2, 2, 2]);
   const y = bn.apply(x, { training: true, updateStats: true });
-  assertClose(y.dataSync(), [-3 / Math.sqrt(5 + 1e-5), -1 / Math.sqrt(1 + 1e-5), -1 / Math.sqrt(5 + 1e-5), -1 / Math.sqrt(1 + 1e-5),
-    1 / Math.sqrt(5 + 1e-5), 1 / Math.sqrt(1 + 1e-5), 3 / Math.sqrt(5 + 1e-5), 1 / Math.sqrt(1 + 1e-5)], 1e-5);
+  assertClose(
+    y.dataSync(),
+    [
+      -3 / Math.sqrt(5 + 1e-5),
+      -1 / Math.sqrt(1 + 1e-5),
+      -1 / Math.sqrt(5 + 1e-5),
+      -1 / Math.sqrt(1 + 1e-5),
+      1 / Math.sqrt(5 + 1e-5),
+      1 / Math.sqrt(1 + 1e-5),
+      3 / Math.sqrt(5 + 1e-5),
+      1 / Math.sqrt(1 + 1e-5),
+    ],
+    1e-5,
+  );
   assertClose(bn.runningMean.dataSync(), [4, 1], 1e-6);
   assertClose(bn.runningVar.dataSync(), [20 / 3, 4 / 3], 1e-5);
   // the second update blends with momentum max(0.1, 1/2) = 1/2
@@ -140,8 +173,14 @@ test('batch norm fast path (leading axes, custom gradient) equals the generic tf
   const fast = new BatchNorm(ps, 'fast', [3], [0, 1]);
   const slow = new BatchNorm(ps, 'slow', [3, 1], [1]); // same statistics on the transposed layout → generic path
   for (const bn of [fast, slow]) bn.gamma.assign(tf.tensor(Float32Array.from([0.5, 2, -1]), bn.gamma.shape));
-  const x = tf.tensor3d(Float32Array.from({ length: 4 * 5 * 3 }, () => 1 + 2 * rng.normal()), [4, 5, 3]);
-  const w = tf.tensor3d(Float32Array.from({ length: 60 }, () => rng.normal()), [4, 5, 3]);
+  const x = tf.tensor3d(
+    Float32Array.from({ length: 4 * 5 * 3 }, () => 1 + 2 * rng.normal()),
+    [4, 5, 3],
+  );
+  const w = tf.tensor3d(
+    Float32Array.from({ length: 60 }, () => rng.normal()),
+    [4, 5, 3],
+  );
   const xv = tf.variable(x);
   const ctx = { training: true, updateStats: false };
   const a = tf.variableGrads(() => tf.sum(tf.mul(fast.apply(xv, ctx), w)) as tf.Scalar, [xv, fast.gamma, fast.beta]);
@@ -159,31 +198,53 @@ test('linear with bias: custom gradient equals tf.matMul + tf.add', () => {
   const ps = new ParamSet(new Random(3), 'lin-eq');
   const lin = DenseLayer.create(ps, 'lin', 4, 3, 1);
   lin.bias!.assign(tf.tensor1d([0.1, -0.2, 0.3]));
-  const x = tf.variable(tf.tensor3d(Float32Array.from({ length: 24 }, () => rng.normal()), [2, 3, 4]));
-  const w = tf.tensor3d(Float32Array.from({ length: 18 }, () => rng.normal()), [2, 3, 3]);
+  const x = tf.variable(
+    tf.tensor3d(
+      Float32Array.from({ length: 24 }, () => rng.normal()),
+      [2, 3, 4],
+    ),
+  );
+  const w = tf.tensor3d(
+    Float32Array.from({ length: 18 }, () => rng.normal()),
+    [2, 3, 3],
+  );
   const vars = [x, lin.weight, lin.bias!];
   const a = tf.variableGrads(() => tf.sum(tf.mul(lin.apply(x), w)) as tf.Scalar, vars);
-  const b = tf.variableGrads(() => tf.sum(tf.mul(tf.add(tf.matMul(tf.reshape(x, [6, 4]) as tf.Tensor2D, lin.weight as tf.Tensor2D), lin.bias!).reshape([2, 3, 3]), w)) as tf.Scalar, vars);
+  const b = tf.variableGrads(
+    () => tf.sum(tf.mul(tf.add(tf.matMul(tf.reshape(x, [6, 4]) as tf.Tensor2D, lin.weight as tf.Tensor2D), lin.bias!).reshape([2, 3, 3]), w)) as tf.Scalar,
+    vars,
+  );
   for (const v of vars) assertClose(a.grads[v.name].dataSync(), b.grads[v.name].dataSync(), 1e-5, v.name);
   ps.dispose();
   x.dispose();
 });
 
-test('one gradient fanned out to two batch norms of different widths (Shift-GCN\'s BN1d(V·C) and down BN(C))', () => {
+test("one gradient fanned out to two batch norms of different widths (Shift-GCN's BN1d(V·C) and down BN(C))", () => {
   // regression: wasm's XNNPACK matmul caches the packed B operand by data id, ignoring its shape
   const rng = new Random(13);
   const ps = new ParamSet(new Random(5), 'bn-fan');
   const a = new BatchNorm(ps, 'a', [3, 2], [0, 1]);
   const b = new BatchNorm(ps, 'b', [2], [0, 1, 2]);
-  const x = tf.variable(tf.tensor4d(Float32Array.from({ length: 4 * 5 * 3 * 2 }, () => rng.normal()), [4, 5, 3, 2]));
-  const w = tf.tensor4d(Float32Array.from({ length: 120 }, () => rng.normal()), [4, 5, 3, 2]);
+  const x = tf.variable(
+    tf.tensor4d(
+      Float32Array.from({ length: 4 * 5 * 3 * 2 }, () => rng.normal()),
+      [4, 5, 3, 2],
+    ),
+  );
+  const w = tf.tensor4d(
+    Float32Array.from({ length: 120 }, () => rng.normal()),
+    [4, 5, 3, 2],
+  );
   const ctx = { training: true, updateStats: false };
   const ref = (t: tf.Tensor, axes: number[]) => {
     const { mean, variance } = tf.moments(t, axes, true);
     return tf.div(tf.sub(t, mean), tf.sqrt(tf.add(variance, 1e-5)));
   };
   const fast = tf.variableGrads(() => tf.sum(tf.mul(tf.relu(tf.add(a.apply(x, ctx), b.apply(x, ctx))), w)) as tf.Scalar, [x, a.beta, b.beta]);
-  const slow = tf.variableGrads(() => tf.sum(tf.mul(tf.relu(tf.add(tf.add(ref(x, [0, 1]), a.beta), tf.add(ref(x, [0, 1, 2]), b.beta))), w)) as tf.Scalar, [x, a.beta, b.beta]);
+  const slow = tf.variableGrads(
+    () => tf.sum(tf.mul(tf.relu(tf.add(tf.add(ref(x, [0, 1]), a.beta), tf.add(ref(x, [0, 1, 2]), b.beta))), w)) as tf.Scalar,
+    [x, a.beta, b.beta],
+  );
   for (const v of [x, a.beta, b.beta]) assertClose(fast.grads[v.name].dataSync(), slow.grads[v.name].dataSync(), 1e-4, v.name);
   ps.dispose();
   x.dispose();

@@ -99,7 +99,7 @@ const plain = {
 /** Index of the first entry that is not bit-for-bit equal (Object.is tells +0 from −0), or −1. */
 const firstBitDifference = (a: Float64Array, b: Float64Array) => (a.length !== b.length ? 0 : a.findIndex((v, i) => !Object.is(v, b[i])));
 
-describe('the blocked kernels sum in the plain loops\' order: bit-for-bit equal results', () => {
+describe("the blocked kernels sum in the plain loops' order: bit-for-bit equal results", () => {
   // sizes that are not multiples of the blocks (64 rows, 128 columns), some zero entries and a constant column
   const r = new Random(11);
   const n = 150;

@@ -16,7 +16,10 @@ const TINY: Omit<Stage1ModelConfig, 'arch'> = { channels: [4, 8, 12], strides: [
 
 function randomInput(rng: Random, shape: number[]): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => rng.normal()), shape);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => rng.normal()),
+    shape,
+  );
 }
 
 for (const arch of ['shift-gcn', 'st-gcn'] as const) {
@@ -43,7 +46,10 @@ for (const arch of ['shift-gcn', 'st-gcn'] as const) {
     const x = randomInput(new Random(5), [4, 2, 8, 20, 3]);
     const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 5);
     const vars = net.params.trainable();
-    const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, net.forward(x, { training: true, updateStats: true }).logits) as tf.Scalar, vars);
+    const { value, grads } = tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(y, net.forward(x, { training: true, updateStats: true }).logits) as tf.Scalar,
+      vars,
+    );
     assert.ok(Number.isFinite(value.dataSync()[0]));
     const names = net.params.entries.filter((e) => e.trainable).map((e) => e.name);
     vars.forEach((v, i) => {

@@ -21,8 +21,15 @@ const side = sideFromIds(ds.protocol.trainSubjects, ds.protocol.testSubjects);
 test('learning works: a tiny Shift-GCN overfits 16 generated sequences of 4 classes (train accuracy ≥ 0.9)', () => {
   const classes = [0, 5, 10, 15];
   const cfg = stage1Config('shift-gcn-small', {
-    model: { channels: [8, 16], strides: [1, 2] }, input: { frames: 6 },
-    train: { epochs: 20, batchSize: 16, optimizer: { kind: 'adam', learningRate: 0.03 }, schedule: { kind: 'constant' }, augment: { maxYawDeg: 0, scale: 0, cropMin: 1 } },
+    model: { channels: [8, 16], strides: [1, 2] },
+    input: { frames: 6 },
+    train: {
+      epochs: 20,
+      batchSize: 16,
+      optimizer: { kind: 'adam', learningRate: 0.03 },
+      schedule: { kind: 'constant' },
+      augment: { maxYawDeg: 0, scale: 0, cropMin: 1 },
+    },
   });
   const res = trainStage1(cfg, ds.sequences, { classes, side, numClasses: 40 }, { seed: 1 });
   assert.equal(res.counts.eligible, 16);
@@ -41,8 +48,15 @@ test('checkpoint/resume: 2 epochs in one go equal 1 epoch + resume (weights, his
   try {
     const classes = [1, 2, 3];
     const cfg = stage1Config('st-gcn-small', {
-      model: { channels: [4, 8], strides: [1, 2], temporalKernel: 3 }, input: { frames: 5 },
-      train: { epochs: 2, batchSize: 4, optimizer: { kind: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4 }, schedule: { kind: 'cosine', warmupEpochs: 1, minFactor: 0.01 }, augment: { maxYawDeg: 30, scale: 0.1, cropMin: 0.8 } },
+      model: { channels: [4, 8], strides: [1, 2], temporalKernel: 3 },
+      input: { frames: 5 },
+      train: {
+        epochs: 2,
+        batchSize: 4,
+        optimizer: { kind: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-4 },
+        schedule: { kind: 'cosine', warmupEpochs: 1, minFactor: 0.01 },
+        augment: { maxYawDeg: 30, scale: 0.1, cropMin: 0.8 },
+      },
     });
     const sel = { classes, side, numClasses: 40 };
     const full = trainStage1(cfg, ds.sequences, sel, { seed: 9 });
@@ -57,7 +71,10 @@ test('checkpoint/resume: 2 epochs in one go equal 1 epoch + resume (weights, his
     const b = resumed.net.params.snapshot();
     resumed.net.dispose();
     for (const k of Object.keys(a)) assert.deepEqual(Array.from(b[k]), Array.from(a[k]), k);
-    assert.deepEqual(resumed.history.map((h) => h.loss), full.history.map((h) => h.loss));
+    assert.deepEqual(
+      resumed.history.map((h) => h.loss),
+      full.history.map((h) => h.loss),
+    );
     // a different seed does not pick up this checkpoint
     const other = trainStage1(cfg, ds.sequences, sel, { seed: 10, checkpointDir: dir, stopAfterEpochs: 1 });
     assert.equal(other.resumedFromEpoch, null);

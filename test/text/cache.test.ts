@@ -10,15 +10,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  TEXT_DATASETS,
-  cacheEntryPaths,
-  cachedClassEmbeddings,
-  classTextFeatures,
-  loadClassDescriptions,
-  textsHash,
-  CacheSidecar,
-} from '../../lib/text/cache';
+import { TEXT_DATASETS, cacheEntryPaths, cachedClassEmbeddings, classTextFeatures, loadClassDescriptions, textsHash, CacheSidecar } from '../../lib/text/cache';
 import type { TextEncoder } from '../../lib/text/encoders';
 import { descriptionHash, descriptionTexts, loadDescriptions } from '../../lib/text/descriptions';
 import { generateActionDataset } from '../../lib/data/generator';
@@ -121,7 +113,12 @@ test('a changed text, another encoder identity or a damaged file recomputes; dis
   assert.equal(other.status, 'texts changed');
   const sidecarOfEdited = fs.readFileSync(p.json, 'utf8');
   await cachedClassEmbeddings(enc2, 'toy', 'AL', [...edited].reverse(), { dir }); // rewrites both for the reversed texts
-  fs.writeFileSync(p.json, sidecarOfEdited.replace(/"npySha256": "[0-9a-f]+"/, '"npySha256": "' + '0'.repeat(64) + '"').replace(/"textHash": "[0-9a-f]+"/, JSON.stringify({ textHash: JSON.parse(fs.readFileSync(p.json, 'utf8')).textHash }).slice(1, -1)));
+  fs.writeFileSync(
+    p.json,
+    sidecarOfEdited
+      .replace(/"npySha256": "[0-9a-f]+"/, '"npySha256": "' + '0'.repeat(64) + '"')
+      .replace(/"textHash": "[0-9a-f]+"/, JSON.stringify({ textHash: JSON.parse(fs.readFileSync(p.json, 'utf8')).textHash }).slice(1, -1)),
+  );
   assert.equal((await cachedClassEmbeddings(enc2, 'toy', 'AL', [...edited].reverse(), { dir })).status, 'unreadable');
 
   const off = cacheDir('disabled');
@@ -162,11 +159,14 @@ test('classTextFeatures: Eq. 5 composition in the mode order; editing one LD inv
   assert.equal(f.rows, 4);
   assert.equal(f.cols, 3 * DIM);
   assert.equal(f.source, 'fake');
-  assert.deepEqual(f.parts.map((p) => [p.part, p.description, p.status]), [
-    ['lb', 'AL', 'absent'],
-    ['ad', 'GD', 'absent'],
-    ['md', 'LD', 'absent'],
-  ]);
+  assert.deepEqual(
+    f.parts.map((p) => [p.part, p.description, p.status]),
+    [
+      ['lb', 'AL', 'absent'],
+      ['ad', 'GD', 'absent'],
+      ['md', 'LD', 'absent'],
+    ],
+  );
   const desc = loadClassDescriptions('custom', descDir);
   for (let r = 0; r < 4; r++) {
     const c = desc.classes[r];
@@ -181,7 +181,10 @@ test('classTextFeatures: Eq. 5 composition in the mode order; editing one LD inv
   const g = await classTextFeatures(enc, 'custom', 'AL_GD_LD', { dir, descriptionsDir: descDir });
   assert.equal(enc.calls, 3);
   assert.deepEqual(Array.from(g.data), Array.from(f.data));
-  assert.deepEqual(g.parts.map((p) => p.status), ['hit', 'hit', 'hit']);
+  assert.deepEqual(
+    g.parts.map((p) => p.status),
+    ['hit', 'hit', 'hit'],
+  );
   // a single part is normalised on its own
   const md = await classTextFeatures(enc, 'custom', 'md', { dir, descriptionsDir: descDir });
   assert.equal(md.cols, DIM);
@@ -189,7 +192,10 @@ test('classTextFeatures: Eq. 5 composition in the mode order; editing one LD inv
   writeCustom(descDir, 'tap the left foot on the ground twice');
   enc.seen = [];
   const h = await classTextFeatures(enc, 'custom', 'lb_ad_md', { dir, descriptionsDir: descDir });
-  assert.deepEqual(h.parts.map((p) => p.status), ['hit', 'hit', 'texts changed']);
+  assert.deepEqual(
+    h.parts.map((p) => p.status),
+    ['hit', 'hit', 'texts changed'],
+  );
   assert.equal(enc.calls, 4);
   assert.deepEqual(enc.seen, [descriptionTexts(loadClassDescriptions('custom', descDir), 'LD')]);
   // rows of the other classes are unchanged; class 3 changed

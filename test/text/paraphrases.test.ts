@@ -23,10 +23,12 @@ class TableEncoder implements TextEncoder {
   readonly dim = 2;
   constructor(private readonly table: Record<string, [number, number]>) {}
   async encode(texts: string[]): Promise<Float32Array> {
-    return Float32Array.from(texts.flatMap((t) => {
-      if (!this.table[t]) throw new Error(`no vector for ${t}`);
-      return this.table[t];
-    }));
+    return Float32Array.from(
+      texts.flatMap((t) => {
+        if (!this.table[t]) throw new Error(`no vector for ${t}`);
+        return this.table[t];
+      }),
+    );
   }
 }
 
@@ -47,20 +49,46 @@ const GOOD = [
 
 test('averageEmbeddings: row mean rescaled to the original row norm (hand case)', () => {
   // rows: original (3, 4) norm 5 and alternative (0, 2): mean (1.5, 3), norm √11.25 → ×5/√11.25
-  const a = averageEmbeddings([{ rows: 1, cols: 2, data: Float32Array.of(3, 4) }, { rows: 1, cols: 2, data: Float32Array.of(0, 2) }]);
+  const a = averageEmbeddings([
+    { rows: 1, cols: 2, data: Float32Array.of(3, 4) },
+    { rows: 1, cols: 2, data: Float32Array.of(0, 2) },
+  ]);
   const s = 5 / Math.sqrt(11.25);
   assert.ok(Math.abs(a.data[0] - 1.5 * s) < 1e-6 && Math.abs(a.data[1] - 3 * s) < 1e-6);
-  assert.throws(() => averageEmbeddings([{ rows: 1, cols: 2, data: Float32Array.of(1, 0) }, { rows: 1, cols: 2, data: Float32Array.of(-1, 0) }]), /cancel out/);
-  assert.throws(() => averageEmbeddings([{ rows: 1, cols: 2, data: Float32Array.of(1, 0) }, { rows: 2, cols: 2, data: new Float32Array(4) }]), /cannot be averaged/);
+  assert.throws(
+    () =>
+      averageEmbeddings([
+        { rows: 1, cols: 2, data: Float32Array.of(1, 0) },
+        { rows: 1, cols: 2, data: Float32Array.of(-1, 0) },
+      ]),
+    /cancel out/,
+  );
+  assert.throws(
+    () =>
+      averageEmbeddings([
+        { rows: 1, cols: 2, data: Float32Array.of(1, 0) },
+        { rows: 2, cols: 2, data: new Float32Array(4) },
+      ]),
+    /cannot be averaged/,
+  );
 });
 
 test('classTextFeatures with paraphrases: each part is the averaged embedding, composed by Eq. 5', async () => {
   const dir = path.join(TMP, 'ok');
   write(dir, GOOD);
   const enc = new TableEncoder({
-    wave: [1, 0], 'hand wave': [0, 1], clap: [0, 1], 'hand clap': [0, 1],
-    'swing the right hand': [2, 0], 'move the right hand left and right': [0, 2], 'bring the palms together': [1, 1], 'strike both palms': [1, 1],
-    'to greet': [1, 0], 'to say hello': [1, 0], 'to applaud': [0, 3], 'to cheer': [4, 0],
+    wave: [1, 0],
+    'hand wave': [0, 1],
+    clap: [0, 1],
+    'hand clap': [0, 1],
+    'swing the right hand': [2, 0],
+    'move the right hand left and right': [0, 2],
+    'bring the palms together': [1, 1],
+    'strike both palms': [1, 1],
+    'to greet': [1, 0],
+    'to say hello': [1, 0],
+    'to applaud': [0, 3],
+    'to cheer': [4, 0],
   });
   const f = await classTextFeatures(enc, 'custom', 'lb', { dir: path.join(dir, 'cache'), descriptionsDir: dir, paraphrases: true });
   // class 0, AL: mean of (1, 0) and (0, 1) = (0.5, 0.5), rescaled to norm 1 → (1/√2, 1/√2); Eq. 5 normalises again
@@ -90,7 +118,11 @@ test('loadParaphrases refuses files that do not match their description file', (
   cases.forEach(([alt, re], i) => {
     const dir = path.join(TMP, `bad${i}`);
     write(dir, alt);
-    assert.throws(() => loadParaphrases(loadClassDescriptions('custom', dir), dir), (e: unknown) => e instanceof FsvaeInputError && re.test((e as Error).message), `case ${i}`);
+    assert.throws(
+      () => loadParaphrases(loadClassDescriptions('custom', dir), dir),
+      (e: unknown) => e instanceof FsvaeInputError && re.test((e as Error).message),
+      `case ${i}`,
+    );
   });
   assert.throws(() => loadParaphrases(loadClassDescriptions('custom', path.join(TMP, 'ok')), path.join(TMP, 'none')), /does not exist/);
 });

@@ -40,7 +40,8 @@ describe('Adam', () => {
       await tf.setBackend(backend);
       Object.assign(process.env, env);
       try {
-        const rows = 3, cols = 5; // odd sizes: SIMD tails
+        const rows = 3,
+          cols = 5; // odd sizes: SIMD tails
         const w0 = Array.from({ length: rows * cols }, (_, i) => Math.sin(i + 1));
         const b0 = [0.5, -0.25];
         const w = tf.variable(tf.tensor2d(w0, [rows, cols]), true, `adamtest-${label}-w`);

@@ -7,9 +7,16 @@ import { loadCheckpoint, saveCheckpoint } from '../../lib/train/checkpoint';
 import { setFaultHook } from '../../lib/util/atomic-file';
 import { FsvaeInputError } from '../../lib/util/assert';
 
-const payload = (k: number) => ({ meta: { cycle: k }, arrays: { w: Float32Array.from({ length: 50 + k }, (_, i) => i * k + 0.5), m: Float32Array.from([k, -k]) } });
+const payload = (k: number) => ({
+  meta: { cycle: k },
+  arrays: { w: Float32Array.from({ length: 50 + k }, (_, i) => i * k + 0.5), m: Float32Array.from([k, -k]) },
+});
 const same = (a: ReturnType<typeof payload> | null, b: ReturnType<typeof payload>) =>
-  a !== null && a.meta.cycle === b.meta.cycle && a.arrays.w.length === b.arrays.w.length && a.arrays.w.every((v, i) => v === b.arrays.w[i]) && a.arrays.m.every((v, i) => v === b.arrays.m[i]);
+  a !== null &&
+  a.meta.cycle === b.meta.cycle &&
+  a.arrays.w.length === b.arrays.w.length &&
+  a.arrays.w.every((v, i) => v === b.arrays.w[i]) &&
+  a.arrays.m.every((v, i) => v === b.arrays.m[i]);
 
 class Killed extends Error {}
 
@@ -57,11 +64,20 @@ describe('checkpoints: atomic and self-verifying', () => {
       const bytes = fs.readFileSync(binFile);
       bytes[7] ^= 1; // one flipped bit
       fs.writeFileSync(binFile, bytes);
-      assert.throws(() => loadCheckpoint(dir, 'ck'), (e: unknown) => e instanceof FsvaeInputError && /does not match the manifest's size and sha256/.test(e.message));
+      assert.throws(
+        () => loadCheckpoint(dir, 'ck'),
+        (e: unknown) => e instanceof FsvaeInputError && /does not match the manifest's size and sha256/.test(e.message),
+      );
       fs.writeFileSync(path.join(dir, 'ck.json'), '{"version": 2, "meta": {"cyc');
-      assert.throws(() => loadCheckpoint(dir, 'ck'), (e: unknown) => e instanceof FsvaeInputError && /damaged manifest/.test(e.message));
+      assert.throws(
+        () => loadCheckpoint(dir, 'ck'),
+        (e: unknown) => e instanceof FsvaeInputError && /damaged manifest/.test(e.message),
+      );
       fs.writeFileSync(path.join(dir, 'ck.json'), JSON.stringify({ version: 1, meta: {}, index: {} }));
-      assert.throws(() => loadCheckpoint(dir, 'ck'), (e: unknown) => e instanceof FsvaeInputError && /older version without a content hash/.test(e.message));
+      assert.throws(
+        () => loadCheckpoint(dir, 'ck'),
+        (e: unknown) => e instanceof FsvaeInputError && /older version without a content hash/.test(e.message),
+      );
       assert.equal(loadCheckpoint(dir, 'other'), null);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { parseFlags, repeated } from '../../lib/cli/registry';
 import { applyOverrides, settablePaths } from '../../lib/train/overrides';
-import { stage2Preset } from '../../lib/train/config';
+import { fsvaePreset } from '../../lib/train/config';
 import { stage2Model } from '../../lib/train/stage2';
 import { extractorConfig } from '../../lib/stage1/extractors';
 
@@ -13,7 +13,7 @@ test('--set is repeatable; φ from the command line reaches the skeleton and tex
   const { flags } = parseFlags(['--set', 'frequency.phi=60', '--set=alignment.alpha=0.25', '--set', 'latentDim=8'], { set: 'repeat' });
   const sets = repeated(flags.set);
   assert.deepEqual(sets, ['frequency.phi=60', 'alignment.alpha=0.25', 'latentDim=8']);
-  const base = stage2Preset('quick');
+  const base = fsvaePreset('quick');
   const { config, overrides } = applyOverrides(base, sets);
   assert.deepEqual(overrides, { 'skeletonFrequency.phi': 60, 'textFrequency.phi': 60, 'alignment.alpha': 0.25, latentDim: 8 });
   assert.equal(base.skeletonFrequency.phi, 30, 'the preset itself is not modified');
@@ -30,7 +30,7 @@ test('--set is repeatable; φ from the command line reaches the skeleton and tex
 });
 
 test('--set refuses unknown keys, wrong types and unknown choices, naming what is valid', () => {
-  const base = stage2Preset('quick');
+  const base = fsvaePreset('quick');
   assert.throws(() => applyOverrides(base, ['frequency.ph=3']), /no such setting.*skeletonFrequency\.phi/);
   assert.throws(() => applyOverrides(base, ['latentDim=abc']), /is a number/);
   assert.throws(() => applyOverrides(base, ['latentDim=2.5']), /positive integer/);

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { initBackend } from '../../lib/runtime/backend';
-import { scheduleAt, stage2Preset, STAGE2_PRESETS } from '../../lib/train/config';
+import { scheduleAt, fsvaePreset, FSVAE_PRESETS } from '../../lib/train/config';
 import { CycleRecord, trainStage2, zslAccuracy } from '../../lib/train/stage2';
 import { FsvaeInputError } from '../../lib/util/assert';
 import { TINY_UNSEEN, tinyConfig, tinyInputs } from '../fixtures/stage2-tiny';
@@ -16,7 +16,7 @@ before(async () => {
 
 describe('schedules of the public code (docs/paper-vs-code.md §2)', () => {
   test('NTU-60 script: β_s ends a cycle at 0.0233, β_t off in cycles 0-1 and at most 0.00997, window = last 299 steps, coef = 50', () => {
-    const cfg = STAGE2_PRESETS['reference-ntu60'];
+    const cfg = FSVAE_PRESETS['reference-ntu60'];
     assert.equal(scheduleAt(cfg, 0, 1000).betaSkeleton, 0);
     assert.ok(Math.abs(scheduleAt(cfg, 0, 1699).betaSkeleton - (0.1 * 699) / 3000) < 1e-15);
     assert.equal(scheduleAt(cfg, 1, 1699).betaText, 0);
@@ -29,14 +29,14 @@ describe('schedules of the public code (docs/paper-vs-code.md §2)', () => {
     assert.equal(active, 299);
   });
   test('NTU-120 script: β_s ends at 0.0300, β_t at most 0.0133, window = last 399 steps, coef = 10', () => {
-    const cfg = STAGE2_PRESETS['reference-ntu120'];
+    const cfg = FSVAE_PRESETS['reference-ntu120'];
     assert.ok(Math.abs(scheduleAt(cfg, 3, 1899).betaSkeleton - 0.03) < 1e-4);
     assert.ok(Math.abs(scheduleAt(cfg, 3, 1899).betaText - 0.0133) < 1e-4);
     assert.equal(scheduleAt(cfg, 3, 1899).alignCoefficient, 10);
     assert.equal(scheduleAt(cfg, 3, 1500).alignActive, false);
   });
   test('paper preset weighs Eq. 6 (which already carries λ) by α only', () => {
-    assert.equal(scheduleAt(STAGE2_PRESETS.paper, 0, 1899).alignCoefficient, 0.1);
+    assert.equal(scheduleAt(FSVAE_PRESETS.paper, 0, 1899).alignCoefficient, 0.1);
   });
 });
 
@@ -52,8 +52,11 @@ describe('stage 2-3 training', () => {
   test('input validation: an unseen-class sample in training is refused', () => {
     const inputs = tinyInputs();
     inputs.train.labels[0] = TINY_UNSEEN[0];
-    assert.throws(() => trainStage2(tinyConfig(1, 10), inputs, { seed: 1 }), (e: Error) => e instanceof FsvaeInputError && /training must use seen classes only/.test(e.message));
-    assert.throws(() => stage2Preset('nope'), /Unknown stage-2 preset 'nope'/);
+    assert.throws(
+      () => trainStage2(tinyConfig(1, 10), inputs, { seed: 1 }),
+      (e: Error) => e instanceof FsvaeInputError && /training must use seen classes only/.test(e.message),
+    );
+    assert.throws(() => fsvaePreset('nope'), /Unknown stage-2 preset 'nope'/);
   });
   test('the quick preset learns a zero-shot mapping far above chance on generated features', () => {
     const cfg = tinyConfig(3, 300);

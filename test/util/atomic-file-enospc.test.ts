@@ -93,12 +93,18 @@ test('writeFileAtomic: refused at each fault point → DiskWriteError naming the
     }
     // a first write into folders it creates leaves none of them
     const deep = path.join(dir, 'a', 'b', 'c.json');
-    assertRefused(failAt(1, refused('ENOSPC'), () => writeFileAtomic(deep, 'x')), deep);
+    assertRefused(
+      failAt(1, refused('ENOSPC'), () => writeFileAtomic(deep, 'x')),
+      deep,
+    );
     assert.deepEqual(tree(dir), ['result.json']);
     // other errors pass unchanged (a simulated kill), and still leave no temporary file
     class Killed extends Error {}
     const killed = new Killed('killed');
-    assert.equal(failAt(1, killed, () => writeFileAtomic(file, 'new')), killed);
+    assert.equal(
+      failAt(1, killed, () => writeFileAtomic(file, 'new')),
+      killed,
+    );
     assert.deepEqual(tree(dir), ['result.json']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -110,14 +116,24 @@ test('writeNpy: a refused write leaves no partial file and no folder it created'
   try {
     const arr = { dtype: 'float32' as const, shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) };
     const file = path.join(dir, 'feats', 'train.npy');
-    assert.deepEqual(faultPointsOf(() => writeNpy(file, arr)), ['write train.npy']);
+    assert.deepEqual(
+      faultPointsOf(() => writeNpy(file, arr)),
+      ['write train.npy'],
+    );
     assert.deepEqual(Array.from(readNpy(file).data as Float32Array), [1, 2, 3, 4, 5, 6]);
     // over an existing file: the half-written file is removed, not left truncated
-    assertRefused(failAt(0, refused('ENOSPC'), () => writeNpy(file, arr)), file);
+    assertRefused(
+      failAt(0, refused('ENOSPC'), () => writeNpy(file, arr)),
+      file,
+    );
     assert.deepEqual(tree(dir), ['feats']);
     // into folders it creates: they go too
     const deep = path.join(dir, 'x', 'y', 'z.npy');
-    assertRefused(failAt(0, refused('EDQUOT'), () => writeNpy(deep, arr)), deep, 'EDQUOT');
+    assertRefused(
+      failAt(0, refused('EDQUOT'), () => writeNpy(deep, arr)),
+      deep,
+      'EDQUOT',
+    );
     assert.deepEqual(tree(dir), ['feats']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -146,7 +162,10 @@ test('writeFolderAtomically: refused at each fault point → DiskWriteError, no 
     }
     // a new folder that cannot be written leaves nothing
     const fresh = path.join(root, 'shift_val_5_r');
-    assertRefused(failAt(1, refused('ENOSPC'), () => writeFolderAtomically(fresh, fill(3))), path.join(fresh, 'b.npy'));
+    assertRefused(
+      failAt(1, refused('ENOSPC'), () => writeFolderAtomically(fresh, fill(3))),
+      path.join(fresh, 'b.npy'),
+    );
     assert.deepEqual(tree(root), ['shift_5_r', 'shift_5_r/a.npy', 'shift_5_r/b.npy']);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
@@ -182,16 +201,28 @@ test('on a real full, then read-only file system (32 KiB tmpfs; as root): writeF
   try {
     const big = new Uint8Array(64 * 1024).fill(7);
     const file = path.join(mnt, 'sub', 'big.bin');
-    assert.throws(() => writeFileAtomic(file, big), (e: unknown) => (assertRefused(e, file), true));
+    assert.throws(
+      () => writeFileAtomic(file, big),
+      (e: unknown) => (assertRefused(e, file), true),
+    );
     const npy = path.join(mnt, 'feats', 'train.npy');
     const arr = { dtype: 'float32' as const, shape: [128, 128], data: new Float32Array(128 * 128) };
-    assert.throws(() => writeNpy(npy, arr), (e: unknown) => (assertRefused(e, npy), true));
+    assert.throws(
+      () => writeNpy(npy, arr),
+      (e: unknown) => (assertRefused(e, npy), true),
+    );
     assert.deepEqual(tree(mnt), [], 'nothing left on the full file system');
     // read-only: Node reports ENOENT for a folder it may not create; the real reason is found
     if (spawnSync('mount', ['-o', 'remount,ro', mnt]).status === 0) {
       const ro = path.join(mnt, 'a', 'b', 'c.npy');
-      assert.throws(() => writeNpy(ro, arr), (e: unknown) => (assertRefused(e, ro, 'EROFS'), true));
-      assert.throws(() => writeFileAtomic(file, 'x'), (e: unknown) => (assertRefused(e, file, 'EROFS'), true));
+      assert.throws(
+        () => writeNpy(ro, arr),
+        (e: unknown) => (assertRefused(e, ro, 'EROFS'), true),
+      );
+      assert.throws(
+        () => writeFileAtomic(file, 'x'),
+        (e: unknown) => (assertRefused(e, file, 'EROFS'), true),
+      );
     }
   } finally {
     spawnSync('umount', [mnt]);

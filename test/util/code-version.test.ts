@@ -13,9 +13,22 @@ test('the graph of the compiled zero-shot pipeline covers every module a stage-2
   const names = rel(files);
   assert.equal(path.basename(LIBRARY_ROOT), 'lib');
   for (const f of [
-    'pipeline/zero-shot.js', 'pipeline/phase-worker.js', 'train/stage2.js', 'train/stage3.js', 'train/fused-step.js', 'train/adam.js', 'train/config.js',
-    'losses/index.js', 'losses/pair-terms.js', 'losses/alignment.js', 'model/fsvae.js', 'model/loss.js', 'frequency/enhancer.js',
-    'eval/gate.js', 'eval/gzsl.js', 'eval/logistic.js',
+    'pipeline/zero-shot.js',
+    'pipeline/phase-worker.js',
+    'train/stage2.js',
+    'train/stage3.js',
+    'train/fused-step.js',
+    'train/adam.js',
+    'train/config.js',
+    'losses/index.js',
+    'losses/pair-terms.js',
+    'losses/alignment.js',
+    'model/fsvae.js',
+    'model/loss.js',
+    'frequency/enhancer.js',
+    'eval/gate.js',
+    'eval/gzsl.js',
+    'eval/logistic.js',
   ]) {
     assert.ok(names.includes(f), `${f} missing from the graph of zero-shot.js: ${names.join(', ')}`);
   }
@@ -44,13 +57,23 @@ test('editing a module deep in the graph changes the version (also one only requ
     };
     w('pipeline/run.js', `"use strict";\nconst model_1 = require("../model/model");\nexports.run = (x) => model_1.forward(x);\n`);
     // the loss is required at load; the other term only inside a function that has not run yet
-    w('model/model.js', `"use strict";\nconst pair_1 = require("../losses/pair");\nexports.forward = (x) => pair_1.term(x, 1);\nexports.later = () => require("../losses/lazy").extra;\n`);
+    w(
+      'model/model.js',
+      `"use strict";\nconst pair_1 = require("../losses/pair");\nexports.forward = (x) => pair_1.term(x, 1);\nexports.later = () => require("../losses/lazy").extra;\n`,
+    );
     w('losses/pair.js', `"use strict";\nexports.term = (p, n) => Math.log1p(Math.exp(p - n));\n`);
     w('losses/lazy.js', `"use strict";\nexports.extra = 1;\n`);
     // outside the entry's graph, though it requires the loss too and is loaded FIRST (module.parent of losses/pair.js)
     w('other/early.js', `"use strict";\nconst pair_1 = require("../losses/pair");\nexports.early = () => pair_1.term(0, 0);\n`);
     w('other/outside.js', `"use strict";\nexports.unrelated = 1;\n`);
-    const [entry, model, pair, lazy, early, outside] = ['pipeline/run.js', 'model/model.js', 'losses/pair.js', 'losses/lazy.js', 'other/early.js', 'other/outside.js'].map((f) => path.join(root, f));
+    const [entry, model, pair, lazy, early, outside] = [
+      'pipeline/run.js',
+      'model/model.js',
+      'losses/pair.js',
+      'losses/lazy.js',
+      'other/early.js',
+      'other/outside.js',
+    ].map((f) => path.join(root, f));
     const all = [entry, model, pair, lazy, early, outside];
     const load = () => {
       for (const f of all) delete require.cache[f];

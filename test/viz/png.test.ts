@@ -116,7 +116,15 @@ describe('PNG rendering through headless Chromium', () => {
     const prevPng = process.env.FSVAE_FIGURE_PNG;
     try {
       assert.equal(figurePageHeight(savedFigure(dir)), null);
-      const seq = makeSequence({ id: 's', label: 0, layout: 'kinect-v1-20', bodies: 1, frames: 3, joints: 20, data: new Float32Array(3 * 20 * 3).map((_, i) => (i % 7) / 10) });
+      const seq = makeSequence({
+        id: 's',
+        label: 0,
+        layout: 'kinect-v1-20',
+        bodies: 1,
+        frames: 3,
+        joints: 20,
+        data: new Float32Array(3 * 20 * 3).map((_, i) => (i % 7) / 10),
+      });
       // 12 panels in 2 columns = 6 rows of 170 px: 6·170 + 150 = 1170 px, window 1190
       const page = saveAnimatedFigureHtml(skeletonGridFigure(Array(12).fill(seq), { columns: 2 }), 'grid', dir);
       assert.equal(figurePageHeight(page), 1190);

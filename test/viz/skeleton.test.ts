@@ -4,14 +4,21 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  AnimatedFigure, animatedFigure, animationFrameIndices, bodiesWithData, enhancedSequence, enhancedSkeletonFigure, samplesPerClass,
-  skeletonFigure, skeletonGridFigure,
+  AnimatedFigure,
+  animatedFigure,
+  animationFrameIndices,
+  bodiesWithData,
+  enhancedSequence,
+  enhancedSkeletonFigure,
+  samplesPerClass,
+  skeletonFigure,
+  skeletonGridFigure,
 } from '../../lib/viz/skeleton';
 import { KINECT_V1_20, KINECT_V2_25 } from '../../lib/data/layouts';
 import { JointLayoutName, SkeletonSequence, makeSequence } from '../../lib/data/skeleton';
 import { frequencyConfig, gainProfile } from '../../lib/frequency/enhancer';
 import { locateData } from '../../lib/data/paths';
-import { readNwUclaFolder } from '../../lib/data/nwucla';
+import { readNwUclaFolder } from '../../lib/data/datasets/nw-ucla';
 import { Random } from '../../lib/util/random';
 import { FsvaeInputError } from '../../lib/util/assert';
 
@@ -32,10 +39,14 @@ function seqOf(layout: JointLayoutName, frames: number, opts: { bodies?: number;
 }
 
 const nulls = (a: unknown[]) => a.filter((v) => v === null).length;
-const trace = (fig: AnimatedFigure, i: number) => fig.data[i] as { x: (number | null)[]; y: (number | null)[]; z?: (number | null)[]; scene?: string; xaxis?: string };
+const trace = (fig: AnimatedFigure, i: number) =>
+  fig.data[i] as { x: (number | null)[]; y: (number | null)[]; z?: (number | null)[]; scene?: string; xaxis?: string };
 
 describe('skeletonFigure (3D, animated)', () => {
-  for (const [layout, bones] of [['kinect-v2-25', 24], ['kinect-v1-20', 19]] as const) {
+  for (const [layout, bones] of [
+    ['kinect-v2-25', 24],
+    ['kinect-v1-20', 19],
+  ] as const) {
     test(`${layout}: one trace, ${bones} bone segments (3 vertices each), frames = min(maxFrames, F)`, () => {
       const want = layout === 'kinect-v2-25' ? KINECT_V2_25.bones.length : KINECT_V1_20.bones.length;
       assert.equal(want, bones);
@@ -65,7 +76,10 @@ describe('skeletonFigure (3D, animated)', () => {
     const f = fig.frames[3].data[0] as { x: (number | null)[]; y: (number | null)[]; z: (number | null)[] };
     const t = 10; // step 3 of 10 over 30 frames
     KINECT_V1_20.bones.forEach(([child, parent], k) => {
-      for (const [v, j] of [[0, child], [1, parent]] as const) {
+      for (const [v, j] of [
+        [0, child],
+        [1, parent],
+      ] as const) {
         const p = pos(0, t, j).map((u) => Math.round(Math.fround(u) * 1000) / 1000);
         assert.deepEqual([f.x[3 * k + v], f.y[3 * k + v], f.z[3 * k + v]], p, `bone ${k} vertex ${v}`);
       }
@@ -164,18 +178,31 @@ describe('enhancedSequence: IDCT(g ⊙ DCT) of every joint trajectory along time
 });
 
 describe('skeletonGridFigure and samplesPerClass', () => {
-  const seqs = Array.from({ length: 12 }, (_, i) => seqOf(i % 2 ? 'kinect-v1-20' : 'kinect-v2-25', 10 + i, { label: i % 4, id: `s${String(i).padStart(2, '0')}` }));
+  const seqs = Array.from({ length: 12 }, (_, i) =>
+    seqOf(i % 2 ? 'kinect-v1-20' : 'kinect-v2-25', 10 + i, { label: i % 4, id: `s${String(i).padStart(2, '0')}` }),
+  );
 
   test('samplesPerClass: first ids per class, classes ascending; seeded picks are reproducible', () => {
     const pick = samplesPerClass(seqs, 2);
-    assert.deepEqual(pick.map((s) => s.id), ['s00', 's04', 's01', 's05', 's02', 's06', 's03', 's07']);
-    assert.deepEqual(samplesPerClass(seqs, 5, { classes: [3] }).map((s) => s.id), ['s03', 's07', 's11']);
+    assert.deepEqual(
+      pick.map((s) => s.id),
+      ['s00', 's04', 's01', 's05', 's02', 's06', 's03', 's07'],
+    );
+    assert.deepEqual(
+      samplesPerClass(seqs, 5, { classes: [3] }).map((s) => s.id),
+      ['s03', 's07', 's11'],
+    );
     const r1 = samplesPerClass(seqs, 2, { seed: 4 }).map((s) => s.id);
-    assert.deepEqual(samplesPerClass(seqs, 2, { seed: 4 }).map((s) => s.id), r1);
+    assert.deepEqual(
+      samplesPerClass(seqs, 2, { seed: 4 }).map((s) => s.id),
+      r1,
+    );
     assert.throws(() => samplesPerClass(seqs, 1, { classes: [9] }), /no sequence of class 9/);
     // the seeded pick is a subset of each class in id order
     const rng = new Random(4);
-    const want = Array.from(rng.sampleWithoutReplacement(3, 2)).sort((a, b) => a - b).map((k) => ['s00', 's04', 's08'][k]);
+    const want = Array.from(rng.sampleWithoutReplacement(3, 2))
+      .sort((a, b) => a - b)
+      .map((k) => ['s00', 's04', 's08'][k]);
     assert.deepEqual(r1.slice(0, 2), want);
   });
 
@@ -194,7 +221,7 @@ describe('skeletonGridFigure and samplesPerClass', () => {
       assert.equal(y.scaleanchor, i === 0 ? 'x' : `x${i + 1}`);
       // front view: horizontal axis reversed (the sensor's view), equal spans
       assert.ok(x.range[0] > x.range[1]);
-      assert.ok(Math.abs((x.range[0] - x.range[1]) - (y.range[1] - y.range[0])) < 1e-12);
+      assert.ok(Math.abs(x.range[0] - x.range[1] - (y.range[1] - y.range[0])) < 1e-12);
     });
     assert.equal((fig.layout!.meta as { rows: number }).rows, 3);
     // each panel on its own extent by default (x spans 2.4 m for 25 joints, 1.9 m for 20), one extent with shareScale

@@ -20,10 +20,21 @@ import { makeSequence, SkeletonSequence } from '../../lib/data/skeleton';
 import { generateActionDataset, GENERATOR_PRESETS } from '../../lib/data/generator';
 import { frequencyConfig, gainProfile } from '../../lib/frequency/enhancer';
 import {
-  exampleTrajectoryFigure, fig5Figure, FREQUENCY_ANALYSIS_PRESETS, FrequencyAnalysisResult, gainProfileFigure, jointEnergyFigure, spectrumFigure,
+  exampleTrajectoryFigure,
+  fig5Figure,
+  FREQUENCY_ANALYSIS_PRESETS,
+  FrequencyAnalysisResult,
+  gainProfileFigure,
+  jointEnergyFigure,
+  spectrumFigure,
 } from '../../lib/experiments/frequency-analysis';
 import {
-  noiseAccuracyFigure, PAIR_LOSSES, TermEstimate, termExpectationFigure, Theorem1MonteCarloResult, Theorem1NoiseResult,
+  noiseAccuracyFigure,
+  PAIR_LOSSES,
+  TermEstimate,
+  termExpectationFigure,
+  Theorem1MonteCarloResult,
+  Theorem1NoiseResult,
 } from '../../lib/experiments/theorem1';
 import { ALL_SPLITS, evidenceFigure, perSplitFigure } from '../../lib/experiments/evidence';
 import { table1PerSplitFigure, EvidenceTable } from '../../lib/experiments/evidence-tables';
@@ -117,9 +128,18 @@ function checkStill(svg: string, what: string): { marks: number; areas: Box[]; t
       assert.ok(inArea(cx, cy), `${at}: outside every plot area`);
       marks++;
     } else if (t.name === 'polyline') {
-      const pts = (t.attrs.points ?? '').trim().split(/\s+/).map((p) => p.split(',').map(Number));
-      assert.ok(pts.every((p) => p.length === 2 && p.every(Number.isFinite)), `${at}: non-numeric points`);
-      assert.ok(pts.every(([x, y]) => inArea(x, y)), `${at}: a point outside every plot area`);
+      const pts = (t.attrs.points ?? '')
+        .trim()
+        .split(/\s+/)
+        .map((p) => p.split(',').map(Number));
+      assert.ok(
+        pts.every((p) => p.length === 2 && p.every(Number.isFinite)),
+        `${at}: non-numeric points`,
+      );
+      assert.ok(
+        pts.every(([x, y]) => inArea(x, y)),
+        `${at}: a point outside every plot area`,
+      );
       if (pts.length >= 2) marks++;
     } else if (t.name === 'path') {
       marks++;
@@ -138,7 +158,11 @@ function checkStill(svg: string, what: string): { marks: number; areas: Box[]; t
 const presets = ['reference', 'paper', 'learnable-only'] as const;
 const freq: FrequencyAnalysisResult = {
   config: FREQUENCY_ANALYSIS_PRESETS.quick,
-  skeletonSource: 'generated (test)', skeletonCount: 3, energyRows: [], orthogonalityRows: [], profileRows: [],
+  skeletonSource: 'generated (test)',
+  skeletonCount: 3,
+  energyRows: [],
+  orthogonalityRows: [],
+  profileRows: [],
   profiles: [256, 1536].flatMap((n) => presets.map((preset) => ({ preset, n, gains: Array.from(gainProfile(n, frequencyConfig(preset))) }))),
   fig5: presets.map((preset) => ({ preset, n: 20, gains: Array.from(gainProfile(20, frequencyConfig(preset, { phi: 15, bands: 19 }))) })),
   jointRows: Array.from({ length: 25 }, (_, j) => ({ joint: j, 'share of energy before': 1 / 25, "E'/E after enhancement": 1 + 0.02 * Math.sin(j) })),
@@ -148,36 +172,69 @@ const freq: FrequencyAnalysisResult = {
     meanEnergy: Array.from({ length: 20 }, (_, b) => (b === 13 ? 0 : 10 ** (-b / 4))),
   },
   example: {
-    id: 'gen_c00', joint: 11,
-    before: Array.from({ length: 40 }, (_, t) => Math.sin(t / 5)), after: Array.from({ length: 40 }, (_, t) => 1.1 * Math.sin(t / 5)),
+    id: 'gen_c00',
+    joint: 11,
+    before: Array.from({ length: 40 }, (_, t) => Math.sin(t / 5)),
+    after: Array.from({ length: 40 }, (_, t) => 1.1 * Math.sin(t / 5)),
   },
   wallSeconds: 1,
 };
 
 const SWEEPS = ['sigma', 'distance', 'lambda'] as const;
 const TERMS = ['A', 'C', 'B'] as const;
-const estimates: TermEstimate[] = SWEEPS.flatMap((sweep) => PAIR_LOSSES.flatMap((loss, li) => TERMS.flatMap((term) => [0.1, 1, 10].map((v, i) => ({
-  sweep, term, loss, sigma: sweep === 'sigma' ? v : 1, distance: sweep === 'distance' ? v : 1, lambda: sweep === 'lambda' ? v : 1,
-  draws: 100, pairs: 12, mean: 6, se: 0.1, normalised: 0.5 + 0.02 * li * i, normalisedSe: 0.01,
-})))));
+const estimates: TermEstimate[] = SWEEPS.flatMap((sweep) =>
+  PAIR_LOSSES.flatMap((loss, li) =>
+    TERMS.flatMap((term) =>
+      [0.1, 1, 10].map((v, i) => ({
+        sweep,
+        term,
+        loss,
+        sigma: sweep === 'sigma' ? v : 1,
+        distance: sweep === 'distance' ? v : 1,
+        lambda: sweep === 'lambda' ? v : 1,
+        draws: 100,
+        pairs: 12,
+        mean: 6,
+        se: 0.1,
+        normalised: 0.5 + 0.02 * li * i,
+        normalisedSe: 0.01,
+      })),
+    ),
+  ),
+);
 const mc = { config: { draws: 100 }, estimates, rows: [], summaryRows: [], wallSeconds: 1 } as unknown as Theorem1MonteCarloResult;
 const noiseLosses = ['calibrated-paper', 'calibrated-reference', 'T1'];
 const noise = {
-  config: { losses: noiseLosses, seeds: [1, 2] }, runs: [], trainRows: 10, chance: 0.2, wallSeconds: 1,
-  rows: noiseLosses.flatMap((loss, li) => [0, 0.2, 0.4].map((r) => ({
-    loss, 'noise rate r': r, 'ZSL acc. mean (%)': 60 - 40 * r - li, 'ZSL acc. std (%)': 2,
-  }))),
+  config: { losses: noiseLosses, seeds: [1, 2] },
+  runs: [],
+  trainRows: 10,
+  chance: 0.2,
+  wallSeconds: 1,
+  rows: noiseLosses.flatMap((loss, li) =>
+    [0, 0.2, 0.4].map((r) => ({
+      loss,
+      'noise rate r': r,
+      'ZSL acc. mean (%)': 60 - 40 * r - li,
+      'ZSL acc. std (%)': 2,
+    })),
+  ),
 } as unknown as Theorem1NoiseResult;
 
-const evidenceRows = ['NW-UCLA', 'UTD-MHAD'].flatMap((dataset, d) => [OURS.name, BASELINE.name, 'published: PURLS'].flatMap((row, i) =>
-  [ALL_SPLITS, '8/2', '6/4'].map((split, s) => {
-    const zsl = 40 + 10 * d - 5 * i + s;
-    return { dataset, split, row, ZSL: zsl, H: zsl / 2, chance: 25, '95% CI': row.startsWith('published') ? '' : `[${zsl - 3}, ${zsl + 4}]` };
-  })));
+const evidenceRows = ['NW-UCLA', 'UTD-MHAD'].flatMap((dataset, d) =>
+  [OURS.name, BASELINE.name, 'published: PURLS'].flatMap((row, i) =>
+    [ALL_SPLITS, '8/2', '6/4'].map((split, s) => {
+      const zsl = 40 + 10 * d - 5 * i + s;
+      return { dataset, split, row, ZSL: zsl, H: zsl / 2, chance: 25, '95% CI': row.startsWith('published') ? '' : `[${zsl - 3}, ${zsl + 4}]` };
+    }),
+  ),
+);
 const t1 = { rows: evidenceRows } as unknown as EvidenceTable;
 
 const sweepPoint = (table: string, x: number, zsl: number) => ({
-  table, variant: { x }, run: { result: { summary: { clean: { zsl: { mean: zsl, std: 0.02, n: 3 } } } } }, config: { alignment: { lambda: 0.1, alpha: 1 } },
+  table,
+  variant: { x },
+  run: { result: { summary: { clean: { zsl: { mean: zsl, std: 0.02, n: 3 } } } } },
+  config: { alignment: { lambda: 0.1, alpha: 1 } },
 });
 const ablations = {
   config: { grids: { phiSweepBands: 30, bandSweepPhi: 30 } },
@@ -203,11 +260,15 @@ const embedding = {
   prepared: { split: { name: 'generated 35/5' } },
   runs: [{ variant: { name: OURS.name } }, { variant: { name: BASELINE.name } }],
   perClassRows: Array.from({ length: 8 }, (_, c) => ({
-    class: c, name: `class <${c}> & co`, kind: c < 3 ? 'unseen' : 'seen', 'difference (points)': 5 * Math.sin(c + 1),
+    class: c,
+    name: `class <${c}> & co`,
+    kind: c < 3 ? 'unseen' : 'seen',
+    'difference (points)': 5 * Math.sin(c + 1),
   })),
   maps: [tsneMap('Baseline μ_s', 1), tsneMap('Ours μ_s', 2)],
   separationRows: [{ embedding: 'Ours μ_s', classes: 'all test classes', silhouette: 0.25 }],
-  unseen: [1, 4], classNames: ['a', 'b', 'c', 'd', 'e', 'f'],
+  unseen: [1, 4],
+  classNames: ['a', 'b', 'c', 'd', 'e', 'f'],
 } as unknown as EmbeddingAnalysisResult;
 
 const space = (label: string, seed: number): TextSpace => {
@@ -218,12 +279,32 @@ const space = (label: string, seed: number): TextSpace => {
 };
 
 const confusion: TransferConfusion = {
-  dataset: 'nw-ucla', split: '8/2', method: 'Ours', textMode: 'lb_ad_md', classes: [2, 7], names: ['pick up', 'throw'],
-  counts: [[8, 2], [3, 7]], accuracy: 0.75, perClass: [],
+  dataset: 'nw-ucla',
+  split: '8/2',
+  method: 'Ours',
+  textMode: 'lb_ad_md',
+  classes: [2, 7],
+  names: ['pick up', 'throw'],
+  counts: [
+    [8, 2],
+    [3, 7],
+  ],
+  accuracy: 0.75,
+  perClass: [],
 } as unknown as TransferConfusion;
 
 const leverRun = (split: string, mode: string, seed: number, zsl: number): LeverRun => ({
-  dataset: 'nw-ucla', split, mode, seed, zsl, valFinal: 0.5, chance: 0.2, valChance: 0.5, seconds: 1, engine: 'fused', code: 'x',
+  dataset: 'nw-ucla',
+  split,
+  mode,
+  seed,
+  zsl,
+  valFinal: 0.5,
+  chance: 0.2,
+  valChance: 0.5,
+  seconds: 1,
+  engine: 'fused',
+  code: 'x',
 });
 const leverZsl = (m: string, k: number) => 0.2 + 0.05 * k + (m === 'none' ? 0 : 0.1);
 const leverRuns = ['a', 'b'].flatMap((s) => ['none', 'project'].flatMap((m) => [1, 2, 3].map((k) => leverRun(s, m, k, leverZsl(m, k)))));
@@ -241,8 +322,12 @@ const FIGURES: [string, () => Figure][] = [
   ['spectrumFigure (log y bars)', () => spectrumFigure(freq)],
   ['exampleTrajectoryFigure', () => exampleTrajectoryFigure(freq)],
   ['jointEnergyFigure', () => jointEnergyFigure(freq)],
-  ...(['A', 'C', 'B'] as const).flatMap((term) => (['sigma', 'distance', 'lambda'] as const).map((sweep): [string, () => Figure] =>
-    [`termExpectationFigure ${term} vs ${sweep}`, () => termExpectationFigure(mc, term, sweep)])),
+  ...(['A', 'C', 'B'] as const).flatMap((term) =>
+    (['sigma', 'distance', 'lambda'] as const).map((sweep): [string, () => Figure] => [
+      `termExpectationFigure ${term} vs ${sweep}`,
+      () => termExpectationFigure(mc, term, sweep),
+    ]),
+  ),
   ['noiseAccuracyFigure', () => noiseAccuracyFigure(noise)],
   ['evidenceFigure ZSL', () => evidenceFigure(evidenceRows, 'Table 1: ZSL (%) with 95 % intervals')],
   ['evidenceFigure H', () => evidenceFigure(evidenceRows, 'Table 2: GZSL H (%)', 'H')],
@@ -254,24 +339,38 @@ const FIGURES: [string, () => Figure][] = [
   ['table5Figure lambda (log x)', () => notNull(table5Figure(ablations, 'lambda'), 'table5Figure')],
   ['perClassDifferenceBars', () => perClassDifferenceBars(embedding)],
   ['tsneFigure', () => tsneFigure(embedding)],
-  ['similarityHeatmapFigure', () => similarityHeatmapFigure([1, 2, 3].map((k) => space(`space ${k}`, k)), 60 as TextSpace['classes'], 'lb')],
+  [
+    'similarityHeatmapFigure',
+    () =>
+      similarityHeatmapFigure(
+        [1, 2, 3].map((k) => space(`space ${k}`, k)),
+        60 as TextSpace['classes'],
+        'lb',
+      ),
+  ],
   ['confusionFigure', () => confusionFigure(confusion)],
   ['leverFigure', () => leverFigure(leverRows(leverRuns, ['none', 'project'], 'none').rows, 'lever')],
   // a mode on some splits only (lever (d) runs each dataset's own choice)
-  ['leverFigure (a mode on some splits)', () => {
-    const runs = leverRuns.filter((r) => r.mode === 'none' || r.split === 'a').map((r) => (r.split === 'b' ? { ...r, dataset: 'utd-mhad' } : r));
-    return leverFigure(leverRows(runs, ['none', 'project'], 'none').rows, 'lever');
-  }],
+  [
+    'leverFigure (a mode on some splits)',
+    () => {
+      const runs = leverRuns.filter((r) => r.mode === 'none' || r.split === 'a').map((r) => (r.split === 'b' ? { ...r, dataset: 'utd-mhad' } : r));
+      return leverFigure(leverRows(runs, ['none', 'project'], 'none').rows, 'lever');
+    },
+  ],
 ];
 
 const generated = generateActionDataset({ ...GENERATOR_PRESETS.quick, subjects: 2, trainSubjects: 1, repetitionsPerSubject: 1 }, 3);
 const ANIMATED: [string, () => AnimatedFigure][] = [
   ['skeletonFigure', () => skeletonFigure(generated.sequences[0], { maxFrames: 12 })],
   ['enhancedSkeletonFigure', () => enhancedSkeletonFigure(generated.sequences[5], 'reference')],
-  ['skeletonGridFigure', () => {
-    const seqs = generated.sequences.slice(0, 9);
-    return skeletonGridFigure(seqs, { columns: 4, maxFrames: 6, titles: seqs.map((s) => `★ ${s.label}<br>${s.id}`) });
-  }],
+  [
+    'skeletonGridFigure',
+    () => {
+      const seqs = generated.sequences.slice(0, 9);
+      return skeletonGridFigure(seqs, { columns: 4, maxFrames: 6, titles: seqs.map((s) => `★ ${s.label}<br>${s.id}`) });
+    },
+  ],
   ['skeletonGridFigure (side view, shared scale)', () => skeletonGridFigure(generated.sequences.slice(0, 3), { projection: 'side', shareScale: true })],
 ];
 
@@ -308,7 +407,10 @@ describe('log axes', () => {
     // log10 values 0..2 padded by 5 % of the span: [−0.1, 2.1] = 2.2 decades over the 304 px plot height
     // (420 − 46 − 70); h(v) = (log10 v + 0.1)/2.2 · 304 → 13.8, 152.0, 290.2 px, each bar's bottom at y = 350
     const bars = rects(svg, '#1f77b4');
-    assert.deepEqual(bars.map((b) => b.h), [13.8, 152, 290.2]);
+    assert.deepEqual(
+      bars.map((b) => b.h),
+      [13.8, 152, 290.2],
+    );
     for (const b of bars) assert.ok(Math.abs(b.y + b.h - PLOT_BOTTOM) <= 0.11, `bar bottom ${b.y + b.h}`);
     // one decade is the same height everywhere: h(100) − h(10) = h(10) − h(1)
     assert.ok(Math.abs(bars[2].h - bars[1].h - (bars[1].h - bars[0].h)) <= 0.11);
@@ -331,7 +433,11 @@ describe('log axes', () => {
     const svg = figureSvg({
       data: [
         {
-          type: 'scatter', mode: 'lines+markers+text', x: [1, 2, 3, 4], y: [0, -1, 1, 10], text: ['z', 'n', 'one', 'ten'],
+          type: 'scatter',
+          mode: 'lines+markers+text',
+          x: [1, 2, 3, 4],
+          y: [0, -1, 1, 10],
+          text: ['z', 'n', 'one', 'ten'],
           error_y: { type: 'data', array: [1, 1, 2, 1], visible: true },
         },
       ],
@@ -348,7 +454,7 @@ describe('log axes', () => {
   });
 });
 
-test('subplots: tsneFigure\'s two maps (xaxis / xaxis2 domains) are two plot areas side by side, each with its points', () => {
+test("subplots: tsneFigure's two maps (xaxis / xaxis2 domains) are two plot areas side by side, each with its points", () => {
   const fig = tsneFigure(embedding);
   const { areas, tags } = checkStill(figureSvg(fig), 'tsne');
   assert.equal(areas.length, 2);
@@ -388,13 +494,13 @@ describe('skeleton still', () => {
     // the first panel: its circles are the non-null vertices of the first frame, in order (child, parent per bone)
     const xs = (fig.frames[0].data[0].x as (number | null)[]).filter((v): v is number => v !== null);
     const c = circles(svg).slice(0, xs.length);
-    assert.equal(xs.length, 2 * (fig.data[0].text as string[]).length / 3);
+    assert.equal(xs.length, (2 * (fig.data[0].text as string[]).length) / 3);
     for (let i = 0; i < c.length; i++) {
       for (let k = 0; k < c.length; k++) if (xs[i] > xs[k] + 0.05) assert.ok(c[i][0] < c[k][0], `x ${xs[i]} > ${xs[k]} drawn at ${c[i][0]} ≥ ${c[k][0]}`);
     }
   });
 
-  test('grid: the first step of each panel on the panel\'s own axis ranges (front view mirrored), in the figure\'s columns', () => {
+  test("grid: the first step of each panel on the panel's own axis ranges (front view mirrored), in the figure's columns", () => {
     const seqs = [line(10), line(20), generated.sequences[3]];
     const fig = skeletonGridFigure(seqs, { columns: 2, maxFrames: 4 });
     const svg = animatedFigureSvg(fig);
@@ -483,7 +589,7 @@ describe('animatedFigure notebook output', () => {
     }
   });
 
-  test('nbconvert HTML export: the animated figure\'s still is counted, decodes and shows', { skip: noExport }, async () => {
+  test("nbconvert HTML export: the animated figure's still is counted, decodes and shows", { skip: noExport }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-still-nb-'));
     try {
       const html = withResults(() => animatedFigure(enhancedSkeletonFigure(line(12), 'reference'), 'nb_probe').html);

@@ -10,7 +10,9 @@ test('bars: heights proportional to the values, from a zero baseline; error bars
   // y axis spans [0, 20] padded by 5 %: [-1, 21] over 304 px (420 − 46 − 70) → 10 ↦ 138.2 px, 20 ↦ 276.4 px
   const svg = figureSvg({ data: [{ type: 'bar', x: ['a', 'b'], y: [10, 20] }] });
   assert.deepEqual(heights(svg), [138.2, 276.4]);
-  const withErr = figureSvg({ data: [{ type: 'bar', x: ['a'], y: [10], error_y: { type: 'data', array: [2], arrayminus: [1], symmetric: false, visible: true } }] });
+  const withErr = figureSvg({
+    data: [{ type: 'bar', x: ['a'], y: [10], error_y: { type: 'data', array: [2], arrayminus: [1], symmetric: false, visible: true } }],
+  });
   // one vertical error line plus two caps
   assert.equal((withErr.match(/stroke="#222"/g) ?? []).length, 3);
   assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
@@ -20,7 +22,19 @@ test('log axis ticks are powers of ten; heatmap colours run from the low to the 
   const svg = figureSvg({ data: [{ type: 'scatter', mode: 'lines+markers', x: [0.1, 1, 10, 100], y: [1, 2, 3, 4] }], layout: { xaxis: { type: 'log' } } });
   for (const t of ['0.1', '1', '10', '100']) assert.ok(svg.includes(`>${t}</text>`), `tick ${t}`);
   assert.equal((svg.match(/<circle /g) ?? []).length, 4);
-  const heat = figureSvg({ data: [{ type: 'heatmap', z: [[0, 1], [0.5, 0.25]], x: ['a', 'b'], y: ['c', 'd'] }] });
+  const heat = figureSvg({
+    data: [
+      {
+        type: 'heatmap',
+        z: [
+          [0, 1],
+          [0.5, 0.25],
+        ],
+        x: ['a', 'b'],
+        y: ['c', 'd'],
+      },
+    ],
+  });
   assert.ok(heat.includes('fill="rgb(68,1,84)"'), 'minimum = the first viridis stop');
   assert.ok(heat.includes('fill="rgb(253,231,37)"'), 'maximum = the last viridis stop');
   assert.deepEqual(niceTicks(0, 1, 5), [0, 0.2, 0.4, 0.6, 0.8, 1]);

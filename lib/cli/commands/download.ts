@@ -1,14 +1,6 @@
 /** `fsvae download`: fetch and verify the public data sets; list their state; explain the manual ones. */
 import { checkWritable, CliCommand, CliUsageError, parseFlags } from '../registry';
-import {
-  DataDir,
-  DownloadError,
-  describeBadFiles,
-  describeSourceState,
-  downloadSource,
-  resolveDataDir,
-  sourceStatus,
-} from '../../data/download';
+import { DataDir, DownloadError, describeBadFiles, describeSourceState, downloadSource, resolveDataDir, sourceStatus } from '../../data/download';
 import { DOWNLOAD_SOURCES, DriveSource, ManualSource, DATA_SOURCES, DataSource, SourceStatus, getDataSource } from '../../data/sources';
 import { downloadDriveSource } from '../../data/gdrive';
 import { ProgressStream } from '../../util/progress';
@@ -83,8 +75,8 @@ function printDetails(s: SourceStatus, io: DownloadIO): void {
   if (s.missing.length > 0) {
     io.out(`${s.name}: ${s.missing.length} missing, e.g. ${s.missing.slice(0, 3).join(', ')}`);
   }
-  if (s.partFiles.length > 0) io.out(`${s.name}: interrupted download(s) to resume: `
-    + `${s.partFiles.slice(0, 3).join(', ')}${s.partFiles.length > 3 ? ', ...' : ''}`);
+  if (s.partFiles.length > 0)
+    io.out(`${s.name}: interrupted download(s) to resume: ` + `${s.partFiles.slice(0, 3).join(', ')}${s.partFiles.length > 3 ? ', ...' : ''}`);
   for (const n of s.notes) io.out(`${s.name}: ${n}`);
 }
 
@@ -107,8 +99,10 @@ export async function runDownload(args: string[], io: DownloadIO = defaultIO): P
     io.out(`data dir: ${dir.path} (${dir.from})`);
     io.out(`${'source'.padEnd(21)} ${'kind'.padEnd(9)} ${'status'.padEnd(22)} ${'ok/total'.padStart(9)}  folder`);
     for (const source of DATA_SOURCES) io.out(statusLine(await sourceStatus(source, dir.path), source));
-    io.out('kinds: download = GitHub, pinned sha256; gdrive = Google Drive, fetched by name, checked by format, sha256 recorded at download; '
-      + "manual = placed by hand ('fsvae download NAME' says how)");
+    io.out(
+      'kinds: download = GitHub, pinned sha256; gdrive = Google Drive, fetched by name, checked by format, sha256 recorded at download; ' +
+        "manual = placed by hand ('fsvae download NAME' says how)",
+    );
     return 0;
   }
 
@@ -161,10 +155,12 @@ export async function runDownload(args: string[], io: DownloadIO = defaultIO): P
           progress: flags.quiet ? false : io.progress,
           log: (l) => io.err(`${source.name}: ${l}`),
         });
-        io.out(r.alreadyPresent
-          ? `${source.name}: already present under ${dir.path}/${source.folder} `
-            + `(format checked; ${r.manifest ? `sha256 as recorded in ${r.manifest}` : 'placed by hand, no download record; --force fetches it'}).`
-          : `${source.name}: ${r.files.length} files placed under ${dir.path}/${source.folder}, format checked; sha256 recorded in ${r.manifest}.`);
+        io.out(
+          r.alreadyPresent
+            ? `${source.name}: already present under ${dir.path}/${source.folder} ` +
+                `(format checked; ${r.manifest ? `sha256 as recorded in ${r.manifest}` : 'placed by hand, no download record; --force fetches it'}).`
+            : `${source.name}: ${r.files.length} files placed under ${dir.path}/${source.folder}, format checked; sha256 recorded in ${r.manifest}.`,
+        );
       } catch (e) {
         if (!(e instanceof DownloadError)) throw e;
         io.err(`fsvae download ${source.name}: ${e.message}`);
@@ -188,8 +184,10 @@ export async function runDownload(args: string[], io: DownloadIO = defaultIO): P
       });
       const total = r.fetched.length + r.alreadyPresent;
       const extra = r.replaced.length > 0 ? `, ${r.replaced.length} corrupt file(s) replaced` : '';
-      io.out(`${source.name}: ${total} files verified under ${dir.path}/${source.folder} `
-        + `(${r.fetched.length} fetched, ${r.alreadyPresent} already present${extra}).`);
+      io.out(
+        `${source.name}: ${total} files verified under ${dir.path}/${source.folder} ` +
+          `(${r.fetched.length} fetched, ${r.alreadyPresent} already present${extra}).`,
+      );
     } catch (e) {
       if (!(e instanceof DownloadError)) throw e;
       io.err(`fsvae download ${source.name}: ${e.message}`);

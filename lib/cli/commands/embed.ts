@@ -40,7 +40,6 @@ export interface EmbedIo {
   out: (line: string) => void;
 }
 
-
 function stringFlag(flags: Record<string, string | true>, k: string): string | undefined {
   const v = flags[k];
   if (v === true) throw new CliUsageError(`--${k} needs a value`);
@@ -49,11 +48,13 @@ function stringFlag(flags: Record<string, string | true>, k: string): string | u
 
 function parseParts(s: string | undefined): DescriptionPart[] {
   if (s === undefined) return [...DESCRIPTION_PARTS];
-  const parts = s.split(',').map((p) => p.trim().toUpperCase()).filter((p) => p.length > 0);
+  const parts = s
+    .split(',')
+    .map((p) => p.trim().toUpperCase())
+    .filter((p) => p.length > 0);
   if (parts.length === 0) throw new CliUsageError('--parts is empty; use e.g. AL,LD,GD');
-  for (const p of parts) if (!(DESCRIPTION_PARTS as readonly string[]).includes(p)) throw new CliUsageError(
-    `--parts: unknown part '${p}'; use AL, LD and/or GD`,
-  );
+  for (const p of parts)
+    if (!(DESCRIPTION_PARTS as readonly string[]).includes(p)) throw new CliUsageError(`--parts: unknown part '${p}'; use AL, LD and/or GD`);
   if (new Set(parts).size !== parts.length) throw new CliUsageError(`--parts repeats a part: ${s}`);
   return parts as DescriptionPart[];
 }
@@ -85,14 +86,19 @@ export function createEmbedCommand(
     usage: USAGE,
     async run(args: string[]): Promise<number> {
       const { flags, positional } = parseFlags(args, {
-        encoder: 'string', dataset: 'string', parts: 'string', out: 'string', 'clip-dir': 'string', cache: 'string', 'no-cache': 'bool',
+        encoder: 'string',
+        dataset: 'string',
+        parts: 'string',
+        out: 'string',
+        'clip-dir': 'string',
+        cache: 'string',
+        'no-cache': 'bool',
       });
       if (positional.length) throw new CliUsageError(`unexpected argument '${positional[0]}'`);
       const encoderId = stringFlag(flags, 'encoder') ?? defaultTextEncoderId();
       if (!isTextEncoderId(encoderId)) throw new CliUsageError(`--encoder '${encoderId}' is unknown; use ${TEXT_ENCODER_IDS.join(', ')}`);
-      if (flags['clip-dir'] !== undefined && !encoderId.startsWith('clip-')) throw new CliUsageError(
-        `--clip-dir applies to the CLIP encoders, not to ${encoderId}`,
-      );
+      if (flags['clip-dir'] !== undefined && !encoderId.startsWith('clip-'))
+        throw new CliUsageError(`--clip-dir applies to the CLIP encoders, not to ${encoderId}`);
       const dataset = stringFlag(flags, 'dataset');
       if (!dataset) throw new CliUsageError(`--dataset is required (${TEXT_DATASETS.join(', ')})`);
       if (!TEXT_DATASETS.includes(dataset)) throw new CliUsageError(`--dataset '${dataset}' is unknown; use ${TEXT_DATASETS.join(', ')}`);

@@ -1,17 +1,33 @@
 /** `fsvae extract` (stage 1) and `fsvae pipeline` (stage 1 → stages 2-4) from raw skeletons. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyStage2EngineFlag, checkWritable, CliCommand, CliUsageError, FlagSpec, commandLine, parseFlags, repeated, setUsage } from '../registry';
+import { parseStage2EngineFlag, checkWritable, CliCommand, CliUsageError, FlagSpec, commandLine, parseFlags, repeated, setUsage } from '../registry';
 import { applyOverrides, settablePaths } from '../../train/overrides';
 
 const STAGE1_FLAGS: FlagSpec = {
-  dataset: 'string', split: 'string', unseen: 'string', dir: 'string', stage1: 'string', epochs: 'posint', seed: 'int', generator: 'string',
-  'data-seed': 'int', 'cache-dir': 'string', set: 'repeat',
+  dataset: 'string',
+  split: 'string',
+  unseen: 'string',
+  dir: 'string',
+  stage1: 'string',
+  epochs: 'posint',
+  seed: 'int',
+  generator: 'string',
+  'data-seed': 'int',
+  'cache-dir': 'string',
+  set: 'repeat',
 };
 const EXTRACT_FLAGS: FlagSpec = { ...STAGE1_FLAGS, out: 'string' };
 const PIPELINE_FLAGS: FlagSpec = {
-  ...STAGE1_FLAGS, preset: 'string', seeds: 'posint', cycles: 'posint', steps: 'posint', variants: 'string', 'text-encoder': 'string',
-  engine: 'string', out: 'string',
+  ...STAGE1_FLAGS,
+  preset: 'string',
+  seeds: 'posint',
+  cycles: 'posint',
+  steps: 'posint',
+  variants: 'string',
+  'text-encoder': 'string',
+  engine: 'string',
+  out: 'string',
   quiet: 'bool',
 };
 
@@ -29,11 +45,12 @@ import { DEFAULT_EXTRACTOR, extractorConfig, extractorNames } from '../../stage1
 import { DatasetSource, PreparedFeatures, RAW_SKELETON_DATASETS, RawSkeletonDataset, prepareFeaturesParallel } from '../../pipeline/features';
 import { BASELINE, OURS, OURS_DAGGER, applyVariant, runVariants, variantRows, Variant } from '../../experiments/variants';
 import { stage2EnginesUsed, zeroShotStage2Engine } from '../../pipeline/zero-shot';
-import { stage2Preset, STAGE2_PRESETS, withSchedule } from '../../train/config';
+import { fsvaePreset, FSVAE_PRESETS, withSchedule } from '../../train/config';
 import { provenance } from '../../report/provenance';
 import { toMarkdown, writeResultTable } from '../../report/table';
 import { StepProgress } from '../../util/step-progress';
 import { writeFileAtomic } from '../../util/atomic-file';
+import { useCacheRoot } from '../../data/paths';
 
 type Flags = Record<string, string | true>;
 const str = (flags: Flags, k: string) => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
@@ -42,7 +59,9 @@ function splitOf(flags: Flags, dataset: DatasetName): BenchmarkSplit {
   if (str(flags, 'split')) {
     const split = getSplit(str(flags, 'split')!);
     if (split.dataset !== dataset) {
-      const names = listSplits(dataset).map((x) => x.name).join(', ');
+      const names = listSplits(dataset)
+        .map((x) => x.name)
+        .join(', ');
       const known = `splits of ${dataset}: ${names || '(none registered: use --unseen)'}`;
       throw new CliUsageError(`--split ${split.name} is a split of ${split.dataset}, not of ${dataset}; ${known}.`);
     }
@@ -63,8 +82,10 @@ function sourceOf(flags: Flags): DatasetSource {
     const ds = dataset as RawSkeletonDataset;
     return { kind: 'skeletons', dataset: ds, split: splitOf(flags, ds), dir: str(flags, 'dir') };
   }
-  throw new CliUsageError(`--dataset must be one of generated, ${RAW_SKELETON_DATASETS.join(', ')} `
-    + `(raw skeletons; for pre-extracted NTU features use 'fsvae run'), got '${dataset ?? ''}'.`);
+  throw new CliUsageError(
+    `--dataset must be one of generated, ${RAW_SKELETON_DATASETS.join(', ')} ` +
+      `(raw skeletons; for pre-extracted NTU features use 'fsvae run'), got '${dataset ?? ''}'.`,
+  );
 }
 
 /** Everything stage 1 needs, validated before any work. */
@@ -82,11 +103,13 @@ function stage1Plan(flags: Flags, setsStage1 = false): { source: DatasetSource; 
 
 async function prepare(flags: Flags, plan = stage1Plan(flags)): Promise<PreparedFeatures> {
   const cfg = plan.cfg;
-  if (str(flags, 'cache-dir')) process.env.FSVAE_CACHE = path.resolve(str(flags, 'cache-dir')!); // every cache: features, text embeddings
+  if (str(flags, 'cache-dir')) useCacheRoot(str(flags, 'cache-dir')); // every cache: features, text embeddings
   await initBackend();
   let bar: StepProgress | null = null;
   const prepared = await prepareFeaturesParallel(plan.source, {
-    stage1: cfg, seed: plan.seed, log: (l) => console.log(l),
+    stage1: cfg,
+    seed: plan.seed,
+    log: (l) => console.log(l),
     onStage1Progress: (phase, p) => {
       // epoch and step are 1-based
       if (!bar) bar = new StepProgress({ label: `stage 1 (${phase})`, total: p.epochs * p.stepsPerEpoch });
@@ -132,12 +155,12 @@ export const pipelineCommand: CliCommand = {
   name: 'pipeline',
   summary: 'raw skeletons → stage 1 → stages 2-4: ZSL and GZSL of Ours, Ours† and the baseline, one JSON',
   usage: `usage: fsvae pipeline ${COMMON}
-       [--preset ${Object.keys(STAGE2_PRESETS).join('|')}] [--seeds 3] [--cycles N] [--steps N] [--variants ours,dagger,baseline] [--text-encoder use-lite]
+       [--preset ${Object.keys(FSVAE_PRESETS).join('|')}] [--seeds 3] [--cycles N] [--steps N] [--variants ours,dagger,baseline] [--text-encoder use-lite]
        [--engine auto|fused|autodiff] [--out <file.json>] [--quiet]
        (on a terminal, a progress bar per variant and seed with cycle, loss and ETA; --quiet, or output to a file or pipe, hides it)`,
   async run(args) {
     const flags = parseStrict(args, PIPELINE_FLAGS);
-    applyStage2EngineFlag(flags.engine);
+    const engine = parseStage2EngineFlag(flags.engine);
     const t0 = Date.now();
     // every stage-2/4 flag is checked before stage 1 starts
     const plan = stage1Plan(flags);
@@ -159,15 +182,15 @@ export const pipelineCommand: CliCommand = {
       return Number(v);
     };
     const presetName = str(flags, 'preset') ?? 'quick';
-    if (!(presetName in STAGE2_PRESETS)) throw new CliUsageError(`--preset must be one of ${Object.keys(STAGE2_PRESETS).join(', ')}, got '${presetName}'.`);
-    const resolved = applyOverrides(withSchedule(stage2Preset(presetName), { cycles: num('cycles'), steps: num('steps') }), repeated(flags['set']));
+    if (!(presetName in FSVAE_PRESETS)) throw new CliUsageError(`--preset must be one of ${Object.keys(FSVAE_PRESETS).join(', ')}, got '${presetName}'.`);
+    const resolved = applyOverrides(withSchedule(fsvaePreset(presetName), { cycles: num('cycles'), steps: num('steps') }), repeated(flags['set']));
     const base = resolved.config;
     if (str(flags, 'out')) checkWritable(str(flags, 'out')!, '--out', 'file');
     // the engine depends on the backend: resolve it (as the runs will, and before stage 1, so that
     // an engine the backend cannot run is refused early) once the backend is initialised
     await initBackend();
     const planned = new Set<string>();
-    for (const v of variants) planned.add(await zeroShotStage2Engine(applyVariant(base, v)));
+    for (const v of variants) planned.add(await zeroShotStage2Engine(applyVariant(base, v), { engine }));
     const plannedEngine = planned.size === 1 ? [...planned][0] : `mixed: ${[...planned].sort().join(', ')}`;
     console.log(`[fsvae] stage-2 engine: ${plannedEngine}`);
     const prepared = await prepare(flags, plan);
@@ -176,26 +199,35 @@ export const pipelineCommand: CliCommand = {
     let barKey = '';
     const total = base.schedule.cycles * base.schedule.stepsPerCycle;
     const runs = await runVariants(prepared, base, variants, {
-      seeds: Array.from({ length: nSeeds }, (_, i) => i + 1), text: { kind: 'encoder', id: str(flags, 'text-encoder') ?? 'use-lite' },
+      seeds: Array.from({ length: nSeeds }, (_, i) => i + 1),
+      text: { kind: 'encoder', id: str(flags, 'text-encoder') ?? 'use-lite' },
+      engine,
       log: (l) => console.log(l),
       // the bar follows the train phase (the val phase trains alongside it in a worker, same length);
       // a redrawn bar on a terminal only: logs keep the per-variant result lines
-      onProgress: flags.quiet || !process.stdout.isTTY ? undefined : (variant, phase, seed, p) => {
-        if (phase === 'val' && canRunPhasesInParallel()) return;
-        const key = `${variant}/${seed}/${phase}`;
-        if (key !== barKey) {
-          bar?.done();
-          bar = new StepProgress({ label: `${variant} seed ${seed} ${phase}`, total });
-          barKey = key;
-        }
-        bar!.update(p.cycle * p.stepsPerCycle + p.step + 1, `cycle ${p.cycle + 1}/${base.schedule.cycles} loss ${p.loss.toFixed(3)}`);
-      },
+      onProgress:
+        flags.quiet || !process.stdout.isTTY
+          ? undefined
+          : (variant, phase, seed, p) => {
+              if (phase === 'val' && canRunPhasesInParallel()) return;
+              const key = `${variant}/${seed}/${phase}`;
+              if (key !== barKey) {
+                bar?.done();
+                bar = new StepProgress({ label: `${variant} seed ${seed} ${phase}`, total });
+                barKey = key;
+              }
+              bar!.update(p.cycle * p.stepsPerCycle + p.step + 1, `cycle ${p.cycle + 1}/${base.schedule.cycles} loss ${p.loss.toFixed(3)}`);
+            },
       // one line per finished cycle (train phase: test ZSL; val phase: pseudo-unseen ZSL), also in logs
-      onCycle: flags.quiet ? undefined : (variant, phase, seed, c) => {
-        if (bar && process.stdout.isTTY) process.stdout.write('\n');
-        console.log(`[${variant} seed ${seed} ${phase}] cycle ${c.cycle + 1}/${base.schedule.cycles}: ${phase === 'train' ? 'ZSL' : 'pseudo-unseen ZSL'} `
-          + `${(100 * c.zslAccuracy).toFixed(1)}, loss ${c.losses.total.toFixed(3)}, ${c.wallSeconds.toFixed(1)} s`);
-      },
+      onCycle: flags.quiet
+        ? undefined
+        : (variant, phase, seed, c) => {
+            if (bar && process.stdout.isTTY) process.stdout.write('\n');
+            console.log(
+              `[${variant} seed ${seed} ${phase}] cycle ${c.cycle + 1}/${base.schedule.cycles}: ${phase === 'train' ? 'ZSL' : 'pseudo-unseen ZSL'} ` +
+                `${(100 * c.zslAccuracy).toFixed(1)}, loss ${c.losses.total.toFixed(3)}, ${c.wallSeconds.toFixed(1)} s`,
+            );
+          },
     });
     (bar as StepProgress | null)?.done();
     // every row and the provenance name the engine the runs actually used (both phases of every seed)
@@ -208,29 +240,48 @@ export const pipelineCommand: CliCommand = {
       const result = {
         kind: 'fsvae-pipeline',
         provenance: provenance(describeBackend(), {
-          wallSeconds: (Date.now() - t0) / 1000, split: prepared.split.name, data: prepared.description, stage2Engine, preset: base.name,
+          wallSeconds: (Date.now() - t0) / 1000,
+          split: prepared.split.name,
+          data: prepared.description,
+          stage2Engine,
+          preset: base.name,
           overrides: JSON.stringify(resolved.overrides),
-          text: `${str(flags, 'text-encoder') ?? 'use-lite'} on data/descriptions/${prepared.textDataset}.json`, commandLine: commandLine(),
+          text: `${str(flags, 'text-encoder') ?? 'use-lite'} on data/descriptions/${prepared.textDataset}.json`,
+          commandLine: commandLine(),
         }),
         presetDefinition: base,
-        split: prepared.split, stage1: prepared.stage1, rows,
+        split: prepared.split,
+        stage1: prepared.stage1,
+        rows,
         runs: runs.map((r) => ({
-          variant: r.variant, wallSeconds: r.wallSeconds, summary: r.result.summary, perSeed: r.result.perSeed, protocolLabels: r.result.protocolLabels,
+          variant: r.variant,
+          wallSeconds: r.wallSeconds,
+          summary: r.result.summary,
+          perSeed: r.result.perSeed,
+          protocolLabels: r.result.protocolLabels,
         })),
       };
       fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
       writeFileAtomic(out, JSON.stringify(result, null, 2));
       // the same rows as a Markdown/CSV table next to the JSON
-      const stage1Note = prepared.stage1?.seenTestTop1 !== undefined
-        ? `stage-1 extractor ${prepared.stage1.config.name}: seen-class top-1 on the test side ${(100 * prepared.stage1.seenTestTop1).toFixed(1)}%`
-        : 'pre-extracted features';
-      writeResultTable({
-        name: path.basename(out).replace(/\.json$/, ''), title: `Stages 1-4 on ${prepared.split.name}`, rows,
-        notes: [
-          `data: ${prepared.description}`, stage1Note,
-          'clean = cycle chosen on the pseudo-unseen validation split; reference = best cycle on the test set (test-set selection, as the public code).',
-        ],
-      }, result.provenance, path.dirname(path.resolve(out)));
+      const stage1Note =
+        prepared.stage1?.seenTestTop1 !== undefined
+          ? `stage-1 extractor ${prepared.stage1.config.name}: seen-class top-1 on the test side ${(100 * prepared.stage1.seenTestTop1).toFixed(1)}%`
+          : 'pre-extracted features';
+      writeResultTable(
+        {
+          name: path.basename(out).replace(/\.json$/, ''),
+          title: `Stages 1-4 on ${prepared.split.name}`,
+          rows,
+          notes: [
+            `data: ${prepared.description}`,
+            stage1Note,
+            'clean = cycle chosen on the pseudo-unseen validation split; reference = best cycle on the test set (test-set selection, as the public code).',
+          ],
+        },
+        result.provenance,
+        path.dirname(path.resolve(out)),
+      );
       console.log(`[fsvae] wrote ${out} (+ .md, .csv)`);
     }
     return 0;

@@ -8,7 +8,6 @@ import { describeBackend, initBackend } from '../../runtime/backend';
 import { toMarkdown } from '../../report/table';
 import { StepProgress } from '../../util/step-progress';
 
-
 const USAGE = `usage: fsvae features-report [--preset quick|full] [--datasets nw-ucla,utd-mhad] [--splits <names>]
                              [--extractors ${extractorNames().join(',')}] [--seeds 1,2,3]
                              [--no-diagnostics] [--dir <dataset>=<folder>] [--out <results dir>]
@@ -32,7 +31,10 @@ stage1_quality_summary.{csv,md,json} (means per split) and stage1_quality_choice
 const list = (v: string | true | undefined, what: string): string[] | undefined => {
   if (v === undefined) return undefined;
   if (v === true || v.trim() === '') throw new CliUsageError(`--${what} needs a value.`);
-  return v.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+  return v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
 };
 
 export const featuresReportCommand: CliCommand = {
@@ -41,7 +43,14 @@ export const featuresReportCommand: CliCommand = {
   usage: USAGE,
   async run(args) {
     const { flags, positional } = parseFlags(args, {
-      preset: 'string', datasets: 'string', splits: 'string', extractors: 'string', seeds: 'string', dir: 'string', out: 'string', 'no-diagnostics': 'bool',
+      preset: 'string',
+      datasets: 'string',
+      splits: 'string',
+      extractors: 'string',
+      seeds: 'string',
+      dir: 'string',
+      out: 'string',
+      'no-diagnostics': 'bool',
     });
     if (flags.help) {
       console.log(USAGE);
@@ -52,18 +61,18 @@ export const featuresReportCommand: CliCommand = {
     if (presetName !== 'quick' && presetName !== 'full') throw new CliUsageError(`--preset must be quick or full, got '${presetName}'.`);
     const base = FEATURE_QUALITY_PRESETS[presetName];
     const datasets = (list(flags.datasets, 'datasets') ?? base.datasets) as RawSkeletonDataset[];
-    for (const d of datasets) if (!RAW_SKELETON_DATASETS.includes(d)) throw new CliUsageError(
-      `--datasets: '${d}' is not one of ${RAW_SKELETON_DATASETS.join(', ')}.`,
-    );
+    for (const d of datasets)
+      if (!RAW_SKELETON_DATASETS.includes(d)) throw new CliUsageError(`--datasets: '${d}' is not one of ${RAW_SKELETON_DATASETS.join(', ')}.`);
     const extractors = list(flags.extractors, 'extractors') ?? base.extractors;
-    for (const e of extractors) if (!extractorNames().includes(e)) throw new CliUsageError(
-      `--extractors: '${e}' is not one of ${extractorNames().join(', ')}.`,
-    );
+    for (const e of extractors)
+      if (!extractorNames().includes(e)) throw new CliUsageError(`--extractors: '${e}' is not one of ${extractorNames().join(', ')}.`);
     const seedList = list(flags.seeds, 'seeds');
-    const seeds = seedList ? seedList.map((s) => {
-      if (!/^\d+$/.test(s)) throw new CliUsageError(`--seeds: '${s}' is not a non-negative integer.`);
-      return Number(s);
-    }) : base.seeds;
+    const seeds = seedList
+      ? seedList.map((s) => {
+          if (!/^\d+$/.test(s)) throw new CliUsageError(`--seeds: '${s}' is not a non-negative integer.`);
+          return Number(s);
+        })
+      : base.seeds;
     const splits = list(flags.splits, 'splits');
     if (splits) for (const s of splits) getSplit(s);
     const dirs: Partial<Record<RawSkeletonDataset, string>> = {};
@@ -71,8 +80,8 @@ export const featuresReportCommand: CliCommand = {
       for (const kv of list(flags.dir, 'dir')!) {
         const eq = kv.indexOf('=');
         const d = kv.slice(0, eq) as RawSkeletonDataset;
-        if (eq < 1 || !RAW_SKELETON_DATASETS.includes(d)) throw new CliUsageError(`--dir must look like <dataset>=<folder> `
-          + `with a dataset of ${RAW_SKELETON_DATASETS.join(', ')}, got '${kv}'.`);
+        if (eq < 1 || !RAW_SKELETON_DATASETS.includes(d))
+          throw new CliUsageError(`--dir must look like <dataset>=<folder> ` + `with a dataset of ${RAW_SKELETON_DATASETS.join(', ')}, got '${kv}'.`);
         dirs[d] = kv.slice(eq + 1);
       }
     }
@@ -82,13 +91,17 @@ export const featuresReportCommand: CliCommand = {
     await initBackend();
     let bar: StepProgress | null = null;
     const res = runFeatureQuality(cfg, {
-      dirs, log: (l) => console.log(l),
-      onRow: (done, total, row) => console.log(`[features-report] ${done}/${total} ${row.split} ${row.extractor} seed ${row.seed}: `
-        + `val_seen_top1 ${row.val_seen_top1 ?? 'n/a'}, val_seen_ncm ${row.val_seen_ncm}, val_pseudo_unseen_ncm ${row.val_pseudo_unseen_ncm} `
-        + `(${row.val_fit_seconds} s); diagnostics (test side, not used): seen_top1 ${row.diag_test_seen_top1 ?? 'n/a'}, `
-        + `unseen oracle ${row.diag_test_unseen_ncm_oracle ?? 'n/a'}`),
+      dirs,
+      log: (l) => console.log(l),
+      onRow: (done, total, row) =>
+        console.log(
+          `[features-report] ${done}/${total} ${row.split} ${row.extractor} seed ${row.seed}: ` +
+            `val_seen_top1 ${row.val_seen_top1 ?? 'n/a'}, val_seen_ncm ${row.val_seen_ncm}, val_pseudo_unseen_ncm ${row.val_pseudo_unseen_ncm} ` +
+            `(${row.val_fit_seconds} s); diagnostics (test side, not used): seen_top1 ${row.diag_test_seen_top1 ?? 'n/a'}, ` +
+            `unseen oracle ${row.diag_test_unseen_ncm_oracle ?? 'n/a'}`,
+        ),
       onStage1Progress: (p) => {
-        if (!bar || p.epoch === 1 && p.step === 1) bar = new StepProgress({ label: 'stage 1', total: p.epochs * p.stepsPerEpoch });
+        if (!bar || (p.epoch === 1 && p.step === 1)) bar = new StepProgress({ label: 'stage 1', total: p.epochs * p.stepsPerEpoch });
         bar.update((p.epoch - 1) * p.stepsPerEpoch + p.step, `epoch ${p.epoch}/${p.epochs} loss ${p.loss.toFixed(3)}`);
       },
     });

@@ -2,20 +2,46 @@
 import { FsvaeInputError } from '../../util/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyStage2EngineFlag, checkWritable, CliCommand, CliUsageError, FlagSpec, commandLine, parseFlags, repeated, setUsage } from '../registry';
+import { parseStage2EngineFlag, checkWritable, CliCommand, CliUsageError, FlagSpec, commandLine, parseFlags, repeated, setUsage } from '../registry';
 import { applyOverrides, settablePaths } from '../../train/overrides';
 
 const FLAGS: FlagSpec = {
-  features: 'string', text: 'string', split: 'string', dataset: 'string', unseen: 'string', preset: 'string', 'text-mode': 'string', encoder: 'string',
-  seeds: 'posint', 'seed-base': 'int', protocol: 'string', 'gate-temperature': 'string', 'gate-threshold': 'string', cycles: 'posint', steps: 'posint',
-  engine: 'string', sequential: 'bool', 'checkpoint-dir': 'string', out: 'string', log: 'string', set: 'repeat', quiet: 'bool',
+  features: 'string',
+  text: 'string',
+  split: 'string',
+  dataset: 'string',
+  unseen: 'string',
+  preset: 'string',
+  'text-mode': 'string',
+  encoder: 'string',
+  seeds: 'posint',
+  'seed-base': 'int',
+  protocol: 'string',
+  'gate-temperature': 'string',
+  'gate-threshold': 'string',
+  cycles: 'posint',
+  steps: 'posint',
+  engine: 'string',
+  sequential: 'bool',
+  'checkpoint-dir': 'string',
+  out: 'string',
+  log: 'string',
+  set: 'repeat',
+  quiet: 'bool',
 };
 import { canRunPhasesInParallel } from '../../pipeline/phase-worker';
 import { initBackend, describeBackend } from '../../runtime/backend';
 import { getSplit, parseUnseenList, splitFromUnseen } from '../../data/splits';
-import { stage2Preset, STAGE2_PRESETS, withSchedule } from '../../train/config';
+import { fsvaePreset, FSVAE_PRESETS, withSchedule } from '../../train/config';
 import {
-  loadZeroShotData, PROTOCOL_LABEL, Protocol, REFERENCE_GATE, runZeroShotBenchmark, GateConfig, stage2EnginesUsed, zeroShotStage2Engine,
+  loadZeroShotData,
+  PROTOCOL_LABEL,
+  Protocol,
+  REFERENCE_GATE,
+  runZeroShotBenchmark,
+  GateConfig,
+  stage2EnginesUsed,
+  zeroShotStage2Engine,
 } from '../../pipeline/zero-shot';
 import { formatMeanStd } from '../../eval/metrics';
 import { provenance } from '../../report/provenance';
@@ -25,11 +51,11 @@ import { numClassesOf } from '../../data/classes';
 import { DiskWriteError, makeFolders, toDiskWriteError, writeFileAtomic } from '../../util/atomic-file';
 
 const USAGE = `usage: fsvae train --features <sk_feats dir> --text <dir with text_feats/> (--split <name> | --dataset <ntu60|ntu120> --unseen <ids>)
-                   [--preset ${Object.keys(STAGE2_PRESETS).join('|')}] [--text-mode lb_ad_md] [--encoder ViT-B/32]
+                   [--preset ${Object.keys(FSVAE_PRESETS).join('|')}] [--text-mode lb_ad_md] [--encoder ViT-B/32]
                    [--seeds 3] [--seed-base 1] [--protocol clean|reference] [--gate-temperature 2|search]
                    [--gate-threshold 0.5|search] [--cycles N] [--steps N] [--engine auto|fused|autodiff] [--sequential] [--checkpoint-dir <dir>]
                    [--out <file.json>] [--log <cycles.jsonl>] [--set key=value ...] [--quiet]
-${setUsage(settablePaths(stage2Preset('quick')).map((p) => p.path))}
+${setUsage(settablePaths(fsvaePreset('quick')).map((p) => p.path))}
 Class ids of --unseen are 0-based (subtract 1 from 1-based action ids).
 
 Stages 2-4: trains the cross-modal VAE and the unseen classifier for every seed on the phase-train
@@ -61,13 +87,13 @@ export const command: CliCommand = {
     const seedBase = Number(str('seed-base') ?? 1);
     if (nSeeds > 100) throw new CliUsageError(`--seeds must be at most 100, got ${nSeeds}.`);
     const seeds = Array.from({ length: nSeeds }, (_, i) => seedBase + i);
-    let cfg = stage2Preset(str('preset') ?? 'quick');
+    let cfg = fsvaePreset(str('preset') ?? 'quick');
     if (str('text-mode')) cfg.textMode = str('text-mode')!;
     const resolved = applyOverrides(cfg, repeated(flags.set));
     cfg = resolved.config;
     const sized = withSchedule(cfg, { cycles: str('cycles') ? Number(str('cycles')) : undefined, steps: str('steps') ? Number(str('steps')) : undefined });
     Object.assign(cfg, sized);
-    applyStage2EngineFlag(flags.engine);
+    const engine = parseStage2EngineFlag(flags.engine);
     // the gate's settings, like every flag, are checked before any work (the gate itself runs after training)
     const gateValue = (k: string, d: number, ok: (n: number) => boolean, range: string): number | 'search' => {
       const v = str(k);
@@ -79,8 +105,12 @@ export const command: CliCommand = {
     };
     const gate: GateConfig = {
       temperature: gateValue('gate-temperature', REFERENCE_GATE.temperature as number, (n) => n > 0, 'a positive number'),
-      threshold: gateValue('gate-threshold', REFERENCE_GATE.threshold as number, (n) => n > 0 && n < 1,
-        'a probability in (0, 1) (the scripts\' --th 50 is 0.5)'),
+      threshold: gateValue(
+        'gate-threshold',
+        REFERENCE_GATE.threshold as number,
+        (n) => n > 0 && n < 1,
+        "a probability in (0, 1) (the scripts' --th 50 is 0.5)",
+      ),
     };
     // output paths are checked before any work
     if (str('out')) checkWritable(str('out')!, '--out', 'file');
@@ -88,10 +118,12 @@ export const command: CliCommand = {
     if (str('checkpoint-dir')) checkWritable(str('checkpoint-dir')!, '--checkpoint-dir', 'dir');
     const t0 = Date.now();
     const backend = await initBackend();
-    const plannedEngine = await zeroShotStage2Engine(cfg);
+    const plannedEngine = await zeroShotStage2Engine(cfg, { engine });
     const data = loadZeroShotData({ features, text: textDir, textMode: cfg.textMode, encoder: (str('encoder') ?? 'ViT-B/32') as TextEncoderName }, split);
-    console.log(`[fsvae] split ${split.name}: ${split.unseen.length} unseen, preset ${cfg.name}, text ${cfg.textMode} (${data.text.cols}-d), `
-      + `seeds ${seeds.join(', ')}, protocol ${PROTOCOL_LABEL[protocol]}, stage-2 engine ${plannedEngine}`);
+    console.log(
+      `[fsvae] split ${split.name}: ${split.unseen.length} unseen, preset ${cfg.name}, text ${cfg.textMode} (${data.text.cols}-d), ` +
+        `seeds ${seeds.join(', ')}, protocol ${PROTOCOL_LABEL[protocol]}, stage-2 engine ${plannedEngine}`,
+    );
     const total = cfg.schedule.cycles * cfg.schedule.stepsPerCycle;
     let bar: StepProgress | null = null;
     let barKey = '';
@@ -122,7 +154,12 @@ export const command: CliCommand = {
       }
     }
     const bench = await runZeroShotBenchmark(cfg, data, {
-      seeds, gate, checkpointDir: str('checkpoint-dir'), log: (l) => console.log(l), parallel: flags.sequential ? false : undefined,
+      seeds,
+      gate,
+      engine,
+      checkpointDir: str('checkpoint-dir'),
+      log: (l) => console.log(l),
+      parallel: flags.sequential ? false : undefined,
       onCycle: (phase, seed, c) => {
         appendLog(JSON.stringify({ phase, seed, ...c }) + '\n');
         // a log that cannot be written stops the run at the next cycle of the train phase, which runs on
@@ -135,16 +172,19 @@ export const command: CliCommand = {
         if (!flags.quiet) console.log(`[seed ${seed} ${phase}] cycle ${c.cycle + 1}/${cfg.schedule.cycles}: ${zsl}, ${tail}`);
       },
       // a redrawn bar on a terminal only (following the train phase when the val phase runs alongside in a worker)
-      onProgress: flags.quiet || !process.stdout.isTTY ? undefined : (phase, seed, p) => {
-        if (phase === 'val' && !flags.sequential && canRunPhasesInParallel()) return;
-        const key = `${phase}/${seed}`;
-        if (key !== barKey) {
-          bar?.done();
-          bar = new StepProgress({ label: `seed ${seed} ${phase}`, total });
-          barKey = key;
-        }
-        bar!.update(p.cycle * p.stepsPerCycle + p.step + 1, `cycle ${p.cycle} loss ${p.loss.toFixed(3)} ${p.stepsPerSecond.toFixed(0)} steps/s`);
-      },
+      onProgress:
+        flags.quiet || !process.stdout.isTTY
+          ? undefined
+          : (phase, seed, p) => {
+              if (phase === 'val' && !flags.sequential && canRunPhasesInParallel()) return;
+              const key = `${phase}/${seed}`;
+              if (key !== barKey) {
+                bar?.done();
+                bar = new StepProgress({ label: `seed ${seed} ${phase}`, total });
+                barKey = key;
+              }
+              bar!.update(p.cycle * p.stepsPerCycle + p.step + 1, `cycle ${p.cycle} loss ${p.loss.toFixed(3)} ${p.stepsPerSecond.toFixed(0)} steps/s`);
+            },
     }).catch((e: unknown) => {
       throw failed(divergenceNamingInput(e, `split ${data.split.name}, features ${features}, text ${textDir}`));
     });
@@ -156,18 +196,31 @@ export const command: CliCommand = {
     const pct = { scale: 100, digits: 1 };
     for (const p of [protocol, protocol === 'clean' ? 'reference' : 'clean'] as Protocol[]) {
       const s = bench.summary[p];
-      console.log(`[fsvae] ${PROTOCOL_LABEL[p]}: ZSL ${formatMeanStd(s.zsl, pct)} | GZSL S ${formatMeanStd(s.seen, pct)} U ${formatMeanStd(s.unseen, pct)} `
-        + `H ${formatMeanStd(s.harmonic, pct)} (${seeds.length} seed(s), stage-2 engine ${stage2Engine})`);
+      console.log(
+        `[fsvae] ${PROTOCOL_LABEL[p]}: ZSL ${formatMeanStd(s.zsl, pct)} | GZSL S ${formatMeanStd(s.seen, pct)} U ${formatMeanStd(s.unseen, pct)} ` +
+          `H ${formatMeanStd(s.harmonic, pct)} (${seeds.length} seed(s), stage-2 engine ${stage2Engine})`,
+      );
     }
     const { firstSeedGzsl, ...rest } = bench;
     const result = {
       kind: 'fsvae-run',
       provenance: provenance(describeBackend(), {
-        wallSeconds: (Date.now() - t0) / 1000, preset: cfg.name, overrides: JSON.stringify(resolved.overrides), split: split.name, protocol,
-        seeds: seeds.join(','), backendName: backend.name, stage2Engine,
-        text: `${str('encoder') ?? 'ViT-B/32'} tables (${cfg.textMode}) from ${path.resolve(textDir)}`, commandLine: commandLine(),
+        wallSeconds: (Date.now() - t0) / 1000,
+        preset: cfg.name,
+        overrides: JSON.stringify(resolved.overrides),
+        split: split.name,
+        protocol,
+        seeds: seeds.join(','),
+        backendName: backend.name,
+        stage2Engine,
+        text: `${str('encoder') ?? 'ViT-B/32'} tables (${cfg.textMode}) from ${path.resolve(textDir)}`,
+        commandLine: commandLine(),
       }),
-      protocol: PROTOCOL_LABEL[protocol], reported: bench.summary[protocol], splitDefinition: split, presetDefinition: cfg, ...rest,
+      protocol: PROTOCOL_LABEL[protocol],
+      reported: bench.summary[protocol],
+      splitDefinition: split,
+      presetDefinition: cfg,
+      ...rest,
       firstSeedPerClass: { clean: firstSeedGzsl.clean.perClass, reference: firstSeedGzsl.reference.perClass },
     };
     const out = str('out');

@@ -4,7 +4,14 @@ import * as path from 'node:path';
 import { checkWritable, CliCommand, CliUsageError, parseFlags } from '../registry';
 import { RawSkeletonDataset } from '../../pipeline/features';
 import {
-  MAX_PRESET_STEPS, SelectionCandidate, SelectionRecord, SelectionResult, scoreSelection, selectSmallDataPreset, selectionCandidates, selectionRows,
+  MAX_PRESET_STEPS,
+  SelectionCandidate,
+  SelectionRecord,
+  SelectionResult,
+  scoreSelection,
+  selectSmallDataPreset,
+  selectionCandidates,
+  selectionRows,
 } from '../../experiments/small-data';
 import { extractorConfig, DEFAULT_EXTRACTOR } from '../../stage1/extractors';
 import { describeBackend, initBackend } from '../../runtime/backend';
@@ -47,7 +54,10 @@ export const selectPresetCommand: CliCommand = {
     let provExtra: Record<string, string | number> = {};
     if (typeof flags.rescore === 'string') {
       const prior = JSON.parse(fs.readFileSync(flags.rescore, 'utf8')) as {
-        dataset: string; records: SelectionRecord[]; candidates?: SelectionCandidate[]; provenance?: { wallSeconds?: number; gitCommit?: string };
+        dataset: string;
+        records: SelectionRecord[];
+        candidates?: SelectionCandidate[];
+        provenance?: { wallSeconds?: number; gitCommit?: string };
       };
       if (prior.dataset !== dataset) throw new CliUsageError(`--rescore: ${flags.rescore} is a selection for ${prior.dataset}, not ${dataset}.`);
       r = { ...scoreSelection(dataset, prior.candidates ?? selectionCandidates(), prior.records), wallSeconds: prior.provenance?.wallSeconds ?? 0 };
@@ -59,23 +69,35 @@ export const selectPresetCommand: CliCommand = {
     console.log(toMarkdown(rows));
     const prov = provenance(describeBackend(), { dataset, seeds: seeds.join(','), stage1: DEFAULT_EXTRACTOR, wallSeconds: r.wallSeconds, ...provExtra });
     const name = `preset_selection_${dataset}`;
-    writeResultTable({
-      name, title: `Stage-2 settings for ${dataset}, chosen on the pseudo-unseen validation splits`, rows,
-      notes: [
-        'score = chance-normalised final-cycle val ZSL (accuracy × number of pseudo-unseen classes; 1 = chance), '
-          + 'mean over the registered splits × selection seeds; the val phase only (val-seen → pseudo-unseen classes): '
-          + 'no unseen class and no test-side sample is read.',
-        `SE = std/√n. Candidates whose scores differ by less than about 2 SE are not told apart by the validation splits: `
-          + `the choice is then only weakly informed (on splits with 2 pseudo-unseen classes the val ZSL of every candidate stays near chance).`,
-        `within budget: cycles × steps ≤ ${MAX_PRESET_STEPS} per phase, `
-          + `so that npm run main trains every table on every split × seed in its time budget; `
-          + `the preset is the best candidate within budget. Best of the whole grid: ${r.bestOverall.name}.`,
-        `winner: ${r.winner.name}. The preset 'small-${dataset}' in lib/train/config.ts holds these settings; a test checks that it matches this file.`,
-      ],
-    }, prov, out);
+    writeResultTable(
+      {
+        name,
+        title: `Stage-2 settings for ${dataset}, chosen on the pseudo-unseen validation splits`,
+        rows,
+        notes: [
+          'score = chance-normalised final-cycle val ZSL (accuracy × number of pseudo-unseen classes; 1 = chance), ' +
+            'mean over the registered splits × selection seeds; the val phase only (val-seen → pseudo-unseen classes): ' +
+            'no unseen class and no test-side sample is read.',
+          `SE = std/√n. Candidates whose scores differ by less than about 2 SE are not told apart by the validation splits: ` +
+            `the choice is then only weakly informed (on splits with 2 pseudo-unseen classes the val ZSL of every candidate stays near chance).`,
+          `within budget: cycles × steps ≤ ${MAX_PRESET_STEPS} per phase, ` +
+            `so that npm run main trains every table on every split × seed in its time budget; ` +
+            `the preset is the best candidate within budget. Best of the whole grid: ${r.bestOverall.name}.`,
+          `winner: ${r.winner.name}. The preset 'small-${dataset}' in lib/train/config.ts holds these settings; a test checks that it matches this file.`,
+        ],
+      },
+      prov,
+      out,
+    );
     const selection = {
-      dataset, seeds, maxPresetSteps: MAX_PRESET_STEPS, winner: r.winner, bestOverall: r.bestOverall,
-      candidates: r.candidates, scores: r.scores, records: r.records,
+      dataset,
+      seeds,
+      maxPresetSteps: MAX_PRESET_STEPS,
+      winner: r.winner,
+      bestOverall: r.bestOverall,
+      candidates: r.candidates,
+      scores: r.scores,
+      records: r.records,
       provenance: prov,
     };
     writeFileAtomic(path.join(out, `${name}.json`), JSON.stringify(selection, null, 1) + '\n');

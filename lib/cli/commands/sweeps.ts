@@ -4,9 +4,7 @@
  */
 import { CliCommand, CliUsageError, parseFlags } from '../registry';
 import { SHARD_FLAG_SPEC, readShardFlags, shardFlagsUsage } from '../shard-flags';
-import {
-  SweepId, SWEEP_IDS, ablationPreset, prepareAblationFeatures, runAblations, trainAblationShard, writeAblations,
-} from '../../experiments/ablations';
+import { SweepId, SWEEP_IDS, ablationPreset, prepareAblationFeatures, runAblations, trainAblationShard, writeAblations } from '../../experiments/ablations';
 import { describeBackend, initBackend } from '../../runtime/backend';
 
 /** --sweep names → the sweep tables they run. */
@@ -46,10 +44,14 @@ export const sweepsCommand: CliCommand = {
     config.tables = SWEEP_IDS.filter((id) => names.some((n) => SWEEPS[n] === id));
     const g = config.grids;
     const grids: Record<string, string> = {
-      alpha: `α ∈ {${g.alpha}}`, lambda: `λ ∈ {${g.lambda}}`,
-      phi: `φ ∈ {${g.phi}} (b = ${g.phiSweepBands})`, bands: `b ∈ {${g.bands}} (φ = ${g.bandSweepPhi})`,
+      alpha: `α ∈ {${g.alpha}}`,
+      lambda: `λ ∈ {${g.lambda}}`,
+      phi: `φ ∈ {${g.phi}} (b = ${g.phiSweepBands})`,
+      bands: `b ∈ {${g.bands}} (φ = ${g.bandSweepPhi})`,
     };
-    const shown = Object.keys(SWEEPS).filter((n) => names.includes(n)).map((n) => grids[n]);
+    const shown = Object.keys(SWEEPS)
+      .filter((n) => names.includes(n))
+      .map((n) => grids[n]);
     console.log(`[sweeps] ${mode}: seeds ${config.seeds.join(', ')}; ${shown.join(', ')}`);
     const keep = (l: string) => /^\[sweeps\]|ZSL|reused|\[skip\]|\[features\]/.test(l);
     const log = (l: string) => {

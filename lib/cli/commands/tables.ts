@@ -9,6 +9,7 @@ import { Shard, assignShards } from '../../experiments/shards';
 import { SHARD_FLAG_SPEC, readShardFlags, shardFlagsUsage } from '../shard-flags';
 import { describeBackend, initBackend } from '../../runtime/backend';
 import { toMarkdown } from '../../report/table';
+import { cacheRoot } from '../../data/paths';
 import { FsvaeInputError } from '../../util/assert';
 
 const IDS = Object.keys(EVIDENCE_TABLES) as EvidenceTableId[];
@@ -83,7 +84,14 @@ export const tablesCommand: CliCommand = {
 
 /** Every cell the tables need (stage 1 runs where its features are not cached; no stage-2 training). */
 async function planCells(config: EvidenceConfig, ids: readonly EvidenceTableId[]) {
-  const plan = new Evidence(config, (l) => { if (!l.startsWith('[evidence') && !l.includes('it/s')) console.log(l); }, undefined, 'plan');
+  const plan = new Evidence(
+    config,
+    (l) => {
+      if (!l.startsWith('[evidence') && !l.includes('it/s')) console.log(l);
+    },
+    undefined,
+    'plan',
+  );
   for (const id of ids) await trainedCellsOf(plan, id);
   return [...plan.planned.values()];
 }
@@ -111,7 +119,10 @@ async function trainShard(config: EvidenceConfig, ids: readonly EvidenceTableId[
   const t0 = Date.now();
   const cells = await planCells(config, ids);
   // group: the split and variant (a cell's label without its seed), so each shard gets its share of every variant
-  const owner = assignShards(cells.map((c) => ({ ...c, group: c.label.replace(/ seed \d+$/, '') })), shard.count);
+  const owner = assignShards(
+    cells.map((c) => ({ ...c, group: c.label.replace(/ seed \d+$/, '') })),
+    shard.count,
+  );
   const mine = cells.filter((c) => owner.get(c.key) === shard.index);
   const todo = mine.filter((c) => !c.cached);
   const name = `shard ${shard.index + 1}/${shard.count}`;
@@ -131,9 +142,14 @@ async function checkAssembled(config: EvidenceConfig, ids: readonly EvidenceTabl
   const missing = cells.filter((c) => !c.cached);
   if (!missing.length) return;
   const rest = args.filter((a) => a !== '--assemble').join(' ');
-  const shown = missing.slice(0, 12).map((c) => `  ${c.label} (${c.key})`).join('\n');
+  const shown = missing
+    .slice(0, 12)
+    .map((c) => `  ${c.label} (${c.key})`)
+    .join('\n');
   const more = missing.length > 12 ? `\n  … and ${missing.length - 12} more` : '';
-  const where = process.env.FSVAE_CACHE ?? 'data/cache';
-  throw new FsvaeInputError(`--assemble: ${missing.length} of ${cells.length} cells are not in the cache (${where}):\n${shown}${more}`
-    + `\ncompute them with: fsvae tables ${rest} --shard i/n for every i (or without --shard on one machine)`);
+  const where = cacheRoot();
+  throw new FsvaeInputError(
+    `--assemble: ${missing.length} of ${cells.length} cells are not in the cache (${where}):\n${shown}${more}` +
+      `\ncompute them with: fsvae tables ${rest} --shard i/n for every i (or without --shard on one machine)`,
+  );
 }

@@ -7,7 +7,18 @@
  * fail the format check of their source.
  */
 export type DownloadErrorCode =
-  'not-found' | 'http' | 'http-retry' | 'timeout' | 'network' | 'checksum' | 'archive' | 'quota' | 'permission' | 'listing' | 'format' | 'io';
+  | 'not-found'
+  | 'http'
+  | 'http-retry'
+  | 'timeout'
+  | 'network'
+  | 'checksum'
+  | 'archive'
+  | 'quota'
+  | 'permission'
+  | 'listing'
+  | 'format'
+  | 'io';
 
 export class DownloadError extends Error {
   constructor(

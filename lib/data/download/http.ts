@@ -155,9 +155,9 @@ export function receiveInto(o: OpenResponse, partPath: string, start: number, ct
     if (!cr || Number(cr[1]) !== start) {
       res.destroy();
       unlinkQuiet(partPath); // cannot tell where the bytes belong: start over
-      return Promise.reject(new DownloadError(
-        `asked for bytes ${start}- of ${url}, got Content-Range '${String(res.headers['content-range'] ?? '')}'`, 'network', url,
-      ));
+      return Promise.reject(
+        new DownloadError(`asked for bytes ${start}- of ${url}, got Content-Range '${String(res.headers['content-range'] ?? '')}'`, 'network', url),
+      );
     }
     offset = start;
     flags = 'a';
@@ -205,12 +205,12 @@ export function receiveInto(o: OpenResponse, partPath: string, start: number, ct
     });
     ws.on('close', () => {
       if (writeError) return reject(new DownloadError(`writing ${partPath}: ${writeError.message}`, 'io', url));
-      if (bodyError) return reject(o.timedOut()
-        ? timeoutError(url, ctx)
-        : new DownloadError(`connection lost after ${got} bytes from ${url}: ${bodyError.message}`, 'network', url));
-      if (expected !== undefined && got < expected) return reject(
-        new DownloadError(`connection closed after ${got} of ${expected} bytes from ${url}`, 'network', url),
-      );
+      if (bodyError)
+        return reject(
+          o.timedOut() ? timeoutError(url, ctx) : new DownloadError(`connection lost after ${got} bytes from ${url}: ${bodyError.message}`, 'network', url),
+        );
+      if (expected !== undefined && got < expected)
+        return reject(new DownloadError(`connection closed after ${got} of ${expected} bytes from ${url}`, 'network', url));
       if (!res.complete) return reject(new DownloadError(`connection closed early (${got} bytes) from ${url}`, 'network', url));
       resolve({ size: offset + got, resumed: status === 206 });
     });
@@ -246,7 +246,11 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 /** fetchOnce with bounded retries and exponential backoff; `size` is the expected length when known. */
 export async function fetchWithRetries(
-  url: string, partPath: string, ctx: Ctx, size?: number, once: (url: string, partPath: string, ctx: Ctx) => Promise<FetchOutcome> = fetchOnce,
+  url: string,
+  partPath: string,
+  ctx: Ctx,
+  size?: number,
+  once: (url: string, partPath: string, ctx: Ctx) => Promise<FetchOutcome> = fetchOnce,
 ): Promise<FetchOutcome> {
   let lastErr: DownloadError | undefined;
   for (let attempt = 0; attempt <= ctx.retries; attempt++) {

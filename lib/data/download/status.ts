@@ -4,16 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  BadFile,
-  DataSource,
-  DriveSource,
-  GithubRepo,
-  SourceStatus,
-  loadManifest,
-  sha256File,
-  verifyFetchManifest,
-} from '../sources';
+import { BadFile, DataSource, DriveSource, GithubRepo, SourceStatus, loadManifest, sha256File, verifyFetchManifest } from '../sources';
 import { statSize } from './http';
 
 export interface StatusOptions {

@@ -9,8 +9,7 @@ import { FsvaeInputError } from '../../util/assert';
 
 export type Limb = 'left_arm' | 'right_arm' | 'both_arms' | 'left_leg' | 'right_leg' | 'both_legs' | 'head' | 'torso' | 'whole_body';
 export type LimbKind = 'arm' | 'leg' | 'head' | 'torso' | 'whole_body';
-export type MotionPath =
-  | 'raise' | 'raise_side' | 'swing' | 'circle' | 'wave' | 'push' | 'reach_down' | 'shake' | 'bend' | 'squat' | 'step' | 'jump' | 'turn';
+export type MotionPath = 'raise' | 'raise_side' | 'swing' | 'circle' | 'wave' | 'push' | 'reach_down' | 'shake' | 'bend' | 'squat' | 'step' | 'jump' | 'turn';
 export type Symmetry = 'single' | 'in_phase' | 'alternating';
 export type Tempo = 'slow' | 'normal' | 'fast';
 export type Amplitude = 'small' | 'full';
@@ -151,7 +150,8 @@ function symmetryLd(p: MotionPrimitive): string {
 /** Arms that a whole-body primitive swings passively, given which arms other primitives drive. */
 function freeArmsPhrase(c: ActionComposition): string | null {
   const driven = new Set(c.primitives.flatMap((p) => (p.limb === 'both_arms' ? ['left_arm', 'right_arm'] : [p.limb])));
-  const l = !driven.has('left_arm'), r = !driven.has('right_arm');
+  const l = !driven.has('left_arm'),
+    r = !driven.has('right_arm');
   return l && r ? 'both arms' : l ? 'the left arm' : r ? 'the right arm' : null;
 }
 
@@ -260,9 +260,11 @@ function primitiveIntent(p: MotionPrimitive, c: ActionComposition): string {
   const both = p.limb === 'both_arms' || p.limb === 'both_legs';
   switch (`${kind}:${p.path}`) {
     case 'arm:raise':
-      return small ? 'holding the arms out in front for balance'
-        : both ? 'reaching up high with both hands, as if stretching toward the ceiling'
-        : 'putting a hand up high, as if to answer a question or reach a top shelf';
+      return small
+        ? 'holding the arms out in front for balance'
+        : both
+          ? 'reaching up high with both hands, as if stretching toward the ceiling'
+          : 'putting a hand up high, as if to answer a question or reach a top shelf';
     case 'arm:raise_side':
       return small ? 'opening the arms to shoulder level' : 'spreading the arms wide and up into a star shape';
     case 'arm:swing':
@@ -272,9 +274,11 @@ function primitiveIntent(p: MotionPrimitive, c: ActionComposition): string {
     case 'arm:wave':
       return 'a greeting, waving hello or goodbye to someone';
     case 'arm:push':
-      return p.symmetry === 'alternating' ? 'boxing, throwing punches one after the other'
-        : both ? 'pushing a heavy object away with the hands'
-        : 'a punch or a push straight ahead';
+      return p.symmetry === 'alternating'
+        ? 'boxing, throwing punches one after the other'
+        : both
+          ? 'pushing a heavy object away with the hands'
+          : 'a punch or a push straight ahead';
     case 'arm:reach_down':
       return 'picking something up from the floor';
     case 'arm:shake':
@@ -394,9 +398,12 @@ function scopeGd(c: ActionComposition): string {
   if (kinds.has('whole_body')) return c.locomotion !== 'none' ? 'a whole-body movement that travels across the floor' : 'a whole-body movement on the spot';
   const upper = kinds.has('arm') || kinds.has('head') || kinds.has('torso');
   const lower = kinds.has('leg');
-  const region = upper && lower ? 'an upper- and lower-body movement'
-    : lower ? 'a lower-body movement with the upper body calm'
-    : 'an upper-body movement with the feet planted';
+  const region =
+    upper && lower
+      ? 'an upper- and lower-body movement'
+      : lower
+        ? 'a lower-body movement with the upper body calm'
+        : 'an upper-body movement with the feet planted';
   if (!one) return region;
   if (one.symmetry === 'in_phase') return `${region}, both sides mirroring each other`;
   if (one.symmetry === 'alternating') return `${region}, the two sides taking turns`;
@@ -415,13 +422,15 @@ export function describeComposition(c: ActionComposition): { label: string; ld: 
   const label = c.name ?? [labels[0].verb, ...labels.slice(1).map((l) => l.with)].join(' ');
   const steps = c.primitives.map((p) => primitiveLd(p, c));
   const reps = NUMBER_WORDS[c.repetitions];
-  const ld = `${capitalize(steps[0])}${steps.slice(1).map((s) => `; at the same time, ${s}`).join('')}. ${
-    c.repetitions === 1 ? 'Done once' : `Repeated ${reps}`
-  }, ${TEMPO_LD[c.tempo]}.`;
+  const ld = `${capitalize(steps[0])}${steps
+    .slice(1)
+    .map((s) => `; at the same time, ${s}`)
+    .join('')}. ${c.repetitions === 1 ? 'Done once' : `Repeated ${reps}`}, ${TEMPO_LD[c.tempo]}.`;
   const intents = c.primitives.map((p) => primitiveIntent(p, c));
-  const rhythm = c.repetitions === 1
-    ? `a single ${TEMPO_GD[c.tempo]} execution`
-    : `${reps === 'twice' ? 'two' : reps.replace(' times', '')} ${TEMPO_GD[c.tempo]} repetitions`;
+  const rhythm =
+    c.repetitions === 1
+      ? `a single ${TEMPO_GD[c.tempo]} execution`
+      : `${reps === 'twice' ? 'two' : reps.replace(' times', '')} ${TEMPO_GD[c.tempo]} repetitions`;
   const gd = `${capitalize(intents.join(' combined with '))}: ${scopeGd(c)}, in ${rhythm}.`;
   return { label, ld, gd };
 }

@@ -101,8 +101,11 @@ export function rotationFromVector(x: number, y: number, z: number, out: Mat3 = 
     out.set([1, 0, 0, 0, 1, 0, 0, 0, 1]);
     return out;
   }
-  const kx = x / th, ky = y / th, kz = z / th;
-  const s = Math.sin(th), c1 = 1 - Math.cos(th);
+  const kx = x / th,
+    ky = y / th,
+    kz = z / th;
+  const s = Math.sin(th),
+    c1 = 1 - Math.cos(th);
   out[0] = 1 - c1 * (ky * ky + kz * kz);
   out[1] = -s * kz + c1 * kx * ky;
   out[2] = s * ky + c1 * kx * kz;

@@ -87,16 +87,25 @@ interface Side {
   sigma: number;
   /** 0 for the leading side, 1 for the other in alternating movements. */
   order: number;
-  upper: number; fore: number; hand: number;
-  thigh: number; shin: number; foot: number;
+  upper: number;
+  fore: number;
+  hand: number;
+  thigh: number;
+  shin: number;
+  foot: number;
 }
 
 function side(sigma: number, order: number): Side {
   const s = sigma > 0 ? 'left' : 'right';
   return {
-    sigma, order,
-    upper: J[`elbow_${s}`], fore: J[`wrist_${s}`], hand: J[`hand_${s}`],
-    thigh: J[`knee_${s}`], shin: J[`ankle_${s}`], foot: J[`foot_${s}`],
+    sigma,
+    order,
+    upper: J[`elbow_${s}`],
+    fore: J[`wrist_${s}`],
+    hand: J[`hand_${s}`],
+    thigh: J[`knee_${s}`],
+    shin: J[`ankle_${s}`],
+    foot: J[`foot_${s}`],
   };
 }
 
@@ -173,7 +182,14 @@ export function applyComposition(c: ActionComposition, phase: MotionPhase, style
         break;
       case 'arm:push':
         for (const sd of sides) {
-          const e = (full ? 1 : 0.5) * keyframes(repPhase(lagged(sd), n), [[0, 0], [0.4, 1], [0.6, 1], [1, 0]]);
+          const e =
+            (full ? 1 : 0.5) *
+            keyframes(repPhase(lagged(sd), n), [
+              [0, 0],
+              [0.4, 1],
+              [0.6, 1],
+              [1, 0],
+            ]);
           add(pose, sd.upper, -(35 + 50 * e) * poseEnv, 0, sd.sigma * (15 - 10 * e) * poseEnv);
           add(pose, sd.fore, -(110 - 105 * e) * poseEnv, 0, 0);
         }
@@ -223,8 +239,20 @@ export function applyComposition(c: ActionComposition, phase: MotionPhase, style
       case 'leg:push':
         for (const sd of sides) {
           const phi = repPhase(lagged(sd), n);
-          const chamber = keyframes(phi, [[0, 0], [0.3, 1], [0.45, 0.95], [0.6, 1], [1, 0]]);
-          const knee = keyframes(phi, [[0, 0], [0.3, 1], [0.45, full ? 0.05 : 0.5], [0.6, 1], [1, 0]]);
+          const chamber = keyframes(phi, [
+            [0, 0],
+            [0.3, 1],
+            [0.45, 0.95],
+            [0.6, 1],
+            [1, 0],
+          ]);
+          const knee = keyframes(phi, [
+            [0, 0],
+            [0.3, 1],
+            [0.45, full ? 0.05 : 0.5],
+            [0.6, 1],
+            [1, 0],
+          ]);
           add(pose, sd.thigh, -(full ? 75 : 50) * A * chamber, 0, 0);
           add(pose, sd.shin, 85 * A * knee, 0, 0);
           add(pose, sd.foot, 15 * chamber, 0, 0);
@@ -298,9 +326,23 @@ export function applyComposition(c: ActionComposition, phase: MotionPhase, style
       // ---- whole body
       case 'whole_body:jump': {
         const phi = repPhase(s, n);
-        const crouch = keyframes(phi, [[0, 0], [0.3, 1], [0.42, 0], [0.7, 0], [0.8, 0.6], [1, 0]]);
+        const crouch = keyframes(phi, [
+          [0, 0],
+          [0.3, 1],
+          [0.42, 0],
+          [0.7, 0],
+          [0.8, 0.6],
+          [1, 0],
+        ]);
         const flight = phi > 0.42 && phi < 0.7 ? Math.sin((Math.PI * (phi - 0.42)) / 0.28) : 0;
-        const swing = keyframes(phi, [[0, 0], [0.3, -0.5], [0.45, 1], [0.7, 0.6], [0.85, 0], [1, 0]]);
+        const swing = keyframes(phi, [
+          [0, 0],
+          [0.3, -0.5],
+          [0.45, 1],
+          [0.7, 0.6],
+          [0.85, 0],
+          [1, 0],
+        ]);
         for (const sd of [side(1, 0), side(-1, 1)]) {
           add(pose, sd.thigh, -40 * crouch, 0, 0);
           add(pose, sd.shin, 70 * crouch, 0, 0);

@@ -49,7 +49,10 @@ function cached(c: ActionComposition): { factors: string[]; keys: string[] } {
 
 /** True when every class in `held` is covered by the classes in `rest` under `rule`. */
 export function factorsCovered(
-  classes: readonly ActionComposition[], held: readonly number[], rest: readonly number[], rule: CoverageRule = 'all-factors',
+  classes: readonly ActionComposition[],
+  held: readonly number[],
+  rest: readonly number[],
+  rule: CoverageRule = 'all-factors',
 ): boolean {
   const keep = (f: string) => rule === 'all-factors' || (rule === 'limbs-and-paths' && (f.startsWith('limb:') || f.startsWith('path:')));
   const attested = new Set(rest.flatMap((i) => cached(classes[i]).factors));
@@ -94,7 +97,11 @@ const RULES: readonly CoverageRule[] = ['all-factors', 'limbs-and-paths', 'share
  * Returns null when none is found.
  */
 export function chooseHeldOut(
-  classes: readonly ActionComposition[], pool: readonly number[], count: number, seed: number, accept: (held: number[]) => boolean = () => true,
+  classes: readonly ActionComposition[],
+  pool: readonly number[],
+  count: number,
+  seed: number,
+  accept: (held: number[]) => boolean = () => true,
 ): { held: number[]; rule: CoverageRule } | null {
   if (!Number.isInteger(count) || count < 1 || count >= pool.length) {
     throw new FsvaeInputError(`zero-shot split: ${count} unseen classes out of ${pool.length} is not possible; use 1..${pool.length - 1}.`);
@@ -113,16 +120,21 @@ export function zeroShotSplits(classes: readonly ActionComposition[], unseenSize
   const all = classes.map((_, i) => i);
   return unseenSizes.map((k) => {
     if (!Number.isInteger(k) || k < 1 || 2 * k > all.length - 2) {
-      throw new FsvaeInputError(`zero-shot split: ${k} unseen classes is not possible with ${
-        all.length
-      } classes (the seen classes must hold as many pseudo-unseen ones and at least 2 more); use 1..${Math.floor((all.length - 2) / 2)}.`);
+      throw new FsvaeInputError(
+        `zero-shot split: ${k} unseen classes is not possible with ${
+          all.length
+        } classes (the seen classes must hold as many pseudo-unseen ones and at least 2 more); use 1..${Math.floor((all.length - 2) / 2)}.`,
+      );
     }
     const seenOf = (unseen: number[]) => all.filter((i) => !unseen.includes(i));
     const valSeed = 2000 * (k + 1);
     const u = chooseHeldOut(classes, all, k, 1000 * (k + 1), (held) => chooseHeldOut(classes, seenOf(held), k, valSeed) !== null);
-    if (!u) throw new FsvaeInputError(`zero-shot split: no way found to hold out ${k} of ${
-      all.length
-    } classes so that each shares a primitive with a seen class; ask for fewer unseen classes.`);
+    if (!u)
+      throw new FsvaeInputError(
+        `zero-shot split: no way found to hold out ${k} of ${
+          all.length
+        } classes so that each shares a primitive with a seen class; ask for fewer unseen classes.`,
+      );
     const seen = seenOf(u.held);
     const v = chooseHeldOut(classes, seen, k, valSeed) as { held: number[]; rule: CoverageRule };
     const valSeen = seen.filter((i) => !v.held.includes(i));

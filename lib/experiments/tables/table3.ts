@@ -26,8 +26,11 @@ export function table3Variants(): AblationVariant[] {
   return ['− − −', '+ − −', '− + −', '− − +', '+ + +'].map((key) => {
     const [sd, fm, cl] = key.split(' ').map((f) => f === ON);
     return {
-      key, name: `SD${sd ? ON : OFF} FM${fm ? ON : OFF} CL${cl ? ON : OFF}`,
-      textMode: sd ? 'lb_ad_md' : 'lb', frequency: fm ? 'reference' : 'off', alignment: cl ? 'calibrated-reference' : 'cross-reconstruction',
+      key,
+      name: `SD${sd ? ON : OFF} FM${fm ? ON : OFF} CL${cl ? ON : OFF}`,
+      textMode: sd ? 'lb_ad_md' : 'lb',
+      frequency: fm ? 'reference' : 'off',
+      alignment: cl ? 'calibrated-reference' : 'cross-reconstruction',
     };
   });
 }
@@ -38,16 +41,27 @@ function table3Rows(): EvidenceRowSpec[] {
   const what: Record<string, string> = { '+ − −': 'SD', '− + −': 'FM', '− − +': 'CL' };
   return table3Variants().map((v) => {
     const spec: EvidenceRowSpec = { key: v.key, label: `${v.name}`, variant: v, paper: paper4(PAPER_TABLE3[v.key]) };
-    if (v.key === all) spec.claim = {
-      vs: none, thisBetter: true, statement: 'all three modules > none', paper: paperDelta(PAPER_TABLE3[all], PAPER_TABLE3[none]),
-    };
-    else if (what[v.key]) spec.claim = {
-      vs: none, thisBetter: true, statement: `${what[v.key]} alone > none`, paper: paperDelta(PAPER_TABLE3[v.key], PAPER_TABLE3[none]),
-    };
+    if (v.key === all)
+      spec.claim = {
+        vs: none,
+        thisBetter: true,
+        statement: 'all three modules > none',
+        paper: paperDelta(PAPER_TABLE3[all], PAPER_TABLE3[none]),
+      };
+    else if (what[v.key])
+      spec.claim = {
+        vs: none,
+        thisBetter: true,
+        statement: `${what[v.key]} alone > none`,
+        paper: paperDelta(PAPER_TABLE3[v.key], PAPER_TABLE3[none]),
+      };
     return spec;
   });
 }
 
 export const TABLE3: EvidenceTableSpec = {
-  file: 'ablation_table3', title: 'Table 3: influence of the modules (SD, FM, CL), ZSL (%)', metric: 'zsl', rows: table3Rows,
+  file: 'ablation_table3',
+  title: 'Table 3: influence of the modules (SD, FM, CL), ZSL (%)',
+  metric: 'zsl',
+  rows: table3Rows,
 };

@@ -20,7 +20,10 @@ export const PAPER_TABLE9: Record<string, Record<string, number>> = {
 export function table9Variants(): AblationVariant[] {
   return [
     ...(['T1', 'T2', 'T3', 'T4'] as const).map((t) => ({
-      ...OURS, key: `L_${t}`, name: `L_${t} (Eq. ${24 + Number(t[1])})`, alignment: `triplet-${t}` as const,
+      ...OURS,
+      key: `L_${t}`,
+      name: `L_${t} (Eq. ${24 + Number(t[1])})`,
+      alignment: `triplet-${t}` as const,
     })),
     { ...OURS, key: 'Ours', name: 'calibrated (Ours)' },
   ];
@@ -29,9 +32,13 @@ export function table9Variants(): AblationVariant[] {
 function table9Rows(): EvidenceRowSpec[] {
   return table9Variants().map((v) => {
     const spec: EvidenceRowSpec = { key: v.key, label: v.name, variant: v, paper: paper4(PAPER_TABLE9[v.key]) };
-    if (v.key !== 'Ours') spec.claim = {
-      vs: 'Ours', thisBetter: false, statement: `calibrated > ${v.key}`, paper: paperDelta(PAPER_TABLE9.Ours, PAPER_TABLE9[v.key]),
-    };
+    if (v.key !== 'Ours')
+      spec.claim = {
+        vs: 'Ours',
+        thisBetter: false,
+        statement: `calibrated > ${v.key}`,
+        paper: paperDelta(PAPER_TABLE9.Ours, PAPER_TABLE9[v.key]),
+      };
     return spec;
   });
 }

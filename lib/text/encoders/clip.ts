@@ -87,7 +87,7 @@ export function clipSetupHint(id: ClipEncoderId = 'clip-vit-b32'): string {
 }
 
 export function isClipEncoderId(s: string): s is ClipEncoderId {
-  return Object.prototype.hasOwnProperty.call(CLIP_MODELS, s);
+  return Object.hasOwn(CLIP_MODELS, s);
 }
 
 function missingFiles(dir: string): string[] {
@@ -234,7 +234,6 @@ interface ClipConfig {
   max_position_embeddings?: number;
 }
 
-
 export interface ClipDownloadOptions {
   /** the hub host (default $FSVAE_HF_HOST, else https://huggingface.co/). */
   host?: string;
@@ -258,7 +257,12 @@ export async function downloadClipModel(id: ClipEncoderId, opts: ClipDownloadOpt
   const tr = loadTransformers();
   const saved = { ...tr.env };
   Object.assign(tr.env, {
-    allowRemoteModels: true, allowLocalModels: false, useFSCache: true, cacheDir: root, remoteHost: host, remotePathTemplate: '{model}/resolve/{revision}/',
+    allowRemoteModels: true,
+    allowLocalModels: false,
+    useFSCache: true,
+    cacheDir: root,
+    remoteHost: host,
+    remotePathTemplate: '{model}/resolve/{revision}/',
   });
   const reported = new Map<string, number>();
   const progress_callback = (d: { status?: string; file?: string; loaded?: number; total?: number; progress?: number }) => {
@@ -287,8 +291,8 @@ export async function downloadClipModel(id: ClipEncoderId, opts: ClipDownloadOpt
     Object.assign(tr.env, saved);
   }
   const missing = missingFiles(dir);
-  if (missing.length) throw new FsvaeInputError(`CLIP encoder ${id}: the download from ${host} left ${dir} without ${missing.join(', ')}; ` +
-    'delete the folder and run again.');
+  if (missing.length)
+    throw new FsvaeInputError(`CLIP encoder ${id}: the download from ${host} left ${dir} without ${missing.join(', ')}; ` + 'delete the folder and run again.');
   return dir;
 }
 
@@ -349,9 +353,8 @@ export class ClipTextEncoder implements TextEncoder {
       );
     }
     const d = createHash('sha256');
-    for (const f of CLIP_REQUIRED_FILES) d.update(
-      `${f}:${f.endsWith('.onnx') ? sha256FileSync(path.join(dir, f)) : fs.readFileSync(path.join(dir, f), 'utf8')}\n`,
-    );
+    for (const f of CLIP_REQUIRED_FILES)
+      d.update(`${f}:${f.endsWith('.onnx') ? sha256FileSync(path.join(dir, f)) : fs.readFileSync(path.join(dir, f), 'utf8')}\n`);
     const source = dir;
     const identity = `${opts.id}|transformers.js@${tr.env.version}|fp32|sha256:${d.digest('hex').slice(0, 16)}`;
     tr.env.allowLocalModels = true;
@@ -385,8 +388,8 @@ export class ClipTextEncoder implements TextEncoder {
    * after the special tokens are added and would drop <|endoftext|>, the pooled token.)
    */
   private truncate(ids: number[]): number[] {
-    if (ids[ids.length - 1] !== this.eotId) throw new FsvaeInputError(`${this.id}: tokenizer output does not end with <|endoftext|> (${this.eotId}); ` +
-      'check tokenizer.json\'s post_processor.');
+    if (ids[ids.length - 1] !== this.eotId)
+      throw new FsvaeInputError(`${this.id}: tokenizer output does not end with <|endoftext|> (${this.eotId}); ` + "check tokenizer.json's post_processor.");
     return ids.length <= this.contextLength ? ids : [...ids.slice(0, this.contextLength - 1), this.eotId];
   }
 
@@ -414,7 +417,8 @@ export class ClipTextEncoder implements TextEncoder {
         }),
       );
       const inputs = {
-        input_ids: new this.tr.Tensor('int64', inputIds, [batch.length, len]), attention_mask: new this.tr.Tensor('int64', mask, [batch.length, len]),
+        input_ids: new this.tr.Tensor('int64', inputIds, [batch.length, len]),
+        attention_mask: new this.tr.Tensor('int64', mask, [batch.length, len]),
       };
       const result = await this.model(inputs);
       const te = result.text_embeds;

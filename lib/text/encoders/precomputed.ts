@@ -35,7 +35,10 @@ export class PrecomputedTextSource {
   private readonly tables = new Map<string, TextTable>();
 
   /** `root` holds text_feats/ (and sem_info/), e.g. ../shared/data/msf-text. */
-  constructor(readonly root: string, readonly encoder: TextEncoderName) {
+  constructor(
+    readonly root: string,
+    readonly encoder: TextEncoderName,
+  ) {
     if (!(TEXT_ENCODERS as readonly string[]).includes(encoder)) {
       throw new FsvaeInputError(`PrecomputedTextSource: encoder '${encoder}' is unknown; use ${TEXT_ENCODERS.join(' or ')}.`);
     }

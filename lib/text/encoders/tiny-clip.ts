@@ -89,8 +89,10 @@ type Attr = { name: string } & ({ i: number } | { f: number } | { ints: number[]
 
 function attribute(a: Attr): ProtoWriter {
   const w = new ProtoWriter().string(1, a.name);
-  if ('i' in a) w.int(20, 2).int(3, a.i); // type INT
-  else if ('f' in a) w.int(20, 1).float(2, a.f); // type FLOAT
+  if ('i' in a)
+    w.int(20, 2).int(3, a.i); // type INT
+  else if ('f' in a)
+    w.int(20, 1).float(2, a.f); // type FLOAT
   else {
     w.int(20, 7); // type INTS
     for (const v of a.ints) w.int(8, v);
@@ -200,10 +202,26 @@ export function encodeTinyClipOnnx(w: TinyClipWeights): Uint8Array {
     node('MatMul', ['attn', 'v'], ['ctx']),
     node('MatMul', ['ctx', 'wo'], ['attn_out']),
     node('Add', ['x', 'attn_out'], ['h']),
-    node('LayerNormalization', ['h', 'ln_gamma', 'ln_beta'], ['last_hidden_state'], [{ name: 'axis', i: -1 }, { name: 'epsilon', f: 1e-5 }]),
+    node(
+      'LayerNormalization',
+      ['h', 'ln_gamma', 'ln_beta'],
+      ['last_hidden_state'],
+      [
+        { name: 'axis', i: -1 },
+        { name: 'epsilon', f: 1e-5 },
+      ],
+    ),
     // EOT pooling: one-hot of argmax(input_ids) along the sequence, then a batched matmul.
     node('Cast', ['input_ids'], ['ids_f'], [{ name: 'to', i: ONNX_FLOAT }]),
-    node('ArgMax', ['ids_f'], ['eot'], [{ name: 'axis', i: 1 }, { name: 'keepdims', i: 1 }]),
+    node(
+      'ArgMax',
+      ['ids_f'],
+      ['eot'],
+      [
+        { name: 'axis', i: 1 },
+        { name: 'keepdims', i: 1 },
+      ],
+    ),
     node('Squeeze', ['seq_1d', 'zero_1d'], ['seq_scalar']),
     node('Range', ['zero_scalar', 'seq_scalar', 'one_scalar'], ['positions']),
     node('Equal', ['eot', 'positions'], ['onehot_b']),
@@ -282,8 +300,8 @@ export function clipTokenizerJson(merges: readonly string[]): Record<string, unk
   const vocabList = [...symbols, ...symbols.map((s) => s + '</w>')];
   merges.forEach((m, i) => {
     const parts = m.split(' ');
-    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new FsvaeInputError(`clipTokenizerJson: merge ${i} is '${m}', `
-      + 'expected two symbols separated by one space.');
+    if (parts.length !== 2 || !parts[0] || !parts[1])
+      throw new FsvaeInputError(`clipTokenizerJson: merge ${i} is '${m}', ` + 'expected two symbols separated by one space.');
     vocabList.push(parts[0] + parts[1]);
   });
   const sot = vocabList.length;

@@ -46,8 +46,9 @@ export function optionalRequire<T>(pkg: string, purpose: string, version: string
   } catch (e) {
     const err = e as { code?: string; message?: string };
     if (err?.code === 'MODULE_NOT_FOUND' && String(err.message).includes(pkg)) {
-      throw new FsvaeInputError(`${purpose} needs the npm package ${pkg}, which is not installed. `
-        + `Run \`npm install\` (it is a dependency, ${pkg}@${version}).`);
+      throw new FsvaeInputError(
+        `${purpose} needs the npm package ${pkg}, which is not installed. ` + `Run \`npm install\` (it is a dependency, ${pkg}@${version}).`,
+      );
     }
     throw e;
   }

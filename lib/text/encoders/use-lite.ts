@@ -50,7 +50,10 @@ export class UseLiteTokenizer {
   /** log-probability of each piece (null in the file → 0). */
   readonly scores: Float64Array;
 
-  constructor(readonly vocabulary: readonly VocabEntry[], source = 'vocab.json') {
+  constructor(
+    readonly vocabulary: readonly VocabEntry[],
+    source = 'vocab.json',
+  ) {
     if (!Array.isArray(vocabulary) || vocabulary.length <= USE_RESERVED_PIECES) {
       throw new FsvaeInputError(`${source}: expected an array of [piece, logProb] pairs with more than ${USE_RESERVED_PIECES} entries.`);
     }
@@ -142,8 +145,8 @@ export function useLitePackageDir(): string | null {
 }
 
 function readJson(file: string, what: string): unknown {
-  if (!fs.existsSync(file)) throw new FsvaeInputError(`USE-Lite: ${file} (${what}) does not exist; `
-    + 'the model folder must hold model.json, its weight shards and vocab.json.');
+  if (!fs.existsSync(file))
+    throw new FsvaeInputError(`USE-Lite: ${file} (${what}) does not exist; ` + 'the model folder must hold model.json, its weight shards and vocab.json.');
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {

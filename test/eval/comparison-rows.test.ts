@@ -1,9 +1,9 @@
-/** The ridge-map and NCM-oracle reference rows: dual solve against the primal normal equations, and hand cases. */
+/** The ridge-map and NCM-oracle comparison rows: dual solve against the primal normal equations, and hand cases. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertClose } from '../helpers';
 import { Random } from '../../lib/util/random';
-import { ridgePrototypes, ridgeReference, ridgeZslAccuracy, unseenNcmOracle } from '../../lib/eval/reference-zsl';
+import { ridgePrototypes, ridgeComparison, ridgeZslAccuracy, unseenNcmOracle } from '../../lib/eval/comparison-rows';
 import { FeatureSet } from '../../lib/data/matrices';
 
 /** Solves (AᵀA + αI) W = AᵀY by Gaussian elimination with partial pivoting (the primal form). */
@@ -40,7 +40,11 @@ test('ridge prototypes: the dual solve equals the primal normal equations with c
   const T = (c: number) => Array.from(text.data.subarray(c * D, (c + 1) * D));
   const tbar = T(0).map((_, k) => source.reduce((s, c) => s + T(c)[k], 0) / source.length);
   const pbar = Array.from({ length: dim }, (_, k) => source.reduce((s, _c, j) => s + protos[j * dim + k], 0) / source.length);
-  const W = primalRidge(source.map((c) => T(c).map((v, k) => v - tbar[k])), source.map((_, j) => Array.from({ length: dim }, (_, k) => protos[j * dim + k] - pbar[k])), alpha);
+  const W = primalRidge(
+    source.map((c) => T(c).map((v, k) => v - tbar[k])),
+    source.map((_, j) => Array.from({ length: dim }, (_, k) => protos[j * dim + k] - pbar[k])),
+    alpha,
+  );
   const want = target.flatMap((c) => Array.from({ length: dim }, (_, col) => pbar[col] + T(c).reduce((s, v, k) => s + (v - tbar[k]) * W[k][col], 0)));
   assertClose(Array.from(got), want, 1e-9);
 });
@@ -53,17 +57,29 @@ test('ridge ZSL is exact when visual class means are a linear function of the te
   // 3-d text codes, seen classes 0-3 (their centred codes span 3-d), visual mean of class c = M·text_c;
   // unseen classes 4 and 5
   const text = { rows: 6, cols: 3, data: Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1]) };
-  const M = [[2, 0, 1], [0, 3, -1]];
+  const M = [
+    [2, 0, 1],
+    [0, 3, -1],
+  ];
   const mean = (c: number) => M.map((r) => r.reduce((s, v, k) => s + v * text.data[c * 3 + k], 0));
-  const jitter = [[0.1, -0.1], [-0.1, 0.1]];
-  const train = set([0, 1, 2, 3].flatMap((c) => jitter.map((j) => mean(c).map((v, k) => v + j[k]))), [0, 0, 1, 1, 2, 2, 3, 3]);
-  const test = set([4, 5, 4, 5].map((c) => mean(c)), [4, 5, 4, 5]);
+  const jitter = [
+    [0.1, -0.1],
+    [-0.1, 0.1],
+  ];
+  const train = set(
+    [0, 1, 2, 3].flatMap((c) => jitter.map((j) => mean(c).map((v, k) => v + j[k]))),
+    [0, 0, 1, 1, 2, 2, 3, 3],
+  );
+  const test = set(
+    [4, 5, 4, 5].map((c) => mean(c)),
+    [4, 5, 4, 5],
+  );
   assert.equal(ridgeZslAccuracy({ train, test, unseen: [4, 5], text }, 1e-6), 1);
   // swapping the unseen text rows makes every prediction wrong
   const swapped = { ...text, data: Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0]) };
   assert.equal(ridgeZslAccuracy({ train, test, unseen: [4, 5], text: swapped }, 1e-6), 0);
   // α is chosen on the validation input: here validation = test, so it picks an α with accuracy 1
-  const r = ridgeReference({ train, test, unseen: [4, 5], text }, { train, test, unseen: [4, 5], text });
+  const r = ridgeComparison({ train, test, unseen: [4, 5], text }, { train, test, unseen: [4, 5], text });
   assert.equal(r.valAccuracy, 1);
   assert.equal(r.testAccuracy, 1);
   assert.throws(() => ridgeZslAccuracy({ train, test, unseen: [4, 5], text }, 0), /α must be > 0/);

@@ -20,17 +20,36 @@
  * skips and reports it), and one file has 936 frames (accepted).
  */
 import * as path from 'node:path';
-import { FsvaeInputError, listInputFolder, readInputText } from '../util/assert';
-import { KINECT_V1_20, permutationFromNames } from './layouts';
-import { AllZeroSequenceError, SkeletonSequence, makeSequence, skipEmptySequences } from './skeleton';
-import { getProtocol, sideFromProtocol } from './splits';
-import type { RawDatasetSpec } from './raw-dataset';
+import { FsvaeInputError, listInputFolder, readInputText } from '../../../util/assert';
+import { KINECT_V1_20, permutationFromNames } from '../../layouts';
+import { AllZeroSequenceError, SkeletonSequence, makeSequence, skipEmptySequences } from '../../skeleton';
+import { sideFromProtocol } from '../../splits';
+import type { DatasetSpec } from '../types';
+import { MSR_ACTION3D_CLASS_NAMES } from './classes';
+import { MSR_ACTION3D_PROTOCOLS, MSR_ACTION3D_SPLITS, MSR_ACTION3D_XSUB } from './splits';
 
 /** File joint order in layouts.ts names (see the module comment for the source). */
 export const MSR_ACTION3D_JOINT_ORDER: readonly string[] = [
-  'shoulder_left', 'shoulder_right', 'shoulder_center', 'spine', 'hip_left', 'hip_right', 'hip_center',
-  'elbow_left', 'elbow_right', 'wrist_left', 'wrist_right', 'hand_left', 'hand_right', 'knee_left', 'knee_right',
-  'ankle_left', 'ankle_right', 'foot_left', 'foot_right', 'head',
+  'shoulder_left',
+  'shoulder_right',
+  'shoulder_center',
+  'spine',
+  'hip_left',
+  'hip_right',
+  'hip_center',
+  'elbow_left',
+  'elbow_right',
+  'wrist_left',
+  'wrist_right',
+  'hand_left',
+  'hand_right',
+  'knee_left',
+  'knee_right',
+  'ankle_left',
+  'ankle_right',
+  'foot_left',
+  'foot_right',
+  'head',
 ];
 
 /** MSR_ACTION3D_TO_KINECT_V1[i] = canonical index of file row i (within a frame). */
@@ -67,8 +86,10 @@ export class MsrAllZeroError extends AllZeroSequenceError {
 export function parseMsrAction3d(text: string, source: string): SkeletonSequence {
   const info = parseMsrAction3dName(source);
   if (!info) {
-    throw new FsvaeInputError(`${source}: the file name does not match a{01..20}_s{01..10}_e{01..03}_skeleton3D.txt, so the action label is unknown. `
-      + 'Keep the original MSR Action3D file names.');
+    throw new FsvaeInputError(
+      `${source}: the file name does not match a{01..20}_s{01..10}_e{01..03}_skeleton3D.txt, so the action label is unknown. ` +
+        'Keep the original MSR Action3D file names.',
+    );
   }
   const rows: number[] = [];
   let nRows = 0;
@@ -78,8 +99,9 @@ export function parseMsrAction3d(text: string, source: string): SkeletonSequence
     if (!s) return;
     const tok = s.split(/\s+/);
     if (tok.length !== 4) {
-      throw new FsvaeInputError(`${source}: line ${i + 1} has ${tok.length} values, expected 4 (x y z confidence). `
-        + 'The file is damaged or not an MSR Action3D skeleton3D file.');
+      throw new FsvaeInputError(
+        `${source}: line ${i + 1} has ${tok.length} values, expected 4 (x y z confidence). ` + 'The file is damaged or not an MSR Action3D skeleton3D file.',
+      );
     }
     for (let k = 0; k < 4; k++) {
       const x = Number(tok[k]);
@@ -93,13 +115,16 @@ export function parseMsrAction3d(text: string, source: string): SkeletonSequence
   });
   if (nRows === 0) throw new FsvaeInputError(`${source}: no joint rows (empty file).`);
   if (nRows % 20 !== 0) {
-    throw new FsvaeInputError(`${source}: ${nRows} joint rows is not a multiple of 20 (20 joints per frame); `
-      + `the file is truncated or damaged (${Math.floor(nRows / 20)} whole frames + ${nRows % 20} rows).`);
+    throw new FsvaeInputError(
+      `${source}: ${nRows} joint rows is not a multiple of 20 (20 joints per frame); ` +
+        `the file is truncated or damaged (${Math.floor(nRows / 20)} whole frames + ${nRows % 20} rows).`,
+    );
   }
   const frames = nRows / 20;
   if (rows.every((x) => x === 0)) {
-    throw new MsrAllZeroError(`${source}: all ${frames} frames are zero (a known defect of a13_s09_e02 in the public release); `
-      + 'the file holds no skeleton. Exclude it.');
+    throw new MsrAllZeroError(
+      `${source}: all ${frames} frames are zero (a known defect of a13_s09_e02 in the public release); ` + 'the file holds no skeleton. Exclude it.',
+    );
   }
   const data = new Float32Array(frames * 20 * 3);
   for (let t = 0; t < frames; t++) {
@@ -111,7 +136,13 @@ export function parseMsrAction3d(text: string, source: string): SkeletonSequence
   checkFraming(data, frames, source);
   const id = path.basename(source).replace(/\.txt$/, '');
   return makeSequence({
-    id, label: info.action - 1, layout: 'kinect-v1-20', bodies: 1, frames, joints: 20, data,
+    id,
+    label: info.action - 1,
+    layout: 'kinect-v1-20',
+    bodies: 1,
+    frames,
+    joints: 20,
+    data,
     meta: { action: info.action, subject: info.subject, episode: info.episode, meanConfidence: confSum / nRows },
   });
 }
@@ -151,9 +182,11 @@ function checkFraming(data: Float32Array, frames: number, source: string): void 
   cvs.sort((x, y) => x - y);
   const cv = cvs[Math.floor(cvs.length / 2)];
   if (cv > 0.35) {
-    throw new FsvaeInputError(`${source}: the rows do not form frames of 20 joints: bone lengths vary by ${(100 * cv).toFixed(0)}% from frame to frame `
-      + '(median over bones; a recorded skeleton keeps them within sensor noise); the file was likely written with another number of rows per frame. '
-      + 'Re-export it with 20 rows (joints) per frame.');
+    throw new FsvaeInputError(
+      `${source}: the rows do not form frames of 20 joints: bone lengths vary by ${(100 * cv).toFixed(0)}% from frame to frame ` +
+        '(median over bones; a recorded skeleton keeps them within sensor noise); the file was likely written with another number of rows per frame. ' +
+        'Re-export it with 20 rows (joints) per frame.',
+    );
   }
 }
 
@@ -178,17 +211,30 @@ export interface MsrFolderResult {
 export function readMsrAction3dFolder(folder: string, limit?: number): MsrFolderResult {
   let files = listMsrAction3dFolder(folder);
   if (limit !== undefined) files = files.slice(0, limit);
-  return skipEmptySequences(files, (f) => [readMsrAction3dFile(f)], (f) => path.basename(f), folder);
+  return skipEmptySequences(
+    files,
+    (f) => [readMsrAction3dFile(f)],
+    (f) => path.basename(f),
+    folder,
+  );
 }
 
 /** MSR Action3D as a raw-skeleton dataset: odd subjects train, even test; all-zero files skipped and counted. */
-export const MSR_ACTION3D: RawDatasetSpec = {
-  name: 'msr-action3d', folder: 'msr-action3d', download: 'npx fsvae download msr-action3d (manual: see its instructions)',
+export const MSR_ACTION3D: DatasetSpec = {
+  name: 'msr-action3d',
+  folder: 'msr-action3d',
+  download: 'npx fsvae download msr-action3d (manual: see its instructions)',
   read: (dir) => {
     const r = readMsrAction3dFolder(dir);
     return {
-      sequences: r.sequences, side: sideFromProtocol(getProtocol('msr-action3d')),
+      sequences: r.sequences,
+      side: sideFromProtocol(MSR_ACTION3D_XSUB),
       note: r.skipped.length ? `${r.skipped.length} all-zero files skipped` : undefined,
     };
   },
+  classes: MSR_ACTION3D_CLASS_NAMES,
+  splits: MSR_ACTION3D_SPLITS.map((s) => s.name),
+  protocols: MSR_ACTION3D_PROTOCOLS,
+  source: 'msr-action3d',
+  inspectFormat: 'msr-action3d-txt',
 };

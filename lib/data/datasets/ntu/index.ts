@@ -22,11 +22,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsvaeInputError, listInputFolder, readInputText } from '../util/assert';
-import { locateData } from './paths';
-import { SkeletonSequence, makeSequence, skipEmptySequences } from './skeleton';
-import { getProtocol, sideFromProtocol } from './splits';
-import type { RawDatasetRead, RawDatasetSpec } from './raw-dataset';
+import { FsvaeInputError, listInputFolder, readInputText } from '../../../util/assert';
+import { locateData } from '../../paths';
+import { SkeletonSequence, makeSequence, skipEmptySequences } from '../../skeleton';
+import { sideFromProtocol } from '../../splits';
+import type { DatasetSpec, RawDatasetRead } from '../types';
+import { NTU120_CLASS_NAMES, NTU60_CLASS_NAMES } from './classes';
+import { NTU120_PROTOCOLS, NTU120_SPLITS, NTU120_SMIE_SPLITS, NTU120_XSUB, NTU60_PROTOCOLS, NTU60_SPLITS, NTU60_SMIE_SPLITS, NTU60_XSUB } from './splits';
 
 export const NTU_JOINTS = 25;
 /** Kinect v2 tracks at most 6 bodies. */
@@ -74,8 +76,9 @@ export function loadNtuMissingList(files: readonly string[]): NtuMissingList {
       const line = raw.trim();
       if (!line) return;
       if (!NTU_NAME_RE.test(line)) {
-        throw new FsvaeInputError(`${f}: line ${i + 1} ('${line.slice(0, 40)}') is not an NTU sample name like S001C002P005R002A008; `
-          + 'is this the missing-skeleton list?');
+        throw new FsvaeInputError(
+          `${f}: line ${i + 1} ('${line.slice(0, 40)}') is not an NTU sample name like S001C002P005R002A008; ` + 'is this the missing-skeleton list?',
+        );
       }
       names.add(line);
     });
@@ -166,22 +169,23 @@ export function bodyActivity(xyz: Float32Array, present: Uint8Array, joints: num
 export function parseNtuSkeleton(text: string, source: string, opts: NtuReadOptions = {}): SkeletonSequence {
   const info = parseNtuSampleName(source);
   if (!info) {
-    throw new FsvaeInputError(`${source}: the file name does not match SsssCcccPpppRrrrAaaa.skeleton, so the action label is unknown. `
-      + 'Keep the original NTU file names.');
+    throw new FsvaeInputError(
+      `${source}: the file name does not match SsssCcccPpppRrrrAaaa.skeleton, so the action label is unknown. ` + 'Keep the original NTU file names.',
+    );
   }
-  if (info.action < 1 || info.action > 120) throw new FsvaeInputError(
-    `${source}: action A${String(info.action).padStart(3, '0')} is outside NTU RGB+D 120's A001..A120.`,
-  );
+  if (info.action < 1 || info.action > 120)
+    throw new FsvaeInputError(`${source}: action A${String(info.action).padStart(3, '0')} is outside NTU RGB+D 120's A001..A120.`);
   const missing = opts.missing === undefined ? defaultNtuMissingList() : opts.missing;
-  if (missing && missing.names.has(info.name)) {
-    throw new FsvaeInputError(`${source}: ${info.name} is on the official NTU missing-skeleton list `
-      + `(${missing.sources.map((s) => path.basename(s)).join(', ')}); `
-      + 'its skeletons are missing or incomplete, and every benchmark excludes it. Skip this sample.');
+  if (missing?.names.has(info.name)) {
+    throw new FsvaeInputError(
+      `${source}: ${info.name} is on the official NTU missing-skeleton list ` +
+        `(${missing.sources.map((s) => path.basename(s)).join(', ')}); ` +
+        'its skeletons are missing or incomplete, and every benchmark excludes it. Skip this sample.',
+    );
   }
   const maxBodies = opts.maxBodies ?? 2;
-  if (!Number.isInteger(maxBodies) || maxBodies < 1) throw new FsvaeInputError(
-    `parseNtuSkeleton(${source}): maxBodies must be a positive integer, got ${maxBodies}.`,
-  );
+  if (!Number.isInteger(maxBodies) || maxBodies < 1)
+    throw new FsvaeInputError(`parseNtuSkeleton(${source}): maxBodies must be a positive integer, got ${maxBodies}.`);
   const measure = opts.activity ?? 'motion';
 
   const lines = text.split('\n');
@@ -193,8 +197,10 @@ export function parseNtuSkeleton(text: string, source: string, opts: NtuReadOpti
       lineNo = li;
       if (s) return s.split(/\s+/);
     }
-    throw new FsvaeInputError(`${source}: the file ends (after line ${lineNo}) while ${what} was expected; `
-      + 'the file is truncated or its counts are wrong. Re-extract it from the NTU archive.');
+    throw new FsvaeInputError(
+      `${source}: the file ends (after line ${lineNo}) while ${what} was expected; ` +
+        'the file is truncated or its counts are wrong. Re-extract it from the NTU archive.',
+    );
   };
   const bad = (what: string): never => {
     throw new FsvaeInputError(`${source}: line ${lineNo}: ${what}. The file is damaged or not an NTU .skeleton file.`);
@@ -214,8 +220,11 @@ export function parseNtuSkeleton(text: string, source: string, opts: NtuReadOpti
     const seen = new Set<string>();
     for (let b = 0; b < nb; b++) {
       const head = next(`the body line of frame ${t + 1}, body ${b + 1}`);
-      if (head.length !== 10) bad(`frame ${t + 1}, body ${b + 1}: the body line has ${head.length} values, `
-        + 'expected 10 (bodyID, clipedEdges, hand states, isResticted, lean, trackingState)');
+      if (head.length !== 10)
+        bad(
+          `frame ${t + 1}, body ${b + 1}: the body line has ${head.length} values, ` +
+            'expected 10 (bodyID, clipedEdges, hand states, isResticted, lean, trackingState)',
+        );
       if (!INT_RE.test(head[0])) bad(`frame ${t + 1}, body ${b + 1}: bodyID '${head[0]}' is not an integer`);
       for (let k = 1; k < 10; k++) {
         if (!FLOAT_RE.test(head[k])) bad(`frame ${t + 1}, body ${b + 1}: body value ${k + 1} '${head[k]}' is not a number`);
@@ -234,8 +243,11 @@ export function parseNtuSkeleton(text: string, source: string, opts: NtuReadOpti
       tr.present[t] = 1;
       for (let j = 0; j < NTU_JOINTS; j++) {
         const v = next(`joint ${j + 1} of frame ${t + 1}, body ${b + 1}`);
-        if (v.length !== 12) bad(`frame ${t + 1}, body ${b + 1}, joint ${j + 1}: ${v.length} values, `
-          + 'expected 12 (x y z depthX depthY colorX colorY orientationWXYZ trackingState)');
+        if (v.length !== 12)
+          bad(
+            `frame ${t + 1}, body ${b + 1}, joint ${j + 1}: ${v.length} values, ` +
+              'expected 12 (x y z depthX depthY colorX colorY orientationWXYZ trackingState)',
+          );
         for (let k = 0; k < 12; k++) {
           if (!FLOAT_RE.test(v[k])) bad(`frame ${t + 1}, body ${b + 1}, joint ${j + 1}: value ${k + 1} '${v[k].slice(0, 30)}' is not a finite number`);
           // the Kinect SDK writes 32-bit floats: a value beyond their range is damage, even in a column not read
@@ -243,9 +255,8 @@ export function parseNtuSkeleton(text: string, source: string, opts: NtuReadOpti
         }
         for (let c = 0; c < 3; c++) {
           const x = Number(v[c]);
-          if (!Number.isFinite(x) || Math.abs(x) > 3.4e38) bad(
-            `frame ${t + 1}, body ${b + 1}, joint ${j + 1}: coordinate ${'xyz'[c]} = ${v[c]} is out of range`,
-          );
+          if (!Number.isFinite(x) || Math.abs(x) > 3.4e38)
+            bad(`frame ${t + 1}, body ${b + 1}, joint ${j + 1}: coordinate ${'xyz'[c]} = ${v[c]} is out of range`);
           tr.xyz[(t * NTU_JOINTS + j) * 3 + c] = x;
         }
       }
@@ -271,10 +282,22 @@ export function parseNtuSkeleton(text: string, source: string, opts: NtuReadOpti
   let framesWithBody = 0;
   for (let t = 0; t < frames; t++) if (ranked.some(({ tr }) => tr.present[t])) framesWithBody++;
   return makeSequence({
-    id: info.name, label: info.action - 1, layout: 'kinect-v2-25', bodies, frames, joints: NTU_JOINTS, data,
+    id: info.name,
+    label: info.action - 1,
+    layout: 'kinect-v2-25',
+    bodies,
+    frames,
+    joints: NTU_JOINTS,
+    data,
     meta: {
-      setup: info.setup, camera: info.camera, subject: info.performer, replication: info.replication, action: info.action,
-      bodiesInFile: tracks.size, framesWithBody, bodyIds: kept.map(({ tr }) => tr.id).join(','),
+      setup: info.setup,
+      camera: info.camera,
+      subject: info.performer,
+      replication: info.replication,
+      action: info.action,
+      bodiesInFile: tracks.size,
+      framesWithBody,
+      bodyIds: kept.map(({ tr }) => tr.id).join(','),
     },
   });
 }
@@ -299,7 +322,7 @@ export function listNtuFolder(folder: string, missing: NtuMissingList | null): {
   const skipped: string[] = [];
   for (const f of all) {
     const name = f.replace(/\.skeleton$/, '');
-    if (missing && missing.names.has(name)) skipped.push(name);
+    if (missing?.names.has(name)) skipped.push(name);
     else files.push(path.join(folder, f));
   }
   return { files, skipped };
@@ -310,7 +333,12 @@ export function readNtuFolder(folder: string, opts: NtuReadOptions & { limit?: n
   const missing = opts.missing === undefined ? defaultNtuMissingList() : opts.missing;
   const { files, skipped } = listNtuFolder(folder, missing);
   const chosen = opts.limit === undefined ? files : files.slice(0, opts.limit);
-  const sequences = skipEmptySequences(chosen, (f) => [readNtuSkeleton(f, { ...opts, missing })], (f) => path.basename(f), folder).sequences;
+  const sequences = skipEmptySequences(
+    chosen,
+    (f) => [readNtuSkeleton(f, { ...opts, missing })],
+    (f) => path.basename(f),
+    folder,
+  ).sequences;
   return { sequences, skipped, missingListSources: missing ? missing.sources : [] };
 }
 
@@ -323,17 +351,15 @@ function readNtuDataset(dataset: 'ntu60' | 'ntu120', dir: string): RawDatasetRea
   const folders = direct
     ? [dir]
     : ['nturgb+d_skeletons', ...(dataset === 'ntu120' ? ['nturgb+d_skeletons120'] : [])].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
-  if (folders.length === 0) throw new FsvaeInputError(
-    `${dir}: no .skeleton files and no nturgb+d_skeletons/ folder; point --dir at the NTU skeleton folder.`,
-  );
+  if (folders.length === 0) throw new FsvaeInputError(`${dir}: no .skeleton files and no nturgb+d_skeletons/ folder; point --dir at the NTU skeleton folder.`);
   const limit = dataset === 'ntu60' ? 60 : 120;
   const all = folders.flatMap((f) => readNtuFolder(f).sequences);
   const sequences = all.filter((s) => s.label < limit);
-  if (sequences.length === 0) throw new FsvaeInputError(
-    `${dir}: none of the ${all.length} samples has an action of ${dataset} (A001..A${String(limit).padStart(3, '0')}).`,
-  );
+  if (sequences.length === 0)
+    throw new FsvaeInputError(`${dir}: none of the ${all.length} samples has an action of ${dataset} (A001..A${String(limit).padStart(3, '0')}).`);
   return {
-    sequences, side: sideFromProtocol(getProtocol(dataset)),
+    sequences,
+    side: sideFromProtocol(dataset === 'ntu60' ? NTU60_XSUB : NTU120_XSUB),
     note: all.length > sequences.length ? `${all.length - sequences.length} samples of NTU-120-only actions left out` : undefined,
   };
 }
@@ -341,5 +367,25 @@ function readNtuDataset(dataset: 'ntu60' | 'ntu120', dir: string): RawDatasetRea
 const NTU_DOWNLOAD = 'npx fsvae download ntu-rgbd (manual: ROSE Lab skeleton release)';
 
 /** NTU RGB+D 60 / 120 as raw-skeleton datasets, cross-subject. */
-export const NTU60: RawDatasetSpec = { name: 'ntu60', folder: 'ntu-rgbd', download: NTU_DOWNLOAD, read: (dir) => readNtuDataset('ntu60', dir) };
-export const NTU120: RawDatasetSpec = { name: 'ntu120', folder: 'ntu-rgbd', download: NTU_DOWNLOAD, read: (dir) => readNtuDataset('ntu120', dir) };
+export const NTU60: DatasetSpec = {
+  name: 'ntu60',
+  folder: 'ntu-rgbd',
+  download: NTU_DOWNLOAD,
+  read: (dir) => readNtuDataset('ntu60', dir),
+  classes: NTU60_CLASS_NAMES,
+  splits: [...NTU60_SPLITS, ...NTU60_SMIE_SPLITS].map((s) => s.name),
+  protocols: NTU60_PROTOCOLS,
+  source: 'ntu-rgbd',
+  inspectFormat: 'ntu-skeleton',
+};
+export const NTU120: DatasetSpec = {
+  name: 'ntu120',
+  folder: 'ntu-rgbd',
+  download: NTU_DOWNLOAD,
+  read: (dir) => readNtuDataset('ntu120', dir),
+  classes: NTU120_CLASS_NAMES,
+  splits: [...NTU120_SPLITS, ...NTU120_SMIE_SPLITS].map((s) => s.name),
+  protocols: NTU120_PROTOCOLS,
+  source: 'ntu-rgbd',
+  inspectFormat: 'ntu-skeleton',
+};

@@ -6,18 +6,37 @@
  * The public release has 861 sequences (a8, a23 and a27 lack one each).
  */
 import * as path from 'node:path';
-import { FsvaeInputError, listInputFolder, readInputFile } from '../util/assert';
-import { KINECT_V1_20, permutationFromNames } from './layouts';
-import { parseMat5, matNumeric } from './mat5';
-import { AllZeroSequenceError, SkeletonSequence, makeSequence, skipEmptySequences } from './skeleton';
-import { getProtocol, sideFromProtocol } from './splits';
-import type { RawDatasetSpec } from './raw-dataset';
+import { FsvaeInputError, listInputFolder, readInputFile } from '../../../util/assert';
+import { KINECT_V1_20, permutationFromNames } from '../../layouts';
+import { parseMat5, matNumeric } from '../../mat5';
+import { AllZeroSequenceError, SkeletonSequence, makeSequence, skipEmptySequences } from '../../skeleton';
+import { sideFromProtocol } from '../../splits';
+import type { DatasetSpec } from '../types';
+import { UTD_MHAD_CLASS_NAMES } from './classes';
+import { UTD_MHAD_PROTOCOLS, UTD_MHAD_SPLITS, UTD_MHAD_XSUB } from './splits';
 
 /** Joint order of the files, verbatim from Skeleton_joint_order.txt (1-based there). */
 export const UTD_MHAD_JOINT_ORDER: readonly string[] = [
-  'head', 'shoulder_center', 'spine', 'hip_center', 'left_shoulder', 'left_elbow', 'left_wrist', 'left_hand',
-  'right_shoulder', 'right_elbow', 'right_wrist', 'right_hand', 'left_hip', 'left_knee', 'left_ankle', 'left_foot',
-  'right_hip', 'right_knee', 'right_ankle', 'right_foot',
+  'head',
+  'shoulder_center',
+  'spine',
+  'hip_center',
+  'left_shoulder',
+  'left_elbow',
+  'left_wrist',
+  'left_hand',
+  'right_shoulder',
+  'right_elbow',
+  'right_wrist',
+  'right_hand',
+  'left_hip',
+  'left_knee',
+  'left_ankle',
+  'left_foot',
+  'right_hip',
+  'right_knee',
+  'right_ankle',
+  'right_foot',
 ];
 
 /** `left_elbow` → `elbow_left` (the naming of layouts.ts). */
@@ -50,14 +69,17 @@ export function parseUtdMhadName(fileName: string): UtdMhadName | null {
 export function parseUtdMhadMat(buf: Uint8Array, source: string): SkeletonSequence {
   const info = parseUtdMhadName(source);
   if (!info) {
-    throw new FsvaeInputError(`${source}: the file name does not match a{1..27}_s{1..8}_t{1..4}_skeleton.mat, so the action label is unknown. `
-      + 'Keep the original UTD-MHAD file names.');
+    throw new FsvaeInputError(
+      `${source}: the file name does not match a{1..27}_s{1..8}_t{1..4}_skeleton.mat, so the action label is unknown. ` +
+        'Keep the original UTD-MHAD file names.',
+    );
   }
   const mat = parseMat5(buf, source);
   const v = matNumeric(mat, 'd_skel', source);
   if (v.className !== 'double' && v.className !== 'single') {
-    throw new FsvaeInputError(`${source}: d_skel is ${v.className}; expected double (or single) joint coordinates in metres. `
-      + 'The file is not a UTD-MHAD skeleton file.');
+    throw new FsvaeInputError(
+      `${source}: d_skel is ${v.className}; expected double (or single) joint coordinates in metres. ` + 'The file is not a UTD-MHAD skeleton file.',
+    );
   }
   // MATLAB drops trailing singleton dimensions: a one-frame sequence is stored as 20 × 3.
   const dims = v.dims.length === 2 ? [...v.dims, 1] : v.dims;
@@ -74,19 +96,26 @@ export function parseUtdMhadMat(buf: Uint8Array, source: string): SkeletonSequen
       for (let c = 0; c < 3; c++) {
         const x = v.data[j + 20 * c + 60 * t]; // column-major (joint, coordinate, frame)
         if (!Number.isFinite(x) || Math.abs(x) > 3.4e38) {
-          throw new FsvaeInputError(`${source}: d_skel(${j + 1}, ${c + 1}, ${t + 1}) is ${x}; coordinates must be finite (float32 range). `
-            + 'Drop or interpolate that frame.');
+          throw new FsvaeInputError(
+            `${source}: d_skel(${j + 1}, ${c + 1}, ${t + 1}) is ${x}; coordinates must be finite (float32 range). ` + 'Drop or interpolate that frame.',
+          );
         }
         if (x !== 0) nonzero = true;
         data[(t * 20 + cj) * 3 + c] = x;
       }
     }
   }
-  if (!nonzero) throw new AllZeroSequenceError(`${source}: every coordinate of d_skel is 0; the file holds no skeleton. `
-    + 'Folder reads skip such files and list them.');
+  if (!nonzero)
+    throw new AllZeroSequenceError(`${source}: every coordinate of d_skel is 0; the file holds no skeleton. ` + 'Folder reads skip such files and list them.');
   const id = path.basename(source).replace(/\.mat$/, '');
   return makeSequence({
-    id, label: info.action - 1, layout: 'kinect-v1-20', bodies: 1, frames, joints: 20, data,
+    id,
+    label: info.action - 1,
+    layout: 'kinect-v1-20',
+    bodies: 1,
+    frames,
+    joints: 20,
+    data,
     meta: { action: info.action, subject: info.subject, trial: info.trial },
   });
 }
@@ -106,11 +135,23 @@ export function listUtdMhadFolder(folder: string): string[] {
 export function readUtdMhadFolder(folder: string, limit?: number): SkeletonSequence[] {
   let files = listUtdMhadFolder(folder);
   if (limit !== undefined) files = files.slice(0, limit);
-  return skipEmptySequences(files, (f) => [readUtdMhadFile(f)], (f) => path.basename(f), folder).sequences;
+  return skipEmptySequences(
+    files,
+    (f) => [readUtdMhadFile(f)],
+    (f) => path.basename(f),
+    folder,
+  ).sequences;
 }
 
 /** UTD-MHAD as a raw-skeleton dataset: odd subjects train, even test. */
-export const UTD_MHAD: RawDatasetSpec = {
-  name: 'utd-mhad', folder: 'utd-mhad/Skeleton', download: 'npx fsvae download utd-mhad',
-  read: (dir) => ({ sequences: readUtdMhadFolder(dir), side: sideFromProtocol(getProtocol('utd-mhad')) }),
+export const UTD_MHAD: DatasetSpec = {
+  name: 'utd-mhad',
+  folder: 'utd-mhad/Skeleton',
+  download: 'npx fsvae download utd-mhad',
+  read: (dir) => ({ sequences: readUtdMhadFolder(dir), side: sideFromProtocol(UTD_MHAD_XSUB) }),
+  classes: UTD_MHAD_CLASS_NAMES,
+  splits: UTD_MHAD_SPLITS.map((s) => s.name),
+  protocols: UTD_MHAD_PROTOCOLS,
+  source: 'utd-mhad',
+  inspectFormat: 'utd-mhad-mat',
 };

@@ -4,13 +4,14 @@
  * Kinect v1, 20 joints, one body. 10 classes: a01..a06, a08, a09, a11, a12 (label = rank + 1).
  */
 import * as path from 'node:path';
-import { FsvaeInputError, listInputFolder, readInputText } from '../util/assert';
-import { SkeletonSequence, makeSequence, skipEmptySequences } from './skeleton';
-import { getProtocol, sideFromProtocol } from './splits';
-import type { RawDatasetSpec } from './raw-dataset';
+import { FsvaeInputError, listInputFolder, readInputText } from '../../../util/assert';
+import { SkeletonSequence, makeSequence, skipEmptySequences } from '../../skeleton';
+import { sideFromProtocol } from '../../splits';
+import type { DatasetSpec } from '../types';
+import { NW_UCLA_ACTION_IDS, NW_UCLA_CLASS_NAMES } from './classes';
+import { NW_UCLA_PROTOCOLS, NW_UCLA_SPLITS, NW_UCLA_XVIEW } from './splits';
 
-export const NW_UCLA_ACTION_IDS = [1, 2, 3, 4, 5, 6, 8, 9, 11, 12] as const;
-export { NW_UCLA_CLASS_NAMES } from './classes';
+export { NW_UCLA_ACTION_IDS, NW_UCLA_CLASS_NAMES } from './classes';
 
 const NAME_RE = /^a(\d{2})_s(\d{2})_e(\d{2})_v(\d{2})$/;
 
@@ -54,7 +55,13 @@ export function parseNwUclaJson(text: string, source: string): SkeletonSequence 
     });
   });
   return makeSequence({
-    id: rec.file_name, label: classIndex, layout: 'kinect-v1-20', bodies: 1, frames, joints: 20, data,
+    id: rec.file_name,
+    label: classIndex,
+    layout: 'kinect-v1-20',
+    bodies: 1,
+    frames,
+    joints: 20,
+    data,
     meta: { subject: Number(m[2]), episode: Number(m[3]), view: Number(m[4]) },
   });
 }
@@ -68,12 +75,22 @@ export function readNwUclaFolder(folder: string, limit?: number): SkeletonSequen
   if (files.length === 0) throw new FsvaeInputError(`${folder}: no .json files; expected NW-UCLA's all_sqe/ folder.`);
   if (limit !== undefined) files = files.slice(0, limit);
   return skipEmptySequences(
-    files, (p) => [parseNwUclaJson(readInputText(p, 'Check the NW-UCLA file.', NW_UCLA_MAX_BYTES), p)], (p) => path.basename(p), folder,
+    files,
+    (p) => [parseNwUclaJson(readInputText(p, 'Check the NW-UCLA file.', NW_UCLA_MAX_BYTES), p)],
+    (p) => path.basename(p),
+    folder,
   ).sequences;
 }
 
 /** NW-UCLA as a raw-skeleton dataset: views 1+2 train, view 3 test. */
-export const NW_UCLA: RawDatasetSpec = {
-  name: 'nw-ucla', folder: 'nw-ucla/all_sqe', download: 'npx fsvae download nw-ucla',
-  read: (dir) => ({ sequences: readNwUclaFolder(dir), side: sideFromProtocol(getProtocol('nw-ucla')) }),
+export const NW_UCLA: DatasetSpec = {
+  name: 'nw-ucla',
+  folder: 'nw-ucla/all_sqe',
+  download: 'npx fsvae download nw-ucla',
+  read: (dir) => ({ sequences: readNwUclaFolder(dir), side: sideFromProtocol(NW_UCLA_XVIEW) }),
+  classes: NW_UCLA_CLASS_NAMES,
+  splits: NW_UCLA_SPLITS.map((s) => s.name),
+  protocols: NW_UCLA_PROTOCOLS,
+  source: 'nw-ucla',
+  inspectFormat: 'nw-ucla-json',
 };

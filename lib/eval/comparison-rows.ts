@@ -1,5 +1,5 @@
 /**
- * Two reference rows for the zero-shot tables, computed on the same features as FS-VAE:
+ * Two comparison rows for the zero-shot tables, computed on the same features as FS-VAE:
  *
  *  ridge map  — a linear text → visual-prototype map (ridge regression, with intercept) fitted on
  *               the seen classes' (text row, feature mean) pairs; an unseen test sample is given the
@@ -70,7 +70,12 @@ export function classMeansOf(z: ArrayLike<number>, dim: number, labels: ArrayLik
  * (|source| × |source| system), P_t = (T_t − t̄)W + p̄.
  */
 export function ridgePrototypes(
-  text: TextMatrix, source: readonly number[], protos: Float64Array, dim: number, target: readonly number[], alpha: number,
+  text: TextMatrix,
+  source: readonly number[],
+  protos: Float64Array,
+  dim: number,
+  target: readonly number[],
+  alpha: number,
 ): Float64Array {
   if (!(alpha > 0)) throw new FsvaeInputError(`ridge map: α must be > 0, got ${alpha}.`);
   const m = source.length;
@@ -137,7 +142,12 @@ export function ridgeZslAccuracy(inp: RidgeZslInput, alpha: number): number {
   const seen = [...new Set(inp.train.labels)].sort((a, b) => a - b);
   const unseen = [...inp.unseen].sort((a, b) => a - b);
   const protos = ridgePrototypes(
-    inp.text, seen, classMeansOf(standardize(inp.train, s), dim, inp.train.labels, seen, 'ridge map: seen class means'), dim, unseen, alpha,
+    inp.text,
+    seen,
+    classMeansOf(standardize(inp.train, s), dim, inp.train.labels, seen, 'ridge map: seen class means'),
+    dim,
+    unseen,
+    alpha,
   );
   const z = standardize(inp.test, s);
   let ok = 0;
@@ -157,7 +167,7 @@ export function ridgeZslAccuracy(inp: RidgeZslInput, alpha: number): number {
   return ok / inp.test.rows;
 }
 
-export interface RidgeReference {
+export interface RidgeComparison {
   /** α with the best val-phase accuracy (first of the grid on ties). */
   alpha: number;
   valAccuracy: number;
@@ -165,7 +175,7 @@ export interface RidgeReference {
 }
 
 /** α chosen on the val phase (val-seen → pseudo-unseen), then fitted on the seen classes and tested on the unseen ones. */
-export function ridgeReference(val: RidgeZslInput, test: RidgeZslInput, alphas: readonly number[] = RIDGE_ALPHAS): RidgeReference {
+export function ridgeComparison(val: RidgeZslInput, test: RidgeZslInput, alphas: readonly number[] = RIDGE_ALPHAS): RidgeComparison {
   let best = { alpha: alphas[0], valAccuracy: -1 };
   for (const a of alphas) {
     const acc = ridgeZslAccuracy(val, a);

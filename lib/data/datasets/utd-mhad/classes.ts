@@ -1,0 +1,32 @@
+/** UTD-MHAD's classes, index = 0-based label. */
+
+/** UTD-MHAD, 27 actions a1..a27 (label = id − 1). */
+export const UTD_MHAD_CLASS_NAMES: readonly string[] = [
+  'right arm swipe to the left',
+  'right arm swipe to the right',
+  'right hand wave',
+  'two hand front clap',
+  'right arm throw',
+  'cross arms in the chest',
+  'basketball shoot',
+  'right hand draw x',
+  'right hand draw circle (clockwise)',
+  'right hand draw circle (counter clockwise)',
+  'draw triangle',
+  'bowling (right hand)',
+  'front boxing',
+  'baseball swing from right',
+  'tennis right hand forehand swing',
+  'arm curl (two arms)',
+  'tennis serve',
+  'two hand push',
+  'right hand knock on door',
+  'right hand catch an object',
+  'right hand pick up and throw',
+  'jogging in place',
+  'walking in place',
+  'sit to stand',
+  'stand to sit',
+  'forward lunge (left foot forward)',
+  'squat (two arms stretch out)',
+];

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CliUsageError, checkWritable, didYouMean, parseFlags } from '../../lib/cli/registry';
+import { CliUsageError, checkWritable, didYouMean, parseFlags, parseStage2EngineFlag } from '../../lib/cli/registry';
+import { readShardFlags } from '../../lib/cli/shard-flags';
+import { cacheRoot, useCacheRoot } from '../../lib/data/paths';
 import { main } from '../../lib/cli/main';
 
 const SPEC = { seeds: 'posint', 'seed-base': 'int', out: 'string', sequential: 'bool', rate: 'number' } as const;
@@ -90,6 +92,38 @@ describe('strict command-line flags', () => {
       assert.equal(await main(['pipeline', '--dataset', 'generated', '--split', 'generated-35/5', '--out', dir]), 2);
       assert.equal(await main(['generate-features', '--out', file]), 2);
     } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('flags that reach the library are passed, not put in the environment', () => {
+  test('--engine: absent is auto; auto, fused and autodiff pass; anything else is a usage error', () => {
+    assert.equal(parseStage2EngineFlag(undefined), 'auto');
+    for (const e of ['auto', 'fused', 'autodiff'] as const) assert.equal(parseStage2EngineFlag(e), e);
+    assert.throws(() => parseStage2EngineFlag('fast'), usage(/--engine must be auto, fused or autodiff, got 'fast'/));
+    assert.throws(() => parseStage2EngineFlag(true), usage(/got ''/));
+  });
+
+  test('--cache-dir sets the cache root of the command that got it, and only of that command', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-cache-flag-'));
+    const before = cacheRoot();
+    const envBefore = process.env.FSVAE_CACHE;
+    try {
+      readShardFlags({ 'cache-dir': dir });
+      assert.equal(cacheRoot(), path.resolve(dir));
+      assert.equal(process.env.FSVAE_CACHE, envBefore, 'the environment is left alone');
+      // a command run through main() starts and ends with the default root (here: one refused at its flags)
+      const err = console.error;
+      console.error = () => {};
+      try {
+        assert.equal(await main(['tables', '--mode', 'nope']), 2);
+      } finally {
+        console.error = err;
+      }
+      assert.equal(cacheRoot(), before);
+    } finally {
+      useCacheRoot(undefined);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

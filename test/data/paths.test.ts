@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { locateData } from '../../lib/data/paths';
+import { cacheRoot, locateData, useCacheRoot } from '../../lib/data/paths';
 
 test('locateData: an explicit folder is the only candidate; a missing one is not replaced by another data folder', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-loc-'));
@@ -16,5 +16,26 @@ test('locateData: an explicit folder is the only candidate; a missing one is not
     assert.deepEqual(miss.tried, [missing]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cacheRoot: the folder given to useCacheRoot, else $FSVAE_CACHE, else <repo>/data/cache', () => {
+  const saved = process.env.FSVAE_CACHE;
+  try {
+    delete process.env.FSVAE_CACHE;
+    useCacheRoot(undefined);
+    const fallback = cacheRoot();
+    assert.equal(path.basename(fallback), 'cache');
+    assert.equal(path.basename(path.dirname(fallback)), 'data');
+    process.env.FSVAE_CACHE = 'relative-cache';
+    assert.equal(cacheRoot(), path.resolve('relative-cache'));
+    useCacheRoot('chosen-cache');
+    assert.equal(cacheRoot(), path.resolve('chosen-cache'), 'the chosen folder wins over the environment');
+    useCacheRoot(undefined);
+    assert.equal(cacheRoot(), path.resolve('relative-cache'));
+  } finally {
+    useCacheRoot(undefined);
+    if (saved === undefined) delete process.env.FSVAE_CACHE;
+    else process.env.FSVAE_CACHE = saved;
   }
 });

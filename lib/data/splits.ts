@@ -12,32 +12,19 @@
  * - NW-UCLA, UTD-MHAD: PURLS `supplements/label_splits/`.
  * - MSR Action3D: no public zero-shot split; the two here are defined by this project.
  * Each raw dataset's splits, protocols and subject lists live in its folder
- * (datasets/<id>/splits.ts); this module gathers them with the generated dataset's and is the
- * registry every caller asks (getSplit, listSplits, getProtocol).
+ * (datasets/<id>/splits.ts) and its spec; this module gathers them from the dataset registry, with
+ * the generated dataset's, and is the registry every caller asks (getSplit, listSplits, getProtocol).
  */
 import { FsvaeInputError } from '../util/assert';
 import { Random } from '../util/random';
 import { DatasetName, assertDatasetName, numClassesOf } from './classes';
 import { ACTION_CATALOGUE } from './generator/catalogue';
 import { zeroShotSplits } from './generator/splits';
-import type { SkeletonSequence } from './skeleton';
-import type { RandomSplitBenchmark, SideOf, SplitDef, TrainTestProtocol } from './split-types';
-import { NW_UCLA_PROTOCOLS, NW_UCLA_SPLITS } from './datasets/nw-ucla/splits';
-import { UTD_MHAD_PROTOCOLS, UTD_MHAD_SPLITS } from './datasets/utd-mhad/splits';
-import { MSR_ACTION3D_PROTOCOLS, MSR_ACTION3D_SPLITS } from './datasets/msr-action3d/splits';
-import {
-  NTU120_PROTOCOLS,
-  NTU120_RANDOM_SPLITS,
-  NTU120_SMIE_SPLITS,
-  NTU120_SPLITS,
-  NTU60_PROTOCOLS,
-  NTU60_RANDOM_SPLITS,
-  NTU60_SMIE_SPLITS,
-  NTU60_SPLITS,
-} from './datasets/ntu/splits';
-import { PKU51_PROTOCOLS, PKU51_RANDOM_SPLITS, PKU51_SMIE_SPLITS } from './datasets/pku51/splits';
+import type { RandomSplitBenchmark, SplitDef, TrainTestProtocol } from './dataset-types';
+import { RAW_DATASETS, RAW_SKELETON_DATASETS } from './datasets';
 
-export type { ProtocolSideName, SideOf, SplitDef, TrainTestProtocol } from './split-types';
+export type { ProtocolSideName, SideOf, SplitDef, TrainTestProtocol } from './dataset-types';
+export { protocolSide, sideFromIds, sideFromProtocol } from './protocol-side';
 export { MSR_ACTION3D_ACTION_SETS, MSR_ACTION3D_UNSEEN_10, MSR_ACTION3D_UNSEEN_5 } from './datasets/msr-action3d/splits';
 export { NTU120_XSUB_TRAIN_SUBJECTS, NTU60_XSUB_TRAIN_SUBJECTS } from './datasets/ntu/splits';
 
@@ -59,16 +46,10 @@ export interface BenchmarkSplit {
   valSource: string;
 }
 
+const RAW_SPECS = RAW_SKELETON_DATASETS.map((d) => RAW_DATASETS[d]);
+
 const SPLIT_DEFS: readonly SplitDef[] = [
-  ...NTU60_SPLITS,
-  ...NTU120_SPLITS,
-  // SMIE's random-split protocol (config.py split_1..9): three draws per benchmark, results averaged
-  ...NTU60_SMIE_SPLITS,
-  ...NTU120_SMIE_SPLITS,
-  ...PKU51_SMIE_SPLITS,
-  ...NW_UCLA_SPLITS,
-  ...UTD_MHAD_SPLITS,
-  ...MSR_ACTION3D_SPLITS,
+  ...RAW_SPECS.flatMap((s) => s.splits),
   // the built-in generated dataset: unseen classes chosen so each recombines primitives of seen ones
   ...zeroShotSplits(ACTION_CATALOGUE, [5, 10]).map((z) => ({
     name: `generated-${ACTION_CATALOGUE.length - z.unseen.length}/${z.unseen.length}`,
@@ -173,7 +154,7 @@ function buildSplit(def: SplitDef): BenchmarkSplit {
 const REGISTRY: ReadonlyMap<string, BenchmarkSplit> = new Map(SPLIT_DEFS.map((d) => [d.name, buildSplit(d)]));
 
 /** The random-split protocol: per benchmark, the three registered draws whose results are averaged. */
-export const RANDOM_SPLIT_BENCHMARKS: ReadonlyArray<RandomSplitBenchmark> = [NTU60_RANDOM_SPLITS, NTU120_RANDOM_SPLITS, PKU51_RANDOM_SPLITS];
+export const RANDOM_SPLIT_BENCHMARKS: ReadonlyArray<RandomSplitBenchmark> = RAW_SPECS.flatMap((s) => (s.randomSplits ? [s.randomSplits] : []));
 
 function copySplit(s: BenchmarkSplit): BenchmarkSplit {
   return { ...s, unseen: [...s.unseen], seen: [...s.seen], valUnseen: [...s.valUnseen], valSeen: [...s.valSeen] };
@@ -243,14 +224,7 @@ export function parseUnseenList(text: string, numClasses: number, what = 'unseen
 // Train/test protocols
 
 /** Every dataset's train/test protocols, its standard one first. */
-export const TRAIN_TEST_PROTOCOLS: readonly TrainTestProtocol[] = [
-  ...NTU60_PROTOCOLS,
-  ...NTU120_PROTOCOLS,
-  ...PKU51_PROTOCOLS,
-  ...NW_UCLA_PROTOCOLS,
-  ...UTD_MHAD_PROTOCOLS,
-  ...MSR_ACTION3D_PROTOCOLS,
-];
+export const TRAIN_TEST_PROTOCOLS: readonly TrainTestProtocol[] = RAW_SPECS.flatMap((s) => s.protocols);
 
 /** The protocol of a dataset by name ('xsub' by default). */
 export function getProtocol(dataset: DatasetName, name = dataset === 'nw-ucla' ? 'xview' : 'xsub'): TrainTestProtocol {
@@ -260,50 +234,4 @@ export function getProtocol(dataset: DatasetName, name = dataset === 'nw-ucla' ?
     throw new FsvaeInputError(`protocol '${name}' of ${dataset} is unknown; available: ${names.join(', ') || 'none (unknown dataset)'}.`);
   }
   return p;
-}
-
-function metaId(seq: SkeletonSequence, key: string, what: string): number {
-  const v = seq.meta?.[key];
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n)) {
-    throw new FsvaeInputError(
-      `${what}: sequence ${seq.id} has no integer meta.${key} (got ${JSON.stringify(v)}); ` +
-        `the reader must record the ${key} id to assign a train/test side.`,
-    );
-  }
-  return n;
-}
-
-/** Side from a registered protocol: reads seq.meta[protocol.key]. */
-export function sideFromProtocol(protocol: TrainTestProtocol): SideOf {
-  return (seq) => protocolSide(protocol, metaId(seq, protocol.key, `${protocol.dataset} ${protocol.name}`));
-}
-
-/**
- * Side from explicit id lists (e.g. the generated dataset's protocol
- * { trainSubjects, testSubjects }); ids in neither list are an error.
- */
-export function sideFromIds(train: readonly number[], test: readonly number[], key = 'subject'): SideOf {
-  const tr = new Set(train);
-  const te = new Set(test);
-  const both = [...tr].filter((x) => te.has(x));
-  if (both.length) throw new FsvaeInputError(`sideFromIds: ${key} ids [${both.join(', ')}] are on both the train and the test side.`);
-  return (seq) => {
-    const id = metaId(seq, key, 'sideFromIds');
-    if (tr.has(id)) return 'train';
-    if (te.has(id)) return 'test';
-    throw new FsvaeInputError(
-      `sideFromIds: sequence ${seq.id} has ${key} ${id}, ` + `in neither the train [${train.join(', ')}] nor the test [${test.join(', ')}] list.`,
-    );
-  };
-}
-
-/** Which side of a protocol an id (subject/view/camera/setup) belongs to. */
-export function protocolSide(protocol: TrainTestProtocol, id: number): 'train' | 'test' {
-  if (protocol.train === null || protocol.test === null) {
-    throw new FsvaeInputError(`${protocol.dataset} ${protocol.name}: the id lists are not known exactly here. ${protocol.note ?? ''}`.trim());
-  }
-  if (protocol.train.includes(id)) return 'train';
-  if (protocol.test.includes(id)) return 'test';
-  throw new FsvaeInputError(`${protocol.dataset} ${protocol.name}: ${protocol.key} ${id} is in neither the train nor the test list; check the file name.`);
 }

@@ -29,7 +29,7 @@ test('every raw dataset has one spec, under its own name, with a folder and a do
   for (const name of ['nw-ucla', 'utd-mhad', 'msr-action3d', 'pku51'] as const) assert.ok(KNOWN_DATASET_FOLDERS.includes(rawDataset(name).folder));
   assert.throws(
     () => rawDataset('kinetics'),
-    (e: unknown) => e instanceof FsvaeInputError && /'kinetics'; known: nw-ucla, utd-mhad/.test(e.message),
+    (e: unknown) => e instanceof FsvaeInputError && /'kinetics'; known: ntu60, ntu120, pku51, nw-ucla, utd-mhad, msr-action3d\./.test(e.message),
   );
 });
 
@@ -78,18 +78,28 @@ test('every registered dataset module is complete and agrees with the all-datase
     // classes: the list classNames gives, of the length numClassesOf gives
     assert.equal(spec.classes.length, numClassesOf(name), `${name}: classes`);
     assert.deepEqual([...spec.classes], [...classNames(name)], `${name}: classes`);
-    // splits: each resolves to a split of this dataset, and every registered split of it is listed, in registry order
+    // splits: each is registered under its name as a split of this dataset with its unseen list, and the
+    // registry holds no other split of it (a split filed in another dataset's folder fails here)
     assert.ok(spec.splits.length > 0, `${name}: no split`);
-    for (const s of spec.splits) {
-      const split = getSplit(s);
-      assert.equal(split.name, s);
-      assert.equal(split.dataset, name, `${name}: split ${s} is ${split.dataset}'s`);
+    for (const def of spec.splits) {
+      const split = getSplit(def.name);
+      assert.equal(split.name, def.name);
+      assert.equal(def.dataset, name, `${name}: split ${def.name} says it is ${def.dataset}'s`);
+      assert.deepEqual(
+        split.unseen,
+        [...def.unseen].sort((a, b) => a - b),
+        `${name}: split ${def.name}`,
+      );
     }
     assert.deepEqual(
-      [...spec.splits],
+      spec.splits.map((d) => d.name),
       listSplits(name).map((s) => s.name),
       `${name}: splits`,
     );
+    if (spec.randomSplits) {
+      assert.equal(spec.randomSplits.dataset, name);
+      for (const s of spec.randomSplits.splits) assert.equal(getSplit(s).dataset, name, `${name}: random split ${s}`);
+    }
     // protocols: each is the registered one, the first is the default, and none of the dataset's is left out
     assert.ok(spec.protocols.length > 0, `${name}: no protocol`);
     for (const p of spec.protocols) {

@@ -2,10 +2,9 @@
  * The raw-skeleton datasets, one spec each from its own folder (datasets/<id>/: reader and spec in
  * index.ts, class names in classes.ts, splits and protocols in splits.ts, the on-disk format check
  * in check.ts where there is one): the one place that says where a dataset lies and how it is
- * read. Adding a dataset is its folder and its line here, plus its name in RawSkeletonDataset
- * (types.ts) and DatasetName, and its lists gathered by lib/data/classes.ts and splits.ts (those
- * import the folders' classes.ts and splits.ts, not this registry: the readers import splits.ts).
- * test/data/datasets.test.ts fails until all of these agree.
+ * read. lib/data/classes.ts and splits.ts gather every dataset's classes, splits and protocols
+ * from here. Adding a dataset is its folder, its line here and its name in RawSkeletonDataset
+ * (lib/data/dataset-types.ts); test/data/datasets.test.ts checks every spec field by field.
  */
 import { FsvaeInputError } from '../../util/assert';
 import { DataLocation, locateData } from '../paths';
@@ -16,10 +15,10 @@ import { MSR_ACTION3D } from './msr-action3d';
 import { NTU60, NTU120 } from './ntu';
 import { PKU51 } from './pku51';
 
-export type { DatasetSpec, InspectFormat, RawDatasetRead, RawDatasetSpec, RawSkeletonDataset } from './types';
+export type { DatasetSpec, InspectFormat, RawDatasetRead, RawSkeletonDataset } from './types';
 
 /** Every dataset spec, in the order the datasets are listed and tried. */
-const SPECS: readonly DatasetSpec[] = [NW_UCLA, UTD_MHAD, MSR_ACTION3D, NTU60, NTU120, PKU51];
+const SPECS: readonly DatasetSpec[] = [NTU60, NTU120, PKU51, NW_UCLA, UTD_MHAD, MSR_ACTION3D];
 
 export const RAW_DATASETS: Readonly<Record<RawSkeletonDataset, DatasetSpec>> = Object.fromEntries(SPECS.map((s) => [s.name, s])) as Record<
   RawSkeletonDataset,

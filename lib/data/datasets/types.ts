@@ -5,9 +5,9 @@
  * Each dataset's folder (datasets/<id>/index.ts) exports its spec; datasets/index.ts lists them.
  */
 import type { SkeletonSequence } from '../skeleton';
-import type { SideOf, TrainTestProtocol } from '../split-types';
+import type { RandomSplitBenchmark, RawSkeletonDataset, SideOf, SplitDef, TrainTestProtocol } from '../dataset-types';
 
-export type RawSkeletonDataset = 'nw-ucla' | 'utd-mhad' | 'msr-action3d' | 'ntu60' | 'ntu120' | 'pku51';
+export type { RawSkeletonDataset } from '../dataset-types';
 
 /** The formats `fsvae inspect` detects (lib/data/inspect.ts); the raw-skeleton ones each belong to a dataset spec. */
 export type InspectFormat = 'ntu-skeleton' | 'nw-ucla-json' | 'utd-mhad-mat' | 'msr-action3d-txt' | 'pku-mmd' | 'npy' | 'synse-features';
@@ -29,8 +29,10 @@ export interface DatasetSpec {
   read(dir: string): RawDatasetRead;
   /** class names, index = 0-based label (what classNames(name) returns) */
   classes: readonly string[];
-  /** names of the registered splits of this dataset (getSplit resolves each), in registry order */
-  splits: readonly string[];
+  /** its zero-shot splits (lib/data/splits.ts registers them, in this order) */
+  splits: readonly SplitDef[];
+  /** its draws of the random-split protocol, when it has them (RANDOM_SPLIT_BENCHMARKS) */
+  randomSplits?: RandomSplitBenchmark;
   /** its train/test protocols (getProtocol(name, p.name) returns each); the first is the one `read` assigns sides by */
   protocols: readonly TrainTestProtocol[];
   /** the name of its entry in DATA_SOURCES (lib/data/sources.ts), which fills `folder` */
@@ -38,6 +40,3 @@ export interface DatasetSpec {
   /** the format `fsvae inspect` detects for its files */
   inspectFormat?: InspectFormat;
 }
-
-/** The older name of DatasetSpec. */
-export type RawDatasetSpec = DatasetSpec;

@@ -23,7 +23,7 @@ import * as path from 'node:path';
 import { FsvaeInputError, listInputFolder, readInputText } from '../../../util/assert';
 import { KINECT_V1_20, permutationFromNames } from '../../layouts';
 import { AllZeroSequenceError, SkeletonSequence, makeSequence, skipEmptySequences } from '../../skeleton';
-import { sideFromProtocol } from '../../splits';
+import { sideFromProtocol } from '../../protocol-side';
 import type { DatasetSpec } from '../types';
 import { MSR_ACTION3D_CLASS_NAMES } from './classes';
 import { MSR_ACTION3D_PROTOCOLS, MSR_ACTION3D_SPLITS, MSR_ACTION3D_XSUB } from './splits';
@@ -233,7 +233,7 @@ export const MSR_ACTION3D: DatasetSpec = {
     };
   },
   classes: MSR_ACTION3D_CLASS_NAMES,
-  splits: MSR_ACTION3D_SPLITS.map((s) => s.name),
+  splits: MSR_ACTION3D_SPLITS,
   protocols: MSR_ACTION3D_PROTOCOLS,
   source: 'msr-action3d',
   inspectFormat: 'msr-action3d-txt',

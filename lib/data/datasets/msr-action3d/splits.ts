@@ -2,7 +2,7 @@
  * MSR Action3D: the three action sets of Li et al. (2010), this project's zero-shot splits (no
  * public one exists) and the cross-subject protocol.
  */
-import type { SplitDef, TrainTestProtocol } from '../../split-types';
+import type { SplitDef, TrainTestProtocol } from '../../dataset-types';
 
 /**
  * The three MSR Action3D action subsets of Li et al. (2010), as 0-based labels. AS1 and AS2 hold

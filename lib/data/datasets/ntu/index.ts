@@ -25,10 +25,21 @@ import * as path from 'node:path';
 import { FsvaeInputError, listInputFolder, readInputText } from '../../../util/assert';
 import { locateData } from '../../paths';
 import { SkeletonSequence, makeSequence, skipEmptySequences } from '../../skeleton';
-import { sideFromProtocol } from '../../splits';
+import { sideFromProtocol } from '../../protocol-side';
 import type { DatasetSpec, RawDatasetRead } from '../types';
 import { NTU120_CLASS_NAMES, NTU60_CLASS_NAMES } from './classes';
-import { NTU120_PROTOCOLS, NTU120_SPLITS, NTU120_SMIE_SPLITS, NTU120_XSUB, NTU60_PROTOCOLS, NTU60_SPLITS, NTU60_SMIE_SPLITS, NTU60_XSUB } from './splits';
+import {
+  NTU120_PROTOCOLS,
+  NTU120_RANDOM_SPLITS,
+  NTU120_SMIE_SPLITS,
+  NTU120_SPLITS,
+  NTU120_XSUB,
+  NTU60_PROTOCOLS,
+  NTU60_RANDOM_SPLITS,
+  NTU60_SMIE_SPLITS,
+  NTU60_SPLITS,
+  NTU60_XSUB,
+} from './splits';
 
 export const NTU_JOINTS = 25;
 /** Kinect v2 tracks at most 6 bodies. */
@@ -373,7 +384,8 @@ export const NTU60: DatasetSpec = {
   download: NTU_DOWNLOAD,
   read: (dir) => readNtuDataset('ntu60', dir),
   classes: NTU60_CLASS_NAMES,
-  splits: [...NTU60_SPLITS, ...NTU60_SMIE_SPLITS].map((s) => s.name),
+  splits: [...NTU60_SPLITS, ...NTU60_SMIE_SPLITS],
+  randomSplits: NTU60_RANDOM_SPLITS,
   protocols: NTU60_PROTOCOLS,
   source: 'ntu-rgbd',
   inspectFormat: 'ntu-skeleton',
@@ -384,7 +396,8 @@ export const NTU120: DatasetSpec = {
   download: NTU_DOWNLOAD,
   read: (dir) => readNtuDataset('ntu120', dir),
   classes: NTU120_CLASS_NAMES,
-  splits: [...NTU120_SPLITS, ...NTU120_SMIE_SPLITS].map((s) => s.name),
+  splits: [...NTU120_SPLITS, ...NTU120_SMIE_SPLITS],
+  randomSplits: NTU120_RANDOM_SPLITS,
   protocols: NTU120_PROTOCOLS,
   source: 'ntu-rgbd',
   inspectFormat: 'ntu-skeleton',

@@ -4,7 +4,7 @@
  * split_1..6) with the random-split benchmarks they form, and the cross-subject, cross-view and
  * cross-setup protocols with their subject lists.
  */
-import { RandomSplitBenchmark, SplitDef, TrainTestProtocol, smieSplits } from '../../split-types';
+import { RandomSplitBenchmark, SplitDef, TrainTestProtocol, smieSplits } from '../../dataset-types';
 
 const NTU_SPLITS = 'FS-VAE/MSF/SynSE label_splits';
 

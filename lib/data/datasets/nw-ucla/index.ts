@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { FsvaeInputError, listInputFolder, readInputText } from '../../../util/assert';
 import { SkeletonSequence, makeSequence, skipEmptySequences } from '../../skeleton';
-import { sideFromProtocol } from '../../splits';
+import { sideFromProtocol } from '../../protocol-side';
 import type { DatasetSpec } from '../types';
 import { NW_UCLA_ACTION_IDS, NW_UCLA_CLASS_NAMES } from './classes';
 import { NW_UCLA_PROTOCOLS, NW_UCLA_SPLITS, NW_UCLA_XVIEW } from './splits';
@@ -89,7 +89,7 @@ export const NW_UCLA: DatasetSpec = {
   download: 'npx fsvae download nw-ucla',
   read: (dir) => ({ sequences: readNwUclaFolder(dir), side: sideFromProtocol(NW_UCLA_XVIEW) }),
   classes: NW_UCLA_CLASS_NAMES,
-  splits: NW_UCLA_SPLITS.map((s) => s.name),
+  splits: NW_UCLA_SPLITS,
   protocols: NW_UCLA_PROTOCOLS,
   source: 'nw-ucla',
   inspectFormat: 'nw-ucla-json',

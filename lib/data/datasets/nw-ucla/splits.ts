@@ -1,5 +1,5 @@
 /** NW-UCLA's zero-shot splits (PURLS supplements/label_splits) and its cross-view protocol. */
-import type { SplitDef, TrainTestProtocol } from '../../split-types';
+import type { SplitDef, TrainTestProtocol } from '../../dataset-types';
 
 const PURLS = 'PURLS supplements/label_splits';
 

@@ -17,7 +17,7 @@ import { FsvaeInputError, describeFsError, listInputFolder, readInputText } from
 import { SkeletonSequence, makeSequence, skipEmptySequences } from '../../skeleton';
 import type { DatasetSpec } from '../types';
 import { PKU51_CLASS_NAMES } from './classes';
-import { PKU51_PROTOCOLS, PKU51_SMIE_SPLITS, pkuMmdCrossSubject, pkuMmdSide } from './splits';
+import { PKU51_PROTOCOLS, PKU51_RANDOM_SPLITS, PKU51_SMIE_SPLITS, pkuMmdCrossSubject, pkuMmdSide } from './splits';
 
 export {
   PKU_MMD_XSUB_DEFAULT_SOURCE,
@@ -296,7 +296,8 @@ export const PKU51: DatasetSpec = {
     return { sequences: readPkuMmdFolder(dir).sequences, side: pkuMmdSide(xsub.testVideos, xsub.trainVideos), note: `cross-subject sides: ${xsub.source}` };
   },
   classes: PKU51_CLASS_NAMES,
-  splits: PKU51_SMIE_SPLITS.map((s) => s.name),
+  splits: PKU51_SMIE_SPLITS,
+  randomSplits: PKU51_RANDOM_SPLITS,
   protocols: PKU51_PROTOCOLS,
   source: 'pku-mmd',
   inspectFormat: 'pku-mmd',

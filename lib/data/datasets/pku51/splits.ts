@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FsvaeInputError } from '../../../util/assert';
 import type { SkeletonSequence } from '../../skeleton';
-import { RandomSplitBenchmark, SplitDef, TrainTestProtocol, smieSplits } from '../../split-types';
+import { RandomSplitBenchmark, SplitDef, TrainTestProtocol, smieSplits } from '../../dataset-types';
 
 export const PKU51_SMIE_SPLITS: readonly SplitDef[] = smieSplits('pku51', '46/5', 7, 'PKU-MMD I, alphabetical pku51 order', [
   [1, 9, 20, 34, 50],

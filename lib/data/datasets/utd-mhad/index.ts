@@ -10,7 +10,7 @@ import { FsvaeInputError, listInputFolder, readInputFile } from '../../../util/a
 import { KINECT_V1_20, permutationFromNames } from '../../layouts';
 import { parseMat5, matNumeric } from '../../mat5';
 import { AllZeroSequenceError, SkeletonSequence, makeSequence, skipEmptySequences } from '../../skeleton';
-import { sideFromProtocol } from '../../splits';
+import { sideFromProtocol } from '../../protocol-side';
 import type { DatasetSpec } from '../types';
 import { UTD_MHAD_CLASS_NAMES } from './classes';
 import { UTD_MHAD_PROTOCOLS, UTD_MHAD_SPLITS, UTD_MHAD_XSUB } from './splits';
@@ -150,7 +150,7 @@ export const UTD_MHAD: DatasetSpec = {
   download: 'npx fsvae download utd-mhad',
   read: (dir) => ({ sequences: readUtdMhadFolder(dir), side: sideFromProtocol(UTD_MHAD_XSUB) }),
   classes: UTD_MHAD_CLASS_NAMES,
-  splits: UTD_MHAD_SPLITS.map((s) => s.name),
+  splits: UTD_MHAD_SPLITS,
   protocols: UTD_MHAD_PROTOCOLS,
   source: 'utd-mhad',
   inspectFormat: 'utd-mhad-mat',

@@ -1,5 +1,5 @@
 /** UTD-MHAD's zero-shot splits (PURLS supplements/label_splits) and its cross-subject protocol. */
-import type { SplitDef, TrainTestProtocol } from '../../split-types';
+import type { SplitDef, TrainTestProtocol } from '../../dataset-types';
 
 const PURLS = 'PURLS supplements/label_splits';
 

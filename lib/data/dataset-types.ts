@@ -1,10 +1,15 @@
 /**
- * The shapes of split and protocol definitions, shared by the all-dataset registry (splits.ts)
- * and each dataset's own definitions (datasets/<id>/splits.ts), so that neither side imports the
- * other's module; plus the one builder they share, SMIE's random splits.
+ * What the dataset folders (datasets/<id>/) and the all-dataset views (classes.ts, splits.ts)
+ * share, so that the folders import neither view: the dataset names, the shapes of split and
+ * protocol definitions, and the one builder they share, SMIE's random splits.
  */
-import type { DatasetName } from './classes';
 import type { SkeletonSequence } from './skeleton';
+
+/** The datasets with a folder under datasets/ (a new dataset adds its name here). */
+export type RawSkeletonDataset = 'nw-ucla' | 'utd-mhad' | 'msr-action3d' | 'ntu60' | 'ntu120' | 'pku51';
+
+/** Every dataset: the raw ones and the built-in generated one. */
+export type DatasetName = RawSkeletonDataset | 'generated';
 
 export interface SplitDef {
   name: string;

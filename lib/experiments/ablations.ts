@@ -36,6 +36,19 @@ import { formatMeanStd, MeanStd } from '../eval/metrics';
 import { PairedComparison, formatInterval, pairedComparison } from '../eval/stats';
 import { FsvaeInputError } from '../util/assert';
 import { readSynseBenchmark } from '../data/synse';
+import {
+  CLEAN_PROTOCOL_NOTE,
+  FREQUENCY_ON_VECTOR_NOTE,
+  GENERATED_DATASET_NOTE,
+  MODULE_SWITCHES_NOTE,
+  PAPER_COLUMNS_NOTE,
+  TEXT_LOSSES_NOTE,
+  binomialSeNote,
+  reusedRunsNote,
+  stage2Settings,
+  sweepClaimsNote,
+  sweepObservation,
+} from './narrative/ablations';
 
 export type SweepId = 'table5-alpha' | 'table5-lambda' | 'fig4-phi' | 'fig4-bands';
 
@@ -727,11 +740,18 @@ export function sweepObservations(r: AblationResults, name: string): string[] {
       const top = s.x[s.mean.indexOf(Math.max(...s.mean))];
       const n = claims[0].comparison.n;
       lines.push(
-        `${d.prepared.textDataset} ${d.prepared.split.name}: "${sym} = ${best} is best" against the ${claims.length} other values ` +
-          `(${n} seed${n === 1 ? '' : 's'} each): ${count('supports')} supports, ${count('contradicts')} contradicts, ` +
-          `${count('inconclusive')} inconclusive${n < 2 ? ' (one seed leaves no interval)' : ''}` +
-          `${same.length ? `; ${same.map((c) => `${sym} = ${c.x}`).join(', ')} built the same module as ${sym} = ${best} (identical runs, not counted)` : ''}` +
-          `; highest mean ZSL at ${sym} = ${top}.`,
+        sweepObservation({
+          dataset: `${d.prepared.textDataset} ${d.prepared.split.name}`,
+          sym,
+          best,
+          others: claims.length,
+          n,
+          supports: count('supports'),
+          contradicts: count('contradicts'),
+          inconclusive: count('inconclusive'),
+          same: same.map((c) => c.x),
+          top,
+        }),
       );
     }
   }
@@ -851,39 +871,28 @@ export function table5Figure(r: AblationResults, which: 'alpha' | 'lambda'): Fig
 
 export function ablationNotes(r: AblationResults): string[] {
   const s2 = r.config.entries
-    .map(
-      (e) =>
-        `${resolveSplit(e.source.split).name}: ` +
-        `${e.stage2.schedule.cycles} cycles × ${e.stage2.schedule.stepsPerCycle} steps, ` +
-        `latent ${e.stage2.latentDim}, α ${e.stage2.alignment.alpha}, λ ${e.stage2.alignment.lambda}`,
+    .map((e) =>
+      stage2Settings(
+        resolveSplit(e.source.split).name,
+        e.stage2.schedule.cycles,
+        e.stage2.schedule.stepsPerCycle,
+        e.stage2.latentDim,
+        e.stage2.alignment.alpha,
+        e.stage2.alignment.lambda,
+      ),
     )
     .join('; ');
+  const samples = r.datasets.map((d) => `${d.prepared ? d.prepared.split.name : resolveSplit(d.source.split).name}: n = ${d.zslTestRows}`).join('; ');
   return [
-    'ZSL (clean) = the cycle chosen on the pseudo-unseen validation split (test set never used for a choice); val ZSL at chosen cycle = that ' +
-      "validation accuracy (at chance, 1/|val-unseen|, the choice carries no signal); ZSL (test-selected cycle) = the public code's choice of the " +
-      'best cycle on the test set, shown for comparison only.',
-    "SE 1 seed = binomial standard error of one seed's ZSL, √(p(1−p)/n) with n = the ZSL test samples " +
-      `(${r.datasets.map((d) => `${d.prepared ? d.prepared.split.name : resolveSplit(d.source.split).name}: n = ${d.zslTestRows}`).join('; ')}): ` +
-      'differences smaller than about 2 SE are noise.',
-    "paper NTU-… columns: the paper's reported ZSL on NTU-60/120 (Shift-GCN features, CLIP ViT-B/32 text). Our rows are measured on the dataset " +
-      "named in the first column; unless it is an NTU split they are NOT comparable to the paper's numbers, only the trends are.",
-    'The generated dataset is synthetic (lib/data/generator → stage 1 → 256-d features); its text comes from the USE-Lite encoder. Its numbers ' +
-      'exercise the ablations, they do not reproduce the paper.',
-    "SD on = text lb_ad_md (AL+GD+LD), off = lb (AL only); FM on = the public code's module (φ = 30, b = 30, k = 0.3) on both encoders, " +
-      'off = identity; CL on = calibrated alignment (code form, λ·α on the sigmoid means), off = MSF cross-reconstruction.',
-    'The frequency module acts on the stage-1 feature VECTOR (256-d DCT over feature channels), exactly as the public code does, not along time.',
-    'L_T1..L_T4 implement Eq. 25-28 as printed. L_T2 (Eq. 26) is log σ(·), unbounded below: minimising it pushes negatives away without limit and ' +
-      'can collapse the latent space; whatever accuracy results is reported as measured.',
-    "Identical configurations (e.g. the full model appears in Tables 3, 4, 5, 9 and Fig. 4) are trained once per dataset; 'reused run' names the row " +
-      `whose run is shown. Stage 2: ${s2}. Seeds: ${r.config.seeds.join(', ')}.`,
-    `claim / verdict (sweeps): the paper calls α = ${PAPER_SWEEP_BEST['table5-alpha']}, λ = ${PAPER_SWEEP_BEST['table5-lambda']} (Table 5) and ` +
-      `φ = ${PAPER_SWEEP_BEST['fig4-phi']}, b = ${PAPER_SWEEP_BEST['fig4-bands']} (Fig. 4) best; each other value x of a sweep is tested with ` +
-      "Δ = ZSL(paper's value) − ZSL(x), paired by seed on the same features, 95 % t-interval over seeds, in points: supports = interval above 0, " +
-      "contradicts = below 0, inconclusive = contains 0 (always with one seed). The λ sweep runs at the preset's α and the α sweep at the preset's " +
-      "λ (Stage 2 above), not at the paper's pair. A band is low when it ends at or before φ, so two thresholds between the same band edges build " +
-      "the same module: such a row repeats the paper's setting's runs exactly (every seed and cycle) and is marked 'the same module', not tested. " +
-      'Each comparison is at the 95 % level with no correction for the many comparisons of the sweeps: about 1 in 20 comparisons of settings that ' +
-      'do not differ comes out decided by chance.',
+    CLEAN_PROTOCOL_NOTE,
+    binomialSeNote(samples),
+    PAPER_COLUMNS_NOTE,
+    GENERATED_DATASET_NOTE,
+    MODULE_SWITCHES_NOTE,
+    FREQUENCY_ON_VECTOR_NOTE,
+    TEXT_LOSSES_NOTE,
+    reusedRunsNote(s2, r.config.seeds.join(', ')),
+    sweepClaimsNote(PAPER_SWEEP_BEST['table5-alpha'], PAPER_SWEEP_BEST['table5-lambda'], PAPER_SWEEP_BEST['fig4-phi'], PAPER_SWEEP_BEST['fig4-bands']),
   ];
 }
 

@@ -46,6 +46,7 @@ import {
   sequenceReader,
 } from './levers';
 import { featureCacheDir, prepareFeaturesParallel, readCacheReport, textFeaturesFor, writeCacheReport } from '../pipeline/features';
+import { AUXILIARY_EXTENSION_NOTE, AUXILIARY_MODES_NOTE, auxiliarySeedsNote } from './narrative/auxiliary-classes';
 
 export type AuxiliaryMode = 'none' | 'project' | 'joint';
 export const AUXILIARY_MODES: readonly AuxiliaryMode[] = ['none', 'project', 'joint'];
@@ -330,16 +331,7 @@ export async function runAuxiliaryClasses(opts: AuxiliaryOptions): Promise<Auxil
 }
 
 function auxiliaryNotes(seeds: readonly number[], chosen: Record<string, string>): string[] {
-  return [
-    'An extension of FS-VAE (not in the paper): the other small Kinect-v1 dataset lends its classes as extra seen classes (NW-UCLA ↔ UTD-MHAD, ' +
-      'one 20-joint layout). Every lent class that overlaps a target unseen or val-unseen class is removed (table below; lib/data/class-overlap.ts).',
-    "Modes: none = Table 1's setting; project = Table 1's stage-1 features unchanged, the lent samples passed through the same fitted extractors, " +
-      "standardised per dimension to the target's training rows (unscaled, they come out several times larger and stage 2 diverges) " +
-      "and added to stage 2's training set; joint = stage 1 fitted on the seen and lent classes together.",
-    `Each split × mode runs seeds ${seeds.join(', ')} of stage 2 (the dataset's preset, the clean protocol); stage 1 is fitted once (seed 1). ` +
-      "ZSL is on the target's unseen classes only.",
-    ...leverSelectionNotes(chosen),
-  ];
+  return [AUXILIARY_EXTENSION_NOTE, AUXILIARY_MODES_NOTE, auxiliarySeedsNote(seeds), ...leverSelectionNotes(chosen)];
 }
 
 /** Writes results/transfer_auxiliary_classes[_full].{md,csv,json} with every run's values. */

@@ -28,6 +28,19 @@ import { Row, ResultTable, writeResultTable } from '../report/table';
 import { provenance } from '../report/provenance';
 import { Random } from '../util/random';
 import { FsvaeInputError } from '../util/assert';
+import {
+  GATE_NOTE,
+  MEASURED_IN_EMBEDDING_NOTE,
+  PAPER_FIG3A_NOTE,
+  PAPER_TSNE_NOTE,
+  PER_CLASS_ACCURACY_NOTE,
+  SEPARATION_METRICS_NOTE,
+  STAGE1_REFERENCE_NOTE,
+  aheadOnlyNote,
+  meanDifferenceNote,
+  runSummaryNote,
+  tsneNote,
+} from './narrative/embedding-analysis';
 
 export interface EmbeddingEntry {
   source: DatasetSource;
@@ -712,16 +725,20 @@ export function writeEmbeddingAnalysis(r: EmbeddingAnalysisResult, backend: stri
   };
   const s = (run: VariantRun) => {
     const p = run.result.perSeed[0].gzsl.clean;
-    return (
-      `${run.variant.name}: ZSL ${pct(run.result.perSeed[0].zsl.clean)} %, ` +
-      `GZSL S ${pct(p.S)} / U ${pct(p.U)} / H ${pct(p.H)} % (clean protocol, seed ${r.config.seed})`
-    );
+    return runSummaryNote(run.variant.name, pct(run.result.perSeed[0].zsl.clean), { S: pct(p.S), U: pct(p.U), H: pct(p.H) }, r.config.seed);
   };
   const diffs = (kind: string) => r.perClassRows.filter((row) => row.kind === kind).map((row) => row['difference (points)'] as number);
   const mean = (v: number[]) => (v.length ? Math.round((10 * v.reduce((a, b) => a + b, 0)) / v.length) / 10 : NaN);
   const count = (v: number[], f: (x: number) => boolean) => v.filter(f).length;
   const dU = diffs('unseen');
   const dS = diffs('seen');
+  const counts = (d: number[]) => ({
+    mean: mean(d),
+    better: count(d, (x) => x > 0),
+    worse: count(d, (x) => x < 0),
+    equal: count(d, (x) => x === 0),
+    of: d.length,
+  });
   const skippedNote = r.skipped.length ? [`Not analysed (absent): ${r.skipped.map((m) => m.message).join('; ')}.`] : [];
   w({
     name: 'fig3_per_class',
@@ -730,19 +747,20 @@ export function writeEmbeddingAnalysis(r: EmbeddingAnalysisResult, backend: stri
     notes: [
       s(ours),
       s(base),
-      `Mean difference: unseen classes ${mean(dU)} points (${count(dU, (x) => x > 0)} better, ${count(dU, (x) => x < 0)} worse, ` +
-        `${count(dU, (x) => x === 0)} equal of ${dU.length}); seen classes ${mean(dS)} points ` +
-        `(${count(dS, (x) => x > 0)} better, ${count(dS, (x) => x < 0)} worse, ${count(dS, (x) => x === 0)} equal of ${dS.length}).`,
-      'Per-class accuracy = correct / test samples of the class after the gate routes each sample to the seen ' +
-        'or the unseen classifier (clean protocol: cycle chosen on the pseudo-unseen validation split).',
-      'The paper shows this figure for NTU-60 55/5 only and prints no values, so there is nothing ' +
-        'to put side by side; it reports Ours ≥ baseline on most seen and unseen classes.',
+      meanDifferenceNote(counts(dU), counts(dS)),
+      PER_CLASS_ACCURACY_NOTE,
+      PAPER_FIG3A_NOTE,
       ...(['unseen', 'seen'] as const)
         .map((kind) => ({ kind, d: kind === 'unseen' ? dU : dS }))
         .filter(({ d }) => d.length && count(d, (x) => x > 0) * 2 <= d.length)
-        .map(({ kind, d }) => `Unlike the paper's Fig. 3a, Ours is ahead on only ${count(d, (x) => x > 0)} of ${d.length} ${kind} classes here.`),
-      'Seen-class accuracy in GZSL also depends on the gate: a model whose samples are rarely routed to the ' +
-        'unseen classifier keeps more seen samples on the seen classifier (compare S and U of both runs above).',
+        .map(({ kind, d }) =>
+          aheadOnlyNote(
+            count(d, (x) => x > 0),
+            d.length,
+            kind,
+          ),
+        ),
+      GATE_NOTE,
       `Data: ${r.prepared.description}.`,
       ...skippedNote,
     ],
@@ -752,18 +770,11 @@ export function writeEmbeddingAnalysis(r: EmbeddingAnalysisResult, backend: stri
     title: `Fig. 3b-c in numbers: class separation of the skeleton latents μ_s (${r.config.latentSet}, ${r.prepared.split.name})`,
     rows: r.separationRows,
     notes: [
-      'Measured in the embedding itself (Euclidean distances), not in the t-SNE map; the ' +
-        'last column (k-NN in the 2-D map) only says how faithfully the picture shows it.',
-      'silhouette ∈ [−1, 1]: mean over points of (b − a)/max(a, b), a = mean distance to the own class, b = to the nearest other class; ' +
-        'k-NN = leave-one-out majority vote of the k nearest points. Both are invariant to a global scale, so latents of different models compare.',
-      `'stage-1 features' are the 256-d inputs of both VAEs (the same for both models): the reference point for what stage 2 keeps or adds.`,
-      `t-SNE: druid.js (@saehrimnir/druidjs) exact t-SNE, perplexity ${r.config.tsne.perplexity} (capped at (n−1)/3), ` +
-        `${r.config.tsne.iterations} iterations, learning rate ${r.config.tsne.learningRate}, seed ${r.config.tsne.seed}; ` +
-        `${r.maps[0]?.labels.length ?? 0} points` +
-        `${
-          r.maps[0] && r.maps[0].labels.length < (r.runs[0].result.firstSeedLatents[r.config.latentSet]?.labels.length ?? 0) ? ' (stratified subsample)' : ''
-        }.`,
-      'The paper shows t-SNE pictures for NTU-60 55/5 and claims tighter, better separated clusters for Ours; it gives no number.',
+      MEASURED_IN_EMBEDDING_NOTE,
+      SEPARATION_METRICS_NOTE,
+      STAGE1_REFERENCE_NOTE,
+      tsneNote(r.config.tsne, r.maps[0]?.labels.length, r.runs[0].result.firstSeedLatents[r.config.latentSet]?.labels.length ?? 0),
+      PAPER_TSNE_NOTE,
       s(ours),
       s(base),
       ...skippedNote,

@@ -24,6 +24,7 @@ import { readAuxiliaryResults } from './auxiliary-classes';
 import { readRegularisationResults } from './regularisation';
 import { readPartAlignmentResults } from './part-alignment';
 import { replaceReadmeBlock } from './readme-blocks';
+import { leverTargetLine, paraphrasesNote, publishedRowsNote, smallDataTargetLine } from './narrative/evidence-tables';
 
 export type { EvidenceTableId, EvidenceTableSpec } from './tables/types';
 export { EXTENSION_PARAPHRASES, OURS_PAPER_FORM } from './tables/table1-2';
@@ -60,19 +61,10 @@ export async function runEvidenceTable(ev: Evidence, id: EvidenceTableId): Promi
   const { rows, input } = await evidenceRows(ev, t.rows(), t.metric, ev.config.real ? (t.published ?? []) : [], id);
   const notes = [...evidenceNotes(ev, id)];
   if (input.specs.some((x) => x.key === 'ours-paraphrases')) {
-    notes.push(
-      `${EXTENSION_PARAPHRASES}: an extension of FS-VAE, not in the paper — the same model and preset as Ours, with each text part ` +
-        '(AL, LD, GD) of a class the mean of the USE-Lite embeddings of its text and of alternative phrasings that spell out direction, ' +
-        'temporal order and the moving body part (data/descriptions/paraphrases/, lib/text/paraphrases.ts). A row next to Ours, never instead of it.',
-    );
+    notes.push(paraphrasesNote(EXTENSION_PARAPHRASES));
   }
   if (input.published?.length) {
-    const ours = ev.config.datasets[0]?.text.kind === 'encoder' ? 'the offline USE-Lite encoder' : 'another text source';
-    notes.push(
-      `Published rows (\`published: …\`): ${input.published[0].source}, zero-shot top-1 on these same splits with CLIP text ` +
-        `and their own skeleton features (ours: ${ours} and dct-lda features). ` +
-        `They are quoted, not re-run; their split-'${ALL_SPLITS}' row is the mean of the published per-split numbers.`,
-    );
+    notes.push(publishedRowsNote(input.published[0].source, ev.config.datasets[0]?.text.kind === 'encoder', ALL_SPLITS));
   }
   notes.push(...(t.notes ?? []));
   // what the table costs from an empty cache: each distinct cell's own training time
@@ -371,15 +363,7 @@ function targetLines(t1: EvidenceTable): string[] {
     const ratio = ours.ZSL / ours.chance;
     const vsBase = base && typeof base.ZSL === 'number' ? ours.ZSL - base.ZSL : NaN;
     const half = halfWidth(ours);
-    lines.push(
-      `- ${d}: Ours is ${ratio.toFixed(2)}× chance (target ≥ 2×: ${ratio >= 2 ? 'met' : 'not met'}), ` +
-        `${
-          Number.isFinite(vsBase)
-            ? `${vsBase >= 0 ? '+' : ''}${vsBase.toFixed(1)} points against the baseline (target ≥ 0: ${vsBase >= 0 ? 'met' : 'not met'}; paired verdict below)`
-            : 'no baseline row'
-        }, ` +
-        `95 % CI half-width ${Number.isFinite(half) ? half.toFixed(1) : 'n/a'} points (target ≤ 5: ${half <= 5 ? 'met' : 'not met'}).`,
-    );
+    lines.push(smallDataTargetLine(d, ratio, vsBase, half));
   }
   return lines;
 }
@@ -424,12 +408,7 @@ export function leverLines(levers: readonly LeverSummary[]): string[] {
       if (Number(pick.ZSL) < purls) misses.purls.push(`${split} (${(Number(pick.ZSL) - purls).toFixed(1)})`);
     }
     const atLeast = n - misses.purls.length;
-    targets.push(
-      `- ${lever.name} (\`results/${lever.file}.md\`), the val-chosen mode ≥ PURLS on at least 3 of the ${n} splits ` +
-        '(USE-Lite text; PURLS uses CLIP): ' +
-        `${atLeast >= 3 ? 'met' : 'not met'} (on ${atLeast}); ≥ the published Global row: on ${n - misses.global.length} of ${n}` +
-        `${misses.global.length ? ` (below on ${misses.global.join(', ')})` : ''}.`,
-    );
+    targets.push(leverTargetLine(lever.name, lever.file, n, atLeast, misses.global));
   }
   return [...lines, '', ...targets];
 }

@@ -30,6 +30,7 @@ import { Row } from '../report/table';
 import { writeFileAtomic } from '../util/atomic-file';
 import { FsvaeInputError } from '../util/assert';
 import { Figure } from '../viz/plotly';
+import { EVIDENCE_PAPER_NOTE, EVIDENCE_RUNS_NOTE, EVIDENCE_VERDICT_NOTE, evidenceDataNote, evidenceRowsNote } from './narrative/evidence';
 
 export type EvidenceDatasetName = 'nw-ucla' | 'utd-mhad' | 'generated';
 
@@ -601,19 +602,11 @@ export function evidenceNotes(ev: Evidence, table?: string): string[] {
   const seedsText = (d: EvidenceDataset) => `seeds per split ${compactSeeds(seedsOf(c, d, table, { powered: true }))}${otherRows(d)}`;
   const data = c.datasets.map((d) => `${d.origin}; splits ${splitNames(d)}; ${seedsText(d)}; stage-2 preset ${d.stage2.name}`).join(' | ');
   return [
-    `Data: ${data}. Stage 1: ${c.stage1.name}, fitted once per split (seed 1) and shared by every stage-2 seed: ` +
-      "the intervals hold the stage-2 randomness only (the stage-1 fit's seed enters through its augmented copies and the shrinkage folds).",
-    'Each row: the clean protocol (the cycle is chosen on the pseudo-unseen validation split; the test set is never used for a choice). ' +
-      `Rows with split '${ALL_SPLITS}' average the splits (each split: mean over its seeds), n = splits × seeds; ` +
-      `the rows below them give each split alone (n = its seeds, plain t-interval). ${STRATIFIED_INTERVAL_METHOD}. ` +
-      'Comparison rows are deterministic. Chance = 1/|unseen| (averaged over the splits).',
-    "verdict: the row's claim tested with paired differences matched by split and seed (over the runs both rows have; n pairs) — " +
-      'Δ = (the side the paper says is better) − (the other side), per run, averaged like the rows and with the same stratified Welch interval, ' +
-      'in points; supports = interval above 0, contradicts = below 0, inconclusive = contains 0. No correction for the many comparisons.',
-    "paper / paper Δ: the paper's numbers on NTU-60 55/5 | 48/12 and NTU-120 110/10 | 96/24 (Shift-GCN features, CLIP text): " +
-      'another dataset and text encoder, so only the direction of a claim is comparable.',
-    "Every run's values (split, seed, row, variant, ZSL, S, U, H, test-selected ZSL, seconds, engine, code version) are in the table's JSON " +
-      '(`runs`), with the row specs and published numbers: `evidenceRowsFromRuns` recomputes every row and verdict from them.',
+    evidenceDataNote(data, c.stage1.name),
+    evidenceRowsNote(ALL_SPLITS, STRATIFIED_INTERVAL_METHOD),
+    EVIDENCE_VERDICT_NOTE,
+    EVIDENCE_PAPER_NOTE,
+    EVIDENCE_RUNS_NOTE,
   ];
 }
 

@@ -21,6 +21,19 @@ import { featureQualityRow } from '../stage1/quality';
 import { Stage1Progress } from '../stage1/train';
 import { FsvaeInputError } from '../util/assert';
 import { RAW_SKELETON_DATASETS, RawSkeletonDataset, readRawSkeletons } from '../pipeline/features';
+import {
+  DECIDING_COLUMNS_NOTE,
+  DECISION_RULE_NOTE,
+  DIAGNOSTIC_COLUMNS_NOTE,
+  NCM_METRIC_NOTE,
+  VAL_METRICS_NOTE,
+  defaultChosenStatement,
+  defaultNotChosenStatement,
+  defaultNotEvaluatedStatement,
+  evaluatedScope,
+  sensitivitySentence,
+  verdictColumnsNote,
+} from './narrative/feature-quality';
 
 export interface FeatureQualityConfig {
   datasets: RawSkeletonDataset[];
@@ -281,33 +294,47 @@ export function chooseExtractor(rows: readonly Row[], defaultExtractor = DEFAULT
   const choice = ranked[0].e;
   const n = splits.length;
   const d = stats.find((s) => s.e === defaultExtractor);
-  const evaluated = `among the evaluated extractors (${extractors.join(', ')}) on ${n} split(s)`;
+  const evaluated = evaluatedScope(extractors, n);
   let defaultStatus: FeatureChoice['defaultStatus'];
   let statement: string;
   if (!d) {
     defaultStatus = 'not evaluated';
-    statement = `val-phase choice ${evaluated}: ${choice}; the default extractor ${defaultExtractor} was not evaluated.`;
+    statement = defaultNotEvaluatedStatement(evaluated, choice, defaultExtractor);
   } else if (choice !== defaultExtractor) {
     defaultStatus = 'not the choice';
-    statement =
-      `the default extractor ${defaultExtractor} is NOT the val-phase choice ${evaluated}: ${choice} has the higher mean ` +
-      `val_pseudo_unseen_ncm (${pct(ranked[0].meanPseudo)} vs ${pct(d.meanPseudo)}); ${defaultExtractor} is first on ${d.best}/${n} splits.`;
+    statement = defaultNotChosenStatement({
+      defaultExtractor,
+      scope: evaluated,
+      choice,
+      choiceMean: pct(ranked[0].meanPseudo),
+      defaultMean: pct(d.meanPseudo),
+      defaultFirst: d.best,
+      splits: n,
+    });
   } else {
     const clear = d.best === n && 2 * d.clear >= n && 2 * d.seenTop >= n;
     defaultStatus = clear ? 'clear' : 'not clear';
     const runner = ranked[1];
-    statement =
-      `the default extractor ${defaultExtractor} is the val-phase choice ${evaluated}${clear ? ', clearly' : ', but NOT clearly'}: ` +
-      `mean val_pseudo_unseen_ncm ${pct(d.meanPseudo)}${runner ? ` vs ${pct(runner.meanPseudo)} (${runner.e})` : ''}; ` +
-      `first on ${d.best}/${n} splits, clearly on ${d.clear}/${n}; val seen-class score at least every other extractor's on ${d.seenTop}/${n}.`;
+    statement = defaultChosenStatement({
+      defaultExtractor,
+      scope: evaluated,
+      clear,
+      mean: pct(d.meanPseudo),
+      runner: runner ? { name: runner.e, mean: pct(runner.meanPseudo) } : undefined,
+      first: d.best,
+      clearlyFirst: d.clear,
+      seenTop: d.seenTop,
+      splits: n,
+    });
   }
   const rawRanked = [...stats].filter((q) => Number.isFinite(q.meanRaw)).sort((a, b) => b.meanRaw - a.meanRaw || (a.e < b.e ? -1 : 1));
   if (rawRanked.length === stats.length && rawRanked.length > 1) {
     const agrees = rawRanked[0].e === choice;
-    statement +=
-      ` Sensitivity (not deciding): without the z-scoring (val_pseudo_unseen_ncm_raw, each extractor's own Euclidean metric) ` +
-      `the first is ${rawRanked[0].e} (${rawRanked.map((q) => `${q.e} ${pct(q.meanRaw)}, first on ${q.bestRaw}/${n}`).join('; ')})` +
-      `${agrees ? ', the same as the choice' : ': the order DEPENDS on the z-scoring'}.`;
+    statement += sensitivitySentence(
+      rawRanked.map((q) => ({ name: q.e, mean: pct(q.meanRaw), first: q.bestRaw })),
+      n,
+      agrees,
+    );
   }
   const out: Row[] = ranked.map((s) => ({
     extractor: s.e,
@@ -337,25 +364,7 @@ export function writeFeatureQuality(res: FeatureQualityResult, backend: string, 
   const gcnNote = extractors.some((e) => !e.startsWith('dct-'))
     ? []
     : ['GCN extractors (shift-gcn-tiny) are not in this run: their rows need `npx fsvae features-report --preset full`.'];
-  const notes = [
-    'DECIDING columns (val phase only, the pseudo split inside the seen classes, built as stage-1 export builds ' +
-      'shift_val_{u}_r): the extractor is fitted on the val-seen classes (seen minus valUnseen), train side, minus a held-out ' +
-      '20% per class (chooseValHoldOut, seed fnv1a32("stage1-val:<seed>"); extractor seed = seed + 1). It only receives the ' +
-      "seen classes' train-side sequences: the real unseen classes and the test side are never read for these columns.",
-    "val_seen_top1: the extractor's own classifier on the held-out val-seen samples (argmax among the val-seen classes; n/a for the parameter-free " +
-      'descriptor, whose classifier is its nearest class mean val_seen_ncm). val_seen_ncm: nearest class mean (means from the val-phase training ' +
-      "rows) on the held-out val-seen samples. val_pseudo_unseen_ncm: nearest of the pseudo-unseen (val-unseen) classes' own means on their " +
-      "train-side samples (the val phase's ztest); its labels are seen classes' labels, so it is a validation criterion, not a test result.",
-    'DIAGNOSTIC columns (diag_test_*: test-side, not used for any choice): the extractor refitted on all seen classes, train side (as stage-1 ' +
-      "export's phase train); diag_test_seen_top1 / diag_test_seen_ncm on the seen classes' test side; diag_test_unseen_ncm_oracle: " +
-      "nearest of the real unseen classes' own test-side means, a CEILING read off the test labels, never a zero-shot result.",
-    "All NCM metrics: Euclidean distance after z-scoring each feature dimension with the mean and std of the phase's " +
-      'training rows, except val_pseudo_unseen_ncm_raw: the same as val_pseudo_unseen_ncm on the features as they ' +
-      "are (each extractor's own Euclidean metric; for dct-descriptor, whose features are already z-scored by the " +
-      'val-phase training rows, the two coincide). It is a SENSITIVITY check of the z-scoring and decides nothing.',
-    ...gcnNote,
-    ...res.missing.map((m) => `missing: ${m}`),
-  ];
+  const notes = [DECIDING_COLUMNS_NOTE, VAL_METRICS_NOTE, DIAGNOSTIC_COLUMNS_NOTE, NCM_METRIC_NOTE, ...gcnNote, ...res.missing.map((m) => `missing: ${m}`)];
   const a = writeResultTableWithJson(
     {
       name: 'stage1_quality',
@@ -367,25 +376,13 @@ export function writeFeatureQuality(res: FeatureQualityResult, backend: string, 
     {},
     dir,
   );
-  const decision = [
-    `VAL-PHASE DECISION: ${res.choice.statement}`,
-    'The decision uses the val_* columns only: the choice is the extractor with the highest mean over splits of ' +
-      'val_pseudo_unseen_ncm; "clear" also needs it first on every split, with a lead over the runner-up above √(sd₁² + sd₂²) ' +
-      'of their seed-stds on at least half of the splits, and its val seen-class score (val_seen_top1; the descriptor: ' +
-      "val_seen_ncm) at least every other extractor's on at least half of them. The diag_test_* columns decide nothing.",
-  ];
+  const decision = [`VAL-PHASE DECISION: ${res.choice.statement}`, DECISION_RULE_NOTE];
   const b = writeResultTableWithJson(
     {
       name: 'stage1_quality_summary',
       title: 'Stage-1 feature quality: mean ± std over seeds (percent)',
       rows: res.summary,
-      notes: [
-        ...decision,
-        `val_verdict: does the extractor's mean val_seen_top1 reach the descriptor's val_seen_ncm, and its mean ` +
-          `val_pseudo_unseen_ncm the descriptor's? val_pseudo_unseen_rank: place on val_pseudo_unseen_ncm among ` +
-          `the split's extractors ("clear": lead > √(sd₁² + sd₂²)). The default extractor is ${DEFAULT_EXTRACTOR}.`,
-        ...notes,
-      ],
+      notes: [...decision, verdictColumnsNote(DEFAULT_EXTRACTOR), ...notes],
     },
     prov,
     {

@@ -16,6 +16,15 @@ import { Random } from '../util/random';
 import { ResultTable, Row, writeResultTable } from '../report/table';
 import { provenance } from '../report/provenance';
 import { Figure } from '../viz/plotly';
+import {
+  ENERGY_IDENTITIES_NOTE,
+  ENERGY_RESCALED_NOTE,
+  GAIN_PRESETS_NOTE,
+  HIGH_FREQUENCY_GAIN_NOTE,
+  ROUNDING_NOTE,
+  TEXT_INPUT_GAIN_NOTE,
+  skeletonsNote,
+} from './narrative/frequency-analysis';
 
 export interface FrequencyAnalysisConfig {
   name: 'quick' | 'full';
@@ -355,14 +364,7 @@ export function writeFrequencyAnalysisResults(r: FrequencyAnalysisResult, backen
     name: 'frequency_energy',
     title: 'Energy preservation of the orthonormal DCT (App. F, Eq. 32) and after frequency gains (Eq. 34)',
     rows: r.energyRows,
-    notes: [
-      `Skeletons: ${r.skeletonSource}; ${r.skeletonCount} sequences, every joint × coordinate trajectory transformed along time.`,
-      'Eq. 32: E_freq = E_time. Eq. 34: energy of IDCT(g ⊙ DCT(s)) = Σ g(i)² C_i², with the reference gain profile laid over each length.',
-      'Float64 errors are at the level of rounding (~1e-15); the tfjs column is the float32 ' +
-        'FrequencyEnhancer against the float64 computation, relative to the signal RMS.',
-      'The paper states these identities; they hold to machine precision here. Eq. 34 ' +
-        'also shows the module does NOT preserve energy: it rescales it by Σ g²C²/Σ C².',
-    ],
+    notes: [skeletonsNote(r.skeletonSource, r.skeletonCount), ENERGY_IDENTITIES_NOTE, ROUNDING_NOTE, ENERGY_RESCALED_NOTE],
   });
   write({
     name: 'frequency_orthogonality',
@@ -374,13 +376,7 @@ export function writeFrequencyAnalysisResults(r: FrequencyAnalysisResult, backen
     name: 'frequency_gain_profiles',
     title: 'Gain profiles at initialisation of the frequency presets',
     rows: r.profileRows,
-    notes: [
-      'reference = the public code (φ=30, b=30, k=0.3, w=1, last coefficient untouched); paper = Eq. 2-3 as printed with φ=35 (Table 12), w=0.3, no k.',
-      'In the code the high-frequency gain is 1 − w·k·(2 − i/b) = 0.4 + 0.01·i at init: damping is strongest just ' +
-        'above φ (0.43) and weakest at the top band (0.69), the reverse of "suppressing high frequencies".',
-      'At N = 1024 or 1536 (the 1024/1536-d text inputs) the first band already ends beyond φ = 30, ' +
-        'so the reference module boosts nothing and damps every text coefficient by 0.40-0.69.',
-    ],
+    notes: [GAIN_PRESETS_NOTE, HIGH_FREQUENCY_GAIN_NOTE, TEXT_INPUT_GAIN_NOTE],
   });
   write({
     name: 'frequency_joint_energy',

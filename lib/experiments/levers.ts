@@ -20,6 +20,7 @@ import { OverlapDataset } from '../data/class-overlap';
 import { SkeletonSequence } from '../data/skeleton';
 import { SideOf } from '../stage1/input';
 import { loadSequences } from '../pipeline/features';
+import { DELTA_VS_NONE_NOTE, valScoreNote } from './narrative/levers';
 
 /** The runs' cache (shared by the levers: their 'none' runs are the same runs). */
 export function leverCacheDir(): string {
@@ -172,15 +173,7 @@ export function leverRows(runs: readonly LeverRun[], modes: readonly string[], b
 
 /** The notes every lever table shares: how the mode is chosen on validation, and how Δ is paired and bounded. */
 export function leverSelectionNotes(chosen: Record<string, string>): string[] {
-  return [
-    'val score: the final-cycle ZSL of the val phase on the pseudo-unseen classes, × their number (1 = chance), averaged over splits × seeds; ' +
-      'the mode with the best score is chosen per dataset (the test set is never used for the choice): ' +
-      Object.entries(chosen)
-        .map(([d, m]) => `${d}: ${m}`)
-        .join(', ') +
-      '.',
-    'Δ vs none: paired by split and seed; the all rows use the stratified Welch interval (each split keeps its own variance), split rows a plain t-interval.',
-  ];
+  return [valScoreNote(chosen), DELTA_VS_NONE_NOTE];
 }
 
 /** Per split: one bar per mode (test ZSL, mean and 95 % interval) and the split's chance level. */

@@ -11,6 +11,7 @@ import { BASELINE, OURS, OURS_DAGGER, Variant, VariantRun, runVariants, variantR
 import { PAPER_TABLE1_ZSL, PAPER_TABLE2_GZSL } from './paper-numbers';
 import { Row, ResultTable, writeResultTableWithJson } from '../report/table';
 import { provenance } from '../report/provenance';
+import { BASELINE_NOTE, GENERATED_DATASET_NOTE, PAPER_VALUES_NOTE, PROTOCOLS_NOTE } from './narrative/main-results';
 
 export interface BenchmarkEntry {
   source: DatasetSource;
@@ -184,12 +185,7 @@ export function writeMainResults(r: MainResults, backend: string, suffix = ''): 
     const { csv, md, json } = writeResultTableWithJson(t, prov);
     files.push(csv, md, json);
   };
-  const notes = [
-    "clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code's choice of the best cycle on the test set.",
-    'Paper values exist only for NTU-60/120 (Shift-GCN features from SynSE, CLIP ViT-B/32 text). Generated/NW-UCLA/UTD-MHAD rows have no paper counterpart.',
-    'The generated dataset is synthetic (lib/data/generator): it exercises the pipeline end to end; its numbers are not comparable to any paper table.',
-    'Baseline = MSF-GZSSAR-style: action labels only (no SD), no frequency module, cross-reconstruction alignment (no calibrated loss).',
-  ];
+  const notes = [PROTOCOLS_NOTE, PAPER_VALUES_NOTE, GENERATED_DATASET_NOTE, BASELINE_NOTE];
   w({ name: `table1_zsl${suffix}`, title: 'Table 1: zero-shot accuracy (%)', rows: r.table1, notes });
   if (r.table2.length) w({ name: `table2_gzsl${suffix}`, title: 'Table 2: generalized zero-shot S / U / H (%)', rows: r.table2, notes });
   if (r.stage1Rows.length) w({ name: `stage1_extractor${suffix}`, title: 'Stage 1 (skeleton feature extractor) on the seen classes', rows: r.stage1Rows });

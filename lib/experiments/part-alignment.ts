@@ -33,6 +33,7 @@ import { Figure } from '../viz/plotly';
 import { EvidenceDataset, codeVersion, evidencePreset } from './evidence';
 import { LeverRun, SequenceReader, leverCacheDir, leverFigure, leverRows, leverRun, leverSelectionNotes, readLeverResults, sequenceReader } from './levers';
 import { featureCacheDir, prepareFeaturesParallel, readCacheReport, textFeaturesFor, writeCacheReport } from '../pipeline/features';
+import { PART_EXTENSION_NOTE, PART_TEXT_NOTE, partSeedsNote, partSkeletonNote } from './narrative/part-alignment';
 
 export type PartMode = 'none' | 'parts-text' | 'parts-skeleton' | 'parts';
 export const PART_MODES: readonly PartMode[] = ['none', 'parts-text', 'parts-skeleton', 'parts'];
@@ -242,18 +243,7 @@ export async function runPartAlignment(opts: PartAlignmentOptions): Promise<Part
 
 function partNotes(stage1: ExtractorConfig, seeds: readonly number[], chosen: Record<string, string>): string[] {
   const parts = BODY_PARTS.map((p) => `${p} (joints ${partJoints(p).join(',')})`).join('; ');
-  return [
-    "An extension of FS-VAE (not in the paper), after PURLS's part-aware alignment: body-part descriptions next to per-part skeleton features, " +
-      'in one cross-modal VAE. PURLS uses CLIP text and its own skeleton features; ours are USE-Lite text and DCT-descriptor features.',
-    `Skeleton: Table 1's ${stage1.name} feature next to one ${stage1.name} feature per part with ${PART_FEATURE_DIM} principal axes, ` +
-      `fitted on the part's joints and the five reference joints (hip centre, spine, shoulder centre, both hips; without them the centre and the view ` +
-      `are undefined, so every part also sees the trunk's motion), the other joints set missing: ${parts}.`,
-    "Text: the preset's class text (AL, GD, LD) next to one description per body part (data/descriptions/parts/, written for this project), " +
-      'each half unit-norm. Modes: none = Table 1; parts-text = part descriptions only; parts-skeleton = part features only; parts = both.',
-    `Each split × mode runs seeds ${seeds.join(', ')} of stage 2 (the dataset's preset, the clean protocol); stage 1 is fitted once (seed 1). ` +
-      'ZSL is on the unseen classes only.',
-    ...leverSelectionNotes(chosen),
-  ];
+  return [PART_EXTENSION_NOTE, partSkeletonNote(stage1.name, PART_FEATURE_DIM, parts), PART_TEXT_NOTE, partSeedsNote(seeds), ...leverSelectionNotes(chosen)];
 }
 
 /** Writes results/transfer_part_alignment[_full].{md,csv,json} with every run's values. */

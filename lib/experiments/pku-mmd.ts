@@ -53,6 +53,17 @@ import { applyVariant, OURS, Variant } from './variants';
 import { notebookStage2 } from './main-results';
 import { PAPER_TABLE6, PAPER_TABLE6_ROWS } from './paper-numbers';
 import { randomSplitPreset, RandomSplitConfig, RandomSplitResult, runRandomSplits, storedRandomSplitRuns } from './random-splits';
+import {
+  PKU_FEATURES_HINT,
+  PKU_MMD_DOWNLOAD_HINT,
+  TABLE6_ARCHIVE_NOTE,
+  TABLE6_MISSING_NOTE,
+  TABLE6_NO_STAND_IN_NOTE,
+  TABLE6_PROTOCOL_NOTE,
+  TABLE6_TEXT_NOTE,
+  chainCheckNote,
+  table6PaperNote,
+} from './narrative/pku-mmd';
 
 /**
  * A subset of videos for quick runs: `train` train-side and `test` test-side videos, evenly spaced
@@ -105,16 +116,8 @@ export function subsampleByClassAndSide(seqs: readonly SkeletonSequence[], side:
 /** The three SMIE PKU-MMD 46/5 splits of Table 6. */
 export const PKU_TABLE6_SPLITS: readonly string[] = ['pku51-46/5-smie7', 'pku51-46/5-smie8', 'pku51-46/5-smie9'];
 
-export const PKU_MMD_DOWNLOAD_HINT =
-  "PKU-MMD cannot be fetched by a script: run 'npx fsvae download pku-mmd' for the instructions (official page " +
-  'https://www.icst.pku.edu.cn/struct/Projects/PKUMMD.html, after the agreement: the Part I "Skeleton" archive → ' +
-  'data/external/pku-mmd/PKU_Skeleton_Renew/, the "Label" archive → data/external/pku-mmd/Train_Label_PKU_final/, ' +
-  'optionally Split/cross-subject.txt → data/external/pku-mmd/Split/)';
-
-export const PKU_FEATURES_HINT =
-  'ST-GCN features of PKU-MMD 46/5 in the SynSE layout are not distributed with this project: put one sk_feats-style folder per split ' +
-  '(shift_5_r/ and shift_val_5_r/ with train.npy, ztest.npy, gtest.npy, *_label.npy, *_out.npy) under ' +
-  'data/external/pku-mmd-features/<smie7|smie8|smie9>/ or pass their paths as features: {split: path}';
+/** What to download for PKU-MMD, and where user features go (lib/experiments/narrative/pku-mmd.ts). */
+export { PKU_FEATURES_HINT, PKU_MMD_DOWNLOAD_HINT };
 
 export type Table6Source =
   /** raw PKU-MMD Part I (found with locateData('pku-mmd') unless `dir` is given). */
@@ -649,18 +652,12 @@ export function writePkuMmdResults(r: PkuMmdResult, backend: string): string[] {
   });
   const files: string[] = [];
   const notes = [
-    `Paper Table 6: PKU-MMD I 46/5, ST-GCN features "provided by [28]" (SA-DVAE), ZSL ${PAPER_TABLE6.ZSL.toFixed(1)}, S/U/H ` +
-      `${suh(PAPER_TABLE6)}; read here as the mean over the three random splits of SA-DVAE's archive, as SA-DVAE and TDSM report them ` +
-      '(SA-DVAE 66.54, TDSM 70.76 ZSL).',
-    "The archive rows use its ST-GCN features and its own split lists (each split's note names the registered SMIE split it equals). " +
-      'A mean row is the mean of the split means with a stratified 95 % interval (each split keeps its own seed variance); ' +
-      '"split means" are the three splits\' ZSL means.',
-    "clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code's choice of the best cycle on the test set.",
-    `Rows with status 'missing' were not computed here; their note says what to download. SA-DVAE's archive: npx fsvae download sadvae-resources. ` +
-      `${PKU_MMD_DOWNLOAD_HINT}.`,
-    'Text: AL + GD + LD of data/descriptions/pku-mmd.json (written for this project following ' +
-      'App. D), encoded with USE-Lite; the paper used CLIP ViT-B/32 on GPT-4 descriptions (not public).',
-    'No generated stand-in is in this table: its chain check is results/table6_chain_check.md.',
+    table6PaperNote(PAPER_TABLE6.ZSL.toFixed(1), suh(PAPER_TABLE6)),
+    TABLE6_ARCHIVE_NOTE,
+    TABLE6_PROTOCOL_NOTE,
+    TABLE6_MISSING_NOTE,
+    TABLE6_TEXT_NOTE,
+    TABLE6_NO_STAND_IN_NOTE,
   ];
   const w = (t: ResultTable) => {
     const { csv, md } = writeResultTable(t, prov);
@@ -677,10 +674,7 @@ export function writePkuMmdResults(r: PkuMmdResult, backend: string): string[] {
       name: 'table6_chain_check',
       title: 'Not Table 6: the ST-GCN chain on the generated dataset (a check that the path runs)',
       rows: r.chainCheck,
-      notes: [
-        `The '${STAND_IN_LABEL}' rows run the same chain (ST-GCN stage 1 → stages 2-4, USE-Lite text) on the built-in generated dataset; ` +
-          'they test the code path and are not comparable to the paper.',
-      ],
+      notes: [chainCheckNote(STAND_IN_LABEL)],
     });
   if (r.stage1Rows.length) w({ name: 'table6_stage1', title: 'Table 6: stage 1 (ST-GCN) on the seen classes', rows: r.stage1Rows });
   return files;

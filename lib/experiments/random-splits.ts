@@ -18,6 +18,7 @@ import { provenance } from '../report/provenance';
 import { BASELINE, OURS, OURS_DAGGER, runVariants, Variant, VariantRun } from './variants';
 import { notebookStage2 } from './main-results';
 import { PUBLISHED_RANDOM_SPLITS } from './paper-numbers';
+import { PROTOCOLS_NOTE, PUBLISHED_COLUMNS_NOTE, RANDOM_SPLIT_PROTOCOL_NOTE, meanRowNote } from './narrative/random-splits';
 
 export interface RandomSplitBenchmarkConfig {
   dataset: SadvaeBenchmark;
@@ -211,14 +212,7 @@ export function storedRandomSplitRuns(r: RandomSplitResult): unknown[] {
 /** results/<name>.{csv,md,json}: the rows, how to read them, and every run's per-seed values. */
 export function writeRandomSplitResults(r: RandomSplitResult, backend: string, name: string, notebook: string): string[] {
   const prov = provenance(backend, { notebook, mode: r.config.name, seeds: r.config.seeds.join(','), wallSeconds: r.wallSeconds });
-  const notes = [
-    'Random-split protocol (SMIE; reported by SA-DVAE and TDSM): three draws of unseen classes per benchmark, averaged. Features and split lists: ' +
-      "SA-DVAE's archive (npx fsvae download sadvae-resources); each split's note names the registered SMIE split it equals.",
-    `A mean row is the mean of the split means; ${STRATIFIED_INTERVAL_METHOD}. "split means" are the three splits' ZSL means.`,
-    "clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code's choice of the best cycle on the test set.",
-    'Published columns: SA-DVAE (ECCV 2024) and TDSM (arXiv 2411.10745) as they print them; they used CLIP text, this project ' +
-      "MSF's CLIP ViT-B/32 tables for NTU and USE-Lite on its own descriptions for PKU-MMD.",
-  ];
+  const notes = [RANDOM_SPLIT_PROTOCOL_NOTE, meanRowNote(STRATIFIED_INTERVAL_METHOD), PROTOCOLS_NOTE, PUBLISHED_COLUMNS_NOTE];
   const rows = r.rows.length ? r.rows : [{ status: 'nothing configured' }];
   const { csv, md, json } = writeResultTableWithJson({ name, title: 'Random-split protocol: ZSL and GZSL S / U / H (%)', rows, notes }, prov, {
     runs: storedRandomSplitRuns(r),

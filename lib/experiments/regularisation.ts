@@ -22,6 +22,7 @@ import { codeVersion, evidencePreset } from './evidence';
 import { LeverRun, leverCacheDir, leverFigure, leverRows, leverRun, readLeverResults } from './levers';
 import { prepareFeaturesParallel, textFeaturesFor } from '../pipeline/features';
 import { SelectionRecord, valPhaseRecords } from './small-data';
+import { regularisationExtensionNote, regularisationSelectionNote, regularisationTestNote } from './narrative/regularisation';
 
 export interface RegularisationCandidate {
   name: string;
@@ -172,20 +173,9 @@ function regularisationNotes(
   chosen: Record<string, string>,
 ): string[] {
   return [
-    "An extension of FS-VAE (not in the paper): one regularisation change at a time on top of the dataset's preset (none = the preset): " +
-      candidates
-        .filter((c) => c.name !== 'none')
-        .map((c) => `${c.name}: ${c.what}`)
-        .join('; ') +
-      '.',
-    `Selection on the val phase only: stage 2 on the val-seen classes of every registered split, seeds ${selectionSeeds.join(', ')}; ` +
-      'score = final-cycle ZSL on the pseudo-unseen classes × their number (1 = chance), averaged; the best candidate is chosen per dataset: ' +
-      Object.entries(chosen)
-        .map(([d, m]) => `${d}: ${m}`)
-        .join(', ') +
-      '.',
-    `Test: the preset and the chosen candidate, every split × seeds ${testSeeds.join(', ')} (clean protocol, stage 1 fitted once), ` +
-      'paired by split and seed; the all rows use the stratified Welch interval.',
+    regularisationExtensionNote(candidates.filter((c) => c.name !== 'none')),
+    regularisationSelectionNote(selectionSeeds, chosen),
+    regularisationTestNote(testSeeds),
   ];
 }
 

@@ -32,6 +32,14 @@ import { prepareFeatures } from '../pipeline/features';
 import { OURS, runVariants, VariantRun } from './variants';
 import { notebookStage2 } from './main-results';
 import { PAPER_TABLE7, PAPER_TABLE8_GZSL } from './paper-numbers';
+import {
+  LINEAR_CKA_NOTE,
+  SPACE_COMPOSITION_NOTE,
+  TABLE7_ENCODERS_NOTE,
+  TABLE7_PROTOCOL_NOTE,
+  USE_LITE_OURS_NOTE,
+  neighbourAgreementNote,
+} from './narrative/text-encoders';
 
 // ---------------------------------------------------------------------------------------------
 // Representation similarity
@@ -604,29 +612,15 @@ export function writeTextEncodersResults(r: TextEncodersResult, backend: string)
       title: 'Text spaces of the NTU classes: CKA and nearest-neighbour agreement',
       rows: r.similarityRows,
       notes: [
-        'Each space: one vector per class, parts concatenated and L2-normalised per class (Eq. 5); SynSE word2vec/BERT: verb and noun parts normalised ' +
-          'separately, then concatenated and normalised.',
-        'linear CKA = ⟨HKH, HLH⟩/(‖HKH‖‖HLH‖), K = XXᵀ (Kornblith et al. 2019); ' +
-          'it is biased upwards when the width is large against the class count, ' +
-          'which the random control row shows. Debiased CKA uses the unbiased HSIC (Song et al. 2012): ≈ 0 for unrelated spaces.',
-        'NN@k agreement = mean over classes of |kNN_A ∩ kNN_B|/k by cosine similarity; chance: ' +
-          `${r.chanceRows
-            .map((c) =>
-              Object.entries(c)
-                .map(([k, v]) => `${k} ${typeof v === 'number' && k !== 'classes' ? v.toFixed(3) : v}`)
-                .join(', '),
-            )
-            .join('; ')}.`,
-        'USE-Lite (our descriptions) appears only with AL+GD+LD: our AL strings equal the MSF labels.',
+        SPACE_COMPOSITION_NOTE,
+        LINEAR_CKA_NOTE,
+        neighbourAgreementNote(r.chanceRows),
+        USE_LITE_OURS_NOTE,
         ...r.spaces.skipped.map((s) => `skipped ${s.id} (${s.classes}, ${s.part}): ${s.reason}`),
       ],
     });
   }
-  const t7notes = [
-    'Paper Table 7 (ZSL) and Table 8 (GZSL): FS-VAE on the SynSE Shift-GCN features of NTU-60/120 with CLIP ViT-B/32 vs ViT-B/16 text. ' +
-      "Rows with status 'not run' need those features (see note).",
-    "clean = cycle chosen on the pseudo-unseen validation split; reference (test-selected) = the public code's choice of the best cycle on the test set.",
-  ];
+  const t7notes = [TABLE7_ENCODERS_NOTE, TABLE7_PROTOCOL_NOTE];
   if (r.table7.length)
     w({
       name: 'table7_text_encoders_ntu',

@@ -26,6 +26,21 @@ import { ResultTable, Row, writeResultTable } from '../report/table';
 import { provenance } from '../report/provenance';
 import { Figure } from '../viz/plotly';
 import { PairTermParams, pairTerm } from '../losses/pair-terms';
+import {
+  NOISE_INJECTION_NOTE,
+  NOISE_LIMITS_NOTE,
+  SUMMARY_SE_NOTE,
+  SUMMARY_SWEEPS_NOTE,
+  T2_UNBOUNDED_NOTE,
+  TERMS_DEFINITION_NOTE,
+  TERM_B_NOTE,
+  calibratedZNote,
+  derivationNote,
+  failedRunsNote,
+  monteCarloSettingNote,
+  noiseDataNote,
+  noiseTrainingNote,
+} from './narrative/theorem1';
 
 // ---------------------------------------------------------------------------------------------
 // Per-pair losses in float64
@@ -762,19 +777,11 @@ export function writeTheorem1Results(mc: Theorem1MonteCarloResult, noise: Theore
         'calibrated loss vs the per-pair summands of L_T1..L_T4',
       rows: mc.rows,
       notes: [
-        `Setting: d = ${c.dim}, P2 = N(0, σ²I), f² = μ2 = 0, f¹ at distance ‖f¹−μ₂‖ from μ2; ñ = ${c.nTilde}, n₂ = ${c.n2}, ` +
-          `n₃ = ${c.n3}; P3 = N(μ3, ${c.sigma3}²I), ‖μ3‖ = ${c.distance3}; margin m = ${c.margin}; ${c.draws} independent ` +
-          `draws of (S̃, S2, S3) per point, seed ${c.seed} (the same draws at every sweep point and for every loss).`,
-        'A = λΣ_{i∈S̃}Σ_{j∈S2} ℓ¹(i,j), C = λΣ_{i∈S2}Σ_{j∈S̃} ℓ²(i,j), B = λΣ_{i∈S̃}Σ_{j∈S3} ℓ¹(i,j); ℓ is the summand ' +
-          'of Eq. 11 (calibrated) or of Eq. 25-28 without their 1/B or λ/B weights. SE = sd over draws/√draws.',
-        'The derivation (Eq. 20-23) gives ℓ(i,j) + ℓ(j,i) = 1, hence E[ℓ] = 1/2 and E[A] = E[C] = λ·ñ·n₂/2, not 1 as Eq. 19 prints. ' +
-          `At the base setting (σ = ${c.base.sigma}, ‖f¹−μ₂‖ = ${c.base.distance}, λ = ${c.base.lambda}) the calibrated E[A] = ` +
-          `${base ? base.mean.toFixed(3) : '?'} ± ${base ? base.se.toFixed(3) : '?'} vs λñn₂/2 = ${(c.base.lambda * c.nTilde * c.n2) / 2}; ` +
-          `E[A]/(λñn₂) = ${base ? base.normalised.toFixed(4) : '?'}.`,
-        `For the calibrated loss the largest |z| over all ${calZ.length} A and C rows is ` +
-          `${Math.max(...calZ).toFixed(2)}; for T1..T4 E[ℓ] moves with σ and with ‖f¹−μ₂‖, i.e. their noisy terms ` +
-          'are not constant in expectation (E[term]/(λ·pairs) here and theorem1_terms_summary show by how much).',
-        'Term B (S̃ against S3) is not covered by Theorem 1: its expectation depends on the distributions for every loss, the calibrated one included.',
+        monteCarloSettingNote(c),
+        TERMS_DEFINITION_NOTE,
+        derivationNote(c.base, base, (c.base.lambda * c.nTilde * c.n2) / 2),
+        calibratedZNote(calZ.length, Math.max(...calZ).toFixed(2)),
+        TERM_B_NOTE,
       ],
     },
     { wallSeconds: mc.wallSeconds },
@@ -784,12 +791,7 @@ export function writeTheorem1Results(mc: Theorem1MonteCarloResult, noise: Theore
       name: 'theorem1_terms_summary',
       title: 'Is E[ℓ] = E[term]/(λ·pairs) constant along each sweep? Range over the sweep in standard errors',
       rows: mc.summaryRows,
-      notes: [
-        '(max − min)/SE uses √(SE_max² + SE_min²); the draws are shared between sweep points, which makes ' +
-          'the true SE of a difference smaller, so a few units is noise and hundreds is a real dependence.',
-        'Term C does not involve f¹ and is omitted from the distance sweep. Along λ the calibrated E[ℓ] stays 1/2 while E[A] itself scales as ' +
-          'λ·ñ·n₂/2; the per-pair T1, T3 and T4 do not involve λ, so their rows along λ are constant by construction (differences at rounding level).',
-      ],
+      notes: [SUMMARY_SE_NOTE, SUMMARY_SWEEPS_NOTE],
     },
     { wallSeconds: mc.wallSeconds },
   );
@@ -802,22 +804,12 @@ export function writeTheorem1Results(mc: Theorem1MonteCarloResult, noise: Theore
         title: 'ZSL accuracy under injected training-label noise, per alignment loss (generated features, not NTU)',
         rows: noise.rows,
         notes: [
-          `Data: generateFeatureDataset(${JSON.stringify(n.dataset)}), unseen classes [${n.unseen.join(', ')}] ` +
-            `(chance ${(100 * noise.chance).toFixed(0)}%), ${noise.trainRows} seen-class training rows.`,
-          'Noise: round(r·rows) training labels flipped to a uniformly drawn other seen class (the ' +
-            'same flips for every loss at a given rate and seed); the test samples are clean.',
-          `Stage 2: the 'quick' preset (α = 0.5, λ = 100, m = 1, lr 1e-3, batch 64) with ${n.cycles} cycles × ${n.stepsPerCycle} ` +
-            `steps (scaled schedule), latent ${n.latentDim}, alignment active at EVERY step; classifier ` +
-            `${n.classifierSamplesPerClass} latents/class, ${n.classifierSteps} steps. Reported: each run's ZSL accuracy averaged ` +
-            'over its cycles (no cycle is selected on the test set; single cycles swing by tens of points on this small problem), ' +
-            `then mean ± sample std over seeds ${n.seeds.join(', ')}; the last cycle alone in the 'last cycle' columns.`,
-          failed.length
-            ? `${failed.length} run(s) failed and are excluded from the means: ${[...new Set(failed.map((r) => `${r.loss}: ${r.error}`))].join('; ')}.`
-            : 'No run failed.',
-          'L_T2 as printed (Eq. 26: log 1/(1 + exp((neg − pos)/λ)) = −softplus((neg − pos)/λ)) is unbounded below: it decreases without limit as ' +
-            'neg − pos grows, so minimising it inflates the feature scale (for runs that complete, the last-cycle reconstruction loss column ' +
-            'shows it). The bounded soft-margin form would be +softplus((pos − neg)/λ); it is not what Eq. 26 prints, so it is not run here.',
-          "Generated features with few seeds: differences of a few points are within seed-to-seed spread; this is not the paper's NTU Table 9.",
+          noiseDataNote(JSON.stringify(n.dataset), n.unseen, (100 * noise.chance).toFixed(0), noise.trainRows),
+          NOISE_INJECTION_NOTE,
+          noiseTrainingNote(n),
+          failedRunsNote(failed),
+          T2_UNBOUNDED_NOTE,
+          NOISE_LIMITS_NOTE,
         ],
       },
       { wallSeconds: noise.wallSeconds },

@@ -51,6 +51,25 @@ import { Row, writeResultTableWithJson } from '../report/table';
 import { provenance } from '../report/provenance';
 import { Figure } from '../viz/plotly';
 import { FsvaeInputError } from '../util/assert';
+import {
+  CEILING_LOCO_NOTE,
+  CKA_NOTE,
+  CONFUSION_LAYOUT_NOTE,
+  CONFUSION_METHODS_NOTE,
+  GEOMETRY_NOTE,
+  NN_RSA_NOTE,
+  P_VALUES_NOTE,
+  RIDGE_NOTE,
+  SEEN_SHIFT_NOTE,
+  SKELETON_SIDE_NOTE,
+  closestTextFinding,
+  confusionFinding,
+  crossSideShiftFinding,
+  dataNote,
+  geometryFinding,
+  ridgeFinding,
+  textNnBoundFinding,
+} from './narrative/transfer-diagnosis';
 
 /** The text modes compared: AL, GD, LD, GD+LD and the full AL+GD+LD. */
 export const TRANSFER_TEXT_MODES: readonly string[] = ['lb', 'ad', 'md', 'ad_md', 'lb_ad_md'];
@@ -543,110 +562,109 @@ export async function runTransferDiagnosis(opts: TransferDiagnosisOptions = {}):
     const sig = s.ms.filter((m) => m.ckaP < 0.05).map((m) => textModeLabel(m.mode));
     const sigR = s.ms.filter((m) => m.rsaP < 0.05).map((m) => textModeLabel(m.mode));
     findings.push(
-      `${s.split}: text closest to the skeleton space — by CKA ${textModeLabel(bCka.mode)} ` +
-        `(${bCka.ckaAll.toFixed(3)}, permutation null ${bCka.ckaNull.toFixed(3)}, p ${bCka.ckaP.toFixed(3)}), ` +
-        `by RSA ${textModeLabel(bRsa.mode)} (ρ ${bRsa.rsaAll.toFixed(3)}, p ${bRsa.rsaP.toFixed(3)}); ` +
-        `CKA above its null at p < 0.05 for ${sig.length ? sig.join(', ') : 'no text mode'}, RSA for ${sigR.length ? sigR.join(', ') : 'no text mode'}.`,
+      closestTextFinding({
+        split: s.split,
+        ckaText: textModeLabel(bCka.mode),
+        cka: bCka.ckaAll.toFixed(3),
+        ckaNull: bCka.ckaNull.toFixed(3),
+        ckaP: bCka.ckaP.toFixed(3),
+        rsaText: textModeLabel(bRsa.mode),
+        rsa: bRsa.rsaAll.toFixed(3),
+        rsaP: bRsa.rsaP.toFixed(3),
+        ckaSignificant: sig,
+        rsaSignificant: sigR,
+      }),
     );
     const presetM = s.ms.find((m) => m.mode === s.ds.stage2.textMode) ?? s.ms[s.ms.length - 1];
+    const ridgeAccs = s.ms.map((m) => m.ridge.testAccuracy);
+    const ceilings = s.ms.map((m) => m.upper.accuracy);
     findings.push(
-      `${s.split}: ridge ZSL (α on val) is best with ${textModeLabel(bRidge.mode)} (${fmtPct(bRidge.ridge.testAccuracy)}; ` +
-        `range ${fmtPct(Math.min(...s.ms.map((m) => m.ridge.testAccuracy)))}–${fmtPct(Math.max(...s.ms.map((m) => m.ridge.testAccuracy)))} over text modes), ` +
-        `chance ${fmtPct(s.chance)}, NCM oracle ${fmtPct(s.ncm)}; the all-class ceiling of a linear text map (labelled) is ` +
-        `${fmtPct(Math.min(...s.ms.map((m) => m.upper.accuracy)))}–${fmtPct(Math.max(...s.ms.map((m) => m.upper.accuracy)))} over text modes` +
-        `${
-          Math.min(...s.ms.map((m) => m.upper.accuracy)) > Math.max(...s.ms.map((m) => m.ridge.testAccuracy)) + 0.2
-            ? ': every text mode can carry the class means once every class is labelled, so what fails is generalising the map from the seen classes, ' +
-              'not its capacity'
-            : ''
-        }.`,
+      ridgeFinding({
+        split: s.split,
+        bestText: textModeLabel(bRidge.mode),
+        best: fmtPct(bRidge.ridge.testAccuracy),
+        ridgeMin: fmtPct(Math.min(...ridgeAccs)),
+        ridgeMax: fmtPct(Math.max(...ridgeAccs)),
+        chance: fmtPct(s.chance),
+        ncm: fmtPct(s.ncm),
+        ceilingMin: fmtPct(Math.min(...ceilings)),
+        ceilingMax: fmtPct(Math.max(...ceilings)),
+        lowestCeiling: Math.min(...ceilings),
+        highestRidge: Math.max(...ridgeAccs),
+      }),
     );
     findings.push(
-      `${s.split}: cross-side shift — seen test-side rows classified by train-side seen means ${fmtPct(s.shift.trainMeans)} ` +
-        `vs by their own test-side means ${fmtPct(s.shift.ownMeans)}; the ridge map (${textModeLabel(presetM.mode)}) fitted on the seen classes' ` +
-        `test-side rows instead of their training rows gives ${fmtPct(presetM.ridgeTestSide)} (vs ${fmtPct(presetM.ridge.testAccuracy)}). ` +
-        'LOCO map (each unseen prototype from a map fitted on all other classes, other unseen means included; best α): ' +
-        `${s.ms.map((m) => `${textModeLabel(m.mode)} ${fmtPct(m.loco.accuracy)}`).join(', ')}` +
-        `${
-          bLoco.loco.accuracy < s.chance
-            ? ' — below chance for every text mode: a prototype lands on the means of its text neighbours, whose samples it then takes'
-            : ''
-        }.`,
+      crossSideShiftFinding({
+        split: s.split,
+        trainMeans: fmtPct(s.shift.trainMeans),
+        ownMeans: fmtPct(s.shift.ownMeans),
+        presetText: textModeLabel(presetM.mode),
+        testSide: fmtPct(presetM.ridgeTestSide),
+        ridge: fmtPct(presetM.ridge.testAccuracy),
+        loco: s.ms.map((m) => ({ text: textModeLabel(m.mode), accuracy: fmtPct(m.loco.accuracy) })),
+        bestLoco: bLoco.loco.accuracy,
+        chance: s.chance,
+      }),
     );
     const bestR = best(s.ms, (m) => m.ridge.testAccuracy);
     findings.push(
-      `${s.split}: geometry of the stage-1 class means — seen means (train side) pairwise-distance CV ${s.span.seenDistanceCv.toFixed(3)}` +
-        `${
-          s.span.seenDistanceCv < 0.1
-            ? ' (below 0.1: close to a regular simplex, every seen class about equally far from every other, so the seen classes offer little ' +
-              'relational structure for a text map to learn)'
-            : ''
-        }` +
-        `, unseen means (test side) CV ${Number.isFinite(s.span.unseenDistanceCv) ? s.span.unseenDistanceCv.toFixed(3) : 'n/a'}; ` +
-        `the unseen means lie ${s.span.normRatio.toFixed(1)}× as far from the seen centre as the seen means. ` +
-        `A linear text map fitted on the seen means only outputs prototypes in their ${s.span.rank}-d affine span (of ${s.span.dim} dimensions), ` +
-        `which holds ${fmtPct(1 - s.span.spreadOutsideFraction)} of the unseen means' spread; ` +
-        `NCM with the unseen means projected onto that span still reaches ${fmtPct(s.span.inSpanAccuracy)} (oracle ${fmtPct(s.ncm)}): ` +
-        `the span costs ${(100 * (s.ncm - s.span.inSpanAccuracy)).toFixed(1)} points, ` +
-        `and the remaining ${(100 * (s.span.inSpanAccuracy - bestR.ridge.testAccuracy)).toFixed(1)} points down to the best ridge map ` +
-        `(${fmtPct(bestR.ridge.testAccuracy)}, ${textModeLabel(bestR.mode)}) are lost where the text places the prototypes inside the span.`,
+      geometryFinding({
+        split: s.split,
+        seenDistanceCv: s.span.seenDistanceCv,
+        unseenDistanceCv: s.span.unseenDistanceCv,
+        normRatio: s.span.normRatio.toFixed(1),
+        rank: s.span.rank,
+        dim: s.span.dim,
+        spreadInSpan: fmtPct(1 - s.span.spreadOutsideFraction),
+        inSpan: fmtPct(s.span.inSpanAccuracy),
+        ncm: fmtPct(s.ncm),
+        spanCost: (100 * (s.ncm - s.span.inSpanAccuracy)).toFixed(1),
+        remaining: (100 * (s.span.inSpanAccuracy - bestR.ridge.testAccuracy)).toFixed(1),
+        bestRidge: fmtPct(bestR.ridge.testAccuracy),
+        bestText: textModeLabel(bestR.mode),
+      }),
     );
     const nnU = s.ms.filter((m) => Number.isFinite(m.nnUnseen));
     if (nnU.length)
       findings.push(
-        `${s.split}: text NN bound over the unseen classes (nearest unseen class in text = nearest in skeleton space): ` +
-          `${nnU.map((m) => `${textModeLabel(m.mode)} ${fmtPct(m.nnUnseen)}`).join(', ')} (chance ${fmtPct(nnU[0].nnChanceUnseen)}).`,
+        textNnBoundFinding(
+          s.split,
+          nnU.map((m) => ({ text: textModeLabel(m.mode), accuracy: fmtPct(m.nnUnseen) })),
+          fmtPct(nnU[0].nnChanceUnseen),
+        ),
       );
   }
   for (const c of confusions) {
     const fail = c.perClass.filter((p) => p.accuracy < 0.5).sort((a, b) => a.accuracy - b.accuracy);
     const ok = c.perClass.filter((p) => p.accuracy >= 0.5);
     findings.push(
-      `${c.split}, ${c.method}: ZSL ${fmtPct(c.accuracy)}; ${fail.length}/${c.classes.length} unseen classes below 50 %: ` +
-        `${
-          fail.length
-            ? fail
-                .map((p) => `${p.name} ${fmtPct(p.accuracy)}${p.takenFor !== null ? ` → taken for ${p.takenForName} (${fmtPct(p.takenForShare)})` : ''}`)
-                .join('; ')
-            : 'none'
-        }` +
-        `${ok.length ? `; recognised: ${ok.map((p) => `${p.name} ${fmtPct(p.accuracy)}`).join(', ')}` : ''}.`,
+      confusionFinding({
+        split: c.split,
+        method: c.method,
+        zsl: fmtPct(c.accuracy),
+        classes: c.classes.length,
+        failing: fail.map((p) => ({
+          name: p.name,
+          accuracy: fmtPct(p.accuracy),
+          takenFor: p.takenFor,
+          takenForName: p.takenForName,
+          takenForShare: fmtPct(p.takenForShare),
+        })),
+        recognised: ok.map((p) => ({ name: p.name, accuracy: fmtPct(p.accuracy) })),
+      }),
     );
   }
 
   const notes = [
-    `Data: ${origins.join(' | ')}. Stage 1: ${config.stage1.name} (seed 1, the evidence tables' stage-1 cache). ` +
-      `Text: ${config.datasets.map((d) => `${d.name} ${d.text.kind === 'encoder' ? (d.text.id ?? 'use-lite') : d.text.kind}`).join(', ')}; ` +
-      'modes AL = action label (lb), GD = global description (ad), LD = local description (md), combined by Eq. 5.',
-    "Skeleton side: class means of the stage-1 features z-scored with the seen training rows' mean and " +
-      'std (as the ridge reference); seen classes from the training rows (train side), unseen classes ' +
-      'from the ztest rows (test side, uses test labels: a diagnostic, never a zero-shot result).',
-    'CKA: linear CKA (Kornblith et al. 2019) of the class text rows against those class means over all classes; null mean and p: the text rows ' +
-      'shuffled over the classes (permutation test, one-sided). Linear CKA is biased upwards when the widths exceed the number of classes; ' +
-      'the debiased CKA (unbiased HSIC) is ≈ 0 for unrelated spaces. The linear kernel weighs each class by its squared norm: where a few ' +
-      'unseen means lie far out (UTD-MHAD, see the geometry table), CKA over all classes mostly measures those classes, and can fall below ' +
-      'its null; RSA (ranks of cosine distances) is not weighted so. CKA unseen: over the unseen classes only (n/a below 3 classes).',
-    'NN agree: fraction of classes whose nearest other class (cosine) is the same in text and skeleton space. ' +
-      'RSA ρ: Spearman correlation of the pairwise cosine distances of the two spaces; p: Mantel permutation test. ' +
-      '"text NN bound (unseen)": the same NN agreement within the unseen classes (n/a below 3 unseen classes).',
-    'ridge: the ridge reference (text → seen class mean, α chosen on the val phase, nearest predicted unseen prototype). ' +
-      '"ridge, seen means test side": the same map and α fitted on the seen classes\' test-side rows (gtest, also ' +
-      'z-scored with their statistics; uses seen test labels) — removes the train/test side shift from the fit.',
-    "all-class ceiling: the ridge map fitted on ALL classes (seen training means and the unseen classes' own test-side means; uses test " +
-      'labels), best α of the grid: a labelled ceiling of a linear text map; with α → 0 it interpolates the means (text width ≥ classes − 1) ' +
-      "and tends to the NCM oracle. LOCO map: each unseen class's prototype predicted by a ridge map fitted on all OTHER classes (other " +
-      "unseen classes' test means included), best α of the grid; NOT a ceiling: with little shrinkage a prototype lands near the means of " +
-      'the classes whose text is closest, so it falls below the zero-shot map when text neighbours are not skeleton neighbours.',
-    'Geometry (one row per split): distance CV = std/mean of the pairwise Euclidean distances between class means (0 = regular simplex). ' +
-      'A ridge (or any linear) text map fitted on the seen class means outputs prototypes in the affine span of those means ' +
-      '(p̄ + Σ c_i(μ_i − p̄), the dual form); "outside seen span" is the share of the unseen means\' squared offset from p̄ orthogonal to that ' +
-      'span, "spread outside" the same for the unseen means centred on their own mean (what separates them; a common offset does not ' +
-      'count); "in-span NCM" classifies the unseen test rows by the unseen means projected onto the span (labelled). For reference, ' +
-      'directions drawn at random in the feature space keep rank/width of their energy in a span of that rank.',
-    'p-values are per test (5 text modes × splits, no multiple-comparison correction); with 10 classes (NW-UCLA) the permutation nulls are wide.',
-    "seen NCM train→test: the seen classes' test-side rows (gtest) classified among the seen classes by their " +
-      'train-side means, against their own test-side means — the shift between the train and test sides ' +
-      '(cross-view on NW-UCLA, cross-subject on UTD-MHAD) that any map fitted on train-side means meets.',
+    dataNote(origins, config.stage1.name, config.datasets),
+    SKELETON_SIDE_NOTE,
+    CKA_NOTE,
+    NN_RSA_NOTE,
+    RIDGE_NOTE,
+    CEILING_LOCO_NOTE,
+    GEOMETRY_NOTE,
+    P_VALUES_NOTE,
+    SEEN_SHIFT_NOTE,
   ];
   return {
     rows,
@@ -725,15 +743,7 @@ export function writeTransferDiagnosis(
       name: 'transfer_confusion',
       title: 'Unseen-class confusion of the ridge map and FS-VAE (preset text mode): per unseen class, its accuracy and what it is taken for',
       rows: r.confusionRows,
-      notes: [
-        ...confusionFindings.map((f) => `Finding: ${f}`),
-        'Rows = true class, columns = predicted class, over the unseen classes of the split in ascending id order (the order ' +
-          'of the rows of each split and method). "taken for": the wrong class its samples are most often predicted as.',
-        "ridge map: the ridge reference with the dataset preset's text mode and the α chosen on the val phase. FS-VAE: " +
-          "the dataset's stage-2 preset, one seed, the clean protocol's cycle (chosen on the pseudo-unseen val split); " +
-          "predictions = argmax of the stage-3 unseen classifier's softmax on ztest, as returned by runZeroShotSeeds.",
-        r.notes[0],
-      ],
+      notes: [...confusionFindings.map((f) => `Finding: ${f}`), CONFUSION_LAYOUT_NOTE, CONFUSION_METHODS_NOTE, r.notes[0]],
     },
     prov,
     { confusions: r.confusions, figures: r.figures },

@@ -1,0 +1,16 @@
+// Texts of lib/experiments/levers.ts: the notes every lever table shares (results/transfer_part_alignment*, transfer_auxiliary_classes*).
+
+/** How a lever's mode is chosen on validation; `chosen`: the mode chosen per dataset. */
+export function valScoreNote(chosen: Readonly<Record<string, string>>): string {
+  return (
+    'val score: the final-cycle ZSL of the val phase on the pseudo-unseen classes, × their number (1 = chance), averaged over splits × seeds; ' +
+    'the mode with the best score is chosen per dataset (the test set is never used for the choice): ' +
+    Object.entries(chosen)
+      .map(([d, m]) => `${d}: ${m}`)
+      .join(', ') +
+    '.'
+  );
+}
+
+export const DELTA_VS_NONE_NOTE =
+  'Δ vs none: paired by split and seed; the all rows use the stratified Welch interval (each split keeps its own variance), split rows a plain t-interval.';

@@ -27,8 +27,8 @@ import { classTextFeatures } from '../text/cache';
 import { randomTextFeatures } from '../text/random';
 import { ZeroShotData } from './zero-shot';
 import { FsvaeInputError } from '../util/assert';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { BackendName, getBackendInfo, initBackend } from '../runtime/backend';
+import { getBackendInfo } from '../runtime/backend';
+import { runWorkerJob, serveWorkerJob } from '../runtime/worker-job';
 import { canRunPhasesInParallel } from './phase-worker';
 import { sha256Hex, writeFileAtomic } from '../util/atomic-file';
 
@@ -395,59 +395,35 @@ export async function prepareFeaturesParallel(src: DatasetSource, opts: PrepareO
   };
 }
 
+const STAGE1_JOB = 'stage-1';
+
 interface Stage1WorkerJob {
   source: DatasetSource;
   split: BenchmarkSplit;
   stage1: ExtractorConfig;
   seed: number;
   outDir: string;
-  backend: BackendName;
 }
 
-function exportStage1InWorker(job: Omit<Stage1WorkerJob, 'backend'>): Promise<Stage1ExportReport> {
-  const full: Stage1WorkerJob = { ...job, backend: getBackendInfo()?.name ?? 'wasm' };
-  return new Promise((resolve, reject) => {
-    const w = new Worker(__filename, { workerData: { fsvaeStage1Job: full } });
-    let done = false;
-    w.on('message', (m: { ok: boolean; report?: Stage1ExportReport; error?: string }) => {
-      done = true;
-      if (m.ok) resolve(m.report!);
-      else reject(new Error(m.error));
-    });
-    w.on('error', (e) => {
-      done = true;
-      reject(e);
-    });
-    w.on('exit', (code) => {
-      if (!done) reject(new Error(`stage-1 worker exited with code ${code}`));
-    });
+/** The val phase's stage-1 export in a worker thread, on the main thread's backend (wasm when none is chosen yet). */
+function exportStage1InWorker(job: Stage1WorkerJob): Promise<Stage1ExportReport> {
+  return runWorkerJob<Stage1WorkerJob, Stage1ExportReport>(__filename, STAGE1_JOB, getBackendInfo()?.name ?? 'wasm', job);
+}
+
+serveWorkerJob<Stage1WorkerJob, Stage1ExportReport>(STAGE1_JOB, (job) => {
+  const loaded = loadSequences(job.source);
+  if ('missing' in loaded) throw new Error(loaded.message);
+  return exportStage1Features({
+    sequences: loaded.sequences,
+    split: job.split,
+    numClasses: job.split.numClasses,
+    side: loaded.side,
+    outDir: job.outDir,
+    config: job.stage1,
+    seed: job.seed,
+    phases: ['val'],
   });
-}
-
-if (!isMainThread && parentPort && (workerData as { fsvaeStage1Job?: Stage1WorkerJob } | undefined)?.fsvaeStage1Job) {
-  const job = (workerData as { fsvaeStage1Job: Stage1WorkerJob }).fsvaeStage1Job;
-  const port = parentPort;
-  (async () => {
-    try {
-      await initBackend({ prefer: job.backend, strict: true, quiet: true });
-      const loaded = loadSequences(job.source);
-      if ('missing' in loaded) throw new Error(loaded.message);
-      const report = exportStage1Features({
-        sequences: loaded.sequences,
-        split: job.split,
-        numClasses: job.split.numClasses,
-        side: loaded.side,
-        outDir: job.outDir,
-        config: job.stage1,
-        seed: job.seed,
-        phases: ['val'],
-      });
-      port.postMessage({ ok: true, report });
-    } catch (e) {
-      port.postMessage({ ok: false, error: (e as Error).stack ?? String(e) });
-    }
-  })();
-}
+});
 
 export type TextSourceSpec =
   /** an encoder from lib/text (default: USE-Lite, offline); `paraphrases`: the several-descriptions extension (lib/text/paraphrases.ts). */

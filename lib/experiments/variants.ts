@@ -3,7 +3,8 @@
  * frequency module (FM), which alignment loss (CL), and hyper-parameters (α, λ, φ, b). Every table
  * of notebooks 03-07 is a list of variants run through the same stages 2-4.
  */
-import { frequencyConfig, FrequencyPresetName } from '../frequency/enhancer';
+import { FrequencyPresetName } from '../frequency/enhancer';
+import { ConfigEdit, editConfig } from '../train/overrides';
 import { AlignmentLossName, FsvaeConfig } from '../train/config';
 import { CycleRecord, Stage2Engine, Stage2Progress } from '../train/stage2';
 import { Protocol, runZeroShotBenchmark, stage2EnginesUsed, ZeroShotBenchmarkResult, GateConfig } from '../pipeline/zero-shot';
@@ -31,23 +32,22 @@ export const OURS_DAGGER: Variant = { name: 'Ours† (only w_i)', textMode: 'lb_
 /** MSF-GZSSAR-style baseline: labels only (no SD), no FM, cross-reconstruction alignment (no CL). */
 export const BASELINE: Variant = { name: 'Baseline (no SD, FM, CL)', textMode: 'lb', frequency: 'off', alignment: 'cross-reconstruction' };
 
+/** A variant as config edits, the same edits `--set` makes (lib/train/overrides.ts). */
+export function variantEdits(v: Variant): ConfigEdit[] {
+  const edits: ConfigEdit[] = [];
+  if (v.textMode) edits.push(['textMode', v.textMode]);
+  if (v.frequency) edits.push(['frequency', v.frequency]);
+  if (v.phi !== undefined) edits.push(['frequency.phi', v.phi]);
+  if (v.bands !== undefined) edits.push(['frequency.bands', v.bands]);
+  if (v.alignment) edits.push(['alignment.loss', v.alignment]);
+  if (v.alpha !== undefined) edits.push(['alignment.alpha', v.alpha]);
+  if (v.lambda !== undefined) edits.push(['alignment.lambda', v.lambda]);
+  return edits;
+}
+
+/** `base` with the variant's edits (a named frequency module with φ/b edits keeps its name while they equal its own). */
 export function applyVariant(base: FsvaeConfig, v: Variant): FsvaeConfig {
-  const cfg: FsvaeConfig = structuredClone(base);
-  if (v.textMode) cfg.textMode = v.textMode;
-  const bandOverrides = { ...(v.phi !== undefined ? { phi: v.phi } : {}), ...(v.bands !== undefined ? { bands: v.bands } : {}) };
-  // a named frequency preset (with φ/b edits), or φ/b edits of the base preset's module
-  const frequency = (current: FsvaeConfig['skeletonFrequency']) =>
-    v.frequency
-      ? frequencyConfig(v.frequency, bandOverrides)
-      : Object.keys(bandOverrides).length
-        ? { ...current, ...bandOverrides, preset: 'custom' as const }
-        : current;
-  cfg.skeletonFrequency = frequency(cfg.skeletonFrequency);
-  cfg.textFrequency = frequency(cfg.textFrequency);
-  if (v.alignment) cfg.alignment.loss = v.alignment;
-  if (v.alpha !== undefined) cfg.alignment.alpha = v.alpha;
-  if (v.lambda !== undefined) cfg.alignment.lambda = v.lambda;
-  return cfg;
+  return editConfig(base, variantEdits(v));
 }
 
 export interface VariantRun {

@@ -1,17 +1,20 @@
 /**
- * `--set key=value` overrides of a preset: dotted paths into the config object (a FsvaeConfig, or
- * a stage-1 extractor config),
- * each value parsed and checked against the field it replaces (numbers stay finite numbers,
- * booleans true/false, named choices one of their names). `frequency.<field>` sets the field on
- * both encoders' frequency modules (the code builds them alike). Any edited frequency module is
- * marked preset 'custom'.
+ * Editing a preset: the one operation behind `--set key=value` and the tables' Variants
+ * (lib/experiments/variants.ts). An edit is a dotted path into the config object (a FsvaeConfig,
+ * or a stage-1 extractor config) and its value; from the command line each value is parsed and
+ * checked against the field it replaces (numbers stay finite numbers, booleans true/false, named
+ * choices one of their names). `frequency=<preset>` puts that frequency module on both encoders;
+ * `frequency.<field>` sets the field on both (the code builds them alike). A module whose fields
+ * were edited is labelled 'custom', unless a preset chosen in the same edits still matches it.
  */
 import { FsvaeConfig } from './config';
+import { FREQUENCY_PRESETS, FrequencyConfig, FrequencyPresetName, frequencyConfig } from '../frequency/enhancer';
 import { ALIGNMENT_LOSSES } from '../losses/alignment';
 import { parseTextMode } from '../text/compose';
 import { FsvaeInputError } from '../util/assert';
 
 const CHOICES: Record<string, readonly string[]> = {
+  frequency: Object.keys(FREQUENCY_PRESETS),
   'alignment.loss': ALIGNMENT_LOSSES,
   'alignment.when': ['window', 'always'],
   decoderActivation: ['relu', 'linear'],
@@ -47,6 +50,8 @@ export function settablePaths(cfg: object): { path: string; type: string; value:
     }
   };
   walk(cfg as unknown as Record<string, unknown>, '');
+  const both = cfg as Partial<FsvaeConfig>;
+  if (both.skeletonFrequency && both.textFrequency) out.push({ path: 'frequency', type: 'string', value: both.skeletonFrequency.preset });
   return out;
 }
 
@@ -74,21 +79,69 @@ function setPath(obj: Record<string, unknown>, parts: string[], value: unknown):
   o[parts[parts.length - 1]] = value;
 }
 
+export type ConfigValue = number | boolean | string;
+
+/** One edit of a config: a dotted path (or `frequency`, `frequency.<field>`) and its new value. */
+export type ConfigEdit = readonly [path: string, value: ConfigValue];
+
+const FREQUENCY_MODULES = ['skeletonFrequency', 'textFrequency'] as const;
+type FrequencyModule = (typeof FREQUENCY_MODULES)[number];
+
+function targetsOf(key: string): string[] {
+  return key.startsWith('frequency.') ? FREQUENCY_MODULES.map((m) => `${m}.${key.slice('frequency.'.length)}`) : [key];
+}
+
+function matchesPreset(m: FrequencyConfig, name: FrequencyPresetName): boolean {
+  const preset = FREQUENCY_PRESETS[name] as unknown as Record<string, unknown>;
+  return Object.entries(m).every(([k, v]) => k === 'preset' || v === preset[k]);
+}
+
 /**
- * A copy of `cfg` with the overrides applied ('key=value' strings), and the overrides as parsed.
- * Unknown keys, values of the wrong type and unknown choices are errors that list what is valid.
+ * A copy of `cfg` with the edits applied in order (the values already checked; applyOverrides
+ * checks them for the command line). The one way a preset is edited, by `--set` and by Variants.
  */
-export function applyOverrides<T extends object>(cfg: T, sets: readonly string[]): { config: T; overrides: Record<string, number | boolean | string> } {
-  const out = structuredClone(cfg);
-  const overrides: Record<string, number | boolean | string> = {};
+export function editConfig<T extends object>(cfg: T, edits: readonly ConfigEdit[]): T {
+  const out = structuredClone(cfg) as unknown as Record<string, unknown>;
+  const chosen: Partial<Record<FrequencyModule, FrequencyPresetName>> = {};
+  const edited = new Set<FrequencyModule>();
+  for (const [key, value] of edits) {
+    if (key === 'frequency') {
+      for (const m of FREQUENCY_MODULES) {
+        out[m] = frequencyConfig(value as FrequencyPresetName);
+        chosen[m] = value as FrequencyPresetName;
+      }
+      continue;
+    }
+    for (const t of targetsOf(key)) {
+      setPath(out, t.split('.'), value);
+      const m = t.split('.')[0] as FrequencyModule;
+      if (FREQUENCY_MODULES.includes(m)) edited.add(m);
+    }
+  }
+  for (const m of edited) {
+    const module = out[m] as FrequencyConfig;
+    const name = chosen[m];
+    module.preset = name && matchesPreset(module, name) ? name : 'custom';
+  }
+  return out as unknown as T;
+}
+
+/**
+ * A copy of `cfg` with the overrides applied ('key=value' strings, through editConfig), and the
+ * overrides as parsed. Unknown keys, values of the wrong type and unknown choices are errors that
+ * list what is valid.
+ */
+export function applyOverrides<T extends object>(cfg: T, sets: readonly string[]): { config: T; overrides: Record<string, ConfigValue> } {
+  const overrides: Record<string, ConfigValue> = {};
+  const edits: ConfigEdit[] = [];
   const known = new Map(settablePaths(cfg).map((p) => [p.path, p.value]));
   for (const s of sets) {
     const eq = s.indexOf('=');
     if (eq < 1) throw new FsvaeInputError(`--set '${s}': write key=value, e.g. --set skeletonFrequency.phi=35.`);
     const key = s.slice(0, eq).trim();
     const raw = s.slice(eq + 1).trim();
-    const targets = key.startsWith('frequency.') ? [`skeletonFrequency.${key.slice(10)}`, `textFrequency.${key.slice(10)}`] : [key];
-    for (const t of targets) {
+    let value: ConfigValue | undefined;
+    for (const t of targetsOf(key)) {
       if (!known.has(t)) {
         throw new FsvaeInputError(
           `--set ${key}: no such setting in preset '${(cfg as { name?: string }).name ?? '?'}'. ` +
@@ -97,12 +150,10 @@ export function applyOverrides<T extends object>(cfg: T, sets: readonly string[]
               .join(', ')} (and frequency.<field> for both encoders).`,
         );
       }
-      const v = parseValue(key.startsWith('frequency.') ? key : t, raw, known.get(t));
-      setPath(out as unknown as Record<string, unknown>, t.split('.'), v);
-      const freq = t.split('.')[0];
-      if (freq === 'skeletonFrequency' || freq === 'textFrequency') (out as unknown as FsvaeConfig)[freq].preset = 'custom';
-      overrides[t] = v;
+      value = parseValue(key.startsWith('frequency.') ? key : t, raw, known.get(t));
+      overrides[t] = value;
     }
+    edits.push([key, value!]);
   }
-  return { config: out, overrides };
+  return { config: editConfig(cfg, edits), overrides };
 }

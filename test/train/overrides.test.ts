@@ -7,6 +7,8 @@ import { applyOverrides, settablePaths } from '../../lib/train/overrides';
 import { fsvaePreset } from '../../lib/train/config';
 import { stage2Model } from '../../lib/train/stage2';
 import { extractorConfig } from '../../lib/stage1/extractors';
+import { frequencyConfig } from '../../lib/frequency/enhancer';
+import { applyVariant, variantEdits } from '../../lib/experiments/variants';
 
 test('--set is repeatable; φ from the command line reaches the skeleton and text enhancers', async () => {
   await tf.setBackend('cpu');
@@ -46,4 +48,30 @@ test('--set refuses unknown keys, wrong types and unknown choices, naming what i
   const keys = settablePaths(ex).map((p) => p.path);
   assert.ok(keys.length > 0);
   assert.throws(() => parseFlags(['--preset', 'a', '--preset', 'b'], { preset: 'string' }), /given twice/);
+});
+
+test('--set and Variants are one operation: the same edits give the same config, labels included', () => {
+  const base = fsvaePreset('quick');
+  // a named module on both encoders; φ/b edited with it keep its name while they equal its own values
+  const named = applyOverrides(base, ['frequency=learnable-only']).config;
+  assert.deepEqual(named.skeletonFrequency, frequencyConfig('learnable-only'));
+  assert.deepEqual(named.textFrequency, frequencyConfig('learnable-only'));
+  assert.equal(applyOverrides(base, ['frequency=learnable-only', 'frequency.phi=30']).config.textFrequency.preset, 'learnable-only');
+  const moved = applyOverrides(base, ['frequency=learnable-only', 'frequency.phi=35']).config;
+  assert.deepEqual([moved.skeletonFrequency.preset, moved.skeletonFrequency.phi, moved.skeletonFrequency.mode], ['custom', 35, 'learnable-only']);
+  // a field edited without naming a module is 'custom', even at the preset's own value
+  assert.equal(applyOverrides(base, ['frequency.phi=30']).config.skeletonFrequency.preset, 'custom');
+  assert.throws(() => applyOverrides(base, ['frequency=fancy']), /frequency must be one of reference, paper, learnable-only, off/);
+  // a Variant is the same list of edits
+  const v = { name: 'φ = 35', textMode: 'lb', frequency: 'reference' as const, phi: 35, alignment: 'triplet-T3' as const, alpha: 0.2 };
+  assert.deepEqual(variantEdits(v), [
+    ['textMode', 'lb'],
+    ['frequency', 'reference'],
+    ['frequency.phi', 35],
+    ['alignment.loss', 'triplet-T3'],
+    ['alignment.alpha', 0.2],
+  ]);
+  const sets = ['textMode=lb', 'frequency=reference', 'frequency.phi=35', 'alignment.loss=triplet-T3', 'alignment.alpha=0.2'];
+  assert.deepEqual(applyVariant(base, v), applyOverrides(base, sets).config);
+  assert.deepEqual(applyVariant(base, { name: 'b', frequency: 'reference', bands: 30 }).skeletonFrequency, frequencyConfig('reference'));
 });

@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../lib/cli/main';
+import { tinyPipelineArgs } from './tiny-pipeline';
 import { getBackendInfo, initBackend } from '../../lib/runtime/backend';
 import { OURS, applyVariant } from '../../lib/experiments/variants';
 import { resolveStage2Engine } from '../../lib/train/stage2';
@@ -39,31 +40,12 @@ async function pipeline(name: string, extra: string[]): Promise<{ code: number; 
   };
   let code: number;
   try {
-    code = await main([
-      'pipeline',
-      '--dataset',
-      'generated',
-      '--split',
-      'generated-35/5',
-      '--stage1',
-      'shift-gcn-tiny',
-      '--epochs',
-      '1',
-      '--cache-dir',
-      path.join(dir, 'cache'),
-      '--seeds',
-      '1',
-      '--variants',
-      'ours',
-      '--cycles',
-      '1',
-      '--steps',
-      '20',
-      '--quiet',
-      '--out',
-      out,
-      ...extra,
-    ]);
+    code = await main(
+      tinyPipelineArgs({ dataset: 'generated', split: 'generated-35/5', cacheDir: path.join(dir, 'cache'), out, steps: 20 }, [
+        ...['--stage1', 'shift-gcn-tiny', '--epochs', '1', '--quiet'],
+        ...extra,
+      ]),
+    );
   } finally {
     console.log = log;
   }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../lib/cli/main';
+import { tinyPipelineArgs } from './tiny-pipeline';
 
 test('fsvae pipeline: raw generated skeletons → stage 1 → stages 2-4, one JSON (tiny budgets)', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-pipe-'));
@@ -16,31 +17,11 @@ test('fsvae pipeline: raw generated skeletons → stage 1 → stages 2-4, one JS
   }) as typeof process.stdout.write;
   let code: number;
   try {
-    code = await main([
-      'pipeline',
-      '--dataset',
-      'generated',
-      '--split',
-      'generated-35/5',
-      '--stage1',
-      'shift-gcn-tiny',
-      '--epochs',
-      '1',
-      '--cache-dir',
-      path.join(dir, 'cache'),
-      '--seeds',
-      '1',
-      '--variants',
-      'ours',
-      '--cycles',
-      '1',
-      '--steps',
-      '40',
-      '--engine',
-      'autodiff',
-      '--out',
-      out,
-    ]);
+    code = await main(
+      tinyPipelineArgs({ dataset: 'generated', split: 'generated-35/5', cacheDir: path.join(dir, 'cache'), out, steps: 40 }, [
+        ...['--stage1', 'shift-gcn-tiny', '--epochs', '1', '--engine', 'autodiff'],
+      ]),
+    );
   } finally {
     process.stdout.write = write;
   }

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../lib/cli/main';
+import { tinyPipelineArgs } from './tiny-pipeline';
 import { NTU60_XSUB_TRAIN_SUBJECTS } from '../../lib/data/splits';
 import { contentIdentity, prepareFeatures } from '../../lib/pipeline/features';
 import { extractorConfig } from '../../lib/stage1/extractors';
@@ -27,29 +28,7 @@ async function pipeline(
   provenance: { data: string };
 }> {
   const out = path.join(root, `${dataset}.json`);
-  const code = await main([
-    'pipeline',
-    '--dataset',
-    dataset,
-    '--split',
-    split,
-    '--dir',
-    dir,
-    '--cache-dir',
-    path.join(root, 'cache'),
-    '--seeds',
-    '1',
-    '--variants',
-    'ours',
-    '--cycles',
-    '1',
-    '--steps',
-    '20',
-    '--engine',
-    'autodiff',
-    '--out',
-    out,
-  ]);
+  const code = await main(tinyPipelineArgs({ dataset, split, cacheDir: path.join(root, 'cache'), out, steps: 20 }, ['--dir', dir, '--engine', 'autodiff']));
   assert.equal(code, 0, `${dataset}: exit code`);
   return JSON.parse(fs.readFileSync(out, 'utf8'));
 }

@@ -242,7 +242,7 @@ const e2eSkip = !hasClient
 
 // Starts the kernel, sends A (a 3 s cell), B (1 + 1) and, 1 s later, a kernel_info request K; prints the IOPub
 // status messages ([state, A|B|K or the parent msg_id]) until all three are idle and 0.5 s more.
-const E2E = String.raw`
+const E2E = `
 import json, queue, sys, time
 from jupyter_client.manager import start_new_kernel
 km, kc = start_new_kernel(kernel_name=sys.argv[1], startup_timeout=60)

@@ -352,7 +352,9 @@ async function main(argv: string[]): Promise<void> {
     const lines = [
       '# Hostile-input corpus',
       '',
-      'Mutated files of every format through `inspect` (the readers of every command); command-line misuse of every command; `run` on copies of a valid feature folder with one damaged file each (a control run on the undamaged folder must succeed). Rows `cli` and `folder` are those two groups.',
+      'Mutated files of every format through `inspect` (the readers of every command); command-line misuse of every command; ' +
+        '`run` on copies of a valid feature folder with one damaged file each (a control run on the undamaged folder must ' +
+        'succeed). Rows `cli` and `folder` are those two groups.',
       '',
       `- command: npm run fuzz (node dist/bench/fuzz-corpus.js --per-format ${perFormat} --seed ${seed})`,
       `- date: ${new Date().toISOString()}, ${Math.round((Date.now() - t0) / 1000)} s`,

@@ -74,7 +74,9 @@ export const BENCHES: Bench[] = [
     name: 'stage1',
     title: 'Stage-1 skeleton GCN throughput on wasm',
     notes:
-      "Median sequences/s of the eval forward pass and of a full SGD training step, on one thread and data-parallel on both cores (lib/stage1/data-parallel.ts); random one-body 25-joint clips. The PyTorch rows are a plain ST-GCN of st-gcn-small's shapes (bench/torch_stgcn.py), run when python3-torch is installed.",
+      'Median sequences/s of the eval forward pass and of a full SGD training step, on one thread and data-parallel on both ' +
+      'cores (lib/stage1/data-parallel.ts); random one-body 25-joint clips. The PyTorch rows are a plain ST-GCN of ' +
+      "st-gcn-small's shapes (bench/torch_stgcn.py), run when python3-torch is installed.",
     run: (ctx) => benchStage1({ quick: ctx.quick }),
   },
 ];

@@ -1,4 +1,4 @@
-/** Lines a reader can see whole: no line of lib/ is longer than 160 characters (data blobs excepted, listed with their reason). */
+/** Lines a reader can see whole: no line of lib/, test/ or bench/ is longer than 160 characters (data blobs excepted, listed with their reason). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -30,10 +30,11 @@ test('longLines counts code points, not UTF-16 units or bytes (hand-made lines)'
   assert.deepEqual(longLines('𝑥'.repeat(100), 'f'), []); // 100 characters, 200 UTF-16 units
 });
 
-test(`no line of lib/ is longer than ${MAX_LINE} characters`, () => {
+test(`no line of lib/, test/ or bench/ is longer than ${MAX_LINE} characters`, () => {
   const root = repoRoot();
   for (const blob of Object.keys(DATA_BLOBS)) assert.ok(fs.existsSync(path.join(root, blob)), `${blob} is listed as a data blob but does not exist`);
-  const long = tsFiles(path.join(root, 'lib'))
+  const long = ['lib', 'test', 'bench']
+    .flatMap((d) => tsFiles(path.join(root, d)))
     .map((f) => path.relative(root, f))
     .filter((f) => !DATA_BLOBS[f])
     .flatMap((f) => longLines(fs.readFileSync(path.join(root, f), 'utf8'), f));

@@ -718,7 +718,8 @@ test('URLs follow GitHub raw/codeload patterns; a base URL maps them to the same
   const a = plan.get('ntu-samples/S001C003P008R002A058.skeleton')!;
   assert.equal(
     rawFileUrl(a.part.repo, a.remote),
-    'https://raw.githubusercontent.com/LevelCA/NTU-RGB-D-skeleton-dataset-visualization/9add5ac9286cc2825e5cd55d3e58f24bbd7ca0eb/dataset%20sample/S001C003P008R002A058.skeleton',
+    'https://raw.githubusercontent.com/LevelCA/NTU-RGB-D-skeleton-dataset-visualization/9add5ac9286cc2825e5cd55d3e58f24bbd7ca' +
+      '0eb/dataset%20sample/S001C003P008R002A058.skeleton',
   );
   const ucla = getDataSource('nw-ucla') as DownloadSource;
   assert.equal(archiveUrl(ucla.parts[0].repo), 'https://codeload.github.com/zjyyjz556/ctrgcn/tar.gz/99850735b2e33cb69cd760fdd7590ce03f93f4ea');
@@ -789,7 +790,8 @@ test('--list: present / missing / corrupt (n bad files) / partial; --verify name
   const text = v.out.join('\n');
   assert.ok(
     text.includes(
-      `label-splits/ntu/ru5.npy: expected sha256 ${splits['label-splits/ntu/ru5.npy'].sha256}, got sha256 ${sha(Buffer.alloc(splits['label-splits/ntu/ru5.npy'].bytes!))}`,
+      `label-splits/ntu/ru5.npy: expected sha256 ${splits['label-splits/ntu/ru5.npy'].sha256}, got sha256 ` +
+        `${sha(Buffer.alloc(splits['label-splits/ntu/ru5.npy'].bytes!))}`,
     ),
     text,
   );

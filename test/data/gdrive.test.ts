@@ -177,9 +177,11 @@ async function startDrive(): Promise<{
   const warning = (f: DriveFile, id: string): string =>
     page(
       'Google Drive - Virus scan warning',
-      `<p class="uc-warning-caption">Google Drive can't scan this file for viruses.</p><p>${f.name} (${f.body.length} bytes) is too large for Google to scan.</p>` +
+      `<p class="uc-warning-caption">Google Drive can't scan this file for viruses.</p><p>${f.name} (${f.body.length} bytes) is ` +
+        `too large for Google to scan.</p>` +
         `<form id="download-form" action="${base}/download" method="get"><input type="submit" id="uc-download-link" value="Download anyway"/>` +
-        `<input type="hidden" name="id" value="${id}"><input type="hidden" name="export" value="download"><input type="hidden" name="confirm" value="t"><input type="hidden" name="uuid" value="${UUID}"></form>`,
+        `<input type="hidden" name="id" value="${id}"><input type="hidden" name="export" value="download"><input type="hidden" ` +
+        `name="confirm" value="t"><input type="hidden" name="uuid" value="${UUID}"></form>`,
     );
   const sendBytes = (req: http.IncomingMessage, res: http.ServerResponse, id: string, f: DriveFile, log: (s: number) => void): void => {
     const n = (served.get(id) ?? 0) + 1;
@@ -233,7 +235,10 @@ async function startDrive(): Promise<{
           200,
           page(
             'Google Drive - Quota exceeded',
-            `<p class="uc-error-caption">Sorry, you can&#39;t view or download this file at this time.</p><p class="uc-error-subcaption">Too many users have viewed or downloaded this file recently. Please try accessing the file again later. If the file you are trying to access is particularly large or is shared with many people, it may take up to 24 hours to be able to view or download the file.</p>`,
+            `<p class="uc-error-caption">Sorry, you can&#39;t view or download this file at this time.</p><p ` +
+              `class="uc-error-subcaption">Too many users have viewed or downloaded this file recently. Please try accessing the file ` +
+              `again later. If the file you are trying to access is particularly large or is shared with many people, it may take up to ` +
+              `24 hours to be able to view or download the file.</p>`,
           ),
         );
       }
@@ -276,7 +281,8 @@ async function startDrive(): Promise<{
         200,
         page(
           `${folder.name} - Google Drive`,
-          `<div id="drive"></div><script nonce="n1">window['_DRIVE_ivd'] = '${jsEscape(JSON.stringify([rows, null, 0]))}';if (window['_DRIVE_ivdc']) {window['_DRIVE_ivdc']();}</script>`,
+          `<div id="drive"></div><script nonce="n1">window['_DRIVE_ivd'] = '${jsEscape(JSON.stringify([rows, null, 0]))}';if ` +
+            `(window['_DRIVE_ivdc']) {window['_DRIVE_ivdc']();}</script>`,
         ),
       );
     }
@@ -336,55 +342,59 @@ const sadvae = getDataSource('sadvae-resources') as DriveSource;
 // ---------------------------------------------------------------------------------------------
 
 describe('Google Drive sources through a loopback Drive', () => {
-  test('SynSE archive (zip): warning page → download form with uuid, body cut off halfway → resumed with Range; ntu_results/ placed as sk_feats/, sha256 recorded', async () => {
-    await withDrive(async (drive) => {
-      const { archive, placed } = synseArchiveFiles();
-      const zip = buildZip(archive, (n) => !n.endsWith('.pt'));
-      drive.files.set(synse.drive.id, { name: 'synse_resources.zip', body: zip, mode: 'big', dropOnce: true });
-      const dir = tmp('zip');
-      const logs: string[] = [];
-      const r = await downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick, log: (l) => logs.push(l) });
-      assert.equal(r.alreadyPresent, false);
-      assert.equal(r.files.length, placed.size);
-      assertPlaced(dir, placed, 'sk_feats');
-      // the exchange: warning page, form submitted with its hidden fields, cut-off body, Range resume
-      const dl = drive.requests.filter((q) => q.path === '/download');
-      assert.equal(drive.requests[0].path, '/uc');
-      assert.equal(drive.requests[0].status, 200);
-      assert.match(dl[0].query, /confirm=t/);
-      assert.match(dl[0].query, new RegExp(`uuid=${UUID}`));
-      assert.match(dl[0].cookie ?? '', /NID=511=abc/, 'the cookie set by the warning page goes back');
-      assert.equal(dl[0].status, 200);
-      const resumed = dl.find((q) => q.status === 206);
-      assert.ok(resumed, JSON.stringify(drive.requests));
-      assert.equal(resumed!.range, `bytes=${zip.length >> 1}-`);
-      assert.ok(logs.some((l) => /confirmation page/.test(l)));
-      // the record: every placed file with its sha256, and the archive's
-      const m = JSON.parse(fs.readFileSync(fetchManifestPath(dir, synse.name), 'utf8'));
-      assert.equal(m.archive.sha256, sha(zip));
-      assert.equal(m.archive.bytes, zip.length);
-      for (const [rel, body] of placed) assert.equal(m.files[rel].sha256, sha(body), rel);
-      assert.ok(!fs.existsSync(path.join(dir, '.downloads', synse.name)), 'work folder removed');
-      const st = await sourceStatus(synse, dir);
-      assert.equal(st.state, 'present', JSON.stringify(st.bad));
-      assert.ok(st.notes.some((n) => n.startsWith(`${placed.size} file(s) match the sha256 recorded`)));
-      // a second run fetches nothing
-      const before = drive.requests.length;
-      assert.equal((await downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick })).alreadyPresent, true);
-      assert.equal(drive.requests.length, before);
-      // --verify re-checks the record: a changed byte (same size, format intact) is found
-      const victim = path.join(dir, 'sk_feats/shift_12_r/train.npy');
-      const b = fs.readFileSync(victim);
-      b[b.length - 1] ^= 0x01;
-      fs.writeFileSync(victim, b);
-      const out: string[] = [];
-      assert.equal(await runDownload(['--verify', synse.name, '--dir', dir], { out: (l) => out.push(l), err: () => {}, progress: false }), 1);
-      assert.match(out.join('\n'), /sk_feats\/shift_12_r\/train\.npy: expected sha256 [0-9a-f]{64} as fetched on/);
-      // downloading again replaces the changed copy as a whole
-      await downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick });
-      assertPlaced(dir, placed, 'sk_feats');
-    });
-  });
+  test(
+    'SynSE archive (zip): warning page → download form with uuid, body cut off halfway → resumed with Range; ntu_results/ ' +
+      'placed as sk_feats/, sha256 recorded',
+    async () => {
+      await withDrive(async (drive) => {
+        const { archive, placed } = synseArchiveFiles();
+        const zip = buildZip(archive, (n) => !n.endsWith('.pt'));
+        drive.files.set(synse.drive.id, { name: 'synse_resources.zip', body: zip, mode: 'big', dropOnce: true });
+        const dir = tmp('zip');
+        const logs: string[] = [];
+        const r = await downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick, log: (l) => logs.push(l) });
+        assert.equal(r.alreadyPresent, false);
+        assert.equal(r.files.length, placed.size);
+        assertPlaced(dir, placed, 'sk_feats');
+        // the exchange: warning page, form submitted with its hidden fields, cut-off body, Range resume
+        const dl = drive.requests.filter((q) => q.path === '/download');
+        assert.equal(drive.requests[0].path, '/uc');
+        assert.equal(drive.requests[0].status, 200);
+        assert.match(dl[0].query, /confirm=t/);
+        assert.match(dl[0].query, new RegExp(`uuid=${UUID}`));
+        assert.match(dl[0].cookie ?? '', /NID=511=abc/, 'the cookie set by the warning page goes back');
+        assert.equal(dl[0].status, 200);
+        const resumed = dl.find((q) => q.status === 206);
+        assert.ok(resumed, JSON.stringify(drive.requests));
+        assert.equal(resumed!.range, `bytes=${zip.length >> 1}-`);
+        assert.ok(logs.some((l) => /confirmation page/.test(l)));
+        // the record: every placed file with its sha256, and the archive's
+        const m = JSON.parse(fs.readFileSync(fetchManifestPath(dir, synse.name), 'utf8'));
+        assert.equal(m.archive.sha256, sha(zip));
+        assert.equal(m.archive.bytes, zip.length);
+        for (const [rel, body] of placed) assert.equal(m.files[rel].sha256, sha(body), rel);
+        assert.ok(!fs.existsSync(path.join(dir, '.downloads', synse.name)), 'work folder removed');
+        const st = await sourceStatus(synse, dir);
+        assert.equal(st.state, 'present', JSON.stringify(st.bad));
+        assert.ok(st.notes.some((n) => n.startsWith(`${placed.size} file(s) match the sha256 recorded`)));
+        // a second run fetches nothing
+        const before = drive.requests.length;
+        assert.equal((await downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick })).alreadyPresent, true);
+        assert.equal(drive.requests.length, before);
+        // --verify re-checks the record: a changed byte (same size, format intact) is found
+        const victim = path.join(dir, 'sk_feats/shift_12_r/train.npy');
+        const b = fs.readFileSync(victim);
+        b[b.length - 1] ^= 0x01;
+        fs.writeFileSync(victim, b);
+        const out: string[] = [];
+        assert.equal(await runDownload(['--verify', synse.name, '--dir', dir], { out: (l) => out.push(l), err: () => {}, progress: false }), 1);
+        assert.match(out.join('\n'), /sk_feats\/shift_12_r\/train\.npy: expected sha256 [0-9a-f]{64} as fetched on/);
+        // downloading again replaces the changed copy as a whole
+        await downloadDriveSource(synse, { dataDir: dir, driveBaseUrl: drive.base, ...quick });
+        assertPlaced(dir, placed, 'sk_feats');
+      });
+    },
+  );
 
   test('older confirm page (tar.gz): the confirm link is followed with its download_warning cookie', async () => {
     await withDrive(async (drive) => {
@@ -678,7 +688,9 @@ describe('Google Drive sources through a loopback Drive', () => {
 describe('Drive page parsing', () => {
   test('confirmation forms and links, error pages', () => {
     const form = classifyDrivePage(
-      '<form id="download-form" action="https://drive.usercontent.google.com/download" method="get"><input type="submit" value="Download anyway"/><input type="hidden" name="id" value="ABC"><input type="hidden" name="export" value="download"><input type="hidden" name="confirm" value="t"><input type="hidden" name="uuid" value="u-1"></form>',
+      '<form id="download-form" action="https://drive.usercontent.google.com/download" method="get"><input type="submit" ' +
+        'value="Download anyway"/><input type="hidden" name="id" value="ABC"><input type="hidden" name="export" ' +
+        'value="download"><input type="hidden" name="confirm" value="t"><input type="hidden" name="uuid" value="u-1"></form>',
       'https://drive.google.com/uc?id=ABC',
     );
     assert.deepEqual(form, { kind: 'confirm', url: 'https://drive.usercontent.google.com/download?id=ABC&export=download&confirm=t&uuid=u-1' });

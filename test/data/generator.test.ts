@@ -268,7 +268,10 @@ describe('dropped frames', () => {
 // ---------------------------------------------------------------------------------------------
 // Rotation-invariant features and a nearest-class-mean classifier
 
-/** Per sequence: per-joint distance to spine_base (mean, std, min, max over time), per-joint mean speed relative to spine_base, root travel along the body's facing direction and its rise. */
+/**
+ * Per sequence: per-joint distance to spine_base (mean, std, min, max over time), per-joint mean speed
+ * relative to spine_base, root travel along the body's facing direction and its rise.
+ */
 function features(s: SkeletonSequence): number[] {
   const f: number[] = [];
   const T = s.frames;
@@ -399,7 +402,9 @@ describe('descriptions (AL, LD, GD) generated from the compositions', () => {
     assert.deepEqual(describeComposition(c), {
       label: 'raise left arm',
       ld: 'Lift the left arm forward and up until the left hand is above the head, hold, then lower it back down to the side. Repeated twice, at a slow pace.',
-      gd: 'Putting a hand up high, as if to answer a question or reach a top shelf: an upper-body movement with the feet planted, performed with the left side only, in two slow repetitions.',
+      gd:
+        'Putting a hand up high, as if to answer a question or reach a top shelf: an upper-body movement with the feet planted, ' +
+        'performed with the left side only, in two slow repetitions.',
     });
     assert.throws(
       () => describeComposition({ ...c, primitives: [{ limb: 'head', path: 'squat', symmetry: 'single', amplitude: 'full' }] }),

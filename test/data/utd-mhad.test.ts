@@ -25,11 +25,18 @@ const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 // Written by scipy 1.17.1 `savemat` (do_compression=True):
 //   a = [[0.5, -1.25, 3], [4, 5e-3, -6e10]], cplx = [1+2j], ch = 'hi', ce = {1, 'x'} (cell), i32 = int32([7, -8, 9])
 const SCIPY_COMPRESSED =
-  'TUFUTEFCIDUuMCBNQVQtZmlsZSBQbGF0Zm9ybTogcG9zaXgsIENyZWF0ZWQgb246IFdlZCBOb3YgMjUgMTg6MTk6NTQgMjAyNgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABSU0PAAAAQwAAAHic42NgYEgAYjYg5oDSIMAK5TMBMTMQMwJhIpDmBGIDBhh4YA+hBRwg9Jf91SLr3B9WlUDFOUDiG/o+aB8CABTvC0gPAAAALAAAAHic42NgYPAAYjYg5gDRIAIIWKF8RjhmYUguyKnghIpDwAd7VD6DAwB4dwPPDwAAACsAAAB4nONjYGAwAGI2IOYAYhYGCGCF8hmBmAlMMzEkZzAwCADpjEwGBgAelwISDwAAAEAAAAB4nONjYGBYAMRsQMwBxIwMEMCKxGcC00wMyakMDHxAtgWSej4s6hmRzOFBMxek3gBJPwsB/QJAVgWQBgAvhAMJDwAAADEAAAB4nONjYGBwAGI2IOYAYh4GCGCF8hmBmBlMMzNkGhuBxUFq2IH4x////zmh6gFgKQVi';
+  'TUFUTEFCIDUuMCBNQVQtZmlsZSBQbGF0Zm9ybTogcG9zaXgsIENyZWF0ZWQgb246IFdlZCBOb3YgMjUgMTg6MTk6NTQgMjAyNgAAAAAAAAAAAAAAAAAAAAAA' +
+  'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABSU0PAAAAQwAAAHic42NgYEgAYjYg5oDSIMAK5TMBMTMQMwJhIpDmBGIDBhh4YA+hBRwg9Jf9' +
+  '1SLr3B9WlUDFOUDiG/o+aB8CABTvC0gPAAAALAAAAHic42NgYPAAYjYg5gDRIAIIWKF8RjhmYUguyKnghIpDwAd7VD6DAwB4dwPPDwAAACsAAAB4nONjYGAw' +
+  'AGI2IOYAYhYGCGCF8hmBmAlMMzEkZzAwCADpjEwGBgAelwISDwAAAEAAAAB4nONjYGBYAMRsQMwBxIwMEMCKxGcC00wMyakMDHxAtgWSej4s6hmRzOFBMxek' +
+  '3gBJPwsB/QJAVgWQBgAvhAMJDwAAADEAAAB4nONjYGBwAGI2IOYAYh4GCGCF8hmBmBlMMzNkGhuBxUFq2IH4x////zmh6gFgKQVi';
 // scipy `savemat` without compression (small data elements for the short names and the uint8):
 //   b = [[1], [2]] (double), u8 = uint8(200), f = float32([0.25, -0.5])
 const SCIPY_PLAIN =
-  'TUFUTEFCIDUuMCBNQVQtZmlsZSBQbGF0Zm9ybTogcG9zaXgsIENyZWF0ZWQgb246IFdlZCBOb3YgMjUgMTg6MTk6NTQgMjAyNgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABSU0OAAAAQAAAAAYAAAAIAAAABgAAAAAAAAAFAAAACAAAAAIAAAABAAAAAQABAGIAAAAJAAAAEAAAAAAAAAAAAPA/AAAAAAAAAEAOAAAAMAAAAAYAAAAIAAAACQAAAAAAAAAFAAAACAAAAAEAAAABAAAAAQACAHU4AAACAAEAyAAAAA4AAAA4AAAABgAAAAgAAAAHAAAAAAAAAAUAAAAIAAAAAQAAAAIAAAABAAEAZgAAAAcAAAAIAAAAAACAPgAAAL8=';
+  'TUFUTEFCIDUuMCBNQVQtZmlsZSBQbGF0Zm9ybTogcG9zaXgsIENyZWF0ZWQgb246IFdlZCBOb3YgMjUgMTg6MTk6NTQgMjAyNgAAAAAAAAAAAAAAAAAAAAAA' +
+  'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABSU0OAAAAQAAAAAYAAAAIAAAABgAAAAAAAAAFAAAACAAAAAIAAAABAAAAAQABAGIAAAAJAAAA' +
+  'EAAAAAAAAAAAAPA/AAAAAAAAAEAOAAAAMAAAAAYAAAAIAAAACQAAAAAAAAAFAAAACAAAAAEAAAABAAAAAQACAHU4AAACAAEAyAAAAA4AAAA4AAAABgAAAAgA' +
+  'AAAHAAAAAAAAAAUAAAAIAAAAAQAAAAIAAAABAAEAZgAAAAcAAAAIAAAAAACAPgAAAL8=';
 
 describe('MAT v5 reader on files written by scipy', () => {
   test('compressed file: numeric arrays read column-major; complex/char/cell listed as unsupported', () => {
@@ -138,7 +145,8 @@ describe('UTD-MHAD reader', () => {
   test('generated file: column-major d_skel(j, c, t) lands at canonical joint, frame t; one-frame 20×3 accepted', () => {
     const T = 3;
     const data: number[] = [];
-    for (let t = 0; t < T; t++) for (let c = 0; c < 3; c++) for (let j = 0; j < 20; j++) data[j + 20 * c + 60 * t] = (100 * t + 10 * c + j + 1) / 4; // quarters: exact in float32, within ±100 m
+    // quarters: exact in float32, within ±100 m
+    for (let t = 0; t < T; t++) for (let c = 0; c < 3; c++) for (let j = 0; j < 20; j++) data[j + 20 * c + 60 * t] = (100 * t + 10 * c + j + 1) / 4;
     const s = parseUtdMhadMat(encodeMat5([{ name: 'd_skel', dims: [20, 3, T], data }], { compress: true }), '/tmp/a5_s2_t3_skeleton.mat');
     assert.equal(s.label, 4);
     assert.deepEqual(s.meta, { action: 5, subject: 2, trial: 3 });

@@ -23,25 +23,29 @@ import { FsvaeInputError } from '../../lib/util/assert';
 const line = (xs: number[]) => pairwiseDistances(Float64Array.from(xs), xs.length, 1);
 
 describe('presets', () => {
-  test("quick: the generated source, the default stage-1 extractor (dct-lda) and stage-2 preset of notebook 03's generated entry, so the feature cache is shared", () => {
-    const q = embeddingAnalysisPreset('quick');
-    assert.deepEqual(q.stage1, extractorConfig('dct-lda'));
-    assert.equal(q.stage1Seed, 1);
-    assert.deepEqual(
-      q.entries.map((e) => e.source),
-      [{ kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' }],
-    );
-    assert.deepEqual(q.entries[0].stage2, mainResultsPreset('quick').entries[0].stage2);
-    assert.deepEqual(
-      q.variants.map((v) => v.name),
-      [OURS.name, BASELINE.name],
-    );
-    const f = embeddingAnalysisPreset('full');
-    assert.deepEqual(
-      f.entries.map((e) => e.source.kind),
-      ['synse', 'generated'],
-    );
-  });
+  test(
+    "quick: the generated source, the default stage-1 extractor (dct-lda) and stage-2 preset of notebook 03's generated " +
+      'entry, so the feature cache is shared',
+    () => {
+      const q = embeddingAnalysisPreset('quick');
+      assert.deepEqual(q.stage1, extractorConfig('dct-lda'));
+      assert.equal(q.stage1Seed, 1);
+      assert.deepEqual(
+        q.entries.map((e) => e.source),
+        [{ kind: 'generated', preset: 'quick', seed: 0, split: 'generated-35/5' }],
+      );
+      assert.deepEqual(q.entries[0].stage2, mainResultsPreset('quick').entries[0].stage2);
+      assert.deepEqual(
+        q.variants.map((v) => v.name),
+        [OURS.name, BASELINE.name],
+      );
+      const f = embeddingAnalysisPreset('full');
+      assert.deepEqual(
+        f.entries.map((e) => e.source.kind),
+        ['synse', 'generated'],
+      );
+    },
+  );
 });
 
 describe('separation metrics', () => {

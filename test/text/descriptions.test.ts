@@ -25,9 +25,15 @@ const DIR = defaultDescriptionsDir();
 
 /** Prompts of App. D, which every file records verbatim. */
 const GD_PROMPT =
-  'Describe the action of [ACTION NAME] by summarizing its overall motion pattern and intent. Focus on the key movements that define the action as a whole. Avoid excessive details about specific joints but ensure the description captures how the action is performed in a natural way. For example, describe how objects are manipulated, how body posture changes, or the general sequence of motion from start to finish.';
+  'Describe the action of [ACTION NAME] by summarizing its overall motion pattern and intent. Focus on the key movements ' +
+  'that define the action as a whole. Avoid excessive details about specific joints but ensure the description captures how ' +
+  'the action is performed in a natural way. For example, describe how objects are manipulated, how body posture changes, ' +
+  'or the general sequence of motion from start to finish.';
 const LD_PROMPT =
-  'Describe the action of [ACTION NAME] by detailing the precise movements of the hands, arms, or other involved body parts. Provide a step-by-step breakdown of how the action is executed at a fine-grained level, emphasizing joint motion, hand positioning, and transitions. Ensure the description remains human-readable and avoids overly technical terminology.';
+  'Describe the action of [ACTION NAME] by detailing the precise movements of the hands, arms, or other involved body ' +
+  'parts. Provide a step-by-step breakdown of how the action is executed at a fine-grained level, emphasizing joint motion, ' +
+  'hand positioning, and transitions. Ensure the description remains human-readable and avoids overly technical ' +
+  'terminology.';
 
 const EXPECTED_COUNTS: Record<string, number> = {
   'nw-ucla': 10,
@@ -188,8 +194,8 @@ function words(s: string): number {
 /** Body-part vocabulary an LD must use (the LD prompt asks for hands, arms or other body parts). */
 /** Files held to the body-part rule on LD (ntu120.json: the other checks only). */
 const BODY_PART_CHECKED = new Set(['nw-ucla', 'utd-mhad', 'msr-action3d', 'pku-mmd', 'pku51']);
-const BODY_PART =
-  /\b(hands?|arms?|fingers?|fists?|palms?|wrists?|elbows?|shoulders?|forearms?|legs?|knees?|feet|foot|hips?|trunk|torso|head|back|waist|toes?|heels?|thumbs?|chest|jaw)\b/i;
+const BODY_PART_WORDS = ['hands?', 'arms?', 'fingers?', 'fists?', 'palms?', 'wrists?', 'elbows?', 'shoulders?', 'forearms?', 'legs?', 'knees?', 'feet'];
+const BODY_PART = new RegExp(String.raw`\b(${[...BODY_PART_WORDS, 'foot|hips?|trunk|torso|head|back|waist|toes?|heels?|thumbs?|chest|jaw'].join('|')})\b`, 'i');
 
 const cache = new Map<string, DescriptionSet>();
 function load(ds: string): DescriptionSet {

@@ -424,7 +424,8 @@ test('CLIP: folder checks name what is missing and the variant', { skip: NO_BPE 
   assert.equal(resolveClipModelDir('clip-vit-b16', parent).dir, null);
 });
 
-test('CLIP from the hub: with no local folder the text tower is downloaded through transformers.js from a loopback hub into the cache, then loads offline; an unreachable hub names the layout to place by hand', {
+test('CLIP from the hub: with no local folder the text tower is downloaded through transformers.js from a loopback hub into ' +
+  'the cache, then loads offline; an unreachable hub names the layout to place by hand', {
   skip: NO_BPE,
 }, async () => {
   const { dir: tinyDir } = sharedTiny();
@@ -527,7 +528,8 @@ test('CLIP ViT-B/32 (real weights) reproduces MSF text_feats/ViT-B/32/lb_60.npy 
     let worst = 1;
     for (let i = 0; i < 60; i++) worst = Math.min(worst, cosine(got, i, table.data, i, 512));
     t.diagnostic(
-      `min cosine over the 60 labels: ${worst.toFixed(6)}; row 0 norm ours ${rowNorm(got, 0, 512).toFixed(3)} vs table ${rowNorm(table.data, 0, 512).toFixed(3)}`,
+      `min cosine over the 60 labels: ${worst.toFixed(6)}; row 0 norm ours ${rowNorm(got, 0, 512).toFixed(3)} vs table ` +
+        `${rowNorm(table.data, 0, 512).toFixed(3)}`,
     );
     assert.ok(worst >= 0.999, `min cosine ${worst}`);
     if (BPE) {

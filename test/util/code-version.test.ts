@@ -59,7 +59,8 @@ test('editing a module deep in the graph changes the version (also one only requ
     // the loss is required at load; the other term only inside a function that has not run yet
     w(
       'model/model.js',
-      `"use strict";\nconst pair_1 = require("../losses/pair");\nexports.forward = (x) => pair_1.term(x, 1);\nexports.later = () => require("../losses/lazy").extra;\n`,
+      `"use strict";\nconst pair_1 = require("../losses/pair");\nexports.forward = (x) => pair_1.term(x, 1);\nexports.later = ` +
+        `() => require("../losses/lazy").extra;\n`,
     );
     w('losses/pair.js', `"use strict";\nexports.term = (p, n) => Math.log1p(Math.exp(p - n));\n`);
     w('losses/lazy.js', `"use strict";\nexports.extra = 1;\n`);

@@ -50,13 +50,13 @@ const DEFAULT_CASES: Stage1BenchCase[] = [
   { preset: 'st-gcn-original', batch: 4, frames: 32 },
 ];
 
-function timeIt(run: () => void, reps: number, budgetMs: number): { ms: number; reps: number } {
-  run(); // warm-up: kernel set-up, XNNPACK packing, index maps
+async function timeIt(run: () => Promise<unknown>, reps: number, budgetMs: number): Promise<{ ms: number; reps: number }> {
+  await run(); // warm-up: kernel set-up, XNNPACK packing, index maps
   const times: number[] = [];
   const start = Date.now();
   while (times.length < reps && (times.length < 2 || Date.now() - start < budgetMs)) {
     const t0 = process.hrtime.bigint();
-    run();
+    await run();
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   times.sort((a, b) => a - b);
@@ -94,19 +94,17 @@ export async function benchStage1(opts: BenchStage1Options = {}): Promise<Record
         60,
       );
       const opt = new Stage1Opt(net.params.trainable(), { kind: 'sgd', learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-4 });
-      const fwd = timeIt(
-        () => {
+      const fwd = await timeIt(
+        async () => {
           const o = net.forward(x, EVAL);
-          o.features.dataSync();
+          await o.features.data();
           tf.dispose([o.features, o.logits]);
         },
         reps,
         budgetMs,
       );
-      const step = timeIt(
-        () => {
-          opt.minimize(() => tf.losses.softmaxCrossEntropy(y, net.forward(x, { training: true, updateStats: true }).logits) as tf.Scalar, 0.01);
-        },
+      const step = await timeIt(
+        () => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, net.forward(x, { training: true, updateStats: true }).logits) as tf.Scalar, 0.01),
         reps,
         budgetMs,
       );
@@ -124,13 +122,13 @@ export async function benchStage1(opts: BenchStage1Options = {}): Promise<Record
           trainable: opt.params,
         });
         const batch = {
-          data: x.dataSync() as Float32Array,
+          data: (await x.data()) as Float32Array,
           shape: shape as [number, number, number, number, number],
           labels: Int32Array.from({ length: c.batch }, (_, i) => i % 60),
           ids: [],
         };
         try {
-          dpStep = timeIt(() => stage1Step({ net, opt, dp, numClasses: 60, clipSize: c.frames * 75 }, batch, 0.01), reps, budgetMs);
+          dpStep = await timeIt(() => stage1Step({ net, opt, dp, numClasses: 60, clipSize: c.frames * 75 }, batch, 0.01), reps, budgetMs);
         } finally {
           dp.dispose();
         }
@@ -151,6 +149,7 @@ export async function benchStage1(opts: BenchStage1Options = {}): Promise<Record
       });
       tf.dispose([x, y]);
       net.dispose();
+      opt.dispose();
     }
   } finally {
     if (previous && previous !== 'wasm') await tf.setBackend(previous);

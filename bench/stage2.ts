@@ -13,19 +13,19 @@ import { generateFeatureDataset } from '../lib/data/synthetic-features';
 import { composeTextFeatures } from '../lib/text/compose';
 import { subsetByClass } from '../lib/data/matrices';
 import { fsvaePreset } from '../lib/train/config';
-import { Stage2Engine, trainStage2 } from '../lib/train/stage2';
+import { Stage2Engine, Stage2Inputs, trainStage2 } from '../lib/train/stage2';
 import { FsvaeModel } from '../lib/model/fsvae';
 import { Adam } from '../lib/train/adam';
 import { FusedStage2Step } from '../lib/train/fused-step';
 import { Random } from '../lib/util/random';
 
-function quantile(a: number[], q: number): number {
+export function quantile(a: number[], q: number): number {
   const s = [...a].sort((x, y) => x - y);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
 /** Median of the union of two samples weighted to `wa` and `wb` steps. */
-function weightedMedian(a: number[], wa: number, b: number[], wb: number): number {
+export function weightedMedian(a: number[], wa: number, b: number[], wb: number): number {
   const items = [...a.map((x) => [x, wa / a.length]), ...b.map((x) => [x, wb / b.length])].sort((x, y) => x[0] - y[0]);
   const half = (wa + wb) / 2;
   let acc = 0;
@@ -38,13 +38,19 @@ function weightedMedian(a: number[], wa: number, b: number[], wb: number): numbe
 
 const round = (x: number) => Number(x.toFixed(2));
 
-export async function benchStage2(opts: { quick: boolean }): Promise<Record<string, unknown>[]> {
-  const rows: Record<string, unknown>[] = [];
+/** The benchmark's stage-2 inputs: generated NTU-60-sized features (55 seen classes, 5 unseen), text lb_ad_md. */
+export function stage2BenchInputs(): Stage2Inputs {
   const ds = generateFeatureDataset({ numClasses: 60, textPartDim: 512, trainPerClass: 30, testPerClass: 5, seed: 2 });
   const unseen = [10, 11, 19, 26, 56];
   const seen = [...Array(60).keys()].filter((c) => !unseen.includes(c));
   const text = composeTextFeatures([ds.textParts.lb, ds.textParts.ad, ds.textParts.md]);
-  const train = subsetByClass(ds.trainPool, seen);
+  return { train: subsetByClass(ds.trainPool, seen), unseen, text, evalSets: { ztest: subsetByClass(ds.testPool, unseen) } };
+}
+
+export async function benchStage2(opts: { quick: boolean }): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  const inputs = stage2BenchInputs();
+  const { train, text } = inputs;
   const steps = opts.quick ? 80 : 400;
   const warmup = 20;
   for (const engine of ['fused', 'autodiff'] as Stage2Engine[]) {
@@ -57,7 +63,7 @@ export async function benchStage2(opts: { quick: boolean }): Promise<Record<stri
       cfg.schedule = { ...cfg.schedule, cycles: 1, stepsPerCycle: steps, alignStart };
       cfg.classifier.steps = 1;
       const times: number[] = [];
-      trainStage2(cfg, { train, unseen, text, evalSets: { ztest: subsetByClass(ds.testPool, unseen) } }, { seed: 1, engine, stepTimes: times });
+      await trainStage2(cfg, inputs, { seed: 1, engine, stepTimes: times });
       const t = times.slice(warmup);
       samples[label] = t;
       rows.push({
@@ -108,9 +114,9 @@ export async function benchStage2(opts: { quick: boolean }): Promise<Record<stri
     ['outside', 1000],
     ['inside', 1600],
   ] as const) {
-    const run = (n: number) => {
+    const run = async (n: number) => {
       for (let i = 0; i < n; i++) {
-        fused.step(adam, 2, stepInCycle, {
+        await fused.step(adam, 2, stepInCycle, {
           batch: rng.sampleWithoutReplacement(train.rows, 64),
           negatives: rng.permutation(64),
           skeletonNegatives: null,
@@ -119,9 +125,9 @@ export async function benchStage2(opts: { quick: boolean }): Promise<Record<stri
         });
       }
     };
-    run(warmup);
+    await run(warmup);
     fused.enableProfile();
-    run(reps);
+    await run(reps);
     parts[label] = fused.profileParts();
   }
   for (const [part, ms] of parts.outside) {

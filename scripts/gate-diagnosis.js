@@ -16,7 +16,7 @@ const { provenance } = require('../dist/lib/report/provenance.js');
   const t0 = Date.now();
   const rows = [];
   for (const split of ['nw-ucla-5/5', 'nw-ucla-8/2']) {
-    const prepared = ds.prepareFeatures({ kind: 'skeletons', dataset: 'nw-ucla', split }, { stage1: lib.extractorConfig('dct-lda'), seed: 1 });
+    const prepared = await ds.prepareFeatures({ kind: 'skeletons', dataset: 'nw-ucla', split }, { stage1: lib.extractorConfig('dct-lda'), seed: 1 });
     if (prepared.missing) throw new Error(prepared.message);
     const cfg = lib.fsvaePreset('small-nw-ucla');
     const text = await ds.textFeaturesFor(prepared, cfg.textMode, { kind: 'encoder', id: 'use-lite' });

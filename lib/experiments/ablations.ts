@@ -396,8 +396,8 @@ const entryOptions = (cfg: AblationConfig, e: AblationEntry, log: (line: string)
 });
 
 /** An entry's stage-1 features (stage 1 runs unless they are cached); a dataset that is not found is logged as skipped. */
-function prepareEntry(cfg: AblationConfig, e: AblationEntry, log: (line: string) => void): PreparedFeatures | MissingDataset {
-  const prepared = prepareFeatures(e.source, { stage1: cfg.stage1, seed: cfg.stage1Seed, log });
+async function prepareEntry(cfg: AblationConfig, e: AblationEntry, log: (line: string) => void): Promise<PreparedFeatures | MissingDataset> {
+  const prepared = await prepareFeatures(e.source, { stage1: cfg.stage1, seed: cfg.stage1Seed, log });
   if ('missing' in prepared) log(`[skip] ${prepared.message}`);
   return prepared;
 }
@@ -407,7 +407,7 @@ async function planEntries(cfg: AblationConfig, log: (line: string) => void): Pr
   const tables = tablesOf(cfg);
   const out: { prepared: PreparedFeatures | MissingDataset; runs: PlannedCell[] }[] = [];
   for (const e of cfg.entries) {
-    const prepared = prepareEntry(cfg, e, log);
+    const prepared = await prepareEntry(cfg, e, log);
     out.push({ prepared, runs: 'missing' in prepared ? [] : await planAblationRuns(prepared, e.stage2, tables, entryOptions(cfg, e, log)) });
   }
   return out;
@@ -474,7 +474,7 @@ export async function prepareAblationFeatures(cfg: AblationConfig, shard: Shard 
   const mine = cfg.entries.filter((e) => !owner || owner.get(keyOf(e)) === shard!.index);
   log(`[sweeps] prepare (${shard ? `shard ${shard.index + 1}/${shard.count}` : 'all'}): ${mine.length} of ${cfg.entries.length} dataset entries`);
   for (const e of mine) {
-    const prepared = prepareEntry(cfg, e, log);
+    const prepared = await prepareEntry(cfg, e, log);
     if ('missing' in prepared) continue;
     for (const mode of new Set(rowConfigs(e.stage2, tables).map((r) => r.config.textMode))) {
       const tf = await textFeaturesFor(prepared, mode, e.text);
@@ -526,7 +526,7 @@ export async function runAblations(cfg: AblationConfig, log: (line: string) => v
   const datasets: AblationDatasetResult[] = [];
   for (const [i, e] of cfg.entries.entries()) {
     const t1 = Date.now();
-    const prepared = plan ? plan[i].prepared : prepareEntry(cfg, e, log);
+    const prepared = plan ? plan[i].prepared : await prepareEntry(cfg, e, log);
     if ('missing' in prepared) {
       datasets.push({ source: e.source, missing: prepared, points: [], uniqueRuns: 0, zslTestRows: 0, wallSeconds: 0 });
       continue;

@@ -23,7 +23,7 @@ import { classNames } from '../data/classes';
 import { OverlapDataset, overlappingClasses } from '../data/class-overlap';
 import { SkeletonSequence } from '../data/skeleton';
 import { FeatureSet } from '../data/matrices';
-import { readSynseBenchmark } from '../data/synse';
+import { readSynseBenchmark, SynseSplitData } from '../data/synse';
 import { chooseValHoldOut, exportStage1Features } from '../stage1/export';
 import { ExtractorConfig, fitExtractor } from '../stage1/extractors';
 import { SideOf } from '../stage1/input';
@@ -151,7 +151,14 @@ interface PreparedMode {
  * held-out set as lib/stage1/export.ts), checks that they reproduce the cached training rows, and
  * adds the lent samples' features to both phases' training sets.
  */
-function projectLent(base: ZeroShotData, plan: AuxiliaryClassPlan, target: TargetSequences, lent: SkeletonSequence[], stage1: ExtractorConfig, seed: number) {
+async function projectLent(
+  base: ZeroShotData,
+  plan: AuxiliaryClassPlan,
+  target: TargetSequences,
+  lent: SkeletonSequence[],
+  stage1: ExtractorConfig,
+  seed: number,
+): Promise<{ trainPhase: SynseSplitData; valPhase: SynseSplitData }> {
   const split = plan.target;
   const C = split.numClasses;
   const pool = target.sequences.filter((s) => target.side(s) === 'train' && split.valSeen.includes(s.label));
@@ -160,29 +167,31 @@ function projectLent(base: ZeroShotData, plan: AuxiliaryClassPlan, target: Targe
     { set: base.trainPhase, classes: split.seen, seed, holdOut: undefined },
     { set: base.valPhase, classes: split.valSeen, seed: seed + 1, holdOut },
   ];
-  const out = phases.map((p) => {
-    const ex = fitExtractor(stage1, target.sequences, { classes: p.classes, side: target.side, numClasses: C, holdOut: p.holdOut }, { seed: p.seed });
+  const out: SynseSplitData[] = [];
+  // one phase after the other (one extractor in memory at a time)
+  for (const p of phases) {
+    const ex = await fitExtractor(stage1, target.sequences, { classes: p.classes, side: target.side, numClasses: C, holdOut: p.holdOut }, { seed: p.seed });
     try {
       const trained = (s: SkeletonSequence) => target.side(s) === 'train' && p.classes.includes(s.label) && !p.holdOut?.has(s.id);
-      const again = ex.extract(target.sequences.filter(trained), 32);
+      const again = await ex.extract(target.sequences.filter(trained), 32);
       if (!sameRows(again.features, p.set.train.features)) {
         throw new FsvaeInputError(
           `auxiliary classes (${split.name}): the refitted stage-1 extractor does not reproduce the cached training features ` +
             `of ${p.set.dir}; delete that cache entry and run again.`,
         );
       }
-      const e = ex.extract(lent, 32);
+      const e = await ex.extract(lent, 32);
       const features = standardiseLike(e.features, e.rows, p.set.train);
-      return { ...p.set, train: appendRows(p.set.train, { features, rows: e.rows, labels: e.labels }) };
+      out.push({ ...p.set, train: appendRows(p.set.train, { features, rows: e.rows, labels: e.labels }) });
     } finally {
       ex.dispose();
     }
-  });
+  }
   return { trainPhase: out[0], valPhase: out[1] };
 }
 
 /** 'joint': stage 1 on the target's seen and the lent classes together (cached like Table 1's features). */
-function jointFeatures(
+async function jointFeatures(
   plan: AuxiliaryClassPlan,
   target: TargetSequences,
   lent: SkeletonSequence[],
@@ -199,7 +208,7 @@ function jointFeatures(
     const lentIds = new Set(lent.map((s) => s.id));
     const side: SideOf = (s) => (lentIds.has(s.id) ? 'train' : target.side(s));
     log(`[auxiliary] stage 1 (${stage1.name}) on ${plan.combined.name}: ${target.sequences.length} + ${lent.length} lent sequences; writing ${dir}`);
-    const r = exportStage1Features({
+    const r = await exportStage1Features({
       sequences: [...target.sequences, ...lent],
       split: plan.combined,
       numClasses: plan.combined.numClasses,
@@ -268,8 +277,8 @@ async function modeData(
   const aux = sequences(plan.auxDataset);
   const lent = lentSequences(plan, aux.sequences);
   const zsSplit: BenchmarkSplit = { ...split, numClasses: plan.combined.numClasses };
-  const joint = mode === 'joint' ? jointFeatures(plan, target, lent, aux.datasetId, stage1, 1, log) : null;
-  const phases = joint ?? projectLent(base, plan, target, lent, stage1, 1);
+  const joint = mode === 'joint' ? await jointFeatures(plan, target, lent, aux.datasetId, stage1, 1, log) : null;
+  const phases = joint ?? (await projectLent(base, plan, target, lent, stage1, 1));
   const features = joint ? path.basename(path.dirname(joint.root)) : `${baseId}+${aux.datasetId}`;
   return {
     data: { split: zsSplit, trainPhase: phases.trainPhase, valPhase: phases.valPhase, text: { rows: plan.combined.numClasses, cols, data: text } },

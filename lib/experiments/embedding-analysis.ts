@@ -303,7 +303,7 @@ export async function runEmbeddingAnalysis(config: EmbeddingAnalysisConfig, log:
   let entry: EmbeddingEntry | null = null;
   let prepared: PreparedFeatures | null = null;
   for (const e of config.entries) {
-    const p = prepareFeatures(e.source, { stage1: config.stage1, seed: config.stage1Seed, log });
+    const p = await prepareFeatures(e.source, { stage1: config.stage1, seed: config.stage1Seed, log });
     if ('missing' in p) {
       log(`[skip] ${p.message}`);
       skipped.push(p);

@@ -61,7 +61,7 @@ export interface FeatureQualityResult {
 }
 
 /** Runs the report. `dirs` overrides where each dataset is read from. */
-export function runFeatureQuality(
+export async function runFeatureQuality(
   cfg: FeatureQualityConfig,
   opts: {
     dirs?: Partial<Record<RawSkeletonDataset, string>>;
@@ -69,7 +69,7 @@ export function runFeatureQuality(
     onRow?: (done: number, total: number, row: Row) => void;
     onStage1Progress?: (p: Stage1Progress) => void;
   } = {},
-): FeatureQualityResult {
+): Promise<FeatureQualityResult> {
   const t0 = Date.now();
   const log = opts.log ?? (() => undefined);
   for (const d of cfg.datasets)
@@ -95,7 +95,7 @@ export function runFeatureQuality(
     for (const ex of extractors) {
       for (const seed of cfg.seeds) {
         log(`[features-report] ${p.split.name} ${ex.name} seed ${seed}`);
-        const row = featureQualityRow({
+        const row = await featureQualityRow({
           dataset: p.dataset,
           split: p.split,
           sequences: p.seqs,

@@ -127,11 +127,13 @@ function loadSkeletons(config: FrequencyAnalysisConfig): { seqs: SkeletonSequenc
 }
 
 /** tfjs float32 FrequencyEnhancer vs the float64 reference on the same rows: max relative error. */
-function tfjsAgreement(rows: Float64Array[], config: FrequencyConfig): number {
+async function tfjsAgreement(rows: Float64Array[], config: FrequencyConfig): Promise<number> {
   const n = rows[0].length;
   const enh = new FrequencyEnhancer(n, config);
   try {
-    const got = tf.tidy(() => enh.apply(tf.tensor2d(rows.map((r) => Array.from(r)))).arraySync() as number[][]);
+    const out = tf.tidy(() => enh.apply(tf.tensor2d(rows.map((r) => Array.from(r)))));
+    const got = (await out.array()) as number[][]; // an asynchronous read: any backend, a GPU's too
+    out.dispose();
     const gains = gainProfile(n, config);
     let worst = 0;
     rows.forEach((r, i) => {
@@ -145,7 +147,7 @@ function tfjsAgreement(rows: Float64Array[], config: FrequencyConfig): number {
   }
 }
 
-export function runFrequencyAnalysis(config: FrequencyAnalysisConfig): FrequencyAnalysisResult {
+export async function runFrequencyAnalysis(config: FrequencyAnalysisConfig): Promise<FrequencyAnalysisResult> {
   const t0 = Date.now();
   const rng = new Random(config.seed);
   const { seqs, source } = loadSkeletons(config);
@@ -187,7 +189,7 @@ export function runFrequencyAnalysis(config: FrequencyAnalysisConfig): Frequency
       'E_freq/E_time - 1': e.ratio - 1,
       'max row rel. error (Eq. 32)': e.maxRowRelativeError,
       'max row rel. error (Eq. 34)': eq34,
-      'tfjs float32 vs float64 (max rel.)': tfjsAgreement(rows.slice(0, 32), cfg),
+      'tfjs float32 vs float64 (max rel.)': await tfjsAgreement(rows.slice(0, 32), cfg),
     });
   }
 

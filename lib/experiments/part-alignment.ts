@@ -78,20 +78,20 @@ interface PartPhases {
 }
 
 /** One part's stage-1 features of a split (Table 1's protocol, seed and held-out set), cached like Table 1's. */
-function partFeatures(
+async function partFeatures(
   split: BenchmarkSplit,
   part: BodyPart,
   target: ReturnType<SequenceReader>,
   stage1: ExtractorConfig,
   log: (l: string) => void,
-): PartPhases {
+): Promise<PartPhases> {
   const identity = { target: target.datasetId, split, part, joints: partJoints(part), stage1, seed: 1, v: 1 };
   const key = createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 16);
   const dir = path.join(featureCacheDir(), `${split.dataset}-${split.name.replace(/\//g, '_')}-part-${part}-${key}`);
   const report = path.join(dir, 'stage1-report.json');
   if (!readCacheReport(report, log)) {
     log(`[parts] stage 1 (${stage1.name}) on ${split.name}, part ${part} (joints ${partJoints(part).join(',')}); writing ${dir}`);
-    const r = exportStage1Features({
+    const r = await exportStage1Features({
       sequences: target.sequences.map((s) => partSequence(s, part)),
       split,
       numClasses: split.numClasses,
@@ -150,7 +150,8 @@ async function prepareModes(
   const textParts = partText(text, partEmbeddings, `${prepared.textDataset} text with part descriptions`);
   const target = sequences(split.dataset as 'nw-ucla' | 'utd-mhad');
   const partStage1 = partExtractor(stage1);
-  const parts = BODY_PARTS.map((p) => partFeatures(split, p, target, partStage1, log));
+  const parts: PartPhases[] = [];
+  for (const p of BODY_PARTS) parts.push(await partFeatures(split, p, target, partStage1, log));
   const base = { trainPhase: readSynseBenchmark(prepared.featuresRoot, split, 'train'), valPhase: readSynseBenchmark(prepared.featuresRoot, split, 'val') };
   const skeletonParts = {
     trainPhase: withParts(

@@ -187,11 +187,11 @@ const pkuReadCache = new Map<string, SkeletonSequence[]>();
  * Features in the SynSE layout for one entry and split, or a 'missing' record naming what to
  * download (never throws for absent data; malformed data still throws FsvaeInputError).
  */
-export function preparePkuFeatures(entry: Table6Entry, splitName: string, opts: PkuPrepareOptions): PkuPrepared | PkuMissing {
+export async function preparePkuFeatures(entry: Table6Entry, splitName: string, opts: PkuPrepareOptions): Promise<PkuPrepared | PkuMissing> {
   const src = entry.source;
   const log = opts.log ?? (() => {});
   if (src.kind === 'generated') {
-    const p = prepareFeatures({ ...src, split: splitName }, { stage1: entry.stage1, seed: opts.seed, cache: opts.cache, log });
+    const p = await prepareFeatures({ ...src, split: splitName }, { stage1: entry.stage1, seed: opts.seed, cache: opts.cache, log });
     if ('missing' in p) return { missing: true, entry, split: splitName, message: p.message };
     return { entry, split: p.split, description: p.description, featuresRoot: p.featuresRoot, textDataset: p.textDataset, stage1: p.stage1, cached: p.cached };
   }
@@ -287,7 +287,7 @@ export function preparePkuFeatures(entry: Table6Entry, splitName: string, opts: 
   }
   const sequences = max === null ? read : subsampleByClassAndSide(read, side, max, opts.seed);
   log(`[features] stage 1 (${entry.stage1.name}) on ${sequences.length} PKU-MMD segments; cross-subject: ${xsub.source}; writing ${dir}`);
-  const stage1 = exportStage1Features({
+  const stage1 = await exportStage1Features({
     sequences,
     split,
     numClasses: PKU_MMD_NUM_CLASSES,
@@ -597,7 +597,7 @@ export async function runPkuMmd(cfg: PkuMmdConfig, log: (l: string) => void = ()
   const missing: PkuMissing[] = [];
   for (const e of cfg.entries) {
     for (const s of e.splits) {
-      const p = preparePkuFeatures(e, s, { seed: cfg.stage1Seed, log });
+      const p = await preparePkuFeatures(e, s, { seed: cfg.stage1Seed, log });
       if ('missing' in p) {
         log(`[skip] ${e.label} ${s}: ${p.message}`);
         missing.push(p);

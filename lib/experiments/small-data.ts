@@ -126,9 +126,7 @@ export async function valPhaseRecords(
       const started = Date.now();
       const results = await Promise.all(
         batch.map((j, b) =>
-          b === 0 && batch.length > 1
-            ? trainStage2InWorker(j.c.cfg, inputs, { seed: j.seed })
-            : Promise.resolve(trainStage2(j.c.cfg, inputs, { seed: j.seed })),
+          b === 0 && batch.length > 1 ? trainStage2InWorker(j.c.cfg, inputs, { seed: j.seed }) : trainStage2(j.c.cfg, inputs, { seed: j.seed }),
         ),
       );
       batch.forEach((j, b) => {

@@ -506,7 +506,7 @@ export async function runNtuEncoders(cfg: TextEncodersConfig['ntu'], log: (l: st
   for (const split of cfg.splits) {
     const dataset = getSplit(split).dataset;
     if (dataset !== 'ntu60' && dataset !== 'ntu120') throw new FsvaeInputError(`Table 7: split '${split}' is not an NTU split.`);
-    const prepared = prepareFeatures({ kind: 'synse', dataset, split, features: cfg.features }, { stage1: stage1Config('shift-gcn-tiny'), seed: 1, log });
+    const prepared = await prepareFeatures({ kind: 'synse', dataset, split, features: cfg.features }, { stage1: stage1Config('shift-gcn-tiny'), seed: 1, log });
     if ('missing' in prepared) {
       for (const encoder of cfg.encoders) out.push({ split, encoder, run: null, missing: prepared.message });
       continue;

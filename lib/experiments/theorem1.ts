@@ -438,7 +438,7 @@ function meanStd(v: number[]): { mean: number | null; std: number | null } {
   return { mean: m, std: Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) };
 }
 
-export function runLabelNoiseExperiment(c: Theorem1NoiseConfig, onRun?: (r: NoiseRun) => void): Theorem1NoiseResult {
+export async function runLabelNoiseExperiment(c: Theorem1NoiseConfig, onRun?: (r: NoiseRun) => void): Promise<Theorem1NoiseResult> {
   if (c.seeds.length === 0 || c.rates.length === 0 || c.losses.length === 0) {
     throw new FsvaeInputError(
       `theorem-1 noise config: seeds, rates and losses must be non-empty (got ${c.seeds.length}, ${c.rates.length}, ${c.losses.length}).`,
@@ -479,7 +479,7 @@ export function runLabelNoiseExperiment(c: Theorem1NoiseConfig, onRun?: (r: Nois
         const before = new Set(Object.keys(tf.engine().registeredVariables));
         let run: NoiseRun;
         try {
-          const res = trainStage2(cfg, { train: noisy.set, unseen: c.unseen, text, evalSets: { ztest } }, { seed });
+          const res = await trainStage2(cfg, { train: noisy.set, unseen: c.unseen, text, evalSets: { ztest } }, { seed });
           const accs = res.cycles.map((x) => x.zslAccuracy);
           const zslMean = accs.reduce((a, b) => a + b, 0) / accs.length;
           const last = res.cycles[res.cycles.length - 1].losses;

@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { FsvaeInputError, assertPositiveInteger } from '../util/assert';
+import { hostMemoryKind } from '../runtime/host-memory';
 import { dctBasisTensors } from './dct';
 
 export type FrequencyMode = 'low-high' | 'learnable-only' | 'off';
@@ -225,10 +226,11 @@ export class FrequencyEnhancer {
     this.unscaled = tf.keep(tf.tensor1d(unscaled));
     this.one = tf.keep(tf.scalar(1));
     const active = config.mode !== 'off';
-    this.w = active ? (tf.variable(tf.fill([b], config.wInit), config.trainable, `${name}/w`) as tf.Variable<tf.Rank.R1>) : null;
+    // tidy frees the initial values (a variable shares their storage; tidy never frees a variable)
+    this.w = active ? (tf.tidy(() => tf.variable(tf.fill([b], config.wInit), config.trainable, `${name}/w`)) as tf.Variable<tf.Rank.R1>) : null;
     this.k =
       active && config.mode === 'low-high' && config.useK
-        ? (tf.variable(tf.scalar(config.kInit), config.trainable, `${name}/k`) as tf.Variable<tf.Rank.R0>)
+        ? (tf.tidy(() => tf.variable(tf.scalar(config.kInit), config.trainable, `${name}/k`)) as tf.Variable<tf.Rank.R0>)
         : null;
   }
 
@@ -240,9 +242,13 @@ export class FrequencyEnhancer {
     return vars;
   }
 
-  /** Band gains g_i (length b) as a differentiable tensor: value and gradient from bandGain (Eq. 2 / Eq. 3). */
-  bandGains(): tf.Tensor1D {
+  /**
+   * Band gains g_i (length b) as a differentiable tensor: value and gradient from bandGain (Eq. 2 /
+   * Eq. 3) on the host where tensors live in JS memory (cpu, wasm), else the same formula as tensor ops.
+   */
+  bandGains(onDevice = !hostMemoryKind()): tf.Tensor1D {
     if (!this.w) return tf.ones([this.config.bands]) as tf.Tensor1D;
+    if (onDevice) return this.bandGainsOnDevice(this.w);
     const { mode } = this.config;
     const decay = this.layout.signedDecay;
     const op = tf.customGrad(((w: tf.Tensor, k: tf.Tensor, save: tf.GradSaveFunc) => {
@@ -259,6 +265,12 @@ export class FrequencyEnhancer {
       };
     }) as unknown as Parameters<typeof tf.customGrad>[0]);
     return op(this.w, this.k ?? this.one) as tf.Tensor1D;
+  }
+
+  /** bandGain as tensor ops, gradients by autodiff: no value is read back to the host (a GPU backend cannot mid-step). */
+  private bandGainsOnDevice(w: tf.Variable<tf.Rank.R1>): tf.Tensor1D {
+    if (this.config.mode === 'learnable-only') return tf.mul(w, 1);
+    return tf.add(1, tf.mul(tf.mul(w, this.k ?? this.one), tf.tensor1d(Float32Array.from(this.layout.signedDecay)))); // 1 + w·k·(±decay)
   }
 
   /** Per-coefficient gains g(j), length N (band gain spread over its coefficients, 1 outside bands). */
@@ -340,11 +352,11 @@ export class FrequencyEnhancer {
     });
   }
 
-  /** Current w and k as plain numbers (k = 1 when the module has none). */
-  snapshot(): { w: number[]; k: number } {
+  /** Current w and k as plain numbers (k = 1 when the module has none), read asynchronously (any backend). */
+  async snapshot(): Promise<{ w: number[]; k: number }> {
     return {
-      w: this.w ? Array.from(this.w.dataSync()) : new Array(this.config.bands).fill(1),
-      k: this.k ? this.k.dataSync()[0] : 1,
+      w: this.w ? Array.from(await this.w.data()) : new Array(this.config.bands).fill(1),
+      k: this.k ? (await this.k.data())[0] : 1,
     };
   }
 

@@ -2,7 +2,8 @@
  * The alignment losses as per-sample pair terms: which term ℓ(pos, neg) (./pair-terms.ts) each side
  * uses, with which outer weight, and whether it has negatives. The one table both stage-2 engines
  * read (the autodiff loss through pairTermTensor, the fused step through pairTerm); the formulas
- * themselves are in ./pair-terms.ts only. Here too: α and its coefficient per loss (alignmentCoefficient).
+ * themselves are in ./pair-terms.ts (restated as tensor ops for a GPU: pairTermOnDevice).
+ * Here too: α and its coefficient per loss (alignmentCoefficient).
  *
  *   loss                   text side              skeleton side                weight
  *   calibrated-reference   calibrated             calibrated-no-negative       1    (the code: λα applied by the schedule)

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { AlignmentForm, AlignmentSideForm, TripletVariant, alignmentForm } from './alignment';
+import { hostMemoryKind } from '../runtime/host-memory';
 import { PairTermName, PairTermParams, pairTerm, sigmoid } from './pair-terms';
 
 export * from './alignment';
@@ -47,10 +48,20 @@ export function positiveNegativeDistances(side: AlignmentSide): { pos: tf.Tensor
 }
 
 /**
- * ℓ(pos_i, neg_i) per row as a differentiable tensor op whose value and gradient both come from
- * pairTerm (./pair-terms.ts), the single definition of every alignment term. `neg` null: 0.
+ * ℓ(pos_i, neg_i) per row as a differentiable tensor op. Where tensors live in JS memory (cpu,
+ * wasm: hostMemoryKind) value and gradient come from pairTerm (./pair-terms.ts), the single
+ * definition of every alignment term, evaluated on the host; elsewhere (a GPU) from
+ * pairTermOnDevice, the same formulas as tensor ops, so no value leaves the device
+ * (test/losses/pair-terms-device.test.ts holds the two equal). `onDevice` forces the second.
  */
-export function pairTermTensor(term: PairTermName, pos: tf.Tensor1D, neg: tf.Tensor1D | null, params: PairTermParams): tf.Tensor1D {
+export function pairTermTensor(
+  term: PairTermName,
+  pos: tf.Tensor1D,
+  neg: tf.Tensor1D | null,
+  params: PairTermParams,
+  onDevice = !hostMemoryKind(),
+): tf.Tensor1D {
+  if (onDevice) return pairTermOnDevice(term, pos, neg ?? tf.zerosLike(pos), params);
   const op = tf.customGrad(((p: tf.Tensor, n: tf.Tensor, save: tf.GradSaveFunc) => {
     const pv = p.dataSync();
     const nv = n.dataSync();
@@ -62,6 +73,33 @@ export function pairTermTensor(term: PairTermName, pos: tf.Tensor1D, neg: tf.Ten
     return { value: tf.tensor1d(value), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]), tf.mul(dy, saved[1])] };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(pos, neg ?? tf.zerosLike(pos)) as tf.Tensor1D;
+}
+
+/**
+ * The terms of ./pair-terms.ts as tensor ops (derivatives by autodiff; relu' at the kink is 0 there
+ * too): the form a GPU backend evaluates without reading values back to the host.
+ */
+export function pairTermOnDevice(term: PairTermName, pos: tf.Tensor1D, neg: tf.Tensor1D, p: PairTermParams): tf.Tensor1D {
+  return pairTermOps(term, pos, neg, p) as tf.Tensor1D;
+}
+
+function pairTermOps(term: PairTermName, pos: tf.Tensor1D, neg: tf.Tensor1D, p: PairTermParams): tf.Tensor {
+  switch (term) {
+    case 'calibrated':
+      return tf.sigmoid(tf.div(tf.sub(pos, neg), p.lambda));
+    case 'calibrated-no-negative':
+      return tf.sigmoid(tf.div(pos, p.lambda));
+    case 'T1':
+      return tf.relu(tf.add(tf.sub(pos, neg), p.margin));
+    case 'T2':
+      return tf.neg(tf.softplus(tf.div(tf.sub(neg, pos), p.lambda)));
+    case 'T3':
+      return tf.square(tf.sigmoid(tf.sub(tf.sqrt(pos), tf.sqrt(neg))));
+    case 'T4':
+      return tf.relu(tf.sub(1, tf.div(neg, tf.add(pos, p.margin))));
+    case 'squared-distance':
+      return pos;
+  }
 }
 
 /** weight · mean_i ℓ(pos_i, neg_i) of one side in the given form. */

@@ -12,8 +12,10 @@
  *   T4                      max(1 − neg/(pos + m), 0)                           Eq. 28
  *   squared-distance        pos               (cross-reconstruction: MSE = mean_i pos_i / D)
  *
- * This is the only place these formulas are written: the autodiff engine evaluates them through
+ * This is where these formulas are defined: the autodiff engine evaluates them through
  * pairTermTensor (./index.ts), the fused engine and the Theorem-1 checks call pairTerm directly.
+ * A GPU backend cannot read values back in the middle of a step, so pairTermOnDevice (./index.ts)
+ * restates them as tensor ops; test/losses/pair-terms-device.test.ts holds both equal.
  */
 export type PairTermName = 'calibrated' | 'calibrated-no-negative' | 'T1' | 'T2' | 'T3' | 'T4' | 'squared-distance';
 

@@ -47,8 +47,9 @@ export class Linear {
     weights: Float32Array,
     name: string,
   ) {
-    this.weight = tf.variable(tf.tensor2d(weights, [inDim, outDim]), true, `${name}/W`);
-    this.bias = tf.variable(tf.zeros([outDim]), true, `${name}/b`);
+    // tidy frees the initial values (a variable shares their storage; tidy never frees a variable)
+    this.weight = tf.tidy(() => tf.variable(tf.tensor2d(weights, [inDim, outDim]), true, `${name}/W`));
+    this.bias = tf.tidy(() => tf.variable(tf.zeros([outDim]), true, `${name}/b`));
   }
   static xavier(rng: Random, inDim: number, outDim: number, gain: number, name: string): Linear {
     return new Linear(inDim, outDim, xavierUniform(rng, inDim, outDim, gain), name);

@@ -46,7 +46,18 @@ export interface LossParts {
   alignment: number;
 }
 
-export function fsvaeLoss(model: FsvaeModel, batch: LossBatch, noise: LossNoise, w: LossWeights): { loss: tf.Scalar; parts: LossParts } {
+/** The loss terms as tensors (total is the loss itself): read with readLossParts when needed. */
+export type LossPartTensors = { [K in keyof LossParts]: tf.Scalar };
+
+/** The terms' values, read asynchronously (a GPU backend has no synchronous read); host numbers pass through. */
+export async function readLossParts(parts: LossParts | LossPartTensors): Promise<LossParts> {
+  if (typeof parts.total === 'number') return parts as LossParts;
+  const { total, reconstruction, kl, alignment } = parts as LossPartTensors;
+  const [t, r, k, a] = await Promise.all([total, reconstruction, kl, alignment].map((x) => x.data()));
+  return { total: t[0], reconstruction: r[0], kl: k[0], alignment: a[0] };
+}
+
+export function fsvaeLoss(model: FsvaeModel, batch: LossBatch, noise: LossNoise, w: LossWeights): { loss: tf.Scalar; parts: LossPartTensors } {
   const { xs, xt, y } = batch;
   // Eq. 1-4 then the encoders: the text posterior of every class once (C rows), looked up per sample
   const ptAll = model.textEncoder.fromEnhanced(model.textEncoder.frequency.applyPrecomputed(batch.textBands));
@@ -78,6 +89,5 @@ export function fsvaeLoss(model: FsvaeModel, batch: LossBatch, noise: LossNoise,
     al = tf.mul(w.alignCoefficient, alignmentLoss(w.alignment, textSide, skelSide));
   }
   const loss = tf.add(tf.add(rec, kl), al) as tf.Scalar; // Eq. 8: L_VAE + α·L_Align
-  const parts = { reconstruction: rec.dataSync()[0], kl: kl.dataSync()[0], alignment: al.dataSync()[0], total: loss.dataSync()[0] };
-  return { loss, parts };
+  return { loss, parts: { reconstruction: rec as tf.Scalar, kl, alignment: al, total: loss } };
 }

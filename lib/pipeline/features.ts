@@ -194,7 +194,7 @@ function walkFiles(dir: string, maxDepth: number, visit: (rel: string, full: str
 }
 
 /** Features in the SynSE layout for a dataset + split (stage 1 runs unless cached or pre-extracted). */
-export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): PreparedFeatures | MissingDataset {
+export async function prepareFeatures(src: DatasetSource, opts: PrepareOptions): Promise<PreparedFeatures | MissingDataset> {
   if (src.kind === 'sadvae') return prepareSadvae(src);
   const split = resolveSplit(src.split);
   if (src.kind === 'synse') {
@@ -235,7 +235,7 @@ export function prepareFeatures(src: DatasetSource, opts: PrepareOptions): Prepa
     };
   }
   opts.log?.(`[features] stage 1 (${opts.stage1.name}) on ${sequences.length} sequences of ${origin}; writing ${dir}`);
-  const stage1 = exportStage1Features({
+  const stage1 = await exportStage1Features({
     sequences,
     split,
     numClasses: split.numClasses,
@@ -369,7 +369,7 @@ export async function prepareFeaturesParallel(src: DatasetSource, opts: PrepareO
   if ((opts.cache ?? true) && readCacheReport(path.join(dir, 'stage1-report.json'))) return prepareFeatures(src, opts);
   opts.log?.(`[features] stage 1 (${opts.stage1.name}) on ${loaded.sequences.length} sequences of ${loaded.origin}; both phases in parallel; writing ${dir}`);
   const valPending = exportStage1InWorker({ source: src, split, stage1: opts.stage1, seed: opts.seed, outDir: path.join(dir, 'sk_feats') });
-  const trainReport = exportStage1Features({
+  const trainReport = await exportStage1Features({
     sequences: loaded.sequences,
     split,
     numClasses: split.numClasses,

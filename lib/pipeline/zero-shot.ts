@@ -107,9 +107,10 @@ export async function runZeroShotSeeds(cfg: FsvaeConfig, data: ZeroShotData, opt
         `${parallel ? ' (worker thread)' : ''}, stage-2 engine ${engine}`,
     );
     // the val phase starts first: in a worker it runs while the main thread trains the train phase
-    const valPending = parallel ? trainStage2InWorker(cfg, valInputs, valOpts) : Promise.resolve(trainStage2(cfg, valInputs, valOpts));
+    const valPending = parallel ? trainStage2InWorker(cfg, valInputs, valOpts) : trainStage2(cfg, valInputs, valOpts);
+    if (!parallel) await valPending; // on one thread the phases run one after the other, never interleaved
     opts.log?.(`[seed ${seed}] phase train: ${trainPhase.train.rows} training rows, unseen [${split.unseen.join(', ')}], stage-2 engine ${engine}`);
-    const trainResult = trainStage2(
+    const trainResult = await trainStage2(
       cfg,
       {
         train: trainPhase.train,

@@ -217,6 +217,38 @@ function explainSyncReads(backend: { readSync?: (id: unknown) => unknown }): voi
   };
 }
 
+/** Backends that cannot read a tensor synchronously in Node (dataSync, arraySync). */
+const ASYNC_READ_ONLY: readonly string[] = ['webgpu', 'webgl'];
+
+/**
+ * Runs `fn` with a backend that reads synchronously active (wasm, else cpu) when the active one
+ * cannot (webgpu), then makes the previous one active again; elsewhere fn just runs. For
+ * third-party code that reads with dataSync: tfjs-converter's graph executor reads shape and axis
+ * inputs that way (the USE-Lite text encoder). Tensors made inside live on that backend: a graph
+ * model loaded inside must also run inside, and results must be read (await data()) inside.
+ */
+export async function onSyncReadingBackend<T>(fn: () => Promise<T>): Promise<T> {
+  const active = tf.getBackend();
+  if (!ASYNC_READ_ONLY.includes(active)) return fn();
+  let host = 'cpu';
+  try {
+    loose()(PACKAGES.wasm);
+    if (await tf.setBackend('wasm')) {
+      host = 'wasm';
+      installWasmMatmulFix();
+      installWasmExtraKernels();
+    }
+  } catch {
+    /* wasm missing or failing: the cpu backend always loads */
+  }
+  if (host === 'cpu' && !(await tf.setBackend('cpu'))) throw new Error('onSyncReadingBackend: neither wasm nor cpu initialises');
+  try {
+    return await fn();
+  } finally {
+    await tf.setBackend(active);
+  }
+}
+
 async function attemptPackage(name: BackendName, pkg: string): Promise<Attempt> {
   const pj = packageJson(pkg);
   const version = pj?.version ?? '';

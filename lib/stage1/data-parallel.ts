@@ -6,10 +6,16 @@
  * batch normalisation uses each half's own batch statistics, and the running statistics are the
  * main replica's (the worker's are overwritten with the main weights before every step).
  *
- * The step is synchronous: weights, the half batch and the gradients travel through
- * SharedArrayBuffers and the threads signal each other with Atomics.wait/notify, so trainStage1
- * keeps its synchronous loop. A worker error or a stalled worker becomes an FsvaeInputError on
+ * Weights, the half batch and the gradients travel through SharedArrayBuffers and the threads
+ * signal each other with Atomics.wait/notify (the main thread blocks in finish() until the
+ * worker's gradient is there). A worker error or a stalled worker becomes an FsvaeInputError on
  * the main thread, never a hang.
+ *
+ * A CPU route only: start() copies every weight to the host with synchronous reads and the worker
+ * runs on the main thread's backend, so dataParallelAvailable() is false (trainStage1 and
+ * prepareFeaturesParallel never pick it) and the constructor refuses when the main backend keeps
+ * tensors outside JS memory (hostMemoryKind() null: webgpu, tensorflow); its synchronous reads
+ * only ever run on cpu or wasm.
  */
 import * as tf from '@tensorflow/tfjs';
 import * as os from 'node:os';
@@ -17,6 +23,7 @@ import { Worker, isMainThread, workerData } from 'node:worker_threads';
 import { FsvaeInputError } from '../util/assert';
 import { Random } from '../util/random';
 import { BackendName, getBackendInfo, initBackend } from '../runtime/backend';
+import { hostMemoryKind } from '../runtime/host-memory';
 import { Stage1ModelConfig } from './config';
 import { jointLayout } from '../data/layouts';
 import { JointLayoutName } from '../data/skeleton';
@@ -45,10 +52,13 @@ interface WorkerSetup {
   error: SharedArrayBuffer;
 }
 
-/** Whether data-parallel training can run here (a second core, not already inside a worker). */
+/**
+ * Whether data-parallel training can run here: a second core, not already inside a worker, and a
+ * main backend with host memory (cpu, wasm; see the module comment).
+ */
 export function dataParallelAvailable(): boolean {
   const cores = os.availableParallelism?.() ?? os.cpus().length;
-  return isMainThread && cores >= 2;
+  return isMainThread && cores >= 2 && hostMemoryKind() !== null;
 }
 
 export class DataParallelGradients {
@@ -81,6 +91,7 @@ export class DataParallelGradients {
     trainable: tf.Variable[];
     timeoutMs?: number;
   }) {
+    if (hostMemoryKind() === null) throw new Error(`DataParallelGradients: a CPU route; the '${tf.getBackend()}' backend keeps tensors outside JS memory`);
     this.all = opts.all;
     this.trainable = opts.trainable;
     const V = jointLayout(opts.layout).joints.length;
@@ -219,7 +230,7 @@ if (!isMainThread && (workerData as WorkerSetup | undefined)?.fsvaeDataParallel)
           }
         });
         const x = tf.tensor5d(input.slice(0, rows * s.bodies * T * V * 3), [rows, s.bodies, T, V, 3]);
-        const y = tf.oneHot(tf.tensor1d(labels.slice(0, rows), 'int32'), s.numClasses);
+        const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labels.slice(0, rows), 'int32'), s.numClasses));
         let pred: tf.Tensor | null = null;
         const { value, grads: g } = tf.variableGrads(() => {
           const out = net.forward(x, { training: true, updateStats: true });

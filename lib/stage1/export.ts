@@ -178,8 +178,8 @@ export function chooseValHoldOut(pool: readonly SkeletonSequence[], fraction: nu
   return out;
 }
 
-function toFeatureSet(ex: TrainedExtractor, seqs: readonly SkeletonSequence[], batch: number, withLogits: boolean): FeatureSet {
-  const e = ex.extract(seqs, batch);
+async function toFeatureSet(ex: TrainedExtractor, seqs: readonly SkeletonSequence[], batch: number, withLogits: boolean): Promise<FeatureSet> {
+  const e = await ex.extract(seqs, batch);
   const set: FeatureSet = { features: e.features, rows: e.rows, dim: e.dim, labels: e.labels };
   if (withLogits) {
     set.logits = e.logits;
@@ -198,7 +198,7 @@ function reportJson(r: Stage1PhaseReport, cfg: ExtractorConfig, extra: Record<st
 }
 
 /** Trains the extractor(s) and writes the SynSE folder(s) of one split (see the module comment). */
-export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportReport {
+export async function exportStage1Features(opts: Stage1ExportOptions): Promise<Stage1ExportReport> {
   const C = opts.numClasses;
   if (!Number.isInteger(C) || C < 2) throw new FsvaeInputError(`stage 1 export: numClasses must be an integer ≥ 2, got ${C}.`);
   const sp = checkStage1Split(opts.split, C);
@@ -236,7 +236,7 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
     }
   };
 
-  const run = (phase: SynsePhase, classes: number[], seed: number, holdOut?: Set<string>): TrainedExtractor => {
+  const run = (phase: SynsePhase, classes: number[], seed: number, holdOut?: Set<string>): Promise<TrainedExtractor> => {
     const selection: TrainingSelection = { classes, side: (s) => sides.get(s) ?? opts.side(s), numClasses: C, holdOut };
     log(`[stage 1, phase ${phase}] training ${opts.config.name} on ${classes.length} classes (seed ${seed})`);
     return fitExtractor(opts.config, opts.sequences, selection, {
@@ -260,11 +260,11 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
     requireRows(valSeqs.length, 'val-phase val (held-out val-seen samples)');
     requireRows(zSeqs.length, 'val-phase ztest (val-unseen classes, train side)');
     const seed = opts.seed + 1;
-    const res = run('val', sp.valSeen, seed, holdOut);
+    const res = await run('val', sp.valSeen, seed, holdOut);
     try {
-      const { set: train, top1: trainTop1 } = trainSetOf(res, trainSeqs, batch);
-      const ztest = toFeatureSet(res, zSeqs, batch, true);
-      const val = toFeatureSet(res, valSeqs, batch, true);
+      const { set: train, top1: trainTop1 } = await trainSetOf(res, trainSeqs, batch);
+      const ztest = await toFeatureSet(res, zSeqs, batch, true);
+      const val = await toFeatureSet(res, valSeqs, batch, true);
       const dir = path.join(opts.outDir, synseFolderName(sp.unseen.length, 'val'));
       const r: Stage1PhaseReport = {
         phase: 'val',
@@ -305,11 +305,11 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
     requireRows(trainSeqs.length, 'train (seen classes, train side)');
     requireRows(zSeqs.length, 'ztest (unseen classes, test side)');
     const seed = opts.seed;
-    const res = run('train', sp.seen, seed);
+    const res = await run('train', sp.seen, seed);
     try {
-      const { set: train, top1: trainTop1 } = trainSetOf(res, trainSeqs, batch);
-      const ztest = toFeatureSet(res, zSeqs, batch, true);
-      const gtest = toFeatureSet(res, gSeqs, batch, true);
+      const { set: train, top1: trainTop1 } = await trainSetOf(res, trainSeqs, batch);
+      const ztest = await toFeatureSet(res, zSeqs, batch, true);
+      const gtest = await toFeatureSet(res, gSeqs, batch, true);
       const dir = path.join(opts.outDir, synseFolderName(sp.unseen.length, 'train'));
       const seenRows = seenRowsOf(gtest, new Set(sp.seen), C);
       const r: Stage1PhaseReport = {
@@ -348,8 +348,8 @@ export function exportStage1Features(opts: Stage1ExportOptions): Stage1ExportRep
 }
 
 /** The train set (features only, as train.npy has no logits) and the extractor's top-1 on it. */
-function trainSetOf(res: TrainedExtractor, seqs: readonly SkeletonSequence[], batch: number): { set: FeatureSet; top1: number } {
-  const e = res.extract(seqs, batch);
+async function trainSetOf(res: TrainedExtractor, seqs: readonly SkeletonSequence[], batch: number): Promise<{ set: FeatureSet; top1: number }> {
+  const e = await res.extract(seqs, batch);
   return { set: { features: e.features, rows: e.rows, dim: e.dim, labels: e.labels }, top1: top1Accuracy(e.logits, e.labels, e.numClasses) };
 }
 

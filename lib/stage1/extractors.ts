@@ -43,7 +43,8 @@ export interface TrainedExtractor {
   sequencesPerSecond: number;
   /** extractor-specific facts for the report (e.g. the chosen shrinkage) */
   details: Record<string, unknown>;
-  extract(sequences: readonly SkeletonSequence[], batchSize?: number): ExtractedFeatures;
+  /** features and logits of `sequences` (asynchronous: the GCNs read them from the device) */
+  extract(sequences: readonly SkeletonSequence[], batchSize?: number): Promise<ExtractedFeatures>;
   dispose(): void;
 }
 
@@ -52,12 +53,12 @@ export interface FitExtractorOptions extends Omit<Stage1TrainOptions, 'stopAfter
   log?: (line: string) => void;
 }
 
-export function fitExtractor(
+export async function fitExtractor(
   cfg: ExtractorConfig,
   sequences: readonly SkeletonSequence[],
   selection: TrainingSelection,
   opts: FitExtractorOptions,
-): TrainedExtractor {
+): Promise<TrainedExtractor> {
   if (isDctExtractorConfig(cfg)) {
     const fit = fitDctExtractor(cfg, sequences, selection, { seed: opts.seed, log: opts.log });
     return {
@@ -67,12 +68,12 @@ export function fitExtractor(
       trainSeconds: fit.fitSeconds,
       sequencesPerSecond: fit.fitSeconds > 0 ? fit.trainRows / fit.fitSeconds : 0,
       details: { shrinkage: fit.shrinkage, temperature: fit.temperature, trainRows: fit.trainRows, dim: fit.dim },
-      extract: (seqs) => fit.extract(seqs),
+      extract: async (seqs) => fit.extract(seqs),
       dispose: () => undefined,
     };
   }
   const { log: _log, ...trainOpts } = opts;
-  const res = trainStage1(cfg, sequences, selection, trainOpts);
+  const res = await trainStage1(cfg, sequences, selection, trainOpts);
   return {
     config: cfg,
     counts: res.counts,

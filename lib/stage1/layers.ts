@@ -42,6 +42,7 @@ export class ParamSet {
   readonly entries: ParamEntry[] = [];
   private readonly prefix: string;
   private readonly names = new Set<string>();
+  private readonly restoreHooks: ((values: Record<string, Float32Array>) => void)[] = [];
 
   constructor(
     readonly rng: Random,
@@ -83,11 +84,17 @@ export class ParamSet {
     return this.entries.filter((e) => e.trainable).map((e) => e.variable);
   }
 
-  /** Every variable (trainable and running statistics) as a copy, by name. */
-  snapshot(): Record<string, Float32Array> {
+  /** Every variable (trainable and running statistics) as a copy, by name (one asynchronous read of all). */
+  async snapshot(): Promise<Record<string, Float32Array>> {
+    const values = await Promise.all(this.entries.map((e) => e.variable.data()));
     const out: Record<string, Float32Array> = {};
-    for (const e of this.entries) out[e.name] = e.variable.dataSync().slice() as Float32Array;
+    this.entries.forEach((e, i) => (out[e.name] = (values[i] as Float32Array).slice()));
     return out;
+  }
+
+  /** Calls `fn` with the values after every restore (state mirrored outside the variables). */
+  onRestore(fn: (values: Record<string, Float32Array>) => void): void {
+    this.restoreHooks.push(fn);
   }
 
   /** Restores a snapshot; every variable must be present with the right size. */
@@ -105,6 +112,7 @@ export class ParamSet {
     tf.tidy(() => {
       for (const e of this.entries) e.variable.assign(tf.tensor(values[e.name], e.variable.shape));
     });
+    for (const fn of this.restoreHooks) fn(values);
   }
 
   /** Total number of trainable scalars. */
@@ -128,8 +136,15 @@ export class BatchNorm {
   readonly beta: tf.Variable;
   readonly runningMean: tf.Variable;
   readonly runningVar: tf.Variable;
-  /** number of running-statistics updates so far (PyTorch's num_batches_tracked) */
+  /**
+   * number of running-statistics updates so far (PyTorch's num_batches_tracked): counted in JS
+   * (`count`, no read of the device per update) and mirrored into this variable, which snapshots
+   * and checkpoints save; ParamSet.restore sets the count back from it. Assigning the variable
+   * directly (the data-parallel worker's replica) leaves the count as it was; that replica's
+   * running statistics are never used.
+   */
   readonly tracked: tf.Variable;
+  private count = 0;
 
   constructor(
     params: ParamSet,
@@ -146,6 +161,8 @@ export class BatchNorm {
     this.runningMean = params.constant(`${name}/running_mean`, shape, 0, false);
     this.runningVar = params.constant(`${name}/running_var`, shape, 1, false);
     this.tracked = params.constant(`${name}/num_batches_tracked`, [1], 0, false);
+    const trackedName = `${name}/num_batches_tracked`;
+    params.onRestore((values) => (this.count = values[trackedName][0]));
   }
 
   apply(x: tf.Tensor, ctx: ForwardContext): tf.Tensor {
@@ -182,7 +199,7 @@ export class BatchNorm {
   private updateRunning(m: tf.Tensor, v: tf.Tensor, n: number): void {
     // outside the loss path: no gradient flows into the running statistics
     const unbiased = n > 1 ? n / (n - 1) : 1;
-    const k = this.tracked.dataSync()[0] + 1;
+    const k = ++this.count;
     this.tracked.assign(tf.tensor1d([k]));
     const mo = Math.max(this.momentum, 1 / k);
     this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - mo), tf.mul(tf.reshape(m, this.shape), mo)));

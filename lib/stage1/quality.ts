@@ -329,18 +329,18 @@ interface Fitted {
 }
 
 /** Fits on the samples `selection` allows among `fitOn`, extracts `extractOn`. */
-function fitAndExtract(
+async function fitAndExtract(
   inp: QualityRowInput,
   fitOn: readonly SkeletonSequence[],
   selection: TrainingSelection,
   seed: number,
   extractOn: readonly SkeletonSequence[],
-): Fitted {
+): Promise<Fitted> {
   const t0 = Date.now();
-  const ex = fitExtractor(inp.extractor as ExtractorConfig, fitOn, selection, { seed, onProgress: inp.onStage1Progress, log: inp.log });
+  const ex = await fitExtractor(inp.extractor as ExtractorConfig, fitOn, selection, { seed, onProgress: inp.onStage1Progress, log: inp.log });
   const seconds = (Date.now() - t0) / 1000;
   try {
-    const e = ex.extract(extractOn);
+    const e = await ex.extract(extractOn);
     const descriptorOnly = isDctExtractorConfig(inp.extractor) && inp.extractor.metric === null;
     const shrink = ex.details.shrinkage as { chosen?: number } | null | undefined;
     return { features: e.features, dim: e.dim, logits: descriptorOnly ? undefined : e.logits, labels: e.labels, seconds, shrinkage: shrink?.chosen ?? null };
@@ -353,7 +353,7 @@ function fitAndExtract(
  * The val-phase selection metrics of one extractor and seed: fitted on valPhaseSets(...).train
  * (it receives the pool only), features of the training, held-out and pseudo-unseen rows.
  */
-export function valPhaseQuality(inp: QualityRowInput): ValPhaseMetrics & { seconds: number; dim: number; shrinkage: number | null } {
+export async function valPhaseQuality(inp: QualityRowInput): Promise<ValPhaseMetrics & { seconds: number; dim: number; shrinkage: number | null }> {
   const { split } = inp;
   const v = valPhaseSets(inp.sequences, inp.side, split, split.numClasses, inp.seed);
   const selection: TrainingSelection = { classes: v.valSeen, side: inp.side, numClasses: split.numClasses, holdOut: v.holdOut };
@@ -363,18 +363,18 @@ export function valPhaseQuality(inp: QualityRowInput): ValPhaseMetrics & { secon
     ...v.heldOut.map(() => 'heldOut' as const),
     ...v.pseudoUnseen.map(() => 'pseudoUnseen' as const),
   ];
-  const f = fitAndExtract(inp, v.pool, selection, v.fitSeed, rows);
+  const f = await fitAndExtract(inp, v.pool, selection, v.fitSeed, rows);
   const m = valPhaseMetrics({ features: f.features, dim: f.dim, labels: f.labels, parts, valSeen: v.valSeen, logits: f.logits, numClasses: split.numClasses });
   return { ...m, seconds: f.seconds, dim: f.dim, shrinkage: f.shrinkage };
 }
 
 /** The test-side diagnostics of one extractor and seed (fitted on the seen classes, train side). */
-export function testSideDiagnostics(inp: QualityRowInput): QualityMetrics & { seconds: number; shrinkage: number | null } {
+export async function testSideDiagnostics(inp: QualityRowInput): Promise<QualityMetrics & { seconds: number; shrinkage: number | null }> {
   const { split, sequences } = inp;
   const sides = sequences.map((s) => inp.side(s));
   const sideMap = new Map(sequences.map((s, i) => [s, sides[i]] as const));
   const selection: TrainingSelection = { classes: split.seen, side: (s) => sideMap.get(s) ?? inp.side(s), numClasses: split.numClasses };
-  const f = fitAndExtract(inp, sequences, selection, inp.seed, sequences);
+  const f = await fitAndExtract(inp, sequences, selection, inp.seed, sequences);
   const m = qualityMetrics({
     features: f.features,
     dim: f.dim,
@@ -392,9 +392,9 @@ export function testSideDiagnostics(inp: QualityRowInput): QualityMetrics & { se
  * One report row: the val-phase selection columns (val_*) and, unless `diagnostics` is false, the
  * test-side diagnostic columns (diag_test_*, null otherwise).
  */
-export function featureQualityRow(inp: QualityRowInput): Row {
-  const v = valPhaseQuality(inp);
-  const d = inp.diagnostics === false ? null : testSideDiagnostics(inp);
+export async function featureQualityRow(inp: QualityRowInput): Promise<Row> {
+  const v = await valPhaseQuality(inp);
+  const d = inp.diagnostics === false ? null : await testSideDiagnostics(inp);
   return {
     dataset: inp.dataset,
     split: inp.split.name,

@@ -121,12 +121,12 @@ function fingerprintOf(
 }
 
 /** Trains a stage-1 network (see the module comment). The caller disposes result.net. */
-export function trainStage1(
+export async function trainStage1(
   cfg: Stage1Config,
   sequences: readonly SkeletonSequence[],
   selection: TrainingSelection,
   opts: Stage1TrainOptions,
-): Stage1TrainResult {
+): Promise<Stage1TrainResult> {
   validateStage1Config(cfg);
   if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new FsvaeInputError(`stage 1 training: seed must be a non-negative integer, got ${opts.seed}.`);
   const layout = commonLayout(sequences, 'stage 1 training');
@@ -142,6 +142,7 @@ export function trainStage1(
   const opt = new Stage1Opt(net.params.trainable(), cfg.train.optimizer);
   const n = builder.eligible.length;
   const bs = Math.min(batchSize, n);
+  // dataParallelAvailable() is false on backends without host memory (the worker is a CPU route)
   const workers = (cfg.train.workers ?? 1) > 1 && bs >= 2 && dataParallelAvailable() ? 2 : 1;
   const fp = fingerprintOf(cfg, opts.seed, input, selection, builder, workers);
   const ckName = opts.checkpointName ?? 'stage1';
@@ -196,7 +197,7 @@ export function trainStage1(
         const batch = builder.build(idx, { config: augment, rng: dataRng });
         opts.onBatch?.(batch.ids, batch.labels);
         lr = cfg.train.optimizer.learningRate * lrFactor(cfg.train.schedule, epochs, epoch, s / stepsPerEpoch);
-        const { loss, correct: ok } = stage1Step({ net, opt, dp, numClasses: C, clipSize }, batch, lr);
+        const { loss, correct: ok } = await stage1Step({ net, opt, dp, numClasses: C, clipSize }, batch, lr);
         correct += ok;
         if (!Number.isFinite(loss)) {
           net.dispose();
@@ -228,9 +229,9 @@ export function trainStage1(
       opts.onEpoch?.(rec);
       if (opts.checkpointDir) {
         const arrays: Record<string, Float32Array> = {};
-        const snap = net.params.snapshot();
+        const snap = await net.params.snapshot();
         for (const k of weightNames) arrays[`w/${k}`] = snap[k];
-        const st = opt.getState();
+        const st = await opt.getState();
         st.slots.forEach((a, k) => (arrays[`opt/${k}`] = a));
         saveCheckpoint<CheckpointMeta>(opts.checkpointDir, ckName, {
           meta: { fingerprint: fp, nextEpoch: epoch + 1, rng: dataRng.getState(), optStep: st.step, history, weightNames },
@@ -240,6 +241,7 @@ export function trainStage1(
     }
   } finally {
     dp?.dispose();
+    opt.dispose();
   }
   return {
     net,
@@ -271,51 +273,57 @@ export interface Stage1StepContext {
 
 /**
  * One training step on a batch: softmax cross-entropy over all classes, gradient, optimiser
- * update. With a data-parallel worker the worker takes the second half of the batch and this
- * thread the first; the gradients and losses are averaged with weights proportional to the halves.
- * Returns the batch's mean loss and how many argmax predictions were right.
+ * update. With a data-parallel worker (backends with host memory only) the worker takes the second
+ * half of the batch and this thread the first; the gradients and losses are averaged with weights
+ * proportional to the halves. Resolves to the batch's mean loss and how many argmax predictions
+ * were right, read asynchronously after the update is issued.
  */
-export function stage1Step(ctx: Stage1StepContext, batch: ClipBatch, lr: number): { loss: number; correct: number } {
+export async function stage1Step(ctx: Stage1StepContext, batch: ClipBatch, lr: number): Promise<{ loss: number; correct: number }> {
   const { net, opt, dp, numClasses: C, clipSize } = ctx;
   const rows = batch.labels.length;
   const half = dp ? Math.ceil(rows / 2) : rows;
   if (dp && rows - half > 0) dp.start(batch.data.subarray(half * clipSize), batch.labels.subarray(half), batch.shape[2]);
   const labelsA = batch.labels.subarray(0, half);
   const x = tf.tensor(batch.data.subarray(0, half * clipSize), [half, ...batch.shape.slice(1)] as [number, number, number, number, number]);
-  const y = tf.oneHot(tf.tensor1d(labelsA, 'int32'), C);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(labelsA, 'int32'), C));
   const kept: { pred?: tf.Tensor } = {};
   const { value, grads } = tf.variableGrads(() => {
     const out = net.forward(x, { training: true, updateStats: true });
     kept.pred = tf.keep(tf.argMax(out.logits, 1));
     return tf.losses.softmaxCrossEntropy(y, out.logits) as tf.Scalar;
   }, opt.params);
-  let loss = value.dataSync()[0];
-  let correct = 0;
-  const p = kept.pred!.dataSync();
-  for (let i = 0; i < half; i++) if (p[i] === labelsA[i]) correct++;
   let update: tf.NamedTensorMap = grads;
-  if (dp && rows - half > 0) {
-    const other = dp.finish();
-    correct += other.correct;
-    const wa = half / rows;
-    update = {};
-    opt.params.forEach((v, i) => {
-      const ga = grads[v.name];
-      if (!ga) return;
-      const a = ga.dataSync() as Float32Array;
-      const b = other.grads[i];
-      const g = new Float32Array(a.length);
-      for (let j = 0; j < a.length; j++) g[j] = wa * a[j] + (1 - wa) * b[j];
-      update[v.name] = tf.tensor(g, v.shape);
-    });
-    loss = wa * loss + (1 - wa) * other.loss;
-  }
   try {
-    opt.apply(update, lr);
+    let dpPart: { loss: number; correct: number; wa: number } | null = null;
+    if (dp && rows - half > 0) {
+      const other = dp.finish();
+      const wa = half / rows;
+      const live = opt.params.flatMap((v, i) => (grads[v.name] ? [i] : []));
+      const own = await Promise.all(live.map((i) => grads[opt.params[i].name].data()));
+      update = {};
+      live.forEach((i, k) => {
+        const v = opt.params[i];
+        const a = own[k] as Float32Array;
+        const b = other.grads[i];
+        const g = new Float32Array(a.length);
+        for (let j = 0; j < a.length; j++) g[j] = wa * a[j] + (1 - wa) * b[j];
+        update[v.name] = tf.tensor(g, v.shape);
+      });
+      dpPart = { loss: other.loss, correct: other.correct, wa };
+    }
+    await opt.apply(update, lr);
+    const [lossValue, p] = await Promise.all([value.data(), kept.pred!.data()]);
+    let loss = lossValue[0];
+    let correct = 0;
+    for (let i = 0; i < half; i++) if (p[i] === labelsA[i]) correct++;
+    if (dpPart) {
+      correct += dpPart.correct;
+      loss = dpPart.wa * loss + (1 - dpPart.wa) * dpPart.loss;
+    }
+    return { loss, correct };
   } finally {
     tf.dispose([x, y, kept.pred!, value, ...Object.values(grads), ...(update === grads ? [] : Object.values(update))]);
   }
-  return { loss, correct };
 }
 
 export interface ExtractedFeatures {
@@ -330,8 +338,13 @@ export interface ExtractedFeatures {
   ids: string[];
 }
 
-/** Eval-mode features and logits of `sequences` (any classes, any side), in batches. */
-export function extractFeatures(net: SkeletonNet, sequences: readonly SkeletonSequence[], input: ResolvedInput, batchSize = 32): ExtractedFeatures {
+/** Eval-mode features and logits of `sequences` (any classes, any side), in batches (one asynchronous read per batch). */
+export async function extractFeatures(
+  net: SkeletonNet,
+  sequences: readonly SkeletonSequence[],
+  input: ResolvedInput,
+  batchSize = 32,
+): Promise<ExtractedFeatures> {
   const D = net.featureDim;
   const C = net.shape.numClasses;
   const rows = sequences.length;
@@ -349,9 +362,13 @@ export function extractFeatures(net: SkeletonNet, sequences: readonly SkeletonSe
     const b = packClips(part, input, net.shape.layout);
     const x = tf.tensor(b.data, b.shape);
     const out = net.forward(x, EVAL);
-    features.set(out.features.dataSync(), r * D);
-    logits.set(out.logits.dataSync(), r * C);
-    tf.dispose([x, out.features, out.logits]);
+    try {
+      const [f, l] = await Promise.all([out.features.data(), out.logits.data()]);
+      features.set(f, r * D);
+      logits.set(l, r * C);
+    } finally {
+      tf.dispose([x, out.features, out.logits]);
+    }
   }
   return { rows, dim: D, features, numClasses: C, logits, labels: Int32Array.from(sequences.map((s) => s.label)), ids: sequences.map((s) => s.id) };
 }

@@ -101,8 +101,8 @@ export class Adam {
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.epsilon ?? 1e-8;
-    this.m = params.map((p) => tf.variable(tf.zerosLike(p), false));
-    this.v = params.map((p) => tf.variable(tf.zerosLike(p), false));
+    this.m = tf.tidy(() => params.map((p) => tf.variable(tf.zerosLike(p), false)));
+    this.v = tf.tidy(() => params.map((p) => tf.variable(tf.zerosLike(p), false)));
   }
 
   /**
@@ -131,14 +131,16 @@ export class Adam {
     return this.t;
   }
 
-  /** Computes the loss and its gradients w.r.t. every parameter, applies one update, returns the loss value. */
-  minimize(loss: () => tf.Scalar): number {
+  /**
+   * Computes the loss and its gradients w.r.t. every parameter, applies one update, returns the
+   * loss as a tensor (the caller reads and disposes it: on a GPU a read per step would stall it).
+   */
+  minimize(loss: () => tf.Scalar): tf.Scalar {
     const { value, grads } = tf.variableGrads(loss, this.params);
     // a parameter outside this loss's graph keeps its state (as torch does for grad=None)
     this.applyGradients(this.params.map((p) => grads[p.name] ?? null));
-    const lossValue = value.dataSync()[0];
-    tf.dispose([value, ...Object.values(grads)]);
-    return lossValue;
+    tf.dispose(Object.values(grads));
+    return value;
   }
 
   /**
@@ -213,8 +215,10 @@ export class Adam {
     }
   }
 
-  getState(): AdamState {
-    return { step: this.t, m: this.m.map((x) => x.dataSync().slice() as Float32Array), v: this.v.map((x) => x.dataSync().slice() as Float32Array) };
+  /** Step count and moments as host arrays (copies), read asynchronously (any backend). */
+  async getState(): Promise<AdamState> {
+    const read = (xs: tf.Variable[]) => Promise.all(xs.map(async (x) => ((await x.data()) as Float32Array).slice()));
+    return { step: this.t, m: await read(this.m), v: await read(this.v) };
   }
 
   setState(s: AdamState): void {

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { loadedModuleGraphVersion } from '../util/code-version';
 import { FsvaeModel } from '../model/fsvae';
-import { fsvaeLoss } from '../model/loss';
+import { LossPartTensors, fsvaeLoss, readLossParts } from '../model/loss';
 import { configuredAlignmentForm } from '../losses';
 import { Random } from '../util/random';
 import { FsvaeInputError } from '../util/assert';
@@ -196,7 +196,7 @@ export function stage2LossAutodiff(
   text: TextMatrix,
   textBands: PrecomputedBands,
   draws: StepDraws,
-): { loss: tf.Scalar; parts: StepLosses } {
+): { loss: tf.Scalar; parts: LossPartTensors } {
   const B = draws.batch.length;
   const labels = new Int32Array(B);
   // constant inputs are assembled in JS (wasm's GatherV2 is slow on wide rows and they need no gradient)
@@ -237,7 +237,7 @@ export function stage2Model(cfg: FsvaeConfig, skeletonDim: number, textDim: numb
   );
 }
 
-export function trainStage2(cfg: FsvaeConfig, inputs: Stage2Inputs, opts: Stage2Options): Stage2Result {
+export async function trainStage2(cfg: FsvaeConfig, inputs: Stage2Inputs, opts: Stage2Options): Promise<Stage2Result> {
   const unseenSorted = validate(cfg, inputs);
   const { train, text } = inputs;
   const model = stage2Model(cfg, train.dim, text.cols, opts.seed);
@@ -278,7 +278,7 @@ export function trainStage2(cfg: FsvaeConfig, inputs: Stage2Inputs, opts: Stage2
             'so it cannot be resumed; use another checkpoint folder or delete it to start over.',
         );
       }
-      params.forEach((p, i) => p.assign(tf.tensor(ck.arrays[`param${i}`], p.shape)));
+      tf.tidy(() => params.forEach((p, i) => p.assign(tf.tensor(ck.arrays[`param${i}`], p.shape))));
       adam.setState({ step: ck.meta.adamStep, m: params.map((_, i) => ck.arrays[`m${i}`]), v: params.map((_, i) => ck.arrays[`v${i}`]) });
       rng.setState(ck.meta.rng);
       cycles = ck.meta.cycles;
@@ -298,11 +298,42 @@ export function trainStage2(cfg: FsvaeConfig, inputs: Stage2Inputs, opts: Stage2
   const B = cfg.batchSize;
   const align = cfg.alignment;
   let fused: FusedStage2Step | null = null;
+  // The autodiff engine's step losses stay on the device until read together at the next progress
+  // point (a read per step would stall a GPU); the fused engine's are host numbers already.
+  let unread: { step: number; parts: StepLosses | LossPartTensors }[] = [];
+  const disposeUnread = () => tf.dispose(unread.flatMap(({ parts }) => (typeof parts.total === 'number' ? [] : Object.values(parts as LossPartTensors))));
   try {
     if (engine === 'fused') fused = new FusedStage2Step(model, cfg, train, text, model.textEncoder.frequency.w ? textBands : null);
     for (let cycle = startCycle; cycle < cfg.schedule.cycles; cycle++) {
       const t0 = Date.now();
       const sums: LossMeans = { total: 0, reconstruction: 0, kl: 0, alignment: 0 };
+      /** Checks and sums one step's losses, in step order; reports progress every 25 steps and at the last. */
+      const account = (step: number, parts: StepLosses) => {
+        const loss = parts.total;
+        if (!Number.isFinite(loss)) {
+          throw new Error(
+            `stage 2 diverged: loss ${loss} at cycle ${cycle}, step ${step} ` +
+              `(reconstruction ${parts.reconstruction}, KL ${parts.kl}, alignment ${parts.alignment}). ` +
+              'Lower the learning rate or check the input features.',
+          );
+        }
+        sums.total += loss;
+        sums.reconstruction += parts.reconstruction;
+        sums.kl += parts.kl;
+        sums.alignment += parts.alignment;
+        stepsDone++;
+        if (opts.onProgress && (step % 25 === 0 || step === cfg.schedule.stepsPerCycle - 1)) {
+          const elapsed = trainSeconds + (Date.now() - t0) / 1000;
+          opts.onProgress({
+            cycle,
+            step,
+            stepsPerCycle: cfg.schedule.stepsPerCycle,
+            cycles: cfg.schedule.cycles,
+            loss,
+            stepsPerSecond: stepsDone / Math.max(elapsed, 1e-9),
+          });
+        }
+      };
       for (let step = 0; step < cfg.schedule.stepsPerCycle; step++) {
         const stepStart = opts.stepTimes ? performance.now() : 0;
         const sched = scheduleAt(cfg, cycle, step);
@@ -317,47 +348,30 @@ export function trainStage2(cfg: FsvaeConfig, inputs: Stage2Inputs, opts: Stage2
         epsDraws.t.setState({ state: Math.floor(rng.uniform() * 2 ** 32), spareNormal: null });
         const epsCount = cfg.reparameterisation === 'reference' ? B : B * cfg.latentDim;
         const draws: StepDraws = { batch, negatives, skeletonNegatives, epsSkeleton: epsDraws.s.normals(epsCount), epsText: epsDraws.t.normals(epsCount) };
-        let parts: StepLosses;
-        if (fused) parts = fused.step(adam, cycle, step, draws);
+        if (fused) unread.push({ step, parts: fused.step(adam, cycle, step, draws) });
         else {
-          let partsOut: StepLosses | null = null;
-          adam.minimize(() => {
-            const r = stage2LossAutodiff(model, cfg, sched, train, text, textBands, draws);
-            partsOut = r.parts;
-            return r.loss;
+          let terms: Omit<LossPartTensors, 'total'> | null = null;
+          const total = adam.minimize(() => {
+            const { loss, parts } = stage2LossAutodiff(model, cfg, sched, train, text, textBands, draws);
+            terms = { reconstruction: tf.keep(parts.reconstruction), kl: tf.keep(parts.kl), alignment: tf.keep(parts.alignment) };
+            return loss;
           });
-          parts = partsOut!;
+          unread.push({ step, parts: { ...terms!, total } });
         }
-        const loss = parts.total;
-        if (!Number.isFinite(loss)) {
-          throw new Error(
-            `stage 2 diverged: loss ${loss} at cycle ${cycle}, step ${step} ` +
-              `(reconstruction ${parts.reconstruction}, KL ${parts.kl}, alignment ${parts.alignment}). ` +
-              'Lower the learning rate or check the input features.',
-          );
+        // step times include the read, so they measure finished work
+        if (opts.stepTimes || step % 25 === 0 || step === cfg.schedule.stepsPerCycle - 1) {
+          const values = await Promise.all(unread.map(({ parts }) => readLossParts(parts)));
+          const steps = unread.map(({ step }) => step);
+          disposeUnread();
+          unread = [];
+          values.forEach((v, i) => account(steps[i], v));
         }
-        sums.total += loss;
-        sums.reconstruction += parts.reconstruction;
-        sums.kl += parts.kl;
-        sums.alignment += parts.alignment;
-        stepsDone++;
         opts.stepTimes?.push(performance.now() - stepStart);
-        if (opts.onProgress && (step % 25 === 0 || step === cfg.schedule.stepsPerCycle - 1)) {
-          const elapsed = trainSeconds + (Date.now() - t0) / 1000;
-          opts.onProgress({
-            cycle,
-            step,
-            stepsPerCycle: cfg.schedule.stepsPerCycle,
-            cycles: cfg.schedule.cycles,
-            loss,
-            stepsPerSecond: stepsDone / Math.max(elapsed, 1e-9),
-          });
-        }
       }
       trainSeconds += (Date.now() - t0) / 1000;
       // stage 3: fresh unseen classifier on this cycle's text encoder
       const enhancedText = model.textEncoder.frequency.applyPrecomputed(textBands);
-      const out = trainUnseenClassifier(model, enhancedText, unseenSorted, cfg, rng, inputs.evalSets, opts.evalChunk);
+      const out = await trainUnseenClassifier(model, enhancedText, unseenSorted, cfg, rng, inputs.evalSets, opts.evalChunk);
       enhancedText.dispose();
       softmax.push(out);
       const kept: Record<string, Float32Array> = {};
@@ -367,12 +381,12 @@ export function trainStage2(cfg: FsvaeConfig, inputs: Stage2Inputs, opts: Stage2
           throw new FsvaeInputError(
             `stage 2 latentsOf: '${name}' is not an evaluation set of this phase ` + `(have ${Object.keys(inputs.evalSets).join(', ')}).`,
           );
-        kept[name] = hostArray(() => encodeSkeletonMeans(model, set, opts.evalChunk));
+        kept[name] = await hostArray(() => encodeSkeletonMeans(model, set, opts.evalChunk));
       }
       latents[cycle] = kept;
       const n = cfg.schedule.stepsPerCycle;
-      const snapS = model.skeletonEncoder.frequency.snapshot();
-      const snapT = model.textEncoder.frequency.snapshot();
+      const snapS = await model.skeletonEncoder.frequency.snapshot();
+      const snapT = await model.textEncoder.frequency.snapshot();
       const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
       const record: CycleRecord = {
         cycle,
@@ -385,9 +399,10 @@ export function trainStage2(cfg: FsvaeConfig, inputs: Stage2Inputs, opts: Stage2
       cycles.push(record);
       opts.onCycle?.(record);
       if (opts.checkpointDir) {
-        const st: AdamState = adam.getState();
+        const st: AdamState = await adam.getState();
         const arrays: Record<string, Float32Array> = {};
-        params.forEach((p, i) => (arrays[`param${i}`] = p.dataSync().slice() as Float32Array));
+        const values = await Promise.all(params.map(async (p) => ((await p.data()) as Float32Array).slice()));
+        values.forEach((v, i) => (arrays[`param${i}`] = v));
         st.m.forEach((a, i) => (arrays[`m${i}`] = a));
         st.v.forEach((a, i) => (arrays[`v${i}`] = a));
         softmax.forEach((rec, c) => Object.entries(rec).forEach(([name, a]) => (arrays[`softmax${c}/${name}`] = a)));
@@ -399,6 +414,7 @@ export function trainStage2(cfg: FsvaeConfig, inputs: Stage2Inputs, opts: Stage2
     }
   } finally {
     // also on divergence or bad input: free the model so later runs in this process can register theirs
+    disposeUnread();
     fused?.dispose();
     adam.dispose();
     textBands.dispose();

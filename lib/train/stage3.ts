@@ -11,13 +11,14 @@ import { FsvaeConfig } from './config';
 import { FeatureSet } from '../data/matrices';
 
 /**
- * The values of the tensor `fn` builds, as a host array; intermediates freed. (Returning a typed
- * array from tf.tidy makes tfjs walk every element looking for tensors: seconds for big arrays.)
+ * The values of the tensor `fn` builds, as a host array; intermediates freed. Read asynchronously,
+ * so it works on a GPU backend too. (Returning a typed array from tf.tidy makes tfjs walk every
+ * element looking for tensors: seconds for big arrays.)
  */
-export function hostArray(fn: () => tf.Tensor): Float32Array {
+export async function hostArray(fn: () => tf.Tensor): Promise<Float32Array> {
   const t = tf.tidy(fn);
   try {
-    return t.dataSync() as Float32Array;
+    return (await t.data()) as Float32Array;
   } finally {
     t.dispose();
   }
@@ -41,7 +42,8 @@ function torchDefaultLinear(rng: Random, inDim: number, outDim: number, name: st
   const bound = 1 / Math.sqrt(inDim);
   const w = new Float32Array(inDim * outDim).map(() => rng.range(-bound, bound));
   const lin = new Linear(inDim, outDim, w, name);
-  lin.bias.assign(tf.tensor1d(new Float32Array(outDim).map(() => rng.range(-bound, bound))));
+  const b = new Float32Array(outDim).map(() => rng.range(-bound, bound));
+  tf.tidy(() => lin.bias.assign(tf.tensor1d(b)));
   return lin;
 }
 
@@ -52,7 +54,7 @@ let classifierCount = 0;
  * Linear + ReLU classifier trained full-batch with Adam and cross-entropy; returns softmax of
  * every evaluation set's skeleton μ.
  */
-export function trainUnseenClassifier(
+export async function trainUnseenClassifier(
   model: FsvaeModel,
   enhancedText: tf.Tensor2D,
   unseenSorted: number[],
@@ -60,7 +62,7 @@ export function trainUnseenClassifier(
   rng: Random,
   evalSets: Record<string, FeatureSet>,
   chunk = 4096,
-): Record<string, Float32Array> {
+): Promise<Record<string, Float32Array>> {
   const ss = unseenSorted.length;
   const n = cfg.classifier.samplesPerClass;
   const L = cfg.latentDim;
@@ -74,14 +76,14 @@ export function trainUnseenClassifier(
     const tiled: Posterior = { mu: tf.gather(post.mu, rep) as tf.Tensor2D, logvar: tf.gather(post.logvar, rep) as tf.Tensor2D };
     return reparameterise(tiled, rng, cfg.reparameterisation);
   });
-  const onehot = tf.oneHot(tf.tensor1d(labels, 'int32'), ss).toFloat();
+  const onehot = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), ss).toFloat());
   const opt = new Adam(clf.variables, { learningRate: cfg.classifier.learningRate });
   for (let s = 0; s < cfg.classifier.steps; s++) {
-    opt.minimize(() => tf.losses.softmaxCrossEntropy(onehot, tf.relu(clf.apply(z))) as tf.Scalar);
+    opt.minimize(() => tf.losses.softmaxCrossEntropy(onehot, tf.relu(clf.apply(z))) as tf.Scalar).dispose(); // no read: nothing waits on the device
   }
   const out: Record<string, Float32Array> = {};
   for (const [name, f] of Object.entries(evalSets)) {
-    out[name] = hostArray(() => tf.softmax(tf.relu(clf.apply(encodeSkeletonMeans(model, f, chunk)))));
+    out[name] = await hostArray(() => tf.softmax(tf.relu(clf.apply(encodeSkeletonMeans(model, f, chunk)))));
   }
   opt.dispose();
   tf.dispose([z, onehot, ...clf.variables]);

@@ -99,20 +99,20 @@ describe('every dataset with a reader runs through fsvae pipeline (fixtures writ
     assert.notEqual(contentIdentity(copy), contentIdentity(dir));
   });
 
-  test('a damaged cache report is recomputed, not parsed into a crash; an intact one is reused', () => {
+  test('a damaged cache report is recomputed, not parsed into a crash; an intact one is reused', async () => {
     const dir = path.join(root, 'msr3');
     writeMsrFixture(dir, { subjects: [1, 2, 3, 4], episodes: 1 });
     const opts = { stage1: extractorConfig('dct-descriptor'), seed: 1 };
     const src = { kind: 'skeletons' as const, dataset: 'msr-action3d' as const, split: 'msr-action3d-15/5', dir };
     process.env.FSVAE_FEATURE_CACHE = path.join(root, 'cache3');
-    const a = prepareFeatures(src, opts);
+    const a = await prepareFeatures(src, opts);
     assert.ok(!('missing' in a) && !a.cached);
-    const b = prepareFeatures(src, opts);
+    const b = await prepareFeatures(src, opts);
     assert.ok(!('missing' in b) && b.cached);
     const report = path.join(path.dirname((b as { featuresRoot: string }).featuresRoot), 'stage1-report.json');
     fs.writeFileSync(report, fs.readFileSync(report, 'utf8').slice(0, 40));
     const logs: string[] = [];
-    const c = prepareFeatures(src, { ...opts, log: (l) => logs.push(l) });
+    const c = await prepareFeatures(src, { ...opts, log: (l) => logs.push(l) });
     assert.ok(!('missing' in c) && !c.cached);
     assert.ok(
       logs.some((l) => /is damaged .* recomputing this cache entry/.test(l)),
@@ -125,13 +125,14 @@ describe('every dataset with a reader runs through fsvae pipeline (fixtures writ
     bytes[bytes.length - 1] ^= 0x40;
     fs.writeFileSync(train, bytes);
     logs.length = 0;
-    const d = prepareFeatures(src, { ...opts, log: (l) => logs.push(l) });
+    const d = await prepareFeatures(src, { ...opts, log: (l) => logs.push(l) });
     assert.ok(!('missing' in d) && !d.cached);
     assert.ok(
       logs.some((l) => /do not match its report .* recomputing this cache entry/.test(l)),
       logs.join('\n'),
     );
-    assert.ok(Object.hasOwn(prepareFeatures(src, opts), 'cached') && (prepareFeatures(src, opts) as { cached: boolean }).cached);
+    const e = await prepareFeatures(src, opts);
+    assert.ok(Object.hasOwn(e, 'cached') && (e as { cached: boolean }).cached);
   });
 
   test('bad stage-1 flags are refused before any work', async () => {

@@ -167,7 +167,7 @@ describe('runner on a tiny generated SynSE/MSF layout', () => {
     await initBackend({ prefer: 'wasm', quiet: true });
     dir = tempDir('abl');
     writeSyntheticBenchmark(dir, getSplit('ntu60-55/5'), { skeletonDim: 48, trainPerClass: 10, testPerClass: 6, seed: 3 });
-    const p = prepareFeatures(
+    const p = await prepareFeatures(
       { kind: 'synse', dataset: 'ntu60', split: 'ntu60-55/5', features: path.join(dir, 'sk_feats') },
       { stage1: ablationPreset('quick').stage1, seed: 1 },
     );

@@ -80,7 +80,7 @@ const pick = (r: Record<string, unknown>, cols: string[]) => Object.fromEntries(
 const forbidden = (s: SkeletonSequence) => split.unseen.includes(s.label) || sideOf(s) === 'test';
 
 describe('stage-1 feature quality: val-phase selection criteria', () => {
-  test('val-phase columns are bit-identical when the real unseen classes and the test side are corrupted (×1000, ×25, or garbage)', () => {
+  test('val-phase columns are bit-identical when the real unseen classes and the test side are corrupted (×1000, ×25, or garbage)', async () => {
     const rng = new Random(5);
     // ×1000 puts coordinates beyond the ±100 m plausibility check: any read of such a sample throws,
     // so the val phase alone (diagnostics off) must run through untouched
@@ -92,21 +92,21 @@ describe('stage-1 feature quality: val-phase selection criteria', () => {
     ];
     for (const ex of [lda, descriptor]) {
       for (const seed of [1, 2]) {
-        const clean = featureQualityRow({ dataset: 'toy', split, sequences: dataset(), side: sideOf, extractor: ex, seed });
+        const clean = await featureQualityRow({ dataset: 'toy', split, sequences: dataset(), side: sideOf, extractor: ex, seed });
         assert.equal(clean.n_val_heldout, 5, 'one of the 6 train-side samples of each of the 5 val-seen classes is held out');
         assert.equal(clean.n_val_train, 25);
         assert.equal(clean.n_val_pseudo_unseen, 12, 'pseudo-unseen = the 2 val-unseen classes, train side');
         assert.equal(clean.val_seen_top1 === null, ex.metric === null, 'the descriptor has no classifier of its own');
         for (const c of ['val_seen_ncm', 'val_pseudo_unseen_ncm']) assert.ok((clean[c] as number) >= 0 && (clean[c] as number) <= 1, c);
-        const far = featureQualityRow({ dataset: 'toy', split, sequences: dataset(x1000), side: sideOf, extractor: ex, seed, diagnostics: false });
+        const far = await featureQualityRow({ dataset: 'toy', split, sequences: dataset(x1000), side: sideOf, extractor: ex, seed, diagnostics: false });
         assert.deepEqual(pick(far, VAL_COLS), pick(clean, VAL_COLS), `${ex.name} seed ${seed} ×1000: a val-phase column moved`);
-        assert.throws(
-          () => featureQualityRow({ dataset: 'toy', split, sequences: dataset(x1000), side: sideOf, extractor: ex, seed }),
+        await assert.rejects(
+          featureQualityRow({ dataset: 'toy', split, sequences: dataset(x1000), side: sideOf, extractor: ex, seed }),
           /beyond ±100 m/,
           'the diagnostics do read the test side',
         );
         for (const corrupt of corruptions) {
-          const bad = featureQualityRow({ dataset: 'toy', split, sequences: dataset(corrupt), side: sideOf, extractor: ex, seed });
+          const bad = await featureQualityRow({ dataset: 'toy', split, sequences: dataset(corrupt), side: sideOf, extractor: ex, seed });
           assert.deepEqual(pick(bad, VAL_COLS), pick(clean, VAL_COLS), `${ex.name} seed ${seed}: a val-phase column moved`);
           // the corruption does reach the test-side diagnostics (so the check above is not vacuous)
           assert.notDeepEqual(pick(bad, DIAG_COLS), pick(clean, DIAG_COLS), `${ex.name} seed ${seed}: the diagnostics did not see the corruption`);
@@ -115,7 +115,7 @@ describe('stage-1 feature quality: val-phase selection criteria', () => {
     }
   });
 
-  test('GCN extractor: the val-phase columns do not move either (tiny shift-gcn, one epoch)', () => {
+  test('GCN extractor: the val-phase columns do not move either (tiny shift-gcn, one epoch)', async () => {
     const gcn = stage1Config('shift-gcn-small', {
       model: { channels: [4, 6], strides: [1, 2] },
       input: { frames: 5 },
@@ -127,10 +127,10 @@ describe('stage-1 feature quality: val-phase selection criteria', () => {
         augment: { maxYawDeg: 10, scale: 0.05, cropMin: 0.9 },
       },
     });
-    const clean = featureQualityRow({ dataset: 'toy', split, sequences: dataset(), side: sideOf, extractor: gcn, seed: 1 });
+    const clean = await featureQualityRow({ dataset: 'toy', split, sequences: dataset(), side: sideOf, extractor: gcn, seed: 1 });
     assert.equal(typeof clean.val_seen_top1, 'number');
     assert.equal(clean.feature_dim, 6);
-    const bad = featureQualityRow({
+    const bad = await featureQualityRow({
       dataset: 'toy',
       split,
       sequences: dataset((s) => (forbidden(s) ? s.data.map((v) => 25 * v) : null)),
@@ -142,7 +142,7 @@ describe('stage-1 feature quality: val-phase selection criteria', () => {
     assert.notDeepEqual(pick(bad, DIAG_COLS), pick(clean, DIAG_COLS));
   });
 
-  test('the val phase never asks for the side of, nor extracts, a real-unseen sample, and skips diagnostics on request', () => {
+  test('the val phase never asks for the side of, nor extracts, a real-unseen sample, and skips diagnostics on request', async () => {
     const seqs = dataset();
     const asked: SkeletonSequence[] = [];
     const side = (s: SkeletonSequence) => {
@@ -156,16 +156,16 @@ describe('stage-1 feature quality: val-phase selection criteria', () => {
     assert.deepEqual([...new Set(v.pseudoUnseen.map((s) => s.label))].sort(), split.valUnseen);
     assert.equal(v.fitSeed, 4);
     assert.ok(v.heldOut.every((s) => v.holdOut.has(s.id)) && v.train.every((s) => !v.holdOut.has(s.id)));
-    const row = featureQualityRow({ dataset: 'toy', split, sequences: seqs, side, extractor: lda, seed: 3, diagnostics: false });
+    const row = await featureQualityRow({ dataset: 'toy', split, sequences: seqs, side, extractor: lda, seed: 3, diagnostics: false });
     for (const c of DIAG_COLS) assert.equal(row[c], null);
     assert.ok(asked.every((s) => !split.unseen.includes(s.label)));
   });
 
-  test('same val phase as stage-1 export: its shift_val folder gives the same val-phase columns', () => {
+  test('same val phase as stage-1 export: its shift_val folder gives the same val-phase columns', async () => {
     const seqs = dataset();
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-quality-val-'));
     try {
-      exportStage1Features({ sequences: seqs, split, numClasses: 10, side: sideOf, outDir: out, config: lda, seed: 2, phases: ['val'] });
+      await exportStage1Features({ sequences: seqs, split, numClasses: 10, side: sideOf, outDir: out, config: lda, seed: 2, phases: ['val'] });
       const va = readSynseSplit(path.join(out, `shift_val_${split.unseen.length}_r`), {
         numClasses: 10,
         unseen: split.valUnseen,
@@ -182,7 +182,7 @@ describe('stage-1 feature quality: val-phase selection criteria', () => {
       }
       const labels = sets.flatMap((s) => Array.from(s.labels));
       const m = valPhaseMetrics({ features, dim: va.train.dim, labels, parts, valSeen: split.valSeen, numClasses: 10 });
-      const row = featureQualityRow({ dataset: 'toy', split, sequences: seqs, side: sideOf, extractor: lda, seed: 2, diagnostics: false });
+      const row = await featureQualityRow({ dataset: 'toy', split, sequences: seqs, side: sideOf, extractor: lda, seed: 2, diagnostics: false });
       assert.equal(row.val_seen_ncm, m.val_seen_ncm);
       assert.equal(row.val_pseudo_unseen_ncm, m.val_pseudo_unseen_ncm);
       assert.equal(row.val_pseudo_unseen_ncm_raw, m.val_pseudo_unseen_ncm_raw);

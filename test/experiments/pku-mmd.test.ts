@@ -208,7 +208,7 @@ describe('Table 6 wiring', () => {
       splits: [...PKU_TABLE6_SPLITS],
       stage1: stage1Config('st-gcn-small'),
     };
-    const p = preparePkuFeatures(entry, PKU_TABLE6_SPLITS[0], { seed: 1 });
+    const p = await preparePkuFeatures(entry, PKU_TABLE6_SPLITS[0], { seed: 1 });
     assert.ok('missing' in p);
     assert.match(p.message, /npx fsvae download pku-mmd/);
     const cfg: PkuMmdConfig = { ...pkuMmdPreset('quick', { sadvae: path.join(tempDir('pku-no-archive'), 'absent') }), entries: [entry] };
@@ -242,7 +242,7 @@ describe('Table 6 wiring', () => {
       else process.env.FSVAE_RESULTS = old;
     }
   });
-  test('default lookup: absent PKU-MMD and absent user features are missing rows', (t) => {
+  test('default lookup: absent PKU-MMD and absent user features are missing rows', async (t) => {
     const cfg = pkuMmdPreset('quick');
     for (const e of cfg.entries.filter((x) => x.source.kind !== 'generated')) {
       const rel = e.source.kind === 'pku-mmd' ? 'pku-mmd' : 'pku-mmd-features/smie7';
@@ -250,12 +250,12 @@ describe('Table 6 wiring', () => {
         t.diagnostic(`${rel} present: skipping its missing-data check`);
         continue;
       }
-      const p = preparePkuFeatures(e, 'pku51-46/5-smie7', { seed: 1 });
+      const p = await preparePkuFeatures(e, 'pku51-46/5-smie7', { seed: 1 });
       assert.ok('missing' in p, `${e.label} should be missing`);
       assert.match(p.message, e.source.kind === 'pku-mmd' ? /npx fsvae download pku-mmd/ : /pku-mmd-features/);
     }
   });
-  test('raw PKU-MMD → ST-GCN stage 1 → SynSE folders: sides and class sets exactly as the protocol says', () => {
+  test('raw PKU-MMD → ST-GCN stage 1 → SynSE folders: sides and class sets exactly as the protocol says', async () => {
     const root = tempDir('pku-e2e');
     // 0004-L and 0292-L are left out by the video subset {train: 2, test: 1}
     writeFakePku(root, ['0002-L', '0003-L', '0004-L', '0291-L', '0292-L'], 1);
@@ -274,7 +274,7 @@ describe('Table 6 wiring', () => {
         splits: ['pku51-46/5-smie7'],
         stage1: tiny,
       };
-      const p = preparePkuFeatures(entry, 'pku51-46/5-smie7', { seed: 1 });
+      const p = await preparePkuFeatures(entry, 'pku51-46/5-smie7', { seed: 1 });
       if ('missing' in p) assert.fail(p.message);
       assert.equal(p.cached, false);
       assert.equal(p.textDataset, 'pku-mmd');
@@ -295,7 +295,7 @@ describe('Table 6 wiring', () => {
       assert.equal(va.train.rows, split.valSeen.length);
       assert.equal(va.val!.rows, split.valSeen.length);
       assert.equal(va.ztest.rows, split.valUnseen.length * 2);
-      const again = preparePkuFeatures(entry, 'pku51-46/5-smie7', { seed: 1 });
+      const again = await preparePkuFeatures(entry, 'pku51-46/5-smie7', { seed: 1 });
       assert.ok(!('missing' in again) && again.cached && again.featuresRoot === p.featuresRoot);
     } finally {
       if (old === undefined) delete process.env.FSVAE_FEATURE_CACHE;

@@ -174,8 +174,8 @@ describe('label noise and the training experiment', () => {
     assert.throws(() => injectLabelNoise(set, [0, 1, 3, 4], 1, 9), /rate must be in \[0, 1\)/);
     assert.throws(() => injectLabelNoise(set, [0, 1], 0.1, 9), /row 2 has class 3/);
   });
-  test('smoke: 1 seed, 2 losses, 2 rates, a few steps: one run and one summary row per (loss, rate)', () => {
-    const r = runLabelNoiseExperiment({
+  test('smoke: 1 seed, 2 losses, 2 rates, a few steps: one run and one summary row per (loss, rate)', async () => {
+    const r = await runLabelNoiseExperiment({
       dataset: { numClasses: 10, skeletonDim: 16, textPartDim: 8, trainPerClass: 12, testPerClass: 4, seed: 2 },
       unseen: [1, 6],
       rates: [0, 0.5],

@@ -230,3 +230,26 @@ describe('gradients of w and k against finite differences', () => {
     tf.dispose([xt, rt, ...Object.values(grads)]);
   });
 });
+
+describe('band gains on a GPU backend', () => {
+  test('the tensor-op form (what a GPU evaluates) equals bandGain in value and in the gradients of w and k', () => {
+    for (const preset of ['reference', 'paper', 'learnable-only'] as const) {
+      const enh = new FrequencyEnhancer(64, frequencyConfig(preset));
+      tf.tidy(() => {
+        // random w and k, and a weighted sum so every band's gradient differs
+        (enh.w as tf.Variable).assign(tf.randomUniform([enh.config.bands], 0.2, 1.5, 'float32', 3));
+        if (enh.k) enh.k.assign(tf.scalar(0.45));
+        const c = tf.range(1, enh.config.bands + 1);
+        const run = (onDevice: boolean) => {
+          const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(c, enh.bandGains(onDevice))) as tf.Scalar, enh.variables);
+          return [enh.bandGains(onDevice), value, ...enh.variables.map((v) => grads[v.name])].map((t) => Array.from(t.dataSync()));
+        };
+        const host = run(false);
+        const device = run(true);
+        assert.equal(device.length, host.length, preset);
+        host.forEach((h, i) => assertClose(device[i], h, 2e-6 * Math.max(1, ...h.map(Math.abs)), `${preset} [gains, Σc·g, ∂w, ∂k][${i}]`));
+      });
+      enh.dispose();
+    }
+  });
+});

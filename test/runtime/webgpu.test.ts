@@ -9,7 +9,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { describeAdapter, gpuDeviceNodes, isSoftwareAdapter, probeWebGpu, TFJS_WEBGPU_PACKAGE } from '../../lib/runtime/webgpu';
+import { describeAdapter, gpuDeviceNodes, isSoftwareAdapter } from '../../lib/runtime/webgpu';
+import { initBackend } from '../../lib/runtime/backend';
+import { UseLiteEncoder } from '../../lib/text/encoders/use-lite';
+import { assertCloseRelative as assertClose, webGpuSkipReason } from './webgpu-device';
 import { tempDir } from '../temp-dirs';
 
 test('software adapters are told apart by name or by the fallback flag', () => {
@@ -34,16 +37,6 @@ test('GPU device nodes: DRM render nodes, NVIDIA and WSL devices count, card and
   assert.deepEqual(gpuDeviceNodes(path.join(dev, 'missing')), []);
 });
 
-async function deviceSkipReason(): Promise<string | false> {
-  try {
-    require.resolve(TFJS_WEBGPU_PACKAGE);
-  } catch {
-    return `${TFJS_WEBGPU_PACKAGE} is not installed (optional dependency)`;
-  }
-  const { adapter, note } = await probeWebGpu();
-  return adapter ? false : note;
-}
-
 /** Runs fn on the cpu backend, then on webgpu, returning both results as plain arrays (async reads only). */
 async function onBoth(fn: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: Float32Array[]; gpu: Float32Array[] }> {
   const run = async (backend: string) => {
@@ -61,23 +54,9 @@ async function onBoth(fn: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: Float32
   return { cpu, gpu };
 }
 
-/** max |a − b| ≤ rel · max |a| (float32 sums in another order differ by a few ulps of the largest values). */
-function assertClose(a: Float32Array, b: Float32Array, rel: number, what: string): void {
-  assert.equal(a.length, b.length, what);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    scale = Math.max(scale, Math.abs(a[i]));
-  }
-  assert.ok(scale > 0, `${what}: all zeros`);
-  assert.ok(diff <= rel * scale, `${what}: max difference ${diff.toExponential(2)} > ${rel} × max ${scale.toExponential(2)}`);
-}
-
 test('on a WebGPU adapter: matmul, a graph convolution block and the gradient of an MLP loss agree with cpu', async (t) => {
-  const skip = await deviceSkipReason();
-  if (skip) return t.skip(`no WebGPU device: ${skip}`);
-  require(TFJS_WEBGPU_PACKAGE);
+  const skip = await webGpuSkipReason();
+  if (skip) return t.skip(skip);
   const a = Array.from({ length: 64 * 48 }, (_, i) => Math.sin(i * 0.37));
   const b = Array.from({ length: 48 * 32 }, (_, i) => Math.cos(i * 0.11));
   const mm = await onBoth(() => tf.matMul(tf.tensor2d(a, [64, 48]), tf.tensor2d(b, [48, 32])));
@@ -114,9 +93,8 @@ test('on a WebGPU adapter: matmul, a graph convolution block and the gradient of
 });
 
 test('on a WebGPU adapter: a training loop with async reads keeps the tensor count steady', async (t) => {
-  const skip = await deviceSkipReason();
-  if (skip) return t.skip(`no WebGPU device: ${skip}`);
-  require(TFJS_WEBGPU_PACKAGE);
+  const skip = await webGpuSkipReason();
+  if (skip) return t.skip(skip);
   assert.ok(await tf.setBackend('webgpu'));
   const w = tf.variable(tf.zeros([8, 3]));
   const xs = tf.randomNormal([32, 8], 0, 1, 'float32', 7);
@@ -140,5 +118,20 @@ test('on a WebGPU adapter: a training loop with async reads keeps the tensor cou
   assert.equal(new Set(counts.slice(2)).size, 1, `tensor count steady after the first steps: ${counts.join(', ')}`);
   tf.dispose([w, xs, ys]);
   opt.dispose();
+  await tf.setBackend('cpu');
+});
+
+test('on a WebGPU adapter: the USE-Lite text encoder (a graph model that reads shapes synchronously) runs on wasm meanwhile', async (t) => {
+  const skip = await webGpuSkipReason();
+  if (skip) return t.skip(skip);
+  const texts = ['a person waves a hand', 'someone sits down on a chair'];
+  await initBackend({ prefer: 'wasm', quiet: true });
+  const onWasm = await (await UseLiteEncoder.load()).encode(texts);
+  assert.ok(await tf.setBackend('webgpu'));
+  const encoder = await UseLiteEncoder.load();
+  const onWebGpu = await encoder.encode(texts);
+  assert.equal(tf.getBackend(), 'webgpu', 'the active backend is webgpu again afterwards');
+  assert.deepEqual(Array.from(onWebGpu), Array.from(onWasm), 'the same embeddings as on wasm');
+  encoder.dispose();
   await tf.setBackend('cpu');
 });

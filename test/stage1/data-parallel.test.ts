@@ -41,7 +41,7 @@ describe('data-parallel stage-1 step (two threads)', () => {
       });
       let res: { loss: number; correct: number };
       try {
-        res = stage1Step({ net: netA, opt: optA, dp, numClasses: 6, clipSize }, batch, 1);
+        res = await stage1Step({ net: netA, opt: optA, dp, numClasses: 6, clipSize }, batch, 1);
       } finally {
         dp.dispose();
       }
@@ -105,7 +105,7 @@ describe('data-parallel stage-1 step (two threads)', () => {
       ids: [],
     };
     try {
-      assert.throws(() => stage1Step({ net, opt, dp, numClasses: 4, clipSize: 8 * 75 }, batch, 1e-3), /data-parallel worker: step 1 failed: .+/);
+      await assert.rejects(stage1Step({ net, opt, dp, numClasses: 4, clipSize: 8 * 75 }, batch, 1e-3), /data-parallel worker: step 1 failed: .+/);
     } finally {
       dp.dispose();
       net.dispose();

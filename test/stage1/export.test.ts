@@ -18,7 +18,7 @@ const ds = generateActionDataset({ ...GENERATOR_PRESETS.quick, subjects: 3, trai
 const side = sideFromIds(ds.protocol.trainSubjects, ds.protocol.testSubjects);
 const split = ds.splits[0];
 
-test('export writes both SynSE folders that readSynseSplit reads back with consistent shapes and memberships', () => {
+test('export writes both SynSE folders that readSynseSplit reads back with consistent shapes and memberships', async () => {
   // keep the sequences of 2 unseen, 2 val-unseen and 4 val-seen classes (the split still lists all 40)
   const keep = new Set([...split.unseen.slice(0, 2), ...split.valUnseen.slice(0, 2), ...split.valSeen.slice(0, 4)]);
   const seqs = ds.sequences.filter((s) => keep.has(s.label));
@@ -36,7 +36,7 @@ test('export writes both SynSE folders that readSynseSplit reads back with consi
   });
   const batched: Record<string, Set<string>> = { train: new Set(), val: new Set() };
   try {
-    const report = exportStage1Features({
+    const report = await exportStage1Features({
       sequences: seqs,
       split,
       numClasses: 40,

@@ -84,7 +84,7 @@ test('guard: unseen-class, test-side and held-out samples never enter a batch, e
   assert.throws(() => new TrainingBatchBuilder(seqs, { classes: [0], side: () => 'test', numClasses: 3 }, input), FsvaeInputError);
 });
 
-test('a training run only ever batches train-side samples of the training classes', () => {
+test('a training run only ever batches train-side samples of the training classes', async () => {
   const seqs = dataset();
   const cfg = stage1Config('shift-gcn-small', {
     model: { channels: [4, 8], strides: [1, 2] },
@@ -98,7 +98,7 @@ test('a training run only ever batches train-side samples of the training classe
     },
   });
   const seen = new Set<string>();
-  const res = trainStage1(
+  const res = await trainStage1(
     cfg,
     seqs,
     { classes: [1, 2], side, numClasses: 3 },

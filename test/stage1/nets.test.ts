@@ -61,22 +61,22 @@ for (const arch of ['shift-gcn', 'st-gcn'] as const) {
     net.dispose();
   });
 
-  test(`${arch}: same seed, same weights and outputs; the training forward updates only BN statistics`, () => {
+  test(`${arch}: same seed, same weights and outputs; the training forward updates only BN statistics`, async () => {
     const x = randomInput(new Random(6), [2, 1, 6, 25, 3]);
-    const outs = [1, 1, 2].map((seed) => {
+    const outs: number[][] = [];
+    for (const seed of [1, 1, 2]) {
       const net = createSkeletonNet({ arch, ...TINY }, { layout: KINECT_V2_25, bodies: 1, numClasses: 4 }, new Random(seed));
-      const before = net.params.snapshot();
+      const before = await net.params.snapshot();
       const o = net.forward(x, { training: true, updateStats: true });
-      const after = net.params.snapshot();
+      const after = await net.params.snapshot();
       for (const e of net.params.entries) {
         const changed = before[e.name].some((v, i) => v !== after[e.name][i]);
         if (e.trainable) assert.ok(!changed, `${e.name} changed in a forward pass`);
         else if (/running_mean|num_batches_tracked/.test(e.name)) assert.ok(changed, `${e.name} was not updated`);
       }
-      const r = Array.from(o.logits.dataSync());
+      outs.push(Array.from(o.logits.dataSync()));
       net.dispose();
-      return r;
-    });
+    }
     assert.deepEqual(outs[0], outs[1]);
     assert.notDeepEqual(outs[0], outs[2]);
   });

@@ -18,7 +18,7 @@ before(async () => {
 const ds = generateActionDataset({ ...GENERATOR_PRESETS.quick, subjects: 3, trainSubjects: 2, repetitionsPerSubject: 2, frames: 16 }, 0);
 const side = sideFromIds(ds.protocol.trainSubjects, ds.protocol.testSubjects);
 
-test('learning works: a tiny Shift-GCN overfits 16 generated sequences of 4 classes (train accuracy ≥ 0.9)', () => {
+test('learning works: a tiny Shift-GCN overfits 16 generated sequences of 4 classes (train accuracy ≥ 0.9)', async () => {
   const classes = [0, 5, 10, 15];
   const cfg = stage1Config('shift-gcn-small', {
     model: { channels: [8, 16], strides: [1, 2] },
@@ -31,19 +31,19 @@ test('learning works: a tiny Shift-GCN overfits 16 generated sequences of 4 clas
       augment: { maxYawDeg: 0, scale: 0, cropMin: 1 },
     },
   });
-  const res = trainStage1(cfg, ds.sequences, { classes, side, numClasses: 40 }, { seed: 1 });
+  const res = await trainStage1(cfg, ds.sequences, { classes, side, numClasses: 40 }, { seed: 1 });
   assert.equal(res.counts.eligible, 16);
   const last = res.history[res.history.length - 1];
   assert.ok(last.trainAccuracy >= 0.9, `train accuracy ${last.trainAccuracy}`);
   assert.ok(last.loss < res.history[0].loss / 3, `loss ${res.history[0].loss} → ${last.loss}`);
   // eval mode (running BN statistics) on the same samples, argmax over all 40 outputs
   const train = ds.sequences.filter((s) => classes.includes(s.label) && side(s) === 'train');
-  const e = extractFeatures(res.net, train, res.input);
+  const e = await extractFeatures(res.net, train, res.input);
   assert.ok(top1Accuracy(e.logits, e.labels, 40) >= 0.9, `eval-mode accuracy ${top1Accuracy(e.logits, e.labels, 40)}`);
   res.net.dispose();
 });
 
-test('checkpoint/resume: 2 epochs in one go equal 1 epoch + resume (weights, history); other configs start fresh', () => {
+test('checkpoint/resume: 2 epochs in one go equal 1 epoch + resume (weights, history); other configs start fresh', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-stage1-ckpt-'));
   try {
     const classes = [1, 2, 3];
@@ -59,16 +59,16 @@ test('checkpoint/resume: 2 epochs in one go equal 1 epoch + resume (weights, his
       },
     });
     const sel = { classes, side, numClasses: 40 };
-    const full = trainStage1(cfg, ds.sequences, sel, { seed: 9 });
-    const a = full.net.params.snapshot();
+    const full = await trainStage1(cfg, ds.sequences, sel, { seed: 9 });
+    const a = await full.net.params.snapshot();
     full.net.dispose();
-    const first = trainStage1(cfg, ds.sequences, sel, { seed: 9, checkpointDir: dir, stopAfterEpochs: 1 });
+    const first = await trainStage1(cfg, ds.sequences, sel, { seed: 9, checkpointDir: dir, stopAfterEpochs: 1 });
     assert.equal(first.epochsDone, 1);
     first.net.dispose();
-    const resumed = trainStage1(cfg, ds.sequences, sel, { seed: 9, checkpointDir: dir });
+    const resumed = await trainStage1(cfg, ds.sequences, sel, { seed: 9, checkpointDir: dir });
     assert.equal(resumed.resumedFromEpoch, 1);
     assert.equal(resumed.epochsDone, 2);
-    const b = resumed.net.params.snapshot();
+    const b = await resumed.net.params.snapshot();
     resumed.net.dispose();
     for (const k of Object.keys(a)) assert.deepEqual(Array.from(b[k]), Array.from(a[k]), k);
     assert.deepEqual(
@@ -76,7 +76,7 @@ test('checkpoint/resume: 2 epochs in one go equal 1 epoch + resume (weights, his
       full.history.map((h) => h.loss),
     );
     // a different seed does not pick up this checkpoint
-    const other = trainStage1(cfg, ds.sequences, sel, { seed: 10, checkpointDir: dir, stopAfterEpochs: 1 });
+    const other = await trainStage1(cfg, ds.sequences, sel, { seed: 10, checkpointDir: dir, stopAfterEpochs: 1 });
     assert.equal(other.resumedFromEpoch, null);
     other.net.dispose();
   } finally {
@@ -95,15 +95,15 @@ test('learning-rate schedules: warm-up, cosine and steps by hand', () => {
   assertClose([lrFactor(step, 140, 60, 0), lrFactor(step, 140, 85, 0), lrFactor(step, 140, 139, 0)], [0.1, 0.01, 0.001], 1e-12);
 });
 
-test('SGD with Nesterov momentum and weight decay follows torch.optim.SGD (two steps by hand)', () => {
+test('SGD with Nesterov momentum and weight decay follows torch.optim.SGD (two steps by hand)', async () => {
   const p = tf.variable(tf.tensor1d([1, -2]));
   const opt = new Stage1Opt([p], { kind: 'sgd', learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 });
   // loss = Σ p²/2 → g = p
-  opt.minimize(() => tf.sum(tf.mul(tf.square(p), 0.5)) as tf.Scalar, 0.1);
+  await opt.minimize(() => tf.sum(tf.mul(tf.square(p), 0.5)) as tf.Scalar, 0.1);
   // step 1: g' = p + 0.01 p = 1.01 p; b = g'; p ← p − 0.1 (g' + 0.9 b) = p (1 − 0.1·1.01·1.9)
   const k1 = 1 - 0.1 * 1.01 * 1.9;
   assertClose(p.dataSync(), [k1, -2 * k1], 1e-6);
-  opt.minimize(() => tf.sum(tf.mul(tf.square(p), 0.5)) as tf.Scalar, 0.1);
+  await opt.minimize(() => tf.sum(tf.mul(tf.square(p), 0.5)) as tf.Scalar, 0.1);
   // step 2: g' = 1.01 p1; b = 0.9 b1 + g'; p ← p1 − 0.1 (g' + 0.9 b)
   const p1 = [k1, -2 * k1];
   const b1 = [1.01, -2.02];

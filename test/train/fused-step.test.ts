@@ -101,7 +101,7 @@ function compareGradients(c: Case, tol = 2e-4): void {
     const fused = s.engine.gradients(s.adam, s.cycle, s.step, s.draws);
     try {
       for (const k of ['total', 'reconstruction', 'kl', 'alignment'] as const) {
-        const a = autoLoss[k],
+        const a = autoLoss[k].dataSync()[0],
           f = fused.losses[k];
         assert.ok(Math.abs(a - f) <= 1e-5 * Math.max(1, Math.abs(a)), `${k}: autodiff ${a}, fused ${f}`);
       }
@@ -175,7 +175,7 @@ describe('fused stage-2 gradients of the FM gains = central finite differences',
     const s = setup({ decoder: 'linear', window: true, loss: 'calibrated-paper' });
     try {
       const sched = scheduleAt(s.cfg, s.cycle, s.step);
-      const lossAt = () => stage2LossAutodiff(s.model, s.cfg, sched, s.inputs.train, s.inputs.text, s.bands, s.draws).parts.total;
+      const lossAt = () => stage2LossAutodiff(s.model, s.cfg, sched, s.inputs.train, s.inputs.text, s.bands, s.draws).parts.total.dataSync()[0];
       const fused = s.engine.gradients(s.adam, s.cycle, s.step, s.draws);
       const grad = (v: tf.Variable) => {
         const g = fused.grads[s.adam.params.indexOf(v)]!;
@@ -228,10 +228,10 @@ describe('stage-2 engine choice', () => {
       delete process.env.FSVAE_STAGE2_ENGINE;
     }
   });
-  test('both engines train the same run: per-cycle losses agree to 1e-4 (relative) and FM parameters to 1e-4', () => {
+  test('both engines train the same run: per-cycle losses agree to 1e-4 (relative) and FM parameters to 1e-4', async () => {
     const cfg = tinyConfig(2, 60);
-    const a = trainStage2(cfg, tinyInputs(), { seed: 2, engine: 'autodiff' });
-    const f = trainStage2(cfg, tinyInputs(), { seed: 2, engine: 'fused' });
+    const a = await trainStage2(cfg, tinyInputs(), { seed: 2, engine: 'autodiff' });
+    const f = await trainStage2(cfg, tinyInputs(), { seed: 2, engine: 'fused' });
     a.cycles.forEach((ca, i) => {
       const cf = f.cycles[i];
       for (const k of ['total', 'reconstruction', 'kl', 'alignment'] as const) {

@@ -13,25 +13,25 @@ test('stage-2 resume: refused when the engine, preset or data differ from the ch
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-resume-'));
   try {
     const inputs = tinyInputs();
-    const first = trainStage2(tinyConfig(1, 30), inputs, { seed: 1, checkpointDir: dir, engine: 'autodiff' });
+    const first = await trainStage2(tinyConfig(1, 30), inputs, { seed: 1, checkpointDir: dir, engine: 'autodiff' });
     assert.equal(first.engine, 'autodiff');
     const refused = (re: RegExp) => (e: unknown) => e instanceof FsvaeInputError && /written by a different run/.test(e.message) && re.test(e.message);
-    assert.throws(
+    await assert.rejects(
       () => trainStage2(tinyConfig(2, 30), inputs, { seed: 1, checkpointDir: dir, engine: 'fused' }),
       refused(/stage-2 engine \(checkpoint autodiff, now fused\)/),
     );
     const renamed = { ...tinyConfig(2, 30), name: 'renamed' };
-    assert.throws(
+    await assert.rejects(
       () => trainStage2(renamed, inputs, { seed: 1, checkpointDir: dir, engine: 'autodiff' }),
       refused(/the preset \(checkpoint quick, now renamed\)/),
     );
-    assert.throws(
+    await assert.rejects(
       () => trainStage2(tinyConfig(2, 30), tinyInputs(4), { seed: 1, checkpointDir: dir, engine: 'autodiff' }),
       refused(/configuration, seed or data/),
     );
     // the same run resumes, and reports the restored cycle first
     const seen: { cycle: number; restored?: boolean }[] = [];
-    const resumed = trainStage2(tinyConfig(1, 30), inputs, {
+    const resumed = await trainStage2(tinyConfig(1, 30), inputs, {
       seed: 1,
       checkpointDir: dir,
       engine: 'autodiff',

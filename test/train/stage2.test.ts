@@ -49,19 +49,19 @@ describe('ZSL accuracy', () => {
 });
 
 describe('stage 2-3 training', () => {
-  test('input validation: an unseen-class sample in training is refused', () => {
+  test('input validation: an unseen-class sample in training is refused', async () => {
     const inputs = tinyInputs();
     inputs.train.labels[0] = TINY_UNSEEN[0];
-    assert.throws(
+    await assert.rejects(
       () => trainStage2(tinyConfig(1, 10), inputs, { seed: 1 }),
       (e: Error) => e instanceof FsvaeInputError && /training must use seen classes only/.test(e.message),
     );
     assert.throws(() => fsvaePreset('nope'), /Unknown stage-2 preset 'nope'/);
   });
-  test('the quick preset learns a zero-shot mapping far above chance on generated features', () => {
+  test('the quick preset learns a zero-shot mapping far above chance on generated features', async () => {
     const cfg = tinyConfig(3, 300);
     cfg.latentDim = 32;
-    const r = trainStage2(cfg, tinyInputs(), { seed: 1 });
+    const r = await trainStage2(cfg, tinyInputs(), { seed: 1 });
     const accs = r.cycles.map((c) => c.zslAccuracy);
     const mean = accs.reduce((a, b) => a + b, 0) / accs.length;
     // 5 unseen classes: chance is 0.2
@@ -69,11 +69,11 @@ describe('stage 2-3 training', () => {
     assert.ok(r.cycles[2].losses.reconstruction < r.cycles[0].losses.reconstruction, 'reconstruction loss decreases');
     assert.equal(r.softmax[0].gtest.length, 20 * 20 * 5);
   });
-  test('deterministic: the same seed gives identical cycles and outputs; another seed differs', () => {
+  test('deterministic: the same seed gives identical cycles and outputs; another seed differs', async () => {
     const strip = (c: CycleRecord) => ({ ...c, wallSeconds: 0 });
-    const a = trainStage2(tinyConfig(2, 40), tinyInputs(), { seed: 4 });
-    const b = trainStage2(tinyConfig(2, 40), tinyInputs(), { seed: 4 });
-    const c = trainStage2(tinyConfig(2, 40), tinyInputs(), { seed: 5 });
+    const a = await trainStage2(tinyConfig(2, 40), tinyInputs(), { seed: 4 });
+    const b = await trainStage2(tinyConfig(2, 40), tinyInputs(), { seed: 4 });
+    const c = await trainStage2(tinyConfig(2, 40), tinyInputs(), { seed: 5 });
     assert.deepEqual(a.cycles.map(strip), b.cycles.map(strip));
     assert.deepEqual(Array.from(a.softmax[1].ztest), Array.from(b.softmax[1].ztest));
     assert.notDeepEqual(Array.from(a.softmax[1].ztest), Array.from(c.softmax[1].ztest));
@@ -81,7 +81,7 @@ describe('stage 2-3 training', () => {
   test('killed with SIGKILL mid-run, the run resumes from its checkpoint and ends with the uninterrupted numbers', async () => {
     const cycles = 3;
     const steps = 250;
-    const reference = trainStage2(tinyConfig(cycles, steps), tinyInputs(), { seed: 1 });
+    const reference = await trainStage2(tinyConfig(cycles, steps), tinyInputs(), { seed: 1 });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fsvae-resume-'));
     const out = path.join(dir, 'result.json');
     const worker = path.join(__dirname, '..', 'fixtures', 'resume-worker.js');

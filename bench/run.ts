@@ -3,7 +3,9 @@
  *
  * Initialises the tfjs backend (lib/runtime/backend.ts), runs every registered benchmark (or
  * only the named ones), prints each result table to stdout and writes it to
- * results/bench_<name>.md with the backend, CPU model, Node version and date.
+ * results/bench_<name>.md with the backend, CPU model, Node version and date. The stage-2 and
+ * stage-1 tables also get rows from every tfjs backend of the machine, each measured in a child
+ * process of its own (bench/backends.ts).
  *
  * To add a benchmark, append an entry to BENCHES.
  */
@@ -16,10 +18,20 @@ import { benchMatmul } from './matmul';
 import { benchStage2 } from './stage2';
 import { benchStage1 } from './stage1';
 import { benchStage2EndToEnd } from './stage2-e2e';
+import { markdownTable } from './table';
+import { backendRunsOnce, stage1Rows, stage2Rows } from './backends';
 
 export interface BenchContext {
   /** `--quick` was given: skip the slowest cases. */
   quick: boolean;
+  /** the benchmarks this run makes (the per-backend children measure only what these need) */
+  names: string[];
+}
+
+/** The per-backend child processes (bench/backends.ts), once for both the stage-2 and the stage-1 table. */
+function backendRuns(ctx: BenchContext) {
+  const parts = (['stage2', 'stage1'] as const).filter((p) => ctx.names.includes(p));
+  return backendRunsOnce({ quick: ctx.quick, parts: [...parts] });
 }
 
 export interface Bench {
@@ -56,8 +68,13 @@ export const BENCHES: Bench[] = [
       'the default on wasm and cpu) and the autodiff engine (tfjs gradient tape); the first 20 steps of each run are ' +
       'not counted. Then the fused step per part (mean ms per step). Reference point: the ' +
       "authors' PyTorch code takes 27 ms per step on the same 2-core machine (1 thread), 20 ms of it the dense DCTs. " +
-      'This machine is a shared VM: repeated runs vary by ±15%; p10 shows the undisturbed speed.',
-    run: (ctx) => benchStage2({ quick: ctx.quick }),
+      'This machine is a shared VM: repeated runs vary by ±15%; p10 shows the undisturbed speed. ' +
+      'The rows "full step on <backend>" (bench/backends.ts) come from one child process per tfjs backend (FSVAE_BACKEND set; ' +
+      '`backend`: its initBackend line, the WebGPU adapter included): one run with the default engine of that backend ' +
+      '(autodiff where tensors live outside JS memory: webgpu, tfjs-node), half of its steps outside the alignment window and ' +
+      'half inside, weighted as in a 1700-step cycle; `steps` counts the timed steps (few on slow backends, `note` says how the ' +
+      'run was made); a backend that is not installed, or a run that fails, is one row saying why.',
+    run: async (ctx) => [...(await benchStage2({ quick: ctx.quick })), ...stage2Rows(await backendRuns(ctx))],
   },
   {
     name: 'stage2-e2e',
@@ -72,36 +89,21 @@ export const BENCHES: Bench[] = [
   },
   {
     name: 'stage1',
-    title: 'Stage-1 skeleton GCN throughput on wasm',
+    title: 'Stage-1 skeleton GCN throughput on wasm, and on every backend',
     notes:
       'Median sequences/s of the eval forward pass and of a full SGD training step, on one thread and data-parallel on both ' +
       'cores (lib/stage1/data-parallel.ts); random one-body 25-joint clips. The PyTorch rows are a plain ST-GCN of ' +
-      "st-gcn-small's shapes (bench/torch_stgcn.py), run when python3-torch is installed.",
-    run: (ctx) => benchStage1({ quick: ctx.quick }),
+      "st-gcn-small's shapes (bench/torch_stgcn.py), run when python3-torch is installed. " +
+      'The rows with a `backend` (bench/backends.ts) come from one child process per tfjs backend (FSVAE_BACKEND set): ' +
+      'shift-gcn-original and st-gcn-original at batch 4, 1 body, 32 frames on wasm and tfjs-node, batch 2, 1 body, 16 frames on ' +
+      "the plain-JS cpu backend and a software WebGPU device, at the presets' own input (batch 64, 2 bodies, 64 frames) on a GPU; " +
+      '`reps` = timed forward/training repetitions after one warm-up; a backend that is not installed, or a measurement that ' +
+      'fails, says why in `note`.',
+    run: async (ctx) => [...(await benchStage1({ quick: ctx.quick })), ...stage1Rows(await backendRuns(ctx))],
   },
 ];
 
-function cell(v: unknown): string {
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toString();
-  return String(v ?? '').replace(/\|/g, '\\|');
-}
-
-/** Rows as a markdown table (columns: union of the row keys, in first-seen order). */
-export function markdownTable(rows: Record<string, unknown>[]): string {
-  if (rows.length === 0) return '_(no rows)_\n';
-  const cols: string[] = [];
-  for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
-  const numeric = cols.map((c) => rows.every((r) => typeof r[c] === 'number' || r[c] == null));
-  const body = rows.map((r) => cols.map((c) => cell(r[c])));
-  const widths = cols.map((c, i) => Math.max(c.length, 3, ...body.map((b) => [...b[i]].length)));
-  const pad = (s: string, i: number): string => {
-    const fill = ' '.repeat(Math.max(0, widths[i] - [...s].length));
-    return numeric[i] ? fill + s : s + fill;
-  };
-  const line = (cells: string[]): string => `| ${cells.map(pad).join(' | ')} |`;
-  const sep = `|${widths.map((w, i) => (numeric[i] ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|')}|`;
-  return [line(cols), sep, ...body.map(line)].join('\n') + '\n';
-}
+export { markdownTable };
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
   const quick = argv.includes('--quick');
@@ -122,7 +124,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   for (const bench of selected) {
     const t0 = Date.now();
     console.log(`\n## bench ${bench.name}: ${bench.title}`);
-    const rows = await bench.run({ quick });
+    const rows = await bench.run({ quick, names: selected.map((b) => b.name) });
     const table = markdownTable(rows);
     console.log(table);
     const header = [

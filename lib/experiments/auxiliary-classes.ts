@@ -46,7 +46,8 @@ import {
   sequenceReader,
 } from './levers';
 import { featureCacheDir, prepareFeaturesParallel, readCacheReport, textFeaturesFor, writeCacheReport } from '../pipeline/features';
-import { AUXILIARY_EXTENSION_NOTE, AUXILIARY_MODES_NOTE, auxiliarySeedsNote } from './narrative/auxiliary-classes';
+import { AUXILIARY_EXTENSION_NOTE, AUXILIARY_MODES_NOTE } from './narrative/auxiliary-classes';
+import { leverSeedsNote } from './narrative/levers';
 
 export type AuxiliaryMode = 'none' | 'project' | 'joint';
 export const AUXILIARY_MODES: readonly AuxiliaryMode[] = ['none', 'project', 'joint'];
@@ -340,7 +341,7 @@ export async function runAuxiliaryClasses(opts: AuxiliaryOptions): Promise<Auxil
 }
 
 function auxiliaryNotes(seeds: readonly number[], chosen: Record<string, string>): string[] {
-  return [AUXILIARY_EXTENSION_NOTE, AUXILIARY_MODES_NOTE, auxiliarySeedsNote(seeds), ...leverSelectionNotes(chosen)];
+  return [AUXILIARY_EXTENSION_NOTE, AUXILIARY_MODES_NOTE, leverSeedsNote(seeds, "the target's unseen classes"), ...leverSelectionNotes(chosen)];
 }
 
 /** Writes results/transfer_auxiliary_classes[_full].{md,csv,json} with every run's values. */

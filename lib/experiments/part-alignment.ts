@@ -33,7 +33,8 @@ import { Figure } from '../viz/plotly';
 import { EvidenceDataset, codeVersion, evidencePreset } from './evidence';
 import { LeverRun, SequenceReader, leverCacheDir, leverFigure, leverRows, leverRun, leverSelectionNotes, readLeverResults, sequenceReader } from './levers';
 import { featureCacheDir, prepareFeaturesParallel, readCacheReport, textFeaturesFor, writeCacheReport } from '../pipeline/features';
-import { PART_EXTENSION_NOTE, PART_TEXT_NOTE, partSeedsNote, partSkeletonNote } from './narrative/part-alignment';
+import { PART_EXTENSION_NOTE, PART_TEXT_NOTE, partSkeletonNote } from './narrative/part-alignment';
+import { leverSeedsNote } from './narrative/levers';
 
 export type PartMode = 'none' | 'parts-text' | 'parts-skeleton' | 'parts';
 export const PART_MODES: readonly PartMode[] = ['none', 'parts-text', 'parts-skeleton', 'parts'];
@@ -244,7 +245,13 @@ export async function runPartAlignment(opts: PartAlignmentOptions): Promise<Part
 
 function partNotes(stage1: ExtractorConfig, seeds: readonly number[], chosen: Record<string, string>): string[] {
   const parts = BODY_PARTS.map((p) => `${p} (joints ${partJoints(p).join(',')})`).join('; ');
-  return [PART_EXTENSION_NOTE, partSkeletonNote(stage1.name, PART_FEATURE_DIM, parts), PART_TEXT_NOTE, partSeedsNote(seeds), ...leverSelectionNotes(chosen)];
+  return [
+    PART_EXTENSION_NOTE,
+    partSkeletonNote(stage1.name, PART_FEATURE_DIM, parts),
+    PART_TEXT_NOTE,
+    leverSeedsNote(seeds, 'the unseen classes'),
+    ...leverSelectionNotes(chosen),
+  ];
 }
 
 /** Writes results/transfer_part_alignment[_full].{md,csv,json} with every run's values. */

@@ -8,10 +8,3 @@ export const AUXILIARY_MODES_NOTE =
   "Modes: none = Table 1's setting; project = Table 1's stage-1 features unchanged, the lent samples passed through the same fitted extractors, " +
   "standardised per dimension to the target's training rows (unscaled, they come out several times larger and stage 2 diverges) " +
   "and added to stage 2's training set; joint = stage 1 fitted on the seen and lent classes together.";
-
-export function auxiliarySeedsNote(seeds: readonly number[]): string {
-  return (
-    `Each split × mode runs seeds ${seeds.join(', ')} of stage 2 (the dataset's preset, the clean protocol); stage 1 is fitted once (seed 1). ` +
-    "ZSL is on the target's unseen classes only."
-  );
-}

@@ -12,5 +12,13 @@ export function valScoreNote(chosen: Readonly<Record<string, string>>): string {
   );
 }
 
+/** How a lever's seeds run; `zslOn`: which unseen classes ZSL is measured on. */
+export function leverSeedsNote(seeds: readonly number[], zslOn: string): string {
+  return (
+    `Each split × mode runs seeds ${seeds.join(', ')} of stage 2 (the dataset's preset, the clean protocol); stage 1 is fitted once (seed 1). ` +
+    `ZSL is on ${zslOn} only.`
+  );
+}
+
 export const DELTA_VS_NONE_NOTE =
   'Δ vs none: paired by split and seed; the all rows use the stratified Welch interval (each split keeps its own variance), split rows a plain t-interval.';

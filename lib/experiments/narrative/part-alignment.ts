@@ -16,10 +16,3 @@ export function partSkeletonNote(extractor: string, partFeatureDim: number, part
 export const PART_TEXT_NOTE =
   "Text: the preset's class text (AL, GD, LD) next to one description per body part (data/descriptions/parts/, written for this project), " +
   'each half unit-norm. Modes: none = Table 1; parts-text = part descriptions only; parts-skeleton = part features only; parts = both.';
-
-export function partSeedsNote(seeds: readonly number[]): string {
-  return (
-    `Each split × mode runs seeds ${seeds.join(', ')} of stage 2 (the dataset's preset, the clean protocol); stage 1 is fitted once (seed 1). ` +
-    'ZSL is on the unseen classes only.'
-  );
-}

@@ -53,6 +53,8 @@ export function ridgeFinding(v: {
   );
 }
 
+const BELOW_CHANCE_LOCO = ' — below chance for every text mode: a prototype lands on the means of its text neighbours, whose samples it then takes';
+
 /**
  * Finding: the train/test side shift of the seen classes, the ridge map fitted on their test-side rows, and the LOCO map per
  * text mode; `bestLoco` and `chance` (fractions) decide the below-chance clause.
@@ -74,7 +76,7 @@ export function crossSideShiftFinding(v: {
     `test-side rows instead of their training rows gives ${v.testSide} (vs ${v.ridge}). ` +
     'LOCO map (each unseen prototype from a map fitted on all other classes, other unseen means included; best α): ' +
     `${v.loco.map((m) => `${m.text} ${m.accuracy}`).join(', ')}` +
-    `${v.bestLoco < v.chance ? ' — below chance for every text mode: a prototype lands on the means of its text neighbours, whose samples it then takes' : ''}.`
+    `${v.bestLoco < v.chance ? BELOW_CHANCE_LOCO : ''}.`
   );
 }
 
